@@ -1,0 +1,190 @@
+"""Reading a case: JSON text -> validated facts, or every problem with its field path.
+
+Shape is checked against ``schemas/case.schema.json`` (unknown extra fields become
+warnings), then each fact the policy declares is read, typed and defaulted, and the
+policy's case checks (e.g. no fault before the ship date) are applied.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .dates import parse_date
+from .errors import CaseError, Diagnostic
+from .model import Policy
+from .resources import schema
+from .values import Unknown
+
+MAX_CASE_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case: its facts (typed, defaulted or unknown) and the warnings it raised."""
+
+    case_id: str | None
+    request_type: str
+    facts: dict[str, Any]
+    warnings: tuple[str, ...]
+    raw: dict[str, Any]
+
+
+def dotted(path: tuple[Any, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(case)"
+
+
+def _locate(text: str) -> dict[tuple[Any, ...], tuple[int, int]]:
+    from .yamlload import load_yaml
+
+    try:
+        doc, _ = load_yaml(text, "case", max_bytes=MAX_CASE_BYTES)
+    except Exception:  # noqa: BLE001 - locating lines is best effort only
+        return {}
+    return doc.lines if doc else {}
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key '{key}'")
+        out[key] = value
+    return out
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def parse_json(text: str | bytes, file: str) -> Any:
+    """JSON text -> data; a :class:`CaseError` for bad bytes, bad JSON, or duplicate keys."""
+    size = len(text)
+    if size > MAX_CASE_BYTES:
+        raise CaseError([Diagnostic(file, 0, 0, "too-large", f"{size} bytes is over the case limit of {MAX_CASE_BYTES}")])
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CaseError([Diagnostic(file, 0, 0, "encoding", f"not valid UTF-8 (byte {exc.start})")]) from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise CaseError([Diagnostic(file, exc.lineno, exc.colno, "json", exc.msg)]) from None
+    except (ValueError, RecursionError) as exc:
+        message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+        raise CaseError([Diagnostic(file, 0, 0, "json", message)]) from None
+
+
+def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None = None) -> Case:
+    """Validate ``data`` and return its facts; raise :class:`CaseError` with every problem."""
+    from jsonschema import Draft202012Validator
+
+    errors: list[tuple[tuple[Any, ...], str, str]] = []
+    warnings: list[str] = []
+    validator = Draft202012Validator(schema("case.schema.json"))
+    for error in validator.iter_errors(data):
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            for key in error.instance:
+                if key not in allowed:
+                    warnings.append(policy.message("unknown_field", "en", field=dotted(path + (key,))))
+            continue
+        if error.validator == "required" and isinstance(error.instance, dict):
+            for key in error.validator_value:
+                if key not in error.instance:
+                    errors.append((path + (key,), "required", "is required"))
+            continue
+        errors.append((path, "schema", _schema_message(error)))
+    facts: dict[str, Any] = {}
+    if not errors:
+        for name, fact in policy.facts.items():
+            raw = _walk(data, name)
+            try:
+                facts[name] = _typed(fact.type, dict(fact.item), raw, tuple(name.split(".")))
+            except _Bad as bad:
+                errors.append((bad.path, "bad-value", bad.message))
+                continue
+            if facts[name] is None:
+                facts[name] = fact.default if fact.has_default else Unknown(frozenset([name]))
+    if not errors:
+        errors.extend(_checks(policy, facts))
+    if errors:
+        lines = _locate(text) if text is not None else {}
+        diags = []
+        for path, code, message in errors:
+            probe = path
+            while probe not in lines and probe:
+                probe = probe[:-1]
+            line, col = lines.get(probe, (0, 0))
+            diags.append(Diagnostic(file, line, col, code, message, dotted(path)))
+        raise CaseError(diags)
+    request_type = str(facts["request.type"])
+    case_id = data.get("case_id")
+    return Case(case_id if isinstance(case_id, str) else None, request_type, facts, tuple(warnings), data)
+
+
+def _schema_message(error: Any) -> str:
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        from jsonschema.exceptions import best_match
+
+        return str(best_match(error.context).message)
+    return str(error.message)
+
+
+class _Bad(Exception):
+    def __init__(self, path: tuple[Any, ...], message: str) -> None:
+        super().__init__(message)
+        self.path, self.message = path, message
+
+
+def _walk(data: Any, name: str) -> Any:
+    node = data
+    for part in name.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _typed(kind: str, item: dict[str, str], raw: Any, path: tuple[Any, ...]) -> Any:
+    if raw is None:
+        return None
+    if kind == "date":
+        try:
+            return parse_date(raw)
+        except ValueError as exc:
+            raise _Bad(path, str(exc)) from None
+    if kind == "list":
+        out = []
+        for i, entry in enumerate(raw):
+            if isinstance(entry, dict):
+                entry = {k: _typed(item.get(k, "string"), {}, v, path + (i, k)) for k, v in entry.items()}
+            out.append(entry)
+        return out
+    return raw
+
+
+def _checks(policy: Policy, facts: dict[str, Any]) -> list[tuple[tuple[Any, ...], str, str]]:
+    from .evaluator import FactEnv
+
+    env = FactEnv(policy, facts)
+    out = []
+    request_type = facts.get("request.type")
+    for check in policy.case_checks:
+        if check.applies_to and request_type not in check.applies_to:
+            continue
+        result = check.require(env)
+        if result is False:
+            out.append((tuple(check.field.split(".")), "case-check", check.message.get("en")))
+    return out
+
+
+def case_date(value: Any) -> date | None:
+    return value if isinstance(value, date) else None

@@ -1,0 +1,102 @@
+"""Date arithmetic, one small module: days, months (with month-end clamp), working days.
+
+Pure functions of ``datetime.date``: nothing here reads the clock or the time zone.
+Working days come from a :class:`WorkCalendar`, built once per compiled policy from
+the ``holidays`` package's official calendar plus the policy's own extra days.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+
+def parse_date(text: str) -> date:
+    """Strict ``YYYY-MM-DD`` (no week dates, no compact forms)."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD")
+    try:
+        return date(int(text[:4]), int(text[5:7]), int(text[8:]))
+    except ValueError as exc:
+        raise ValueError(f"'{text}' is not a calendar date ({exc})") from None
+
+
+def add_days(day: date, days: int) -> date:
+    """``day`` + ``days`` calendar days (negative goes back)."""
+    return day + timedelta(days=days)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day-of-month ``months`` later; the month's last day where it has no such day."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    if not 1 <= year <= 9999:
+        raise OverflowError(f"{day.isoformat()} + {months} months is outside the calendar")
+    last = _calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def days_between(start: date, end: date) -> int:
+    """Calendar days from ``start`` to ``end`` (negative when ``end`` is earlier)."""
+    return (end - start).days
+
+
+class WorkCalendar:
+    """Working days of one country's official calendar, with extra days added or removed.
+
+    ``extra_holidays`` are days off that the official calendar has as working days;
+    ``extra_working_days`` are days worked that it has as days off.  Years are built
+    on first use and kept.
+    """
+
+    def __init__(self, country: str, extra_holidays: Iterable[date] = (),
+                 extra_working_days: Iterable[date] = (), subdivision: str | None = None) -> None:
+        self.country = country
+        self.subdivision = subdivision
+        self.extra_holidays = frozenset(extra_holidays)
+        self.extra_working_days = frozenset(extra_working_days)
+        self._official: object | None = None
+        self._years: dict[int, frozenset[int]] = {}
+
+    def _official_calendar(self) -> object:
+        if self._official is None:
+            import holidays  # imported late: it is the slowest import of the tool
+
+            self._official = holidays.country_holidays(self.country, subdiv=self.subdivision)
+        return self._official
+
+    def _days_off(self, year: int) -> frozenset[int]:
+        cached = self._years.get(year)
+        if cached is not None:
+            return cached
+        cal = self._official_calendar()
+        first = date(year, 1, 1)
+        first in cal  # noqa: B015 - populates the year, with its weekend working days
+        off = set()
+        day = first
+        while day.year == year:
+            if not cal.is_working_day(day):  # type: ignore[attr-defined]
+                off.add(day.toordinal())
+            day += timedelta(days=1)
+        off |= {d.toordinal() for d in self.extra_holidays if d.year == year}
+        off -= {d.toordinal() for d in self.extra_working_days if d.year == year}
+        result = frozenset(off)
+        self._years[year] = result
+        return result
+
+    def is_working_day(self, day: date) -> bool:
+        return day.toordinal() not in self._days_off(day.year)
+
+    def add_working_days(self, day: date, count: int) -> date:
+        """The ``count``-th working day after ``day`` (``day`` itself does not count)."""
+        if count < 0:
+            raise ValueError("a working-day count cannot be negative")
+        current = day
+        remaining = count
+        while remaining:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                remaining -= 1
+        return current

@@ -1,0 +1,292 @@
+"""Evaluate a compiled policy on a case: decisions with cited clauses, actions, missing facts.
+
+Generic over the policy: nothing here knows a clause, a number or an outcome of any
+standard.  A value (derived or decision) is a first-hit table or a collected list; each
+is computed at most once per case, on first use.  Facts the case does not give are
+:class:`~policykit.values.Unknown`; a table whose rows cannot be told apart without
+them is undecided only if the rows it might reach give different outcomes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from .case import Case
+from .errors import CaseError, Diagnostic
+from .expr import Compiled, EvalError
+from .model import Cite, Policy, Rule, Step, Text, Value
+from .result import (ActionResult, CitedClause, DecisionResult, MissingFact, PartTrace, PolicyRef, Result,
+                     RuleTrace)
+from .values import Unknown, merge
+
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+class FactEnv:
+    """Facts, parameters and built-in names only: what case checks may read."""
+
+    def __init__(self, policy: Policy, facts: dict[str, Any], as_of: date | None = None) -> None:
+        self.policy = policy
+        self.calendar = policy.calendar
+        self.cache: dict[str, Any] = dict(facts)
+        for name, param in policy.parameters.items():
+            self.cache["params." + name] = param.value
+        self.cache["as_of"] = as_of
+        self.cache["policy.id"] = policy.id
+        self.cache["policy.version"] = policy.version
+        self.cache["policy.status"] = policy.status
+
+    def get(self, name: str) -> Any:
+        return self.cache.get(name)
+
+
+class _Outcome:
+    __slots__ = ("value", "rules", "trace")
+
+    def __init__(self, value: Any, rules: list[Rule], trace: list[RuleTrace]) -> None:
+        self.value, self.rules, self.trace = value, rules, trace
+
+
+class CaseEnv(FactEnv):
+    """Computes derived values and decisions on demand, remembering each."""
+
+    def __init__(self, policy: Policy, facts: dict[str, Any], as_of: date, trace: bool = False) -> None:
+        super().__init__(policy, facts, as_of)
+        self.outcomes: dict[str, _Outcome] = {}
+        self.tracing = trace
+
+    def get(self, name: str) -> Any:
+        try:
+            return self.cache[name]
+        except KeyError:
+            pass
+        value = self.policy.values.get(name)
+        if value is None:
+            raise EvalError(f"unknown name '{name}'")
+        outcome = self._collect(value) if value.kind == "collect" else self._table(value)
+        self.outcomes[name] = outcome
+        self.cache[name] = outcome.value
+        return outcome.value
+
+    def holds(self, parts: tuple[Compiled, ...], any_of: bool, trace: list[PartTrace] | None = None) -> Any:
+        """Kleene AND (or OR) of the parts; every part is evaluated when tracing."""
+        unknown = None
+        decided: bool | None = None
+        for part in parts:
+            value = part(self)
+            if trace is not None:
+                trace.append(PartTrace(part.source, value))
+            if value.__class__ is Unknown:
+                unknown = value if unknown is None else merge(unknown, value)
+            elif bool(value) is any_of:
+                decided = any_of
+                if trace is None:
+                    break
+        if decided is not None:
+            return decided
+        return unknown if unknown is not None else not any_of
+
+    def _table(self, value: Value) -> _Outcome:
+        possible: list[tuple[Rule | None, Any]] = []
+        facts: frozenset[str] = frozenset()
+        trace: list[RuleTrace] = []
+        hit = False
+        for rule in value.rules:
+            parts: list[PartTrace] | None = [] if self.tracing else None
+            cond = self.holds(rule.parts, rule.any_of, parts)
+            outcome: Any = None
+            if cond.__class__ is Unknown or cond:
+                outcome = rule.value if rule.outcome is None else rule.outcome(self)
+            if self.tracing:
+                trace.append(RuleTrace(rule.index, rule.line, tuple(parts or ()), rule.any_of, cond, outcome))
+            if cond.__class__ is Unknown:
+                facts = facts | cond.facts
+                possible.append((rule, outcome))
+            elif cond:
+                possible.append((rule, outcome))
+                hit = True
+                break
+        if not hit:
+            possible.append((None, None))
+        first = possible[0][1]
+        same = all(o.__class__ is not Unknown and o.__class__ is first.__class__ and o == first for _, o in possible)
+        if same:
+            return _Outcome(first, [r for r, _ in possible if r is not None], trace)
+        return _Outcome(merge(Unknown(facts), *(o for _, o in possible)), [], trace)
+
+    def _collect(self, value: Value) -> _Outcome:
+        items: list[Any] = []
+        rules: list[Rule] = []
+        trace: list[RuleTrace] = []
+        unknown: Unknown | None = None
+        for rule in value.rules:
+            parts: list[PartTrace] | None = [] if self.tracing else None
+            cond = self.holds(rule.parts, rule.any_of, parts)
+            if self.tracing:
+                trace.append(RuleTrace(rule.index, rule.line, tuple(parts or ()), rule.any_of, cond, rule.value))
+            if cond.__class__ is Unknown:
+                if not value.skip_unknown:
+                    unknown = cond if unknown is None else merge(unknown, cond)
+            elif cond:
+                items.append(rule.value)
+                rules.append(rule)
+        if unknown is not None:
+            return _Outcome(unknown, [], trace)
+        if not rules and value.otherwise is not None:
+            rules = [value.otherwise]
+        return _Outcome(items, rules, trace)
+
+    # -- words ------------------------------------------------------------------------
+    def render(self, text: Text | None, lang: str, extra: dict[str, Any] | None = None) -> str:
+        if text is None:
+            return ""
+        return _PLACEHOLDER.sub(lambda m: self.show(m.group(1), lang, extra), text.get(lang))
+
+    def show(self, name: str, lang: str, extra: dict[str, Any] | None = None) -> str:
+        if extra and name in extra:
+            return self.format(extra[name], lang)
+        value = self._lookup(name)
+        target = self.policy.values.get(name)
+        if target is not None and target.labels and not isinstance(value, Unknown):
+            if isinstance(value, list):
+                return ", ".join(target.label(v, lang) or str(v) for v in value) or "-"
+            label = target.label(value, lang)
+            if label:
+                return label
+        return self.format(value, lang)
+
+    def _lookup(self, name: str) -> Any:
+        if name in self.cache or name in self.policy.values:
+            return self.get(name)
+        parts = name.split(".")
+        for k in range(len(parts) - 1, 0, -1):
+            head = ".".join(parts[:k])
+            if head in self.cache or head in self.policy.values:
+                value = self.get(head)
+                for field in parts[k:]:
+                    value = value.get(field) if isinstance(value, dict) else value if isinstance(value, Unknown) else None
+                return value
+        return None
+
+    def format(self, value: Any, lang: str) -> str:
+        if isinstance(value, Unknown):
+            return self.policy.message("unknown_value", lang)
+        if value is None:
+            return "-"
+        if value is True:
+            return self.policy.message("yes_word", lang)
+        if value is False:
+            return self.policy.message("no_word", lang)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, list):
+            return ", ".join(self.format(v, lang) for v in value) or "-"
+        return str(value)
+
+    def cited(self, cites: tuple[Cite, ...] | tuple[str, ...], docs_url: str | None) -> list[CitedClause]:
+        out = []
+        for cite in cites:
+            if isinstance(cite, Cite):
+                if cite.when is not None and cite.when(self) is not True:
+                    continue
+                cid = cite.clause
+            else:
+                cid = cite
+            clause = self.policy.clauses[cid]
+            url = f"{docs_url.rstrip('/')}/{_page(clause.id)}#{clause.id}" if docs_url else None
+            out.append(CitedClause(cid, clause.zh, clause.en, url))
+        return out
+
+
+def _page(clause_id: str) -> str:
+    return "standard/" + clause_id.split(".")[0] + "/"
+
+
+def _unique(cites: list[CitedClause]) -> tuple[CitedClause, ...]:
+    seen: dict[str, CitedClause] = {}
+    for c in cites:
+        seen.setdefault(c.clause, c)
+    return tuple(seen.values())
+
+
+def _decision(env: CaseEnv, value: Value, lang: str, docs_url: str | None) -> DecisionResult:
+    result = env.get(value.id)
+    outcome = env.outcomes[value.id]
+    title = value.title.get(lang) if value.title else value.id
+    params: tuple[tuple[str, Any], ...] = ()
+    if env.tracing:
+        used = sorted({n for r in value.rules for p in (*r.parts, *( [r.outcome] if r.outcome else [])) for n in p.names
+                       if n.startswith("params.")})
+        params = tuple((n, env.cache[n]) for n in used)
+    if isinstance(result, Unknown):
+        facts = ", ".join(sorted(result.facts)) or "?"
+        return DecisionResult(value.id, title, None, False, None, (),
+                              (env.policy.message("undecided", lang, facts=facts),), value.output,
+                              value.interpretation, tuple(outcome.trace), params)
+    cites: list[CitedClause] = []
+    because: list[str] = []
+    for rule in outcome.rules:
+        cites.extend(env.cited(rule.cites, docs_url))
+        if rule.because is not None:
+            line = env.render(rule.because, lang)
+            if line not in because:
+                because.append(line)
+    label = None
+    if value.labels and not isinstance(result, list):
+        label = value.label(result, lang)
+    return DecisionResult(value.id, title, result, True, label, _unique(cites), tuple(because), value.output,
+                          value.interpretation, tuple(outcome.trace), params)
+
+
+def _applies(step: Step, request_type: str) -> bool:
+    return not step.applies_to or request_type in step.applies_to
+
+
+def evaluate(policy: Policy, case: Case, as_of: date, lang: str = "zh", docs_url: str | None = None,
+             explain: bool = False, case_sha256: str | None = None) -> Result:
+    """Decide ``case`` under ``policy`` as of ``as_of``."""
+    env = CaseEnv(policy, case.facts, as_of, trace=explain)
+    try:
+        return _evaluate(env, policy, case, as_of, lang, docs_url, explain, case_sha256)
+    except EvalError as exc:
+        raise CaseError([Diagnostic("<case>", 0, 0, "evaluation", f"cannot evaluate this case: {exc}")]) from None
+    except RecursionError:
+        raise CaseError([Diagnostic("<case>", 0, 0, "evaluation", "evaluation nested too deeply")]) from None
+
+
+def _evaluate(env: CaseEnv, policy: Policy, case: Case, as_of: date, lang: str, docs_url: str | None,
+              explain: bool, case_sha256: str | None) -> Result:
+    rtype = case.request_type
+    decisions = tuple(_decision(env, v, lang, docs_url) for v in policy.decisions_for(rtype))
+    needed: dict[str, list[str]] = {}
+    for d in decisions:
+        value = env.cache[d.id]
+        if isinstance(value, Unknown):
+            for fact in value.facts:
+                needed.setdefault(fact, []).append(d.id)
+    for reg in policy.registration:
+        if rtype in reg.applies_to:
+            for fact in reg.facts:
+                if isinstance(env.cache.get(fact), Unknown):
+                    needed.setdefault(fact, []).append(reg.needed_for)
+    missing = tuple(
+        MissingFact(name, tuple(needed[name]), env.render(fact.question, lang) if fact.question else name)
+        for name, fact in policy.facts.items() if name in needed
+    )
+    actions = []
+    for step in policy.actions:
+        if _applies(step, rtype) and env.holds(step.parts, False) is True:
+            due = step.due(env) if step.due is not None else None
+            actions.append(ActionResult(step.id, env.render(step.text, lang, {"due": due}),
+                                        due if isinstance(due, date) else None,
+                                        tuple(env.cited(step.cites, docs_url))))
+    warnings = [env.render(w.text, lang) for w in policy.warnings
+                if _applies(w, rtype) and env.holds(w.parts, False) is True]
+    warnings.extend(case.warnings)
+    trace: tuple[DecisionResult, ...] = ()
+    if explain:
+        trace = tuple(_decision(env, policy.values[name], lang, docs_url) for name in env.outcomes)
+    return Result(case.case_id, as_of, rtype, PolicyRef(policy.id, policy.version, policy.sha256, policy.status),
+                  decisions, tuple(actions), missing, tuple(warnings), lang, case_sha256, trace)

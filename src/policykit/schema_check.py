@@ -1,0 +1,39 @@
+"""Stage 2, schema: validate parsed data against a bundled JSON Schema, yielding diagnostics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .errors import Diagnostic
+from .resources import schema
+from .yamlload import Document
+
+
+def _message(error: Any) -> str:
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown key")
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        from jsonschema.exceptions import best_match
+
+        return str(best_match(error.context).message)
+    return str(error.message)
+
+
+def schema_errors(doc: Document, schema_name: str) -> Iterator[Diagnostic]:
+    """Every place ``doc`` breaks the schema, each with its line and JSON path."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schema(schema_name))
+    for error in validator.iter_errors(doc.data):
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            for key in error.instance:
+                if key not in allowed:
+                    from .expr import suggest
+
+                    yield doc.diag(path + (key,), "unknown-key",
+                                   f"unknown key '{key}'{suggest(key, sorted(allowed))}")
+            continue
+        yield doc.diag(path, "schema", _message(error))
