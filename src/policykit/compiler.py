@@ -419,8 +419,10 @@ def _build(doc: Document, sha: str) -> tuple[Policy | None, list[Diagnostic]]:
         if title is not None and text is not None:
             interpretations[key] = Interpretation(key, title, text)
     messages = {k: t for k, v in data["messages"].items() if (t := Text.of(v)) is not None}
+    offset = cal.get("utc_offset") or "+00:00"
+    minutes = (int(offset[1:3]) * 60 + int(offset[4:6])) * (-1 if offset[0] == "-" else 1)
     policy = Policy(doc.file, sha, dict(data["metadata"]), clauses, params, facts, values, actions, warnings,
-                    tuple(checks), registration, interpretations, messages, calendar, data)
+                    tuple(checks), registration, interpretations, messages, calendar, data, minutes)
     return policy, diags
 
 

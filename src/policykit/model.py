@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from .dates import WorkCalendar
@@ -154,6 +155,12 @@ class Policy:
     messages: dict[str, Text]
     calendar: WorkCalendar = field(compare=False)
     raw: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
+    utc_offset_minutes: int = 0
+
+    def today(self) -> date:
+        """Today at the company's UTC offset: the default evaluation day."""
+        now = datetime.now(timezone(timedelta(minutes=self.utc_offset_minutes)))
+        return now.date()
 
     @property
     def id(self) -> str:

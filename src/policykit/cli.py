@@ -1,0 +1,244 @@
+"""The command line: ``run(argv, stdout, stderr) -> int``, so tests call it in-process.
+
+Exit status: 0 done, 2 bad input (case, policy, options), 1 internal error.  Problems
+go to stderr one a line as ``file:line:col: code: message (at path)``; nothing goes to
+stdout when the input is bad.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from . import __version__
+from .errors import CaseError, Diagnostic, InputError, PolicykitError
+from .resources import default_policy
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError([Diagnostic("policykit", 0, 0, "usage", message)])
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="policykit", description="A service standard as policy code: validate it, evaluate cases.")
+    parser.add_argument("--version", action="version", version=f"policykit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ev = sub.add_parser("evaluate", help="decide a case (JSON) under the policy")
+    ev.add_argument("case", nargs="?", help="case file, or - for standard input")
+    ev.add_argument("--batch", metavar="FILE", help="JSON Lines: one case per line (- for standard input)")
+    ev.add_argument("--format", choices=["text", "json"], help="default: text on a terminal, JSON otherwise")
+    ev.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of reasons, actions, questions")
+    ev.add_argument("--as-of", metavar="DATE", help="evaluation day YYYY-MM-DD (default: today)")
+    ev.add_argument("--policy", metavar="PATH", help="policy file (default: the bundled standard)")
+    ev.add_argument("--explain", action="store_true", help="show every rule considered and why")
+    ev.add_argument("--docs-url", metavar="URL", help="link each cited clause to the docs site at URL")
+
+    va = sub.add_parser("validate", help="check policy files; print a summary")
+    va.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
+    va.add_argument("--format", choices=["text", "json"], default="text")
+    return parser
+
+
+def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None,
+        stdin: IO[str] | None = None) -> int:
+    """Run the CLI with ``argv``; write to ``stdout``/``stderr``; return the exit status."""
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    inp = stdin if stdin is not None else sys.stdin
+    try:
+        args = _parser().parse_args(list(argv) if argv is not None else None)
+        if args.command == "validate":
+            return _validate(args, out, err)
+        return _evaluate(args, out, err, inp)
+    except PolicykitError as exc:
+        for diag in exc.diagnostics:
+            print(diag.format(), file=err)
+        return EXIT_BAD_INPUT
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_OK
+    except KeyboardInterrupt:
+        print("policykit: interrupted", file=err)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        print(f"policykit: internal error: {type(exc).__name__}: {exc}", file=err)
+        print("policykit: please report this with the case and policy that caused it", file=err)
+        return EXIT_INTERNAL
+
+
+def main() -> None:
+    """Console entry point."""
+    code = run()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    sys.exit(code)
+
+
+# -- validate ---------------------------------------------------------------------------
+
+def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from .compiler import load_policy
+
+    paths = args.policies or [str(default_policy())]
+    status = EXIT_OK
+    summaries = []
+    for path in paths:
+        try:
+            policy, warnings = load_policy(path)
+        except PolicykitError as exc:
+            for diag in exc.diagnostics:
+                print(diag.format(), file=err)
+            status = EXIT_BAD_INPUT
+            continue
+        for diag in warnings:
+            print(diag.format().replace(f": {diag.code}:", f": warning: {diag.code}:", 1), file=err)
+        rules = sum(len(v.rules) for v in policy.values.values())
+        decisions = sum(1 for v in policy.values.values() if v.output)
+        summary = {"file": path, "id": policy.id, "version": policy.version, "status": policy.status,
+                   "clauses": len(policy.clauses), "parameters": len(policy.parameters), "facts": len(policy.facts),
+                   "decisions": decisions, "rules": rules, "actions": len(policy.actions), "sha256": policy.sha256}
+        summaries.append(summary)
+        if args.format == "text":
+            print(f"{path}: ok: {policy.id} {policy.version} ({policy.status}): {len(policy.clauses)} clauses, "
+                  f"{len(policy.parameters)} parameters, {len(policy.facts)} facts, {decisions} decisions, "
+                  f"{rules} rules, {len(policy.actions)} actions", file=out)
+    if args.format == "json" and status == EXIT_OK:
+        print(json.dumps(summaries, ensure_ascii=False, indent=2), file=out)
+    return status
+
+
+# -- evaluate ---------------------------------------------------------------------------
+
+def _as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    from .dates import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise InputError([Diagnostic("--as-of", 0, 0, "bad-date", str(exc))]) from None
+
+
+def _read(path: str, inp: IO[str]) -> tuple[bytes, str]:
+    if path == "-":
+        data = inp.buffer.read() if hasattr(inp, "buffer") else inp.read().encode("utf-8")
+        return data, "<stdin>"
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputError([Diagnostic(path, 0, 0, "not-a-file", "is a directory, not a case file")])
+        with open(p, "rb") as handle:
+            return handle.read(), path
+    except FileNotFoundError:
+        raise InputError([Diagnostic(path, 0, 0, "not-found", "no such file")]) from None
+    except OSError as exc:
+        raise InputError([Diagnostic(path, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
+
+
+def _evaluate(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str]) -> int:
+    from .compiler import load_policy
+
+    if (args.case is None) == (args.batch is None):
+        raise InputError([Diagnostic("policykit", 0, 0, "usage", "give a case file (or -), or --batch FILE")])
+    as_of = _as_of(args.as_of)
+    policy, _ = load_policy(args.policy or default_policy(), args.policy)
+    fmt = args.format or ("text" if _isatty(out) else "json")
+    if args.batch is not None:
+        return _batch(policy, args, out, err, inp, as_of)
+    raw, name = _read(args.case, inp)
+    result = _one(policy, raw, name, args, as_of)
+    if fmt == "json":
+        data = result.to_dict()
+        if args.explain:
+            data["explain"] = _trace_json(result)
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from .render import render_text
+
+        out.write(render_text(policy, result, args.lang))
+        if args.explain:
+            from .explain import render_explain
+
+            out.write("\n" + render_explain(policy, result))
+    return EXIT_OK
+
+
+def _one(policy: Any, raw: bytes, name: str, args: argparse.Namespace, as_of: date | None) -> Any:
+    from .case import parse_json, read_case
+    from .evaluator import evaluate
+
+    data = parse_json(raw, name)
+    text = raw.decode("utf-8", "replace")
+    case = read_case(policy, data, name, text)
+    try:
+        return evaluate(policy, case, as_of or policy.today(), args.lang, args.docs_url, args.explain,
+                        hashlib.sha256(raw).hexdigest())
+    except CaseError as exc:
+        raise CaseError([Diagnostic(name, d.line, d.col, d.code, d.message, d.path) for d in exc.diagnostics]) from None
+
+
+def _batch(policy: Any, args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str],
+           as_of: date | None) -> int:
+    status = EXIT_OK
+    if args.batch == "-":
+        stream: Any = inp.buffer if hasattr(inp, "buffer") else inp
+        close = False
+    else:
+        p = Path(args.batch)
+        if p.is_dir():
+            raise InputError([Diagnostic(args.batch, 0, 0, "not-a-file", "is a directory, not a JSON Lines file")])
+        try:
+            stream = open(p, "rb")  # noqa: SIM115 - closed below; streamed line by line
+        except OSError as exc:
+            raise InputError([Diagnostic(args.batch, 0, 0, "not-found" if isinstance(exc, FileNotFoundError)
+                                         else "unreadable", exc.strerror or str(exc))]) from None
+        close = True
+    try:
+        for number, line in enumerate(stream, 1):
+            raw = line if isinstance(line, bytes) else line.encode("utf-8")
+            if not raw.strip():
+                continue
+            try:
+                result = _one(policy, raw, f"{args.batch}:{number}", args, as_of)
+                out.write(json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
+            except PolicykitError as exc:
+                status = EXIT_BAD_INPUT
+                errors = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
+                out.write(json.dumps({"line": number, "errors": errors}, ensure_ascii=False) + "\n")
+                for d in exc.diagnostics:
+                    print(Diagnostic(args.batch, number, 0, d.code, d.message, d.path).format(), file=err)
+    finally:
+        if close:
+            stream.close()
+    return status
+
+
+def _trace_json(result: Any) -> list[dict[str, Any]]:
+    from .explain import _show
+
+    return [{"id": d.id, "value": _show(d.value) if d.decided else None, "decided": d.decided,
+             "rules": [{"row": r.index + 1, "line": r.line, "holds": _show(r.holds),
+                        "parts": [{"condition": p.source, "value": _show(p.value)} for p in r.parts]}
+                       for r in d.rules],
+             "params": {n: v for n, v in d.params}} for d in result.trace]
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
