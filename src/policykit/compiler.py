@@ -32,6 +32,13 @@ def _values(data: dict[str, Any]) -> list[tuple[str, int, dict[str, Any]]]:
             for i, item in enumerate(data.get(section) or [])]
 
 
+def as_list(ref: str | list[str] | None) -> tuple[str, ...]:
+    """An interpretation reference, one or several, as a tuple."""
+    if ref is None:
+        return ()
+    return (ref,) if isinstance(ref, str) else tuple(ref)
+
+
 def _cite_ids(cites: list[Any]) -> Iterator[tuple[int, str]]:
     for i, cite in enumerate(cites or []):
         yield i, cite["clause"] if isinstance(cite, dict) else cite
@@ -63,9 +70,12 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
             if cid not in clause_set:
                 yield doc.diag(path + (i,), "unknown-clause", f"unknown clause '{cid}'{suggest(cid, clauses)}")
 
-    def interp_at(path: tuple[Any, ...], ref: str | None) -> Iterator[Diagnostic]:
-        if ref and ref not in interpretations:
-            yield doc.diag(path, "unknown-interpretation", f"unknown interpretation '{ref}'")
+    def interp_at(path: tuple[Any, ...], ref: str | list[str] | None) -> Iterator[Diagnostic]:
+        for i, one in enumerate(as_list(ref)):
+            if one not in interpretations:
+                where = path + (i,) if isinstance(ref, list) else path
+                yield doc.diag(where, "unknown-interpretation",
+                               f"unknown interpretation '{one}'{suggest(one, sorted(interpretations))}")
 
     def types_at(path: tuple[Any, ...], applies: list[str] | None) -> Iterator[Diagnostic]:
         for i, t in enumerate(applies or []):
@@ -239,7 +249,8 @@ def _build_value(ex: _Expressions, section: str, i: int, item: dict[str, Any], o
             _check_literal(ex, item, literal, rpath + ("value",), domain, key)
         rules.append(Rule(j, ex.doc.where(rpath)[0], parts, any_of, outcome,
                           _cites(ex, row.get("cites") or [], rpath + ("cites",)),
-                          ex.template(row.get("because"), rpath + ("because",)), literal))
+                          ex.template(row.get("because"), rpath + ("because",)), literal,
+                          as_list(row.get("interpretation"))))
     otherwise = None
     if "otherwise" in item:
         other = item["otherwise"]
@@ -253,7 +264,7 @@ def _build_value(ex: _Expressions, section: str, i: int, item: dict[str, Any], o
                                         f"label for '{k}', which is not a value of {item['id']}{suggest(k, list(domain))}"))
     return Value(item["id"], Text.of(item.get("title")), item["type"], domain,
                  tuple((k, t) for k, t in labels if t is not None), tuple(item.get("applies_to") or ()), output,
-                 key, tuple(rules), item.get("interpretation"), line,
+                 key, tuple(rules), as_list(item.get("interpretation")), line,
                  skip_unknown=item.get("unknown") == "skip", otherwise=otherwise)
 
 

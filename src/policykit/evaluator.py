@@ -224,7 +224,7 @@ def _decision(env: CaseEnv, value: Value, lang: str, docs_url: str | None) -> De
         facts = ", ".join(sorted(result.facts)) or "?"
         return DecisionResult(value.id, title, None, False, None, (),
                               (env.policy.message("undecided", lang, facts=facts),), value.output,
-                              value.interpretation, tuple(outcome.trace), params)
+                              value.interpretations, tuple(outcome.trace), params)
     cites: list[CitedClause] = []
     because: list[str] = []
     for rule in outcome.rules:
@@ -237,7 +237,7 @@ def _decision(env: CaseEnv, value: Value, lang: str, docs_url: str | None) -> De
     if value.labels and not isinstance(result, list):
         label = value.label(result, lang)
     return DecisionResult(value.id, title, result, True, label, _unique(cites), tuple(because), value.output,
-                          value.interpretation, tuple(outcome.trace), params)
+                          value.interpretations, tuple(outcome.trace), params)
 
 
 def _applies(step: Step, request_type: str) -> bool:

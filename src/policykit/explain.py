@@ -29,7 +29,7 @@ def _show(value: Any) -> str:
 def _explain_one(policy: Policy, d: DecisionResult, lines: list[str]) -> None:
     kind = "decision" if d.output else "derived"
     value = _show(d.value) if d.decided else "undecided"
-    interp = f"  ({d.interpretation})" if d.interpretation else ""
+    interp = f"  ({', '.join(d.interpretations)})" if d.interpretations else ""
     lines.append(f"{d.id} = {value}   [{kind}: {d.title}]{interp}")
     definition = policy.values[d.id]
     for rt in d.rules:

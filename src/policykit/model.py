@@ -76,6 +76,7 @@ class Rule:
     cites: tuple[Cite, ...]
     because: Text | None
     value: Any = None
+    interpretations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Value:
     output: bool
     kind: str  # "rules" or "collect"
     rules: tuple[Rule, ...]
-    interpretation: str | None
+    interpretations: tuple[str, ...]
     line: int
     skip_unknown: bool = False
     otherwise: Rule | None = None

@@ -47,7 +47,7 @@ class DecisionResult:
     cites: tuple[CitedClause, ...]
     because: tuple[str, ...]
     output: bool = True
-    interpretation: str | None = None
+    interpretations: tuple[str, ...] = ()
     rules: tuple[RuleTrace, ...] = ()
     params: tuple[tuple[str, Any], ...] = ()
 

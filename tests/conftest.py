@@ -1,0 +1,67 @@
+"""Shared fixtures: the bundled policy (compiled once) and the product owner's shared/ folder."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policykit.cli import run
+from policykit.compiler import load_policy
+from policykit.model import Policy
+from policykit.resources import default_policy
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("POLICYKIT_SHARED", ROOT.parent / "shared"))
+POLICY_FILE = ROOT / "policies" / "standard_v1.yaml"
+
+
+@pytest.fixture(scope="session")
+def policy() -> Policy:
+    compiled, _ = load_policy(default_policy())
+    return compiled
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    assert (SHARED / "spec" / "CONTRACT.md").is_file(), f"the product owner's shared/ folder is not at {SHARED}"
+    return SHARED
+
+
+def cli(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+    """Run the CLI in-process; return (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    inp = io.TextIOWrapper(io.BytesIO((stdin or "").encode("utf-8")), encoding="utf-8")
+    code = run(list(argv), out, err, inp)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture()
+def evaluate_json(tmp_path: Path) -> Callable[..., dict[str, Any]]:
+    """Evaluate a case dict through the CLI as JSON; fail the test on a non-zero exit."""
+
+    def go(case: dict[str, Any], *extra: str, as_of: str = "2026-11-27") -> dict[str, Any]:
+        path = tmp_path / "case.json"
+        path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+        code, out, err = cli("evaluate", str(path), "--format", "json", "--as-of", as_of, *extra)
+        assert code == 0, err
+        result: dict[str, Any] = json.loads(out)
+        return result
+
+    return go
+
+
+@pytest.fixture(scope="session")
+def standard_texts(shared: Path) -> dict[str, str]:
+    """Clause id -> verbatim Chinese text, from the clause map of STANDARD.md."""
+    texts = {}
+    for line in (shared / "spec" / "STANDARD.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| `"):
+            cells = line.split("|")
+            texts[cells[1].strip().strip("`")] = cells[3].strip()
+    return texts
