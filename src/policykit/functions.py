@@ -94,6 +94,8 @@ def _is_true(value: Any) -> bool:
 
 
 def _coalesce(value: Any, fallback: Any) -> Any:
+    if value.__class__ is Unknown and fallback.__class__ is Unknown:
+        return Unknown(value.facts | fallback.facts)  # either would decide it
     if value.__class__ is Unknown or value is None:
         return fallback
     return value
