@@ -203,9 +203,10 @@ def _batch(policy: Any, args: argparse.Namespace, out: IO[str], err: IO[str], in
             raise InputError([Diagnostic(args.batch, 0, 0, "not-a-file", "is a directory, not a JSON Lines file")])
         try:
             stream = open(p, "rb")  # noqa: SIM115 - closed below; streamed line by line
+        except FileNotFoundError:
+            raise InputError([Diagnostic(args.batch, 0, 0, "not-found", "no such file")]) from None
         except OSError as exc:
-            raise InputError([Diagnostic(args.batch, 0, 0, "not-found" if isinstance(exc, FileNotFoundError)
-                                         else "unreadable", exc.strerror or str(exc))]) from None
+            raise InputError([Diagnostic(args.batch, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
         close = True
     try:
         for number, line in enumerate(stream, 1):
