@@ -129,7 +129,7 @@ def test_invalid_lines_in_a_batch_do_not_stop_it(tmp_path: Path) -> None:
     lines.append(json.dumps(good["case"], ensure_ascii=False))
     batch = tmp_path / "mixed.jsonl"
     batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    code, out, err = cli("evaluate", "--batch", str(batch), "--as-of", good["as_of"])
+    code, out, _ = cli("evaluate", "--batch", str(batch), "--as-of", good["as_of"])
     assert code == 2
     results = [json.loads(line) for line in out.splitlines()]
     assert len(results) == len(lines)

@@ -38,8 +38,9 @@ def test_examples_evaluate_in_text_and_json(path: Path) -> None:
 
 
 def test_text_output_reads_in_order(tmp_path: Path) -> None:
-    code, out, _ = cli("evaluate", str(ROOT / "examples" / "fault.json"), "--format", "text", "--lang", "en",
-                       "--as-of", "2026-11-27")
+    code, out, _ = cli(
+        "evaluate", str(ROOT / "examples" / "fault.json"), "--format", "text", "--lang", "en", "--as-of", "2026-11-27"
+    )
     assert code == 0
     order = [out.index(h) for h in ("Decisions:", "Next steps:", "Clauses cited:")]
     assert order == sorted(order)
@@ -62,7 +63,9 @@ def test_missing_facts_are_asked_as_questions(tmp_path: Path) -> None:
 
 def test_stdin_and_file_give_the_same_result() -> None:
     text = (ROOT / "examples" / "return.json").read_text(encoding="utf-8")
-    _, from_file, _ = cli("evaluate", str(ROOT / "examples" / "return.json"), "--format", "json", "--as-of", "2026-11-27")
+    _, from_file, _ = cli(
+        "evaluate", str(ROOT / "examples" / "return.json"), "--format", "json", "--as-of", "2026-11-27"
+    )
     code, from_stdin, err = cli("evaluate", "-", "--format", "json", "--as-of", "2026-11-27", stdin=text)
     assert code == 0, err
     assert json.loads(from_file)["decisions"] == json.loads(from_stdin)["decisions"]
@@ -77,23 +80,33 @@ def test_batch_from_stdin_streams_one_line_per_case() -> None:
 
 
 def test_explain_shows_every_row_and_part(tmp_path: Path) -> None:
-    code, out, _ = cli("evaluate", str(ROOT / "examples" / "fault.json"), "--format", "text", "--explain",
-                       "--as-of", "2026-11-27")
+    code, out, _ = cli(
+        "evaluate", str(ROOT / "examples" / "fault.json"), "--format", "text", "--explain", "--as-of", "2026-11-27"
+    )
     assert code == 0
-    section = out[out.index("service.type = 'free_replacement'"):]
+    section = out[out.index("service.type = 'free_replacement'") :]
     section = section[: section.index("\n\n")]
     assert "✗ row 1" in section and "✗ row 2" in section and "✗ row 3" in section and "✓ row 4" in section
     assert "warranty.status == 'out_of_warranty'" in section
     assert "derived" in out and "param params.replacement_ship_working_days = 1" in out
-    code, out, _ = cli("evaluate", str(ROOT / "examples" / "fault.json"), "--format", "json", "--explain",
-                       "--as-of", "2026-11-27")
+    code, out, _ = cli(
+        "evaluate", str(ROOT / "examples" / "fault.json"), "--format", "json", "--explain", "--as-of", "2026-11-27"
+    )
     trace = {t["id"]: t for t in json.loads(out)["explain"]}
     assert [r["holds"] for r in trace["service.type"]["rules"]] == ["no", "no", "no", "yes"]
 
 
 def test_docs_url_links_each_cited_clause() -> None:
-    code, out, _ = cli("evaluate", str(ROOT / "examples" / "fault.json"), "--format", "json",
-                       "--docs-url", "https://docs.example/policykit/", "--as-of", "2026-11-27")
+    code, out, _ = cli(
+        "evaluate",
+        str(ROOT / "examples" / "fault.json"),
+        "--format",
+        "json",
+        "--docs-url",
+        "https://docs.example/policykit/",
+        "--as-of",
+        "2026-11-27",
+    )
     assert code == 0
     cites = json.loads(out)["decisions"]["deadlines.ship_by"]["cites"]
     assert cites[0]["url"].startswith("https://docs.example/policykit/standard/")
@@ -112,15 +125,18 @@ def test_unknown_fields_are_warnings_not_errors(tmp_path: Path) -> None:
     assert any("crm_ticket" in w for w in warnings) and any("sale.invoice" in w for w in warnings)
 
 
-@pytest.mark.parametrize(("argv", "mention"), [
-    (["evaluate", "/no/such/case.json"], "no such file"),
-    (["evaluate", "."], "directory"),
-    (["evaluate", "examples/fault.json", "--as-of", "2026-13-01"], "--as-of"),
-    (["evaluate", "examples/fault.json", "--policy", "/no/such/policy.yaml"], "no such file"),
-    (["evaluate"], "give a case file"),
-    (["evaluate", "--batch", "/no/such.jsonl"], "no such file"),
-    (["frobnicate"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    ("argv", "mention"),
+    [
+        (["evaluate", "/no/such/case.json"], "no such file"),
+        (["evaluate", "."], "directory"),
+        (["evaluate", "examples/fault.json", "--as-of", "2026-13-01"], "--as-of"),
+        (["evaluate", "examples/fault.json", "--policy", "/no/such/policy.yaml"], "no such file"),
+        (["evaluate"], "give a case file"),
+        (["evaluate", "--batch", "/no/such.jsonl"], "no such file"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
 def test_bad_invocations_exit_2_with_one_line(argv: list[str], mention: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     code, out, err = cli(*argv)
@@ -138,8 +154,10 @@ def test_bad_json_names_line_and_column(tmp_path: Path) -> None:
 
 def test_bad_field_line_is_located(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
-    path.write_text('{\n  "request": {"type": "fault", "date": "2026-05-01"},\n  "sale": {\n'
-                    '    "shipping_method": "air"\n  }\n}\n', encoding="utf-8")
+    path.write_text(
+        '{\n  "request": {"type": "fault", "date": "2026-05-01"},\n  "sale": {\n    "shipping_method": "air"\n  }\n}\n',
+        encoding="utf-8",
+    )
     code, out, err = cli("evaluate", str(path))
     assert code == 2 and out == ""
     assert err.startswith(f"{path}:4:") and "sale.shipping_method" in err
@@ -158,8 +176,9 @@ def test_internal_errors_exit_1_without_traceback(monkeypatch: pytest.MonkeyPatc
 def _run_process(args: list[str], env_extra: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in ("TZ", "LANG", "LC_ALL")}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "-m", "policykit", *args], capture_output=True, env=env, cwd=ROOT,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "policykit", *args], capture_output=True, env=env, cwd=ROOT, timeout=120, check=False
+    )
 
 
 def test_json_is_byte_identical_across_runs_and_time_zones() -> None:
@@ -170,8 +189,10 @@ def test_json_is_byte_identical_across_runs_and_time_zones() -> None:
 
 
 def test_chinese_output_under_a_c_locale() -> None:
-    run = _run_process(["evaluate", "examples/fault.json", "--format", "text", "--as-of", "2026-11-27"],
-                       {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": ""})
+    run = _run_process(
+        ["evaluate", "examples/fault.json", "--format", "text", "--as-of", "2026-11-27"],
+        {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": ""},
+    )
     assert run.returncode == 0, run.stderr
     assert "保修期定义" in run.stdout.decode("utf-8")
 
@@ -181,9 +202,12 @@ def test_validate_summary_and_exit_codes(tmp_path: Path) -> None:
     assert code == 0
     assert "65 clauses" in out and "draft" in out
     broken = tmp_path / "broken.yaml"
-    broken.write_text((ROOT / "policies" / "standard_v1.yaml").read_text(encoding="utf-8")
-                      .replace("cites: [repair-time.1, ops.exchange.procedure.4]", "cites: [repair-time.9]", 1),
-                      encoding="utf-8")
+    broken.write_text(
+        (ROOT / "policies" / "standard_v1.yaml")
+        .read_text(encoding="utf-8")
+        .replace("cites: [repair-time.1, ops.exchange.procedure.4]", "cites: [repair-time.9]", 1),
+        encoding="utf-8",
+    )
     code, out, err = cli("validate", str(broken))
     assert code == 2 and out == ""
     assert "unknown-clause" in err and "did you mean 'repair-time." in err

@@ -60,7 +60,7 @@ def test_an_extra_company_holiday_moves_a_working_day_deadline(tmp_path: Path) -
     case = dict(CASE, request={"type": "fault", "date": "2026-06-01"}, received_on="2026-06-02")
     path = tmp_path / "case.json"
     path.write_text(json.dumps(case), encoding="utf-8")
-    edited = _edited(tmp_path, ("  extra_holidays: []\n", "  extra_holidays: [\"2026-06-03\"]\n"))
+    edited = _edited(tmp_path, ("  extra_holidays: []\n", '  extra_holidays: ["2026-06-03"]\n'))
     code, out, err = cli("evaluate", str(path), "--format", "json", "--as-of", "2026-11-27")
     assert code == 0, err
     assert json.loads(out)["decisions"]["deadlines.ship_by"]["value"] == "2026-06-03"

@@ -18,34 +18,61 @@ from .conftest import ROOT
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     (built,) = out.glob("policykit-*.whl")
     return built
 
 
 def test_wheel_contains_policy_schemas_and_examples(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("policykit/data/policies/standard_v1.yaml", "policykit/data/schemas/policy.schema.json",
-                   "policykit/data/schemas/case.schema.json", "policykit/data/schemas/contract.json",
-                   "policykit/data/examples/fault.json", "policykit/cli.py"):
+    for needed in (
+        "policykit/data/policies/standard_v1.yaml",
+        "policykit/data/schemas/policy.schema.json",
+        "policykit/data/schemas/case.schema.json",
+        "policykit/data/schemas/contract.json",
+        "policykit/data/examples/fault.json",
+        "policykit/cli.py",
+    ):
         assert needed in names, needed
 
 
 def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     env = dict(os.environ, PYTHONPATH=str(target))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    run = subprocess.run([sys.executable, "-m", "policykit", "validate"], cwd=elsewhere, env=env,
-                         capture_output=True, text=True, timeout=120, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "policykit", "validate"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert str(target) in run.stdout and "65 clauses" in run.stdout
     case = elsewhere / "case.json"
     case.write_text((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "policykit", "evaluate", "case.json", "--as-of", "2026-11-27"],
-                         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "policykit", "evaluate", "case.json", "--as-of", "2026-11-27"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["decisions"]["deadlines.ship_by"]["value"] == "2026-02-14"

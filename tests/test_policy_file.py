@@ -54,12 +54,24 @@ def test_every_rule_cites_a_clause(policy: Policy) -> None:
 
 def test_contract_defaults_are_declared(policy: Policy) -> None:
     expected = {
-        "fault.works_normally": False, "fault.misuse": False, "fault.third_party_repair": False,
-        "fault.disassembled": False, "fault.severe_exterior_damage": False, "fault.critical_site": False,
-        "product.has_warranty_card": True, "product.has_company_mark": True, "product.origin_proven": False,
-        "inspection.damaged": False, "inspection.disassembled": False, "inspection.accessories_missing": False,
-        "return.strongly_requested": False, "return.customer_insists": False, "return.special_case": False,
-        "complaint.serious": False, "sale.warranty_months": 12, "history": [],
+        "fault.works_normally": False,
+        "fault.misuse": False,
+        "fault.third_party_repair": False,
+        "fault.disassembled": False,
+        "fault.severe_exterior_damage": False,
+        "fault.critical_site": False,
+        "product.has_warranty_card": True,
+        "product.has_company_mark": True,
+        "product.origin_proven": False,
+        "inspection.damaged": False,
+        "inspection.disassembled": False,
+        "inspection.accessories_missing": False,
+        "return.strongly_requested": False,
+        "return.customer_insists": False,
+        "return.special_case": False,
+        "complaint.serious": False,
+        "sale.warranty_months": 12,
+        "history": [],
     }
     for name, default in expected.items():
         fact = policy.facts[name]

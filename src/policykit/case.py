@@ -44,7 +44,7 @@ def _locate(text: str) -> dict[tuple[Any, ...], tuple[int, int]]:
 
     try:
         doc, _ = load_yaml(text, "case", max_bytes=MAX_CASE_BYTES)
-    except Exception:  # noqa: BLE001 - locating lines is best effort only
+    except Exception:
         return {}
     return doc.lines if doc else {}
 
@@ -66,7 +66,9 @@ def parse_json(text: str | bytes, file: str) -> Any:
     """JSON text -> data; a :class:`CaseError` for bad bytes, bad JSON, or duplicate keys."""
     size = len(text)
     if size > MAX_CASE_BYTES:
-        raise CaseError([Diagnostic(file, 0, 0, "too-large", f"{size} bytes is over the case limit of {MAX_CASE_BYTES}")])
+        raise CaseError(
+            [Diagnostic(file, 0, 0, "too-large", f"{size} bytes is over the case limit of {MAX_CASE_BYTES}")]
+        )
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")

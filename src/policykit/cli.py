@@ -49,8 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None,
-        stdin: IO[str] | None = None) -> int:
+def run(
+    argv: Sequence[str] | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    stdin: IO[str] | None = None,
+) -> int:
     """Run the CLI with ``argv``; write to ``stdout``/``stderr``; return the exit status."""
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
@@ -71,7 +75,7 @@ def run(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as exc:
         print(f"policykit: internal error: {type(exc).__name__}: {exc}", file=err)
         print("policykit: please report this with the case and policy that caused it", file=err)
         return EXIT_INTERNAL
@@ -88,6 +92,7 @@ def main() -> None:
 
 
 # -- validate ---------------------------------------------------------------------------
+
 
 def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from .compiler import load_policy
@@ -107,20 +112,34 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             print(diag.format().replace(f": {diag.code}:", f": warning: {diag.code}:", 1), file=err)
         rules = sum(len(v.rules) for v in policy.values.values())
         decisions = sum(1 for v in policy.values.values() if v.output)
-        summary = {"file": path, "id": policy.id, "version": policy.version, "status": policy.status,
-                   "clauses": len(policy.clauses), "parameters": len(policy.parameters), "facts": len(policy.facts),
-                   "decisions": decisions, "rules": rules, "actions": len(policy.actions), "sha256": policy.sha256}
+        summary = {
+            "file": path,
+            "id": policy.id,
+            "version": policy.version,
+            "status": policy.status,
+            "clauses": len(policy.clauses),
+            "parameters": len(policy.parameters),
+            "facts": len(policy.facts),
+            "decisions": decisions,
+            "rules": rules,
+            "actions": len(policy.actions),
+            "sha256": policy.sha256,
+        }
         summaries.append(summary)
         if args.format == "text":
-            print(f"{path}: ok: {policy.id} {policy.version} ({policy.status}): {len(policy.clauses)} clauses, "
-                  f"{len(policy.parameters)} parameters, {len(policy.facts)} facts, {decisions} decisions, "
-                  f"{rules} rules, {len(policy.actions)} actions", file=out)
+            print(
+                f"{path}: ok: {policy.id} {policy.version} ({policy.status}): {len(policy.clauses)} clauses, "
+                f"{len(policy.parameters)} parameters, {len(policy.facts)} facts, {decisions} decisions, "
+                f"{rules} rules, {len(policy.actions)} actions",
+                file=out,
+            )
     if args.format == "json" and status == EXIT_OK:
         print(json.dumps(summaries, ensure_ascii=False, indent=2), file=out)
     return status
 
 
 # -- evaluate ---------------------------------------------------------------------------
+
 
 def _as_of(text: str | None) -> date | None:
     if text is None:
@@ -185,14 +204,20 @@ def _one(policy: Any, raw: bytes, name: str, args: argparse.Namespace, as_of: da
     text = raw.decode("utf-8", "replace")
     case = read_case(policy, data, name, text)
     try:
-        return evaluate(policy, case, as_of or policy.today(), args.lang, args.docs_url, args.explain,
-                        hashlib.sha256(raw).hexdigest())
+        return evaluate(
+            policy,
+            case,
+            as_of or policy.today(),
+            args.lang,
+            args.docs_url,
+            args.explain,
+            hashlib.sha256(raw).hexdigest(),
+        )
     except CaseError as exc:
         raise CaseError([Diagnostic(name, d.line, d.col, d.code, d.message, d.path) for d in exc.diagnostics]) from None
 
 
-def _batch(policy: Any, args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str],
-           as_of: date | None) -> int:
+def _batch(policy: Any, args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str], as_of: date | None) -> int:
     status = EXIT_OK
     if args.batch == "-":
         stream: Any = inp.buffer if hasattr(inp, "buffer") else inp
@@ -231,11 +256,24 @@ def _batch(policy: Any, args: argparse.Namespace, out: IO[str], err: IO[str], in
 def _trace_json(result: Any) -> list[dict[str, Any]]:
     from .explain import _show
 
-    return [{"id": d.id, "value": _show(d.value) if d.decided else None, "decided": d.decided,
-             "rules": [{"row": r.index + 1, "line": r.line, "holds": _show(r.holds),
-                        "parts": [{"condition": p.source, "value": _show(p.value)} for p in r.parts]}
-                       for r in d.rules],
-             "params": {n: v for n, v in d.params}} for d in result.trace]
+    return [
+        {
+            "id": d.id,
+            "value": _show(d.value) if d.decided else None,
+            "decided": d.decided,
+            "rules": [
+                {
+                    "row": r.index + 1,
+                    "line": r.line,
+                    "holds": _show(r.holds),
+                    "parts": [{"condition": p.source, "value": _show(p.value)} for p in r.parts],
+                }
+                for r in d.rules
+            ],
+            "params": {n: v for n, v in d.params},
+        }
+        for d in result.trace
+    ]
 
 
 def _isatty(stream: IO[str]) -> bool:

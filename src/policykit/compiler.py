@@ -16,8 +16,20 @@ from typing import Any
 from .dates import WorkCalendar, parse_date
 from .errors import Diagnostic, PolicyError
 from .expr import Compiled, compile_expr, suggest
-from .model import (CaseCheck, Cite, Clause, Fact, Interpretation, Parameter, Policy, Registration,
-                    Rule, Step, Text, Value)
+from .model import (
+    CaseCheck,
+    Cite,
+    Clause,
+    Fact,
+    Interpretation,
+    Parameter,
+    Policy,
+    Registration,
+    Rule,
+    Step,
+    Text,
+    Value,
+)
 from .resources import schema
 from .schema_check import schema_errors
 from .yamlload import Document, load_yaml
@@ -28,8 +40,9 @@ APPROVALS = ("drafted_by", "reviewed_by", "approved_by", "general_manager")
 
 def _values(data: dict[str, Any]) -> list[tuple[str, int, dict[str, Any]]]:
     """(section, index, definition) of every derived value and decision."""
-    return [(section, i, item) for section in ("derived", "decisions")
-            for i, item in enumerate(data.get(section) or [])]
+    return [
+        (section, i, item) for section in ("derived", "decisions") for i, item in enumerate(data.get(section) or [])
+    ]
 
 
 def as_list(ref: str | list[str] | None) -> tuple[str, ...]:
@@ -50,6 +63,7 @@ def _request_types(data: dict[str, Any]) -> list[str]:
 
 
 # -- stage 3: references ----------------------------------------------------------
+
 
 def check_references(doc: Document) -> Iterator[Diagnostic]:
     """Every cited clause, parameter, interpretation, request type and fact exists; ids are unique."""
@@ -74,14 +88,16 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
         for i, one in enumerate(as_list(ref)):
             if one not in interpretations:
                 where = path + (i,) if isinstance(ref, list) else path
-                yield doc.diag(where, "unknown-interpretation",
-                               f"unknown interpretation '{one}'{suggest(one, sorted(interpretations))}")
+                yield doc.diag(
+                    where,
+                    "unknown-interpretation",
+                    f"unknown interpretation '{one}'{suggest(one, sorted(interpretations))}",
+                )
 
     def types_at(path: tuple[Any, ...], applies: list[str] | None) -> Iterator[Diagnostic]:
         for i, t in enumerate(applies or []):
             if t not in types:
-                yield doc.diag(path + (i,), "unknown-request-type",
-                               f"unknown request type '{t}'{suggest(t, types)}")
+                yield doc.diag(path + (i,), "unknown-request-type", f"unknown request type '{t}'{suggest(t, types)}")
 
     if not types:
         yield doc.diag(("facts",), "missing-fact", "the facts must declare request.type with its values")
@@ -94,8 +110,11 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
     for name, fact in facts.items():
         ref = fact.get("default_param")
         if ref is not None and ref not in data["parameters"]:
-            yield doc.diag(("facts", name, "default_param"), "unknown-parameter",
-                           f"unknown parameter '{ref}'{suggest(ref, list(data['parameters']))}")
+            yield doc.diag(
+                ("facts", name, "default_param"),
+                "unknown-parameter",
+                f"unknown parameter '{ref}'{suggest(ref, list(data['parameters']))}",
+            )
         if fact["type"] == "enum" and not fact.get("values"):
             yield doc.diag(("facts", name), "missing-values", f"enum fact '{name}' needs its values")
     ids: set[str] = set()
@@ -107,7 +126,9 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
         yield from interp_at((section, i, "interpretation"), item.get("interpretation"))
         yield from types_at((section, i, "applies_to"), item.get("applies_to"))
         if section == "decisions" and not item.get("applies_to"):
-            yield doc.diag((section, i), "missing-applies-to", f"decision '{vid}' must say which requests it applies to")
+            yield doc.diag(
+                (section, i), "missing-applies-to", f"decision '{vid}' must say which requests it applies to"
+            )
         for key in ("rules", "collect"):
             for j, row in enumerate(item.get(key) or []):
                 yield from cites_at((section, i, key, j, "cites"), row.get("cites") or [])
@@ -127,12 +148,16 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
         yield from cites_at(("registration", "cites"), reg.get("cites") or [])
         for i, name in enumerate(reg["facts"]):
             if name not in facts:
-                yield doc.diag(("registration", "facts", i), "unknown-fact",
-                               f"unknown fact '{name}'{suggest(name, list(facts))}")
+                yield doc.diag(
+                    ("registration", "facts", i), "unknown-fact", f"unknown fact '{name}'{suggest(name, list(facts))}"
+                )
     for i, check in enumerate(data.get("case_checks") or []):
         if check["field"] not in facts:
-            yield doc.diag(("case_checks", i, "field"), "unknown-fact",
-                           f"unknown fact '{check['field']}'{suggest(check['field'], list(facts))}")
+            yield doc.diag(
+                ("case_checks", i, "field"),
+                "unknown-fact",
+                f"unknown fact '{check['field']}'{suggest(check['field'], list(facts))}",
+            )
         yield from types_at(("case_checks", i, "applies_to"), check.get("applies_to"))
     for key in ("extra_holidays", "extra_working_days"):
         for i, text in enumerate(data["calendar"].get(key) or []):
@@ -148,8 +173,12 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
     cited = {cid for _, cid in _iter_all_cites(data)}
     for i, clause in enumerate(data["clauses"]):
         if clause["id"] not in cited and not clause.get("informational"):
-            yield doc.diag(("clauses", i, "id"), "uncited-clause",
-                           f"clause '{clause['id']}' is neither cited by a rule nor marked informational", "warning")
+            yield doc.diag(
+                ("clauses", i, "id"),
+                "uncited-clause",
+                f"clause '{clause['id']}' is neither cited by a rule nor marked informational",
+                "warning",
+            )
 
 
 def _iter_all_cites(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -168,6 +197,7 @@ def _iter_all_cites(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str
 
 
 # -- stage 4: expressions -----------------------------------------------------------
+
 
 class _Expressions:
     """Compiles every expression of the policy, collecting diagnostics."""
@@ -208,8 +238,13 @@ class _Expressions:
         for lang, template in text.items():
             for name in re.findall(r"\{([^{}]+)\}", template):
                 if not _template_name_ok(name, self.names):
-                    self.diags.append(self.doc.diag(path + (lang,), "unknown-name",
-                                                    f"unknown name '{{{name}}}' in text{suggest(name, list(self.names))}"))
+                    self.diags.append(
+                        self.doc.diag(
+                            path + (lang,),
+                            "unknown-name",
+                            f"unknown name '{{{name}}}' in text{suggest(name, list(self.names))}",
+                        )
+                    )
         return Text.of(text)
 
 
@@ -239,7 +274,9 @@ def _build_value(ex: _Expressions, section: str, i: int, item: dict[str, Any], o
     for j, row in enumerate(item[key]):
         rpath = path + (key, j)
         any_of = "when_any" in row
-        parts = ex.parts(row.get("when_any") if any_of else row.get("when"), rpath + ("when_any" if any_of else "when",))
+        parts = ex.parts(
+            row.get("when_any") if any_of else row.get("when"), rpath + ("when_any" if any_of else "when",)
+        )
         if key == "rules" and "compute" in row:
             outcome = ex.compile(row["compute"], rpath + ("compute",))
             literal = None
@@ -247,34 +284,73 @@ def _build_value(ex: _Expressions, section: str, i: int, item: dict[str, Any], o
             literal = row.get("value")
             outcome = None
             _check_literal(ex, item, literal, rpath + ("value",), domain, key)
-        rules.append(Rule(j, ex.doc.where(rpath)[0], parts, any_of, outcome,
-                          _cites(ex, row.get("cites") or [], rpath + ("cites",)),
-                          ex.template(row.get("because"), rpath + ("because",)), literal,
-                          as_list(row.get("interpretation"))))
+        rules.append(
+            Rule(
+                j,
+                ex.doc.where(rpath)[0],
+                parts,
+                any_of,
+                outcome,
+                _cites(ex, row.get("cites") or [], rpath + ("cites",)),
+                ex.template(row.get("because"), rpath + ("because",)),
+                literal,
+                as_list(row.get("interpretation")),
+            )
+        )
     otherwise = None
     if "otherwise" in item:
         other = item["otherwise"]
-        otherwise = Rule(-1, ex.doc.where(path + ("otherwise",))[0], (), False, None,
-                         _cites(ex, other.get("cites") or [], path + ("otherwise", "cites")),
-                         ex.template(other.get("because"), path + ("otherwise", "because")), [])
+        otherwise = Rule(
+            -1,
+            ex.doc.where(path + ("otherwise",))[0],
+            (),
+            False,
+            None,
+            _cites(ex, other.get("cites") or [], path + ("otherwise", "cites")),
+            ex.template(other.get("because"), path + ("otherwise", "because")),
+            [],
+        )
     labels = tuple((k, Text.of(v)) for k, v in (item.get("labels") or {}).items())
     for k, _ in labels:
         if domain and k not in domain:
-            ex.diags.append(ex.doc.diag(path + ("labels", k), "unknown-value",
-                                        f"label for '{k}', which is not a value of {item['id']}{suggest(k, list(domain))}"))
-    return Value(item["id"], Text.of(item.get("title")), item["type"], domain,
-                 tuple((k, t) for k, t in labels if t is not None), tuple(item.get("applies_to") or ()), output,
-                 key, tuple(rules), as_list(item.get("interpretation")), line,
-                 skip_unknown=item.get("unknown") == "skip", otherwise=otherwise)
+            ex.diags.append(
+                ex.doc.diag(
+                    path + ("labels", k),
+                    "unknown-value",
+                    f"label for '{k}', which is not a value of {item['id']}{suggest(k, list(domain))}",
+                )
+            )
+    return Value(
+        item["id"],
+        Text.of(item.get("title")),
+        item["type"],
+        domain,
+        tuple((k, t) for k, t in labels if t is not None),
+        tuple(item.get("applies_to") or ()),
+        output,
+        key,
+        tuple(rules),
+        as_list(item.get("interpretation")),
+        line,
+        skip_unknown=item.get("unknown") == "skip",
+        otherwise=otherwise,
+    )
 
 
-def _check_literal(ex: _Expressions, item: dict[str, Any], literal: Any, path: tuple[Any, ...],
-                   domain: tuple[str, ...], key: str) -> None:
+def _check_literal(
+    ex: _Expressions, item: dict[str, Any], literal: Any, path: tuple[Any, ...], domain: tuple[str, ...], key: str
+) -> None:
     if not domain or literal is None:
         return
     if (item["type"] == "enum" or key == "collect") and literal not in domain:
-        ex.diags.append(ex.doc.diag(path, "unknown-value", f"'{literal}' is not a value of {item['id']} "
-                                    f"({', '.join(domain)}){suggest(str(literal), list(domain))}"))
+        ex.diags.append(
+            ex.doc.diag(
+                path,
+                "unknown-value",
+                f"'{literal}' is not a value of {item['id']} "
+                f"({', '.join(domain)}){suggest(str(literal), list(domain))}",
+            )
+        )
 
 
 def _build_step(ex: _Expressions, section: str, i: int, step: dict[str, Any]) -> Step:
@@ -282,8 +358,15 @@ def _build_step(ex: _Expressions, section: str, i: int, step: dict[str, Any]) ->
     due = ex.compile(step["due"], path + ("due",)) if "due" in step else None
     text = ex.template(step["text"], path + ("text",))
     assert text is not None
-    return Step(step["id"], tuple(step.get("applies_to") or ()), ex.parts(step.get("when"), path + ("when",)),
-                text, due, tuple(step["cites"]), ex.doc.where(path)[0])
+    return Step(
+        step["id"],
+        tuple(step.get("applies_to") or ()),
+        ex.parts(step.get("when"), path + ("when",)),
+        text,
+        due,
+        tuple(step["cites"]),
+        ex.doc.where(path)[0],
+    )
 
 
 def _check_cycles(doc: Document, values: dict[str, Value]) -> Iterator[Diagnostic]:
@@ -327,6 +410,7 @@ def _value_names(value: Value) -> set[str]:
 
 # -- stage 5: contract -------------------------------------------------------------------
 
+
 def check_contract(doc: Document) -> Iterator[Diagnostic]:
     """Every decision the case contract names is present, for its request types, with its domain."""
     contract = schema("contract.json")
@@ -335,24 +419,37 @@ def check_contract(doc: Document) -> Iterator[Diagnostic]:
     types = set(_request_types(data))
     for request_type, wanted in contract["request_types"].items():
         if request_type not in types:
-            yield doc.diag(("facts", "request.type", "values"), "contract",
-                           f"request type '{request_type}' of the contract is missing")
+            yield doc.diag(
+                ("facts", "request.type", "values"),
+                "contract",
+                f"request type '{request_type}' of the contract is missing",
+            )
         for did, spec in wanted.items():
             if did not in decisions:
-                yield doc.diag(("decisions",), "contract-missing-decision",
-                               f"decision '{did}' required by the contract for '{request_type}' is missing"
-                               f"{suggest(did, list(decisions))}")
+                yield doc.diag(
+                    ("decisions",),
+                    "contract-missing-decision",
+                    f"decision '{did}' required by the contract for '{request_type}' is missing"
+                    f"{suggest(did, list(decisions))}",
+                )
                 continue
             i, item = decisions[did]
             if request_type not in (item.get("applies_to") or []):
-                yield doc.diag(("decisions", i, "applies_to"), "contract",
-                               f"decision '{did}' must apply to '{request_type}' requests")
+                yield doc.diag(
+                    ("decisions", i, "applies_to"),
+                    "contract",
+                    f"decision '{did}' must apply to '{request_type}' requests",
+                )
             if item["type"] != spec["type"]:
-                yield doc.diag(("decisions", i, "type"), "contract",
-                               f"decision '{did}' must be of type {spec['type']}, not {item['type']}")
+                yield doc.diag(
+                    ("decisions", i, "type"),
+                    "contract",
+                    f"decision '{did}' must be of type {spec['type']}, not {item['type']}",
+                )
             elif "values" in spec and list(item.get("values") or []) != spec["values"]:
-                yield doc.diag(("decisions", i, "values"), "contract",
-                               f"decision '{did}' must have the values {spec['values']}")
+                yield doc.diag(
+                    ("decisions", i, "values"), "contract", f"decision '{did}' must have the values {spec['values']}"
+                )
     case_schema = schema("case.schema.json")
     for name in data["facts"]:
         if not _in_case_schema(case_schema, name):
@@ -371,23 +468,28 @@ def _in_case_schema(case_schema: dict[str, Any], name: str) -> bool:
 
 # -- stage 6: status -----------------------------------------------------------------------
 
+
 def check_status(doc: Document) -> Iterator[Diagnostic]:
     """An approved policy has all four sign-offs and an effective date; a draft is flagged."""
     meta = doc.data["metadata"]
     if meta["status"] == "approved":
         for key in APPROVALS:
             if not meta["approvals"].get(key):
-                yield doc.diag(("metadata", "approvals", key), "approval-missing",
-                               f"an approved policy needs the sign-off '{key}'")
+                yield doc.diag(
+                    ("metadata", "approvals", key), "approval-missing", f"an approved policy needs the sign-off '{key}'"
+                )
         if not meta.get("effective_from"):
-            yield doc.diag(("metadata", "effective_from"), "approval-missing",
-                           "an approved policy needs an effective date")
+            yield doc.diag(
+                ("metadata", "effective_from"), "approval-missing", "an approved policy needs an effective date"
+            )
     elif meta["status"] == "draft":
-        yield doc.diag(("metadata", "status"), "draft",
-                       "the policy is a draft: results will carry a warning", "warning")
+        yield doc.diag(
+            ("metadata", "status"), "draft", "the policy is a draft: results will carry a warning", "warning"
+        )
 
 
 # -- the pipeline ---------------------------------------------------------------------------
+
 
 def _build(doc: Document, sha: str) -> tuple[Policy | None, list[Diagnostic]]:
     data = doc.data
@@ -408,22 +510,39 @@ def _build(doc: Document, sha: str) -> tuple[Policy | None, list[Diagnostic]]:
         diags.extend(_check_cycles(doc, values))
     if any(d.severity == "error" for d in diags):
         return None, diags
-    params = {name: Parameter(name, p["value"], p.get("unit", ""), tuple(p["cites"]), Text.of(p.get("description")))
-              for name, p in data["parameters"].items()}
+    params = {
+        name: Parameter(name, p["value"], p.get("unit", ""), tuple(p["cites"]), Text.of(p.get("description")))
+        for name, p in data["parameters"].items()
+    }
     facts = {}
     for name, f in data["facts"].items():
         has_default = "default" in f or "default_param" in f
         default = params[f["default_param"]].value if "default_param" in f else f.get("default")
-        facts[name] = Fact(name, f["type"], tuple(f.get("values") or ()), has_default, default,
-                           Text.of(f.get("default_reason")), Text.of(f.get("question")),
-                           tuple((f.get("item") or {}).items()))
-    clauses = {c["id"]: Clause(c["id"], c["section"], c["zh"], c["en"], bool(c.get("informational")),
-                               doc.where(("clauses", i))[0]) for i, c in enumerate(data["clauses"])}
+        facts[name] = Fact(
+            name,
+            f["type"],
+            tuple(f.get("values") or ()),
+            has_default,
+            default,
+            Text.of(f.get("default_reason")),
+            Text.of(f.get("question")),
+            tuple((f.get("item") or {}).items()),
+        )
+    clauses = {
+        c["id"]: Clause(
+            c["id"], c["section"], c["zh"], c["en"], bool(c.get("informational")), doc.where(("clauses", i))[0]
+        )
+        for i, c in enumerate(data["clauses"])
+    }
     reg = data.get("registration")
     registration = (Registration(tuple(reg["applies_to"]), tuple(reg["facts"]), reg["needed_for"]),) if reg else ()
     cal = data["calendar"]
-    calendar = WorkCalendar(cal["country"], [parse_date(d) for d in cal.get("extra_holidays") or []],
-                            [parse_date(d) for d in cal.get("extra_working_days") or []], cal.get("subdivision"))
+    calendar = WorkCalendar(
+        cal["country"],
+        [parse_date(d) for d in cal.get("extra_holidays") or []],
+        [parse_date(d) for d in cal.get("extra_working_days") or []],
+        cal.get("subdivision"),
+    )
     interpretations = {}
     for key, item in (data.get("interpretations") or {}).items():
         title, text = Text.of(item["title"]), Text.of(item["text"])
@@ -432,8 +551,24 @@ def _build(doc: Document, sha: str) -> tuple[Policy | None, list[Diagnostic]]:
     messages = {k: t for k, v in data["messages"].items() if (t := Text.of(v)) is not None}
     offset = cal.get("utc_offset") or "+00:00"
     minutes = (int(offset[1:3]) * 60 + int(offset[4:6])) * (-1 if offset[0] == "-" else 1)
-    policy = Policy(doc.file, sha, dict(data["metadata"]), clauses, params, facts, values, actions, warnings,
-                    tuple(checks), registration, interpretations, messages, calendar, data, minutes)
+    policy = Policy(
+        doc.file,
+        sha,
+        dict(data["metadata"]),
+        clauses,
+        params,
+        facts,
+        values,
+        actions,
+        warnings,
+        tuple(checks),
+        registration,
+        interpretations,
+        messages,
+        calendar,
+        data,
+        minutes,
+    )
     return policy, diags
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar as _calendar
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 
 def parse_date(text: str) -> date:
@@ -51,16 +52,21 @@ class WorkCalendar:
     on first use and kept.
     """
 
-    def __init__(self, country: str, extra_holidays: Iterable[date] = (),
-                 extra_working_days: Iterable[date] = (), subdivision: str | None = None) -> None:
+    def __init__(
+        self,
+        country: str,
+        extra_holidays: Iterable[date] = (),
+        extra_working_days: Iterable[date] = (),
+        subdivision: str | None = None,
+    ) -> None:
         self.country = country
         self.subdivision = subdivision
         self.extra_holidays = frozenset(extra_holidays)
         self.extra_working_days = frozenset(extra_working_days)
-        self._official: object | None = None
+        self._official: Any = None
         self._years: dict[int, frozenset[int]] = {}
 
-    def _official_calendar(self) -> object:
+    def _official_calendar(self) -> Any:
         if self._official is None:
             import holidays  # imported late: it is the slowest import of the tool
 
@@ -77,7 +83,7 @@ class WorkCalendar:
         off = set()
         day = first
         while day.year == year:
-            if not cal.is_working_day(day):  # type: ignore[attr-defined]
+            if not cal.is_working_day(day):
                 off.add(day.toordinal())
             day += timedelta(days=1)
         off |= {d.toordinal() for d in self.extra_holidays if d.year == year}

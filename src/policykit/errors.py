@@ -45,9 +45,7 @@ def sort_and_cap(diags: Iterable[Diagnostic], cap: int = MAX_ERRORS) -> list[Dia
         return items
     kept = items[:cap]
     last = kept[-1]
-    kept.append(
-        Diagnostic(last.file, 0, 0, "too-many-errors", f"{len(items) - cap} more problems not shown")
-    )
+    kept.append(Diagnostic(last.file, 0, 0, "too-many-errors", f"{len(items) - cap} more problems not shown"))
     return kept
 
 

@@ -17,8 +17,7 @@ from .case import Case
 from .errors import CaseError, Diagnostic
 from .expr import Compiled, EvalError
 from .model import Cite, Policy, Rule, Step, Text, Value
-from .result import (ActionResult, CitedClause, DecisionResult, MissingFact, PartTrace, PolicyRef, Result,
-                     RuleTrace)
+from .result import ActionResult, CitedClause, DecisionResult, MissingFact, PartTrace, PolicyRef, Result, RuleTrace
 from .values import Unknown, merge
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -43,7 +42,7 @@ class FactEnv:
 
 
 class _Outcome:
-    __slots__ = ("value", "rules", "trace")
+    __slots__ = ("rules", "trace", "value")
 
     def __init__(self, value: Any, rules: list[Rule], trace: list[RuleTrace]) -> None:
         self.value, self.rules, self.trace = value, rules, trace
@@ -166,7 +165,9 @@ class CaseEnv(FactEnv):
             if head in self.cache or head in self.policy.values:
                 value = self.get(head)
                 for field in parts[k:]:
-                    value = value.get(field) if isinstance(value, dict) else value if isinstance(value, Unknown) else None
+                    value = (
+                        value.get(field) if isinstance(value, dict) else value if isinstance(value, Unknown) else None
+                    )
                 return value
         return None
 
@@ -217,14 +218,31 @@ def _decision(env: CaseEnv, value: Value, lang: str, docs_url: str | None) -> De
     title = value.title.get(lang) if value.title else value.id
     params: tuple[tuple[str, Any], ...] = ()
     if env.tracing:
-        used = sorted({n for r in value.rules for p in (*r.parts, *( [r.outcome] if r.outcome else [])) for n in p.names
-                       if n.startswith("params.")})
+        used = sorted(
+            {
+                n
+                for r in value.rules
+                for p in (*r.parts, *([r.outcome] if r.outcome else []))
+                for n in p.names
+                if n.startswith("params.")
+            }
+        )
         params = tuple((n, env.cache[n]) for n in used)
     if isinstance(result, Unknown):
         facts = ", ".join(sorted(result.facts)) or "?"
-        return DecisionResult(value.id, title, None, False, None, (),
-                              (env.policy.message("undecided", lang, facts=facts),), value.output,
-                              value.interpretations, tuple(outcome.trace), params)
+        return DecisionResult(
+            value.id,
+            title,
+            None,
+            False,
+            None,
+            (),
+            (env.policy.message("undecided", lang, facts=facts),),
+            value.output,
+            value.interpretations,
+            tuple(outcome.trace),
+            params,
+        )
     cites: list[CitedClause] = []
     because: list[str] = []
     for rule in outcome.rules:
@@ -236,16 +254,34 @@ def _decision(env: CaseEnv, value: Value, lang: str, docs_url: str | None) -> De
     label = None
     if value.labels and not isinstance(result, list):
         label = value.label(result, lang)
-    return DecisionResult(value.id, title, result, True, label, _unique(cites), tuple(because), value.output,
-                          value.interpretations, tuple(outcome.trace), params)
+    return DecisionResult(
+        value.id,
+        title,
+        result,
+        True,
+        label,
+        _unique(cites),
+        tuple(because),
+        value.output,
+        value.interpretations,
+        tuple(outcome.trace),
+        params,
+    )
 
 
 def _applies(step: Step, request_type: str) -> bool:
     return not step.applies_to or request_type in step.applies_to
 
 
-def evaluate(policy: Policy, case: Case, as_of: date, lang: str = "zh", docs_url: str | None = None,
-             explain: bool = False, case_sha256: str | None = None) -> Result:
+def evaluate(
+    policy: Policy,
+    case: Case,
+    as_of: date,
+    lang: str = "zh",
+    docs_url: str | None = None,
+    explain: bool = False,
+    case_sha256: str | None = None,
+) -> Result:
     """Decide ``case`` under ``policy`` as of ``as_of``."""
     env = CaseEnv(policy, case.facts, as_of, trace=explain)
     try:
@@ -256,8 +292,16 @@ def evaluate(policy: Policy, case: Case, as_of: date, lang: str = "zh", docs_url
         raise CaseError([Diagnostic("<case>", 0, 0, "evaluation", "evaluation nested too deeply")]) from None
 
 
-def _evaluate(env: CaseEnv, policy: Policy, case: Case, as_of: date, lang: str, docs_url: str | None,
-              explain: bool, case_sha256: str | None) -> Result:
+def _evaluate(
+    env: CaseEnv,
+    policy: Policy,
+    case: Case,
+    as_of: date,
+    lang: str,
+    docs_url: str | None,
+    explain: bool,
+    case_sha256: str | None,
+) -> Result:
     rtype = case.request_type
     decisions = tuple(_decision(env, v, lang, docs_url) for v in policy.decisions_for(rtype))
     needed: dict[str, list[str]] = {}
@@ -273,20 +317,38 @@ def _evaluate(env: CaseEnv, policy: Policy, case: Case, as_of: date, lang: str, 
                     needed.setdefault(fact, []).append(reg.needed_for)
     missing = tuple(
         MissingFact(name, tuple(needed[name]), env.render(fact.question, lang) if fact.question else name)
-        for name, fact in policy.facts.items() if name in needed
+        for name, fact in policy.facts.items()
+        if name in needed
     )
     actions = []
     for step in policy.actions:
         if _applies(step, rtype) and env.holds(step.parts, False) is True:
             due = step.due(env) if step.due is not None else None
-            actions.append(ActionResult(step.id, env.render(step.text, lang, {"due": due}),
-                                        due if isinstance(due, date) else None,
-                                        tuple(env.cited(step.cites, docs_url))))
-    warnings = [env.render(w.text, lang) for w in policy.warnings
-                if _applies(w, rtype) and env.holds(w.parts, False) is True]
+            actions.append(
+                ActionResult(
+                    step.id,
+                    env.render(step.text, lang, {"due": due}),
+                    due if isinstance(due, date) else None,
+                    tuple(env.cited(step.cites, docs_url)),
+                )
+            )
+    warnings = [
+        env.render(w.text, lang) for w in policy.warnings if _applies(w, rtype) and env.holds(w.parts, False) is True
+    ]
     warnings.extend(case.warnings)
     trace: tuple[DecisionResult, ...] = ()
     if explain:
         trace = tuple(_decision(env, policy.values[name], lang, docs_url) for name in env.outcomes)
-    return Result(case.case_id, as_of, rtype, PolicyRef(policy.id, policy.version, policy.sha256, policy.status),
-                  decisions, tuple(actions), missing, tuple(warnings), lang, case_sha256, trace)
+    return Result(
+        case.case_id,
+        as_of,
+        rtype,
+        PolicyRef(policy.id, policy.version, policy.sha256, policy.status),
+        decisions,
+        tuple(actions),
+        missing,
+        tuple(warnings),
+        lang,
+        case_sha256,
+        trace,
+    )

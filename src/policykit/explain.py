@@ -56,8 +56,11 @@ def _explain_one(policy: Policy, d: DecisionResult, lines: list[str]) -> None:
 
 
 def render_explain(policy: Policy, result: Result) -> str:
-    lines: list[str] = [f"Explanation for case {result.case_id or '-'} ({result.request_type}), "
-                        f"policy {result.policy.id} {result.policy.version}, as of {result.as_of.isoformat()}", ""]
+    lines: list[str] = [
+        f"Explanation for case {result.case_id or '-'} ({result.request_type}), "
+        f"policy {result.policy.id} {result.policy.version}, as of {result.as_of.isoformat()}",
+        "",
+    ]
     for d in result.trace:
         _explain_one(policy, d, lines)
         lines.append("")

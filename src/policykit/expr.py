@@ -17,8 +17,8 @@ import ast
 import difflib
 import io
 import keyword
-import tokenize
 import operator
+import tokenize
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -93,9 +93,14 @@ class _Refuse(Exception):
 
 
 _COMPARE: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-    ast.Gt: operator.gt, ast.GtE: operator.ge,
-    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
 }
 _ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 _REFUSED = {
@@ -188,6 +193,7 @@ class _Compiler:
             if any(v.__class__ is Unknown for v in values):
                 return merge(*values)
             return values
+
         return run
 
     c_Tuple = c_List
@@ -206,21 +212,26 @@ class _Compiler:
                 elif bool(value) is stop:
                     return stop
             return unknown if unknown is not None else not stop
+
         return run
 
     def c_UnaryOp(self, node: ast.UnaryOp, depth: int) -> Callable[[Env], Any]:
         inner = self.compile(node.operand, depth)
         if isinstance(node.op, ast.Not):
+
             def run_not(env: Env) -> Any:
                 value = inner(env)
                 return value if value.__class__ is Unknown else not value
+
             return run_not
         if isinstance(node.op, ast.USub):
+
             def run_neg(env: Env) -> Any:
                 value = inner(env)
                 if value.__class__ is Unknown or value is None:
                     return value
                 return _checked(operator.neg, value)
+
             return run_neg
         raise _Refuse("operator-not-allowed", f"operator {type(node.op).__name__} is not allowed")
 
@@ -228,8 +239,7 @@ class _Compiler:
         ops = {ast.Add: operator.add, ast.Sub: operator.sub}
         op = ops.get(type(node.op))
         if op is None:
-            raise _Refuse("operator-not-allowed",
-                          f"operator {type(node.op).__name__} is not allowed (only + and -)")
+            raise _Refuse("operator-not-allowed", f"operator {type(node.op).__name__} is not allowed (only + and -)")
         left, right = self.compile(node.left, depth), self.compile(node.right, depth)
 
         def run(env: Env) -> Any:
@@ -239,6 +249,7 @@ class _Compiler:
             if a is None or b is None:
                 return None
             return _checked(op, a, b)
+
         return run
 
     def c_Compare(self, node: ast.Compare, depth: int) -> Callable[[Env], Any]:
@@ -262,6 +273,7 @@ class _Compiler:
                 elif not value:
                     return False
             return unknown if unknown is not None else True
+
         return run
 
     def check_enum(self, name_node: ast.expr, literal: ast.expr) -> None:
@@ -277,8 +289,10 @@ class _Compiler:
         literals: list[ast.expr] = list(literal.elts) if isinstance(literal, (ast.List, ast.Tuple)) else [literal]
         for item in literals:
             if isinstance(item, ast.Constant) and isinstance(item.value, str) and item.value not in domain:
-                raise _Refuse("unknown-value", f"'{item.value}' is not a value of {name} "
-                              f"({', '.join(domain)}){suggest(item.value, list(domain))}")
+                raise _Refuse(
+                    "unknown-value",
+                    f"'{item.value}' is not a value of {name} ({', '.join(domain)}){suggest(item.value, list(domain))}",
+                )
 
     @staticmethod
     def pair(op_type: type, left: Callable[[Env], Any], right: Callable[[Env], Any]) -> Callable[[Env], Any]:
@@ -298,6 +312,7 @@ class _Compiler:
             if membership and b is None:
                 return empty_result
             return _checked(op, a, b)
+
         return run
 
     def c_IfExp(self, node: ast.IfExp, depth: int) -> Callable[[Env], Any]:
@@ -311,6 +326,7 @@ class _Compiler:
                     return a
                 return merge(cond, a, b)
             return body(env) if cond else orelse(env)
+
         return run
 
     def c_Call(self, node: ast.Call, depth: int) -> Callable[[Env], Any]:
@@ -322,13 +338,16 @@ class _Compiler:
             raise _Refuse("function-not-allowed", "only listed functions may be called")
         spec = FUNCTIONS.get(node.func.id)
         if spec is None:
-            raise _Refuse("function-not-allowed",
-                          f"function '{node.func.id}' is not allowed{suggest(node.func.id, list(FUNCTIONS))}")
+            raise _Refuse(
+                "function-not-allowed",
+                f"function '{node.func.id}' is not allowed{suggest(node.func.id, list(FUNCTIONS))}",
+            )
         if node.keywords:
             raise _Refuse("syntax-not-allowed", f"{spec.name}() takes no keyword arguments")
         if not spec.min_args <= len(node.args) <= spec.max_args:
-            raise _Refuse("wrong-arguments", f"{spec.name}() takes {_arity(spec)} arguments, "
-                          f"not {len(node.args)}: {spec.doc}")
+            raise _Refuse(
+                "wrong-arguments", f"{spec.name}() takes {_arity(spec)} arguments, not {len(node.args)}: {spec.doc}"
+            )
         args = [self.compile(a, depth) for a in node.args]
         return _call(spec, args)
 
@@ -361,6 +380,7 @@ def _call(spec: Function, args: list[Callable[[Env], Any]]) -> Callable[[Env], A
             return impl(*values)
         except (TypeError, ValueError, OverflowError, AttributeError, KeyError) as exc:
             raise EvalError(f"{spec.name}(): {exc}") from None
+
     return run
 
 

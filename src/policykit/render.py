@@ -40,8 +40,10 @@ def _pad(text: str, width: int) -> str:
 
 def render_text(policy: Policy, result: Result, lang: str) -> str:
     lines: list[str] = []
-    head = f"{policy.message('case', lang)} {result.case_id or '-'} · {result.request_type} · " \
-           f"{policy.message('policy', lang)} {result.policy.id} {result.policy.version} ({result.policy.status})"
+    head = (
+        f"{policy.message('case', lang)} {result.case_id or '-'} · {result.request_type} · "
+        f"{policy.message('policy', lang)} {result.policy.id} {result.policy.version} ({result.policy.status})"
+    )
     lines.append(head)
     if result.warnings:
         lines.append("")
@@ -66,7 +68,9 @@ def render_text(policy: Policy, result: Result, lang: str) -> str:
         lines.append("")
         lines.append(f"{policy.message('missing', lang)}:")
         for m in result.missing:
-            lines.append(f"  ? {m.question}  ({m.fact}; {policy.message('needed_for', lang)} {', '.join(m.needed_for)})")
+            lines.append(
+                f"  ? {m.question}  ({m.fact}; {policy.message('needed_for', lang)} {', '.join(m.needed_for)})"
+            )
     cited: dict[str, CitedClause] = {}
     for d in result.decisions:
         for c in d.cites:

@@ -52,8 +52,11 @@ class DecisionResult:
     params: tuple[tuple[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": jsonable(self.value) if self.decided else None,
-                "cites": [c.to_dict() for c in self.cites], "because": list(self.because)}
+        return {
+            "value": jsonable(self.value) if self.decided else None,
+            "cites": [c.to_dict() for c in self.cites],
+            "because": list(self.because),
+        }
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from .yamlload import Document
 
 def _message(error: Any) -> str:
     if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown key")
+        return str(error.message).replace("Additional properties are not allowed", "unknown key")
     if error.validator in ("oneOf", "anyOf") and error.context:
         from jsonschema.exceptions import best_match
 
@@ -33,7 +33,6 @@ def schema_errors(doc: Document, schema_name: str) -> Iterator[Diagnostic]:
                 if key not in allowed:
                     from .expr import suggest
 
-                    yield doc.diag(path + (key,), "unknown-key",
-                                   f"unknown key '{key}'{suggest(key, sorted(allowed))}")
+                    yield doc.diag(path + (key,), "unknown-key", f"unknown key '{key}'{suggest(key, sorted(allowed))}")
             continue
         yield doc.diag(path, "schema", _message(error))

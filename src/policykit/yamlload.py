@@ -56,13 +56,13 @@ class _Refused(Exception):
 class _Loader(yaml.SafeLoader):
     """Safe loader without timestamps, anchors or aliases."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class-level table, replaced
         key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
             raise _Refused("yaml-alias", "aliases (*name) are not allowed in a policy", event.start_mark)
         if getattr(event, "anchor", None):
@@ -70,8 +70,9 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _build(loader: _Loader, node: Any, path: Path, lines: dict[Path, tuple[int, int]],
-           errors: list[tuple[str, str, Any, Path]]) -> Any:
+def _build(
+    loader: _Loader, node: Any, path: Path, lines: dict[Path, tuple[int, int]], errors: list[tuple[str, str, Any, Path]]
+) -> Any:
     lines[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
@@ -85,8 +86,14 @@ def _build(loader: _Loader, node: Any, path: Path, lines: dict[Path, tuple[int, 
                 continue
             if key in out:
                 first = lines.get(path + (key,), (0, 0))[0]
-                errors.append(("duplicate-key", f"duplicate key '{key}' (first defined on line {first})",
-                               key_node.start_mark, path + (key,)))
+                errors.append(
+                    (
+                        "duplicate-key",
+                        f"duplicate key '{key}' (first defined on line {first})",
+                        key_node.start_mark,
+                        path + (key,),
+                    )
+                )
                 continue
             out[key] = _build(loader, value_node, path + (key,), lines, errors)
             lines[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -100,13 +107,13 @@ def _build(loader: _Loader, node: Any, path: Path, lines: dict[Path, tuple[int, 
     return value
 
 
-def load_yaml(text: str | bytes, file: str = "<policy>", max_bytes: int = MAX_POLICY_BYTES
-              ) -> tuple[Document | None, list[Diagnostic]]:
+def load_yaml(
+    text: str | bytes, file: str = "<policy>", max_bytes: int = MAX_POLICY_BYTES
+) -> tuple[Document | None, list[Diagnostic]]:
     """Parse ``text``; return the document (or None) and the problems found."""
     size = len(text.encode("utf-8") if isinstance(text, str) else text)
     if size > max_bytes:
-        return None, [Diagnostic(file, 1, 1, "file-too-large",
-                                 f"{size} bytes is over the limit of {max_bytes} bytes")]
+        return None, [Diagnostic(file, 1, 1, "file-too-large", f"{size} bytes is over the limit of {max_bytes} bytes")]
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -125,7 +132,9 @@ def load_yaml(text: str | bytes, file: str = "<policy>", max_bytes: int = MAX_PO
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         return None, [Diagnostic(file, line, col, "yaml-syntax", str(exc.problem or exc.context or exc))]
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        return None, [Diagnostic(file, 0, 0, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)]
+        return None, [
+            Diagnostic(file, 0, 0, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        ]
     finally:
         loader.dispose()
     diags = [Diagnostic(file, m.line + 1, m.column + 1, code, msg, json_path(p)) for code, msg, m, p in errors]

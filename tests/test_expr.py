@@ -1,0 +1,447 @@
+"""Policy expressions: three-valued evaluation and the whitelist enforced at compile time."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policykit.dates import WorkCalendar
+from policykit.expr import MAX_DEPTH, MAX_SOURCE, EvalError, compile_expr
+from policykit.values import Unknown
+
+CAL = WorkCalendar("CN")
+
+
+class Env:
+    """Names mapping to values; an absent name is unknown, depending on itself."""
+
+    def __init__(self, values: Mapping[str, Any], calendar: WorkCalendar = CAL) -> None:
+        self.values = dict(values)
+        self.calendar = calendar
+
+    def get(self, name: str) -> Any:
+        if name in self.values:
+            return self.values[name]
+        return Unknown(frozenset([name]))
+
+
+def U(*facts: str) -> Unknown:
+    return Unknown(frozenset(facts))
+
+
+NAMES: dict[str, Sequence[str] | None] = {
+    name: None for name in ["p", "q", "r", "x", "y", "c", "n", "d", "items", "sale.ship_date", "t", "f"]
+}
+
+
+def run(source: str, values: Mapping[str, Any] | None = None, names: Mapping[str, Sequence[str] | None] = NAMES
+        ) -> Any:
+    compiled, issues = compile_expr(source, names)
+    assert issues == [], issues
+    assert compiled is not None
+    return compiled(Env(values or {}))
+
+
+def refused(source: str, names: Mapping[str, Sequence[str] | None] = NAMES) -> tuple[str, str]:
+    compiled, issues = compile_expr(source, names)
+    assert compiled is None, f"{source!r} compiled"
+    assert len(issues) == 1
+    return issues[0].code, issues[0].message
+
+
+# --- Kleene logic -------------------------------------------------------------------------
+
+UNK = object()  # marker for "this operand is unknown"
+TRUTH = [True, False, UNK]
+
+
+def _env(p: Any, q: Any) -> dict[str, Any]:
+    return {name: v for name, v in (("p", p), ("q", q)) if v is not UNK}
+
+
+def _facts(p: Any, q: Any) -> frozenset[str]:
+    return frozenset(name for name, v in (("p", p), ("q", q)) if v is UNK)
+
+
+@pytest.mark.parametrize(("p", "q"), list(itertools.product(TRUTH, TRUTH)))
+def test_kleene_and(p: Any, q: Any) -> None:
+    result = run("p and q", _env(p, q))
+    if p is False or q is False:
+        assert result is False
+    elif p is True and q is True:
+        assert result is True
+    else:
+        assert result == Unknown(_facts(p, q))
+
+
+@pytest.mark.parametrize(("p", "q"), list(itertools.product(TRUTH, TRUTH)))
+def test_kleene_or(p: Any, q: Any) -> None:
+    result = run("p or q", _env(p, q))
+    if p is True or q is True:
+        assert result is True
+    elif p is False and q is False:
+        assert result is False
+    else:
+        assert result == Unknown(_facts(p, q))
+
+
+@pytest.mark.parametrize(("p", "q"), list(itertools.product(TRUTH, TRUTH)))
+def test_kleene_not(p: Any, q: Any) -> None:
+    # "not" over all nine (p, q) environments: it reads p only, and q never leaks in
+    result = run("not p", _env(p, q))
+    if p is UNK:
+        assert result == U("p")
+    else:
+        assert result is (not p)
+    both = run("not (p and q)", _env(p, q))
+    either = run("not p or not q", _env(p, q))  # De Morgan holds in Kleene logic
+    assert both == either
+
+
+def test_unknown_carries_the_union_of_facts() -> None:
+    assert run("p and q and r") == U("p", "q", "r")
+    assert run("p or q or r") == U("p", "q", "r")
+    assert run("(p or q) and r", {"r": True}) == U("p", "q")
+    assert run("x + y") == U("x", "y")
+    assert run("x - y", {"x": 3}) == U("y")
+    assert run("x < y") == U("x", "y")
+    assert run("x < y < 3") == U("x", "y")
+    assert run("[x, y, 1]") == U("x", "y")
+    assert run("len([x, y])") == U("x", "y")
+    assert run("x if c else y") == U("c", "x", "y")
+    assert run("add_days(d, x)", {"d": date(2026, 1, 1)}) == U("x")
+    assert run("latest(x, y, d)", {"d": date(2026, 1, 1)}) == U("x", "y")
+
+
+def test_known_false_or_true_decides_despite_unknowns() -> None:
+    assert run("p and False") is False
+    assert run("False and p") is False
+    assert run("True or p") is True
+    assert run("p or True") is True
+    assert run("p and q and f", {"f": False}) is False
+    assert run("x < 3 < 2") is False  # chained: one known false pair decides
+
+
+def test_membership_in_an_empty_list_is_known() -> None:
+    assert run("x in []") is False
+    assert run("x not in []") is True
+    assert run("x in items", {"items": []}) is False
+    assert run("x not in items", {"items": []}) is True
+    assert run("x in items", {"items": None}) is False
+    assert run("x in [1, 2]") == U("x")
+    assert run("1 in [x, 2]") == U("x")
+    assert run("1 in items") == U("items")
+
+
+@pytest.mark.parametrize("op", ["==", "!=", "<", "<=", ">", ">=", "in", "not in"])
+def test_comparisons_with_an_unknown_are_unknown(op: str) -> None:
+    rhs = "[1, 2]" if "in" in op else "1"
+    assert run(f"x {op} {rhs}") == U("x")
+    assert run(f"1 {op} x") == U("x")
+    assert run(f"x {op} y") == U("x", "y")
+
+
+def test_conditional_with_unknown_condition() -> None:
+    assert run("1 if c else 1") == 1
+    assert run("x if c else x", {"x": "same"}) == "same"
+    assert run("1 if c else 2") == U("c")
+    assert run("x if c else 1") == U("c", "x")
+    assert run("1 if c else 2", {"c": True}) == 1
+    assert run("1 if c else 2", {"c": False}) == 2
+    assert run("1 if c else x", {"c": True}) == 1  # the branch not taken may stay unknown
+
+
+@pytest.mark.parametrize("source", ["n < 1", "n <= 1", "n > 1", "n >= 1", "1 < n", "1 >= n", "n < n", "n <= n",
+                                    "n < d", "d >= n"])
+def test_ordering_with_none_is_false(source: str) -> None:
+    assert run(source, {"n": None, "d": date(2026, 1, 1)}) is False
+
+
+def test_none_equality_and_arithmetic() -> None:
+    assert run("n == None", {"n": None}) is True
+    assert run("n == null", {"n": None}) is True
+    assert run("n != 1", {"n": None}) is True
+    assert run("n + 1", {"n": None}) is None
+    assert run("add_days(n, 3)", {"n": None}) is None
+    assert run("days_between(n, d)", {"n": None, "d": date(2026, 1, 1)}) is None
+
+
+def test_function_calls_with_an_unknown_argument() -> None:
+    assert run("len(x)") == U("x")
+    assert run("add_days(x, 1)") == U("x")
+    assert run("add_months(x, 1)") == U("x")
+    assert run("add_working_days(x, 1)") == U("x")
+    assert run("distinct(x)") == U("x")
+    assert run("where(items, 'kind', x)", {"items": [{"kind": 1}]}) == U("x")
+    # the three that look at unknowns themselves
+    assert run("is_known(x)") is False
+    assert run("is_known(x)", {"x": None}) is True
+    assert run("is_true(x)") is False
+    assert run("is_true(x)", {"x": True}) is True
+    assert run("is_true(x)", {"x": 1}) is False
+    assert run("coalesce(x, 3)") == 3
+    assert run("coalesce(x, 3)", {"x": None}) == 3
+    assert run("coalesce(x, 3)", {"x": 0}) == 0
+    assert run("coalesce(x, y)", {"y": None}) is None
+    # both unknown: learning either fact could decide the value, so it depends on both
+    assert run("coalesce(x, y)") == U("x", "y")
+
+
+def test_functions_on_known_values() -> None:
+    d = date(2026, 2, 13)
+    assert run("add_working_days(d, 1)", {"d": d}) == date(2026, 2, 14)  # INT-3 example
+    assert run("add_months(d, 12)", {"d": date(2024, 2, 29)}) == date(2025, 2, 28)  # INT-2 example
+    assert run("days_between(d, add_days(d, 30))", {"d": d}) == 30
+    assert run("len(distinct(pluck(items, 'k')))", {"items": [{"k": 1}, {"k": 1}, {"k": 2}, {}]}) == 2
+
+
+def test_evaluation_errors_are_eval_errors() -> None:
+    with pytest.raises(EvalError):
+        run("add_months(d, 1)", {"d": date(9999, 12, 1)})
+    with pytest.raises(EvalError):
+        run("d + 1", {"d": date(2026, 1, 1)})
+    with pytest.raises(EvalError):
+        run("x < 'a'", {"x": 1})
+
+
+def test_dotted_names_with_keyword_parts_compile() -> None:
+    names: dict[str, Sequence[str] | None] = {"return.decision": ["accepted", "refused"], "x.if.y": None,
+                                              "case.not": None}
+    assert run('return.decision == "accepted"', {"return.decision": "accepted"}, names) is True
+    assert run('return.decision in ["accepted"]', {}, names) == U("return.decision")
+    assert run("x.if.y + 1", {"x.if.y": 1}, names) == 2
+    assert run("not case.not", {"case.not": False}, names) is True
+    compiled, _ = compile_expr('return.decision == "refused" and x.if.y > 0', names)
+    assert compiled is not None and compiled.names == frozenset({"return.decision", "x.if.y"})
+    code, message = refused('return.decision == "acepted"', names)
+    assert code == "unknown-value" and "'accepted'" in message
+
+
+def test_compiled_names_are_the_names_read() -> None:
+    compiled, issues = compile_expr("is_known(sale.ship_date) and x > 1 and true", NAMES)
+    assert issues == [] and compiled is not None
+    assert compiled.names == frozenset({"sale.ship_date", "x"})
+
+
+# --- compile-time refusals ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [
+        ("len(x).real", "attribute-access"),
+        ("(1).real", "attribute-access"),
+        ("x.upper()", "attribute-access"),
+        ("'abc'.upper()", "attribute-access"),
+        ("__import__", "dunder"),
+        ("x.__class__", "dunder"),
+        ("sale.__dict__", "dunder"),
+        ("_private", "dunder"),
+        ("lambda: 1", "lambda"),
+        ("(lambda: 1)()", "lambda"),
+        ("[y for y in items]", "comprehension"),
+        ("len({y for y in items})", "comprehension"),
+        ("{y: 1 for y in items}", "comprehension"),
+        ("len(y for y in items)", "comprehension"),
+        ("x * 2", "operator-not-allowed"),
+        ("x ** 2", "operator-not-allowed"),
+        ("x / 2", "operator-not-allowed"),
+        ("x is None", "operator-not-allowed"),
+        ("~x", "operator-not-allowed"),
+        ("len(*items)", "syntax-not-allowed"),
+        ("len(**items)", "syntax-not-allowed"),
+        ("len(x=items)", "syntax-not-allowed"),
+        ("items[0]", "syntax-not-allowed"),
+        ("items[0:2]", "syntax-not-allowed"),
+        ("{'a': 1}", "syntax-not-allowed"),
+        ("{1, 2}", "syntax-not-allowed"),
+        ("f'{x}'", "syntax-not-allowed"),
+        ("(y := 1)", "syntax-not-allowed"),
+        ("b'abc'", "syntax-not-allowed"),
+        ("1j", "syntax-not-allowed"),
+        ("len", "unknown-name"),
+        ("eval('1')", "function-not-allowed"),
+        ("open('f')", "function-not-allowed"),
+        ("len(x)(1)", "function-not-allowed"),
+        ("len()", "wrong-arguments"),
+        ("len(x, y)", "wrong-arguments"),
+        ("add_days(d)", "wrong-arguments"),
+        ("latest()", "wrong-arguments"),
+        ("x +", "expression-syntax"),
+        ("x = 1", "expression-syntax"),
+        ("import os", "expression-syntax"),
+    ],
+)
+def test_refused_with_code(source: str, code: str) -> None:
+    assert refused(source)[0] == code
+
+
+def test_unknown_name_suggests_the_closest() -> None:
+    code, message = refused("sale.ship_dat > d")
+    assert code == "unknown-name"
+    assert "sale.ship_dat" in message and "did you mean 'sale.ship_date'" in message
+    code, message = refused("zzzz")
+    assert code == "unknown-name" and "did you mean" not in message
+
+
+def test_unknown_function_suggests_the_closest() -> None:
+    code, message = refused("lenn(items)")
+    assert code == "function-not-allowed" and "did you mean 'len'" in message
+    code, message = refused("add_workdays(d, 1)")
+    assert code == "function-not-allowed" and "did you mean 'add_working_days'" in message
+
+
+def test_wrong_arity_names_the_expected_count() -> None:
+    code, message = refused("len(x, y)")
+    assert code == "wrong-arguments" and "len()" in message and "1" in message and "2" in message
+    code, message = refused("min_by(items)")
+    assert code == "wrong-arguments" and "2 to 4" in message
+
+
+def test_keyword_arguments_refused() -> None:
+    code, message = refused("add_days(d, n=1)")
+    assert code == "syntax-not-allowed" and "keyword" in message
+
+
+def test_too_long_source() -> None:
+    source = " + ".join(["x"] * (MAX_SOURCE // 4 + 1))
+    assert len(source) > MAX_SOURCE
+    assert refused(source)[0] == "expression-too-long"
+    fits = " + ".join(["1"] * 30)
+    assert run(fits) == 30
+
+
+def test_deep_nesting() -> None:
+    assert refused("not " * (MAX_DEPTH + 5) + "x")[0] == "too-deep"
+    assert refused("[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5))[0] == "too-deep"
+    assert refused("-" * (MAX_DEPTH + 5) + "1")[0] == "too-deep"
+    # far beyond any limit: refused, never a RecursionError
+    compiled, issues = compile_expr("(" * 1000 + "x" + ")" * 1000, NAMES)
+    assert compiled is None and issues
+    compiled, issues = compile_expr("-" * 1900 + "1", NAMES)
+    assert compiled is None and issues
+    # shallow nesting is fine
+    assert run("not " * 10 + "x", {"x": True}) is True
+
+
+def test_huge_literals() -> None:
+    assert refused("x == 10000000000")[0] == "literal-too-large"
+    assert refused("x == -10000000000")[0] == "literal-too-large"
+    assert refused("x == 1e300")[0] == "literal-too-large"
+    assert refused("x == '" + "a" * 501 + "'")[0] == "literal-too-large"
+    assert run("1000000000") == 10**9
+    assert run("'" + "a" * 500 + "'") == "a" * 500
+
+
+def test_wrong_enum_literals() -> None:
+    names: dict[str, Sequence[str] | None] = {"status": ["accepted", "refused", "escalate"], "x": None}
+    code, message = refused("status == 'acepted'", names)
+    assert code == "unknown-value" and "did you mean 'accepted'" in message
+    assert refused("'refusd' == status", names)[0] == "unknown-value"
+    assert refused("status != 'nope'", names)[0] == "unknown-value"
+    code, message = refused("status in ['accepted', 'escalat']", names)
+    assert code == "unknown-value" and "did you mean 'escalate'" in message
+    assert refused("status not in ('refused', 'bad')", names)[0] == "unknown-value"
+    # right values, and names without a domain, compile
+    assert run("status in ['accepted', 'escalate']", {"status": "escalate"}, names) is True
+    assert run("status == 'refused'", {"status": "accepted"}, names) is False
+    assert run("x == 'anything'", {"x": "anything"}, names) is True
+
+
+@pytest.mark.parametrize("source", [None, True, False, 0, 3, 2.5])
+def test_constant_sources(source: Any) -> None:
+    compiled, issues = compile_expr(source, NAMES)
+    assert issues == [] and compiled is not None
+    assert compiled(Env({})) == source
+
+
+def test_non_string_source_is_an_issue() -> None:
+    compiled, issues = compile_expr({"a": 1}, NAMES)
+    assert compiled is None and issues[0].code == "expression-type"
+
+
+# --- properties -----------------------------------------------------------------------------
+
+VAR_NAMES = ["p", "q", "n", "d", "i", "s", "items", "rec", "sale.ship_date"]
+GEN_NAMES: dict[str, Sequence[str] | None] = {name: None for name in VAR_NAMES}
+LEAVES = st.one_of(
+    st.sampled_from(VAR_NAMES),
+    st.integers(min_value=-20, max_value=40).map(str),
+    st.sampled_from(["True", "False", "None", "true", "false", "null", "'a'", "'kind'", "''", "[]"]),
+)
+ARITY = {
+    "add_days": 2, "add_months": 2, "add_working_days": 2, "days_between": 2, "len": 1, "distinct": 1,
+    "pluck": 2, "where": 3, "between": 4, "at_most": 3, "min_by": 2, "get": 2, "latest": 2, "earliest": 3,
+    "is_known": 1, "is_true": 1, "coalesce": 2,
+}
+CMP = ["==", "!=", "<", "<=", ">", ">=", "in", "not in"]
+
+
+def _extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.tuples(children, st.sampled_from(["and", "or", "+", "-", *CMP]), children).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        children.map(lambda a: f"(not {a})"),
+        children.map(lambda a: f"(-{a})"),
+        st.tuples(children, children, children).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
+        st.lists(children, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
+        st.sampled_from(sorted(ARITY)).flatmap(
+            lambda name: st.lists(children, min_size=ARITY[name], max_size=ARITY[name]).map(
+                lambda args: f"{name}({', '.join(args)})")),
+    )
+
+
+EXPRESSIONS = st.recursive(LEAVES, _extend, max_leaves=12)
+VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-50, max_value=50), st.sampled_from(["a", "kind", ""]),
+    st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)),
+    st.lists(st.integers(min_value=0, max_value=5), max_size=3),
+    st.lists(st.fixed_dictionaries({"kind": st.sampled_from(["a", "b"]), "n": st.integers(0, 5)}), max_size=3),
+)
+ENVS = st.dictionaries(st.sampled_from(VAR_NAMES), VALUES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(EXPRESSIONS, ENVS)
+def test_generated_expressions_compile_and_only_raise_eval_error(source: str, values: dict[str, Any]) -> None:
+    compiled, issues = compile_expr(source, GEN_NAMES)
+    assert issues == [], (source, issues)
+    assert compiled is not None
+    try:
+        result = compiled(Env(values))
+    except EvalError:
+        return
+    if isinstance(result, Unknown):
+        # an unknown depends only on names the expression reads and the case lacks
+        assert result.facts <= compiled.names - values.keys()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_random_text_never_raises(source: str) -> None:
+    compiled, issues = compile_expr(source, NAMES)
+    assert (compiled is None) == bool(issues)
+
+
+PIECES = st.sampled_from(
+    ["x", "y", ".", "(", ")", "[", "]", ",", "'", '"', " ", "\n", "\\", "#", ":", "=", "==", "<", "+", "-", "*",
+     "0", "1e9", "and", "or", "not", "in", "if", "else", "return", "lambda", "for", "None", "True", "import",
+     "__class__", "len", "is_known", "f'", "\t", "\x00", "{", "}", "@", "async", "await", "yield", "is"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES, max_size=25).map("".join))
+def test_token_soup_never_raises(source: str) -> None:
+    compiled, issues = compile_expr(source, NAMES)
+    assert (compiled is None) == bool(issues)
+    if compiled is not None:
+        try:
+            compiled(Env({"x": 1}))
+        except EvalError:
+            pass
