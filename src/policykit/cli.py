@@ -43,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--explain", action="store_true", help="show every rule considered and why")
     ev.add_argument("--docs-url", metavar="URL", help="link each cited clause to the docs site at URL")
 
+    te = sub.add_parser("test", help="run policy test files (default: the bundled policy's tests)")
+    te.add_argument("paths", nargs="*", help="test files or folders")
+    te.add_argument("-k", dest="keyword", metavar="TEXT", help="only tests whose file or title contains TEXT")
+    te.add_argument("--format", choices=["text", "json", "junit"], default="text")
+    te.add_argument("--coverage", action="store_true", help="report which rules and clauses the tests exercised")
+    te.add_argument("--fail-under", type=float, metavar="N", help="exit 1 when rule coverage is under N percent")
+    te.add_argument("--policy", metavar="PATH", help="test this policy instead of the one the files name")
+
     va = sub.add_parser("validate", help="check policy files; print a summary")
     va.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
     va.add_argument("--format", choices=["text", "json"], default="text")
@@ -63,6 +71,11 @@ def run(
         args = _parser().parse_args(list(argv) if argv is not None else None)
         if args.command == "validate":
             return _validate(args, out, err)
+        if args.command == "test":
+            from .testcmd import run_tests
+
+            return run_tests(args.paths, args.keyword, args.format, args.coverage, args.fail_under, args.policy,
+                             out, err)
         return _evaluate(args, out, err, inp)
     except PolicykitError as exc:
         for diag in exc.diagnostics:

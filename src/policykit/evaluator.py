@@ -351,4 +351,5 @@ def _evaluate(
         lang,
         case_sha256,
         trace,
+        tuple((name, rule.index) for name, outcome in env.outcomes.items() for rule in outcome.rules),
     )

@@ -104,6 +104,7 @@ class Result:
     lang: str = "zh"
     case_sha256: str | None = None
     trace: tuple[DecisionResult, ...] = field(default=(), compare=False)
+    fired: tuple[tuple[str, int], ...] = field(default=(), compare=False)
 
     def decision(self, decision_id: str) -> DecisionResult:
         for d in self.decisions:
