@@ -157,8 +157,12 @@ def _field(size: int) -> st.SearchStrategy[str]:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.one_of(st.text(alphabet="0123456789-+ ", min_size=10, max_size=10),
-                 st.builds("{}-{}-{}".format, _field(4), _field(2), _field(2))))
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789-+ ", min_size=10, max_size=10),
+        st.builds("{}-{}-{}".format, _field(4), _field(2), _field(2)),
+    )
+)
 def test_parse_date_accepts_only_its_own_isoformat(text: str) -> None:
     try:
         parsed = parse_date(text)
@@ -360,8 +364,9 @@ def test_nothing_depends_on_the_time_zone() -> None:
     outputs = []
     for tz in ("America/Los_Angeles", "Asia/Shanghai", "Pacific/Kiritimati"):
         env = dict(os.environ, TZ=tz)
-        done = subprocess.run([sys.executable, "-c", _TZ_SCRIPT], env=env, capture_output=True, text=True,
-                              timeout=60, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", _TZ_SCRIPT], env=env, capture_output=True, text=True, timeout=60, check=True
+        )
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1] == outputs[2]
     lines = outputs[0].splitlines()

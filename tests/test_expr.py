@@ -40,8 +40,7 @@ NAMES: dict[str, Sequence[str] | None] = {
 }
 
 
-def run(source: str, values: Mapping[str, Any] | None = None, names: Mapping[str, Sequence[str] | None] = NAMES
-        ) -> Any:
+def run(source: str, values: Mapping[str, Any] | None = None, names: Mapping[str, Sequence[str] | None] = NAMES) -> Any:
     compiled, issues = compile_expr(source, names)
     assert issues == [], issues
     assert compiled is not None
@@ -157,8 +156,9 @@ def test_conditional_with_unknown_condition() -> None:
     assert run("1 if c else x", {"c": True}) == 1  # the branch not taken may stay unknown
 
 
-@pytest.mark.parametrize("source", ["n < 1", "n <= 1", "n > 1", "n >= 1", "1 < n", "1 >= n", "n < n", "n <= n",
-                                    "n < d", "d >= n"])
+@pytest.mark.parametrize(
+    "source", ["n < 1", "n <= 1", "n > 1", "n >= 1", "1 < n", "1 >= n", "n < n", "n <= n", "n < d", "d >= n"]
+)
 def test_ordering_with_none_is_false(source: str) -> None:
     assert run(source, {"n": None, "d": date(2026, 1, 1)}) is False
 
@@ -211,8 +211,11 @@ def test_evaluation_errors_are_eval_errors() -> None:
 
 
 def test_dotted_names_with_keyword_parts_compile() -> None:
-    names: dict[str, Sequence[str] | None] = {"return.decision": ["accepted", "refused"], "x.if.y": None,
-                                              "case.not": None}
+    names: dict[str, Sequence[str] | None] = {
+        "return.decision": ["accepted", "refused"],
+        "x.if.y": None,
+        "case.not": None,
+    }
     assert run('return.decision == "accepted"', {"return.decision": "accepted"}, names) is True
     assert run('return.decision in ["accepted"]', {}, names) == U("return.decision")
     assert run("x.if.y + 1", {"x.if.y": 1}, names) == 2
@@ -376,9 +379,23 @@ LEAVES = st.one_of(
     st.sampled_from(["True", "False", "None", "true", "false", "null", "'a'", "'kind'", "''", "[]"]),
 )
 ARITY = {
-    "add_days": 2, "add_months": 2, "add_working_days": 2, "days_between": 2, "len": 1, "distinct": 1,
-    "pluck": 2, "where": 3, "between": 4, "at_most": 3, "min_by": 2, "get": 2, "latest": 2, "earliest": 3,
-    "is_known": 1, "is_true": 1, "coalesce": 2,
+    "add_days": 2,
+    "add_months": 2,
+    "add_working_days": 2,
+    "days_between": 2,
+    "len": 1,
+    "distinct": 1,
+    "pluck": 2,
+    "where": 3,
+    "between": 4,
+    "at_most": 3,
+    "min_by": 2,
+    "get": 2,
+    "latest": 2,
+    "earliest": 3,
+    "is_known": 1,
+    "is_true": 1,
+    "coalesce": 2,
 }
 CMP = ["==", "!=", "<", "<=", ">", ">=", "in", "not in"]
 
@@ -386,20 +403,26 @@ CMP = ["==", "!=", "<", "<=", ">", ">=", "in", "not in"]
 def _extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.one_of(
         st.tuples(children, st.sampled_from(["and", "or", "+", "-", *CMP]), children).map(
-            lambda t: f"({t[0]} {t[1]} {t[2]})"),
+            lambda t: f"({t[0]} {t[1]} {t[2]})"
+        ),
         children.map(lambda a: f"(not {a})"),
         children.map(lambda a: f"(-{a})"),
         st.tuples(children, children, children).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
         st.lists(children, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
         st.sampled_from(sorted(ARITY)).flatmap(
             lambda name: st.lists(children, min_size=ARITY[name], max_size=ARITY[name]).map(
-                lambda args: f"{name}({', '.join(args)})")),
+                lambda args: f"{name}({', '.join(args)})"
+            )
+        ),
     )
 
 
 EXPRESSIONS = st.recursive(LEAVES, _extend, max_leaves=12)
 VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-50, max_value=50), st.sampled_from(["a", "kind", ""]),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-50, max_value=50),
+    st.sampled_from(["a", "kind", ""]),
     st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)),
     st.lists(st.integers(min_value=0, max_value=5), max_size=3),
     st.lists(st.fixed_dictionaries({"kind": st.sampled_from(["a", "b"]), "n": st.integers(0, 5)}), max_size=3),
@@ -422,6 +445,7 @@ def test_generated_expressions_compile_and_only_raise_eval_error(source: str, va
         assert result.facts <= compiled.names - values.keys()
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_random_text_never_raises(source: str) -> None:
@@ -430,11 +454,60 @@ def test_random_text_never_raises(source: str) -> None:
 
 
 PIECES = st.sampled_from(
-    ["x", "y", ".", "(", ")", "[", "]", ",", "'", '"', " ", "\n", "\\", "#", ":", "=", "==", "<", "+", "-", "*",
-     "0", "1e9", "and", "or", "not", "in", "if", "else", "return", "lambda", "for", "None", "True", "import",
-     "__class__", "len", "is_known", "f'", "\t", "\x00", "{", "}", "@", "async", "await", "yield", "is"])
+    [
+        "x",
+        "y",
+        ".",
+        "(",
+        ")",
+        "[",
+        "]",
+        ",",
+        "'",
+        '"',
+        " ",
+        "\n",
+        "\\",
+        "#",
+        ":",
+        "=",
+        "==",
+        "<",
+        "+",
+        "-",
+        "*",
+        "0",
+        "1e9",
+        "and",
+        "or",
+        "not",
+        "in",
+        "if",
+        "else",
+        "return",
+        "lambda",
+        "for",
+        "None",
+        "True",
+        "import",
+        "__class__",
+        "len",
+        "is_known",
+        "f'",
+        "\t",
+        "\x00",
+        "{",
+        "}",
+        "@",
+        "async",
+        "await",
+        "yield",
+        "is",
+    ]
+)
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
 @settings(max_examples=400, deadline=None)
 @given(st.lists(PIECES, max_size=25).map("".join))
 def test_token_soup_never_raises(source: str) -> None:

@@ -8,14 +8,19 @@ the ``holidays`` package's official calendar plus the policy's own extra days.
 from __future__ import annotations
 
 import calendar as _calendar
+import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_WORKING_DAYS = 3660
+
+
 def parse_date(text: str) -> date:
-    """Strict ``YYYY-MM-DD`` (no week dates, no compact forms)."""
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+    """Strict ``YYYY-MM-DD`` with ASCII digits (no week dates, compact forms, signs or spaces)."""
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
         raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD")
     try:
         return date(int(text[:4]), int(text[5:7]), int(text[8:]))
@@ -23,14 +28,20 @@ def parse_date(text: str) -> date:
         raise ValueError(f"'{text}' is not a calendar date ({exc})") from None
 
 
+def _whole(count: int, what: str) -> int:
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise TypeError(f"{what} must be a whole number, not {count!r}")
+    return count
+
+
 def add_days(day: date, days: int) -> date:
     """``day`` + ``days`` calendar days (negative goes back)."""
-    return day + timedelta(days=days)
+    return day + timedelta(days=_whole(days, "a number of days"))
 
 
 def add_months(day: date, months: int) -> date:
     """The same day-of-month ``months`` later; the month's last day where it has no such day."""
-    index = day.year * 12 + (day.month - 1) + months
+    index = day.year * 12 + (day.month - 1) + _whole(months, "a number of months")
     year, month = divmod(index, 12)
     month += 1
     if not 1 <= year <= 9999:
@@ -97,8 +108,8 @@ class WorkCalendar:
 
     def add_working_days(self, day: date, count: int) -> date:
         """The ``count``-th working day after ``day`` (``day`` itself does not count)."""
-        if count < 0:
-            raise ValueError("a working-day count cannot be negative")
+        if not 0 <= _whole(count, "a number of working days") <= MAX_WORKING_DAYS:
+            raise ValueError(f"a working-day count must be between 0 and {MAX_WORKING_DAYS}, not {count}")
         current = day
         remaining = count
         while remaining:

@@ -19,6 +19,7 @@ import io
 import keyword
 import operator
 import tokenize
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -394,7 +395,9 @@ def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tupl
     if len(source) > MAX_SOURCE:
         return None, [Issue("expression-too-long", f"expression longer than {MAX_SOURCE} characters")]
     try:
-        tree = ast.parse(_protect_keywords(source.strip()), mode="eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(_protect_keywords(source.strip()), mode="eval")
     except (SyntaxError, tokenize.TokenError) as exc:
         detail = exc.msg if isinstance(exc, SyntaxError) else str(exc.args[0])
         return None, [Issue("expression-syntax", f"{detail} in '{source}'")]

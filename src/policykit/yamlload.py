@@ -67,6 +67,9 @@ class _Loader(yaml.SafeLoader):
             raise _Refused("yaml-alias", "aliases (*name) are not allowed in a policy", event.start_mark)
         if getattr(event, "anchor", None):
             raise _Refused("yaml-anchor", "anchors (&name) are not allowed in a policy", event.start_mark)
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!") and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
+            raise _Refused("yaml-tag", f"explicit tags ({tag}) are not allowed in a policy", event.start_mark)
         return super().compose_node(parent, index)
 
 
@@ -80,10 +83,10 @@ def _build(
             if not isinstance(key_node, yaml.ScalarNode):
                 errors.append(("yaml-key", "mapping keys must be plain scalars", key_node.start_mark, path))
                 continue
-            key = str(loader.construct_object(key_node))
-            if key == "<<":
+            if key_node.tag == "tag:yaml.org,2002:merge":
                 errors.append(("yaml-merge", "merge keys (<<) are not allowed", key_node.start_mark, path))
                 continue
+            key = str(loader.construct_object(key_node))
             if key in out:
                 first = lines.get(path + (key,), (0, 0))[0]
                 errors.append(
@@ -119,10 +122,11 @@ def load_yaml(
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             return None, [Diagnostic(file, 1, 1, "encoding", f"not valid UTF-8: {exc.reason} at byte {exc.start}")]
-    loader = _Loader(text)
     lines: dict[Path, tuple[int, int]] = {}
     errors: list[tuple[str, str, Any, Path]] = []
+    loader = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         data = _build(loader, node, (), lines, errors) if node is not None else None
     except _Refused as exc:
@@ -131,12 +135,13 @@ def load_yaml(
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         return None, [Diagnostic(file, line, col, "yaml-syntax", str(exc.problem or exc.context or exc))]
-    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+    except (yaml.YAMLError, RecursionError, ValueError, AttributeError, TypeError) as exc:
         return None, [
             Diagnostic(file, 0, 0, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         ]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     diags = [Diagnostic(file, m.line + 1, m.column + 1, code, msg, json_path(p)) for code, msg, m, p in errors]
     return Document(file, data, lines), diags
 
