@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     te.add_argument("--fail-under", type=float, metavar="N", help="exit 1 when rule coverage is under N percent")
     te.add_argument("--policy", metavar="PATH", help="test this policy instead of the one the files name")
 
+    ch = sub.add_parser("check", help="static checks: shadowed rows, gaps, overlaps, unused definitions")
+    ch.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
+    ch.add_argument("--format", choices=["text", "json"], default="text")
+
     va = sub.add_parser("validate", help="check policy files; print a summary")
     va.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
     va.add_argument("--format", choices=["text", "json"], default="text")
@@ -71,11 +75,14 @@ def run(
         args = _parser().parse_args(list(argv) if argv is not None else None)
         if args.command == "validate":
             return _validate(args, out, err)
+        if args.command == "check":
+            return _check(args, out, err)
         if args.command == "test":
             from .testcmd import run_tests
 
-            return run_tests(args.paths, args.keyword, args.format, args.coverage, args.fail_under, args.policy,
-                             out, err)
+            return run_tests(
+                args.paths, args.keyword, args.format, args.coverage, args.fail_under, args.policy, out, err
+            )
         return _evaluate(args, out, err, inp)
     except PolicykitError as exc:
         for diag in exc.diagnostics:
@@ -121,7 +128,10 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
                 print(diag.format(), file=err)
             status = EXIT_BAD_INPUT
             continue
-        for diag in warnings:
+        from .checks import check_policy, located
+
+        findings = [d for d in located(policy, check_policy(policy), policy.lines) if d.severity != "info"]
+        for diag in [*warnings, *findings]:
             print(diag.format().replace(f": {diag.code}:", f": warning: {diag.code}:", 1), file=err)
         rules = sum(len(v.rules) for v in policy.values.values())
         decisions = sum(1 for v in policy.values.values() if v.output)
@@ -148,6 +158,48 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             )
     if args.format == "json" and status == EXIT_OK:
         print(json.dumps(summaries, ensure_ascii=False, indent=2), file=out)
+    return status
+
+
+def _check(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from .checks import check_policy, located
+    from .compiler import load_policy
+
+    status = EXIT_OK
+    report = []
+    for path in args.policies or [str(default_policy())]:
+        try:
+            policy, _ = load_policy(path)
+        except PolicykitError as exc:
+            for diag in exc.diagnostics:
+                print(diag.format(), file=err)
+            status = EXIT_BAD_INPUT
+            continue
+        diags = located(policy, check_policy(policy), policy.lines)
+        open_findings = [d for d in diags if d.severity != "info"]
+        report.extend(diags)
+        if args.format == "text":
+            for d in diags:
+                print(d.format().replace(f": {d.code}:", f": {d.severity}: {d.code}:", 1), file=out)
+            print(
+                f"{path}: {len(open_findings)} findings, {len(diags) - len(open_findings)} explained as intended",
+                file=out,
+            )
+        if open_findings and status == EXIT_OK:
+            status = 1
+    if args.format == "json":
+        items = [
+            {
+                "file": d.file,
+                "line": d.line,
+                "code": d.code,
+                "severity": d.severity,
+                "subject": d.path,
+                "message": d.message,
+            }
+            for d in report
+        ]
+        out.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
     return status
 
 

@@ -551,6 +551,11 @@ def _build(doc: Document, sha: str) -> tuple[Policy | None, list[Diagnostic]]:
     messages = {k: t for k, v in data["messages"].items() if (t := Text.of(v)) is not None}
     offset = cal.get("utc_offset") or "+00:00"
     minutes = (int(offset[1:3]) * 60 + int(offset[4:6])) * (-1 if offset[0] == "-" else 1)
+    lines = {
+        f"{section}.{name}": doc.where((section, name))[0]
+        for section in ("parameters", "facts")
+        for name in data[section]
+    }
     policy = Policy(
         doc.file,
         sha,
@@ -568,6 +573,7 @@ def _build(doc: Document, sha: str) -> tuple[Policy | None, list[Diagnostic]]:
         calendar,
         data,
         minutes,
+        lines,
     )
     return policy, diags
 

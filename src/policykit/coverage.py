@@ -78,8 +78,10 @@ def render_coverage(policy: Policy, cov: Coverage) -> str:
     not_exercised = [cid for cid, hit in cov.clauses if not hit]
     informational = [c.id for c in policy.clauses.values() if c.informational]
     lines.append("")
-    lines.append(f"Clauses cited by rules: {len(exercised)}/{len(cov.clauses)} exercised by a test"
-                 + (f"; not exercised: {', '.join(not_exercised)}" if not_exercised else ""))
+    lines.append(
+        f"Clauses cited by rules: {len(exercised)}/{len(cov.clauses)} exercised by a test"
+        + (f"; not exercised: {', '.join(not_exercised)}" if not_exercised else "")
+    )
     others = [cid for cid in policy.clauses if cid not in dict(cov.clauses) and cid not in informational]
     if others:
         lines.append(f"Clauses cited only by steps, parameters or metadata: {', '.join(others)}")

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_WORKING_DAYS = 3660
 

@@ -66,6 +66,25 @@ class Compiled:
 _KW_SUFFIX = "_kw_"
 
 
+def parse_tree(source: str) -> ast.expr:
+    """The expression's syntax tree (keyword parts of dotted names protected); raises SyntaxError."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(_protect_keywords(source.strip()), mode="eval").body
+
+
+def dotted_name(node: ast.expr) -> str | None:
+    """``sale.ship_date`` for a chain of plain names, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(p[: -len(_KW_SUFFIX)] if p.endswith(_KW_SUFFIX) else p for p in reversed(parts))
+
+
 def _protect_keywords(source: str) -> str:
     """Let dotted names use Python keywords as parts (``return.decision``)."""
     if not any(k in source for k in keyword.kwlist):
@@ -395,9 +414,7 @@ def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tupl
     if len(source) > MAX_SOURCE:
         return None, [Issue("expression-too-long", f"expression longer than {MAX_SOURCE} characters")]
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(_protect_keywords(source.strip()), mode="eval")
+        body = parse_tree(source)
     except (SyntaxError, tokenize.TokenError) as exc:
         detail = exc.msg if isinstance(exc, SyntaxError) else str(exc.args[0])
         return None, [Issue("expression-syntax", f"{detail} in '{source}'")]
@@ -405,7 +422,7 @@ def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tupl
         return None, [Issue("expression-syntax", f"cannot parse '{source[:60]}': {type(exc).__name__}")]
     compiler = _Compiler(names)
     try:
-        run = compiler.compile(tree.body)
+        run = compiler.compile(body)
     except _Refuse as exc:
         return None, [exc.issue]
     except RecursionError:

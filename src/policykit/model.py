@@ -157,6 +157,7 @@ class Policy:
     calendar: WorkCalendar = field(compare=False)
     raw: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
     utc_offset_minutes: int = 0
+    lines: dict[str, int] = field(compare=False, repr=False, default_factory=dict)
 
     def today(self) -> date:
         """Today at the company's UTC offset: the default evaluation day."""

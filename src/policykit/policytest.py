@@ -115,8 +115,9 @@ def load_test_file(path: Path, policy_override: Path | None = None) -> TestFile:
     if errors:
         raise InputError(errors)
     data = doc.data
-    policy = policy_override or (Path(os.path.normpath(path.parent / data["policy"])) if "policy" in data
-                                 else default_policy())
+    policy = policy_override or (
+        Path(os.path.normpath(path.parent / data["policy"])) if "policy" in data else default_policy()
+    )
     base = data.get("base") or {}
     tests = []
     for i, item in enumerate(data["tests"]):
@@ -136,8 +137,11 @@ def load_test_file(path: Path, policy_override: Path | None = None) -> TestFile:
             as_of = date.fromisoformat(as_of_text)
         except ValueError as exc:
             raise InputError([doc.diag(("tests", i, "as_of"), "bad-date", str(exc))]) from None
-        tests.append(PolicyTest(name, doc.where(("tests", i))[0], item["title"], as_of, case, item["expect"],
-                                item.get("lang", "zh")))
+        tests.append(
+            PolicyTest(
+                name, doc.where(("tests", i))[0], item["title"], as_of, case, item["expect"], item.get("lang", "zh")
+            )
+        )
     return TestFile(path, policy, tuple(tests))
 
 
@@ -156,8 +160,7 @@ def run_test(policy: Policy, test: PolicyTest) -> Outcome:
             return Outcome(test, ())
         return Outcome(test, (Mismatch("input", expect.get("error", "a valid case"), text),))
     if "error" in expect:
-        return Outcome(test, (Mismatch("input", f"an error mentioning {expect['error']!r}", "accepted"),),
-                       result.fired)
+        return Outcome(test, (Mismatch("input", f"an error mentioning {expect['error']!r}", "accepted"),), result.fired)
     return Outcome(test, tuple(compare(result.to_dict(), expect)), result.fired)
 
 
@@ -194,8 +197,9 @@ def compare(result: dict[str, Any], expect: dict[str, Any]) -> Iterator[Mismatch
             yield Mismatch("warnings", f"one mentioning {text!r}", result["warnings"])
 
 
-def load_all(paths: Iterable[str | Path], policy_override: Path | None = None
-             ) -> tuple[list[TestFile], list[Diagnostic]]:
+def load_all(
+    paths: Iterable[str | Path], policy_override: Path | None = None
+) -> tuple[list[TestFile], list[Diagnostic]]:
     """Every test file under ``paths``; bad files are reported, not raised."""
     files, problems = [], []
     for path in discover(paths):

@@ -34,8 +34,9 @@ def _junit(outcomes: list[Outcome]) -> str:
     failures = sum(not o.passed for o in outcomes)
     suite = ET.Element("testsuite", name="policykit", tests=str(len(outcomes)), failures=str(failures))
     for o in outcomes:
-        case = ET.SubElement(suite, "testcase", classname=o.test.file, name=o.test.title, file=o.test.file,
-                             line=str(o.test.line))
+        case = ET.SubElement(
+            suite, "testcase", classname=o.test.file, name=o.test.title, file=o.test.file, line=str(o.test.line)
+        )
         if not o.passed:
             failure = ET.SubElement(case, "failure", message=f"{len(o.mismatches)} mismatches")
             failure.text = failure_report(o)
@@ -46,8 +47,16 @@ def _mismatch_json(m: Mismatch) -> dict[str, Any]:
     return {"what": m.what, "expected": m.expected, "actual": m.actual}
 
 
-def run_tests(paths: list[str], keyword: str | None, fmt: str, coverage: bool, fail_under: float | None,
-              policy_path: str | None, out: IO[str], err: IO[str]) -> int:
+def run_tests(
+    paths: list[str],
+    keyword: str | None,
+    fmt: str,
+    coverage: bool,
+    fail_under: float | None,
+    policy_path: str | None,
+    out: IO[str],
+    err: IO[str],
+) -> int:
     files, problems = load_all(paths or [default_tests_dir()], Path(policy_path) if policy_path else None)
     if problems:
         raise PolicykitError(problems)
@@ -78,9 +87,18 @@ def run_tests(paths: list[str], keyword: str | None, fmt: str, coverage: bool, f
             print(f"{policies[key].file}: coverage {cov.percent:.1f}% is under {fail_under:g}%", file=err)
     if fmt == "json":
         data: dict[str, Any] = {
-            "passed": len(outcomes) - failed, "failed": failed,
-            "tests": [{"file": o.test.file, "line": o.test.line, "title": o.test.title, "passed": o.passed,
-                       "mismatches": [_mismatch_json(m) for m in o.mismatches]} for o in outcomes],
+            "passed": len(outcomes) - failed,
+            "failed": failed,
+            "tests": [
+                {
+                    "file": o.test.file,
+                    "line": o.test.line,
+                    "title": o.test.title,
+                    "passed": o.passed,
+                    "mismatches": [_mismatch_json(m) for m in o.mismatches],
+                }
+                for o in outcomes
+            ],
         }
         if coverage:
             data["coverage"] = {p.file: c.to_dict() for p, c in reports}
@@ -103,6 +121,7 @@ def _policy(tf: TestFile, cache: dict[Path, Policy]) -> Policy:
         try:
             cache[key] = load_policy(tf.policy)[0]
         except PolicykitError as exc:
-            raise PolicykitError([*exc.diagnostics, Diagnostic(str(tf.path), 0, 0, "policy", "its policy is invalid")]) \
-                from None
+            raise PolicykitError(
+                [*exc.diagnostics, Diagnostic(str(tf.path), 0, 0, "policy", "its policy is invalid")]
+            ) from None
     return cache[key]

@@ -1,0 +1,123 @@
+"""``policykit check``: shadowed rows, gaps, overlaps and unused definitions, each with an
+example input, on fixture policies made by one edit each to the real policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policykit.checks import check_policy
+from policykit.compiler import load_policy
+from policykit.model import Policy
+
+from ..conftest import POLICY_FILE, cli
+
+SHADOWED = (
+    """      - when: fault.severe_exterior_damage
+        value: free_repair""",
+    """      - when: fault.disassembled
+        value: free_repair
+        cites: [ops.exchange.conditions.2]
+      - when: fault.severe_exterior_damage
+        value: free_repair""",
+)
+GAP = (
+    """      - when: transport.damage == 'none'
+        value: none
+        cites: [transport]
+        because: {zh: "收货时无损坏", en: No damage on delivery}
+""",
+    "",
+)
+UNUSED = (
+    """  follow_up_interval_months:""",
+    """  spare_days:
+    value: 7
+    cites: [warranty.period]
+  follow_up_interval_months:""",
+)
+UNIQUE = (
+    """  - id: charges.parts
+    title:""",
+    """  - id: charges.parts
+    unique: true
+    title:""",
+)
+OVERLAP = (
+    """      - when: service.type == 'paid_repair'
+        value: customer
+""",
+    """      - when: service.type in ['paid_repair', 'free_repair']
+        value: customer
+""",
+)
+
+
+def _edited(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    text = POLICY_FILE.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / "fixture.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_the_standard_has_no_open_findings(policy: Policy) -> None:
+    findings = check_policy(policy)
+    assert [f for f in findings if not f.intended] == []
+    assert all(f.intended for f in findings)  # what remains is explained in the policy
+
+
+def test_shadowed_gap_and_unused_parameter_are_reported_with_examples(tmp_path: Path) -> None:
+    path = _edited(tmp_path, SHADOWED, GAP, UNUSED)
+    code, out, _ = cli("check", str(path))
+    assert code == 1
+    lines = {line.split(": ")[2]: line for line in out.splitlines() if ": warning: " in line}
+    assert set(lines) == {"shadowed-row", "gap", "unused-parameter"}
+    assert f"{path}:{_line_of(path, '- when: fault.disassembled')}:" in lines["shadowed-row"]
+    assert "service.type row 3 never decides" in lines["shadowed-row"]
+    assert "for example" in lines["shadowed-row"] and "fault.disassembled = true" in lines["shadowed-row"]
+    assert "transport.claim" in lines["gap"] and "transport.damage = none" in lines["gap"]
+    assert f"{path}:{_line_of(path, 'spare_days:')}:" in lines["unused-parameter"]
+
+
+def test_overlap_only_in_tables_declared_unique(tmp_path: Path) -> None:
+    policy, _ = load_policy(_edited(tmp_path, OVERLAP))
+    assert not [f for f in check_policy(policy) if f.code == "overlap"]
+    policy, _ = load_policy(_edited(tmp_path, OVERLAP, UNIQUE))
+    (overlap,) = [f for f in check_policy(policy) if f.code == "overlap"]
+    assert "rows 1, 2" in overlap.message and dict(overlap.example)["service.type"] == "free_repair"
+
+
+def test_a_dead_row_is_reported(tmp_path: Path) -> None:
+    dead = (
+        """      - when: transport.damage == 'none'""",
+        """      - when: transport.damage == 'none' and not transport.damage == 'none'""",
+    )
+    policy, _ = load_policy(_edited(tmp_path, dead))
+    codes = {f.code for f in check_policy(policy) if not f.intended}
+    assert "dead-row" in codes
+
+
+def test_validate_runs_the_checks_too(tmp_path: Path) -> None:
+    code, out, err = cli("validate", str(_edited(tmp_path, UNUSED)))
+    assert code == 0 and "ok" in out
+    assert "unused-parameter" in err
+
+
+@pytest.mark.parametrize("fmt", ["json"])
+def test_check_json(tmp_path: Path, fmt: str) -> None:
+    import json
+
+    code, out, _ = cli("check", str(_edited(tmp_path, GAP)), "--format", fmt)
+    assert code == 1
+    assert [f["code"] for f in json.loads(out) if f["severity"] == "warning"] == ["gap"]
