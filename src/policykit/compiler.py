@@ -391,8 +391,15 @@ def _check_cycles(doc: Document, values: dict[str, Value]) -> Iterator[Diagnosti
             if cycle:
                 start = cycle.index(cycle[-1])
                 loop = " -> ".join(cycle[start:])
-                yield Diagnostic(doc.file, values[cycle[-1]].line, 0, "cycle", f"values depend on each other: {loop}")
+                yield doc.diag(_value_path(doc, cycle[-1]), "cycle", f"values depend on each other: {loop}")
                 return
+
+
+def _value_path(doc: Document, vid: str) -> tuple[Any, ...]:
+    for section, i, item in _values(doc.data):
+        if item["id"] == vid:
+            return (section, i)
+    return ()
 
 
 def _value_names(value: Value) -> set[str]:
@@ -607,7 +614,7 @@ def load_policy_text(raw: bytes, file: str) -> tuple[Policy | None, list[Diagnos
     if not isinstance(doc.data, dict):
         return None, [Diagnostic(file, 1, 1, "schema", "a policy must be a mapping at the top level")]
     policy, more = compile_document(doc, hashlib.sha256(raw).hexdigest())
-    return policy, diags + more
+    return policy, sorted(set(diags + more))
 
 
 def load_policy(path: str | Path, display: str | None = None) -> tuple[Policy, list[Diagnostic]]:

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from .case import Case
+from .docsite import clause_url
 from .errors import CaseError, Diagnostic
 from .expr import Compiled, EvalError
 from .model import Cite, Policy, Rule, Step, Text, Value
@@ -196,13 +197,9 @@ class CaseEnv(FactEnv):
             else:
                 cid = cite
             clause = self.policy.clauses[cid]
-            url = f"{docs_url.rstrip('/')}/{_page(clause.id)}#{clause.id}" if docs_url else None
+            url = clause_url(docs_url, clause.id) if docs_url else None
             out.append(CitedClause(cid, clause.zh, clause.en, url))
         return out
-
-
-def _page(clause_id: str) -> str:
-    return "standard/" + clause_id.split(".")[0] + "/"
 
 
 def _unique(cites: list[CitedClause]) -> tuple[CitedClause, ...]:

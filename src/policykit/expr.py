@@ -101,6 +101,12 @@ def _protect_keywords(source: str) -> str:
     return str(tokenize.untokenize(out))
 
 
+def quote(text: str, limit: int = 60) -> str:
+    """A short, printable quotation of ``text`` for a message (control characters escaped)."""
+    short = text if len(text) <= limit else text[: limit - 1] + "…"
+    return "'" + "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in short) + "'"
+
+
 def suggest(name: str, candidates: Sequence[str]) -> str:
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
@@ -177,7 +183,9 @@ class _Compiler:
             pass
         elif isinstance(value, int):
             if abs(value) > MAX_INT:
-                raise _Refuse("literal-too-large", f"integer {value} is larger than {MAX_INT}")
+                raise _Refuse(
+                    "literal-too-large", f"an integer of {len(str(abs(value)))} digits is larger than {MAX_INT}"
+                )
         elif isinstance(value, float):
             if abs(value) > MAX_INT:
                 raise _Refuse("literal-too-large", "number is too large")
@@ -308,6 +316,8 @@ class _Compiler:
             return
         literals: list[ast.expr] = list(literal.elts) if isinstance(literal, (ast.List, ast.Tuple)) else [literal]
         for item in literals:
+            if isinstance(item, ast.Constant) and item.value is not None and not isinstance(item.value, str):
+                raise _Refuse("unknown-value", f"{item.value!r} is not a value of {name} ({', '.join(domain)})")
             if isinstance(item, ast.Constant) and isinstance(item.value, str) and item.value not in domain:
                 raise _Refuse(
                     "unknown-value",
@@ -417,9 +427,9 @@ def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tupl
         body = parse_tree(source)
     except (SyntaxError, tokenize.TokenError) as exc:
         detail = exc.msg if isinstance(exc, SyntaxError) else str(exc.args[0])
-        return None, [Issue("expression-syntax", f"{detail} in '{source}'")]
+        return None, [Issue("expression-syntax", f"{detail} in {quote(source)}")]
     except (ValueError, RecursionError, MemoryError) as exc:
-        return None, [Issue("expression-syntax", f"cannot parse '{source[:60]}': {type(exc).__name__}")]
+        return None, [Issue("expression-syntax", f"cannot parse {quote(source)}: {type(exc).__name__}")]
     compiler = _Compiler(names)
     try:
         run = compiler.compile(body)

@@ -11,13 +11,19 @@ from .yamlload import Document
 
 
 def _message(error: Any) -> str:
-    if error.validator == "additionalProperties":
-        return str(error.message).replace("Additional properties are not allowed", "unknown key")
     if error.validator in ("oneOf", "anyOf") and error.context:
         from jsonschema.exceptions import best_match
 
-        return str(best_match(error.context).message)
-    return str(error.message)
+        context = list(error.context)
+        # a branch the value's type fits says more than "is not of type ..." from the others
+        fitting = [e for e in context if e.validator != "type"]
+        error = best_match(fitting or context)
+    message = str(error.message)
+    if len(message) > 200 and isinstance(error.instance, str):
+        from .expr import quote
+
+        message = message.replace(repr(error.instance), quote(error.instance))
+    return message if len(message) <= 300 else message[:299] + "…"
 
 
 def schema_errors(doc: Document, schema_name: str) -> Iterator[Diagnostic]:

@@ -16,6 +16,7 @@ import yaml
 from .errors import Diagnostic
 
 MAX_POLICY_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
 
 Path = tuple[str | int, ...]
 
@@ -61,8 +62,12 @@ class _Loader(yaml.SafeLoader):
         for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    depth = 0
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()  # type: ignore[no-untyped-call]
+        if self.depth >= MAX_DEPTH:
+            raise _Refused("too-deep", f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
         if isinstance(event, yaml.AliasEvent):
             raise _Refused("yaml-alias", "aliases (*name) are not allowed in a policy", event.start_mark)
         if getattr(event, "anchor", None):
@@ -70,7 +75,11 @@ class _Loader(yaml.SafeLoader):
         tag = getattr(event, "tag", None)
         if tag not in (None, "!") and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
             raise _Refused("yaml-tag", f"explicit tags ({tag}) are not allowed in a policy", event.start_mark)
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def _build(
@@ -103,11 +112,7 @@ def _build(
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, path + (i,), lines, errors) for i, item in enumerate(node.value)]
-    value = loader.construct_object(node)
-    if isinstance(value, bytes):
-        errors.append(("yaml-binary", "binary values are not allowed", node.start_mark, path))
-        return None
-    return value
+    return loader.construct_object(node)
 
 
 def load_yaml(
