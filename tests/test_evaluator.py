@@ -417,7 +417,7 @@ def ship(**parts: Any) -> dict[str, Any]:
     [
         ({"required_by": "2026-04-05"}, "AN", "2026-04-03"),  # cheapest in time; tie on cost -> fewer days
         ({"required_by": "2026-04-07"}, "DB", "2026-04-07"),  # arrival on the required day is in time
-        ({}, "DB", "2026-04-07"),  # no required day: every option is in time
+        ({}, None, None),  # required day unknown, and the cheapest is not the fastest
         ({"required_by": "2026-04-01"}, "SF", "2026-04-02"),  # none in time: the fastest, with a warning
         ({"required_by": "2026-04-07", "customer_requested_method": "express"}, "ZT", "2026-04-04"),
     ],
@@ -427,6 +427,7 @@ def test_shipment_choice(policy: Policy, parts: dict[str, Any], carrier: str, ar
     v = values(result)
     assert v["shipment.carrier"] == carrier and v["shipment.arrives_on"] == arrives
     assert v["shipment.release"] == "ok" and v["shipment.failed_checks"] == []
+    assert missing(result) == ([] if carrier else ["shipment.required_by"])
     late = parts.get("required_by") == "2026-04-01"
     assert any("2026-04-01" in w for w in result["warnings"]) is late
 
@@ -438,7 +439,7 @@ def test_shipment_checks_known_and_unknown(policy: Policy) -> None:
     result = decide(policy, ship(labels_complete=None))
     v = values(result)
     assert v["shipment.release"] is None and v["shipment.failed_checks"] == []
-    assert missing(result) == ["shipment.labels_complete"]
+    assert missing(result) == ["shipment.labels_complete", "shipment.required_by"]
 
 
 @pytest.mark.parametrize(

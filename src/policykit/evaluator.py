@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import product
+from math import prod
 from typing import Any
 
 from .case import Case
@@ -289,6 +291,56 @@ def evaluate(
         raise CaseError([Diagnostic("<case>", 0, 0, "evaluation", "evaluation nested too deeply")]) from None
 
 
+MAX_SPLITS = 64
+
+
+def _settle(
+    env: CaseEnv, policy: Policy, case: Case, undecided: DecisionResult, lang: str, docs_url: str | None
+) -> DecisionResult:
+    """Decide a value left unknown when every possible value of its unknown yes/no and
+    choice facts gives the same result (CONTRACT 1.1: what can be decided is decided)."""
+    unknown = env.cache[undecided.id]
+    names = sorted(unknown.facts)
+    domains: list[tuple[Any, ...]] = []
+    for name in names:
+        fact = policy.facts.get(name)
+        if fact is None or fact.type not in ("bool", "enum"):
+            return undecided
+        domains.append((True, False) if fact.type == "bool" else fact.values)
+    if not names or prod(len(d) for d in domains) > MAX_SPLITS:
+        return undecided
+    definition = policy.values[undecided.id]
+    results = []
+    for combo in product(*domains):
+        facts = dict(case.facts)
+        facts.update(zip(names, combo, strict=True))
+        sub = CaseEnv(policy, facts, env.cache["as_of"])
+        value = sub.get(undecided.id)
+        if isinstance(value, Unknown):
+            return undecided
+        results.append(_decision(sub, definition, lang, docs_url))
+    first = results[0]
+    if any(r.value.__class__ is not first.value.__class__ or r.value != first.value for r in results[1:]):
+        return undecided
+    cites = tuple(c for c in first.cites if all(any(o.clause == c.clause for o in r.cites) for r in results))
+    because = [b for b in first.because if all(b in r.because for r in results)]
+    because.append(policy.message("decided_either_way", lang, facts=", ".join(names)))
+    env.cache[undecided.id] = first.value
+    return DecisionResult(
+        undecided.id,
+        undecided.title,
+        first.value,
+        True,
+        first.label,
+        cites or first.cites,
+        tuple(because),
+        undecided.output,
+        undecided.interpretations,
+        undecided.rules,
+        undecided.params,
+    )
+
+
 def _evaluate(
     env: CaseEnv,
     policy: Policy,
@@ -301,6 +353,7 @@ def _evaluate(
 ) -> Result:
     rtype = case.request_type
     decisions = tuple(_decision(env, v, lang, docs_url) for v in policy.decisions_for(rtype))
+    decisions = tuple(_settle(env, policy, case, d, lang, docs_url) if not d.decided else d for d in decisions)
     needed: dict[str, list[str]] = {}
     for d in decisions:
         value = env.cache[d.id]
