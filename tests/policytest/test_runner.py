@@ -1,0 +1,142 @@
+"""``policykit test``: a line per test, expected beside actual on failure, filters, formats,
+coverage, and the pytest plugin collecting the same files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from ..conftest import POLICY_FILE, ROOT, cli
+
+TESTS_DIR = ROOT / "policies" / "tests"
+
+SMALL = """\
+# yaml-language-server: $schema=../schemas/policytest.schema.json
+policykit_tests: 1
+policy: {policy}
+as_of: "2026-11-27"
+base:
+  request: {{type: fault, date: "2026-02-10"}}
+  customer: {{name: n, address: a, phone: p}}
+  product: {{model: m, serial_number: s}}
+  sale: {{ship_date: "2025-06-01", shipping_method: express}}
+  fault: {{code: no-video}}
+  received_on: "2026-02-13"
+tests:
+  - title: free replacement ships on the working Saturday
+    expect:
+      decisions: {{service.type: free_replacement, deadlines.ship_by: "2026-02-14"}}
+      cites: {{deadlines.ship_by: [repair-time.1]}}
+      actions: [ship-replacement]
+      due: {{ship-replacement: "2026-02-14"}}
+  - title: a fault before the ship date is refused
+    case:
+      request: {{date: "2025-05-01"}}
+    expect:
+      error: request.date
+"""
+
+
+def _write(tmp_path: Path, policy: Path) -> Path:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL.format(policy=policy), encoding="utf-8")
+    return path
+
+
+def _broken_policy(tmp_path: Path) -> Path:
+    text = POLICY_FILE.read_text(encoding="utf-8")
+    old = "  replacement_ship_working_days:\n    value: 1\n"
+    assert text.count(old) == 1
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace(old, "  replacement_ship_working_days:\n    value: 2\n"), encoding="utf-8")
+    return broken
+
+
+def test_passing_tests_print_a_line_each(tmp_path: Path) -> None:
+    code, out, _ = cli("test", str(_write(tmp_path, POLICY_FILE)))
+    assert code == 0
+    assert out.count("PASS ") == 2 and "2 passed, 0 failed" in out
+
+
+def test_a_broken_policy_fails_with_expected_beside_actual(tmp_path: Path) -> None:
+    tests = _write(tmp_path, POLICY_FILE)
+    code, out, _ = cli("test", str(tests), "--policy", str(_broken_policy(tmp_path)))
+    assert code == 1
+    assert f"FAIL {tests}:13: free replacement ships on the working Saturday" in out
+    row = next(line for line in out.splitlines() if line.strip().startswith("deadlines.ship_by"))
+    assert row.split() == ["deadlines.ship_by", '"2026-02-14"', '"2026-02-24"'] or (
+        "2026-02-14" in row and "2026-02-24" in row and row.index("2026-02-14") < row.index("2026-02-24")
+    )
+    assert "due of ship-replacement" in out
+    assert "1 passed, 1 failed" in out
+
+
+def test_keyword_filter_and_json_and_junit(tmp_path: Path) -> None:
+    tests = _write(tmp_path, POLICY_FILE)
+    code, out, _ = cli("test", str(tests), "-k", "refused", "--format", "json")
+    data = json.loads(out)
+    assert (
+        code == 0
+        and data["passed"] == 1
+        and [t["title"] for t in data["tests"]] == ["a fault before the ship date is refused"]
+    )
+    code, out, _ = cli("test", str(tests), "--format", "junit", "--policy", str(_broken_policy(tmp_path)))
+    suite = ET.fromstring(out)
+    assert code == 1 and suite.get("tests") == "2" and suite.get("failures") == "1"
+    assert suite.find("testcase/failure") is not None
+
+
+def test_a_bad_test_file_exits_2_naming_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("policykit_tests: 1\ntests:\n  - title: x\n    expekt: {}\n", encoding="utf-8")
+    code, out, err = cli("test", str(bad))
+    assert code == 2 and out == ""
+    assert f"{bad}:4:" in err and "expekt" in err
+
+
+def test_coverage_names_rows_never_fired_and_fail_under(tmp_path: Path) -> None:
+    tests = _write(tmp_path, POLICY_FILE)
+    code, out, err = cli("test", str(tests), "--coverage", "--fail-under", "100")
+    assert code == 1 and "under 100%" in err
+    assert "not fired: row 1 (line" in out and "TOTAL rules covered:" in out
+    code, out, _ = cli("test", str(tests), "--coverage", "--format", "json")
+    cov = next(iter(json.loads(out)["coverage"].values()))
+    assert cov["values"]["service.type"]["fired"] == [
+        {"row": "4", "line": cov["values"]["service.type"]["fired"][0]["line"]}
+    ]
+    assert cov["clauses"]["repair-time.1"] is True and cov["clauses"]["returns.1"] is False
+
+
+def test_the_projects_policy_tests_cover_every_rule() -> None:
+    code, out, err = cli("test", str(TESTS_DIR), "--coverage", "--fail-under", "100")
+    assert code == 0, out[-3000:] + err
+    assert "TOTAL rules covered:" in out and "= 100.0%" in out
+
+
+def test_pytest_collects_policy_test_files(tmp_path: Path) -> None:
+    tests = _write(tmp_path, POLICY_FILE)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only", str(tests)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "free replacement ships on the working Saturday" in run.stdout
+    broken = _broken_policy(tmp_path)
+    tests.write_text(SMALL.format(policy=broken), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "deadlines.ship_by" in run.stdout and "2026-02-24" in run.stdout and "1 failed, 1 passed" in run.stdout
