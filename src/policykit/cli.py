@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -41,7 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--as-of", metavar="DATE", help="evaluation day YYYY-MM-DD (default: today)")
     ev.add_argument("--policy", metavar="PATH", help="policy file (default: the bundled standard)")
     ev.add_argument("--explain", action="store_true", help="show every rule considered and why")
-    ev.add_argument("--docs-url", metavar="URL", help="link each cited clause to the docs site at URL")
+    ev.add_argument(
+        "--docs-url",
+        metavar="URL",
+        default=os.environ.get("POLICYKIT_DOCS_URL") or None,
+        help="link each cited clause to the docs site at URL (default: $POLICYKIT_DOCS_URL)",
+    )
 
     te = sub.add_parser("test", help="run policy test files (default: the bundled policy's tests)")
     te.add_argument("paths", nargs="*", help="test files or folders")

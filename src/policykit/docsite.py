@@ -79,7 +79,7 @@ def standard_pages(policy: Policy) -> dict[str, str]:
         page = clause_page(clause.id)
         lines = pages.setdefault(page, [f"# {clause.section}\n"])
         lines.append(f'<a id="{clause.id}"></a>\n\n## {clause.id}\n')
-        lines.append("| 原文 | English |\n|---|---|")
+        lines.append(f"| {policy.message('original', 'zh')} | English |\n|---|---|")
         lines.append(f"| {_cell(clause.zh)} | {_cell(clause.en)} |\n")
         params = [p for p in policy.parameters.values() if clause.id in p.cites]
         if params:
@@ -92,8 +92,12 @@ def standard_pages(policy: Policy) -> dict[str, str]:
         if rules:
             lines.append("**Rules that cite it:**\n")
             for value, rule in rules:
-                row = "otherwise" if rule.index < 0 else f"row {rule.index + 1}"
-                lines.append(f"- {_value_link(value)} {row}: {_rule_condition(rule)} → {_rule_outcome(rule)}")
+                if rule.index < 0:
+                    lines.append(f"- {_value_link(value)} when no item holds → `[]`")
+                else:
+                    lines.append(
+                        f"- {_value_link(value)} row {rule.index + 1}: {_rule_condition(rule)} → {_rule_outcome(rule)}"
+                    )
             lines.append("")
         governing = sorted(
             {i for value, rule in rules for i in (*value.interpretations, *rule.interpretations)},
@@ -266,18 +270,20 @@ def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | No
     return "\n".join(lines) + "\n"
 
 
-def versions_page(policies: Iterable[Policy]) -> str:
+APPROVALS = ("drafted_by", "reviewed_by", "approved_by", "general_manager")
+
+
+def versions_page(policies: list[Policy]) -> str:
+    heads = " | ".join(policies[0].message(k, "zh") for k in APPROVALS) if policies else ""
     lines = [
         "# Versions\n",
-        "| version | status | effective from | supersedes | 制订 | 审核 | 核准 | 总经理签核 | sha256 |",
+        f"| version | status | effective from | supersedes | {heads} | sha256 |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for p in policies:
         meta = p.metadata
         approvals = meta.get("approvals") or {}
-        sign = [
-            approvals.get(k) or "*(blank)*" for k in ("drafted_by", "reviewed_by", "approved_by", "general_manager")
-        ]
+        sign = [approvals.get(k) or "*(blank)*" for k in APPROVALS]
         lines.append(
             f"| {p.version} | {p.status} | {meta.get('effective_from') or '*(blank)*'} | "
             f"{meta.get('supersedes') or '-'} | {' | '.join(sign)} | `{p.sha256[:12]}…` |"
@@ -332,7 +338,7 @@ def pages(
     examples: Iterable[Path],
     tests_dir: Path | None,
     as_of: date,
-    versions: Iterable[Policy],
+    versions: list[Policy],
     case_schema: dict[str, Any],
 ) -> dict[str, str]:
     """Every generated page: path under docs/ -> Markdown."""

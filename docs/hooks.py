@@ -1,0 +1,90 @@
+"""MkDocs hook: render the standard, the decisions and the worked examples from the policy
+at build time (nothing generated is committed), and put real CLI output into the pages."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shlex
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mkdocs.structure.files import File, Files
+
+from policykit.cli import run
+from policykit.compiler import load_policy
+from policykit.docsite import clause_page, pages
+from policykit.model import Policy
+from policykit.resources import schema
+
+ROOT = Path(__file__).resolve().parent.parent
+_STATE: dict[str, Any] = {}
+_OUTPUT = re.compile(r"<!-- policykit: (.+?) -->")
+
+
+def _policy() -> Policy:
+    if "policy" not in _STATE:
+        _STATE["policy"] = load_policy(ROOT / "policies" / "standard_v1.yaml")[0]
+    policy: Policy = _STATE["policy"]
+    return policy
+
+
+def _as_of(config: Any) -> date:
+    text = (config.get("extra") or {}).get("policykit_as_of")
+    return date.fromisoformat(str(text)) if text else date.today()
+
+
+def on_config(config: Any) -> Any:
+    policy = _policy()
+    standard: list[Any] = []
+    seen: set[str] = set()
+    for clause in policy.clauses.values():
+        page = clause_page(clause.id)
+        if page not in seen:
+            seen.add(page)
+            standard.append(f"{page}.md")
+    types = list(policy.facts["request.type"].values)
+    config["nav"] = [
+        {"Getting started": "index.md"},
+        {"Evaluating cases": "evaluating.md"},
+        {"The case format": "case-format.md"},
+        {"The standard 企业服务标准": standard},
+        {"Decisions": [f"decisions/{t}.md" for t in types] + ["decisions/derived.md"]},
+        {"Interpretations": "interpretations.md"},
+        {"Worked examples": "examples.md"},
+        {"Editing and testing a policy": "editing.md"},
+        {"Versions": "versions.md"},
+    ]
+    return config
+
+
+def on_files(files: Files, config: Any) -> Files:
+    policy = _policy()
+    examples = sorted((ROOT / "examples").glob("*.json"))
+    generated = pages(
+        policy, examples, ROOT / "policies" / "tests", _as_of(config), [policy], schema("case.schema.json")
+    )
+    for path, content in generated.items():
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def _output(command: str, config: Any) -> str:
+    argv = shlex.split(command)
+    if argv and argv[0] == "evaluate" and "--as-of" not in argv:
+        argv += ["--as-of", _as_of(config).isoformat()]
+    out, err = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        code = run(argv, out, err)
+    finally:
+        os.chdir(cwd)
+    text = out.getvalue() + err.getvalue()
+    return f"```text\n$ policykit {command}\n{text.rstrip()}\n```\n(exit status {code})"
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
+    return _OUTPUT.sub(lambda m: _output(m.group(1), config), markdown)
