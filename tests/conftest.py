@@ -65,3 +65,29 @@ def standard_texts(shared: Path) -> dict[str, str]:
             cells = line.split("|")
             texts[cells[1].strip().strip("`")] = cells[3].strip()
     return texts
+
+
+AMENDMENT = ROOT / "tests" / "fixtures" / "amendment_v1_1.yaml"
+
+
+def amended_policy_text() -> tuple[str, str]:
+    """(file name, text) of the amended version 1.1.0, made from the current v1.0 by the fixture's edits."""
+    import yaml
+
+    spec = yaml.safe_load(AMENDMENT.read_text(encoding="utf-8"))
+    text = POLICY_FILE.read_text(encoding="utf-8")
+    for edit in spec["edits"]:
+        assert text.count(edit["find"]) == 1, edit["find"]
+        text = text.replace(edit["find"], edit["replace"])
+    return spec["file"], text
+
+
+@pytest.fixture()
+def policy_set(tmp_path: Path) -> Path:
+    """A folder with v1.0 (draft) and the amended v1.1.0 (approved, effective 2027-01-01)."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    (folder / POLICY_FILE.name).write_text(POLICY_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    name, text = amended_policy_text()
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder

@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -40,7 +40,18 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--format", choices=["text", "json"], help="default: text on a terminal, JSON otherwise")
     ev.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of reasons, actions, questions")
     ev.add_argument("--as-of", metavar="DATE", help="evaluation day YYYY-MM-DD (default: today)")
-    ev.add_argument("--policy", metavar="PATH", help="policy file (default: the bundled standard)")
+    ev.add_argument("--policy", metavar="PATH", help="use this policy file, whatever the case's date")
+    ev.add_argument(
+        "--policy-set",
+        metavar="DIR",
+        help="folder of policy versions; each case uses the version in force on its request.date "
+        "(default: the bundled policies)",
+    )
+    ev.add_argument(
+        "--allow-draft",
+        action="store_true",
+        help="let a draft version decide even where an approved version is in force",
+    )
     ev.add_argument("--explain", action="store_true", help="show every rule considered and why")
     ev.add_argument(
         "--docs-url",
@@ -60,6 +71,23 @@ def _parser() -> argparse.ArgumentParser:
     ch = sub.add_parser("check", help="static checks: shadowed rows, gaps, overlaps, unused definitions")
     ch.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
     ch.add_argument("--format", choices=["text", "json"], default="text")
+
+    di = sub.add_parser("diff", help="what changed between two policy versions; with --cases, the impact")
+    di.add_argument("old", help="the older policy file")
+    di.add_argument("new", help="the newer policy file")
+    di.add_argument(
+        "--cases",
+        metavar="CASES",
+        help="a folder of case files or a JSON Lines file: "
+        "evaluate each under both versions and count the decisions that change",
+    )
+    di.add_argument("--as-of", metavar="DATE", help="evaluation day for --cases (default: today)")
+    di.add_argument("--format", choices=["text", "json"], default="text")
+
+    rp = sub.add_parser("replay", help="re-run a stored JSON result on its case; exit 0 identical, 1 different")
+    rp.add_argument("result", help="a JSON result written by policykit evaluate")
+    rp.add_argument("case", help="the case file it was made from")
+    rp.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the bundled policies)")
 
     va = sub.add_parser("validate", help="check policy files; print a summary")
     va.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
@@ -83,6 +111,10 @@ def run(
             return _validate(args, out, err)
         if args.command == "check":
             return _check(args, out, err)
+        if args.command == "diff":
+            return _diff(args, out, err)
+        if args.command == "replay":
+            return _replay(args, out, err)
         if args.command == "test":
             from .testcmd import run_tests
 
@@ -126,7 +158,29 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     paths = args.policies or [str(default_policy())]
     status = EXIT_OK
     summaries = []
+    expanded: list[str] = []
     for path in paths:
+        if Path(path).is_dir():
+            from .versions import load_policy_set, policy_files
+
+            files = [str(p) for p in policy_files(Path(path))]
+            expanded.extend(files)
+            try:
+                policy_set = load_policy_set(path)
+                print(
+                    f"{path}: ok: a set of {len(policy_set.versions)} versions: "
+                    + ", ".join(f"{p.version} ({p.status})" for p in policy_set.versions),
+                    file=out,
+                )
+            except PolicykitError as exc:
+                chain = [d for d in exc.diagnostics if d.code.startswith("set-")]
+                for diag in chain:
+                    print(diag.format(), file=err)
+                if chain:
+                    status = EXIT_BAD_INPUT
+        else:
+            expanded.append(path)
+    for path in expanded:
         try:
             policy, warnings = load_policy(path)
         except PolicykitError as exc:
@@ -165,6 +219,61 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if args.format == "json" and status == EXIT_OK:
         print(json.dumps(summaries, ensure_ascii=False, indent=2), file=out)
     return status
+
+
+def _diff(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from .compiler import load_policy
+    from .diff import diff_policies, render_diff
+
+    old, _ = load_policy(args.old)
+    new, _ = load_policy(args.new)
+    changes = diff_policies(old, new)
+    impact = None
+    if args.cases:
+        from .impact import measure_impact
+
+        as_of = _as_of(args.as_of) or new.today()
+        impact = measure_impact(old, new, args.cases, as_of, err if _isatty(err) else None)
+    if args.format == "json":
+        data: dict[str, Any] = {
+            "old": {"id": old.id, "version": old.version, "sha256": old.sha256},
+            "new": {"id": new.id, "version": new.version, "sha256": new.sha256},
+            "changes": [c.to_dict() for c in changes],
+        }
+        if impact is not None:
+            data["impact"] = impact.to_dict()
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(render_diff(old, new, changes))
+        if impact is not None:
+            from .impact import render_impact
+
+            out.write("\n" + render_impact(old, new, impact))
+    return EXIT_OK
+
+
+def _replay(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from .replay import replay
+    from .resources import data_dir
+    from .versions import load_policy_set
+
+    stored_raw, stored_name = _read(args.result, sys.stdin)
+    try:
+        stored = json.loads(stored_raw)
+    except ValueError as exc:
+        raise InputError([Diagnostic(stored_name, 0, 0, "json", f"not JSON: {exc}")]) from None
+    if not isinstance(stored, dict):
+        raise InputError([Diagnostic(stored_name, 0, 0, "not-a-result", "not a policykit JSON result")])
+    case_raw, case_name = _read(args.case, sys.stdin)
+    outcome = replay(stored, case_raw, case_name, load_policy_set(args.policy_set or data_dir("policies")))
+    head = f"{outcome.policy.id} {outcome.policy.version}"
+    if not outcome.differences:
+        print(f"identical: the case decides the same under {head} (sha256 {outcome.policy.sha256[:12]}…)", file=out)
+        return EXIT_OK
+    print(f"different under {head}:", file=out)
+    for line in outcome.differences:
+        print(f"  {line}", file=out)
+    return 1
 
 
 def _check(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -240,17 +349,16 @@ def _read(path: str, inp: IO[str]) -> tuple[bytes, str]:
 
 
 def _evaluate(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str]) -> int:
-    from .compiler import load_policy
 
     if (args.case is None) == (args.batch is None):
         raise InputError([Diagnostic("policykit", 0, 0, "usage", "give a case file (or -), or --batch FILE")])
     as_of = _as_of(args.as_of)
-    policy, _ = load_policy(args.policy or default_policy(), args.policy)
+    choose = _chooser(args)
     fmt = args.format or ("text" if _isatty(out) else "json")
     if args.batch is not None:
-        return _batch(policy, args, out, err, inp, as_of)
+        return _batch(choose, args, out, err, inp, as_of)
     raw, name = _read(args.case, inp)
-    result = _one(policy, raw, name, args, as_of)
+    policy, result = _one(choose, raw, name, args, as_of)
     if fmt == "json":
         data = result.to_dict()
         if args.explain:
@@ -267,15 +375,48 @@ def _evaluate(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str]
     return EXIT_OK
 
 
-def _one(policy: Any, raw: bytes, name: str, args: argparse.Namespace, as_of: date | None) -> Any:
+def _chooser(args: argparse.Namespace) -> Callable[[Any], Any]:
+    """How each case finds its policy: the file given, or the version of the set in force on its day."""
+    from .compiler import load_policy
+
+    if args.policy:
+        policy, _ = load_policy(args.policy)
+        return lambda data: policy
+    from .resources import data_dir
+    from .versions import load_policy_set
+
+    policy_set = load_policy_set(args.policy_set or data_dir("policies"))
+
+    def choose(data: Any) -> Any:
+        day = _request_day(data)
+        return policy_set.select(day, args.allow_draft) if day else policy_set.latest
+
+    return choose
+
+
+def _request_day(data: Any) -> date | None:
+    from .dates import parse_date
+
+    request = data.get("request") if isinstance(data, dict) else None
+    text = request.get("date") if isinstance(request, dict) else None
+    try:
+        return parse_date(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _one(
+    choose: Callable[[Any], Any], raw: bytes, name: str, args: argparse.Namespace, as_of: date | None
+) -> tuple[Any, Any]:
     from .case import parse_json, read_case
     from .evaluator import evaluate
 
     data = parse_json(raw, name)
     text = raw.decode("utf-8", "replace")
+    policy = choose(data)
     case = read_case(policy, data, name, text)
     try:
-        return evaluate(
+        return policy, evaluate(
             policy,
             case,
             as_of or policy.today(),
@@ -288,7 +429,9 @@ def _one(policy: Any, raw: bytes, name: str, args: argparse.Namespace, as_of: da
         raise CaseError([Diagnostic(name, d.line, d.col, d.code, d.message, d.path) for d in exc.diagnostics]) from None
 
 
-def _batch(policy: Any, args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str], as_of: date | None) -> int:
+def _batch(
+    choose: Callable[[Any], Any], args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str], as_of: date | None
+) -> int:
     status = EXIT_OK
     if args.batch == "-":
         stream: Any = inp.buffer if hasattr(inp, "buffer") else inp
@@ -310,7 +453,7 @@ def _batch(policy: Any, args: argparse.Namespace, out: IO[str], err: IO[str], in
             if not raw.strip():
                 continue
             try:
-                result = _one(policy, raw, f"{args.batch}:{number}", args, as_of)
+                _, result = _one(choose, raw, f"{args.batch}:{number}", args, as_of)
                 out.write(json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
             except PolicykitError as exc:
                 status = EXIT_BAD_INPUT

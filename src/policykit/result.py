@@ -116,6 +116,7 @@ class Result:
         out: dict[str, Any] = {
             "case_id": self.case_id,
             "as_of": self.as_of.isoformat(),
+            "lang": self.lang,
             "request_type": self.request_type,
             "policy": self.policy.to_dict(),
             "decisions": {d.id: d.to_dict() for d in self.decisions},

@@ -1,0 +1,182 @@
+"""Versions of the standard: which is in force, what changed, the impact on cases, and
+replay of a stored result (for arbitration, notes.3)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.casegen import generate
+from policykit.compiler import load_policy
+from policykit.diff import diff_policies
+from policykit.versions import load_policy_set
+
+from .conftest import POLICY_FILE, cli
+
+CASE: dict[str, Any] = {
+    "case_id": "V-1",
+    "request": {"type": "fault", "date": "2027-03-01"},
+    "customer": {"name": "n", "address": "a", "phone": "p"},
+    "product": {"model": "m", "serial_number": "s"},
+    "sale": {"ship_date": "2026-01-05", "shipping_method": "express"},
+    "fault": {"code": "x"},
+    "received_on": "2027-03-02",
+}
+
+
+def _write(tmp_path: Path, case: dict[str, Any], name: str = "case.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _evaluate(path: Path, *extra: str) -> dict[str, Any]:
+    code, out, err = cli("evaluate", str(path), "--format", "json", "--as-of", "2027-06-01", *extra)
+    assert code == 0, err
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def test_the_set_and_its_chain_validate(policy_set: Path) -> None:
+    versions = load_policy_set(policy_set).versions
+    assert [(p.version, p.status) for p in versions] == [("1.0.0", "draft"), ("1.1.0", "approved")]
+    code, out, _ = cli("validate", str(policy_set))
+    assert code == 0 and "a set of 2 versions: 1.0.0 (draft), 1.1.0 (approved)" in out
+
+
+def test_a_broken_chain_is_an_error(policy_set: Path) -> None:
+    amended = policy_set / "standard_v1_1.yaml"
+    amended.write_text(
+        amended.read_text(encoding="utf-8").replace("  supersedes: 1.0.0\n", "  supersedes: 0.9.0\n"), encoding="utf-8"
+    )
+    code, _, err = cli("validate", str(policy_set))
+    assert code == 2
+    assert "set-chain" in err and "supersedes 0.9.0, which is not in the set" in err
+
+
+def test_evaluate_picks_the_version_in_force_on_the_request_day(policy_set: Path, tmp_path: Path) -> None:
+    after = _evaluate(_write(tmp_path, CASE), "--policy-set", str(policy_set))
+    assert after["policy"]["version"] == "1.1.0" and after["policy"]["status"] == "approved"
+    assert after["decisions"]["warranty.end_date"]["value"] == "2027-07-08"  # 18 months
+    assert after["decisions"]["warranty.status"]["value"] == "in_warranty"
+    assert not any("INT-16" in w for w in after["warnings"])
+    before_case = dict(CASE, request={"type": "fault", "date": "2026-12-31"}, received_on="2027-01-04")
+    before = _evaluate(_write(tmp_path, before_case), "--policy-set", str(policy_set))
+    assert before["policy"]["version"] == "1.0.0"
+    assert before["decisions"]["warranty.end_date"]["value"] == "2027-01-08"  # 12 months
+    assert any("INT-16" in w for w in before["warnings"])
+    drafted = _evaluate(_write(tmp_path, CASE), "--policy-set", str(policy_set), "--allow-draft")
+    assert drafted["policy"]["version"] == "1.1.0"  # the newest version, approved, wins over the older draft
+    forced = _evaluate(_write(tmp_path, CASE), "--policy", str(POLICY_FILE))
+    assert (
+        forced["policy"]["version"] == "1.0.0" and forced["decisions"]["warranty.status"]["value"] == "out_of_warranty"
+    )
+
+
+def test_batch_picks_a_version_per_case(policy_set: Path, tmp_path: Path) -> None:
+    early = dict(CASE, case_id="early", request={"type": "fault", "date": "2026-12-31"})
+    lines = "\n".join(json.dumps(c, ensure_ascii=False) for c in (early, CASE)) + "\n"
+    batch = tmp_path / "b.jsonl"
+    batch.write_text(lines, encoding="utf-8")
+    code, out, err = cli("evaluate", "--batch", str(batch), "--policy-set", str(policy_set), "--as-of", "2027-06-01")
+    assert code == 0, err
+    assert [json.loads(line)["policy"]["version"] for line in out.splitlines()] == ["1.0.0", "1.1.0"]
+
+
+def test_diff_lists_exactly_the_changed_parameters_and_rules(policy_set: Path) -> None:
+    old, _ = load_policy(policy_set / "standard_v1.yaml")
+    new, _ = load_policy(policy_set / "standard_v1_1.yaml")
+    changes = diff_policies(old, new)
+    params = {(c.key, c.kind) for c in changes if c.section == "parameters"}
+    assert params == {
+        ("standard_warranty_months.value", "changed"),
+        ("return_window_months", "removed"),
+        ("return_window_days", "added"),
+    }
+    rules = {c.key for c in changes if c.section == "rules"}
+    assert rules == {
+        "return.standard_window_end row 1 compute",
+        "return.window_end row 1 because",
+        "return.window_end row 2 because",
+    }
+    assert {c.section for c in changes} == {"metadata", "parameters", "rules"}
+    code, out, _ = cli("diff", str(policy_set / "standard_v1.yaml"), str(policy_set / "standard_v1_1.yaml"))
+    assert code == 0
+    assert "standard_warranty_months.value: 12 -> 18" in out
+    assert "add_[-month-]{+day+}s(delivery.date" in out
+    code, out, _ = cli(
+        "diff", str(policy_set / "standard_v1.yaml"), str(policy_set / "standard_v1_1.yaml"), "--format", "json"
+    )
+    assert {c["section"] for c in json.loads(out)["changes"]} == {"metadata", "parameters", "rules"}
+
+
+def test_a_reworded_clause_shows_an_inline_diff(tmp_path: Path) -> None:
+    text = POLICY_FILE.read_text(encoding="utf-8")
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(
+        text.replace("自收到产品之日起4日内维修完成", "自收到产品之日起3日内维修完成", 1), encoding="utf-8"
+    )
+    code, out, _ = cli("diff", str(POLICY_FILE), str(edited))
+    assert code == 0
+    assert "repair-time.2 zh: " in out and "[-4-]{+3+}" in out
+
+
+def test_impact_over_ten_thousand_generated_cases(policy_set: Path, tmp_path: Path) -> None:
+    cases = tmp_path / "cases.jsonl"
+    with open(cases, "w", encoding="utf-8") as handle:
+        for case in generate(10_000):
+            handle.write(json.dumps(case, ensure_ascii=False) + "\n")
+    started = time.perf_counter()
+    code, out, err = cli(
+        "diff",
+        str(policy_set / "standard_v1.yaml"),
+        str(policy_set / "standard_v1_1.yaml"),
+        "--cases",
+        str(cases),
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "json",
+    )
+    print(f"impact over 10 000 cases: {time.perf_counter() - started:.1f} s")  # a figure, not a test of speed
+    assert code == 0, err
+    impact = json.loads(out)["impact"]
+    assert impact["cases"] + impact["rejected"] == 10_000 and impact["rejected"] == 0
+    moves = {(t["decision"], t["from"], t["to"]): t for t in impact["transitions"]}
+    longer = moves[("warranty.status", "out_of_warranty", "in_warranty")]
+    assert longer["cases"] > 100 and len(longer["examples"]) == 3
+    assert ("service.type", "paid_repair", "free_replacement") in moves
+    assert ("warranty.status", "in_warranty", "out_of_warranty") not in moves  # 18 months only extends
+    assert impact["changed"] + impact["unchanged"] == impact["cases"]
+
+
+def test_replay_identical_then_names_what_an_edit_changed(policy_set: Path, tmp_path: Path) -> None:
+    case = _write(tmp_path, CASE)
+    result = _evaluate(case, "--policy-set", str(policy_set))
+    stored = tmp_path / "result.json"
+    stored.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = cli("replay", str(stored), str(case), "--policy-set", str(policy_set))
+    assert code == 0 and out.startswith("identical")
+    amended = policy_set / "standard_v1_1.yaml"
+    amended.write_text(
+        amended.read_text(encoding="utf-8").replace(
+            "  standard_warranty_months:\n    value: 18\n", "  standard_warranty_months:\n    value: 12\n"
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = cli("replay", str(stored), str(case), "--policy-set", str(policy_set))
+    assert code == 1
+    assert "is not the file the result was made with" in out
+    assert "warranty.status: 'in_warranty' -> 'out_of_warranty'" in out
+    assert "service.type: 'free_replacement' -> 'paid_repair'" in out
+
+
+def test_replay_refuses_another_case(policy_set: Path, tmp_path: Path) -> None:
+    case = _write(tmp_path, CASE)
+    stored = tmp_path / "result.json"
+    stored.write_text(json.dumps(_evaluate(case, "--policy-set", str(policy_set))), encoding="utf-8")
+    other = _write(tmp_path, dict(CASE, case_id="other"), "other.json")
+    code, out, err = cli("replay", str(stored), str(other), "--policy-set", str(policy_set))
+    assert code == 2 and out == "" and "case-changed" in err
