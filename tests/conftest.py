@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from policykit.model import Policy
 from policykit.resources import default_policy
 
 ROOT = Path(__file__).resolve().parent.parent
+# the tests' own compile cache, not the user's
+os.environ.setdefault("POLICYKIT_CACHE_DIR", tempfile.mkdtemp(prefix="policykit-cache-"))
 SHARED = Path(os.environ.get("POLICYKIT_SHARED", ROOT.parent / "shared"))
 POLICY_FILE = ROOT / "policies" / "standard_v1.yaml"
 

@@ -87,12 +87,33 @@ def parse_json(text: str | bytes, file: str) -> Any:
 
 @cache
 def _fast_check() -> Callable[[Any], Any]:
-    """The case schema compiled to Python by fastjsonschema: a quick yes for good cases."""
-    import fastjsonschema
+    """The case schema compiled to Python by fastjsonschema: a quick yes for good cases.
+
+    The generated code is kept in the compile cache, so a single CLI call does not
+    generate it again."""
+    import hashlib
+    import marshal
+    import re
+
+    from . import cache
 
     spec = dict(schema("case.schema.json"))
     spec["$schema"] = "http://json-schema.org/draft-07/schema#"  # the features we use are draft-07's too
-    check: Callable[[Any], Any] = fastjsonschema.compile(spec, formats={"date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+    key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+    entry = cache.read(key)
+    if entry is None or "code" not in entry:
+        import fastjsonschema
+
+        source = fastjsonschema.compile_to_code(spec, formats={"date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+        match = re.search(r"^def (\w+)\(", source, re.MULTILINE)
+        entry = {
+            "code": marshal.dumps(compile(source, "<case schema>", "exec")),
+            "name": match.group(1) if match else "",
+        }
+        cache.write(key, entry)
+    namespace: dict[str, Any] = {}
+    exec(marshal.loads(entry["code"]), namespace)
+    check: Callable[[Any], Any] = namespace[entry["name"]]
     return check
 
 

@@ -380,12 +380,12 @@ def _chooser(args: argparse.Namespace) -> Callable[[Any], Any]:
     from .compiler import load_policy
 
     if args.policy:
-        policy, _ = load_policy(args.policy)
+        policy, _ = load_policy(args.policy, use_cache=True)
         return lambda data: policy
     from .resources import data_dir
     from .versions import load_policy_set
 
-    policy_set = load_policy_set(args.policy_set or data_dir("policies"))
+    policy_set = load_policy_set(args.policy_set or data_dir("policies"), use_cache=True)
 
     def choose(data: Any) -> Any:
         day = _request_day(data)

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from .dates import WorkCalendar, parse_date
+from .document import Document
 from .errors import Diagnostic, PolicyError
 from .expr import Compiled, compile_expr, suggest
+from .fastpath import fast_function
 from .model import (
     CaseCheck,
     Cite,
@@ -31,8 +33,6 @@ from .model import (
     Value,
 )
 from .resources import schema
-from .schema_check import schema_errors
-from .yamlload import Document, load_yaml
 
 BUILTIN_NAMES = ("as_of", "policy.id", "policy.version", "policy.status")
 APPROVALS = ("drafted_by", "reviewed_by", "approved_by", "general_manager")
@@ -202,8 +202,10 @@ def _iter_all_cites(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str
 class _Expressions:
     """Compiles every expression of the policy, collecting diagnostics."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, precompiled: dict[str, Any] | None = None) -> None:
         self.doc = doc
+        self.precompiled = precompiled
+        self.compiled: dict[str, Compiled] = {}
         data = doc.data
         names: dict[str, tuple[str, ...] | None] = {n: None for n in BUILTIN_NAMES}
         for name, fact in data["facts"].items():
@@ -216,7 +218,13 @@ class _Expressions:
         self.diags: list[Diagnostic] = []
 
     def compile(self, source: Any, path: tuple[Any, ...]) -> Compiled | None:
+        if self.precompiled is not None and isinstance(source, str) and source in self.precompiled:
+            names, code = self.precompiled[source]
+            fast = fast_function(code) if code is not None else None
+            return Compiled(source, frozenset(names), None, fast, self.names, code)
         compiled, issues = compile_expr(source, self.names)
+        if compiled is not None and isinstance(source, str):
+            self.compiled[source] = compiled
         for issue in issues:
             self.diags.append(self.doc.diag(path, issue.code, issue.message))
         return compiled
@@ -498,9 +506,9 @@ def check_status(doc: Document) -> Iterator[Diagnostic]:
 # -- the pipeline ---------------------------------------------------------------------------
 
 
-def _build(doc: Document, sha: str) -> tuple[Policy | None, list[Diagnostic]]:
+def _build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tuple[Policy | None, list[Diagnostic]]:
     data = doc.data
-    ex = _Expressions(doc)
+    ex = _Expressions(doc, cached["exprs"] if cached else None)
     values: dict[str, Value] = {}
     for section, i, item in _values(data):
         values[item["id"]] = _build_value(ex, section, i, item, section == "decisions")
@@ -549,6 +557,7 @@ def _build(doc: Document, sha: str) -> tuple[Policy | None, list[Diagnostic]]:
         [parse_date(d) for d in cal.get("extra_holidays") or []],
         [parse_date(d) for d in cal.get("extra_working_days") or []],
         cal.get("subdivision"),
+        cached["calendar"] if cached else None,
     )
     interpretations = {}
     for key, item in (data.get("interpretations") or {}).items():
@@ -582,11 +591,23 @@ def _build(doc: Document, sha: str) -> tuple[Policy | None, list[Diagnostic]]:
         minutes,
         lines,
     )
+    if cached is None:
+        _COMPILED[id(policy)] = ex.compiled
     return policy, diags
 
 
+_COMPILED: dict[int, dict[str, Compiled]] = {}
+
+
+def check_schema(doc: Document) -> Iterator[Diagnostic]:
+    """The policy against schemas/policy.schema.json."""
+    from .schema_check import schema_errors
+
+    yield from schema_errors(doc, "policy.schema.json")
+
+
 STAGES = (
-    ("schema", lambda doc: schema_errors(doc, "policy.schema.json")),
+    ("schema", check_schema),
     ("references", check_references),
     ("contract", check_contract),
     ("status", check_status),
@@ -608,6 +629,8 @@ def compile_document(doc: Document, sha: str) -> tuple[Policy | None, list[Diagn
 
 def load_policy_text(raw: bytes, file: str) -> tuple[Policy | None, list[Diagnostic]]:
     """Parse and compile policy bytes; return the policy (or None) and every diagnostic."""
+    from .yamlload import load_yaml
+
     doc, diags = load_yaml(raw, file)
     if doc is None or any(d.severity == "error" for d in diags):
         return None, diags
@@ -617,8 +640,14 @@ def load_policy_text(raw: bytes, file: str) -> tuple[Policy | None, list[Diagnos
     return policy, sorted(set(diags + more))
 
 
-def load_policy(path: str | Path, display: str | None = None) -> tuple[Policy, list[Diagnostic]]:
-    """Load and compile a policy file; raise :class:`PolicyError` with every problem if it is invalid."""
+def load_policy(
+    path: str | Path, display: str | None = None, use_cache: bool = False
+) -> tuple[Policy, list[Diagnostic]]:
+    """Load and compile a policy file; raise :class:`PolicyError` with every problem if it is invalid.
+
+    With ``use_cache``, a policy compiled before (same bytes, same tool) is read from the
+    compile cache instead; it was valid then, so it is valid now, and no warning is repeated.
+    """
     name = display or str(path)
     try:
         raw = Path(path).read_bytes()
@@ -628,7 +657,33 @@ def load_policy(path: str | Path, display: str | None = None) -> tuple[Policy, l
         raise PolicyError([Diagnostic(name, 0, 0, "not-found", "no such file")]) from None
     except OSError as exc:
         raise PolicyError([Diagnostic(name, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
+    sha = hashlib.sha256(raw).hexdigest()
+    if use_cache:
+        from . import cache
+
+        entry = cache.read(sha)
+        if entry is not None:
+            policy, _ = _build(Document(name, entry["data"], entry["lines"]), sha, entry)
+            if policy is not None:
+                return policy, []
     policy, diags = load_policy_text(raw, name)
     if policy is None:
         raise PolicyError([d for d in diags if d.severity == "error"] or diags)
+    if use_cache:
+        _store(policy, sha, name, raw)
     return policy, [d for d in diags if d.severity != "error"]
+
+
+def _store(policy: Policy, sha: str, name: str, raw: bytes) -> None:
+    from . import cache
+    from .yamlload import load_yaml
+
+    compiled = _COMPILED.pop(id(policy), {})
+    doc, _ = load_yaml(raw, name)
+    if doc is None:
+        return
+    exprs = {source: (sorted(c.names), c.fast_code) for source, c in compiled.items()}
+    years = cache.calendar_years(policy.today())
+    cache.write(
+        sha, {"data": doc.data, "lines": doc.lines, "exprs": exprs, "calendar": policy.calendar.days_off(years)}
+    )

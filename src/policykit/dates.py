@@ -68,13 +68,18 @@ class WorkCalendar:
         extra_holidays: Iterable[date] = (),
         extra_working_days: Iterable[date] = (),
         subdivision: str | None = None,
+        preset: dict[int, frozenset[int]] | None = None,
     ) -> None:
         self.country = country
         self.subdivision = subdivision
         self.extra_holidays = frozenset(extra_holidays)
         self.extra_working_days = frozenset(extra_working_days)
         self._official: Any = None
-        self._years: dict[int, frozenset[int]] = {}
+        self._years: dict[int, frozenset[int]] = dict(preset or {})
+
+    def days_off(self, years: Iterable[int]) -> dict[int, frozenset[int]]:
+        """The days off (as ordinals) of ``years``: what the compile cache keeps."""
+        return {year: self._days_off(year) for year in years}
 
     def _official_calendar(self) -> Any:
         if self._official is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from itertools import product
 from math import prod
 from typing import Any
@@ -19,11 +20,32 @@ from .case import Case
 from .docsite import clause_url
 from .errors import CaseError, Diagnostic
 from .expr import Compiled, EvalError
-from .model import Cite, Policy, Rule, Step, Text, Value
+from .fastpath import Known
+from .model import Cite, Policy, Rule, Text, Value
 from .result import ActionResult, CitedClause, DecisionResult, MissingFact, PartTrace, PolicyRef, Result, RuleTrace
 from .values import Unknown, merge
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+_BASES: dict[int, dict[str, Any]] = {}
+
+
+def _base(policy: Policy) -> dict[str, Any]:
+    """The names every case of ``policy`` shares: parameters and the policy's own id, version, status."""
+    base = _BASES.get(id(policy))
+    if base is None or base.get("policy.sha256") != policy.sha256:
+        base = {"params." + name: param.value for name, param in policy.parameters.items()}
+        base.update(
+            {
+                "policy.id": policy.id,
+                "policy.version": policy.version,
+                "policy.status": policy.status,
+                "policy.sha256": policy.sha256,
+            }
+        )
+        _BASES[id(policy)] = base
+    return base
 
 
 class FactEnv:
@@ -32,16 +54,20 @@ class FactEnv:
     def __init__(self, policy: Policy, facts: dict[str, Any], as_of: date | None = None) -> None:
         self.policy = policy
         self.calendar = policy.calendar
-        self.cache: dict[str, Any] = dict(facts)
-        for name, param in policy.parameters.items():
-            self.cache["params." + name] = param.value
-        self.cache["as_of"] = as_of
-        self.cache["policy.id"] = policy.id
-        self.cache["policy.version"] = policy.version
-        self.cache["policy.status"] = policy.status
+        base = _base(policy)
+        self.cache: dict[str, Any] = {**base, **facts, "as_of": as_of}
+        known = {**base, "as_of": as_of}
+        for name, value in facts.items():
+            if value.__class__ is not Unknown:
+                known[name] = value
+        self.known = Known(self, known)
 
     def get(self, name: str) -> Any:
         return self.cache.get(name)
+
+    def release(self) -> None:
+        """Break the env <-> known-values cycle so that a case's memory goes at once, without the GC."""
+        self.known.env = None
 
 
 class _Outcome:
@@ -144,7 +170,9 @@ class CaseEnv(FactEnv):
     def render(self, text: Text | None, lang: str, extra: dict[str, Any] | None = None) -> str:
         if text is None:
             return ""
-        return _PLACEHOLDER.sub(lambda m: self.show(m.group(1), lang, extra), text.get(lang))
+        return "".join(
+            self.show(piece, lang, extra) if is_name else piece for is_name, piece in _template(text.get(lang))
+        )
 
     def show(self, name: str, lang: str, extra: dict[str, Any] | None = None) -> str:
         if extra and name in extra:
@@ -160,7 +188,9 @@ class CaseEnv(FactEnv):
         return self.format(value, lang)
 
     def _lookup(self, name: str) -> Any:
-        if name in self.cache or name in self.policy.values:
+        if name in self.cache:
+            return self.cache[name]
+        if name in self.policy.values:
             return self.get(name)
         parts = name.split(".")
         for k in range(len(parts) - 1, 0, -1):
@@ -198,10 +228,37 @@ class CaseEnv(FactEnv):
                 cid = cite.clause
             else:
                 cid = cite
-            clause = self.policy.clauses[cid]
-            url = clause_url(docs_url, clause.id) if docs_url else None
-            out.append(CitedClause(cid, clause.zh, clause.en, url))
+            out.append(_cited_clause(self.policy, cid, docs_url))
         return out
+
+
+_CITED: dict[tuple[int, str, str | None], CitedClause] = {}
+
+
+def _cited_clause(policy: Policy, cid: str, docs_url: str | None) -> CitedClause:
+    key = (id(policy), cid, docs_url)
+    cited = _CITED.get(key)
+    if cited is None:
+        clause = policy.clauses[cid]
+        cited = CitedClause(cid, clause.zh, clause.en, clause_url(docs_url, cid) if docs_url else None)
+        if len(_CITED) < 100_000:
+            _CITED[key] = cited
+    return cited
+
+
+@lru_cache(maxsize=4096)
+def _template(text: str) -> tuple[tuple[bool, str], ...]:
+    """A reason template as (is a name, text) pieces: ``"{a} and b"`` -> ((True, "a"), (False, " and b"))."""
+    pieces: list[tuple[bool, str]] = []
+    last = 0
+    for match in _PLACEHOLDER.finditer(text):
+        if match.start() > last:
+            pieces.append((False, text[last : match.start()]))
+        pieces.append((True, match.group(1)))
+        last = match.end()
+    if last < len(text):
+        pieces.append((False, text[last:]))
+    return tuple(pieces)
 
 
 def _unique(cites: list[CitedClause]) -> tuple[CitedClause, ...]:
@@ -250,6 +307,7 @@ def _decision(env: CaseEnv, value: Value, lang: str, docs_url: str | None) -> De
             line = env.render(rule.because, lang)
             if line not in because:
                 because.append(line)
+    unique = tuple(cites) if len(outcome.rules) == 1 else _unique(cites)
     label = None
     if value.labels and not isinstance(result, list):
         label = value.label(result, lang)
@@ -259,17 +317,13 @@ def _decision(env: CaseEnv, value: Value, lang: str, docs_url: str | None) -> De
         result,
         True,
         label,
-        _unique(cites),
+        unique,
         tuple(because),
         value.output,
         value.interpretations,
         tuple(outcome.trace),
         params,
     )
-
-
-def _applies(step: Step, request_type: str) -> bool:
-    return not step.applies_to or request_type in step.applies_to
 
 
 def evaluate(
@@ -289,6 +343,8 @@ def evaluate(
         raise CaseError([Diagnostic("<case>", 0, 0, "evaluation", f"cannot evaluate this case: {exc}")]) from None
     except RecursionError:
         raise CaseError([Diagnostic("<case>", 0, 0, "evaluation", "evaluation nested too deeply")]) from None
+    finally:
+        env.release()
 
 
 MAX_SPLITS = 64
@@ -315,10 +371,13 @@ def _settle(
         facts = dict(case.facts)
         facts.update(zip(names, combo, strict=True))
         sub = CaseEnv(policy, facts, env.cache["as_of"])
-        value = sub.get(undecided.id)
-        if isinstance(value, Unknown):
-            return undecided
-        results.append(_decision(sub, definition, lang, docs_url))
+        try:
+            value = sub.get(undecided.id)
+            if isinstance(value, Unknown):
+                return undecided
+            results.append(_decision(sub, definition, lang, docs_url))
+        finally:
+            sub.release()
     first = results[0]
     if any(r.value.__class__ is not first.value.__class__ or r.value != first.value for r in results[1:]):
         return undecided
@@ -352,7 +411,8 @@ def _evaluate(
     case_sha256: str | None,
 ) -> Result:
     rtype = case.request_type
-    decisions = tuple(_decision(env, v, lang, docs_url) for v in policy.decisions_for(rtype))
+    plan_decisions, plan_actions, plan_warnings = policy.plan(rtype)
+    decisions = tuple(_decision(env, v, lang, docs_url) for v in plan_decisions)
     decisions = tuple(_settle(env, policy, case, d, lang, docs_url) if not d.decided else d for d in decisions)
     needed: dict[str, list[str]] = {}
     for d in decisions:
@@ -371,8 +431,8 @@ def _evaluate(
         if name in needed
     )
     actions = []
-    for step in policy.actions:
-        if _applies(step, rtype) and env.holds(step.parts, False) is True:
+    for step in plan_actions:
+        if env.holds(step.parts, False) is True:
             due = step.due(env) if step.due is not None else None
             actions.append(
                 ActionResult(
@@ -382,9 +442,7 @@ def _evaluate(
                     tuple(env.cited(step.cites, docs_url)),
                 )
             )
-    warnings = [
-        env.render(w.text, lang) for w in policy.warnings if _applies(w, rtype) and env.holds(w.parts, False) is True
-    ]
+    warnings = [env.render(w.text, lang) for w in plan_warnings if env.holds(w.parts, False) is True]
     warnings.extend(case.warnings)
     trace: tuple[DecisionResult, ...] = ()
     if explain:

@@ -37,6 +37,7 @@ CONSTANT_NAMES = {"true": True, "false": False, "null": None, "True": True, "Fal
 
 class Env(Protocol):
     calendar: WorkCalendar
+    known: Any
 
     def get(self, name: str) -> Any: ...
 
@@ -57,10 +58,30 @@ class Compiled:
 
     source: str
     names: frozenset[str]
-    run: Callable[[Env], Any]
+    exact: Callable[[Env], Any] | None
+    fast: Callable[[Env, Any], Any] | None = None
+    names_map: Mapping[str, Sequence[str] | None] | None = None
+    fast_code: Any = None
 
     def __call__(self, env: Env) -> Any:
+        fast = self.fast
+        if fast is not None:
+            try:
+                return fast(env, env.known)
+            except Exception:
+                pass
         return self.run(env)
+
+    def run(self, env: Env) -> Any:
+        """The exact three-valued form; built on first use when the policy came from the compile cache."""
+        exact = self.exact
+        if exact is None:
+            compiled, issues = compile_expr(self.source, self.names_map or {})
+            if compiled is None or compiled.exact is None:
+                raise EvalError(f"cannot compile {quote(self.source)}: {issues}")
+            exact = compiled.exact
+            object.__setattr__(self, "exact", exact)
+        return exact(env)
 
 
 _KW_SUFFIX = "_kw_"
@@ -418,7 +439,7 @@ def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tupl
     """Compile ``source``; ``names`` maps each readable name to its enum values (or None)."""
     if isinstance(source, bool) or source is None or isinstance(source, (int, float)):
         constant = source
-        return Compiled(str(source), frozenset(), lambda env: constant), []
+        return Compiled(str(source), frozenset(), lambda env: constant, lambda env, known: constant), []
     if not isinstance(source, str):
         return None, [Issue("expression-type", "an expression must be a string")]
     if len(source) > MAX_SOURCE:
@@ -437,4 +458,12 @@ def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tupl
         return None, [exc.issue]
     except RecursionError:
         return None, [Issue("too-deep", f"expression nests more than {MAX_DEPTH} levels")]
-    return Compiled(source, frozenset(compiler.used), run), []
+    from .fastpath import fast_code, fast_function
+
+    code = fast_code(body, _fast_dotted)
+    fast = fast_function(code) if code is not None else None
+    return Compiled(source, frozenset(compiler.used), run, fast, names, code), []
+
+
+def _fast_dotted(node: ast.expr) -> str | None:
+    return dotted_name(node)

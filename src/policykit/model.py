@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
 from typing import Any
 
 from .dates import WorkCalendar
@@ -21,10 +22,13 @@ class Text:
         return None if not data else cls(tuple(data.items()))
 
     def get(self, lang: str) -> str:
-        table = dict(self.by_lang)
-        if lang in table:
-            return table[lang]
-        return table.get("en") or next(iter(table.values()), "")
+        fallback = ""
+        for key, text in self.by_lang:
+            if key == lang:
+                return text
+            if key == "en" or not fallback:
+                fallback = text
+        return fallback
 
 
 @dataclass(frozen=True)
@@ -98,10 +102,12 @@ class Value:
     otherwise: Rule | None = None
 
     def label(self, value: Any, lang: str) -> str | None:
-        for key, text in self.labels:
-            if key == value:
-                return text.get(lang)
-        return None
+        text = self.label_texts.get(value) if isinstance(value, str) else None
+        return text.get(lang) if text is not None else None
+
+    @cached_property
+    def label_texts(self) -> dict[str, Text]:
+        return dict(self.labels)
 
 
 @dataclass(frozen=True)
@@ -184,4 +190,20 @@ class Policy:
         return template
 
     def decisions_for(self, request_type: str) -> list[Value]:
-        return [v for v in self.values.values() if v.output and request_type in v.applies_to]
+        return list(self.plan(request_type)[0])
+
+    def plan(self, request_type: str) -> tuple[tuple[Value, ...], tuple[Step, ...], tuple[Step, ...]]:
+        """The decisions, actions and warnings of one request type (worked out once)."""
+        cached = self._plans.get(request_type)
+        if cached is None:
+            cached = (
+                tuple(v for v in self.values.values() if v.output and request_type in v.applies_to),
+                tuple(s for s in self.actions if not s.applies_to or request_type in s.applies_to),
+                tuple(s for s in self.warnings if not s.applies_to or request_type in s.applies_to),
+            )
+            self._plans[request_type] = cached
+        return cached
+
+    @cached_property
+    def _plans(self) -> dict[str, tuple[tuple[Value, ...], tuple[Step, ...], tuple[Step, ...]]]:
+        return {}

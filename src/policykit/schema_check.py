@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .document import Document
 from .errors import Diagnostic
 from .resources import schema
-from .yamlload import Document
 
 
 def _message(error: Any) -> str:

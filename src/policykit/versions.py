@@ -125,7 +125,7 @@ def _not_after(day: date | None, other: date | None) -> bool:
     return day is not None and other is not None and day <= other
 
 
-def load_policy_set(directory: str | Path) -> PolicySet:
+def load_policy_set(directory: str | Path, use_cache: bool = False) -> PolicySet:
     """Load and check every version in ``directory``; a :class:`PolicyError` lists every problem."""
     folder = Path(directory)
     if not folder.is_dir():
@@ -134,7 +134,7 @@ def load_policy_set(directory: str | Path) -> PolicySet:
     problems: list[Diagnostic] = []
     for path in policy_files(folder):
         try:
-            versions.append(load_policy(path)[0])
+            versions.append(load_policy(path, use_cache=use_cache)[0])
         except PolicykitError as exc:
             problems.extend(exc.diagnostics)
     if not versions and not problems:

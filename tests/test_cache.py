@@ -1,0 +1,68 @@
+"""The compile cache: a second load reads the cached form and decides exactly the same."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from policykit import cache
+from policykit.case import read_case
+from policykit.compiler import load_policy
+from policykit.evaluator import evaluate
+
+from .conftest import POLICY_FILE, ROOT
+
+
+def _results(policy_file: Path) -> list[str]:
+    policy, _ = load_policy(policy_file, use_cache=True)
+    out = []
+    for path in sorted((ROOT / "examples").glob("*.json")):
+        case = read_case(policy, json.loads(path.read_text(encoding="utf-8")))
+        out.append(json.dumps(evaluate(policy, case, date(2026, 11, 27), explain=True).to_dict(), ensure_ascii=False))
+    return out
+
+
+def test_cached_policy_decides_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
+    first = _results(POLICY_FILE)
+    entries = list((tmp_path / "cache").glob("*.bin"))
+    assert len(entries) >= 1
+    policy, _ = load_policy(POLICY_FILE, use_cache=True)
+    assert all(c.exact is None for v in policy.values.values() for r in v.rules for c in r.parts)  # from the cache
+    assert _results(POLICY_FILE) == first
+
+
+def test_a_changed_policy_misses_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
+    load_policy(POLICY_FILE, use_cache=True)
+    edited = tmp_path / "p.yaml"
+    edited.write_text(
+        POLICY_FILE.read_text(encoding="utf-8").replace(
+            "  standard_warranty_months:\n    value: 12\n", "  standard_warranty_months:\n    value: 18\n"
+        ),
+        encoding="utf-8",
+    )
+    policy, _ = load_policy(edited, use_cache=True)
+    assert policy.parameters["standard_warranty_months"].value == 18
+
+
+def test_unwritable_or_disabled_cache_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(blocker / "cache"))
+    assert _results(POLICY_FILE)
+    monkeypatch.setenv("POLICYKIT_NO_CACHE", "1")
+    assert cache.cache_dir() is None and _results(POLICY_FILE)
+
+
+def test_a_corrupt_entry_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path))
+    first = _results(POLICY_FILE)
+    for entry in tmp_path.glob("*.bin"):
+        entry.write_bytes(b"\x00garbage")
+    assert _results(POLICY_FILE) == first
+    assert os.environ["POLICYKIT_CACHE_DIR"] == str(tmp_path)
