@@ -11,13 +11,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any
 
 from .dates import parse_date
 from .errors import CaseError, Diagnostic
 from .model import Policy
-from .resources import schema
 from .values import Unknown
 
 MAX_CASE_BYTES = 1024 * 1024
@@ -85,8 +83,10 @@ def parse_json(text: str | bytes, file: str) -> Any:
         raise CaseError([Diagnostic(file, 0, 0, "json", message)]) from None
 
 
-@cache
-def _fast_check() -> Callable[[Any], Any]:
+_CHECKS: dict[str, Callable[[Any], Any]] = {}
+
+
+def _fast_check(case_schema: dict[str, Any]) -> Callable[[Any], Any]:
     """The case schema compiled to Python by fastjsonschema: a quick yes for good cases.
 
     The generated code is kept in the compile cache, so a single CLI call does not
@@ -97,9 +97,12 @@ def _fast_check() -> Callable[[Any], Any]:
 
     from . import cache
 
-    spec = dict(schema("case.schema.json"))
+    spec = dict(case_schema)
     spec["$schema"] = "http://json-schema.org/draft-07/schema#"  # the features we use are draft-07's too
     key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+    known = _CHECKS.get(key)
+    if known is not None:
+        return known
     entry = cache.read(key)
     if entry is None or "code" not in entry:
         import fastjsonschema
@@ -114,14 +117,15 @@ def _fast_check() -> Callable[[Any], Any]:
     namespace: dict[str, Any] = {}
     exec(marshal.loads(entry["code"]), namespace)
     check: Callable[[Any], Any] = namespace[entry["name"]]
+    _CHECKS[key] = check
     return check
 
 
-def _shape_ok(data: Any) -> bool:
+def _shape_ok(policy: Policy, data: Any) -> bool:
     import fastjsonschema
 
     try:
-        _fast_check()(data)
+        _fast_check(policy.case_schema)(data)
     except fastjsonschema.JsonSchemaException:
         return False
     return True
@@ -133,7 +137,7 @@ def _shape_problems(policy: Policy, data: Any) -> tuple[list[tuple[tuple[Any, ..
 
     errors: list[tuple[tuple[Any, ...], str, str]] = []
     warnings: list[str] = []
-    for error in Draft202012Validator(schema("case.schema.json")).iter_errors(data):
+    for error in Draft202012Validator(policy.case_schema).iter_errors(data):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = set(error.schema.get("properties", {}))
@@ -154,7 +158,7 @@ def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None 
     """Validate ``data`` and return its facts; raise :class:`CaseError` with every problem."""
     errors: list[tuple[tuple[Any, ...], str, str]] = []
     warnings: list[str] = []
-    if not _shape_ok(data):
+    if not _shape_ok(policy, data):
         errors, warnings = _shape_problems(policy, data)
     facts: dict[str, Any] = {}
     if not errors:
@@ -179,7 +183,8 @@ def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None 
             line, col = lines.get(probe, (0, 0))
             diags.append(Diagnostic(file, line, col, code, message, dotted(path)))
         raise CaseError(diags)
-    request_type = str(facts["request.type"])
+    request = facts.get("request.type")
+    request_type = request if isinstance(request, str) else ""
     case_id = data.get("case_id")
     return Case(case_id if isinstance(case_id, str) else None, request_type, facts, tuple(warnings), data)
 

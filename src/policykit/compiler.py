@@ -99,8 +99,6 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
             if t not in types:
                 yield doc.diag(path + (i,), "unknown-request-type", f"unknown request type '{t}'{suggest(t, types)}")
 
-    if not types:
-        yield doc.diag(("facts",), "missing-fact", "the facts must declare request.type with its values")
     meta = data["metadata"]
     yield from cites_at(("metadata", "cites"), meta.get("cites") or [])
     yield from interp_at(("metadata", "interpretation"), meta.get("interpretation"))
@@ -125,7 +123,7 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
         ids.add(vid)
         yield from interp_at((section, i, "interpretation"), item.get("interpretation"))
         yield from types_at((section, i, "applies_to"), item.get("applies_to"))
-        if section == "decisions" and not item.get("applies_to"):
+        if section == "decisions" and types and not item.get("applies_to"):
             yield doc.diag(
                 (section, i), "missing-applies-to", f"decision '{vid}' must say which requests it applies to"
             )
@@ -428,8 +426,23 @@ def _value_names(value: Value) -> set[str]:
 
 def check_contract(doc: Document) -> Iterator[Diagnostic]:
     """Every decision the case contract names is present, for its request types, with its domain."""
-    contract = schema("contract.json")
     data = doc.data
+    meta = data["metadata"]
+    for key in ("contract", "case_schema"):
+        if meta.get(key):
+            try:
+                schema(meta[key])
+            except (OSError, ValueError):
+                yield doc.diag(("metadata", key), "unknown-schema", f"no bundled schema file '{meta[key]}'")
+                return
+    if meta.get("case_schema"):
+        case_schema = schema(meta["case_schema"])
+        for name in data["facts"]:
+            if not _in_case_schema(case_schema, name):
+                yield doc.diag(("facts", name), "contract", f"fact '{name}' is not a field of the case format")
+    if not meta.get("contract"):
+        return
+    contract = schema(meta["contract"])
     decisions = {item["id"]: (i, item) for i, item in enumerate(data["decisions"])}
     types = set(_request_types(data))
     for request_type, wanted in contract["request_types"].items():
@@ -465,10 +478,6 @@ def check_contract(doc: Document) -> Iterator[Diagnostic]:
                 yield doc.diag(
                     ("decisions", i, "values"), "contract", f"decision '{did}' must have the values {spec['values']}"
                 )
-    case_schema = schema("case.schema.json")
-    for name in data["facts"]:
-        if not _in_case_schema(case_schema, name):
-            yield doc.diag(("facts", name), "contract", f"fact '{name}' is not a field of the case format")
 
 
 def _in_case_schema(case_schema: dict[str, Any], name: str) -> bool:
@@ -542,6 +551,7 @@ def _build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tup
             Text.of(f.get("default_reason")),
             Text.of(f.get("question")),
             tuple((f.get("item") or {}).items()),
+            bool(f.get("required")),
         )
     clauses = {
         c["id"]: Clause(
@@ -590,6 +600,7 @@ def _build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tup
         data,
         minutes,
         lines,
+        schema(data["metadata"]["case_schema"]) if data["metadata"].get("case_schema") else facts_schema(facts),
     )
     if cached is None:
         _COMPILED[id(policy)] = ex.compiled
@@ -597,6 +608,49 @@ def _build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tup
 
 
 _COMPILED: dict[int, dict[str, Compiled]] = {}
+
+_DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_JSON_TYPES = {"bool": "boolean", "int": "integer", "number": "number", "string": "string"}
+
+
+def _fact_schema(
+    kind: str, values: tuple[str, ...] = (), item: tuple[tuple[str, str], ...] = (), required: bool = False
+) -> dict[str, Any]:
+    nullable = [] if required else [{"type": "null"}]
+    if kind == "date":
+        return {"anyOf": [{"type": "string", "pattern": _DATE_PATTERN}, *nullable]}
+    if kind == "enum":
+        return {"enum": [*values, *([] if required else [None])]}
+    if kind == "list":
+        fields = {name: _fact_schema(sub, required=True) for name, sub in item}
+        items = {"type": "object", "properties": fields, "additionalProperties": False} if fields else {}
+        return {"type": ["array"] if required else ["array", "null"], "items": items, "maxItems": 1000}
+    base: dict[str, Any] = {"type": [_JSON_TYPES[kind]] if required else [_JSON_TYPES[kind], "null"]}
+    if kind == "string":
+        base["maxLength"] = 1000
+    return base
+
+
+def facts_schema(facts: dict[str, Fact]) -> dict[str, Any]:
+    """A JSON Schema of the cases, made from the facts a policy declares (when it names none)."""
+    root: dict[str, Any] = {"type": "object", "properties": {}, "additionalProperties": False}
+    for name, fact in facts.items():
+        node = root
+        parts = name.split(".")
+        for part in parts[:-1]:
+            if fact.required:
+                node.setdefault("required", [])
+                if part not in node["required"]:
+                    node["required"].append(part)
+            node = node["properties"].setdefault(
+                part, {"type": ["object", "null"], "properties": {}, "additionalProperties": False}
+            )
+            if fact.required:
+                node["type"] = "object"
+        node["properties"][parts[-1]] = _fact_schema(fact.type, fact.values, fact.item, fact.required)
+        if fact.required:
+            node.setdefault("required", []).append(parts[-1])
+    return root
 
 
 def check_schema(doc: Document) -> Iterator[Diagnostic]:

@@ -66,6 +66,7 @@ class Fact:
     default_reason: Text | None = None
     question: Text | None = None
     item: tuple[tuple[str, str], ...] = ()
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,7 @@ class Policy:
     raw: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
     utc_offset_minutes: int = 0
     lines: dict[str, int] = field(compare=False, repr=False, default_factory=dict)
+    case_schema: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
 
     def today(self) -> date:
         """Today at the company's UTC offset: the default evaluation day."""
@@ -197,7 +199,9 @@ class Policy:
         cached = self._plans.get(request_type)
         if cached is None:
             cached = (
-                tuple(v for v in self.values.values() if v.output and request_type in v.applies_to),
+                tuple(
+                    v for v in self.values.values() if v.output and (not v.applies_to or request_type in v.applies_to)
+                ),
                 tuple(s for s in self.actions if not s.applies_to or request_type in s.applies_to),
                 tuple(s for s in self.warnings if not s.applies_to or request_type in s.applies_to),
             )
