@@ -84,6 +84,7 @@ def parse_json(text: str | bytes, file: str) -> Any:
 
 
 _CHECKS: dict[str, Callable[[Any], Any]] = {}
+_BY_SCHEMA: dict[int, tuple[dict[str, Any], Callable[[Any], Any]]] = {}
 
 
 def _fast_check(case_schema: dict[str, Any]) -> Callable[[Any], Any]:
@@ -97,11 +98,15 @@ def _fast_check(case_schema: dict[str, Any]) -> Callable[[Any], Any]:
 
     from . import cache
 
+    by_identity = _BY_SCHEMA.get(id(case_schema))
+    if by_identity is not None and by_identity[0] is case_schema:
+        return by_identity[1]
     spec = dict(case_schema)
     spec["$schema"] = "http://json-schema.org/draft-07/schema#"  # the features we use are draft-07's too
     key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
     known = _CHECKS.get(key)
     if known is not None:
+        _BY_SCHEMA[id(case_schema)] = (case_schema, known)
         return known
     entry = cache.read(key)
     if entry is None or "code" not in entry:
@@ -118,6 +123,7 @@ def _fast_check(case_schema: dict[str, Any]) -> Callable[[Any], Any]:
     exec(marshal.loads(entry["code"]), namespace)
     check: Callable[[Any], Any] = namespace[entry["name"]]
     _CHECKS[key] = check
+    _BY_SCHEMA[id(case_schema)] = (case_schema, check)
     return check
 
 
@@ -162,15 +168,20 @@ def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None 
         errors, warnings = _shape_problems(policy, data)
     facts: dict[str, Any] = {}
     if not errors:
-        for name, fact in policy.facts.items():
-            raw = _walk(data, name)
-            try:
-                facts[name] = _typed(fact.type, dict(fact.item), raw, tuple(name.split(".")))
-            except _Bad as bad:
-                errors.append((bad.path, "bad-value", bad.message))
+        for name, parts, kind, item, has_default, default, unknown in _readers(policy):
+            node = data
+            for part in parts:
+                node = node.get(part) if node.__class__ is dict else None
+            if node is None:
+                facts[name] = default if has_default else unknown
                 continue
-            if facts[name] is None:
-                facts[name] = fact.default if fact.has_default else Unknown(frozenset([name]))
+            if kind == "date" or kind == "list":
+                try:
+                    node = _typed(kind, item, node, parts)
+                except _Bad as bad:
+                    errors.append((bad.path, "bad-value", bad.message))
+                    continue
+            facts[name] = node
     if not errors:
         errors.extend(_checks(policy, facts))
     if errors:
@@ -203,13 +214,29 @@ class _Bad(Exception):
         self.path, self.message = path, message
 
 
-def _walk(data: Any, name: str) -> Any:
-    node = data
-    for part in name.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
+_READERS: dict[int, tuple[Any, ...]] = {}
+
+
+def _readers(policy: Policy) -> tuple[Any, ...]:
+    """How to read each fact of ``policy`` from a case, worked out once per policy."""
+    readers = _READERS.get(id(policy))
+    if readers is None or readers[0] is not policy:
+        table = tuple(
+            (
+                name,
+                tuple(name.split(".")),
+                fact.type,
+                dict(fact.item),
+                fact.has_default,
+                fact.default,
+                Unknown(frozenset([name])),
+            )
+            for name, fact in policy.facts.items()
+        )
+        readers = (policy, table)
+        _READERS[id(policy)] = readers
+    result: tuple[Any, ...] = readers[1]
+    return result
 
 
 def _typed(kind: str, item: dict[str, str], raw: Any, path: tuple[Any, ...]) -> Any:
@@ -218,7 +245,7 @@ def _typed(kind: str, item: dict[str, str], raw: Any, path: tuple[Any, ...]) -> 
     if kind == "date":
         try:
             return parse_date(raw)
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             raise _Bad(path, str(exc)) from None
     if kind == "list":
         out = []

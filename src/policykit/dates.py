@@ -22,7 +22,7 @@ def parse_date(text: str) -> date:
     if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
         raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD")
     try:
-        return date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        return date.fromisoformat(text)
     except ValueError as exc:
         raise ValueError(f"'{text}' is not a calendar date ({exc})") from None
 

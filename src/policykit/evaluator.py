@@ -10,6 +10,7 @@ them is undecided only if the rows it might reach give different outcomes.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from itertools import product
@@ -70,6 +71,9 @@ class FactEnv:
         self.known.env = None
 
 
+_NO_TRACE: list[RuleTrace] = []
+
+
 class _Outcome:
     __slots__ = ("rules", "trace", "value")
 
@@ -117,6 +121,26 @@ class CaseEnv(FactEnv):
         return unknown if unknown is not None else not any_of
 
     def _table(self, value: Value) -> _Outcome:
+        if not self.tracing:
+            # the common road: rows known true or false until one holds
+            for rule in value.rules:
+                parts = rule.parts
+                if not parts:
+                    cond: Any = True
+                elif len(parts) == 1:
+                    cond = parts[0](self)
+                else:
+                    cond = self.holds(parts, rule.any_of)
+                if cond.__class__ is Unknown:
+                    break
+                if cond:
+                    outcome = rule.value if rule.outcome is None else rule.outcome(self)
+                    return _Outcome(outcome, [rule], _NO_TRACE)
+            else:
+                return _Outcome(None, [], _NO_TRACE)
+        return self._table_in_full(value)
+
+    def _table_in_full(self, value: Value) -> _Outcome:
         possible: list[tuple[Rule | None, Any]] = []
         facts: frozenset[str] = frozenset()
         trace: list[RuleTrace] = []
@@ -461,3 +485,36 @@ def _evaluate(
         trace,
         tuple((name, rule.index) for name, outcome in env.outcomes.items() for rule in outcome.rules),
     )
+
+
+@dataclass(frozen=True)
+class Decided:
+    """The lean result of :func:`decide`: each decision's value (None when undecided or not
+    applicable) and, for the undecided ones, the facts that would decide them."""
+
+    values: dict[str, Any]
+    missing: dict[str, tuple[str, ...]]
+
+
+def decide(policy: Policy, case: Case, as_of: date) -> Decided:
+    """Only the decisions: no reasons, citations, steps or texts.  For bulk work (impact
+    analysis, nightly re-evaluation) where the values are what is compared."""
+    env = CaseEnv(policy, case.facts, as_of)
+    try:
+        values: dict[str, Any] = {}
+        missing: dict[str, tuple[str, ...]] = {}
+        for value in policy.plan(case.request_type)[0]:
+            result = env.get(value.id)
+            if result.__class__ is Unknown:
+                settled = _settle(env, policy, case, _decision(env, value, "en", None), "en", None)
+                if not settled.decided:
+                    values[value.id] = None
+                    missing[value.id] = tuple(sorted(result.facts))
+                    continue
+                result = settled.value
+            values[value.id] = result
+        return Decided(values, missing)
+    except EvalError as exc:
+        raise CaseError([Diagnostic("<case>", 0, 0, "evaluation", f"cannot evaluate this case: {exc}")]) from None
+    finally:
+        env.release()
