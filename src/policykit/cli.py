@@ -454,7 +454,7 @@ def _batch(
                 continue
             try:
                 _, result = _one(choose, raw, f"{args.batch}:{number}", args, as_of)
-                out.write(json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n")
+                out.write(_line(result.to_dict()))
             except PolicykitError as exc:
                 status = EXIT_BAD_INPUT
                 errors = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
@@ -465,6 +465,13 @@ def _batch(
         if close:
             stream.close()
     return status
+
+
+def _line(data: dict[str, Any]) -> str:
+    """One JSON Lines record (orjson: several times faster than the json module)."""
+    import orjson
+
+    return orjson.dumps(data).decode("utf-8") + "\n"
 
 
 def _trace_json(result: Any) -> list[dict[str, Any]]:

@@ -14,8 +14,9 @@ from typing import IO, Any
 
 from .case import parse_json, read_case
 from .errors import Diagnostic, InputError, PolicykitError
-from .evaluator import evaluate
+from .evaluator import Decided, decide
 from .model import Policy
+from .result import jsonable
 
 EXAMPLES = 3
 
@@ -30,15 +31,12 @@ class Impact:
     undecided: Counter[str] = field(default_factory=Counter)
     undecided_examples: dict[str, list[str]] = field(default_factory=dict)
 
-    def add(self, case_id: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    def add(self, case_id: str, old: Decided, new: Decided) -> None:
         self.cases += 1
         changed = False
-        undecided_before = {d for m in old["missing"] for d in m["needed_for"]}
-        undecided_after = {d for m in new["missing"] for d in m["needed_for"]}
-        for did in dict.fromkeys([*old["decisions"], *new["decisions"]]):
-            a = old["decisions"].get(did, {}).get("value")
-            b = new["decisions"].get(did, {}).get("value")
-            if a == b:
+        for did in dict.fromkeys([*old.values, *new.values]):
+            a, b = jsonable(old.values.get(did)), jsonable(new.values.get(did))
+            if a == b and type(a) is type(b):
                 continue
             changed = True
             key = (did, _label(a), _label(b))
@@ -46,7 +44,7 @@ class Impact:
             bucket = self.examples.setdefault(key, [])
             if len(bucket) < EXAMPLES:
                 bucket.append(case_id)
-            if did in undecided_after and did not in undecided_before:
+            if did in new.missing and did not in old.missing:
                 self.undecided[did] += 1
                 more = self.undecided_examples.setdefault(did, [])
                 if len(more) < EXAMPLES:
@@ -100,8 +98,8 @@ def measure_impact(
     for count, (name, raw) in enumerate(iter_cases(source), 1):
         try:
             data = parse_json(raw, name)
-            before = evaluate(old, read_case(old, data, name), as_of, "en").to_dict()
-            after = evaluate(new, read_case(new, data, name), as_of, "en").to_dict()
+            before = decide(old, read_case(old, data, name), as_of)
+            after = decide(new, read_case(new, data, name), as_of)
         except PolicykitError:
             impact.rejected += 1
             continue
