@@ -140,12 +140,25 @@ def run(
 
 
 def main() -> None:
-    """Console entry point."""
-    code = run()
+    """Console entry point: UTF-8 out whatever the locale, and quiet on a closed pipe or Ctrl-C."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
     try:
+        code = run()
         sys.stdout.flush()
     except BrokenPipeError:
-        pass
+        code = EXIT_OK
+    except KeyboardInterrupt:
+        code = 130
+    if code == EXIT_OK or code == 130:
+        # a reader that went away (| head) is not an error; keep Python from complaining at exit
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
     sys.exit(code)
 
 
@@ -448,8 +461,13 @@ def _batch(
             raise InputError([Diagnostic(args.batch, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
         close = True
     try:
-        for number, line in enumerate(stream, 1):
-            raw = line if isinstance(line, bytes) else line.encode("utf-8")
+        for number, raw in enumerate(_lines(stream), 1):
+            if raw is None:
+                status = EXIT_BAD_INPUT
+                message = f"line longer than {MAX_LINE_BYTES} bytes"
+                out.write(_line({"line": number, "errors": [{"path": "", "code": "too-large", "message": message}]}))
+                print(Diagnostic(args.batch, number, 0, "too-large", message).format(), file=err)
+                continue
             if not raw.strip():
                 continue
             try:
@@ -465,6 +483,25 @@ def _batch(
         if close:
             stream.close()
     return status
+
+
+MAX_LINE_BYTES = 1024 * 1024
+
+
+def _lines(stream: Any) -> Any:
+    """Lines of a JSON Lines stream as bytes; None in place of a line over the limit (skipped whole)."""
+    while True:
+        chunk = stream.readline(MAX_LINE_BYTES + 1)
+        if not chunk:
+            return
+        if isinstance(chunk, str):
+            chunk = chunk.encode("utf-8")
+        if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
+            while chunk and not chunk.endswith(b"\n" if isinstance(chunk, bytes) else "\n"):
+                chunk = stream.readline(MAX_LINE_BYTES + 1)
+            yield None
+            continue
+        yield chunk
 
 
 def _line(data: dict[str, Any]) -> str:

@@ -72,6 +72,7 @@ class FactEnv:
 
 
 _NO_TRACE: list[RuleTrace] = []
+MAX_STEPS = 20_000  # values computed per case, settling included: the policy language has no loops
 
 
 class _Outcome:
@@ -88,6 +89,7 @@ class CaseEnv(FactEnv):
         super().__init__(policy, facts, as_of)
         self.outcomes: dict[str, _Outcome] = {}
         self.tracing = trace
+        self.budget = [MAX_STEPS]
 
     def get(self, name: str) -> Any:
         try:
@@ -97,6 +99,10 @@ class CaseEnv(FactEnv):
         value = self.policy.values.get(name)
         if value is None:
             raise EvalError(f"unknown name '{name}'")
+        budget = self.budget
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise EvalError(f"the evaluation took more than {MAX_STEPS} steps")
         outcome = self._collect(value) if value.kind == "collect" else self._table(value)
         self.outcomes[name] = outcome
         self.cache[name] = outcome.value
@@ -395,6 +401,7 @@ def _settle(
         facts = dict(case.facts)
         facts.update(zip(names, combo, strict=True))
         sub = CaseEnv(policy, facts, env.cache["as_of"])
+        sub.budget = env.budget
         try:
             value = sub.get(undecided.id)
             if isinstance(value, Unknown):
