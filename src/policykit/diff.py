@@ -109,10 +109,14 @@ def _rules(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
                     if a != b:
                         detail = inline_diff(a, b) if isinstance(a, str) and isinstance(b, str) else ""
                         yield Change("rules", f"{name} {field}", "changed", a, b, detail)
-                if rows_old[i].get("because") != rows_new[i].get("because"):
-                    yield Change(
-                        "rules", f"{name} because", "changed", rows_old[i].get("because"), rows_new[i].get("because")
+                a, b = rows_old[i].get("because") or {}, rows_new[i].get("because") or {}
+                if a != b:
+                    detail = "; ".join(
+                        f"{lang}: {inline_diff(str(a.get(lang, '')), str(b.get(lang, '')))}"
+                        for lang in dict.fromkeys([*a, *b])
+                        if a.get(lang) != b.get(lang)
                     )
+                    yield Change("rules", f"{name} because", "changed", a, b, detail)
 
 
 def diff_policies(old: Policy, new: Policy) -> list[Change]:

@@ -8,6 +8,7 @@ versions.  Nothing generated here is committed.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable
 from datetime import date
@@ -288,7 +289,21 @@ def versions_page(policies: list[Policy]) -> str:
             f"| {p.version} | {p.status} | {meta.get('effective_from') or '*(blank)*'} | "
             f"{meta.get('supersedes') or '-'} | {' | '.join(sign)} | `{p.sha256[:12]}…` |"
         )
+    from .diff import diff_policies
+
+    for old, new in itertools.pairwise(policies):
+        changes = diff_policies(old, new)
+        lines.append(f"\n## Changes from {old.version} to {new.version}\n")
+        lines.append("| section | what | change |\n|---|---|---|")
+        for c in changes:
+            what = c.detail or f"{_short(c.old)} → {_short(c.new)}"
+            lines.append(f"| {c.section} | `{c.key}` | {_cell(what)} |")
     return "\n".join(lines) + "\n"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def case_format_page(schema: dict[str, Any]) -> str:
