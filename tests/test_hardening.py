@@ -30,16 +30,36 @@ from policykit.resources import schema
 from .conftest import POLICY_FILE, ROOT, SHARED
 
 LONG = bool(os.environ.get("POLICYKIT_LONG_FUZZ"))
-FUZZ = settings(max_examples=100_000 if LONG else 150, deadline=None, derandomize=not LONG,
-                suppress_health_check=list(HealthCheck))
+FUZZ = settings(
+    max_examples=100_000 if LONG else 150, deadline=None, derandomize=not LONG, suppress_health_check=list(HealthCheck)
+)
 RESULT = Draft202012Validator(schema("result.schema.json"))
-SEEDS = [json.loads(p.read_text(encoding="utf-8"))["case"] for p in sorted((SHARED / "acceptance" / "cases").glob("*.json"))]
+SEEDS = [
+    json.loads(p.read_text(encoding="utf-8"))["case"] for p in sorted((SHARED / "acceptance" / "cases").glob("*.json"))
+]
 SEEDS += [json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "examples").glob("*.json"))]
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(10**30), max_value=10**30) | st.floats(allow_nan=False)
-    | st.text(max_size=50) | st.sampled_from(["9999-12-28", "9999-12-31", "0001-01-01", "2024-02-29", "2026-02-30",
-                                              "express", "freight", "fault", "return", "", "x" * 5000]),
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=50)
+    | st.sampled_from(
+        [
+            "9999-12-28",
+            "9999-12-31",
+            "0001-01-01",
+            "2024-02-29",
+            "2026-02-30",
+            "express",
+            "freight",
+            "fault",
+            "return",
+            "",
+            "x" * 5000,
+        ]
+    ),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
     max_leaves=12,
 )
@@ -116,18 +136,27 @@ def test_any_bytes_give_a_result_or_named_errors(raw: bytes) -> None:
     _check_outcome(*_evaluate_text(raw))
 
 
-@pytest.mark.parametrize("text", [
-    b"\xff\xfe{}", b'{"request": {"type": "fault", "date": "2026-01-01"}, "x": "\xc3\x28"}',
-    ("[" * 100_000 + "]" * 100_000).encode(), b'{"request": ' * 5000, b"",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"\xff\xfe{}",
+        b'{"request": {"type": "fault", "date": "2026-01-01"}, "x": "\xc3\x28"}',
+        ("[" * 100_000 + "]" * 100_000).encode(),
+        b'{"request": ' * 5000,
+        b"",
+    ],
+)
 def test_bad_bytes_and_deep_nesting(text: bytes) -> None:
     code, out, err = _evaluate_text(text)
     assert code == 2 and out == "" and "Traceback" not in err
 
 
 def test_dates_at_the_edge_of_the_calendar() -> None:
-    case = {"request": {"type": "fault", "date": "9999-12-30"}, "received_on": "9999-12-31",
-            "sale": {"ship_date": "9999-12-28", "shipping_method": "freight"}}
+    case = {
+        "request": {"type": "fault", "date": "9999-12-30"},
+        "received_on": "9999-12-31",
+        "sale": {"ship_date": "9999-12-28", "shipping_method": "freight"},
+    }
     code, out, err = _evaluate_text(json.dumps(case))
     assert code == 2 and out == "" and "cannot evaluate this case" in err and "Traceback" not in err
     case = {"request": {"type": "follow_up", "date": "0001-01-01"}, "follow_up": {"last_on": "0001-01-01"}}
@@ -135,14 +164,30 @@ def test_dates_at_the_edge_of_the_calendar() -> None:
     assert code == 0 and json.loads(out)["decisions"]["follow_up.next_due"]["value"] == "0001-02-01"
 
 
-@pytest.mark.parametrize(("case", "mention"), [
-    ({"request": {"type": "fault", "date": "2026-01-01"}, "history": [{"date": "2025-01-01", "kind": "repair"}] * 1001},
-     "history"),
-    ({"request": {"type": "fault", "date": "2026-01-01"}, "customer": {"name": "x" * 501}}, "customer.name"),
-    ({"request": {"type": "fault", "date": "2026-01-01"}, "sale": {"warranty_months": 10**20}}, "sale.warranty_months"),
-    ({"request": {"type": "shipment", "date": "2026-01-01"}, "shipment": {"options": [
-        {"method": "express", "carrier": "x", "cost": -1, "transit_days": 1}]}}, "shipment.options[0].cost"),
-])
+@pytest.mark.parametrize(
+    ("case", "mention"),
+    [
+        (
+            {
+                "request": {"type": "fault", "date": "2026-01-01"},
+                "history": [{"date": "2025-01-01", "kind": "repair"}] * 1001,
+            },
+            "history",
+        ),
+        ({"request": {"type": "fault", "date": "2026-01-01"}, "customer": {"name": "x" * 501}}, "customer.name"),
+        (
+            {"request": {"type": "fault", "date": "2026-01-01"}, "sale": {"warranty_months": 10**20}},
+            "sale.warranty_months",
+        ),
+        (
+            {
+                "request": {"type": "shipment", "date": "2026-01-01"},
+                "shipment": {"options": [{"method": "express", "carrier": "x", "cost": -1, "transit_days": 1}]},
+            },
+            "shipment.options[0].cost",
+        ),
+    ],
+)
 def test_documented_limits_name_the_field(case: dict[str, Any], mention: str) -> None:
     code, out, err = _evaluate_text(json.dumps(case))
     assert code == 2 and out == "" and mention in err
@@ -150,8 +195,9 @@ def test_documented_limits_name_the_field(case: dict[str, Any], mention: str) ->
 
 def test_a_case_file_over_the_size_limit(tmp_path: Path) -> None:
     big = tmp_path / "big.json"
-    big.write_text(json.dumps({"request": {"type": "fault", "date": "2026-01-01"}, "pad": "x" * (1024 * 1024)}),
-                   encoding="utf-8")
+    big.write_text(
+        json.dumps({"request": {"type": "fault", "date": "2026-01-01"}, "pad": "x" * (1024 * 1024)}), encoding="utf-8"
+    )
     out, err = io.StringIO(), io.StringIO()
     assert run(["evaluate", str(big)], out, err) == 2
     assert out.getvalue() == "" and "too-large" in err.getvalue()
@@ -171,6 +217,7 @@ def test_a_batch_line_over_the_limit_fails_alone(tmp_path: Path) -> None:
 
 # -- hostile policies that pass validation: a bounded evaluation -------------------------------
 
+
 def test_evaluation_has_a_step_limit(policy: Policy) -> None:
     from policykit import evaluator
 
@@ -184,8 +231,9 @@ def test_evaluation_has_a_step_limit(policy: Policy) -> None:
         evaluator.MAX_STEPS = old
 
 
-@settings(max_examples=100_000 if LONG else 25, deadline=None, derandomize=not LONG,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=100_000 if LONG else 25, deadline=None, derandomize=not LONG, suppress_health_check=list(HealthCheck)
+)
 @given(st.data())
 def test_mutated_policies_validate_or_fail_with_codes(data: st.DataObject) -> None:
     lines = POLICY_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -198,8 +246,11 @@ def test_mutated_policies_validate_or_fail_with_codes(data: st.DataObject) -> No
             lines.insert(i, lines[i])
         elif action == "garble":
             cut = data.draw(st.integers(min_value=0, max_value=max(0, len(lines[i]) - 1)))
-            lines[i] = lines[i][:cut] + data.draw(st.sampled_from(["", ":", "- ", "&a ", "*a", "{", "'", "]"])) + \
-                lines[i][cut:]
+            lines[i] = (
+                lines[i][:cut]
+                + data.draw(st.sampled_from(["", ":", "- ", "&a ", "*a", "{", "'", "]"]))
+                + lines[i][cut:]
+            )
         else:
             j = data.draw(st.integers(min_value=0, max_value=len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]
@@ -213,13 +264,14 @@ def test_mutated_policies_validate_or_fail_with_codes(data: st.DataObject) -> No
         for seed in SEEDS[:3]:
             try:
                 evaluate(policy, read_case(policy, copy.deepcopy(seed)), date(2026, 11, 27))
-            except Exception as exc:  # noqa: BLE001 - only the tool's own errors may come out
+            except Exception as exc:
                 from policykit.errors import PolicykitError
 
                 assert isinstance(exc, PolicykitError), repr(exc)
 
 
 # -- invariants -------------------------------------------------------------------------------
+
 
 @st.composite
 def fault_cases(draw: st.DrawFn) -> dict[str, Any]:
@@ -228,11 +280,20 @@ def fault_cases(draw: st.DrawFn) -> dict[str, Any]:
     received = request + timedelta(days=draw(st.integers(min_value=0, max_value=30)))
     return {
         "request": {"type": "fault", "date": request.isoformat()},
-        "customer": {"name": "n", "address": "a", "phone": "p"}, "product": {"model": "m", "serial_number": "s"},
-        "sale": {"ship_date": ship.isoformat(), "shipping_method": draw(st.sampled_from(["express", "freight"])),
-                 "warranty_months": draw(st.sampled_from([None, 6, 12, 18, 24]))},
-        "fault": {"code": "x", "misuse": draw(st.booleans()), "disassembled": draw(st.booleans()),
-                  "severe_exterior_damage": draw(st.booleans()), "critical_site": draw(st.booleans())},
+        "customer": {"name": "n", "address": "a", "phone": "p"},
+        "product": {"model": "m", "serial_number": "s"},
+        "sale": {
+            "ship_date": ship.isoformat(),
+            "shipping_method": draw(st.sampled_from(["express", "freight"])),
+            "warranty_months": draw(st.sampled_from([None, 6, 12, 18, 24])),
+        },
+        "fault": {
+            "code": "x",
+            "misuse": draw(st.booleans()),
+            "disassembled": draw(st.booleans()),
+            "severe_exterior_damage": draw(st.booleans()),
+            "critical_site": draw(st.booleans()),
+        },
         "received_on": received.isoformat(),
     }
 
@@ -288,18 +349,31 @@ def test_batch_results_equal_single_results(tmp_path: Path) -> None:
         assert alone == from_batch
 
 
-def _process(args: list[str], env_extra: dict[str, str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+def _process(
+    args: list[str], env_extra: dict[str, str], stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in ("TZ", "LANG", "LC_ALL", "PYTHONIOENCODING")}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "-m", "policykit", *args], input=stdin, capture_output=True, env=env,
-                          cwd=ROOT, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "policykit", *args],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_results_are_identical_across_time_zones_and_locales() -> None:
     args = ["evaluate", "--batch", "-", "--as-of", "2026-11-27"]
     stdin = ("\n".join(json.dumps(c, ensure_ascii=False) for c in SEEDS) + "\n").encode("utf-8")
-    envs = [{"TZ": "UTC"}, {"TZ": "America/Los_Angeles", "LANG": "C"}, {"TZ": "Asia/Kolkata", "LC_ALL": "C.UTF-8"},
-            {"TZ": "Pacific/Kiritimati", "PYTHONIOENCODING": "latin-1"}]
+    envs = [
+        {"TZ": "UTC"},
+        {"TZ": "America/Los_Angeles", "LANG": "C"},
+        {"TZ": "Asia/Kolkata", "LC_ALL": "C.UTF-8"},
+        {"TZ": "Pacific/Kiritimati", "PYTHONIOENCODING": "latin-1"},
+    ]
     outputs = [_process(args, env, stdin) for env in envs]
     assert all(o.returncode == 0 for o in outputs), [o.stderr[-500:] for o in outputs]
     assert len({o.stdout for o in outputs}) == 1
@@ -307,8 +381,10 @@ def test_results_are_identical_across_time_zones_and_locales() -> None:
 
 
 def test_text_on_a_non_utf8_terminal_encoding() -> None:
-    run_ = _process(["evaluate", "examples/fault.json", "--format", "text", "--as-of", "2026-11-27"],
-                    {"PYTHONIOENCODING": "latin-1"})
+    run_ = _process(
+        ["evaluate", "examples/fault.json", "--format", "text", "--as-of", "2026-11-27"],
+        {"PYTHONIOENCODING": "latin-1"},
+    )
     assert run_.returncode == 0 and b"Traceback" not in run_.stderr
     assert "保修期定义" in run_.stdout.decode("utf-8")
 
@@ -317,8 +393,13 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     batch = tmp_path / "b.jsonl"
     batch.write_text((json.dumps(SEEDS[0], ensure_ascii=False) + "\n") * 3000, encoding="utf-8")
     env = dict(os.environ)
-    proc = subprocess.Popen([sys.executable, "-m", "policykit", "evaluate", "--batch", str(batch), "--as-of",
-                             "2026-11-27"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "policykit", "evaluate", "--batch", str(batch), "--as-of", "2026-11-27"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+    )
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.readline()
     proc.stdout.close()  # like `| head -1`
@@ -329,13 +410,18 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_ends_quietly() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "policykit", "evaluate", "--batch", "-", "--as-of", "2026-11-27"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "policykit", "evaluate", "--batch", "-", "--as-of", "2026-11-27"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
     assert proc.stdin is not None
     proc.stdin.write((json.dumps(SEEDS[0], ensure_ascii=False) + "\n").encode("utf-8"))
     proc.stdin.flush()
     time.sleep(1.5)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err
