@@ -73,16 +73,28 @@ def standard_texts(shared: Path) -> dict[str, str]:
 AMENDMENT = ROOT / "tests" / "fixtures" / "amendment_v1_1.yaml"
 
 
+def edited_text(*edits: tuple[str, str]) -> str:
+    """The bundled policy's text with each (old, new) edit made; each old text must occur once."""
+    text = POLICY_FILE.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def edited_policy(folder: Path, *edits: tuple[str, str], name: str = "edited.yaml") -> Path:
+    """A copy of the bundled policy with ``edits`` made, written to ``folder / name``."""
+    path = folder / name
+    path.write_text(edited_text(*edits), encoding="utf-8")
+    return path
+
+
 def amended_policy_text() -> tuple[str, str]:
     """(file name, text) of the amended version 1.1.0, made from the current v1.0 by the fixture's edits."""
     import yaml
 
     spec = yaml.safe_load(AMENDMENT.read_text(encoding="utf-8"))
-    text = POLICY_FILE.read_text(encoding="utf-8")
-    for edit in spec["edits"]:
-        assert text.count(edit["find"]) == 1, edit["find"]
-        text = text.replace(edit["find"], edit["replace"])
-    return spec["file"], text
+    return spec["file"], edited_text(*((e["find"], e["replace"]) for e in spec["edits"]))
 
 
 @pytest.fixture()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .conftest import POLICY_FILE, cli
+from .conftest import cli, edited_policy
 
 CASE = {
     "case_id": "declarative",
@@ -19,13 +19,7 @@ CASE = {
 
 
 def _edited(tmp_path: Path, *edits: tuple[str, str]) -> Path:
-    text = POLICY_FILE.read_text(encoding="utf-8")
-    for old, new in edits:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / "edited.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return edited_policy(tmp_path, *edits, name="edited.yaml")
 
 
 def _decide(tmp_path: Path, *policy_args: str) -> dict[str, object]:

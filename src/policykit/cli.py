@@ -166,7 +166,6 @@ def main() -> None:
 
 
 def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    from .compiler import load_policy
 
     paths = args.policies or [str(default_policy())]
     status = EXIT_OK
@@ -194,13 +193,11 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         else:
             expanded.append(path)
     for path in expanded:
-        try:
-            policy, warnings = load_policy(path)
-        except PolicykitError as exc:
-            for diag in exc.diagnostics:
-                print(diag.format(), file=err)
+        loaded = _load_or_report(path, err)
+        if loaded is None:
             status = EXIT_BAD_INPUT
             continue
+        policy, warnings = loaded
         from .checks import check_policy, located
 
         findings = [d for d in located(policy, check_policy(policy), policy.lines) if d.severity != "info"]
@@ -289,20 +286,29 @@ def _replay(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     return 1
 
 
+def _load_or_report(path: str, err: IO[str]) -> tuple[Any, list[Diagnostic]] | None:
+    """The policy at ``path`` and its warnings, or None after printing every problem with it."""
+    from .compiler import load_policy
+
+    try:
+        return load_policy(path)
+    except PolicykitError as exc:
+        for diag in exc.diagnostics:
+            print(diag.format(), file=err)
+        return None
+
+
 def _check(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from .checks import check_policy, located
-    from .compiler import load_policy
 
     status = EXIT_OK
     report = []
     for path in args.policies or [str(default_policy())]:
-        try:
-            policy, _ = load_policy(path)
-        except PolicykitError as exc:
-            for diag in exc.diagnostics:
-                print(diag.format(), file=err)
+        loaded = _load_or_report(path, err)
+        if loaded is None:
             status = EXIT_BAD_INPUT
             continue
+        policy = loaded[0]
         diags = located(policy, check_policy(policy), policy.lines)
         open_findings = [d for d in diags if d.severity != "info"]
         report.extend(diags)

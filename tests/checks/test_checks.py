@@ -11,7 +11,7 @@ from policykit.checks import check_policy
 from policykit.compiler import load_policy
 from policykit.model import Policy
 
-from ..conftest import POLICY_FILE, cli
+from ..conftest import cli, edited_policy
 
 SHADOWED = (
     """      - when: fault.severe_exterior_damage
@@ -55,13 +55,7 @@ OVERLAP = (
 
 
 def _edited(tmp_path: Path, *edits: tuple[str, str]) -> Path:
-    text = POLICY_FILE.read_text(encoding="utf-8")
-    for old, new in edits:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / "fixture.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return edited_policy(tmp_path, *edits, name="fixture.yaml")
 
 
 def _line_of(path: Path, needle: str) -> int:
