@@ -353,10 +353,40 @@ def test_return_rows(policy: Policy, extra: dict[str, Any], decision: str, claus
     assert clause in {c["clause"] for c in result["decisions"]["return.decision"]["cites"]}
 
 
-def test_unknown_delivery_asks_for_either_day(policy: Policy) -> None:
+def test_unknown_delivery_asks_for_the_sale(policy: Policy) -> None:
     result = decide(policy, ret(sale={}))
     assert values(result)["return.window_end"] is None and values(result)["return.decision"] is None
-    assert missing(result) == ["sale.delivered_on", "sale.ship_date", "sale.shipping_method"]
+    # the actual delivery day only refines INT-1's presumed day: the sale is what is asked for
+    assert missing(result) == ["sale.ship_date", "sale.shipping_method"]
+
+
+def test_unknown_method_settles_the_return_when_both_windows_agree(policy: Policy) -> None:
+    inside = decide(policy, ret(request={"type": "return", "date": "2026-01-20"}, sale={"ship_date": "2026-01-10"}))
+    assert values(inside)["return.decision"] == "accepted" and values(inside)["return.window_end"] is None
+    assert missing(inside) == ["sale.shipping_method"]
+    outside = decide(policy, ret(request={"type": "return", "date": "2026-03-01"}, sale={"ship_date": "2026-01-10"}))
+    assert values(outside)["return.decision"] == "refused"
+
+
+def test_a_bounded_unknown_decides_what_all_its_values_agree_on(policy: Policy) -> None:
+    case = fault(sale=None, fault={"code": "x", "severe_exterior_damage": True})
+    v = values(decide(policy, case))
+    assert v["service.type"] is None  # free repair in warranty, paid repair out of it
+    assert v["deadlines.ship_by"] == "2026-05-29"  # 4 days either way (INT-9)
+    assert v["charges.parts"] is None
+
+
+def test_contract_period_of_twelve_months_still_cites_the_contract_clause(policy: Policy) -> None:
+    result = decide(policy, fault(sale={"warranty_months": 12}))
+    cites = {c["clause"] for c in result["decisions"]["warranty.end_date"]["cites"]}
+    assert "ops.exchange.conditions.1" in cites
+    result = decide(policy, fault())
+    assert "ops.exchange.conditions.1" not in {c["clause"] for c in result["decisions"]["warranty.end_date"]["cites"]}
+
+
+def test_an_empty_registration_field_is_asked_for(policy: Policy) -> None:
+    result = decide(policy, fault(customer={"name": "  "}))
+    assert missing(result) == ["customer.name"]
 
 
 # -- complaints, transport, shipment, follow-up --------------------------------------------------

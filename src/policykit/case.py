@@ -30,6 +30,7 @@ class Case:
     facts: dict[str, Any]
     warnings: tuple[str, ...]
     raw: dict[str, Any]
+    given: frozenset[str] = frozenset()
 
 
 def dotted(path: tuple[Any, ...]) -> str:
@@ -167,6 +168,7 @@ def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None 
     if not _shape_ok(policy, data):
         errors, warnings = _shape_problems(policy, data)
     facts: dict[str, Any] = {}
+    given: list[str] = []
     if not errors:
         for name, parts, kind, item, has_default, default, unknown in _readers(policy):
             node = data
@@ -175,6 +177,7 @@ def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None 
             if node is None:
                 facts[name] = default if has_default else unknown
                 continue
+            given.append(name)
             if kind == "date" or kind == "list":
                 try:
                     node = _typed(kind, item, node, parts)
@@ -183,7 +186,7 @@ def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None 
                     continue
             facts[name] = node
     if not errors:
-        errors.extend(_checks(policy, facts))
+        errors.extend(_checks(policy, facts, frozenset(given)))
     if errors:
         lines = _locate(text) if text is not None else {}
         diags = []
@@ -197,7 +200,8 @@ def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None 
     request = facts.get("request.type")
     request_type = request if isinstance(request, str) else ""
     case_id = data.get("case_id")
-    return Case(case_id if isinstance(case_id, str) else None, request_type, facts, tuple(warnings), data)
+    return Case(case_id if isinstance(case_id, str) else None, request_type, facts, tuple(warnings), data,
+                frozenset(given))
 
 
 def _schema_message(error: Any) -> str:
@@ -257,10 +261,10 @@ def _typed(kind: str, item: dict[str, str], raw: Any, path: tuple[Any, ...]) -> 
     return raw
 
 
-def _checks(policy: Policy, facts: dict[str, Any]) -> list[tuple[tuple[Any, ...], str, str]]:
+def _checks(policy: Policy, facts: dict[str, Any], given: frozenset[str]) -> list[tuple[tuple[Any, ...], str, str]]:
     from .evaluator import FactEnv
 
-    env = FactEnv(policy, facts)
+    env = FactEnv(policy, facts, given=given)
     out = []
     request_type = facts.get("request.type")
     for check in policy.case_checks:

@@ -251,6 +251,9 @@ def _used_names(policy: Policy) -> set[str]:
         names |= check.require.names
     for reg in policy.registration:
         names |= set(reg.facts)
+    for fact in (policy.raw.get("facts") or {}).values():
+        if isinstance(fact, dict) and fact.get("default_param"):
+            names.add(f"params.{fact['default_param']}")
     return names | ENGINE_NAMES
 
 

@@ -24,7 +24,7 @@ from .expr import Compiled, EvalError
 from .fastpath import Known
 from .model import Cite, Policy, Rule, Text, Value
 from .result import ActionResult, CitedClause, DecisionResult, MissingFact, PartTrace, PolicyRef, Result, RuleTrace
-from .values import Unknown, merge
+from .values import Unknown, merge, truth
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
@@ -52,8 +52,10 @@ def _base(policy: Policy) -> dict[str, Any]:
 class FactEnv:
     """Facts, parameters and built-in names only: what case checks may read."""
 
-    def __init__(self, policy: Policy, facts: dict[str, Any], as_of: date | None = None) -> None:
+    def __init__(self, policy: Policy, facts: dict[str, Any], as_of: date | None = None,
+                 given: frozenset[str] = frozenset()) -> None:
         self.policy = policy
+        self.given = given
         self.calendar = policy.calendar
         base = _base(policy)
         self.cache: dict[str, Any] = {**base, **facts, "as_of": as_of}
@@ -85,8 +87,9 @@ class _Outcome:
 class CaseEnv(FactEnv):
     """Computes derived values and decisions on demand, remembering each."""
 
-    def __init__(self, policy: Policy, facts: dict[str, Any], as_of: date, trace: bool = False) -> None:
-        super().__init__(policy, facts, as_of)
+    def __init__(self, policy: Policy, facts: dict[str, Any], as_of: date, trace: bool = False,
+                 given: frozenset[str] = frozenset()) -> None:
+        super().__init__(policy, facts, as_of, given)
         self.outcomes: dict[str, _Outcome] = {}
         self.tracing = trace
         self.budget = [MAX_STEPS]
@@ -116,6 +119,8 @@ class CaseEnv(FactEnv):
             value = part(self)
             if trace is not None:
                 trace.append(PartTrace(part.source, value))
+            if value.__class__ is Unknown and truth(value) is not None:
+                value = truth(value)
             if value.__class__ is Unknown:
                 unknown = value if unknown is None else merge(unknown, value)
             elif bool(value) is any_of:
@@ -172,7 +177,8 @@ class CaseEnv(FactEnv):
         same = all(o.__class__ is not Unknown and o.__class__ is first.__class__ and o == first for _, o in possible)
         if same:
             return _Outcome(first, [r for r, _ in possible if r is not None], trace)
-        return _Outcome(merge(Unknown(facts), *(o for _, o in possible)), [], trace)
+        unknown = merge(Unknown(facts), *(o for _, o in possible))
+        return _Outcome(Unknown(unknown.facts, _possible_values(o for _, o in possible)), [], trace)
 
     def _collect(self, value: Value) -> _Outcome:
         items: list[Any] = []
@@ -291,6 +297,21 @@ def _template(text: str) -> tuple[tuple[bool, str], ...]:
     return tuple(pieces)
 
 
+def _possible_values(outcomes: Any) -> frozenset[Any] | None:
+    """The values a table may still take, when they are few and known (else None)."""
+    found: set[Any] = set()
+    for outcome in outcomes:
+        if outcome.__class__ is Unknown:
+            if outcome.values is None:
+                return None
+            found |= outcome.values
+        elif outcome is None or isinstance(outcome, (str, bool, int, date)):
+            found.add(outcome)
+        else:
+            return None
+    return frozenset(found)
+
+
 def _unique(cites: list[CitedClause]) -> tuple[CitedClause, ...]:
     seen: dict[str, CitedClause] = {}
     for c in cites:
@@ -366,7 +387,7 @@ def evaluate(
     case_sha256: str | None = None,
 ) -> Result:
     """Decide ``case`` under ``policy`` as of ``as_of``."""
-    env = CaseEnv(policy, case.facts, as_of, trace=explain)
+    env = CaseEnv(policy, case.facts, as_of, trace=explain, given=case.given)
     try:
         return _evaluate(env, policy, case, as_of, lang, docs_url, explain, case_sha256)
     except EvalError as exc:
@@ -386,13 +407,13 @@ def _settle(
     """Decide a value left unknown when every possible value of its unknown yes/no and
     choice facts gives the same result (CONTRACT 1.1: what can be decided is decided)."""
     unknown = env.cache[undecided.id]
-    names = sorted(unknown.facts)
+    names: list[str] = []
     domains: list[tuple[Any, ...]] = []
-    for name in names:
+    for name in sorted(unknown.facts):  # the yes/no and choice facts; dates and the like stay unknown
         fact = policy.facts.get(name)
-        if fact is None or fact.type not in ("bool", "enum"):
-            return undecided
-        domains.append((True, False) if fact.type == "bool" else fact.values)
+        if fact is not None and fact.type in ("bool", "enum"):
+            names.append(name)
+            domains.append((True, False) if fact.type == "bool" else fact.values)
     if not names or prod(len(d) for d in domains) > MAX_SPLITS:
         return undecided
     definition = policy.values[undecided.id]
@@ -400,7 +421,7 @@ def _settle(
     for combo in product(*domains):
         facts = dict(case.facts)
         facts.update(zip(names, combo, strict=True))
-        sub = CaseEnv(policy, facts, env.cache["as_of"])
+        sub = CaseEnv(policy, facts, env.cache["as_of"], given=env.given | frozenset(names))
         sub.budget = env.budget
         try:
             value = sub.get(undecided.id)
@@ -454,7 +475,8 @@ def _evaluate(
     for reg in policy.registration:
         if rtype in reg.applies_to:
             for fact in reg.facts:
-                if isinstance(env.cache.get(fact), Unknown):
+                value = env.cache.get(fact)
+                if isinstance(value, Unknown) or (isinstance(value, str) and not value.strip()):
                     needed.setdefault(fact, []).append(reg.needed_for)
     missing = tuple(
         MissingFact(name, tuple(needed[name]), env.render(fact.question, lang) if fact.question else name)
@@ -506,7 +528,7 @@ class Decided:
 def decide(policy: Policy, case: Case, as_of: date) -> Decided:
     """Only the decisions: no reasons, citations, steps or texts.  For bulk work (impact
     analysis, nightly re-evaluation) where the values are what is compared."""
-    env = CaseEnv(policy, case.facts, as_of)
+    env = CaseEnv(policy, case.facts, as_of, given=case.given)
     try:
         values: dict[str, Any] = {}
         missing: dict[str, tuple[str, ...]] = {}

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from .dates import WorkCalendar
 from .functions import FUNCTIONS, Function
-from .values import Unknown, merge
+from .values import Unknown, merge, truth
 
 MAX_SOURCE = 2000
 MAX_DEPTH = 40
@@ -38,6 +38,7 @@ CONSTANT_NAMES = {"true": True, "false": False, "null": None, "True": True, "Fal
 class Env(Protocol):
     calendar: WorkCalendar
     known: Any
+    given: frozenset[str]
 
     def get(self, name: str) -> Any: ...
 
@@ -257,8 +258,12 @@ class _Compiler:
             for part in parts:
                 value = part(env)
                 if value.__class__ is Unknown:
-                    unknown = value if unknown is None else merge(unknown, value)
-                elif bool(value) is stop:
+                    known = truth(value)
+                    if known is None:
+                        unknown = value if unknown is None else merge(unknown, value)
+                        continue
+                    value = known
+                if bool(value) is stop:
                     return stop
             return unknown if unknown is not None else not stop
 
@@ -270,7 +275,10 @@ class _Compiler:
 
             def run_not(env: Env) -> Any:
                 value = inner(env)
-                return value if value.__class__ is Unknown else not value
+                if value.__class__ is Unknown:
+                    known = truth(value)
+                    return value if known is None else not known
+                return not value
 
             return run_not
         if isinstance(node.op, ast.USub):
@@ -352,17 +360,29 @@ class _Compiler:
         membership = op_type in (ast.In, ast.NotIn)
         empty_result = op_type is ast.NotIn
 
-        def run(env: Env) -> Any:
-            a, b = left(env), right(env)
-            if a.__class__ is Unknown or b.__class__ is Unknown:
-                if membership and b.__class__ is not Unknown and not b:
-                    return empty_result  # nothing is in an empty list, known or not
-                return merge(a, b)
+        def known(a: Any, b: Any) -> Any:
             if ordering and (a is None or b is None):
                 return False
             if membership and b is None:
                 return empty_result
             return _checked(op, a, b)
+
+        def run(env: Env) -> Any:
+            a, b = left(env), right(env)
+            if a.__class__ is Unknown or b.__class__ is Unknown:
+                if membership and b.__class__ is not Unknown and not b:
+                    return empty_result  # nothing is in an empty list, known or not
+                # one side is one of a few values: decided if every one of them agrees
+                if a.__class__ is Unknown and a.values and b.__class__ is not Unknown:
+                    outcomes = {known(v, b) for v in a.values}
+                elif b.__class__ is Unknown and b.values and a.__class__ is not Unknown:
+                    outcomes = {known(a, v) for v in b.values}
+                else:
+                    outcomes = set()
+                if len(outcomes) == 1:
+                    return outcomes.pop()
+                return merge(a, b)
+            return known(a, b)
 
         return run
 
@@ -371,6 +391,8 @@ class _Compiler:
 
         def run(env: Env) -> Any:
             cond = test(env)
+            if cond.__class__ is Unknown and truth(cond) is not None:
+                cond = truth(cond)
             if cond.__class__ is Unknown:
                 a, b = body(env), orelse(env)
                 if a.__class__ is not Unknown and b.__class__ is not Unknown and a == b:
@@ -399,6 +421,12 @@ class _Compiler:
             raise _Refuse(
                 "wrong-arguments", f"{spec.name}() takes {_arity(spec)} arguments, not {len(node.args)}: {spec.doc}"
             )
+        if spec.takes_name:
+            if not isinstance(node.args[0], (ast.Name, ast.Attribute)):
+                raise _Refuse("wrong-arguments", f"{spec.name}() takes the name of a fact: {spec.doc}")
+            name = self.dotted(node.args[0])
+            self.lookup(name)  # checks the name, and records it as read
+            return lambda env: name in env.given
         args = [self.compile(a, depth) for a in node.args]
         return _call(spec, args)
 

@@ -87,6 +87,10 @@ class _Rewrite(ast.NodeTransformer):
     def visit_Call(self, node: ast.Call) -> ast.expr:
         assert isinstance(node.func, ast.Name)
         spec = FUNCTIONS[node.func.id]
+        if spec.takes_name:
+            name = self.dotted(node.args[0])
+            given = ast.Attribute(ast.Name("_e", ast.Load()), "given", ast.Load())
+            return ast.Compare(ast.Constant(name), [ast.In()], [given])
         args: list[ast.expr] = []
         for arg in node.args:
             if spec.sees_unknown and isinstance(arg, (ast.Name, ast.Attribute)) and self.dotted(arg) not in _CONSTANTS:

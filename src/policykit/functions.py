@@ -26,6 +26,7 @@ class Function:
     sees_unknown: bool = False
     needs_calendar: bool = False
     none_gives_none: bool = False
+    takes_name: bool = False
 
 
 def _len(value: Any) -> int:
@@ -94,8 +95,8 @@ def _is_true(value: Any) -> bool:
 
 
 def _coalesce(value: Any, fallback: Any) -> Any:
-    if value.__class__ is Unknown and fallback.__class__ is Unknown:
-        return Unknown(value.facts | fallback.facts)  # either would decide it
+    # the first is an optional refinement: unknown, it gives way to the fallback, which is
+    # then what a missing-facts list asks for
     if value.__class__ is Unknown or value is None:
         return fallback
     return value
@@ -145,6 +146,8 @@ FUNCTIONS: dict[str, Function] = {
         Function("latest", _latest, 1, 8, "latest(a, b, ...): the latest known value"),
         Function("earliest", _earliest, 1, 8, "earliest(a, b, ...): the earliest known value"),
         Function("is_known", _is_known, 1, 1, "is_known(x): the case gives x", sees_unknown=True),
+        Function("is_given", _is_known, 1, 1, "is_given(fact): the case itself gives the fact (not its default)",
+                 takes_name=True),
         Function("is_true", _is_true, 1, 1, "is_true(x): x is known and true", sees_unknown=True),
         Function("coalesce", _coalesce, 2, 2, "coalesce(x, fallback): x if known and not null", sees_unknown=True),
     ]

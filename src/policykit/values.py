@@ -10,24 +10,39 @@ from typing import Any
 
 
 class Unknown:
-    """A value that depends on the facts named in ``facts``, which the case does not give."""
+    """A value that depends on the facts named in ``facts``, which the case does not give.
 
-    __slots__ = ("facts",)
+    Where the value is known to be one of a few, ``values`` holds them (for example a
+    service type that is paid or free repair, but not which): a comparison that comes
+    out the same for each of them is then decided.
+    """
 
-    def __init__(self, facts: frozenset[str] = frozenset()) -> None:
+    __slots__ = ("facts", "values")
+
+    def __init__(self, facts: frozenset[str] = frozenset(), values: frozenset[Any] | None = None) -> None:
         self.facts = facts
+        self.values = values
 
     def __repr__(self) -> str:
-        return f"Unknown({sorted(self.facts)})"
+        extra = f", one of {sorted(map(repr, self.values))}" if self.values is not None else ""
+        return f"Unknown({sorted(self.facts)}{extra})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Unknown) and other.facts == self.facts
+        return isinstance(other, Unknown) and other.facts == self.facts and other.values == self.values
 
     def __hash__(self) -> int:
-        return hash(("Unknown", self.facts))
+        return hash(("Unknown", self.facts, self.values))
 
     def __bool__(self) -> bool:
         raise TypeError("an unknown value has no truth value; test it with is_unknown()")
+
+
+def truth(value: Unknown) -> bool | None:
+    """True or False when every possible value of ``value`` has that truth; else None."""
+    if value.values is None or not value.values:
+        return None
+    truths = {bool(v) for v in value.values}
+    return truths.pop() if len(truths) == 1 else None
 
 
 def is_unknown(value: Any) -> bool:
