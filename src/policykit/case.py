@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from .dates import parse_date
@@ -200,8 +199,9 @@ def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None 
     request = facts.get("request.type")
     request_type = request if isinstance(request, str) else ""
     case_id = data.get("case_id")
-    return Case(case_id if isinstance(case_id, str) else None, request_type, facts, tuple(warnings), data,
-                frozenset(given))
+    return Case(
+        case_id if isinstance(case_id, str) else None, request_type, facts, tuple(warnings), data, frozenset(given)
+    )
 
 
 def _schema_message(error: Any) -> str:
@@ -274,7 +274,3 @@ def _checks(policy: Policy, facts: dict[str, Any], given: frozenset[str]) -> lis
         if result is False:
             out.append((tuple(check.field.split(".")), "case-check", check.message.get("en")))
     return out
-
-
-def case_date(value: Any) -> date | None:
-    return value if isinstance(value, date) else None

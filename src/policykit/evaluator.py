@@ -52,8 +52,9 @@ def _base(policy: Policy) -> dict[str, Any]:
 class FactEnv:
     """Facts, parameters and built-in names only: what case checks may read."""
 
-    def __init__(self, policy: Policy, facts: dict[str, Any], as_of: date | None = None,
-                 given: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, policy: Policy, facts: dict[str, Any], as_of: date | None = None, given: frozenset[str] = frozenset()
+    ) -> None:
         self.policy = policy
         self.given = given
         self.calendar = policy.calendar
@@ -87,8 +88,14 @@ class _Outcome:
 class CaseEnv(FactEnv):
     """Computes derived values and decisions on demand, remembering each."""
 
-    def __init__(self, policy: Policy, facts: dict[str, Any], as_of: date, trace: bool = False,
-                 given: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        facts: dict[str, Any],
+        as_of: date,
+        trace: bool = False,
+        given: frozenset[str] = frozenset(),
+    ) -> None:
         super().__init__(policy, facts, as_of, given)
         self.outcomes: dict[str, _Outcome] = {}
         self.tracing = trace

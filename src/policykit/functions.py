@@ -146,8 +146,14 @@ FUNCTIONS: dict[str, Function] = {
         Function("latest", _latest, 1, 8, "latest(a, b, ...): the latest known value"),
         Function("earliest", _earliest, 1, 8, "earliest(a, b, ...): the earliest known value"),
         Function("is_known", _is_known, 1, 1, "is_known(x): the case gives x", sees_unknown=True),
-        Function("is_given", _is_known, 1, 1, "is_given(fact): the case itself gives the fact (not its default)",
-                 takes_name=True),
+        Function(
+            "is_given",
+            _is_known,
+            1,
+            1,
+            "is_given(fact): the case itself gives the fact (not its default)",
+            takes_name=True,
+        ),
         Function("is_true", _is_true, 1, 1, "is_true(x): x is known and true", sees_unknown=True),
         Function("coalesce", _coalesce, 2, 2, "coalesce(x, fallback): x if known and not null", sees_unknown=True),
     ]
