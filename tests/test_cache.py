@@ -66,3 +66,18 @@ def test_a_corrupt_entry_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         entry.write_bytes(b"\x00garbage")
     assert _results(POLICY_FILE) == first
     assert os.environ["POLICYKIT_CACHE_DIR"] == str(tmp_path)
+
+
+def test_a_policy_is_freed_once_unused() -> None:
+    """Per-policy work is kept on the policy itself: a long-running process that loads
+    policies again and again does not keep the old ones alive."""
+    import gc
+    import weakref
+
+    policy, _ = load_policy(POLICY_FILE)
+    case = read_case(policy, json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8")))
+    evaluate(policy, case, date(2026, 11, 27))
+    ref = weakref.ref(policy)
+    del policy, case
+    gc.collect()
+    assert ref() is None

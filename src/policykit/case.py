@@ -84,7 +84,6 @@ def parse_json(text: str | bytes, file: str) -> Any:
 
 
 _CHECKS: dict[str, Callable[[Any], Any]] = {}
-_BY_SCHEMA: dict[int, tuple[dict[str, Any], Callable[[Any], Any]]] = {}
 
 
 def _fast_check(case_schema: dict[str, Any]) -> Callable[[Any], Any]:
@@ -98,15 +97,11 @@ def _fast_check(case_schema: dict[str, Any]) -> Callable[[Any], Any]:
 
     from . import cache
 
-    by_identity = _BY_SCHEMA.get(id(case_schema))
-    if by_identity is not None and by_identity[0] is case_schema:
-        return by_identity[1]
     spec = dict(case_schema)
     spec["$schema"] = "http://json-schema.org/draft-07/schema#"  # the features we use are draft-07's too
     key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
     known = _CHECKS.get(key)
     if known is not None:
-        _BY_SCHEMA[id(case_schema)] = (case_schema, known)
         return known
     entry = cache.read(key)
     if entry is None or "code" not in entry:
@@ -123,15 +118,17 @@ def _fast_check(case_schema: dict[str, Any]) -> Callable[[Any], Any]:
     exec(marshal.loads(entry["code"]), namespace)
     check: Callable[[Any], Any] = namespace[entry["name"]]
     _CHECKS[key] = check
-    _BY_SCHEMA[id(case_schema)] = (case_schema, check)
     return check
 
 
 def _shape_ok(policy: Policy, data: Any) -> bool:
     import fastjsonschema
 
+    check = policy.memo.get("case_check")
+    if check is None:
+        check = policy.memo["case_check"] = _fast_check(policy.case_schema)
     try:
-        _fast_check(policy.case_schema)(data)
+        check(data)
     except fastjsonschema.JsonSchemaException:
         return False
     return True
@@ -218,14 +215,11 @@ class _Bad(Exception):
         self.path, self.message = path, message
 
 
-_READERS: dict[int, tuple[Any, ...]] = {}
-
-
 def _readers(policy: Policy) -> tuple[Any, ...]:
     """How to read each fact of ``policy`` from a case, worked out once per policy."""
-    readers = _READERS.get(id(policy))
-    if readers is None or readers[0] is not policy:
-        table = tuple(
+    readers: tuple[Any, ...] | None = policy.memo.get("readers")
+    if readers is None:
+        readers = policy.memo["readers"] = tuple(
             (
                 name,
                 tuple(name.split(".")),
@@ -237,10 +231,7 @@ def _readers(policy: Policy) -> tuple[Any, ...]:
             )
             for name, fact in policy.facts.items()
         )
-        readers = (policy, table)
-        _READERS[id(policy)] = readers
-    result: tuple[Any, ...] = readers[1]
-    return result
+    return readers
 
 
 def _typed(kind: str, item: dict[str, str], raw: Any, path: tuple[Any, ...]) -> Any:

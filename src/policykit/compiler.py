@@ -603,11 +603,9 @@ def _build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tup
         schema(data["metadata"]["case_schema"]) if data["metadata"].get("case_schema") else facts_schema(facts),
     )
     if cached is None:
-        _COMPILED[id(policy)] = ex.compiled
+        policy.memo["compiled"] = ex.compiled
     return policy, diags
 
-
-_COMPILED: dict[int, dict[str, Compiled]] = {}
 
 _DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _JSON_TYPES = {"bool": "boolean", "int": "integer", "number": "number", "string": "string"}
@@ -732,7 +730,7 @@ def _store(policy: Policy, sha: str, name: str, raw: bytes) -> None:
     from . import cache
     from .yamlload import load_yaml
 
-    compiled = _COMPILED.pop(id(policy), {})
+    compiled = policy.memo.pop("compiled", {})
     doc, _ = load_yaml(raw, name)
     if doc is None:
         return

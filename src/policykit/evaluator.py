@@ -29,14 +29,11 @@ from .values import Unknown, merge, truth
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
-_BASES: dict[int, dict[str, Any]] = {}
-
-
 def _base(policy: Policy) -> dict[str, Any]:
     """The names every case of ``policy`` shares: parameters and the policy's own id, version, status."""
-    base = _BASES.get(id(policy))
-    if base is None or base.get("policy.sha256") != policy.sha256:
-        base = {"params." + name: param.value for name, param in policy.parameters.items()}
+    base: dict[str, Any] | None = policy.memo.get("base")
+    if base is None:
+        base = policy.memo["base"] = {"params." + name: param.value for name, param in policy.parameters.items()}
         base.update(
             {
                 "policy.id": policy.id,
@@ -45,7 +42,6 @@ def _base(policy: Policy) -> dict[str, Any]:
                 "policy.sha256": policy.sha256,
             }
         )
-        _BASES[id(policy)] = base
     return base
 
 
@@ -275,17 +271,14 @@ class CaseEnv(FactEnv):
         return out
 
 
-_CITED: dict[tuple[int, str, str | None], CitedClause] = {}
-
-
 def _cited_clause(policy: Policy, cid: str, docs_url: str | None) -> CitedClause:
-    key = (id(policy), cid, docs_url)
-    cited = _CITED.get(key)
+    known: dict[tuple[str, str | None], CitedClause] = policy.memo.setdefault("cited", {})
+    cited = known.get((cid, docs_url))
     if cited is None:
         clause = policy.clauses[cid]
         cited = CitedClause(cid, clause.zh, clause.en, clause_url(docs_url, cid) if docs_url else None)
-        if len(_CITED) < 100_000:
-            _CITED[key] = cited
+        if len(known) < 10_000:
+            known[(cid, docs_url)] = cited
     return cited
 
 

@@ -211,3 +211,9 @@ class Policy:
     @cached_property
     def _plans(self) -> dict[str, tuple[tuple[Value, ...], tuple[Step, ...], tuple[Step, ...]]]:
         return {}
+
+    @cached_property
+    def memo(self) -> dict[str, Any]:
+        """Things worked out once per compiled policy (fact readers, shared names, cited
+        clauses...), kept on the policy so that they go when it goes."""
+        return {}
