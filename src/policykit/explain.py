@@ -49,6 +49,7 @@ def _explain_one(policy: Policy, d: DecisionResult, lines: list[str]) -> None:
     if d.decided:
         cites = ", ".join(c.clause for c in d.cites)
         lines.append(f"  => {value}" + (f"  cites {cites}" if cites else ""))
+        lines.extend(f"     because {reason}" for reason in d.because if reason)
     else:
         lines.append(f"  => undecided: {'; '.join(d.because)}")
     for name, val in d.params:
