@@ -218,6 +218,10 @@ class CaseEnv(FactEnv):
             return self.format(extra[name], lang)
         value = self._lookup(name)
         target = self.policy.values.get(name)
+        if value.__class__ is Unknown and value.values:
+            # one of a few: name them all ("free repair / paid repair")
+            shown = sorted((target.label(v, lang) if target else None) or self.format(v, lang) for v in value.values)
+            return " / ".join(shown)
         if target is not None and target.labels and not isinstance(value, Unknown):
             if isinstance(value, list):
                 return ", ".join(target.label(v, lang) or str(v) for v in value) or "-"
