@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Policy, Rule, Value
+from .status import APPROVALS
 
 
 def clause_page(clause_id: str) -> str:
@@ -269,9 +270,6 @@ def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | No
                 lines.append(f"| {_cell(mark)} | `{Path(test.file).name}:{test.line}` | {_cell(test.title)} |")
         lines.insert(lines.index("## Policy tests\n") + 1, f"**{total - failed} of {total} pass.**\n")
     return "\n".join(lines) + "\n"
-
-
-APPROVALS = ("drafted_by", "reviewed_by", "approved_by", "general_manager")
 
 
 def versions_page(policies: list[Policy]) -> str:

@@ -1,0 +1,51 @@
+"""Small readers of a policy's data as written: its values, citations and request types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+
+def value_items(data: dict[str, Any]) -> list[tuple[str, int, dict[str, Any]]]:
+    """(section, index, definition) of every derived value and decision."""
+    return [
+        (section, i, item) for section in ("derived", "decisions") for i, item in enumerate(data.get(section) or [])
+    ]
+
+
+def as_list(ref: str | list[str] | None) -> tuple[str, ...]:
+    """An interpretation reference, one or several, as a tuple."""
+    if ref is None:
+        return ()
+    return (ref,) if isinstance(ref, str) else tuple(ref)
+
+
+def cite_ids(cites: list[Any]) -> Iterator[tuple[int, str]]:
+    for i, cite in enumerate(cites or []):
+        yield i, cite["clause"] if isinstance(cite, dict) else cite
+
+
+def request_types(data: dict[str, Any]) -> list[str]:
+    fact = (data.get("facts") or {}).get("request.type") or {}
+    return list(fact.get("values") or [])
+
+
+# -- stage 3: references ----------------------------------------------------------
+
+
+def all_cites(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    yield from ((("metadata",), c) for _, c in cite_ids(data["metadata"].get("cites") or []))
+    for name, param in data["parameters"].items():
+        yield from ((("parameters", name), c) for _, c in cite_ids(param["cites"]))
+    for section, i, item in value_items(data):
+        for key in ("rules", "collect"):
+            for row in item.get(key) or []:
+                yield from (((section, i), c) for _, c in cite_ids(row.get("cites") or []))
+        yield from (((section, i), c) for _, c in cite_ids((item.get("otherwise") or {}).get("cites") or []))
+    for section in ("actions", "warnings"):
+        for i, step in enumerate(data.get(section) or []):
+            yield from (((section, i), c) for _, c in cite_ids(step["cites"]))
+    yield from ((("registration",), c) for _, c in cite_ids((data.get("registration") or {}).get("cites") or []))
+
+
+# -- stage 4: expressions -----------------------------------------------------------
