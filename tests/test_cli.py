@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from policykit import cli as cli_module
+from policykit import cmd_evaluate
 
 from .conftest import ROOT, cli
 
@@ -167,7 +167,7 @@ def test_internal_errors_exit_1_without_traceback(monkeypatch: pytest.MonkeyPatc
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("simulated")
 
-    monkeypatch.setattr(cli_module, "_evaluate", boom)
+    monkeypatch.setattr(cmd_evaluate, "evaluate_command", boom)
     code, out, err = cli("evaluate", str(ROOT / "examples" / "fault.json"))
     assert code == 1 and out == ""
     assert "internal error" in err and "Traceback" not in err
