@@ -219,16 +219,16 @@ def test_a_batch_line_over_the_limit_fails_alone(tmp_path: Path) -> None:
 
 
 def test_evaluation_has_a_step_limit(policy: Policy) -> None:
-    from policykit import evaluator
+    from policykit import env
 
     case = read_case(policy, copy.deepcopy(SEEDS[1]))
-    old = evaluator.MAX_STEPS
+    old = env.MAX_STEPS
     try:
-        evaluator.MAX_STEPS = 5
+        env.MAX_STEPS = 5
         with pytest.raises(Exception, match="more than 5 steps"):
             evaluate(policy, case, date(2026, 11, 27))
     finally:
-        evaluator.MAX_STEPS = old
+        env.MAX_STEPS = old
 
 
 @settings(

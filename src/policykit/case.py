@@ -253,7 +253,7 @@ def _typed(kind: str, item: dict[str, str], raw: Any, path: tuple[Any, ...]) -> 
 
 
 def _checks(policy: Policy, facts: dict[str, Any], given: frozenset[str]) -> list[tuple[tuple[Any, ...], str, str]]:
-    from .evaluator import FactEnv
+    from .env import FactEnv
 
     env = FactEnv(policy, facts, given=given)
     out = []
