@@ -52,27 +52,23 @@ def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path
     env = dict(os.environ, PYTHONPATH=str(target))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    run = subprocess.run(
-        [sys.executable, "-m", "policykit", "validate"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+
+    def policykit(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "policykit", *args],
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    run = policykit("validate")
     assert run.returncode == 0, run.stderr
     assert str(target) in run.stdout and "65 clauses" in run.stdout
     case = elsewhere / "case.json"
     case.write_text((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"), encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-m", "policykit", "evaluate", "case.json", "--as-of", "2026-11-27"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    run = policykit("evaluate", "case.json", "--as-of", "2026-11-27")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["decisions"]["deadlines.ship_by"]["value"] == "2026-02-14"

@@ -488,10 +488,6 @@ def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tupl
         return None, [Issue("too-deep", f"expression nests more than {MAX_DEPTH} levels")]
     from .fastpath import fast_code, fast_function
 
-    code = fast_code(body, _fast_dotted)
+    code = fast_code(body, dotted_name)
     fast = fast_function(code) if code is not None else None
     return Compiled(source, frozenset(compiler.used), run, fast, names, code), []
-
-
-def _fast_dotted(node: ast.expr) -> str | None:
-    return dotted_name(node)

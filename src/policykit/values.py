@@ -34,7 +34,7 @@ class Unknown:
         return hash(("Unknown", self.facts, self.values))
 
     def __bool__(self) -> bool:
-        raise TypeError("an unknown value has no truth value; test it with is_unknown()")
+        raise TypeError("an unknown value has no truth value; check value.__class__ is Unknown")
 
 
 def truth(value: Unknown) -> bool | None:
@@ -43,10 +43,6 @@ def truth(value: Unknown) -> bool | None:
         return None
     truths = {bool(v) for v in value.values}
     return truths.pop() if len(truths) == 1 else None
-
-
-def is_unknown(value: Any) -> bool:
-    return value.__class__ is Unknown
 
 
 def merge(*values: Any) -> Unknown:
