@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.casegen import generate  # noqa: E402
-from policykit.case import read_case  # noqa: E402
-from policykit.compiler import load_policy  # noqa: E402
+from policykit.engine.case import read_case  # noqa: E402
 from policykit.evaluator import decide, evaluate  # noqa: E402
+from policykit.policy.compiler import load_policy  # noqa: E402
 
 AS_OF = date(2026, 11, 27)
 

@@ -13,11 +13,11 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from policykit.cli import run
-from policykit.compiler import load_policy
-from policykit.docsite import clause_page, pages
-from policykit.model import Policy
-from policykit.resources import schema
+from policykit.cli.app import run
+from policykit.docsite.pages import clause_page, pages
+from policykit.policy.compiler import load_policy
+from policykit.policy.model import Policy
+from policykit.policy.resources import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 _STATE: dict[str, Any] = {}

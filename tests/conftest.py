@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from policykit.cli import run
-from policykit.compiler import load_policy
-from policykit.model import Policy
-from policykit.resources import default_policy
+from policykit.cli.app import run
+from policykit.policy.compiler import load_policy
+from policykit.policy.model import Policy
+from policykit.policy.resources import default_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 # the tests' own compile cache, not the user's

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from policykit.case import read_case
+from policykit.engine.case import read_case
 from policykit.errors import CaseError
 from policykit.evaluator import evaluate
-from policykit.model import Policy
-from policykit.result import jsonable
+from policykit.policy.model import Policy
+from policykit.present.result import jsonable
 
 from .conftest import SHARED, cli
 

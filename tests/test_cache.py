@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from policykit import cache
-from policykit.case import read_case
-from policykit.compiler import load_policy
+from policykit.engine.case import read_case
 from policykit.evaluator import evaluate
+from policykit.policy import cache
+from policykit.policy.compiler import load_policy
 
 from .conftest import POLICY_FILE, ROOT
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from policykit import cmd_evaluate
+from policykit.cli import evaluate as cmd_evaluate
 
 from .conftest import ROOT, cli
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policykit.dates import WorkCalendar, add_days, add_months, days_between, parse_date
+from policykit.lang.dates import WorkCalendar, add_days, add_months, days_between, parse_date
 
 CN = WorkCalendar("CN")
 
@@ -347,7 +347,7 @@ def test_add_days_and_days_between_are_inverse(day: date, n: int, other: date) -
 
 _TZ_SCRIPT = r"""
 from datetime import date, timedelta
-from policykit.dates import WorkCalendar, add_days, add_months, days_between, parse_date
+from policykit.lang.dates import WorkCalendar, add_days, add_months, days_between, parse_date
 cal = WorkCalendar("CN")
 start = parse_date("2026-02-10")
 out = []

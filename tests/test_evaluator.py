@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from policykit.case import read_case
+from policykit.engine.case import read_case
 from policykit.evaluator import evaluate
-from policykit.model import Policy
+from policykit.policy.model import Policy
 
 CUSTOMER = {"name": "西安某安防工程公司", "address": "西安市高新区科技路 1 号", "phone": "029-8888 0000"}
 

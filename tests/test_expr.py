@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policykit.dates import WorkCalendar
-from policykit.expr import MAX_DEPTH, MAX_SOURCE, EvalError, compile_expr
-from policykit.values import Unknown
+from policykit.lang.dates import WorkCalendar
+from policykit.lang.expr import MAX_DEPTH, MAX_SOURCE, EvalError, compile_expr
+from policykit.lang.values import Unknown
 
 CAL = WorkCalendar("CN")
 

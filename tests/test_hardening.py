@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from policykit.case import read_case
-from policykit.cli import run
+from policykit.cli.app import run
+from policykit.engine.case import read_case
 from policykit.evaluator import evaluate
-from policykit.model import Policy
-from policykit.resources import schema
+from policykit.policy.model import Policy
+from policykit.policy.resources import schema
 
 from .conftest import POLICY_FILE, ROOT, SHARED
 
@@ -219,7 +219,7 @@ def test_a_batch_line_over_the_limit_fails_alone(tmp_path: Path) -> None:
 
 
 def test_evaluation_has_a_step_limit(policy: Policy) -> None:
-    from policykit import env
+    from policykit.engine import env
 
     case = read_case(policy, copy.deepcopy(SEEDS[1]))
     old = env.MAX_STEPS
@@ -254,7 +254,7 @@ def test_mutated_policies_validate_or_fail_with_codes(data: st.DataObject) -> No
         else:
             j = data.draw(st.integers(min_value=0, max_value=len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]
-    from policykit.compiler import load_policy_text
+    from policykit.policy.compiler import load_policy_text
 
     policy, diags = load_policy_text("".join(lines).encode("utf-8"), "mutated.yaml")
     if policy is None:

@@ -36,7 +36,7 @@ def test_wheel_contains_policy_schemas_and_examples(wheel: Path) -> None:
         "policykit/data/schemas/case.schema.json",
         "policykit/data/schemas/contract.json",
         "policykit/data/examples/fault.json",
-        "policykit/cli.py",
+        "policykit/cli/app.py",
     ):
         assert needed in names, needed
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from policykit.model import Policy
+from policykit.policy.model import Policy
 
 from .conftest import ROOT
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.casegen import generate
-from policykit.compiler import load_policy
-from policykit.diff import diff_policies
-from policykit.versions import load_policy_set
+from policykit.policy.compiler import load_policy
+from policykit.tools.diff import diff_policies
+from policykit.tools.versions import load_policy_set
 
 from .conftest import POLICY_FILE, cli
 

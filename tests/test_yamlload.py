@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policykit.yamlload import MAX_POLICY_BYTES, iter_paths, json_path, load_yaml
+from policykit.policy.yamlload import MAX_POLICY_BYTES, iter_paths, json_path, load_yaml
 
 
 def codes(text: str | bytes, max_bytes: int = MAX_POLICY_BYTES) -> list[str]:

@@ -1,5 +1,5 @@
 """``python -m policykit``: the same as the ``policykit`` command."""
 
-from policykit.cli import main
+from policykit.cli.app import main
 
 main()

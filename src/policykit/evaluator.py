@@ -15,13 +15,13 @@ from itertools import product
 from math import prod
 from typing import Any
 
-from .case import Case
-from .env import CaseEnv, FactEnv
-from .errors import CaseError, Diagnostic
-from .expr import EvalError
-from .model import Policy, Value
-from .result import ActionResult, CitedClause, DecisionResult, MissingFact, PolicyRef, Result
-from .values import Unknown
+from policykit.engine.case import Case
+from policykit.engine.env import CaseEnv, FactEnv
+from policykit.errors import CaseError, Diagnostic
+from policykit.lang.expr import EvalError
+from policykit.lang.values import Unknown
+from policykit.policy.model import Policy, Value
+from policykit.present.result import ActionResult, CitedClause, DecisionResult, MissingFact, PolicyRef, Result
 
 __all__ = ["CaseEnv", "Decided", "FactEnv", "decide", "evaluate"]
 

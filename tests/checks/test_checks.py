@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from policykit.checks import check_policy
-from policykit.compiler import load_policy
-from policykit.model import Policy
+from policykit.policy.compiler import load_policy
+from policykit.policy.model import Policy
+from policykit.tools.checks import check_policy
 
 from ..conftest import cli, edited_policy
 

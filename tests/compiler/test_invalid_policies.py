@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from policykit.compiler import load_policy_text
 from policykit.errors import Diagnostic
+from policykit.policy.compiler import load_policy_text
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "invalid"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from policykit.cli import run
-from policykit.compiler import load_policy, load_policy_text
+from policykit.cli.app import run
 from policykit.errors import MAX_ERRORS, Diagnostic, PolicyError, sort_and_cap
+from policykit.policy.compiler import load_policy, load_policy_text
 
 POLICY = Path(__file__).parents[2] / "policies" / "standard_v1.yaml"
 LINE = re.compile(

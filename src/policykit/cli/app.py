@@ -1,0 +1,159 @@
+"""The command line: ``run(argv, stdout, stderr) -> int``, so tests call it in-process.
+
+Exit status: 0 done, 2 bad input (case, policy, options), 1 internal error.  Problems
+go to stderr one a line as ``file:line:col: code: message (at path)``; nothing goes to
+stdout when the input is bad.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import IO
+
+from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
+from policykit.errors import Diagnostic, InputError, PolicykitError
+from policykit.version import __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError([Diagnostic("policykit", 0, 0, "usage", message)])
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="policykit", description="A service standard as policy code: validate it, evaluate cases.")
+    parser.add_argument("--version", action="version", version=f"policykit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ev = sub.add_parser("evaluate", help="decide a case (JSON) under the policy")
+    ev.add_argument("case", nargs="?", help="case file, or - for standard input")
+    ev.add_argument("--batch", metavar="FILE", help="JSON Lines: one case per line (- for standard input)")
+    ev.add_argument("--format", choices=["text", "json"], help="default: text on a terminal, JSON otherwise")
+    ev.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of reasons, actions, questions")
+    ev.add_argument("--as-of", metavar="DATE", help="evaluation day YYYY-MM-DD (default: today)")
+    ev.add_argument("--policy", metavar="PATH", help="use this policy file, whatever the case's date")
+    ev.add_argument(
+        "--policy-set",
+        metavar="DIR",
+        help="folder of policy versions; each case uses the version in force on its request.date "
+        "(default: the bundled policies)",
+    )
+    ev.add_argument(
+        "--allow-draft",
+        action="store_true",
+        help="let a draft version decide even where an approved version is in force",
+    )
+    ev.add_argument("--explain", action="store_true", help="show every rule considered and why")
+    ev.add_argument(
+        "--docs-url",
+        metavar="URL",
+        default=os.environ.get("POLICYKIT_DOCS_URL") or None,
+        help="link each cited clause to the docs site at URL (default: $POLICYKIT_DOCS_URL)",
+    )
+
+    te = sub.add_parser("test", help="run policy test files (default: the bundled policy's tests)")
+    te.add_argument("paths", nargs="*", help="test files or folders")
+    te.add_argument("-k", dest="keyword", metavar="TEXT", help="only tests whose file or title contains TEXT")
+    te.add_argument("--format", choices=["text", "json", "junit"], default="text")
+    te.add_argument("--coverage", action="store_true", help="report which rules and clauses the tests exercised")
+    te.add_argument("--fail-under", type=float, metavar="N", help="exit 1 when rule coverage is under N percent")
+    te.add_argument("--policy", metavar="PATH", help="test this policy instead of the one the files name")
+
+    ch = sub.add_parser("check", help="static checks: shadowed rows, gaps, overlaps, unused definitions")
+    ch.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
+    ch.add_argument("--format", choices=["text", "json"], default="text")
+
+    di = sub.add_parser("diff", help="what changed between two policy versions; with --cases, the impact")
+    di.add_argument("old", help="the older policy file")
+    di.add_argument("new", help="the newer policy file")
+    di.add_argument(
+        "--cases",
+        metavar="CASES",
+        help="a folder of case files or a JSON Lines file: "
+        "evaluate each under both versions and count the decisions that change",
+    )
+    di.add_argument("--as-of", metavar="DATE", help="evaluation day for --cases (default: today)")
+    di.add_argument("--format", choices=["text", "json"], default="text")
+
+    rp = sub.add_parser("replay", help="re-run a stored JSON result on its case; exit 0 identical, 1 different")
+    rp.add_argument("result", help="a JSON result written by policykit evaluate")
+    rp.add_argument("case", help="the case file it was made from")
+    rp.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the bundled policies)")
+
+    va = sub.add_parser("validate", help="check policy files; print a summary")
+    va.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
+    va.add_argument("--format", choices=["text", "json"], default="text")
+    return parser
+
+
+def run(
+    argv: Sequence[str] | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    stdin: IO[str] | None = None,
+) -> int:
+    """Run the CLI with ``argv``; write to ``stdout``/``stderr``; return the exit status."""
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    inp = stdin if stdin is not None else sys.stdin
+    try:
+        args = _parser().parse_args(list(argv) if argv is not None else None)
+        from policykit.cli import evaluate as cmd_evaluate
+        from policykit.cli import policy as cmd_policy
+
+        if args.command == "validate":
+            return cmd_policy.validate_command(args, out, err)
+        if args.command == "check":
+            return cmd_policy.check_command(args, out, err)
+        if args.command == "diff":
+            return cmd_policy.diff_command(args, out, err)
+        if args.command == "replay":
+            return cmd_policy.replay_command(args, out, err)
+        if args.command == "test":
+            from policykit.tools.testcmd import run_tests
+
+            return run_tests(
+                args.paths, args.keyword, args.format, args.coverage, args.fail_under, args.policy, out, err
+            )
+        return cmd_evaluate.evaluate_command(args, out, err, inp)
+    except PolicykitError as exc:
+        for diag in exc.diagnostics:
+            print(diag.format(), file=err)
+        return EXIT_BAD_INPUT
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_OK
+    except KeyboardInterrupt:
+        print("policykit: interrupted", file=err)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        print(f"policykit: internal error: {type(exc).__name__}: {exc}", file=err)
+        print("policykit: please report this with the case and policy that caused it", file=err)
+        return EXIT_INTERNAL
+
+
+def main() -> None:
+    """Console entry point: UTF-8 out whatever the locale, and quiet on a closed pipe or Ctrl-C."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+    try:
+        code = run()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = EXIT_OK
+    except KeyboardInterrupt:
+        code = 130
+    if code == EXIT_OK or code == 130:
+        # a reader that went away (| head) is not an error; keep Python from complaining at exit
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(code)

@@ -1,0 +1,185 @@
+"""The policy editor's commands: validate, check, diff (with impact) and replay."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_option, is_terminal, read_input
+from policykit.errors import Diagnostic, InputError, PolicykitError
+from policykit.policy.resources import default_policy
+
+
+def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+
+    paths = args.policies or [str(default_policy())]
+    status = EXIT_OK
+    summaries = []
+    expanded: list[str] = []
+    for path in paths:
+        if Path(path).is_dir():
+            from policykit.tools.versions import load_policy_set, policy_files
+
+            files = [str(p) for p in policy_files(Path(path))]
+            expanded.extend(files)
+            try:
+                policy_set = load_policy_set(path)
+                print(
+                    f"{path}: ok: a set of {len(policy_set.versions)} versions: "
+                    + ", ".join(f"{p.version} ({p.status})" for p in policy_set.versions),
+                    file=out,
+                )
+            except PolicykitError as exc:
+                chain = [d for d in exc.diagnostics if d.code.startswith("set-")]
+                for diag in chain:
+                    print(diag.format(), file=err)
+                if chain:
+                    status = EXIT_BAD_INPUT
+        else:
+            expanded.append(path)
+    for path in expanded:
+        loaded = load_or_report(path, err)
+        if loaded is None:
+            status = EXIT_BAD_INPUT
+            continue
+        policy, warnings = loaded
+        from policykit.tools.checks import check_policy, located
+
+        findings = [d for d in located(policy, check_policy(policy), policy.lines) if d.severity != "info"]
+        for diag in [*warnings, *findings]:
+            print(diag.format().replace(f": {diag.code}:", f": warning: {diag.code}:", 1), file=err)
+        rules = sum(len(v.rules) for v in policy.values.values())
+        decisions = sum(1 for v in policy.values.values() if v.output)
+        summary = {
+            "file": path,
+            "id": policy.id,
+            "version": policy.version,
+            "status": policy.status,
+            "clauses": len(policy.clauses),
+            "parameters": len(policy.parameters),
+            "facts": len(policy.facts),
+            "decisions": decisions,
+            "rules": rules,
+            "actions": len(policy.actions),
+            "sha256": policy.sha256,
+        }
+        summaries.append(summary)
+        if args.format == "text":
+            print(
+                f"{path}: ok: {policy.id} {policy.version} ({policy.status}): {len(policy.clauses)} clauses, "
+                f"{len(policy.parameters)} parameters, {len(policy.facts)} facts, {decisions} decisions, "
+                f"{rules} rules, {len(policy.actions)} actions",
+                file=out,
+            )
+    if args.format == "json" and status == EXIT_OK:
+        print(json.dumps(summaries, ensure_ascii=False, indent=2), file=out)
+    return status
+
+
+def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from policykit.policy.compiler import load_policy
+    from policykit.tools.diff import diff_policies, render_diff
+
+    old, _ = load_policy(args.old)
+    new, _ = load_policy(args.new)
+    changes = diff_policies(old, new)
+    impact = None
+    if args.cases:
+        from policykit.tools.impact import measure_impact
+
+        as_of = as_of_option(args.as_of) or new.today()
+        impact = measure_impact(old, new, args.cases, as_of, err if is_terminal(err) else None)
+    if args.format == "json":
+        data: dict[str, Any] = {
+            "old": {"id": old.id, "version": old.version, "sha256": old.sha256},
+            "new": {"id": new.id, "version": new.version, "sha256": new.sha256},
+            "changes": [c.to_dict() for c in changes],
+        }
+        if impact is not None:
+            data["impact"] = impact.to_dict()
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(render_diff(old, new, changes))
+        if impact is not None:
+            from policykit.tools.impact import render_impact
+
+            out.write("\n" + render_impact(old, new, impact))
+    return EXIT_OK
+
+
+def replay_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from policykit.policy.resources import data_dir
+    from policykit.tools.replay import replay
+    from policykit.tools.versions import load_policy_set
+
+    stored_raw, stored_name = read_input(args.result, sys.stdin)
+    try:
+        stored = json.loads(stored_raw)
+    except ValueError as exc:
+        raise InputError([Diagnostic(stored_name, 0, 0, "json", f"not JSON: {exc}")]) from None
+    if not isinstance(stored, dict):
+        raise InputError([Diagnostic(stored_name, 0, 0, "not-a-result", "not a policykit JSON result")])
+    case_raw, case_name = read_input(args.case, sys.stdin)
+    outcome = replay(stored, case_raw, case_name, load_policy_set(args.policy_set or data_dir("policies")))
+    head = f"{outcome.policy.id} {outcome.policy.version}"
+    if not outcome.differences:
+        print(f"identical: the case decides the same under {head} (sha256 {outcome.policy.sha256[:12]}…)", file=out)
+        return EXIT_OK
+    print(f"different under {head}:", file=out)
+    for line in outcome.differences:
+        print(f"  {line}", file=out)
+    return 1
+
+
+def load_or_report(path: str, err: IO[str]) -> tuple[Any, list[Diagnostic]] | None:
+    """The policy at ``path`` and its warnings, or None after printing every problem with it."""
+    from policykit.policy.compiler import load_policy
+
+    try:
+        return load_policy(path)
+    except PolicykitError as exc:
+        for diag in exc.diagnostics:
+            print(diag.format(), file=err)
+        return None
+
+
+def check_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from policykit.tools.checks import check_policy, located
+
+    status = EXIT_OK
+    report = []
+    for path in args.policies or [str(default_policy())]:
+        loaded = load_or_report(path, err)
+        if loaded is None:
+            status = EXIT_BAD_INPUT
+            continue
+        policy = loaded[0]
+        diags = located(policy, check_policy(policy), policy.lines)
+        open_findings = [d for d in diags if d.severity != "info"]
+        report.extend(diags)
+        if args.format == "text":
+            for d in diags:
+                print(d.format().replace(f": {d.code}:", f": {d.severity}: {d.code}:", 1), file=out)
+            print(
+                f"{path}: {len(open_findings)} findings, {len(diags) - len(open_findings)} explained as intended",
+                file=out,
+            )
+        if open_findings and status == EXIT_OK:
+            status = 1
+    if args.format == "json":
+        items = [
+            {
+                "file": d.file,
+                "line": d.line,
+                "code": d.code,
+                "severity": d.severity,
+                "subject": d.path,
+                "message": d.message,
+            }
+            for d in report
+        ]
+        out.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+    return status

@@ -1,0 +1,267 @@
+"""Reading a case: JSON text -> validated facts, or every problem with its field path.
+
+Shape is checked against ``schemas/case.schema.json`` (unknown extra fields become
+warnings), then each fact the policy declares is read, typed and defaulted, and the
+policy's case checks (e.g. no fault before the ship date) are applied.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from policykit.errors import CaseError, Diagnostic
+from policykit.lang.dates import parse_date
+from policykit.lang.values import Unknown
+from policykit.policy.model import Policy
+
+MAX_CASE_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case: its facts (typed, defaulted or unknown) and the warnings it raised."""
+
+    case_id: str | None
+    request_type: str
+    facts: dict[str, Any]
+    warnings: tuple[str, ...]
+    raw: dict[str, Any]
+    given: frozenset[str] = frozenset()
+
+
+def dotted(path: tuple[Any, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(case)"
+
+
+def _locate(text: str) -> dict[tuple[Any, ...], tuple[int, int]]:
+    from policykit.policy.yamlload import load_yaml
+
+    try:
+        doc, _ = load_yaml(text, "case", max_bytes=MAX_CASE_BYTES)
+    except Exception:
+        return {}
+    return doc.lines if doc else {}
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key '{key}'")
+        out[key] = value
+    return out
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def parse_json(text: str | bytes, file: str) -> Any:
+    """JSON text -> data; a :class:`CaseError` for bad bytes, bad JSON, or duplicate keys."""
+    size = len(text)
+    if size > MAX_CASE_BYTES:
+        raise CaseError(
+            [Diagnostic(file, 0, 0, "too-large", f"{size} bytes is over the case limit of {MAX_CASE_BYTES}")]
+        )
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CaseError([Diagnostic(file, 0, 0, "encoding", f"not valid UTF-8 (byte {exc.start})")]) from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise CaseError([Diagnostic(file, exc.lineno, exc.colno, "json", exc.msg)]) from None
+    except (ValueError, RecursionError) as exc:
+        message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+        raise CaseError([Diagnostic(file, 0, 0, "json", message)]) from None
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {}
+
+
+def _fast_check(case_schema: dict[str, Any]) -> Callable[[Any], Any]:
+    """The case schema compiled to Python by fastjsonschema: a quick yes for good cases.
+
+    The generated code is kept in the compile cache, so a single CLI call does not
+    generate it again."""
+    import hashlib
+    import marshal
+    import re
+
+    from policykit.policy import cache
+
+    spec = dict(case_schema)
+    spec["$schema"] = "http://json-schema.org/draft-07/schema#"  # the features we use are draft-07's too
+    key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+    known = _CHECKS.get(key)
+    if known is not None:
+        return known
+    entry = cache.read(key)
+    if entry is None or "code" not in entry:
+        import fastjsonschema
+
+        source = fastjsonschema.compile_to_code(spec, formats={"date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+        match = re.search(r"^def (\w+)\(", source, re.MULTILINE)
+        entry = {
+            "code": marshal.dumps(compile(source, "<case schema>", "exec")),
+            "name": match.group(1) if match else "",
+        }
+        cache.write(key, entry)
+    namespace: dict[str, Any] = {}
+    exec(marshal.loads(entry["code"]), namespace)
+    check: Callable[[Any], Any] = namespace[entry["name"]]
+    _CHECKS[key] = check
+    return check
+
+
+def _shape_ok(policy: Policy, data: Any) -> bool:
+    import fastjsonschema
+
+    check = policy.memo.get("case_check")
+    if check is None:
+        check = policy.memo["case_check"] = _fast_check(policy.case_schema)
+    try:
+        check(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+def _shape_problems(policy: Policy, data: Any) -> tuple[list[tuple[tuple[Any, ...], str, str]], list[str]]:
+    """Every way ``data`` breaks the case schema (errors), and its unknown fields (warnings)."""
+    from jsonschema import Draft202012Validator
+
+    errors: list[tuple[tuple[Any, ...], str, str]] = []
+    warnings: list[str] = []
+    for error in Draft202012Validator(policy.case_schema).iter_errors(data):
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            for key in error.instance:
+                if key not in allowed:
+                    warnings.append(policy.message("unknown_field", "en", field=dotted(path + (key,))))
+            continue
+        if error.validator == "required" and isinstance(error.instance, dict):
+            for key in error.validator_value:
+                if key not in error.instance:
+                    errors.append((path + (key,), "required", "is required"))
+            continue
+        errors.append((path, "schema", _schema_message(error)))
+    return errors, warnings
+
+
+def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None = None) -> Case:
+    """Validate ``data`` and return its facts; raise :class:`CaseError` with every problem."""
+    errors: list[tuple[tuple[Any, ...], str, str]] = []
+    warnings: list[str] = []
+    if not _shape_ok(policy, data):
+        errors, warnings = _shape_problems(policy, data)
+    facts: dict[str, Any] = {}
+    given: list[str] = []
+    if not errors:
+        for name, parts, kind, item, has_default, default, unknown in _readers(policy):
+            node = data
+            for part in parts:
+                node = node.get(part) if node.__class__ is dict else None
+            if node is None:
+                facts[name] = default if has_default else unknown
+                continue
+            given.append(name)
+            if kind == "date" or kind == "list":
+                try:
+                    node = _typed(kind, item, node, parts)
+                except _Bad as bad:
+                    errors.append((bad.path, "bad-value", bad.message))
+                    continue
+            facts[name] = node
+    if not errors:
+        errors.extend(_checks(policy, facts, frozenset(given)))
+    if errors:
+        lines = _locate(text) if text is not None else {}
+        diags = []
+        for path, code, message in errors:
+            probe = path
+            while probe not in lines and probe:
+                probe = probe[:-1]
+            line, col = lines.get(probe, (0, 0))
+            diags.append(Diagnostic(file, line, col, code, message, dotted(path)))
+        raise CaseError(diags)
+    request = facts.get("request.type")
+    request_type = request if isinstance(request, str) else ""
+    case_id = data.get("case_id")
+    return Case(
+        case_id if isinstance(case_id, str) else None, request_type, facts, tuple(warnings), data, frozenset(given)
+    )
+
+
+def _schema_message(error: Any) -> str:
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        from jsonschema.exceptions import best_match
+
+        return str(best_match(error.context).message)
+    return str(error.message)
+
+
+class _Bad(Exception):
+    def __init__(self, path: tuple[Any, ...], message: str) -> None:
+        super().__init__(message)
+        self.path, self.message = path, message
+
+
+def _readers(policy: Policy) -> tuple[Any, ...]:
+    """How to read each fact of ``policy`` from a case, worked out once per policy."""
+    readers: tuple[Any, ...] | None = policy.memo.get("readers")
+    if readers is None:
+        readers = policy.memo["readers"] = tuple(
+            (
+                name,
+                tuple(name.split(".")),
+                fact.type,
+                dict(fact.item),
+                fact.has_default,
+                fact.default,
+                Unknown(frozenset([name])),
+            )
+            for name, fact in policy.facts.items()
+        )
+    return readers
+
+
+def _typed(kind: str, item: dict[str, str], raw: Any, path: tuple[Any, ...]) -> Any:
+    if raw is None:
+        return None
+    if kind == "date":
+        try:
+            return parse_date(raw)
+        except (ValueError, TypeError) as exc:
+            raise _Bad(path, str(exc)) from None
+    if kind == "list":
+        out = []
+        for i, entry in enumerate(raw):
+            if isinstance(entry, dict):
+                entry = {k: _typed(item.get(k, "string"), {}, v, path + (i, k)) for k, v in entry.items()}
+            out.append(entry)
+        return out
+    return raw
+
+
+def _checks(policy: Policy, facts: dict[str, Any], given: frozenset[str]) -> list[tuple[tuple[Any, ...], str, str]]:
+    from policykit.engine.env import FactEnv
+
+    env = FactEnv(policy, facts, given=given)
+    out = []
+    request_type = facts.get("request.type")
+    for check in policy.case_checks:
+        if check.applies_to and request_type not in check.applies_to:
+            continue
+        result = check.require(env)
+        if result is False:
+            out.append((tuple(check.field.split(".")), "case-check", check.message.get("en")))
+    return out

@@ -1,0 +1,306 @@
+"""A case being decided: its facts, and every derived value and decision worked out on
+first use and kept (first-hit tables, collected lists, Kleene logic over unknown facts),
+with the words of reasons rendered from the policy's templates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from policykit.docsite.pages import clause_url
+from policykit.lang.expr import Compiled, EvalError
+from policykit.lang.fastpath import Known
+from policykit.lang.values import Unknown, merge, truth
+from policykit.policy.model import Cite, Policy, Rule, Text, Value
+from policykit.present.result import CitedClause, PartTrace, RuleTrace
+
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+def _base(policy: Policy) -> dict[str, Any]:
+    """The names every case of ``policy`` shares: parameters and the policy's own id, version, status."""
+    base: dict[str, Any] | None = policy.memo.get("base")
+    if base is None:
+        base = policy.memo["base"] = {"params." + name: param.value for name, param in policy.parameters.items()}
+        base.update(
+            {
+                "policy.id": policy.id,
+                "policy.version": policy.version,
+                "policy.status": policy.status,
+                "policy.sha256": policy.sha256,
+            }
+        )
+    return base
+
+
+class FactEnv:
+    """Facts, parameters and built-in names only: what case checks may read."""
+
+    def __init__(
+        self, policy: Policy, facts: dict[str, Any], as_of: date | None = None, given: frozenset[str] = frozenset()
+    ) -> None:
+        self.policy = policy
+        self.given = given
+        self.calendar = policy.calendar
+        base = _base(policy)
+        self.cache: dict[str, Any] = {**base, **facts, "as_of": as_of}
+        known = {**base, "as_of": as_of}
+        for name, value in facts.items():
+            if value.__class__ is not Unknown:
+                known[name] = value
+        self.known = Known(self, known)
+
+    def get(self, name: str) -> Any:
+        return self.cache.get(name)
+
+    def release(self) -> None:
+        """Break the env <-> known-values cycle so that a case's memory goes at once, without the GC."""
+        self.known.env = None
+
+
+_NO_TRACE: list[RuleTrace] = []
+MAX_STEPS = 20_000  # values computed per case, settling included: the policy language has no loops
+
+
+class _Outcome:
+    __slots__ = ("rules", "trace", "value")
+
+    def __init__(self, value: Any, rules: list[Rule], trace: list[RuleTrace]) -> None:
+        self.value, self.rules, self.trace = value, rules, trace
+
+
+class CaseEnv(FactEnv):
+    """Computes derived values and decisions on demand, remembering each."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        facts: dict[str, Any],
+        as_of: date,
+        trace: bool = False,
+        given: frozenset[str] = frozenset(),
+    ) -> None:
+        super().__init__(policy, facts, as_of, given)
+        self.outcomes: dict[str, _Outcome] = {}
+        self.tracing = trace
+        self.budget = [MAX_STEPS]
+
+    def get(self, name: str) -> Any:
+        try:
+            return self.cache[name]
+        except KeyError:
+            pass
+        value = self.policy.values.get(name)
+        if value is None:
+            raise EvalError(f"unknown name '{name}'")
+        budget = self.budget
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise EvalError(f"the evaluation took more than {MAX_STEPS} steps")
+        outcome = self._collect(value) if value.kind == "collect" else self._table(value)
+        self.outcomes[name] = outcome
+        self.cache[name] = outcome.value
+        return outcome.value
+
+    def holds(self, parts: tuple[Compiled, ...], any_of: bool, trace: list[PartTrace] | None = None) -> Any:
+        """Kleene AND (or OR) of the parts; every part is evaluated when tracing."""
+        unknown = None
+        decided: bool | None = None
+        for part in parts:
+            value = part(self)
+            if trace is not None:
+                trace.append(PartTrace(part.source, value))
+            if value.__class__ is Unknown and truth(value) is not None:
+                value = truth(value)
+            if value.__class__ is Unknown:
+                unknown = value if unknown is None else merge(unknown, value)
+            elif bool(value) is any_of:
+                decided = any_of
+                if trace is None:
+                    break
+        if decided is not None:
+            return decided
+        return unknown if unknown is not None else not any_of
+
+    def _table(self, value: Value) -> _Outcome:
+        if not self.tracing:
+            # the common road: rows known true or false until one holds
+            for rule in value.rules:
+                parts = rule.parts
+                if not parts:
+                    cond: Any = True
+                elif len(parts) == 1:
+                    cond = parts[0](self)
+                else:
+                    cond = self.holds(parts, rule.any_of)
+                if cond.__class__ is Unknown:
+                    break
+                if cond:
+                    outcome = rule.value if rule.outcome is None else rule.outcome(self)
+                    return _Outcome(outcome, [rule], _NO_TRACE)
+            else:
+                return _Outcome(None, [], _NO_TRACE)
+        return self._table_in_full(value)
+
+    def _table_in_full(self, value: Value) -> _Outcome:
+        possible: list[tuple[Rule | None, Any]] = []
+        facts: frozenset[str] = frozenset()
+        trace: list[RuleTrace] = []
+        hit = False
+        for rule in value.rules:
+            parts: list[PartTrace] | None = [] if self.tracing else None
+            cond = self.holds(rule.parts, rule.any_of, parts)
+            outcome: Any = None
+            if cond.__class__ is Unknown or cond:
+                outcome = rule.value if rule.outcome is None else rule.outcome(self)
+            if self.tracing:
+                trace.append(RuleTrace(rule.index, rule.line, tuple(parts or ()), rule.any_of, cond, outcome))
+            if cond.__class__ is Unknown:
+                facts = facts | cond.facts
+                possible.append((rule, outcome))
+            elif cond:
+                possible.append((rule, outcome))
+                hit = True
+                break
+        if not hit:
+            possible.append((None, None))
+        first = possible[0][1]
+        same = all(o.__class__ is not Unknown and o.__class__ is first.__class__ and o == first for _, o in possible)
+        if same:
+            return _Outcome(first, [r for r, _ in possible if r is not None], trace)
+        unknown = merge(Unknown(facts), *(o for _, o in possible))
+        return _Outcome(Unknown(unknown.facts, _possible_values(o for _, o in possible)), [], trace)
+
+    def _collect(self, value: Value) -> _Outcome:
+        items: list[Any] = []
+        rules: list[Rule] = []
+        trace: list[RuleTrace] = []
+        unknown: Unknown | None = None
+        for rule in value.rules:
+            parts: list[PartTrace] | None = [] if self.tracing else None
+            cond = self.holds(rule.parts, rule.any_of, parts)
+            if self.tracing:
+                trace.append(RuleTrace(rule.index, rule.line, tuple(parts or ()), rule.any_of, cond, rule.value))
+            if cond.__class__ is Unknown:
+                if not value.skip_unknown:
+                    unknown = cond if unknown is None else merge(unknown, cond)
+            elif cond:
+                items.append(rule.value)
+                rules.append(rule)
+        if unknown is not None:
+            return _Outcome(unknown, [], trace)
+        if not rules and value.otherwise is not None:
+            rules = [value.otherwise]
+        return _Outcome(items, rules, trace)
+
+    # -- words ------------------------------------------------------------------------
+    def render(self, text: Text | None, lang: str, extra: dict[str, Any] | None = None) -> str:
+        if text is None:
+            return ""
+        return "".join(
+            self.show(piece, lang, extra) if is_name else piece for is_name, piece in _template(text.get(lang))
+        )
+
+    def show(self, name: str, lang: str, extra: dict[str, Any] | None = None) -> str:
+        if extra and name in extra:
+            return self.format(extra[name], lang)
+        value = self._lookup(name)
+        target = self.policy.values.get(name)
+        if value.__class__ is Unknown and value.values:
+            # one of a few: name them all ("free repair / paid repair")
+            shown = sorted((target.label(v, lang) if target else None) or self.format(v, lang) for v in value.values)
+            return " / ".join(shown)
+        if target is not None and target.labels and not isinstance(value, Unknown):
+            if isinstance(value, list):
+                return ", ".join(target.label(v, lang) or str(v) for v in value) or "-"
+            label = target.label(value, lang)
+            if label:
+                return label
+        return self.format(value, lang)
+
+    def _lookup(self, name: str) -> Any:
+        if name in self.cache:
+            return self.cache[name]
+        if name in self.policy.values:
+            return self.get(name)
+        parts = name.split(".")
+        for k in range(len(parts) - 1, 0, -1):
+            head = ".".join(parts[:k])
+            if head in self.cache or head in self.policy.values:
+                value = self.get(head)
+                for field in parts[k:]:
+                    value = (
+                        value.get(field) if isinstance(value, dict) else value if isinstance(value, Unknown) else None
+                    )
+                return value
+        return None
+
+    def format(self, value: Any, lang: str) -> str:
+        if isinstance(value, Unknown):
+            return self.policy.message("unknown_value", lang)
+        if value is None:
+            return "-"
+        if value is True:
+            return self.policy.message("yes_word", lang)
+        if value is False:
+            return self.policy.message("no_word", lang)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, list):
+            return ", ".join(self.format(v, lang) for v in value) or "-"
+        return str(value)
+
+    def cited(self, cites: tuple[Cite, ...] | tuple[str, ...], docs_url: str | None) -> list[CitedClause]:
+        out = []
+        for cite in cites:
+            if isinstance(cite, Cite):
+                if cite.when is not None and cite.when(self) is not True:
+                    continue
+                cid = cite.clause
+            else:
+                cid = cite
+            out.append(_cited_clause(self.policy, cid, docs_url))
+        return out
+
+
+def _cited_clause(policy: Policy, cid: str, docs_url: str | None) -> CitedClause:
+    known: dict[tuple[str, str | None], CitedClause] = policy.memo.setdefault("cited", {})
+    cited = known.get((cid, docs_url))
+    if cited is None:
+        clause = policy.clauses[cid]
+        cited = CitedClause(cid, clause.zh, clause.en, clause_url(docs_url, cid) if docs_url else None)
+        if len(known) < 10_000:
+            known[(cid, docs_url)] = cited
+    return cited
+
+
+@lru_cache(maxsize=4096)
+def _template(text: str) -> tuple[tuple[bool, str], ...]:
+    """A reason template as (is a name, text) pieces: ``"{a} and b"`` -> ((True, "a"), (False, " and b"))."""
+    pieces: list[tuple[bool, str]] = []
+    last = 0
+    for match in _PLACEHOLDER.finditer(text):
+        if match.start() > last:
+            pieces.append((False, text[last : match.start()]))
+        pieces.append((True, match.group(1)))
+        last = match.end()
+    if last < len(text):
+        pieces.append((False, text[last:]))
+    return tuple(pieces)
+
+
+def _possible_values(outcomes: Any) -> frozenset[Any] | None:
+    """The values a table may still take, when they are few and known (else None)."""
+    found: set[Any] = set()
+    for outcome in outcomes:
+        if outcome.__class__ is Unknown:
+            if outcome.values is None:
+                return None
+            found |= outcome.values
+        elif outcome is None or isinstance(outcome, (str, bool, int, date)):
+            found.add(outcome)
+        else:
+            return None
+    return frozenset(found)

@@ -1,0 +1,160 @@
+"""The functions a policy expression may call: a fixed whitelist, nothing else.
+
+Each takes known values (the compiler wraps it so that an unknown argument makes the
+result unknown, unless the function is marked ``sees_unknown``) and ``None`` as "not
+applicable": a date function given ``None`` returns ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from policykit.lang import dates
+from policykit.lang.values import Unknown
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    impl: Callable[..., Any]
+    min_args: int
+    max_args: int
+    doc: str
+    sees_unknown: bool = False
+    needs_calendar: bool = False
+    none_gives_none: bool = False
+    takes_name: bool = False
+
+
+def _len(value: Any) -> int:
+    return 0 if value is None else len(value)
+
+
+def _distinct(items: list[Any] | None) -> list[Any]:
+    seen: list[Any] = []
+    for item in items or []:
+        if item is not None and item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _pluck(items: list[dict[str, Any]] | None, field: str) -> list[Any]:
+    return [item.get(field) for item in items or [] if item.get(field) is not None]
+
+
+def _where(items: list[dict[str, Any]] | None, field: str, value: Any) -> list[dict[str, Any]]:
+    allowed = value if isinstance(value, list) else [value]
+    return [item for item in items or [] if item.get(field) in allowed]
+
+
+def _between(items: list[dict[str, Any]] | None, field: str, low: Any, high: Any) -> list[dict[str, Any]]:
+    out = []
+    for item in items or []:
+        value = item.get(field)
+        if value is None:
+            continue
+        if (low is None or low <= value) and (high is None or value <= high):
+            out.append(item)
+    return out
+
+
+def _at_most(items: list[dict[str, Any]] | None, field: str, limit: Any) -> list[dict[str, Any]]:
+    return _between(items, field, None, limit)
+
+
+def _min_by(items: list[dict[str, Any]] | None, *fields: str) -> dict[str, Any] | None:
+    candidates = [item for item in items or [] if all(item.get(f) is not None for f in fields)]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda item: tuple(item[f] for f in fields))
+
+
+def _get(obj: dict[str, Any] | None, field: str) -> Any:
+    return None if obj is None else obj.get(field)
+
+
+def _latest(*values: Any) -> Any:
+    known = [v for v in values if v is not None]
+    return max(known) if known else None
+
+
+def _earliest(*values: Any) -> Any:
+    known = [v for v in values if v is not None]
+    return min(known) if known else None
+
+
+def _is_known(value: Any) -> bool:
+    return value.__class__ is not Unknown
+
+
+def _is_true(value: Any) -> bool:
+    return value is True
+
+
+def _coalesce(value: Any, fallback: Any) -> Any:
+    # the first is an optional refinement: unknown, it gives way to the fallback, which is
+    # then what a missing-facts list asks for
+    if value.__class__ is Unknown or value is None:
+        return fallback
+    return value
+
+
+def _add_working_days(calendar: dates.WorkCalendar, day: date, count: int) -> date:
+    return calendar.add_working_days(day, count)
+
+
+FUNCTIONS: dict[str, Function] = {
+    f.name: f
+    for f in [
+        Function("add_days", dates.add_days, 2, 2, "add_days(date, n): n calendar days later", none_gives_none=True),
+        Function(
+            "add_months",
+            dates.add_months,
+            2,
+            2,
+            "add_months(date, n): same day n months later, clamped to the month's end",
+            none_gives_none=True,
+        ),
+        Function(
+            "add_working_days",
+            _add_working_days,
+            2,
+            2,
+            "add_working_days(date, n): the n-th working day after date",
+            needs_calendar=True,
+            none_gives_none=True,
+        ),
+        Function(
+            "days_between",
+            dates.days_between,
+            2,
+            2,
+            "days_between(a, b): calendar days from a to b",
+            none_gives_none=True,
+        ),
+        Function("len", _len, 1, 1, "len(list): number of items"),
+        Function("distinct", _distinct, 1, 1, "distinct(list): items without repeats, in order"),
+        Function("pluck", _pluck, 2, 2, "pluck(list, field): that field of every item"),
+        Function("where", _where, 3, 3, "where(list, field, value): items whose field equals value (or is in it)"),
+        Function("between", _between, 4, 4, "between(list, field, low, high): items with low <= field <= high"),
+        Function("at_most", _at_most, 3, 3, "at_most(list, field, limit): items with field <= limit"),
+        Function("min_by", _min_by, 2, 4, "min_by(list, field, ...): the item with the smallest fields"),
+        Function("get", _get, 2, 2, "get(item, field): one field of an item"),
+        Function("latest", _latest, 1, 8, "latest(a, b, ...): the latest known value"),
+        Function("earliest", _earliest, 1, 8, "earliest(a, b, ...): the earliest known value"),
+        Function("is_known", _is_known, 1, 1, "is_known(x): the case gives x", sees_unknown=True),
+        Function(
+            "is_given",
+            _is_known,
+            1,
+            1,
+            "is_given(fact): the case itself gives the fact (not its default)",
+            takes_name=True,
+        ),
+        Function("is_true", _is_true, 1, 1, "is_true(x): x is known and true", sees_unknown=True),
+        Function("coalesce", _coalesce, 2, 2, "coalesce(x, fallback): x if known and not null", sees_unknown=True),
+    ]
+}

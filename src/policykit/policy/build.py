@@ -1,0 +1,394 @@
+"""Stage 6, expressions and assembly: every expression compiled (names, functions, enum
+values checked), no value depending on itself, then the frozen :class:`Policy`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from policykit.errors import Diagnostic
+from policykit.lang.dates import WorkCalendar, parse_date
+from policykit.lang.expr import Compiled, compile_expr, suggest
+from policykit.lang.fastpath import fast_function
+from policykit.policy.document import Document
+from policykit.policy.model import (
+    CaseCheck,
+    Cite,
+    Clause,
+    Fact,
+    Interpretation,
+    Parameter,
+    Policy,
+    Registration,
+    Rule,
+    Step,
+    Text,
+    Value,
+)
+from policykit.policy.policy_data import as_list, value_items
+from policykit.policy.resources import schema
+
+BUILTIN_NAMES = ("as_of", "policy.id", "policy.version", "policy.status")
+
+
+class _Expressions:
+    """Compiles every expression of the policy, collecting diagnostics."""
+
+    def __init__(self, doc: Document, precompiled: dict[str, Any] | None = None) -> None:
+        self.doc = doc
+        self.precompiled = precompiled
+        self.compiled: dict[str, Compiled] = {}
+        data = doc.data
+        names: dict[str, tuple[str, ...] | None] = {n: None for n in BUILTIN_NAMES}
+        for name, fact in data["facts"].items():
+            names[name] = tuple(fact.get("values") or ()) if fact["type"] == "enum" else None
+        for name in data["parameters"]:
+            names[f"params.{name}"] = None
+        for _, _, item in value_items(data):
+            names[item["id"]] = tuple(item.get("values") or ()) if item["type"] == "enum" else None
+        self.names = names
+        self.diags: list[Diagnostic] = []
+
+    def compile(self, source: Any, path: tuple[Any, ...]) -> Compiled | None:
+        if self.precompiled is not None and isinstance(source, str) and source in self.precompiled:
+            names, code = self.precompiled[source]
+            fast = fast_function(code) if code is not None else None
+            return Compiled(source, frozenset(names), None, fast, self.names, code)
+        compiled, issues = compile_expr(source, self.names)
+        if compiled is not None and isinstance(source, str):
+            self.compiled[source] = compiled
+        for issue in issues:
+            self.diags.append(self.doc.diag(path, issue.code, issue.message))
+        return compiled
+
+    def parts(self, when: Any, path: tuple[Any, ...]) -> tuple[Compiled, ...]:
+        if when is None:
+            return ()
+        if isinstance(when, list):
+            out = [self.compile(w, path + (i,)) for i, w in enumerate(when)]
+        else:
+            out = [self.compile(when, path)]
+        return tuple(c for c in out if c is not None)
+
+    def template(self, text: Any, path: tuple[Any, ...]) -> Text | None:
+        import re
+
+        if not text:
+            return None
+        for lang, template in text.items():
+            for name in re.findall(r"\{([^{}]+)\}", template):
+                if not _template_name_ok(name, self.names):
+                    self.diags.append(
+                        self.doc.diag(
+                            path + (lang,),
+                            "unknown-name",
+                            f"unknown name '{{{name}}}' in text{suggest(name, list(self.names))}",
+                        )
+                    )
+        return Text.of(text)
+
+
+def _template_name_ok(name: str, names: dict[str, Any]) -> bool:
+    if name in names or name in ("value", "due"):
+        return True
+    parts = name.split(".")
+    return any(".".join(parts[:k]) in names for k in range(1, len(parts)))
+
+
+def _cites(ex: _Expressions, cites: list[Any], path: tuple[Any, ...]) -> tuple[Cite, ...]:
+    out = []
+    for i, cite in enumerate(cites or []):
+        if isinstance(cite, dict):
+            out.append(Cite(cite["clause"], ex.compile(cite["when"], path + (i, "when")) if "when" in cite else None))
+        else:
+            out.append(Cite(cite))
+    return tuple(out)
+
+
+def _build_value(ex: _Expressions, section: str, i: int, item: dict[str, Any], output: bool) -> Value:
+    path: tuple[Any, ...] = (section, i)
+    line = ex.doc.where(path)[0]
+    domain = tuple(item.get("values") or ())
+    rules: list[Rule] = []
+    key = "rules" if "rules" in item else "collect"
+    for j, row in enumerate(item[key]):
+        rpath = path + (key, j)
+        any_of = "when_any" in row
+        parts = ex.parts(
+            row.get("when_any") if any_of else row.get("when"), rpath + ("when_any" if any_of else "when",)
+        )
+        if key == "rules" and "compute" in row:
+            outcome = ex.compile(row["compute"], rpath + ("compute",))
+            literal = None
+        else:
+            literal = row.get("value")
+            outcome = None
+            _check_literal(ex, item, literal, rpath + ("value",), domain, key)
+        rules.append(
+            Rule(
+                j,
+                ex.doc.where(rpath)[0],
+                parts,
+                any_of,
+                outcome,
+                _cites(ex, row.get("cites") or [], rpath + ("cites",)),
+                ex.template(row.get("because"), rpath + ("because",)),
+                literal,
+                as_list(row.get("interpretation")),
+            )
+        )
+    otherwise = None
+    if "otherwise" in item:
+        other = item["otherwise"]
+        otherwise = Rule(
+            -1,
+            ex.doc.where(path + ("otherwise",))[0],
+            (),
+            False,
+            None,
+            _cites(ex, other.get("cites") or [], path + ("otherwise", "cites")),
+            ex.template(other.get("because"), path + ("otherwise", "because")),
+            [],
+        )
+    labels = tuple((k, Text.of(v)) for k, v in (item.get("labels") or {}).items())
+    for k, _ in labels:
+        if domain and k not in domain:
+            ex.diags.append(
+                ex.doc.diag(
+                    path + ("labels", k),
+                    "unknown-value",
+                    f"label for '{k}', which is not a value of {item['id']}{suggest(k, list(domain))}",
+                )
+            )
+    return Value(
+        item["id"],
+        Text.of(item.get("title")),
+        item["type"],
+        domain,
+        tuple((k, t) for k, t in labels if t is not None),
+        tuple(item.get("applies_to") or ()),
+        output,
+        key,
+        tuple(rules),
+        as_list(item.get("interpretation")),
+        line,
+        skip_unknown=item.get("unknown") == "skip",
+        otherwise=otherwise,
+    )
+
+
+def _check_literal(
+    ex: _Expressions, item: dict[str, Any], literal: Any, path: tuple[Any, ...], domain: tuple[str, ...], key: str
+) -> None:
+    if not domain or literal is None:
+        return
+    if (item["type"] == "enum" or key == "collect") and literal not in domain:
+        ex.diags.append(
+            ex.doc.diag(
+                path,
+                "unknown-value",
+                f"'{literal}' is not a value of {item['id']} "
+                f"({', '.join(domain)}){suggest(str(literal), list(domain))}",
+            )
+        )
+
+
+def _build_step(ex: _Expressions, section: str, i: int, step: dict[str, Any]) -> Step:
+    path: tuple[Any, ...] = (section, i)
+    due = ex.compile(step["due"], path + ("due",)) if "due" in step else None
+    text = ex.template(step["text"], path + ("text",))
+    assert text is not None
+    return Step(
+        step["id"],
+        tuple(step.get("applies_to") or ()),
+        ex.parts(step.get("when"), path + ("when",)),
+        text,
+        due,
+        tuple(step["cites"]),
+        ex.doc.where(path)[0],
+    )
+
+
+def _check_cycles(doc: Document, values: dict[str, Value]) -> Iterator[Diagnostic]:
+    deps = {vid: _value_names(v) & set(values) for vid, v in values.items()}
+    state: dict[str, int] = {}
+
+    def visit(node: str, stack: list[str]) -> list[str] | None:
+        state[node] = 1
+        for dep in sorted(deps[node]):
+            if state.get(dep) == 1:
+                return stack + [node, dep]
+            if dep not in state:
+                found = visit(dep, stack + [node])
+                if found:
+                    return found
+        state[node] = 2
+        return None
+
+    for vid in values:
+        if vid not in state:
+            cycle = visit(vid, [])
+            if cycle:
+                start = cycle.index(cycle[-1])
+                loop = " -> ".join(cycle[start:])
+                yield doc.diag(_value_path(doc, cycle[-1]), "cycle", f"values depend on each other: {loop}")
+                return
+
+
+def _value_path(doc: Document, vid: str) -> tuple[Any, ...]:
+    for section, i, item in value_items(doc.data):
+        if item["id"] == vid:
+            return (section, i)
+    return ()
+
+
+def _value_names(value: Value) -> set[str]:
+    names: set[str] = set()
+    for rule in value.rules:
+        for part in rule.parts:
+            names |= part.names
+        if rule.outcome is not None:
+            names |= rule.outcome.names
+        for cite in rule.cites:
+            if cite.when is not None:
+                names |= cite.when.names
+    return names
+
+
+# -- stage 5: contract -------------------------------------------------------------------
+
+
+def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tuple[Policy | None, list[Diagnostic]]:
+    data = doc.data
+    ex = _Expressions(doc, cached["exprs"] if cached else None)
+    values: dict[str, Value] = {}
+    for section, i, item in value_items(data):
+        values[item["id"]] = _build_value(ex, section, i, item, section == "decisions")
+    actions = tuple(_build_step(ex, "actions", i, s) for i, s in enumerate(data.get("actions") or []))
+    warnings = tuple(_build_step(ex, "warnings", i, s) for i, s in enumerate(data.get("warnings") or []))
+    checks = []
+    for i, check in enumerate(data.get("case_checks") or []):
+        compiled = ex.compile(check["require"], ("case_checks", i, "require"))
+        message = Text.of(check["message"])
+        if compiled is not None and message is not None:
+            checks.append(CaseCheck(check["field"], tuple(check.get("applies_to") or ()), compiled, message))
+    diags = list(ex.diags)
+    if not diags:
+        diags.extend(_check_cycles(doc, values))
+    if any(d.severity == "error" for d in diags):
+        return None, diags
+    params = {
+        name: Parameter(name, p["value"], p.get("unit", ""), tuple(p["cites"]), Text.of(p.get("description")))
+        for name, p in data["parameters"].items()
+    }
+    facts = {}
+    for name, f in data["facts"].items():
+        has_default = "default" in f or "default_param" in f
+        default = params[f["default_param"]].value if "default_param" in f else f.get("default")
+        facts[name] = Fact(
+            name,
+            f["type"],
+            tuple(f.get("values") or ()),
+            has_default,
+            default,
+            Text.of(f.get("default_reason")),
+            Text.of(f.get("question")),
+            tuple((f.get("item") or {}).items()),
+            bool(f.get("required")),
+        )
+    clauses = {
+        c["id"]: Clause(
+            c["id"], c["section"], c["zh"], c["en"], bool(c.get("informational")), doc.where(("clauses", i))[0]
+        )
+        for i, c in enumerate(data["clauses"])
+    }
+    reg = data.get("registration")
+    registration = (Registration(tuple(reg["applies_to"]), tuple(reg["facts"]), reg["needed_for"]),) if reg else ()
+    cal = data["calendar"]
+    calendar = WorkCalendar(
+        cal["country"],
+        [parse_date(d) for d in cal.get("extra_holidays") or []],
+        [parse_date(d) for d in cal.get("extra_working_days") or []],
+        cal.get("subdivision"),
+        cached["calendar"] if cached else None,
+    )
+    interpretations = {}
+    for key, item in (data.get("interpretations") or {}).items():
+        title, text = Text.of(item["title"]), Text.of(item["text"])
+        if title is not None and text is not None:
+            interpretations[key] = Interpretation(key, title, text)
+    messages = {k: t for k, v in data["messages"].items() if (t := Text.of(v)) is not None}
+    offset = cal.get("utc_offset") or "+00:00"
+    minutes = (int(offset[1:3]) * 60 + int(offset[4:6])) * (-1 if offset[0] == "-" else 1)
+    lines = {
+        f"{section}.{name}": doc.where((section, name))[0]
+        for section in ("parameters", "facts")
+        for name in data[section]
+    }
+    policy = Policy(
+        doc.file,
+        sha,
+        dict(data["metadata"]),
+        clauses,
+        params,
+        facts,
+        values,
+        actions,
+        warnings,
+        tuple(checks),
+        registration,
+        interpretations,
+        messages,
+        calendar,
+        data,
+        minutes,
+        lines,
+        schema(data["metadata"]["case_schema"]) if data["metadata"].get("case_schema") else facts_schema(facts),
+    )
+    if cached is None:
+        policy.memo["compiled"] = ex.compiled
+    return policy, diags
+
+
+_DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_JSON_TYPES = {"bool": "boolean", "int": "integer", "number": "number", "string": "string"}
+
+
+def _fact_schema(
+    kind: str, values: tuple[str, ...] = (), item: tuple[tuple[str, str], ...] = (), required: bool = False
+) -> dict[str, Any]:
+    nullable = [] if required else [{"type": "null"}]
+    if kind == "date":
+        return {"anyOf": [{"type": "string", "pattern": _DATE_PATTERN}, *nullable]}
+    if kind == "enum":
+        return {"enum": [*values, *([] if required else [None])]}
+    if kind == "list":
+        fields = {name: _fact_schema(sub, required=True) for name, sub in item}
+        items = {"type": "object", "properties": fields, "additionalProperties": False} if fields else {}
+        return {"type": ["array"] if required else ["array", "null"], "items": items, "maxItems": 1000}
+    base: dict[str, Any] = {"type": [_JSON_TYPES[kind]] if required else [_JSON_TYPES[kind], "null"]}
+    if kind == "string":
+        base["maxLength"] = 1000
+    return base
+
+
+def facts_schema(facts: dict[str, Fact]) -> dict[str, Any]:
+    """A JSON Schema of the cases, made from the facts a policy declares (when it names none)."""
+    root: dict[str, Any] = {"type": "object", "properties": {}, "additionalProperties": False}
+    for name, fact in facts.items():
+        node = root
+        parts = name.split(".")
+        for part in parts[:-1]:
+            if fact.required:
+                node.setdefault("required", [])
+                if part not in node["required"]:
+                    node["required"].append(part)
+            node = node["properties"].setdefault(
+                part, {"type": ["object", "null"], "properties": {}, "additionalProperties": False}
+            )
+            if fact.required:
+                node["type"] = "object"
+        node["properties"][parts[-1]] = _fact_schema(fact.type, fact.values, fact.item, fact.required)
+        if fact.required:
+            node.setdefault("required", []).append(parts[-1])
+    return root

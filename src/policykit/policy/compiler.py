@@ -1,0 +1,110 @@
+"""The pipeline: parse -> schema -> references -> contract -> status -> expressions and
+assembly, each stage a function of its own module that yields diagnostics and checks one
+thing.  :func:`load_policy` stops after a stage that found errors and returns a frozen
+:class:`~policykit.model.Policy` ready to evaluate many cases (from the compile cache when
+asked and possible).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from policykit.errors import Diagnostic, PolicyError
+from policykit.policy.build import build
+from policykit.policy.contract import check_contract
+from policykit.policy.document import Document
+from policykit.policy.model import Policy
+from policykit.policy.references import check_references
+from policykit.policy.status import check_status
+
+
+def check_schema(doc: Document) -> Iterator[Diagnostic]:
+    """The policy against schemas/policy.schema.json."""
+    from policykit.policy.schema_check import schema_errors
+
+    yield from schema_errors(doc, "policy.schema.json")
+
+
+STAGES = (
+    ("schema", check_schema),
+    ("references", check_references),
+    ("contract", check_contract),
+    ("status", check_status),
+)
+
+
+def compile_document(doc: Document, sha: str) -> tuple[Policy | None, list[Diagnostic]]:
+    """Run the named stages in order; stop after the first that finds an error."""
+    diags: list[Diagnostic] = []
+    for _name, stage in STAGES:
+        found = list(stage(doc))
+        diags.extend(found)
+        if any(d.severity == "error" for d in found):
+            return None, diags
+    policy, found = build(doc, sha)
+    diags.extend(found)
+    return policy, diags
+
+
+def load_policy_text(raw: bytes, file: str) -> tuple[Policy | None, list[Diagnostic]]:
+    """Parse and compile policy bytes; return the policy (or None) and every diagnostic."""
+    from policykit.policy.yamlload import load_yaml
+
+    doc, diags = load_yaml(raw, file)
+    if doc is None or any(d.severity == "error" for d in diags):
+        return None, diags
+    if not isinstance(doc.data, dict):
+        return None, [Diagnostic(file, 1, 1, "schema", "a policy must be a mapping at the top level")]
+    policy, more = compile_document(doc, hashlib.sha256(raw).hexdigest())
+    return policy, sorted(set(diags + more))
+
+
+def load_policy(
+    path: str | Path, display: str | None = None, use_cache: bool = False
+) -> tuple[Policy, list[Diagnostic]]:
+    """Load and compile a policy file; raise :class:`PolicyError` with every problem if it is invalid.
+
+    With ``use_cache``, a policy compiled before (same bytes, same tool) is read from the
+    compile cache instead; it was valid then, so it is valid now, and no warning is repeated.
+    """
+    name = display or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise PolicyError([Diagnostic(name, 0, 0, "not-a-file", "is a directory, not a policy file")]) from None
+    except FileNotFoundError:
+        raise PolicyError([Diagnostic(name, 0, 0, "not-found", "no such file")]) from None
+    except OSError as exc:
+        raise PolicyError([Diagnostic(name, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
+    sha = hashlib.sha256(raw).hexdigest()
+    if use_cache:
+        from policykit.policy import cache
+
+        entry = cache.read(sha)
+        if entry is not None:
+            policy, _ = build(Document(name, entry["data"], entry["lines"]), sha, entry)
+            if policy is not None:
+                return policy, []
+    policy, diags = load_policy_text(raw, name)
+    if policy is None:
+        raise PolicyError([d for d in diags if d.severity == "error"] or diags)
+    if use_cache:
+        _store(policy, sha, name, raw)
+    return policy, [d for d in diags if d.severity != "error"]
+
+
+def _store(policy: Policy, sha: str, name: str, raw: bytes) -> None:
+    from policykit.policy import cache
+    from policykit.policy.yamlload import load_yaml
+
+    compiled = policy.memo.pop("compiled", {})
+    doc, _ = load_yaml(raw, name)
+    if doc is None:
+        return
+    exprs = {source: (sorted(c.names), c.fast_code) for source, c in compiled.items()}
+    years = cache.calendar_years(policy.today())
+    cache.write(
+        sha, {"data": doc.data, "lines": doc.lines, "exprs": exprs, "calendar": policy.calendar.days_off(years)}
+    )

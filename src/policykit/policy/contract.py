@@ -1,0 +1,82 @@
+"""Stage 4, contract: the decisions the policy's contract names are present, for their
+request types, with their value domains; every fact is a field of the case format."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from policykit.errors import Diagnostic
+from policykit.lang.expr import suggest
+from policykit.policy.document import Document
+from policykit.policy.policy_data import request_types
+from policykit.policy.resources import schema
+
+
+def check_contract(doc: Document) -> Iterator[Diagnostic]:
+    """Every decision the case contract names is present, for its request types, with its domain."""
+    data = doc.data
+    meta = data["metadata"]
+    for key in ("contract", "case_schema"):
+        if meta.get(key):
+            try:
+                schema(meta[key])
+            except (OSError, ValueError):
+                yield doc.diag(("metadata", key), "unknown-schema", f"no bundled schema file '{meta[key]}'")
+                return
+    if meta.get("case_schema"):
+        case_schema = schema(meta["case_schema"])
+        for name in data["facts"]:
+            if not _in_case_schema(case_schema, name):
+                yield doc.diag(("facts", name), "contract", f"fact '{name}' is not a field of the case format")
+    if not meta.get("contract"):
+        return
+    contract = schema(meta["contract"])
+    decisions = {item["id"]: (i, item) for i, item in enumerate(data["decisions"])}
+    types = set(request_types(data))
+    for request_type, wanted in contract["request_types"].items():
+        if request_type not in types:
+            yield doc.diag(
+                ("facts", "request.type", "values"),
+                "contract",
+                f"request type '{request_type}' of the contract is missing",
+            )
+        for did, spec in wanted.items():
+            if did not in decisions:
+                yield doc.diag(
+                    ("decisions",),
+                    "contract-missing-decision",
+                    f"decision '{did}' required by the contract for '{request_type}' is missing"
+                    f"{suggest(did, list(decisions))}",
+                )
+                continue
+            i, item = decisions[did]
+            if request_type not in (item.get("applies_to") or []):
+                yield doc.diag(
+                    ("decisions", i, "applies_to"),
+                    "contract",
+                    f"decision '{did}' must apply to '{request_type}' requests",
+                )
+            if item["type"] != spec["type"]:
+                yield doc.diag(
+                    ("decisions", i, "type"),
+                    "contract",
+                    f"decision '{did}' must be of type {spec['type']}, not {item['type']}",
+                )
+            elif "values" in spec and list(item.get("values") or []) != spec["values"]:
+                yield doc.diag(
+                    ("decisions", i, "values"), "contract", f"decision '{did}' must have the values {spec['values']}"
+                )
+
+
+def _in_case_schema(case_schema: dict[str, Any], name: str) -> bool:
+    node: dict[str, Any] | None = case_schema
+    for part in name.split("."):
+        props = (node or {}).get("properties") or {}
+        node = props.get(part)
+        if node is None:
+            return False
+    return True
+
+
+# -- stage 6: status -----------------------------------------------------------------------

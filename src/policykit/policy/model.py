@@ -1,0 +1,219 @@
+"""The compiled policy: frozen dataclasses, built once by the compiler, read by the evaluator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
+from typing import Any
+
+from policykit.lang.dates import WorkCalendar
+from policykit.lang.expr import Compiled
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in every language the policy speaks."""
+
+    by_lang: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, data: dict[str, str] | None) -> Text | None:
+        return None if not data else cls(tuple(data.items()))
+
+    def get(self, lang: str) -> str:
+        fallback = ""
+        for key, text in self.by_lang:
+            if key == lang:
+                return text
+            if key == "en" or not fallback:
+                fallback = text
+        return fallback
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    section: str
+    zh: str
+    en: str
+    informational: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class Cite:
+    clause: str
+    when: Compiled | None = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    value: Any
+    unit: str
+    cites: tuple[str, ...]
+    description: Text | None
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    type: str
+    values: tuple[str, ...] = ()
+    has_default: bool = False
+    default: Any = None
+    default_reason: Text | None = None
+    question: Text | None = None
+    item: tuple[tuple[str, str], ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of a first-hit table (or one item of a collected list)."""
+
+    index: int
+    line: int
+    parts: tuple[Compiled, ...]
+    any_of: bool
+    outcome: Compiled | None
+    cites: tuple[Cite, ...]
+    because: Text | None
+    value: Any = None
+    interpretations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Value:
+    """A derived value or a decision: a first-hit table of rules, or a collected list."""
+
+    id: str
+    title: Text | None
+    type: str
+    values: tuple[str, ...]
+    labels: tuple[tuple[str, Text], ...]
+    applies_to: tuple[str, ...]
+    output: bool
+    kind: str  # "rules" or "collect"
+    rules: tuple[Rule, ...]
+    interpretations: tuple[str, ...]
+    line: int
+    skip_unknown: bool = False
+    otherwise: Rule | None = None
+
+    def label(self, value: Any, lang: str) -> str | None:
+        text = self.label_texts.get(value) if isinstance(value, str) else None
+        return text.get(lang) if text is not None else None
+
+    @cached_property
+    def label_texts(self) -> dict[str, Text]:
+        return dict(self.labels)
+
+
+@dataclass(frozen=True)
+class Step:
+    """An action (a procedure step) or a warning."""
+
+    id: str
+    applies_to: tuple[str, ...]
+    parts: tuple[Compiled, ...]
+    text: Text
+    due: Compiled | None
+    cites: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class CaseCheck:
+    field: str
+    applies_to: tuple[str, ...]
+    require: Compiled
+    message: Text
+
+
+@dataclass(frozen=True)
+class Registration:
+    applies_to: tuple[str, ...]
+    facts: tuple[str, ...]
+    needed_for: str
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    id: str
+    title: Text
+    text: Text
+
+
+@dataclass(frozen=True)
+class Policy:
+    file: str
+    sha256: str
+    metadata: dict[str, Any]
+    clauses: dict[str, Clause]
+    parameters: dict[str, Parameter]
+    facts: dict[str, Fact]
+    values: dict[str, Value]
+    actions: tuple[Step, ...]
+    warnings: tuple[Step, ...]
+    case_checks: tuple[CaseCheck, ...]
+    registration: tuple[Registration, ...]
+    interpretations: dict[str, Interpretation]
+    messages: dict[str, Text]
+    calendar: WorkCalendar = field(compare=False)
+    raw: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
+    utc_offset_minutes: int = 0
+    lines: dict[str, int] = field(compare=False, repr=False, default_factory=dict)
+    case_schema: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
+
+    def today(self) -> date:
+        """Today at the company's UTC offset: the default evaluation day."""
+        now = datetime.now(timezone(timedelta(minutes=self.utc_offset_minutes)))
+        return now.date()
+
+    @property
+    def id(self) -> str:
+        return str(self.metadata["id"])
+
+    @property
+    def version(self) -> str:
+        return str(self.metadata["version"])
+
+    @property
+    def status(self) -> str:
+        return str(self.metadata["status"])
+
+    def message(self, key: str, lang: str, **fields: str) -> str:
+        text = self.messages.get(key)
+        template = text.get(lang) if text else key
+        for name, value in fields.items():
+            template = template.replace("{" + name + "}", value)
+        return template
+
+    def decisions_for(self, request_type: str) -> list[Value]:
+        return list(self.plan(request_type)[0])
+
+    def plan(self, request_type: str) -> tuple[tuple[Value, ...], tuple[Step, ...], tuple[Step, ...]]:
+        """The decisions, actions and warnings of one request type (worked out once)."""
+        cached = self._plans.get(request_type)
+        if cached is None:
+            cached = (
+                tuple(
+                    v for v in self.values.values() if v.output and (not v.applies_to or request_type in v.applies_to)
+                ),
+                tuple(s for s in self.actions if not s.applies_to or request_type in s.applies_to),
+                tuple(s for s in self.warnings if not s.applies_to or request_type in s.applies_to),
+            )
+            self._plans[request_type] = cached
+        return cached
+
+    @cached_property
+    def _plans(self) -> dict[str, tuple[tuple[Value, ...], tuple[Step, ...], tuple[Step, ...]]]:
+        return {}
+
+    @cached_property
+    def memo(self) -> dict[str, Any]:
+        """Things worked out once per compiled policy (fact readers, shared names, cited
+        clauses...), kept on the policy so that they go when it goes."""
+        return {}

@@ -1,0 +1,133 @@
+"""Stage 1, parse: YAML text to plain data, with a line for every path.
+
+Our own loader on top of PyYAML's safe loader: duplicate keys are errors, anchors
+and aliases are refused (no alias bombs, no hidden sharing), dates stay strings (the
+schema checks their format), and files over a size limit are refused before parsing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from policykit.errors import Diagnostic
+from policykit.policy.document import Document, Path, json_path
+
+MAX_POLICY_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+
+
+class _Refused(Exception):
+    def __init__(self, code: str, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.code, self.message, self.mark = code, message, mark
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader without timestamps, anchors or aliases."""
+
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class-level table, replaced
+        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if self.depth >= MAX_DEPTH:
+            raise _Refused("too-deep", f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused("yaml-alias", "aliases (*name) are not allowed in a policy", event.start_mark)
+        if getattr(event, "anchor", None):
+            raise _Refused("yaml-anchor", "anchors (&name) are not allowed in a policy", event.start_mark)
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!") and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
+            raise _Refused("yaml-tag", f"explicit tags ({tag}) are not allowed in a policy", event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _build(
+    loader: _Loader, node: Any, path: Path, lines: dict[Path, tuple[int, int]], errors: list[tuple[str, str, Any, Path]]
+) -> Any:
+    lines[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                errors.append(("yaml-key", "mapping keys must be plain scalars", key_node.start_mark, path))
+                continue
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                errors.append(("yaml-merge", "merge keys (<<) are not allowed", key_node.start_mark, path))
+                continue
+            key = str(loader.construct_object(key_node))
+            if key in out:
+                first = lines.get(path + (key,), (0, 0))[0]
+                errors.append(
+                    (
+                        "duplicate-key",
+                        f"duplicate key '{key}' (first defined on line {first})",
+                        key_node.start_mark,
+                        path + (key,),
+                    )
+                )
+                continue
+            out[key] = _build(loader, value_node, path + (key,), lines, errors)
+            lines[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, path + (i,), lines, errors) for i, item in enumerate(node.value)]
+    return loader.construct_object(node)
+
+
+def load_yaml(
+    text: str | bytes, file: str = "<policy>", max_bytes: int = MAX_POLICY_BYTES
+) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse ``text``; return the document (or None) and the problems found."""
+    size = len(text.encode("utf-8") if isinstance(text, str) else text)
+    if size > max_bytes:
+        return None, [Diagnostic(file, 1, 1, "file-too-large", f"{size} bytes is over the limit of {max_bytes} bytes")]
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return None, [Diagnostic(file, 1, 1, "encoding", f"not valid UTF-8: {exc.reason} at byte {exc.start}")]
+    lines: dict[Path, tuple[int, int]] = {}
+    errors: list[tuple[str, str, Any, Path]] = []
+    loader = None
+    try:
+        loader = _Loader(text)
+        node = loader.get_single_node()
+        data = _build(loader, node, (), lines, errors) if node is not None else None
+    except _Refused as exc:
+        return None, [Diagnostic(file, exc.mark.line + 1, exc.mark.column + 1, exc.code, exc.message)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        return None, [Diagnostic(file, line, col, "yaml-syntax", str(exc.problem or exc.context or exc))]
+    except (yaml.YAMLError, RecursionError, ValueError, AttributeError, TypeError) as exc:
+        return None, [
+            Diagnostic(file, 0, 0, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        ]
+    finally:
+        if loader is not None:
+            loader.dispose()
+    diags = [Diagnostic(file, m.line + 1, m.column + 1, code, msg, json_path(p)) for code, msg, m, p in errors]
+    return Document(file, data, lines), diags
+
+
+def iter_paths(data: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
+    """Every (path, value) in nested data, depth first."""
+    yield path, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from iter_paths(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from iter_paths(value, path + (i,))

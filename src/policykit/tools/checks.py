@@ -1,0 +1,329 @@
+"""Static checks of a compiled policy: shadowed rows, gaps, overlaps, unused definitions.
+
+Each first-hit table is checked by enumeration.  Its conditions are abstracted:
+boolean and enum facts and values it reads are enumerated over their domains;
+every other comparison (dates, counts, lists) becomes an independent true/false
+atom.  A row that is never the first to hold is shadowed; an input no row decides
+is a gap; in a table declared ``unique``, an input two rows decide is an overlap.
+Each finding carries an example input.  A definition may explain a finding as
+intended (``intended: {gap: "..."}``); it is then reported as explained.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import operator
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from policykit.errors import Diagnostic
+from policykit.lang.expr import dotted_name, parse_tree
+from policykit.policy.model import Policy, Rule, Value
+
+MAX_COMBINATIONS = 1 << 14
+ENGINE_NAMES = frozenset({"case_id", "request.type"})  # read by the engine itself (the case contract)
+_OPS: dict[type, Callable[[Any, Any], bool]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    line: int
+    subject: str
+    message: str
+    example: tuple[tuple[str, Any], ...] = ()
+    intended: str | None = None
+
+    def diagnostic(self, file: str) -> Diagnostic:
+        text = self.message
+        if self.example:
+            text += " - for example " + ", ".join(f"{k} = {_show(v)}" for k, v in self.example)
+        if self.intended:
+            text += f" (intended: {self.intended})"
+        return Diagnostic(file, self.line, 0, self.code, text, self.subject, "info" if self.intended else "warning")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class _Abstraction:
+    """Conditions of one table as functions of an assignment of enumerable names and atoms."""
+
+    def __init__(self, domains: dict[str, tuple[Any, ...]]) -> None:
+        self.domains = domains
+        self.variables: dict[str, tuple[Any, ...]] = {}
+
+    def condition(self, rule: Rule) -> Callable[[dict[str, Any]], bool]:
+        parts = [self.node(parse_tree(p.source)) for p in rule.parts]
+        if not parts:
+            return lambda a: True
+        if rule.any_of:
+            return lambda a: any(p(a) for p in parts)
+        return lambda a: all(p(a) for p in parts)
+
+    def atom(self, node: ast.expr) -> Callable[[dict[str, Any]], Any]:
+        key = ast.unparse(node).replace("_kw_", "")
+        self.variables.setdefault(key, (True, False))
+        return lambda a: a[key]
+
+    def operand(self, node: ast.expr) -> tuple[str, Any] | None:
+        name = dotted_name(node)
+        if name is not None and name in self.domains:
+            return ("name", name)
+        if isinstance(node, ast.Constant):
+            return ("const", node.value)
+        if isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in node.elts):
+            return ("const", [e.value for e in node.elts if isinstance(e, ast.Constant)])
+        return None
+
+    def node(self, node: ast.expr) -> Callable[[dict[str, Any]], Any]:
+        if isinstance(node, ast.BoolOp):
+            kids = [self.node(v) for v in node.values]
+            if isinstance(node.op, ast.And):
+                return lambda a: all(k(a) for k in kids)
+            return lambda a: any(k(a) for k in kids)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = self.node(node.operand)
+            return lambda a: not inner(a)
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+            constant = node.value
+            return lambda a: constant
+        name = dotted_name(node)
+        if name is not None and name in self.domains:
+            self.variables[name] = self.domains[name]
+            return lambda a: a[name]
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _OPS:
+            left, right = self.operand(node.left), self.operand(node.comparators[0])
+            if left and right and "name" in (left[0], right[0]):
+                for kind, name_or_value in (left, right):
+                    if kind == "name":
+                        self.variables[name_or_value] = self.domains[name_or_value]
+                op = _OPS[type(node.ops[0])]
+                lhs, rhs = left, right
+
+                def get(side: tuple[str, Any], a: dict[str, Any]) -> Any:
+                    return a[side[1]] if side[0] == "name" else side[1]
+
+                return lambda a: op(get(lhs, a), get(rhs, a))
+        return self.atom(node)
+
+
+def _domains(policy: Policy) -> dict[str, tuple[Any, ...]]:
+    out: dict[str, tuple[Any, ...]] = {}
+    for name, fact in policy.facts.items():
+        if fact.type == "bool":
+            out[name] = (True, False)
+        elif fact.type == "enum":
+            out[name] = fact.values
+    for name, value in policy.values.items():
+        if value.type == "bool":
+            out[name] = (True, False)
+        elif value.type == "enum":
+            out[name] = value.values
+    return out
+
+
+def _intended(policy: Policy, section: str, key: str, code: str) -> str | None:
+    raw = policy.raw.get(section)
+    item: Any = None
+    if isinstance(raw, dict):
+        item = raw.get(key)
+    elif isinstance(raw, list):
+        item = next((x for x in raw if isinstance(x, dict) and x.get("id") == key), None)
+    if item is None and section == "decisions":
+        return _intended(policy, "derived", key, code)
+    reasons = (item or {}).get("intended") or {}
+    reason = reasons.get(code)
+    return str(reason) if reason else None
+
+
+def check_table(policy: Policy, value: Value, domains: dict[str, tuple[Any, ...]]) -> Iterator[Finding]:
+    abstraction = _Abstraction(domains)
+    conditions = [abstraction.condition(rule) for rule in value.rules]
+    names = list(abstraction.variables)
+    sizes = [len(abstraction.variables[n]) for n in names]
+    total = 1
+    for size in sizes:
+        total *= size
+    if total > MAX_COMBINATIONS:
+        yield Finding(
+            "check-skipped",
+            value.line,
+            value.id,
+            f"{value.id}: {total} combinations of {len(names)} inputs is too many to enumerate",
+        )
+        return
+    first_example: dict[int, dict[str, Any]] = {}
+    holds_example: dict[int, dict[str, Any]] = {}
+    gap: dict[str, Any] | None = None
+    overlap: tuple[dict[str, Any], list[int]] | None = None
+    for combo in itertools.product(*(abstraction.variables[n] for n in names)):
+        assignment = dict(zip(names, combo, strict=True))
+        holding = [i for i, cond in enumerate(conditions) if cond(assignment)]
+        for i in holding:
+            holds_example.setdefault(i, assignment)
+        if holding:
+            first_example.setdefault(holding[0], assignment)
+            conditional = [i for i in holding if value.rules[i].parts]  # a row without condition is "otherwise"
+            if len(conditional) > 1 and overlap is None:
+                overlap = (assignment, conditional)
+        elif gap is None:
+            gap = assignment
+    for i, rule in enumerate(value.rules):
+        if i in first_example:
+            continue
+        if i in holds_example:
+            earlier = [j + 1 for j in range(i) if conditions[j](holds_example[i])]
+            yield Finding(
+                "shadowed-row",
+                rule.line,
+                value.id,
+                f"{value.id} row {i + 1} never decides: rows {', '.join(map(str, earlier))} always come first",
+                tuple(holds_example[i].items()),
+                _intended(policy, "decisions", value.id, "shadowed-row"),
+            )
+        else:
+            yield Finding(
+                "dead-row",
+                rule.line,
+                value.id,
+                f"{value.id} row {i + 1} can never hold",
+                (),
+                _intended(policy, "decisions", value.id, "dead-row"),
+            )
+    if gap is not None:
+        yield Finding(
+            "gap",
+            value.line,
+            value.id,
+            f"{value.id}: no row decides this combination",
+            tuple(gap.items()),
+            _intended(policy, "decisions", value.id, "gap"),
+        )
+    if overlap is not None and _unique(policy, value.id):
+        assignment, rows = overlap
+        yield Finding(
+            "overlap",
+            value.rules[rows[1]].line,
+            value.id,
+            f"{value.id} is declared unique, but rows {', '.join(str(r + 1) for r in rows)} all hold",
+            tuple(assignment.items()),
+        )
+
+
+def _unique(policy: Policy, vid: str) -> bool:
+    for section in ("derived", "decisions"):
+        for item in policy.raw.get(section) or []:
+            if item.get("id") == vid:
+                return bool(item.get("unique"))
+    return False
+
+
+def _used_names(policy: Policy) -> set[str]:
+    names: set[str] = set()
+    for value in policy.values.values():
+        for rule in (*value.rules, *([value.otherwise] if value.otherwise else [])):
+            for compiled in (
+                *rule.parts,
+                *([rule.outcome] if rule.outcome else []),
+                *(c.when for c in rule.cites if c.when is not None),
+            ):
+                names |= compiled.names
+            for text in rule.because.by_lang if rule.because else ():
+                names |= _template_names(text[1])
+    for step in (*policy.actions, *policy.warnings):
+        for compiled in (*step.parts, *([step.due] if step.due else [])):
+            names |= compiled.names
+        for text in step.text.by_lang:
+            names |= _template_names(text[1])
+    for check in policy.case_checks:
+        names |= check.require.names
+    for reg in policy.registration:
+        names |= set(reg.facts)
+    for fact in (policy.raw.get("facts") or {}).values():
+        if isinstance(fact, dict) and fact.get("default_param"):
+            names.add(f"params.{fact['default_param']}")
+    return names | ENGINE_NAMES
+
+
+def _template_names(text: str) -> set[str]:
+    out = set()
+    for name in re.findall(r"\{([^{}]+)\}", text):
+        parts = name.split(".")
+        out |= {".".join(parts[:k]) for k in range(1, len(parts) + 1)}
+    return out
+
+
+def check_policy(policy: Policy) -> list[Finding]:
+    """Every finding for ``policy``, in the order of the file."""
+    findings: list[Finding] = []
+    domains = _domains(policy)
+    for value in policy.values.values():
+        if value.kind == "rules":
+            findings.extend(check_table(policy, value, domains))
+    used = _used_names(policy)
+    for name in policy.parameters:
+        if f"params.{name}" not in used:
+            findings.append(
+                Finding(
+                    "unused-parameter",
+                    0,
+                    f"parameters.{name}",
+                    f"parameter '{name}' is not used by any rule, step or text",
+                    (),
+                    _intended(policy, "parameters", name, "unused-parameter"),
+                )
+            )
+    for name in policy.facts:
+        if name not in used:
+            findings.append(
+                Finding(
+                    "unused-fact",
+                    0,
+                    f"facts.{name}",
+                    f"fact '{name}' is read by no rule",
+                    (),
+                    _intended(policy, "facts", name, "unused-fact"),
+                )
+            )
+    cited = {
+        c.clause
+        for v in policy.values.values()
+        for r in (*v.rules, *([v.otherwise] if v.otherwise else []))
+        for c in r.cites
+    }
+    cited |= {c for s in (*policy.actions, *policy.warnings) for c in s.cites}
+    cited |= {c for p in policy.parameters.values() for c in p.cites}
+    cited |= set(policy.metadata.get("cites") or [])
+    cited |= set((policy.raw.get("registration") or {}).get("cites") or [])
+    for clause in policy.clauses.values():
+        if clause.id not in cited and not clause.informational:
+            findings.append(
+                Finding(
+                    "uncited-clause",
+                    clause.line,
+                    f"clauses.{clause.id}",
+                    f"clause '{clause.id}' is neither cited nor marked informational",
+                )
+            )
+    return findings
+
+
+def located(policy: Policy, findings: list[Finding], lines: dict[str, int]) -> list[Diagnostic]:
+    """Findings as diagnostics, with a line for those that lack one."""
+    out = []
+    for f in findings:
+        finding = f if f.line else Finding(f.code, lines.get(f.subject, 0), f.subject, f.message, f.example, f.intended)
+        out.append(finding.diagnostic(policy.file))
+    return sorted(out)

@@ -1,0 +1,91 @@
+"""Which rules the policy tests exercised: per value, per row, per clause, and in total."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from policykit.policy.model import Policy
+
+
+@dataclass(frozen=True)
+class RowCoverage:
+    value: str
+    index: int  # -1: the `otherwise` of a collected list
+    line: int
+    fired: bool
+
+
+@dataclass(frozen=True)
+class Coverage:
+    rows: tuple[RowCoverage, ...]
+    clauses: tuple[tuple[str, bool], ...]  # (clause id, exercised) for clauses that rules cite
+
+    @property
+    def covered(self) -> int:
+        return sum(r.fired for r in self.rows)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.covered / len(self.rows) if self.rows else 100.0
+
+    def to_dict(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for row in self.rows:
+            entry = values.setdefault(row.value, {"fired": [], "not_fired": []})
+            entry["fired" if row.fired else "not_fired"].append({"row": _row_name(row.index), "line": row.line})
+        return {
+            "rules": {"covered": self.covered, "total": len(self.rows), "percent": round(self.percent, 2)},
+            "values": values,
+            "clauses": {cid: hit for cid, hit in self.clauses},
+        }
+
+
+def _row_name(index: int) -> str:
+    return "otherwise" if index < 0 else str(index + 1)
+
+
+def measure(policy: Policy, fired: Iterable[tuple[str, int]]) -> Coverage:
+    """Coverage of ``policy`` given the (value id, row index) pairs that fired."""
+    hit = set(fired)
+    rows = []
+    clause_hit: dict[str, bool] = {}
+    for value in policy.values.values():
+        candidates = list(value.rules) + ([value.otherwise] if value.otherwise is not None else [])
+        for rule in candidates:
+            did_fire = (value.id, rule.index) in hit
+            rows.append(RowCoverage(value.id, rule.index, rule.line, did_fire))
+            for cite in rule.cites:
+                clause_hit[cite.clause] = clause_hit.get(cite.clause, False) or did_fire
+    ordered = tuple((cid, clause_hit[cid]) for cid in policy.clauses if cid in clause_hit)
+    return Coverage(tuple(rows), ordered)
+
+
+def render_coverage(policy: Policy, cov: Coverage) -> str:
+    lines = [f"Coverage of {policy.file} ({policy.id} {policy.version})", ""]
+    lines.append("Rules by value (rows that never fired are listed with their line):")
+    by_value: dict[str, list[RowCoverage]] = {}
+    for row in cov.rows:
+        by_value.setdefault(row.value, []).append(row)
+    width = max(len(v) for v in by_value)
+    for vid, rows in by_value.items():
+        fired = sum(r.fired for r in rows)
+        mark = "ok " if fired == len(rows) else "-- "
+        missed = ", ".join(f"row {_row_name(r.index)} (line {r.line})" for r in rows if not r.fired)
+        lines.append(f"  {mark}{vid.ljust(width)}  {fired}/{len(rows)}" + (f"   not fired: {missed}" if missed else ""))
+    exercised = [cid for cid, hit in cov.clauses if hit]
+    not_exercised = [cid for cid, hit in cov.clauses if not hit]
+    informational = [c.id for c in policy.clauses.values() if c.informational]
+    lines.append("")
+    lines.append(
+        f"Clauses cited by rules: {len(exercised)}/{len(cov.clauses)} exercised by a test"
+        + (f"; not exercised: {', '.join(not_exercised)}" if not_exercised else "")
+    )
+    others = [cid for cid in policy.clauses if cid not in dict(cov.clauses) and cid not in informational]
+    if others:
+        lines.append(f"Clauses cited only by steps, parameters or metadata: {', '.join(others)}")
+    lines.append(f"Informational clauses (no rule applies them): {', '.join(informational) or '-'}")
+    lines.append("")
+    lines.append(f"TOTAL rules covered: {cov.covered}/{len(cov.rows)} = {cov.percent:.1f}%")
+    return "\n".join(lines) + "\n"

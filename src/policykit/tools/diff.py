@@ -1,0 +1,190 @@
+"""``policykit diff OLD NEW``: what changed between two versions, grouped for an editor.
+
+Compares the policy files as written: metadata, clauses (with an inline text diff),
+parameters, facts and their defaults, the calendar, interpretations, every rule row of
+every value, actions and warnings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from policykit.policy.model import Policy
+
+SECTIONS = ("metadata", "clauses", "parameters", "facts", "calendar", "interpretations", "rules", "actions", "warnings")
+
+
+@dataclass(frozen=True)
+class Change:
+    section: str
+    key: str
+    kind: str  # added, removed, changed
+    old: Any = None
+    new: Any = None
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"section": self.section, "key": self.key, "kind": self.kind, "old": self.old, "new": self.new}
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+def inline_diff(old: str, new: str) -> str:
+    """``[-removed-]{+added+}`` marks, character by character (right for Chinese text)."""
+    out = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(old[a1:a2])
+            continue
+        if a2 > a1:
+            out.append(f"[-{old[a1:a2]}-]")
+        if b2 > b1:
+            out.append(f"{{+{new[b1:b2]}+}}")
+    return "".join(out)
+
+
+def _keyed(items: list[dict[str, Any]] | None, key: str = "id") -> dict[str, dict[str, Any]]:
+    return {str(item[key]): item for item in items or [] if isinstance(item, dict) and key in item}
+
+
+def _mapping(section: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+    for key in old:
+        if key not in new:
+            yield Change(section, key, "removed", old[key], None)
+    for key, value in new.items():
+        if key not in old:
+            yield Change(section, key, "added", None, value)
+        elif old[key] != value:
+            yield from _fields(section, key, old[key], value)
+
+
+def _fields(section: str, key: str, old: Any, new: Any) -> Iterator[Change]:
+    if isinstance(old, dict) and isinstance(new, dict):
+        for field in dict.fromkeys([*old, *new]):
+            if old.get(field) != new.get(field):
+                a, b = old.get(field), new.get(field)
+                detail = inline_diff(a, b) if isinstance(a, str) and isinstance(b, str) else ""
+                yield Change(
+                    section,
+                    f"{key}.{field}",
+                    "changed" if field in old and field in new else ("added" if field in new else "removed"),
+                    a,
+                    b,
+                    detail,
+                )
+    else:
+        yield Change(section, key, "changed", old, new)
+
+
+def _rules(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+    olds = {**_keyed(old.get("derived")), **_keyed(old.get("decisions"))}
+    news = {**_keyed(new.get("derived")), **_keyed(new.get("decisions"))}
+    for vid in olds:
+        if vid not in news:
+            yield Change("rules", vid, "removed", olds[vid], None)
+    for vid, item in news.items():
+        if vid not in olds:
+            yield Change("rules", vid, "added", None, item)
+            continue
+        before = olds[vid]
+        for field in ("type", "values", "applies_to", "interpretation", "unknown", "otherwise", "unique"):
+            if before.get(field) != item.get(field):
+                yield Change("rules", f"{vid} {field}", "changed", before.get(field), item.get(field))
+        key = "rules" if "rules" in item else "collect"
+        rows_old, rows_new = before.get(key) or [], item.get(key) or []
+        for i in range(max(len(rows_old), len(rows_new))):
+            name = f"{vid} row {i + 1}"
+            if i >= len(rows_old):
+                yield Change("rules", name, "added", None, rows_new[i])
+            elif i >= len(rows_new):
+                yield Change("rules", name, "removed", rows_old[i], None)
+            else:
+                for field in ("when", "when_any", "value", "compute", "cites", "interpretation"):
+                    a, b = rows_old[i].get(field), rows_new[i].get(field)
+                    if a != b:
+                        detail = inline_diff(a, b) if isinstance(a, str) and isinstance(b, str) else ""
+                        yield Change("rules", f"{name} {field}", "changed", a, b, detail)
+                a, b = rows_old[i].get("because") or {}, rows_new[i].get("because") or {}
+                if a != b:
+                    detail = "; ".join(
+                        f"{lang}: {inline_diff(str(a.get(lang, '')), str(b.get(lang, '')))}"
+                        for lang in dict.fromkeys([*a, *b])
+                        if a.get(lang) != b.get(lang)
+                    )
+                    yield Change("rules", f"{name} because", "changed", a, b, detail)
+
+
+def diff_policies(old: Policy, new: Policy) -> list[Change]:
+    """Every change from ``old`` to ``new``, section by section."""
+    a, b = old.raw, new.raw
+    changes: list[Change] = []
+    changes.extend(_mapping("metadata", a.get("metadata") or {}, b.get("metadata") or {}))
+    old_clauses, new_clauses = _keyed(a.get("clauses")), _keyed(b.get("clauses"))
+    for cid in old_clauses:
+        if cid not in new_clauses:
+            changes.append(Change("clauses", cid, "removed", old_clauses[cid].get("zh"), None))
+    for cid, clause in new_clauses.items():
+        if cid not in old_clauses:
+            changes.append(Change("clauses", cid, "added", None, clause.get("zh")))
+            continue
+        for field in ("zh", "en", "section", "informational"):
+            x, y = old_clauses[cid].get(field), clause.get(field)
+            if x != y:
+                detail = inline_diff(x, y) if isinstance(x, str) and isinstance(y, str) else ""
+                changes.append(
+                    Change(
+                        "clauses", f"{cid} {field}", "reworded" if field in ("zh", "en") else "changed", x, y, detail
+                    )
+                )
+    changes.extend(_mapping("parameters", a.get("parameters") or {}, b.get("parameters") or {}))
+    changes.extend(_mapping("facts", a.get("facts") or {}, b.get("facts") or {}))
+    changes.extend(_mapping("calendar", a.get("calendar") or {}, b.get("calendar") or {}))
+    changes.extend(_mapping("interpretations", a.get("interpretations") or {}, b.get("interpretations") or {}))
+    changes.extend(_rules(a, b))
+    for section in ("actions", "warnings"):
+        changes.extend(_mapping(section, _keyed(a.get(section)), _keyed(b.get(section))))
+    return changes
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict) and "value" in value and section_is_param(value):
+        return f"{value['value']} {value.get('unit', '')}".strip()
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+def section_is_param(value: dict[str, Any]) -> bool:
+    return "cites" in value and "unit" in value
+
+
+def render_diff(old: Policy, new: Policy, changes: list[Change]) -> str:
+    lines = [
+        f"{old.id} {old.version} ({old.status}) -> {new.id} {new.version} ({new.status}"
+        + (f", effective {new.metadata['effective_from']}" if new.metadata.get("effective_from") else "")
+        + ")"
+    ]
+    if not changes:
+        lines.append("no changes")
+    marks = {"added": "+", "removed": "-", "changed": "~", "reworded": "~"}
+    for section in SECTIONS:
+        group = [c for c in changes if c.section == section]
+        if not group:
+            continue
+        lines.append("")
+        lines.append(f"{section.capitalize()} ({len(group)})")
+        for c in group:
+            mark = marks.get(c.kind, "~")
+            if c.kind == "added":
+                lines.append(f"  {mark} {c.key}: {_short(c.new)}")
+            elif c.kind == "removed":
+                lines.append(f"  {mark} {c.key}: {_short(c.old)}")
+            elif c.detail:
+                lines.append(f"  {mark} {c.key}: {c.detail}")
+            else:
+                lines.append(f"  {mark} {c.key}: {_short(c.old)} -> {_short(c.new)}")
+    return "\n".join(lines) + "\n"

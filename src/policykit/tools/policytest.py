@@ -1,0 +1,210 @@
+"""Policy tests: YAML files next to a policy, each test a case and what its result must hold.
+
+A test file (``policies/tests/*.yaml``) names the policy under test, an optional ``base``
+case, and tests; each test merges its ``case`` over the base (or reads ``case_file``),
+evaluates it ``as_of`` a day, and compares with ``expect``: decisions (exact values),
+missing facts (exact set), citations, actions and warnings (subsets), or an expected
+input error.  Used by ``policykit test`` and by the pytest plugin.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError
+from policykit.policy.model import Policy
+from policykit.policy.resources import data_dir, default_policy
+from policykit.policy.schema_check import schema_errors
+from policykit.policy.yamlload import load_yaml
+
+MAX_TEST_FILE_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PolicyTest:
+    file: str
+    line: int
+    title: str
+    as_of: date
+    case: dict[str, Any]
+    expect: dict[str, Any]
+    lang: str = "zh"
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class TestFile:
+    path: Path
+    policy: Path
+    tests: tuple[PolicyTest, ...]
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    what: str
+    expected: Any
+    actual: Any
+
+
+@dataclass(frozen=True)
+class Outcome:
+    test: PolicyTest
+    mismatches: tuple[Mismatch, ...]
+    fired: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches
+
+
+def default_tests_dir() -> Path:
+    return data_dir("policies") / "tests"
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """YAML files among ``paths`` (folders searched recursively), sorted, without repeats."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.y*ml") if p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError([Diagnostic(str(path), 0, 0, "not-found", "no such file or folder")])
+    seen: set[Path] = set()
+    out = []
+    for p in found:
+        if p.resolve() not in seen:
+            seen.add(p.resolve())
+            out.append(p)
+    return out
+
+
+def merge(base: Any, over: Any) -> Any:
+    """``over`` laid on ``base``: mappings merge key by key, anything else replaces."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for key, value in over.items():
+            out[key] = merge(base.get(key), value) if key in base else copy.deepcopy(value)
+        return out
+    return copy.deepcopy(over)
+
+
+def load_test_file(path: Path, policy_override: Path | None = None) -> TestFile:
+    """Parse and check one test file; a :class:`PolicykitError` lists every problem in it."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Diagnostic(name, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
+    doc, diags = load_yaml(raw, name, MAX_TEST_FILE_BYTES)
+    if doc is None or diags:
+        raise InputError(diags)
+    errors = list(schema_errors(doc, "policytest.schema.json"))
+    if errors:
+        raise InputError(errors)
+    data = doc.data
+    policy = policy_override or (
+        Path(os.path.normpath(path.parent / data["policy"])) if "policy" in data else default_policy()
+    )
+    base = data.get("base") or {}
+    tests = []
+    for i, item in enumerate(data["tests"]):
+        case: dict[str, Any]
+        if "case_file" in item:
+            try:
+                case = json.loads((path.parent / item["case_file"]).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise InputError([doc.diag(("tests", i, "case_file"), "case-file", str(exc))]) from None
+            case = merge(case, item.get("case") or {})
+        else:
+            case = merge(base, item.get("case") or {})
+        as_of_text = item.get("as_of") or data.get("as_of")
+        if as_of_text is None:
+            raise InputError([doc.diag(("tests", i), "missing-as-of", "a test needs as_of (or a file-level as_of)")])
+        try:
+            as_of = date.fromisoformat(as_of_text)
+        except ValueError as exc:
+            raise InputError([doc.diag(("tests", i, "as_of"), "bad-date", str(exc))]) from None
+        tests.append(
+            PolicyTest(
+                name, doc.where(("tests", i))[0], item["title"], as_of, case, item["expect"], item.get("lang", "zh")
+            )
+        )
+    return TestFile(path, policy, tuple(tests))
+
+
+def run_test(policy: Policy, test: PolicyTest) -> Outcome:
+    """Evaluate one test's case and compare the result with what it expects."""
+    from policykit.engine.case import read_case
+    from policykit.evaluator import evaluate
+
+    expect = test.expect
+    try:
+        case = read_case(policy, copy.deepcopy(test.case), test.where)
+        result = evaluate(policy, case, test.as_of, test.lang)
+    except CaseError as exc:
+        text = "; ".join(d.format() for d in exc.diagnostics)
+        if "error" in expect and expect["error"] in text:
+            return Outcome(test, ())
+        return Outcome(test, (Mismatch("input", expect.get("error", "a valid case"), text),))
+    if "error" in expect:
+        return Outcome(test, (Mismatch("input", f"an error mentioning {expect['error']!r}", "accepted"),), result.fired)
+    return Outcome(test, tuple(compare(result.to_dict(), expect)), result.fired)
+
+
+def compare(result: dict[str, Any], expect: dict[str, Any]) -> Iterator[Mismatch]:
+    """Every way ``result`` (a JSON result) falls short of ``expect``."""
+    decisions = result["decisions"]
+    for did, wanted in (expect.get("decisions") or {}).items():
+        if did not in decisions:
+            yield Mismatch(did, wanted, "(no such decision for this request)")
+        elif decisions[did]["value"] != wanted:
+            yield Mismatch(did, wanted, decisions[did]["value"])
+    if "missing" in expect:
+        actual = sorted(m["fact"] for m in result["missing"])
+        if actual != sorted(expect["missing"]):
+            yield Mismatch("missing", sorted(expect["missing"]), actual)
+    for did, clauses in (expect.get("cites") or {}).items():
+        got = [c["clause"] for c in decisions.get(did, {}).get("cites", [])]
+        lacking = [c for c in clauses if c not in got]
+        if lacking:
+            yield Mismatch(f"cites of {did}", clauses, got)
+    actions = {a["id"]: a for a in result["actions"]}
+    for aid in expect.get("actions") or []:
+        if aid not in actions:
+            yield Mismatch(f"action {aid}", "listed", "not listed")
+    for aid in expect.get("no_actions") or []:
+        if aid in actions:
+            yield Mismatch(f"action {aid}", "not listed", "listed")
+    for aid, due in (expect.get("due") or {}).items():
+        actual_due = actions[aid]["due"] if aid in actions else "(action not listed)"
+        if actual_due != due:
+            yield Mismatch(f"due of {aid}", due, actual_due)
+    for text in expect.get("warnings") or []:
+        if not any(text in w for w in result["warnings"]):
+            yield Mismatch("warnings", f"one mentioning {text!r}", result["warnings"])
+
+
+def load_all(
+    paths: Iterable[str | Path], policy_override: Path | None = None
+) -> tuple[list[TestFile], list[Diagnostic]]:
+    """Every test file under ``paths``; bad files are reported, not raised."""
+    files, problems = [], []
+    for path in discover(paths):
+        try:
+            files.append(load_test_file(path, policy_override))
+        except PolicykitError as exc:
+            problems.extend(exc.diagnostics)
+    return files, problems

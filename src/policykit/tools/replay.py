@@ -1,0 +1,97 @@
+"""``policykit replay RESULT.json CASE.json``: re-run a stored decision for arbitration.
+
+The result names the policy by its SHA-256 and the case by its own; replay finds that
+exact policy version in the set, evaluates the case again as of the same day and in
+the same language, and reports "identical" or every difference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from policykit.engine.case import parse_json, read_case
+from policykit.errors import Diagnostic, InputError
+from policykit.evaluator import evaluate
+from policykit.policy.model import Policy
+from policykit.tools.versions import PolicySet
+
+
+@dataclass(frozen=True)
+class Replay:
+    policy: Policy
+    exact_policy: bool
+    differences: tuple[str, ...]
+
+
+def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    out = []
+    for did in dict.fromkeys([*old.get("decisions", {}), *new.get("decisions", {})]):
+        a, b = old["decisions"].get(did), new["decisions"].get(did)
+        if a is None or b is None:
+            out.append(f"{did}: {'added' if a is None else 'removed'}")
+            continue
+        if a.get("value") != b.get("value"):
+            out.append(f"{did}: {a.get('value')!r} -> {b.get('value')!r}")
+        elif [c["clause"] for c in a.get("cites", [])] != [c["clause"] for c in b.get("cites", [])]:
+            out.append(
+                f"{did}: cites {[c['clause'] for c in a.get('cites', [])]} -> "
+                f"{[c['clause'] for c in b.get('cites', [])]}"
+            )
+        elif a.get("because") != b.get("because"):
+            out.append(f"{did}: reasons changed")
+    for key in ("actions", "missing", "warnings"):
+        if old.get(key) != new.get(key):
+            out.append(f"{key} changed")
+    return out
+
+
+def replay(stored: dict[str, Any], case_raw: bytes, case_name: str, policies: PolicySet) -> Replay:
+    """Evaluate the case again under the policy the stored result names."""
+    try:
+        ref = stored["policy"]
+        as_of = date.fromisoformat(stored["as_of"])
+    except (KeyError, TypeError, ValueError):
+        raise InputError([Diagnostic("result", 0, 0, "not-a-result", "not a policykit JSON result")]) from None
+    sha = hashlib.sha256(case_raw).hexdigest()
+    if stored.get("case_sha256") and stored["case_sha256"] != sha:
+        raise InputError(
+            [
+                Diagnostic(
+                    case_name,
+                    0,
+                    0,
+                    "case-changed",
+                    "this is not the case the result was made from (its SHA-256 differs)",
+                )
+            ]
+        )
+    policy = policies.by_sha256(str(ref.get("sha256")))
+    exact = policy is not None
+    if policy is None:
+        policy = policies.by_version(str(ref.get("id")), str(ref.get("version")))
+    if policy is None:
+        raise InputError(
+            [
+                Diagnostic(
+                    str(policies.directory),
+                    0,
+                    0,
+                    "policy-not-found",
+                    f"no version {ref.get('version')} of {ref.get('id')} in the policy set",
+                )
+            ]
+        )
+    data = parse_json(case_raw, case_name)
+    lang = str(stored.get("lang") or "zh")
+    fresh = evaluate(policy, read_case(policy, data, case_name), as_of, lang, case_sha256=sha).to_dict()
+    differences = _differences(stored, fresh)
+    if not exact:
+        differences.insert(
+            0,
+            f"policy {ref.get('version')} is not the file the result was made with "
+            f"(SHA-256 {str(ref.get('sha256'))[:12]}… not found; compared with {policy.sha256[:12]}…)",
+        )
+    return Replay(policy, exact, tuple(differences))

@@ -1,0 +1,127 @@
+"""``policykit test``: run policy test files; text, JSON or JUnit output; coverage."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import IO, Any
+
+from policykit.errors import Diagnostic, PolicykitError
+from policykit.policy.compiler import load_policy
+from policykit.policy.model import Policy
+from policykit.tools.coverage import measure, render_coverage
+from policykit.tools.policytest import Mismatch, Outcome, TestFile, default_tests_dir, load_all, run_test
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def failure_report(outcome: Outcome) -> str:
+    """Expected and actual, side by side, under the test's file:line."""
+    rows = [("", "expected", "actual")] + [(m.what, _short(m.expected), _short(m.actual)) for m in outcome.mismatches]
+    w0 = max(len(r[0]) for r in rows)
+    w1 = max(len(r[1]) for r in rows)
+    lines = [f"FAIL {outcome.test.where}: {outcome.test.title}"]
+    lines.extend(f"     {a.ljust(w0)}  {b.ljust(w1)}  {c}" for a, b, c in rows)
+    return "\n".join(lines)
+
+
+def _junit(outcomes: list[Outcome]) -> str:
+    from xml.etree import ElementTree as ET
+
+    failures = sum(not o.passed for o in outcomes)
+    suite = ET.Element("testsuite", name="policykit", tests=str(len(outcomes)), failures=str(failures))
+    for o in outcomes:
+        case = ET.SubElement(
+            suite, "testcase", classname=o.test.file, name=o.test.title, file=o.test.file, line=str(o.test.line)
+        )
+        if not o.passed:
+            failure = ET.SubElement(case, "failure", message=f"{len(o.mismatches)} mismatches")
+            failure.text = failure_report(o)
+    return ET.tostring(suite, encoding="unicode") + "\n"
+
+
+def _mismatch_json(m: Mismatch) -> dict[str, Any]:
+    return {"what": m.what, "expected": m.expected, "actual": m.actual}
+
+
+def run_tests(
+    paths: list[str],
+    keyword: str | None,
+    fmt: str,
+    coverage: bool,
+    fail_under: float | None,
+    policy_path: str | None,
+    out: IO[str],
+    err: IO[str],
+) -> int:
+    files, problems = load_all(paths or [default_tests_dir()], Path(policy_path) if policy_path else None)
+    if problems:
+        raise PolicykitError(problems)
+    policies: dict[Path, Policy] = {}
+    outcomes: list[Outcome] = []
+    by_policy: dict[Path, list[Outcome]] = {}
+    for tf in files:
+        policy = _policy(tf, policies)
+        for test in tf.tests:
+            if keyword and keyword.lower() not in f"{test.file} {test.title}".lower():
+                continue
+            outcome = run_test(policy, test)
+            outcomes.append(outcome)
+            by_policy.setdefault(tf.policy.resolve(), []).append(outcome)
+            if fmt == "text":
+                if outcome.passed:
+                    print(f"PASS {test.where}: {test.title}", file=out)
+                else:
+                    print(failure_report(outcome), file=out)
+    failed = sum(not o.passed for o in outcomes)
+    status = 1 if failed else 0
+    reports = []
+    for key, group in by_policy.items():
+        cov = measure(policies[key], (f for o in group for f in o.fired))
+        reports.append((policies[key], cov))
+        if fail_under is not None and cov.percent + 1e-9 < fail_under:
+            status = 1
+            print(f"{policies[key].file}: coverage {cov.percent:.1f}% is under {fail_under:g}%", file=err)
+    if fmt == "json":
+        data: dict[str, Any] = {
+            "passed": len(outcomes) - failed,
+            "failed": failed,
+            "tests": [
+                {
+                    "file": o.test.file,
+                    "line": o.test.line,
+                    "title": o.test.title,
+                    "passed": o.passed,
+                    "mismatches": [_mismatch_json(m) for m in o.mismatches],
+                }
+                for o in outcomes
+            ],
+        }
+        if coverage:
+            data["coverage"] = {p.file: c.to_dict() for p, c in reports}
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "junit":
+        out.write(_junit(outcomes))
+    else:
+        if coverage:
+            for policy, cov in reports:
+                out.write("\n" + render_coverage(policy, cov))
+        print(f"\n{len(outcomes) - failed} passed, {failed} failed", file=out)
+    if not outcomes:
+        print("policykit test: no test selected", file=err)
+    return status
+
+
+def _policy(tf: TestFile, cache: dict[Path, Policy]) -> Policy:
+    key = tf.policy.resolve()
+    if key not in cache:
+        try:
+            cache[key] = load_policy(tf.policy)[0]
+        except PolicykitError as exc:
+            raise PolicykitError(
+                [*exc.diagnostics, Diagnostic(str(tf.path), 0, 0, "policy", "its policy is invalid")]
+            ) from None
+    return cache[key]

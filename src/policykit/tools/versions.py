@@ -1,0 +1,146 @@
+"""A policy set: the versions of one standard in one folder, and which is in force when.
+
+The version in force on a day is the approved version with the latest effective date
+on or before it.  A draft is used only when asked (``allow_draft``) or when no approved
+version is in force (v1.0 as shipped is a draft in force for any date, INT-16); its own
+warning says so.  ``supersedes`` links each version to the one before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from policykit.errors import Diagnostic, PolicyError, PolicykitError
+from policykit.lang.dates import parse_date
+from policykit.policy.compiler import load_policy
+from policykit.policy.model import Policy
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def effective(policy: Policy) -> date | None:
+    text = policy.metadata.get("effective_from")
+    return parse_date(text) if text else None
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    directory: Path
+    versions: tuple[Policy, ...]  # oldest first
+
+    def select(self, on: date, allow_draft: bool = False) -> Policy:
+        """The version in force on ``on``."""
+        in_force = [p for p in self.versions if p.status == "approved" and (effective(p) or date.max) <= on]
+        drafts = [p for p in self.versions if p.status == "draft" and (effective(p) or date.min) <= on]
+        if allow_draft and drafts:
+            return max([*in_force, *drafts], key=lambda p: version_key(p.version))
+        if in_force:
+            return max(in_force, key=lambda p: (effective(p) or date.min, version_key(p.version)))
+        if drafts:
+            return max(drafts, key=lambda p: version_key(p.version))
+        raise PolicyError(
+            [
+                Diagnostic(
+                    str(self.directory),
+                    0,
+                    0,
+                    "no-version-in-force",
+                    f"no version of the policy is in force on {on.isoformat()}",
+                )
+            ]
+        )
+
+    @property
+    def latest(self) -> Policy:
+        return self.versions[-1]
+
+    def by_sha256(self, sha: str) -> Policy | None:
+        return next((p for p in self.versions if p.sha256 == sha), None)
+
+    def by_version(self, policy_id: str, version: str) -> Policy | None:
+        return next((p for p in self.versions if p.id == policy_id and p.version == version), None)
+
+
+def policy_files(directory: Path) -> list[Path]:
+    """The policy files of a set: YAML files directly in the folder (tests live below it)."""
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def check_chain(versions: list[Policy]) -> list[Diagnostic]:
+    """One standard, distinct versions, and each ``supersedes`` naming an earlier version of the set."""
+    out = []
+    ids = {p.id for p in versions}
+    by_version: dict[str, Policy] = {}
+    for p in versions:
+        if len(ids) > 1:
+            out.append(
+                Diagnostic(
+                    p.file,
+                    1,
+                    0,
+                    "set-mixed",
+                    f"policy '{p.id}' is not the only standard in the set ({', '.join(sorted(ids))})",
+                )
+            )
+        if p.version in by_version:
+            out.append(
+                Diagnostic(
+                    p.file, 1, 0, "set-duplicate-version", f"version {p.version} is also {by_version[p.version].file}"
+                )
+            )
+        by_version[p.version] = p
+    for p in versions:
+        before = p.metadata.get("supersedes")
+        if not before:
+            continue
+        older = by_version.get(str(before))
+        if older is None:
+            out.append(
+                Diagnostic(
+                    p.file, 1, 0, "set-chain", f"version {p.version} supersedes {before}, which is not in the set"
+                )
+            )
+        elif version_key(older.version) >= version_key(p.version):
+            out.append(
+                Diagnostic(p.file, 1, 0, "set-chain", f"version {p.version} supersedes {before}, which is not older")
+            )
+        elif p.status == "approved" and older.status == "approved" and _not_after(effective(p), effective(older)):
+            out.append(
+                Diagnostic(
+                    p.file,
+                    1,
+                    0,
+                    "set-chain",
+                    f"version {p.version} takes effect no later than {before}, which it supersedes",
+                )
+            )
+    return out
+
+
+def _not_after(day: date | None, other: date | None) -> bool:
+    return day is not None and other is not None and day <= other
+
+
+def load_policy_set(directory: str | Path, use_cache: bool = False) -> PolicySet:
+    """Load and check every version in ``directory``; a :class:`PolicyError` lists every problem."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise PolicyError([Diagnostic(str(folder), 0, 0, "not-found", "no such policy folder")])
+    versions: list[Policy] = []
+    problems: list[Diagnostic] = []
+    for path in policy_files(folder):
+        try:
+            versions.append(load_policy(path, use_cache=use_cache)[0])
+        except PolicykitError as exc:
+            problems.extend(exc.diagnostics)
+    if not versions and not problems:
+        problems.append(Diagnostic(str(folder), 0, 0, "empty-set", "no policy file in this folder"))
+    problems.extend(check_chain(versions))
+    if problems:
+        raise PolicyError(problems)
+    versions.sort(key=lambda p: version_key(p.version))
+    return PolicySet(folder, tuple(versions))
