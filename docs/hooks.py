@@ -14,10 +14,11 @@ from typing import Any
 from mkdocs.structure.files import File, Files
 
 from policykit.cli.app import run
-from policykit.docsite.pages import clause_page, pages
+from policykit.docsite.pages import pages
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
 from policykit.policy.resources import schema
+from policykit.present.links import clause_page
 
 ROOT = Path(__file__).resolve().parent.parent
 _STATE: dict[str, Any] = {}

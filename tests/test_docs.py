@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from policykit.docsite.pages import clause_page
 from policykit.policy.model import Policy
+from policykit.present.links import clause_page
 
 from .conftest import ROOT
 

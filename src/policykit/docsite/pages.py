@@ -17,17 +17,7 @@ from typing import Any
 
 from policykit.policy.model import Policy, Rule, Value
 from policykit.policy.status import APPROVALS
-
-
-def clause_page(clause_id: str) -> str:
-    """The page (URL path, no slash at either end) that holds a clause."""
-    parts = clause_id.split(".")
-    key = ".".join(parts[:2]) if parts[0] == "ops" and len(parts) > 1 else parts[0]
-    return f"standard/{key}"
-
-
-def clause_url(base: str, clause_id: str) -> str:
-    return f"{base.rstrip('/')}/{clause_page(clause_id)}/#{clause_id}"
+from policykit.present.links import clause_page
 
 
 def _cell(text: str) -> str:

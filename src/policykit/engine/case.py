@@ -22,12 +22,13 @@ MAX_CASE_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
 class Case:
-    """A validated case: its facts (typed, defaulted or unknown) and the warnings it raised."""
+    """A validated case: its facts (typed, defaulted or unknown) and the notices it raised
+    (message key and fields: an unknown field...)."""
 
     case_id: str | None
     request_type: str
     facts: dict[str, Any]
-    warnings: tuple[str, ...]
+    notices: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     raw: dict[str, Any]
     given: frozenset[str] = frozenset()
 
@@ -134,19 +135,22 @@ def _shape_ok(policy: Policy, data: Any) -> bool:
     return True
 
 
-def _shape_problems(policy: Policy, data: Any) -> tuple[list[tuple[tuple[Any, ...], str, str]], list[str]]:
-    """Every way ``data`` breaks the case schema (errors), and its unknown fields (warnings)."""
+Notices = list[tuple[str, tuple[tuple[str, str], ...]]]
+
+
+def _shape_problems(policy: Policy, data: Any) -> tuple[list[tuple[tuple[Any, ...], str, str]], Notices]:
+    """Every way ``data`` breaks the case schema (errors), and its unknown fields (notices)."""
     from jsonschema import Draft202012Validator
 
     errors: list[tuple[tuple[Any, ...], str, str]] = []
-    warnings: list[str] = []
+    warnings: Notices = []
     for error in Draft202012Validator(policy.case_schema).iter_errors(data):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = set(error.schema.get("properties", {}))
             for key in error.instance:
                 if key not in allowed:
-                    warnings.append(policy.message("unknown_field", "en", field=dotted(path + (key,))))
+                    warnings.append(("unknown_field", (("field", dotted(path + (key,))),)))
             continue
         if error.validator == "required" and isinstance(error.instance, dict):
             for key in error.validator_value:
@@ -160,7 +164,7 @@ def _shape_problems(policy: Policy, data: Any) -> tuple[list[tuple[tuple[Any, ..
 def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None = None) -> Case:
     """Validate ``data`` and return its facts; raise :class:`CaseError` with every problem."""
     errors: list[tuple[tuple[Any, ...], str, str]] = []
-    warnings: list[str] = []
+    warnings: Notices = []
     if not _shape_ok(policy, data):
         errors, warnings = _shape_problems(policy, data)
     facts: dict[str, Any] = {}

@@ -1,22 +1,17 @@
 """A case being decided: its facts, and every derived value and decision worked out on
 first use and kept (first-hit tables, collected lists, Kleene logic over unknown facts),
-with the words of reasons rendered from the policy's templates."""
+and, for the texts the policy will show, the values they need: no words."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
-from policykit.docsite.pages import clause_url
+from policykit.engine.record import PartTrace, Reason, RuleTrace
 from policykit.lang.expr import Compiled, EvalError
 from policykit.lang.fastpath import Known
 from policykit.lang.values import Unknown, merge, truth
 from policykit.policy.model import Cite, Policy, Rule, Text, Value
-from policykit.present.result import CitedClause, PartTrace, RuleTrace
-
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
 def _base(policy: Policy) -> dict[str, Any]:
@@ -195,32 +190,19 @@ class CaseEnv(FactEnv):
             rules = [value.otherwise]
         return _Outcome(items, rules, trace)
 
-    # -- words ------------------------------------------------------------------------
-    def render(self, text: Text | None, lang: str, extra: dict[str, Any] | None = None) -> str:
-        if text is None:
-            return ""
-        return "".join(
-            self.show(piece, lang, extra) if is_name else piece for is_name, piece in _template(text.get(lang))
-        )
+    # -- what texts will show: values, never words --------------------------------------
+    def reason(self, text: Text, extra: dict[str, Any] | None = None) -> Reason:
+        """``text`` with the values of its placeholders, looked up now (words come later)."""
+        names = text.names
+        if not names:
+            return Reason(text, ())
+        if not extra:
+            return Reason(text, tuple((n, self.lookup(n)) for n in names))
+        values = tuple((n, extra[n] if n in extra else self.lookup(n)) for n in names)
+        return Reason(text, values, frozenset(n for n in names if n in extra))
 
-    def show(self, name: str, lang: str, extra: dict[str, Any] | None = None) -> str:
-        if extra and name in extra:
-            return self.format(extra[name], lang)
-        value = self._lookup(name)
-        target = self.policy.values.get(name)
-        if value.__class__ is Unknown and value.values:
-            # one of a few: name them all ("free repair / paid repair")
-            shown = sorted((target.label(v, lang) if target else None) or self.format(v, lang) for v in value.values)
-            return " / ".join(shown)
-        if target is not None and target.labels and not isinstance(value, Unknown):
-            if isinstance(value, list):
-                return ", ".join(target.label(v, lang) or str(v) for v in value) or "-"
-            label = target.label(value, lang)
-            if label:
-                return label
-        return self.format(value, lang)
-
-    def _lookup(self, name: str) -> Any:
+    def lookup(self, name: str) -> Any:
+        """The value of a placeholder: a fact, a value (worked out if need be) or a field of one."""
         if name in self.cache:
             return self.cache[name]
         if name in self.policy.values:
@@ -237,58 +219,17 @@ class CaseEnv(FactEnv):
                 return value
         return None
 
-    def format(self, value: Any, lang: str) -> str:
-        if isinstance(value, Unknown):
-            return self.policy.message("unknown_value", lang)
-        if value is None:
-            return "-"
-        if value is True:
-            return self.policy.message("yes_word", lang)
-        if value is False:
-            return self.policy.message("no_word", lang)
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, list):
-            return ", ".join(self.format(v, lang) for v in value) or "-"
-        return str(value)
-
-    def cited(self, cites: tuple[Cite, ...] | tuple[str, ...], docs_url: str | None) -> list[CitedClause]:
+    def cited(self, cites: tuple[Cite, ...] | tuple[str, ...]) -> list[str]:
+        """The clause ids of ``cites`` whose condition (if any) holds."""
         out = []
         for cite in cites:
             if isinstance(cite, Cite):
                 if cite.when is not None and cite.when(self) is not True:
                     continue
-                cid = cite.clause
+                out.append(cite.clause)
             else:
-                cid = cite
-            out.append(_cited_clause(self.policy, cid, docs_url))
+                out.append(cite)
         return out
-
-
-def _cited_clause(policy: Policy, cid: str, docs_url: str | None) -> CitedClause:
-    known: dict[tuple[str, str | None], CitedClause] = policy.memo.setdefault("cited", {})
-    cited = known.get((cid, docs_url))
-    if cited is None:
-        clause = policy.clauses[cid]
-        cited = CitedClause(cid, clause.zh, clause.en, clause_url(docs_url, cid) if docs_url else None)
-        if len(known) < 10_000:
-            known[(cid, docs_url)] = cited
-    return cited
-
-
-@lru_cache(maxsize=4096)
-def _template(text: str) -> tuple[tuple[bool, str], ...]:
-    """A reason template as (is a name, text) pieces: ``"{a} and b"`` -> ((True, "a"), (False, " and b"))."""
-    pieces: list[tuple[bool, str]] = []
-    last = 0
-    for match in _PLACEHOLDER.finditer(text):
-        if match.start() > last:
-            pieces.append((False, text[last : match.start()]))
-        pieces.append((True, match.group(1)))
-        last = match.end()
-    if last < len(text):
-        pieces.append((False, text[last:]))
-    return tuple(pieces)
 
 
 def _possible_values(outcomes: Any) -> frozenset[Any] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
@@ -9,6 +10,8 @@ from typing import Any
 
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled
+
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,11 @@ class Text:
     @classmethod
     def of(cls, data: dict[str, str] | None) -> Text | None:
         return None if not data else cls(tuple(data.items()))
+
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        """The names its ``{placeholders}`` show, in every language, each once, in order."""
+        return tuple(dict.fromkeys(m for _, text in self.by_lang for m in _PLACEHOLDER.findall(text)))
 
     def get(self, lang: str) -> str:
         fallback = ""

@@ -1,10 +1,13 @@
-"""What an evaluation returns: frozen dataclasses, and their JSON form (CONTRACT.md section 2)."""
+"""A decision in words: the result of an evaluation as frozen dataclasses, and their JSON form
+(CONTRACT.md section 2)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from policykit.engine.record import RuleTrace
 
 
 @dataclass(frozen=True)
@@ -19,22 +22,6 @@ class CitedClause:
         if self.url:
             out["url"] = self.url
         return out
-
-
-@dataclass(frozen=True)
-class PartTrace:
-    source: str
-    value: Any
-
-
-@dataclass(frozen=True)
-class RuleTrace:
-    index: int
-    line: int
-    parts: tuple[PartTrace, ...]
-    any_of: bool
-    holds: Any
-    outcome: Any
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,120 @@
+"""What deciding a case gives: a record with no language in it.
+
+Values, the rules that fired, the clause ids they cite, the facts still missing, the
+steps now due, and for every text the policy will show (a reason, a step, a question, a
+warning) the template and the values it shows, but never the words.  :mod:`policykit.present`
+turns a record into a result in a language; the JSON, the text view, ``--explain``, the
+docs and the server all render from the same record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple
+
+from policykit.policy.model import Policy, Rule, Text, Value
+
+
+@dataclass(frozen=True, slots=True)
+class PartTrace:
+    """One part of a row's condition and its value (``--explain``)."""
+
+    source: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTrace:
+    """One row considered for a value: its parts, whether it held, what it gave (``--explain``)."""
+
+    index: int
+    line: int
+    parts: tuple[PartTrace, ...]
+    any_of: bool
+    holds: Any
+    outcome: Any
+
+
+class Reason(NamedTuple):
+    """A text of the policy and the values its placeholders show: words are filled in
+    only when it is presented.  Two reasons are the same when both are.  ``plain`` names
+    the placeholders given by the caller (a step's due day), shown as plain values."""
+
+    text: Text
+    values: tuple[tuple[str, Any], ...]
+    plain: frozenset[str] = frozenset()
+
+
+class Notice(NamedTuple):
+    """A fixed message of the policy by key, with its fields (a case's unknown field...)."""
+
+    key: str
+    fields: tuple[tuple[str, str], ...]
+
+
+@dataclass(slots=True)
+class DecisionRecord:
+    """One value decided (or not): ``value`` is an :class:`~policykit.lang.values.Unknown`
+    when undecided.  ``settled_on`` names the facts tried either way when every value of
+    them gives the same result (CONTRACT 1.1)."""
+
+    definition: Value
+    value: Any
+    decided: bool
+    rules: tuple[Rule, ...]
+    cites: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+    settled_on: tuple[str, ...] = ()
+    trace: tuple[RuleTrace, ...] = ()
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.definition.id
+
+
+@dataclass(slots=True)
+class ActionRecord:
+    """A procedure step whose condition holds, with its due day (if any) and clause ids."""
+
+    id: str
+    text: Reason
+    due: date | None
+    cites: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class MissingRecord:
+    """A fact the case does not give, what it would decide, and the question that asks for it."""
+
+    fact: str
+    needed_for: tuple[str, ...]
+    question: Reason | None
+
+
+@dataclass(slots=True)
+class CaseRecord:
+    """Everything deciding one case gave, language-free."""
+
+    policy: Policy
+    case_id: str | None
+    as_of: date
+    request_type: str
+    decisions: tuple[DecisionRecord, ...]
+    actions: tuple[ActionRecord, ...]
+    missing: tuple[MissingRecord, ...]
+    warnings: tuple[Reason, ...]
+    notices: tuple[Notice, ...]
+    trace: tuple[DecisionRecord, ...]
+    fired: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Decided:
+    """The lean result of :func:`~policykit.engine.decide.decide`: each decision's value
+    (None when undecided or not applicable) and, for the undecided ones, the facts that
+    would decide them."""
+
+    values: dict[str, Any]
+    missing: dict[str, tuple[str, ...]]

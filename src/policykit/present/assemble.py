@@ -1,0 +1,92 @@
+"""A decided case in words: the :class:`Result` of a :class:`CaseRecord` in one language.
+
+Titles, labels, reasons, step texts, questions and warnings are filled in here from the
+policy's templates and the values the record kept; clauses get their verbatim text (and
+their link on the docs site when ``docs_url`` is given).
+"""
+
+from __future__ import annotations
+
+from policykit.engine.record import CaseRecord, DecisionRecord
+from policykit.policy.model import Policy
+from policykit.present.result import ActionResult, DecisionResult, MissingFact, PolicyRef, Result
+from policykit.present.words import cited_clause, render
+
+
+def decision_result(policy: Policy, record: DecisionRecord, lang: str, docs_url: str | None) -> DecisionResult:
+    """One decision in ``lang``: its title, value and label, cited clauses and reasons."""
+    value = record.definition
+    title = value.title.get(lang) if value.title else value.id
+    if not record.decided:
+        facts = ", ".join(sorted(record.value.facts)) or "?"
+        because: tuple[str, ...] = (policy.message("undecided", lang, facts=facts),)
+        return DecisionResult(
+            value.id,
+            title,
+            None,
+            False,
+            None,
+            (),
+            because,
+            value.output,
+            value.interpretations,
+            record.trace,
+            record.params,
+        )
+    lines: list[str] = []
+    for reason in record.reasons:
+        line = render(policy, reason, lang)
+        if line not in lines:
+            lines.append(line)
+    if record.settled_on:
+        lines.append(policy.message("decided_either_way", lang, facts=", ".join(record.settled_on)))
+    result = record.value
+    label = value.label(result, lang) if value.labels and not isinstance(result, list) else None
+    return DecisionResult(
+        value.id,
+        title,
+        result,
+        True,
+        label,
+        tuple(cited_clause(policy, cid, docs_url) for cid in record.cites),
+        tuple(lines),
+        value.output,
+        value.interpretations,
+        record.trace,
+        record.params,
+    )
+
+
+def build_result(
+    record: CaseRecord, lang: str = "zh", docs_url: str | None = None, case_sha256: str | None = None
+) -> Result:
+    """The whole result of ``record`` in ``lang``: what ``--format json`` and the text view show."""
+    policy = record.policy
+    warnings = [render(policy, w, lang) for w in record.warnings]
+    # the case reader's notices are in English for now, whatever the result's language
+    warnings.extend(policy.message(n.key, "en", **dict(n.fields)) for n in record.notices)
+    return Result(
+        record.case_id,
+        record.as_of,
+        record.request_type,
+        PolicyRef(policy.id, policy.version, policy.sha256, policy.status),
+        tuple(decision_result(policy, d, lang, docs_url) for d in record.decisions),
+        tuple(
+            ActionResult(
+                a.id,
+                render(policy, a.text, lang),
+                a.due,
+                tuple(cited_clause(policy, cid, docs_url) for cid in a.cites),
+            )
+            for a in record.actions
+        ),
+        tuple(
+            MissingFact(m.fact, m.needed_for, render(policy, m.question, lang) if m.question else m.fact)
+            for m in record.missing
+        ),
+        tuple(warnings),
+        lang,
+        case_sha256,
+        tuple(decision_result(policy, d, lang, docs_url) for d in record.trace),
+        record.fired,
+    )

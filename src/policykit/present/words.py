@@ -1,0 +1,91 @@
+"""Values and texts in words: a reason's template filled in a language, a value by its
+label, a cited clause with its verbatim text (and its link on the docs site)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from policykit.engine.record import Reason
+from policykit.lang.values import Unknown
+from policykit.policy.model import Policy
+from policykit.present.links import clause_url
+from policykit.present.result import CitedClause
+
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+def render(policy: Policy, reason: Reason | None, lang: str) -> str:
+    """``reason``'s template in ``lang`` with each placeholder's value in words."""
+    if reason is None:
+        return ""
+    values = dict(reason.values)
+    plain = reason.plain
+    return "".join(
+        (fmt(policy, values.get(piece), lang) if piece in plain else show(policy, piece, values.get(piece), lang))
+        if is_name
+        else piece
+        for is_name, piece in _template(reason.text.get(lang))
+    )
+
+
+def show(policy: Policy, name: str, value: Any, lang: str) -> str:
+    """The value of ``name`` in words: by its label where the policy gives one."""
+    target = policy.values.get(name)
+    if value.__class__ is Unknown and value.values:
+        # one of a few: name them all ("free repair / paid repair")
+        shown = sorted((target.label(v, lang) if target else None) or fmt(policy, v, lang) for v in value.values)
+        return " / ".join(shown)
+    if target is not None and target.labels and not isinstance(value, Unknown):
+        if isinstance(value, list):
+            return ", ".join(target.label(v, lang) or str(v) for v in value) or "-"
+        label = target.label(value, lang)
+        if label:
+            return label
+    return fmt(policy, value, lang)
+
+
+def fmt(policy: Policy, value: Any, lang: str) -> str:
+    """A value with no label in words: yes/no, ISO dates, lists joined, ``-`` for none."""
+    if isinstance(value, Unknown):
+        return policy.message("unknown_value", lang)
+    if value is None:
+        return "-"
+    if value is True:
+        return policy.message("yes_word", lang)
+    if value is False:
+        return policy.message("no_word", lang)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(fmt(policy, v, lang) for v in value) or "-"
+    return str(value)
+
+
+def cited_clause(policy: Policy, cid: str, docs_url: str | None) -> CitedClause:
+    """Clause ``cid`` with its verbatim text (built once per policy and docs address)."""
+    known: dict[tuple[str, str | None], CitedClause] = policy.memo.setdefault("cited", {})
+    cited = known.get((cid, docs_url))
+    if cited is None:
+        clause = policy.clauses[cid]
+        cited = CitedClause(cid, clause.zh, clause.en, clause_url(docs_url, cid) if docs_url else None)
+        if len(known) < 10_000:
+            known[(cid, docs_url)] = cited
+    return cited
+
+
+@lru_cache(maxsize=4096)
+def _template(text: str) -> tuple[tuple[bool, str], ...]:
+    """A reason template as (is a name, text) pieces: ``"{a} and b"`` -> ((True, "a"), (False, " and b"))."""
+    pieces: list[tuple[bool, str]] = []
+    last = 0
+    for match in _PLACEHOLDER.finditer(text):
+        if match.start() > last:
+            pieces.append((False, text[last : match.start()]))
+        pieces.append((True, match.group(1)))
+        last = match.end()
+    if last < len(text):
+        pieces.append((False, text[last:]))
+    return tuple(pieces)
