@@ -9,16 +9,16 @@ import re
 import shlex
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.structure.files import File, Files
 
-from policykit.cli.app import run
-from policykit.docsite.pages import pages
-from policykit.policy.compiler import load_policy
-from policykit.policy.model import Policy
-from policykit.policy.resources import schema
-from policykit.present.links import clause_page
+import policykit
+from policykit.cli import run
+from policykit.docsite import case_schema, clause_page, pages
+
+if TYPE_CHECKING:
+    from policykit.policy.model import Policy
 
 ROOT = Path(__file__).resolve().parent.parent
 _STATE: dict[str, Any] = {}
@@ -27,7 +27,7 @@ _OUTPUT = re.compile(r"<!-- policykit: (.+?) -->")
 
 def _policy() -> Policy:
     if "policy" not in _STATE:
-        _STATE["policy"] = load_policy(ROOT / "policies" / "standard_v1.yaml")[0]
+        _STATE["policy"] = policykit.load_policy(ROOT / "policies" / "standard_v1.yaml", use_cache=False)
     policy: Policy = _STATE["policy"]
     return policy
 
@@ -64,9 +64,7 @@ def on_config(config: Any) -> Any:
 def on_files(files: Files, config: Any) -> Files:
     policy = _policy()
     examples = sorted((ROOT / "examples").glob("*.json"))
-    generated = pages(
-        policy, examples, ROOT / "policies" / "tests", _as_of(config), [policy], schema("case.schema.json")
-    )
+    generated = pages(policy, examples, ROOT / "policies" / "tests", _as_of(config), [policy], case_schema())
     for path, content in generated.items():
         files.append(File.generated(config, path, content=content))
     return files

@@ -1,7 +1,121 @@
-"""policykit: a company's written service standard as versioned, tested policy code."""
+"""policykit: a company's written service standard as versioned, tested policy code.
+
+The public surface, small on purpose (everything else is private)::
+
+    import policykit
+
+    policy = policykit.load_policy()                  # the bundled standard, or a path
+    case = policykit.read_case(policy, {...})         # a case dict in the case format
+    record = policykit.decide(policy, case, as_of)    # language-free: values, rules, clause ids
+    result = policykit.render(record, lang="en")      # in words: reasons, steps, questions
+    result.to_dict()                                  # the JSON of ``policykit evaluate``
+
+``evaluate`` does ``decide`` then ``render`` in one call; ``load_policy_set`` loads a
+folder of versions and picks the one in force on a day; ``validate`` lists a policy
+file's problems without raising.  Errors derive from :class:`PolicykitError`, each
+carrying :class:`Diagnostic` items (file, line, column, code, message, path).
+
+The package is built in layers, each importing only those below it (``pyproject.toml``,
+``[tool.importlinter]``): ``lang`` (the expression language) → ``policy`` (the policy
+format) → ``engine`` (deciding) → ``present`` (words and formats) → ``evaluator`` →
+``tools`` (editor's tools) → ``docsite`` → ``cli``.  Importing ``policykit`` loads none of
+them until a function is called.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policykit.errors import CaseError, Diagnostic, PolicyError, PolicykitError
 from policykit.version import __version__
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from policykit.engine.case import Case
+    from policykit.engine.record import CaseRecord
+    from policykit.policy.model import Policy
+    from policykit.present.result import Result
+    from policykit.tools.versions import PolicySet
+
+__all__ = [
+    "CaseError",
+    "Diagnostic",
+    "PolicyError",
+    "PolicykitError",
+    "__version__",
+    "decide",
+    "evaluate",
+    "load_policy",
+    "load_policy_set",
+    "read_case",
+    "render",
+    "validate",
+]
+
+
+def load_policy(path: str | Path | None = None, *, use_cache: bool = True) -> Policy:
+    """Load and compile a policy file (default: the bundled standard).
+
+    Raises :class:`PolicyError` listing every problem when the file is invalid.  With
+    ``use_cache`` a policy compiled before from the same bytes is read back from the
+    compile cache."""
+    from policykit.policy.compiler import load_policy as _load
+    from policykit.policy.resources import default_policy
+
+    policy, _ = _load(path if path is not None else default_policy(), use_cache=use_cache)
+    return policy
+
+
+def load_policy_set(directory: str | Path | None = None, *, use_cache: bool = True) -> PolicySet:
+    """Load every version in a policy folder (default: the bundled set) and check the
+    chain of versions; ``.select(day)`` gives the version in force on a day."""
+    from policykit.policy.resources import data_dir
+    from policykit.tools.versions import load_policy_set as _load_set
+
+    return _load_set(directory if directory is not None else data_dir("policies"), use_cache=use_cache)
+
+
+def validate(path: str | Path | None = None) -> list[Diagnostic]:
+    """Every problem (errors and warnings) of a policy file, sorted by place; empty if clean."""
+    from policykit.policy.compiler import load_policy as _load
+    from policykit.policy.resources import default_policy
+
+    try:
+        _, warnings = _load(path if path is not None else default_policy())
+    except PolicykitError as exc:
+        return list(exc.diagnostics)
+    return warnings
+
+
+def read_case(policy: Policy, data: Any, file: str = "<case>") -> Case:
+    """Check a case (a dict in the case format) against ``policy``; raise :class:`CaseError`
+    with every problem, each naming its field path."""
+    from policykit.engine.case import read_case as _read
+
+    return _read(policy, data, file)
+
+
+def decide(policy: Policy, case: Case, as_of: date, *, trace: bool = False) -> CaseRecord:
+    """Decide ``case`` as of ``as_of``: a record with no language in it (values, the rows
+    that fired, the clause ids they cite, the steps due, the facts missing).  With
+    ``trace``, every value worked out keeps the rows considered (for ``--explain``)."""
+    from policykit.engine.decide import decide_case
+
+    return decide_case(policy, case, as_of, trace=trace)
+
+
+def render(record: CaseRecord, lang: str = "zh", *, docs_url: str | None = None) -> Result:
+    """Put a decision record in words in ``lang`` (``zh`` or ``en``): the result that
+    ``policykit evaluate`` prints; ``.to_dict()`` is its JSON.  With ``docs_url``, each
+    cited clause links to the docs site there."""
+    from policykit.present.assemble import build_result
+
+    return build_result(record, lang, docs_url)
+
+
+def evaluate(policy: Policy, case: Case, as_of: date, lang: str = "zh", *, explain: bool = False) -> Result:
+    """``decide`` then ``render``: the result of ``case`` in ``lang``."""
+    from policykit.evaluator import evaluate as _evaluate
+
+    return _evaluate(policy, case, as_of, lang, explain=explain)

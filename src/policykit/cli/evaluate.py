@@ -29,7 +29,9 @@ def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: 
     if fmt == "json":
         data = result.to_dict()
         if args.explain:
-            data["explain"] = _trace_json(result)
+            from policykit.present.explain import explain_json
+
+            data["explain"] = explain_json(result)
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         from policykit.present.text import render_text
@@ -163,26 +165,3 @@ def _line(data: dict[str, Any]) -> str:
     import orjson
 
     return orjson.dumps(data).decode("utf-8") + "\n"
-
-
-def _trace_json(result: Any) -> list[dict[str, Any]]:
-    from policykit.present.explain import _show
-
-    return [
-        {
-            "id": d.id,
-            "value": _show(d.value) if d.decided else None,
-            "decided": d.decided,
-            "rules": [
-                {
-                    "row": r.index + 1,
-                    "line": r.line,
-                    "holds": _show(r.holds),
-                    "parts": [{"condition": p.source, "value": _show(p.value)} for p in r.parts],
-                }
-                for r in d.rules
-            ],
-            "params": {n: v for n, v in d.params},
-        }
-        for d in result.trace
-    ]

@@ -1,0 +1,17 @@
+"""The docs site, rendered from the policy at build time (``docs/hooks.py`` calls these)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policykit.docsite.pages import pages
+from policykit.present.links import clause_page
+
+__all__ = ["case_schema", "clause_page", "pages"]
+
+
+def case_schema() -> dict[str, Any]:
+    """The bundled case format (JSON Schema), for the page that documents it."""
+    from policykit.policy.resources import schema
+
+    return schema("case.schema.json")

@@ -66,3 +66,25 @@ def render_explain(policy: Policy, result: Result) -> str:
         _explain_one(policy, d, lines)
         lines.append("")
     return "\n".join(lines)
+
+
+def explain_json(result: Result) -> list[dict[str, Any]]:
+    """``--explain --format json``: each value worked out, with the rows considered."""
+    return [
+        {
+            "id": d.id,
+            "value": _show(d.value) if d.decided else None,
+            "decided": d.decided,
+            "rules": [
+                {
+                    "row": r.index + 1,
+                    "line": r.line,
+                    "holds": _show(r.holds),
+                    "parts": [{"condition": p.source, "value": _show(p.value)} for p in r.parts],
+                }
+                for r in d.rules
+            ],
+            "params": {n: v for n, v in d.params},
+        }
+        for d in result.trace
+    ]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from policykit.policy.compiler import load_policy
+import policykit
 from policykit.policy.model import Policy
 from policykit.tools.policytest import Outcome, PolicyTest, load_test_file, run_test
 from policykit.tools.testcmd import failure_report
@@ -49,7 +49,7 @@ class PolicyTestFile(pytest.File):
         test_file = load_test_file(self.path)
         key = test_file.policy.resolve()
         if key not in _POLICIES:
-            _POLICIES[key] = load_policy(test_file.policy)[0]
+            _POLICIES[key] = policykit.load_policy(test_file.policy, use_cache=False)
         for test in test_file.tests:
             yield PolicyTestItem.from_parent(self, name=test.title, test=test, policy=_POLICIES[key])
 
