@@ -86,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     va = sub.add_parser("validate", help="check policy files; print a summary")
     va.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
     va.add_argument("--format", choices=["text", "json"], default="text")
+
+    from policykit.cli import serve as cmd_serve
+
+    cmd_serve.add_parsers(sub)
     return parser
 
 
@@ -112,6 +116,10 @@ def run(
             return cmd_policy.diff_command(args, out, err)
         if args.command == "replay":
             return cmd_policy.replay_command(args, out, err)
+        if args.command in ("serve", "log", "keys"):
+            from policykit.cli import serve as cmd_serve
+
+            return cmd_serve.run_command(args, out, err)
         if args.command == "test":
             from policykit.tools.testcmd import run_tests
 

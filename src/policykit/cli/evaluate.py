@@ -56,22 +56,7 @@ def _chooser(args: argparse.Namespace) -> Callable[[Any], Any]:
 
     policy_set = load_policy_set(args.policy_set or data_dir("policies"), use_cache=True)
 
-    def choose(data: Any) -> Any:
-        day = _request_day(data)
-        return policy_set.select(day, args.allow_draft) if day else policy_set.latest
-
-    return choose
-
-
-def _request_day(data: Any) -> date | None:
-    from policykit.lang.dates import parse_date
-
-    request = data.get("request") if isinstance(data, dict) else None
-    text = request.get("date") if isinstance(request, dict) else None
-    try:
-        return parse_date(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
+    return lambda data: policy_set.for_case(data, args.allow_draft)
 
 
 def _one(

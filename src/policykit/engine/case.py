@@ -92,13 +92,14 @@ def _fast_check(case_schema: dict[str, Any]) -> Callable[[Any], Any]:
 
     The generated code is kept in the compile cache, so a single CLI call does not
     generate it again."""
+    import copy
     import hashlib
     import marshal
     import re
 
     from policykit.policy import cache
 
-    spec = dict(case_schema)
+    spec = copy.deepcopy(case_schema)  # fastjsonschema rewrites the $refs of what it compiles
     spec["$schema"] = "http://json-schema.org/draft-07/schema#"  # the features we use are draft-07's too
     key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
     known = _CHECKS.get(key)

@@ -295,6 +295,7 @@ def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tupl
             Text.of(f.get("question")),
             tuple((f.get("item") or {}).items()),
             bool(f.get("required")),
+            bool(f.get("personal")),
         )
     clauses = {
         c["id"]: Clause(

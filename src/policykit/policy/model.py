@@ -75,6 +75,7 @@ class Fact:
     question: Text | None = None
     item: tuple[tuple[str, str], ...] = ()
     required: bool = False
+    personal: bool = False
 
 
 @dataclass(frozen=True)

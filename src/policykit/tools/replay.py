@@ -26,7 +26,8 @@ class Replay:
     differences: tuple[str, ...]
 
 
-def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What differs between a stored result and a fresh one, decision by decision."""
     out = []
     for did in dict.fromkeys([*old.get("decisions", {}), *new.get("decisions", {})]):
         a, b = old["decisions"].get(did), new["decisions"].get(did)
@@ -87,11 +88,11 @@ def replay(stored: dict[str, Any], case_raw: bytes, case_name: str, policies: Po
     data = parse_json(case_raw, case_name)
     lang = str(stored.get("lang") or "zh")
     fresh = evaluate(policy, read_case(policy, data, case_name), as_of, lang, case_sha256=sha).to_dict()
-    differences = _differences(stored, fresh)
+    found = differences(stored, fresh)
     if not exact:
-        differences.insert(
+        found.insert(
             0,
             f"policy {ref.get('version')} is not the file the result was made with "
             f"(SHA-256 {str(ref.get('sha256'))[:12]}… not found; compared with {policy.sha256[:12]}…)",
         )
-    return Replay(policy, exact, tuple(differences))
+    return Replay(policy, exact, tuple(found))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from policykit.errors import Diagnostic, PolicyError, PolicykitError
 from policykit.lang.dates import parse_date
@@ -57,6 +58,17 @@ class PolicySet:
     @property
     def latest(self) -> Policy:
         return self.versions[-1]
+
+    def for_case(self, data: Any, allow_draft: bool = False) -> Policy:
+        """The version that decides a case (a dict in the case format): the one in force
+        on its ``request.date``, else the latest."""
+        request = data.get("request") if isinstance(data, dict) else None
+        text = request.get("date") if isinstance(request, dict) else None
+        try:
+            day = parse_date(text) if isinstance(text, str) else None
+        except ValueError:
+            day = None
+        return self.select(day, allow_draft) if day else self.latest
 
     def by_sha256(self, sha: str) -> Policy | None:
         return next((p for p in self.versions if p.sha256 == sha), None)

@@ -1,0 +1,46 @@
+"""The service's settings, with their defaults; passed to each worker process as JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV = "POLICYKIT_SERVE_CONFIG"
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    policy_set: str  # folder of policy versions
+    log_db: str = "policykit-decisions.sqlite3"
+    keys_file: str | None = None
+    keep_personal: bool = False  # keep personal facts in the log unmasked
+    docs_url: str | None = None
+    max_body_bytes: int = MIB  # one case
+    max_line_bytes: int = MIB  # one line of a batch
+    max_concurrency: int = 64  # requests served at once; more get 503 and Retry-After
+    request_timeout_s: float = 30.0
+    retention_days: float | None = None  # prune log entries older than this
+    log_synchronous: str = "NORMAL"  # SQLite synchronous: FULL survives power loss too
+    page_size: int = 100
+    allow_draft: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_env(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_env(cls) -> ServerConfig:
+        raw = os.environ.get(ENV)
+        if not raw:
+            from policykit.policy.resources import data_dir
+
+            return cls(policy_set=str(data_dir("policies")))
+        return cls(**json.loads(raw))
+
+    @property
+    def log_path(self) -> Path:
+        return Path(self.log_db)

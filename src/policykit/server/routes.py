@@ -1,0 +1,327 @@
+"""The HTTP endpoints of the decision service (``/v1`` and the operational ones)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from policykit.engine.case import parse_json, read_case
+from policykit.errors import PolicykitError
+from policykit.evaluator import evaluate
+from policykit.present.words import cited_clause
+from policykit.server.decision_log import Entry
+from policykit.server.problems import Problem, diagnostics
+from policykit.server.service import Decision, Options, decide_body, line_error, too_long
+from policykit.tools.replay import differences
+from policykit.tools.versions import effective
+
+if TYPE_CHECKING:
+    from policykit.server.context import Service
+
+NDJSON = "application/x-ndjson"
+
+
+def service(request: Request) -> Service:
+    svc: Service = request.app.state.service
+    return svc
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise Problem(413, "body too large", f"a case is at most {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Problem(413, "body too large", f"a case is at most {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def log_decisions(svc: Service, entries: list[Entry]) -> None:
+    """Commit ``entries`` to the log; a decision that cannot be logged is not given (503)."""
+    try:
+        await anyio.to_thread.run_sync(svc.log.write_many, entries)
+    except Exception:
+        svc.metrics.log_failures.inc(len(entries))
+        svc.logger.exception("decision log write failed")
+        raise Problem(503, "the decision could not be logged", "try again", headers={"Retry-After": "1"}) from None
+
+
+def _count(svc: Service, decision: Decision) -> None:
+    svc.metrics.count_decisions(decision.policy, decision.entry.request_type, decision.result.decisions)
+
+
+async def evaluate_one(request: Request) -> Response:
+    svc = service(request)
+    key_id = svc.authorize(request, "evaluate")
+    options = Options.parse(request.query_params)
+    body = await read_body(request, svc.config.max_body_bytes)
+    decision = decide_body(body, "<request>", options, svc.policies.current, svc.config, key_id)
+    await log_decisions(svc, [decision.entry])
+    _count(svc, decision)
+    return JSONResponse({**decision.answer, "decision_id": decision.entry.decision_id})
+
+
+async def _lines(request: Request, limit: int) -> AsyncIterator[bytes | None]:
+    """The body's lines; None in place of one over ``limit`` bytes (its bytes are skipped)."""
+    pending = bytearray()
+    skipping = False
+    async for chunk in request.stream():
+        pending += chunk
+        while True:
+            end = pending.find(b"\n")
+            if end < 0:
+                if len(pending) > limit and not skipping:
+                    skipping = True
+                    yield None
+                if skipping:
+                    pending.clear()
+                break
+            line = bytes(pending[:end])
+            del pending[: end + 1]
+            if skipping:
+                skipping = False
+                continue
+            if len(line) > limit:
+                yield None
+            else:
+                yield line
+    if pending and not skipping:
+        yield bytes(pending) if len(pending) <= limit else None
+
+
+class EvaluateBatch:
+    """POST /v1/evaluate/batch, as a plain ASGI app so that the body is read while the
+    answer is written (a streaming response would race the body for the ASGI channel).
+    Each chunk of lines is logged in one transaction before its answers are sent."""
+
+    CHUNK = 64
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        svc = service(request)
+        key_id = svc.authorize(request, "evaluate")
+        options = Options.parse(request.query_params)
+        policies = svc.policies.current  # the whole batch under one set, even across a reload
+        limit = svc.config.max_line_bytes
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", NDJSON.encode())]})
+        pending: list[tuple[Decision | None, dict[str, Any]]] = []
+        number = 0
+        try:
+            async for line in _lines(request, limit):
+                number += 1
+                if line is None:
+                    pending.append((None, too_long(number, limit)))
+                elif line.strip():
+                    try:
+                        d = decide_body(line, f"<line {number}>", options, policies, svc.config, key_id)
+                        pending.append((d, {**d.answer, "decision_id": d.entry.decision_id}))
+                    except Problem as problem:
+                        pending.append((None, line_error(number, problem)))
+                if len(pending) >= self.CHUNK:
+                    await self._flush(svc, pending, send)
+            await self._flush(svc, pending, send)
+        except Problem as problem:  # the log failed: say so in the stream and stop
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": _ndjson({"line": number, "error": problem.body()}),
+                    "more_body": True,
+                }
+            )
+        await send({"type": "http.response.body", "body": b""})
+
+    @staticmethod
+    async def _flush(svc: Service, pending: list[tuple[Decision | None, dict[str, Any]]], send: Send) -> None:
+        decided = [d for d, _ in pending if d is not None]
+        if decided:
+            await log_decisions(svc, [d.entry for d in decided])
+            for d in decided:
+                _count(svc, d)
+        body = b"".join(_ndjson(out) for _, out in pending)
+        pending.clear()
+        if body:
+            await send({"type": "http.response.body", "body": body, "more_body": True})
+
+
+def _ndjson(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def _policy_summary(policy: Any) -> dict[str, Any]:
+    day = effective(policy)
+    return {
+        "id": policy.id,
+        "version": policy.version,
+        "status": policy.status,
+        "effective_from": day.isoformat() if day else None,
+        "sha256": policy.sha256,
+        "title": policy.metadata.get("title"),
+    }
+
+
+async def list_policies(request: Request) -> Response:
+    svc = service(request)
+    svc.authorize(request, None)
+    current = svc.policies.current
+    return JSONResponse({"policies": [_policy_summary(p) for p in current.versions]})
+
+
+def _version(request: Request) -> Any:
+    svc = service(request)
+    wanted = request.path_params["version"]
+    found = next((p for p in svc.policies.current.versions if p.version == wanted), None)
+    if found is None:
+        raise Problem(404, "no such policy version", f"version {wanted!r} is not in the set")
+    return found
+
+
+async def show_policy(request: Request) -> Response:
+    svc = service(request)
+    svc.authorize(request, None)
+    lang = request.query_params.get("lang") or "zh"
+    policy = _version(request)
+    decisions = [
+        {
+            "id": v.id,
+            "title": v.title.get(lang) if v.title else v.id,
+            "request_types": list(v.applies_to),
+            "values": list(v.values),
+            "labels": {code: text.get(lang) for code, text in v.labels},
+        }
+        for v in policy.values.values()
+        if v.output
+    ]
+    facts = [
+        {
+            "name": f.name,
+            "type": f.type,
+            "values": list(f.values),
+            "default": f.default if f.has_default else None,
+            "has_default": f.has_default,
+            "question": f.question.get(lang) if f.question else None,
+            "personal": f.personal,
+        }
+        for f in policy.facts.values()
+    ]
+    summary = _policy_summary(policy)
+    return JSONResponse({**summary, "metadata": policy.metadata, "decisions": decisions, "facts": facts})
+
+
+async def show_clause(request: Request) -> Response:
+    svc = service(request)
+    svc.authorize(request, None)
+    policy = _version(request)
+    cid = request.path_params["clause_id"]
+    if cid not in policy.clauses:
+        raise Problem(404, "no such clause", f"clause {cid!r} is not in version {policy.version}")
+    clause = policy.clauses[cid]
+    cited = cited_clause(policy, cid, svc.config.docs_url).to_dict()
+    return JSONResponse({**cited, "section": clause.section, "informational": clause.informational})
+
+
+async def get_decision(request: Request) -> Response:
+    svc = service(request)
+    svc.authorize(request, "read_log")
+    entry = await anyio.to_thread.run_sync(svc.log.get, request.path_params["decision_id"])
+    if entry is None:
+        raise Problem(404, "no such decision", "no decision with this id in the log")
+    return JSONResponse(entry.to_dict())
+
+
+async def list_decisions(request: Request) -> Response:
+    svc = service(request)
+    svc.authorize(request, "read_log")
+    q = request.query_params
+    try:
+        limit = min(int(q.get("limit") or svc.config.page_size), 1000)
+    except ValueError:
+        error = {"code": "bad-value", "path": "limit", "message": "not a number"}
+        raise Problem(400, "bad query parameters", errors=[error]) from None
+    entries = await anyio.to_thread.run_sync(
+        lambda: svc.log.query(q.get("case_id"), q.get("from"), q.get("to"), q.get("after"), limit + 1)
+    )
+    more = len(entries) > limit
+    entries = entries[:limit]
+    return JSONResponse(
+        {"decisions": [e.to_dict() for e in entries], "next": entries[-1].decision_id if more and entries else None}
+    )
+
+
+async def replay_decision(request: Request) -> Response:
+    svc = service(request)
+    svc.authorize(request, "read_log")
+    entry = await anyio.to_thread.run_sync(svc.log.get, request.path_params["decision_id"])
+    if entry is None:
+        raise Problem(404, "no such decision", "no decision with this id in the log")
+    current = svc.policies.current
+    policy = current.by_sha256(entry.policy_sha256)
+    if policy is None:
+        detail = f"version {entry.policy_version} (SHA-256 {entry.policy_sha256}) is not loaded"
+        raise Problem(409, "the policy of this decision is no longer in the set", detail)
+    try:
+        case = read_case(policy, parse_json(json.dumps(entry.case).encode("utf-8"), "<logged case>"))
+        as_of = date.fromisoformat(entry.as_of)
+        explain = "explain" in entry.result
+        fresh = evaluate(policy, case, as_of, entry.lang, svc.config.docs_url, explain, entry.case_sha256).to_dict()
+    except PolicykitError as exc:
+        raise Problem(422, "the logged case cannot be decided again", errors=diagnostics(exc.diagnostics)) from None
+    found = differences(entry.result, fresh)
+    return JSONResponse(
+        {
+            "decision_id": entry.decision_id,
+            "identical": not found,
+            "differences": found,
+            "policy": {"id": policy.id, "version": policy.version, "sha256": policy.sha256},
+            "as_of": entry.as_of,
+        }
+    )
+
+
+async def reload_policies(request: Request) -> Response:
+    svc = service(request)
+    svc.authorize(request, "admin")
+    try:
+        fresh = await anyio.to_thread.run_sync(svc.reload)
+    except PolicykitError as exc:
+        title = "the policy set has errors; the old one goes on serving"
+        raise Problem(422, title, errors=diagnostics(exc.diagnostics)) from None
+    return JSONResponse({"reloaded": True, "policies": [_policy_summary(p) for p in fresh.versions]})
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    svc = service(request)
+    versions = [p.version for p in svc.policies.current.versions]
+    if not versions:
+        raise Problem(503, "not ready", "no policy version loaded")
+    return JSONResponse({"status": "ready", "versions": versions, "log_schema": svc.log.schema_version})
+
+
+async def metrics(request: Request) -> Response:
+    from policykit.server.metrics import CONTENT_TYPE
+
+    return Response(service(request).metrics.render(), media_type=CONTENT_TYPE)
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(service(request).openapi)
+
+
+async def api_page(request: Request) -> Response:
+    from policykit.server.openapi import api_page as page
+
+    return HTMLResponse(page(service(request).openapi))

@@ -1,0 +1,70 @@
+"""Start the decision service under uvicorn: one process, or several sharing the socket."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+
+from policykit.errors import Diagnostic, InputError
+from policykit.server.config import ENV, ServerConfig
+from policykit.server.keys import load_keys
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        try:
+            return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(host, None))
+        except OSError:
+            return False
+
+
+def check(config: ServerConfig, host: str, workers: int) -> None:
+    """Refuse what must not start: an open service without keys, a bad worker count, bad keys."""
+    problems = []
+    keys = load_keys(config.keys_file)
+    if not keys and not is_loopback(host):
+        problems.append(
+            Diagnostic(
+                "--host",
+                0,
+                0,
+                "no-keys",
+                f"no API key is configured: serving {host} would let anyone in; "
+                "add keys (policykit keys new) or bind to 127.0.0.1",
+            )
+        )
+    if workers < 1:
+        problems.append(Diagnostic("--workers", 0, 0, "bad-value", "at least 1 worker"))
+    if problems:
+        raise InputError(problems)
+
+
+def serve(config: ServerConfig, host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> None:
+    """Serve until stopped (Ctrl-C or SIGTERM; SIGHUP reloads the policy set)."""
+    import uvicorn
+
+    check(config, host, workers)
+    config = ServerConfig(**{**config.__dict__, "extra": {**config.extra, "workers": workers}})
+    os.environ[ENV] = config.to_env()
+    # the app is built now in this process, so a bad policy set or log stops here with a
+    # message, not in each worker
+    from policykit.server.app import create_app
+
+    app = create_app(config) if workers == 1 else "policykit.server.app:app_from_env"
+    if workers > 1:
+        create_app(config).state.service.log.close()
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        workers=workers,
+        factory=workers > 1,
+        log_level="info",
+        proxy_headers=False,
+        server_header=False,
+    )

@@ -1,0 +1,103 @@
+"""API keys and scopes: 401 without a valid key, 403 without the scope; no open service
+on a public address."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from policykit.errors import InputError
+from policykit.server.config import ServerConfig
+from policykit.server.keys import digest, match, parse_keys
+from policykit.server.run import check, is_loopback
+
+from ..conftest import cli
+from .conftest import bearer, example
+
+
+def test_no_key_is_401_and_a_wrong_key_401(keyed: TestClient) -> None:
+    for headers in ({}, {"Authorization": "Bearer nope"}, {"X-API-Key": "nope"}):
+        response = keyed.post("/v1/evaluate", content=example("fault"), headers=headers)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == "Bearer"
+        assert response.json()["title"] == "an API key is required"
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "path", "allowed"),
+    [
+        ("evaluator", "POST", "/v1/evaluate", True),
+        ("auditor", "POST", "/v1/evaluate", False),
+        ("evaluator", "GET", "/v1/decisions", False),
+        ("auditor", "GET", "/v1/decisions", True),
+        ("evaluator", "POST", "/v1/admin/reload", False),
+        ("root", "POST", "/v1/admin/reload", True),
+        ("auditor", "GET", "/v1/policies", True),
+    ],
+)
+def test_scopes(keyed: TestClient, who: str, method: str, path: str, allowed: bool) -> None:
+    response = keyed.request(method, path, content=example("fault") if method == "POST" else None, headers=bearer(who))
+    assert (response.status_code == 403) is not allowed, response.text
+    assert response.status_code != 401
+
+
+def test_the_log_records_the_key_id_never_the_key(keyed: TestClient) -> None:
+    answer = keyed.post("/v1/evaluate", content=example("fault"), headers={"X-API-Key": "pk_eval"}).json()
+    entry = keyed.get(f"/v1/decisions/{answer['decision_id']}", headers=bearer("auditor")).json()
+    assert entry["key_id"] == "evaluator"
+    assert "pk_eval" not in json.dumps(entry)
+
+
+def test_health_and_metrics_need_no_key(keyed: TestClient) -> None:
+    assert keyed.get("/healthz").status_code == 200
+    assert keyed.get("/readyz").status_code == 200
+    assert keyed.get("/metrics").status_code == 200
+
+
+def test_without_keys_only_loopback(tmp_path: Path) -> None:
+    config = ServerConfig(policy_set=".", log_db=str(tmp_path / "log"))
+    check(config, "127.0.0.1", 1)
+    check(config, "::1", 1)
+    with pytest.raises(InputError) as refused:
+        check(config, "0.0.0.0", 1)
+    assert refused.value.diagnostics[0].code == "no-keys"
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps({"keys": [{"id": "a", "sha256": digest("s"), "scopes": ["evaluate"]}]}))
+    check(ServerConfig(policy_set=".", log_db="x", keys_file=str(keys)), "0.0.0.0", 1)
+    assert is_loopback("localhost") and not is_loopback("192.0.2.1")
+
+
+def test_serve_refuses_a_public_address_without_keys(tmp_path: Path) -> None:
+    code, out, err = cli("serve", "--host", "0.0.0.0", "--port", "1", "--log-db", str(tmp_path / "l"))
+    assert code == 2 and out == ""
+    assert "no-keys" in err
+
+
+def test_keys_new_prints_the_key_once_and_stores_its_hash(tmp_path: Path) -> None:
+    file = tmp_path / "keys.json"
+    code, out, err = cli("keys", "new", "crm", "--scopes", "evaluate,read_log", "--file", str(file))
+    assert code == 0, err
+    secret = out.strip()
+    assert secret.startswith("pk_") and secret not in file.read_text()
+    (key,) = parse_keys(file.read_text(), str(file))
+    assert match((key,), secret) == key and key.scopes == {"evaluate", "read_log"}
+    assert oct(file.stat().st_mode & 0o777) == "0o600"
+    code, _, err = cli("keys", "new", "crm", "--file", str(file))
+    assert code == 2 and "exists already" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[]", 'expected {"keys"'),
+        ('{"keys": [{"id": "a", "sha256": "zz", "scopes": ["evaluate"]}]}', "sha256"),
+        ('{"keys": [{"id": "a", "sha256": "' + "a" * 64 + '", "scopes": ["root"]}]}', "scopes"),
+    ],
+)
+def test_a_bad_key_file_is_named(text: str, words: str) -> None:
+    with pytest.raises(InputError) as bad:
+        parse_keys(text, "keys.json")
+    assert words in str(bad.value) and "keys.json" in str(bad.value)

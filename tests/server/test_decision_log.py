@@ -1,0 +1,102 @@
+"""The decision log file: migrations, writes, paging, export, pruning, several writers."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+from policykit.server.decision_log import MIGRATIONS, DecisionLog, Entry, now
+from policykit.server.service import new_decision_id
+
+from ..conftest import cli
+
+
+def _entry(case_id: str = "c1", time: str | None = None) -> Entry:
+    return Entry(
+        decision_id=new_decision_id(),
+        time=time or now(),
+        key_id=None,
+        request_type="fault",
+        case_id=case_id,
+        case_sha256="0" * 64,
+        case={"case_id": case_id},
+        masked=False,
+        policy_id="p",
+        policy_version="1",
+        policy_sha256="1" * 64,
+        as_of="2026-11-27",
+        lang="zh",
+        result={"decisions": {}},
+        latency_ms=0.1,
+    )
+
+
+def test_a_new_log_is_migrated_to_the_last_version_and_wal(tmp_path: Path) -> None:
+    log = DecisionLog(tmp_path / "log.sqlite3")
+    assert log.schema_version == len(MIGRATIONS)
+    log.close()
+    db = sqlite3.connect(tmp_path / "log.sqlite3")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    DecisionLog(tmp_path / "log.sqlite3").close()  # opening again migrates nothing twice
+
+
+def test_write_get_query_pages_and_export(tmp_path: Path) -> None:
+    log = DecisionLog(tmp_path / "log.sqlite3")
+    entries = [_entry("a" if i % 2 else "b") for i in range(7)]
+    log.write_many(entries[:3])
+    for e in entries[3:]:
+        log.write(e)
+    assert log.get(entries[4].decision_id) == entries[4]
+    assert log.get("nope") is None
+    page = log.query(limit=3)
+    assert [e.decision_id for e in page] == [e.decision_id for e in entries[:3]]
+    rest = log.query(after=page[-1].decision_id, limit=100)
+    assert [e.decision_id for e in page + rest] == [e.decision_id for e in entries]
+    assert {e.case_id for e in log.query(case_id="a")} == {"a"}
+    assert len(list(log.export())) == 7
+    assert log.integrity() == "ok"
+
+
+def test_prune_and_time_window(tmp_path: Path) -> None:
+    log = DecisionLog(tmp_path / "log.sqlite3")
+    log.write(_entry(time="2020-01-01T00:00:00.000Z"))
+    log.write(_entry())
+    assert [e.time[:4] for e in log.query(start="2020-01-01", end="2020-01-02")] == ["2020"]
+    assert log.prune(30) == 1 and log.count() == 1
+
+
+def _writer(path: str, n: int) -> None:
+    log = DecisionLog(path)
+    for _ in range(n):
+        log.write(_entry())
+    log.close()
+
+
+def test_several_processes_share_one_log(tmp_path: Path) -> None:
+    path = str(tmp_path / "log.sqlite3")
+    DecisionLog(path).close()
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_writer, args=(path, 50)) for _ in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(120)
+        assert w.exitcode == 0
+    log = DecisionLog(path)
+    assert log.count() == 150 and log.integrity() == "ok"
+
+
+def test_log_export_and_prune_commands(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite3"
+    log = DecisionLog(path)
+    log.write(_entry("old", time="2020-01-01T00:00:00.000Z"))
+    log.write(_entry("new"))
+    log.close()
+    code, out, err = cli("log", "export", "--log-db", str(path), "--from", "2021-01-01")
+    assert code == 0, err
+    assert [line.count('"case_id": "new"') for line in out.splitlines()] == [2]
+    code, _, err = cli("log", "prune", "--log-db", str(path), "--older-than-days", "365")
+    assert code == 0 and "1 entries" in err
+    code, out, err = cli("log", "export", "--log-db", str(tmp_path / "none.sqlite3"))
+    assert code == 2 and out == "" and "no decision log" in err

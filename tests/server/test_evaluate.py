@@ -1,0 +1,149 @@
+"""POST /v1/evaluate: the CLI's result plus a decision id, logged before it is answered."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from starlette.testclient import TestClient
+
+from policykit.policy.resources import schema
+from policykit.server.masking import MASK
+
+from ..conftest import ROOT, cli
+from .conftest import acceptance_cases, example
+
+RESULT = Draft202012Validator(schema("result.schema.json"))
+
+
+def _cli_json(case: dict[str, Any], as_of: str, tmp_path: Any, *extra: str) -> dict[str, Any]:
+    path = tmp_path / "case.json"
+    path.write_bytes(json.dumps(case, ensure_ascii=False).encode("utf-8"))
+    code, out, err = cli("evaluate", str(path), "--format", "json", "--as-of", as_of, *extra)
+    assert code == 0, err
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+@pytest.mark.parametrize("data", acceptance_cases(), ids=lambda d: d["name"])
+def test_every_acceptance_case_as_the_cli_gives_it(client: TestClient, data: dict[str, Any], tmp_path: Any) -> None:
+    body = json.dumps(data["case"], ensure_ascii=False).encode("utf-8")
+    response = client.post("/v1/evaluate", content=body, params={"as_of": data["as_of"]})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    decision_id = answer.pop("decision_id")
+    assert answer == _cli_json(data["case"], data["as_of"], tmp_path)
+    RESULT.validate(answer)
+    for did, value in data["expect"]["decisions"].items():
+        assert answer["decisions"][did]["value"] == value, did
+    logged = client.get(f"/v1/decisions/{decision_id}").json()
+    assert logged["result"] == answer
+    assert logged["case_sha256"] == answer["case_sha256"]
+
+
+def test_query_options_lang_explain_version(client: TestClient, tmp_path: Any) -> None:
+    params = {"as_of": "2026-11-27", "lang": "en", "explain": "true", "version": "1.0.0"}
+    answer = client.post("/v1/evaluate", content=example("fault"), params=params).json()
+    assert answer["lang"] == "en"
+    assert answer["explain"] and answer["explain"][0]["rules"]
+    case = json.loads(example("fault"))
+    expected = _cli_json(case, "2026-11-27", tmp_path, "--lang", "en", "--explain")
+    answer.pop("decision_id")
+    expected["case_sha256"] = answer["case_sha256"]  # the CLI hashed its own re-serialised file
+    assert answer == expected
+
+
+def test_an_unknown_version_is_404(client: TestClient) -> None:
+    response = client.post("/v1/evaluate", content=example("fault"), params={"version": "9.9.9"})
+    assert response.status_code == 404
+    assert "9.9.9" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "path"),
+    [({"as_of": "2026-13-01"}, "as_of"), ({"lang": "fr"}, "lang"), ({"explain": "maybe"}, "explain")],
+)
+def test_bad_query_parameters_are_400(client: TestClient, params: dict[str, str], path: str) -> None:
+    response = client.post("/v1/evaluate", content=example("fault"), params=params)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [e["path"] for e in response.json()["errors"]] == [path]
+
+
+def test_unreadable_body_is_400_and_a_bad_case_422_naming_each_field(client: TestClient) -> None:
+    response = client.post("/v1/evaluate", content=b"{not json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "json"
+    case = json.loads(example("fault"))
+    case["request"]["date"] = "2026-02-30"
+    case["sale"]["shipping_method"] = "air"
+    response = client.post("/v1/evaluate", content=json.dumps(case))
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["status"] == 422 and problem["type"] == "about:blank"
+    assert {e["path"] for e in problem["errors"]} >= {"sale.shipping_method"}
+    assert all(set(e) >= {"code", "path", "message"} for e in problem["errors"])
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.stem for p in (ROOT.parent / "shared" / "acceptance" / "invalid").glob("*.json"))
+)
+def test_every_invalid_acceptance_case_is_refused_naming_the_field(client: TestClient, name: str) -> None:
+    data = json.loads((ROOT.parent / "shared" / "acceptance" / "invalid" / f"{name}.json").read_text(encoding="utf-8"))
+    response = client.post("/v1/evaluate", content=json.dumps(data["case"], ensure_ascii=False).encode("utf-8"))
+    assert response.status_code in (400, 422)
+    text = json.dumps(response.json(), ensure_ascii=False)
+    for word in data["expect"]["stderr_mentions"]:
+        assert word in text, word
+    assert client.get("/v1/decisions").json()["decisions"] == []
+
+
+def test_a_body_over_the_limit_is_413(make_client: Any) -> None:
+    client = make_client(max_body_bytes=1000)
+    response = client.post("/v1/evaluate", content=b" " * 1001 + example("fault"))
+    assert response.status_code == 413
+    assert client.post("/v1/evaluate", content=example("fault")[:1000]).status_code != 413
+
+
+def test_personal_facts_are_masked_in_the_log_unless_kept(make_client: Any, tmp_path: Any) -> None:
+    masked = make_client()
+    answer = masked.post("/v1/evaluate", content=example("fault")).json()
+    entry = masked.get(f"/v1/decisions/{answer['decision_id']}").json()
+    assert entry["masked"] is True
+    assert set(entry["case"]["customer"].values()) == {MASK}
+    assert entry["case_sha256"] == answer["case_sha256"]
+    kept = make_client(keep_personal=True, log_db=str(tmp_path / "kept.sqlite3"))
+    answer = kept.post("/v1/evaluate", content=example("fault")).json()
+    entry = kept.get(f"/v1/decisions/{answer['decision_id']}").json()
+    assert entry["masked"] is False
+    assert entry["case"] == json.loads(example("fault"))
+
+
+@pytest.mark.parametrize("data", acceptance_cases(), ids=lambda d: d["name"])
+def test_replay_from_the_masked_log_is_identical(client: TestClient, data: dict[str, Any]) -> None:
+    body = json.dumps(data["case"], ensure_ascii=False).encode("utf-8")
+    answer = client.post("/v1/evaluate", content=body, params={"as_of": data["as_of"], "lang": "en"}).json()
+    replay = client.post(f"/v1/decisions/{answer['decision_id']}/replay").json()
+    assert replay == {
+        "decision_id": answer["decision_id"],
+        "identical": True,
+        "differences": [],
+        "policy": {k: answer["policy"][k] for k in ("id", "version", "sha256")},
+        "as_of": data["as_of"],
+    }
+
+
+def test_replay_reports_a_difference(client: TestClient) -> None:
+    """A log entry whose stored result was changed replays as different, naming the decision."""
+    answer = client.post("/v1/evaluate", content=example("fault"), params={"as_of": "2026-11-27"}).json()
+    svc = client.app.state.service  # type: ignore[attr-defined]
+    with svc.log._lock:
+        row = svc.log._db.execute("SELECT result_json FROM decisions").fetchone()
+        stored = json.loads(row[0])
+        stored["decisions"]["service.type"]["value"] = "paid_repair"
+        svc.log._db.execute("UPDATE decisions SET result_json = ?", (json.dumps(stored),))
+    replay = client.post(f"/v1/decisions/{answer['decision_id']}/replay").json()
+    assert replay["identical"] is False
+    assert any(d.startswith("service.type: 'paid_repair' -> ") for d in replay["differences"])
