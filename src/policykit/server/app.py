@@ -139,6 +139,7 @@ def create_app(config: ServerConfig) -> Starlette:
                 tasks.start_soon(_prune_forever, svc)
             yield
             tasks.cancel_scope.cancel()
+        svc.writer.stop()
         svc.log.close()
 
     app = Starlette(

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from policykit.server.config import ServerConfig
 from policykit.server.decision_log import DecisionLog
 from policykit.server.keys import ApiKey, load_keys, match
+from policykit.server.log_writer import LogWriter
 from policykit.server.metrics import Metrics
 from policykit.server.openapi import build_openapi
 from policykit.server.policies import PolicyStore
@@ -28,6 +29,7 @@ class Service:
         self.keys: tuple[ApiKey, ...] = load_keys(config.keys_file)
         self.policies = PolicyStore(config.policy_set)
         self.log = DecisionLog(config.log_path, config.log_synchronous)
+        self.writer = LogWriter(self.log)
         self.metrics = Metrics()
         self.openapi = build_openapi(self.policies.current)
 

@@ -10,7 +10,6 @@ that two processes starting together migrate once.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -18,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 # each entry moves the schema one version forward; never edit one that has shipped
 MIGRATIONS: tuple[str, ...] = (
@@ -93,22 +94,22 @@ class Entry:
             self.request_type,
             self.case_id,
             self.case_sha256,
-            json.dumps(self.case, ensure_ascii=False, separators=(",", ":")),
+            orjson.dumps(self.case).decode("utf-8"),
             int(self.masked),
             self.policy_id,
             self.policy_version,
             self.policy_sha256,
             self.as_of,
             self.lang,
-            json.dumps(self.result, ensure_ascii=False, separators=(",", ":")),
+            orjson.dumps(self.result).decode("utf-8"),
             self.latency_ms,
         )
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Entry:
         values = dict(zip(COLUMNS, row, strict=True))
-        values["case"] = json.loads(values.pop("case_json"))
-        values["result"] = json.loads(values.pop("result_json"))
+        values["case"] = orjson.loads(values.pop("case_json"))
+        values["result"] = orjson.loads(values.pop("result_json"))
         values["masked"] = bool(values["masked"])
         return cls(**values)
 

@@ -9,7 +9,6 @@ same way.  OPA's decision-log masking is the model.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from policykit.policy.model import Policy
@@ -18,26 +17,30 @@ MASK = "***"
 
 
 def personal_fields(policy: Policy) -> tuple[tuple[str, ...], ...]:
-    """The case paths of the policy's personal facts."""
-    return tuple(tuple(name.split(".")) for name, fact in policy.facts.items() if fact.personal)
+    """The case paths of the policy's personal facts (worked out once per policy)."""
+    paths: tuple[tuple[str, ...], ...] | None = policy.memo.get("personal_fields")
+    if paths is None:
+        paths = tuple(tuple(name.split(".")) for name, fact in policy.facts.items() if fact.personal)
+        policy.memo["personal_fields"] = paths
+    return paths
 
 
 def mask_case(policy: Policy, case: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """A copy of ``case`` with each personal value masked, and whether anything was."""
-    paths = personal_fields(policy)
-    if not paths:
-        return case, False
-    masked = copy.deepcopy(case)
-    changed = False
-    for path in paths:
-        node: Any = masked
-        for part in path[:-1]:
-            node = node.get(part) if isinstance(node, dict) else None
-        if not isinstance(node, dict) or path[-1] not in node:
-            continue
-        value = node[path[-1]]
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        node[path[-1]] = MASK
-        changed = True
-    return masked, changed
+    """``case`` with each personal value masked, and whether anything was.  Only the
+    objects on a masked path are new; ``case`` itself is never changed."""
+    masked = case
+    for path in personal_fields(policy):
+        masked = _masked(masked, path)
+    return masked, masked is not case
+
+
+def _masked(node: Any, path: tuple[str, ...]) -> Any:
+    if not isinstance(node, dict) or path[0] not in node:
+        return node
+    if len(path) == 1:
+        value = node[path[0]]
+        if not isinstance(value, str) or not value.strip():
+            return node
+        return {**node, path[0]: MASK}
+    child = _masked(node[path[0]], path[1:])
+    return node if child is node[path[0]] else {**node, path[0]: child}

@@ -8,8 +8,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import anyio
+import orjson
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from policykit.engine.case import parse_json, read_case
@@ -18,6 +19,7 @@ from policykit.evaluator import evaluate
 from policykit.present.words import cited_clause
 from policykit.server.decision_log import Entry
 from policykit.server.problems import Problem, diagnostics
+from policykit.server.responses import Answer
 from policykit.server.service import Decision, Options, decide_body, line_error, too_long
 from policykit.tools.replay import differences
 from policykit.tools.versions import effective
@@ -50,7 +52,7 @@ async def read_body(request: Request, limit: int) -> bytes:
 async def log_decisions(svc: Service, entries: list[Entry]) -> None:
     """Commit ``entries`` to the log; a decision that cannot be logged is not given (503)."""
     try:
-        await anyio.to_thread.run_sync(svc.log.write_many, entries)
+        await svc.writer.write(entries)
     except Exception:
         svc.metrics.log_failures.inc(len(entries))
         svc.logger.exception("decision log write failed")
@@ -69,7 +71,7 @@ async def evaluate_one(request: Request) -> Response:
     decision = decide_body(body, "<request>", options, svc.policies.current, svc.config, key_id)
     await log_decisions(svc, [decision.entry])
     _count(svc, decision)
-    return JSONResponse({**decision.answer, "decision_id": decision.entry.decision_id})
+    return Answer({**decision.answer, "decision_id": decision.entry.decision_id})
 
 
 async def _lines(request: Request, limit: int) -> AsyncIterator[bytes | None]:
@@ -155,7 +157,7 @@ class EvaluateBatch:
 
 
 def _ndjson(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    return orjson.dumps(data) + b"\n"
 
 
 def _policy_summary(policy: Any) -> dict[str, Any]:
@@ -174,7 +176,7 @@ async def list_policies(request: Request) -> Response:
     svc = service(request)
     svc.authorize(request, None)
     current = svc.policies.current
-    return JSONResponse({"policies": [_policy_summary(p) for p in current.versions]})
+    return Answer({"policies": [_policy_summary(p) for p in current.versions]})
 
 
 def _version(request: Request) -> Any:
@@ -215,7 +217,7 @@ async def show_policy(request: Request) -> Response:
         for f in policy.facts.values()
     ]
     summary = _policy_summary(policy)
-    return JSONResponse({**summary, "metadata": policy.metadata, "decisions": decisions, "facts": facts})
+    return Answer({**summary, "metadata": policy.metadata, "decisions": decisions, "facts": facts})
 
 
 async def show_clause(request: Request) -> Response:
@@ -227,7 +229,7 @@ async def show_clause(request: Request) -> Response:
         raise Problem(404, "no such clause", f"clause {cid!r} is not in version {policy.version}")
     clause = policy.clauses[cid]
     cited = cited_clause(policy, cid, svc.config.docs_url).to_dict()
-    return JSONResponse({**cited, "section": clause.section, "informational": clause.informational})
+    return Answer({**cited, "section": clause.section, "informational": clause.informational})
 
 
 async def get_decision(request: Request) -> Response:
@@ -236,7 +238,7 @@ async def get_decision(request: Request) -> Response:
     entry = await anyio.to_thread.run_sync(svc.log.get, request.path_params["decision_id"])
     if entry is None:
         raise Problem(404, "no such decision", "no decision with this id in the log")
-    return JSONResponse(entry.to_dict())
+    return Answer(entry.to_dict())
 
 
 async def list_decisions(request: Request) -> Response:
@@ -253,7 +255,7 @@ async def list_decisions(request: Request) -> Response:
     )
     more = len(entries) > limit
     entries = entries[:limit]
-    return JSONResponse(
+    return Answer(
         {"decisions": [e.to_dict() for e in entries], "next": entries[-1].decision_id if more and entries else None}
     )
 
@@ -277,7 +279,7 @@ async def replay_decision(request: Request) -> Response:
     except PolicykitError as exc:
         raise Problem(422, "the logged case cannot be decided again", errors=diagnostics(exc.diagnostics)) from None
     found = differences(entry.result, fresh)
-    return JSONResponse(
+    return Answer(
         {
             "decision_id": entry.decision_id,
             "identical": not found,
@@ -296,11 +298,11 @@ async def reload_policies(request: Request) -> Response:
     except PolicykitError as exc:
         title = "the policy set has errors; the old one goes on serving"
         raise Problem(422, title, errors=diagnostics(exc.diagnostics)) from None
-    return JSONResponse({"reloaded": True, "policies": [_policy_summary(p) for p in fresh.versions]})
+    return Answer({"reloaded": True, "policies": [_policy_summary(p) for p in fresh.versions]})
 
 
 async def healthz(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
+    return Answer({"status": "ok"})
 
 
 async def readyz(request: Request) -> Response:
@@ -308,7 +310,7 @@ async def readyz(request: Request) -> Response:
     versions = [p.version for p in svc.policies.current.versions]
     if not versions:
         raise Problem(503, "not ready", "no policy version loaded")
-    return JSONResponse({"status": "ready", "versions": versions, "log_schema": svc.log.schema_version})
+    return Answer({"status": "ready", "versions": versions, "log_schema": svc.log.schema_version})
 
 
 async def metrics(request: Request) -> Response:
@@ -318,7 +320,7 @@ async def metrics(request: Request) -> Response:
 
 
 async def openapi(request: Request) -> Response:
-    return JSONResponse(service(request).openapi)
+    return Answer(service(request).openapi)
 
 
 async def api_page(request: Request) -> Response:
