@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 _STATE: dict[str, Any] = {}
 _OUTPUT = re.compile(r"<!-- policykit: (.+?) -->")
+_API = re.compile(r"<!-- policykit-api: (GET|POST) (\S+)(?: (\S+))? -->")
+_API_TABLE = "<!-- policykit-api-table -->"
 
 
 def _policy() -> Policy:
@@ -57,6 +59,7 @@ def on_config(config: Any) -> Any:
         {"Worked examples": "examples.md"},
         {"Editing and testing a policy": "editing.md"},
         {"Versions": "versions.md"},
+        {"The decision service (API)": "api.md"},
     ]
     return config
 
@@ -85,5 +88,47 @@ def _output(command: str, config: Any) -> str:
     return f"```text\n$ policykit {command}\n{text.rstrip()}\n```\n(exit status {code})"
 
 
+def _client() -> Any:
+    """The decision service in-process, with a scratch decision log."""
+    if "client" not in _STATE:
+        import tempfile
+
+        from starlette.testclient import TestClient
+
+        from policykit.server.app import create_app
+        from policykit.server.config import ServerConfig
+
+        log = Path(tempfile.mkdtemp(prefix="policykit-docs-")) / "decisions.sqlite3"
+        config = ServerConfig(policy_set=str(ROOT / "policies"), log_db=str(log))
+        _STATE["client"] = TestClient(create_app(config))
+    return _STATE["client"]
+
+
+def _api(method: str, target: str, body_file: str | None) -> str:
+    """A request to the service and its real answer, as curl and JSON."""
+    import json
+
+    body = (ROOT / body_file).read_bytes() if body_file else None
+    response = _client().request(method, target, content=body)
+    curl = f"curl -X {method} 'http://127.0.0.1:8080{target}'" + (f" --data-binary @{body_file}" if body_file else "")
+    text = json.dumps(response.json(), ensure_ascii=False, indent=2)
+    return f"```text\n$ {curl}\n```\n\n```json\n{text}\n```\n(HTTP {response.status_code})"
+
+
+def _api_table() -> str:
+    from policykit.server.openapi import build_openapi
+    from policykit.tools.versions import load_policy_set
+
+    document = build_openapi(load_policy_set(ROOT / "policies"))
+    rows = ["| method | path | what | scopes |", "|---|---|---|---|"]
+    for path, methods in document["paths"].items():
+        for method, op in methods.items():
+            secured = "key" if op.get("security") else "none"
+            rows.append(f"| {method.upper()} | `{path}` | {op['summary']} | {secured} |")
+    return "\n".join(rows)
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
+    markdown = _API.sub(lambda m: _api(m.group(1), m.group(2), m.group(3)), markdown)
+    markdown = markdown.replace(_API_TABLE, _api_table())
     return _OUTPUT.sub(lambda m: _output(m.group(1), config), markdown)
