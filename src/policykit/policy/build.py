@@ -296,6 +296,7 @@ def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tupl
             tuple((f.get("item") or {}).items()),
             bool(f.get("required")),
             bool(f.get("personal")),
+            tuple((code, Text(tuple(t.items()))) for code, t in (f.get("labels") or {}).items()),
         )
     clauses = {
         c["id"]: Clause(

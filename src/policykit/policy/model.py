@@ -76,6 +76,14 @@ class Fact:
     item: tuple[tuple[str, str], ...] = ()
     required: bool = False
     personal: bool = False
+    labels: tuple[tuple[str, Text], ...] = ()
+
+    def label(self, value: Any, lang: str) -> str | None:
+        """The words for one value of an enum fact, if the policy gives them."""
+        for code, text in self.labels:
+            if code == value:
+                return text.get(lang)
+        return None
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,11 @@ from typing import Any
 import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.routing import Match, Route
+from starlette.routing import Match, Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from policykit.server import routes
+from policykit.server import interview_routes, routes
 from policykit.server.config import ServerConfig
 from policykit.server.context import Service
 from policykit.server.openapi import build_openapi
@@ -87,7 +88,7 @@ async def _send(send: Send, problem: Problem) -> None:
 def _route_of(scope: Scope) -> str:
     for route in ROUTES:
         if route.matches(scope)[0] is Match.FULL:
-            return route.path
+            return str(getattr(route, "path", "(other)"))
     return "(other)"
 
 
@@ -106,6 +107,11 @@ ROUTES = [
     Route("/metrics", routes.metrics, methods=["GET"]),
     Route("/openapi.json", routes.openapi, methods=["GET"]),
     Route("/docs", routes.api_page, methods=["GET"]),
+    Route("/", interview_routes.page, methods=["GET"]),
+    Route("/favicon.ico", interview_routes.favicon, methods=["GET"]),
+    Route("/v1/interview", interview_routes.interview_step, methods=["POST"]),
+    Route("/v1/interview/record", interview_routes.record, methods=["POST"]),
+    Mount("/static", StaticFiles(directory=interview_routes.HERE / "static"), name="static"),
 ]
 
 

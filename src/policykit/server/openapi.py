@@ -219,6 +219,39 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
                 ok=("the versions now serving", _json("Object")),
             )
         },
+        "/v1/interview": {
+            "post": _op(
+                "One step of the interview: the questions still to ask, most needed first, and the decisions so far",
+                "interviewStep",
+                "interview",
+                [_query("lang", "language", type="string", enum=["zh", "en"])],
+                (400, 401, 403, 413, 422),
+                ok=("the step", _json("Object")),
+                body={
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["case"],
+                            "properties": {
+                                "case": {"type": "object"},
+                                "skipped": {"type": "array", "items": {"type": "string"}},
+                            },
+                        }
+                    }
+                },
+            )
+        },
+        "/v1/interview/record": {
+            "post": _op(
+                "Decide and log the case, and give its decision record as a page to print",
+                "interviewRecord",
+                "interview",
+                EVALUATE_QUERY,
+                (400, 401, 403, 404, 413, 422, 503),
+                ok=("the record (HTML)", {"text/html": {"schema": {"type": "string"}}}),
+                body=_json("Case"),
+            )
+        },
         "/healthz": {"get": _op("Alive", "healthz", "operations", [], (), ok=("ok", _json("Object")), open=True)},
         "/readyz": {
             "get": _op(

@@ -1,0 +1,207 @@
+"""The interview: from a partial case, the questions the standard still needs, in order.
+
+One implementation for the web page and the terminal.  Nothing here is written per
+request type: the questions are the facts the policy says are missing (with the
+decisions each would decide), ordered by how many still-undecided decisions need them;
+then the facts that took a default which a decision relied on, to confirm or change.
+Each question carries its words, its choices, and the clauses behind it, all from the
+policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from policykit.engine.case import Case, read_case
+from policykit.engine.decide import decide_case
+from policykit.engine.record import CaseRecord
+from policykit.errors import PolicykitError
+from policykit.policy.model import Fact, Policy
+from policykit.present.assemble import build_result
+from policykit.present.result import CitedClause, Result
+from policykit.present.words import cited_clause
+
+START = ("request.type", "request.date")  # what every case needs before anything is decided
+
+
+@dataclass(frozen=True)
+class Question:
+    fact: str
+    kind: str  # the fact's type: date, bool, enum, int, number, string, list
+    text: str
+    choices: tuple[tuple[Any, str], ...]  # (value, words) for yes/no and choice facts
+    item: tuple[tuple[str, str], ...]  # the fields of a list entry
+    needed_for: tuple[str, ...]  # the decisions it decides, by title
+    clauses: tuple[CitedClause, ...]  # the clauses behind it
+    assumed: bool = False  # not given: a default stands in for it
+    default: Any = None
+    default_reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fact": self.fact,
+            "kind": self.kind,
+            "text": self.text,
+            "choices": [{"value": v, "label": w} for v, w in self.choices],
+            "item": [{"field": f, "kind": k} for f, k in self.item],
+            "needed_for": list(self.needed_for),
+            "clauses": [c.to_dict() for c in self.clauses],
+            "assumed": self.assumed,
+            "default": self.default,
+            "default_reason": self.default_reason,
+        }
+
+
+@dataclass
+class Step:
+    """Where an interview stands: the problems of the answers so far, the questions to
+    ask (most needed first), the assumptions to confirm, and the decisions so far."""
+
+    errors: list[dict[str, str]] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    assumed: list[Question] = field(default_factory=list)
+    result: Result | None = None
+    record: CaseRecord | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None and not self.questions and not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "errors": self.errors,
+            "questions": [q.to_dict() for q in self.questions],
+            "assumed": [q.to_dict() for q in self.assumed],
+            "result": self.result.to_dict() if self.result else None,
+            "done": self.done,
+        }
+
+
+def _choices(policy: Policy, fact: Fact, lang: str) -> tuple[tuple[Any, str], ...]:
+    if fact.type == "bool":
+        return ((True, policy.message("yes_word", lang)), (False, policy.message("no_word", lang)))
+    if fact.type == "enum":
+        return tuple((v, fact.label(v, lang) or v) for v in fact.values)
+    return ()
+
+
+def clauses_behind(policy: Policy, fact: str) -> tuple[str, ...]:
+    """The clauses behind a fact: those cited by the rows and steps that read it, else
+    (a fact read only through a derived value) those of the values that read it."""
+    known: dict[str, tuple[str, ...]] | None = policy.memo.get("clauses_behind")
+    if known is None:
+        direct: dict[str, dict[str, None]] = {}
+        readers: dict[str, dict[str, None]] = {}
+        for value in policy.values.values():
+            for rule in value.rules:
+                read = [*rule.parts, *([rule.outcome] if rule.outcome is not None else [])]
+                for name in {n for part in read for n in part.names}:
+                    readers.setdefault(name, {})[value.id] = None
+                    for cite in rule.cites:
+                        direct.setdefault(name, {})[cite.clause] = None
+        for step in (*policy.actions, *policy.warnings):
+            read = [*step.parts, *([step.due] if step.due is not None else [])]
+            for name in {n for part in read for n in part.names}:
+                for cid in step.cites:
+                    direct.setdefault(name, {})[cid] = None
+        known = {}
+        for name in policy.facts:
+            found = dict(direct.get(name, {}))
+            if not found:
+                for reader in readers.get(name, {}):
+                    for rule in policy.values[reader].rules:
+                        found.update((c.clause, None) for c in rule.cites)
+            known[name] = tuple(found)
+        policy.memo["clauses_behind"] = known
+    return known.get(fact, ())
+
+
+def _purpose(policy: Policy, name: str, lang: str) -> str:
+    """What an answer decides, in words: a decision's title, or a step's text."""
+    value = policy.values.get(name)
+    if value is not None:
+        return value.title.get(lang) if value.title else name
+    step_ = next((s for s in policy.actions if s.id == name), None)
+    if step_ is not None:
+        return step_.text.get(lang).split("{")[0].rstrip("：: ")
+    return name
+
+
+def question(
+    policy: Policy, name: str, lang: str, needed_for: tuple[str, ...] = (), docs_url: str | None = None
+) -> Question:
+    fact = policy.facts[name]
+    titles = tuple(_purpose(policy, d, lang) for d in needed_for)
+    default_reason = fact.default_reason.get(lang) if fact.default_reason else ""
+    clauses = clauses_behind(policy, name)
+    if not clauses:  # a fact asked for a step (registration): the step's clauses
+        steps = {s.id: s for s in policy.actions}
+        clauses = tuple(dict.fromkeys(c for d in needed_for if d in steps for c in steps[d].cites))
+    return Question(
+        name,
+        fact.type,
+        fact.question.get(lang) if fact.question else name,
+        _choices(policy, fact, lang),
+        fact.item,
+        tuple(dict.fromkeys(titles)),
+        tuple(cited_clause(policy, cid, docs_url) for cid in clauses[:4]),
+        default=fact.default if fact.has_default else None,
+        default_reason=default_reason,
+    )
+
+
+def relied_on(record: CaseRecord) -> set[str]:
+    """Every name read by a row considered while deciding (``record`` must be traced)."""
+    names: set[str] = set()
+    for d in record.trace:
+        for rt in d.trace:
+            for part in d.definition.rules[rt.index].parts:
+                names |= set(part.names)
+    return names
+
+
+def step(policy: Policy, data: dict[str, Any], as_of: date, lang: str = "zh", docs_url: str | None = None) -> Step:
+    """The interview after the answers in ``data`` (a case, possibly partial)."""
+    request = data.get("request") if isinstance(data.get("request"), dict) else {}
+    unanswered = [n for n in START if not (request or {}).get(n.split(".")[1])]
+    if unanswered:
+        return Step(questions=[question(policy, n, lang, docs_url=docs_url) for n in unanswered])
+    try:
+        case: Case = read_case(policy, data)
+    except PolicykitError as exc:
+        errors = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
+        return Step(errors=errors)
+    record = decide_case(policy, case, as_of, trace=True)
+    result = build_result(record, lang, docs_url)
+    order = {name: i for i, name in enumerate(policy.facts)}
+    missing = sorted(record.missing, key=lambda m: (-len(m.needed_for), order[m.fact]))
+    questions = [question(policy, m.fact, lang, m.needed_for, docs_url) for m in missing]
+    asked = {q.fact for q in questions}
+    used = relied_on(record)
+    assumed = [
+        _assumed(question(policy, name, lang, docs_url=docs_url))
+        for name, fact in policy.facts.items()
+        if fact.has_default and name in used and name not in case.given and name not in asked and fact.question
+    ]
+    return Step(questions=questions, assumed=assumed, result=result, record=record)
+
+
+def _assumed(q: Question) -> Question:
+    return Question(
+        q.fact, q.kind, q.text, q.choices, q.item, q.needed_for, q.clauses, True, q.default, q.default_reason
+    )
+
+
+def set_answer(data: dict[str, Any], fact: str, value: Any) -> dict[str, Any]:
+    """``data`` with ``fact`` (a dotted name) set to ``value`` (a new dict along the path)."""
+    parts = fact.split(".")
+    out = dict(data)
+    node = out
+    for part in parts[:-1]:
+        child = node.get(part)
+        node[part] = dict(child) if isinstance(child, dict) else {}
+        node = node[part]
+    node[parts[-1]] = value
+    return out

@@ -1,0 +1,103 @@
+"""The interview's words: its own fixed texts (``ui.json``) and the decisions so far as a
+person reads them (values by their labels, dates with their weekday)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from policykit.policy.model import Policy
+from policykit.present.result import Result
+from policykit.present.words import show
+
+
+@cache
+def catalogue() -> dict[str, dict[str, Any]]:
+    text = resources.files("policykit.interview").joinpath("ui.json").read_text(encoding="utf-8")
+    loaded: dict[str, dict[str, Any]] = json.loads(text)
+    return loaded
+
+
+def ui(lang: str) -> dict[str, Any]:
+    table = catalogue()
+    return table.get(lang) or table["en"]
+
+
+def day(value: date, lang: str) -> str:
+    return f"{value.isoformat()} ({ui(lang)['weekdays'][value.weekday()]})"
+
+
+def words(policy: Policy, decision_id: str, value: Any, lang: str) -> str:
+    """A decided value in words."""
+    if isinstance(value, date):
+        return day(value, lang)
+    if value is None:
+        return policy.message("not_applicable", lang)
+    if isinstance(value, list) and not value:
+        return str(ui(lang)["none"])
+    return show(policy, decision_id, value, lang)
+
+
+def decisions(policy: Policy, result: Result, lang: str) -> list[dict[str, Any]]:
+    """Each decision of ``result`` for a person: title, value in words, reasons, clauses."""
+    out = []
+    for d in result.decisions:
+        out.append(
+            {
+                "id": d.id,
+                "title": d.title,
+                "decided": d.decided,
+                "words": words(policy, d.id, d.value, lang) if d.decided else str(ui(lang)["undecided"]),
+                "because": list(d.because),
+                "cites": [c.to_dict() for c in d.cites],
+            }
+        )
+    return out
+
+
+def steps(result: Result, lang: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": a.id,
+            "text": a.text,
+            "due": day(a.due, lang) if a.due else None,
+            "cites": [c.to_dict() for c in a.cites],
+        }
+        for a in result.actions
+    ]
+
+
+def given(policy: Policy, case: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The facts a case gives, in the policy's order: the question that asks for each and
+    its value in words."""
+    values = dict(_flatten(case))
+    out = []
+    for name, fact in policy.facts.items():
+        if name not in values or name == "case_id":
+            continue
+        value = values[name]
+        if isinstance(value, bool):
+            shown = policy.message("yes_word" if value else "no_word", lang)
+        elif fact.type == "enum":
+            shown = fact.label(value, lang) or str(value)
+        elif isinstance(value, list):
+            shown = "; ".join(
+                ", ".join(f"{k} {v}" for k, v in e.items()) if isinstance(e, dict) else str(e) for e in value
+            )
+        else:
+            shown = str(value)
+        out.append({"fact": name, "text": fact.question.get(lang) if fact.question else name, "value": shown})
+    return out
+
+
+def _flatten(case: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for key, value in case.items():
+        if isinstance(value, dict):
+            out.extend(_flatten(value, prefix + key + "."))
+        elif value is not None:
+            out.append((prefix + key, value))
+    return out

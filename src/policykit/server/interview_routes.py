@@ -1,0 +1,143 @@
+"""The service desk's interview on the web: the page at ``/``, its JSON steps, and the
+decision record's print view (decided, logged, then shown with its decision id)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from policykit.interview import core, view
+from policykit.policy.model import Policy
+from policykit.server.problems import Problem
+from policykit.server.responses import Answer
+from policykit.server.routes import log_decisions, read_body, service
+from policykit.server.service import Options, decide_body
+
+if TYPE_CHECKING:
+    from policykit.server.context import Service
+
+HERE = Path(__file__).resolve().parent
+
+
+@cache
+def templates() -> Environment:
+    return Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+
+
+def _lang(request: Request) -> str:
+    lang = request.query_params.get("lang") or "zh"
+    return lang if lang in ("zh", "en") else "zh"
+
+
+def _policy(svc: Service, data: Any) -> Policy:
+    try:
+        return svc.policies.current.for_case(data, svc.config.allow_draft)
+    except Exception:
+        return svc.policies.current.latest
+
+
+async def page(request: Request) -> Response:
+    """The interview page (no key needed to load it; the key goes with each request)."""
+    svc = service(request)
+    lang = _lang(request)
+    policy = svc.policies.current.latest
+    kind = policy.facts["request.type"]
+    types = [{"value": v, "label": kind.label(v, lang) or v} for v in kind.values]
+    html = (
+        templates()
+        .get_template("interview.html")
+        .render(
+            lang=lang,
+            ui=view.ui(lang),
+            ui_json=json.dumps(view.ui(lang), ensure_ascii=False),
+            types=types,
+            today=policy.today().isoformat(),
+            keyed=bool(svc.keys),
+            policy=policy,
+        )
+    )
+    return HTMLResponse(html)
+
+
+async def interview_step(request: Request) -> Response:
+    svc = service(request)
+    svc.authorize(request, "evaluate")
+    lang = _lang(request)
+    options = Options.parse(request.query_params)
+    try:
+        data = json.loads(await read_body(request, svc.config.max_body_bytes) or b"{}")
+    except ValueError as exc:
+        raise Problem(400, "the body is not JSON", str(exc)) from None
+    case = data.get("case") if isinstance(data, dict) else None
+    if not isinstance(case, dict):
+        raise Problem(422, "expected {case: {...}}")
+    skipped = set(data.get("skipped") or ())
+    policy = _policy(svc, case)
+    as_of = options.as_of or policy.today()
+    step = core.step(policy, case, as_of, lang, svc.config.docs_url)
+    out = step.to_dict()
+    out["questions"] = [q for q in out["questions"] if q["fact"] not in skipped]
+    out["skipped"] = sorted(skipped)
+    out["as_of"] = as_of.isoformat()
+    out["policy"] = {"id": policy.id, "version": policy.version, "sha256": policy.sha256}
+    if step.result is not None:
+        out["decisions"] = view.decisions(policy, step.result, lang)
+        out["steps"] = view.steps(step.result, lang)
+        out["warnings"] = list(step.result.warnings)
+    out["given"] = view.given(policy, case, lang)
+    return Answer(out)
+
+
+async def favicon(request: Request) -> Response:
+    return Response(status_code=204)
+
+
+async def record(request: Request) -> Response:
+    """Decide the case (logged like any decision) and show its decision record for print."""
+    svc = service(request)
+    key_id = svc.authorize(request, "evaluate")
+    lang = _lang(request)
+    options = Options.parse(request.query_params)
+    body = await read_body(request, svc.config.max_body_bytes)
+    decision = decide_body(body, "<interview>", options, svc.policies.current, svc.config, key_id)
+    await log_decisions(svc, [decision.entry])
+    svc.metrics.count_decisions(decision.policy, decision.entry.request_type, decision.result.decisions)
+    policy, result = decision.policy, decision.result
+    case: dict[str, Any] = json.loads(body)
+    step = core.step(policy, case, date.fromisoformat(decision.entry.as_of), lang, svc.config.docs_url)
+    cited: dict[str, dict[str, Any]] = {}
+    for d in result.decisions:
+        for c in d.cites:
+            cited.setdefault(c.clause, c.to_dict())
+    for a in result.actions:
+        for c in a.cites:
+            cited.setdefault(c.clause, c.to_dict())
+    given = [g for g in view.given(policy, case, lang) if not g["fact"].startswith(("customer.", "product."))]
+    html = (
+        templates()
+        .get_template("record.html")
+        .render(
+            lang=lang,
+            ui=view.ui(lang),
+            case=case,
+            customer=[g for g in view.given(policy, case, lang) if g["fact"].startswith("customer.")],
+            product=[g for g in view.given(policy, case, lang) if g["fact"].startswith("product.")],
+            given=given,
+            assumed=[q.to_dict() for q in step.assumed],
+            decisions=view.decisions(policy, result, lang),
+            steps=view.steps(result, lang),
+            warnings=list(result.warnings),
+            clauses=list(cited.values()),
+            policy=policy,
+            as_of=decision.entry.as_of,
+            decision_id=decision.entry.decision_id,
+        )
+    )
+    return HTMLResponse(html)

@@ -1,0 +1,278 @@
+// The interview page: one question at a time, from /v1/interview; plain DOM and fetch.
+"use strict";
+(function () {
+  const body = document.body;
+  const lang = body.dataset.lang;
+  const ui = JSON.parse(document.getElementById("ui-text").textContent);
+  const store = window.sessionStorage;
+  let state = JSON.parse(store.getItem("policykit-interview") || "null") || { case: {}, skipped: [] };
+  let last = null; // the last step from the server
+  const $ = (id) => document.getElementById(id);
+
+  function save() { store.setItem("policykit-interview", JSON.stringify(state)); }
+  function headers() {
+    const h = { "Content-Type": "application/json" };
+    const key = store.getItem("policykit-key");
+    if (key) h["X-API-Key"] = key;
+    return h;
+  }
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "text") node.textContent = v; else node.setAttribute(k, v);
+    }
+    for (const c of children) if (c) node.append(c);
+    return node;
+  }
+  function getPath(obj, path) {
+    return path.split(".").reduce((o, k) => (o && typeof o === "object" ? o[k] : undefined), obj);
+  }
+  function setPath(obj, path, value) {
+    const parts = path.split(".");
+    let node = obj;
+    for (const p of parts.slice(0, -1)) { if (typeof node[p] !== "object" || node[p] === null) node[p] = {}; node = node[p]; }
+    if (value === undefined) delete node[parts[parts.length - 1]]; else node[parts[parts.length - 1]] = value;
+  }
+
+  async function post(path, payload) {
+    const response = await fetch(path + "?lang=" + lang, { method: "POST", headers: headers(), body: JSON.stringify(payload) });
+    const text = await response.text();
+    if (!response.ok) {
+      let problem; try { problem = JSON.parse(text); } catch (e) { problem = { title: text }; }
+      throw problem;
+    }
+    return text;
+  }
+
+  async function refresh() {
+    save();
+    let step;
+    try {
+      step = JSON.parse(await post("/v1/interview", { case: state.case, skipped: state.skipped }));
+    } catch (problem) {
+      showErrors([{ path: "", message: problem.title + (problem.detail ? ": " + problem.detail : "") }]);
+      return null;
+    }
+    last = step;
+    render(step);
+    return step;
+  }
+
+  function showErrors(errors) {
+    const box = $("errors");
+    box.replaceChildren();
+    if (!errors.length) { box.hidden = true; return; }
+    box.append(el("strong", { text: ui.errors }));
+    const list = el("ul");
+    for (const e of errors) list.append(el("li", { text: (e.path ? e.path + ": " : "") + e.message }));
+    box.append(list);
+    box.hidden = false;
+  }
+
+  function inputFor(q) {
+    const wrap = el("div", { class: "choices" });
+    if (q.choices.length) {
+      q.choices.forEach((c, i) => {
+        const id = "choice-" + i;
+        const radio = el("input", { type: "radio", name: "answer", id: id, value: JSON.stringify(c.value) });
+        if (i === 0) radio.required = true;
+        wrap.append(el("label", { for: id }, radio, document.createTextNode(c.label)));
+      });
+      return wrap;
+    }
+    if (q.kind === "list") {
+      const rows = el("div", { id: "list-entries" });
+      for (const f of q.item) {
+        rows.append(el("label", { for: "item-" + f.field, text: f.field }));
+        rows.append(el("input", { id: "item-" + f.field, name: f.field, "data-kind": f.kind, placeholder: f.kind === "date" ? "YYYY-MM-DD" : "" }));
+      }
+      return rows;
+    }
+    const input = el("input", { id: "answer", name: "answer", autocomplete: "off", "aria-labelledby": "q-heading" });
+    if (q.kind === "date") { input.placeholder = "YYYY-MM-DD"; input.inputMode = "numeric"; }
+    if (q.kind === "int" || q.kind === "number") input.inputMode = "decimal";
+    return input;
+  }
+
+  function typed(kind, raw) {
+    const text = raw.trim();
+    if (kind === "int" && /^-?\d+$/.test(text)) return parseInt(text, 10);
+    if (kind === "number" && text !== "" && !isNaN(Number(text))) return Number(text);
+    return text;
+  }
+
+  function answerOf(q) {
+    if (q.choices.length) {
+      const picked = document.querySelector("input[name=answer]:checked");
+      return picked ? JSON.parse(picked.value) : undefined;
+    }
+    if (q.kind === "list") {
+      const entry = {};
+      for (const f of q.item) {
+        const v = $("item-" + f.field).value;
+        if (v.trim() !== "") entry[f.field] = typed(f.kind, v);
+      }
+      const existing = getPath(state.case, q.fact) || [];
+      return Object.keys(entry).length ? existing.concat([entry]) : existing;
+    }
+    const v = $("answer").value;
+    return v.trim() === "" ? undefined : typed(q.kind, v);
+  }
+
+  function clauseNodes(clauses) {
+    return clauses.map((c) => el("div", { class: "clause" }, el("div", { class: "cid", text: c.clause }), el("p", { text: c.text }), el("p", { class: "en", text: c.en })));
+  }
+
+  function render(step) {
+    showErrors(step.errors || []);
+    $("start").hidden = Boolean(getPath(state.case, "request.type")) && Boolean(getPath(state.case, "request.date"));
+    const q = (step.questions || []).find((x) => x.fact !== "request.type" && x.fact !== "request.date");
+    const form = $("question");
+    if (q && $("start").hidden) {
+      form.hidden = false;
+      form.dataset.fact = q.fact;
+      $("q-heading").textContent = q.text;
+      $("q-purpose").textContent = q.needed_for.length ? ui.needed_for + ": " + q.needed_for.join("、") : "";
+      $("q-input").replaceChildren(inputFor(q));
+      $("q-error").hidden = true;
+      $("q-clauses").replaceChildren(...clauseNodes(q.clauses));
+      $("q-why").hidden = !q.clauses.length;
+      $("q-count").textContent = ui.question_of.replace("{n}", String(step.questions.length));
+      const first = form.querySelector("input");
+      if (first) first.focus();
+    } else {
+      form.hidden = true;
+    }
+    $("finished").hidden = !(step.result && !q && !(step.errors || []).length);
+    renderAssumed(step.assumed || []);
+    renderAnswered(step);
+    renderDecisions(step);
+  }
+
+  function renderAssumed(assumed) {
+    const list = $("assumed-list");
+    list.replaceChildren();
+    for (const a of assumed) {
+      const shown = a.choices.find((c) => c.value === a.default);
+      const item = el("li", { "data-fact": a.fact },
+        el("div", { text: a.text }),
+        el("div", { class: "meta", text: ui.assumed_value.replace("{value}", shown ? shown.label : String(a.default)) + (a.default_reason ? " — " + a.default_reason : "") }));
+      const confirm = el("button", { type: "button", class: "quiet", text: ui.confirm });
+      confirm.addEventListener("click", () => answer(a.fact, a.default));
+      item.append(confirm);
+      for (const c of a.choices.filter((c) => c.value !== a.default)) {
+        const change = el("button", { type: "button", class: "quiet", text: ui.change + " " + c.label });
+        change.addEventListener("click", () => answer(a.fact, c.value));
+        item.append(document.createTextNode(" "), change);
+      }
+      list.append(item);
+    }
+    $("assumed").hidden = !assumed.length;
+  }
+
+  function renderAnswered(step) {
+    const list = $("answered-list");
+    list.replaceChildren();
+    for (const g of (step && step.given) || []) {
+      if (g.fact === "request.type" || g.fact === "request.date") continue;
+      const edit = el("button", { type: "button", class: "quiet", text: ui.edit });
+      edit.addEventListener("click", () => { setPath(state.case, g.fact, undefined); refresh(); });
+      list.append(el("li", { "data-fact": g.fact }, el("span", { text: g.text + " " }), el("strong", { text: g.value }), document.createTextNode(" "), edit));
+    }
+    $("answered").hidden = !list.children.length;
+  }
+
+  function renderDecisions(step) {
+    const list = $("decision-list");
+    list.replaceChildren();
+    for (const d of step.decisions || []) {
+      const details = el("details", {}, el("summary", { text: ui.why }), ...clauseNodes(d.cites));
+      const item = el("li", { class: "decision", "data-decision": d.id },
+        el("div", { class: "title", text: d.title }),
+        el("div", { class: "value" + (d.decided ? "" : " undecided"), text: d.words }));
+      for (const b of d.because) item.append(el("div", { class: "because", text: b }));
+      if (d.cites.length) item.append(details);
+      list.append(item);
+    }
+    const steps = $("step-list");
+    steps.replaceChildren();
+    for (const s of step.steps || []) steps.append(el("li", { "data-step": s.id, text: s.text + (s.due ? " — " + ui.due + " " + s.due : "") }));
+    const warnings = $("warnings");
+    warnings.replaceChildren(...(step.warnings || []).map((w) => el("p", { class: "warning", text: w })));
+  }
+
+  async function answer(fact, value) {
+    const before = getPath(state.case, fact);
+    setPath(state.case, fact, value);
+    const step = await refresh();
+    if (!step) return;
+    const errors = step.errors || [];
+    if (errors.length) {
+      // the answer is not taken: the same message as the CLI, beside the question
+      setPath(state.case, fact, before);
+      save();
+      $("q-error").textContent = errors.map((e) => (e.path ? e.path + ": " : "") + e.message).join("; ");
+      $("q-error").hidden = false;
+      await refreshQuiet();
+      $("q-error").hidden = false;
+      return;
+    }
+    save();
+  }
+
+  async function refreshQuiet() {
+    const message = $("q-error").textContent;
+    const step = await refresh();
+    $("q-error").textContent = message;
+    return step;
+  }
+
+  $("start").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const key = $("api-key");
+    if (key && key.value) store.setItem("policykit-key", key.value);
+    state = { case: { request: { type: $("request-type").value, date: $("request-date").value.trim() } }, skipped: [] };
+    const step = await refresh();
+    if (step && (step.errors || []).length) { state.case = {}; save(); $("start").hidden = false; }
+  });
+
+  $("question").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const q = (last.questions || []).find((x) => x.fact === $("question").dataset.fact);
+    const value = answerOf(q);
+    if (value === undefined) { $("q-error").textContent = ui.errors; $("q-error").hidden = false; return; }
+    await answer(q.fact, value);
+  });
+
+  $("skip-button").addEventListener("click", () => {
+    state.skipped.push($("question").dataset.fact);
+    refresh();
+  });
+
+  $("download-button").addEventListener("click", () => {
+    const blob = new Blob([JSON.stringify(state.case, null, 2)], { type: "application/json" });
+    const link = el("a", { href: URL.createObjectURL(blob), download: (state.case.case_id || "case") + ".json" });
+    document.body.append(link); link.click(); link.remove();
+  });
+
+  $("upload").addEventListener("change", async (event) => {
+    const file = event.target.files[0];
+    if (!file) return;
+    try { state = { case: JSON.parse(await file.text()), skipped: [] }; }
+    catch (e) { showErrors([{ path: file.name, message: String(e) }]); return; }
+    refresh();
+  });
+
+  $("record-button").addEventListener("click", async () => {
+    const popup = window.open("", "_blank");
+    try {
+      const html = await post("/v1/interview/record", state.case);
+      popup.document.open(); popup.document.write(html); popup.document.close();
+    } catch (problem) {
+      popup.close();
+      showErrors([{ path: "", message: problem.title || String(problem) }]);
+    }
+  });
+
+  if (getPath(state.case, "request.type")) refresh();
+})();
