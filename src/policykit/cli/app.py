@@ -46,7 +46,16 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let a draft version decide even where an approved version is in force",
     )
-    ev.add_argument("--explain", action="store_true", help="show every rule considered and why")
+    ev.add_argument("--explain", action="store_true", help="show every rule considered and why (with the codes)")
+    ev.add_argument(
+        "--codes", action="store_true", help="text view: show the internal codes (values, clause ids, facts)"
+    )
+    ev.add_argument(
+        "--clauses",
+        choices=["short", "full"],
+        default="short",
+        help="text view: each cited clause by its first sentence (short), or whole in Chinese and English (full)",
+    )
     ev.add_argument(
         "--docs-url",
         metavar="URL",

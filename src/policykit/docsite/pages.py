@@ -17,7 +17,16 @@ from typing import Any
 
 from policykit.policy.model import Policy, Rule, Value
 from policykit.policy.status import APPROVALS
+from policykit.present.catalogue import say
 from policykit.present.links import clause_page
+from policykit.present.sentence import condition, outcome_words, rule_condition
+from policykit.present.words import show
+
+LANG = "zh"  # the site's language; English stands beside it
+
+
+def _say(where: Policy, key: str, /, **fields: object) -> str:
+    return say(where, key, LANG, **fields)
 
 
 def _cell(text: str) -> str:
@@ -28,24 +37,45 @@ def _code(text: str) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
-def _rule_condition(rule: Rule) -> str:
+def _rule_condition(policy: Policy, rule: Rule) -> str:
+    """The row's condition in words; the expression is in the title (hover) and below the table."""
+    words = _cell(rule_condition(policy, rule, LANG))
+    if not rule.parts:
+        return f"*{words}*"
+    return words
+
+
+def _expression(rule: Rule) -> str:
     if not rule.parts:
         return "*(otherwise)*"
     joiner = " **or** " if rule.any_of else " **and** "
     return joiner.join(_code(p.source) for p in rule.parts)
 
 
-def _rule_outcome(rule: Rule) -> str:
+def _rule_outcome(policy: Policy, value: Value, rule: Rule) -> str:
     if rule.outcome is not None:
-        return _code(rule.outcome.source)
-    return _code(json.dumps(rule.value, ensure_ascii=False))
+        return _cell(outcome_words(policy, rule.outcome.source, LANG))
+    if rule.value is None:
+        return policy.message("not_applicable", LANG)
+    return _cell(show(policy, value.id, rule.value, LANG))
 
 
-def _cites(rule: Rule) -> str:
+def _expressions(policy: Policy, value: Value) -> list[str]:
+    """Each row's expression, folded away: for policy editors."""
+    lines = [f'??? note "{_say(policy, "site_expressions")}"', ""]
+    for rule in value.rules:
+        outcome = _code(rule.outcome.source) if rule.outcome is not None else _code(json.dumps(rule.value))
+        lines.append(f"    {rule.index + 1}. {_expression(rule)} → {outcome}")
+    lines.append("")
+    return lines
+
+
+def _cites(policy: Policy, rule: Rule) -> str:
     out = []
     for cite in rule.cites:
         link = f"[{cite.clause}](../{clause_page(cite.clause)}.md#{cite.clause})"
-        out.append(link + (f" (when {_code(cite.when.source)})" if cite.when is not None else ""))
+        when = f"（{condition(policy, cite.when.source, LANG)}）" if cite.when is not None else ""
+        out.append(link + _cell(when))
     return ", ".join(out)
 
 
@@ -58,37 +88,59 @@ def _citers(policy: Policy) -> dict[str, list[tuple[Value, Rule]]]:
     return out
 
 
-def _value_link(value: Value, depth: str = "../") -> str:
+def _value_link(value: Value, depth: str = "../", name: str | None = None) -> str:
+    text = name or value.id
     if value.output and value.applies_to:
-        return f"[{value.id}]({depth}decisions/{value.applies_to[0]}.md#{value.id})"
-    return f"[{value.id}]({depth}decisions/derived.md#{value.id})"
+        return f"[{text}]({depth}decisions/{value.applies_to[0]}.md#{value.id})"
+    return f"[{text}]({depth}decisions/derived.md#{value.id})"
+
+
+def _clause_titles(policy: Policy) -> dict[str, str]:
+    """Each clause's heading: the last part of its section's title, numbered when the
+    section has several clauses (``换货的条件 ①``...)."""
+    by_section: dict[str, list[str]] = {}
+    for clause in policy.clauses.values():
+        by_section.setdefault(clause.section, []).append(clause.id)
+    out = {}
+    for section, ids in by_section.items():
+        name = section.rpartition("/")[2]
+        for n, cid in enumerate(ids, 1):
+            out[cid] = f"{name} {n}" if len(ids) > 1 else name
+    return out
 
 
 def standard_pages(policy: Policy) -> dict[str, str]:
     citers = _citers(policy)
+    titles = _clause_titles(policy)
     pages: dict[str, list[str]] = {}
     for clause in policy.clauses.values():
         page = clause_page(clause.id)
-        lines = pages.setdefault(page, [f"# {clause.section}\n"])
-        lines.append(f'<a id="{clause.id}"></a>\n\n## {clause.id}\n')
-        lines.append(f"| {policy.message('original', 'zh')} | English |\n|---|---|")
+        lines = pages.setdefault(page, [f"# {clause.section.partition('/')[0]}\n"])
+        lines.append(f'<a id="{clause.id}"></a>\n\n## {titles[clause.id]}\n')
+        lines.append(f"<small>`{clause.id}` · {clause.section}</small>\n")
+        lines.append(f"| {_say(policy, 'site_original')} | {_say(policy, 'site_english')} |\n|---|---|")
         lines.append(f"| {_cell(clause.zh)} | {_cell(clause.en)} |\n")
         params = [p for p in policy.parameters.values() if clause.id in p.cites]
         if params:
             lines.append(
-                "**Parameters set here:** "
-                + "; ".join(f"`params.{p.name}` = {p.value} {p.unit.replace('_', ' ')}" for p in params)
+                f"**{_say(policy, 'site_params_here')}：** "
+                + "；".join(
+                    (p.description.get(LANG) if p.description else p.name) + f"（`params.{p.name}` = {p.value}）"
+                    for p in params
+                )
                 + "\n"
             )
         rules = citers.get(clause.id, [])
         if rules:
-            lines.append("**Rules that cite it:**\n")
+            lines.append(f"**{_say(policy, 'site_rules_citing')}：**\n")
             for value, rule in rules:
+                name = value.title.get(LANG) if value.title else value.id
                 if rule.index < 0:
-                    lines.append(f"- {_value_link(value)} when no item holds → `[]`")
+                    lines.append(f"- {_value_link(value, name=name)}：{_say(policy, 'site_when_no_item')} → 无")
                 else:
                     lines.append(
-                        f"- {_value_link(value)} row {rule.index + 1}: {_rule_condition(rule)} → {_rule_outcome(rule)}"
+                        f"- {_value_link(value, name=name)} {_say(policy, 'site_row', n=rule.index + 1)}："
+                        f"{_rule_condition(policy, rule)} → {_rule_outcome(policy, value, rule)}"
                     )
             lines.append("")
         governing = sorted(
@@ -97,7 +149,7 @@ def standard_pages(policy: Policy) -> dict[str, str]:
         )
         if governing:
             lines.append(
-                "**Interpretations that govern it:** "
+                f"**{_say(policy, 'site_governing')}：** "
                 + ", ".join(
                     f"[{i} {policy.interpretations[i].title.get('zh')}](../interpretations.md#{i.lower()})"
                     for i in governing
@@ -105,7 +157,7 @@ def standard_pages(policy: Policy) -> dict[str, str]:
                 + "\n"
             )
         if clause.informational:
-            lines.append("*Informational: no rule applies this clause.*\n")
+            lines.append(f"*{_say(policy, 'site_informational')}*\n")
     return {f"{page}.md": "\n".join(lines) + "\n" for page, lines in pages.items()}
 
 
@@ -137,27 +189,31 @@ def _table(policy: Policy, value: Value) -> list[str]:
     if value.interpretations:
         lines[-1] += " · " + ", ".join(f"[{i}](../interpretations.md#{i.lower()})" for i in value.interpretations)
     lines.append("")
+    s = _say
     if value.kind == "collect":
+        lines.append(s(policy, "site_collect_skip" if value.skip_unknown else "site_collect") + "\n")
         lines.append(
-            "Collects every item whose condition holds"
-            + (" (items whose condition is unknown are left out)" if value.skip_unknown else "")
-            + ".\n"
+            f"| {s(policy, 'site_col_item')} | {s(policy, 'site_col_condition')} | {s(policy, 'site_col_cites')} | "
+            f"{s(policy, 'site_col_because')} |\n|---|---|---|---|"
         )
-        lines.append("| item | condition | cites | because |\n|---|---|---|---|")
         for rule in value.rules:
             lines.append(
-                f"| `{rule.value}` | {_rule_condition(rule)} | {_cites(rule)} | "
-                f"{_cell(rule.because.get('zh') if rule.because else '')} |"
+                f"| {_rule_outcome(policy, value, rule)} | {_rule_condition(policy, rule)} | {_cites(policy, rule)} | "
+                f"{_cell(rule.because.get(LANG) if rule.because else '')} |"
             )
     else:
-        lines.append("First matching row decides.\n")
-        lines.append("| # | condition | outcome | cites | because |\n|---|---|---|---|---|")
+        lines.append(s(policy, "site_first_hit") + "\n")
+        lines.append(
+            f"| {s(policy, 'site_col_n')} | {s(policy, 'site_col_condition')} | {s(policy, 'site_col_outcome')} | "
+            f"{s(policy, 'site_col_cites')} | {s(policy, 'site_col_because')} |\n|---|---|---|---|---|"
+        )
         for rule in value.rules:
             lines.append(
-                f"| {rule.index + 1} | {_rule_condition(rule)} | {_rule_outcome(rule)} | {_cites(rule)} | "
-                f"{_cell(rule.because.get('zh') if rule.because else '')} |"
+                f"| {rule.index + 1} | {_rule_condition(policy, rule)} | {_rule_outcome(policy, value, rule)} | "
+                f"{_cites(policy, rule)} | {_cell(rule.because.get(LANG) if rule.because else '')} |"
             )
     lines.append("")
+    lines.extend(_expressions(policy, value))
     return lines
 
 
@@ -166,21 +222,38 @@ def decision_pages(policy: Policy) -> dict[str, str]:
     pages = {}
     for rtype in types:
         decisions = policy.decisions_for(rtype)
-        lines = [f"# Decisions: {rtype}\n", f"The decisions of a `{rtype}` request, in the order of the result.\n"]
+        name = show(policy, "request.type", rtype, LANG)
+        english = show(policy, "request.type", rtype, "en")
+        lines = [
+            f"# {_say(policy, 'site_decisions_of', type=name)} · "
+            f"{say(policy, 'site_decisions_of', 'en', type=english)}\n",
+            _say(policy, "site_decisions_intro", type=name) + "\n",
+        ]
         for value in decisions:
             lines.extend(_table(policy, value))
         facts = _facts_read(policy, decisions)
-        lines.append("## Facts, defaults and questions\n")
-        lines.append("| fact | type | default | why the default | question when missing |\n|---|---|---|---|---|")
-        for name in facts:
-            fact = policy.facts[name]
-            default = json.dumps(fact.default, ensure_ascii=False) if fact.has_default else "*(unknown)*"
-            reason = fact.default_reason.get("zh") if fact.default_reason else ""
-            question = fact.question.get("zh") if fact.question else ""
-            lines.append(f"| `{name}` | {fact.type} | {default} | {_cell(reason)} | {_cell(question)} |")
+        lines.append(f"## {_say(policy, 'site_facts')}\n")
+        cols = ("site_col_fact", "site_col_default", "site_col_why", "site_col_question")
+        lines.append("| " + " | ".join(_say(policy, c) for c in cols) + " |\n|---|---|---|---|")
+        for fname in facts:
+            fact = policy.facts[fname]
+            default = (
+                show(policy, fname, fact.default, LANG) if fact.has_default else policy.message("unknown_value", LANG)
+            )
+            if isinstance(fact.default, bool) and fact.label(fact.default, LANG):
+                default = fact.label(fact.default, LANG) or default
+            reason = fact.default_reason.get(LANG) if fact.default_reason else ""
+            question = fact.question.get(LANG) if fact.question else ""
+            called = fact.title.get(LANG) if fact.title else fname
+            lines.append(
+                f"| {_cell(called)} <small>`{fname}`</small> | {_cell(default)} | {_cell(reason)} | {_cell(question)} |"
+            )
         pages[f"decisions/{rtype}.md"] = "\n".join(lines) + "\n"
     derived = [v for v in policy.values.values() if not v.output]
-    lines = ["# Derived values\n", "Values the decisions share; shown by `--explain`, not part of the result.\n"]
+    lines = [
+        f"# {_say(policy, 'site_derived')} · {say(policy, 'site_derived', 'en')}\n",
+        _say(policy, "site_derived_intro") + "\n",
+    ]
     for value in derived:
         lines.extend(_table(policy, value))
     pages["decisions/derived.md"] = "\n".join(lines) + "\n"
@@ -196,27 +269,38 @@ def interpretations_page(policy: Policy) -> str:
             for i in rule.interpretations:
                 users.setdefault(i, []).append(f"{_value_link(value)} row {rule.index + 1}")
     lines = [
-        "# Interpretations\n",
-        "Where the standard is silent or ambiguous, the product adopts these readings (STANDARD.md). "
-        "Each sits on the rules it governs.\n",
+        f"# {_say(policy, 'site_interpretations')} · {say(policy, 'site_interpretations', 'en')}\n",
+        _say(policy, "site_interpretations_intro") + "\n",
+        say(policy, "site_interpretations_intro", "en") + "\n",
     ]
     for key, item in policy.interpretations.items():
         lines.append(f'<a id="{key.lower()}"></a>\n\n## {key} {item.title.get("zh")} · {item.title.get("en")}\n')
         lines.append(item.text.get("zh") + "\n")
         lines.append(item.text.get("en") + "\n")
         if users.get(key):
-            lines.append("**Applied by:** " + ", ".join(dict.fromkeys(users[key])) + "\n")
+            lines.append(f"**{_say(policy, 'site_applied_by')}：** " + ", ".join(dict.fromkeys(users[key])) + "\n")
     return "\n".join(lines).replace("(../decisions/", "(decisions/") + "\n"
 
 
-def _result_table(result: dict[str, Any]) -> list[str]:
-    lines = ["| decision | value | cites |", "|---|---|---|"]
-    for did, body in result["decisions"].items():
-        value = json.dumps(body["value"], ensure_ascii=False)
-        lines.append(f"| `{did}` | `{value}` | {', '.join(c['clause'] for c in body['cites'])} |")
-    if result["missing"]:
+def _result_table(policy: Policy, result: Any) -> list[str]:
+    """A result's decisions in words: title, value (by its label), the clauses cited."""
+    s = _say
+    lines = [
+        f"| {s(policy, 'site_col_decision')} | {s(policy, 'site_col_value')} | {s(policy, 'site_col_cites')} |",
+        "|---|---|---|",
+    ]
+    for d in result.decisions:
+        if not d.decided:
+            value = s(policy, "undecided_short")
+        elif d.value is None:
+            value = policy.message("not_applicable", LANG)
+        else:
+            value = show(policy, d.id, d.value, LANG)
+        cites = ", ".join(f"[{c.clause}](../{clause_page(c.clause)}.md#{c.clause})" for c in d.cites)
+        lines.append(f"| {_cell(d.title)} <small>`{d.id}`</small> | {_cell(value)} | {cites.replace('../', '')} |")
+    if result.missing:
         lines.append("")
-        lines.append("Still to ask: " + "; ".join(f"`{m['fact']}` ({m['question']})" for m in result["missing"]))
+        lines.append(f"{s(policy, 'site_still_to_ask')}：" + "；".join(m.question for m in result.missing))
     return lines
 
 
@@ -226,25 +310,36 @@ def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | No
     from policykit.tools.policytest import load_all, run_test
 
     lines = [
-        "# Worked examples\n",
-        f"Evaluated when this site was built, with `--as-of {as_of.isoformat()}`, "
-        f"under {policy.id} {policy.version} (sha256 `{policy.sha256[:12]}…`).\n",
+        f"# {_say(policy, 'site_examples')} · {say(policy, 'site_examples', 'en')}\n",
+        _say(
+            policy,
+            "site_examples_intro",
+            as_of=as_of.isoformat(),
+            policy=policy.id,
+            version=policy.version,
+            sha=policy.sha256[:12],
+        )
+        + "\n",
     ]
     for path in examples:
         case = json.loads(path.read_text(encoding="utf-8"))
-        result = evaluate(policy, read_case(policy, case), as_of).to_dict()
-        lines.append(f"## {path.stem}: {case['request']['type']}\n")
-        lines.append(f'??? example "Case `{path.name}`"\n')
+        result = evaluate(policy, read_case(policy, case), as_of, LANG)
+        lines.append(f"## {show(policy, 'request.type', result.request_type, LANG)} · {path.stem}\n")
+        lines.append(f'??? example "{_say(policy, "site_case_file", name=path.name)}"\n')
         lines.append("    ```json")
         lines.extend("    " + line for line in json.dumps(case, ensure_ascii=False, indent=2).splitlines())
         lines.append("    ```\n")
-        lines.extend(_result_table(result))
+        lines.extend(_result_table(policy, result))
         lines.append("")
     if tests_dir is not None and tests_dir.is_dir():
         files, _ = load_all([tests_dir])
-        lines.append("## Policy tests\n")
-        lines.append("Every policy test, run against the policy when this site was built.\n")
-        lines.append("| result | file | test |\n|---|---|---|")
+        heading = f"## {_say(policy, 'site_tests')} · {say(policy, 'site_tests', 'en')}\n"
+        lines.append(heading)
+        lines.append(_say(policy, "site_tests_intro") + "\n")
+        lines.append(
+            f"| {_say(policy, 'site_col_result')} | {_say(policy, 'site_col_file')} | {_say(policy, 'site_col_test')} |"
+            "\n|---|---|---|"
+        )
         total = failed = 0
         for tf in files:
             for test in tf.tests:
@@ -258,7 +353,9 @@ def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | No
                     + "; ".join(f"{m.what}: expected {m.expected}, got {m.actual}" for m in outcome.mismatches)
                 )
                 lines.append(f"| {_cell(mark)} | `{Path(test.file).name}:{test.line}` | {_cell(test.title)} |")
-        lines.insert(lines.index("## Policy tests\n") + 1, f"**{total - failed} of {total} pass.**\n")
+        lines.insert(
+            lines.index(heading) + 1, _say(policy, "site_tests_pass", passed=total - failed, total=total) + "\n"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -336,6 +433,40 @@ def case_format_page(schema: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def contract_page(
+    policy: Policy, case_schema: dict[str, Any], result_schema: dict[str, Any], contract: dict[str, Any]
+) -> str:
+    """The contract other systems rely on (CONTRACT.md): the case format, the result format,
+    and the decisions each request type gives, rendered from the schemas and ``contract.json``."""
+    lines = [
+        f"# {_say(policy, 'site_contract')} · {say(policy, 'site_contract', 'en')}\n",
+        "Rendered from `schemas/case.schema.json`, `schemas/result.schema.json` and `schemas/contract.json`.\n",
+    ]
+    lines.append(case_format_page(case_schema).replace("# The case format", "## 1. The case", 1))
+    lines.append("## 2. The result\n")
+    lines.append((result_schema.get("description") or "") + "\n")
+    lines.append("| field | type | meaning |\n|---|---|---|")
+    for name, node in (result_schema.get("properties") or {}).items():
+        kind = node.get("type", "")
+        kind = " or ".join(kind) if isinstance(kind, list) else str(kind)
+        lines.append(f"| `{name}` | {kind} | {_cell(node.get('description', ''))} |")
+    lines.append("\n## 3. The decisions of each request type\n")
+    for rtype, decisions in (contract.get("request_types") or {}).items():
+        name = show(policy, "request.type", rtype, LANG)
+        lines.append(f"### {name} · `{rtype}`\n")
+        lines.append("| decision | id | type | values |\n|---|---|---|---|")
+        for did, spec in decisions.items():
+            value = policy.values.get(did)
+            title = f"{value.title.get(LANG)} · {value.title.get('en')}" if value and value.title else did
+            values = ", ".join(
+                f"`{v}` {value.label(v, LANG) or ''}".rstrip() if value else f"`{v}`" for v in spec.get("values", [])
+            )
+            link = _value_link(value, "", title) if value else title
+            lines.append(f"| {link} | `{did}` | {spec.get('type', '')} | {values} |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
 def pages(
     policy: Policy,
     examples: Iterable[Path],
@@ -343,6 +474,8 @@ def pages(
     as_of: date,
     versions: list[Policy],
     case_schema: dict[str, Any],
+    result_schema: dict[str, Any] | None = None,
+    contract: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """Every generated page: path under docs/ -> Markdown."""
     out = standard_pages(policy)
@@ -350,5 +483,5 @@ def pages(
     out["interpretations.md"] = interpretations_page(policy)
     out["examples.md"] = examples_page(policy, examples, tests_dir, as_of)
     out["versions.md"] = versions_page(versions)
-    out["case-format.md"] = case_format_page(case_schema)
+    out["contract.md"] = contract_page(policy, case_schema, result_schema or {}, contract or {})
     return out

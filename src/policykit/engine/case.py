@@ -150,7 +150,9 @@ def _shape_problems(policy: Policy, data: Any) -> tuple[list[tuple[tuple[Any, ..
             allowed = set(error.schema.get("properties", {}))
             for key in error.instance:
                 if key not in allowed:
-                    warnings.append(("unknown_field", (("field", dotted(path + (key,))),)))
+                    name = dotted(path + (key,))
+                    hint = _close_name(name, [dotted(path + (k,)) for k in allowed] + list(policy.facts))
+                    warnings.append(("unknown_field", (("field", name), ("suggestion", hint))))
             continue
         if error.validator == "required" and isinstance(error.instance, dict):
             for key in error.validator_value:
@@ -159,6 +161,18 @@ def _shape_problems(policy: Policy, data: Any) -> tuple[list[tuple[tuple[Any, ..
             continue
         errors.append((path, "schema", _schema_message(error)))
     return errors, warnings
+
+
+def _close_name(name: str, candidates: list[str]) -> str:
+    """The known field ``name`` most likely means (a misspelling, or a field put at the wrong level)."""
+    import difflib
+
+    last = name.rpartition(".")[2]
+    moved = [c for c in candidates if c.rpartition(".")[2] == last and c != name]
+    if moved:
+        return moved[0]
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
+    return close[0] if close else ""
 
 
 def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None = None) -> Case:

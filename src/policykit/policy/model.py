@@ -39,6 +39,13 @@ class Text:
         return fallback
 
 
+def _label(labels: dict[str, Text], value: Any, lang: str) -> str | None:
+    """``value`` in words from ``labels`` (a bool by its key ``"true"`` or ``"false"``)."""
+    key = ("true" if value else "false") if isinstance(value, bool) else value
+    text = labels.get(key) if isinstance(key, str) else None
+    return text.get(lang) if text is not None else None
+
+
 @dataclass(frozen=True)
 class Clause:
     id: str
@@ -75,6 +82,11 @@ class Fact:
     question: Text | None = None
     item: tuple[tuple[str, str], ...] = ()
     required: bool = False
+    title: Text | None = None
+    labels: tuple[tuple[str, Text], ...] = ()
+
+    def label(self, value: Any, lang: str) -> str | None:
+        return _label(dict(self.labels), value, lang)
 
 
 @dataclass(frozen=True)
@@ -109,10 +121,10 @@ class Value:
     line: int
     skip_unknown: bool = False
     otherwise: Rule | None = None
+    deadline: bool = False
 
     def label(self, value: Any, lang: str) -> str | None:
-        text = self.label_texts.get(value) if isinstance(value, str) else None
-        return text.get(lang) if text is not None else None
+        return _label(self.label_texts, value, lang)
 
     @cached_property
     def label_texts(self) -> dict[str, Text]:
@@ -174,6 +186,7 @@ class Policy:
     utc_offset_minutes: int = 0
     lines: dict[str, int] = field(compare=False, repr=False, default_factory=dict)
     case_schema: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
+    summary: tuple[tuple[Text, tuple[str, ...]], ...] = ()
 
     def today(self) -> date:
         """Today at the company's UTC offset: the default evaluation day."""
