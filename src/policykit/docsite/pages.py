@@ -97,7 +97,7 @@ def _value_link(value: Value, depth: str = "../", name: str | None = None) -> st
 
 def _clause_titles(policy: Policy) -> dict[str, str]:
     """Each clause's heading: the last part of its section's title, numbered when the
-    section has several clauses (``换货的条件 ①``...)."""
+    section has several clauses (``conditions 1``, ``conditions 2``...)."""
     by_section: dict[str, list[str]] = {}
     for clause in policy.clauses.values():
         by_section.setdefault(clause.section, []).append(clause.id)
@@ -136,7 +136,7 @@ def standard_pages(policy: Policy) -> dict[str, str]:
             for value, rule in rules:
                 name = value.title.get(LANG) if value.title else value.id
                 if rule.index < 0:
-                    lines.append(f"- {_value_link(value, name=name)}：{_say(policy, 'site_when_no_item')} → 无")
+                    lines.append(f"- {_value_link(value, name=name)}：{_say(policy, 'site_when_no_item')} → {_say(policy, 'none_word')}")
                 else:
                     lines.append(
                         f"- {_value_link(value, name=name)} {_say(policy, 'site_row', n=rule.index + 1)}："

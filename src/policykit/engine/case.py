@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from policykit.engine.case_words import not_a_calendar_day, not_a_date, not_whole, schema_message
 from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import parse_date
 from policykit.lang.values import Unknown
@@ -159,7 +160,7 @@ def _shape_problems(policy: Policy, data: Any) -> tuple[list[tuple[tuple[Any, ..
                 if key not in error.instance:
                     errors.append((path + (key,), "required", "is required"))
             continue
-        errors.append((path, "schema", _schema_message(error)))
+        errors.append((path, "schema", schema_message(error)))
     return errors, warnings
 
 
@@ -183,24 +184,26 @@ def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None 
         errors, warnings = _shape_problems(policy, data)
     facts: dict[str, Any] = {}
     given: list[str] = []
-    if not errors:
-        for name, parts, kind, item, has_default, default, unknown in _readers(policy):
-            node = data
-            for part in parts:
-                node = node.get(part) if node.__class__ is dict else None
-            if node is None:
-                facts[name] = default if has_default else unknown
-                continue
-            given.append(name)
-            if kind == "date" or kind == "list":
-                try:
-                    node = _typed(kind, item, node, parts)
-                except _Bad as bad:
-                    errors.append((bad.path, "bad-value", bad.message))
-                    continue
-            facts[name] = node
-    if not errors:
-        errors.extend(_checks(policy, facts, frozenset(given)))
+    broken = {path for path, _, _ in errors}
+    for name, parts, kind, item, has_default, default, unknown in _readers(policy):
+        node = data
+        for part in parts:
+            node = node.get(part) if node.__class__ is dict else None
+        if node is None:
+            facts[name] = default if has_default else unknown
+            continue
+        if any(parts[:i] in broken for i in range(len(parts) + 1)):
+            facts[name] = unknown  # already reported: its checks wait until it is fixed
+            continue
+        given.append(name)
+        try:
+            node = _typed(kind, item, node, parts, broken)
+        except _Bad as bad:
+            errors.append((bad.path, "bad-value", bad.message))
+            facts[name] = unknown
+            continue
+        facts[name] = node
+    errors.extend(_checks(policy, facts, frozenset(given)))
     if errors:
         lines = _locate(text) if text is not None else {}
         diags = []
@@ -217,14 +220,6 @@ def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None 
     return Case(
         case_id if isinstance(case_id, str) else None, request_type, facts, tuple(warnings), data, frozenset(given)
     )
-
-
-def _schema_message(error: Any) -> str:
-    if error.validator in ("anyOf", "oneOf") and error.context:
-        from jsonschema.exceptions import best_match
-
-        return str(best_match(error.context).message)
-    return str(error.message)
 
 
 class _Bad(Exception):
@@ -252,19 +247,30 @@ def _readers(policy: Policy) -> tuple[Any, ...]:
     return readers
 
 
-def _typed(kind: str, item: dict[str, str], raw: Any, path: tuple[Any, ...]) -> Any:
+def _typed(
+    kind: str, item: dict[str, str], raw: Any, path: tuple[Any, ...], broken: frozenset[Any] | set[Any] = frozenset()
+) -> Any:
+    """``raw`` as a value of ``kind``; :class:`_Bad` with the path and what is expected."""
     if raw is None:
         return None
     if kind == "date":
+        if not isinstance(raw, str):
+            raise _Bad(path, not_a_date(raw))
         try:
             return parse_date(raw)
-        except (ValueError, TypeError) as exc:
-            raise _Bad(path, str(exc)) from None
-    if kind == "list":
+        except (ValueError, TypeError):
+            form_ok = len(raw) == 10 and raw[4] == "-" and raw[7] == "-"
+            raise _Bad(path, not_a_calendar_day(raw) if form_ok else not_a_date(raw)) from None
+    if kind == "int" and isinstance(raw, float):
+        raise _Bad(path, not_whole(raw))
+    if kind == "list" and isinstance(raw, list):
         out = []
         for i, entry in enumerate(raw):
             if isinstance(entry, dict):
-                entry = {k: _typed(item.get(k, "string"), {}, v, path + (i, k)) for k, v in entry.items()}
+                entry = {
+                    k: v if path + (i, k) in broken else _typed(item.get(k, "string"), {}, v, path + (i, k))
+                    for k, v in entry.items()
+                }
             out.append(entry)
         return out
     return raw

@@ -37,5 +37,5 @@ def say(policy: Policy, key: str, lang: str, /, **fields: object) -> str:
 
 
 def day(policy: Policy, value: date, lang: str) -> str:
-    """A date with its weekday: ``2026-02-13 周五`` / ``2026-02-13 Fri``."""
+    """A date with its weekday: ``2026-02-13 Fri`` in English."""
     return f"{value.isoformat()} {say(policy, f'weekday_{value.weekday()}', lang)}"

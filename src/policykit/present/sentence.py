@@ -1,6 +1,6 @@
 """A condition in words: a rule's expression rendered as a sentence from the titles and
 labels the policy gives (``warranty.status == 'out_of_warranty' or fault.disassembled`` ->
-``保修状态为“已过保修期”，或经私自拆卸``).  A part with no words in the policy or the
+``warranty status is "out of warranty", or the unit was taken apart``).  A part with no words in the policy or the
 catalogue keeps its name, so a sentence is never wrong, only plainer or less plain."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def condition(policy: Policy, source: str, lang: str) -> str:
 
 
 def outcome_words(policy: Policy, source: str, lang: str) -> str:
-    """What a row computes, in words (``add_days(sale.ship_date, 3)`` -> ``发货日期加3天``)."""
+    """What a row computes, in words (``add_days(sale.ship_date, 3)`` -> ``3 days after the ship date``)."""
     try:
         return _Words(policy, lang).term(parse_tree(source))
     except (SyntaxError, ValueError):

@@ -213,13 +213,17 @@ def _questions(view: _View) -> None:
     view.heading("missing")
     for m in view.result.missing:
         view.para("  ? ", m.question + view.code(m.fact), 4)
-        names = [_what(view, n) for n in m.needed_for]
-        view.para("", view.say("decides", titles=view.say("list_sep").join(names)), 4)
+        sep = view.say("list_sep")
+        decided = [title(view.policy, n, view.lang) for n in m.needed_for if n in view.policy.values]
+        steps = [_step(view, n) for n in m.needed_for if n not in view.policy.values]
+        if decided:
+            view.para("", view.say("decides", titles=sep.join(decided)), 4)
+        if steps:
+            view.para("", view.say("needed_for_steps", steps=sep.join(steps)), 4)
 
 
-def _what(view: _View, name: str) -> str:
-    if name in view.policy.values:
-        return title(view.policy, name, view.lang)
+def _step(view: _View, name: str) -> str:
+    """A step by its text (a step whose text shows no values), else its id."""
     for step in view.policy.actions:
         if step.id == name and not step.text.names:
             return step.text.get(view.lang)
@@ -245,12 +249,14 @@ def _clauses(view: _View) -> None:
             section = clause.section
             view.lines.append("  " + section)
         lead = "    " + (f"{c.clause}  " if view.options.codes else "")
-        own = c.text if view.lang == "zh" else c.en
-        view.para(lead, own if full else _sentence(own), len(lead) if width(lead) < 30 else 6)
-        if full and view.lang == "zh":
-            view.para("", c.en, len(lead) if width(lead) < 30 else 6)
+        indent = len(lead) if width(lead) < 30 else 6
+        if full:  # the Chinese original, the English beside it
+            view.para(lead, c.text, indent)
+            view.para("", c.en, indent)
+        else:
+            view.para(lead, _sentence(c.text if view.lang == "zh" else c.en), indent)
         if c.url:
-            view.para("", c.url, len(lead) if width(lead) < 30 else 6)
+            view.para("", c.url, indent)
     if not full:
         view.para("  ", view.say("clauses_full_hint"), 2)
 
