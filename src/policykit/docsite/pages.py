@@ -136,7 +136,8 @@ def standard_pages(policy: Policy) -> dict[str, str]:
             for value, rule in rules:
                 name = value.title.get(LANG) if value.title else value.id
                 if rule.index < 0:
-                    lines.append(f"- {_value_link(value, name=name)}：{_say(policy, 'site_when_no_item')} → {_say(policy, 'none_word')}")
+                    none = _say(policy, "none_word")
+                    lines.append(f"- {_value_link(value, name=name)}：{_say(policy, 'site_when_no_item')} → {none}")
                 else:
                     lines.append(
                         f"- {_value_link(value, name=name)} {_say(policy, 'site_row', n=rule.index + 1)}："
