@@ -19,7 +19,7 @@ from policykit.policy.model import Policy, Rule, Value
 from policykit.policy.status import APPROVALS
 from policykit.present.catalogue import say
 from policykit.present.links import clause_page
-from policykit.present.sentence import condition, outcome_words, rule_condition
+from policykit.present.sentence import condition, outcome_words, rule_condition, title
 from policykit.present.words import show
 
 LANG = "zh"  # the site's language; English stands beside it
@@ -109,13 +109,45 @@ def _clause_titles(policy: Policy) -> dict[str, str]:
     return out
 
 
+def _page_titles(policy: Policy) -> dict[str, str]:
+    """Each page of the standard by the part of the section's title its clauses share
+    (``ops/exchange/conditions`` and ``ops/exchange/procedure`` -> ``exchange``)."""
+    sections: dict[str, list[list[str]]] = {}
+    for clause in policy.clauses.values():
+        sections.setdefault(clause_page(clause.id), []).append(clause.section.split("/"))
+    out = {}
+    for page, paths in sections.items():
+        shared: list[str] = []
+        for parts in zip(*paths, strict=False):
+            if len(set(parts)) != 1:
+                break
+            shared.append(parts[0])
+        out[page] = (shared or paths[0])[-1]
+    return out
+
+
+def _because(policy: Policy, rule: Rule) -> str:
+    """A row's reason with each placeholder by what it shows (a parameter by its value)."""
+    if rule.because is None:
+        return ""
+    text = rule.because.get(LANG)
+    for name in rule.because.names:
+        if name.startswith("params.") and name[len("params.") :] in policy.parameters:
+            shown = str(policy.parameters[name[len("params.") :]].value)
+        else:
+            shown = _say(policy, "placeholder", a=title(policy, name, LANG))
+        text = text.replace("{" + name + "}", shown)
+    return _cell(text)
+
+
 def standard_pages(policy: Policy) -> dict[str, str]:
     citers = _citers(policy)
     titles = _clause_titles(policy)
+    page_titles = _page_titles(policy)
     pages: dict[str, list[str]] = {}
     for clause in policy.clauses.values():
         page = clause_page(clause.id)
-        lines = pages.setdefault(page, [f"# {clause.section.partition('/')[0]}\n"])
+        lines = pages.setdefault(page, [f"# {page_titles[page]}\n"])
         lines.append(f'<a id="{clause.id}"></a>\n\n## {titles[clause.id]}\n')
         lines.append(f"<small>`{clause.id}` · {clause.section}</small>\n")
         lines.append(f"| {_say(policy, 'site_original')} | {_say(policy, 'site_english')} |\n|---|---|")
@@ -200,7 +232,7 @@ def _table(policy: Policy, value: Value) -> list[str]:
         for rule in value.rules:
             lines.append(
                 f"| {_rule_outcome(policy, value, rule)} | {_rule_condition(policy, rule)} | {_cites(policy, rule)} | "
-                f"{_cell(rule.because.get(LANG) if rule.because else '')} |"
+                f"{_because(policy, rule)} |"
             )
     else:
         lines.append(s(policy, "site_first_hit") + "\n")
@@ -211,7 +243,7 @@ def _table(policy: Policy, value: Value) -> list[str]:
         for rule in value.rules:
             lines.append(
                 f"| {rule.index + 1} | {_rule_condition(policy, rule)} | {_rule_outcome(policy, value, rule)} | "
-                f"{_cites(policy, rule)} | {_cell(rule.because.get(LANG) if rule.because else '')} |"
+                f"{_cites(policy, rule)} | {_because(policy, rule)} |"
             )
     lines.append("")
     lines.extend(_expressions(policy, value))

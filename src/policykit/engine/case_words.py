@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from policykit.lang.expr import quote
+
 _KINDS = {
     "string": "a text",
     "integer": "a whole number",
@@ -20,7 +22,9 @@ _DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 def shown(value: Any) -> str:
     """A value of the case as the message quotes it (short)."""
-    text = f"'{value}'" if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return quote(value)  # control characters escaped: a message stays on one line
+    text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:59] + "…"
 
 

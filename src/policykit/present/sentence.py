@@ -17,8 +17,8 @@ _COMPARE = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: 
 
 def rule_condition(policy: Policy, rule: Rule, lang: str) -> str:
     """The condition of one row in words (``otherwise`` for a row with none)."""
-    if not rule.parts:
-        return say(policy, "otherwise", lang)
+    if not rule.parts:  # the first row with no condition always holds; a later one is the rest
+        return say(policy, "always" if rule.index == 0 else "otherwise", lang)
     joiner = say(policy, "or" if rule.any_of else "and", lang)
     if len(rule.parts) == 1:
         return condition(policy, rule.parts[0].source, lang)
