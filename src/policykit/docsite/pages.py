@@ -25,11 +25,16 @@ from policykit.present.words import show
 LANG = "zh"  # the site's language; English stands beside it
 
 
-def _say(where: Policy, key: str, /, **fields: object) -> str:
+def site_say(where: Policy, key: str, /, **fields: object) -> str:
     return say(where, key, LANG, **fields)
 
 
-def _cell(text: str) -> str:
+def both(where: Policy, key: str, /, **fields: object) -> str:
+    """A heading in the site's language with the English beside it."""
+    return f"{site_say(where, key, **fields)} · {say(where, key, 'en', **fields)}"
+
+
+def cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -39,7 +44,7 @@ def _code(text: str) -> str:
 
 def _rule_condition(policy: Policy, rule: Rule) -> str:
     """The row's condition in words; the expression is in the title (hover) and below the table."""
-    words = _cell(rule_condition(policy, rule, LANG))
+    words = cell(rule_condition(policy, rule, LANG))
     if not rule.parts:
         return f"*{words}*"
     return words
@@ -54,15 +59,15 @@ def _expression(rule: Rule) -> str:
 
 def _rule_outcome(policy: Policy, value: Value, rule: Rule) -> str:
     if rule.outcome is not None:
-        return _cell(outcome_words(policy, rule.outcome.source, LANG))
+        return cell(outcome_words(policy, rule.outcome.source, LANG))
     if rule.value is None:
         return policy.message("not_applicable", LANG)
-    return _cell(show(policy, value.id, rule.value, LANG))
+    return cell(show(policy, value.id, rule.value, LANG))
 
 
 def _expressions(policy: Policy, value: Value) -> list[str]:
     """Each row's expression, folded away: for policy editors."""
-    lines = [f'??? note "{_say(policy, "site_expressions")}"', ""]
+    lines = [f'??? note "{site_say(policy, "site_expressions")}"', ""]
     for rule in value.rules:
         outcome = _code(rule.outcome.source) if rule.outcome is not None else _code(json.dumps(rule.value))
         lines.append(f"    {rule.index + 1}. {_expression(rule)} → {outcome}")
@@ -75,7 +80,7 @@ def _cites(policy: Policy, rule: Rule) -> str:
     for cite in rule.cites:
         link = f"[{cite.clause}](../{clause_page(cite.clause)}.md#{cite.clause})"
         when = f"（{condition(policy, cite.when.source, LANG)}）" if cite.when is not None else ""
-        out.append(link + _cell(when))
+        out.append(link + cell(when))
     return ", ".join(out)
 
 
@@ -88,7 +93,7 @@ def _citers(policy: Policy) -> dict[str, list[tuple[Value, Rule]]]:
     return out
 
 
-def _value_link(value: Value, depth: str = "../", name: str | None = None) -> str:
+def value_link(value: Value, depth: str = "../", name: str | None = None) -> str:
     text = name or value.id
     if value.output and value.applies_to:
         return f"[{text}]({depth}decisions/{value.applies_to[0]}.md#{value.id})"
@@ -135,9 +140,9 @@ def _because(policy: Policy, rule: Rule) -> str:
         if name.startswith("params.") and name[len("params.") :] in policy.parameters:
             shown = str(policy.parameters[name[len("params.") :]].value)
         else:
-            shown = _say(policy, "placeholder", a=title(policy, name, LANG))
+            shown = site_say(policy, "placeholder", a=title(policy, name, LANG))
         text = text.replace("{" + name + "}", shown)
-    return _cell(text)
+    return cell(text)
 
 
 def standard_pages(policy: Policy) -> dict[str, str]:
@@ -150,12 +155,12 @@ def standard_pages(policy: Policy) -> dict[str, str]:
         lines = pages.setdefault(page, [f"# {page_titles[page]}\n"])
         lines.append(f'<a id="{clause.id}"></a>\n\n## {titles[clause.id]}\n')
         lines.append(f"<small>`{clause.id}` · {clause.section}</small>\n")
-        lines.append(f"| {_say(policy, 'site_original')} | {_say(policy, 'site_english')} |\n|---|---|")
-        lines.append(f"| {_cell(clause.zh)} | {_cell(clause.en)} |\n")
+        lines.append(f"| {site_say(policy, 'site_original')} | {site_say(policy, 'site_english')} |\n|---|---|")
+        lines.append(f"| {cell(clause.zh)} | {cell(clause.en)} |\n")
         params = [p for p in policy.parameters.values() if clause.id in p.cites]
         if params:
             lines.append(
-                f"**{_say(policy, 'site_params_here')}：** "
+                f"**{site_say(policy, 'site_params_here')}：** "
                 + "；".join(
                     (p.description.get(LANG) if p.description else p.name) + f"（`params.{p.name}` = {p.value}）"
                     for p in params
@@ -164,15 +169,15 @@ def standard_pages(policy: Policy) -> dict[str, str]:
             )
         rules = citers.get(clause.id, [])
         if rules:
-            lines.append(f"**{_say(policy, 'site_rules_citing')}：**\n")
+            lines.append(f"**{site_say(policy, 'site_rules_citing')}：**\n")
             for value, rule in rules:
                 name = value.title.get(LANG) if value.title else value.id
                 if rule.index < 0:
-                    none = _say(policy, "none_word")
-                    lines.append(f"- {_value_link(value, name=name)}：{_say(policy, 'site_when_no_item')} → {none}")
+                    none = site_say(policy, "none_word")
+                    lines.append(f"- {value_link(value, name=name)}：{site_say(policy, 'site_when_no_item')} → {none}")
                 else:
                     lines.append(
-                        f"- {_value_link(value, name=name)} {_say(policy, 'site_row', n=rule.index + 1)}："
+                        f"- {value_link(value, name=name)} {site_say(policy, 'site_row', n=rule.index + 1)}："
                         f"{_rule_condition(policy, rule)} → {_rule_outcome(policy, value, rule)}"
                     )
             lines.append("")
@@ -182,7 +187,7 @@ def standard_pages(policy: Policy) -> dict[str, str]:
         )
         if governing:
             lines.append(
-                f"**{_say(policy, 'site_governing')}：** "
+                f"**{site_say(policy, 'site_governing')}：** "
                 + ", ".join(
                     f"[{i} {policy.interpretations[i].title.get('zh')}](../interpretations.md#{i.lower()})"
                     for i in governing
@@ -190,7 +195,7 @@ def standard_pages(policy: Policy) -> dict[str, str]:
                 + "\n"
             )
         if clause.informational:
-            lines.append(f"*{_say(policy, 'site_informational')}*\n")
+            lines.append(f"*{site_say(policy, 'site_informational')}*\n")
     return {f"{page}.md": "\n".join(lines) + "\n" for page, lines in pages.items()}
 
 
@@ -222,7 +227,7 @@ def _table(policy: Policy, value: Value) -> list[str]:
     if value.interpretations:
         lines[-1] += " · " + ", ".join(f"[{i}](../interpretations.md#{i.lower()})" for i in value.interpretations)
     lines.append("")
-    s = _say
+    s = site_say
     if value.kind == "collect":
         lines.append(s(policy, "site_collect_skip" if value.skip_unknown else "site_collect") + "\n")
         lines.append(
@@ -258,16 +263,16 @@ def decision_pages(policy: Policy) -> dict[str, str]:
         name = show(policy, "request.type", rtype, LANG)
         english = show(policy, "request.type", rtype, "en")
         lines = [
-            f"# {_say(policy, 'site_decisions_of', type=name)} · "
+            f"# {site_say(policy, 'site_decisions_of', type=name)} · "
             f"{say(policy, 'site_decisions_of', 'en', type=english)}\n",
-            _say(policy, "site_decisions_intro", type=name) + "\n",
+            site_say(policy, "site_decisions_intro", type=name) + "\n",
         ]
         for value in decisions:
             lines.extend(_table(policy, value))
         facts = _facts_read(policy, decisions)
-        lines.append(f"## {_say(policy, 'site_facts')}\n")
+        lines.append(f"## {site_say(policy, 'site_facts')}\n")
         cols = ("site_col_fact", "site_col_default", "site_col_why", "site_col_question")
-        lines.append("| " + " | ".join(_say(policy, c) for c in cols) + " |\n|---|---|---|---|")
+        lines.append("| " + " | ".join(site_say(policy, c) for c in cols) + " |\n|---|---|---|---|")
         for fname in facts:
             fact = policy.facts[fname]
             default = (
@@ -279,13 +284,13 @@ def decision_pages(policy: Policy) -> dict[str, str]:
             question = fact.question.get(LANG) if fact.question else ""
             called = fact.title.get(LANG) if fact.title else fname
             lines.append(
-                f"| {_cell(called)} <small>`{fname}`</small> | {_cell(default)} | {_cell(reason)} | {_cell(question)} |"
+                f"| {cell(called)} <small>`{fname}`</small> | {cell(default)} | {cell(reason)} | {cell(question)} |"
             )
         pages[f"decisions/{rtype}.md"] = "\n".join(lines) + "\n"
     derived = [v for v in policy.values.values() if not v.output]
     lines = [
-        f"# {_say(policy, 'site_derived')} · {say(policy, 'site_derived', 'en')}\n",
-        _say(policy, "site_derived_intro") + "\n",
+        f"# {both(policy, 'site_derived')}\n",
+        site_say(policy, "site_derived_intro") + "\n",
     ]
     for value in derived:
         lines.extend(_table(policy, value))
@@ -297,13 +302,13 @@ def interpretations_page(policy: Policy) -> str:
     users: dict[str, list[str]] = {}
     for value in policy.values.values():
         for i in value.interpretations:
-            users.setdefault(i, []).append(_value_link(value))
+            users.setdefault(i, []).append(value_link(value))
         for rule in value.rules:
             for i in rule.interpretations:
-                users.setdefault(i, []).append(f"{_value_link(value)} row {rule.index + 1}")
+                users.setdefault(i, []).append(f"{value_link(value)} row {rule.index + 1}")
     lines = [
-        f"# {_say(policy, 'site_interpretations')} · {say(policy, 'site_interpretations', 'en')}\n",
-        _say(policy, "site_interpretations_intro") + "\n",
+        f"# {both(policy, 'site_interpretations')}\n",
+        site_say(policy, "site_interpretations_intro") + "\n",
         say(policy, "site_interpretations_intro", "en") + "\n",
     ]
     for key, item in policy.interpretations.items():
@@ -311,13 +316,13 @@ def interpretations_page(policy: Policy) -> str:
         lines.append(item.text.get("zh") + "\n")
         lines.append(item.text.get("en") + "\n")
         if users.get(key):
-            lines.append(f"**{_say(policy, 'site_applied_by')}：** " + ", ".join(dict.fromkeys(users[key])) + "\n")
+            lines.append(f"**{site_say(policy, 'site_applied_by')}：** " + ", ".join(dict.fromkeys(users[key])) + "\n")
     return "\n".join(lines).replace("(../decisions/", "(decisions/") + "\n"
 
 
 def _result_table(policy: Policy, result: Any) -> list[str]:
     """A result's decisions in words: title, value (by its label), the clauses cited."""
-    s = _say
+    s = site_say
     lines = [
         f"| {s(policy, 'site_col_decision')} | {s(policy, 'site_col_value')} | {s(policy, 'site_col_cites')} |",
         "|---|---|---|",
@@ -330,7 +335,7 @@ def _result_table(policy: Policy, result: Any) -> list[str]:
         else:
             value = show(policy, d.id, d.value, LANG)
         cites = ", ".join(f"[{c.clause}](../{clause_page(c.clause)}.md#{c.clause})" for c in d.cites)
-        lines.append(f"| {_cell(d.title)} <small>`{d.id}`</small> | {_cell(value)} | {cites.replace('../', '')} |")
+        lines.append(f"| {cell(d.title)} <small>`{d.id}`</small> | {cell(value)} | {cites.replace('../', '')} |")
     if result.missing:
         lines.append("")
         lines.append(f"{s(policy, 'site_still_to_ask')}：" + "；".join(m.question for m in result.missing))
@@ -343,8 +348,8 @@ def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | No
     from policykit.tools.policytest import load_all, run_test
 
     lines = [
-        f"# {_say(policy, 'site_examples')} · {say(policy, 'site_examples', 'en')}\n",
-        _say(
+        f"# {both(policy, 'site_examples')}\n",
+        site_say(
             policy,
             "site_examples_intro",
             as_of=as_of.isoformat(),
@@ -358,7 +363,7 @@ def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | No
         case = json.loads(path.read_text(encoding="utf-8"))
         result = evaluate(policy, read_case(policy, case), as_of, LANG)
         lines.append(f"## {show(policy, 'request.type', result.request_type, LANG)} · {path.stem}\n")
-        lines.append(f'??? example "{_say(policy, "site_case_file", name=path.name)}"\n')
+        lines.append(f'??? example "{site_say(policy, "site_case_file", name=path.name)}"\n')
         lines.append("    ```json")
         lines.extend("    " + line for line in json.dumps(case, ensure_ascii=False, indent=2).splitlines())
         lines.append("    ```\n")
@@ -366,12 +371,13 @@ def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | No
         lines.append("")
     if tests_dir is not None and tests_dir.is_dir():
         files, _ = load_all([tests_dir])
-        heading = f"## {_say(policy, 'site_tests')} · {say(policy, 'site_tests', 'en')}\n"
+        heading = f"## {both(policy, 'site_tests')}\n"
         lines.append(heading)
-        lines.append(_say(policy, "site_tests_intro") + "\n")
+        lines.append(site_say(policy, "site_tests_intro") + "\n")
         lines.append(
-            f"| {_say(policy, 'site_col_result')} | {_say(policy, 'site_col_file')} | {_say(policy, 'site_col_test')} |"
-            "\n|---|---|---|"
+            "| "
+            + " | ".join(site_say(policy, k) for k in ("site_col_result", "site_col_file", "site_col_test"))
+            + " |\n|---|---|---|"
         )
         total = failed = 0
         for tf in files:
@@ -385,9 +391,9 @@ def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | No
                     else "❌ FAIL: "
                     + "; ".join(f"{m.what}: expected {m.expected}, got {m.actual}" for m in outcome.mismatches)
                 )
-                lines.append(f"| {_cell(mark)} | `{Path(test.file).name}:{test.line}` | {_cell(test.title)} |")
+                lines.append(f"| {cell(mark)} | `{Path(test.file).name}:{test.line}` | {cell(test.title)} |")
         lines.insert(
-            lines.index(heading) + 1, _say(policy, "site_tests_pass", passed=total - failed, total=total) + "\n"
+            lines.index(heading) + 1, site_say(policy, "site_tests_pass", passed=total - failed, total=total) + "\n"
         )
     return "\n".join(lines) + "\n"
 
@@ -415,89 +421,13 @@ def versions_page(policies: list[Policy]) -> str:
         lines.append("| section | what | change |\n|---|---|---|")
         for c in changes:
             what = c.detail or f"{_short(c.old)} → {_short(c.new)}"
-            lines.append(f"| {c.section} | `{c.key}` | {_cell(what)} |")
+            lines.append(f"| {c.section} | `{c.key}` | {cell(what)} |")
     return "\n".join(lines) + "\n"
 
 
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
     return text if len(text) <= 80 else text[:79] + "…"
-
-
-def case_format_page(schema: dict[str, Any]) -> str:
-    lines = [
-        "# The case format\n",
-        schema.get("description", "") + "\n",
-        "Rendered from `schemas/case.schema.json`.\n",
-        "| field | type | meaning |",
-        "|---|---|---|",
-    ]
-
-    def kind(node: dict[str, Any]) -> str:
-        if "enum" in node:
-            return " \\| ".join(f"`{v}`" for v in node["enum"] if v is not None)
-        if "$ref" in node:
-            return "date" if node["$ref"].endswith("date") else "`express` \\| `freight`"
-        if "anyOf" in node:
-            return " or ".join(kind(n) for n in node["anyOf"] if n.get("type") != "null")
-        types = node.get("type")
-        if isinstance(types, list):
-            types = [t for t in types if t != "null"]
-            types = types[0] if len(types) == 1 else ", ".join(types)
-        extra = []
-        if "minimum" in node:
-            extra.append(f"≥ {node['minimum']}")
-        return str(types) + (f" ({', '.join(extra)})" if extra else "")
-
-    def walk(node: dict[str, Any], prefix: str, required: Iterable[str]) -> None:
-        for name, child in (node.get("properties") or {}).items():
-            path = f"{prefix}{name}"
-            req = " **(required)**" if name in required else ""
-            if child.get("properties"):
-                walk(child, path + ".", child.get("required") or [])
-            elif child.get("items", {}).get("properties"):
-                item = child["items"]
-                fields = ", ".join(f"`{k}`: {kind(v)}" for k, v in item["properties"].items())
-                lines.append(f"| `{path}` | list of {{{fields}}} | {_cell(child.get('description', ''))}{req} |")
-            else:
-                lines.append(f"| `{path}` | {kind(child)} | {_cell(child.get('description', ''))}{req} |")
-
-    walk(schema, "", schema.get("required") or [])
-    return "\n".join(lines) + "\n"
-
-
-def contract_page(
-    policy: Policy, case_schema: dict[str, Any], result_schema: dict[str, Any], contract: dict[str, Any]
-) -> str:
-    """The contract other systems rely on (CONTRACT.md): the case format, the result format,
-    and the decisions each request type gives, rendered from the schemas and ``contract.json``."""
-    lines = [
-        f"# {_say(policy, 'site_contract')} · {say(policy, 'site_contract', 'en')}\n",
-        "Rendered from `schemas/case.schema.json`, `schemas/result.schema.json` and `schemas/contract.json`.\n",
-    ]
-    lines.append(case_format_page(case_schema).replace("# The case format", "## 1. The case", 1))
-    lines.append("## 2. The result\n")
-    lines.append((result_schema.get("description") or "") + "\n")
-    lines.append("| field | type | meaning |\n|---|---|---|")
-    for name, node in (result_schema.get("properties") or {}).items():
-        kind = node.get("type", "")
-        kind = " or ".join(kind) if isinstance(kind, list) else str(kind)
-        lines.append(f"| `{name}` | {kind} | {_cell(node.get('description', ''))} |")
-    lines.append("\n## 3. The decisions of each request type\n")
-    for rtype, decisions in (contract.get("request_types") or {}).items():
-        name = show(policy, "request.type", rtype, LANG)
-        lines.append(f"### {name} · `{rtype}`\n")
-        lines.append("| decision | id | type | values |\n|---|---|---|---|")
-        for did, spec in decisions.items():
-            value = policy.values.get(did)
-            title = f"{value.title.get(LANG)} · {value.title.get('en')}" if value and value.title else did
-            values = ", ".join(
-                f"`{v}` {value.label(v, LANG) or ''}".rstrip() if value else f"`{v}`" for v in spec.get("values", [])
-            )
-            link = _value_link(value, "", title) if value else title
-            lines.append(f"| {link} | `{did}` | {spec.get('type', '')} | {values} |")
-        lines.append("")
-    return "\n".join(lines) + "\n"
 
 
 def pages(
@@ -516,5 +446,7 @@ def pages(
     out["interpretations.md"] = interpretations_page(policy)
     out["examples.md"] = examples_page(policy, examples, tests_dir, as_of)
     out["versions.md"] = versions_page(versions)
+    from policykit.docsite.contract import contract_page
+
     out["contract.md"] = contract_page(policy, case_schema, result_schema or {}, contract or {})
     return out

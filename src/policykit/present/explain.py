@@ -46,8 +46,8 @@ def _explain_one(policy: Policy, d: DecisionResult, lang: str, lines: list[str])
         if not rt.parts:
             lines.append("      " + s("explain_always"))
             continue
-        lines.append("      " + rule_condition(policy, rule, lang))
-        if len(rt.parts) > 1:
+        if len(rt.parts) > 1:  # the whole condition, then each part
+            lines.append("      " + rule_condition(policy, rule, lang))
             lines.append("      " + s("explain_any" if rt.any_of else "explain_all"))
         for part in rt.parts:
             shown = (
