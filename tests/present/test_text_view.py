@@ -17,7 +17,7 @@ from policykit.policy.model import Policy
 from policykit.present.layout import width
 from policykit.present.text import TextOptions, render_text
 
-from ..conftest import ROOT, cli
+from ..conftest import ROOT, SHARED, cli
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 AS_OF = date(2026, 11, 27)
@@ -104,23 +104,38 @@ def test_a_deadline_due_today_or_later_is_not_overdue(policy: Policy, tmp_path: 
     assert "已逾期 1 天" in text  # the step due on the day of receipt
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
-def test_zh_view_has_no_english_beyond_names_and_case_values(policy: Policy, path: Path) -> None:
-    text = _view(policy, path, "zh")
-    data = json.loads(path.read_text(encoding="utf-8"))
+def _cases() -> list[tuple[str, dict[str, Any]]]:
+    """The examples and the product owner's acceptance cases, each as (name, case)."""
+    out = [(p.stem, json.loads(p.read_text(encoding="utf-8"))) for p in EXAMPLES]
+    for p in sorted((SHARED / "acceptance" / "cases").glob("*.json")):
+        out.append((p.stem, json.loads(p.read_text(encoding="utf-8"))["case"]))
+    return out
+
+
+def _own_words_removed(policy: Policy, data: dict[str, Any], lang: str, tmp_path: Path) -> str:
+    """The text view of ``data`` with the case's own values taken out."""
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    text = _view(policy, path, lang)
     for own in sorted(_strings(data), key=len, reverse=True):
         text = text.replace(own, "")
+    return text
+
+
+@pytest.mark.parametrize(("name", "data"), _cases(), ids=lambda v: v if isinstance(v, str) else "")
+def test_zh_view_has_no_english_beyond_names_and_case_values(
+    policy: Policy, name: str, data: dict[str, Any], tmp_path: Path
+) -> None:
+    text = _own_words_removed(policy, data, "zh", tmp_path)
     text = text.replace("--clauses full", "").replace(policy.version, "")
-    words = set(re.findall(r"[A-Za-z]{2,}", text))
-    assert not words, words
+    assert not set(re.findall(r"[A-Za-z]{2,}", text)), name
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
-def test_en_view_has_no_chinese_beyond_case_values(policy: Policy, path: Path) -> None:
-    text = _view(policy, path, "en")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    for own in sorted(_strings(data), key=len, reverse=True):
-        text = text.replace(own, "")
+@pytest.mark.parametrize(("name", "data"), _cases(), ids=lambda v: v if isinstance(v, str) else "")
+def test_en_view_has_no_chinese_beyond_case_values(
+    policy: Policy, name: str, data: dict[str, Any], tmp_path: Path
+) -> None:
+    text = _own_words_removed(policy, data, "en", tmp_path)
     assert not _CJK.search(text), [line for line in text.splitlines() if _CJK.search(line)]
 
 
