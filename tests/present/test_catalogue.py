@@ -7,7 +7,7 @@ import re
 import pytest
 
 from policykit.policy.model import Policy, Text
-from policykit.present.catalogue import catalogue
+from policykit.policy.catalogue import catalogue
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 

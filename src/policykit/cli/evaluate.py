@@ -95,7 +95,7 @@ def _one(
     data = parse_json(raw, name)
     text = raw.decode("utf-8", "replace")
     policy = choose(data)
-    case = read_case(policy, data, name, text)
+    case = read_case(policy, data, name, text, args.lang)
     try:
         return (
             policy,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from policykit.engine.case_words import not_a_calendar_day, not_a_date, not_whole, schema_message
+from policykit.engine.case_words import Words
 from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import parse_date
 from policykit.lang.values import Unknown
@@ -139,7 +139,7 @@ def _shape_ok(policy: Policy, data: Any) -> bool:
 Notices = list[tuple[str, tuple[tuple[str, str], ...]]]
 
 
-def _shape_problems(policy: Policy, data: Any) -> tuple[list[tuple[tuple[Any, ...], str, str]], Notices]:
+def _shape_problems(policy: Policy, data: Any, words: Words) -> tuple[list[tuple[tuple[Any, ...], str, str]], Notices]:
     """Every way ``data`` breaks the case schema (errors), and its unknown fields (notices)."""
     from jsonschema import Draft202012Validator
 
@@ -158,9 +158,9 @@ def _shape_problems(policy: Policy, data: Any) -> tuple[list[tuple[tuple[Any, ..
         if error.validator == "required" and isinstance(error.instance, dict):
             for key in error.validator_value:
                 if key not in error.instance:
-                    errors.append((path + (key,), "required", "is required"))
+                    errors.append((path + (key,), "required", words.required()))
             continue
-        errors.append((path, "schema", schema_message(error)))
+        errors.append((path, "schema", words.schema(error)))
     return errors, warnings
 
 
@@ -176,12 +176,14 @@ def _close_name(name: str, candidates: list[str]) -> str:
     return close[0] if close else ""
 
 
-def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None = None) -> Case:
-    """Validate ``data`` and return its facts; raise :class:`CaseError` with every problem."""
+def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None = None, lang: str = "en") -> Case:
+    """Validate ``data`` and return its facts; raise :class:`CaseError` with every problem,
+    each worded in ``lang``."""
+    words = Words(policy, lang)
     errors: list[tuple[tuple[Any, ...], str, str]] = []
     warnings: Notices = []
     if not _shape_ok(policy, data):
-        errors, warnings = _shape_problems(policy, data)
+        errors, warnings = _shape_problems(policy, data, words)
     facts: dict[str, Any] = {}
     given: list[str] = []
     broken = {path for path, _, _ in errors}
@@ -197,13 +199,13 @@ def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None 
             continue
         given.append(name)
         try:
-            node = _typed(kind, item, node, parts, broken)
+            node = _typed(words, kind, item, node, parts, broken)
         except _Bad as bad:
             errors.append((bad.path, "bad-value", bad.message))
             facts[name] = unknown
             continue
         facts[name] = node
-    errors.extend(_checks(policy, facts, frozenset(given)))
+    errors.extend(_checks(policy, facts, frozenset(given), lang))
     if errors:
         lines = _locate(text) if text is not None else {}
         diags = []
@@ -248,27 +250,32 @@ def _readers(policy: Policy) -> tuple[Any, ...]:
 
 
 def _typed(
-    kind: str, item: dict[str, str], raw: Any, path: tuple[Any, ...], broken: frozenset[Any] | set[Any] = frozenset()
+    words: Words,
+    kind: str,
+    item: dict[str, str],
+    raw: Any,
+    path: tuple[Any, ...],
+    broken: frozenset[Any] | set[Any] = frozenset(),
 ) -> Any:
     """``raw`` as a value of ``kind``; :class:`_Bad` with the path and what is expected."""
     if raw is None:
         return None
     if kind == "date":
         if not isinstance(raw, str):
-            raise _Bad(path, not_a_date(raw))
+            raise _Bad(path, words.not_a_date(raw))
         try:
             return parse_date(raw)
         except (ValueError, TypeError):
             form_ok = len(raw) == 10 and raw[4] == "-" and raw[7] == "-"
-            raise _Bad(path, not_a_calendar_day(raw) if form_ok else not_a_date(raw)) from None
+            raise _Bad(path, words.not_a_day(raw) if form_ok else words.not_a_date(raw)) from None
     if kind == "int" and isinstance(raw, float):
-        raise _Bad(path, not_whole(raw))
+        raise _Bad(path, words.not_whole(raw))
     if kind == "list" and isinstance(raw, list):
         out = []
         for i, entry in enumerate(raw):
             if isinstance(entry, dict):
                 entry = {
-                    k: v if path + (i, k) in broken else _typed(item.get(k, "string"), {}, v, path + (i, k))
+                    k: v if path + (i, k) in broken else _typed(words, item.get(k, "string"), {}, v, path + (i, k))
                     for k, v in entry.items()
                 }
             out.append(entry)
@@ -276,7 +283,9 @@ def _typed(
     return raw
 
 
-def _checks(policy: Policy, facts: dict[str, Any], given: frozenset[str]) -> list[tuple[tuple[Any, ...], str, str]]:
+def _checks(
+    policy: Policy, facts: dict[str, Any], given: frozenset[str], lang: str
+) -> list[tuple[tuple[Any, ...], str, str]]:
     from policykit.engine.env import FactEnv
 
     env = FactEnv(policy, facts, given=given)
@@ -287,5 +296,5 @@ def _checks(policy: Policy, facts: dict[str, Any], given: frozenset[str]) -> lis
             continue
         result = check.require(env)
         if result is False:
-            out.append((tuple(check.field.split(".")), "case-check", check.message.get("en")))
+            out.append((tuple(check.field.split(".")), "case-check", check.message.get(lang)))
     return out

@@ -205,11 +205,17 @@ class Policy:
     def status(self) -> str:
         return str(self.metadata["status"])
 
-    def message(self, key: str, lang: str, **fields: str) -> str:
+    def message(self, key: str, lang: str, /, **fields: object) -> str:
+        """The fixed text ``key`` in ``lang`` (the policy's ``messages:``, else policykit's
+        own catalogue) with its ``{fields}`` filled in."""
         text = self.messages.get(key)
+        if text is None:
+            from policykit.policy.catalogue import catalogue
+
+            text = catalogue().get(key)
         template = text.get(lang) if text else key
         for name, value in fields.items():
-            template = template.replace("{" + name + "}", value)
+            template = template.replace("{" + name + "}", str(value))
         return template
 
     def decisions_for(self, request_type: str) -> list[Value]:
