@@ -6,14 +6,14 @@ import re
 
 import pytest
 
-from policykit.policy.model import Policy, Text
 from policykit.policy.catalogue import catalogue
+from policykit.policy.model import Policy, Text
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
 def _texts(policy: Policy) -> dict[str, Text]:
-    out = {f"catalogue:{k}": t for k, t in catalogue().items()}
+    out = {f"catalogue:{k}": Text(t) for k, t in catalogue().items()}
     out.update({f"messages:{k}": t for k, t in policy.messages.items()})
     out.update({f"warnings:{s.id}": s.text for s in policy.warnings})
     out.update({f"actions:{s.id}": s.text for s in policy.actions})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from policykit.docsite.pages import LANG, both, cell, site_say, value_link
+from policykit.docsite.common import LANG, both, cell, site_say, value_link
 from policykit.policy.model import Policy
 from policykit.present.words import show
 

@@ -15,27 +15,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from policykit.docsite.common import LANG, both, cell, site_say, value_link
+from policykit.docsite.contract import contract_page
 from policykit.policy.model import Policy, Rule, Value
 from policykit.policy.status import APPROVALS
 from policykit.present.catalogue import say
 from policykit.present.links import clause_page
 from policykit.present.sentence import condition, outcome_words, rule_condition, title
 from policykit.present.words import show
-
-LANG = "zh"  # the site's language; English stands beside it
-
-
-def site_say(where: Policy, key: str, /, **fields: object) -> str:
-    return say(where, key, LANG, **fields)
-
-
-def both(where: Policy, key: str, /, **fields: object) -> str:
-    """A heading in the site's language with the English beside it."""
-    return f"{site_say(where, key, **fields)} · {say(where, key, 'en', **fields)}"
-
-
-def cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _code(text: str) -> str:
@@ -91,13 +78,6 @@ def _citers(policy: Policy) -> dict[str, list[tuple[Value, Rule]]]:
             for cite in rule.cites:
                 out.setdefault(cite.clause, []).append((value, rule))
     return out
-
-
-def value_link(value: Value, depth: str = "../", name: str | None = None) -> str:
-    text = name or value.id
-    if value.output and value.applies_to:
-        return f"[{text}]({depth}decisions/{value.applies_to[0]}.md#{value.id})"
-    return f"[{text}]({depth}decisions/derived.md#{value.id})"
 
 
 def _clause_titles(policy: Policy) -> dict[str, str]:
@@ -446,7 +426,5 @@ def pages(
     out["interpretations.md"] = interpretations_page(policy)
     out["examples.md"] = examples_page(policy, examples, tests_dir, as_of)
     out["versions.md"] = versions_page(versions)
-    from policykit.docsite.contract import contract_page
-
     out["contract.md"] = contract_page(policy, case_schema, result_schema or {}, contract or {})
     return out

@@ -10,14 +10,12 @@ from pathlib import Path
 
 import yaml
 
-from policykit.policy.model import Text
-
 _FILE = Path(__file__).with_name("catalogue.yaml")
 
 
 @cache
-def catalogue() -> dict[str, Text]:
-    """Key -> text in each language (read once)."""
+def catalogue() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Key -> (language, text) pairs (read once)."""
     with open(_FILE, encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
-    return {str(key): Text(tuple((str(k), str(v)) for k, v in texts.items())) for key, texts in data.items()}
+    return {str(key): tuple((str(k), str(v)) for k, v in texts.items()) for key, texts in data.items()}

@@ -10,6 +10,7 @@ from typing import Any
 
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled
+from policykit.policy.catalogue import catalogue
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
@@ -210,9 +211,8 @@ class Policy:
         own catalogue) with its ``{fields}`` filled in."""
         text = self.messages.get(key)
         if text is None:
-            from policykit.policy.catalogue import catalogue
-
-            text = catalogue().get(key)
+            own = catalogue().get(key)
+            text = Text(own) if own else None
         template = text.get(lang) if text else key
         for name, value in fields.items():
             template = template.replace("{" + name + "}", str(value))
