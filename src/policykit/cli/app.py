@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("case", nargs="?", help="case file, or - for standard input")
     ev.add_argument("--batch", metavar="FILE", help="JSON Lines: one case per line (- for standard input)")
     ev.add_argument("--format", choices=["text", "json"], help="default: text on a terminal, JSON otherwise")
-    ev.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of reasons, actions, questions")
+    ev.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of all a person reads")
     ev.add_argument("--as-of", metavar="DATE", help="evaluation day YYYY-MM-DD (default: today)")
     ev.add_argument("--policy", metavar="PATH", help="use this policy file, whatever the case's date")
     ev.add_argument(

@@ -309,7 +309,7 @@ def _result_table(policy: Policy, result: Any) -> list[str]:
     ]
     for d in result.decisions:
         if not d.decided:
-            value = s(policy, "undecided_short")
+            value = policy.message("unknown_value", LANG)
         elif d.value is None:
             value = policy.message("not_applicable", LANG)
         else:

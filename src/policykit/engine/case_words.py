@@ -18,6 +18,7 @@ def shown(value: Any) -> str:
     if isinstance(value, str):
         return quote(value)
     text = json.dumps(value, ensure_ascii=False)
+    text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
     return text if len(text) <= 60 else text[:59] + "…"
 
 

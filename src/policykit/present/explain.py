@@ -30,7 +30,7 @@ def _explain_one(policy: Policy, d: DecisionResult, lang: str, lines: list[str])
         return say(policy, key, lang, **fields)
 
     kind = s("explain_decision" if d.output else "explain_derived")
-    value = _show(policy, d.id, d.value, lang) if d.decided else s("undecided_short")
+    value = _show(policy, d.id, d.value, lang) if d.decided else s("unknown_value")
     interp = f"  ({', '.join(d.interpretations)})" if d.interpretations else ""
     lines.append(f"{d.title} = {value}   [{kind}: {d.id}]{interp}")
     definition = policy.values[d.id]

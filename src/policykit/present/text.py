@@ -96,7 +96,8 @@ def _header(view: _View, case: Case | None) -> None:
     rows: list[tuple[str, str]] = []
     for group_title, names in policy.summary:
         shown = [str(facts[n]) for n in names if isinstance(facts.get(n), str | int) and str(facts[n]).strip()]
-        rows.append((group_title.get(view.lang), " · ".join(shown) or view.say("unknown_value")))
+        if shown:  # a group the case says nothing of (no customer on a shipment) is left out
+            rows.append((group_title.get(view.lang), " · ".join(shown)))
     meta_title = policy.metadata.get("title")
     name = meta_title.get(view.lang) or policy.id if isinstance(meta_title, dict) else policy.id
     status = view.say(f"status_{result.policy.status}")
@@ -115,7 +116,7 @@ def _header(view: _View, case: Case | None) -> None:
 def _value(view: _View, d: DecisionResult) -> str:
     policy, lang = view.policy, view.lang
     if not d.decided:
-        return view.say("undecided_short")
+        return view.policy.message("unknown_value", view.lang)
     value = d.value
     definition = policy.values.get(d.id)
     if value is None:
@@ -248,13 +249,14 @@ def _clauses(view: _View) -> None:
         if view.lang == "zh" and clause.section != section:
             section = clause.section
             view.lines.append("  " + section)
-        lead = "    " + (f"{c.clause}  " if view.options.codes else "")
+        lead = ("    " if view.lang == "zh" else "  · ") + (f"{c.clause}  " if view.options.codes else "")
         indent = len(lead) if width(lead) < 30 else 6
         if full:  # the Chinese original, the English beside it
             view.para(lead, c.text, indent)
             view.para("", c.en, indent)
         else:
-            view.para(lead, _sentence(c.text if view.lang == "zh" else c.en), indent)
+            room = 2 * (view.options.width - indent) - 12  # about two lines
+            view.para(lead, _sentence(c.text if view.lang == "zh" else c.en, room), indent)
         if c.url:
             view.para("", c.url, indent)
     if not full:
@@ -275,4 +277,7 @@ def _sentence(text: str, limit: int = 70) -> str:
         if used > limit - 1:
             cut = i
             break
-    return first[:cut].rstrip(" ,，、") + "…"
+    kept = first[:cut]
+    if kept[-1:].isascii() and kept[-1:].isalnum() and " " in kept:  # not inside an English word
+        kept = kept[: kept.rindex(" ")]
+    return kept.rstrip(" ,，、;；") + "…"
