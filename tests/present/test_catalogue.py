@@ -17,6 +17,20 @@ def _texts(policy: Policy) -> dict[str, Text]:
     out.update({f"messages:{k}": t for k, t in policy.messages.items()})
     out.update({f"warnings:{s.id}": s.text for s in policy.warnings})
     out.update({f"actions:{s.id}": s.text for s in policy.actions})
+    for name, fact in policy.facts.items():
+        for what, text in (("title", fact.title), ("question", fact.question), ("default_reason", fact.default_reason)):
+            if text is not None:
+                out[f"facts:{name}.{what}"] = text
+        out.update({f"facts:{name}.labels.{k}": t for k, t in fact.labels})
+    for value in policy.values.values():
+        if value.title is not None:
+            out[f"values:{value.id}.title"] = value.title
+        out.update({f"values:{value.id}.labels.{k}": t for k, t in value.labels})
+        for rule in (*value.rules, *([value.otherwise] if value.otherwise else [])):
+            if rule.because is not None:
+                out[f"values:{value.id}.row{rule.index + 1}.because"] = rule.because
+    for title, _ in policy.summary:
+        out[f"summary:{title.get('en')}"] = title
     return out
 
 
