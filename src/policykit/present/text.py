@@ -104,7 +104,7 @@ def _header(view: _View, case: Case | None) -> None:
     rows.append(
         (
             policy.message("policy", view.lang),
-            f"{name} {result.policy.version} ({status}){view.code(policy.id)} · "
+            view.say("with_note", text=f"{name} {result.policy.version}", note=status) + f"{view.code(policy.id)} · "
             f"{view.say('as_of')} {view.day(result.as_of)}",
         )
     )
@@ -191,7 +191,7 @@ def _assumed(view: _View, case: Case) -> None:
         label = fact.label(value, view.lang) if isinstance(value, bool) else None
         text = label or f"{title(view.policy, name, view.lang)}: {show(view.policy, name, value, view.lang, True)}"
         if reason:
-            text += f" ({reason.get(view.lang)})"
+            text = view.say("with_note", text=text, note=reason.get(view.lang))
         view.para("  · ", text + view.code(name), 4)
 
 
