@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files
 
 import policykit
 from policykit.cli import run
-from policykit.docsite import case_schema, clause_page, pages
+from policykit.docsite import case_schema, clause_page, pages, schemas
 
 if TYPE_CHECKING:
     from policykit.policy.model import Policy
@@ -50,16 +50,16 @@ def on_config(config: Any) -> Any:
             standard.append(f"{page}.md")
     types = list(policy.facts["request.type"].values)
     config["nav"] = [
-        {"Getting started": "index.md"},
-        {"Evaluating cases": "evaluating.md"},
-        {"The case format": "case-format.md"},
-        {"The standard 企业服务标准": standard},
-        {"Decisions": [f"decisions/{t}.md" for t in types] + ["decisions/derived.md"]},
-        {"Interpretations": "interpretations.md"},
-        {"Worked examples": "examples.md"},
-        {"Editing and testing a policy": "editing.md"},
-        {"Versions": "versions.md"},
-        {"The decision service (API)": "api.md"},
+        {"入门 · Getting started": "index.md"},
+        {"判定案例 · Evaluating cases": "evaluating.md"},
+        {"案例与结果格式 · The contract": "contract.md"},
+        {"企业服务标准 · The standard": standard},
+        {"决定 · Decisions": [f"decisions/{t}.md" for t in types] + ["decisions/derived.md"]},
+        {"解释 · Interpretations": "interpretations.md"},
+        {"实例 · Worked examples": "examples.md"},
+        {"编辑与测试规范 · Editing a policy": "editing.md"},
+        {"版本 · Versions": "versions.md"},
+        {"决定服务 · The decision service (API)": "api.md"},
     ]
     return config
 
@@ -67,7 +67,10 @@ def on_config(config: Any) -> Any:
 def on_files(files: Files, config: Any) -> Files:
     policy = _policy()
     examples = sorted((ROOT / "examples").glob("*.json"))
-    generated = pages(policy, examples, ROOT / "policies" / "tests", _as_of(config), [policy], case_schema())
+    result_schema, contract = schemas()
+    generated = pages(
+        policy, examples, ROOT / "policies" / "tests", _as_of(config), [policy], case_schema(), result_schema, contract
+    )
     for path, content in generated.items():
         files.append(File.generated(config, path, content=content))
     return files

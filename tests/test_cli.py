@@ -28,7 +28,7 @@ def test_there_is_an_example_per_request_type(policy: Any) -> None:
 def test_examples_evaluate_in_text_and_json(path: Path) -> None:
     code, out, err = cli("evaluate", str(path), "--format", "text", "--as-of", "2026-11-27")
     assert code == 0, err
-    assert "决定:" in out and "依据条款:" in out
+    assert "\n决定\n" in out and "\n依据条款\n" in out
     code, out, err = cli("evaluate", str(path), "--format", "json", "--as-of", "2026-11-27", "--lang", "en")
     assert code == 0, err
     result = json.loads(out)
@@ -42,11 +42,26 @@ def test_text_output_reads_in_order(tmp_path: Path) -> None:
         "evaluate", str(ROOT / "examples" / "fault.json"), "--format", "text", "--lang", "en", "--as-of", "2026-11-27"
     )
     assert code == 0
-    order = [out.index(h) for h in ("Decisions:", "Next steps:", "Clauses cited:")]
+    order = [out.index(f"\n{h}\n") for h in ("Decisions", "Assumed (not in the case)", "Next steps", "Clauses cited")]
     assert order == sorted(order)
-    assert "free replacement [free_replacement]" in out
-    assert "2026-02-14" in out
-    assert "保修期定义" in out and "Warranty period:" in out  # Chinese original with English beside it
+    assert "free replacement\n" in out and "[free_replacement]" not in out
+    assert "2026-02-14 Sat" in out
+    assert "Warranty period:" in out and "保修期定义" not in out  # English, the clause's first sentence
+    code, out, _ = cli(
+        "evaluate",
+        "examples/fault.json",
+        "--format",
+        "text",
+        "--lang",
+        "en",
+        "--codes",
+        "--clauses",
+        "full",
+        "--as-of",
+        "2026-11-27",
+    )
+    assert "free replacement [free_replacement]" in out and "⟨warranty.period⟩" in out
+    assert "保修期定义" in out and "Warranty period:" in out  # whole clauses: the Chinese original, English beside
 
 
 def test_missing_facts_are_asked_as_questions(tmp_path: Path) -> None:
@@ -55,7 +70,8 @@ def test_missing_facts_are_asked_as_questions(tmp_path: Path) -> None:
     path.write_text(json.dumps(case), encoding="utf-8")
     code, out, _ = cli("evaluate", str(path), "--format", "text", "--lang", "en", "--as-of", "2026-11-27")
     assert code == 0
-    assert "Still to ask:" in out and "On what day did the company ship the unit?" in out
+    assert "\nStill to ask\n" in out and "On what day did the company ship the unit?" in out
+    assert "decides: warranty start, warranty end" in out  # what the answer decides, by title
     code, out, _ = cli("evaluate", str(path), "--format", "json", "--lang", "zh", "--as-of", "2026-11-27")
     questions = {m["fact"]: m["question"] for m in json.loads(out)["missing"]}
     assert questions["sale.ship_date"] == "本公司的发货日期是哪天？"
@@ -81,19 +97,27 @@ def test_batch_from_stdin_streams_one_line_per_case() -> None:
 
 def test_explain_shows_every_row_and_part(tmp_path: Path) -> None:
     code, out, _ = cli(
-        "evaluate", str(ROOT / "examples" / "fault.json"), "--format", "text", "--explain", "--as-of", "2026-11-27"
+        "evaluate",
+        str(ROOT / "examples" / "fault.json"),
+        "--format",
+        "text",
+        "--explain",
+        "--lang",
+        "en",
+        "--as-of",
+        "2026-11-27",
     )
     assert code == 0
-    section = out[out.index("service.type = 'free_replacement'") :]
+    section = out[out.index("Service type = free replacement   [decision: service.type]") :]
     section = section[: section.index("\n\n")]
     assert "✗ row 1" in section and "✗ row 2" in section and "✗ row 3" in section and "✓ row 4" in section
-    assert "warranty.status == 'out_of_warranty'" in section
-    assert "derived" in out and "param params.replacement_ship_working_days = 1" in out
+    assert "(warranty.status == 'out_of_warranty')" in section  # the expression beside its words
+    assert "derived" in out and "parameter params.replacement_ship_working_days = 1" in out
     code, out, _ = cli(
         "evaluate", str(ROOT / "examples" / "fault.json"), "--format", "json", "--explain", "--as-of", "2026-11-27"
     )
     trace = {t["id"]: t for t in json.loads(out)["explain"]}
-    assert [r["holds"] for r in trace["service.type"]["rules"]] == ["no", "no", "no", "yes"]
+    assert [r["holds"] for r in trace["service.type"]["rules"]] == [False, False, False, True]
 
 
 def test_docs_url_links_each_cited_clause() -> None:

@@ -80,3 +80,43 @@ def test_search_index_finds_chinese_words(site: Path) -> None:
     assert any("保修" in tokens(d) for d in warranty)
     everything = set().union(*(tokens(d) for d in index["docs"]))
     assert {"保修", "退货", "工作日"} <= everything
+
+
+# A request to another host: an element that loads something, a CSS import or url().
+_LOADS = re.compile(
+    r"<(?:script|img|iframe|source|video|audio|embed)\b[^>]*\bsrc=[\"'](?:https?:)?//"
+    r"|<link\b[^>]*\bhref=[\"'](?:https?:)?//"
+    r"|@import\s+(?:url\()?[\"']?(?:https?:)?//"
+    r"|url\(\s*[\"']?(?:https?:)?//"
+)
+
+
+def test_the_site_asks_no_outside_host_for_anything(site: Path) -> None:
+    offenders = []
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".css", ".js") and not path.name.endswith(".map"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            offenders.extend(f"{path.relative_to(site)}: {m.group(0)}" for m in _LOADS.finditer(text))
+    assert not offenders, offenders[:10]
+    assert "fonts.googleapis.com" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_decision_pages_show_conditions_as_sentences(site: Path) -> None:
+    html = (site / "decisions" / "fault" / "index.html").read_text(encoding="utf-8")
+    assert "保修状态为“已过保修期”，或经私自拆卸，或存在保修除外情形" in html.replace("&ldquo;", "“").replace(
+        "&rdquo;", "”"
+    )
+    assert "决定：故障报修" in html and "自上而下，第一条成立的规则决定结果" in html
+    assert "表达式（供规范编辑者）" in html  # the expressions stay available for editors
+
+
+def test_a_clause_is_titled_by_its_section(site: Path) -> None:
+    html = (site / "standard" / "ops.exchange" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<h2[^>]*>换货的条件 1", html)
+    assert 'id="ops.exchange.conditions.1"' in html
+
+
+def test_the_contract_is_published_from_the_schemas(site: Path, policy: Policy) -> None:
+    html = (site / "contract" / "index.html").read_text(encoding="utf-8")
+    assert "sale.ship_date" in html and "case_sha256" in html
+    assert "service.type" in html and "免费更换" in html  # a decision of the contract, its values in words

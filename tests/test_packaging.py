@@ -37,6 +37,7 @@ def test_wheel_contains_policy_schemas_and_examples(wheel: Path) -> None:
         "policykit/data/schemas/contract.json",
         "policykit/data/examples/fault.json",
         "policykit/cli/app.py",
+        "policykit/policy/catalogue.yaml",
     ):
         assert needed in names, needed
 
@@ -72,3 +73,6 @@ def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path
     run = policykit("evaluate", "case.json", "--as-of", "2026-11-27")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["decisions"]["deadlines.ship_by"]["value"] == "2026-02-14"
+    run = policykit("evaluate", "case.json", "--as-of", "2026-11-27", "--format", "text")
+    assert run.returncode == 0, run.stderr
+    assert "2026-02-14 周六 · 已逾期 286 天" in run.stdout  # the catalogue's words, from the wheel

@@ -23,9 +23,11 @@ def evaluate(
     docs_url: str | None = None,
     explain: bool = False,
     case_sha256: str | None = None,
+    days: bool = False,
 ) -> Result:
     """Decide ``case`` under ``policy`` as of ``as_of`` and give the result in ``lang``
     (``zh`` or ``en``): decisions with their clauses and reasons, the steps now due, the
-    facts still missing.  With ``explain``, every value worked out is traced."""
+    facts still missing.  With ``explain``, every value worked out is traced; with
+    ``days``, the dates in the texts carry their weekday (the text view)."""
     record = decide_case(policy, case, as_of, trace=explain)
-    return build_result(record, lang, docs_url, case_sha256)
+    return build_result(record, lang, docs_url, case_sha256, days)

@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("case", nargs="?", help="case file, or - for standard input")
     ev.add_argument("--batch", metavar="FILE", help="JSON Lines: one case per line (- for standard input)")
     ev.add_argument("--format", choices=["text", "json"], help="default: text on a terminal, JSON otherwise")
-    ev.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of reasons, actions, questions")
+    ev.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of all a person reads")
     ev.add_argument("--as-of", metavar="DATE", help="evaluation day YYYY-MM-DD (default: today)")
     ev.add_argument("--policy", metavar="PATH", help="use this policy file, whatever the case's date")
     ev.add_argument(
@@ -46,7 +46,16 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let a draft version decide even where an approved version is in force",
     )
-    ev.add_argument("--explain", action="store_true", help="show every rule considered and why")
+    ev.add_argument("--explain", action="store_true", help="show every rule considered and why (with the codes)")
+    ev.add_argument(
+        "--codes", action="store_true", help="text view: show the internal codes (values, clause ids, facts)"
+    )
+    ev.add_argument(
+        "--clauses",
+        choices=["short", "full"],
+        default="short",
+        help="text view: each cited clause by its first sentence (short), or whole in Chinese and English (full)",
+    )
     ev.add_argument(
         "--docs-url",
         metavar="URL",

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_option, is_terminal, read_input
+from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_option, columns, is_terminal, read_input
 from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError
 
 
@@ -23,9 +23,9 @@ def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: 
     choose = _chooser(args)
     fmt = args.format or ("text" if is_terminal(out) else "json")
     if args.batch is not None:
-        return _batch(choose, args, out, err, inp, as_of)
+        return _batch(choose, args, out, err, inp, as_of, fmt)
     raw, name = read_input(args.case, inp)
-    policy, result = _one(choose, raw, name, args, as_of)
+    policy, case, result = _one(choose, raw, name, args, as_of, days=fmt == "text")
     if fmt == "json":
         data = result.to_dict()
         if args.explain:
@@ -34,14 +34,21 @@ def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: 
             data["explain"] = explain_json(result)
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        from policykit.present.text import render_text
-
-        out.write(render_text(policy, result, args.lang))
-        if args.explain:
-            from policykit.present.explain import render_explain
-
-            out.write("\n" + render_explain(policy, result))
+        out.write(_text(policy, case, result, args, out))
     return EXIT_OK
+
+
+def _text(policy: Any, case: Any, result: Any, args: argparse.Namespace, out: IO[str]) -> str:
+    """The text view, and with ``--explain`` every rule considered."""
+    from policykit.present.text import TextOptions, render_text
+
+    codes = args.codes or args.explain
+    text = render_text(policy, result, args.lang, case, TextOptions(columns(out), codes, args.clauses))
+    if args.explain:
+        from policykit.present.explain import render_explain
+
+        text += "\n" + render_explain(policy, result, args.lang)
+    return text
 
 
 def _chooser(args: argparse.Namespace) -> Callable[[Any], Any]:
@@ -60,32 +67,49 @@ def _chooser(args: argparse.Namespace) -> Callable[[Any], Any]:
 
 
 def _one(
-    choose: Callable[[Any], Any], raw: bytes, name: str, args: argparse.Namespace, as_of: date | None
-) -> tuple[Any, Any]:
+    choose: Callable[[Any], Any],
+    raw: bytes,
+    name: str,
+    args: argparse.Namespace,
+    as_of: date | None,
+    days: bool = False,
+) -> tuple[Any, Any, Any]:
     from policykit.engine.case import parse_json, read_case
     from policykit.evaluator import evaluate
 
     data = parse_json(raw, name)
     text = raw.decode("utf-8", "replace")
     policy = choose(data)
-    case = read_case(policy, data, name, text)
+    case = read_case(policy, data, name, text, args.lang)
     try:
-        return policy, evaluate(
+        return (
             policy,
             case,
-            as_of or policy.today(),
-            args.lang,
-            args.docs_url,
-            args.explain,
-            hashlib.sha256(raw).hexdigest(),
+            evaluate(
+                policy,
+                case,
+                as_of or policy.today(),
+                args.lang,
+                args.docs_url,
+                args.explain,
+                hashlib.sha256(raw).hexdigest(),
+                days,
+            ),
         )
     except CaseError as exc:
         raise CaseError([Diagnostic(name, d.line, d.col, d.code, d.message, d.path) for d in exc.diagnostics]) from None
 
 
 def _batch(
-    choose: Callable[[Any], Any], args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str], as_of: date | None
+    choose: Callable[[Any], Any],
+    args: argparse.Namespace,
+    out: IO[str],
+    err: IO[str],
+    inp: IO[str],
+    as_of: date | None,
+    fmt: str = "json",
 ) -> int:
+    """Each line's result: a JSON line (``--format json``), or a text block per case (``text``)."""
     status = EXIT_OK
     if args.batch == "-":
         stream: Any = inp.buffer if hasattr(inp, "buffer") else inp
@@ -112,12 +136,16 @@ def _batch(
             if not raw.strip():
                 continue
             try:
-                _, result = _one(choose, raw, f"{args.batch}:{number}", args, as_of)
-                out.write(_line(result.to_dict()))
+                policy, case, result = _one(choose, raw, f"{args.batch}:{number}", args, as_of, fmt == "text")
+                if fmt == "text":
+                    out.write(("\n" + "─" * 40 + "\n" if number > 1 else "") + _text(policy, case, result, args, out))
+                else:
+                    out.write(_line(result.to_dict()))
             except PolicykitError as exc:
                 status = EXIT_BAD_INPUT
                 errors = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
-                out.write(json.dumps({"line": number, "errors": errors}, ensure_ascii=False) + "\n")
+                if fmt != "text":
+                    out.write(json.dumps({"line": number, "errors": errors}, ensure_ascii=False) + "\n")
                 for d in exc.diagnostics:
                     print(Diagnostic(args.batch, number, 0, d.code, d.message, d.path).format(), file=err)
     finally:

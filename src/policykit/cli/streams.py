@@ -44,3 +44,17 @@ def is_terminal(stream: IO[str]) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+def columns(stream: IO[str]) -> int:
+    """The width to lay text out in: the terminal's (COLUMNS if set), else 80."""
+    import os
+    import shutil
+
+    if not is_terminal(stream):
+        env = os.environ.get("COLUMNS", "")
+        return int(env) if env.isdigit() and int(env) > 0 else 80
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return shutil.get_terminal_size((80, 24)).columns

@@ -7,7 +7,7 @@ from typing import Any
 from policykit.docsite.pages import pages
 from policykit.present.links import clause_page
 
-__all__ = ["case_schema", "clause_page", "pages"]
+__all__ = ["case_schema", "clause_page", "pages", "schemas"]
 
 
 def case_schema() -> dict[str, Any]:
@@ -15,3 +15,10 @@ def case_schema() -> dict[str, Any]:
     from policykit.policy.resources import schema
 
     return schema("case.schema.json")
+
+
+def schemas() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The bundled result format and contract, for the contract page."""
+    from policykit.policy.resources import schema
+
+    return schema("result.schema.json"), schema("contract.json")

@@ -15,37 +15,59 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from policykit.docsite.common import LANG, both, cell, site_say, value_link
+from policykit.docsite.contract import contract_page
 from policykit.policy.model import Policy, Rule, Value
 from policykit.policy.status import APPROVALS
+from policykit.present.catalogue import say
 from policykit.present.links import clause_page
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+from policykit.present.sentence import condition, outcome_words, rule_condition, title
+from policykit.present.words import show
 
 
 def _code(text: str) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
-def _rule_condition(rule: Rule) -> str:
+def _rule_condition(policy: Policy, rule: Rule) -> str:
+    """The row's condition in words; the expression is in the title (hover) and below the table."""
+    words = cell(rule_condition(policy, rule, LANG))
+    if not rule.parts:
+        return f"*{words}*"
+    return words
+
+
+def _expression(rule: Rule) -> str:
     if not rule.parts:
         return "*(otherwise)*"
     joiner = " **or** " if rule.any_of else " **and** "
     return joiner.join(_code(p.source) for p in rule.parts)
 
 
-def _rule_outcome(rule: Rule) -> str:
+def _rule_outcome(policy: Policy, value: Value, rule: Rule) -> str:
     if rule.outcome is not None:
-        return _code(rule.outcome.source)
-    return _code(json.dumps(rule.value, ensure_ascii=False))
+        return cell(outcome_words(policy, rule.outcome.source, LANG))
+    if rule.value is None:
+        return policy.message("not_applicable", LANG)
+    return cell(show(policy, value.id, rule.value, LANG))
 
 
-def _cites(rule: Rule) -> str:
+def _expressions(policy: Policy, value: Value) -> list[str]:
+    """Each row's expression, folded away: for policy editors."""
+    lines = [f'??? note "{site_say(policy, "site_expressions")}"', ""]
+    for rule in value.rules:
+        outcome = _code(rule.outcome.source) if rule.outcome is not None else _code(json.dumps(rule.value))
+        lines.append(f"    {rule.index + 1}. {_expression(rule)} → {outcome}")
+    lines.append("")
+    return lines
+
+
+def _cites(policy: Policy, rule: Rule) -> str:
     out = []
     for cite in rule.cites:
         link = f"[{cite.clause}](../{clause_page(cite.clause)}.md#{cite.clause})"
-        out.append(link + (f" (when {_code(cite.when.source)})" if cite.when is not None else ""))
+        when = f"（{condition(policy, cite.when.source, LANG)}）" if cite.when is not None else ""
+        out.append(link + cell(when))
     return ", ".join(out)
 
 
@@ -58,37 +80,85 @@ def _citers(policy: Policy) -> dict[str, list[tuple[Value, Rule]]]:
     return out
 
 
-def _value_link(value: Value, depth: str = "../") -> str:
-    if value.output and value.applies_to:
-        return f"[{value.id}]({depth}decisions/{value.applies_to[0]}.md#{value.id})"
-    return f"[{value.id}]({depth}decisions/derived.md#{value.id})"
+def _clause_titles(policy: Policy) -> dict[str, str]:
+    """Each clause's heading: the last part of its section's title, numbered when the
+    section has several clauses (``conditions 1``, ``conditions 2``...)."""
+    by_section: dict[str, list[str]] = {}
+    for clause in policy.clauses.values():
+        by_section.setdefault(clause.section, []).append(clause.id)
+    out = {}
+    for section, ids in by_section.items():
+        name = section.rpartition("/")[2]
+        for n, cid in enumerate(ids, 1):
+            out[cid] = f"{name} {n}" if len(ids) > 1 else name
+    return out
+
+
+def _page_titles(policy: Policy) -> dict[str, str]:
+    """Each page of the standard by the part of the section's title its clauses share
+    (``ops/exchange/conditions`` and ``ops/exchange/procedure`` -> ``exchange``)."""
+    sections: dict[str, list[list[str]]] = {}
+    for clause in policy.clauses.values():
+        sections.setdefault(clause_page(clause.id), []).append(clause.section.split("/"))
+    out = {}
+    for page, paths in sections.items():
+        shared: list[str] = []
+        for parts in zip(*paths, strict=False):
+            if len(set(parts)) != 1:
+                break
+            shared.append(parts[0])
+        out[page] = (shared or paths[0])[-1]
+    return out
+
+
+def _because(policy: Policy, rule: Rule) -> str:
+    """A row's reason with each placeholder by what it shows (a parameter by its value)."""
+    if rule.because is None:
+        return ""
+    text = rule.because.get(LANG)
+    for name in rule.because.names:
+        if name.startswith("params.") and name[len("params.") :] in policy.parameters:
+            shown = str(policy.parameters[name[len("params.") :]].value)
+        else:
+            shown = site_say(policy, "placeholder", a=title(policy, name, LANG))
+        text = text.replace("{" + name + "}", shown)
+    return cell(text)
 
 
 def standard_pages(policy: Policy) -> dict[str, str]:
     citers = _citers(policy)
+    titles = _clause_titles(policy)
+    page_titles = _page_titles(policy)
     pages: dict[str, list[str]] = {}
     for clause in policy.clauses.values():
         page = clause_page(clause.id)
-        lines = pages.setdefault(page, [f"# {clause.section}\n"])
-        lines.append(f'<a id="{clause.id}"></a>\n\n## {clause.id}\n')
-        lines.append(f"| {policy.message('original', 'zh')} | English |\n|---|---|")
-        lines.append(f"| {_cell(clause.zh)} | {_cell(clause.en)} |\n")
+        lines = pages.setdefault(page, [f"# {page_titles[page]}\n"])
+        lines.append(f'<a id="{clause.id}"></a>\n\n## {titles[clause.id]}\n')
+        lines.append(f"<small>`{clause.id}` · {clause.section}</small>\n")
+        lines.append(f"| {site_say(policy, 'site_original')} | {site_say(policy, 'site_english')} |\n|---|---|")
+        lines.append(f"| {cell(clause.zh)} | {cell(clause.en)} |\n")
         params = [p for p in policy.parameters.values() if clause.id in p.cites]
         if params:
             lines.append(
-                "**Parameters set here:** "
-                + "; ".join(f"`params.{p.name}` = {p.value} {p.unit.replace('_', ' ')}" for p in params)
+                f"**{site_say(policy, 'site_params_here')}：** "
+                + "；".join(
+                    (p.description.get(LANG) if p.description else p.name) + f"（`params.{p.name}` = {p.value}）"
+                    for p in params
+                )
                 + "\n"
             )
         rules = citers.get(clause.id, [])
         if rules:
-            lines.append("**Rules that cite it:**\n")
+            lines.append(f"**{site_say(policy, 'site_rules_citing')}：**\n")
             for value, rule in rules:
+                name = value.title.get(LANG) if value.title else value.id
                 if rule.index < 0:
-                    lines.append(f"- {_value_link(value)} when no item holds → `[]`")
+                    none = site_say(policy, "none_word")
+                    lines.append(f"- {value_link(value, name=name)}：{site_say(policy, 'site_when_no_item')} → {none}")
                 else:
                     lines.append(
-                        f"- {_value_link(value)} row {rule.index + 1}: {_rule_condition(rule)} → {_rule_outcome(rule)}"
+                        f"- {value_link(value, name=name)} {site_say(policy, 'site_row', n=rule.index + 1)}："
+                        f"{_rule_condition(policy, rule)} → {_rule_outcome(policy, value, rule)}"
                     )
             lines.append("")
         governing = sorted(
@@ -97,7 +167,7 @@ def standard_pages(policy: Policy) -> dict[str, str]:
         )
         if governing:
             lines.append(
-                "**Interpretations that govern it:** "
+                f"**{site_say(policy, 'site_governing')}：** "
                 + ", ".join(
                     f"[{i} {policy.interpretations[i].title.get('zh')}](../interpretations.md#{i.lower()})"
                     for i in governing
@@ -105,7 +175,7 @@ def standard_pages(policy: Policy) -> dict[str, str]:
                 + "\n"
             )
         if clause.informational:
-            lines.append("*Informational: no rule applies this clause.*\n")
+            lines.append(f"*{site_say(policy, 'site_informational')}*\n")
     return {f"{page}.md": "\n".join(lines) + "\n" for page, lines in pages.items()}
 
 
@@ -137,27 +207,31 @@ def _table(policy: Policy, value: Value) -> list[str]:
     if value.interpretations:
         lines[-1] += " · " + ", ".join(f"[{i}](../interpretations.md#{i.lower()})" for i in value.interpretations)
     lines.append("")
+    s = site_say
     if value.kind == "collect":
+        lines.append(s(policy, "site_collect_skip" if value.skip_unknown else "site_collect") + "\n")
         lines.append(
-            "Collects every item whose condition holds"
-            + (" (items whose condition is unknown are left out)" if value.skip_unknown else "")
-            + ".\n"
+            f"| {s(policy, 'site_col_item')} | {s(policy, 'site_col_condition')} | {s(policy, 'site_col_cites')} | "
+            f"{s(policy, 'site_col_because')} |\n|---|---|---|---|"
         )
-        lines.append("| item | condition | cites | because |\n|---|---|---|---|")
         for rule in value.rules:
             lines.append(
-                f"| `{rule.value}` | {_rule_condition(rule)} | {_cites(rule)} | "
-                f"{_cell(rule.because.get('zh') if rule.because else '')} |"
+                f"| {_rule_outcome(policy, value, rule)} | {_rule_condition(policy, rule)} | {_cites(policy, rule)} | "
+                f"{_because(policy, rule)} |"
             )
     else:
-        lines.append("First matching row decides.\n")
-        lines.append("| # | condition | outcome | cites | because |\n|---|---|---|---|---|")
+        lines.append(s(policy, "site_first_hit") + "\n")
+        lines.append(
+            f"| {s(policy, 'site_col_n')} | {s(policy, 'site_col_condition')} | {s(policy, 'site_col_outcome')} | "
+            f"{s(policy, 'site_col_cites')} | {s(policy, 'site_col_because')} |\n|---|---|---|---|---|"
+        )
         for rule in value.rules:
             lines.append(
-                f"| {rule.index + 1} | {_rule_condition(rule)} | {_rule_outcome(rule)} | {_cites(rule)} | "
-                f"{_cell(rule.because.get('zh') if rule.because else '')} |"
+                f"| {rule.index + 1} | {_rule_condition(policy, rule)} | {_rule_outcome(policy, value, rule)} | "
+                f"{_cites(policy, rule)} | {_because(policy, rule)} |"
             )
     lines.append("")
+    lines.extend(_expressions(policy, value))
     return lines
 
 
@@ -166,21 +240,38 @@ def decision_pages(policy: Policy) -> dict[str, str]:
     pages = {}
     for rtype in types:
         decisions = policy.decisions_for(rtype)
-        lines = [f"# Decisions: {rtype}\n", f"The decisions of a `{rtype}` request, in the order of the result.\n"]
+        name = show(policy, "request.type", rtype, LANG)
+        english = show(policy, "request.type", rtype, "en")
+        lines = [
+            f"# {site_say(policy, 'site_decisions_of', type=name)} · "
+            f"{say(policy, 'site_decisions_of', 'en', type=english)}\n",
+            site_say(policy, "site_decisions_intro", type=name) + "\n",
+        ]
         for value in decisions:
             lines.extend(_table(policy, value))
         facts = _facts_read(policy, decisions)
-        lines.append("## Facts, defaults and questions\n")
-        lines.append("| fact | type | default | why the default | question when missing |\n|---|---|---|---|---|")
-        for name in facts:
-            fact = policy.facts[name]
-            default = json.dumps(fact.default, ensure_ascii=False) if fact.has_default else "*(unknown)*"
-            reason = fact.default_reason.get("zh") if fact.default_reason else ""
-            question = fact.question.get("zh") if fact.question else ""
-            lines.append(f"| `{name}` | {fact.type} | {default} | {_cell(reason)} | {_cell(question)} |")
+        lines.append(f"## {site_say(policy, 'site_facts')}\n")
+        cols = ("site_col_fact", "site_col_default", "site_col_why", "site_col_question")
+        lines.append("| " + " | ".join(site_say(policy, c) for c in cols) + " |\n|---|---|---|---|")
+        for fname in facts:
+            fact = policy.facts[fname]
+            default = (
+                show(policy, fname, fact.default, LANG) if fact.has_default else policy.message("unknown_value", LANG)
+            )
+            if isinstance(fact.default, bool) and fact.label(fact.default, LANG):
+                default = fact.label(fact.default, LANG) or default
+            reason = fact.default_reason.get(LANG) if fact.default_reason else ""
+            question = fact.question.get(LANG) if fact.question else ""
+            called = fact.title.get(LANG) if fact.title else fname
+            lines.append(
+                f"| {cell(called)} <small>`{fname}`</small> | {cell(default)} | {cell(reason)} | {cell(question)} |"
+            )
         pages[f"decisions/{rtype}.md"] = "\n".join(lines) + "\n"
     derived = [v for v in policy.values.values() if not v.output]
-    lines = ["# Derived values\n", "Values the decisions share; shown by `--explain`, not part of the result.\n"]
+    lines = [
+        f"# {both(policy, 'site_derived')}\n",
+        site_say(policy, "site_derived_intro") + "\n",
+    ]
     for value in derived:
         lines.extend(_table(policy, value))
     pages["decisions/derived.md"] = "\n".join(lines) + "\n"
@@ -191,32 +282,43 @@ def interpretations_page(policy: Policy) -> str:
     users: dict[str, list[str]] = {}
     for value in policy.values.values():
         for i in value.interpretations:
-            users.setdefault(i, []).append(_value_link(value))
+            users.setdefault(i, []).append(value_link(value))
         for rule in value.rules:
             for i in rule.interpretations:
-                users.setdefault(i, []).append(f"{_value_link(value)} row {rule.index + 1}")
+                users.setdefault(i, []).append(f"{value_link(value)} row {rule.index + 1}")
     lines = [
-        "# Interpretations\n",
-        "Where the standard is silent or ambiguous, the product adopts these readings (STANDARD.md). "
-        "Each sits on the rules it governs.\n",
+        f"# {both(policy, 'site_interpretations')}\n",
+        site_say(policy, "site_interpretations_intro") + "\n",
+        say(policy, "site_interpretations_intro", "en") + "\n",
     ]
     for key, item in policy.interpretations.items():
         lines.append(f'<a id="{key.lower()}"></a>\n\n## {key} {item.title.get("zh")} · {item.title.get("en")}\n')
         lines.append(item.text.get("zh") + "\n")
         lines.append(item.text.get("en") + "\n")
         if users.get(key):
-            lines.append("**Applied by:** " + ", ".join(dict.fromkeys(users[key])) + "\n")
+            lines.append(f"**{site_say(policy, 'site_applied_by')}：** " + ", ".join(dict.fromkeys(users[key])) + "\n")
     return "\n".join(lines).replace("(../decisions/", "(decisions/") + "\n"
 
 
-def _result_table(result: dict[str, Any]) -> list[str]:
-    lines = ["| decision | value | cites |", "|---|---|---|"]
-    for did, body in result["decisions"].items():
-        value = json.dumps(body["value"], ensure_ascii=False)
-        lines.append(f"| `{did}` | `{value}` | {', '.join(c['clause'] for c in body['cites'])} |")
-    if result["missing"]:
+def _result_table(policy: Policy, result: Any) -> list[str]:
+    """A result's decisions in words: title, value (by its label), the clauses cited."""
+    s = site_say
+    lines = [
+        f"| {s(policy, 'site_col_decision')} | {s(policy, 'site_col_value')} | {s(policy, 'site_col_cites')} |",
+        "|---|---|---|",
+    ]
+    for d in result.decisions:
+        if not d.decided:
+            value = policy.message("unknown_value", LANG)
+        elif d.value is None:
+            value = policy.message("not_applicable", LANG)
+        else:
+            value = show(policy, d.id, d.value, LANG)
+        cites = ", ".join(f"[{c.clause}](../{clause_page(c.clause)}.md#{c.clause})" for c in d.cites)
+        lines.append(f"| {cell(d.title)} <small>`{d.id}`</small> | {cell(value)} | {cites.replace('../', '')} |")
+    if result.missing:
         lines.append("")
-        lines.append("Still to ask: " + "; ".join(f"`{m['fact']}` ({m['question']})" for m in result["missing"]))
+        lines.append(f"{s(policy, 'site_still_to_ask')}：" + "；".join(m.question for m in result.missing))
     return lines
 
 
@@ -226,25 +328,37 @@ def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | No
     from policykit.tools.policytest import load_all, run_test
 
     lines = [
-        "# Worked examples\n",
-        f"Evaluated when this site was built, with `--as-of {as_of.isoformat()}`, "
-        f"under {policy.id} {policy.version} (sha256 `{policy.sha256[:12]}…`).\n",
+        f"# {both(policy, 'site_examples')}\n",
+        site_say(
+            policy,
+            "site_examples_intro",
+            as_of=as_of.isoformat(),
+            policy=policy.id,
+            version=policy.version,
+            sha=policy.sha256[:12],
+        )
+        + "\n",
     ]
     for path in examples:
         case = json.loads(path.read_text(encoding="utf-8"))
-        result = evaluate(policy, read_case(policy, case), as_of).to_dict()
-        lines.append(f"## {path.stem}: {case['request']['type']}\n")
-        lines.append(f'??? example "Case `{path.name}`"\n')
+        result = evaluate(policy, read_case(policy, case), as_of, LANG)
+        lines.append(f"## {show(policy, 'request.type', result.request_type, LANG)} · {path.stem}\n")
+        lines.append(f'??? example "{site_say(policy, "site_case_file", name=path.name)}"\n')
         lines.append("    ```json")
         lines.extend("    " + line for line in json.dumps(case, ensure_ascii=False, indent=2).splitlines())
         lines.append("    ```\n")
-        lines.extend(_result_table(result))
+        lines.extend(_result_table(policy, result))
         lines.append("")
     if tests_dir is not None and tests_dir.is_dir():
         files, _ = load_all([tests_dir])
-        lines.append("## Policy tests\n")
-        lines.append("Every policy test, run against the policy when this site was built.\n")
-        lines.append("| result | file | test |\n|---|---|---|")
+        heading = f"## {both(policy, 'site_tests')}\n"
+        lines.append(heading)
+        lines.append(site_say(policy, "site_tests_intro") + "\n")
+        lines.append(
+            "| "
+            + " | ".join(site_say(policy, k) for k in ("site_col_result", "site_col_file", "site_col_test"))
+            + " |\n|---|---|---|"
+        )
         total = failed = 0
         for tf in files:
             for test in tf.tests:
@@ -257,8 +371,10 @@ def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | No
                     else "❌ FAIL: "
                     + "; ".join(f"{m.what}: expected {m.expected}, got {m.actual}" for m in outcome.mismatches)
                 )
-                lines.append(f"| {_cell(mark)} | `{Path(test.file).name}:{test.line}` | {_cell(test.title)} |")
-        lines.insert(lines.index("## Policy tests\n") + 1, f"**{total - failed} of {total} pass.**\n")
+                lines.append(f"| {cell(mark)} | `{Path(test.file).name}:{test.line}` | {cell(test.title)} |")
+        lines.insert(
+            lines.index(heading) + 1, site_say(policy, "site_tests_pass", passed=total - failed, total=total) + "\n"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -285,55 +401,13 @@ def versions_page(policies: list[Policy]) -> str:
         lines.append("| section | what | change |\n|---|---|---|")
         for c in changes:
             what = c.detail or f"{_short(c.old)} → {_short(c.new)}"
-            lines.append(f"| {c.section} | `{c.key}` | {_cell(what)} |")
+            lines.append(f"| {c.section} | `{c.key}` | {cell(what)} |")
     return "\n".join(lines) + "\n"
 
 
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
     return text if len(text) <= 80 else text[:79] + "…"
-
-
-def case_format_page(schema: dict[str, Any]) -> str:
-    lines = [
-        "# The case format\n",
-        schema.get("description", "") + "\n",
-        "Rendered from `schemas/case.schema.json`.\n",
-        "| field | type | meaning |",
-        "|---|---|---|",
-    ]
-
-    def kind(node: dict[str, Any]) -> str:
-        if "enum" in node:
-            return " \\| ".join(f"`{v}`" for v in node["enum"] if v is not None)
-        if "$ref" in node:
-            return "date" if node["$ref"].endswith("date") else "`express` \\| `freight`"
-        if "anyOf" in node:
-            return " or ".join(kind(n) for n in node["anyOf"] if n.get("type") != "null")
-        types = node.get("type")
-        if isinstance(types, list):
-            types = [t for t in types if t != "null"]
-            types = types[0] if len(types) == 1 else ", ".join(types)
-        extra = []
-        if "minimum" in node:
-            extra.append(f"≥ {node['minimum']}")
-        return str(types) + (f" ({', '.join(extra)})" if extra else "")
-
-    def walk(node: dict[str, Any], prefix: str, required: Iterable[str]) -> None:
-        for name, child in (node.get("properties") or {}).items():
-            path = f"{prefix}{name}"
-            req = " **(required)**" if name in required else ""
-            if child.get("properties"):
-                walk(child, path + ".", child.get("required") or [])
-            elif child.get("items", {}).get("properties"):
-                item = child["items"]
-                fields = ", ".join(f"`{k}`: {kind(v)}" for k, v in item["properties"].items())
-                lines.append(f"| `{path}` | list of {{{fields}}} | {_cell(child.get('description', ''))}{req} |")
-            else:
-                lines.append(f"| `{path}` | {kind(child)} | {_cell(child.get('description', ''))}{req} |")
-
-    walk(schema, "", schema.get("required") or [])
-    return "\n".join(lines) + "\n"
 
 
 def pages(
@@ -343,6 +417,8 @@ def pages(
     as_of: date,
     versions: list[Policy],
     case_schema: dict[str, Any],
+    result_schema: dict[str, Any] | None = None,
+    contract: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """Every generated page: path under docs/ -> Markdown."""
     out = standard_pages(policy)
@@ -350,5 +426,5 @@ def pages(
     out["interpretations.md"] = interpretations_page(policy)
     out["examples.md"] = examples_page(policy, examples, tests_dir, as_of)
     out["versions.md"] = versions_page(versions)
-    out["case-format.md"] = case_format_page(case_schema)
+    out["contract.md"] = contract_page(policy, case_schema, result_schema or {}, contract or {})
     return out

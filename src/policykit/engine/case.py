@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from policykit.engine.case_words import Words
 from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import parse_date
 from policykit.lang.values import Unknown
@@ -139,7 +140,7 @@ def _shape_ok(policy: Policy, data: Any) -> bool:
 Notices = list[tuple[str, tuple[tuple[str, str], ...]]]
 
 
-def _shape_problems(policy: Policy, data: Any) -> tuple[list[tuple[tuple[Any, ...], str, str]], Notices]:
+def _shape_problems(policy: Policy, data: Any, words: Words) -> tuple[list[tuple[tuple[Any, ...], str, str]], Notices]:
     """Every way ``data`` breaks the case schema (errors), and its unknown fields (notices)."""
     from jsonschema import Draft202012Validator
 
@@ -151,43 +152,61 @@ def _shape_problems(policy: Policy, data: Any) -> tuple[list[tuple[tuple[Any, ..
             allowed = set(error.schema.get("properties", {}))
             for key in error.instance:
                 if key not in allowed:
-                    warnings.append(("unknown_field", (("field", dotted(path + (key,))),)))
+                    name = dotted(path + (key,))
+                    hint = _close_name(name, [dotted(path + (k,)) for k in allowed] + list(policy.facts))
+                    warnings.append(("unknown_field", (("field", name), ("suggestion", hint))))
             continue
         if error.validator == "required" and isinstance(error.instance, dict):
             for key in error.validator_value:
                 if key not in error.instance:
-                    errors.append((path + (key,), "required", "is required"))
+                    errors.append((path + (key,), "required", words.required()))
             continue
-        errors.append((path, "schema", _schema_message(error)))
+        errors.append((path, "schema", words.schema(error)))
     return errors, warnings
 
 
-def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None = None) -> Case:
-    """Validate ``data`` and return its facts; raise :class:`CaseError` with every problem."""
+def _close_name(name: str, candidates: list[str]) -> str:
+    """The known field ``name`` most likely means (a misspelling, or a field put at the wrong level)."""
+    import difflib
+
+    last = name.rpartition(".")[2]
+    moved = [c for c in candidates if c.rpartition(".")[2] == last and c != name]
+    if moved:
+        return moved[0]
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
+    return close[0] if close else ""
+
+
+def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None = None, lang: str = "en") -> Case:
+    """Validate ``data`` and return its facts; raise :class:`CaseError` with every problem,
+    each worded in ``lang``."""
+    words = Words(policy, lang)
     errors: list[tuple[tuple[Any, ...], str, str]] = []
     warnings: Notices = []
     if not _shape_ok(policy, data):
-        errors, warnings = _shape_problems(policy, data)
+        errors, warnings = _shape_problems(policy, data, words)
     facts: dict[str, Any] = {}
     given: list[str] = []
-    if not errors:
-        for name, parts, kind, item, has_default, default, unknown in _readers(policy):
-            node = data
-            for part in parts:
-                node = node.get(part) if node.__class__ is dict else None
-            if node is None:
-                facts[name] = default if has_default else unknown
-                continue
-            given.append(name)
-            if kind == "date" or kind == "list":
-                try:
-                    node = _typed(kind, item, node, parts)
-                except _Bad as bad:
-                    errors.append((bad.path, "bad-value", bad.message))
-                    continue
-            facts[name] = node
-    if not errors:
-        errors.extend(_checks(policy, facts, frozenset(given)))
+    broken = {path for path, _, _ in errors}
+    for name, parts, kind, item, has_default, default, unknown in _readers(policy):
+        node = data
+        for part in parts:
+            node = node.get(part) if node.__class__ is dict else None
+        if node is None:
+            facts[name] = default if has_default else unknown
+            continue
+        if any(parts[:i] in broken for i in range(len(parts) + 1)):
+            facts[name] = unknown  # already reported: its checks wait until it is fixed
+            continue
+        given.append(name)
+        try:
+            node = _typed(words, kind, item, node, parts, broken)
+        except _Bad as bad:
+            errors.append((bad.path, "bad-value", bad.message))
+            facts[name] = unknown
+            continue
+        facts[name] = node
+    errors.extend(_checks(policy, facts, frozenset(given), lang))
     if errors:
         lines = _locate(text) if text is not None else {}
         diags = []
@@ -204,14 +223,6 @@ def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None 
     return Case(
         case_id if isinstance(case_id, str) else None, request_type, facts, tuple(warnings), data, frozenset(given)
     )
-
-
-def _schema_message(error: Any) -> str:
-    if error.validator in ("anyOf", "oneOf") and error.context:
-        from jsonschema.exceptions import best_match
-
-        return str(best_match(error.context).message)
-    return str(error.message)
 
 
 class _Bad(Exception):
@@ -239,25 +250,43 @@ def _readers(policy: Policy) -> tuple[Any, ...]:
     return readers
 
 
-def _typed(kind: str, item: dict[str, str], raw: Any, path: tuple[Any, ...]) -> Any:
+def _typed(
+    words: Words,
+    kind: str,
+    item: dict[str, str],
+    raw: Any,
+    path: tuple[Any, ...],
+    broken: frozenset[Any] | set[Any] = frozenset(),
+) -> Any:
+    """``raw`` as a value of ``kind``; :class:`_Bad` with the path and what is expected."""
     if raw is None:
         return None
     if kind == "date":
+        if not isinstance(raw, str):
+            raise _Bad(path, words.not_a_date(raw))
         try:
             return parse_date(raw)
-        except (ValueError, TypeError) as exc:
-            raise _Bad(path, str(exc)) from None
-    if kind == "list":
+        except (ValueError, TypeError):
+            form_ok = len(raw) == 10 and raw[4] == "-" and raw[7] == "-"
+            raise _Bad(path, words.not_a_day(raw) if form_ok else words.not_a_date(raw)) from None
+    if kind == "int" and isinstance(raw, float):
+        raise _Bad(path, words.not_whole(raw))
+    if kind == "list" and isinstance(raw, list):
         out = []
         for i, entry in enumerate(raw):
             if isinstance(entry, dict):
-                entry = {k: _typed(item.get(k, "string"), {}, v, path + (i, k)) for k, v in entry.items()}
+                entry = {
+                    k: v if path + (i, k) in broken else _typed(words, item.get(k, "string"), {}, v, path + (i, k))
+                    for k, v in entry.items()
+                }
             out.append(entry)
         return out
     return raw
 
 
-def _checks(policy: Policy, facts: dict[str, Any], given: frozenset[str]) -> list[tuple[tuple[Any, ...], str, str]]:
+def _checks(
+    policy: Policy, facts: dict[str, Any], given: frozenset[str], lang: str
+) -> list[tuple[tuple[Any, ...], str, str]]:
     from policykit.engine.env import FactEnv
 
     env = FactEnv(policy, facts, given=given)
@@ -268,5 +297,5 @@ def _checks(policy: Policy, facts: dict[str, Any], given: frozenset[str]) -> lis
             continue
         result = check.require(env)
         if result is False:
-            out.append((tuple(check.field.split(".")), "case-check", check.message.get("en")))
+            out.append((tuple(check.field.split(".")), "case-check", check.message.get(lang)))
     return out

@@ -174,6 +174,7 @@ def _build_value(ex: _Expressions, section: str, i: int, item: dict[str, Any], o
         line,
         skip_unknown=item.get("unknown") == "skip",
         otherwise=otherwise,
+        deadline=bool(item.get("deadline")),
     )
 
 
@@ -296,7 +297,8 @@ def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tupl
             tuple((f.get("item") or {}).items()),
             bool(f.get("required")),
             bool(f.get("personal")),
-            tuple((code, Text(tuple(t.items()))) for code, t in (f.get("labels") or {}).items()),
+            Text.of(f.get("title")),
+            tuple((k, t) for k, v in (f.get("labels") or {}).items() if (t := Text.of(v)) is not None),
         )
     clauses = {
         c["id"]: Clause(
@@ -346,6 +348,11 @@ def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tupl
         minutes,
         lines,
         schema(data["metadata"]["case_schema"]) if data["metadata"].get("case_schema") else facts_schema(facts),
+        tuple(
+            (title, tuple(group["facts"]))
+            for group in data.get("summary") or []
+            if (title := Text.of(group["title"])) is not None
+        ),
     )
     if cached is None:
         policy.memo["compiled"] = ex.compiled

@@ -10,6 +10,7 @@ from typing import Any
 
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled
+from policykit.policy.catalogue import catalogue
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
@@ -37,6 +38,13 @@ class Text:
             if key == "en" or not fallback:
                 fallback = text
         return fallback
+
+
+def _label(labels: dict[str, Text], value: Any, lang: str) -> str | None:
+    """``value`` in words from ``labels`` (a bool by its key ``"true"`` or ``"false"``)."""
+    key = ("true" if value else "false") if isinstance(value, bool) else value
+    text = labels.get(key) if isinstance(key, str) else None
+    return text.get(lang) if text is not None else None
 
 
 @dataclass(frozen=True)
@@ -76,14 +84,12 @@ class Fact:
     item: tuple[tuple[str, str], ...] = ()
     required: bool = False
     personal: bool = False
+    title: Text | None = None
     labels: tuple[tuple[str, Text], ...] = ()
 
     def label(self, value: Any, lang: str) -> str | None:
-        """The words for one value of an enum fact, if the policy gives them."""
-        for code, text in self.labels:
-            if code == value:
-                return text.get(lang)
-        return None
+        """The words for one value of a choice (or yes/no) fact, if the policy gives them."""
+        return _label(dict(self.labels), value, lang)
 
 
 @dataclass(frozen=True)
@@ -118,10 +124,10 @@ class Value:
     line: int
     skip_unknown: bool = False
     otherwise: Rule | None = None
+    deadline: bool = False
 
     def label(self, value: Any, lang: str) -> str | None:
-        text = self.label_texts.get(value) if isinstance(value, str) else None
-        return text.get(lang) if text is not None else None
+        return _label(self.label_texts, value, lang)
 
     @cached_property
     def label_texts(self) -> dict[str, Text]:
@@ -183,6 +189,7 @@ class Policy:
     utc_offset_minutes: int = 0
     lines: dict[str, int] = field(compare=False, repr=False, default_factory=dict)
     case_schema: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
+    summary: tuple[tuple[Text, tuple[str, ...]], ...] = ()
 
     def today(self) -> date:
         """Today at the company's UTC offset: the default evaluation day."""
@@ -201,11 +208,16 @@ class Policy:
     def status(self) -> str:
         return str(self.metadata["status"])
 
-    def message(self, key: str, lang: str, **fields: str) -> str:
+    def message(self, key: str, lang: str, /, **fields: object) -> str:
+        """The fixed text ``key`` in ``lang`` (the policy's ``messages:``, else policykit's
+        own catalogue) with its ``{fields}`` filled in."""
         text = self.messages.get(key)
+        if text is None:
+            own = catalogue().get(key)
+            text = Text(own) if own else None
         template = text.get(lang) if text else key
         for name, value in fields.items():
-            template = template.replace("{" + name + "}", value)
+            template = template.replace("{" + name + "}", str(value))
         return template
 
     def decisions_for(self, request_type: str) -> list[Value]:

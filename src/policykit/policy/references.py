@@ -97,6 +97,12 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
                 yield doc.diag(
                     ("registration", "facts", i), "unknown-fact", f"unknown fact '{name}'{suggest(name, list(facts))}"
                 )
+    for i, group in enumerate(data.get("summary") or []):
+        for j, name in enumerate(group["facts"]):
+            if name not in facts:
+                yield doc.diag(
+                    ("summary", i, "facts", j), "unknown-fact", f"unknown fact '{name}'{suggest(name, list(facts))}"
+                )
     for i, check in enumerate(data.get("case_checks") or []):
         if check["field"] not in facts:
             yield doc.diag(

@@ -7,18 +7,25 @@ their link on the docs site when ``docs_url`` is given).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from policykit.engine.record import CaseRecord, DecisionRecord
 from policykit.policy.model import Policy
+from policykit.present.catalogue import say
 from policykit.present.result import ActionResult, DecisionResult, MissingFact, PolicyRef, Result
+from policykit.present.sentence import title
 from policykit.present.words import cited_clause, render
 
 
-def decision_result(policy: Policy, record: DecisionRecord, lang: str, docs_url: str | None) -> DecisionResult:
+def decision_result(
+    policy: Policy, record: DecisionRecord, lang: str, docs_url: str | None, days: bool = False
+) -> DecisionResult:
     """One decision in ``lang``: its title, value and label, cited clauses and reasons."""
     value = record.definition
     title = value.title.get(lang) if value.title else value.id
+    sep = say(policy, "list_sep", lang)
     if not record.decided:
-        facts = ", ".join(sorted(record.value.facts)) or "?"
+        facts = sep.join(titles(policy, sorted(record.value.facts), lang)) or "?"
         because: tuple[str, ...] = (policy.message("undecided", lang, facts=facts),)
         return DecisionResult(
             value.id,
@@ -35,11 +42,13 @@ def decision_result(policy: Policy, record: DecisionRecord, lang: str, docs_url:
         )
     lines: list[str] = []
     for reason in record.reasons:
-        line = render(policy, reason, lang)
+        line = render(policy, reason, lang, days)
         if line not in lines:
             lines.append(line)
     if record.settled_on:
-        lines.append(policy.message("decided_either_way", lang, facts=", ".join(record.settled_on)))
+        lines.append(
+            policy.message("decided_either_way", lang, facts=sep.join(titles(policy, record.settled_on, lang)))
+        )
     result = record.value
     label = value.label(result, lang) if value.labels and not isinstance(result, list) else None
     return DecisionResult(
@@ -57,36 +66,52 @@ def decision_result(policy: Policy, record: DecisionRecord, lang: str, docs_url:
     )
 
 
+def titles(policy: Policy, names: Iterable[str], lang: str) -> list[str]:
+    """What each fact or value is called, in ``lang``."""
+    return [title(policy, name, lang) for name in names]
+
+
+def notice(policy: Policy, key: str, fields: dict[str, str], lang: str) -> str:
+    """A notice of the case reader in ``lang``, with "did you mean" when it names a ``suggestion``."""
+    text = say(policy, key, lang, **fields)
+    suggestion = fields.get("suggestion")
+    return text + say(policy, "unknown_field_hint", lang, name=suggestion) if suggestion else text
+
+
 def build_result(
-    record: CaseRecord, lang: str = "zh", docs_url: str | None = None, case_sha256: str | None = None
+    record: CaseRecord,
+    lang: str = "zh",
+    docs_url: str | None = None,
+    case_sha256: str | None = None,
+    days: bool = False,
 ) -> Result:
-    """The whole result of ``record`` in ``lang``: what ``--format json`` and the text view show."""
+    """The whole result of ``record`` in ``lang``: what ``--format json`` and the text view
+    show (``days``: each date in a text with its weekday, for the text view)."""
     policy = record.policy
-    warnings = [render(policy, w, lang) for w in record.warnings]
-    # the case reader's notices are in English for now, whatever the result's language
-    warnings.extend(policy.message(n.key, "en", **dict(n.fields)) for n in record.notices)
+    warnings = [render(policy, w, lang, days) for w in record.warnings]
+    warnings.extend(notice(policy, n.key, dict(n.fields), lang) for n in record.notices)
     return Result(
         record.case_id,
         record.as_of,
         record.request_type,
         PolicyRef(policy.id, policy.version, policy.sha256, policy.status),
-        tuple(decision_result(policy, d, lang, docs_url) for d in record.decisions),
+        tuple(decision_result(policy, d, lang, docs_url, days) for d in record.decisions),
         tuple(
             ActionResult(
                 a.id,
-                render(policy, a.text, lang),
+                render(policy, a.text, lang, days),
                 a.due,
                 tuple(cited_clause(policy, cid, docs_url) for cid in a.cites),
             )
             for a in record.actions
         ),
         tuple(
-            MissingFact(m.fact, m.needed_for, render(policy, m.question, lang) if m.question else m.fact)
+            MissingFact(m.fact, m.needed_for, render(policy, m.question, lang, days) if m.question else m.fact)
             for m in record.missing
         ),
         tuple(warnings),
         lang,
         case_sha256,
-        tuple(decision_result(policy, d, lang, docs_url) for d in record.trace),
+        tuple(decision_result(policy, d, lang, docs_url, days) for d in record.trace),
         record.fired,
     )

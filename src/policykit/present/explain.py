@@ -1,4 +1,5 @@
-"""``--explain``: every rule considered for every value, each part's truth, and who decided."""
+"""``--explain``: every rule considered for every value, each part's truth in words, and
+who decided, in the result's language."""
 
 from __future__ import annotations
 
@@ -7,84 +8,115 @@ from typing import Any
 
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy
-from policykit.present.result import DecisionResult, Result
+from policykit.present.catalogue import say
+from policykit.present.result import DecisionResult, Result, jsonable
+from policykit.present.sentence import condition, rule_condition, title
+from policykit.present.words import show
 
-MARKS = {True: "yes", False: "no"}
+MARKS = {True: "✓", False: "✗"}
 
 
-def _show(value: Any) -> str:
+def _show(policy: Policy, name: str, value: Any, lang: str) -> str:
     if isinstance(value, Unknown):
-        return "unknown (" + ", ".join(sorted(value.facts)) + ")"
-    if isinstance(value, bool):
-        return MARKS[value]
+        facts = say(policy, "list_sep", lang).join(title(policy, f, lang) for f in sorted(value.facts))
+        return say(policy, "explain_unknown", lang, facts=facts)
     if isinstance(value, date):
         return value.isoformat()
-    if value is None:
-        return "null"
-    if isinstance(value, list):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    return repr(value) if isinstance(value, str) else str(value)
+    return show(policy, name, value, lang)
 
 
-def _explain_one(policy: Policy, d: DecisionResult, lines: list[str]) -> None:
-    kind = "decision" if d.output else "derived"
-    value = _show(d.value) if d.decided else "undecided"
+def _explain_one(policy: Policy, d: DecisionResult, lang: str, lines: list[str]) -> None:
+    def s(key: str, **fields: object) -> str:
+        return say(policy, key, lang, **fields)
+
+    kind = s("explain_decision" if d.output else "explain_derived")
+    value = _show(policy, d.id, d.value, lang) if d.decided else s("unknown_value")
     interp = f"  ({', '.join(d.interpretations)})" if d.interpretations else ""
-    lines.append(f"{d.id} = {value}   [{kind}: {d.title}]{interp}")
+    lines.append(f"{d.title} = {value}   [{kind}: {d.id}]{interp}")
     definition = policy.values[d.id]
     for rt in d.rules:
         rule = definition.rules[rt.index]
         holds = rt.holds
-        mark = "?" if isinstance(holds, Unknown) else ("✓" if holds else "✗")
-        what = "item" if definition.kind == "collect" else "row"
-        outcome = f" -> {_show(rt.outcome)}" if (isinstance(holds, Unknown) or holds) else ""
-        lines.append(f"  {mark} {what} {rt.index + 1} (line {rt.line}){outcome}")
+        mark = "?" if isinstance(holds, Unknown) else MARKS[bool(holds)]
+        what = "explain_item" if definition.kind == "collect" else "explain_row"
+        outcome = ""
+        if isinstance(holds, Unknown) or holds:
+            outcome = " → " + _show(policy, d.id, rt.outcome, lang)
+        lines.append(f"  {mark} {s(what, n=rt.index + 1, line=rt.line)}{outcome}")
         if not rt.parts:
-            lines.append("      (no condition: always holds)" if rule.parts == () else "")
-        joiner = "any of" if rt.any_of else "all of"
-        if len(rt.parts) > 1:
-            lines.append(f"      {joiner}:")
+            lines.append("      " + s("explain_always"))
+            continue
+        if len(rt.parts) > 1:  # the whole condition, then each part
+            lines.append("      " + rule_condition(policy, rule, lang))
+            lines.append("      " + s("explain_any" if rt.any_of else "explain_all"))
         for part in rt.parts:
-            lines.append(f"        {_show(part.value):<10} {part.source}")
+            shown = (
+                "?" if isinstance(part.value, Unknown) else MARKS.get(part.value, _show(policy, "", part.value, lang))
+            )
+            lines.append(f"        {shown}  {condition(policy, part.source, lang)}   ({part.source})")
     if d.decided:
         cites = ", ".join(c.clause for c in d.cites)
-        lines.append(f"  => {value}" + (f"  cites {cites}" if cites else ""))
-        lines.extend(f"     because {reason}" for reason in d.because if reason)
+        lines.append(
+            "  ⇒ " + s("explain_gives", value=value) + ("  " + s("explain_cites", clauses=cites) if cites else "")
+        )
+        lines.extend("     " + s("explain_because", reason=reason) for reason in d.because if reason)
     else:
-        lines.append(f"  => undecided: {'; '.join(d.because)}")
+        lines.append("  ⇒ " + s("explain_undecided", reason="; ".join(d.because)))
     for name, val in d.params:
-        lines.append(f"  param {name} = {_show(val)}")
+        lines.append("  " + s("explain_param", name=name, value=_show(policy, "", val, lang)))
 
 
-def render_explain(policy: Policy, result: Result) -> str:
+def render_explain(policy: Policy, result: Result, lang: str = "en") -> str:
+    """Every value worked out for ``result``, in ``lang``."""
     lines: list[str] = [
-        f"Explanation for case {result.case_id or '-'} ({result.request_type}), "
-        f"policy {result.policy.id} {result.policy.version}, as of {result.as_of.isoformat()}",
+        say(
+            policy,
+            "explain_title",
+            lang,
+            case=result.case_id or "-",
+            request=show(policy, "request.type", result.request_type, lang),
+            policy=result.policy.id,
+            version=result.policy.version,
+            as_of=result.as_of.isoformat(),
+        ),
         "",
     ]
     for d in result.trace:
-        _explain_one(policy, d, lines)
+        _explain_one(policy, d, lang, lines)
         lines.append("")
     return "\n".join(lines)
 
 
+def _typed(value: Any) -> Any:
+    """A value as JSON gives it (``decisions`` does the same); unknown is null."""
+    return None if isinstance(value, Unknown) else jsonable(value)
+
+
 def explain_json(result: Result) -> list[dict[str, Any]]:
-    """``--explain --format json``: each value worked out, with the rows considered."""
+    """``--explain --format json``: each value worked out, typed, with the rows considered."""
     return [
         {
             "id": d.id,
-            "value": _show(d.value) if d.decided else None,
+            "value": _typed(d.value) if d.decided else None,
             "decided": d.decided,
             "rules": [
                 {
                     "row": r.index + 1,
                     "line": r.line,
-                    "holds": _show(r.holds),
-                    "parts": [{"condition": p.source, "value": _show(p.value)} for p in r.parts],
+                    "holds": _typed(r.holds),
+                    "unknown": sorted(r.holds.facts) if isinstance(r.holds, Unknown) else [],
+                    "parts": [
+                        {
+                            "condition": p.source,
+                            "value": _typed(p.value),
+                            "unknown": sorted(p.value.facts) if isinstance(p.value, Unknown) else [],
+                        }
+                        for p in r.parts
+                    ],
                 }
                 for r in d.rules
             ],
-            "params": {n: v for n, v in d.params},
+            "params": {n: jsonable(v) for n, v in d.params},
         }
         for d in result.trace
     ]

@@ -1,89 +1,283 @@
-"""The result for a person: decisions first, then the steps, the questions, the clauses."""
+"""The result for a person at the service desk: who and what the case is, the decisions
+in words, what was assumed, the steps, the questions, the clauses, laid out for a terminal.
+
+Internal codes (value codes, clause ids, fact names) appear only with ``codes``; every
+fixed word comes from the policy's messages or the package catalogue, in one language.
+"""
 
 from __future__ import annotations
 
-import unicodedata
-from datetime import date
-from typing import Any
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+from policykit.engine.case import Case
+from policykit.lang.expr import dotted_name, parse_tree
 from policykit.policy.model import Policy
-from policykit.present.result import CitedClause, Result
+from policykit.present.assumed import assumed_facts
+from policykit.present.catalogue import day, say
+from policykit.present.layout import hang, width
+from policykit.present.result import CitedClause, DecisionResult, Result
+from policykit.present.sentence import title
+from policykit.present.words import show
 
 
-def _value(policy: Policy, decision: Any, lang: str) -> str:
-    if not decision.decided:
-        return "?  (" + "; ".join(decision.because) + ")"
-    value = decision.value
+@dataclass(frozen=True)
+class TextOptions:
+    """How the text view is laid out: the width, codes shown or not, clauses whole or short."""
+
+    width: int = 80
+    codes: bool = False
+    clauses: str = "short"  # or "full"
+
+
+class _View:
+    def __init__(self, policy: Policy, result: Result, lang: str, options: TextOptions) -> None:
+        self.policy, self.result, self.lang, self.options = policy, result, lang, options
+        self.lines: list[str] = []
+
+    def say(self, key: str, **fields: object) -> str:
+        return say(self.policy, key, self.lang, **fields)
+
+    def code(self, text: str) -> str:
+        return f" [{text}]" if self.options.codes else ""
+
+    def heading(self, key: str) -> None:
+        self.lines.append("")
+        self.lines.append(self.say(key))
+
+    def para(self, lead: str, text: str, indent: int) -> None:
+        self.lines.extend(hang(lead, text, indent, self.options.width))
+
+    def day(self, value: date, deadline: bool = False) -> str:
+        text = day(self.policy, value, self.lang)
+        if deadline:
+            late = (self.result.as_of - value).days
+            if late > 0:
+                text += " · " + self.say("overdue_one" if late == 1 else "overdue", days=late)
+            elif late == 0:
+                text += " · " + self.say("due_today")
+        return text
+
+
+def render_text(
+    policy: Policy,
+    result: Result,
+    lang: str,
+    case: Case | None = None,
+    options: TextOptions | None = None,
+) -> str:
+    """The text view of ``result`` (``case`` gives the header's customer and product)."""
+    view = _View(policy, result, lang, options or TextOptions())
+    _header(view, case)
+    if result.warnings:
+        view.heading("warnings")
+        for warning in result.warnings:
+            view.para("  ! ", warning, 4)
+    view.heading("decisions")
+    _decisions(view, case)
+    if case is not None:
+        _assumed(view, case)
+    _actions(view)
+    _questions(view)
+    _clauses(view)
+    return "\n".join(view.lines) + "\n"
+
+
+def _header(view: _View, case: Case | None) -> None:
+    policy, result = view.policy, view.result
+    facts = case.facts if case is not None else {}
+    kind = show(policy, "request.type", result.request_type, view.lang) + view.code(result.request_type)
+    head = [f"{policy.message('case', view.lang)} {result.case_id or view.say('unknown_value')}", kind]
+    request_day = facts.get("request.date")
+    if isinstance(request_day, date):
+        head.append(view.day(request_day))
+    view.para("", " · ".join(head), 0)
+    rows: list[tuple[str, str]] = []
+    for group_title, names in policy.summary:
+        shown = [str(facts[n]) for n in names if isinstance(facts.get(n), str | int) and str(facts[n]).strip()]
+        if shown:  # a group the case says nothing of (no customer on a shipment) is left out
+            rows.append((group_title.get(view.lang), " · ".join(shown)))
+    meta_title = policy.metadata.get("title")
+    name = meta_title.get(view.lang) or policy.id if isinstance(meta_title, dict) else policy.id
+    status = view.say(f"status_{result.policy.status}")
+    rows.append(
+        (
+            policy.message("policy", view.lang),
+            view.say("with_note", text=f"{name} {result.policy.version}", note=status) + f"{view.code(policy.id)} · "
+            f"{view.say('as_of')} {view.day(result.as_of)}",
+        )
+    )
+    indent = max(width(label) for label, _ in rows) + 2
+    for label, text in rows:
+        view.para(label, text, indent)
+
+
+def _value(view: _View, d: DecisionResult) -> str:
+    policy, lang = view.policy, view.lang
+    if not d.decided:
+        return view.policy.message("unknown_value", view.lang)
+    value = d.value
+    definition = policy.values.get(d.id)
     if value is None:
         return policy.message("not_applicable", lang)
-    if isinstance(value, bool):
-        return policy.message("yes_word" if value else "no_word", lang)
     if isinstance(value, date):
-        return value.isoformat()
-    target = policy.values.get(decision.id)
+        return view.day(value, deadline=bool(definition and definition.deadline))
     if isinstance(value, list):
         if not value:
-            return "-"
-        return ", ".join(f"{target.label(v, lang) or v} [{v}]" if target else str(v) for v in value)
-    if decision.label:
-        return f"{decision.label} [{value}]"
-    return str(value)
+            return view.say("none_word")
+        sep = view.say("list_sep")
+        return sep.join(show(policy, d.id, v, lang) + view.code(str(v)) for v in value)
+    text = show(policy, d.id, value, lang)
+    return text + (view.code(str(value)) if isinstance(value, str) and text != value else "")
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
-def render_text(policy: Policy, result: Result, lang: str) -> str:
-    lines: list[str] = []
-    head = (
-        f"{policy.message('case', lang)} {result.case_id or '-'} · {result.request_type} · "
-        f"{policy.message('policy', lang)} {result.policy.id} {result.policy.version} ({result.policy.status})"
-    )
-    lines.append(head)
-    if result.warnings:
-        lines.append("")
-        lines.append(f"{policy.message('warnings', lang)}:")
-        lines.extend(f"  ! {w}" for w in result.warnings)
-    lines.append("")
-    lines.append(f"{policy.message('decisions', lang)}:")
-    width = max((_width(d.title) for d in result.decisions), default=0)
+def _decisions(view: _View, case: Case | None) -> None:
+    result = view.result
+    label_width = min(max((width(d.title) for d in result.decisions), default=0), 20) + 4
     for d in result.decisions:
-        ids = ", ".join(c.clause for c in d.cites)
-        lines.append(f"  {_pad(d.title, width)}  {_value(policy, d, lang)}" + (f"   ⟨{ids}⟩" if ids else ""))
-        if d.decided:
-            lines.extend(f"  {' ' * width}    - {b}" for b in d.because if b)
-    if result.actions:
-        lines.append("")
-        lines.append(f"{policy.message('actions', lang)}:")
-        for i, action in enumerate(result.actions, 1):
-            due = f"  [{policy.message('due', lang)} {action.due.isoformat()}]" if action.due else ""
-            ids = ", ".join(c.clause for c in action.cites)
-            lines.append(f"  {i}. {action.text}{due}   ⟨{ids}⟩")
-    if result.missing:
-        lines.append("")
-        lines.append(f"{policy.message('missing', lang)}:")
-        for m in result.missing:
-            lines.append(
-                f"  ? {m.question}  ({m.fact}; {policy.message('needed_for', lang)} {', '.join(m.needed_for)})"
-            )
+        view.para("  " + d.title, _value(view, d), label_width)
+        skipped = _skipped(view, d, case)
+        if skipped:
+            view.para("", skipped, label_width)
+        for because in d.because:
+            if because:
+                view.para(" " * label_width + "- ", because, label_width + 2)
+        if view.options.codes:
+            ids = ", ".join(c.clause for c in d.cites)
+            view.para("", f"{d.id}" + (f" ⟨{ids}⟩" if ids else ""), label_width)
+
+
+_WORKING = re.compile(r"\badd_working_days\(")
+
+
+def _skipped(view: _View, d: DecisionResult, case: Case | None) -> str:
+    """For a working-day deadline: the days off it stepped over (weekend, holiday)."""
+    if case is None or not d.decided or not isinstance(d.value, date):
+        return ""
+    fired = dict(view.result.fired).get(d.id)
+    definition = view.policy.values.get(d.id)
+    if fired is None or definition is None or not 0 <= fired < len(definition.rules):
+        return ""
+    outcome = definition.rules[fired].outcome
+    if outcome is None or not _WORKING.search(outcome.source):
+        return ""
+    try:
+        call = parse_tree(outcome.source)
+    except SyntaxError:
+        return ""
+    start_name = dotted_name(call.args[0]) if hasattr(call, "args") and call.args else None
+    start = case.facts.get(start_name or "")
+    if not isinstance(start, date) or start >= d.value:
+        return ""
+    calendar = view.policy.calendar
+    off = []
+    current = start + timedelta(days=1)
+    while current < d.value:
+        if not calendar.is_working_day(current):
+            kind = "skipped_weekend" if current.weekday() >= 5 else "skipped_holiday"
+            off.append(view.say(kind, day=day(view.policy, current, view.lang)))
+        current += timedelta(days=1)
+    return view.say("skipped", days=view.say("list_sep").join(off)) if off else ""
+
+
+def _assumed(view: _View, case: Case) -> None:
+    rows = assumed_facts(view.policy, case)
+    if not rows:
+        return
+    view.heading("assumed")
+    for name, value, reason in rows:
+        fact = view.policy.facts[name]
+        label = fact.label(value, view.lang) if isinstance(value, bool) else None
+        text = label or f"{title(view.policy, name, view.lang)}: {show(view.policy, name, value, view.lang, True)}"
+        if reason:
+            text = view.say("with_note", text=text, note=reason.get(view.lang))
+        view.para("  · ", text + view.code(name), 4)
+
+
+def _actions(view: _View) -> None:
+    if not view.result.actions:
+        return
+    view.heading("actions")
+    for i, action in enumerate(view.result.actions, 1):
+        lead = f"  {i}. "
+        view.para(lead, action.text, len(lead))
+        if action.due:
+            view.para("", f"{view.policy.message('due', view.lang)} {view.day(action.due, True)}", len(lead))
+        if view.options.codes:
+            view.para("", f"{action.id} ⟨{', '.join(c.clause for c in action.cites)}⟩", len(lead))
+
+
+def _questions(view: _View) -> None:
+    if not view.result.missing:
+        return
+    view.heading("missing")
+    for m in view.result.missing:
+        view.para("  ? ", m.question + view.code(m.fact), 4)
+        sep = view.say("list_sep")
+        decided = [title(view.policy, n, view.lang) for n in m.needed_for if n in view.policy.values]
+        steps = [_step(view, n) for n in m.needed_for if n not in view.policy.values]
+        if decided:
+            view.para("", view.say("decides", titles=sep.join(decided)), 4)
+        if steps:
+            view.para("", view.say("needed_for_steps", steps=sep.join(steps)), 4)
+
+
+def _step(view: _View, name: str) -> str:
+    """A step by its text (a step whose text shows no values), else its id."""
+    for step in view.policy.actions:
+        if step.id == name and not step.text.names:
+            return step.text.get(view.lang)
+    return name
+
+
+def _clauses(view: _View) -> None:
     cited: dict[str, CitedClause] = {}
-    for d in result.decisions:
+    for d in view.result.decisions:
         for c in d.cites:
             cited.setdefault(c.clause, c)
-    for a in result.actions:
+    for a in view.result.actions:
         for c in a.cites:
             cited.setdefault(c.clause, c)
-    if cited:
-        lines.append("")
-        lines.append(f"{policy.message('citations', lang)}:")
-        for c in sorted(cited.values(), key=lambda c: policy.clauses[c.clause].line):
-            lines.append(f"  [{c.clause}] {c.text}")
-            lines.append(f"  {' ' * (len(c.clause) + 2)} {c.en}")
-            if c.url:
-                lines.append(f"  {' ' * (len(c.clause) + 2)} {c.url}")
-    return "\n".join(lines) + "\n"
+    if not cited:
+        return
+    view.heading("citations")
+    full = view.options.clauses == "full"
+    section = None
+    for c in sorted(cited.values(), key=lambda c: view.policy.clauses[c.clause].line):
+        clause = view.policy.clauses[c.clause]
+        if view.lang == "zh" and clause.section != section:
+            section = clause.section
+            view.lines.append("  " + section)
+        lead = ("    " if view.lang == "zh" else "  · ") + (f"{c.clause}  " if view.options.codes else "")
+        indent = len(lead) if width(lead) < 30 else 6
+        if full:  # the Chinese original, the English beside it
+            view.para(lead, c.text, indent)
+            view.para("", c.en, indent)
+        else:
+            room = 2 * (view.options.width - indent) - 12  # about two lines
+            view.para(lead, _sentence(c.text if view.lang == "zh" else c.en, room), indent)
+        if c.url:
+            view.para("", c.url, indent)
+    if not full:
+        view.para("  ", view.say("clauses_full_hint"), 2)
+
+
+_END = re.compile(r"(?<=[。；;!?！？])|(?<=\. )")
+
+
+def _sentence(text: str, limit: int = 70) -> str:
+    """The first sentence of a clause, cut at ``limit`` columns."""
+    first = next((s for s in _END.split(text) if s.strip()), text).strip()
+    if width(first) <= limit:
+        return first
+    cut, used = 0, 0
+    for i, ch in enumerate(first):
+        used += width(ch)
+        if used > limit - 1:
+            cut = i
+            break
+    kept = first[:cut]
+    if kept[-1:].isascii() and kept[-1:].isalnum() and " " in kept:  # not inside an English word
+        kept = kept[: kept.rindex(" ")]
+    return kept.rstrip(" ,，、;；") + "…"

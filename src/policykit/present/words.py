@@ -10,57 +10,66 @@ from typing import Any
 
 from policykit.engine.record import Reason
 from policykit.lang.values import Unknown
-from policykit.policy.model import Policy
+from policykit.policy.model import Fact, Policy, Value
+from policykit.present.catalogue import day, say
 from policykit.present.links import clause_url
 from policykit.present.result import CitedClause
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
-def render(policy: Policy, reason: Reason | None, lang: str) -> str:
-    """``reason``'s template in ``lang`` with each placeholder's value in words."""
+def render(policy: Policy, reason: Reason | None, lang: str, days: bool = False) -> str:
+    """``reason``'s template in ``lang`` with each placeholder's value in words
+    (``days``: each date with its weekday)."""
     if reason is None:
         return ""
     values = dict(reason.values)
     plain = reason.plain
     return "".join(
-        (fmt(policy, values.get(piece), lang) if piece in plain else show(policy, piece, values.get(piece), lang))
+        (
+            fmt(policy, values.get(piece), lang, days)
+            if piece in plain
+            else show(policy, piece, values.get(piece), lang, days)
+        )
         if is_name
         else piece
         for is_name, piece in _template(reason.text.get(lang))
     )
 
 
-def show(policy: Policy, name: str, value: Any, lang: str) -> str:
+def show(policy: Policy, name: str, value: Any, lang: str, days: bool = False) -> str:
     """The value of ``name`` in words: by its label where the policy gives one."""
-    target = policy.values.get(name)
+    target: Value | Fact | None = policy.values.get(name) or policy.facts.get(name)
     if value.__class__ is Unknown and value.values:
         # one of a few: name them all ("free repair / paid repair")
-        shown = sorted((target.label(v, lang) if target else None) or fmt(policy, v, lang) for v in value.values)
+        shown = sorted((target.label(v, lang) if target else None) or fmt(policy, v, lang, days) for v in value.values)
         return " / ".join(shown)
     if target is not None and target.labels and not isinstance(value, Unknown):
         if isinstance(value, list):
-            return ", ".join(target.label(v, lang) or str(v) for v in value) or "-"
+            sep = say(policy, "list_sep", lang)
+            return sep.join(target.label(v, lang) or str(v) for v in value) or say(policy, "none_word", lang)
         label = target.label(value, lang)
         if label:
             return label
-    return fmt(policy, value, lang)
+    return fmt(policy, value, lang, days)
 
 
-def fmt(policy: Policy, value: Any, lang: str) -> str:
-    """A value with no label in words: yes/no, ISO dates, lists joined, ``-`` for none."""
+def fmt(policy: Policy, value: Any, lang: str, days: bool = False) -> str:
+    """A value with no label in words: yes/no, ISO dates, lists joined, "none" for none."""
     if isinstance(value, Unknown):
         return policy.message("unknown_value", lang)
     if value is None:
-        return "-"
+        return say(policy, "none_word", lang)
     if value is True:
         return policy.message("yes_word", lang)
     if value is False:
         return policy.message("no_word", lang)
     if isinstance(value, date):
-        return value.isoformat()
+        return day(policy, value, lang) if days else value.isoformat()
     if isinstance(value, list):
-        return ", ".join(fmt(policy, v, lang) for v in value) or "-"
+        return say(policy, "list_sep", lang).join(fmt(policy, v, lang, days) for v in value) or say(
+            policy, "none_word", lang
+        )
     return str(value)
 
 

@@ -1,0 +1,75 @@
+"""Text laid out for a terminal: display width (a Chinese character takes two columns),
+wrapping that breaks Chinese between any two characters and other text at spaces, and
+hanging indents.  (rich's wrapping breaks only at spaces, which leaves Chinese lines
+ragged, so this small wrapper is our own.)"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TOKENS = re.compile(
+    r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+"
+)
+_NO_LINE_START = set("，。、；：！？）」』”’》〉】,.;:!?)]")
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes on a terminal."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    return text + " " * max(0, columns - width(text))
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """``text`` in lines of at most ``columns`` (a single word longer than that is cut)."""
+    columns = max(columns, 8)
+    lines: list[str] = []
+    line = ""
+    for token in _TOKENS.findall(text):
+        if token.isspace():
+            if line:
+                line += " "
+            continue
+        while width(token) > columns:  # a long word (a URL): cut it
+            room = columns - width(line)
+            cut = _fit(token, room) if room > 0 else 0
+            if cut == 0:
+                lines.append(line.rstrip())
+                line = ""
+                cut = _fit(token, columns)
+            lines.append(line + token[:cut])
+            line, token = "", token[cut:]
+        if width(line) + width(token) > columns:
+            if token in _NO_LINE_START and line:
+                # keep closing punctuation on its line: move the last character down instead
+                lines.append(line[:-1].rstrip())
+                line = line[-1] + token
+                continue
+            lines.append(line.rstrip())
+            line = token
+        else:
+            line += token
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def _fit(token: str, columns: int) -> int:
+    used = 0
+    for i, ch in enumerate(token):
+        used += width(ch)
+        if used > columns:
+            return i
+    return len(token)
+
+
+def hang(first: str, text: str, indent: int, columns: int) -> list[str]:
+    """``first`` (padded to ``indent`` columns) then ``text`` wrapped, later lines indented."""
+    body = wrap(text, columns - indent)
+    head = pad(first, indent) if width(first) <= indent else None
+    out = [head + body[0]] if head is not None else [first, " " * indent + body[0]]
+    out.extend(" " * indent + line for line in body[1:])
+    return [line.rstrip() for line in out]

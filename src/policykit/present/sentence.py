@@ -1,0 +1,210 @@
+"""A condition in words: a rule's expression rendered as a sentence from the titles and
+labels the policy gives (``warranty.status == 'out_of_warranty' or fault.disassembled`` ->
+``warranty status is "out of warranty", or the unit was taken apart``).  A part with no words in the policy or the
+catalogue keeps its name, so a sentence is never wrong, only plainer or less plain."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from policykit.lang.expr import dotted_name, parse_tree
+from policykit.policy.model import Policy, Rule, Text
+from policykit.present.catalogue import has, say
+
+_COMPARE = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
+
+
+def rule_condition(policy: Policy, rule: Rule, lang: str) -> str:
+    """The condition of one row in words (``otherwise`` for a row with none)."""
+    if not rule.parts:  # the first row with no condition always holds; a later one is the rest
+        return say(policy, "always" if rule.index == 0 else "otherwise", lang)
+    joiner = say(policy, "or" if rule.any_of else "and", lang)
+    if len(rule.parts) == 1:
+        return condition(policy, rule.parts[0].source, lang)
+    inner = ast.And if rule.any_of else ast.Or  # a part joined the other way is grouped
+    return joiner.join(
+        say(policy, "grouped", lang, a=condition(policy, p.source, lang))
+        if _joined_by(p.source, inner)
+        else condition(policy, p.source, lang)
+        for p in rule.parts
+    )
+
+
+def _joined_by(source: str, op: type) -> bool:
+    try:
+        node = parse_tree(source)
+    except SyntaxError:
+        return False
+    return isinstance(node, ast.BoolOp) and isinstance(node.op, op)
+
+
+def condition(policy: Policy, source: str, lang: str) -> str:
+    """One expression in words (kept per policy and language)."""
+    memo: dict[tuple[str, str], str] = policy.memo.setdefault("sentences", {})
+    key = (source, lang)
+    if key not in memo:
+        try:
+            memo[key] = _Words(policy, lang).truth(parse_tree(source))
+        except (SyntaxError, ValueError):
+            memo[key] = source
+    return memo[key]
+
+
+def outcome_words(policy: Policy, source: str, lang: str) -> str:
+    """What a row computes, in words (``add_days(sale.ship_date, 3)`` -> ``3 days after the ship date``)."""
+    try:
+        return _Words(policy, lang).term(parse_tree(source))
+    except (SyntaxError, ValueError):
+        return source
+
+
+def title(policy: Policy, name: str, lang: str) -> str:
+    """What ``name`` is called: the title of its fact or value, else the catalogue's word."""
+    text: Text | None = None
+    if name in policy.facts:
+        text = policy.facts[name].title
+    elif name in policy.values:
+        text = policy.values[name].title
+    if text is not None:
+        return _lower(text.get(lang), lang)
+    if has(policy, f"name_{name}"):
+        return say(policy, f"name_{name}", lang)
+    return name
+
+
+def _lower(text: str, lang: str) -> str:
+    """An English title inside a sentence: ``Warranty status`` -> ``warranty status``."""
+    if lang == "en" and len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+class _Words:
+    def __init__(self, policy: Policy, lang: str) -> None:
+        self.policy, self.lang = policy, lang
+
+    def say(self, key: str, **fields: object) -> str:
+        return say(self.policy, key, self.lang, **fields)
+
+    def kind(self, node: ast.expr) -> str:
+        name = dotted_name(node)
+        if name in self.policy.facts:
+            return self.policy.facts[name].type
+        if name in self.policy.values:
+            return self.policy.values[name].type
+        if name == "as_of" or (isinstance(node, ast.Call) and getattr(node.func, "id", "").startswith("add_")):
+            return "date"
+        return ""
+
+    def label(self, name: str | None, value: Any) -> str | None:
+        target = self.policy.facts.get(name or "") or self.policy.values.get(name or "")
+        return target.label(value, self.lang) if target is not None else None
+
+    def truth(self, node: ast.expr) -> str:
+        """``node`` read as a statement that holds or not."""
+        if isinstance(node, ast.BoolOp):
+            joiner = self.say("or" if isinstance(node.op, ast.Or) else "and")
+            return joiner.join(
+                self.say("grouped", a=self.truth(v)) if isinstance(v, ast.BoolOp) else self.truth(v)
+                for v in node.values
+            )
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = node.operand
+            name = dotted_name(inner)
+            label = self.label(name, False) if name else None
+            if label:
+                return label
+            if name:
+                return self.say("is_false", a=self.term(inner))
+            return self.say("negation", a=self.truth(inner))
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            return self.compare(node.left, node.ops[0], node.comparators[0])
+        name = dotted_name(node)
+        if name:
+            label = self.label(name, True)
+            return label or self.say("is_true", a=self.term(node))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id.startswith("is_"):
+            return self.term(node)
+        return self.say("is_true", a=self.term(node))
+
+    def compare(self, left: ast.expr, op: ast.cmpop, right: ast.expr) -> str:
+        if isinstance(op, ast.In | ast.NotIn) and isinstance(right, ast.List | ast.Tuple):
+            choices = self.say("choice_or").join(self.literal(left, e) for e in right.elts)
+            return self.say("cmp_in" if isinstance(op, ast.In) else "cmp_not_in", a=self.term(left), b=choices)
+        counted = _len_of(left)
+        if counted is not None and isinstance(right, ast.Constant) and right.value == 0:
+            if isinstance(op, ast.Gt | ast.NotEq):
+                return self.say("has_items", a=self.term(counted))
+            if isinstance(op, ast.Eq):
+                return self.say("no_items", a=self.term(counted))
+        key = _COMPARE.get(type(op))
+        if key is None:
+            return ast.unparse(ast.Compare(left, [op], [right]))
+        if key not in ("eq", "ne") and "date" in (self.kind(left), self.kind(right)):
+            key = "date_" + key
+        else:
+            key = "cmp_" + key
+        return self.say(key, a=self.term(left), b=self.literal(left, right))
+
+    def literal(self, other: ast.expr, node: ast.expr) -> str:
+        """``node`` compared with ``other``: a string by the label ``other`` gives it."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value == "":
+                return self.say("empty_text")
+            label = self.label(dotted_name(other), node.value)
+            return self.say("quoted", text=label or node.value)
+        return self.term(node)
+
+    def term(self, node: ast.expr) -> str:
+        """``node`` read as a value."""
+        name = dotted_name(node)
+        if name is not None:
+            if name.startswith("params."):
+                param = self.policy.parameters.get(name[len("params.") :])
+                if param is not None:
+                    return str(param.value)
+            if name in self.policy.facts or name in self.policy.values or has(self.policy, f"name_{name}"):
+                return title(self.policy, name, self.lang)
+            head, _, field = name.rpartition(".")
+            if head in self.policy.values or head in self.policy.facts:
+                return self.say("field_of", a=title(self.policy, head, self.lang), b=field)
+            return name
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if value is None:
+                return self.say("null_value")
+            if isinstance(value, bool):
+                return self.say("yes_word" if value else "no_word")
+            if isinstance(value, str):
+                return self.say("empty_text") if value == "" else self.say("quoted", text=value)
+            return str(value)
+        if isinstance(node, ast.List | ast.Tuple):
+            return self.say("list_sep").join(self.term(e) for e in node.elts)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            args = [self.term(a) for a in node.args]
+            key = f"fn_{node.func.id}"
+            if not has(self.policy, key):
+                return f"{node.func.id}({', '.join(args)})"
+            text = self.say(key)
+            if node.func.id in ("latest", "earliest"):
+                return text.replace("{0}", self.say("list_sep").join(args))
+            for i, arg in enumerate(args):
+                text = text.replace("{" + str(i) + "}", arg)
+            return text
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
+            key = "plus" if isinstance(node.op, ast.Add) else "minus"
+            return self.say(key, a=self.term(node.left), b=self.term(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return self.say("negative", a=self.term(node.operand))
+        if isinstance(node, ast.IfExp):
+            return self.say("if_else", test=self.truth(node.test), a=self.term(node.body), b=self.term(node.orelse))
+        if isinstance(node, ast.BoolOp | ast.Compare | ast.UnaryOp):
+            return self.truth(node)
+        return ast.unparse(node)
+
+
+def _len_of(node: ast.expr) -> ast.expr | None:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and node.args:
+        return node.args[0]
+    return None

@@ -1,0 +1,47 @@
+"""Conditions in words, from the titles and labels of the policy."""
+
+from __future__ import annotations
+
+import pytest
+
+from policykit.policy.model import Policy
+from policykit.present.sentence import condition, rule_condition
+
+
+def test_the_paid_repair_row_reads_as_a_sentence(policy: Policy) -> None:
+    row = policy.values["service.type"].rules[1]
+    assert rule_condition(policy, row, "zh") == "保修状态为“已过保修期”，或经私自拆卸，或存在保修除外情形"
+    assert rule_condition(policy, row, "en") == (
+        'warranty status is "out of warranty", or the unit was taken apart, or there are warranty exclusions'
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "zh", "en"),
+    [
+        ("not fault.disassembled", "未私自拆卸", "the unit was not taken apart"),
+        ("sale.shipping_method == 'freight'", "发货方式为“货运”", 'the shipping method is "freight"'),
+        (
+            "request.date <= warranty.end_date",
+            "请求日期不晚于质保截止日",
+            "the request day is on or before warranty end",
+        ),
+        ("len(service.earlier) == 0", "没有此前的维修和更换", "there are no earlier repairs and replacements"),
+    ],
+)
+def test_parts_read_in_each_language(policy: Policy, source: str, zh: str, en: str) -> None:
+    assert condition(policy, source, "zh") == zh
+    assert condition(policy, source, "en") == en
+
+
+def test_mixed_and_or_is_grouped(policy: Policy) -> None:
+    row = policy.values["return.decision"].rules[1]
+    assert rule_condition(policy, row, "zh").startswith("（质检发现破损，或质检发现私自拆开），且")
+
+
+def test_every_condition_of_the_policy_has_words(policy: Policy) -> None:
+    for value in policy.values.values():
+        for rule in value.rules:
+            for lang in ("zh", "en"):
+                words = rule_condition(policy, rule, lang)
+                assert words and "==" not in words and "params." not in words, (value.id, words)
