@@ -89,7 +89,8 @@ def given(policy: Policy, case: dict[str, Any], lang: str) -> list[dict[str, Any
             )
         else:
             shown = str(value)
-        out.append({"fact": name, "text": fact.question.get(lang) if fact.question else name, "value": shown})
+        words = fact.title or fact.question
+        out.append({"fact": name, "text": words.get(lang) if words else name, "value": shown})
     return out
 
 
