@@ -43,7 +43,7 @@ def _rule_outcome(rule: Rule) -> str:
 
 def _cites(rule: Rule) -> str:
     out = []
-    for cite in rule.cites:
+    for cite in rule.every_cite:
         link = f"[{cite.clause}](../{clause_page(cite.clause)}.md#{cite.clause})"
         out.append(link + (f" (when {_code(cite.when.source)})" if cite.when is not None else ""))
     return ", ".join(out)
@@ -53,7 +53,7 @@ def _citers(policy: Policy) -> dict[str, list[tuple[Value, Rule]]]:
     out: dict[str, list[tuple[Value, Rule]]] = {}
     for value in policy.values.values():
         for rule in (*value.rules, *([value.otherwise] if value.otherwise else [])):
-            for cite in rule.cites:
+            for cite in rule.every_cite:
                 out.setdefault(cite.clause, []).append((value, rule))
     return out
 

@@ -11,106 +11,28 @@ gives the same result (CONTRACT 1.1).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
-from itertools import product
-from math import prod
 from typing import Any
 
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import (
     ActionRecord,
+    AssumedRecord,
     CaseRecord,
     Decided,
     DecisionRecord,
     MissingRecord,
     Notice,
-    Reason,
 )
+from policykit.engine.settle import MAX_SPLITS, reads, record_of, settle, settle_open
 from policykit.errors import CaseError, Diagnostic
 from policykit.lang.expr import EvalError
-from policykit.lang.values import Unknown
-from policykit.policy.model import Policy, Value
+from policykit.lang.values import Unknown, truth
+from policykit.policy.model import Policy, Step
 
 __all__ = ["MAX_SPLITS", "decide", "decide_case"]
-
-MAX_SPLITS = 64  # combinations of unknown yes/no and choice facts tried to settle a value
-
-
-def _record(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
-    """The decision of ``value`` in ``env``: its cited clauses and, with ``words``, the
-    values its reasons will show."""
-    result = env.get(value.id)
-    outcome = env.outcomes[value.id]
-    params: tuple[tuple[str, Any], ...] = ()
-    if env.tracing:
-        used = sorted(
-            {
-                n
-                for r in value.rules
-                for p in (*r.parts, *([r.outcome] if r.outcome else []))
-                for n in p.names
-                if n.startswith("params.")
-            }
-        )
-        params = tuple((n, env.cache[n]) for n in used)
-    if isinstance(result, Unknown):
-        return DecisionRecord(value, result, False, (), (), (), (), tuple(outcome.trace), params)
-    cites: list[str] = []
-    reasons: list[Reason] = []
-    for rule in outcome.rules:
-        cites.extend(env.cited(rule.cites))
-        if words and rule.because is not None:
-            reasons.append(env.reason(rule.because))
-    unique = tuple(cites) if len(outcome.rules) == 1 else tuple(dict.fromkeys(cites))
-    return DecisionRecord(
-        value, result, True, tuple(outcome.rules), unique, tuple(reasons), (), tuple(outcome.trace), params
-    )
-
-
-def _settle(env: CaseEnv, case: Case, undecided: DecisionRecord, words: bool = True) -> DecisionRecord:
-    """Decide a value left unknown when every possible value of its unknown yes/no and
-    choice facts gives the same result (CONTRACT 1.1: what can be decided is decided)."""
-    policy = env.policy
-    unknown = env.cache[undecided.id]
-    names: list[str] = []
-    domains: list[tuple[Any, ...]] = []
-    for name in sorted(unknown.facts):  # the yes/no and choice facts; dates and the like stay unknown
-        fact = policy.facts.get(name)
-        if fact is not None and fact.type in ("bool", "enum"):
-            names.append(name)
-            domains.append((True, False) if fact.type == "bool" else fact.values)
-    if not names or prod(len(d) for d in domains) > MAX_SPLITS:
-        return undecided
-    branches: list[DecisionRecord] = []
-    for combo in product(*domains):
-        facts = dict(case.facts)
-        facts.update(zip(names, combo, strict=True))
-        sub = CaseEnv(policy, facts, env.cache["as_of"], given=env.given | frozenset(names))
-        sub.budget = env.budget
-        try:
-            if isinstance(sub.get(undecided.id), Unknown):
-                return undecided
-            branches.append(_record(sub, undecided.definition, words))
-        finally:
-            sub.release()
-    first = branches[0]
-    if any(b.value.__class__ is not first.value.__class__ or b.value != first.value for b in branches[1:]):
-        return undecided
-    cites = tuple(c for c in first.cites if all(c in b.cites for b in branches))
-    reasons = tuple(r for r in first.reasons if all(r in b.reasons for b in branches))
-    env.cache[undecided.id] = first.value
-    return DecisionRecord(
-        undecided.definition,
-        first.value,
-        True,
-        first.rules,
-        cites or first.cites,
-        reasons,
-        tuple(names),
-        undecided.trace,
-        undecided.params,
-    )
 
 
 def _missing(env: CaseEnv, case: Case, decisions: tuple[DecisionRecord, ...]) -> tuple[MissingRecord, ...]:
@@ -134,28 +56,99 @@ def _missing(env: CaseEnv, case: Case, decisions: tuple[DecisionRecord, ...]) ->
     )
 
 
+def _decisions(env: CaseEnv, case: Case, words: bool = True) -> tuple[DecisionRecord, ...]:
+    """Each decision of the request type in order, settled at once where the unknowns
+    cannot change it, so that the later ones read the settled value."""
+    out = []
+    for value in env.policy.plan(case.request_type)[0]:
+        record = record_of(env, value, words)
+        if not record.decided:
+            record = settle(env, case, record, words)
+        elif record.open and words:
+            record = settle_open(env, case, record, words)
+        out.append(record)
+    return tuple(out)
+
+
+def _defaulted(policy: Policy, case: Case) -> tuple[str, ...]:
+    return tuple(name for name, fact in policy.facts.items() if fact.has_default and name not in case.given)
+
+
+def _rests_on(env: CaseEnv, case: Case, defaulted: tuple[str, ...]) -> CaseEnv:
+    """The case with its defaulted facts unknown: what is then unknown rests on them."""
+    facts = dict(case.facts)
+    for name in defaulted:
+        facts[name] = Unknown(frozenset([name]))
+    sub = CaseEnv(env.policy, facts, env.cache["as_of"], given=case.given)
+    sub.budget = env.budget
+    return sub
+
+
+def _assumed_by(value: Any, defaulted: frozenset[str], condition: bool = False) -> tuple[str, ...]:
+    """The defaulted facts a value (or, with ``condition``, a step's condition) found
+    unknown without them rests on."""
+    if value.__class__ is not Unknown or (condition and truth(value) is not None):
+        return ()
+    return tuple(name for name in sorted(value.facts) if name in defaulted)
+
+
+def _with_assumptions(record: DecisionRecord, probe: CaseEnv, defaulted: frozenset[str]) -> DecisionRecord:
+    assumed = _assumed_by(probe.get(record.id), defaulted)
+    if not assumed:
+        return record
+    here = reads(record.definition)
+    return replace(record, assumed=assumed, assumed_here=tuple(f for f in assumed if f in here))
+
+
+def _step_cites(env: CaseEnv, step: Step) -> tuple[str, ...]:
+    """The clauses a step cites: those whose condition holds, and those the unknowns leave
+    open (the step follows one of them, the unknown will tell which)."""
+    out = []
+    for cite in step.cites:
+        if cite.when is not None:
+            held = cite.when(env)
+            if held.__class__ is Unknown:
+                held = truth(held)
+                if held is None:
+                    held = True
+            if not held:
+                continue
+        out.append(cite.clause)
+    return tuple(dict.fromkeys(out))
+
+
 def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
     policy = env.policy
-    plan_decisions, plan_actions, plan_warnings = policy.plan(case.request_type)
-    decisions = tuple(_record(env, v) for v in plan_decisions)
-    decisions = tuple(d if d.decided else _settle(env, case, d) for d in decisions)
+    _, plan_actions, plan_warnings = policy.plan(case.request_type)
+    decisions = _decisions(env, case)
     missing = _missing(env, case, decisions)
+    defaulted = _defaulted(policy, case)
+    probe = _rests_on(env, case, defaulted) if defaulted else None
+    known = frozenset(defaulted)
+    if probe is not None:
+        decisions = tuple(_with_assumptions(d, probe, known) if d.decided else d for d in decisions)
+    resting = {fact for d in decisions for fact in d.assumed_here}
+    to_confirm = {policy.facts[f].confirm_step for f in resting} - {None}
     actions = []
     for step in plan_actions:
-        if env.holds(step.parts, False) is True:
+        if env.holds(step.parts, False) is True or step.id in to_confirm:
             due = step.due(env) if step.due is not None else None
+            assumed = _assumed_by(probe.holds(step.parts, False), known, condition=True) if probe is not None else ()
             actions.append(
                 ActionRecord(
                     step.id,
                     env.reason(step.text, {"due": due}),
                     due if isinstance(due, date) else None,
-                    tuple(env.cited(step.cites)),
+                    _step_cites(env, step),
+                    assumed,
                 )
             )
+    if probe is not None:
+        probe.release()
     warnings = tuple(env.reason(w.text) for w in plan_warnings if env.holds(w.parts, False) is True)
     trace: tuple[DecisionRecord, ...] = ()
     if env.tracing:
-        trace = tuple(_record(env, policy.values[name]) for name in env.outcomes)
+        trace = tuple(record_of(env, policy.values[name]) for name in env.outcomes)
     return CaseRecord(
         policy,
         case.case_id,
@@ -168,7 +161,32 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
         tuple(Notice(key, fields) for key, fields in case.notices),
         trace,
         tuple((name, rule.index) for name, outcome in env.outcomes.items() for rule in outcome.rules),
+        _assumptions(env, decisions, tuple(actions)),
     )
+
+
+def _assumptions(
+    env: CaseEnv, decisions: tuple[DecisionRecord, ...], actions: tuple[ActionRecord, ...]
+) -> tuple[AssumedRecord, ...]:
+    """Each defaulted fact some decision or step rests on, with what rests on it."""
+    policy = env.policy
+    needed: dict[str, list[str]] = {}
+    for item in (*decisions, *actions):
+        for fact in item.assumed:
+            needed.setdefault(fact, []).append(item.id)
+    out = []
+    for name, fact in policy.facts.items():
+        if name in needed:
+            out.append(
+                AssumedRecord(
+                    name,
+                    env.cache.get(name),
+                    env.reason(fact.default_reason) if fact.default_reason else None,
+                    tuple(needed[name]),
+                    env.reason(fact.confirm_note) if fact.confirm_note else None,
+                )
+            )
+    return tuple(out)
 
 
 def _evaluation_error(exc: Exception) -> CaseError:
@@ -196,16 +214,12 @@ def decide(policy: Policy, case: Case, as_of: date) -> Decided:
     try:
         values: dict[str, Any] = {}
         missing: dict[str, tuple[str, ...]] = {}
-        for value in policy.plan(case.request_type)[0]:
-            result = env.get(value.id)
-            if result.__class__ is Unknown:
-                settled = _settle(env, case, _record(env, value, words=False), words=False)
-                if not settled.decided:
-                    values[value.id] = None
-                    missing[value.id] = tuple(sorted(result.facts))
-                    continue
-                result = settled.value
-            values[value.id] = result
+        for record in _decisions(env, case, words=False):
+            if record.decided:
+                values[record.id] = record.value
+            else:
+                values[record.id] = None
+                missing[record.id] = tuple(sorted(record.value.facts))
         return Decided(values, missing)
     except EvalError as exc:
         raise _evaluation_error(exc) from None

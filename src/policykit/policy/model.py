@@ -47,6 +47,8 @@ class Clause:
     en: str
     informational: bool
     line: int
+    # the decision values whose situation this clause governs ({"service.type": ("paid_repair",)})
+    governs: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,9 @@ class Fact:
     question: Text | None = None
     item: tuple[tuple[str, str], ...] = ()
     required: bool = False
+    # an assumption staff must still check: the step that checks it, and what a reason resting on it adds
+    confirm_step: str | None = None
+    confirm_note: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,14 @@ class Rule:
     because: Text | None
     value: Any = None
     interpretations: tuple[str, ...] = ()
+    # a ``when_any`` row: each part's own clauses and words, named when that part held
+    part_cites: tuple[tuple[Cite, ...], ...] = ()
+    part_because: tuple[Text | None, ...] = ()
+
+    @property
+    def every_cite(self) -> tuple[Cite, ...]:
+        """Its own citations and those of each part of a ``when_any`` condition."""
+        return (*self.cites, *(c for group in self.part_cites for c in group))
 
 
 @dataclass(frozen=True)
@@ -128,7 +141,7 @@ class Step:
     parts: tuple[Compiled, ...]
     text: Text
     due: Compiled | None
-    cites: tuple[str, ...]
+    cites: tuple[Cite, ...]
     line: int
 
 

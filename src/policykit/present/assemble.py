@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from policykit.engine.record import CaseRecord, DecisionRecord
 from policykit.policy.model import Policy
-from policykit.present.result import ActionResult, DecisionResult, MissingFact, PolicyRef, Result
+from policykit.present.result import ActionResult, AssumedFact, DecisionResult, MissingFact, PolicyRef, Result
 from policykit.present.words import cited_clause, render
 
 
@@ -40,6 +40,12 @@ def decision_result(policy: Policy, record: DecisionRecord, lang: str, docs_url:
             lines.append(line)
     if record.settled_on:
         lines.append(policy.message("decided_either_way", lang, facts=", ".join(record.settled_on)))
+    note = assumed_note(policy, record.assumed_here, lang)
+    if note:
+        lines.append(note)
+    notes = list(dict.fromkeys(t.get(lang) for f in record.assumed_here if (t := policy.facts[f].confirm_note) is not None))
+    if notes:
+        lines.append(policy.message("to_confirm", lang, notes=policy.message("list_separator", lang).join(notes)))
     result = record.value
     label = value.label(result, lang) if value.labels and not isinstance(result, list) else None
     return DecisionResult(
@@ -54,7 +60,16 @@ def decision_result(policy: Policy, record: DecisionRecord, lang: str, docs_url:
         value.interpretations,
         record.trace,
         record.params,
+        note,
     )
+
+
+def assumed_note(policy: Policy, facts: tuple[str, ...], lang: str) -> str:
+    """"By default: <each default's reason>" for the defaulted facts a value rests on ("" for none)."""
+    reasons = list(dict.fromkeys(t.get(lang) for f in facts if (t := policy.facts[f].default_reason) is not None))
+    if not reasons:
+        return ""
+    return policy.message("assumed_mark", lang, facts=policy.message("list_separator", lang).join(reasons))
 
 
 def build_result(
@@ -89,4 +104,8 @@ def build_result(
         case_sha256,
         tuple(decision_result(policy, d, lang, docs_url) for d in record.trace),
         record.fired,
+        tuple(
+            AssumedFact(a.fact, a.value, render(policy, a.reason, lang) if a.reason else "", a.needed_for)
+            for a in record.assumed
+        ),
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from policykit.policy.model import Policy
 from policykit.present.result import CitedClause, Result
+from policykit.present.words import fmt as _plain
 
 
 def _value(policy: Policy, decision: Any, lang: str) -> str:
@@ -54,9 +55,10 @@ def render_text(policy: Policy, result: Result, lang: str) -> str:
     width = max((_width(d.title) for d in result.decisions), default=0)
     for d in result.decisions:
         ids = ", ".join(c.clause for c in d.cites)
-        lines.append(f"  {_pad(d.title, width)}  {_value(policy, d, lang)}" + (f"   ⟨{ids}⟩" if ids else ""))
+        mark = f" ({d.assumed_note})" if d.decided and d.assumed_note else ""
+        lines.append(f"  {_pad(d.title, width)}  {_value(policy, d, lang)}{mark}" + (f"   ⟨{ids}⟩" if ids else ""))
         if d.decided:
-            lines.extend(f"  {' ' * width}    - {b}" for b in d.because if b)
+            lines.extend(f"  {' ' * width}    - {b}" for b in d.because if b and b != d.assumed_note)
     if result.actions:
         lines.append("")
         lines.append(f"{policy.message('actions', lang)}:")
@@ -71,6 +73,11 @@ def render_text(policy: Policy, result: Result, lang: str) -> str:
             lines.append(
                 f"  ? {m.question}  ({m.fact}; {policy.message('needed_for', lang)} {', '.join(m.needed_for)})"
             )
+    if result.assumed:
+        lines.append("")
+        lines.append(f"{policy.message('assumed', lang)}:")
+        for a in result.assumed:
+            lines.append(f"  ~ {a.fact} = {_plain(policy, a.value, lang)}: {a.reason}  ({', '.join(a.needed_for)})")
     cited: dict[str, CitedClause] = {}
     for d in result.decisions:
         for c in d.cites:

@@ -24,11 +24,18 @@ def render(policy: Policy, reason: Reason | None, lang: str) -> str:
     values = dict(reason.values)
     plain = reason.plain
     return "".join(
-        (fmt(policy, values.get(piece), lang) if piece in plain else show(policy, piece, values.get(piece), lang))
+        (_plain(policy, values.get(piece), lang) if piece in plain else show(policy, piece, values.get(piece), lang))
         if is_name
         else piece
         for is_name, piece in _template(reason.text.get(lang))
     )
+
+
+def _plain(policy: Policy, value: Any, lang: str) -> str:
+    """A value the caller gave: texts in words (a row's ground), joined; others by :func:`fmt`."""
+    if isinstance(value, tuple) and not isinstance(value, Reason):
+        return policy.message("list_separator", lang).join(render(policy, r, lang) for r in value)
+    return fmt(policy, value, lang)
 
 
 def show(policy: Policy, name: str, value: Any, lang: str) -> str:

@@ -237,13 +237,14 @@ def _used_names(policy: Policy) -> set[str]:
             for compiled in (
                 *rule.parts,
                 *([rule.outcome] if rule.outcome else []),
-                *(c.when for c in rule.cites if c.when is not None),
+                *(c.when for c in rule.every_cite if c.when is not None),
             ):
                 names |= compiled.names
-            for text in rule.because.by_lang if rule.because else ():
-                names |= _template_names(text[1])
+            for because in (rule.because, *rule.part_because):
+                for text in because.by_lang if because else ():
+                    names |= _template_names(text[1])
     for step in (*policy.actions, *policy.warnings):
-        for compiled in (*step.parts, *([step.due] if step.due else [])):
+        for compiled in (*step.parts, *([step.due] if step.due else []), *(c.when for c in step.cites if c.when)):
             names |= compiled.names
         for text in step.text.by_lang:
             names |= _template_names(text[1])
@@ -301,9 +302,9 @@ def check_policy(policy: Policy) -> list[Finding]:
         c.clause
         for v in policy.values.values()
         for r in (*v.rules, *([v.otherwise] if v.otherwise else []))
-        for c in r.cites
+        for c in r.every_cite
     }
-    cited |= {c for s in (*policy.actions, *policy.warnings) for c in s.cites}
+    cited |= {c.clause for s in (*policy.actions, *policy.warnings) for c in s.cites}
     cited |= {c for p in policy.parameters.values() for c in p.cites}
     cited |= set(policy.metadata.get("cites") or [])
     cited |= set((policy.raw.get("registration") or {}).get("cites") or [])
