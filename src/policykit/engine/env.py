@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from policykit.engine.record import PartTrace, Reason, RuleTrace
+from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.expr import Compiled, EvalError
 from policykit.lang.fastpath import Known
 from policykit.lang.values import Unknown, merge, truth
@@ -38,7 +39,7 @@ class FactEnv:
     ) -> None:
         self.policy = policy
         self.given = given
-        self.calendar = policy.calendar
+        self.calendar: WorkCalendar | WatchedCalendar = policy.calendar
         base = _base(policy)
         self.cache: dict[str, Any] = {**base, **facts, "as_of": as_of}
         known = {**base, "as_of": as_of}
@@ -78,6 +79,7 @@ class CaseEnv(FactEnv):
         given: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(policy, facts, as_of, given)
+        self.calendar: WorkCalendar | WatchedCalendar = WatchedCalendar(policy.calendar)
         self.outcomes: dict[str, _Outcome] = {}
         self.tracing = trace
         self.budget = [MAX_STEPS]

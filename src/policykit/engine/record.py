@@ -128,6 +128,8 @@ class CaseRecord:
     trace: tuple[DecisionRecord, ...]
     fired: tuple[tuple[str, int], ...]
     assumed: tuple[AssumedRecord, ...] = ()
+    # years without an official working-day schedule that a working-day deadline reached
+    unpublished_years: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -192,6 +192,7 @@ def _branches(env: CaseEnv, case: Case, names: list[str]) -> Generator[CaseEnv, 
             sub = CaseEnv(policy, facts, env.cache["as_of"], given=given)
             sub.budget = env.budget
             sub.settled = env.settled
+            sub.calendar = env.calendar
             try:
                 yield sub
             finally:

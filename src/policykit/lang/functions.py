@@ -75,7 +75,7 @@ def _min_by(items: list[dict[str, Any]] | None, *fields: str) -> dict[str, Any] 
 def _best_per_limit(items: list[dict[str, Any]] | None, limit: str, *fields: str) -> list[dict[str, Any]]:
     """For each distinct value L of the ``limit`` field, the :func:`_min_by` item among those
     with ``limit`` <= L: every item a choice "the best within a limit" can give, whatever the limit."""
-    limits = sorted({item.get(limit) for item in items or [] if item.get(limit) is not None})
+    limits: list[Any] = sorted({item[limit] for item in items or [] if item.get(limit) is not None})
     out = []
     for value in limits:
         best = _min_by(_at_most(items, limit, value), *fields)
@@ -114,7 +114,7 @@ def _coalesce(value: Any, fallback: Any) -> Any:
     return value
 
 
-def _add_working_days(calendar: dates.WorkCalendar, day: date, count: int) -> date:
+def _add_working_days(calendar: dates.WorkCalendar | dates.WatchedCalendar, day: date, count: int) -> date:
     return calendar.add_working_days(day, count)
 
 

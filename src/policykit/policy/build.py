@@ -229,6 +229,7 @@ def _build_step(ex: _Expressions, section: str, i: int, step: dict[str, Any]) ->
         due,
         _cites(ex, step["cites"], path + ("cites",)),
         ex.doc.where(path)[0],
+        bool(step.get("on_assumption")),
     )
 
 
@@ -342,6 +343,7 @@ def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tupl
         [parse_date(d) for d in cal.get("extra_working_days") or []],
         cal.get("subdivision"),
         cached["calendar"] if cached else None,
+        cached.get("published", False) if cached else False,
     )
     interpretations = {}
     for key, item in (data.get("interpretations") or {}).items():
@@ -356,6 +358,7 @@ def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tupl
         for section in ("parameters", "facts")
         for name in data[section]
     }
+    lines["calendar"] = doc.where(("calendar",))[0]
     policy = Policy(
         doc.file,
         sha,

@@ -143,6 +143,7 @@ class Step:
     due: Compiled | None
     cites: tuple[Cite, ...]
     line: int
+    on_assumption: bool = False  # listed only while a decision rests on a fact it confirms
 
 
 @dataclass(frozen=True)

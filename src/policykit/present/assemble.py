@@ -43,7 +43,9 @@ def decision_result(policy: Policy, record: DecisionRecord, lang: str, docs_url:
     note = assumed_note(policy, record.assumed_here, lang)
     if note:
         lines.append(note)
-    notes = list(dict.fromkeys(t.get(lang) for f in record.assumed_here if (t := policy.facts[f].confirm_note) is not None))
+    notes = list(
+        dict.fromkeys(t.get(lang) for f in record.assumed_here if (t := policy.facts[f].confirm_note) is not None)
+    )
     if notes:
         lines.append(policy.message("to_confirm", lang, notes=policy.message("list_separator", lang).join(notes)))
     result = record.value
@@ -65,7 +67,7 @@ def decision_result(policy: Policy, record: DecisionRecord, lang: str, docs_url:
 
 
 def assumed_note(policy: Policy, facts: tuple[str, ...], lang: str) -> str:
-    """"By default: <each default's reason>" for the defaulted facts a value rests on ("" for none)."""
+    """ "By default: <each default's reason>" for the defaulted facts a value rests on ("" for none)."""
     reasons = list(dict.fromkeys(t.get(lang) for f in facts if (t := policy.facts[f].default_reason) is not None))
     if not reasons:
         return ""
@@ -78,6 +80,11 @@ def build_result(
     """The whole result of ``record`` in ``lang``: what ``--format json`` and the text view show."""
     policy = record.policy
     warnings = [render(policy, w, lang) for w in record.warnings]
+    through = policy.calendar.published_through()
+    warnings.extend(
+        policy.message("calendar_unpublished", lang, year=str(year), through=str(through))
+        for year in record.unpublished_years
+    )
     # the case reader's notices are in English for now, whatever the result's language
     warnings.extend(policy.message(n.key, "en", **dict(n.fields)) for n in record.notices)
     return Result(

@@ -79,7 +79,12 @@ class AssumedFact:
     needed_for: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"fact": self.fact, "value": jsonable(self.value), "reason": self.reason, "needed_for": list(self.needed_for)}
+        return {
+            "fact": self.fact,
+            "value": jsonable(self.value),
+            "reason": self.reason,
+            "needed_for": list(self.needed_for),
+        }
 
 
 @dataclass(frozen=True)

@@ -76,8 +76,9 @@ def render_text(policy: Policy, result: Result, lang: str) -> str:
     if result.assumed:
         lines.append("")
         lines.append(f"{policy.message('assumed', lang)}:")
-        for a in result.assumed:
-            lines.append(f"  ~ {a.fact} = {_plain(policy, a.value, lang)}: {a.reason}  ({', '.join(a.needed_for)})")
+        for fact in result.assumed:
+            shown = _plain(policy, fact.value, lang)
+            lines.append(f"  ~ {fact.fact} = {shown}: {fact.reason}  ({', '.join(fact.needed_for)})")
     cited: dict[str, CitedClause] = {}
     for d in result.decisions:
         for c in d.cites:

@@ -22,6 +22,7 @@ from typing import Any
 from policykit.errors import Diagnostic
 from policykit.lang.expr import dotted_name, parse_tree
 from policykit.policy.model import Policy, Rule, Value
+from policykit.tools.scope import check_scope
 
 MAX_COMBINATIONS = 1 << 14
 ENGINE_NAMES = frozenset({"case_id", "request.type"})  # read by the engine itself (the case contract)
@@ -298,6 +299,11 @@ def check_policy(policy: Policy) -> list[Finding]:
                     _intended(policy, "facts", name, "unused-fact"),
                 )
             )
+    for line, subject, message in check_scope(policy):
+        kind, _, rest = subject.partition(" ")
+        section, key = ("actions", rest) if kind == "action" else ("decisions", kind)
+        code = "cited-out-of-scope"
+        findings.append(Finding(code, line, subject, message, (), _intended(policy, section, key, code)))
     cited = {
         c.clause
         for v in policy.values.values()

@@ -188,9 +188,9 @@ def compare(result: dict[str, Any], expect: dict[str, Any]) -> Iterator[Mismatch
     yield from _compare_words(result, expect)
     actions = {a["id"]: a for a in result["actions"]}
     for aid, clauses in (expect.get("action_cites") or {}).items():
-        got = [c["clause"] for c in actions[aid]["cites"]] if aid in actions else "(action not listed)"
-        if got != clauses:
-            yield Mismatch(f"cites of {aid}", clauses, got)
+        cited: Any = [c["clause"] for c in actions[aid]["cites"]] if aid in actions else "(action not listed)"
+        if cited != clauses:
+            yield Mismatch(f"cites of {aid}", clauses, cited)
     for aid in expect.get("actions") or []:
         if aid not in actions:
             yield Mismatch(f"action {aid}", "listed", "not listed")
