@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from policykit.lang.values import Unknown
 from policykit.policy.model import Policy, Rule, Value
 from policykit.policy.status import APPROVALS
 from policykit.present.links import clause_page
@@ -38,6 +39,8 @@ def _rule_condition(rule: Rule) -> str:
 def _rule_outcome(rule: Rule) -> str:
     if rule.outcome is not None:
         return _code(rule.outcome.source)
+    if isinstance(rule.value, Unknown):
+        return "*undecided: ask for* " + ", ".join(_code(name) for name in sorted(rule.value.facts))
     return _code(json.dumps(rule.value, ensure_ascii=False))
 
 

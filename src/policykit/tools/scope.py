@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from policykit.lang.expr import Compiled, dotted_name, parse_tree
+from policykit.lang.values import Unknown
 from policykit.policy.model import Cite, Policy, Step, Value
 
 _ABSENT = "(not applicable)"
@@ -95,6 +96,8 @@ def _sites(policy: Policy) -> Iterator[tuple[str, int, tuple[str, ...], tuple[Co
 def _rows(value: Value) -> Iterator[tuple[str, int, tuple[str, ...], tuple[Compiled, ...], Any, tuple[Cite, ...]]]:
     for rule in value.rules:
         own = rule.value if rule.outcome is None and value.kind == "rules" else _ABSENT
+        if isinstance(own, Unknown):
+            own = _ABSENT
         subject = f"{value.id} row {rule.index + 1}"
         if rule.any_of:
             yield subject, rule.line, value.applies_to, (), own, rule.cites
