@@ -26,8 +26,7 @@ REGISTER_UNCONDITIONALLY = (
 # a row of the free replacement citing a paid-repair condition
 ROW_OUT_OF_SCOPE = (
     """        cites: [ops.exchange.conditions.1, ops.exchange.conditions.2, warranty.1]""",
-    "        cites: [ops.exchange.conditions.1, ops.exchange.conditions.2, warranty.1, "
-    "ops.paid-repair.conditions.2]",
+    "        cites: [ops.exchange.conditions.1, ops.exchange.conditions.2, warranty.1, ops.paid-repair.conditions.2]",
 )
 
 
