@@ -20,6 +20,7 @@ from policykit.engine.record import ActionRecord, AssumedRecord, DecisionRecord
 from policykit.engine.settle import reads
 from policykit.lang.expr import Compiled
 from policykit.lang.values import Unknown, truth
+from policykit.policy.model import Policy
 
 
 class Probes:
@@ -32,16 +33,17 @@ class Probes:
         choices = [n for n in defaulted if policy.facts[n].type in ("bool", "enum")]
         groups = [choices] if choices else []
         groups += [[n] for n in defaulted if n not in choices]
-        self.envs: list[CaseEnv] = []
+        self.deps = _fact_deps(policy)
+        self.groups: list[tuple[frozenset[str], CaseEnv]] = []
         for group in groups:
             facts = dict(case.facts)
             facts.update({name: Unknown(frozenset([name])) for name in group})
             sub = CaseEnv(policy, facts, env.cache["as_of"], given=case.given)
             sub.budget = env.budget
-            self.envs.append(sub)
+            self.groups.append((frozenset(group), sub))
 
     def release(self) -> None:
-        for sub in self.envs:
+        for _, sub in self.groups:
             sub.release()
 
     def _found(self, values: Iterator[Any], condition: bool) -> tuple[str, ...]:
@@ -53,7 +55,8 @@ class Probes:
 
     def decision(self, record: DecisionRecord) -> DecisionRecord:
         """``record`` with the defaulted facts its value rests on (and those its rows read)."""
-        assumed = self._found((sub.get(record.id) for sub in self.envs), False)
+        reach = self.deps.get(record.id, frozenset())
+        assumed = self._found((sub.get(record.id) for group, sub in self.groups if group & reach), False)
         if not assumed:
             return record
         here = reads(record.definition)
@@ -61,7 +64,40 @@ class Probes:
 
     def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:
         """The defaulted facts a step's condition rests on."""
-        return self._found((sub.holds(parts, False) for sub in self.envs), True)
+        reach = _names_deps(self.deps, frozenset(n for p in parts for n in p.names))
+        return self._found((sub.holds(parts, False) for group, sub in self.groups if group & reach), True)
+
+
+def _fact_deps(policy: Policy) -> dict[str, frozenset[str]]:
+    """For each value of ``policy``, the facts it may read, directly or through other values
+    (worked out once per policy)."""
+    deps: dict[str, frozenset[str]] | None = policy.memo.get("fact_deps")
+    if deps is None:
+        deps = {}
+
+        def visit(name: str, stack: frozenset[str]) -> frozenset[str]:
+            if name in deps:
+                return deps[name]
+            found: set[str] = set()
+            for read in reads(policy.values[name]):
+                if read in policy.facts:
+                    found.add(read)
+                elif read in policy.values and read not in stack:
+                    found |= visit(read, stack | {name})
+            deps[name] = frozenset(found)
+            return deps[name]
+
+        for name in policy.values:
+            visit(name, frozenset())
+        policy.memo["fact_deps"] = deps
+    return deps
+
+
+def _names_deps(deps: dict[str, frozenset[str]], names: frozenset[str]) -> frozenset[str]:
+    found = set(names)
+    for name in names:
+        found |= deps.get(name, frozenset())
+    return frozenset(found)
 
 
 @contextmanager
