@@ -17,7 +17,6 @@ from typing import Any
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import ActionRecord, AssumedRecord, DecisionRecord
-from policykit.engine.settle import reads
 from policykit.lang.expr import Compiled
 from policykit.lang.values import Unknown, truth
 from policykit.policy.model import Policy
@@ -59,7 +58,7 @@ class Probes:
         assumed = self._found((sub.get(record.id) for group, sub in self.groups if group & reach), False)
         if not assumed:
             return record
-        here = reads(record.definition)
+        here = record.definition.reads
         return replace(record, assumed=assumed, assumed_here=tuple(f for f in assumed if f in here))
 
     def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:
@@ -79,7 +78,7 @@ def _fact_deps(policy: Policy) -> dict[str, frozenset[str]]:
             if name in deps:
                 return deps[name]
             found: set[str] = set()
-            for read in reads(policy.values[name]):
+            for read in policy.values[name].reads:
                 if read in policy.facts:
                     found.add(read)
                 elif read in policy.values and read not in stack:

@@ -23,7 +23,7 @@ from policykit.engine.record import DecisionRecord, Reason
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy, Rule, Value
 
-__all__ = ["MAX_SPLITS", "reads", "record_of", "settle", "settle_open"]
+__all__ = ["MAX_SPLITS", "record_of", "settle", "settle_open"]
 
 MAX_SPLITS = 64  # branches tried to settle one value
 
@@ -88,17 +88,6 @@ def _reason(env: CaseEnv, rule: Rule, ground: tuple[int, ...]) -> Reason:
 # -- branches -------------------------------------------------------------------------
 
 
-def reads(value: Value) -> set[str]:
-    """The names a value's rows read to decide it (conditions and outcomes)."""
-    names: set[str] = set()
-    for rule in value.rules:
-        for part in rule.parts:
-            names |= part.names
-        if rule.outcome is not None:
-            names |= rule.outcome.names
-    return names
-
-
 def _static_domain(value: Value) -> tuple[Any, ...] | None:
     """The values a table of literal rows can give (None among them when no row must hit)."""
     if value.kind != "rules" or not value.rules:
@@ -148,7 +137,7 @@ def _frontier(env: CaseEnv, names: Iterable[str], seen: set[str]) -> list[str]:
             continue
         value = env.policy.values.get(name)
         if value is not None:
-            out.extend(_frontier(env, reads(value), seen))
+            out.extend(_frontier(env, value.reads, seen))
     return out
 
 
@@ -209,7 +198,7 @@ def settle(env: CaseEnv, case: Case, undecided: DecisionRecord, words: bool = Tr
     """Decide a value left unknown when every branch of its unknowns gives the same value
     (CONTRACT 1.1); cite what every branch cites (else what any does)."""
     unknown = env.cache[undecided.id]
-    for names in _ways(env, unknown.facts, reads(undecided.definition)):
+    for names in _ways(env, unknown.facts, undecided.definition.reads):
         branches = _branches(env, case, names)
         if branches is None:
             continue

@@ -267,12 +267,8 @@ def _value_path(doc: Document, vid: str) -> tuple[Any, ...]:
 
 
 def _value_names(value: Value) -> set[str]:
-    names: set[str] = set()
+    names = set(value.reads)
     for rule in value.rules:
-        for part in rule.parts:
-            names |= part.names
-        if rule.outcome is not None:
-            names |= rule.outcome.names
         for cite in rule.every_cite:
             if cite.when is not None:
                 names |= cite.when.names

@@ -131,6 +131,17 @@ class Value:
     def label_texts(self) -> dict[str, Text]:
         return dict(self.labels)
 
+    @cached_property
+    def reads(self) -> frozenset[str]:
+        """The names its rows read to decide it (conditions and outcomes, not citations)."""
+        names: set[str] = set()
+        for rule in self.rules:
+            for part in rule.parts:
+                names |= part.names
+            if rule.outcome is not None:
+                names |= rule.outcome.names
+        return frozenset(names)
+
 
 @dataclass(frozen=True)
 class Step:
