@@ -26,7 +26,7 @@ from policykit.engine.record import (
     MissingRecord,
     Notice,
 )
-from policykit.engine.settle import MAX_SPLITS, record_of, settle, settle_open
+from policykit.engine.settle import MAX_SPLITS, holds_everywhere, record_of, settle, settle_open
 from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import WatchedCalendar
 from policykit.lang.expr import EvalError
@@ -101,7 +101,7 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
         for step in plan_actions:
             if step.on_assumption and step.id not in to_confirm:
                 continue
-            if env.holds(step.parts, False) is True:
+            if holds_everywhere(env, case, step.parts):
                 due = step.due(env) if step.due is not None else None
                 actions.append(
                     ActionRecord(
@@ -112,7 +112,7 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
                         found.condition(step.parts),
                     )
                 )
-    warnings = tuple(env.reason(w.text) for w in plan_warnings if env.holds(w.parts, False) is True)
+    warnings = tuple(env.reason(w.text) for w in plan_warnings if holds_everywhere(env, case, w.parts))
     trace: tuple[DecisionRecord, ...] = ()
     if env.tracing:
         trace = tuple(record_of(env, policy.values[name]) for name in env.outcomes)

@@ -20,10 +20,11 @@ from typing import Any
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import DecisionRecord, Reason
+from policykit.lang.expr import Compiled
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy, Rule, Value
 
-__all__ = ["MAX_SPLITS", "record_of", "settle", "settle_open"]
+__all__ = ["MAX_SPLITS", "holds_everywhere", "record_of", "settle", "settle_open"]
 
 MAX_SPLITS = 64  # branches tried to settle one value
 
@@ -273,3 +274,23 @@ def settle_open(env: CaseEnv, case: Case, record: DecisionRecord, words: bool = 
             grounds,
         )
     return record
+
+
+def holds_everywhere(env: CaseEnv, case: Case, parts: tuple[Compiled, ...]) -> bool:
+    """Whether a step's or warning's condition holds: known true, or true in every branch of
+    the unknowns it reads (a step due whatever the unknowns turn out to be is listed)."""
+    held = env.holds(parts, False)
+    if held is True or held.__class__ is not Unknown:
+        return held is True
+    names = frozenset(n for part in parts for n in part.names)
+    for split in _ways(env, held.facts, names):
+        branches = _branches(env, case, split)
+        if branches is None:
+            continue
+        try:
+            everywhere = all(sub.holds(parts, False) is True for sub in branches)
+        finally:
+            branches.close()
+        if everywhere:
+            return True
+    return False

@@ -204,6 +204,9 @@ def compare(result: dict[str, Any], expect: dict[str, Any]) -> Iterator[Mismatch
     for text in expect.get("warnings") or []:
         if not any(text in w for w in result["warnings"]):
             yield Mismatch("warnings", f"one mentioning {text!r}", result["warnings"])
+    for text in expect.get("no_warnings") or []:
+        if any(text in w for w in result["warnings"]):
+            yield Mismatch("warnings", f"none mentioning {text!r}", result["warnings"])
 
 
 def _compare_words(result: dict[str, Any], expect: dict[str, Any]) -> Iterator[Mismatch]:
