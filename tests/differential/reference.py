@@ -298,6 +298,42 @@ def reference(case: dict[str, Any], as_of: date) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in out.items()}
 
 
+def expected_missing(case: dict[str, Any], decided: dict[str, Any]) -> set[str]:
+    """The facts ``missing`` must name (CONTRACT 1.1 and INT-14 as clarified), given the
+    reference's decisions ``decided``: the unknown facts the undecided decisions wait for,
+    and the registration facts."""
+    kind = _get(case, "request.type")
+    out = registration_missing(case)
+    if kind in ("fault", "return", "complaint") and decided["warranty.start_date"] is None:
+        out |= {f for f in ("sale.ship_date", "sale.shipping_method") if _get(case, f) is None}
+    if kind == "fault":
+        if _get(case, "received_on") is None and decided["service.type"] != "no_fault_found":
+            out.add("received_on")
+        if decided["complaint.recommended"] is None:
+            out.add("fault.code")
+        waiting = decided["advance_replacement"] in ("may_offer", None) and _get(case, "fault.critical_site")
+        if waiting and _get(case, "replacement_received_on") is None:
+            out.add("replacement_received_on")
+    if kind == "complaint" and decided["complaint.recurring_fault"] is None:
+        out.add("fault.code")
+    if kind == "transport_damage" and _get(case, "transport.damage") is None:
+        out.add("transport.damage")
+    if kind == "shipment":
+        s = case.get("shipment") or {}
+        if decided["shipment.release"] is None:
+            checks = ("shipped_model", "contract_model", "labels_complete", "packaging_intact")
+            out |= {"shipment." + f for f in checks if s.get(f) is None}
+        if not s.get("options"):
+            out.add("shipment.options")
+            if not s.get("required_by") and not s.get("customer_requested_method"):
+                out.add("shipment.required_by")
+        elif s.get("customer_requested_method") and decided["shipment.carrier"] is None:
+            out.add("shipment.options")
+        elif None in (decided["shipment.carrier"], decided["shipment.method"], decided["shipment.arrives_on"]):
+            out.add("shipment.required_by")
+    return out
+
+
 def registration_missing(case: dict[str, Any]) -> set[str]:
     """The registration facts (CONTRACT 1) a fault, return or complaint lacks or leaves blank."""
     if _get(case, "request.type") not in ("fault", "return", "complaint"):
@@ -306,4 +342,4 @@ def registration_missing(case: dict[str, Any]) -> set[str]:
     return {n for n in names if not str(_get(case, n) or "").strip()}
 
 
-__all__ = ["UNKNOWN", "reference", "registration_missing"]
+__all__ = ["UNKNOWN", "expected_missing", "reference", "registration_missing"]
