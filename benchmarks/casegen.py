@@ -109,3 +109,71 @@ def generate(count: int, seed: int = 20261127) -> Iterator[dict[str, Any]]:
     rng = random.Random(seed)
     for number in range(1, count + 1):
         yield generate_case(rng, number)
+
+
+# -- edges: what the differential runs need beyond everyday traffic ----------------------
+
+_QUOTES = (
+    ("express", "SF Express", 180, 1),
+    ("express", "ZTO Express", 95, 3),
+    ("freight", "Deppon", 60, 6),
+    ("freight", "ANE Freight", 75, 4),
+    ("express", "EMS", 95, 3),
+    ("freight", "SF Express", 60, 5),
+)
+
+
+def _drop(rng: random.Random, block: dict[str, Any], p: float) -> dict[str, Any]:
+    """``block`` with each field left out (unknown, or its default) with probability ``p``."""
+    return {k: v for k, v in block.items() if rng.random() >= p}
+
+
+def generate_edge_case(rng: random.Random, number: int) -> dict[str, Any]:
+    """A case of any of the six request types with many facts left out: unknown warranty
+    status around holidays (so that deadlines may coincide), defaults not given, shipments
+    with no quotes, an empty list, a requested method, an unknown required day."""
+    case = generate_case(rng, number)
+    kind = case["request"]["type"]
+    case["case_id"] = f"EDGE-{number:07d}"
+    if kind in ("fault", "return", "complaint"):
+        case["sale"] = _drop(rng, case["sale"], 0.3)
+        if "ship_date" not in case["sale"]:
+            # no ship date: the warranty status is unknown; days around the holidays of 2025-2026
+            day = date(2025, 1, 1) + timedelta(days=rng.randrange(730))
+            case["request"]["date"] = day.isoformat()
+            if kind == "fault":
+                case["received_on"] = (day + timedelta(days=rng.randrange(0, 6))).isoformat()
+        for name in ("customer", "product"):
+            case[name] = _drop(rng, case[name], 0.2)
+            if rng.random() < 0.05 and "name" in case[name]:
+                case[name]["name"] = "  "
+    if kind == "fault":
+        case["fault"] = _drop(rng, case["fault"], 0.4)
+        if rng.random() < 0.3:
+            case["fault"]["disassembled"] = True
+    if kind == "return":
+        case["inspection"] = _drop(rng, case["inspection"], 0.5)
+        case["return"] = _drop(rng, case["return"], 0.5)
+    if kind == "shipment":
+        shipment = case["shipment"]
+        roll = rng.random()
+        if roll < 0.15:
+            shipment.pop("options")
+        elif roll < 0.3:
+            shipment["options"] = []
+        else:
+            shipment["options"] = [
+                {"method": m, "carrier": c, "cost": cost, "transit_days": t}
+                for m, c, cost, t in rng.sample(_QUOTES, rng.randrange(1, len(_QUOTES) + 1))
+            ]
+        if rng.random() < 0.3:
+            shipment["customer_requested_method"] = rng.choice(["express", "freight"])
+        if rng.random() < 0.4:
+            shipment.pop("required_by", None)
+    return case
+
+
+def generate_edges(count: int, seed: int = 20261129) -> Iterator[dict[str, Any]]:
+    rng = random.Random(seed)
+    for number in range(1, count + 1):
+        yield generate_edge_case(rng, number)

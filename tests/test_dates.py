@@ -376,3 +376,24 @@ def test_nothing_depends_on_the_time_zone() -> None:
     assert lines[0] == "2026-02-10 2026-02-11 2026-02-24 2026-03-10 2026-02-17"
     # 2026-03-08 -> 2026-11-01: 23 + 30 + 31 + 30 + 31 + 31 + 30 + 31 + 1 days
     assert lines[-1] == str(23 + 30 + 31 + 30 + 31 + 31 + 30 + 31 + 1)
+
+
+# --- the calendar's edge: years the official schedule is published for ---------------------
+
+
+def test_the_published_years_come_from_the_package_data() -> None:
+    import holidays
+
+    calendar = WorkCalendar("CN")
+    through = calendar.published_through()
+    official = holidays.country_holidays("CN")
+    assert through is not None and through in official.special_public_holidays
+    assert all(year <= through for year in official.special_public_holidays)
+    assert calendar.unpublished(through - 1, through + 2) == [through + 1, through + 2]
+
+
+def test_extra_days_of_the_policy_cover_a_year() -> None:
+    through = WorkCalendar("CN").published_through()
+    assert through is not None
+    covered = WorkCalendar("CN", extra_holidays=[date(through + 1, 10, 8)])
+    assert covered.unpublished(through, through + 2) == [through + 2]

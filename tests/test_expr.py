@@ -390,6 +390,7 @@ ARITY = {
     "between": 4,
     "at_most": 3,
     "min_by": 2,
+    "best_per_limit": 3,
     "get": 2,
     "latest": 2,
     "earliest": 3,
@@ -518,3 +519,28 @@ def test_token_soup_never_raises(source: str) -> None:
             compiled(Env({"x": 1}))
         except EvalError:
             pass
+
+
+# --- best_per_limit: every item "the best within a limit" can give -----------------------------
+
+OPTION_LISTS = st.lists(
+    st.fixed_dictionaries({"cost": st.integers(0, 9), "days": st.integers(0, 6), "n": st.integers(0, 99)}),
+    max_size=6,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(OPTION_LISTS, st.integers(-2, 8))
+def test_best_per_limit_holds_the_best_item_within_any_limit(items: list[dict[str, Any]], limit: int) -> None:
+    """For any limit, the cheapest item within it (else the fastest) is among the results."""
+    found = run("best_per_limit(items, 'days', 'cost', 'days')", {"items": items})
+    within = [i for i in items if i["days"] <= limit]
+    if within:
+        best = min(within, key=lambda i: (i["cost"], i["days"]))
+    elif items:
+        best = min(items, key=lambda i: (i["days"], i["cost"]))
+    else:
+        assert found == []
+        return
+    assert best in found
+    assert all(item in items for item in found)

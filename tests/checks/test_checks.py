@@ -60,7 +60,7 @@ def _edited(tmp_path: Path, *edits: tuple[str, str]) -> Path:
 
 def _line_of(path: Path, needle: str) -> int:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
+        if line.startswith(needle):
             return number
     raise AssertionError(needle)
 
@@ -77,11 +77,11 @@ def test_shadowed_gap_and_unused_parameter_are_reported_with_examples(tmp_path: 
     assert code == 1
     lines = {line.split(": ")[2]: line for line in out.splitlines() if ": warning: " in line}
     assert set(lines) == {"shadowed-row", "gap", "unused-parameter"}
-    assert f"{path}:{_line_of(path, '- when: fault.disassembled')}:" in lines["shadowed-row"]
+    assert f"{path}:{_line_of(path, '      - when: fault.disassembled')}:" in lines["shadowed-row"]
     assert "service.type row 3 never decides" in lines["shadowed-row"]
     assert "for example" in lines["shadowed-row"] and "fault.disassembled = true" in lines["shadowed-row"]
     assert "transport.claim" in lines["gap"] and "transport.damage = none" in lines["gap"]
-    assert f"{path}:{_line_of(path, 'spare_days:')}:" in lines["unused-parameter"]
+    assert f"{path}:{_line_of(path, '  spare_days:')}:" in lines["unused-parameter"]
 
 
 def test_overlap_only_in_tables_declared_unique(tmp_path: Path) -> None:

@@ -30,8 +30,8 @@ tests:
     expect:
       decisions: {{service.type: free_replacement, deadlines.ship_by: "2026-02-14"}}
       cites: {{deadlines.ship_by: [repair-time.1]}}
-      actions: [ship-replacement]
-      due: {{ship-replacement: "2026-02-14"}}
+      actions: [ship-unit]
+      due: {{ship-unit: "2026-02-14"}}
   - title: a fault before the ship date is refused
     case:
       request: {{date: "2025-05-01"}}
@@ -70,7 +70,7 @@ def test_a_broken_policy_fails_with_expected_beside_actual(tmp_path: Path) -> No
     assert row.split() == ["deadlines.ship_by", '"2026-02-14"', '"2026-02-24"'] or (
         "2026-02-14" in row and "2026-02-24" in row and row.index("2026-02-14") < row.index("2026-02-24")
     )
-    assert "due of ship-replacement" in out
+    assert "due of ship-unit" in out
     assert "1 passed, 1 failed" in out
 
 

@@ -74,7 +74,8 @@ def test_fault_example_shows_customer_product_weekdays_overdue_and_assumed(polic
     assert "OY-IR-300" in head and "OY300-2025-0001" in head
     assert "故障报修" in head and "2026-02-10 周二" in head
     assert "2026-02-14 周六 · 已逾期 286 天" in text  # Saturday 2026-02-14 was an official working day
-    assert "推定（案例未给出）" in text and "未私自拆卸（未查实）" in text
+    assumed = text.split("推定（案例未给出）\n")[1].split("\n\n")[0]
+    assert "  · 私自拆卸: 否（未查实私自拆卸）" in assumed  # by name and default, never as established
     assert "保修除外情形    无" in text  # an empty list is "none", not "-"
     english = _view(policy, ROOT / "examples" / "fault.json", "en")
     assert "2026-02-14 Sat · overdue by 286 days" in english and "Warranty exclusions   none" in english

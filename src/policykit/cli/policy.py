@@ -46,9 +46,11 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
             status = EXIT_BAD_INPUT
             continue
         policy, warnings = loaded
+        from policykit.policy.status import calendar_warnings
         from policykit.tools.checks import check_policy, located
 
         findings = [d for d in located(policy, check_policy(policy), policy.lines) if d.severity != "info"]
+        findings.extend(calendar_warnings(policy, policy.today()))
         for diag in [*warnings, *findings]:
             print(diag.format().replace(f": {diag.code}:", f": warning: {diag.code}:", 1), file=err)
         rules = sum(len(v.rules) for v in policy.values.values())

@@ -17,6 +17,7 @@ from typing import Any
 
 from policykit.docsite.common import LANG, both, cell, site_say, value_link
 from policykit.docsite.contract import contract_page
+from policykit.lang.values import Unknown
 from policykit.policy.model import Policy, Rule, Value
 from policykit.policy.status import APPROVALS
 from policykit.present.catalogue import say
@@ -47,6 +48,9 @@ def _expression(rule: Rule) -> str:
 def _rule_outcome(policy: Policy, value: Value, rule: Rule) -> str:
     if rule.outcome is not None:
         return cell(outcome_words(policy, rule.outcome.source, LANG))
+    if isinstance(rule.value, Unknown):
+        asked = say(policy, "list_sep", LANG).join(title(policy, name, LANG) for name in sorted(rule.value.facts))
+        return cell(policy.message("undecided", LANG, facts=asked))
     if rule.value is None:
         return policy.message("not_applicable", LANG)
     return cell(show(policy, value.id, rule.value, LANG))
@@ -56,7 +60,12 @@ def _expressions(policy: Policy, value: Value) -> list[str]:
     """Each row's expression, folded away: for policy editors."""
     lines = [f'??? note "{site_say(policy, "site_expressions")}"', ""]
     for rule in value.rules:
-        outcome = _code(rule.outcome.source) if rule.outcome is not None else _code(json.dumps(rule.value))
+        if rule.outcome is not None:
+            outcome = _code(rule.outcome.source)
+        elif isinstance(rule.value, Unknown):
+            outcome = "ask " + ", ".join(_code(name) for name in sorted(rule.value.facts))
+        else:
+            outcome = _code(json.dumps(rule.value, ensure_ascii=False))
         lines.append(f"    {rule.index + 1}. {_expression(rule)} → {outcome}")
     lines.append("")
     return lines
@@ -64,7 +73,7 @@ def _expressions(policy: Policy, value: Value) -> list[str]:
 
 def _cites(policy: Policy, rule: Rule) -> str:
     out = []
-    for cite in rule.cites:
+    for cite in rule.every_cite:
         link = f"[{cite.clause}](../{clause_page(cite.clause)}.md#{cite.clause})"
         when = f"（{condition(policy, cite.when.source, LANG)}）" if cite.when is not None else ""
         out.append(link + cell(when))
@@ -75,7 +84,7 @@ def _citers(policy: Policy) -> dict[str, list[tuple[Value, Rule]]]:
     out: dict[str, list[tuple[Value, Rule]]] = {}
     for value in policy.values.values():
         for rule in (*value.rules, *([value.otherwise] if value.otherwise else [])):
-            for cite in rule.cites:
+            for cite in rule.every_cite:
                 out.setdefault(cite.clause, []).append((value, rule))
     return out
 

@@ -5,17 +5,17 @@ standard.  A value (derived or decision) is a first-hit table or a collected lis
 is computed at most once per case, on first use.  Facts the case does not give are
 :class:`~policykit.lang.values.Unknown`; a table whose rows cannot be told apart without
 them is undecided only if the rows it might reach give different outcomes, and a value
-still undecided is settled when every value of its unknown yes/no and choice facts
-gives the same result (CONTRACT 1.1).
+still undecided is settled when every branch of its unknowns gives the same result
+(CONTRACT 1.1, :mod:`policykit.engine.settle`).  Each decision and step then names the
+defaulted facts it rests on (:mod:`policykit.engine.assume`).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from itertools import product
-from math import prod
 from typing import Any
 
+from policykit.engine.assume import assumptions, probes
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import (
@@ -25,92 +25,15 @@ from policykit.engine.record import (
     DecisionRecord,
     MissingRecord,
     Notice,
-    Reason,
 )
+from policykit.engine.settle import MAX_SPLITS, holds_everywhere, record_of, settle, settle_open
 from policykit.errors import CaseError, Diagnostic
+from policykit.lang.dates import WatchedCalendar
 from policykit.lang.expr import EvalError
-from policykit.lang.values import Unknown
-from policykit.policy.model import Policy, Value
+from policykit.lang.values import Unknown, truth
+from policykit.policy.model import Policy, Step
 
 __all__ = ["MAX_SPLITS", "decide", "decide_case"]
-
-MAX_SPLITS = 64  # combinations of unknown yes/no and choice facts tried to settle a value
-
-
-def _record(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
-    """The decision of ``value`` in ``env``: its cited clauses and, with ``words``, the
-    values its reasons will show."""
-    result = env.get(value.id)
-    outcome = env.outcomes[value.id]
-    params: tuple[tuple[str, Any], ...] = ()
-    if env.tracing:
-        used = sorted(
-            {
-                n
-                for r in value.rules
-                for p in (*r.parts, *([r.outcome] if r.outcome else []))
-                for n in p.names
-                if n.startswith("params.")
-            }
-        )
-        params = tuple((n, env.cache[n]) for n in used)
-    if isinstance(result, Unknown):
-        return DecisionRecord(value, result, False, (), (), (), (), tuple(outcome.trace), params)
-    cites: list[str] = []
-    reasons: list[Reason] = []
-    for rule in outcome.rules:
-        cites.extend(env.cited(rule.cites))
-        if words and rule.because is not None:
-            reasons.append(env.reason(rule.because))
-    unique = tuple(cites) if len(outcome.rules) == 1 else tuple(dict.fromkeys(cites))
-    return DecisionRecord(
-        value, result, True, tuple(outcome.rules), unique, tuple(reasons), (), tuple(outcome.trace), params
-    )
-
-
-def _settle(env: CaseEnv, case: Case, undecided: DecisionRecord, words: bool = True) -> DecisionRecord:
-    """Decide a value left unknown when every possible value of its unknown yes/no and
-    choice facts gives the same result (CONTRACT 1.1: what can be decided is decided)."""
-    policy = env.policy
-    unknown = env.cache[undecided.id]
-    names: list[str] = []
-    domains: list[tuple[Any, ...]] = []
-    for name in sorted(unknown.facts):  # the yes/no and choice facts; dates and the like stay unknown
-        fact = policy.facts.get(name)
-        if fact is not None and fact.type in ("bool", "enum"):
-            names.append(name)
-            domains.append((True, False) if fact.type == "bool" else fact.values)
-    if not names or prod(len(d) for d in domains) > MAX_SPLITS:
-        return undecided
-    branches: list[DecisionRecord] = []
-    for combo in product(*domains):
-        facts = dict(case.facts)
-        facts.update(zip(names, combo, strict=True))
-        sub = CaseEnv(policy, facts, env.cache["as_of"], given=env.given | frozenset(names))
-        sub.budget = env.budget
-        try:
-            if isinstance(sub.get(undecided.id), Unknown):
-                return undecided
-            branches.append(_record(sub, undecided.definition, words))
-        finally:
-            sub.release()
-    first = branches[0]
-    if any(b.value.__class__ is not first.value.__class__ or b.value != first.value for b in branches[1:]):
-        return undecided
-    cites = tuple(c for c in first.cites if all(c in b.cites for b in branches))
-    reasons = tuple(r for r in first.reasons if all(r in b.reasons for b in branches))
-    env.cache[undecided.id] = first.value
-    return DecisionRecord(
-        undecided.definition,
-        first.value,
-        True,
-        first.rules,
-        cites or first.cites,
-        reasons,
-        tuple(names),
-        undecided.trace,
-        undecided.params,
-    )
 
 
 def _missing(env: CaseEnv, case: Case, decisions: tuple[DecisionRecord, ...]) -> tuple[MissingRecord, ...]:
@@ -134,28 +57,65 @@ def _missing(env: CaseEnv, case: Case, decisions: tuple[DecisionRecord, ...]) ->
     )
 
 
+def _decisions(env: CaseEnv, case: Case, words: bool = True) -> tuple[DecisionRecord, ...]:
+    """Each decision of the request type in order, settled at once where the unknowns
+    cannot change it, so that the later ones read the settled value."""
+    out = []
+    for value in env.policy.plan(case.request_type)[0]:
+        record = record_of(env, value, words)
+        if not record.decided:
+            record = settle(env, case, record, words)
+        elif record.open and words:
+            record = settle_open(env, case, record, words)
+        out.append(record)
+    return tuple(out)
+
+
+def _step_cites(env: CaseEnv, step: Step) -> tuple[str, ...]:
+    """The clauses a step cites: those whose condition holds, and those the unknowns leave
+    open (the step follows one of them, the unknown will tell which)."""
+    out = []
+    for cite in step.cites:
+        if cite.when is not None:
+            held = cite.when(env)
+            if held.__class__ is Unknown:
+                held = truth(held)
+                if held is None:
+                    held = True
+            if not held:
+                continue
+        out.append(cite.clause)
+    return tuple(dict.fromkeys(out))
+
+
 def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
     policy = env.policy
-    plan_decisions, plan_actions, plan_warnings = policy.plan(case.request_type)
-    decisions = tuple(_record(env, v) for v in plan_decisions)
-    decisions = tuple(d if d.decided else _settle(env, case, d) for d in decisions)
+    _, plan_actions, plan_warnings = policy.plan(case.request_type)
+    decisions = _decisions(env, case)
     missing = _missing(env, case, decisions)
-    actions = []
-    for step in plan_actions:
-        if env.holds(step.parts, False) is True:
-            due = step.due(env) if step.due is not None else None
-            actions.append(
-                ActionRecord(
-                    step.id,
-                    env.reason(step.text, {"due": due}),
-                    due if isinstance(due, date) else None,
-                    tuple(env.cited(step.cites)),
+    with probes(env, case) as found:
+        decisions = tuple(found.decision(d) if d.decided else d for d in decisions)
+        resting = {fact for d in decisions for fact in d.assumed_here}
+        to_confirm = {policy.facts[f].confirm_step for f in resting} - {None}
+        actions = []
+        for step in plan_actions:
+            if step.on_assumption and step.id not in to_confirm:
+                continue
+            if holds_everywhere(env, case, step.parts):
+                due = step.due(env) if step.due is not None else None
+                actions.append(
+                    ActionRecord(
+                        step.id,
+                        env.reason(step.text, {"due": due}),
+                        due if isinstance(due, date) else None,
+                        _step_cites(env, step),
+                        found.condition(step.parts),
+                    )
                 )
-            )
-    warnings = tuple(env.reason(w.text) for w in plan_warnings if env.holds(w.parts, False) is True)
+    warnings = tuple(env.reason(w.text) for w in plan_warnings if holds_everywhere(env, case, w.parts))
     trace: tuple[DecisionRecord, ...] = ()
     if env.tracing:
-        trace = tuple(_record(env, policy.values[name]) for name in env.outcomes)
+        trace = tuple(record_of(env, policy.values[name]) for name in env.outcomes)
     return CaseRecord(
         policy,
         case.case_id,
@@ -168,6 +128,8 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
         tuple(Notice(key, fields) for key, fields in case.notices),
         trace,
         tuple((name, rule.index) for name, outcome in env.outcomes.items() for rule in outcome.rules),
+        assumptions(env, decisions, tuple(actions)),
+        tuple(sorted(env.calendar.years)) if isinstance(env.calendar, WatchedCalendar) else (),
     )
 
 
@@ -196,16 +158,12 @@ def decide(policy: Policy, case: Case, as_of: date) -> Decided:
     try:
         values: dict[str, Any] = {}
         missing: dict[str, tuple[str, ...]] = {}
-        for value in policy.plan(case.request_type)[0]:
-            result = env.get(value.id)
-            if result.__class__ is Unknown:
-                settled = _settle(env, case, _record(env, value, words=False), words=False)
-                if not settled.decided:
-                    values[value.id] = None
-                    missing[value.id] = tuple(sorted(result.facts))
-                    continue
-                result = settled.value
-            values[value.id] = result
+        for record in _decisions(env, case, words=False):
+            if record.decided:
+                values[record.id] = record.value
+            else:
+                values[record.id] = None
+                missing[record.id] = tuple(sorted(record.value.facts))
         return Decided(values, missing)
     except EvalError as exc:
         raise _evaluation_error(exc) from None

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from policykit.engine.record import PartTrace, Reason, RuleTrace
+from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.expr import Compiled, EvalError
 from policykit.lang.fastpath import Known
 from policykit.lang.values import Unknown, merge, truth
@@ -38,7 +39,7 @@ class FactEnv:
     ) -> None:
         self.policy = policy
         self.given = given
-        self.calendar = policy.calendar
+        self.calendar: WorkCalendar | WatchedCalendar = policy.calendar
         base = _base(policy)
         self.cache: dict[str, Any] = {**base, **facts, "as_of": as_of}
         known = {**base, "as_of": as_of}
@@ -78,9 +79,11 @@ class CaseEnv(FactEnv):
         given: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(policy, facts, as_of, given)
+        self.calendar: WorkCalendar | WatchedCalendar = WatchedCalendar(policy.calendar)
         self.outcomes: dict[str, _Outcome] = {}
         self.tracing = trace
         self.budget = [MAX_STEPS]
+        self.settled: dict[str, Any] = {}  # values the unknowns were found not to change
 
     def get(self, name: str) -> Any:
         try:
@@ -219,17 +222,42 @@ class CaseEnv(FactEnv):
                 return value
         return None
 
-    def cited(self, cites: tuple[Cite, ...] | tuple[str, ...]) -> list[str]:
-        """The clause ids of ``cites`` whose condition (if any) holds."""
+    def cited(self, cites: tuple[Cite, ...] | tuple[str, ...], open_: set[str] | None = None) -> list[str]:
+        """The clause ids of ``cites`` whose condition (if any) holds.  The names read by a
+        condition the unknowns leave open go into ``open_``."""
         out = []
         for cite in cites:
             if isinstance(cite, Cite):
-                if cite.when is not None and cite.when(self) is not True:
-                    continue
+                if cite.when is not None:
+                    held = cite.when(self)
+                    if held.__class__ is Unknown:
+                        held = truth(held)
+                        if held is None:
+                            if open_ is not None:
+                                open_ |= cite.when.names
+                            continue
+                    if held is not True:
+                        continue
                 out.append(cite.clause)
             else:
                 out.append(cite)
         return out
+
+    def grounds(self, rule: Rule, open_: set[str] | None = None) -> tuple[int, ...]:
+        """The parts of a ``when_any`` row that hold: the ground on which it applied.  The
+        names read by a part the unknowns leave open go into ``open_``."""
+        out = []
+        for i, part in enumerate(rule.parts):
+            held = part(self)
+            if held.__class__ is Unknown:
+                held = truth(held)
+                if held is None:
+                    if open_ is not None:
+                        open_ |= part.names
+                    continue
+            if held:
+                out.append(i)
+        return tuple(out)
 
 
 def _possible_values(outcomes: Any) -> frozenset[Any] | None:

@@ -68,6 +68,13 @@ class DecisionRecord:
     settled_on: tuple[str, ...] = ()
     trace: tuple[RuleTrace, ...] = ()
     params: tuple[tuple[str, Any], ...] = ()
+    # for each rule, the parts of its ``when_any`` condition that held (the ground)
+    grounds: tuple[tuple[int, ...], ...] = ()
+    # names read by citation conditions or ``when_any`` parts that the unknowns left open
+    open: frozenset[str] = frozenset()
+    # the defaulted facts (assumptions) its value rests on, and those its own rows read
+    assumed: tuple[str, ...] = ()
+    assumed_here: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -82,6 +89,18 @@ class ActionRecord:
     text: Reason
     due: date | None
     cites: tuple[str, ...]
+    assumed: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class AssumedRecord:
+    """A fact the case did not give that took its default, and what rests on it."""
+
+    fact: str
+    value: Any
+    reason: Reason | None
+    needed_for: tuple[str, ...]
+    confirm: Reason | None = None
 
 
 @dataclass(slots=True)
@@ -108,6 +127,9 @@ class CaseRecord:
     notices: tuple[Notice, ...]
     trace: tuple[DecisionRecord, ...]
     fired: tuple[tuple[str, int], ...]
+    assumed: tuple[AssumedRecord, ...] = ()
+    # years without an official working-day schedule that a working-day deadline reached
+    unpublished_years: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 One implementation for the web page and the terminal.  Nothing here is written per
 request type: the questions are the facts the policy says are missing (with the
 decisions each would decide), ordered by how many still-undecided decisions need them;
-then the facts that took a default which a decision relied on, to confirm or change.
+then the facts the result rests on by default (its ``assumed``), to confirm or change.
 Each question carries its words, its choices, and the clauses behind it, all from the
 policy.
 """
@@ -104,8 +104,8 @@ def clauses_behind(policy: Policy, fact: str) -> tuple[str, ...]:
         for step in (*policy.actions, *policy.warnings):
             read = [*step.parts, *([step.due] if step.due is not None else [])]
             for name in {n for part in read for n in part.names}:
-                for cid in step.cites:
-                    direct.setdefault(name, {})[cid] = None
+                for cite in step.cites:
+                    direct.setdefault(name, {})[cite.clause] = None
         known = {}
         for name in policy.facts:
             found = dict(direct.get(name, {}))
@@ -138,7 +138,7 @@ def question(
     clauses = clauses_behind(policy, name)
     if not clauses:  # a fact asked for a step (registration): the step's clauses
         steps = {s.id: s for s in policy.actions}
-        clauses = tuple(dict.fromkeys(c for d in needed_for if d in steps for c in steps[d].cites))
+        clauses = tuple(dict.fromkeys(c.clause for d in needed_for if d in steps for c in steps[d].cites))
     return Question(
         name,
         fact.type,
@@ -152,16 +152,6 @@ def question(
     )
 
 
-def relied_on(record: CaseRecord) -> set[str]:
-    """Every name read by a row considered while deciding (``record`` must be traced)."""
-    names: set[str] = set()
-    for d in record.trace:
-        for rt in d.trace:
-            for part in d.definition.rules[rt.index].parts:
-                names |= set(part.names)
-    return names
-
-
 def step(policy: Policy, data: dict[str, Any], as_of: date, lang: str = "zh", docs_url: str | None = None) -> Step:
     """The interview after the answers in ``data`` (a case, possibly partial)."""
     request = data.get("request") if isinstance(data.get("request"), dict) else {}
@@ -173,17 +163,16 @@ def step(policy: Policy, data: dict[str, Any], as_of: date, lang: str = "zh", do
     except PolicykitError as exc:
         errors = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
         return Step(errors=errors)
-    record = decide_case(policy, case, as_of, trace=True)
+    record = decide_case(policy, case, as_of)
     result = build_result(record, lang, docs_url)
     order = {name: i for i, name in enumerate(policy.facts)}
     missing = sorted(record.missing, key=lambda m: (-len(m.needed_for), order[m.fact]))
     questions = [question(policy, m.fact, lang, m.needed_for, docs_url) for m in missing]
     asked = {q.fact for q in questions}
-    used = relied_on(record)
     assumed = [
-        _assumed(question(policy, name, lang, docs_url=docs_url))
-        for name, fact in policy.facts.items()
-        if fact.has_default and name in used and name not in case.given and name not in asked and fact.question
+        _assumed(question(policy, a.fact, lang, a.needed_for, docs_url))
+        for a in record.assumed
+        if a.fact not in asked and policy.facts[a.fact].question
     ]
     return Step(questions=questions, assumed=assumed, result=result, record=record)
 

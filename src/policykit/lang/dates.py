@@ -69,6 +69,7 @@ class WorkCalendar:
         extra_working_days: Iterable[date] = (),
         subdivision: str | None = None,
         preset: dict[int, frozenset[int]] | None = None,
+        published: int | bool | None = False,
     ) -> None:
         self.country = country
         self.subdivision = subdivision
@@ -76,6 +77,29 @@ class WorkCalendar:
         self.extra_working_days = frozenset(extra_working_days)
         self._official: Any = None
         self._years: dict[int, frozenset[int]] = dict(preset or {})
+        self._published = published  # False: not looked up yet
+
+    def published_through(self) -> int | None:
+        """The last year whose official schedule (holidays and weekend days made working
+        days) the ``holidays`` package carries: the latest year of its special days."""
+        if self._published is False:
+            cal = self._official_calendar()
+            years: set[int] = set()
+            for name in ("special_public_holidays", "special_holidays", "special_workdays"):
+                table = getattr(cal, name, None)
+                if isinstance(table, dict):
+                    years |= {y for y in table if isinstance(y, int)}
+            self._published = max(years) if years else None
+        return None if isinstance(self._published, bool) else self._published
+
+    def unpublished(self, first: int, last: int) -> list[int]:
+        """The years from ``first`` to ``last`` whose official schedule neither the package
+        nor the policy's own extra days give."""
+        through = self.published_through()
+        if through is None:
+            return []
+        covered = {d.year for d in (*self.extra_holidays, *self.extra_working_days)}
+        return [y for y in range(max(first, through + 1), last + 1) if y not in covered]
 
     def days_off(self, years: Iterable[int]) -> dict[int, frozenset[int]]:
         """The days off (as ordinals) of ``years``: what the compile cache keeps."""
@@ -121,3 +145,24 @@ class WorkCalendar:
             if self.is_working_day(current):
                 remaining -= 1
         return current
+
+
+class WatchedCalendar:
+    """A :class:`WorkCalendar` for one case: it notes every year without an official
+    schedule that a working-day count falls in or crosses (``years``)."""
+
+    __slots__ = ("calendar", "years")
+
+    def __init__(self, calendar: WorkCalendar) -> None:
+        self.calendar = calendar
+        self.years: set[int] = set()
+
+    def is_working_day(self, day: date) -> bool:
+        return self.calendar.is_working_day(day)
+
+    def add_working_days(self, day: date, count: int) -> date:
+        end = self.calendar.add_working_days(day, count)
+        through = self.calendar.published_through()
+        if through is not None and end.year > through:
+            self.years.update(self.calendar.unpublished(day.year, end.year))
+        return end

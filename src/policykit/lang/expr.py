@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from policykit.lang.dates import WorkCalendar
+from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.functions import FUNCTIONS, Function
 from policykit.lang.values import Unknown, merge, truth
 
@@ -36,7 +36,7 @@ CONSTANT_NAMES = {"true": True, "false": False, "null": None, "True": True, "Fal
 
 
 class Env(Protocol):
-    calendar: WorkCalendar
+    calendar: WorkCalendar | WatchedCalendar
     known: Any
     given: frozenset[str]
 

@@ -72,6 +72,18 @@ def _min_by(items: list[dict[str, Any]] | None, *fields: str) -> dict[str, Any] 
     return min(candidates, key=lambda item: tuple(item[f] for f in fields))
 
 
+def _best_per_limit(items: list[dict[str, Any]] | None, limit: str, *fields: str) -> list[dict[str, Any]]:
+    """For each distinct value L of the ``limit`` field, the :func:`_min_by` item among those
+    with ``limit`` <= L: every item a choice "the best within a limit" can give, whatever the limit."""
+    limits: list[Any] = sorted({item[limit] for item in items or [] if item.get(limit) is not None})
+    out = []
+    for value in limits:
+        best = _min_by(_at_most(items, limit, value), *fields)
+        if best is not None:
+            out.append(best)
+    return out
+
+
 def _get(obj: dict[str, Any] | None, field: str) -> Any:
     return None if obj is None else obj.get(field)
 
@@ -102,7 +114,7 @@ def _coalesce(value: Any, fallback: Any) -> Any:
     return value
 
 
-def _add_working_days(calendar: dates.WorkCalendar, day: date, count: int) -> date:
+def _add_working_days(calendar: dates.WorkCalendar | dates.WatchedCalendar, day: date, count: int) -> date:
     return calendar.add_working_days(day, count)
 
 
@@ -142,6 +154,14 @@ FUNCTIONS: dict[str, Function] = {
         Function("between", _between, 4, 4, "between(list, field, low, high): items with low <= field <= high"),
         Function("at_most", _at_most, 3, 3, "at_most(list, field, limit): items with field <= limit"),
         Function("min_by", _min_by, 2, 4, "min_by(list, field, ...): the item with the smallest fields"),
+        Function(
+            "best_per_limit",
+            _best_per_limit,
+            3,
+            5,
+            "best_per_limit(list, limit_field, field, ...): for each value L of limit_field, "
+            "min_by(field, ...) of the items with limit_field <= L",
+        ),
         Function("get", _get, 2, 2, "get(item, field): one field of an item"),
         Function("latest", _latest, 1, 8, "latest(a, b, ...): the latest known value"),
         Function("earliest", _earliest, 1, 8, "earliest(a, b, ...): the earliest known value"),

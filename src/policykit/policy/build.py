@@ -10,6 +10,7 @@ from policykit.errors import Diagnostic
 from policykit.lang.dates import WorkCalendar, parse_date
 from policykit.lang.expr import Compiled, compile_expr, suggest
 from policykit.lang.fastpath import fast_function
+from policykit.lang.values import Unknown
 from policykit.policy.document import Document
 from policykit.policy.model import (
     CaseCheck,
@@ -89,7 +90,7 @@ class _Expressions:
 
 
 def _template_name_ok(name: str, names: dict[str, Any]) -> bool:
-    if name in names or name in ("value", "due"):
+    if name in names or name in ("value", "due", "grounds"):
         return True
     parts = name.split(".")
     return any(".".join(parts[:k]) in names for k in range(1, len(parts)))
@@ -114,12 +115,32 @@ def _build_value(ex: _Expressions, section: str, i: int, item: dict[str, Any], o
     for j, row in enumerate(item[key]):
         rpath = path + (key, j)
         any_of = "when_any" in row
-        parts = ex.parts(
-            row.get("when_any") if any_of else row.get("when"), rpath + ("when_any" if any_of else "when",)
-        )
+        part_cites: tuple[tuple[Cite, ...], ...] = ()
+        part_because: tuple[Text | None, ...] = ()
+        if any_of:
+            grounds = [g if isinstance(g, dict) else {"when": g} for g in row["when_any"]]
+            gpath = rpath + ("when_any",)
+            parts = tuple(
+                c for k, g in enumerate(grounds) if (c := ex.compile(g["when"], gpath + (k, "when"))) is not None
+            )
+            part_cites = tuple(_cites(ex, g.get("cites") or [], gpath + (k, "cites")) for k, g in enumerate(grounds))
+            part_because = tuple(ex.template(g.get("because"), gpath + (k, "because")) for k, g in enumerate(grounds))
+        else:
+            parts = ex.parts(row.get("when"), rpath + ("when",))
         if key == "rules" and "compute" in row:
             outcome = ex.compile(row["compute"], rpath + ("compute",))
             literal = None
+        elif "ask" in row:
+            # a row that leaves the value undecided and asks for these facts
+            outcome = None
+            literal = Unknown(frozenset(row["ask"]))
+            for k, name in enumerate(row["ask"]):
+                if name not in ex.names:
+                    ex.diags.append(
+                        ex.doc.diag(
+                            rpath + ("ask", k), "unknown-name", f"unknown fact '{name}'{suggest(name, list(ex.names))}"
+                        )
+                    )
         else:
             literal = row.get("value")
             outcome = None
@@ -135,6 +156,8 @@ def _build_value(ex: _Expressions, section: str, i: int, item: dict[str, Any], o
                 ex.template(row.get("because"), rpath + ("because",)),
                 literal,
                 as_list(row.get("interpretation")),
+                part_cites,
+                part_because,
             )
         )
     otherwise = None
@@ -205,8 +228,9 @@ def _build_step(ex: _Expressions, section: str, i: int, step: dict[str, Any]) ->
         ex.parts(step.get("when"), path + ("when",)),
         text,
         due,
-        tuple(step["cites"]),
+        _cites(ex, step["cites"], path + ("cites",)),
         ex.doc.where(path)[0],
+        bool(step.get("on_assumption")),
     )
 
 
@@ -244,13 +268,9 @@ def _value_path(doc: Document, vid: str) -> tuple[Any, ...]:
 
 
 def _value_names(value: Value) -> set[str]:
-    names: set[str] = set()
+    names = set(value.reads)
     for rule in value.rules:
-        for part in rule.parts:
-            names |= part.names
-        if rule.outcome is not None:
-            names |= rule.outcome.names
-        for cite in rule.cites:
+        for cite in rule.every_cite:
             if cite.when is not None:
                 names |= cite.when.names
     return names
@@ -299,10 +319,18 @@ def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tupl
             bool(f.get("personal")),
             Text.of(f.get("title")),
             tuple((k, t) for k, v in (f.get("labels") or {}).items() if (t := Text.of(v)) is not None),
+            (f.get("confirm") or {}).get("step"),
+            Text.of((f.get("confirm") or {}).get("note")),
         )
     clauses = {
         c["id"]: Clause(
-            c["id"], c["section"], c["zh"], c["en"], bool(c.get("informational")), doc.where(("clauses", i))[0]
+            c["id"],
+            c["section"],
+            c["zh"],
+            c["en"],
+            bool(c.get("informational")),
+            doc.where(("clauses", i))[0],
+            tuple((k, tuple(v)) for k, v in (c.get("governs") or {}).items()),
         )
         for i, c in enumerate(data["clauses"])
     }
@@ -315,6 +343,7 @@ def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tupl
         [parse_date(d) for d in cal.get("extra_working_days") or []],
         cal.get("subdivision"),
         cached["calendar"] if cached else None,
+        cached.get("published", False) if cached else False,
     )
     interpretations = {}
     for key, item in (data.get("interpretations") or {}).items():
@@ -329,6 +358,7 @@ def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tupl
         for section in ("parameters", "facts")
         for name in data[section]
     }
+    lines["calendar"] = doc.where(("calendar",))[0]
     policy = Policy(
         doc.file,
         sha,

@@ -22,7 +22,7 @@ from typing import Any
 
 from policykit.version import __version__
 
-FORMAT = 1
+FORMAT = 2  # 2: the last year of the official calendar is kept too
 
 
 def cache_dir() -> Path | None:

@@ -105,6 +105,14 @@ def _store(policy: Policy, sha: str, name: str, raw: bytes) -> None:
         return
     exprs = {source: (sorted(c.names), c.fast_code) for source, c in compiled.items()}
     years = cache.calendar_years(policy.today())
+    calendar = policy.calendar
     cache.write(
-        sha, {"data": doc.data, "lines": doc.lines, "exprs": exprs, "calendar": policy.calendar.days_off(years)}
+        sha,
+        {
+            "data": doc.data,
+            "lines": doc.lines,
+            "exprs": exprs,
+            "calendar": calendar.days_off(years),
+            "published": calendar.published_through(),
+        },
     )

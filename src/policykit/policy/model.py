@@ -55,6 +55,8 @@ class Clause:
     en: str
     informational: bool
     line: int
+    # the decision values whose situation this clause governs ({"service.type": ("paid_repair",)})
+    governs: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,9 @@ class Fact:
     personal: bool = False
     title: Text | None = None
     labels: tuple[tuple[str, Text], ...] = ()
+    # an assumption staff must still check: the step that checks it, and what a reason resting on it adds
+    confirm_step: str | None = None
+    confirm_note: Text | None = None
 
     def label(self, value: Any, lang: str) -> str | None:
         """The words for one value of a choice (or yes/no) fact, if the policy gives them."""
@@ -105,6 +110,14 @@ class Rule:
     because: Text | None
     value: Any = None
     interpretations: tuple[str, ...] = ()
+    # a ``when_any`` row: each part's own clauses and words, named when that part held
+    part_cites: tuple[tuple[Cite, ...], ...] = ()
+    part_because: tuple[Text | None, ...] = ()
+
+    @property
+    def every_cite(self) -> tuple[Cite, ...]:
+        """Its own citations and those of each part of a ``when_any`` condition."""
+        return (*self.cites, *(c for group in self.part_cites for c in group))
 
 
 @dataclass(frozen=True)
@@ -133,6 +146,17 @@ class Value:
     def label_texts(self) -> dict[str, Text]:
         return dict(self.labels)
 
+    @cached_property
+    def reads(self) -> frozenset[str]:
+        """The names its rows read to decide it (conditions and outcomes, not citations)."""
+        names: set[str] = set()
+        for rule in self.rules:
+            for part in rule.parts:
+                names |= part.names
+            if rule.outcome is not None:
+                names |= rule.outcome.names
+        return frozenset(names)
+
 
 @dataclass(frozen=True)
 class Step:
@@ -143,8 +167,9 @@ class Step:
     parts: tuple[Compiled, ...]
     text: Text
     due: Compiled | None
-    cites: tuple[str, ...]
+    cites: tuple[Cite, ...]
     line: int
+    on_assumption: bool = False  # listed only while a decision rests on a fact it confirms
 
 
 @dataclass(frozen=True)

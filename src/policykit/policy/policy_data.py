@@ -25,6 +25,11 @@ def cite_ids(cites: list[Any]) -> Iterator[tuple[int, str]]:
         yield i, cite["clause"] if isinstance(cite, dict) else cite
 
 
+def grounds(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The parts of a ``when_any`` row written with their own clauses and words."""
+    return [g for g in row.get("when_any") or [] if isinstance(g, dict)]
+
+
 def request_types(data: dict[str, Any]) -> list[str]:
     fact = (data.get("facts") or {}).get("request.type") or {}
     return list(fact.get("values") or [])
@@ -41,6 +46,8 @@ def all_cites(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
         for key in ("rules", "collect"):
             for row in item.get(key) or []:
                 yield from (((section, i), c) for _, c in cite_ids(row.get("cites") or []))
+                for ground in grounds(row):
+                    yield from (((section, i), c) for _, c in cite_ids(ground.get("cites") or []))
         yield from (((section, i), c) for _, c in cite_ids((item.get("otherwise") or {}).get("cites") or []))
     for section in ("actions", "warnings"):
         for i, step in enumerate(data.get(section) or []):

@@ -78,6 +78,9 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
         for key in ("rules", "collect"):
             for j, row in enumerate(item.get(key) or []):
                 yield from cites_at((section, i, key, j, "cites"), row.get("cites") or [])
+                for k, ground in enumerate(row.get("when_any") or []):
+                    if isinstance(ground, dict):
+                        yield from cites_at((section, i, key, j, "when_any", k, "cites"), ground.get("cites") or [])
                 yield from interp_at((section, i, key, j, "interpretation"), row.get("interpretation"))
         yield from cites_at((section, i, "otherwise", "cites"), (item.get("otherwise") or {}).get("cites") or [])
     for section in ("actions", "warnings"):

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from policykit.engine.record import CaseRecord, DecisionRecord
 from policykit.policy.model import Policy
 from policykit.present.catalogue import say
-from policykit.present.result import ActionResult, DecisionResult, MissingFact, PolicyRef, Result
+from policykit.present.result import ActionResult, AssumedFact, DecisionResult, MissingFact, PolicyRef, Result
 from policykit.present.sentence import title
 from policykit.present.words import cited_clause, render
 
@@ -49,6 +49,14 @@ def decision_result(
         lines.append(
             policy.message("decided_either_way", lang, facts=sep.join(titles(policy, record.settled_on, lang)))
         )
+    note = assumed_note(policy, record.assumed_here, lang)
+    if note:
+        lines.append(note)
+    notes = list(
+        dict.fromkeys(t.get(lang) for f in record.assumed_here if (t := policy.facts[f].confirm_note) is not None)
+    )
+    if notes:
+        lines.append(policy.message("to_confirm", lang, notes=policy.message("list_separator", lang).join(notes)))
     result = record.value
     label = value.label(result, lang) if value.labels and not isinstance(result, list) else None
     return DecisionResult(
@@ -63,6 +71,7 @@ def decision_result(
         value.interpretations,
         record.trace,
         record.params,
+        note,
     )
 
 
@@ -78,6 +87,14 @@ def notice(policy: Policy, key: str, fields: dict[str, str], lang: str) -> str:
     return text + say(policy, "unknown_field_hint", lang, name=suggestion) if suggestion else text
 
 
+def assumed_note(policy: Policy, facts: tuple[str, ...], lang: str) -> str:
+    """ "By default: <each default's reason>" for the defaulted facts a value rests on ("" for none)."""
+    reasons = list(dict.fromkeys(t.get(lang) for f in facts if (t := policy.facts[f].default_reason) is not None))
+    if not reasons:
+        return ""
+    return policy.message("assumed_mark", lang, facts=policy.message("list_separator", lang).join(reasons))
+
+
 def build_result(
     record: CaseRecord,
     lang: str = "zh",
@@ -89,6 +106,11 @@ def build_result(
     show (``days``: each date in a text with its weekday, for the text view)."""
     policy = record.policy
     warnings = [render(policy, w, lang, days) for w in record.warnings]
+    through = policy.calendar.published_through()
+    warnings.extend(
+        policy.message("calendar_unpublished", lang, year=str(year), through=str(through))
+        for year in record.unpublished_years
+    )
     warnings.extend(notice(policy, n.key, dict(n.fields), lang) for n in record.notices)
     return Result(
         record.case_id,
@@ -114,4 +136,8 @@ def build_result(
         case_sha256,
         tuple(decision_result(policy, d, lang, docs_url, days) for d in record.trace),
         record.fired,
+        tuple(
+            AssumedFact(a.fact, a.value, render(policy, a.reason, lang) if a.reason else "", a.needed_for)
+            for a in record.assumed
+        ),
     )

@@ -37,6 +37,8 @@ class DecisionResult:
     interpretations: tuple[str, ...] = ()
     rules: tuple[RuleTrace, ...] = ()
     params: tuple[tuple[str, Any], ...] = ()
+    # the line of ``because`` that names the defaults its value rests on ("" when none)
+    assumed_note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +70,24 @@ class MissingFact:
 
 
 @dataclass(frozen=True)
+class AssumedFact:
+    """A fact the case did not give, its default, the default's reason, and what rests on it."""
+
+    fact: str
+    value: Any
+    reason: str
+    needed_for: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fact": self.fact,
+            "value": jsonable(self.value),
+            "reason": self.reason,
+            "needed_for": list(self.needed_for),
+        }
+
+
+@dataclass(frozen=True)
 class PolicyRef:
     id: str
     version: str
@@ -92,6 +112,7 @@ class Result:
     case_sha256: str | None = None
     trace: tuple[DecisionResult, ...] = field(default=(), compare=False)
     fired: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+    assumed: tuple[AssumedFact, ...] = ()
 
     def decision(self, decision_id: str) -> DecisionResult:
         for d in self.decisions:
@@ -109,6 +130,7 @@ class Result:
             "decisions": {d.id: d.to_dict() for d in self.decisions},
             "actions": [a.to_dict() for a in self.actions],
             "missing": [m.to_dict() for m in self.missing],
+            "assumed": [a.to_dict() for a in self.assumed],
             "warnings": list(self.warnings),
         }
         if self.case_sha256:

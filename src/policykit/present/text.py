@@ -14,12 +14,11 @@ from datetime import date, timedelta
 from policykit.engine.case import Case
 from policykit.lang.expr import dotted_name, parse_tree
 from policykit.policy.model import Policy
-from policykit.present.assumed import assumed_facts
 from policykit.present.catalogue import day, say
 from policykit.present.layout import hang, width
 from policykit.present.result import CitedClause, DecisionResult, Result
 from policykit.present.sentence import title
-from policykit.present.words import show
+from policykit.present.words import fmt, show
 
 
 @dataclass(frozen=True)
@@ -76,8 +75,7 @@ def render_text(
             view.para("  ! ", warning, 4)
     view.heading("decisions")
     _decisions(view, case)
-    if case is not None:
-        _assumed(view, case)
+    _assumed(view)
     _actions(view)
     _questions(view)
     _clauses(view)
@@ -136,12 +134,13 @@ def _decisions(view: _View, case: Case | None) -> None:
     result = view.result
     label_width = min(max((width(d.title) for d in result.decisions), default=0), 20) + 4
     for d in result.decisions:
-        view.para("  " + d.title, _value(view, d), label_width)
+        mark = f" ({d.assumed_note})" if d.decided and d.assumed_note else ""
+        view.para("  " + d.title, _value(view, d) + mark, label_width)
         skipped = _skipped(view, d, case)
         if skipped:
             view.para("", skipped, label_width)
         for because in d.because:
-            if because:
+            if because and because != d.assumed_note:
                 view.para(" " * label_width + "- ", because, label_width + 2)
         if view.options.codes:
             ids = ", ".join(c.clause for c in d.cites)
@@ -181,18 +180,18 @@ def _skipped(view: _View, d: DecisionResult, case: Case | None) -> str:
     return view.say("skipped", days=view.say("list_sep").join(off)) if off else ""
 
 
-def _assumed(view: _View, case: Case) -> None:
-    rows = assumed_facts(view.policy, case)
-    if not rows:
+def _assumed(view: _View) -> None:
+    """The facts the case left out whose defaults a decision or step rests on, and why."""
+    if not view.result.assumed:
         return
     view.heading("assumed")
-    for name, value, reason in rows:
-        fact = view.policy.facts[name]
-        label = fact.label(value, view.lang) if isinstance(value, bool) else None
-        text = label or f"{title(view.policy, name, view.lang)}: {show(view.policy, name, value, view.lang, True)}"
-        if reason:
-            text = view.say("with_note", text=text, note=reason.get(view.lang))
-        view.para("  · ", text + view.code(name), 4)
+    for fact in view.result.assumed:
+        # the fact by its name and the default's value, never a label that states it as so
+        shown = fmt(view.policy, fact.value, view.lang, True)
+        text = f"{title(view.policy, fact.fact, view.lang)}: {shown}"
+        if fact.reason:
+            text = view.say("with_note", text=text, note=fact.reason)
+        view.para("  · ", text + view.code(fact.fact), 4)
 
 
 def _actions(view: _View) -> None:

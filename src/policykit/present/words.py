@@ -27,7 +27,7 @@ def render(policy: Policy, reason: Reason | None, lang: str, days: bool = False)
     plain = reason.plain
     return "".join(
         (
-            fmt(policy, values.get(piece), lang, days)
+            _plain(policy, values.get(piece), lang, days)
             if piece in plain
             else show(policy, piece, values.get(piece), lang, days)
         )
@@ -35,6 +35,13 @@ def render(policy: Policy, reason: Reason | None, lang: str, days: bool = False)
         else piece
         for is_name, piece in _template(reason.text.get(lang))
     )
+
+
+def _plain(policy: Policy, value: Any, lang: str, days: bool = False) -> str:
+    """A value the caller gave: texts in words (a row's ground), joined; others by :func:`fmt`."""
+    if isinstance(value, tuple) and not isinstance(value, Reason):
+        return policy.message("list_separator", lang).join(render(policy, r, lang, days) for r in value)
+    return fmt(policy, value, lang, days)
 
 
 def show(policy: Policy, name: str, value: Any, lang: str, days: bool = False) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 from policykit.errors import Diagnostic
 from policykit.lang.expr import dotted_name, parse_tree
 from policykit.policy.model import Policy, Rule, Value
+from policykit.tools.scope import check_scope
 
 MAX_COMBINATIONS = 1 << 14
 ENGINE_NAMES = frozenset({"case_id", "request.type"})  # read by the engine itself (the case contract)
@@ -237,13 +238,14 @@ def _used_names(policy: Policy) -> set[str]:
             for compiled in (
                 *rule.parts,
                 *([rule.outcome] if rule.outcome else []),
-                *(c.when for c in rule.cites if c.when is not None),
+                *(c.when for c in rule.every_cite if c.when is not None),
             ):
                 names |= compiled.names
-            for text in rule.because.by_lang if rule.because else ():
-                names |= _template_names(text[1])
+            for because in (rule.because, *rule.part_because):
+                for text in because.by_lang if because else ():
+                    names |= _template_names(text[1])
     for step in (*policy.actions, *policy.warnings):
-        for compiled in (*step.parts, *([step.due] if step.due else [])):
+        for compiled in (*step.parts, *([step.due] if step.due else []), *(c.when for c in step.cites if c.when)):
             names |= compiled.names
         for text in step.text.by_lang:
             names |= _template_names(text[1])
@@ -297,13 +299,18 @@ def check_policy(policy: Policy) -> list[Finding]:
                     _intended(policy, "facts", name, "unused-fact"),
                 )
             )
+    for line, subject, message in check_scope(policy):
+        kind, _, rest = subject.partition(" ")
+        section, key = ("actions", rest) if kind == "action" else ("decisions", kind)
+        code = "cited-out-of-scope"
+        findings.append(Finding(code, line, subject, message, (), _intended(policy, section, key, code)))
     cited = {
         c.clause
         for v in policy.values.values()
         for r in (*v.rules, *([v.otherwise] if v.otherwise else []))
-        for c in r.cites
+        for c in r.every_cite
     }
-    cited |= {c for s in (*policy.actions, *policy.warnings) for c in s.cites}
+    cited |= {c.clause for s in (*policy.actions, *policy.warnings) for c in s.cites}
     cited |= {c for p in policy.parameters.values() for c in p.cites}
     cited |= set(policy.metadata.get("cites") or [])
     cited |= set((policy.raw.get("registration") or {}).get("cites") or [])

@@ -56,7 +56,7 @@ def measure(policy: Policy, fired: Iterable[tuple[str, int]]) -> Coverage:
         for rule in candidates:
             did_fire = (value.id, rule.index) in hit
             rows.append(RowCoverage(value.id, rule.index, rule.line, did_fire))
-            for cite in rule.cites:
+            for cite in rule.every_cite:
                 clause_hit[cite.clause] = clause_hit.get(cite.clause, False) or did_fire
     ordered = tuple((cid, clause_hit[cid]) for cid in policy.clauses if cid in clause_hit)
     return Coverage(tuple(rows), ordered)

@@ -181,7 +181,16 @@ def compare(result: dict[str, Any], expect: dict[str, Any]) -> Iterator[Mismatch
         lacking = [c for c in clauses if c not in got]
         if lacking:
             yield Mismatch(f"cites of {did}", clauses, got)
+    for did, clauses in (expect.get("not_cites") or {}).items():
+        got = [c["clause"] for c in decisions.get(did, {}).get("cites", [])]
+        if any(c in got for c in clauses):
+            yield Mismatch(f"cites of {did}", f"none of {clauses}", got)
+    yield from _compare_words(result, expect)
     actions = {a["id"]: a for a in result["actions"]}
+    for aid, clauses in (expect.get("action_cites") or {}).items():
+        cited: Any = [c["clause"] for c in actions[aid]["cites"]] if aid in actions else "(action not listed)"
+        if cited != clauses:
+            yield Mismatch(f"cites of {aid}", clauses, cited)
     for aid in expect.get("actions") or []:
         if aid not in actions:
             yield Mismatch(f"action {aid}", "listed", "not listed")
@@ -195,6 +204,32 @@ def compare(result: dict[str, Any], expect: dict[str, Any]) -> Iterator[Mismatch
     for text in expect.get("warnings") or []:
         if not any(text in w for w in result["warnings"]):
             yield Mismatch("warnings", f"one mentioning {text!r}", result["warnings"])
+    for text in expect.get("no_warnings") or []:
+        if any(text in w for w in result["warnings"]):
+            yield Mismatch("warnings", f"none mentioning {text!r}", result["warnings"])
+
+
+def _compare_words(result: dict[str, Any], expect: dict[str, Any]) -> Iterator[Mismatch]:
+    """Reasons that must (or must not) say something, and the facts assumed by default."""
+    decisions = result["decisions"]
+    for did, texts in (expect.get("because") or {}).items():
+        lines = decisions.get(did, {}).get("because", [])
+        for text in texts:
+            if not any(text in line for line in lines):
+                yield Mismatch(f"because of {did}", f"a line with {text!r}", lines)
+    for did, texts in (expect.get("not_because") or {}).items():
+        lines = decisions.get(did, {}).get("because", [])
+        for text in texts:
+            if any(text in line for line in lines):
+                yield Mismatch(f"because of {did}", f"no line with {text!r}", lines)
+    assumed = {a["fact"]: a for a in result.get("assumed", [])}
+    for fact, value in (expect.get("assumed") or {}).items():
+        actual = assumed[fact]["value"] if fact in assumed else "(not assumed)"
+        if actual != value:
+            yield Mismatch(f"assumed {fact}", value, actual)
+    for fact in expect.get("not_assumed") or []:
+        if fact in assumed:
+            yield Mismatch(f"assumed {fact}", "not assumed", assumed[fact]["value"])
 
 
 def load_all(

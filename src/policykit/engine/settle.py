@@ -1,0 +1,296 @@
+"""A value's record, and what the unknowns cannot change (CONTRACT 1.1: nothing that can
+be decided is left undecided).
+
+A value left unknown is tried in branches: first over its unknown yes/no and choice
+facts, then over the nearest unknown values that can take only a few values (a service
+type that is one of two, a warranty status), whatever facts of any kind (a date) left
+them unknown.  Splitting on a value may try combinations no case can have; that only
+ever leaves a value undecided, never decides it wrongly: when every branch agrees, so do
+the possible ones.  A decided value whose citations or ground depend on an unknown is
+tried the same way, and cites what holds in every branch where it has the same value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterable, Iterator
+from itertools import product
+from math import prod
+from typing import Any
+
+from policykit.engine.case import Case
+from policykit.engine.env import CaseEnv
+from policykit.engine.record import DecisionRecord, Reason
+from policykit.lang.expr import Compiled
+from policykit.lang.values import Unknown
+from policykit.policy.model import Policy, Rule, Value
+
+__all__ = ["MAX_SPLITS", "holds_everywhere", "record_of", "settle", "settle_open"]
+
+MAX_SPLITS = 64  # branches tried to settle one value
+
+Build = Callable[[CaseEnv, Value, bool], DecisionRecord]
+
+
+def record_of(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
+    """The decision of ``value`` in ``env``: its cited clauses, the ground of each
+    ``when_any`` row and, with ``words``, the values its reasons will show."""
+    result = env.get(value.id)
+    outcome = env.outcomes[value.id]
+    params: tuple[tuple[str, Any], ...] = ()
+    if env.tracing:
+        used = sorted(
+            {
+                n
+                for r in value.rules
+                for p in (*r.parts, *([r.outcome] if r.outcome else []))
+                for n in p.names
+                if n.startswith("params.")
+            }
+        )
+        params = tuple((n, env.cache[n]) for n in used)
+    if isinstance(result, Unknown):
+        return DecisionRecord(value, result, False, (), (), (), (), tuple(outcome.trace), params)
+    cites: list[str] = []
+    reasons: list[Reason] = []
+    grounds: list[tuple[int, ...]] = []
+    open_: set[str] = set()
+    for rule in outcome.rules:
+        cites.extend(env.cited(rule.cites, open_))
+        ground = env.grounds(rule, open_) if rule.part_cites else ()
+        grounds.append(ground)
+        for i in ground:
+            cites.extend(env.cited(rule.part_cites[i], open_))
+        if words and rule.because is not None:
+            reasons.append(_reason(env, rule, ground))
+    unique = tuple(cites) if len(outcome.rules) == 1 else tuple(dict.fromkeys(cites))
+    return DecisionRecord(
+        value,
+        result,
+        True,
+        tuple(outcome.rules),
+        tuple(dict.fromkeys(unique)),
+        tuple(reasons),
+        (),
+        tuple(outcome.trace),
+        params,
+        tuple(grounds),
+        frozenset(open_),
+    )
+
+
+def _reason(env: CaseEnv, rule: Rule, ground: tuple[int, ...]) -> Reason:
+    assert rule.because is not None
+    if not rule.part_because:
+        return env.reason(rule.because)
+    shown = tuple(env.reason(t) for i in ground if (t := rule.part_because[i]) is not None)
+    return env.reason(rule.because, {"grounds": shown})
+
+
+# -- branches -------------------------------------------------------------------------
+
+
+def _static_domain(value: Value) -> tuple[Any, ...] | None:
+    """The values a table of literal rows can give (None among them when no row must hit)."""
+    if value.kind != "rules" or not value.rules:
+        return None
+    found: list[Any] = []
+    for rule in value.rules:
+        if rule.outcome is not None or not isinstance(rule.value, str | bool | int | type(None)):
+            return None
+        if rule.value not in found:
+            found.append(rule.value)
+    if value.rules[-1].parts and None not in found:
+        found.append(None)
+    return tuple(found)
+
+
+def _domain(policy: Policy, name: str, current: Unknown) -> tuple[Any, ...] | None:
+    """Every value ``name`` may take, when they are few (else None)."""
+    if current.values is not None:
+        return tuple(sorted(current.values, key=repr))
+    fact = policy.facts.get(name)
+    if fact is not None:
+        if fact.type == "bool":
+            return (True, False)
+        return fact.values if fact.type == "enum" else None
+    value = policy.values.get(name)
+    return _static_domain(value) if value is not None else None
+
+
+def _current(env: CaseEnv, name: str) -> Any:
+    if name in env.policy.values:
+        return env.get(name)
+    return env.cache.get(name)
+
+
+def _frontier(env: CaseEnv, names: Iterable[str], seen: set[str]) -> list[str]:
+    """The nearest unknown names, through the values ``names`` read, that take few values."""
+    out: list[str] = []
+    for name in sorted(names):
+        if name in seen:
+            continue
+        seen.add(name)
+        current = _current(env, name)
+        if current.__class__ is not Unknown:
+            continue
+        if _domain(env.policy, name, current) is not None:
+            out.append(name)
+            continue
+        value = env.policy.values.get(name)
+        if value is not None:
+            out.extend(_frontier(env, value.reads, seen))
+    return out
+
+
+def _fact_splits(env: CaseEnv, facts: Iterable[str]) -> list[str]:
+    """The unknown yes/no and choice facts among ``facts``: dates and the like stay unknown."""
+    out = []
+    for name in sorted(facts):
+        fact = env.policy.facts.get(name)
+        if fact is not None and fact.type in ("bool", "enum") and env.cache.get(name).__class__ is Unknown:
+            out.append(name)
+    return out
+
+
+def _ways(env: CaseEnv, facts: Iterable[str], names: Iterable[str]) -> Iterator[list[str]]:
+    """The sets of names to split on, most precise first."""
+    deep = _fact_splits(env, facts)
+    if deep:
+        yield deep
+    near = _frontier(env, names, set())
+    if near and near != deep:
+        yield near
+
+
+def _branches(env: CaseEnv, case: Case, names: list[str]) -> Generator[CaseEnv, None, None] | None:
+    """One env per combination of the values of ``names``, or None when there are too many."""
+    policy = env.policy
+    domains = []
+    for name in names:
+        current = _current(env, name)
+        domain = _domain(policy, name, current) if current.__class__ is Unknown else None
+        if domain is None:
+            return None
+        domains.append(domain)
+    if prod(len(d) for d in domains) > MAX_SPLITS:
+        return None
+    given = env.given | frozenset(n for n in names if n in policy.facts)
+
+    def each() -> Generator[CaseEnv, None, None]:
+        for combo in product(*domains):
+            facts = {**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}
+            sub = CaseEnv(policy, facts, env.cache["as_of"], given=given)
+            sub.budget = env.budget
+            sub.settled = env.settled
+            sub.calendar = env.calendar
+            try:
+                yield sub
+            finally:
+                sub.release()
+
+    return each()
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a.__class__ is b.__class__ and a == b
+
+
+def settle(env: CaseEnv, case: Case, undecided: DecisionRecord, words: bool = True) -> DecisionRecord:
+    """Decide a value left unknown when every branch of its unknowns gives the same value
+    (CONTRACT 1.1); cite what every branch cites (else what any does)."""
+    unknown = env.cache[undecided.id]
+    for names in _ways(env, unknown.facts, undecided.definition.reads):
+        branches = _branches(env, case, names)
+        if branches is None:
+            continue
+        records: list[DecisionRecord] = []
+        try:
+            for sub in branches:
+                record = record_of(sub, undecided.definition, words)
+                if not record.decided or (records and not _same(record.value, records[0].value)):
+                    records = []
+                    break
+                records.append(record)
+        finally:
+            branches.close()
+        if not records:
+            continue
+        first = records[0]
+        env.cache[undecided.id] = env.settled[undecided.id] = first.value
+        common = tuple(c for c in first.cites if all(c in b.cites for b in records))
+        cites = common or tuple(dict.fromkeys(c for b in records for c in b.cites))
+        reasons = tuple(r for r in first.reasons if all(r in b.reasons for b in records))
+        if not reasons:
+            reasons = tuple(dict.fromkeys(r for b in records for r in b.reasons))
+        return DecisionRecord(
+            undecided.definition,
+            first.value,
+            True,
+            first.rules,
+            cites,
+            reasons,
+            tuple(sorted(unknown.facts)),
+            undecided.trace,
+            undecided.params,
+        )
+    return undecided
+
+
+def settle_open(env: CaseEnv, case: Case, record: DecisionRecord, words: bool = True) -> DecisionRecord:
+    """A decided value whose citations or ground depend on unknowns: cite (and name as its
+    ground) what holds in every branch that gives the same value."""
+    facts: set[str] = set()
+    for name in record.open:
+        current = _current(env, name)
+        if current.__class__ is Unknown:
+            facts |= current.facts
+    for names in _ways(env, facts, record.open):
+        branches = _branches(env, case, names)
+        if branches is None:
+            continue
+        kept = [b for sub in branches if (b := record_of(sub, record.definition, words)).decided]
+        kept = [b for b in kept if _same(b.value, record.value) and b.rules == record.rules]
+        if not kept:
+            continue
+        cites = tuple(c for c in kept[0].cites if all(c in b.cites for b in kept))
+        grounds = tuple(
+            tuple(i for i in ground if all(i in b.grounds[k] for b in kept)) for k, ground in enumerate(kept[0].grounds)
+        )
+        reasons = record.reasons
+        if words:
+            reasons = tuple(
+                _reason(env, rule, grounds[k]) for k, rule in enumerate(record.rules) if rule.because is not None
+            )
+        return DecisionRecord(
+            record.definition,
+            record.value,
+            True,
+            record.rules,
+            tuple(dict.fromkeys((*cites, *record.cites))),
+            reasons,
+            record.settled_on,
+            record.trace,
+            record.params,
+            grounds,
+        )
+    return record
+
+
+def holds_everywhere(env: CaseEnv, case: Case, parts: tuple[Compiled, ...]) -> bool:
+    """Whether a step's or warning's condition holds: known true, or true in every branch of
+    the unknowns it reads (a step due whatever the unknowns turn out to be is listed)."""
+    held = env.holds(parts, False)
+    if held is True or held.__class__ is not Unknown:
+        return held is True
+    names = frozenset(n for part in parts for n in part.names)
+    for split in _ways(env, held.facts, names):
+        branches = _branches(env, case, split)
+        if branches is None:
+            continue
+        try:
+            everywhere = all(sub.holds(parts, False) is True for sub in branches)
+        finally:
+            branches.close()
+        if everywhere:
+            return True
+    return False

@@ -1,0 +1,76 @@
+"""Assumptions made explicit (CONTRACT section 2, ``assumed``): in the JSON, in words in the
+text view where each is used, and a calendar year without an official schedule."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from policykit.policy.compiler import load_policy
+from policykit.policy.resources import default_policy
+
+from ..conftest import ROOT, cli
+
+EXAMPLE = ROOT / "examples" / "fault.json"
+
+
+def _json(path: Path, *extra: str) -> dict[str, Any]:
+    code, out, err = cli("evaluate", str(path), "--format", "json", "--as-of", "2026-11-27", *extra)
+    assert code == 0, err
+    data: dict[str, Any] = json.loads(out)
+    return data
+
+
+def test_the_example_lists_its_assumed_facts_with_the_defaults_reasons() -> None:
+    result = _json(EXAMPLE)
+    assumed = {a["fact"]: a for a in result["assumed"]}
+    assert assumed["fault.severe_exterior_damage"]["value"] is False
+    assert assumed["fault.severe_exterior_damage"]["reason"] == "未查实外观严重破损"
+    assert "service.type" in assumed["fault.disassembled"]["needed_for"]
+    assert "product.has_warranty_card" not in assumed  # the serial number settles the origin (INT-6)
+    reasons = result["decisions"]["service.type"]["because"]
+    assert not any("外观无严重破损" in line or "未私拆" in line for line in reasons)
+    english = {a["fact"]: a["reason"] for a in _json(EXAMPLE, "--lang", "en")["assumed"]}
+    assert english["fault.disassembled"] == "Private disassembly not established"
+
+
+def test_the_text_view_marks_each_assumption_where_it_is_used() -> None:
+    code, out, _ = cli("evaluate", str(EXAMPLE), "--format", "text", "--as-of", "2026-11-27")
+    assert code == 0
+    label = load_policy(default_policy())[0].values["service.type"].label("free_replacement", "zh")
+    block = out.split("决定\n", 1)[1].split("\n\n", 1)[0]
+    start = block.index("  服务类别")
+    entry = block[start : block.index("\n                  - ", start)].replace("\n                  ", "")
+    assert label in entry and "(按默认：" in entry and "未查实外观严重破损" in entry and "未查实私自拆卸" in entry
+    # the exclusions are marked where misuse is read, not on the service type
+    assert "未查实使用或操作错误" not in entry
+    section = out.split("推定（案例未给出）\n")[1].split("\n\n")[0]
+    assert "未查实外观严重破损" in section and ": 否（未查实外观严重破损）" in section
+
+
+def test_a_case_that_gives_every_fact_assumes_nothing(tmp_path: Path) -> None:
+    case = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    case["fault"].update({"works_normally": False, "misuse": False, "third_party_repair": False, "disassembled": False})
+    case["fault"].update({"severe_exterior_damage": False, "critical_site": False})
+    case["sale"]["warranty_months"] = 12
+    case["history"] = []
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    result = _json(path)
+    assert result["assumed"] == []
+    assert "check-unit" not in [a["id"] for a in result["actions"]]
+
+
+def test_a_working_day_deadline_in_a_year_without_an_official_schedule_warns(tmp_path: Path) -> None:
+    case = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    case["request"]["date"] = "2027-01-15"
+    case["sale"]["ship_date"] = "2026-06-01"
+    case["received_on"] = "2027-02-05"
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    warnings = _json(path, "--lang", "en")["warnings"]
+    assert any("schedule for 2027 is not published" in w and "calendar.extra_holidays" in w for w in warnings)
+    case["received_on"] = "2026-12-30"  # counted within 2026 (the next working day is 12-31)
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    assert not any("not published" in w for w in _json(path, "--lang", "en")["warnings"])

@@ -1,0 +1,140 @@
+"""Settling (CONTRACT 1.1): a value decided while facts are unknown is the value of every
+case that gives those facts; citations settled after the unknowns; the ground of a when_any row."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, timedelta
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policykit.engine.case import read_case
+from policykit.evaluator import decide, evaluate
+from policykit.policy.model import Policy
+
+AS_OF = date(2026, 11, 27)
+CUSTOMER = {"name": "n", "address": "a", "phone": "p"}
+
+
+def _fault(request: date, received: date, **fault: Any) -> dict[str, Any]:
+    return {
+        "request": {"type": "fault", "date": request.isoformat()},
+        "customer": CUSTOMER,
+        "product": {"model": "m", "serial_number": "s"},
+        "sale": {"shipping_method": "express"},
+        "fault": {"code": "x", **fault},
+        "received_on": received.isoformat(),
+    }
+
+
+def _values(policy: Policy, case: dict[str, Any]) -> dict[str, Any]:
+    return decide(policy, read_case(policy, copy.deepcopy(case)), AS_OF).values
+
+
+days = st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 20))
+flags = st.fixed_dictionaries(
+    {},
+    optional={
+        "disassembled": st.booleans(),
+        "severe_exterior_damage": st.booleans(),
+        "misuse": st.booleans(),
+        "works_normally": st.booleans(),
+    },
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(request=days, wait=st.integers(0, 8), fault=flags, back=st.lists(st.integers(0, 700), min_size=1, max_size=4))
+def test_a_value_decided_without_the_ship_date_is_the_value_for_every_ship_date(
+    policy: Policy, request: date, wait: int, fault: dict[str, bool], back: list[int]
+) -> None:
+    """The law of CONTRACT 1.1: what is decided while a fact is unknown does not change when
+    the fact becomes known, whatever it turns out to be."""
+    case = _fault(request, request + timedelta(days=wait), **fault)
+    unknown = _values(policy, case)
+    for days_before in back:
+        known = copy.deepcopy(case)
+        known["sale"]["ship_date"] = (request - timedelta(days=days_before)).isoformat()
+        full = _values(policy, known)
+        for name, value in unknown.items():
+            if value is not None:
+                assert full[name] == value, (name, days_before)
+
+
+quotes = st.lists(
+    st.fixed_dictionaries(
+        {
+            "method": st.sampled_from(["express", "freight"]),
+            "carrier": st.sampled_from(["SF Express", "EMS", "Deppon"]),
+            "cost": st.integers(0, 200),
+            "transit_days": st.integers(0, 8),
+        }
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(options=quotes, budgets=st.lists(st.integers(-2, 10), min_size=1, max_size=5))
+def test_a_shipment_decided_without_the_required_day_holds_for_every_required_day(
+    policy: Policy, options: list[dict[str, Any]], budgets: list[int]
+) -> None:
+    """INT-14 as clarified: carrier, method and arrival are decided without the required day
+    only when every required day gives the same."""
+    shipping = date(2026, 3, 2)
+    case = {
+        "request": {"type": "shipment", "date": shipping.isoformat()},
+        "shipment": {
+            "contract_model": "m",
+            "shipped_model": "m",
+            "labels_complete": True,
+            "packaging_intact": True,
+            "options": options,
+        },
+    }
+    unknown = _values(policy, case)
+    for budget in budgets:
+        known = copy.deepcopy(case)
+        known["shipment"]["required_by"] = (shipping + timedelta(days=budget)).isoformat()
+        full = _values(policy, known)
+        for name in ("shipment.carrier", "shipment.method", "shipment.arrives_on"):
+            if unknown[name] is not None:
+                assert full[name] == unknown[name], (name, budget)
+
+
+def test_coinciding_deadlines_are_decided_and_cited_from_each_branch(policy: Policy) -> None:
+    # received Thursday 2026-06-18: the Dragon Boat Festival (06-19) and the weekend follow,
+    # so the next working day is Monday 06-22, the same day as 06-18 + 4 calendar days
+    case = read_case(policy, _fault(date(2026, 6, 15), date(2026, 6, 18)))
+    result = evaluate(policy, case, AS_OF)
+    ship_by = result.decision("deadlines.ship_by")
+    assert result.decision("service.type").value is None
+    assert ship_by.value == date(2026, 6, 22)
+    assert [c.clause for c in ship_by.cites] == ["repair-time.1", "ops.exchange.procedure.4", "repair-time.2"]
+    ship_date = policy.facts["sale.ship_date"].title
+    assert ship_date is not None
+    assert any(ship_date.get("zh") in line for line in ship_by.because)  # decided whatever the ship date is
+    assert {a.id: a.due for a in result.actions}["ship-unit"] == date(2026, 6, 22)
+
+
+def test_the_ground_of_a_paid_repair_is_named_in_its_reason_and_clauses(policy: Policy) -> None:
+    disassembled = evaluate(
+        policy, read_case(policy, _fault(date(2026, 6, 15), date(2026, 6, 18), disassembled=True)), AS_OF
+    )
+    service = disassembled.decision("service.type")
+    assert service.value == "paid_repair"
+    assert [c.clause for c in service.cites] == ["ops.paid-repair.conditions.2"]
+    assert service.because[0].startswith("经客户私自拆卸：")
+    both = _fault(date(2026, 6, 15), date(2026, 6, 18), disassembled=True, misuse=True)
+    both["sale"] = {"ship_date": "2024-01-01", "shipping_method": "freight"}
+    service = evaluate(policy, read_case(policy, both), AS_OF, lang="en").decision("service.type")
+    assert [c.clause for c in service.cites] == [
+        "ops.paid-repair.conditions.1",
+        "warranty.1",
+        "ops.paid-repair.conditions.2",
+        "warranty.2",
+    ]
+    assert service.because[0].startswith("out of warranty, taken apart by the customer, an exclusion applies (misuse):")
