@@ -96,9 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     va.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
     va.add_argument("--format", choices=["text", "json"], default="text")
 
+    from policykit.cli import interview as cmd_interview
     from policykit.cli import serve as cmd_serve
 
     cmd_serve.add_parsers(sub)
+    cmd_interview.add_parser(sub)
     return parser
 
 
@@ -125,6 +127,10 @@ def run(
             return cmd_policy.diff_command(args, out, err)
         if args.command == "replay":
             return cmd_policy.replay_command(args, out, err)
+        if args.command == "interview":
+            from policykit.cli import interview as cmd_interview
+
+            return cmd_interview.interview_command(args, out, err, inp)
         if args.command in ("serve", "log", "keys"):
             from policykit.cli import serve as cmd_serve
 

@@ -133,7 +133,9 @@ def question(
     policy: Policy, name: str, lang: str, needed_for: tuple[str, ...] = (), docs_url: str | None = None
 ) -> Question:
     fact = policy.facts[name]
-    titles = tuple(_purpose(policy, d, lang) for d in needed_for)
+    # what the answer decides: the decisions by title; steps only when it decides no decision
+    decisions = [d for d in needed_for if d in policy.values]
+    titles = tuple(_purpose(policy, d, lang) for d in (decisions or needed_for))
     default_reason = fact.default_reason.get(lang) if fact.default_reason else ""
     clauses = clauses_behind(policy, name)
     if not clauses:  # a fact asked for a step (registration): the step's clauses

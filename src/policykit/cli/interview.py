@@ -1,0 +1,160 @@
+"""``policykit interview``: the service desk's interview in a terminal.
+
+The same questions in the same order as the web page (one implementation:
+:mod:`policykit.interview.core`); answers are checked as they are typed, Enter accepts a
+default (or skips), ``?`` shows the clauses behind a question, Ctrl-D stops.  At the end it
+prints the result and writes the case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import IO, Any
+
+from policykit.cli.streams import EXIT_OK, as_of_option
+from policykit.interview import view
+from policykit.interview.answers import NotAnAnswer, parse
+from policykit.interview.core import Question, Step, set_answer, step
+
+
+class _Stop(Exception):
+    """Ctrl-D: the clerk ends the interview."""
+
+
+class Terminal:
+    def __init__(self, out: IO[str], inp: IO[str], lang: str) -> None:
+        self.out, self.inp, self.lang = out, inp, lang
+        self.ui = view.ui(lang)
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def read(self) -> str:
+        self.out.write(self.ui["prompt"])
+        self.out.flush()
+        line = self.inp.readline()
+        if not line:
+            raise _Stop
+        return line.rstrip("\r\n")
+
+    def ask(self, q: Question) -> tuple[bool, Any]:
+        """(answered?, value) for ``q``: Enter gives the default, or (False, None) to skip."""
+        self.say()
+        self.say(q.text)
+        if q.needed_for:
+            joined = ("、" if self.lang == "zh" else ", ").join(q.needed_for)
+            self.say(f"  {self.ui['needed_for']}: {joined}")
+        for i, (_, words) in enumerate(q.choices, 1):
+            self.say(f"  {i}) {words}")
+        if q.assumed:
+            shown = next((w for v, w in q.choices if v == q.default), str(q.default))
+            self.say(
+                "  "
+                + self.ui["default_hint"].format(value=shown)
+                + (f" — {q.default_reason}" if q.default_reason else "")
+            )
+        if q.kind == "list":
+            return True, self.ask_list(q)
+        while True:
+            text = self.read()
+            if text.strip() == "?":
+                for c in q.clauses:
+                    self.say(f"  [{c.clause}] {c.text if self.lang == 'zh' else c.en}")
+                continue
+            if not text.strip():
+                return (True, q.default) if q.assumed else (False, None)
+            try:
+                return True, parse(q, text)
+            except NotAnAnswer:
+                choices = ", ".join(f"{i}) {w}" for i, (_, w) in enumerate(q.choices, 1))
+                self.say("  " + self.ui["not_a_choice"].format(choices=choices))
+
+    def ask_list(self, q: Question) -> list[dict[str, Any]]:
+        entries: list[dict[str, Any]] = []
+        first = q.item[0][0] if q.item else ""
+        self.say("  " + self.ui["item_hint"].format(field=", ".join(f for f, _ in q.item)))
+        while True:
+            entry: dict[str, Any] = {}
+            for field, kind in q.item:
+                self.say(f"  {field} ({kind})")
+                text = self.read()
+                if field == first and not text.strip():
+                    return entries
+                if text.strip():
+                    entry[field] = parse(Question(field, kind, field, (), (), (), ()), text)
+            entries.append(entry)
+
+
+def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str]) -> int:
+    from policykit.policy.resources import data_dir
+    from policykit.present.text import render_text
+    from policykit.tools.versions import load_policy_set
+
+    policies = load_policy_set(args.policy_set or data_dir("policies"), use_cache=True)
+    terminal = Terminal(out, inp, args.lang)
+    case: dict[str, Any] = {}
+    if args.type:
+        case = set_answer(case, "request.type", args.type)
+    if args.date:
+        case = set_answer(case, "request.date", args.date)
+    skipped: set[str] = set()
+    confirmed: set[str] = set()
+    terminal.say(terminal.ui["terminal_help"])
+    last: Step | None = None
+    last_case: dict[str, Any] = {}
+    policy = policies.latest
+    try:
+        while True:
+            policy = policies.for_case(case, args.allow_draft)
+            as_of = as_of_option(args.as_of) or policy.today()
+            current = step(policy, case, as_of, args.lang)
+            if current.errors:
+                for e in current.errors:
+                    terminal.say(f"  ! {e['path']}: {e['message']}")
+                if case is last_case:
+                    break
+                case = last_case  # the answer is not taken; its question comes again
+                continue
+            last = current
+            pending = [q for q in current.questions if q.fact not in skipped]
+            pending += [q for q in current.assumed if q.fact not in confirmed]
+            if not pending:
+                break
+            q = pending[0]
+            answered, value = terminal.ask(q)
+            last_case = case
+            if q.assumed:
+                confirmed.add(q.fact)
+            if not answered:
+                skipped.add(q.fact)
+                continue
+            case = set_answer(case, q.fact, value)
+    except _Stop:
+        terminal.say()
+        terminal.say(terminal.ui["stopped"])
+    if last is not None and last.result is not None:
+        from policykit.engine.case import read_case
+        from policykit.present.text import TextOptions
+
+        terminal.say()
+        terminal.say(render_text(policy, last.result, args.lang, read_case(policy, case), TextOptions()))
+    if args.out:
+        Path(args.out).write_text(json.dumps(case, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(terminal.ui["written"].format(path=args.out), file=err)
+    else:
+        terminal.say(json.dumps(case, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def add_parser(sub: Any) -> None:
+    it = sub.add_parser("interview", help="ask the questions the standard needs, in a terminal; write the case")
+    it.add_argument("--type", help="the request type (else it is asked)")
+    it.add_argument("--date", metavar="DATE", help="the day of the request, YYYY-MM-DD (else it is asked)")
+    it.add_argument("--lang", choices=["zh", "en"], default="zh")
+    it.add_argument("--out", metavar="FILE", help="write the case here (default: print it at the end)")
+    it.add_argument("--as-of", metavar="DATE", help="evaluation day (default: today)")
+    it.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the bundled policies)")
+    it.add_argument("--allow-draft", action="store_true")
