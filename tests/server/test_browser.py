@@ -150,6 +150,8 @@ def test_fault_intake_gives_free_replacement_and_its_ship_by_day(page: Page, ser
     decisions = json.loads(out)["decisions"]
     assert decisions["service.type"]["value"] == "free_replacement"
     assert decisions["deadlines.ship_by"]["value"] == "2026-02-14"
+    shown = page.request.post(f"{server}/v1/interview", data={"case": case}).json()["result"]["decisions"]
+    assert {k: v["value"] for k, v in shown.items()} == {k: v["value"] for k, v in decisions.items()}
     # the print view: decided, logged, with the clauses and the decision id
     with page.expect_popup() as popup_info:
         page.click("#record-button")
