@@ -77,3 +77,48 @@ def test_kill_9_under_load_loses_no_acknowledged_decision(tmp_path: Path) -> Non
     lost = set(acknowledged) - logged
     print(f"kill -9: {len(acknowledged)} acknowledged, {len(logged)} logged, {len(lost)} lost")
     assert lost == set()
+
+
+def test_sighup_reloads_a_good_set_and_keeps_the_old_one_for_a_bad_one(tmp_path: Path) -> None:
+    folder = tmp_path / "set"
+    folder.mkdir()
+    policy_file = folder / "standard_v1.yaml"
+    original = (ROOT / "policies" / "standard_v1.yaml").read_text(encoding="utf-8")
+    policy_file.write_text(original, encoding="utf-8")
+    fault = (ROOT / "examples" / "fault.json").read_bytes()
+
+    def sha(url: str) -> str:
+        found: str = httpx.post(url + "/v1/evaluate", content=fault, timeout=30).json()["policy"]["sha256"]
+        return found
+
+    def wait_for(url: str, changed: bool, before: str) -> str:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            now = sha(url)
+            if (now != before) == changed:
+                return now
+            time.sleep(0.2)
+        return sha(url)
+
+    with live_server(tmp_path / "log.sqlite3", "--policy-set", str(folder)) as (url, process):
+        first = sha(url)
+        policy_file.write_text(original + "\n# an editor's note\n", encoding="utf-8")
+        os.kill(process.pid, signal.SIGHUP)
+        second = wait_for(url, True, first)
+        assert second != first
+        policy_file.write_text("metadata: [broken\n", encoding="utf-8")
+        os.kill(process.pid, signal.SIGHUP)
+        time.sleep(1)
+        assert sha(url) == second  # the broken set never replaced the good one
+        assert process.poll() is None
+
+
+def test_two_workers_share_the_port_and_the_log(tmp_path: Path) -> None:
+    fault = (ROOT / "examples" / "fault.json").read_bytes()
+    log_db = tmp_path / "log.sqlite3"
+    with live_server(log_db, "--workers", "2") as (url, _), httpx.Client(base_url=url, timeout=30) as http:
+        ids = [http.post("/v1/evaluate", content=fault).json()["decision_id"] for _ in range(40)]
+        pids = {http.get("/readyz").json().get("pid") for _ in range(20)}
+    logged = {row[0] for row in sqlite3.connect(log_db).execute("SELECT decision_id FROM decisions")}
+    assert set(ids) <= logged and len(ids) == 40
+    assert len(pids) >= 1

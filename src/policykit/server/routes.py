@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -310,7 +311,7 @@ async def readyz(request: Request) -> Response:
     versions = [p.version for p in svc.policies.current.versions]
     if not versions:
         raise Problem(503, "not ready", "no policy version loaded")
-    return Answer({"status": "ready", "versions": versions, "log_schema": svc.log.schema_version})
+    return Answer({"status": "ready", "versions": versions, "log_schema": svc.log.schema_version, "pid": os.getpid()})
 
 
 async def metrics(request: Request) -> Response:
