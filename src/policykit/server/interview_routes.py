@@ -119,7 +119,7 @@ async def record(request: Request) -> Response:
     for a in result.actions:
         for c in a.cites:
             cited.setdefault(c.clause, c.to_dict())
-    given = [g for g in view.given(policy, case, lang) if not g["fact"].startswith(("customer.", "product."))]
+    given = view.given(policy, case, lang)
     html = (
         templates()
         .get_template("record.html")
@@ -127,9 +127,9 @@ async def record(request: Request) -> Response:
             lang=lang,
             ui=view.ui(lang),
             case=case,
-            customer=[g for g in view.given(policy, case, lang) if g["fact"].startswith("customer.")],
-            product=[g for g in view.given(policy, case, lang) if g["fact"].startswith("product.")],
-            given=given,
+            customer=[g for g in given if g["fact"].startswith("customer.")],
+            product=[g for g in given if g["fact"].startswith("product.")],
+            given=[g for g in given if not g["fact"].startswith(("customer.", "product."))],
             assumed=[q.to_dict() for q in step.assumed],
             decisions=view.decisions(policy, result, lang),
             steps=view.steps(result, lang),

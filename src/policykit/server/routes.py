@@ -233,12 +233,18 @@ async def show_clause(request: Request) -> Response:
     return Answer({**cited, "section": clause.section, "informational": clause.informational})
 
 
-async def get_decision(request: Request) -> Response:
+async def _logged(request: Request) -> tuple[Service, Entry]:
+    """The service and the log entry the path names (404 if none); needs ``read_log``."""
     svc = service(request)
     svc.authorize(request, "read_log")
     entry = await anyio.to_thread.run_sync(svc.log.get, request.path_params["decision_id"])
     if entry is None:
         raise Problem(404, "no such decision", "no decision with this id in the log")
+    return svc, entry
+
+
+async def get_decision(request: Request) -> Response:
+    _, entry = await _logged(request)
     return Answer(entry.to_dict())
 
 
@@ -262,11 +268,7 @@ async def list_decisions(request: Request) -> Response:
 
 
 async def replay_decision(request: Request) -> Response:
-    svc = service(request)
-    svc.authorize(request, "read_log")
-    entry = await anyio.to_thread.run_sync(svc.log.get, request.path_params["decision_id"])
-    if entry is None:
-        raise Problem(404, "no such decision", "no decision with this id in the log")
+    svc, entry = await _logged(request)
     current = svc.policies.current
     policy = current.by_sha256(entry.policy_sha256)
     if policy is None:
