@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import MAX_DEPTH, MAX_SOURCE, EvalError, compile_expr
 from policykit.lang.values import Unknown
+from policykit.limits import Budget
 
 CAL = WorkCalendar("CN")
 
@@ -24,6 +25,7 @@ class Env:
     def __init__(self, values: Mapping[str, Any], calendar: WorkCalendar = CAL) -> None:
         self.values = dict(values)
         self.calendar = calendar
+        self.budget = Budget()
 
     def get(self, name: str) -> Any:
         if name in self.values:

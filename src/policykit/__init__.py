@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykit.errors import CaseError, Diagnostic, PolicyError, PolicykitError
+from policykit.limits import DEFAULT as DEFAULT_LIMITS
+from policykit.limits import LimitError, Limits
 from policykit.version import __version__
 
 if TYPE_CHECKING:
@@ -39,8 +41,11 @@ if TYPE_CHECKING:
     from policykit.tools.versions import PolicySet
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "CaseError",
     "Diagnostic",
+    "LimitError",
+    "Limits",
     "PolicyError",
     "PolicykitError",
     "__version__",
@@ -96,13 +101,16 @@ def read_case(policy: Policy, data: Any, file: str = "<case>") -> Case:
     return _read(policy, data, file)
 
 
-def decide(policy: Policy, case: Case, as_of: date, *, trace: bool = False) -> CaseRecord:
+def decide(
+    policy: Policy, case: Case, as_of: date, *, trace: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> CaseRecord:
     """Decide ``case`` as of ``as_of``: a record with no language in it (values, the rows
     that fired, the clause ids they cite, the steps due, the facts missing).  With
-    ``trace``, every value worked out keeps the rows considered (for ``--explain``)."""
+    ``trace``, every value worked out keeps the rows considered (for ``--explain``).
+    ``limits`` bounds the work; past one, :class:`LimitError` names it."""
     from policykit.engine.decide import decide_case
 
-    return decide_case(policy, case, as_of, trace=trace)
+    return decide_case(policy, case, as_of, trace=trace, limits=limits)
 
 
 def render(record: CaseRecord, lang: str = "zh", *, docs_url: str | None = None) -> Result:
@@ -114,8 +122,16 @@ def render(record: CaseRecord, lang: str = "zh", *, docs_url: str | None = None)
     return build_result(record, lang, docs_url)
 
 
-def evaluate(policy: Policy, case: Case, as_of: date, lang: str = "zh", *, explain: bool = False) -> Result:
-    """``decide`` then ``render``: the result of ``case`` in ``lang``."""
+def evaluate(
+    policy: Policy,
+    case: Case,
+    as_of: date,
+    lang: str = "zh",
+    *,
+    explain: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Result:
+    """``decide`` then ``render``: the result of ``case`` in ``lang``, within ``limits``."""
     from policykit.evaluator import evaluate as _evaluate
 
-    return _evaluate(policy, case, as_of, lang, explain=explain)
+    return _evaluate(policy, case, as_of, lang, explain=explain, limits=limits)

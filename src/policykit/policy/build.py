@@ -51,7 +51,9 @@ class _Expressions:
 
     def compile(self, source: Any, path: tuple[Any, ...]) -> Compiled | None:
         if self.precompiled is not None and isinstance(source, str) and source in self.precompiled:
-            names, code = self.precompiled[source]
+            names, code = self.precompiled[source]  # from an authentic cache entry
+            if not all(isinstance(n, str) and n in self.names for n in names):
+                raise ValueError("a cached expression reads a name the policy does not have")
             fast = fast_function(code) if code is not None else None
             return Compiled(source, frozenset(names), None, fast, self.names, code)
         compiled, issues = compile_expr(source, self.names)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from policykit.errors import Diagnostic, PolicyError
 from policykit.policy.build import build
@@ -84,7 +85,7 @@ def load_policy(
 
         entry = cache.read(sha)
         if entry is not None:
-            policy, _ = build(Document(name, entry["data"], entry["lines"]), sha, entry)
+            policy = _from_cache(entry, name, sha)
             if policy is not None:
                 return policy, []
     policy, diags = load_policy_text(raw, name)
@@ -93,6 +94,21 @@ def load_policy(
     if use_cache:
         _store(policy, sha, name, raw)
     return policy, [d for d in diags if d.severity != "error"]
+
+
+def _from_cache(entry: dict[str, Any], name: str, sha: str) -> Policy | None:
+    """The policy built from an authentic cache entry; None (build it afresh) if the entry
+    is not of the shape this version writes."""
+    try:
+        data, lines, exprs, days = entry["data"], entry["lines"], entry["exprs"], entry["calendar"]
+        if not (isinstance(data, dict) and isinstance(lines, dict) and isinstance(exprs, dict)):
+            return None
+        if not all(isinstance(y, int) and isinstance(d, frozenset) for y, d in days.items()):
+            return None
+        policy, _ = build(Document(name, data, lines), sha, entry)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None
+    return policy
 
 
 def _store(policy: Policy, sha: str, name: str, raw: bytes) -> None:
