@@ -34,10 +34,10 @@ class Limits:
     operations: int = 2_000_000
     list_items: int = 10_000
     string_chars: int = 100_000
-    seconds: float = 10.0
+    seconds: float = 5.0
     check_operations: int = 5_000_000
     text_diff_chars: int = 5_000
-    value_depth: int = 100
+    value_depth: int = 50
 
     def replace(self, **changes: Any) -> Limits:
         """These limits with some changed (unknown names raise TypeError)."""

@@ -106,6 +106,12 @@ def build_policy(spec: dict[str, Any]) -> str:
             target.extend(expand(items))
     for path, value in (spec.get("set") or {}).items():
         _set(data, path, expand(value))
+    for path in spec.get("unset") or []:
+        parts = path.split("/")
+        target = data
+        for part in parts[:-1]:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        del target[parts[-1]]
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9)
     return text + str(expand(spec.get("tail", "")))
 

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_option, is_terminal, read_input
+from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_option, is_terminal, limits_option, read_input
+from policykit.engine.case import parse_json
 from policykit.errors import Diagnostic, InputError, PolicykitError
 from policykit.policy.resources import default_policy
 
@@ -83,15 +84,16 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from policykit.policy.compiler import load_policy
     from policykit.tools.diff import diff_policies, render_diff
 
+    limits = limits_option(args.limit)
     old, _ = load_policy(args.old)
     new, _ = load_policy(args.new)
-    changes = diff_policies(old, new)
+    changes = diff_policies(old, new, limits)
     impact = None
     if args.cases:
         from policykit.tools.impact import measure_impact
 
         as_of = as_of_option(args.as_of) or new.today()
-        impact = measure_impact(old, new, args.cases, as_of, err if is_terminal(err) else None)
+        impact = measure_impact(old, new, args.cases, as_of, err if is_terminal(err) else None, limits)
     if args.format == "json":
         data: dict[str, Any] = {
             "old": {"id": old.id, "version": old.version, "sha256": old.sha256},
@@ -115,15 +117,18 @@ def replay_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from policykit.tools.replay import replay
     from policykit.tools.versions import load_policy_set
 
-    stored_raw, stored_name = read_input(args.result, sys.stdin)
+    limits = limits_option(args.limit)
+    stored_raw, stored_name = read_input(args.result, sys.stdin, limits.result_bytes)
     try:
-        stored = json.loads(stored_raw)
-    except ValueError as exc:
-        raise InputError([Diagnostic(stored_name, 0, 0, "json", f"not JSON: {exc}")]) from None
+        stored = parse_json(stored_raw, stored_name, limits.result_bytes)
+    except PolicykitError as exc:
+        raise InputError(
+            [Diagnostic(stored_name, d.line, d.col, d.code, f"not a JSON result: {d.message}") for d in exc.diagnostics]
+        ) from None
     if not isinstance(stored, dict):
         raise InputError([Diagnostic(stored_name, 0, 0, "not-a-result", "not a policykit JSON result")])
-    case_raw, case_name = read_input(args.case, sys.stdin)
-    outcome = replay(stored, case_raw, case_name, load_policy_set(args.policy_set or data_dir("policies")))
+    case_raw, case_name = read_input(args.case, sys.stdin, limits.case_bytes)
+    outcome = replay(stored, case_raw, case_name, load_policy_set(args.policy_set or data_dir("policies")), stored_name)
     head = f"{outcome.policy.id} {outcome.policy.version}"
     if not outcome.differences:
         print(f"identical: the case decides the same under {head} (sha256 {outcome.policy.sha256[:12]}…)", file=out)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from policykit.errors import Diagnostic, PolicyError
+from policykit.limits import DEFAULT, LimitError, read_bounded
+from policykit.policy.bounds import check_bounds
 from policykit.policy.build import build
 from policykit.policy.contract import check_contract
 from policykit.policy.document import Document
@@ -31,6 +33,7 @@ def check_schema(doc: Document) -> Iterator[Diagnostic]:
 STAGES = (
     ("schema", check_schema),
     ("references", check_references),
+    ("bounds", check_bounds),
     ("contract", check_contract),
     ("status", check_status),
 )
@@ -39,12 +42,15 @@ STAGES = (
 def compile_document(doc: Document, sha: str) -> tuple[Policy | None, list[Diagnostic]]:
     """Run the named stages in order; stop after the first that finds an error."""
     diags: list[Diagnostic] = []
-    for _name, stage in STAGES:
-        found = list(stage(doc))
-        diags.extend(found)
-        if any(d.severity == "error" for d in found):
-            return None, diags
-    policy, found = build(doc, sha)
+    try:
+        for _name, stage in STAGES:
+            found = list(stage(doc))
+            diags.extend(found)
+            if any(d.severity == "error" for d in found):
+                return None, diags
+        policy, found = build(doc, sha)
+    except LimitError as exc:
+        return None, diags + [Diagnostic(doc.file, 0, 0, d.code, d.message) for d in exc.diagnostics]
     diags.extend(found)
     return policy, diags
 
@@ -71,14 +77,7 @@ def load_policy(
     compile cache instead; it was valid then, so it is valid now, and no warning is repeated.
     """
     name = display or str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except IsADirectoryError:
-        raise PolicyError([Diagnostic(name, 0, 0, "not-a-file", "is a directory, not a policy file")]) from None
-    except FileNotFoundError:
-        raise PolicyError([Diagnostic(name, 0, 0, "not-found", "no such file")]) from None
-    except OSError as exc:
-        raise PolicyError([Diagnostic(name, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
+    raw = read_bounded(path, DEFAULT.policy_bytes, name, PolicyError)
     sha = hashlib.sha256(raw).hexdigest()
     if use_cache:
         from policykit.policy import cache

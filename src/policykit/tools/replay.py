@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from policykit.engine.case import parse_json, read_case
@@ -48,8 +49,39 @@ def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return out
 
 
-def replay(stored: dict[str, Any], case_raw: bytes, case_name: str, policies: PolicySet) -> Replay:
+def check_result(stored: Any, name: str) -> None:
+    """Raise :class:`InputError` unless ``stored`` has the shape of a JSON result
+    (``schemas/result.schema.json``): a tampered result is bad input, never a crash."""
+    from jsonschema import Draft202012Validator
+
+    from policykit.engine.case import dotted
+    from policykit.policy.resources import schema
+
+    try:
+        errors = list(islice(Draft202012Validator(schema("result.schema.json")).iter_errors(stored), 10))
+    except RecursionError:
+        raise InputError([Diagnostic(name, 0, 0, "not-a-result", "nested too deeply")]) from None
+    if errors:
+        raise InputError(
+            [
+                Diagnostic(
+                    name,
+                    0,
+                    0,
+                    "not-a-result",
+                    f"not a policykit JSON result: {e.message}",
+                    dotted(tuple(e.absolute_path)),
+                )
+                for e in errors
+            ]
+        )
+
+
+def replay(
+    stored: dict[str, Any], case_raw: bytes, case_name: str, policies: PolicySet, result_name: str = "result"
+) -> Replay:
     """Evaluate the case again under the policy the stored result names."""
+    check_result(stored, result_name)
     try:
         ref = stored["policy"]
         as_of = date.fromisoformat(stored["as_of"])
