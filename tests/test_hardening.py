@@ -24,6 +24,7 @@ from jsonschema import Draft202012Validator
 from policykit.cli.app import run
 from policykit.engine.case import read_case
 from policykit.evaluator import evaluate
+from policykit.limits import DEFAULT, LimitError
 from policykit.policy.model import Policy
 from policykit.policy.resources import schema
 
@@ -218,17 +219,13 @@ def test_a_batch_line_over_the_limit_fails_alone(tmp_path: Path) -> None:
 # -- hostile policies that pass validation: a bounded evaluation -------------------------------
 
 
-def test_evaluation_has_a_step_limit(policy: Policy) -> None:
-    from policykit.engine import env
-
+@pytest.mark.parametrize("name", ["operations", "seconds"])
+def test_evaluation_has_a_work_limit(policy: Policy, name: str) -> None:
     case = read_case(policy, copy.deepcopy(SEEDS[1]))
-    old = env.MAX_STEPS
-    try:
-        env.MAX_STEPS = 5
-        with pytest.raises(Exception, match="more than 5 steps"):
-            evaluate(policy, case, date(2026, 11, 27))
-    finally:
-        env.MAX_STEPS = old
+    tight = DEFAULT.replace(**{name: 5 if name == "operations" else 0.0})
+    with pytest.raises(LimitError, match=f"over the limit {name} = "):
+        evaluate(policy, case, date(2026, 11, 27), limits=tight)
+    assert evaluate(policy, case, date(2026, 11, 27)).to_dict()["decisions"]  # the defaults leave room
 
 
 @settings(

@@ -92,7 +92,7 @@ class Budget:
         self.left = self.total
         self.operations_name = name
         self.deadline = time.monotonic() + limits.seconds
-        self.next_check = self.left - _CLOCK_EVERY
+        self.next_check = self.left  # the first charge looks at the clock
 
     def charge(self, amount: int = 1) -> None:
         """Spend ``amount`` units of work; raise :class:`LimitError` when none is left or time is up."""
@@ -100,7 +100,7 @@ class Budget:
         if self.left < self.next_check:
             if self.left < 0:
                 raise limit_error(self.operations_name, self.total, "too much work")
-            self.next_check = self.left - _CLOCK_EVERY
+            self.next_check = max(self.left - _CLOCK_EVERY, 0)
             self.check_time()
 
     def check_time(self) -> None:

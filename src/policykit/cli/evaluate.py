@@ -91,7 +91,7 @@ def _one(
     from policykit.evaluator import evaluate
 
     limits: Limits = args.limits
-    data = parse_json(raw, name, limits.case_bytes)
+    data = parse_json(raw.rstrip(b"\r\n"), name, limits.case_bytes)  # a final newline is not counted
     text = raw.decode("utf-8", "replace")
     policy = choose(data)
     case = read_case(policy, data, name, text)
@@ -174,8 +174,8 @@ def _open_batch(path: str) -> Any:
 
 
 def _lines(stream: Any, limit: int) -> Any:
-    """Lines of a JSON Lines stream as bytes, without their newline; None in place of a line
-    over ``limit`` bytes (skipped whole, never held whole)."""
+    """Lines of a JSON Lines stream as bytes; None in place of a line over ``limit`` bytes
+    (its newline not counted; skipped whole, never held whole)."""
     while True:
         chunk = stream.readline(limit + 2)
         if not chunk:
@@ -192,7 +192,7 @@ def _lines(stream: Any, limit: int) -> Any:
                 ended = chunk.endswith(b"\n")
             yield None
             continue
-        yield body
+        yield chunk
 
 
 def _line(data: dict[str, Any]) -> str:

@@ -72,11 +72,8 @@ class Compiled:
         if fast is not None:
             try:
                 return fast(env, env.known)
-            except _GIVE_WAY:
-                # an unknown fact, or a value of an unexpected kind: the exact form decides.
-                # Anything else (a limit, an error of a value this one reads, a recursion
-                # too deep) is the case's and goes on up: running the work again would not help.
-                pass
+            except _GIVE_WAY:  # an unknown fact, a value of an unexpected kind: the exact form decides
+                pass  # (a limit, a value's error, a recursion too deep go on up: running again would not help)
         return self.run(env)
 
     def run(self, env: Env) -> Any:

@@ -100,6 +100,28 @@ else:  # pragma: no cover - PyYAML built without libyaml
         return loader, loader.get_single_node()
 
 
+_EXPLAIN_CHARS = 256 * 1024
+
+
+def _explain(text: str, file: str) -> list[Diagnostic] | None:
+    """PyYAML's own (pure-Python) reading of a file libyaml refused: its messages name the
+    character at fault.  Only for files small enough to read that way in well under a second."""
+    loader = _Loader(text)
+    try:
+        loader.get_single_node()
+    except _Refused as exc:
+        return [Diagnostic(file, exc.mark.line + 1, exc.mark.column + 1, exc.code, exc.message)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        return [Diagnostic(file, line, col, "yaml-syntax", str(exc.problem or exc.context or exc))]
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
+    finally:
+        loader.dispose()
+    return None
+
+
 def _build(
     loader: _Loader, node: Any, path: Path, lines: dict[Path, tuple[int, int]], errors: list[tuple[str, str, Any, Path]]
 ) -> Any:
@@ -158,6 +180,10 @@ def load_yaml(
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         if "nesting depth" in str(exc.problem):  # libyaml's own limit, met before ours
             return None, [Diagnostic(file, line, 1, "too-deep", f"nested more than {MAX_DEPTH} levels deep")]
+        if len(text) <= _EXPLAIN_CHARS:
+            explained = _explain(text, file)
+            if explained is not None:
+                return None, explained
         return None, [Diagnostic(file, line, col, "yaml-syntax", str(exc.problem or exc.context or exc))]
     except (yaml.YAMLError, RecursionError, ValueError, AttributeError, TypeError) as exc:
         return None, [
