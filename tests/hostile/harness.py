@@ -6,7 +6,7 @@ An attack names the command line, the files it builds (the bundled policy with
 changes, a case, a folder, a symlink...), what it feeds on standard input, and what is
 expected: an exit status and a diagnostic code.  ``{name}`` in the command line is the
 path of the file ``name`` the attack built.  Repetition keeps the files small:
-``{repeat: X, times: N}`` is X (a string, or a list item) N times; an item with
+``{repeat: X, times: N}`` is X (a string, an item, or the items of a list) N times; an item with
 ``for: [a, b]`` is copied for i = a..b with ``{i}`` and ``{p}`` (= i - 1) filled in.
 """
 
@@ -49,7 +49,8 @@ def expand(node: Any) -> Any:
             unit = expand(node["repeat"])
             if isinstance(unit, str):
                 return unit * int(node["times"])
-            return [copy.deepcopy(unit) for _ in range(int(node["times"]))]
+            items = unit if isinstance(unit, list) else [unit]
+            return [copy.deepcopy(item) for _ in range(int(node["times"])) for item in items]
         if set(node) == {"concat"}:
             return "".join(str(expand(part)) for part in node["concat"])
         if set(node) == {"nest", "depth", "inner"}:

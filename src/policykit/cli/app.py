@@ -61,7 +61,6 @@ def _parser() -> argparse.ArgumentParser:
     te = sub.add_parser("test", help="run policy test files (default: the bundled policy's tests)")
     te.add_argument("paths", nargs="*", help="test files or folders")
     te.add_argument("-k", dest="keyword", metavar="TEXT", help="only tests whose file or title contains TEXT")
-    te.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
     te.add_argument("--format", choices=["text", "json", "junit"], default="text")
     te.add_argument("--coverage", action="store_true", help="report which rules and clauses the tests exercised")
     te.add_argument("--fail-under", type=float, metavar="N", help="exit 1 when rule coverage is under N percent")

@@ -59,7 +59,7 @@ def _chooser(args: argparse.Namespace) -> Callable[[Any], Any]:
     from policykit.policy.compiler import load_policy
 
     if args.policy:
-        policy, _ = load_policy(args.policy, use_cache=True)
+        policy, _ = load_policy(args.policy, use_cache=True, limits=args.limits)
         return lambda data: policy
     from policykit.policy.resources import data_dir
     from policykit.tools.versions import load_policy_set

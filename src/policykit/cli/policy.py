@@ -11,11 +11,12 @@ from typing import IO, Any
 from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_option, is_terminal, limits_option, read_input
 from policykit.engine.case import parse_json
 from policykit.errors import Diagnostic, InputError, PolicykitError
+from policykit.limits import DEFAULT, Limits
 from policykit.policy.resources import default_policy
 
 
 def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-
+    limits = limits_option(args.limit)
     paths = args.policies or [str(default_policy())]
     status = EXIT_OK
     summaries = []
@@ -42,14 +43,14 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
         else:
             expanded.append(path)
     for path in expanded:
-        loaded = load_or_report(path, err)
+        loaded = load_or_report(path, err, limits)
         if loaded is None:
             status = EXIT_BAD_INPUT
             continue
         policy, warnings = loaded
         from policykit.tools.checks import check_policy, located
 
-        findings = [d for d in located(policy, check_policy(policy), policy.lines) if d.severity != "info"]
+        findings = [d for d in located(policy, check_policy(policy, limits), policy.lines) if d.severity != "info"]
         for diag in [*warnings, *findings]:
             print(diag.format().replace(f": {diag.code}:", f": warning: {diag.code}:", 1), file=err)
         rules = sum(len(v.rules) for v in policy.values.values())
@@ -85,8 +86,8 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from policykit.tools.diff import diff_policies, render_diff
 
     limits = limits_option(args.limit)
-    old, _ = load_policy(args.old)
-    new, _ = load_policy(args.new)
+    old, _ = load_policy(args.old, limits=limits)
+    new, _ = load_policy(args.new, limits=limits)
     changes = diff_policies(old, new, limits)
     impact = None
     if args.cases:
@@ -139,12 +140,12 @@ def replay_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     return 1
 
 
-def load_or_report(path: str, err: IO[str]) -> tuple[Any, list[Diagnostic]] | None:
+def load_or_report(path: str, err: IO[str], limits: Limits = DEFAULT) -> tuple[Any, list[Diagnostic]] | None:
     """The policy at ``path`` and its warnings, or None after printing every problem with it."""
     from policykit.policy.compiler import load_policy
 
     try:
-        return load_policy(path)
+        return load_policy(path, limits=limits)
     except PolicykitError as exc:
         for diag in exc.diagnostics:
             print(diag.format(), file=err)
@@ -156,13 +157,14 @@ def check_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     status = EXIT_OK
     report = []
+    limits = limits_option(args.limit)
     for path in args.policies or [str(default_policy())]:
-        loaded = load_or_report(path, err)
+        loaded = load_or_report(path, err, limits)
         if loaded is None:
             status = EXIT_BAD_INPUT
             continue
         policy = loaded[0]
-        diags = located(policy, check_policy(policy), policy.lines)
+        diags = located(policy, check_policy(policy, limits), policy.lines)
         open_findings = [d for d in diags if d.severity != "info"]
         report.extend(diags)
         if args.format == "text":

@@ -310,6 +310,13 @@ def build(
     diags = list(ex.diags)
     if not diags:
         diags.extend(_check_cycles(doc, values, limits.value_depth))
+    if not diags and cached is None:
+        from graphlib import TopologicalSorter
+
+        from policykit.policy.estimate import estimate
+
+        order = list(TopologicalSorter({v: _value_names(values[v]) & set(values) for v in values}).static_order())
+        diags.extend(estimate(doc, values, order, actions + warnings, [c.require for c in checks], limits))
     if any(d.severity == "error" for d in diags):
         return None, diags
     params = {
