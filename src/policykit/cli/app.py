@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import IO
@@ -189,6 +190,7 @@ def _standard_streams() -> None:
 def main() -> None:
     """Console entry point: UTF-8 out whatever the locale, and quiet on a closed pipe or Ctrl-C."""
     try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C is KeyboardInterrupt again
         _standard_streams()
         code = run()
         sys.stdout.flush()
