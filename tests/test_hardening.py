@@ -1,6 +1,8 @@
 """Hardening: fuzzed and hostile input never crashes, hangs or prints a traceback; the
 invariants of the interpretations hold for all cases; the CLI survives pipes, signals and
-odd terminals.  POLICYKIT_LONG_FUZZ=1 runs the fuzzers with 100 000 examples."""
+odd terminals.  POLICYKIT_LONG_FUZZ=1 runs the fuzzers long: POLICYKIT_LONG_FUZZ_EXAMPLES
+examples for each case fuzzer (default 100 000), POLICYKIT_LONG_FUZZ_POLICIES for the policy
+fuzzer (default 1 500)."""
 
 from __future__ import annotations
 
@@ -31,8 +33,13 @@ from policykit.policy.resources import schema
 from .conftest import POLICY_FILE, ROOT, SHARED
 
 LONG = bool(os.environ.get("POLICYKIT_LONG_FUZZ"))
+LONG_EXAMPLES = int(os.environ.get("POLICYKIT_LONG_FUZZ_EXAMPLES", "100000"))  # per case fuzzer
+LONG_POLICIES = int(os.environ.get("POLICYKIT_LONG_FUZZ_POLICIES", "1500"))  # per policy fuzzer (each compiles one)
 FUZZ = settings(
-    max_examples=100_000 if LONG else 150, deadline=None, derandomize=not LONG, suppress_health_check=list(HealthCheck)
+    max_examples=LONG_EXAMPLES if LONG else 150,
+    deadline=None,
+    derandomize=not LONG,
+    suppress_health_check=list(HealthCheck),
 )
 RESULT = Draft202012Validator(schema("result.schema.json"))
 SEEDS = [
@@ -229,7 +236,10 @@ def test_evaluation_has_a_work_limit(policy: Policy, name: str) -> None:
 
 
 @settings(
-    max_examples=100_000 if LONG else 25, deadline=None, derandomize=not LONG, suppress_health_check=list(HealthCheck)
+    max_examples=LONG_POLICIES if LONG else 25,
+    deadline=None,
+    derandomize=not LONG,
+    suppress_health_check=list(HealthCheck),
 )
 @given(st.data())
 def test_mutated_policies_validate_or_fail_with_codes(data: st.DataObject) -> None:
@@ -295,7 +305,7 @@ def fault_cases(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=100_000 if LONG else 150, deadline=None, derandomize=not LONG)
+@settings(max_examples=LONG_EXAMPLES if LONG else 150, deadline=None, derandomize=not LONG)
 @given(fault_cases())
 def test_deadlines_are_after_receipt_and_on_working_days(policy: Policy, case: dict[str, Any]) -> None:
     result = evaluate(policy, read_case(policy, case), date(2026, 11, 27))
@@ -314,7 +324,7 @@ def test_deadlines_are_after_receipt_and_on_working_days(policy: Policy, case: d
         assert policy.calendar.is_working_day(quote_by)
 
 
-@settings(max_examples=100_000 if LONG else 80, deadline=None, derandomize=not LONG)
+@settings(max_examples=LONG_EXAMPLES if LONG else 80, deadline=None, derandomize=not LONG)
 @given(fault_cases(), st.integers(min_value=1, max_value=400))
 def test_warranty_status_is_monotone_in_the_request_day(policy: Policy, case: dict[str, Any], later: int) -> None:
     def status(day: date) -> Any:

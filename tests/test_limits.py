@@ -184,6 +184,7 @@ def test_a_tighter_limit_applies_to_one_evaluation(doubling: Any, limits: Limits
     with pytest.raises(LimitError, match=re.escape(named)) as caught:
         evaluate(doubling, case, AS_OF, limits=limits)
     assert caught.value.diagnostics[0].code == "limit-exceeded"
+    assert re.search(r", working out '[a-z0-9_.]+'$", caught.value.diagnostics[0].message)  # names the value
     evaluate(doubling, case, AS_OF)  # and the next evaluation has the defaults again
 
 

@@ -71,6 +71,16 @@ class LimitError(PolicykitError):
     """A job went over one of its limits (exit status 2)."""
 
     code = "limit-exceeded"
+    within: str | None = None
+
+    def working_out(self, name: str) -> LimitError:
+        """This error, saying which value was being worked out (the innermost one)."""
+        if self.within is not None:
+            return self
+        first = self.diagnostics[0]
+        found = LimitError([dataclasses.replace(first, message=f"{first.message}, working out '{name}'")])
+        found.within = name
+        return found
 
 
 def limit_error(name: str, limit: Any, what: str, file: str = "") -> LimitError:

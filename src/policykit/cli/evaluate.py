@@ -41,7 +41,7 @@ def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: 
             from policykit.present.explain import explain_json
 
             data["explain"] = explain_json(result)
-        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        out.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
     else:
         from policykit.errors import printable
         from policykit.present.text import render_text

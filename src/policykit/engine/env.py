@@ -11,7 +11,7 @@ from policykit.engine.record import PartTrace, Reason, RuleTrace
 from policykit.lang.expr import Compiled, EvalError
 from policykit.lang.fastpath import Known
 from policykit.lang.values import Unknown, merge, truth
-from policykit.limits import DEFAULT, Budget, Limits
+from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.model import Cite, Policy, Rule, Text, Value
 
 
@@ -97,11 +97,14 @@ class CaseEnv(FactEnv):
         if value is None:
             raise EvalError(f"unknown name '{name}'")
         budget = self.budget
-        budget.charge(len(value.rules) + 1)  # a value worked out, each row it may read
-        outcome = self._collect(value) if value.kind == "collect" else self._table(value)
-        result = outcome.value
-        if result.__class__ is list or result.__class__ is str:
-            budget.size(result)
+        try:
+            budget.charge(len(value.rules) + 1)  # a value worked out, each row it may read
+            outcome = self._collect(value) if value.kind == "collect" else self._table(value)
+            result = outcome.value
+            if result.__class__ is list or result.__class__ is str:
+                budget.size(result)
+        except LimitError as exc:
+            raise exc.working_out(name) from None
         self.outcomes[name] = outcome
         self.cache[name] = result
         return result
