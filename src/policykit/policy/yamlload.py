@@ -36,16 +36,9 @@ class _Loader(yaml.SafeLoader):
     depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        if self.depth >= MAX_DEPTH:
-            raise _Refused("too-deep", f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused("yaml-alias", "aliases (*name) are not allowed in a policy", event.start_mark)
-        if getattr(event, "anchor", None):
-            raise _Refused("yaml-anchor", "anchors (&name) are not allowed in a policy", event.start_mark)
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!") and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
-            raise _Refused("yaml-tag", f"explicit tags ({tag}) are not allowed in a policy", event.start_mark)
+        refused = _refusal(self.peek_event(), self.depth)  # type: ignore[no-untyped-call]
+        if refused is not None:
+            raise refused
         self.depth += 1
         try:
             return super().compose_node(parent, index)
@@ -57,7 +50,7 @@ _CBase: Any = getattr(yaml, "CSafeLoader", None)
 
 
 def _refusal(event: Any, depth: int) -> _Refused | None:
-    """Why a node event is refused (the same rules as :class:`_Loader`), or None."""
+    """Why a node event at ``depth`` is refused (too deep, an alias, an anchor, a tag), or None."""
     if depth >= MAX_DEPTH:
         return _Refused("too-deep", f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
     if isinstance(event, yaml.AliasEvent):

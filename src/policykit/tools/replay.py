@@ -16,6 +16,7 @@ from typing import Any
 from policykit.engine.case import parse_json, read_case
 from policykit.errors import Diagnostic, InputError
 from policykit.evaluator import evaluate
+from policykit.limits import DEFAULT, Limits
 from policykit.policy.model import Policy
 from policykit.tools.versions import PolicySet
 
@@ -78,7 +79,12 @@ def check_result(stored: Any, name: str) -> None:
 
 
 def replay(
-    stored: dict[str, Any], case_raw: bytes, case_name: str, policies: PolicySet, result_name: str = "result"
+    stored: dict[str, Any],
+    case_raw: bytes,
+    case_name: str,
+    policies: PolicySet,
+    result_name: str = "result",
+    limits: Limits = DEFAULT,
 ) -> Replay:
     """Evaluate the case again under the policy the stored result names."""
     check_result(stored, result_name)
@@ -118,7 +124,7 @@ def replay(
         )
     data = parse_json(case_raw, case_name)
     lang = str(stored.get("lang") or "zh")
-    fresh = evaluate(policy, read_case(policy, data, case_name), as_of, lang, case_sha256=sha).to_dict()
+    fresh = evaluate(policy, read_case(policy, data, case_name), as_of, lang, case_sha256=sha, limits=limits).to_dict()
     differences = _differences(stored, fresh)
     if not exact:
         differences.insert(
