@@ -520,3 +520,22 @@ def test_token_soup_never_raises(source: str) -> None:
             compiled(Env({"x": 1}))
         except EvalError:
             pass
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["a", "b", "2026-01-01"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["k", "v"]), inner, max_size=2),
+    max_leaves=6,
+)
+
+
+@given(st.lists(_JSONISH, max_size=80))
+def test_distinct_keeps_the_first_of_equal_items_whatever_the_length(items: list[Any]) -> None:
+    from policykit.lang.functions import _distinct
+
+    expected: list[Any] = []
+    for item in items:
+        if item is not None and item not in expected:
+            expected.append(item)
+    assert _distinct(items) == expected
+    assert _distinct(items * 2) == expected  # past the short-list road too

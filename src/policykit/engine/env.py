@@ -98,11 +98,13 @@ class CaseEnv(FactEnv):
             raise EvalError(f"unknown name '{name}'")
         budget = self.budget
         try:
-            budget.charge(len(value.rules) + 1)  # a value worked out, each row it may read
+            budget.left -= len(value.rules) + 1  # a value worked out, each row it may read
+            if budget.left < budget.next_check:
+                budget.charge(0)  # out of work, or time to look at the clock
             outcome = self._collect(value) if value.kind == "collect" else self._table(value)
             result = outcome.value
-            if result.__class__ is list or result.__class__ is str:
-                budget.size(result)
+            if (result.__class__ is list or result.__class__ is str) and len(result) > 64:
+                budget.size(result)  # a short one is paid for by its row
         except LimitError as exc:
             raise exc.working_out(name) from None
         self.outcomes[name] = outcome

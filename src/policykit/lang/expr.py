@@ -458,7 +458,8 @@ def _call(spec: Function, args: list[Callable[[Env], Any]]) -> Callable[[Env], A
             return merge(*values)
         if spec.none_gives_none and any(v is None for v in values):
             return None
-        env.budget.charge(spec.cost(*values))
+        if spec.cost is not None:
+            env.budget.charge(spec.cost(*values))
         try:
             if spec.needs_calendar:
                 return impl(env.calendar, *values)

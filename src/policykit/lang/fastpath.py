@@ -52,9 +52,12 @@ def _wrap(spec: Function) -> Callable[..., Any]:
             for arg in args:
                 if arg is None:
                     return None
-        env.budget.charge(cost(*args))
+        if cost is not None:
+            env.budget.charge(cost(*args))
         return impl(env.calendar, *args) if needs_calendar else impl(*args)
 
+    if cost is None and not none_gives_none and not needs_calendar:
+        return lambda env, *args: impl(*args)
     return call
 
 

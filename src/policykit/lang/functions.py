@@ -30,8 +30,9 @@ class Function:
     needs_calendar: bool = False
     none_gives_none: bool = False
     takes_name: bool = False
-    cost: Callable[..., int] = lambda *args: 1
-    """units of work a call costs, from its arguments (charged before it runs)"""
+    cost: Callable[..., int] | None = None
+    """units of work a call costs, from its arguments (charged before it runs); None for a
+    call of constant cost, which the row that makes it has paid for"""
 
 
 def _items_cost(items: Any, *rest: Any) -> int:
@@ -57,13 +58,17 @@ def _frozen(value: Any) -> Any:
         return (dict, frozenset((k, _frozen(v)) for k, v in value.items()))
     if isinstance(value, list):
         return (list, tuple(_frozen(v) for v in value))
-    if isinstance(value, bool):
-        return (bool, value)
-    return value
+    return value  # a scalar: equal ones (1, 1.0 and True too) hash alike
 
 
 def _distinct(items: list[Any] | None) -> list[Any]:
-    seen: set[Any] = set()
+    if items is None or len(items) <= 32:  # a short list: a scan is quicker than hashing
+        kept: list[Any] = []
+        for item in items or []:
+            if item is not None and item not in kept:
+                kept.append(item)
+        return kept
+    seen: set[Any] = set()  # a long one: in time linear in its length
     out: list[Any] = []
     for item in items or []:
         if item is None:
