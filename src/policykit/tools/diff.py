@@ -46,14 +46,15 @@ def inline_diff(old: str, new: str) -> str:
 
     Texts longer than the ``text_diff_chars`` limit together are compared sentence by
     sentence instead (a character diff takes time growing with the square of the length),
-    and texts of very many sentences are shown as replaced whole."""
+    and in texts of very many sentences, all between the first and the last change is shown
+    replaced whole."""
     limit = _TEXT_LIMIT.get()
     a: list[str] | str = old
     b: list[str] | str = new
     if len(old) + len(new) > limit:
         a, b = _SENTENCE.split(old), _SENTENCE.split(new)
         if len(a) + len(b) > limit // 10:
-            return f"[-{old}-]{{+{new}+}}"
+            return _replaced_middle(old, new)
     out = []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
@@ -64,6 +65,19 @@ def inline_diff(old: str, new: str) -> str:
         if b2 > b1:
             out.append(f"{{+{''.join(b[b1:b2])}+}}")
     return "".join(out)
+
+
+def _replaced_middle(old: str, new: str) -> str:
+    """What lies between the common start and the common end, shown replaced whole."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    a, b = old[start : len(old) - end], new[start : len(new) - end]
+    middle = (f"[-{a}-]" if a else "") + (f"{{+{b}+}}" if b else "")
+    return old[:start] + middle + old[len(old) - end :]
 
 
 def _keyed(items: list[dict[str, Any]] | None, key: str = "id") -> dict[str, dict[str, Any]]:
