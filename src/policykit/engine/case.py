@@ -299,8 +299,9 @@ def _schema_message(error: Any) -> str:
     if error.validator in ("anyOf", "oneOf") and error.context:
         from jsonschema.exceptions import best_match
 
-        return str(best_match(error.context).message)
-    return str(error.message)
+        error = best_match(error.context)
+    message = str(error.message)
+    return message if len(message) <= 300 else f"{message[:140]} … {message[-140:]}"  # a long value, shortened
 
 
 class _Bad(Exception):
