@@ -205,3 +205,20 @@ def test_limit_option_tightens_validate() -> None:
     code, _, err = cli("validate", str(POLICY_FILE), "--limit", "operations=1000")
     assert code == 2
     assert re.search(r"too-costly: one case may need \d+ units of work: over the limit operations = 1000", err)
+
+
+def test_a_text_pays_for_every_time_it_shows_a_value() -> None:
+    """Found by the long fuzz: a text showing one 100 000-character parameter 36 times was
+    charged once (its names are listed once), and wrote 3.6 MB under a 50 000-unit budget."""
+    data = yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
+    data["parameters"]["big"] = {"value": "y" * 100_000, "unit": "text", "cites": ["ops.complaint"]}
+    text = "{params.big}" * 36
+    data["warnings"].append({"id": "big", "when": "True", "text": {"zh": text, "en": "x"}, "cites": ["ops.complaint"]})
+    policy, diags = load_policy_text(yaml.safe_dump(data, allow_unicode=True).encode("utf-8"), "p.yaml")
+    assert policy is not None, [d.format() for d in diags]
+    case = _case(policy, 0)
+    with pytest.raises(LimitError, match="operations = 50000"):
+        evaluate(policy, case, AS_OF, limits=DEFAULT.replace(operations=50_000))
+    assert (
+        len(json.dumps(evaluate(policy, case, AS_OF).to_dict(), ensure_ascii=False)) > 3_600_000
+    )  # the defaults allow it

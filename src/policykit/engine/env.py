@@ -210,18 +210,18 @@ class CaseEnv(FactEnv):
             return Reason(text, ())
         if not extra:
             values = tuple((n, self.lookup(n)) for n in names)
-            self._charge_words(values)
+            self._charge_words(text, values)
             return Reason(text, values)
         values = tuple((n, extra[n] if n in extra else self.lookup(n)) for n in names)
-        self._charge_words(values)
+        self._charge_words(text, values)
         return Reason(text, values, frozenset(n for n in names if n in extra))
 
-    def _charge_words(self, values: tuple[tuple[str, Any], ...]) -> None:
-        """A text costs what it will show: long strings and lists shown many times add up."""
+    def _charge_words(self, text: Text, values: tuple[tuple[str, Any], ...]) -> None:
+        """A text costs what it will show: a long string or list shown many times adds up."""
         cost = len(values)
-        for _, value in values:
+        for name, value in values:
             if value.__class__ is str or value.__class__ is list:
-                cost += len(value) // 16
+                cost += text.uses.get(name, 1) * (len(value) // 16)
         self.budget.charge(cost)
 
     def lookup(self, name: str) -> Any:

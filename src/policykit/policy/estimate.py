@@ -125,7 +125,7 @@ def _tree(expr: Compiled) -> ast.AST | None:
 def _text_cost(sizes: _Sizes, text: Text | None) -> int:
     if text is None:
         return 0
-    return sum(1 + sizes.of_name(name) // 16 for name in text.names)
+    return sum(count * (1 + sizes.of_name(name) // 16) for name, count in text.uses.items())
 
 
 def estimate(
