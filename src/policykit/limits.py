@@ -30,7 +30,7 @@ class Limits:
     case_bytes: int = MiB
     policy_bytes: int = 2 * MiB
     result_bytes: int = 8 * MiB
-    test_file_bytes: int = 2 * MiB
+    test_file_bytes: int = 4 * MiB
     operations: int = 2_000_000
     list_items: int = 10_000
     string_chars: int = 100_000
@@ -52,7 +52,7 @@ MEANING = {
     "case_bytes": "a case file, standard input, or one line of a batch (its newline not counted)",
     "policy_bytes": "a policy file",
     "result_bytes": "a stored result read by `replay`",
-    "test_file_bytes": "a policy test file, and a case file it names",
+    "test_file_bytes": "a policy test file (a case file it names is a case: case_bytes)",
     "operations": "units of work of one evaluation: a value worked out and each row it may read, "
     "each item a function reads, each working day walked, each character a text will show / 16",
     "list_items": "items of a list worked out while deciding",

@@ -18,9 +18,10 @@ from typing import Any
 from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import parse_date
 from policykit.lang.values import Unknown
+from policykit.limits import DEFAULT
 from policykit.policy.model import Policy
 
-MAX_CASE_BYTES = 1024 * 1024
+MAX_CASE_BYTES = DEFAULT.case_bytes
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from typing import Any
 import yaml
 
 from policykit.errors import Diagnostic
+from policykit.limits import DEFAULT
 from policykit.policy.document import Document, Path, json_path
 
-MAX_POLICY_BYTES = 2 * 1024 * 1024
+MAX_POLICY_BYTES = DEFAULT.policy_bytes
 MAX_DEPTH = 64
 
 

@@ -25,7 +25,7 @@ from policykit.policy.resources import data_dir, default_policy
 from policykit.policy.schema_check import schema_errors
 from policykit.policy.yamlload import load_yaml
 
-MAX_TEST_FILE_BYTES = 4 * 1024 * 1024
+MAX_TEST_FILE_BYTES = DEFAULT.test_file_bytes
 
 
 @dataclass(frozen=True)
