@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,3 +84,109 @@ def test_a_policy_is_freed_once_unused() -> None:
     del policy, case
     gc.collect()
     assert ref() is None
+
+
+# -- a cache that cannot be poisoned ----------------------------------------------------
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.bin"))
+
+
+def _payload(entry: Path) -> tuple[bytes, dict[str, Any]]:
+    blob = entry.read_bytes()
+    head = len(cache.MAGIC) + 32
+    return blob[:head], marshal.loads(blob[head:])
+
+
+def _sign(entry: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` as an entry with a valid MAC (what only the key's owner can do)."""
+    key = (entry.parent / "key").read_bytes()
+    payload = marshal.dumps(data)
+    entry.write_bytes(cache.MAGIC + cache._mac(key, entry.name, payload) + payload)
+
+
+@pytest.fixture()
+def cold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The results of a cold start (a fresh cache folder), then a warm cache in tmp_path/cache."""
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cold"))
+    results = _results(POLICY_FILE)
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
+    assert _results(POLICY_FILE) == results
+    assert _entries(tmp_path / "cache")
+    return results
+
+
+def _policy_entry(folder: Path) -> Path:
+    sha = hashlib.sha256(POLICY_FILE.read_bytes()).hexdigest()
+    path = cache.entry_path(sha)
+    assert path is not None and path.parent == folder and path.exists()
+    return path
+
+
+def test_a_flipped_byte_is_ignored_and_the_entry_rebuilt(cold: list[str], tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    entry = _policy_entry(folder)
+    blob = bytearray(entry.read_bytes())
+    blob[len(blob) // 2] ^= 0x01
+    entry.write_bytes(bytes(blob))
+    sha = entry.name.split("-")[0]
+    assert cache.read(sha) is None  # the check fails: nothing of it is unpacked
+    assert _results(POLICY_FILE) == cold
+    assert cache.read(sha) is not None  # rewritten, authentic again
+
+
+def test_a_changed_value_is_ignored(cold: list[str], tmp_path: Path) -> None:
+    entry = _policy_entry(tmp_path / "cache")
+    mac, data = _payload(entry)
+    assert data["data"]["parameters"]["standard_warranty_months"]["value"] == 12
+    data["data"]["parameters"]["standard_warranty_months"]["value"] = 99
+    entry.write_bytes(mac + marshal.dumps(data))  # the old MAC no longer fits
+    assert _results(POLICY_FILE) == cold
+    policy, _ = load_policy(POLICY_FILE, use_cache=True)
+    assert policy.parameters["standard_warranty_months"].value == 12
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "lambda _e, _k: _F_len.__globals__",
+        "lambda _e, _k: _e.policy",
+        "lambda _e, _k: open('/etc/passwd').read()",
+    ],
+)
+def test_signed_code_that_reaches_out_is_not_run(cold: list[str], tmp_path: Path, forged: str) -> None:
+    """Even an entry with a valid MAC (a stolen key) cannot make an expression run other code."""
+    entry = _policy_entry(tmp_path / "cache")
+    _, data = _payload(entry)
+    source = next(iter(data["exprs"]))
+    names, _ = data["exprs"][source]
+    data["exprs"][source] = (names, compile(forged, "<forged>", "eval").co_consts[0])
+    _sign(entry, data)
+    assert cache.read(entry.name.split("-")[0]) is not None  # authentic, but its code is refused
+    assert _results(POLICY_FILE) == cold
+
+
+def test_an_authentic_entry_of_another_shape_is_rebuilt(cold: list[str], tmp_path: Path) -> None:
+    entry = _policy_entry(tmp_path / "cache")
+    _, data = _payload(entry)
+    del data["lines"]
+    _sign(entry, data)
+    assert _results(POLICY_FILE) == cold
+
+
+def test_a_key_others_can_read_or_write_is_not_trusted(cold: list[str], tmp_path: Path) -> None:
+    key = tmp_path / "cache" / "key"
+    os.chmod(key, 0o644)
+    entry = _policy_entry(tmp_path / "cache")
+    assert cache.read(entry.name.split("-")[0]) is None
+    assert _results(POLICY_FILE) == cold
+
+
+def test_home_that_does_not_exist_is_not_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "nowhere" / "x"
+    monkeypatch.delenv("POLICYKIT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    assert _results(POLICY_FILE)
+    assert not (tmp_path / "nowhere").exists()

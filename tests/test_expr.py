@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import MAX_DEPTH, MAX_SOURCE, EvalError, compile_expr
 from policykit.lang.values import Unknown
+from policykit.limits import Budget
 
 CAL = WorkCalendar("CN")
 
@@ -24,6 +25,7 @@ class Env:
     def __init__(self, values: Mapping[str, Any], calendar: WorkCalendar = CAL) -> None:
         self.values = dict(values)
         self.calendar = calendar
+        self.budget = Budget()
 
     def get(self, name: str) -> Any:
         if name in self.values:
@@ -544,3 +546,22 @@ def test_best_per_limit_holds_the_best_item_within_any_limit(items: list[dict[st
         return
     assert best in found
     assert all(item in items for item in found)
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["a", "b", "2026-01-01"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["k", "v"]), inner, max_size=2),
+    max_leaves=6,
+)
+
+
+@given(st.lists(_JSONISH, max_size=80))
+def test_distinct_keeps_the_first_of_equal_items_whatever_the_length(items: list[Any]) -> None:
+    from policykit.lang.functions import _distinct
+
+    expected: list[Any] = []
+    for item in items:
+        if item is not None and item not in expected:
+            expected.append(item)
+    assert _distinct(items) == expected
+    assert _distinct(items * 2) == expected  # past the short-list road too

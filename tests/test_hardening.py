@@ -1,6 +1,8 @@
 """Hardening: fuzzed and hostile input never crashes, hangs or prints a traceback; the
 invariants of the interpretations hold for all cases; the CLI survives pipes, signals and
-odd terminals.  POLICYKIT_LONG_FUZZ=1 runs the fuzzers with 100 000 examples."""
+odd terminals.  POLICYKIT_LONG_FUZZ=1 runs the fuzzers long: POLICYKIT_LONG_FUZZ_EXAMPLES
+examples for each case fuzzer (default 100 000), POLICYKIT_LONG_FUZZ_POLICIES for the policy
+fuzzer (default 1 500)."""
 
 from __future__ import annotations
 
@@ -24,14 +26,20 @@ from jsonschema import Draft202012Validator
 from policykit.cli.app import run
 from policykit.engine.case import read_case
 from policykit.evaluator import evaluate
+from policykit.limits import DEFAULT, LimitError
 from policykit.policy.model import Policy
 from policykit.policy.resources import schema
 
 from .conftest import POLICY_FILE, ROOT, SHARED
 
 LONG = bool(os.environ.get("POLICYKIT_LONG_FUZZ"))
+LONG_EXAMPLES = int(os.environ.get("POLICYKIT_LONG_FUZZ_EXAMPLES", "100000"))  # per case fuzzer
+LONG_POLICIES = int(os.environ.get("POLICYKIT_LONG_FUZZ_POLICIES", "1500"))  # per policy fuzzer (each compiles one)
 FUZZ = settings(
-    max_examples=100_000 if LONG else 150, deadline=None, derandomize=not LONG, suppress_health_check=list(HealthCheck)
+    max_examples=LONG_EXAMPLES if LONG else 150,
+    deadline=None,
+    derandomize=not LONG,
+    suppress_health_check=list(HealthCheck),
 )
 RESULT = Draft202012Validator(schema("result.schema.json"))
 SEEDS = [
@@ -218,21 +226,20 @@ def test_a_batch_line_over_the_limit_fails_alone(tmp_path: Path) -> None:
 # -- hostile policies that pass validation: a bounded evaluation -------------------------------
 
 
-def test_evaluation_has_a_step_limit(policy: Policy) -> None:
-    from policykit.engine import env
-
+@pytest.mark.parametrize("name", ["operations", "seconds"])
+def test_evaluation_has_a_work_limit(policy: Policy, name: str) -> None:
     case = read_case(policy, copy.deepcopy(SEEDS[1]))
-    old = env.MAX_STEPS
-    try:
-        env.MAX_STEPS = 5
-        with pytest.raises(Exception, match="more than 5 steps"):
-            evaluate(policy, case, date(2026, 11, 27))
-    finally:
-        env.MAX_STEPS = old
+    tight = DEFAULT.replace(**{name: 5 if name == "operations" else 0.0})
+    with pytest.raises(LimitError, match=f"over the limit {name} = "):
+        evaluate(policy, case, date(2026, 11, 27), limits=tight)
+    assert evaluate(policy, case, date(2026, 11, 27)).to_dict()["decisions"]  # the defaults leave room
 
 
 @settings(
-    max_examples=100_000 if LONG else 25, deadline=None, derandomize=not LONG, suppress_health_check=list(HealthCheck)
+    max_examples=LONG_POLICIES if LONG else 25,
+    deadline=None,
+    derandomize=not LONG,
+    suppress_health_check=list(HealthCheck),
 )
 @given(st.data())
 def test_mutated_policies_validate_or_fail_with_codes(data: st.DataObject) -> None:
@@ -298,7 +305,7 @@ def fault_cases(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=100_000 if LONG else 150, deadline=None, derandomize=not LONG)
+@settings(max_examples=LONG_EXAMPLES if LONG else 150, deadline=None, derandomize=not LONG)
 @given(fault_cases())
 def test_deadlines_are_after_receipt_and_on_working_days(policy: Policy, case: dict[str, Any]) -> None:
     result = evaluate(policy, read_case(policy, case), date(2026, 11, 27))
@@ -317,7 +324,7 @@ def test_deadlines_are_after_receipt_and_on_working_days(policy: Policy, case: d
         assert policy.calendar.is_working_day(quote_by)
 
 
-@settings(max_examples=100_000 if LONG else 80, deadline=None, derandomize=not LONG)
+@settings(max_examples=LONG_EXAMPLES if LONG else 80, deadline=None, derandomize=not LONG)
 @given(fault_cases(), st.integers(min_value=1, max_value=400))
 def test_warranty_status_is_monotone_in_the_request_day(policy: Policy, case: dict[str, Any], later: int) -> None:
     def status(day: date) -> Any:

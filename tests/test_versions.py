@@ -4,9 +4,13 @@ replay of a stored result (for arbitration, notes.3)."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks.casegen import generate
 from policykit.policy.compiler import load_policy
@@ -180,3 +184,37 @@ def test_replay_refuses_another_case(policy_set: Path, tmp_path: Path) -> None:
     other = _write(tmp_path, dict(CASE, case_id="other"), "other.json")
     code, out, err = cli("replay", str(stored), str(other), "--policy-set", str(policy_set))
     assert code == 2 and out == "" and "case-changed" in err
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=3), st.sampled_from(["。", "；", "\n"]))
+def test_a_long_text_is_compared_by_sentence_and_still_reads_back(changed: int, stop: str) -> None:
+    """Past text_diff_chars the diff works by sentence (its time no longer grows with the
+    square of the length); keeping the old side of the marks still gives the old text."""
+    from policykit.tools.diff import _TEXT_LIMIT, inline_diff
+
+    sentences = [f"第{i}条规定甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉{i}" for i in range(200)]
+    old = stop.join(sentences)
+    new_sentences = list(sentences)
+    for i in range(changed):
+        new_sentences[i * 67] = new_sentences[i * 67] + "新"
+    new = stop.join(new_sentences)
+    assert len(old) + len(new) > _TEXT_LIMIT.get()
+    marked = inline_diff(old, new)
+    assert re.sub(r"\{\+.*?\+\}", "", marked, flags=re.S).replace("[-", "").replace("-]", "") == old
+    assert re.sub(r"\[-.*?-\]", "", marked, flags=re.S).replace("{+", "").replace("+}", "") == new
+    assert (marked == old) is (changed == 0)
+    if changed:
+        assert marked.count("{+") == changed  # one mark a changed sentence, not one for the whole text
+
+
+def test_a_text_of_very_many_sentences_shows_the_changed_middle_replaced_whole() -> None:
+    from policykit.tools.diff import inline_diff
+
+    old = "。".join(f"甲{i}" for i in range(3000))
+    new = old.replace("甲1500。", "乙1500。").replace("甲1700。", "乙1700。")
+    marked = inline_diff(old, new)
+    assert marked.startswith("甲0。甲1。") and marked.endswith("甲2999")
+    assert marked.count("[-") == 1 and marked.count("{+") == 1
+    assert marked.index("[-") == old.index("甲1500。") and "甲1600" in marked.split("{+")[1]
+    assert inline_diff(old, old) == old

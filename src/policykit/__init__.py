@@ -22,13 +22,27 @@ format) → ``engine`` (deciding) → ``present`` (words and formats) → ``eval
 them until a function is called.
 """
 
-from __future__ import annotations
+import sys as _sys  # no "from __future__" import here: it would load a module before the handler below
+
+_started_as = getattr(_sys, "orig_argv", [])
+if ("-m" in _started_as and "policykit" in _started_as[_started_as.index("-m") + 1 : _started_as.index("-m") + 2]) or (
+    _sys.argv and _sys.argv[0].endswith(("/policykit", "\\policykit.exe"))
+):
+    # the policykit command is starting (python -m policykit, or the console script): Ctrl-C
+    # while its modules load ends it quietly, as it does later (cli.app.main puts back the
+    # usual handler).  A program that imports policykit keeps its own handler.
+    import _signal  # type: ignore[import-not-found]  # the C module: no import of enum first
+    import os as _os
+
+    _signal.signal(_signal.SIGINT, lambda *_: _os._exit(130))
 
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykit.errors import CaseError, Diagnostic, PolicyError, PolicykitError
+from policykit.limits import DEFAULT as DEFAULT_LIMITS
+from policykit.limits import LimitError, Limits
 from policykit.version import __version__
 
 if TYPE_CHECKING:
@@ -39,8 +53,11 @@ if TYPE_CHECKING:
     from policykit.tools.versions import PolicySet
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "CaseError",
     "Diagnostic",
+    "LimitError",
+    "Limits",
     "PolicyError",
     "PolicykitError",
     "__version__",
@@ -54,7 +71,7 @@ __all__ = [
 ]
 
 
-def load_policy(path: str | Path | None = None, *, use_cache: bool = True) -> Policy:
+def load_policy(path: str | Path | None = None, *, use_cache: bool = True) -> "Policy":
     """Load and compile a policy file (default: the bundled standard).
 
     Raises :class:`PolicyError` listing every problem when the file is invalid.  With
@@ -67,7 +84,7 @@ def load_policy(path: str | Path | None = None, *, use_cache: bool = True) -> Po
     return policy
 
 
-def load_policy_set(directory: str | Path | None = None, *, use_cache: bool = True) -> PolicySet:
+def load_policy_set(directory: str | Path | None = None, *, use_cache: bool = True) -> "PolicySet":
     """Load every version in a policy folder (default: the bundled set) and check the
     chain of versions; ``.select(day)`` gives the version in force on a day."""
     from policykit.policy.resources import data_dir
@@ -88,7 +105,7 @@ def validate(path: str | Path | None = None) -> list[Diagnostic]:
     return warnings
 
 
-def read_case(policy: Policy, data: Any, file: str = "<case>") -> Case:
+def read_case(policy: "Policy", data: Any, file: str = "<case>") -> "Case":
     """Check a case (a dict in the case format) against ``policy``; raise :class:`CaseError`
     with every problem, each naming its field path."""
     from policykit.engine.case import read_case as _read
@@ -96,16 +113,19 @@ def read_case(policy: Policy, data: Any, file: str = "<case>") -> Case:
     return _read(policy, data, file)
 
 
-def decide(policy: Policy, case: Case, as_of: date, *, trace: bool = False) -> CaseRecord:
+def decide(
+    policy: "Policy", case: "Case", as_of: date, *, trace: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> "CaseRecord":
     """Decide ``case`` as of ``as_of``: a record with no language in it (values, the rows
     that fired, the clause ids they cite, the steps due, the facts missing).  With
-    ``trace``, every value worked out keeps the rows considered (for ``--explain``)."""
+    ``trace``, every value worked out keeps the rows considered (for ``--explain``).
+    ``limits`` bounds the work; past one, :class:`LimitError` names it."""
     from policykit.engine.decide import decide_case
 
-    return decide_case(policy, case, as_of, trace=trace)
+    return decide_case(policy, case, as_of, trace=trace, limits=limits)
 
 
-def render(record: CaseRecord, lang: str = "zh", *, docs_url: str | None = None) -> Result:
+def render(record: "CaseRecord", lang: str = "zh", *, docs_url: str | None = None) -> "Result":
     """Put a decision record in words in ``lang`` (``zh`` or ``en``): the result that
     ``policykit evaluate`` prints; ``.to_dict()`` is its JSON.  With ``docs_url``, each
     cited clause links to the docs site there."""
@@ -114,8 +134,16 @@ def render(record: CaseRecord, lang: str = "zh", *, docs_url: str | None = None)
     return build_result(record, lang, docs_url)
 
 
-def evaluate(policy: Policy, case: Case, as_of: date, lang: str = "zh", *, explain: bool = False) -> Result:
-    """``decide`` then ``render``: the result of ``case`` in ``lang``."""
+def evaluate(
+    policy: "Policy",
+    case: "Case",
+    as_of: date,
+    lang: str = "zh",
+    *,
+    explain: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> "Result":
+    """``decide`` then ``render``: the result of ``case`` in ``lang``, within ``limits``."""
     from policykit.evaluator import evaluate as _evaluate
 
-    return _evaluate(policy, case, as_of, lang, explain=explain)
+    return _evaluate(policy, case, as_of, lang, explain=explain, limits=limits)

@@ -8,10 +8,24 @@ by one, so that a user sees every problem at once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 MAX_ERRORS = 50
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with control characters (newlines, ESC, bell...) written as escapes, except those in ``keep``,
+    and anything that is not Unicode (a lone surrogate) as its escape: safe for one line of a terminal."""
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(lambda m: m.group() if m.group() in keep else ascii(m.group())[1:-1], text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 @dataclass(frozen=True, order=True)
@@ -27,14 +41,15 @@ class Diagnostic:
     severity: str = field(default="error", compare=False)
 
     def format(self) -> str:
-        where = self.file or "<input>"
+        """``file:line:col: code: message (at path)`` on one line: control characters are escaped."""
+        where = printable(self.file or "<input>")
         if self.line:
             where += f":{self.line}"
             if self.col:
                 where += f":{self.col}"
-        text = f"{where}: {self.code}: {self.message}"
+        text = f"{where}: {self.code}: {printable(self.message)}"
         if self.path:
-            text += f" (at {self.path})"
+            text += f" (at {printable(self.path)})"
         return text
 
 

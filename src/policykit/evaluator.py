@@ -8,6 +8,7 @@ from datetime import date
 from policykit.engine.case import Case
 from policykit.engine.decide import decide, decide_case
 from policykit.engine.record import CaseRecord, Decided
+from policykit.limits import DEFAULT, Limits
 from policykit.policy.model import Policy
 from policykit.present.assemble import build_result
 from policykit.present.result import Result
@@ -24,10 +25,12 @@ def evaluate(
     explain: bool = False,
     case_sha256: str | None = None,
     days: bool = False,
+    limits: Limits = DEFAULT,
 ) -> Result:
     """Decide ``case`` under ``policy`` as of ``as_of`` and give the result in ``lang``
     (``zh`` or ``en``): decisions with their clauses and reasons, the steps now due, the
     facts still missing.  With ``explain``, every value worked out is traced; with
-    ``days``, the dates in the texts carry their weekday (the text view)."""
-    record = decide_case(policy, case, as_of, trace=explain)
+    ``days``, the dates in the texts carry their weekday (the text view).  ``limits``
+    bounds the work (:mod:`policykit.limits`; a server passes its own per request)."""
+    record = decide_case(policy, case, as_of, trace=explain, limits=limits)
     return build_result(record, lang, docs_url, case_sha256, days)

@@ -115,3 +115,21 @@ def test_check_json(tmp_path: Path, fmt: str) -> None:
     code, out, _ = cli("check", str(_edited(tmp_path, GAP)), "--format", fmt)
     assert code == 1
     assert [f["code"] for f in json.loads(out) if f["severity"] == "warning"] == ["gap"]
+
+
+def test_a_table_too_large_for_the_budget_is_skipped_and_says_so(policy: Policy) -> None:
+    from policykit.limits import DEFAULT
+
+    findings = check_policy(policy, DEFAULT.replace(check_operations=50))
+    skipped = [f for f in findings if f.code == "check-skipped"]
+    assert skipped and all("check_operations = 50" in f.message for f in skipped)
+    full = {f.code for f in check_policy(policy)}
+    assert "check-skipped" not in full
+
+
+def test_checks_out_of_time_stop_and_say_where(policy: Policy) -> None:
+    from policykit.limits import DEFAULT
+
+    findings = check_policy(policy, DEFAULT.replace(seconds=0.0))
+    stopped = [f for f in findings if f.code == "check-stopped"]
+    assert len(stopped) == 1 and "seconds = 0.0" in stopped[0].message and "tables not checked" in stopped[0].message

@@ -8,7 +8,9 @@ stdout when the input is bad.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import IO
@@ -16,6 +18,8 @@ from typing import IO
 from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
 from policykit.errors import Diagnostic, InputError, PolicykitError
 from policykit.version import __version__
+
+LIMIT_HELP = "change one limit of the work (repeatable; see README, Limits and safety), e.g. operations=5000000"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evaluate", help="decide a case (JSON) under the policy")
     ev.add_argument("case", nargs="?", help="case file, or - for standard input")
     ev.add_argument("--batch", metavar="FILE", help="JSON Lines: one case per line (- for standard input)")
+    ev.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
     ev.add_argument("--format", choices=["text", "json"], help="default: text on a terminal, JSON otherwise")
     ev.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of all a person reads")
     ev.add_argument("--as-of", metavar="DATE", help="evaluation day YYYY-MM-DD (default: today)")
@@ -73,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ch = sub.add_parser("check", help="static checks: shadowed rows, gaps, overlaps, unused definitions")
     ch.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
+    ch.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
     ch.add_argument("--format", choices=["text", "json"], default="text")
 
     di = sub.add_parser("diff", help="what changed between two policy versions; with --cases, the impact")
@@ -85,15 +91,18 @@ def _parser() -> argparse.ArgumentParser:
         "evaluate each under both versions and count the decisions that change",
     )
     di.add_argument("--as-of", metavar="DATE", help="evaluation day for --cases (default: today)")
+    di.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
     di.add_argument("--format", choices=["text", "json"], default="text")
 
     rp = sub.add_parser("replay", help="re-run a stored JSON result on its case; exit 0 identical, 1 different")
     rp.add_argument("result", help="a JSON result written by policykit evaluate")
     rp.add_argument("case", help="the case file it was made from")
+    rp.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
     rp.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the bundled policies)")
 
     va = sub.add_parser("validate", help="check policy files; print a summary")
     va.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
+    va.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
     va.add_argument("--format", choices=["text", "json"], default="text")
 
     from policykit.cli import interview as cmd_interview
@@ -149,34 +158,88 @@ def run(
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_OK
     except KeyboardInterrupt:
-        print("policykit: interrupted", file=err)
+        _say(err, "policykit: interrupted")
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:
+        if exc.errno in _WRITE_ERRORS:
+            _say(err, f"policykit: write-failed: cannot write the output: {exc.strerror or exc}")
+            return EXIT_BAD_INPUT
+        _say(err, f"policykit: internal error: {type(exc).__name__}: {exc}")
+        return EXIT_INTERNAL
+    except RecursionError:
+        _say(err, "policykit: too-deep: the input is nested too deeply")
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        _say(err, "policykit: out-of-memory: the input needs more memory than there is")
+        return EXIT_BAD_INPUT
     except Exception as exc:
         print(f"policykit: internal error: {type(exc).__name__}: {exc}", file=err)
         print("policykit: please report this with the case and policy that caused it", file=err)
         return EXIT_INTERNAL
 
 
+_WRITE_ERRORS = {errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EPIPE}
+
+
+def _say(err: IO[str], line: str) -> None:
+    """One line on stderr; a stderr that cannot be written to is no reason to fail more."""
+    try:
+        print(line, file=err)
+    except (OSError, ValueError):
+        pass
+
+
+def _standard_streams() -> None:
+    """Closed standard streams (``>&-``) are given /dev/null: nothing is written to, or read
+    from, a file that happens to get their descriptor, and diagnostics never go to stdout."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # takes the lowest free descriptor: this one
+    if sys.stdin is None:
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(fd, "w", encoding="utf-8", closefd=False))  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            # UTF-8 whatever the locale; a string that is not Unicode cannot reach the bytes raw
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
 def main() -> None:
     """Console entry point: UTF-8 out whatever the locale, and quiet on a closed pipe or Ctrl-C."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
-        if encoding != "utf8" and hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
     try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C is KeyboardInterrupt again
+        _standard_streams()
         code = run()
         sys.stdout.flush()
     except BrokenPipeError:
         code = EXIT_OK
     except KeyboardInterrupt:
         code = 130
+    except OSError as exc:
+        code = EXIT_BAD_INPUT
+        _say(sys.stderr, f"policykit: write-failed: cannot write the output: {exc.strerror or exc}")
+        _quiet_stdout()
     if code == EXIT_OK or code == 130:
         # a reader that went away (| head) is not an error; keep Python from complaining at exit
         try:
             sys.stdout.flush()
-        except BrokenPipeError:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            _quiet_stdout()
+    else:
+        _quiet_stdout()
     sys.exit(code)
+
+
+def _quiet_stdout() -> None:
+    """Drop what stdout still holds, so that Python's exit does not fail on writing it."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

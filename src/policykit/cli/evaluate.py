@@ -8,11 +8,20 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import IO, Any
 
-from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_option, columns, is_terminal, read_input
+from policykit.cli.streams import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    as_of_option,
+    columns,
+    is_terminal,
+    limits_option,
+    read_input,
+)
 from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError
+from policykit.limits import LimitError, Limits
 
 
 def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str]) -> int:
@@ -20,11 +29,12 @@ def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: 
     if (args.case is None) == (args.batch is None):
         raise InputError([Diagnostic("policykit", 0, 0, "usage", "give a case file (or -), or --batch FILE")])
     as_of = as_of_option(args.as_of)
+    args.limits = limits_option(args.limit)
     choose = _chooser(args)
     fmt = args.format or ("text" if is_terminal(out) else "json")
     if args.batch is not None:
         return _batch(choose, args, out, err, inp, as_of, fmt)
-    raw, name = read_input(args.case, inp)
+    raw, name = read_input(args.case, inp, args.limits.case_bytes)
     policy, case, result = _one(choose, raw, name, args, as_of, days=fmt == "text")
     if fmt == "json":
         data = result.to_dict()
@@ -32,9 +42,11 @@ def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: 
             from policykit.present.explain import explain_json
 
             data["explain"] = explain_json(result)
-        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        out.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
     else:
-        out.write(_text(policy, case, result, args, out))
+        from policykit.errors import printable
+
+        out.write(printable(_text(policy, case, result, args, out), keep="\n\t"))
     return EXIT_OK
 
 
@@ -56,7 +68,7 @@ def _chooser(args: argparse.Namespace) -> Callable[[Any], Any]:
     from policykit.policy.compiler import load_policy
 
     if args.policy:
-        policy, _ = load_policy(args.policy, use_cache=True)
+        policy, _ = load_policy(args.policy, use_cache=True, limits=args.limits)
         return lambda data: policy
     from policykit.policy.resources import data_dir
     from policykit.tools.versions import load_policy_set
@@ -77,7 +89,8 @@ def _one(
     from policykit.engine.case import parse_json, read_case
     from policykit.evaluator import evaluate
 
-    data = parse_json(raw, name)
+    limits: Limits = args.limits
+    data = parse_json(raw.rstrip(b"\r\n"), name, limits.case_bytes)  # a final newline is not counted
     text = raw.decode("utf-8", "replace")
     policy = choose(data)
     case = read_case(policy, data, name, text, args.lang)
@@ -94,10 +107,11 @@ def _one(
                 args.explain,
                 hashlib.sha256(raw).hexdigest(),
                 days,
+                limits,
             ),
         )
-    except CaseError as exc:
-        raise CaseError([Diagnostic(name, d.line, d.col, d.code, d.message, d.path) for d in exc.diagnostics]) from None
+    except (CaseError, LimitError) as exc:
+        raise type(exc)([Diagnostic(name, d.line, d.col, d.code, d.message, d.path) for d in exc.diagnostics]) from None
 
 
 def _batch(
@@ -115,21 +129,14 @@ def _batch(
         stream: Any = inp.buffer if hasattr(inp, "buffer") else inp
         close = False
     else:
-        p = Path(args.batch)
-        if p.is_dir():
-            raise InputError([Diagnostic(args.batch, 0, 0, "not-a-file", "is a directory, not a JSON Lines file")])
-        try:
-            stream = open(p, "rb")  # noqa: SIM115 - closed below; streamed line by line
-        except FileNotFoundError:
-            raise InputError([Diagnostic(args.batch, 0, 0, "not-found", "no such file")]) from None
-        except OSError as exc:
-            raise InputError([Diagnostic(args.batch, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
+        stream = _open_batch(args.batch)
         close = True
     try:
-        for number, raw in enumerate(_lines(stream), 1):
+        limit = args.limits.case_bytes
+        for number, raw in enumerate(_lines(stream, limit), 1):
             if raw is None:
                 status = EXIT_BAD_INPUT
-                message = f"line longer than {MAX_LINE_BYTES} bytes"
+                message = f"line longer than {limit} bytes"
                 out.write(_line({"line": number, "errors": [{"path": "", "code": "too-large", "message": message}]}))
                 print(Diagnostic(args.batch, number, 0, "too-large", message).format(), file=err)
                 continue
@@ -142,32 +149,62 @@ def _batch(
                 else:
                     out.write(_line(result.to_dict()))
             except PolicykitError as exc:
-                status = EXIT_BAD_INPUT
+                status = max(status, EXIT_BAD_INPUT)
                 errors = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
                 if fmt != "text":
                     out.write(json.dumps({"line": number, "errors": errors}, ensure_ascii=False) + "\n")
                 for d in exc.diagnostics:
                     print(Diagnostic(args.batch, number, 0, d.code, d.message, d.path).format(), file=err)
+            except (OSError, KeyboardInterrupt):
+                raise
+            except Exception as exc:  # a bug shown by this line: report it, and go on with the next
+                status = EXIT_INTERNAL
+                message = f"internal error: {type(exc).__name__}: {exc}"
+                out.write(
+                    _line({"line": number, "errors": [{"path": "", "code": "internal-error", "message": message}]})
+                )
+                print(Diagnostic(args.batch, number, 0, "internal-error", message).format(), file=err)
     finally:
         if close:
             stream.close()
     return status
 
 
-MAX_LINE_BYTES = 1024 * 1024
+def _open_batch(path: str) -> Any:
+    """A JSON Lines file opened for streaming: a regular file or a pipe, nothing else."""
+    import os
+    import stat
+
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError([Diagnostic(path, 0, 0, "not-a-file", "is a directory, not a JSON Lines file")])
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+            raise InputError([Diagnostic(path, 0, 0, "not-a-file", "is a device or socket, not a file")])
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise InputError([Diagnostic(path, 0, 0, "not-found", "no such file")]) from None
+    except OSError as exc:
+        raise InputError([Diagnostic(path, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
 
 
-def _lines(stream: Any) -> Any:
-    """Lines of a JSON Lines stream as bytes; None in place of a line over the limit (skipped whole)."""
+def _lines(stream: Any, limit: int) -> Any:
+    """Lines of a JSON Lines stream as bytes; None in place of a line over ``limit`` bytes
+    (its newline not counted; skipped whole, never held whole)."""
     while True:
-        chunk = stream.readline(MAX_LINE_BYTES + 1)
+        chunk = stream.readline(limit + 2)
         if not chunk:
             return
         if isinstance(chunk, str):
-            chunk = chunk.encode("utf-8")
-        if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
-            while chunk and not chunk.endswith(b"\n" if isinstance(chunk, bytes) else "\n"):
-                chunk = stream.readline(MAX_LINE_BYTES + 1)
+            chunk = chunk.encode("utf-8", "surrogateescape")
+        ended = chunk.endswith(b"\n")
+        body = chunk.rstrip(b"\r\n") if ended else chunk
+        if len(body) > limit:
+            while chunk and not ended:
+                chunk = stream.readline(limit + 2)
+                if isinstance(chunk, str):
+                    chunk = chunk.encode("utf-8", "surrogateescape")
+                ended = chunk.endswith(b"\n")
             yield None
             continue
         yield chunk

@@ -8,13 +8,15 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_option, is_terminal, read_input
+from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_option, is_terminal, limits_option, read_input
+from policykit.engine.case import parse_json
 from policykit.errors import Diagnostic, InputError, PolicykitError
+from policykit.limits import DEFAULT, Limits
 from policykit.policy.resources import default_policy
 
 
 def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-
+    limits = limits_option(args.limit)
     paths = args.policies or [str(default_policy())]
     status = EXIT_OK
     summaries = []
@@ -41,7 +43,7 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
         else:
             expanded.append(path)
     for path in expanded:
-        loaded = load_or_report(path, err)
+        loaded = load_or_report(path, err, limits)
         if loaded is None:
             status = EXIT_BAD_INPUT
             continue
@@ -49,7 +51,7 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
         from policykit.policy.status import calendar_warnings
         from policykit.tools.checks import check_policy, located
 
-        findings = [d for d in located(policy, check_policy(policy), policy.lines) if d.severity != "info"]
+        findings = [d for d in located(policy, check_policy(policy, limits), policy.lines) if d.severity != "info"]
         findings.extend(calendar_warnings(policy, policy.today()))
         for diag in [*warnings, *findings]:
             print(diag.format().replace(f": {diag.code}:", f": warning: {diag.code}:", 1), file=err)
@@ -85,15 +87,16 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from policykit.policy.compiler import load_policy
     from policykit.tools.diff import diff_policies, render_diff
 
-    old, _ = load_policy(args.old)
-    new, _ = load_policy(args.new)
-    changes = diff_policies(old, new)
+    limits = limits_option(args.limit)
+    old, _ = load_policy(args.old, limits=limits)
+    new, _ = load_policy(args.new, limits=limits)
+    changes = diff_policies(old, new, limits)
     impact = None
     if args.cases:
         from policykit.tools.impact import measure_impact
 
         as_of = as_of_option(args.as_of) or new.today()
-        impact = measure_impact(old, new, args.cases, as_of, err if is_terminal(err) else None)
+        impact = measure_impact(old, new, args.cases, as_of, err if is_terminal(err) else None, limits)
     if args.format == "json":
         data: dict[str, Any] = {
             "old": {"id": old.id, "version": old.version, "sha256": old.sha256},
@@ -117,15 +120,18 @@ def replay_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from policykit.tools.replay import replay
     from policykit.tools.versions import load_policy_set
 
-    stored_raw, stored_name = read_input(args.result, sys.stdin)
+    limits = limits_option(args.limit)
+    stored_raw, stored_name = read_input(args.result, sys.stdin, limits.result_bytes)
     try:
-        stored = json.loads(stored_raw)
-    except ValueError as exc:
-        raise InputError([Diagnostic(stored_name, 0, 0, "json", f"not JSON: {exc}")]) from None
+        stored = parse_json(stored_raw, stored_name, limits.result_bytes)
+    except PolicykitError as exc:
+        raise InputError(
+            [Diagnostic(stored_name, d.line, d.col, d.code, f"not a JSON result: {d.message}") for d in exc.diagnostics]
+        ) from None
     if not isinstance(stored, dict):
         raise InputError([Diagnostic(stored_name, 0, 0, "not-a-result", "not a policykit JSON result")])
-    case_raw, case_name = read_input(args.case, sys.stdin)
-    outcome = replay(stored, case_raw, case_name, load_policy_set(args.policy_set or data_dir("policies")))
+    case_raw, case_name = read_input(args.case, sys.stdin, limits.case_bytes)
+    outcome = replay(stored, case_raw, case_name, load_policy_set(args.policy_set or data_dir("policies")), stored_name)
     head = f"{outcome.policy.id} {outcome.policy.version}"
     if not outcome.differences:
         print(f"identical: the case decides the same under {head} (sha256 {outcome.policy.sha256[:12]}…)", file=out)
@@ -136,12 +142,12 @@ def replay_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     return 1
 
 
-def load_or_report(path: str, err: IO[str]) -> tuple[Any, list[Diagnostic]] | None:
+def load_or_report(path: str, err: IO[str], limits: Limits = DEFAULT) -> tuple[Any, list[Diagnostic]] | None:
     """The policy at ``path`` and its warnings, or None after printing every problem with it."""
     from policykit.policy.compiler import load_policy
 
     try:
-        return load_policy(path)
+        return load_policy(path, limits=limits)
     except PolicykitError as exc:
         for diag in exc.diagnostics:
             print(diag.format(), file=err)
@@ -153,13 +159,14 @@ def check_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     status = EXIT_OK
     report = []
+    limits = limits_option(args.limit)
     for path in args.policies or [str(default_policy())]:
-        loaded = load_or_report(path, err)
+        loaded = load_or_report(path, err, limits)
         if loaded is None:
             status = EXIT_BAD_INPUT
             continue
         policy = loaded[0]
-        diags = located(policy, check_policy(policy), policy.lines)
+        diags = located(policy, check_policy(policy, limits), policy.lines)
         open_findings = [d for d in diags if d.severity != "info"]
         report.extend(diags)
         if args.format == "text":

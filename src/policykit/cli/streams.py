@@ -3,11 +3,12 @@ option, and whether the output is a terminal."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
-from pathlib import Path
 from typing import IO
 
 from policykit.errors import Diagnostic, InputError
+from policykit.limits import DEFAULT, Limits, read_bounded, read_stream
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -23,20 +24,39 @@ def as_of_option(text: str | None) -> date | None:
         raise InputError([Diagnostic("--as-of", 0, 0, "bad-date", str(exc))]) from None
 
 
-def read_input(path: str, inp: IO[str]) -> tuple[bytes, str]:
+def read_input(path: str, inp: IO[str], limit: int = DEFAULT.case_bytes) -> tuple[bytes, str]:
+    """A case: a file or standard input (``-``), read no further than ``limit`` bytes."""
     if path == "-":
-        data = inp.buffer.read() if hasattr(inp, "buffer") else inp.read().encode("utf-8")
-        return data, "<stdin>"
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise InputError([Diagnostic(path, 0, 0, "not-a-file", "is a directory, not a case file")])
-        with open(p, "rb") as handle:
-            return handle.read(), path
-    except FileNotFoundError:
-        raise InputError([Diagnostic(path, 0, 0, "not-found", "no such file")]) from None
-    except OSError as exc:
-        raise InputError([Diagnostic(path, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
+        stream = getattr(inp, "buffer", None) or inp
+        try:
+            return read_stream(stream, limit, "<stdin>"), "<stdin>"
+        except (OSError, ValueError) as exc:
+            message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise InputError([Diagnostic("<stdin>", 0, 0, "unreadable", message)]) from None
+    return read_bounded(path, limit), path
+
+
+def limits_option(items: list[str] | None) -> Limits:
+    """``--limit NAME=VALUE`` options over the documented defaults."""
+    limits = DEFAULT
+    known = {f.name: f.type for f in dataclasses.fields(Limits)}
+    for item in items or []:
+        name, _, text = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if name not in known:
+            from policykit.lang.expr import suggest
+
+            raise InputError(
+                [Diagnostic("--limit", 0, 0, "unknown-limit", f"no limit '{name}'{suggest(name, list(known))}")]
+            )
+        try:
+            value: float = float(text) if known[name] in (float, "float") else int(text.replace("_", ""))
+        except ValueError:
+            raise InputError([Diagnostic("--limit", 0, 0, "bad-limit", f"{name}={text!r} is not a number")]) from None
+        if not 0 < value < 10**15:
+            raise InputError([Diagnostic("--limit", 0, 0, "bad-limit", f"{name} must be above 0")])
+        limits = limits.replace(**{name: value})
+    return limits
 
 
 def is_terminal(stream: IO[str]) -> bool:

@@ -7,7 +7,10 @@ policy's case checks (e.g. no fault before the ship date) are applied.
 
 from __future__ import annotations
 
+import builtins
 import json
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +19,10 @@ from policykit.engine.case_words import Words
 from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import parse_date
 from policykit.lang.values import Unknown
+from policykit.limits import DEFAULT
 from policykit.policy.model import Policy
 
-MAX_CASE_BYTES = 1024 * 1024
+MAX_CASE_BYTES = DEFAULT.case_bytes
 
 
 @dataclass(frozen=True)
@@ -64,20 +68,59 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
 
 
-def parse_json(text: str | bytes, file: str) -> Any:
-    """JSON text -> data; a :class:`CaseError` for bad bytes, bad JSON, or duplicate keys."""
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large a number")
+    return value
+
+
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate(data: Any) -> tuple[Any, ...] | None:
+    """The path of the first string holding a lone surrogate (not a character; not UTF-8)."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                return path
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                stack.append((path + (key,), key))
+                stack.append((path + (key,), value))
+        elif isinstance(node, list):
+            stack.extend((path + (i,), value) for i, value in enumerate(node))
+    return None
+
+
+def parse_json(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) -> Any:
+    """JSON text -> data; a :class:`CaseError` for bad bytes, bad JSON, duplicate keys,
+    numbers too large to be finite, or strings that are not Unicode (a lone surrogate)."""
     size = len(text)
-    if size > MAX_CASE_BYTES:
-        raise CaseError(
-            [Diagnostic(file, 0, 0, "too-large", f"{size} bytes is over the case limit of {MAX_CASE_BYTES}")]
-        )
+    if size > limit:
+        raise CaseError([Diagnostic(file, 0, 0, "too-large", f"{size} bytes is over the case limit of {limit}")])
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise CaseError([Diagnostic(file, 0, 0, "encoding", f"not valid UTF-8 (byte {exc.start})")]) from None
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_float=_finite)
+        if _SURROGATE.search(text):
+            bad = _lone_surrogate(data)
+            if bad is not None:
+                raise CaseError(
+                    [
+                        Diagnostic(
+                            file, 0, 0, "encoding", "a lone surrogate (\\ud800-\\udfff) is not a character", dotted(bad)
+                        )
+                    ]
+                )
+        return data
     except json.JSONDecodeError as exc:
         raise CaseError([Diagnostic(file, exc.lineno, exc.colno, "json", exc.msg)]) from None
     except (ValueError, RecursionError) as exc:
@@ -117,11 +160,59 @@ def _fast_check(case_schema: dict[str, Any]) -> Callable[[Any], Any]:
             "name": match.group(1) if match else "",
         }
         cache.write(key, entry)
-    namespace: dict[str, Any] = {}
-    exec(marshal.loads(entry["code"]), namespace)
-    check: Callable[[Any], Any] = namespace[entry["name"]]
+    namespace: dict[str, Any] = {"__builtins__": _SCHEMA_BUILTINS}
+    try:
+        exec(marshal.loads(entry["code"]), namespace)  # authentic (see policy.cache), and with few builtins
+        check: Callable[[Any], Any] = namespace[entry["name"]]
+    except Exception:  # an entry of another shape: the slow, exact road decides every case
+        return _never_fast
     _CHECKS[key] = check
     return check
+
+
+def _never_fast(data: Any) -> Any:
+    import fastjsonschema
+
+    raise fastjsonschema.JsonSchemaException("no fast check")
+
+
+def _schema_import(name: str, *args: Any, **kwargs: Any) -> Any:
+    """The only modules the generated schema code imports."""
+    if name not in ("re", "decimal", "fastjsonschema"):
+        raise ImportError(f"the case schema code may not import {name}")
+    return __import__(name, *args, **kwargs)
+
+
+_SCHEMA_NAMES = (
+    "bool",
+    "dict",
+    "enumerate",
+    "float",
+    "int",
+    "isinstance",
+    "len",
+    "list",
+    "locals",
+    "set",
+    "sorted",
+    "str",
+    "tuple",
+    "type",
+    "any",
+    "all",
+    "min",
+    "max",
+    "range",
+    "repr",
+    "getattr",
+    "hasattr",
+    "Exception",
+    "ValueError",
+    "TypeError",
+    "KeyError",
+)
+_SCHEMA_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _SCHEMA_NAMES}
+_SCHEMA_BUILTINS["__import__"] = _schema_import
 
 
 def _shape_ok(policy: Policy, data: Any) -> bool:

@@ -31,6 +31,7 @@ from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import WatchedCalendar
 from policykit.lang.expr import EvalError
 from policykit.lang.values import Unknown, truth
+from policykit.limits import DEFAULT, Limits
 from policykit.policy.model import Policy, Step
 
 __all__ = ["MAX_SPLITS", "decide", "decide_case"]
@@ -139,10 +140,11 @@ def _evaluation_error(exc: Exception) -> CaseError:
     return CaseError([Diagnostic("<case>", 0, 0, "evaluation", f"cannot evaluate this case: {exc}")])
 
 
-def decide_case(policy: Policy, case: Case, as_of: date, trace: bool = False) -> CaseRecord:
+def decide_case(policy: Policy, case: Case, as_of: date, trace: bool = False, limits: Limits = DEFAULT) -> CaseRecord:
     """Decide ``case`` under ``policy`` as of ``as_of``: everything but the words.  With
-    ``trace``, every value worked out is kept with the rows considered (``--explain``)."""
-    env = CaseEnv(policy, case.facts, as_of, trace=trace, given=case.given)
+    ``trace``, every value worked out is kept with the rows considered (``--explain``).
+    The work is bounded by ``limits`` (a :class:`~policykit.limits.LimitError` past one)."""
+    env = CaseEnv(policy, case.facts, as_of, trace=trace, given=case.given, limits=limits)
     try:
         return _decide(env, case, as_of)
     except (EvalError, RecursionError) as exc:
@@ -151,10 +153,10 @@ def decide_case(policy: Policy, case: Case, as_of: date, trace: bool = False) ->
         env.release()
 
 
-def decide(policy: Policy, case: Case, as_of: date) -> Decided:
+def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT) -> Decided:
     """Only the decisions: no reasons, citations, steps or texts.  For bulk work (impact
     analysis, nightly re-evaluation) where the values are what is compared."""
-    env = CaseEnv(policy, case.facts, as_of, given=case.given)
+    env = CaseEnv(policy, case.facts, as_of, given=case.given, limits=limits)
     try:
         values: dict[str, Any] = {}
         missing: dict[str, tuple[str, ...]] = {}
@@ -165,7 +167,7 @@ def decide(policy: Policy, case: Case, as_of: date) -> Decided:
                 values[record.id] = None
                 missing[record.id] = tuple(sorted(record.value.facts))
         return Decided(values, missing)
-    except EvalError as exc:
+    except (EvalError, RecursionError) as exc:
         raise _evaluation_error(exc) from None
     finally:
         env.release()

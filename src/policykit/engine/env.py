@@ -12,6 +12,7 @@ from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.expr import Compiled, EvalError
 from policykit.lang.fastpath import Known
 from policykit.lang.values import Unknown, merge, truth
+from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.model import Cite, Policy, Rule, Text, Value
 
 
@@ -35,10 +36,16 @@ class FactEnv:
     """Facts, parameters and built-in names only: what case checks may read."""
 
     def __init__(
-        self, policy: Policy, facts: dict[str, Any], as_of: date | None = None, given: frozenset[str] = frozenset()
+        self,
+        policy: Policy,
+        facts: dict[str, Any],
+        as_of: date | None = None,
+        given: frozenset[str] = frozenset(),
+        limits: Limits = DEFAULT,
     ) -> None:
         self.policy = policy
         self.given = given
+        self.budget = Budget(limits)
         self.calendar: WorkCalendar | WatchedCalendar = policy.calendar
         base = _base(policy)
         self.cache: dict[str, Any] = {**base, **facts, "as_of": as_of}
@@ -57,7 +64,6 @@ class FactEnv:
 
 
 _NO_TRACE: list[RuleTrace] = []
-MAX_STEPS = 20_000  # values computed per case, settling included: the policy language has no loops
 
 
 class _Outcome:
@@ -77,12 +83,12 @@ class CaseEnv(FactEnv):
         as_of: date,
         trace: bool = False,
         given: frozenset[str] = frozenset(),
+        limits: Limits = DEFAULT,
     ) -> None:
-        super().__init__(policy, facts, as_of, given)
+        super().__init__(policy, facts, as_of, given, limits)
         self.calendar: WorkCalendar | WatchedCalendar = WatchedCalendar(policy.calendar)
         self.outcomes: dict[str, _Outcome] = {}
         self.tracing = trace
-        self.budget = [MAX_STEPS]
         self.settled: dict[str, Any] = {}  # values the unknowns were found not to change
 
     def get(self, name: str) -> Any:
@@ -94,13 +100,19 @@ class CaseEnv(FactEnv):
         if value is None:
             raise EvalError(f"unknown name '{name}'")
         budget = self.budget
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise EvalError(f"the evaluation took more than {MAX_STEPS} steps")
-        outcome = self._collect(value) if value.kind == "collect" else self._table(value)
+        try:
+            budget.left -= len(value.rules) + 1  # a value worked out, each row it may read
+            if budget.left < budget.next_check:
+                budget.charge(0)  # out of work, or time to look at the clock
+            outcome = self._collect(value) if value.kind == "collect" else self._table(value)
+            result = outcome.value
+            if (result.__class__ is list or result.__class__ is str) and len(result) > 64:
+                budget.size(result)  # a short one is paid for by its row
+        except LimitError as exc:
+            raise exc.working_out(name) from None
         self.outcomes[name] = outcome
-        self.cache[name] = outcome.value
-        return outcome.value
+        self.cache[name] = result
+        return result
 
     def holds(self, parts: tuple[Compiled, ...], any_of: bool, trace: list[PartTrace] | None = None) -> Any:
         """Kleene AND (or OR) of the parts; every part is evaluated when tracing."""
@@ -200,9 +212,20 @@ class CaseEnv(FactEnv):
         if not names:
             return Reason(text, ())
         if not extra:
-            return Reason(text, tuple((n, self.lookup(n)) for n in names))
+            values = tuple((n, self.lookup(n)) for n in names)
+            self._charge_words(text, values)
+            return Reason(text, values)
         values = tuple((n, extra[n] if n in extra else self.lookup(n)) for n in names)
+        self._charge_words(text, values)
         return Reason(text, values, frozenset(n for n in names if n in extra))
+
+    def _charge_words(self, text: Text, values: tuple[tuple[str, Any], ...]) -> None:
+        """A text costs what it will show: a long string or list shown many times adds up."""
+        cost = len(values)
+        for name, value in values:
+            if value.__class__ is str or value.__class__ is list:
+                cost += text.uses.get(name, 1) * (len(value) // 16)
+        self.budget.charge(cost)
 
     def lookup(self, name: str) -> Any:
         """The value of a placeholder: a fact, a value (worked out if need be) or a field of one."""

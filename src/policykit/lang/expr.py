@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
-from policykit.lang.functions import FUNCTIONS, Function
+from policykit.lang.fastpath import UnknownHit
+from policykit.lang.functions import FUNCTIONS, Function, arithmetic
 from policykit.lang.values import Unknown, merge, truth
+from policykit.limits import Budget
 
 MAX_SOURCE = 2000
 MAX_DEPTH = 40
@@ -39,6 +41,7 @@ class Env(Protocol):
     calendar: WorkCalendar | WatchedCalendar
     known: Any
     given: frozenset[str]
+    budget: Budget
 
     def get(self, name: str) -> Any: ...
 
@@ -69,8 +72,8 @@ class Compiled:
         if fast is not None:
             try:
                 return fast(env, env.known)
-            except Exception:
-                pass
+            except _GIVE_WAY:  # an unknown fact, a value of an unexpected kind: the exact form decides
+                pass  # (a limit, a value's error, a recursion too deep go on up: running again would not help)
         return self.run(env)
 
     def run(self, env: Env) -> Any:
@@ -84,6 +87,8 @@ class Compiled:
             object.__setattr__(self, "exact", exact)
         return exact(env)
 
+
+_GIVE_WAY = (UnknownHit, TypeError, ValueError, OverflowError, AttributeError, KeyError, ZeroDivisionError)
 
 _KW_SUFFIX = "_kw_"
 
@@ -293,7 +298,7 @@ class _Compiler:
         raise _Refuse("operator-not-allowed", f"operator {type(node.op).__name__} is not allowed")
 
     def c_BinOp(self, node: ast.BinOp, depth: int) -> Callable[[Env], Any]:
-        ops = {ast.Add: operator.add, ast.Sub: operator.sub}
+        ops = {ast.Add: "+", ast.Sub: "-"}
         op = ops.get(type(node.op))
         if op is None:
             raise _Refuse("operator-not-allowed", f"operator {type(node.op).__name__} is not allowed (only + and -)")
@@ -305,7 +310,7 @@ class _Compiler:
                 return merge(a, b)
             if a is None or b is None:
                 return None
-            return _checked(op, a, b)
+            return _checked(arithmetic, env.budget, op, a, b)
 
         return run
 
@@ -453,6 +458,8 @@ def _call(spec: Function, args: list[Callable[[Env], Any]]) -> Callable[[Env], A
             return merge(*values)
         if spec.none_gives_none and any(v is None for v in values):
             return None
+        if spec.cost is not None:
+            env.budget.charge(spec.cost(*values))
         try:
             if spec.needs_calendar:
                 return impl(env.calendar, *values)

@@ -11,10 +11,11 @@ generated code can do nothing the closures cannot.
 from __future__ import annotations
 
 import ast
+import types
 from collections.abc import Callable
 from typing import Any
 
-from policykit.lang.functions import FUNCTIONS, Function
+from policykit.lang.functions import FUNCTIONS, Function, arithmetic
 from policykit.lang.values import Unknown
 
 
@@ -43,21 +44,31 @@ _CONSTANTS = {"true": True, "false": False, "null": None, "True": True, "False":
 
 
 def _wrap(spec: Function) -> Callable[..., Any]:
-    impl = spec.impl
-    if spec.none_gives_none:
+    """The function as the fast code calls it: ``f(env, *args)``, its cost charged first."""
+    impl, cost, none_gives_none, needs_calendar = spec.impl, spec.cost, spec.none_gives_none, spec.needs_calendar
 
-        def none_guard(*args: Any) -> Any:
+    def call(env: Any, *args: Any) -> Any:
+        if none_gives_none:
             for arg in args:
                 if arg is None:
                     return None
-            return impl(*args)
+        if cost is not None:
+            env.budget.charge(cost(*args))
+        return impl(env.calendar, *args) if needs_calendar else impl(*args)
 
-        return none_guard
-    return impl
+    if cost is None and not none_gives_none and not needs_calendar:
+        return lambda env, *args: impl(*args)
+    return call
 
 
-_GLOBALS: dict[str, Any] = {"__builtins__": {}, "_bool": bool}
+def _arith(env: Any, op: str, a: Any, b: Any) -> Any:
+    return arithmetic(env.budget, op, a, b)
+
+
+_GLOBALS: dict[str, Any] = {"__builtins__": {}, "_bool": bool, "_arith": _arith}
 _GLOBALS.update({f"_F_{name}": _wrap(spec) for name, spec in FUNCTIONS.items()})
+ALLOWED_NAMES = frozenset(_GLOBALS) | {"get", "given", "calendar"}
+"""Every name a fast code object may use: what the compile cache checks before it trusts one."""
 
 
 class _Rewrite(ast.NodeTransformer):
@@ -80,6 +91,14 @@ class _Rewrite(ast.NodeTransformer):
     def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
         return self._name(node)
 
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        self.generic_visit(node)
+        op = "+" if isinstance(node.op, ast.Add) else "-" if isinstance(node.op, ast.Sub) else None
+        if op is None:
+            raise ValueError("not an allowed operator")
+        env = ast.Name("_e", ast.Load())
+        return ast.Call(ast.Name("_arith", ast.Load()), [env, ast.Constant(op), node.left, node.right], [])
+
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.expr:
         self.generic_visit(node)
         return ast.Call(ast.Name("_bool", ast.Load()), [node], [])
@@ -97,15 +116,42 @@ class _Rewrite(ast.NodeTransformer):
                 args.append(self._name(arg, tolerant=True))
             else:
                 args.append(self.visit(arg))
-        if spec.needs_calendar:
-            args.insert(0, ast.Attribute(ast.Name("_e", ast.Load()), "calendar", ast.Load()))
+        args.insert(0, ast.Name("_e", ast.Load()))
         return ast.Call(ast.Name(f"_F_{spec.name}", ast.Load()), args, [])
 
 
 def fast_function(code: Any) -> Callable[[Any, Any], Any]:
-    """The function of a code object made by :func:`fast_code` (also as read back from the compile cache)."""
-    result: Callable[[Any, Any], Any] = eval(code, dict(_GLOBALS))
+    """The function of a code object made by :func:`fast_code` (also as read back from the compile cache).
+
+    It runs with no builtins and only the functions of the whitelist; a code object that
+    reaches for any other name (a dunder, a builtin) is refused with ValueError."""
+    if not plain_code(code):
+        raise ValueError("not the code of a policy expression")
+    result: Callable[[Any, Any], Any] = eval(code, {**_GLOBALS, "__builtins__": {}})
     return result
+
+
+_CONSTANT_TYPES = (type(None), bool, int, float, str)
+
+
+def plain_code(code: Any) -> bool:
+    """Whether ``code`` is what :func:`fast_code` makes: a lambda over ``_e`` and ``_k`` that
+    names nothing but the whitelist and holds only plain constants."""
+    if not isinstance(code, types.CodeType):
+        return False
+    for name in code.co_names:
+        if name not in ALLOWED_NAMES or name.startswith("__"):
+            return False
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            if not plain_code(const):
+                return False
+        elif isinstance(const, tuple):
+            if not all(isinstance(c, _CONSTANT_TYPES) for c in const):
+                return False
+        elif not isinstance(const, _CONSTANT_TYPES):
+            return False
+    return set(code.co_varnames) <= {"_e", "_k"} and not code.co_freevars and not code.co_cellvars
 
 
 def fast_code(body: ast.expr, dotted: Callable[[ast.expr], str | None]) -> Any:

@@ -7,6 +7,8 @@ applicable": a date function given ``None`` returns ``None``.
 
 from __future__ import annotations
 
+import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +16,7 @@ from typing import Any
 
 from policykit.lang import dates
 from policykit.lang.values import Unknown
+from policykit.limits import Budget
 
 
 @dataclass(frozen=True)
@@ -27,18 +30,54 @@ class Function:
     needs_calendar: bool = False
     none_gives_none: bool = False
     takes_name: bool = False
+    cost: Callable[..., int] | None = None
+    """units of work a call costs, from its arguments (charged before it runs); None for a
+    call of constant cost, which the row that makes it has paid for"""
+
+
+def _items_cost(items: Any, *rest: Any) -> int:
+    """A function that reads each item of a list (and, for ``where``, each allowed value)."""
+    n = len(items) if isinstance(items, list) else 1
+    for arg in rest:
+        if isinstance(arg, list):
+            n *= max(len(arg), 1)
+    return n + 1
+
+
+def _days_cost(day: Any, count: Any) -> int:
+    return abs(count) + 1 if isinstance(count, int) else 1
 
 
 def _len(value: Any) -> int:
     return 0 if value is None else len(value)
 
 
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for a JSON-like value: equal values give equal stand-ins."""
+    if isinstance(value, dict):
+        return (dict, frozenset((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return (list, tuple(_frozen(v) for v in value))
+    return value  # a scalar: equal ones (1, 1.0 and True too) hash alike
+
+
 def _distinct(items: list[Any] | None) -> list[Any]:
-    seen: list[Any] = []
+    if items is None or len(items) <= 32:  # a short list: a scan is quicker than hashing
+        kept: list[Any] = []
+        for item in items or []:
+            if item is not None and item not in kept:
+                kept.append(item)
+        return kept
+    seen: set[Any] = set()  # a long one: in time linear in its length
+    out: list[Any] = []
     for item in items or []:
-        if item is not None and item not in seen:
-            seen.append(item)
-    return seen
+        if item is None:
+            continue
+        key = _frozen(item)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
 
 
 def _pluck(items: list[dict[str, Any]] | None, field: str) -> list[Any]:
@@ -114,6 +153,27 @@ def _coalesce(value: Any, fallback: Any) -> Any:
     return value
 
 
+def arithmetic(budget: Budget, op: str, a: Any, b: Any) -> Any:
+    """``a + b`` or ``a - b`` of known values, within the budget's size limits.
+
+    Lists and strings may be joined, numbers added, days added to dates; a date minus a
+    date is refused (``days_between`` says how many days apart they are)."""
+    if op == "+" and (a.__class__ is list or a.__class__ is str) and a.__class__ is b.__class__:
+        budget.size_of_join(a, b)
+        return operator.add(a, b)
+    if a.__class__ is bool or b.__class__ is bool:
+        raise TypeError(f"cannot {'add' if op == '+' else 'subtract'} yes/no values")
+    result = a + b if op == "+" else a - b
+    if isinstance(result, float) and not math.isfinite(result):
+        raise ValueError(f"'{op}' gives a number too large to write")
+    if not isinstance(result, (int, float, date)) or isinstance(result, bool):
+        raise TypeError(
+            f"'{op}' of {type(a).__name__} and {type(b).__name__} is not allowed"
+            + (": days_between(a, b) gives the days between two dates" if isinstance(a, date) else "")
+        )
+    return result
+
+
 def _add_working_days(calendar: dates.WorkCalendar | dates.WatchedCalendar, day: date, count: int) -> date:
     return calendar.add_working_days(day, count)
 
@@ -138,6 +198,7 @@ FUNCTIONS: dict[str, Function] = {
             "add_working_days(date, n): the n-th working day after date",
             needs_calendar=True,
             none_gives_none=True,
+            cost=_days_cost,
         ),
         Function(
             "days_between",
@@ -148,12 +209,28 @@ FUNCTIONS: dict[str, Function] = {
             none_gives_none=True,
         ),
         Function("len", _len, 1, 1, "len(list): number of items"),
-        Function("distinct", _distinct, 1, 1, "distinct(list): items without repeats, in order"),
-        Function("pluck", _pluck, 2, 2, "pluck(list, field): that field of every item"),
-        Function("where", _where, 3, 3, "where(list, field, value): items whose field equals value (or is in it)"),
-        Function("between", _between, 4, 4, "between(list, field, low, high): items with low <= field <= high"),
-        Function("at_most", _at_most, 3, 3, "at_most(list, field, limit): items with field <= limit"),
-        Function("min_by", _min_by, 2, 4, "min_by(list, field, ...): the item with the smallest fields"),
+        Function("distinct", _distinct, 1, 1, "distinct(list): items without repeats, in order", cost=_items_cost),
+        Function("pluck", _pluck, 2, 2, "pluck(list, field): that field of every item", cost=_items_cost),
+        Function(
+            "where",
+            _where,
+            3,
+            3,
+            "where(list, field, value): items whose field equals value (or is in it)",
+            cost=_items_cost,
+        ),
+        Function(
+            "between",
+            _between,
+            4,
+            4,
+            "between(list, field, low, high): items with low <= field <= high",
+            cost=_items_cost,
+        ),
+        Function("at_most", _at_most, 3, 3, "at_most(list, field, limit): items with field <= limit", cost=_items_cost),
+        Function(
+            "min_by", _min_by, 2, 4, "min_by(list, field, ...): the item with the smallest fields", cost=_items_cost
+        ),
         Function(
             "best_per_limit",
             _best_per_limit,
@@ -161,6 +238,7 @@ FUNCTIONS: dict[str, Function] = {
             5,
             "best_per_limit(list, limit_field, field, ...): for each value L of limit_field, "
             "min_by(field, ...) of the items with limit_field <= L",
+            cost=_items_cost,
         ),
         Function("get", _get, 2, 2, "get(item, field): one field of an item"),
         Function("latest", _latest, 1, 8, "latest(a, b, ...): the latest known value"),

@@ -11,6 +11,7 @@ from policykit.lang.dates import WorkCalendar, parse_date
 from policykit.lang.expr import Compiled, compile_expr, suggest
 from policykit.lang.fastpath import fast_function
 from policykit.lang.values import Unknown
+from policykit.limits import DEFAULT, Budget, Limits
 from policykit.policy.document import Document
 from policykit.policy.model import (
     CaseCheck,
@@ -35,10 +36,12 @@ BUILTIN_NAMES = ("as_of", "policy.id", "policy.version", "policy.status")
 class _Expressions:
     """Compiles every expression of the policy, collecting diagnostics."""
 
-    def __init__(self, doc: Document, precompiled: dict[str, Any] | None = None) -> None:
+    def __init__(self, doc: Document, precompiled: dict[str, Any] | None = None, limits: Limits = DEFAULT) -> None:
         self.doc = doc
         self.precompiled = precompiled
         self.compiled: dict[str, Compiled] = {}
+        self.seen: dict[str, tuple[Compiled | None, list[Any]]] = {}
+        self.budget = Budget(limits)
         data = doc.data
         names: dict[str, tuple[str, ...] | None] = {n: None for n in BUILTIN_NAMES}
         for name, fact in data["facts"].items():
@@ -52,10 +55,19 @@ class _Expressions:
 
     def compile(self, source: Any, path: tuple[Any, ...]) -> Compiled | None:
         if self.precompiled is not None and isinstance(source, str) and source in self.precompiled:
-            names, code = self.precompiled[source]
+            names, code = self.precompiled[source]  # from an authentic cache entry
+            if not all(isinstance(n, str) and n in self.names for n in names):
+                raise ValueError("a cached expression reads a name the policy does not have")
             fast = fast_function(code) if code is not None else None
             return Compiled(source, frozenset(names), None, fast, self.names, code)
-        compiled, issues = compile_expr(source, self.names)
+        known = self.seen.get(source) if isinstance(source, str) else None
+        if known is None:
+            self.budget.charge(1 + len(source) // 16 if isinstance(source, str) else 1)
+            compiled, issues = compile_expr(source, self.names)
+            if isinstance(source, str):
+                self.seen[source] = (compiled, issues)
+        else:
+            compiled, issues = known  # the same text twice is compiled once
         if compiled is not None and isinstance(source, str):
             self.compiled[source] = compiled
         for issue in issues:
@@ -234,30 +246,51 @@ def _build_step(ex: _Expressions, section: str, i: int, step: dict[str, Any]) ->
     )
 
 
-def _check_cycles(doc: Document, values: dict[str, Value]) -> Iterator[Diagnostic]:
-    deps = {vid: _value_names(v) & set(values) for vid, v in values.items()}
+def _check_cycles(doc: Document, values: dict[str, Value], max_depth: int) -> Iterator[Diagnostic]:
+    """No value depending on itself, and no chain of values longer than ``max_depth``
+    (each link is a nested call when a case is decided).  Iterative: any length of chain."""
+    deps = {vid: sorted(_value_names(v) & set(values)) for vid, v in values.items()}
     state: dict[str, int] = {}
-
-    def visit(node: str, stack: list[str]) -> list[str] | None:
-        state[node] = 1
-        for dep in sorted(deps[node]):
-            if state.get(dep) == 1:
-                return stack + [node, dep]
-            if dep not in state:
-                found = visit(dep, stack + [node])
-                if found:
-                    return found
-        state[node] = 2
-        return None
-
-    for vid in values:
-        if vid not in state:
-            cycle = visit(vid, [])
-            if cycle:
-                start = cycle.index(cycle[-1])
-                loop = " -> ".join(cycle[start:])
-                yield doc.diag(_value_path(doc, cycle[-1]), "cycle", f"values depend on each other: {loop}")
+    depth: dict[str, int] = {}
+    for root in values:
+        if root in state:
+            continue
+        path: list[str] = [root]
+        todo: list[list[str]] = [list(reversed(deps[root]))]
+        state[root] = 1
+        while path:
+            if todo[-1]:
+                dep = todo[-1].pop()
+                if state.get(dep) == 1:
+                    loop = path[path.index(dep) :] + [dep]
+                    yield doc.diag(
+                        _value_path(doc, dep), "cycle", f"values depend on each other: {' -> '.join(_few(loop))}"
+                    )
+                    return
+                if dep not in state:
+                    state[dep] = 1
+                    path.append(dep)
+                    todo.append(list(reversed(deps[dep])))
+                continue
+            node = path.pop()
+            todo.pop()
+            state[node] = 2
+            depth[node] = 1 + max((depth[d] for d in deps[node]), default=0)
+            if depth[node] > max_depth:
+                yield doc.diag(
+                    _value_path(doc, node),
+                    "too-deep",
+                    f"'{node}' is worked out through a chain of {depth[node]} values: "
+                    f"over the limit value_depth = {max_depth}",
+                )
                 return
+
+
+def _few(names: list[str], keep: int = 12) -> list[str]:
+    """A long loop shown by its two ends."""
+    if len(names) <= keep:
+        return names
+    return [*names[: keep // 2], f"... {len(names) - keep} more ...", *names[-keep // 2 :]]
 
 
 def _value_path(doc: Document, vid: str) -> tuple[Any, ...]:
@@ -279,9 +312,11 @@ def _value_names(value: Value) -> set[str]:
 # -- stage 5: contract -------------------------------------------------------------------
 
 
-def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tuple[Policy | None, list[Diagnostic]]:
+def build(
+    doc: Document, sha: str, cached: dict[str, Any] | None = None, limits: Limits = DEFAULT
+) -> tuple[Policy | None, list[Diagnostic]]:
     data = doc.data
-    ex = _Expressions(doc, cached["exprs"] if cached else None)
+    ex = _Expressions(doc, cached["exprs"] if cached else None, limits)
     values: dict[str, Value] = {}
     for section, i, item in value_items(data):
         values[item["id"]] = _build_value(ex, section, i, item, section == "decisions")
@@ -295,7 +330,14 @@ def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tupl
             checks.append(CaseCheck(check["field"], tuple(check.get("applies_to") or ()), compiled, message))
     diags = list(ex.diags)
     if not diags:
-        diags.extend(_check_cycles(doc, values))
+        diags.extend(_check_cycles(doc, values, limits.value_depth))
+    if not diags and cached is None:
+        from graphlib import TopologicalSorter
+
+        from policykit.policy.estimate import estimate
+
+        order = list(TopologicalSorter({v: _value_names(values[v]) & set(values) for v in values}).static_order())
+        diags.extend(estimate(doc, values, order, actions + warnings, [c.require for c in checks], limits))
     if any(d.severity == "error" for d in diags):
         return None, diags
     params = {

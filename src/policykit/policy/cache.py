@@ -5,15 +5,27 @@ builds the official calendar again.
 The entry holds the checked policy data, the locations of its rows, every expression's
 fast code object (``marshal``) and the calendar's days off for the years around today.
 Its name carries the policy's SHA-256, the package version and the Python version, so
-a changed policy, tool or interpreter never reads a stale entry.  Writing is atomic and
-best effort: an unwritable cache folder only costs speed.  ``POLICYKIT_CACHE_DIR`` moves
-it; ``POLICYKIT_NO_CACHE=1`` turns it off.
+a changed policy, tool or interpreter never reads a stale entry.
+
+An entry is trusted only when it is authentic: each file carries an HMAC-SHA256 of its
+name and contents under a key of this installation (``key`` in the cache folder,
+random, readable by its owner alone).  A file that was edited, swapped, truncated or
+written by someone else fails the check and is ignored (and later rewritten); nothing
+in it is unpacked before the check.  Code read back is checked again by its user
+(names it may use, builtins it may reach).  Writing is atomic and best effort: an
+unwritable cache folder only costs speed.  ``POLICYKIT_CACHE_DIR`` moves it;
+``POLICYKIT_NO_CACHE=1`` turns it off.  No folder is made but the cache's own and its
+parent (so ``HOME=/nonexistent`` creates nothing).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import marshal
 import os
+import secrets
+import stat
 import sys
 import tempfile
 from datetime import date
@@ -22,7 +34,10 @@ from typing import Any
 
 from policykit.version import __version__
 
-FORMAT = 2  # 2: the last year of the official calendar is kept too
+FORMAT = 3  # 2: the last year of the official calendar is kept too; 3: authenticated entries of data
+MAGIC = b"pkcache3"
+KEY_BYTES = 32
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
 
 def cache_dir() -> Path | None:
@@ -42,14 +57,66 @@ def entry_path(sha: str) -> Path | None:
     return folder / f"{sha}-{__version__}-py{sys.version_info[0]}{sys.version_info[1]}.bin"
 
 
+def _key(folder: Path, create: bool) -> bytes | None:
+    """This installation's key: a file of the current user's, readable by no one else."""
+    path = folder / "key"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        if not create:
+            return None
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError:
+            return None
+        key = secrets.token_bytes(KEY_BYTES)
+        try:
+            os.write(fd, key)
+        finally:
+            os.close(fd)
+        return key
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_mode & 0o077
+            or (hasattr(os, "getuid") and info.st_uid != os.getuid())
+        ):
+            return None
+        key = os.read(fd, KEY_BYTES + 1)
+    finally:
+        os.close(fd)
+    return key if len(key) == KEY_BYTES else None
+
+
+def _mac(key: bytes, name: str, payload: bytes) -> bytes:
+    return hmac.new(key, name.encode("utf-8") + b"\0" + payload, hashlib.sha256).digest()
+
+
 def read(sha: str) -> dict[str, Any] | None:
+    """The authentic entry stored under ``sha``, or None (missing, edited, foreign, unreadable)."""
     path = entry_path(sha)
     if path is None:
         return None
+    key = _key(path.parent, create=False)
+    if key is None:
+        return None
     try:
         with open(path, "rb") as handle:
-            entry = marshal.load(handle)
-    except (OSError, EOFError, ValueError, TypeError):
+            blob = handle.read(MAX_ENTRY_BYTES + 1)
+    except OSError:
+        return None
+    head = len(MAGIC) + 32
+    if len(blob) > MAX_ENTRY_BYTES or len(blob) < head or not blob.startswith(MAGIC):
+        return None
+    payload = blob[head:]
+    if not hmac.compare_digest(blob[len(MAGIC) : head], _mac(key, path.name, payload)):
+        return None
+    try:
+        entry = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
         return None
     if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("sha256") != sha:
         return None
@@ -61,17 +128,30 @@ def write(sha: str, entry: dict[str, Any]) -> None:
     if path is None:
         return
     entry = {**entry, "format": FORMAT, "sha256": sha}
+    tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        folder = path.parent
+        if not folder.is_dir():
+            if not folder.parent.is_dir():
+                folder.parent.mkdir()  # ~/.cache, say; never a chain of folders
+            folder.mkdir(mode=0o700)
+        key = _key(folder, create=True)
+        if key is None:
+            return
+        payload = marshal.dumps(entry)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
-            marshal.dump(entry, handle)
+            handle.write(MAGIC + _mac(key, path.name, payload) + payload)
         os.replace(tmp, path)
+        tmp = None
     except (OSError, ValueError):
-        try:
-            os.unlink(tmp)
-        except (OSError, UnboundLocalError):
-            pass
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def calendar_years(today: date) -> range:

@@ -8,10 +8,13 @@ asked and possible).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from policykit.errors import Diagnostic, PolicyError
+from policykit.limits import DEFAULT, LimitError, Limits, read_bounded
+from policykit.policy.bounds import check_bounds
 from policykit.policy.build import build
 from policykit.policy.contract import check_contract
 from policykit.policy.document import Document
@@ -27,42 +30,46 @@ def check_schema(doc: Document) -> Iterator[Diagnostic]:
     yield from schema_errors(doc, "policy.schema.json")
 
 
-STAGES = (
-    ("schema", check_schema),
-    ("references", check_references),
-    ("contract", check_contract),
-    ("status", check_status),
+STAGES: tuple[tuple[str, Callable[[Document, Limits], Iterable[Diagnostic]]], ...] = (
+    ("schema", lambda doc, limits: check_schema(doc)),
+    ("references", lambda doc, limits: check_references(doc)),
+    ("bounds", check_bounds),
+    ("contract", lambda doc, limits: check_contract(doc)),
+    ("status", lambda doc, limits: check_status(doc)),
 )
 
 
-def compile_document(doc: Document, sha: str) -> tuple[Policy | None, list[Diagnostic]]:
+def compile_document(doc: Document, sha: str, limits: Limits = DEFAULT) -> tuple[Policy | None, list[Diagnostic]]:
     """Run the named stages in order; stop after the first that finds an error."""
     diags: list[Diagnostic] = []
-    for _name, stage in STAGES:
-        found = list(stage(doc))
-        diags.extend(found)
-        if any(d.severity == "error" for d in found):
-            return None, diags
-    policy, found = build(doc, sha)
+    try:
+        for _name, stage in STAGES:
+            found = list(stage(doc, limits))
+            diags.extend(found)
+            if any(d.severity == "error" for d in found):
+                return None, diags
+        policy, found = build(doc, sha, limits=limits)
+    except LimitError as exc:
+        return None, diags + [Diagnostic(doc.file, 0, 0, d.code, d.message) for d in exc.diagnostics]
     diags.extend(found)
     return policy, diags
 
 
-def load_policy_text(raw: bytes, file: str) -> tuple[Policy | None, list[Diagnostic]]:
+def load_policy_text(raw: bytes, file: str, limits: Limits = DEFAULT) -> tuple[Policy | None, list[Diagnostic]]:
     """Parse and compile policy bytes; return the policy (or None) and every diagnostic."""
     from policykit.policy.yamlload import load_yaml
 
-    doc, diags = load_yaml(raw, file)
+    doc, diags = load_yaml(raw, file, limits.policy_bytes)
     if doc is None or any(d.severity == "error" for d in diags):
         return None, diags
     if not isinstance(doc.data, dict):
         return None, [Diagnostic(file, 1, 1, "schema", "a policy must be a mapping at the top level")]
-    policy, more = compile_document(doc, hashlib.sha256(raw).hexdigest())
+    policy, more = compile_document(doc, hashlib.sha256(raw).hexdigest(), limits)
     return policy, sorted(set(diags + more))
 
 
 def load_policy(
-    path: str | Path, display: str | None = None, use_cache: bool = False
+    path: str | Path, display: str | None = None, use_cache: bool = False, limits: Limits = DEFAULT
 ) -> tuple[Policy, list[Diagnostic]]:
     """Load and compile a policy file; raise :class:`PolicyError` with every problem if it is invalid.
 
@@ -70,29 +77,37 @@ def load_policy(
     compile cache instead; it was valid then, so it is valid now, and no warning is repeated.
     """
     name = display or str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except IsADirectoryError:
-        raise PolicyError([Diagnostic(name, 0, 0, "not-a-file", "is a directory, not a policy file")]) from None
-    except FileNotFoundError:
-        raise PolicyError([Diagnostic(name, 0, 0, "not-found", "no such file")]) from None
-    except OSError as exc:
-        raise PolicyError([Diagnostic(name, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
+    raw = read_bounded(path, limits.policy_bytes, name, PolicyError)
     sha = hashlib.sha256(raw).hexdigest()
     if use_cache:
         from policykit.policy import cache
 
         entry = cache.read(sha)
         if entry is not None:
-            policy, _ = build(Document(name, entry["data"], entry["lines"]), sha, entry)
+            policy = _from_cache(entry, name, sha)
             if policy is not None:
                 return policy, []
-    policy, diags = load_policy_text(raw, name)
+    policy, diags = load_policy_text(raw, name, limits)
     if policy is None:
         raise PolicyError([d for d in diags if d.severity == "error"] or diags)
     if use_cache:
         _store(policy, sha, name, raw)
     return policy, [d for d in diags if d.severity != "error"]
+
+
+def _from_cache(entry: dict[str, Any], name: str, sha: str) -> Policy | None:
+    """The policy built from an authentic cache entry; None (build it afresh) if the entry
+    is not of the shape this version writes."""
+    try:
+        data, lines, exprs, days = entry["data"], entry["lines"], entry["exprs"], entry["calendar"]
+        if not (isinstance(data, dict) and isinstance(lines, dict) and isinstance(exprs, dict)):
+            return None
+        if not all(isinstance(y, int) and isinstance(d, frozenset) for y, d in days.items()):
+            return None
+        policy, _ = build(Document(name, data, lines), sha, entry)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None
+    return policy
 
 
 def _store(policy: Policy, sha: str, name: str, raw: bytes) -> None:

@@ -20,9 +20,15 @@ def check_contract(doc: Document) -> Iterator[Diagnostic]:
     for key in ("contract", "case_schema"):
         if meta.get(key):
             try:
-                schema(meta[key])
+                found = schema(meta[key])
             except (OSError, ValueError):
                 yield doc.diag(("metadata", key), "unknown-schema", f"no bundled schema file '{meta[key]}'")
+                return
+            if key == "contract" and not _is_contract(found):
+                yield doc.diag(("metadata", key), "unknown-schema", f"'{meta[key]}' is not a contract of decisions")
+                return
+            if key == "case_schema" and not (isinstance(found, dict) and isinstance(found.get("properties"), dict)):
+                yield doc.diag(("metadata", key), "unknown-schema", f"'{meta[key]}' is not a schema of cases")
                 return
     if meta.get("case_schema"):
         case_schema = schema(meta["case_schema"])
@@ -80,3 +86,12 @@ def _in_case_schema(case_schema: dict[str, Any], name: str) -> bool:
 
 
 # -- stage 6: status -----------------------------------------------------------------------
+
+
+def _is_contract(found: Any) -> bool:
+    """A contract maps each request type to its decisions, each to its spec (a mapping)."""
+    types = found.get("request_types") if isinstance(found, dict) else None
+    return isinstance(types, dict) and all(
+        isinstance(wanted, dict) and all(isinstance(spec, dict) and "type" in spec for spec in wanted.values())
+        for wanted in types.values()
+    )

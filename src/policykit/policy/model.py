@@ -30,6 +30,16 @@ class Text:
         """The names its ``{placeholders}`` show, in every language, each once, in order."""
         return tuple(dict.fromkeys(m for _, text in self.by_lang for m in _PLACEHOLDER.findall(text)))
 
+    @cached_property
+    def uses(self) -> dict[str, int]:
+        """How many times each name is shown, in the language that shows it most."""
+        counts: dict[str, int] = {}
+        for _, text in self.by_lang:
+            found = _PLACEHOLDER.findall(text)
+            for name in set(found):
+                counts[name] = max(counts.get(name, 0), found.count(name))
+        return counts
+
     def get(self, lang: str) -> str:
         fallback = ""
         for key, text in self.by_lang:

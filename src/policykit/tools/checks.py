@@ -21,6 +21,7 @@ from typing import Any
 
 from policykit.errors import Diagnostic
 from policykit.lang.expr import dotted_name, parse_tree
+from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.model import Policy, Rule, Value
 from policykit.tools.scope import check_scope
 
@@ -149,22 +150,38 @@ def _intended(policy: Policy, section: str, key: str, code: str) -> str | None:
     return str(reason) if reason else None
 
 
-def check_table(policy: Policy, value: Value, domains: dict[str, tuple[Any, ...]]) -> Iterator[Finding]:
+def check_table(
+    policy: Policy, value: Value, domains: dict[str, tuple[Any, ...]], budget: Budget | None = None
+) -> Iterator[Finding]:
+    """The rows of one table tried on every combination of its inputs, within ``budget``
+    (a table whose enumeration would not fit is skipped, and says so)."""
+    budget = budget or Budget(DEFAULT, DEFAULT.check_operations, "check_operations")
     abstraction = _Abstraction(domains)
     conditions = [abstraction.condition(rule) for rule in value.rules]
     names = list(abstraction.variables)
     sizes = [len(abstraction.variables[n]) for n in names]
     total = 1
     for size in sizes:
-        total *= size
+        total = min(total * size, MAX_COMBINATIONS + 1)
     if total > MAX_COMBINATIONS:
         yield Finding(
             "check-skipped",
             value.line,
             value.id,
-            f"{value.id}: {total} combinations of {len(names)} inputs is too many to enumerate",
+            f"{value.id}: more than {MAX_COMBINATIONS} combinations of {len(names)} inputs is too many to enumerate",
         )
         return
+    work = total * max(1, sum(len(rule.parts) for rule in value.rules))
+    if work > budget.left:
+        yield Finding(
+            "check-skipped",
+            value.line,
+            value.id,
+            f"{value.id}: {total} combinations of {len(names)} inputs times {len(value.rules)} rows is more work "
+            f"than is left (limit check_operations = {budget.total}); not checked",
+        )
+        return
+    budget.charge(work)
     first_example: dict[int, dict[str, Any]] = {}
     holds_example: dict[int, dict[str, Any]] = {}
     gap: dict[str, Any] | None = None
@@ -267,13 +284,29 @@ def _template_names(text: str) -> set[str]:
     return out
 
 
-def check_policy(policy: Policy) -> list[Finding]:
-    """Every finding for ``policy``, in the order of the file."""
+def check_policy(policy: Policy, limits: Limits = DEFAULT) -> list[Finding]:
+    """Every finding for ``policy``, in the order of the file.  The tables are enumerated
+    within ``limits.check_operations`` and ``limits.seconds``; past either, the tables
+    left are not checked and a ``check-stopped`` finding says which."""
     findings: list[Finding] = []
     domains = _domains(policy)
-    for value in policy.values.values():
-        if value.kind == "rules":
-            findings.extend(check_table(policy, value, domains))
+    budget = Budget(limits, limits.check_operations, "check_operations")
+    tables = [v for v in policy.values.values() if v.kind == "rules"]
+    for n, value in enumerate(tables):
+        try:
+            budget.check_time()
+            findings.extend(check_table(policy, value, domains, budget))
+        except LimitError as exc:
+            left = [v.id for v in tables[n:]]
+            findings.append(
+                Finding(
+                    "check-stopped",
+                    value.line,
+                    value.id,
+                    f"stopped early ({exc.diagnostics[0].message}): {len(left)} tables not checked, from {left[0]}",
+                )
+            )
+            break
     used = _used_names(policy)
     for name in policy.parameters:
         if f"params.{name}" not in used:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from policykit.limits import DEFAULT, Limits
 from policykit.policy.model import Policy
 
 SECTIONS = ("metadata", "clauses", "parameters", "facts", "calendar", "interpretations", "rules", "actions", "warnings")
@@ -34,18 +37,47 @@ class Change:
         return out
 
 
+_TEXT_LIMIT: ContextVar[int] = ContextVar("text_diff_chars", default=DEFAULT.text_diff_chars)
+_SENTENCE = re.compile(r"(?<=[。；;！？!?\n])")
+
+
 def inline_diff(old: str, new: str) -> str:
-    """``[-removed-]{+added+}`` marks, character by character (right for Chinese text)."""
+    """``[-removed-]{+added+}`` marks, character by character (right for Chinese text).
+
+    Texts longer than the ``text_diff_chars`` limit together are compared sentence by
+    sentence instead (a character diff takes time growing with the square of the length),
+    and in texts of very many sentences, all between the first and the last change is shown
+    replaced whole."""
+    limit = _TEXT_LIMIT.get()
+    a: list[str] | str = old
+    b: list[str] | str = new
+    if len(old) + len(new) > limit:
+        a, b = _SENTENCE.split(old), _SENTENCE.split(new)
+        if len(a) + len(b) > limit // 10:
+            return _replaced_middle(old, new)
     out = []
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(old[a1:a2])
+            out.append("".join(a[a1:a2]))
             continue
         if a2 > a1:
-            out.append(f"[-{old[a1:a2]}-]")
+            out.append(f"[-{''.join(a[a1:a2])}-]")
         if b2 > b1:
-            out.append(f"{{+{new[b1:b2]}+}}")
+            out.append(f"{{+{''.join(b[b1:b2])}+}}")
     return "".join(out)
+
+
+def _replaced_middle(old: str, new: str) -> str:
+    """What lies between the common start and the common end, shown replaced whole."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    a, b = old[start : len(old) - end], new[start : len(new) - end]
+    middle = (f"[-{a}-]" if a else "") + (f"{{+{b}+}}" if b else "")
+    return old[:start] + middle + old[len(old) - end :]
 
 
 def _keyed(items: list[dict[str, Any]] | None, key: str = "id") -> dict[str, dict[str, Any]]:
@@ -119,7 +151,15 @@ def _rules(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
                     yield Change("rules", f"{name} because", "changed", a, b, detail)
 
 
-def diff_policies(old: Policy, new: Policy) -> list[Change]:
+def diff_policies(old: Policy, new: Policy, limits: Limits = DEFAULT) -> list[Change]:
+    token = _TEXT_LIMIT.set(limits.text_diff_chars)
+    try:
+        return _diff_policies(old, new)
+    finally:
+        _TEXT_LIMIT.reset(token)
+
+
+def _diff_policies(old: Policy, new: Policy) -> list[Change]:
     """Every change from ``old`` to ``new``, section by section."""
     a, b = old.raw, new.raw
     changes: list[Change] = []

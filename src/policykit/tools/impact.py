@@ -15,6 +15,7 @@ from typing import IO, Any
 from policykit.engine.case import parse_json, read_case
 from policykit.errors import Diagnostic, InputError, PolicykitError
 from policykit.evaluator import Decided, decide
+from policykit.limits import DEFAULT, Limits, read_bounded
 from policykit.policy.model import Policy
 from policykit.present.result import jsonable
 
@@ -76,30 +77,54 @@ def _label(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
 
 
-def iter_cases(source: str | Path) -> Iterator[tuple[str, bytes]]:
-    """(name, JSON bytes) of each case: files of a folder (sorted) or lines of a JSONL file."""
+def iter_cases(source: str | Path, limits: Limits = DEFAULT) -> Iterator[tuple[str, bytes | PolicykitError]]:
+    """(name, JSON bytes) of each case: files of a folder (sorted) or lines of a JSONL file.
+
+    Each is read within the case size limit; a file that leads out of the folder (a
+    symlink, say) or is not a regular file is not read, and comes as its error instead."""
     path = Path(source)
     if path.is_dir():
+        root = path.resolve()
         for file in sorted(path.glob("*.json")):
-            yield str(file), file.read_bytes()
+            try:
+                yield str(file), read_bounded(file, limits.case_bytes, str(file), inside=root)
+            except PolicykitError as exc:
+                yield str(file), exc
     elif path.is_file():
         with open(path, "rb") as handle:
-            for number, line in enumerate(handle, 1):
-                if line.strip():
-                    yield f"{path}:{number}", line
+            number = 0
+            while True:
+                line = handle.readline(limits.case_bytes + 2)
+                if not line:
+                    break
+                number += 1
+                name = f"{path}:{number}"
+                if len(line.rstrip(b"\r\n")) > limits.case_bytes:
+                    while line and not line.endswith(b"\n"):
+                        line = handle.readline(limits.case_bytes + 2)
+                    yield name, InputError([Diagnostic(name, 0, 0, "too-large", "line over the case size limit")])
+                elif line.strip():
+                    yield name, line
     else:
         raise InputError([Diagnostic(str(path), 0, 0, "not-found", "no such case folder or JSON Lines file")])
 
 
 def measure_impact(
-    old: Policy, new: Policy, source: str | Path, as_of: date, progress: IO[str] | None = None
+    old: Policy,
+    new: Policy,
+    source: str | Path,
+    as_of: date,
+    progress: IO[str] | None = None,
+    limits: Limits = DEFAULT,
 ) -> Impact:
     impact = Impact()
-    for count, (name, raw) in enumerate(iter_cases(source), 1):
+    for count, (name, raw) in enumerate(iter_cases(source, limits), 1):
         try:
-            data = parse_json(raw, name)
-            before = decide(old, read_case(old, data, name), as_of)
-            after = decide(new, read_case(new, data, name), as_of)
+            if isinstance(raw, PolicykitError):
+                raise raw
+            data = parse_json(raw, name, limits.case_bytes)
+            before = decide(old, read_case(old, data, name), as_of, limits)
+            after = decide(new, read_case(new, data, name), as_of, limits)
         except PolicykitError:
             impact.rejected += 1
             continue

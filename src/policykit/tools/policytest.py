@@ -10,7 +10,6 @@ input error.  Used by ``policykit test`` and by the pytest plugin.
 from __future__ import annotations
 
 import copy
-import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,13 +17,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from policykit.engine.case import parse_json
 from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError
+from policykit.limits import DEFAULT, read_bounded
 from policykit.policy.model import Policy
 from policykit.policy.resources import data_dir, default_policy
 from policykit.policy.schema_check import schema_errors
 from policykit.policy.yamlload import load_yaml
 
-MAX_TEST_FILE_BYTES = 4 * 1024 * 1024
+MAX_TEST_FILE_BYTES = DEFAULT.test_file_bytes
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,30 @@ def merge(base: Any, over: Any) -> Any:
     return copy.deepcopy(over)
 
 
+def _case_file(doc: Any, test_file: Path, name: Any, where: tuple[Any, ...]) -> dict[str, Any]:
+    """A test's ``case_file``: a JSON case in the test file's folder or below it, read within
+    the case size limit.  Anything else is refused without reading it, so that a test file
+    cannot be used to read (and show) another file."""
+
+    def refuse(message: str) -> InputError:
+        return InputError([doc.diag(where, "case-file", message)])
+
+    if not isinstance(name, str) or os.path.isabs(name):
+        raise refuse("a case_file is a path relative to the test file's folder")
+    try:
+        raw = read_bounded(test_file.parent / name, DEFAULT.case_bytes, name, inside=test_file.parent.resolve())
+        case = parse_json(raw, name)
+    except PolicykitError as exc:
+        raise refuse("; ".join(f"{d.code}: {d.message}" for d in exc.diagnostics)) from None
+    if not isinstance(case, dict):
+        raise refuse("the case file does not hold a JSON object")
+    return case
+
+
 def load_test_file(path: Path, policy_override: Path | None = None) -> TestFile:
     """Parse and check one test file; a :class:`PolicykitError` lists every problem in it."""
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Diagnostic(name, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
+    raw = read_bounded(path, MAX_TEST_FILE_BYTES, name)
     doc, diags = load_yaml(raw, name, MAX_TEST_FILE_BYTES)
     if doc is None or diags:
         raise InputError(diags)
@@ -123,10 +141,7 @@ def load_test_file(path: Path, policy_override: Path | None = None) -> TestFile:
     for i, item in enumerate(data["tests"]):
         case: dict[str, Any]
         if "case_file" in item:
-            try:
-                case = json.loads((path.parent / item["case_file"]).read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise InputError([doc.diag(("tests", i, "case_file"), "case-file", str(exc))]) from None
+            case = _case_file(doc, path, item["case_file"], ("tests", i, "case_file"))
             case = merge(case, item.get("case") or {})
         else:
             case = merge(base, item.get("case") or {})

@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from policykit.engine.case import parse_json, read_case
 from policykit.errors import Diagnostic, InputError
 from policykit.evaluator import evaluate
+from policykit.limits import DEFAULT, Limits
 from policykit.policy.model import Policy
 from policykit.tools.versions import PolicySet
 
@@ -49,8 +51,44 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return out
 
 
-def replay(stored: dict[str, Any], case_raw: bytes, case_name: str, policies: PolicySet) -> Replay:
+def check_result(stored: Any, name: str) -> None:
+    """Raise :class:`InputError` unless ``stored`` has the shape of a JSON result
+    (``schemas/result.schema.json``): a tampered result is bad input, never a crash."""
+    from jsonschema import Draft202012Validator
+
+    from policykit.engine.case import dotted
+    from policykit.policy.resources import schema
+
+    try:
+        errors = list(islice(Draft202012Validator(schema("result.schema.json")).iter_errors(stored), 10))
+    except RecursionError:
+        raise InputError([Diagnostic(name, 0, 0, "not-a-result", "nested too deeply")]) from None
+    if errors:
+        raise InputError(
+            [
+                Diagnostic(
+                    name,
+                    0,
+                    0,
+                    "not-a-result",
+                    f"not a policykit JSON result: {e.message}",
+                    dotted(tuple(e.absolute_path)),
+                )
+                for e in errors
+            ]
+        )
+
+
+def replay(
+    stored: dict[str, Any],
+    case_raw: bytes,
+    case_name: str,
+    policies: PolicySet,
+    result_name: str = "result",
+    limits: Limits = DEFAULT,
+) -> Replay:
     """Evaluate the case again under the policy the stored result names."""
+    check_result(stored, result_name)
     try:
         ref = stored["policy"]
         as_of = date.fromisoformat(stored["as_of"])
@@ -87,7 +125,7 @@ def replay(stored: dict[str, Any], case_raw: bytes, case_name: str, policies: Po
         )
     data = parse_json(case_raw, case_name)
     lang = str(stored.get("lang") or "zh")
-    fresh = evaluate(policy, read_case(policy, data, case_name), as_of, lang, case_sha256=sha).to_dict()
+    fresh = evaluate(policy, read_case(policy, data, case_name), as_of, lang, case_sha256=sha, limits=limits).to_dict()
     found = differences(stored, fresh)
     if not exact:
         found.insert(

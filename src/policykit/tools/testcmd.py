@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,18 +29,25 @@ def failure_report(outcome: Outcome) -> str:
     return "\n".join(lines)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (control characters), shown as escapes."""
+    return _NOT_XML.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
 def _junit(outcomes: list[Outcome]) -> str:
     from xml.etree import ElementTree as ET
 
     failures = sum(not o.passed for o in outcomes)
     suite = ET.Element("testsuite", name="policykit", tests=str(len(outcomes)), failures=str(failures))
     for o in outcomes:
-        case = ET.SubElement(
-            suite, "testcase", classname=o.test.file, name=o.test.title, file=o.test.file, line=str(o.test.line)
-        )
+        file, title = _xml_text(o.test.file), _xml_text(o.test.title)
+        case = ET.SubElement(suite, "testcase", classname=file, name=title, file=file, line=str(o.test.line))
         if not o.passed:
             failure = ET.SubElement(case, "failure", message=f"{len(o.mismatches)} mismatches")
-            failure.text = failure_report(o)
+            failure.text = _xml_text(failure_report(o))
     return ET.tostring(suite, encoding="unicode") + "\n"
 
 
