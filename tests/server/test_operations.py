@@ -155,3 +155,14 @@ def test_a_request_over_the_time_limit_is_503(make_client: Any, monkeypatch: pyt
     monkeypatch.setattr("policykit.server.routes.read_body", slow)
     response = client.post("/v1/evaluate", content=example("fault"))
     assert response.status_code == 503 and response.json()["title"] == "the request took too long"
+
+
+def test_a_case_past_the_work_limit_is_refused_and_the_server_goes_on(make_client: Any) -> None:
+    client = make_client(limits={"operations": 50})
+    response = client.post("/v1/evaluate", content=example("fault"))
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["title"].startswith("deciding this case needs more work")
+    assert problem["errors"][0]["code"] == "limit-exceeded"
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/v1/decisions").json()["decisions"] == []  # nothing logged for it

@@ -35,6 +35,12 @@ def add_parsers(sub: Any) -> None:
     se.add_argument("--retention-days", type=float, metavar="N", help="prune log entries older than N days")
     se.add_argument("--max-concurrency", type=int, default=64, metavar="N", help="requests at once (default 64)")
     se.add_argument("--timeout", type=float, default=30.0, metavar="S", help="time limit per request (default 30 s)")
+    se.add_argument(
+        "--limit",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a work limit of each request (see the README's limits table), e.g. operations=500000",
+    )
     se.add_argument("--durable", action="store_true", help="fsync each log commit (survives power loss, slower)")
     se.add_argument("--docs-url", metavar="URL", default=os.environ.get("POLICYKIT_DOCS_URL") or None)
     se.add_argument(
@@ -89,10 +95,14 @@ def run_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
 
 def _serve(args: argparse.Namespace, err: IO[str]) -> int:
+    from policykit.cli.streams import limits_option
+    from policykit.limits import DEFAULT
     from policykit.policy.resources import data_dir
     from policykit.server.config import ServerConfig
     from policykit.server.run import serve
 
+    chosen = limits_option(args.limit)
+    changed = {k: v for k, v in vars(chosen).items() if getattr(DEFAULT, k) != v}
     config = ServerConfig(
         policy_set=str(args.policy_set or data_dir("policies")),
         log_db=args.log_db,
@@ -104,6 +114,7 @@ def _serve(args: argparse.Namespace, err: IO[str]) -> int:
         retention_days=args.retention_days,
         log_synchronous="FULL" if args.durable else "NORMAL",
         allow_draft=args.allow_draft,
+        limits=changed,
     )
     serve(config, args.host, args.port, args.workers)
     return EXIT_OK

@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from policykit.limits import DEFAULT, Limits
+
 ENV = "POLICYKIT_SERVE_CONFIG"
 MIB = 1024 * 1024
 
@@ -27,7 +29,13 @@ class ServerConfig:
     log_synchronous: str = "NORMAL"  # SQLite synchronous: FULL survives power loss too
     page_size: int = 100
     allow_draft: bool = False
+    limits: dict[str, float] = field(default_factory=dict)  # over policykit.limits.DEFAULT, per request
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def work_limits(self) -> Limits:
+        """The limits each request is decided under."""
+        return DEFAULT.replace(**self.limits) if self.limits else DEFAULT
 
     def to_env(self) -> str:
         return json.dumps(asdict(self))

@@ -278,7 +278,16 @@ async def replay_decision(request: Request) -> Response:
         case = read_case(policy, parse_json(json.dumps(entry.case).encode("utf-8"), "<logged case>"))
         as_of = date.fromisoformat(entry.as_of)
         explain = "explain" in entry.result
-        fresh = evaluate(policy, case, as_of, entry.lang, svc.config.docs_url, explain, entry.case_sha256).to_dict()
+        fresh = evaluate(
+            policy,
+            case,
+            as_of,
+            entry.lang,
+            svc.config.docs_url,
+            explain,
+            entry.case_sha256,
+            limits=svc.config.work_limits,
+        ).to_dict()
     except PolicykitError as exc:
         raise Problem(422, "the logged case cannot be decided again", errors=diagnostics(exc.diagnostics)) from None
     found = differences(entry.result, fresh)

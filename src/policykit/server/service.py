@@ -15,6 +15,7 @@ from policykit.engine.case import parse_json, read_case
 from policykit.errors import CaseError, Diagnostic, PolicykitError
 from policykit.evaluator import evaluate
 from policykit.lang.dates import parse_date
+from policykit.limits import LimitError
 from policykit.policy.model import Policy
 from policykit.present.explain import explain_json
 from policykit.present.result import Result
@@ -102,7 +103,12 @@ def decide_body(
     try:
         case = read_case(policy, data, name)
         as_of = options.as_of or policy.today()
-        result = evaluate(policy, case, as_of, options.lang, config.docs_url, options.explain, sha)
+        result = evaluate(
+            policy, case, as_of, options.lang, config.docs_url, options.explain, sha, limits=config.work_limits
+        )
+    except LimitError as exc:
+        title = "deciding this case needs more work than the limits allow"
+        raise Problem(422, title, errors=diagnostics(exc.diagnostics)) from None
     except PolicykitError as exc:
         raise Problem(422, "the case is not valid", errors=diagnostics(exc.diagnostics)) from None
     answer = result.to_dict()
