@@ -92,9 +92,14 @@ def _policykit() -> list[str]:
     return [sys.executable, "-m", "policykit"]
 
 
+# An installed package has its byte code compiled; a checkout run with
+# PYTHONDONTWRITEBYTECODE set would compile every module on every cold run.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _child(argv: list[str]) -> Callable[[], None]:
     def run() -> None:
-        proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=CHILD_ENV)
         if proc.returncode not in (0, 2):
             raise RuntimeError(proc.stderr.decode()[-2000:])
 

@@ -30,7 +30,7 @@ def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: 
         fmt,
         args.codes,
         args.clauses,
-        columns(out),
+        columns(out) if fmt == "text" else 80,
     )
     chooser(settings)  # a bad policy fails here, before any output
     jobs = getattr(args, "jobs", 1)
