@@ -33,7 +33,7 @@ from policykit.lang.expr import EvalError
 from policykit.lang.values import Unknown, truth
 from policykit.policy.model import Policy, Step
 
-__all__ = ["MAX_SPLITS", "decide", "decide_case"]
+__all__ = ["MAX_SPLITS", "decide", "decide_case", "decide_interpreted"]
 
 
 def _missing(env: CaseEnv, case: Case, decisions: tuple[DecisionRecord, ...]) -> tuple[MissingRecord, ...]:
@@ -153,7 +153,17 @@ def decide_case(policy: Policy, case: Case, as_of: date, trace: bool = False) ->
 
 def decide(policy: Policy, case: Case, as_of: date) -> Decided:
     """Only the decisions: no reasons, citations, steps or texts.  For bulk work (impact
-    analysis, nightly re-evaluation) where the values are what is compared."""
+    analysis, nightly re-evaluation) where the values are what is compared.  Decided on
+    the code generated from the policy where every decision is known on it, else by the
+    interpreter (:func:`decide_interpreted`, the reference)."""
+    from policykit.engine.codegen import decide_generated
+
+    generated = decide_generated(policy, case, as_of)
+    return generated if generated is not None else decide_interpreted(policy, case, as_of)
+
+
+def decide_interpreted(policy: Policy, case: Case, as_of: date) -> Decided:
+    """:func:`decide` by the interpreter alone: the reference the generated code is tested against."""
     env = CaseEnv(policy, case.facts, as_of, given=case.given)
     try:
         values: dict[str, Any] = {}

@@ -19,5 +19,5 @@ def catalogue() -> dict[str, tuple[tuple[str, str], ...]]:
     it: the pure-Python one costs a cold run tens of milliseconds)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(_FILE, encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
+        data = yaml.load(handle, Loader=loader)
     return {str(key): tuple((str(k), str(v)) for k, v in texts.items()) for key, texts in data.items()}
