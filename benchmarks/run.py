@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import random
@@ -270,8 +271,9 @@ def dask_scaling(files: int, lines: int, rounds: int, folder: Path) -> dict[str,
         write_jsonl(folder / f"dask-{index}.jsonl", lines, seed=index)
     pattern = str(folder / "dask-*.jsonl")
     settings = BatchSettings(as_of=AS_OF)
-    one = LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0")
-    two = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0")
+    quiet = {"threads_per_worker": 1, "dashboard_address": ":0", "silence_logs": logging.ERROR}
+    one = LocalCluster(n_workers=1, **quiet)
+    two = LocalCluster(n_workers=2, **quiet)
     try:
 
         def on(cluster: Any, name: str) -> Callable[[], None]:
