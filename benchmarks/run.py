@@ -110,7 +110,8 @@ def _child(argv: list[str]) -> Callable[[], None]:
 def _rss_of(argv: list[str]) -> int:
     """Peak RSS (KiB) of one command, measured by a fresh helper process."""
     code = (
-        "import resource,subprocess,sys;subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);"
+        "import resource,subprocess,sys;p=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);"
+        "assert p.returncode in (0, 2), p.returncode;"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True)
@@ -134,12 +135,20 @@ def batch(lines: int, rss_small: int, rss_large: int, rounds: int, folder: Path)
     for name, seconds in medians.items():
         out[f"batch_{name}_cases_per_s"] = lines / seconds
     out["batch_jobs2_speedup"] = medians["jobs1"] / medians["jobs2"]
-    for label, count in (("small", rss_small), ("large", rss_large)):
-        rss_path = folder / f"rss-{count}.jsonl"
-        write_jsonl(rss_path, count)
+    out.update(rss(rss_small, rss_large, folder))
+    return out
+
+
+def rss(small: int, large: int, folder: Path) -> dict[str, Any]:
+    """Peak RSS of the batch CLI at ``small`` and at ``large`` lines (the run must succeed)."""
+    out: dict[str, Any] = {}
+    for label, count in (("warm", 10), ("small", small), ("large", large)):
+        path = folder / f"rss-{count}.jsonl"
+        write_jsonl(path, count)
+        argv = [*_policykit(), "evaluate", "--batch", str(path), "--as-of", AS_OF.isoformat()]
         out[f"rss_{label}_lines"] = count
-        out[f"rss_{label}_kib"] = _rss_of([*argv[:4], str(rss_path), *argv[5:]])
-        rss_path.unlink()
+        out[f"rss_{label}_kib"] = _rss_of(argv)
+        path.unlink()
     out["rss_growth"] = out["rss_large_kib"] / out["rss_small_kib"] - 1
     return out
 
@@ -358,7 +367,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller corpora")
     parser.add_argument("--skip-batch", action="store_true", help="skip the batch, RSS and Dask runs")
+    parser.add_argument("--rss-only", action="store_true", help="only the RSS runs, merged into latest.json")
     args = parser.parse_args()
+    if args.rss_only:
+        latest = ROOT / "benchmarks" / "results" / "latest.json"
+        with tempfile.TemporaryDirectory() as name:
+            found = rss(10_000, 100_000 if args.quick else 1_000_000, Path(name))
+        merged = {
+            **json.loads(latest.read_text(encoding="utf-8")),
+            **found,
+            "rss_date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        }
+        latest.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(table(rows_of(merged)))
+        return
     quick = args.quick
     results: dict[str, Any] = {
         "machine": platform.platform(),
