@@ -48,3 +48,15 @@ def test_a_bad_policy_fails_before_any_line(jsonl_parts: tuple[Path, list[Path]]
     bad.write_text("metadata: [\n", encoding="utf-8")
     code, out, err = cli("evaluate", "--batch", str(jsonl_parts[0]), "--policy", str(bad), "--jobs", "2")
     assert code == 2 and out == "" and "bad.yaml" in err
+
+
+def test_without_the_dask_extra_the_engine_says_how_to_install_it(
+    jsonl_parts: tuple[Path, list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
+    argv = ["evaluate", "--batch", str(jsonl_parts[0]), "--engine", "dask", "--output", str(tmp_path / "out")]
+    code, out, err = cli(*argv)
+    assert code == 2 and out == ""
+    assert "pip install 'policykit[dask]'" in err
