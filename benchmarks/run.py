@@ -1,15 +1,25 @@
-"""policykit benchmarks: prints a table and writes benchmarks/results/latest.json.
+"""policykit benchmarks: prints every figure beside its target and the machine's load, and
+writes benchmarks/results/latest.json.
 
-    python benchmarks/run.py            # everything (the 1 000 000-line run takes minutes)
+    python benchmarks/run.py            # everything (the 1 000 000-line RSS run takes minutes)
     python benchmarks/run.py --quick    # smaller corpora, for a first look
 
-a. in-process µs per case over a generated corpus (mostly fault cases, every request type):
-   read + decide (values only), read + evaluate (the full result), medians of several runs;
-b. batch CLI throughput end to end over a 100 000-line JSONL file, and peak RSS at
-   10 000 versus 1 000 000 lines;
-c. cold single-case CLI wall time against `python -c pass`, median of 10;
-d. a small decision three ways (policykit, hand-written Python, GoRules zen-engine), same
-   cases, checked to agree, µs per case.
+Every comparison is measured in interleaved rounds (each contender in turn, the order
+rotating), as medians, with the one-minute load average recorded beside it: on a shared
+machine a figure without its load means little, and a ratio measured in one run is worth
+more than two absolute figures measured apart.
+
+a. the full standard in-process over a generated corpus (every request type, about a
+   quarter of the cases with a fact unknown): JSON in -> JSON out (the batch's own
+   function), read + decide, decide only;
+b. the batch CLI end to end: 1 process and --jobs 2, interleaved; peak RSS at 10 000
+   versus 1 000 000 lines;
+c. cold `policykit evaluate examples/fault.json` against `python -c pass`, interleaved;
+d. a small decision four ways: policykit, plain Python (the floor), GoRules zen-engine
+   preloaded (its fastest documented API: a loader handing it a parsed
+   ZenDecisionContent), and zen-engine given the graph as a string (re-parsed each call);
+   checked to agree;
+e. Dask: the same batch on a LocalCluster of 1 and of 2 workers, interleaved.
 Never run by the tests: nothing fails on wall time.
 """
 
@@ -17,17 +27,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import random
-import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,103 +45,128 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.casegen import generate  # noqa: E402
-from policykit.engine.case import read_case  # noqa: E402
-from policykit.evaluator import decide, evaluate  # noqa: E402
+from benchmarks.timing import interleaved, load, per_item  # noqa: E402
+from policykit.engine.case import parse_json, read_case  # noqa: E402
+from policykit.errors import PolicykitError  # noqa: E402
+from policykit.evaluator import decide  # noqa: E402
 from policykit.policy.compiler import load_policy  # noqa: E402
+from policykit.tools.batch import BatchSettings, evaluate_lines  # noqa: E402
 
 AS_OF = date(2026, 11, 27)
+POLICY = ROOT / "policies" / "standard_v1.yaml"
 
 
-def per_case(cases: list[Any], fn: Callable[[Any], Any], runs: int = 5) -> float:
-    """Median over ``runs`` of the mean µs per case."""
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        for case in cases:
-            fn(case)
-        timings.append((time.perf_counter() - start) / len(cases) * 1e6)
-    return statistics.median(timings)
+def in_process(count: int, rounds: int) -> dict[str, Any]:
+    policy, _ = load_policy(POLICY)
+    raws = [json.dumps(c, ensure_ascii=False).encode("utf-8") for c in generate(count)]
+    settings = BatchSettings(policy=str(POLICY), as_of=AS_OF, lang="en")
+    read = []
+    for raw in raws:
+        try:
+            read.append(read_case(policy, parse_json(raw, "bench"), "bench"))
+        except PolicykitError:
+            pass
+    undecided = sum(bool(decide(policy, case, AS_OF).missing) for case in read)
+    before = load()
+    medians = interleaved(
+        {
+            "json_in_json_out": per_item(raws, lambda raw: evaluate_lines(settings, "bench", [(1, raw)])),
+            "read_decide": per_item(raws, partial(_read_decide, policy)),
+            "decide_only": per_item(read, lambda case: decide(policy, case, AS_OF)),
+        },
+        rounds,
+    )
+    out: dict[str, Any] = {f"full_{k}_us": v / len(raws) * 1e6 for k, v in medians.items()}
+    out["full_decide_only_us"] = medians["decide_only"] / len(read) * 1e6
+    out.update(corpus=len(raws), corpus_with_undecided=undecided / len(read), load_a=(before, load()))
+    return out
 
 
-def in_process(count: int) -> dict[str, Any]:
-    policy, _ = load_policy(ROOT / "policies" / "standard_v1.yaml")
-    corpus = list(generate(count))
-    faults = [c for c in corpus if c["request"]["type"] == "fault"]
-    read = [read_case(policy, c) for c in faults]
-    return {
-        "corpus": len(corpus),
-        "fault_cases": len(faults),
-        "all_types_read_evaluate_us": per_case(corpus, lambda c: evaluate(policy, read_case(policy, c), AS_OF, "en")),
-        "fault_read_evaluate_us": per_case(faults, lambda c: evaluate(policy, read_case(policy, c), AS_OF, "en")),
-        "fault_read_decide_us": per_case(faults, lambda c: decide(policy, read_case(policy, c), AS_OF)),
-        "fault_decide_only_us": per_case(read, lambda c: decide(policy, c, AS_OF)),
-        "fault_read_only_us": per_case(faults, lambda c: read_case(policy, c)),
-    }
+def _read_decide(policy: Any, raw: bytes) -> Any:
+    try:
+        return decide(policy, read_case(policy, parse_json(raw, "bench"), "bench"), AS_OF)
+    except PolicykitError:
+        return None
 
 
 def _policykit() -> list[str]:
     return [sys.executable, "-m", "policykit"]
 
 
-def _child_run(argv: list[str], stdin: Any = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    proc = subprocess.run(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 2):
-        raise RuntimeError(proc.stderr.decode()[-2000:])
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before)
+# An installed package has its byte code compiled; a checkout run with
+# PYTHONDONTWRITEBYTECODE set would compile every module on every cold run.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _child(argv: list[str]) -> Callable[[], None]:
+    def run() -> None:
+        proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=CHILD_ENV)
+        if proc.returncode not in (0, 2):
+            raise RuntimeError(proc.stderr.decode()[-2000:])
+
+    return run
 
 
 def _rss_of(argv: list[str]) -> int:
     """Peak RSS (KiB) of one command, measured by a fresh helper process."""
     code = (
-        "import resource,subprocess,sys;subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);"
+        "import resource,subprocess,sys;p=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);"
+        "assert p.returncode in (0, 2), p.returncode;"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True)
     return int(out.stdout.strip())
 
 
-def write_jsonl(path: Path, count: int) -> None:
+def write_jsonl(path: Path, count: int, seed: int = 20261127) -> None:
     with open(path, "w", encoding="utf-8") as handle:
-        for case in generate(count):
+        for case in generate(count, seed):
             handle.write(json.dumps(case, ensure_ascii=False) + "\n")
 
 
-def batch(lines: int, rss_small: int, rss_large: int, folder: Path) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def batch(lines: int, rss_small: int, rss_large: int, rounds: int, folder: Path) -> dict[str, Any]:
     path = folder / f"cases-{lines}.jsonl"
     write_jsonl(path, lines)
     argv = [*_policykit(), "evaluate", "--batch", str(path), "--as-of", AS_OF.isoformat()]
-    elapsed, _ = _child_run(argv)
-    out["batch_lines"] = lines
-    out["batch_seconds"] = elapsed
-    out["batch_cases_per_s"] = lines / elapsed
-    for label, count in (("small", rss_small), ("large", rss_large)):
-        rss_path = folder / f"rss-{count}.jsonl"
-        write_jsonl(rss_path, count)
+    _child(argv)()  # fills the compile cache, as any first run does
+    before = load()
+    medians = interleaved({"jobs1": _child(argv), "jobs2": _child([*argv, "--jobs", "2"])}, rounds)
+    out: dict[str, Any] = {"batch_lines": lines, "load_b": (before, load())}
+    for name, seconds in medians.items():
+        out[f"batch_{name}_cases_per_s"] = lines / seconds
+    out["batch_jobs2_speedup"] = medians["jobs1"] / medians["jobs2"]
+    out.update(rss(rss_small, rss_large, folder))
+    return out
+
+
+def rss(small: int, large: int, folder: Path) -> dict[str, Any]:
+    """Peak RSS of the batch CLI at ``small`` and at ``large`` lines (the run must succeed)."""
+    out: dict[str, Any] = {}
+    for label, count in (("warm", 10), ("small", small), ("large", large)):
+        path = folder / f"rss-{count}.jsonl"
+        write_jsonl(path, count)
+        argv = [*_policykit(), "evaluate", "--batch", str(path), "--as-of", AS_OF.isoformat()]
         out[f"rss_{label}_lines"] = count
-        out[f"rss_{label}_kib"] = _rss_of(
-            [*_policykit(), "evaluate", "--batch", str(rss_path), "--as-of", AS_OF.isoformat()]
-        )
-        rss_path.unlink()
+        out[f"rss_{label}_kib"] = _rss_of(argv)
+        path.unlink()
     out["rss_growth"] = out["rss_large_kib"] / out["rss_small_kib"] - 1
     return out
 
 
-def cold(runs: int = 10) -> dict[str, Any]:
-    case = ROOT / "examples" / "fault.json"
-    argv = [*_policykit(), "evaluate", str(case), "--as-of", AS_OF.isoformat()]
-    _child_run(argv)  # fills the compile cache, as any first run does
-    tool = statistics.median(_child_run(argv)[0] for _ in range(runs))
-    bare = statistics.median(_child_run([sys.executable, "-c", "pass"])[0] for _ in range(runs))
-    return {"cold_cli_s": tool, "python_pass_s": bare, "cold_ratio": tool / bare}
+def cold(rounds: int) -> dict[str, Any]:
+    argv = [*_policykit(), "evaluate", str(ROOT / "examples" / "fault.json"), "--as-of", AS_OF.isoformat()]
+    _child(argv)()  # fills the compile cache, as any first run does
+    before = load()
+    medians = interleaved({"tool": _child(argv), "bare": _child([sys.executable, "-c", "pass"])}, rounds)
+    return {
+        "cold_cli_s": medians["tool"],
+        "python_pass_s": medians["bare"],
+        "cold_ratio": medians["tool"] / medians["bare"],
+        "load_c": (before, load()),
+    }
 
 
-# -- d. the small decision three ways ------------------------------------------------
+# -- d. the small decision four ways ---------------------------------------------------
 
 
 def small_cases(count: int, seed: int = 7) -> list[dict[str, Any]]:
@@ -187,7 +222,7 @@ def hand_written(case: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def peers(count: int) -> dict[str, Any]:
+def peers(count: int, rounds: int) -> dict[str, Any]:
     cases = small_cases(count)
     policy, _ = load_policy(ROOT / "benchmarks" / "peer" / "small_policy.yaml")
 
@@ -202,91 +237,178 @@ def peers(count: int) -> dict[str, Any]:
     try:
         import zen
 
-        content = (ROOT / "benchmarks" / "peer" / "small.jdm.json").read_text(encoding="utf-8")
-        engine = zen.ZenEngine({"loader": lambda key: content})
+        text = (ROOT / "benchmarks" / "peer" / "small.jdm.json").read_text(encoding="utf-8")
+        content = zen.ZenDecisionContent(text)  # parsed once: zen's preloaded form
+        preloaded = zen.ZenEngine({"loader": lambda key: content})
+        reparsed = zen.ZenEngine({"loader": lambda key: text})
 
         def with_zen(case: dict[str, Any]) -> dict[str, Any]:
-            result: dict[str, Any] = engine.evaluate("small", case)["result"]
+            result: dict[str, Any] = preloaded.evaluate("small", case)["result"]
+            return result
+
+        def with_zen_string(case: dict[str, Any]) -> dict[str, Any]:
+            result: dict[str, Any] = reparsed.evaluate("small", case)["result"]
             return result
 
         encodings["zen-engine"] = with_zen
+        encodings["zen-engine-string"] = with_zen_string
     except ImportError:
         pass
     answers = {name: [fn(c) for c in cases] for name, fn in encodings.items()}
     reference = answers["python"]
     disagreements = {name: sum(a != b for a, b in zip(got, reference, strict=True)) for name, got in answers.items()}
-    timings = {name: per_case(cases, fn, runs=3) for name, fn in encodings.items()}
-    out: dict[str, Any] = {"small_cases": count, "small_disagreements": disagreements}
-    for name, value in timings.items():
-        out[f"small_{name}_us"] = value
-    if "zen-engine" in timings:
-        out["small_policykit_vs_zen"] = timings["policykit"] / timings["zen-engine"]
-    out["small_policykit_vs_python"] = timings["policykit"] / timings["python"]
+    before = load()
+    medians = interleaved({name: per_item(cases, fn) for name, fn in encodings.items()}, rounds)
+    out: dict[str, Any] = {"small_cases": count, "small_disagreements": disagreements, "load_d": (before, load())}
+    for name, seconds in medians.items():
+        out[f"small_{name}_us"] = seconds / count * 1e6
+    if "zen-engine" in medians:
+        out["small_policykit_vs_zen"] = medians["policykit"] / medians["zen-engine"]
+    out["small_policykit_vs_python"] = medians["policykit"] / medians["python"]
     return out
 
 
-def table(rows: Iterable[tuple[str, str, str]]) -> str:
-    rows = list(rows)
-    width = [max(len(r[i]) for r in rows) for i in range(3)]
-    return "\n".join(f"{a.ljust(width[0])}  {b.rjust(width[1])}  {c}" for a, b, c in rows)
+def dask_scaling(files: int, lines: int, rounds: int, folder: Path) -> dict[str, Any]:
+    """The batch on a LocalCluster of 1 and of 2 workers (started beforehand), interleaved."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        return {}
+    from policykit.tools.distributed import evaluate_on_cluster
+
+    for index in range(files):
+        write_jsonl(folder / f"dask-{index}.jsonl", lines, seed=index)
+    pattern = str(folder / "dask-*.jsonl")
+    settings = BatchSettings(as_of=AS_OF)
+    quiet = {"threads_per_worker": 1, "dashboard_address": ":0", "silence_logs": logging.ERROR}
+    one = LocalCluster(n_workers=1, **quiet)
+    two = LocalCluster(n_workers=2, **quiet)
+    try:
+
+        def on(cluster: Any, name: str) -> Callable[[], None]:
+            return lambda: evaluate_on_cluster(settings, pattern, str(folder / name), cluster.scheduler_address, 0)
+
+        on(one, "warm1")()
+        on(two, "warm2")()
+        before = load()
+        medians = interleaved({"workers1": on(one, "out1"), "workers2": on(two, "out2")}, rounds)
+    finally:
+        one.close()
+        two.close()
+    total = files * lines
+    return {
+        "dask_cases": total,
+        "dask_1_worker_cases_per_s": total / medians["workers1"],
+        "dask_2_workers_cases_per_s": total / medians["workers2"],
+        "dask_speedup": medians["workers1"] / medians["workers2"],
+        "load_e": (before, load()),
+    }
+
+
+def table(rows: list[tuple[str, ...]]) -> str:
+    width = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, width, strict=True)).rstrip() for r in rows)
+
+
+def rows_of(r: dict[str, Any]) -> list[tuple[str, ...]]:
+    def ld(key: str) -> str:
+        a, b = r[key]
+        return f"{a:.2f}-{b:.2f}"
+
+    rows: list[tuple[str, ...]] = [("figure", "measured", "target", "load")]
+    rows += [
+        (
+            "a. full standard, JSON in -> JSON out",
+            f"{r['full_json_in_json_out_us']:.1f} µs/case",
+            "<= 30",
+            ld("load_a"),
+        ),
+        ("a. full standard, read + decide", f"{r['full_read_decide_us']:.1f} µs/case", "", ld("load_a")),
+        ("a. full standard, decide only", f"{r['full_decide_only_us']:.1f} µs/case", "<= 10", ld("load_a")),
+        ("a. cases with a value undecided", f"{r['corpus_with_undecided'] * 100:.0f} %", "", ""),
+    ]
+    if "batch_jobs1_cases_per_s" in r:
+        rows += [
+            ("b. batch CLI, 1 process", f"{r['batch_jobs1_cases_per_s']:,.0f} cases/s", ">= 25 000", ld("load_b")),
+            ("b. batch CLI, --jobs 2", f"{r['batch_jobs2_cases_per_s']:,.0f} cases/s", "", ld("load_b")),
+            ("b. --jobs 2 / 1 process", f"{r['batch_jobs2_speedup']:.2f} x", ">= 1.7 (quiet machine)", ld("load_b")),
+            (
+                f"b. peak RSS, {r['rss_small_lines']:,} vs {r['rss_large_lines']:,} lines",
+                f"{r['rss_small_kib'] / 1024:.1f} vs {r['rss_large_kib'] / 1024:.1f} MiB",
+                "flat",
+                "",
+            ),
+            ("b. RSS growth", f"{r['rss_growth'] * 100:+.1f} %", "<= 10 %", ""),
+        ]
+    rows += [
+        ("c. cold CLI / python -c pass", f"{r['cold_ratio']:.1f} x", "<= 2.5", ld("load_c")),
+        ("c. cold CLI, python -c pass", f"{r['cold_cli_s'] * 1000:.0f} / {r['python_pass_s'] * 1000:.0f} ms", "", ""),
+        ("d. small decision, policykit", f"{r['small_policykit_us']:.1f} µs", "< zen-engine", ld("load_d")),
+        ("d. small decision, plain Python", f"{r['small_python_us']:.1f} µs", "(the floor)", ld("load_d")),
+        ("d. policykit / plain Python", f"{r['small_policykit_vs_python']:.2f} x", "<= 2", ld("load_d")),
+    ]
+    if "small_zen-engine_us" in r:
+        rows += [
+            ("d. small decision, zen-engine preloaded", f"{r['small_zen-engine_us']:.1f} µs", "", ld("load_d")),
+            ("d. zen-engine, graph as a string", f"{r['small_zen-engine-string_us']:.1f} µs", "", ld("load_d")),
+            ("d. policykit / zen-engine preloaded", f"{r['small_policykit_vs_zen']:.2f} x", "< 1", ld("load_d")),
+        ]
+    rows.append(("d. disagreements with plain Python", json.dumps(r["small_disagreements"]), "0", ""))
+    if "dask_speedup" in r:
+        rows += [
+            ("e. Dask, 1 worker", f"{r['dask_1_worker_cases_per_s']:,.0f} cases/s", "", ld("load_e")),
+            ("e. Dask, 2 workers", f"{r['dask_2_workers_cases_per_s']:,.0f} cases/s", "", ld("load_e")),
+            ("e. Dask, 2 workers / 1", f"{r['dask_speedup']:.2f} x", "measured", ld("load_e")),
+        ]
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller corpora")
-    parser.add_argument("--skip-batch", action="store_true", help="skip the batch and RSS runs")
+    parser.add_argument("--skip-batch", action="store_true", help="skip the batch, RSS and Dask runs")
+    parser.add_argument("--rss-only", action="store_true", help="only the RSS runs, merged into latest.json")
     args = parser.parse_args()
+    if args.rss_only:
+        latest = ROOT / "benchmarks" / "results" / "latest.json"
+        with tempfile.TemporaryDirectory() as name:
+            found = rss(10_000, 100_000 if args.quick else 1_000_000, Path(name))
+        merged = {
+            **json.loads(latest.read_text(encoding="utf-8")),
+            **found,
+            "rss_date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        }
+        latest.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(table(rows_of(merged)))
+        return
     quick = args.quick
     results: dict[str, Any] = {
         "machine": platform.platform(),
+        "cores": len(os.sched_getaffinity(0)),
         "python": platform.python_version(),
-        "date": time.strftime("%Y-%m-%d"),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     print("a. in-process ...", flush=True)
-    results.update(in_process(2000 if quick else 10_000))
+    results.update(in_process(2000 if quick else 10_000, 3 if quick else 5))
     print("d. peers ...", flush=True)
-    results.update(peers(2000 if quick else 10_000))
+    results.update(peers(2000 if quick else 10_000, 3 if quick else 5))
     print("c. cold CLI ...", flush=True)
-    results.update(cold())
+    results.update(cold(7 if quick else 15))
     if not args.skip_batch:
-        print("b. batch CLI ...", flush=True)
-        with tempfile.TemporaryDirectory() as folder:
-            results.update(batch(10_000 if quick else 100_000, 10_000, 100_000 if quick else 1_000_000, Path(folder)))
-    rows = [
-        ("figure", "value", "target"),
-        ("a. fault case, read + evaluate (full result)", f"{results['fault_read_evaluate_us']:.1f} µs", "<= 50"),
-        ("a. fault case, read + decide (values)", f"{results['fault_read_decide_us']:.1f} µs", ""),
-        ("a. fault case, decide only", f"{results['fault_decide_only_us']:.1f} µs", ""),
-        ("a. any case, read + evaluate", f"{results['all_types_read_evaluate_us']:.1f} µs", ""),
-    ]
-    if "batch_cases_per_s" in results:
-        rows += [
-            ("b. batch CLI throughput", f"{results['batch_cases_per_s']:.0f} cases/s", ">= 10 000"),
-            (f"b. peak RSS at {results['rss_small_lines']} lines", f"{results['rss_small_kib'] / 1024:.1f} MiB", ""),
-            (
-                f"b. peak RSS at {results['rss_large_lines']} lines",
-                f"{results['rss_large_kib'] / 1024:.1f} MiB",
-                "within 10 %",
-            ),
-            ("b. RSS growth", f"{results['rss_growth'] * 100:.1f} %", "<= 10 %"),
-        ]
-    rows += [
-        ("c. cold CLI / python -c pass", f"{results['cold_ratio']:.1f} x", "<= 5"),
-        ("c. cold CLI", f"{results['cold_cli_s'] * 1000:.0f} ms", ""),
-        ("d. small decision, policykit", f"{results['small_policykit_us']:.1f} µs", "<= zen-engine"),
-        ("d. small decision, hand-written Python", f"{results['small_python_us']:.1f} µs", ""),
-    ]
-    if "small_zen-engine_us" in results:
-        rows.append(("d. small decision, zen-engine", f"{results['small_zen-engine_us']:.1f} µs", ""))
-        rows.append(("d. policykit / zen-engine", f"{results['small_policykit_vs_zen']:.2f} x", "<= 1"))
-    rows.append(("d. disagreements with the hand-written function", json.dumps(results["small_disagreements"]), "0"))
+        with tempfile.TemporaryDirectory() as name:
+            folder = Path(name)
+            print("b. batch CLI ...", flush=True)
+            results.update(
+                batch(10_000 if quick else 100_000, 10_000, 100_000 if quick else 1_000_000, 2 if quick else 3, folder)
+            )
+            print("e. Dask ...", flush=True)
+            results.update(dask_scaling(4, 2_500 if quick else 10_000, 2 if quick else 3, folder))
     print()
-    print(table(rows))
+    print(table(rows_of(results)))
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwritten to {out / 'latest.json'}")
-    os.environ.pop("POLICYKIT_CACHE_DIR", None)
+    print(f"\nwritten to {out / 'latest.json'}; load is the one-minute load average before-after each part")
 
 
 if __name__ == "__main__":

@@ -190,3 +190,26 @@ def test_home_that_does_not_exist_is_not_created(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("HOME", str(home))
     assert _results(POLICY_FILE)
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_every_year_of_the_official_schedule_is_kept(tmp_path: Path) -> None:
+    """A case from any year the package has a schedule for, or the year after, is decided
+    from the cache without importing ``holidays`` (a cold run, in a fresh process)."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "POLICYKIT_CACHE_DIR": str(tmp_path / "cache")}
+    case = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
+    case["sale"]["ship_date"], case["request"]["date"] = "2003-09-26", "2003-10-08"  # a National Day long week
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    code = (
+        "import sys, json; from policykit.cli.app import run; "
+        f"status = run(['evaluate', {str(path)!r}, '--as-of', '2004-01-10', '--format', 'json']); "
+        "print(json.dumps([status, 'holidays' in sys.modules]))"
+    )
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True) for _ in range(2)]
+    first, second = (json.loads(r.stdout.splitlines()[-1]) for r in runs)
+    assert first == [0, True]  # compiled: the calendar was worked out
+    assert second == [0, False], runs[1].stderr  # from the cache: every year it can reach was kept
+    assert runs[0].stdout.splitlines()[:-1] == runs[1].stdout.splitlines()[:-1]  # the same result

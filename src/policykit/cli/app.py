@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
         help="link each cited clause to the docs site at URL (default: $POLICYKIT_DOCS_URL)",
     )
 
+    _scale_options(ev, "evaluate --batch")
+
     te = sub.add_parser("test", help="run policy test files (default: the bundled policy's tests)")
     te.add_argument("paths", nargs="*", help="test files or folders")
     te.add_argument("-k", dest="keyword", metavar="TEXT", help="only tests whose file or title contains TEXT")
@@ -94,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     di.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
     di.add_argument("--format", choices=["text", "json"], default="text")
 
+    _scale_options(di, "diff --cases")
+
     rp = sub.add_parser("replay", help="re-run a stored JSON result on its case; exit 0 identical, 1 different")
     rp.add_argument("result", help="a JSON result written by policykit evaluate")
     rp.add_argument("case", help="the case file it was made from")
@@ -111,6 +115,30 @@ def _parser() -> argparse.ArgumentParser:
     cmd_serve.add_parsers(sub)
     cmd_interview.add_parser(sub)
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text!r}")
+    return int(text)
+
+
+def _scale_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """--jobs, --engine and --scheduler: many cases on many cores or machines."""
+    parser.add_argument(
+        "--jobs", type=_positive, default=1, metavar="N", help=f"{what}: decide in N worker processes (order kept)"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help=f"{what}: dask takes a glob of JSON Lines or Parquet files and runs on a Dask cluster",
+    )
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS", help="the Dask scheduler (default: a LocalCluster of --jobs workers)"
+    )
+    if what.startswith("evaluate"):
+        parser.add_argument("--output", metavar="DIR", help="--engine dask: the folder its output parts go to")
 
 
 def run(

@@ -4,10 +4,8 @@ in force on its day, as text or JSON."""
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-from collections.abc import Callable
-from datetime import date
+from pathlib import Path
 from typing import IO, Any
 
 from policykit.cli.streams import (
@@ -20,22 +18,43 @@ from policykit.cli.streams import (
     limits_option,
     read_input,
 )
-from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError
-from policykit.limits import LimitError, Limits
+from policykit.errors import Diagnostic, InputError
 
 
 def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str]) -> int:
 
     if (args.case is None) == (args.batch is None):
         raise InputError([Diagnostic("policykit", 0, 0, "usage", "give a case file (or -), or --batch FILE")])
-    as_of = as_of_option(args.as_of)
-    args.limits = limits_option(args.limit)
-    choose = _chooser(args)
+    from policykit.tools.batch import BatchSettings, chooser, evaluate_raw, render_text
+
+    limits = limits_option(args.limit)
     fmt = args.format or ("text" if is_terminal(out) else "json")
+    settings = BatchSettings(
+        args.policy,
+        args.policy_set,
+        args.allow_draft,
+        as_of_option(args.as_of),
+        args.lang,
+        args.docs_url,
+        args.explain,
+        fmt,
+        args.codes,
+        args.clauses,
+        columns(out) if fmt == "text" else 80,
+        limits,
+    )
+    chooser(settings)  # a bad policy fails here, before any output
+    jobs = getattr(args, "jobs", 1)
+    if getattr(args, "engine", "local") == "dask":
+        if args.batch is None:
+            raise InputError([Diagnostic("--engine", 0, 0, "usage", "--engine dask needs --batch GLOB")])
+        from policykit.cli.distributed import evaluate_on_dask
+
+        return evaluate_on_dask(settings, args, out, err)
     if args.batch is not None:
-        return _batch(choose, args, out, err, inp, as_of, fmt)
-    raw, name = read_input(args.case, inp, args.limits.case_bytes)
-    policy, case, result = _one(choose, raw, name, args, as_of, days=fmt == "text")
+        return _batch(settings, args.batch, jobs, out, err, inp)
+    raw, name = read_input(args.case, inp, limits.case_bytes)
+    policy, case, result = evaluate_raw(settings, raw, name)
     if fmt == "json":
         data = result.to_dict()
         if args.explain:
@@ -44,174 +63,43 @@ def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: 
             data["explain"] = explain_json(result)
         out.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
     else:
-        from policykit.errors import printable
-
-        out.write(printable(_text(policy, case, result, args, out), keep="\n\t"))
+        out.write(render_text(settings, policy, case, result))
     return EXIT_OK
 
 
-def _text(policy: Any, case: Any, result: Any, args: argparse.Namespace, out: IO[str]) -> str:
-    """The text view, and with ``--explain`` every rule considered."""
-    from policykit.present.text import TextOptions, render_text
-
-    codes = args.codes or args.explain
-    text = render_text(policy, result, args.lang, case, TextOptions(columns(out), codes, args.clauses))
-    if args.explain:
-        from policykit.present.explain import render_explain
-
-        text += "\n" + render_explain(policy, result, args.lang)
-    return text
+CHUNK_LINES = 256
 
 
-def _chooser(args: argparse.Namespace) -> Callable[[Any], Any]:
-    """How each case finds its policy: the file given, or the version of the set in force on its day."""
-    from policykit.policy.compiler import load_policy
+def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp: IO[str]) -> int:
+    """Each line's result, in order: a JSON line (``--format json``) or a text block (``text``);
+    with ``jobs`` > 1, decided in that many worker processes a chunk of lines at a time.
+    A ``*.parquet`` file gives one case per row."""
+    from functools import partial
 
-    if args.policy:
-        policy, _ = load_policy(args.policy, use_cache=True, limits=args.limits)
-        return lambda data: policy
-    from policykit.policy.resources import data_dir
-    from policykit.tools.versions import load_policy_set
+    from policykit.tools.batch import evaluate_lines, numbered_chunks, read_cases, read_lines
+    from policykit.tools.parallel import ordered_map
 
-    policy_set = load_policy_set(args.policy_set or data_dir("policies"), use_cache=True)
-
-    return lambda data: policy_set.for_case(data, args.allow_draft)
-
-
-def _one(
-    choose: Callable[[Any], Any],
-    raw: bytes,
-    name: str,
-    args: argparse.Namespace,
-    as_of: date | None,
-    days: bool = False,
-) -> tuple[Any, Any, Any]:
-    from policykit.engine.case import parse_json, read_case
-    from policykit.evaluator import evaluate
-
-    limits: Limits = args.limits
-    data = parse_json(raw.rstrip(b"\r\n"), name, limits.case_bytes)  # a final newline is not counted
-    text = raw.decode("utf-8", "replace")
-    policy = choose(data)
-    case = read_case(policy, data, name, text, args.lang)
-    try:
-        return (
-            policy,
-            case,
-            evaluate(
-                policy,
-                case,
-                as_of or policy.today(),
-                args.lang,
-                args.docs_url,
-                args.explain,
-                hashlib.sha256(raw).hexdigest(),
-                days,
-                limits,
-            ),
-        )
-    except (CaseError, LimitError) as exc:
-        raise type(exc)([Diagnostic(name, d.line, d.col, d.code, d.message, d.path) for d in exc.diagnostics]) from None
-
-
-def _batch(
-    choose: Callable[[Any], Any],
-    args: argparse.Namespace,
-    out: IO[str],
-    err: IO[str],
-    inp: IO[str],
-    as_of: date | None,
-    fmt: str = "json",
-) -> int:
-    """Each line's result: a JSON line (``--format json``), or a text block per case (``text``)."""
-    status = EXIT_OK
-    if args.batch == "-":
+    if batch == "-":
         stream: Any = inp.buffer if hasattr(inp, "buffer") else inp
-        close = False
+        numbered: Any = enumerate(read_lines(stream, settings.limits.case_bytes), 1)
     else:
-        stream = _open_batch(args.batch)
-        close = True
+        p = Path(batch)
+        if p.is_dir():
+            raise InputError([Diagnostic(batch, 0, 0, "not-a-file", "is a directory, not a JSON Lines file")])
+        numbered = read_cases(batch, settings.limits.case_bytes)
+    status = EXIT_OK
+    size = CHUNK_LINES if jobs > 1 else 1
     try:
-        limit = args.limits.case_bytes
-        for number, raw in enumerate(_lines(stream, limit), 1):
-            if raw is None:
-                status = EXIT_BAD_INPUT
-                message = f"line longer than {limit} bytes"
-                out.write(_line({"line": number, "errors": [{"path": "", "code": "too-large", "message": message}]}))
-                print(Diagnostic(args.batch, number, 0, "too-large", message).format(), file=err)
-                continue
-            if not raw.strip():
-                continue
-            try:
-                policy, case, result = _one(choose, raw, f"{args.batch}:{number}", args, as_of, fmt == "text")
-                if fmt == "text":
-                    out.write(("\n" + "─" * 40 + "\n" if number > 1 else "") + _text(policy, case, result, args, out))
-                else:
-                    out.write(_line(result.to_dict()))
-            except PolicykitError as exc:
-                status = max(status, EXIT_BAD_INPUT)
-                errors = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
-                if fmt != "text":
-                    out.write(json.dumps({"line": number, "errors": errors}, ensure_ascii=False) + "\n")
-                for d in exc.diagnostics:
-                    print(Diagnostic(args.batch, number, 0, d.code, d.message, d.path).format(), file=err)
-            except (OSError, KeyboardInterrupt):
-                raise
-            except Exception as exc:  # a bug shown by this line: report it, and go on with the next
+        work = partial(evaluate_lines, settings, batch)
+        for chunk in ordered_map(work, numbered_chunks(numbered, size), jobs):
+            out.write(chunk.text)
+            for line in chunk.errors:
+                print(line, file=err)
+            if chunk.internal:
                 status = EXIT_INTERNAL
-                message = f"internal error: {type(exc).__name__}: {exc}"
-                out.write(
-                    _line({"line": number, "errors": [{"path": "", "code": "internal-error", "message": message}]})
-                )
-                print(Diagnostic(args.batch, number, 0, "internal-error", message).format(), file=err)
+            elif chunk.bad and status != EXIT_INTERNAL:
+                status = EXIT_BAD_INPUT
     finally:
-        if close:
-            stream.close()
+        if hasattr(numbered, "close"):
+            numbered.close()
     return status
-
-
-def _open_batch(path: str) -> Any:
-    """A JSON Lines file opened for streaming: a regular file or a pipe, nothing else."""
-    import os
-    import stat
-
-    try:
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError([Diagnostic(path, 0, 0, "not-a-file", "is a directory, not a JSON Lines file")])
-        if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
-            raise InputError([Diagnostic(path, 0, 0, "not-a-file", "is a device or socket, not a file")])
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise InputError([Diagnostic(path, 0, 0, "not-found", "no such file")]) from None
-    except OSError as exc:
-        raise InputError([Diagnostic(path, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
-
-
-def _lines(stream: Any, limit: int) -> Any:
-    """Lines of a JSON Lines stream as bytes; None in place of a line over ``limit`` bytes
-    (its newline not counted; skipped whole, never held whole)."""
-    while True:
-        chunk = stream.readline(limit + 2)
-        if not chunk:
-            return
-        if isinstance(chunk, str):
-            chunk = chunk.encode("utf-8", "surrogateescape")
-        ended = chunk.endswith(b"\n")
-        body = chunk.rstrip(b"\r\n") if ended else chunk
-        if len(body) > limit:
-            while chunk and not ended:
-                chunk = stream.readline(limit + 2)
-                if isinstance(chunk, str):
-                    chunk = chunk.encode("utf-8", "surrogateescape")
-                ended = chunk.endswith(b"\n")
-            yield None
-            continue
-        yield chunk
-
-
-def _line(data: dict[str, Any]) -> str:
-    """One JSON Lines record (orjson: several times faster than the json module)."""
-    import orjson
-
-    return orjson.dumps(data).decode("utf-8") + "\n"

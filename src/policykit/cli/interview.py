@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from policykit.cli.streams import EXIT_OK, as_of_option
-from policykit.interview import view
-from policykit.interview.answers import NotAnAnswer, parse
-from policykit.interview.core import Question, Step, set_answer, step
+
+if TYPE_CHECKING:  # the interview is imported when it runs, not on every CLI start (add_parser)
+    from policykit.interview.core import Question, Step
 
 
 class _Stop(Exception):
@@ -25,6 +25,8 @@ class _Stop(Exception):
 
 class Terminal:
     def __init__(self, out: IO[str], inp: IO[str], lang: str) -> None:
+        from policykit.interview import view
+
         self.out, self.inp, self.lang = out, inp, lang
         self.ui = view.ui(lang)
 
@@ -42,6 +44,8 @@ class Terminal:
 
     def ask(self, q: Question) -> tuple[bool, Any]:
         """(answered?, value) for ``q``: Enter gives the default, or (False, None) to skip."""
+        from policykit.interview.answers import NotAnAnswer, parse
+
         self.say()
         self.say(q.text)
         if q.needed_for:
@@ -73,6 +77,9 @@ class Terminal:
                 self.say("  " + self.ui["not_a_choice"].format(choices=choices))
 
     def ask_list(self, q: Question) -> list[dict[str, Any]]:
+        from policykit.interview.answers import parse
+        from policykit.interview.core import Question
+
         entries: list[dict[str, Any]] = []
         first = q.item[0][0] if q.item else ""
         self.say("  " + self.ui["item_hint"].format(field=", ".join(f for f, _ in q.item)))
@@ -89,6 +96,7 @@ class Terminal:
 
 
 def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str]) -> int:
+    from policykit.interview.core import set_answer, step
     from policykit.policy.resources import data_dir
     from policykit.present.text import render_text
     from policykit.tools.versions import load_policy_set

@@ -96,7 +96,14 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         from policykit.tools.impact import measure_impact
 
         as_of = as_of_option(args.as_of) or new.today()
-        impact = measure_impact(old, new, args.cases, as_of, err if is_terminal(err) else None, limits)
+        jobs = getattr(args, "jobs", 1)
+        if getattr(args, "engine", "local") == "dask":
+            from policykit.cli.distributed import impact_on_dask
+
+            impact = impact_on_dask(args, as_of)
+        else:
+            progress = err if is_terminal(err) else None
+            impact = measure_impact(old, new, args.cases, as_of, progress, jobs, (args.old, args.new), limits)
     if args.format == "json":
         data: dict[str, Any] = {
             "old": {"id": old.id, "version": old.version, "sha256": old.sha256},

@@ -34,7 +34,7 @@ from policykit.lang.values import Unknown, truth
 from policykit.limits import DEFAULT, Limits
 from policykit.policy.model import Policy, Step
 
-__all__ = ["MAX_SPLITS", "decide", "decide_case"]
+__all__ = ["MAX_SPLITS", "decide", "decide_case", "decide_interpreted"]
 
 
 def _missing(env: CaseEnv, case: Case, decisions: tuple[DecisionRecord, ...]) -> tuple[MissingRecord, ...]:
@@ -155,7 +155,17 @@ def decide_case(policy: Policy, case: Case, as_of: date, trace: bool = False, li
 
 def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT) -> Decided:
     """Only the decisions: no reasons, citations, steps or texts.  For bulk work (impact
-    analysis, nightly re-evaluation) where the values are what is compared."""
+    analysis, nightly re-evaluation) where the values are what is compared.  Decided on
+    the code generated from the policy where every decision is known on it, else by the
+    interpreter (:func:`decide_interpreted`, the reference), under the same ``limits``."""
+    from policykit.engine.codegen import decide_generated
+
+    generated = decide_generated(policy, case, as_of, limits)
+    return generated if generated is not None else decide_interpreted(policy, case, as_of, limits)
+
+
+def decide_interpreted(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT) -> Decided:
+    """:func:`decide` by the interpreter alone: the reference the generated code is tested against."""
     env = CaseEnv(policy, case.facts, as_of, given=case.given, limits=limits)
     try:
         values: dict[str, Any] = {}

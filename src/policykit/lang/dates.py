@@ -78,10 +78,15 @@ class WorkCalendar:
         self._official: Any = None
         self._years: dict[int, frozenset[int]] = dict(preset or {})
         self._published = published  # False: not looked up yet
+        self._first: int | None = None  # the first year of the official schedule, once looked up
 
     def published_through(self) -> int | None:
         """The last year whose official schedule (holidays and weekend days made working
         days) the ``holidays`` package carries: the latest year of its special days."""
+        years = self._schedule_years()
+        return max(years) if years else None
+
+    def _schedule_years(self) -> set[int]:
         if self._published is False:
             cal = self._official_calendar()
             years: set[int] = set()
@@ -90,7 +95,19 @@ class WorkCalendar:
                 if isinstance(table, dict):
                     years |= {y for y in table if isinstance(y, int)}
             self._published = max(years) if years else None
-        return None if isinstance(self._published, bool) else self._published
+            self._first = min(years) if years else None
+        if isinstance(self._published, bool) or self._published is None:
+            return set()
+        return {self._first or self._published, self._published}
+
+    def reach(self, today: date) -> range:
+        """The years worth working out ahead (what the compile cache keeps, so that no date
+        in them needs the ``holidays`` package at run time): every year of the official
+        schedule the package carries, the year after it (a deadline across New Year), and
+        two years either side of ``today``."""
+        years = self._schedule_years() | {today.year - 2, today.year + 2}
+        last = max(years) + (1 if self.published_through() is not None else 0)
+        return range(max(min(years), 1), min(last, 9999) + 1)
 
     def unpublished(self, first: int, last: int) -> list[int]:
         """The years from ``first`` to ``last`` whose official schedule neither the package

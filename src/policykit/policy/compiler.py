@@ -119,8 +119,8 @@ def _store(policy: Policy, sha: str, name: str, raw: bytes) -> None:
     if doc is None:
         return
     exprs = {source: (sorted(c.names), c.fast_code) for source, c in compiled.items()}
-    years = cache.calendar_years(policy.today())
     calendar = policy.calendar
+    years = calendar.reach(policy.today())
     cache.write(
         sha,
         {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -52,6 +52,16 @@ class Impact:
                     more.append(case_id)
         self.changed += changed
 
+    def merge(self, other: Impact) -> None:
+        """Add the impact of the cases that came after these (examples keep their order)."""
+        self.cases += other.cases
+        self.changed += other.changed
+        self.rejected += other.rejected
+        self.transitions.update(other.transitions)
+        self.undecided.update(other.undecided)
+        _first_examples(self.examples, other.examples)
+        _first_examples(self.undecided_examples, other.undecided_examples)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "cases": self.cases,
@@ -67,6 +77,12 @@ class Impact:
                 for d, n in sorted(self.undecided.items())
             ],
         }
+
+
+def _first_examples(mine: dict[Any, list[str]], theirs: dict[Any, list[str]]) -> None:
+    for key, ids in theirs.items():
+        bucket = mine.setdefault(key, [])
+        bucket.extend(ids[: EXAMPLES - len(bucket)])
 
 
 def _label(value: Any) -> str:
@@ -109,16 +125,19 @@ def iter_cases(source: str | Path, limits: Limits = DEFAULT) -> Iterator[tuple[s
         raise InputError([Diagnostic(str(path), 0, 0, "not-found", "no such case folder or JSON Lines file")])
 
 
-def measure_impact(
+def impact_of(
     old: Policy,
     new: Policy,
-    source: str | Path,
     as_of: date,
-    progress: IO[str] | None = None,
+    items: Iterable[tuple[str, bytes | PolicykitError | None]],
     limits: Limits = DEFAULT,
 ) -> Impact:
+    """The impact on some cases, in order (None or an error: a case that could not be read, rejected)."""
     impact = Impact()
-    for count, (name, raw) in enumerate(iter_cases(source, limits), 1):
+    for name, raw in items:
+        if raw is None:
+            impact.rejected += 1
+            continue
         try:
             if isinstance(raw, PolicykitError):
                 raise raw
@@ -129,8 +148,56 @@ def measure_impact(
             impact.rejected += 1
             continue
         impact.add(str(data.get("case_id") or name), before, after)
-        if progress is not None and count % 500 == 0:
-            progress.write(f"\r  {count} cases evaluated under both versions")
+    return impact
+
+
+_POLICIES: dict[str, Policy] = {}
+
+
+def impact_of_files(
+    old: str,
+    new: str,
+    as_of: date,
+    items: list[tuple[str, bytes | PolicykitError | None]],
+    limits: Limits = DEFAULT,
+) -> Impact:
+    """:func:`impact_of` with the two versions named by file (loaded once per worker process)."""
+    from policykit.policy.compiler import load_policy
+
+    for path in (old, new):
+        if path not in _POLICIES:
+            _POLICIES[path] = load_policy(path, use_cache=True)[0]
+    return impact_of(_POLICIES[old], _POLICIES[new], as_of, items, limits)
+
+
+CHUNK = 500
+
+
+def measure_impact(
+    old: Policy,
+    new: Policy,
+    source: str | Path,
+    as_of: date,
+    progress: IO[str] | None = None,
+    jobs: int = 1,
+    files: tuple[str, str] | None = None,
+    limits: Limits = DEFAULT,
+) -> Impact:
+    """The impact on every case of ``source``, streamed ``CHUNK`` cases at a time; with
+    ``jobs`` > 1 (and the two policies' ``files``), in that many worker processes."""
+    from functools import partial
+
+    from policykit.tools.parallel import chunks, ordered_map
+
+    if jobs > 1 and files is not None:
+        work: Any = partial(impact_of_files, files[0], files[1], as_of, limits=limits)
+    else:
+        work, jobs = partial(impact_of, old, new, as_of, limits=limits), 1
+    impact = Impact()
+    for part in ordered_map(work, chunks(iter_cases(source, limits), CHUNK), jobs):
+        impact.merge(part)
+        if progress is not None:
+            progress.write(f"\r  {impact.cases + impact.rejected} cases evaluated under both versions")
             progress.flush()
     if progress is not None:
         progress.write(f"\r  {impact.cases + impact.rejected} cases evaluated under both versions\n")

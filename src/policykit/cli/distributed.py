@@ -1,0 +1,37 @@
+"""``--engine dask``: ``evaluate --batch GLOB`` and ``diff --cases GLOB`` on a Dask cluster."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import date
+from typing import IO, Any
+
+from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK
+from policykit.errors import Diagnostic, InputError
+
+
+def _workers(args: argparse.Namespace) -> int:
+    jobs = getattr(args, "jobs", 1)
+    return jobs if jobs > 1 else os.cpu_count() or 1
+
+
+def evaluate_on_dask(settings: Any, args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    """Decide every file of the glob; the results go to ``--output DIR`` one part per file,
+    and stdout gets one JSON line per part (input, output, cases, bad)."""
+    from policykit.tools.distributed import evaluate_on_cluster, summary_lines
+
+    if not args.output:
+        raise InputError([Diagnostic("--output", 0, 0, "usage", "--engine dask writes its parts to --output DIR")])
+    parts = evaluate_on_cluster(settings, args.batch, args.output, args.scheduler, _workers(args))
+    for part in parts:
+        for line in part.errors:
+            print(line, file=err)
+    out.write(summary_lines(parts))
+    return EXIT_BAD_INPUT if any(p.bad for p in parts) else EXIT_OK
+
+
+def impact_on_dask(args: argparse.Namespace, as_of: date) -> Any:
+    from policykit.tools.distributed import impact_on_cluster
+
+    return impact_on_cluster(args.old, args.new, as_of, args.cases, args.scheduler, _workers(args))

@@ -1,0 +1,99 @@
+"""The source of one generated function per value of a policy.
+
+Each row's condition and outcome calls the expression's own fast form (the whitelisted
+tree already compiled to a Python function, :mod:`policykit.lang.fastpath`), passed in
+as a global, so the generated text holds no expression source and no constant of the
+policy: only the control flow of its tables (``if``, ``and``, ``or``, ``return``).  A
+result that is unknown raises :class:`Fallback`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from policykit.lang.expr import Compiled
+from policykit.lang.values import Unknown
+from policykit.policy.model import Policy, Rule, Value
+
+
+class Fallback(Exception):
+    """The generated road cannot decide this case: the interpreter will."""
+
+
+def _known(value: Any) -> Any:
+    if value.__class__ is Unknown:
+        raise Fallback
+    return value
+
+
+def _exact(expr: Compiled) -> Callable[[Any, Any], Any]:
+    return lambda env, known: expr(env)
+
+
+class _Source:
+    """Lines of code and the globals they name."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {"__builtins__": {}, "_K": _known}
+
+    def name(self, obj: Any) -> str:
+        key = f"_g{len(self.names)}"
+        self.names[key] = obj
+        return key
+
+    def call(self, expr: Compiled) -> str:
+        fast = expr.fast if expr.fast is not None else _exact(expr)
+        return f"_K({self.name(fast)}(_e, _k))"
+
+
+def _condition(src: _Source, rule: Rule) -> str:
+    if not rule.parts:
+        return "True"
+    joiner = " or " if rule.any_of else " and "
+    return joiner.join(src.call(part) for part in rule.parts)
+
+
+def _constant(src: _Source, value: Any) -> str:
+    """A row's fixed outcome; an ``ask:`` row's is unknown, and falls back when reached."""
+    return f"_K({src.name(value)})" if value.__class__ is Unknown else src.name(value)
+
+
+def _outcome(src: _Source, rule: Rule) -> str:
+    return _constant(src, rule.value) if rule.outcome is None else src.call(rule.outcome)
+
+
+def value_source(value: Value) -> tuple[str, dict[str, Any]]:
+    """(source of ``def _value(_e, _k)``, its globals) for one value."""
+    src = _Source()
+    body = src.lines
+    if value.kind == "collect":
+        body.append("    _items = []")
+        for rule in value.rules:
+            body.append(f"    if {_condition(src, rule)}:")
+            body.append(f"        _items.append({_constant(src, rule.value)})")
+        body.append("    return _items")
+    else:
+        for rule in value.rules:
+            body.append(f"    if {_condition(src, rule)}:")
+            body.append(f"        return {_outcome(src, rule)}")
+        body.append("    return None")
+    return "def _value(_e, _k):\n" + "\n".join(body) + "\n", src.names
+
+
+def value_function(value: Value) -> Callable[[Any, Any], Any]:
+    """The generated function of ``value``: ``(env, known values) -> its value``."""
+    text, names = value_source(value)
+    code = compile(text, f"<policy value {value.id}>", "exec")
+    exec(code, names)
+    function: Callable[[Any, Any], Any] = names["_value"]
+    return function
+
+
+def functions(policy: Policy) -> dict[str, Callable[[Any, Any], Any]]:
+    """Every value's generated function (made once per compiled policy, on first use)."""
+    made: dict[str, Callable[[Any, Any], Any]] | None = policy.memo.get("generated")
+    if made is None:
+        made = policy.memo["generated"] = {name: value_function(v) for name, v in policy.values.items()}
+    return made

@@ -1,0 +1,253 @@
+"""Evaluating many cases: one JSON document (bytes) in, its output record out, with the
+policy each case is decided under chosen by a small picklable ``BatchSettings``.
+
+The same functions serve one process, ``--jobs N`` worker processes and Dask workers:
+a worker receives the settings and a chunk of lines and returns the text to write, so
+results are identical whichever runs them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError, printable
+from policykit.limits import DEFAULT, LimitError, Limits
+
+SEPARATOR = "\n" + "─" * 40 + "\n"
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """Everything a worker needs to decide a line as the CLI would (hashable: a memo key)."""
+
+    policy: str | None = None
+    policy_set: str | None = None
+    allow_draft: bool = False
+    as_of: date | None = None
+    lang: str = "zh"
+    docs_url: str | None = None
+    explain: bool = False
+    fmt: str = "json"
+    codes: bool = False
+    clauses: str = "short"
+    columns: int = 80
+    limits: Limits = DEFAULT
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The output of a run of lines: stdout text, stderr lines, and how many lines were bad."""
+
+    text: str
+    errors: tuple[str, ...]
+    bad: int
+    internal: int = 0  # lines that hit a bug (exit status 1 at the end)
+
+
+_CHOOSERS: dict[tuple[str | None, str | None, bool, Limits], Callable[[Any], Any]] = {}
+
+
+def chooser(settings: BatchSettings) -> Callable[[Any], Any]:
+    """How each case finds its policy: the file given, or the version in force on its day
+    (loaded once per process)."""
+    key = (settings.policy, settings.policy_set, settings.allow_draft, settings.limits)
+    found = _CHOOSERS.get(key)
+    if found is not None:
+        return found
+    from policykit.policy.compiler import load_policy
+
+    if settings.policy:
+        policy, _ = load_policy(settings.policy, use_cache=True, limits=settings.limits)
+        found = lambda data: policy  # noqa: E731
+    else:
+        from policykit.policy.resources import data_dir
+        from policykit.tools.versions import load_policy_set
+
+        policy_set = load_policy_set(settings.policy_set or data_dir("policies"), use_cache=True)
+        allow = settings.allow_draft
+        found = lambda data: policy_set.for_case(data, allow)  # noqa: E731
+    _CHOOSERS[key] = found
+    return found
+
+
+def evaluate_raw(settings: BatchSettings, raw: bytes, name: str) -> tuple[Any, Any, Any]:
+    """(policy, case, result) of one JSON document; raises PolicykitError on bad input."""
+    from policykit.engine.case import parse_json, read_case
+    from policykit.evaluator import evaluate
+
+    limits = settings.limits
+    data = parse_json(raw.rstrip(b"\r\n"), name, limits.case_bytes)  # a final newline is not counted
+    policy = chooser(settings)(data)
+    case = read_case(policy, data, name, raw.decode("utf-8", "replace"), settings.lang)
+    try:
+        result = evaluate(
+            policy,
+            case,
+            settings.as_of or policy.today(),
+            settings.lang,
+            settings.docs_url,
+            settings.explain,
+            hashlib.sha256(raw).hexdigest(),
+            settings.fmt == "text",
+            limits,
+        )
+    except (CaseError, LimitError) as exc:
+        raise type(exc)([Diagnostic(name, d.line, d.col, d.code, d.message, d.path) for d in exc.diagnostics]) from None
+    return policy, case, result
+
+
+def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) -> str:
+    """The text view, and with ``--explain`` every rule considered."""
+    from policykit.present.text import TextOptions
+    from policykit.present.text import render_text as render
+
+    codes = settings.codes or settings.explain
+    text = render(policy, result, settings.lang, case, TextOptions(settings.columns, codes, settings.clauses))
+    if settings.explain:
+        from policykit.present.explain import render_explain
+
+        text += "\n" + render_explain(policy, result, settings.lang)
+    return printable(text, keep="\n\t")  # a case's own control characters are never written raw
+
+
+def _json_line(data: dict[str, Any]) -> str:
+    import orjson
+
+    return orjson.dumps(data).decode("utf-8") + "\n"
+
+
+def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[int, bytes | None]]) -> Chunk:
+    """Decide numbered JSON Lines (None for a line over the size limit): the output of the run."""
+    out: list[str] = []
+    errors: list[str] = []
+    bad = internal = 0
+    for number, raw in lines:
+        if raw is None:
+            bad += 1
+            message = f"line longer than {settings.limits.case_bytes} bytes"
+            out.append(_json_line({"line": number, "errors": [{"path": "", "code": "too-large", "message": message}]}))
+            errors.append(Diagnostic(label, number, 0, "too-large", message).format())
+            continue
+        if not raw.strip():
+            continue
+        try:
+            policy, case, result = evaluate_raw(settings, raw, f"{label}:{number}")
+            if settings.fmt == "text":
+                out.append((SEPARATOR if number > 1 else "") + render_text(settings, policy, case, result))
+            else:
+                out.append(_json_line(result.to_dict()))
+        except PolicykitError as exc:
+            bad += 1
+            found = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
+            if settings.fmt != "text":
+                out.append(json.dumps({"line": number, "errors": found}, ensure_ascii=False) + "\n")
+            errors.extend(Diagnostic(label, number, 0, d.code, d.message, d.path).format() for d in exc.diagnostics)
+        except (OSError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug shown by this line: report it, and go on with the next
+            internal += 1
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            out.append(
+                _json_line({"line": number, "errors": [{"path": "", "code": "internal-error", "message": message}]})
+            )
+            errors.append(Diagnostic(label, number, 0, "internal-error", message).format())
+    return Chunk("".join(out), tuple(errors), bad, internal)
+
+
+def read_lines(stream: Any, limit: int = DEFAULT.case_bytes) -> Iterator[bytes | None]:
+    """Lines of a JSON Lines stream as bytes; None in place of a line over ``limit`` bytes
+    (its newline not counted; skipped whole, never held whole)."""
+    while True:
+        chunk = stream.readline(limit + 2)
+        if not chunk:
+            return
+        if isinstance(chunk, str):
+            chunk = chunk.encode("utf-8", "surrogateescape")
+        ended = chunk.endswith(b"\n")
+        body = chunk.rstrip(b"\r\n") if ended else chunk
+        if len(body) > limit:
+            while chunk and not ended:
+                chunk = stream.readline(limit + 2)
+                if isinstance(chunk, str):
+                    chunk = chunk.encode("utf-8", "surrogateescape")
+                ended = chunk.endswith(b"\n")
+            yield None
+            continue
+        yield chunk
+
+
+def numbered_chunks(
+    numbered: Iterable[tuple[int, bytes | None]], size: int
+) -> Iterator[list[tuple[int, bytes | None]]]:
+    """Numbered lines in lists of ``size``."""
+    from policykit.tools.parallel import chunks
+
+    return chunks(numbered, size)
+
+
+PARQUET_COLUMN = "case"
+
+
+def read_cases(path: str, limit: int = DEFAULT.case_bytes) -> Iterator[tuple[int, bytes | None]]:
+    """(line or row number from 1, JSON bytes) of each case of a JSON Lines file, or of a
+    Parquet file (``*.parquet``: one case per row, as JSON text in its ``case`` column).
+    The file is opened here, so a file that cannot be read fails before any output."""
+    try:
+        if path.endswith(".parquet"):
+            return _parquet_rows(path)
+        import os
+        import stat
+
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError([Diagnostic(path, 0, 0, "not-a-file", "is a directory, not a JSON Lines file")])
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+            raise InputError([Diagnostic(path, 0, 0, "not-a-file", "is a device or socket, not a file")])
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the generator
+    except FileNotFoundError:
+        raise InputError([Diagnostic(path, 0, 0, "not-found", "no such file")]) from None
+    except OSError as exc:
+        raise InputError([Diagnostic(path, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
+    return _lines_of(handle, limit)
+
+
+def _lines_of(handle: Any, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    with handle:
+        yield from enumerate(read_lines(handle, limit), 1)
+
+
+def _parquet_rows(path: str) -> Iterator[tuple[int, bytes | None]]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        message = "reading Parquet needs pyarrow: pip install 'policykit[dask]'"
+        raise InputError([Diagnostic(path, 0, 0, "not-installed", message)]) from None
+    try:
+        parquet = pq.ParquetFile(path)
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError) as exc:
+        raise InputError([Diagnostic(path, 0, 0, "bad-parquet", str(exc).splitlines()[0])]) from None
+    if PARQUET_COLUMN not in parquet.schema_arrow.names:
+        message = f"no column {PARQUET_COLUMN!r} (one case per row, as JSON text)"
+        raise InputError([Diagnostic(path, 0, 0, "bad-parquet", message)])
+    return _rows_of(parquet)
+
+
+def _rows_of(parquet: Any) -> Iterator[tuple[int, bytes | None]]:
+    """The rows a record batch at a time: memory stays flat however many rows there are."""
+    number = 0
+    for batch in parquet.iter_batches(batch_size=4096, columns=[PARQUET_COLUMN]):
+        for value in batch.column(0).to_pylist():
+            number += 1
+            yield number, _row(value)
+
+
+def _row(value: Any) -> bytes | None:
+    raw = value if isinstance(value, bytes) else str(value or "").encode("utf-8")
+    return None if len(raw) > DEFAULT.case_bytes else raw

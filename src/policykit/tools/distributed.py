@@ -1,0 +1,132 @@
+"""Batches past one machine: the cases of many JSON Lines (or Parquet) files decided on a
+Dask distributed cluster, one task per file, each writing its own part of the output.
+
+A task runs the very functions a single process runs (:mod:`policykit.tools.batch`,
+:mod:`policykit.tools.impact`), so results are identical; Dask does the scheduling.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from policykit.errors import Diagnostic, InputError, PolicykitError
+from policykit.tools.batch import BatchSettings, evaluate_lines, read_cases
+from policykit.tools.impact import Impact, impact_of_files
+
+
+def expand(pattern: str) -> list[str]:
+    """The files a glob names, sorted (the order of the output parts)."""
+    files = sorted(p for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
+    if not files:
+        raise InputError([Diagnostic(pattern, 0, 0, "not-found", "no JSON Lines or Parquet file matches")])
+    return files
+
+
+def _missing(what: str) -> InputError:
+    message = f"{what} is not installed: pip install 'policykit[dask]'"
+    return InputError([Diagnostic("--engine", 0, 0, "not-installed", message)])
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one task did: the file it read, the part it wrote, its cases, its bad lines."""
+
+    source: str
+    output: str
+    cases: int
+    bad: int
+    errors: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"input": self.source, "output": self.output, "cases": self.cases, "bad": self.bad}
+
+
+def evaluate_file(settings: BatchSettings, out_dir: str, task: tuple[int, str]) -> Part:
+    """Decide every case of one file; write the results to ``out_dir/part-NNNNN.jsonl``."""
+    index, source = task
+    suffix = "txt" if settings.fmt == "text" else "jsonl"
+    target = str(Path(out_dir) / f"part-{index:05d}.{suffix}")
+    cases = bad = 0
+    errors: list[str] = []
+    with open(target, "w", encoding="utf-8") as out:
+        chunk: list[tuple[int, bytes | None]] = []
+        for item in read_cases(source):
+            chunk.append(item)
+            if len(chunk) >= 512:
+                done = evaluate_lines(settings, source, chunk)
+                out.write(done.text)
+                cases, bad = cases + _count(chunk), bad + done.bad
+                errors.extend(done.errors)
+                chunk = []
+        done = evaluate_lines(settings, source, chunk)
+        out.write(done.text)
+        cases, bad = cases + _count(chunk), bad + done.bad
+        errors.extend(done.errors)
+    return Part(source, target, cases, bad, tuple(errors))
+
+
+def _count(chunk: list[tuple[int, bytes | None]]) -> int:
+    return sum(1 for _, raw in chunk if raw is None or raw.strip())
+
+
+def impact_of_file(old: str, new: str, as_of: date, source: str) -> Impact:
+    items: list[tuple[str, bytes | PolicykitError | None]] = [
+        (f"{source}:{n}", raw) for n, raw in read_cases(source) if raw is None or raw.strip()
+    ]
+    return impact_of_files(old, new, as_of, items)
+
+
+@contextmanager
+def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
+    """A client of the cluster at ``scheduler``, or of a new LocalCluster of ``workers`` processes."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise _missing("dask.distributed") from None
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def _bag(files: list[Any], fn: Any) -> list[Any]:
+    import dask.bag
+
+    return list(dask.bag.from_sequence(files, npartitions=len(files)).map(fn).compute())
+
+
+def evaluate_on_cluster(
+    settings: BatchSettings, pattern: str, out_dir: str, scheduler: str | None, workers: int
+) -> list[Part]:
+    """Every file of ``pattern`` decided on the cluster; the parts in the order of the files."""
+    files = expand(pattern)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    with dask_client(scheduler, workers):
+        return _bag(list(enumerate(files)), partial(evaluate_file, settings, str(Path(out_dir).resolve())))
+
+
+def impact_on_cluster(old: str, new: str, as_of: date, pattern: str, scheduler: str | None, workers: int) -> Impact:
+    """The impact over every file of ``pattern``, computed on the cluster, merged in file order."""
+    files = expand(pattern)
+    total = Impact()
+    with dask_client(scheduler, workers):
+        for part in _bag(files, partial(impact_of_file, old, new, as_of)):
+            total.merge(part)
+    return total
+
+
+def summary_lines(parts: list[Part]) -> str:
+    return "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in parts)

@@ -1,0 +1,62 @@
+"""``--jobs N``: the batch and the impact run in worker processes give, byte for byte,
+what one process gives (results, error records, stderr and exit status)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ..conftest import POLICY_FILE, amended_policy_text, cli
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_jobs_give_the_single_process_output(jsonl_parts: tuple[Path, list[Path]], fmt: str) -> None:
+    whole, _ = jsonl_parts
+    argv = ["evaluate", "--batch", str(whole), "--as-of", "2026-11-27", "--format", fmt, "--lang", "en"]
+    one = cli(*argv)
+    two = cli(*argv, "--jobs", "2")
+    assert one[0] == 2  # the corpus has bad lines
+    assert one == two
+    if fmt == "json":
+        records = [json.loads(line) for line in one[1].splitlines()]
+        assert sum("errors" in r for r in records) >= 3 and sum("decisions" in r for r in records) > 500
+        assert any(e["code"] == "too-large" for r in records for e in r.get("errors", []))
+
+
+def test_jobs_give_the_single_process_impact(jsonl_parts: tuple[Path, list[Path]], tmp_path: Path) -> None:
+    whole, _ = jsonl_parts
+    name, text = amended_policy_text()
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    argv = ["diff", str(POLICY_FILE), str(tmp_path / name), "--cases", str(whole), "--as-of", "2026-11-27"]
+    one = cli(*argv, "--format", "json")
+    assert one[0] == 0, one[2]
+    assert json.loads(one[1])["impact"]["changed"] > 0
+    assert cli(*argv, "--format", "json", "--jobs", "2") == one
+
+
+@pytest.mark.parametrize("command", [["evaluate", "--batch", "x.jsonl"], ["diff", "a.yaml", "b.yaml", "--cases", "x"]])
+def test_jobs_below_one_is_a_usage_error(command: list[str]) -> None:
+    code, out, err = cli(*command, "--jobs", "0")
+    assert code == 2 and out == ""
+    assert "--jobs" in err
+
+
+def test_a_bad_policy_fails_before_any_line(jsonl_parts: tuple[Path, list[Path]], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("metadata: [\n", encoding="utf-8")
+    code, out, err = cli("evaluate", "--batch", str(jsonl_parts[0]), "--policy", str(bad), "--jobs", "2")
+    assert code == 2 and out == "" and "bad.yaml" in err
+
+
+def test_without_the_dask_extra_the_engine_says_how_to_install_it(
+    jsonl_parts: tuple[Path, list[Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if not installed
+    argv = ["evaluate", "--batch", str(jsonl_parts[0]), "--engine", "dask", "--output", str(tmp_path / "out")]
+    code, out, err = cli(*argv)
+    assert code == 2 and out == ""
+    assert "pip install 'policykit[dask]'" in err

@@ -1,0 +1,119 @@
+"""``--engine dask`` on a 2-worker LocalCluster: the parts it writes, and the impact it
+counts, equal what one process gives for the same files (JSON Lines and Parquet)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ..conftest import POLICY_FILE, amended_policy_text, cli
+
+distributed = pytest.importorskip("distributed", reason="the dask extra: pip install 'policykit[dask]'")
+pa = pytest.importorskip("pyarrow")
+import pyarrow.parquet as pq  # noqa: E402
+
+ARGS = ["--as-of", "2026-11-27", "--lang", "en"]
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as c:
+        yield c.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def inputs(jsonl_parts: tuple[Path, list[Path]], tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The JSON Lines parts, and the last one again as Parquet (one case a row)."""
+    _, parts = jsonl_parts
+    folder = tmp_path_factory.mktemp("mixed")
+    files = []
+    for part in parts:
+        files.append(folder / part.name)
+        files[-1].write_bytes(part.read_bytes())
+    rows = [line for line in parts[-1].read_text(encoding="utf-8").split("\n")[:-1]]
+    pq.write_table(pa.table({"case": rows}), folder / "zz-last.parquet")
+    files.append(folder / "zz-last.parquet")
+    return sorted(files)
+
+
+def test_the_cluster_writes_what_one_process_writes(inputs: list[Path], scheduler: str, tmp_path: Path) -> None:
+    pattern = str(inputs[0].parent / "*")
+    code, out, err = cli(
+        "evaluate",
+        "--batch",
+        pattern,
+        *ARGS,
+        "--engine",
+        "dask",
+        "--scheduler",
+        scheduler,
+        "--output",
+        str(tmp_path / "out"),
+    )
+    summary = [json.loads(line) for line in out.splitlines()]
+    assert [s["input"] for s in summary] == [str(p) for p in inputs]
+    expected_err = []
+    for part, source in zip(summary, inputs, strict=True):
+        one = cli("evaluate", "--batch", str(source), *ARGS)
+        assert Path(part["output"]).read_text(encoding="utf-8") == one[1], source
+        assert part["bad"] == sum('"errors"' in line and line.startswith('{"line"') for line in one[1].splitlines())
+        expected_err.append(one[2])
+    assert err == "".join(expected_err)
+    assert code == 2  # bad lines, as in one process
+    assert sum(s["cases"] for s in summary) > 600
+
+
+def test_the_cluster_counts_the_impact_one_process_counts(
+    jsonl_parts: tuple[Path, list[Path]], scheduler: str, tmp_path: Path
+) -> None:
+    whole, parts = jsonl_parts
+    name, text = amended_policy_text()
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    argv = ["diff", str(POLICY_FILE), str(tmp_path / name), "--as-of", "2026-11-27", "--format", "json"]
+    one = cli(*argv, "--cases", str(whole))
+    assert one[0] == 0, one[2]
+    on_dask = cli(*argv, "--cases", str(parts[0].parent / "*.jsonl"), "--engine", "dask", "--scheduler", scheduler)
+    assert on_dask[0] == 0, on_dask[2]
+
+    def impact(out: str) -> dict[str, object]:
+        data = json.loads(out)["impact"]
+        assert isinstance(data, dict)
+        return data
+
+    # case ids name the generated cases; the acceptance cases name theirs: identical examples
+    assert impact(on_dask[1]) == impact(one[1])
+
+
+def test_a_local_cluster_when_no_scheduler_is_given(inputs: list[Path], tmp_path: Path) -> None:
+    code, out, err = cli(
+        "evaluate",
+        "--batch",
+        str(inputs[-1]),
+        *ARGS,
+        "--engine",
+        "dask",
+        "--jobs",
+        "2",
+        "--output",
+        str(tmp_path / "out"),
+    )
+    assert code == 0, err
+    (part,) = [json.loads(line) for line in out.splitlines()]
+    assert Path(part["output"]).read_text(encoding="utf-8") == cli("evaluate", "--batch", str(inputs[-1]), *ARGS)[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["evaluate", "--batch", "/no/such/*.jsonl", "--engine", "dask", "--output", "x"], "no JSON Lines"),
+        (["evaluate", "--batch", "a.jsonl", "--engine", "dask"], "--output"),
+        (["evaluate", "examples/fault.json", "--engine", "dask"], "--batch"),
+    ],
+)
+def test_usage_errors_name_what_is_wrong(argv: list[str], words: str) -> None:
+    code, out, err = cli(*argv)
+    assert code == 2 and out == ""
+    assert words in err
