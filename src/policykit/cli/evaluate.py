@@ -58,10 +58,10 @@ def _chooser(args: argparse.Namespace) -> Callable[[Any], Any]:
     if args.policy:
         policy, _ = load_policy(args.policy, use_cache=True)
         return lambda data: policy
-    from policykit.policy.resources import data_dir
+    from policykit.policy.resources import policies_dir
     from policykit.tools.versions import load_policy_set
 
-    policy_set = load_policy_set(args.policy_set or data_dir("policies"), use_cache=True)
+    policy_set = load_policy_set(args.policy_set or policies_dir(), use_cache=True)
 
     return lambda data: policy_set.for_case(data, args.allow_draft)
 

@@ -10,12 +10,12 @@ from typing import IO, Any
 
 from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_option, is_terminal, read_input
 from policykit.errors import Diagnostic, InputError, PolicykitError
-from policykit.policy.resources import default_policy
+from policykit.policy.resources import command_policy, policies_dir, shown
 
 
 def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
-    paths = args.policies or [str(default_policy())]
+    paths = args.policies or [shown(command_policy())]
     status = EXIT_OK
     summaries = []
     expanded: list[str] = []
@@ -113,7 +113,6 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
 
 def replay_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    from policykit.policy.resources import data_dir
     from policykit.tools.replay import replay
     from policykit.tools.versions import load_policy_set
 
@@ -125,7 +124,7 @@ def replay_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if not isinstance(stored, dict):
         raise InputError([Diagnostic(stored_name, 0, 0, "not-a-result", "not a policykit JSON result")])
     case_raw, case_name = read_input(args.case, sys.stdin)
-    outcome = replay(stored, case_raw, case_name, load_policy_set(args.policy_set or data_dir("policies")))
+    outcome = replay(stored, case_raw, case_name, load_policy_set(args.policy_set or policies_dir()))
     head = f"{outcome.policy.id} {outcome.policy.version}"
     if not outcome.differences:
         print(f"identical: the case decides the same under {head} (sha256 {outcome.policy.sha256[:12]}…)", file=out)
@@ -153,7 +152,7 @@ def check_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     status = EXIT_OK
     report = []
-    for path in args.policies or [str(default_policy())]:
+    for path in args.policies or [shown(command_policy())]:
         loaded = load_or_report(path, err)
         if loaded is None:
             status = EXIT_BAD_INPUT

@@ -27,7 +27,6 @@ from policykit.policy.model import (
     Value,
 )
 from policykit.policy.policy_data import as_list, value_items
-from policykit.policy.resources import schema
 
 BUILTIN_NAMES = ("as_of", "policy.id", "policy.version", "policy.status")
 
@@ -377,7 +376,7 @@ def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tupl
         data,
         minutes,
         lines,
-        schema(data["metadata"]["case_schema"]) if data["metadata"].get("case_schema") else facts_schema(facts),
+        _case_schema(data, facts),
         tuple(
             (title, tuple(group["facts"]))
             for group in data.get("summary") or []
@@ -409,6 +408,17 @@ def _fact_schema(
     if kind == "string":
         base["maxLength"] = 1000
     return base
+
+
+def _case_schema(data: dict[str, Any], facts: dict[str, Fact]) -> dict[str, Any]:
+    """The case format: the named one with the version's added facts, else made from the facts."""
+    if not data["metadata"].get("case_schema"):
+        return facts_schema(facts)
+    from policykit.policy.contract_ext import case_schema_of, extension
+
+    added = extension(data).get("facts") or []
+    fields = {n: _fact_schema(facts[n].type, facts[n].values, facts[n].item) for n in added if n in facts}
+    return case_schema_of(data, fields)
 
 
 def facts_schema(facts: dict[str, Fact]) -> dict[str, Any]:

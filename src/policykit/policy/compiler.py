@@ -8,16 +8,20 @@ asked and possible).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from policykit.errors import Diagnostic, PolicyError
+from policykit.policy.amend import is_amendment, resolve
 from policykit.policy.build import build
 from policykit.policy.contract import check_contract
 from policykit.policy.document import Document
 from policykit.policy.model import Policy
 from policykit.policy.references import check_references
 from policykit.policy.status import check_status
+
+AMENDS = re.compile(rb"^amends:", re.MULTILINE)
 
 
 def check_schema(doc: Document) -> Iterator[Diagnostic]:
@@ -48,8 +52,11 @@ def compile_document(doc: Document, sha: str) -> tuple[Policy | None, list[Diagn
     return policy, diags
 
 
-def load_policy_text(raw: bytes, file: str) -> tuple[Policy | None, list[Diagnostic]]:
-    """Parse and compile policy bytes; return the policy (or None) and every diagnostic."""
+def load_policy_text(raw: bytes, file: str, folder: Path | None = None) -> tuple[Policy | None, list[Diagnostic]]:
+    """Parse and compile policy bytes; return the policy (or None) and every diagnostic.
+
+    An amendment (``amends: VERSION``) is resolved against the versions in ``folder``
+    (default: the file's folder) first."""
     from policykit.policy.yamlload import load_yaml
 
     doc, diags = load_yaml(raw, file)
@@ -57,7 +64,13 @@ def load_policy_text(raw: bytes, file: str) -> tuple[Policy | None, list[Diagnos
         return None, diags
     if not isinstance(doc.data, dict):
         return None, [Diagnostic(file, 1, 1, "schema", "a policy must be a mapping at the top level")]
-    policy, more = compile_document(doc, hashlib.sha256(raw).hexdigest())
+    sha = hashlib.sha256(raw).hexdigest()
+    if is_amendment(doc.data):
+        resolved, found = resolve(doc, raw, folder or Path(file).parent)
+        if resolved is None:
+            return None, sorted(set(diags + found))
+        doc, sha = resolved.doc, resolved.sha256
+    policy, more = compile_document(doc, sha)
     return policy, sorted(set(diags + more))
 
 
@@ -79,7 +92,7 @@ def load_policy(
     except OSError as exc:
         raise PolicyError([Diagnostic(name, 0, 0, "unreadable", exc.strerror or str(exc))]) from None
     sha = hashlib.sha256(raw).hexdigest()
-    if use_cache:
+    if use_cache and AMENDS.search(raw) is None:  # an amendment's meaning depends on its base too
         from policykit.policy import cache
 
         entry = cache.read(sha)
@@ -87,10 +100,10 @@ def load_policy(
             policy, _ = build(Document(name, entry["data"], entry["lines"]), sha, entry)
             if policy is not None:
                 return policy, []
-    policy, diags = load_policy_text(raw, name)
+    policy, diags = load_policy_text(raw, name, Path(path).parent)
     if policy is None:
         raise PolicyError([d for d in diags if d.severity == "error"] or diags)
-    if use_cache:
+    if use_cache and AMENDS.search(raw) is None:
         _store(policy, sha, name, raw)
     return policy, [d for d in diags if d.severity != "error"]
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError
 from policykit.policy.model import Policy
-from policykit.policy.resources import data_dir, default_policy
+from policykit.policy.resources import command_policy, policies_dir
 from policykit.policy.schema_check import schema_errors
 from policykit.policy.yamlload import load_yaml
 
@@ -68,7 +68,7 @@ class Outcome:
 
 
 def default_tests_dir() -> Path:
-    return data_dir("policies") / "tests"
+    return policies_dir() / "tests"
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
@@ -116,7 +116,7 @@ def load_test_file(path: Path, policy_override: Path | None = None) -> TestFile:
         raise InputError(errors)
     data = doc.data
     policy = policy_override or (
-        Path(os.path.normpath(path.parent / data["policy"])) if "policy" in data else default_policy()
+        Path(os.path.normpath(path.parent / data["policy"])) if "policy" in data else command_policy()
     )
     base = data.get("base") or {}
     tests = []
