@@ -61,10 +61,11 @@ MAX_STEPS = 20_000  # values computed per case, settling included: the policy la
 
 
 class _Outcome:
-    __slots__ = ("rules", "trace", "value")
+    __slots__ = ("days", "rules", "trace", "value")
 
     def __init__(self, value: Any, rules: list[Rule], trace: list[RuleTrace]) -> None:
         self.value, self.rules, self.trace = value, rules, trace
+        self.days: tuple[str, ...] = ()  # clauses of the policy's own calendar days it counted over
 
 
 class CaseEnv(FactEnv):
@@ -97,7 +98,11 @@ class CaseEnv(FactEnv):
         budget[0] -= 1
         if budget[0] < 0:
             raise EvalError(f"the evaluation took more than {MAX_STEPS} steps")
+        calendar = self.calendar
+        mark = len(calendar.cited) if isinstance(calendar, WatchedCalendar) else 0
         outcome = self._collect(value) if value.kind == "collect" else self._table(value)
+        if isinstance(calendar, WatchedCalendar) and len(calendar.cited) > mark:
+            outcome.days = tuple(dict.fromkeys(calendar.cited[mark:]))
         self.outcomes[name] = outcome
         self.cache[name] = outcome.value
         return outcome.value

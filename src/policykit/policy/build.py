@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from policykit.errors import Diagnostic
-from policykit.lang.dates import WorkCalendar, parse_date
+from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled, compile_expr, suggest
 from policykit.lang.fastpath import fast_function
 from policykit.lang.values import Unknown
+from policykit.policy.calendar_days import calendar_days
 from policykit.policy.document import Document
 from policykit.policy.model import (
     CaseCheck,
@@ -336,13 +337,15 @@ def build(doc: Document, sha: str, cached: dict[str, Any] | None = None) -> tupl
     reg = data.get("registration")
     registration = (Registration(tuple(reg["applies_to"]), tuple(reg["facts"]), reg["needed_for"]),) if reg else ()
     cal = data["calendar"]
+    days_off, days_worked, entries = calendar_days(data)
     calendar = WorkCalendar(
         cal["country"],
-        [parse_date(d) for d in cal.get("extra_holidays") or []],
-        [parse_date(d) for d in cal.get("extra_working_days") or []],
+        days_off,
+        days_worked,
         cal.get("subdivision"),
         cached["calendar"] if cached else None,
         cached.get("published", False) if cached else False,
+        entries,
     )
     interpretations = {}
     for key, item in (data.get("interpretations") or {}).items():
