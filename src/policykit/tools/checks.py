@@ -23,6 +23,7 @@ from policykit.errors import Diagnostic
 from policykit.lang.expr import dotted_name, parse_tree
 from policykit.policy.model import Policy, Rule, Value
 from policykit.tools.scope import check_scope
+from policykit.tools.stale import hard_coded_reasons, stale_clause_numbers
 
 MAX_COMBINATIONS = 1 << 14
 ENGINE_NAMES = frozenset({"case_id", "request.type"})  # read by the engine itself (the case contract)
@@ -304,6 +305,10 @@ def check_policy(policy: Policy) -> list[Finding]:
         section, key = ("actions", rest) if kind == "action" else ("decisions", kind)
         code = "cited-out-of-scope"
         findings.append(Finding(code, line, subject, message, (), _intended(policy, section, key, code)))
+    for line, subject, message in stale_clause_numbers(policy):
+        findings.append(Finding("stale-number", line, subject, message))
+    for line, subject, message in hard_coded_reasons(policy):
+        findings.append(Finding("hard-coded-number", line, subject, message))
     cited = {
         c.clause
         for v in policy.values.values()
