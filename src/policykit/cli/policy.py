@@ -32,8 +32,10 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
                     + ", ".join(f"{p.version} ({p.status})" for p in policy_set.versions),
                     file=out,
                 )
+                for diag in translation_warnings(policy_set.versions):
+                    print(diag.format().replace(f": {diag.code}:", f": warning: {diag.code}:", 1), file=err)
             except PolicykitError as exc:
-                chain = [d for d in exc.diagnostics if d.code.startswith("set-")]
+                chain = [d for d in exc.diagnostics if d.code.startswith(("set-", "contract-breaking"))]
                 for diag in chain:
                     print(diag.format(), file=err)
                 if chain:
@@ -46,6 +48,12 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
             status = EXIT_BAD_INPUT
             continue
         policy, warnings = loaded
+        breaking = amendment_contract(policy)
+        for diag in breaking:
+            print(diag.format(), file=err)
+        if breaking:
+            status = EXIT_BAD_INPUT
+            continue
         from policykit.policy.status import calendar_warnings
         from policykit.tools.checks import check_policy, located
 
@@ -79,6 +87,35 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
     if args.format == "json" and status == EXIT_OK:
         print(json.dumps(summaries, ensure_ascii=False, indent=2), file=out)
     return status
+
+
+def translation_warnings(versions: Any) -> list[Diagnostic]:
+    """Each approved version's clauses whose text changed without their en, or the reverse."""
+    from policykit.tools.stale import translation_findings
+
+    by_version = {p.version: p for p in versions}
+    out: list[Diagnostic] = []
+    for p in versions:
+        older = by_version.get(str(p.metadata.get("supersedes")))
+        if p.status == "approved" and older is not None:
+            out.extend(
+                Diagnostic(p.file, line, 0, "translation-stale", message, subject, "warning")
+                for line, subject, message in translation_findings(older, p)
+            )
+    return out
+
+
+def amendment_contract(policy: Any) -> list[Diagnostic]:
+    """An amendment that breaks the contract of the version it amends, without a new major version."""
+    from policykit.policy.amend import find_version
+    from policykit.policy.compiler import load_policy
+    from policykit.tools.versions import contract_findings
+
+    wanted = policy.raw.get("amends")
+    if not wanted:
+        return []
+    base = find_version(Path(policy.file).parent, str(wanted), Path(policy.file))
+    return contract_findings(load_policy(base)[0], policy) if base else []
 
 
 def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:

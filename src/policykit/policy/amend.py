@@ -166,7 +166,7 @@ def resolve(
     wanted = str(data.get("amends"))
     if len(seen) >= MAX_CHAIN or doc.file in seen:
         return None, [doc.diag(("amends",), "amend-chain", "the chain of amendments loops back on itself")]
-    base_path = _find_version(folder, wanted, FilePath(doc.file))
+    base_path = find_version(folder, wanted, FilePath(doc.file))
     if base_path is None:
         return None, [doc.diag(("amends",), "amend-base", f"no version {wanted} in {folder}")]
     base_raw = base_path.read_bytes()
@@ -204,7 +204,7 @@ def resolve(
     return Resolved(Document(doc.file, resolved, lines), sha, (doc.file, *chain)), []
 
 
-def _find_version(folder: FilePath, version: str, self_path: FilePath) -> FilePath | None:
+def find_version(folder: FilePath, version: str, self_path: FilePath) -> FilePath | None:
     from policykit.policy.yamlload import load_yaml
 
     if not folder.is_dir():

@@ -107,3 +107,77 @@ def in_schema(case_schema: dict[str, Any], name: str) -> bool:
         if node is None:
             return False
     return True
+
+
+def _fields(node: dict[str, Any], prefix: str = "") -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for name, sub in (node.get("properties") or {}).items():
+        path = f"{prefix}{name}"
+        out[path] = sub
+        if isinstance(sub, dict) and sub.get("properties"):
+            out.update(_fields(sub, path + "."))
+    return out
+
+
+def _kind(spec: dict[str, Any]) -> str:
+    """A field's type for comparison: its named definition, ``enum``, or its JSON types without null."""
+    if "$ref" in spec:
+        return str(spec["$ref"]).rsplit("/", 1)[-1]
+    if "enum" in spec:
+        return "enum"
+    if "anyOf" in spec:
+        return " or ".join(sorted(_kind(s) for s in spec["anyOf"] if s.get("type") != "null"))
+    kind = spec.get("type")
+    kinds = [k for k in kind if k != "null"] if isinstance(kind, list) else [kind]
+    return " or ".join(sorted(str(k) for k in kinds))
+
+
+def contract_changes(
+    old: dict[str, Any], old_case: dict[str, Any], new: dict[str, Any], new_case: dict[str, Any]
+) -> list[tuple[str, str, str]]:
+    """(``additive`` or ``breaking``, subject, what changed) from one version's contract
+    (decisions, their values, the case fields) to the next's."""
+    out: list[tuple[str, str, str]] = []
+    if old["metadata"].get("contract") and not new["metadata"].get("contract"):
+        out.append(("breaking", "metadata.contract", "the decision contract is dropped"))
+    if old["metadata"].get("case_schema") and not new["metadata"].get("case_schema"):
+        out.append(("breaking", "metadata.case_schema", "the case format is dropped: cases would no longer be checked"))
+    if out:
+        return out  # without a contract there is nothing left to compare against
+    before, after = _fields(old_case), _fields(new_case)
+    for name, spec in before.items():
+        if name not in after:
+            out.append(("breaking", f"case.{name}", "case field removed"))
+        elif _kind(spec) != _kind(after[name]):
+            out.append(("breaking", f"case.{name}", f"case field retyped: {_kind(spec)} -> {_kind(after[name])}"))
+        elif "enum" in spec and "enum" in after[name]:
+            gone = [v for v in spec["enum"] if v not in after[name]["enum"]]
+            added = [v for v in after[name]["enum"] if v not in spec["enum"]]
+            if gone:
+                out.append(("breaking", f"case.{name}", f"values removed: {gone}"))
+            if added:
+                out.append(("additive", f"case.{name}", f"values added: {added}"))
+    for name in after:
+        if name not in before:
+            out.append(("additive", f"case.{name}", "new optional case field"))
+    was, now = contract_of(old)["request_types"], contract_of(new)["request_types"]
+    for rtype in dict.fromkeys([*was, *now]):
+        a, b = was.get(rtype, {}), now.get(rtype, {})
+        for did, spec in a.items():
+            if did not in b:
+                out.append(("breaking", f"{rtype}.{did}", "decision removed from the contract"))
+            elif spec.get("type") != b[did].get("type"):
+                out.append(
+                    ("breaking", f"{rtype}.{did}", f"decision retyped: {spec.get('type')} -> {b[did].get('type')}")
+                )
+            else:
+                gone = [v for v in spec.get("values") or [] if v not in (b[did].get("values") or [])]
+                added = [v for v in b[did].get("values") or [] if v not in (spec.get("values") or [])]
+                if gone:
+                    out.append(("breaking", f"{rtype}.{did}", f"values removed: {gone}"))
+                if added:
+                    out.append(("additive", f"{rtype}.{did}", f"values added: {added}"))
+        for did in b:
+            if did not in a:
+                out.append(("additive", f"{rtype}.{did}", "new decision"))
+    return out

@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from policykit.policy.model import Policy
 
-SECTIONS = ("metadata", "clauses", "parameters", "facts", "calendar", "interpretations", "rules", "actions", "warnings")
+SECTIONS = (
+    "contract",
+    "metadata",
+    "clauses",
+    "parameters",
+    "facts",
+    "calendar",
+    "interpretations",
+    "rules",
+    "actions",
+    "warnings",
+)
 
 
 @dataclass(frozen=True)
@@ -34,17 +46,29 @@ class Change:
         return out
 
 
+_WORD = re.compile(r"\s+|[A-Za-z0-9_'.-]+|.", re.S)
+
+
+def _tokens(text: str) -> list[str]:
+    """Words for text in a spaced language, characters for Chinese (no spaces between words)."""
+    if not text.isascii():
+        return list(text)
+    return _WORD.findall(text)
+
+
 def inline_diff(old: str, new: str) -> str:
-    """``[-removed-]{+added+}`` marks, character by character (right for Chinese text)."""
+    """``[-removed-]{+added+}`` marks: character by character for Chinese, word by word
+    for English."""
+    a, b = _tokens(old), _tokens(new)
     out = []
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(old[a1:a2])
+            out.append("".join(a[a1:a2]))
             continue
         if a2 > a1:
-            out.append(f"[-{old[a1:a2]}-]")
+            out.append(f"[-{''.join(a[a1:a2])}-]")
         if b2 > b1:
-            out.append(f"{{+{new[b1:b2]}+}}")
+            out.append(f"{{+{''.join(b[b1:b2])}+}}")
     return "".join(out)
 
 
@@ -92,7 +116,17 @@ def _rules(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
             yield Change("rules", vid, "added", None, item)
             continue
         before = olds[vid]
-        for field in ("type", "values", "applies_to", "interpretation", "unknown", "otherwise", "unique"):
+        for field in (
+            "title",
+            "type",
+            "values",
+            "labels",
+            "applies_to",
+            "interpretation",
+            "unknown",
+            "otherwise",
+            "unique",
+        ):
             if before.get(field) != item.get(field):
                 yield Change("rules", f"{vid} {field}", "changed", before.get(field), item.get(field))
         key = "rules" if "rules" in item else "collect"
@@ -121,8 +155,13 @@ def _rules(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
 
 def diff_policies(old: Policy, new: Policy) -> list[Change]:
     """Every change from ``old`` to ``new``, section by section."""
+    from policykit.policy.contract_ext import contract_changes
+
     a, b = old.raw, new.raw
-    changes: list[Change] = []
+    changes: list[Change] = [
+        Change("contract", subject, kind, detail=what)
+        for kind, subject, what in contract_changes(a, old.case_schema, b, new.case_schema)
+    ]
     changes.extend(_mapping("metadata", a.get("metadata") or {}, b.get("metadata") or {}))
     old_clauses, new_clauses = _keyed(a.get("clauses")), _keyed(b.get("clauses"))
     for cid in old_clauses:
@@ -130,7 +169,7 @@ def diff_policies(old: Policy, new: Policy) -> list[Change]:
             changes.append(Change("clauses", cid, "removed", old_clauses[cid].get("zh"), None))
     for cid, clause in new_clauses.items():
         if cid not in old_clauses:
-            changes.append(Change("clauses", cid, "added", None, clause.get("zh")))
+            changes.append(Change("clauses", cid, "added", None, f"{clause.get('zh')} / en: {clause.get('en')}"))
             continue
         for field in ("zh", "en", "section", "informational"):
             x, y = old_clauses[cid].get(field), clause.get(field)
@@ -154,8 +193,7 @@ def diff_policies(old: Policy, new: Policy) -> list[Change]:
 def _short(value: Any) -> str:
     if isinstance(value, dict) and "value" in value and section_is_param(value):
         return f"{value['value']} {value.get('unit', '')}".strip()
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 100 else text[:99] + "…"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def section_is_param(value: dict[str, Any]) -> bool:
@@ -176,6 +214,11 @@ def render_diff(old: Policy, new: Policy, changes: list[Change]) -> str:
         if not group:
             continue
         lines.append("")
+        if section == "contract":
+            breaking = sum(c.kind == "breaking" for c in group)
+            lines.append(f"CONTRACT ({len(group)}: {breaking} breaking, {len(group) - breaking} additive)")
+            lines.extend(f"  {'!' if c.kind == 'breaking' else '+'} {c.kind}: {c.key}: {c.detail}" for c in group)
+            continue
         lines.append(f"{section.capitalize()} ({len(group)})")
         for c in group:
             mark = marks.get(c.kind, "~")
