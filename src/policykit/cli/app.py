@@ -92,6 +92,11 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("case", help="the case file it was made from")
     rp.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the bundled policies)")
 
+    sh = sub.add_parser("show", help="print a version as resolved: an amendment with its changes applied")
+    sh.add_argument("version", help="a version of the policy set (1.1.0) or a policy file")
+    sh.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the working copy's)")
+    sh.add_argument("--format", choices=["yaml", "json"], default="yaml")
+
     va = sub.add_parser("validate", help="check policy files; print a summary")
     va.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
     va.add_argument("--format", choices=["text", "json"], default="text")
@@ -123,6 +128,8 @@ def run(
             return cmd_policy.check_command(args, out, err)
         if args.command == "diff":
             return cmd_policy.diff_command(args, out, err)
+        if args.command == "show":
+            return cmd_policy.show_command(args, out, err)
         if args.command == "replay":
             return cmd_policy.replay_command(args, out, err)
         if args.command in ("serve", "log", "keys"):

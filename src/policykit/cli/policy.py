@@ -149,6 +149,29 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     return EXIT_OK
 
 
+def show_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    """The resolved policy of a version: what evaluate, diff and the docs read."""
+    import yaml
+
+    from policykit.policy.amend import find_version
+    from policykit.policy.compiler import load_policy
+
+    folder = Path(args.policy_set) if args.policy_set else policies_dir()
+    path = Path(args.version) if Path(args.version).is_file() else find_version(folder, args.version, folder)
+    if path is None:
+        raise InputError([Diagnostic(str(folder), 0, 0, "unknown-version", f"no version {args.version} here")])
+    policy, _ = load_policy(path)
+    data = {k: v for k, v in policy.raw.items()}
+    if args.format == "json":
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    chain = policy.memo.get("amendment_chain") or (policy.file,)
+    out.write(f"# {policy.id} {policy.version}, resolved from {' <- '.join(shown(f) for f in chain)}\n")
+    out.write(f"# sha256 {policy.sha256}\n")
+    out.write(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000))
+    return EXIT_OK
+
+
 def replay_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from policykit.tools.replay import replay
     from policykit.tools.versions import load_policy_set

@@ -65,12 +65,15 @@ def load_policy_text(raw: bytes, file: str, folder: Path | None = None) -> tuple
     if not isinstance(doc.data, dict):
         return None, [Diagnostic(file, 1, 1, "schema", "a policy must be a mapping at the top level")]
     sha = hashlib.sha256(raw).hexdigest()
+    resolved = None
     if is_amendment(doc.data):
         resolved, found = resolve(doc, raw, folder or Path(file).parent)
         if resolved is None:
             return None, sorted(set(diags + found))
         doc, sha = resolved.doc, resolved.sha256
     policy, more = compile_document(doc, sha)
+    if policy is not None and is_amendment(doc.data) and resolved is not None:
+        policy.memo["amendment_chain"] = resolved.chain
     return policy, sorted(set(diags + more))
 
 
