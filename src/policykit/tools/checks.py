@@ -318,6 +318,7 @@ def check_policy(policy: Policy) -> list[Finding]:
     cited |= {c.clause for s in (*policy.actions, *policy.warnings) for c in s.cites}
     cited |= {c for p in policy.parameters.values() for c in p.cites}
     cited |= set(policy.metadata.get("cites") or [])
+    cited |= {c for entry in policy.calendar.entries for c in entry.cites}
     cited |= set((policy.raw.get("registration") or {}).get("cites") or [])
     for clause in policy.clauses.values():
         if clause.id not in cited and not clause.informational:

@@ -93,6 +93,8 @@ def _fields(section: str, key: str, old: Any, new: Any) -> Iterator[Change]:
             if old.get(field) != new.get(field):
                 a, b = old.get(field), new.get(field)
                 detail = inline_diff(a, b) if isinstance(a, str) and isinstance(b, str) else ""
+                if isinstance(a, dict) and isinstance(b, dict) and _is_texts(a) and _is_texts(b):
+                    detail = _texts_detail(a, b)
                 yield Change(
                     section,
                     f"{key}.{field}",
@@ -130,27 +132,48 @@ def _rules(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
             if before.get(field) != item.get(field):
                 yield Change("rules", f"{vid} {field}", "changed", before.get(field), item.get(field))
         key = "rules" if "rules" in item else "collect"
-        rows_old, rows_new = before.get(key) or [], item.get(key) or []
-        for i in range(max(len(rows_old), len(rows_new))):
-            name = f"{vid} row {i + 1}"
-            if i >= len(rows_old):
-                yield Change("rules", name, "added", None, rows_new[i])
-            elif i >= len(rows_new):
-                yield Change("rules", name, "removed", rows_old[i], None)
-            else:
-                for field in ("when", "when_any", "value", "compute", "cites", "interpretation"):
-                    a, b = rows_old[i].get(field), rows_new[i].get(field)
-                    if a != b:
-                        detail = inline_diff(a, b) if isinstance(a, str) and isinstance(b, str) else ""
-                        yield Change("rules", f"{name} {field}", "changed", a, b, detail)
-                a, b = rows_old[i].get("because") or {}, rows_new[i].get("because") or {}
-                if a != b:
-                    detail = "; ".join(
-                        f"{lang}: {inline_diff(str(a.get(lang, '')), str(b.get(lang, '')))}"
-                        for lang in dict.fromkeys([*a, *b])
-                        if a.get(lang) != b.get(lang)
-                    )
-                    yield Change("rules", f"{name} because", "changed", a, b, detail)
+        yield from _rows(vid, before.get(key) or [], item.get(key) or [])
+
+
+def _rows(vid: str, rows_old: list[Any], rows_new: list[Any]) -> Iterator[Change]:
+    """Rows aligned as a sequence: an inserted row is added, not every row after it changed."""
+    keys_old = [json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows_old]
+    keys_new = [json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows_new]
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, keys_old, keys_new, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and a2 - a1 == b2 - b1:
+            for i, j in zip(range(a1, a2), range(b1, b2), strict=True):
+                yield from _row(f"{vid} row {j + 1}", rows_old[i], rows_new[j])
+            continue
+        for i in range(a1, a2):
+            yield Change("rules", f"{vid} row {i + 1} (was)", "removed", rows_old[i], None)
+        for j in range(b1, b2):
+            yield Change("rules", f"{vid} row {j + 1}", "added", None, rows_new[j])
+
+
+def _row(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+    for field in ("when", "when_any", "value", "compute", "cites", "interpretation"):
+        a, b = old.get(field), new.get(field)
+        if a != b:
+            detail = inline_diff(a, b) if isinstance(a, str) and isinstance(b, str) else ""
+            yield Change("rules", f"{name} {field}", "changed", a, b, detail)
+    a, b = old.get("because") or {}, new.get("because") or {}
+    if a != b:
+        yield Change("rules", f"{name} because", "changed", a, b, _texts_detail(a, b))
+
+
+def _texts_detail(a: dict[str, Any], b: dict[str, Any]) -> str:
+    """Each language that changed, marked inline."""
+    return "; ".join(
+        f"{lang}: {inline_diff(str(a.get(lang, '')), str(b.get(lang, '')))}"
+        for lang in dict.fromkeys([*a, *b])
+        if a.get(lang) != b.get(lang)
+    )
+
+
+def _is_texts(value: Any) -> bool:
+    return isinstance(value, dict) and bool(value) and all(isinstance(v, str) for v in value.values())
 
 
 def diff_policies(old: Policy, new: Policy) -> list[Change]:
