@@ -216,9 +216,8 @@ def find_version(folder: FilePath, version: str, self_path: FilePath) -> FilePat
             text = path.read_bytes()
         except OSError:
             continue
-        match = re.search(rb"^  version: *[\"']?([0-9.]+)", text, re.MULTILINE)
-        if match is None or match.group(1).decode() != version:
-            continue
+        if re.search(rb"version:\s*[\"']?" + re.escape(version.encode()) + rb"\b", text) is None:
+            continue  # a quick look before parsing the file
         loaded, _ = load_yaml(text, str(path))
         if loaded is not None and isinstance(loaded.data, dict):
             meta = loaded.data.get("metadata") or {}
