@@ -21,7 +21,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A checkout whose standard gives 18 months of warranty; the shell is in a subfolder."""
     (tmp_path / "policies").mkdir()
     text = POLICY_FILE.read_text(encoding="utf-8")
-    edited = text.replace("  standard_warranty_months:\n    value: 12\n", "  standard_warranty_months:\n    value: 18\n")
+    before, after = "  standard_warranty_months:\n    value: 12\n", "  standard_warranty_months:\n    value: 18\n"
+    edited = text.replace(before, after)
     assert edited != text
     (tmp_path / "policies" / POLICY_FILE.name).write_text(edited, encoding="utf-8")
     (tmp_path / "deep" / "er").mkdir(parents=True)

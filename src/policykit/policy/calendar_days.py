@@ -3,7 +3,7 @@
 Each entry is a date (``"2026-03-18"``) or a day with a name::
 
     - every: "03-18"                 # or date: "2026-03-18" for one year only
-      name: {zh: 公司司庆日, en: Company founding day}
+      name: {en: Company founding day}   # in each language of the policy
       reason: {zh: ..., en: ...}     # optional
       cites: [repair-time.holiday]   # optional: cited by every deadline counted over it
       from: "2027-01-01"             # optional range of a yearly day

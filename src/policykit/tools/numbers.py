@@ -1,6 +1,6 @@
-"""Numbers written in a text with their unit: ``1个工作日``, ``4日``, ``壹年(1年)``,
-``一个月``, ``3天``, ``within 2 working days``.  The numerals and unit words of each
-language are data (``numbers.yaml``)."""
+"""Numbers written in a text with their unit, in Arabic or the language's own numerals
+(``within 2 working days``, ``one (1) year``; in Chinese, the forms of ``numbers.yaml``).
+The numerals and unit words of each language are data (``numbers.yaml``)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 or a reason that no longer says what the parameter says.
 
 - A clause cited by a parameter that writes numbers of the parameter's unit, none of
-  them its value (``收到货物1个工作日内`` while the parameter is 2).
+  them its value (a clause that says 1 working day while the parameter is 2).
 - A parameter's description that writes a number of its unit other than its value.
 - A reason template (``because``) that writes a number of the unit of a parameter its
   row reads, instead of ``{params.name}``.
