@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         "--policy-set",
         metavar="DIR",
         help="folder of policy versions; each case uses the version in force on its request.date "
-        "(default: the bundled policies)",
+        "(default: the working copy's policies/, else the bundled set)",
     )
     ev.add_argument(
         "--allow-draft",
@@ -63,7 +63,9 @@ def _parser() -> argparse.ArgumentParser:
         help="link each cited clause to the docs site at URL (default: $POLICYKIT_DOCS_URL)",
     )
 
-    te = sub.add_parser("test", help="run policy test files (default: the bundled policy's tests)")
+    te = sub.add_parser(
+        "test", help="run policy test files (default: the working copy's policies/tests, else the bundled tests)"
+    )
     te.add_argument("paths", nargs="*", help="test files or folders")
     te.add_argument("-k", dest="keyword", metavar="TEXT", help="only tests whose file or title contains TEXT")
     te.add_argument("--format", choices=["text", "json", "junit"], default="text")
@@ -72,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     te.add_argument("--policy", metavar="PATH", help="test this policy instead of the one the files name")
 
     ch = sub.add_parser("check", help="static checks: shadowed rows, gaps, overlaps, unused definitions")
-    ch.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
+    ch.add_argument(
+        "policies", nargs="*", help="policy files (default: the working copy's standard, else the bundled one)"
+    )
     ch.add_argument("--format", choices=["text", "json"], default="text")
 
     di = sub.add_parser("diff", help="what changed between two policy versions; with --cases, the impact")
@@ -90,7 +94,11 @@ def _parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("replay", help="re-run a stored JSON result on its case; exit 0 identical, 1 different")
     rp.add_argument("result", help="a JSON result written by policykit evaluate")
     rp.add_argument("case", help="the case file it was made from")
-    rp.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the bundled policies)")
+    rp.add_argument(
+        "--policy-set",
+        metavar="DIR",
+        help="folder of policy versions (default: the working copy's policies/, else the bundled set)",
+    )
 
     sh = sub.add_parser("show", help="print a version as resolved: an amendment with its changes applied")
     sh.add_argument("version", help="a version of the policy set (1.1.0) or a policy file")
@@ -98,7 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--format", choices=["yaml", "json"], default="yaml")
 
     va = sub.add_parser("validate", help="check policy files; print a summary")
-    va.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
+    va.add_argument(
+        "policies", nargs="*", help="policy files (default: the working copy's standard, else the bundled one)"
+    )
     va.add_argument("--format", choices=["text", "json"], default="text")
 
     from policykit.cli import serve as cmd_serve
