@@ -169,5 +169,6 @@ def _api_table() -> str:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
     markdown = _API.sub(lambda m: _api(m.group(1), m.group(2), m.group(3)), markdown)
-    markdown = markdown.replace(_API_TABLE, _api_table())
+    if _API_TABLE in markdown:
+        markdown = markdown.replace(_API_TABLE, _api_table())
     return _OUTPUT.sub(lambda m: _output(m.group(1), config), markdown)

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.functions import FUNCTIONS, Function
+from policykit.lang.hints import hint
 from policykit.lang.values import Unknown, merge, truth
 
 MAX_SOURCE = 2000
@@ -314,7 +315,9 @@ class _Compiler:
         pairs = []
         for op, left, right in zip(node.ops, operands, operands[1:], strict=False):
             if type(op) not in _COMPARE:
-                raise _Refuse("operator-not-allowed", f"comparison {type(op).__name__} is not allowed")
+                way_out = {ast.Is: " (hint: write == instead of is)", ast.IsNot: " (hint: write != instead of is not)"}
+                name = type(op).__name__
+                raise _Refuse("operator-not-allowed", f"comparison {name} is not allowed{way_out.get(type(op), '')}")
             self.check_enum(left, right)
             self.check_enum(right, left)
             pairs.append(self.pair(type(op), self.compile(left, depth), self.compile(right, depth)))
@@ -476,7 +479,7 @@ def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tupl
         body = parse_tree(source)
     except (SyntaxError, tokenize.TokenError) as exc:
         detail = exc.msg if isinstance(exc, SyntaxError) else str(exc.args[0])
-        return None, [Issue("expression-syntax", f"{detail} in {quote(source)}")]
+        return None, [Issue("expression-syntax", f"{detail} in {quote(source)}{hint(source)}")]
     except (ValueError, RecursionError, MemoryError) as exc:
         return None, [Issue("expression-syntax", f"cannot parse {quote(source)}: {type(exc).__name__}")]
     compiler = _Compiler(names)

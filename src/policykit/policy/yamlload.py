@@ -14,6 +14,7 @@ import yaml
 
 from policykit.errors import Diagnostic
 from policykit.policy.document import Document, Path, json_path
+from policykit.policy.yaml_hints import yaml_hint
 
 MAX_POLICY_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -110,7 +111,8 @@ def load_yaml(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        return None, [Diagnostic(file, line, col, "yaml-syntax", str(exc.problem or exc.context or exc))]
+        message = str(exc.problem or exc.context or exc) + yaml_hint(text, line)
+        return None, [Diagnostic(file, line, col, "yaml-syntax", message)]
     except (yaml.YAMLError, RecursionError, ValueError, AttributeError, TypeError) as exc:
         return None, [
             Diagnostic(file, 0, 0, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)

@@ -1,0 +1,26 @@
+"""A way out of a refused expression: the usual slips from other languages, named with
+the form the policy language uses (``=`` for ``==``, ``&&`` for ``and``...)."""
+
+from __future__ import annotations
+
+import re
+
+_HINTS = (
+    (re.compile(r"(?<![=!<>])=(?!=)"), "to compare, write == (a single = assigns)"),
+    (re.compile(r"&&"), "write and instead of &&"),
+    (re.compile(r"\|\|"), "write or instead of ||"),
+    (re.compile(r"!(?!=)"), "write not x instead of !x"),
+    (re.compile(r"\bis\s+not\b"), "write != instead of is not"),
+    (re.compile(r"\bis\b(?!\s+not\b)"), "write == instead of is"),
+    (re.compile(r"\b(nil|undefined|NULL)\b"), "write null, or is_given(name) to test whether a fact is known"),
+)
+
+
+def hint(source: str) -> str:
+    """``": hint; hint"`` for the slips in ``source``, or an empty string."""
+    found = [text for pattern, text in _HINTS if pattern.search(_without_strings(source))]
+    return f" (hint: {'; '.join(found)})" if found else ""
+
+
+def _without_strings(source: str) -> str:
+    return re.sub(r"'[^']*'|\"[^\"]*\"", "''", source)
