@@ -4,6 +4,7 @@ at build time (nothing generated is committed), and put real CLI output into the
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import shlex
@@ -13,25 +14,23 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.structure.files import File, Files
 
-import policykit
 from policykit.cli import run
-from policykit.docsite import case_schema, clause_page, pages, schemas
+from policykit.docsite import clause_page, pages, schemas
 
 if TYPE_CHECKING:
     from policykit.policy.model import Policy
 
 ROOT = Path(__file__).resolve().parent.parent
+_LOG = logging.getLogger("mkdocs.hooks.policykit")
 _STATE: dict[str, Any] = {}
 _OUTPUT = re.compile(r"<!-- policykit: (.+?) -->")
 _API = re.compile(r"<!-- policykit-api: (GET|POST) (\S+)(?: (\S+))? -->")
 _API_TABLE = "<!-- policykit-api-table -->"
 
 
-def _policy() -> Policy:
-    if "policy" not in _STATE:
-        _STATE["policy"] = policykit.load_policy(ROOT / "policies" / "standard_v1.yaml", use_cache=False)
-    policy: Policy = _STATE["policy"]
-    return policy
+def _folder() -> Path:
+    """The policy set the site renders: ``POLICYKIT_DOCS_POLICIES`` or the checkout's."""
+    return Path(os.environ.get("POLICYKIT_DOCS_POLICIES") or ROOT / "policies")
 
 
 def _as_of(config: Any) -> date:
@@ -39,38 +38,75 @@ def _as_of(config: Any) -> date:
     return date.fromisoformat(str(text)) if text else date.today()
 
 
-def on_config(config: Any) -> Any:
-    policy = _policy()
+def _versions(config: Any) -> tuple[Policy, list[Policy]]:
+    """The version in force on the site's day (the default pages) and every version."""
+    if "set" not in _STATE:
+        from policykit.tools.versions import load_policy_set
+
+        policy_set = load_policy_set(_folder(), use_cache=False)
+        _STATE["set"] = (policy_set.select(_as_of(config)), list(policy_set.versions))
+    found: tuple[Policy, list[Policy]] = _STATE["set"]
+    return found
+
+
+def _version_nav(policy: Policy, prefix: str = "") -> list[Any]:
     standard: list[Any] = []
     seen: set[str] = set()
     for clause in policy.clauses.values():
         page = clause_page(clause.id)
         if page not in seen:
             seen.add(page)
-            standard.append(f"{page}.md")
+            standard.append(f"{prefix}{page}.md")
     types = list(policy.facts["request.type"].values)
+    return [
+        {"企业服务标准 · The standard": standard},
+        {"决定 · Decisions": [f"{prefix}decisions/{t}.md" for t in types] + [f"{prefix}decisions/derived.md"]},
+        {"解释 · Interpretations": f"{prefix}interpretations.md"},
+        {"实例 · Worked examples": f"{prefix}examples.md"},
+    ]
+
+
+def on_config(config: Any) -> Any:
+    policy, versions = _versions(config)
+    standard, decisions, interpretations, examples = _version_nav(policy)
+    others = [
+        {f"{p.version} ({p.status})": _version_nav(p, f"versions/{p.version}/")} for p in versions if p is not policy
+    ]
     config["nav"] = [
         {"入门 · Getting started": "index.md"},
         {"判定案例 · Evaluating cases": "evaluating.md"},
         {"案例与结果格式 · The contract": "contract.md"},
-        {"企业服务标准 · The standard": standard},
-        {"决定 · Decisions": [f"decisions/{t}.md" for t in types] + ["decisions/derived.md"]},
-        {"解释 · Interpretations": "interpretations.md"},
-        {"实例 · Worked examples": "examples.md"},
+        standard,
+        decisions,
+        interpretations,
+        examples,
         {"编辑与测试规范 · Editing a policy": "editing.md"},
-        {"版本 · Versions": "versions.md"},
+        {"版本 · Versions": ["versions.md", *others] if others else "versions.md"},
         {"决定服务 · The decision service (API)": "api.md"},
     ]
     return config
 
 
 def on_files(files: Files, config: Any) -> Files:
-    policy = _policy()
+    from policykit.docsite.pages import version_pages
+
+    policy, versions = _versions(config)
     examples = sorted((ROOT / "examples").glob("*.json"))
-    result_schema, contract = schemas()
+    from policykit.policy.contract_ext import contract_of
+
+    result_schema, _ = schemas()
+    contract = contract_of(policy.raw)  # the contract of the version, with what it added
+    tests = _folder() / "tests"
+    failures: list[str] = []
     generated = pages(
-        policy, examples, ROOT / "policies" / "tests", _as_of(config), [policy], case_schema(), result_schema, contract
+        policy, examples, tests, _as_of(config), versions, policy.case_schema, result_schema, contract, failures
     )
+    for other in versions:
+        if other is not policy:
+            for path, content in version_pages(other, examples, tests, _as_of(config), failures).items():
+                generated[f"versions/{other.version}/{path}"] = content
+    for failure in failures:  # a warning: `mkdocs build --strict` fails on it
+        _LOG.warning("policykit: failing example or test: %s", failure)
     for path, content in generated.items():
         files.append(File.generated(config, path, content=content))
     return files
@@ -102,7 +138,7 @@ def _client() -> Any:
         from policykit.server.config import ServerConfig
 
         log = Path(tempfile.mkdtemp(prefix="policykit-docs-")) / "decisions.sqlite3"
-        config = ServerConfig(policy_set=str(ROOT / "policies"), log_db=str(log))
+        config = ServerConfig(policy_set=str(_folder()), log_db=str(log))
         _STATE["client"] = TestClient(create_app(config))
     return _STATE["client"]
 
@@ -122,7 +158,7 @@ def _api_table() -> str:
     from policykit.server.openapi import build_openapi
     from policykit.tools.versions import load_policy_set
 
-    document = build_openapi(load_policy_set(ROOT / "policies"))
+    document = build_openapi(load_policy_set(_folder()))
     rows = ["| method | path | what | scopes |", "|---|---|---|---|"]
     for path, methods in document["paths"].items():
         for method, op in methods.items():
@@ -133,5 +169,6 @@ def _api_table() -> str:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
     markdown = _API.sub(lambda m: _api(m.group(1), m.group(2), m.group(3)), markdown)
-    markdown = markdown.replace(_API_TABLE, _api_table())
+    if _API_TABLE in markdown:
+        markdown = markdown.replace(_API_TABLE, _api_table())
     return _OUTPUT.sub(lambda m: _output(m.group(1), config), markdown)

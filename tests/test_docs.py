@@ -18,11 +18,12 @@ from policykit.present.links import clause_page
 from .conftest import ROOT
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
+def build(out: Path, policies: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` of the checkout's docs, rendering ``policies`` (default: its own)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    run = subprocess.run(
+    if policies is not None:
+        env["POLICYKIT_DOCS_POLICIES"] = str(policies)
+    return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
         cwd=ROOT,
         env=env,
@@ -31,6 +32,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=600,
         check=False,
     )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    run = build(out)
     assert run.returncode == 0, run.stdout + run.stderr
     return out
 

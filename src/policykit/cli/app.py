@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         "--policy-set",
         metavar="DIR",
         help="folder of policy versions; each case uses the version in force on its request.date "
-        "(default: the bundled policies)",
+        "(default: the working copy's policies/, else the bundled set)",
     )
     ev.add_argument(
         "--allow-draft",
@@ -70,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
 
     _scale_options(ev, "evaluate --batch")
 
-    te = sub.add_parser("test", help="run policy test files (default: the bundled policy's tests)")
+    te = sub.add_parser(
+        "test", help="run policy test files (default: the working copy's policies/tests, else the bundled tests)"
+    )
     te.add_argument("paths", nargs="*", help="test files or folders")
     te.add_argument("-k", dest="keyword", metavar="TEXT", help="only tests whose file or title contains TEXT")
     te.add_argument("--format", choices=["text", "json", "junit"], default="text")
@@ -79,7 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     te.add_argument("--policy", metavar="PATH", help="test this policy instead of the one the files name")
 
     ch = sub.add_parser("check", help="static checks: shadowed rows, gaps, overlaps, unused definitions")
-    ch.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
+    ch.add_argument(
+        "policies", nargs="*", help="policy files (default: the working copy's standard, else the bundled one)"
+    )
     ch.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
     ch.add_argument("--format", choices=["text", "json"], default="text")
 
@@ -102,10 +106,21 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("result", help="a JSON result written by policykit evaluate")
     rp.add_argument("case", help="the case file it was made from")
     rp.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
-    rp.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the bundled policies)")
+    rp.add_argument(
+        "--policy-set",
+        metavar="DIR",
+        help="folder of policy versions (default: the working copy's policies/, else the bundled set)",
+    )
+
+    sh = sub.add_parser("show", help="print a version as resolved: an amendment with its changes applied")
+    sh.add_argument("version", help="a version of the policy set (1.1.0) or a policy file")
+    sh.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the working copy's)")
+    sh.add_argument("--format", choices=["yaml", "json"], default="yaml")
 
     va = sub.add_parser("validate", help="check policy files; print a summary")
-    va.add_argument("policies", nargs="*", help="policy files (default: the bundled standard)")
+    va.add_argument(
+        "policies", nargs="*", help="policy files (default: the working copy's standard, else the bundled one)"
+    )
     va.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
     va.add_argument("--format", choices=["text", "json"], default="text")
 
@@ -162,6 +177,8 @@ def run(
             return cmd_policy.check_command(args, out, err)
         if args.command == "diff":
             return cmd_policy.diff_command(args, out, err)
+        if args.command == "show":
+            return cmd_policy.show_command(args, out, err)
         if args.command == "replay":
             return cmd_policy.replay_command(args, out, err)
         if args.command == "interview":

@@ -97,11 +97,11 @@ class Terminal:
 
 def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str]) -> int:
     from policykit.interview.core import set_answer, step
-    from policykit.policy.resources import data_dir
+    from policykit.policy.resources import policies_dir
     from policykit.present.text import render_text
     from policykit.tools.versions import load_policy_set
 
-    policies = load_policy_set(args.policy_set or data_dir("policies"), use_cache=True)
+    policies = load_policy_set(args.policy_set or policies_dir(), use_cache=True)
     terminal = Terminal(out, inp, args.lang)
     case: dict[str, Any] = {}
     if args.type:

@@ -12,12 +12,12 @@ from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_option, is_term
 from policykit.engine.case import parse_json
 from policykit.errors import Diagnostic, InputError, PolicykitError
 from policykit.limits import DEFAULT, Limits
-from policykit.policy.resources import default_policy
+from policykit.policy.resources import command_policy, policies_dir, shown
 
 
 def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     limits = limits_option(args.limit)
-    paths = args.policies or [str(default_policy())]
+    paths = args.policies or [shown(command_policy())]
     status = EXIT_OK
     summaries = []
     expanded: list[str] = []
@@ -34,8 +34,10 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
                     + ", ".join(f"{p.version} ({p.status})" for p in policy_set.versions),
                     file=out,
                 )
+                for diag in translation_warnings(policy_set.versions):
+                    print(diag.format().replace(f": {diag.code}:", f": warning: {diag.code}:", 1), file=err)
             except PolicykitError as exc:
-                chain = [d for d in exc.diagnostics if d.code.startswith("set-")]
+                chain = [d for d in exc.diagnostics if d.code.startswith(("set-", "contract-breaking"))]
                 for diag in chain:
                     print(diag.format(), file=err)
                 if chain:
@@ -48,6 +50,12 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
             status = EXIT_BAD_INPUT
             continue
         policy, warnings = loaded
+        breaking = amendment_contract(policy)
+        for diag in breaking:
+            print(diag.format(), file=err)
+        if breaking:
+            status = EXIT_BAD_INPUT
+            continue
         from policykit.policy.status import calendar_warnings
         from policykit.tools.checks import check_policy, located
 
@@ -81,6 +89,35 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
     if args.format == "json" and status == EXIT_OK:
         print(json.dumps(summaries, ensure_ascii=False, indent=2), file=out)
     return status
+
+
+def translation_warnings(versions: Any) -> list[Diagnostic]:
+    """Each approved version's clauses whose text changed without their en, or the reverse."""
+    from policykit.tools.stale import translation_findings
+
+    by_version = {p.version: p for p in versions}
+    out: list[Diagnostic] = []
+    for p in versions:
+        older = by_version.get(str(p.metadata.get("supersedes")))
+        if p.status == "approved" and older is not None:
+            out.extend(
+                Diagnostic(p.file, line, 0, "translation-stale", message, subject, "warning")
+                for line, subject, message in translation_findings(older, p)
+            )
+    return out
+
+
+def amendment_contract(policy: Any) -> list[Diagnostic]:
+    """An amendment that breaks the contract of the version it amends, without a new major version."""
+    from policykit.policy.amend import find_version
+    from policykit.policy.compiler import load_policy
+    from policykit.tools.versions import contract_findings
+
+    wanted = policy.raw.get("amends")
+    if not wanted:
+        return []
+    base = find_version(Path(policy.file).parent, str(wanted), Path(policy.file))
+    return contract_findings(load_policy(base)[0], policy) if base else []
 
 
 def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -122,8 +159,30 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     return EXIT_OK
 
 
+def show_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    """The resolved policy of a version: what evaluate, diff and the docs read."""
+    import yaml
+
+    from policykit.policy.amend import find_version
+    from policykit.policy.compiler import load_policy
+
+    folder = Path(args.policy_set) if args.policy_set else policies_dir()
+    path = Path(args.version) if Path(args.version).is_file() else find_version(folder, args.version, folder)
+    if path is None:
+        raise InputError([Diagnostic(str(folder), 0, 0, "unknown-version", f"no version {args.version} here")])
+    policy, _ = load_policy(path)
+    data = {k: v for k, v in policy.raw.items()}
+    if args.format == "json":
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    chain = policy.memo.get("amendment_chain") or (policy.file,)
+    out.write(f"# {policy.id} {policy.version}, resolved from {' <- '.join(shown(f) for f in chain)}\n")
+    out.write(f"# sha256 {policy.sha256}\n")
+    out.write(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000))
+    return EXIT_OK
+
+
 def replay_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    from policykit.policy.resources import data_dir
     from policykit.tools.replay import replay
     from policykit.tools.versions import load_policy_set
 
@@ -138,7 +197,7 @@ def replay_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if not isinstance(stored, dict):
         raise InputError([Diagnostic(stored_name, 0, 0, "not-a-result", "not a policykit JSON result")])
     case_raw, case_name = read_input(args.case, sys.stdin, limits.case_bytes)
-    outcome = replay(stored, case_raw, case_name, load_policy_set(args.policy_set or data_dir("policies")), stored_name)
+    outcome = replay(stored, case_raw, case_name, load_policy_set(args.policy_set or policies_dir()), stored_name)
     head = f"{outcome.policy.id} {outcome.policy.version}"
     if not outcome.differences:
         print(f"identical: the case decides the same under {head} (sha256 {outcome.policy.sha256[:12]}…)", file=out)
@@ -167,7 +226,7 @@ def check_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     status = EXIT_OK
     report = []
     limits = limits_option(args.limit)
-    for path in args.policies or [str(default_policy())]:
+    for path in args.policies or [shown(command_policy())]:
         loaded = load_or_report(path, err, limits)
         if loaded is None:
             status = EXIT_BAD_INPUT

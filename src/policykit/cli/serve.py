@@ -97,14 +97,14 @@ def run_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 def _serve(args: argparse.Namespace, err: IO[str]) -> int:
     from policykit.cli.streams import limits_option
     from policykit.limits import DEFAULT
-    from policykit.policy.resources import data_dir
+    from policykit.policy.resources import policies_dir
     from policykit.server.config import ServerConfig
     from policykit.server.run import serve
 
     chosen = limits_option(args.limit)
     changed = {k: v for k, v in vars(chosen).items() if getattr(DEFAULT, k) != v}
     config = ServerConfig(
-        policy_set=str(args.policy_set or data_dir("policies")),
+        policy_set=str(args.policy_set or policies_dir()),
         log_db=args.log_db,
         keys_file=args.keys,
         keep_personal=args.keep_personal,

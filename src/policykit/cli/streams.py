@@ -44,7 +44,7 @@ def limits_option(items: list[str] | None) -> Limits:
         name, _, text = item.partition("=")
         name = name.strip().replace("-", "_")
         if name not in known:
-            from policykit.lang.expr import suggest
+            from policykit.lang.hints import suggest
 
             raise InputError(
                 [Diagnostic("--limit", 0, 0, "unknown-limit", f"no limit '{name}'{suggest(name, list(known))}")]

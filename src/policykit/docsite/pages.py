@@ -17,6 +17,7 @@ from typing import Any
 
 from policykit.docsite.common import LANG, both, cell, site_say, value_link
 from policykit.docsite.contract import contract_page
+from policykit.errors import PolicykitError
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy, Rule, Value
 from policykit.policy.status import APPROVALS
@@ -331,7 +332,15 @@ def _result_table(policy: Policy, result: Any) -> list[str]:
     return lines
 
 
-def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | None, as_of: date) -> str:
+def examples_page(
+    policy: Policy,
+    examples: Iterable[Path],
+    tests_dir: Path | None,
+    as_of: date,
+    failures: list[str] | None = None,
+) -> str:
+    """The worked examples decided under ``policy`` and the policy tests written for it
+    (the test files that name this version); each failure is also added to ``failures``."""
     from policykit.engine.case import read_case
     from policykit.evaluator import evaluate
     from policykit.tools.policytest import load_all, run_test
@@ -350,7 +359,12 @@ def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | No
     ]
     for path in examples:
         case = json.loads(path.read_text(encoding="utf-8"))
-        result = evaluate(policy, read_case(policy, case), as_of, LANG)
+        try:
+            result = evaluate(policy, read_case(policy, case), as_of, LANG)
+        except PolicykitError as exc:
+            if failures is not None:
+                failures.extend(f"{path}: {policy.version}: {d.format()}" for d in exc.diagnostics)
+            continue
         lines.append(f"## {show(policy, 'request.type', result.request_type, LANG)} · {path.stem}\n")
         lines.append(f'??? example "{site_say(policy, "site_case_file", name=path.name)}"\n')
         lines.append("    ```json")
@@ -359,7 +373,10 @@ def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | No
         lines.extend(_result_table(policy, result))
         lines.append("")
     if tests_dir is not None and tests_dir.is_dir():
-        files, _ = load_all([tests_dir])
+        files, problems = load_all([tests_dir])
+        if failures is not None:
+            failures.extend(d.format() for d in problems)
+        files = [tf for tf in files if _tests_version(tf.policy, policy)]
         heading = f"## {both(policy, 'site_tests')}\n"
         lines.append(heading)
         lines.append(site_say(policy, "site_tests_intro") + "\n")
@@ -381,10 +398,20 @@ def examples_page(policy: Policy, examples: Iterable[Path], tests_dir: Path | No
                     + "; ".join(f"{m.what}: expected {m.expected}, got {m.actual}" for m in outcome.mismatches)
                 )
                 lines.append(f"| {cell(mark)} | `{Path(test.file).name}:{test.line}` | {cell(test.title)} |")
+                if not outcome.passed and failures is not None:
+                    failures.append(f"{test.file}:{test.line}: {policy.version}: {test.title}: {mark}")
         lines.insert(
             lines.index(heading) + 1, site_say(policy, "site_tests_pass", passed=total - failed, total=total) + "\n"
         )
     return "\n".join(lines) + "\n"
+
+
+def _tests_version(named: Path, policy: Policy) -> bool:
+    """Whether a test file's policy is ``policy`` (the same file)."""
+    try:
+        return named.resolve() == Path(policy.file).resolve()
+    except OSError:
+        return False
 
 
 def versions_page(policies: list[Policy]) -> str:
@@ -404,7 +431,9 @@ def versions_page(policies: list[Policy]) -> str:
         )
     from policykit.tools.diff import diff_policies
 
-    for old, new in itertools.pairwise(policies):
+    by_version = {p.version: p for p in policies}
+    for older, new in itertools.pairwise(policies):
+        old = by_version.get(str(new.metadata.get("supersedes")), older)
         changes = diff_policies(old, new)
         lines.append(f"\n## Changes from {old.version} to {new.version}\n")
         lines.append("| section | what | change |\n|---|---|---|")
@@ -415,8 +444,7 @@ def versions_page(policies: list[Policy]) -> str:
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-    return text if len(text) <= 80 else text[:79] + "…"
+    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
 
 
 def pages(
@@ -428,12 +456,26 @@ def pages(
     case_schema: dict[str, Any],
     result_schema: dict[str, Any] | None = None,
     contract: dict[str, Any] | None = None,
+    failures: list[str] | None = None,
 ) -> dict[str, str]:
-    """Every generated page: path under docs/ -> Markdown."""
+    """Every generated page: path under docs/ -> Markdown (a failing example or test is
+    added to ``failures``)."""
     out = standard_pages(policy)
     out.update(decision_pages(policy))
     out["interpretations.md"] = interpretations_page(policy)
-    out["examples.md"] = examples_page(policy, examples, tests_dir, as_of)
+    out["examples.md"] = examples_page(policy, examples, tests_dir, as_of, failures)
     out["versions.md"] = versions_page(versions)
     out["contract.md"] = contract_page(policy, case_schema, result_schema or {}, contract or {})
+    return out
+
+
+def version_pages(
+    policy: Policy, examples: Iterable[Path], tests_dir: Path | None, as_of: date, failures: list[str]
+) -> dict[str, str]:
+    """The pages of one version that is not the default: its standard, decisions,
+    interpretations, and its examples and tests (relative links stay inside the version)."""
+    out = standard_pages(policy)
+    out.update(decision_pages(policy))
+    out["interpretations.md"] = interpretations_page(policy)
+    out["examples.md"] = examples_page(policy, examples, tests_dir, as_of, failures)
     return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from policykit.lang.expr import quote
+from policykit.lang.hints import quote
 from policykit.policy.model import Policy
 
 _DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"

@@ -67,10 +67,11 @@ _NO_TRACE: list[RuleTrace] = []
 
 
 class _Outcome:
-    __slots__ = ("rules", "trace", "value")
+    __slots__ = ("days", "rules", "trace", "value")
 
     def __init__(self, value: Any, rules: list[Rule], trace: list[RuleTrace]) -> None:
         self.value, self.rules, self.trace = value, rules, trace
+        self.days: tuple[str, ...] = ()  # clauses of the policy's own calendar days it counted over
 
 
 class CaseEnv(FactEnv):
@@ -104,7 +105,11 @@ class CaseEnv(FactEnv):
             budget.left -= len(value.rules) + 1  # a value worked out, each row it may read
             if budget.left < budget.next_check:
                 budget.charge(0)  # out of work, or time to look at the clock
+            calendar = self.calendar
+            mark = len(calendar.cited) if isinstance(calendar, WatchedCalendar) else 0
             outcome = self._collect(value) if value.kind == "collect" else self._table(value)
+            if isinstance(calendar, WatchedCalendar) and len(calendar.cited) > mark:
+                outcome.days = tuple(dict.fromkeys(calendar.cited[mark:]))
             result = outcome.value
             if (result.__class__ is list or result.__class__ is str) and len(result) > 64:
                 budget.size(result)  # a short one is paid for by its row

@@ -62,7 +62,8 @@ def record_of(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
             cites.extend(env.cited(rule.part_cites[i], open_))
         if words and rule.because is not None:
             reasons.append(_reason(env, rule, ground))
-    unique = tuple(cites) if len(outcome.rules) == 1 else tuple(dict.fromkeys(cites))
+    cites.extend(outcome.days)
+    unique = tuple(cites) if len(outcome.rules) == 1 and not outcome.days else tuple(dict.fromkeys(cites))
     return DecisionRecord(
         value,
         result,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar as _calendar
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -54,6 +55,33 @@ def days_between(start: date, end: date) -> int:
     return (end - start).days
 
 
+@dataclass(frozen=True)
+class CalendarDay:
+    """A day the policy adds to the official calendar: off (``off``) or worked, on one
+    date (``year`` given) or on the same month and day of every year, between ``start``
+    and ``end`` when given; ``cites`` are the clauses that make it so."""
+
+    off: bool
+    month: int
+    day: int
+    year: int | None = None
+    start: date | None = None
+    end: date | None = None
+    cites: tuple[str, ...] = ()
+
+    def on(self, year: int) -> date | None:
+        """The day in ``year``, or None (not that year, no such day, outside the range)."""
+        if self.year is not None and self.year != year:
+            return None
+        try:
+            found = date(year, self.month, self.day)
+        except ValueError:
+            return None  # 29 February of a common year
+        if (self.start and found < self.start) or (self.end and found > self.end):
+            return None
+        return found
+
+
 class WorkCalendar:
     """Working days of one country's official calendar, with extra days added or removed.
 
@@ -70,8 +98,10 @@ class WorkCalendar:
         subdivision: str | None = None,
         preset: dict[int, frozenset[int]] | None = None,
         published: int | bool | None = False,
+        entries: Iterable[CalendarDay] = (),
     ) -> None:
         self.country = country
+        self.entries = tuple(entries)
         self.subdivision = subdivision
         self.extra_holidays = frozenset(extra_holidays)
         self.extra_working_days = frozenset(extra_working_days)
@@ -116,6 +146,7 @@ class WorkCalendar:
         if through is None:
             return []
         covered = {d.year for d in (*self.extra_holidays, *self.extra_working_days)}
+        covered |= {e.year for e in self.entries if e.year is not None}
         return [y for y in range(max(first, through + 1), last + 1) if y not in covered]
 
     def days_off(self, years: Iterable[int]) -> dict[int, frozenset[int]]:
@@ -143,13 +174,27 @@ class WorkCalendar:
                 off.add(day.toordinal())
             day += timedelta(days=1)
         off |= {d.toordinal() for d in self.extra_holidays if d.year == year}
+        off |= {d.toordinal() for e in self.entries if e.off and (d := e.on(year)) is not None}
         off -= {d.toordinal() for d in self.extra_working_days if d.year == year}
+        off -= {d.toordinal() for e in self.entries if not e.off and (d := e.on(year)) is not None}
         result = frozenset(off)
         self._years[year] = result
         return result
 
     def is_working_day(self, day: date) -> bool:
         return day.toordinal() not in self._days_off(day.year)
+
+    def cited_between(self, first: date, last: date) -> tuple[str, ...]:
+        """The clauses of the policy's own days from ``first`` to ``last``, both included."""
+        out: list[str] = []
+        for entry in self.entries:
+            if not entry.cites:
+                continue
+            for year in range(first.year, last.year + 1):
+                found = entry.on(year)
+                if found is not None and first <= found <= last:
+                    out.extend(entry.cites)
+        return tuple(dict.fromkeys(out))
 
     def add_working_days(self, day: date, count: int) -> date:
         """The ``count``-th working day after ``day`` (``day`` itself does not count)."""
@@ -166,19 +211,23 @@ class WorkCalendar:
 
 class WatchedCalendar:
     """A :class:`WorkCalendar` for one case: it notes every year without an official
-    schedule that a working-day count falls in or crosses (``years``)."""
+    schedule that a working-day count falls in or crosses (``years``), and the clauses of
+    the policy's own days that a count crossed (``cited``)."""
 
-    __slots__ = ("calendar", "years")
+    __slots__ = ("calendar", "cited", "years")
 
     def __init__(self, calendar: WorkCalendar) -> None:
         self.calendar = calendar
         self.years: set[int] = set()
+        self.cited: list[str] = []  # clauses of the policy's own days that a count crossed
 
     def is_working_day(self, day: date) -> bool:
         return self.calendar.is_working_day(day)
 
     def add_working_days(self, day: date, count: int) -> date:
         end = self.calendar.add_working_days(day, count)
+        if self.calendar.entries:
+            self.cited.extend(self.calendar.cited_between(day + timedelta(days=1), end))
         through = self.calendar.published_through()
         if through is not None and end.year > through:
             self.years.update(self.calendar.unpublished(day.year, end.year))

@@ -14,7 +14,6 @@ other operation on an unknown is unknown, carrying the facts it depends on.
 from __future__ import annotations
 
 import ast
-import difflib
 import io
 import keyword
 import operator
@@ -27,6 +26,7 @@ from typing import Any, Protocol
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.fastpath import UnknownHit
 from policykit.lang.functions import FUNCTIONS, Function, arithmetic
+from policykit.lang.hints import hint, quote, suggest
 from policykit.lang.values import Unknown, merge, truth
 from policykit.limits import Budget
 
@@ -126,17 +126,6 @@ def _protect_keywords(source: str) -> str:
                 tok = tok._replace(string=tok.string + _KW_SUFFIX)
         out.append(tok)
     return str(tokenize.untokenize(out))
-
-
-def quote(text: str, limit: int = 60) -> str:
-    """A short, printable quotation of ``text`` for a message (control characters escaped)."""
-    short = text if len(text) <= limit else text[: limit - 1] + "…"
-    return "'" + "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in short) + "'"
-
-
-def suggest(name: str, candidates: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 class _Refuse(Exception):
@@ -319,7 +308,9 @@ class _Compiler:
         pairs = []
         for op, left, right in zip(node.ops, operands, operands[1:], strict=False):
             if type(op) not in _COMPARE:
-                raise _Refuse("operator-not-allowed", f"comparison {type(op).__name__} is not allowed")
+                way_out = {ast.Is: " (hint: write == instead of is)", ast.IsNot: " (hint: write != instead of is not)"}
+                name = type(op).__name__
+                raise _Refuse("operator-not-allowed", f"comparison {name} is not allowed{way_out.get(type(op), '')}")
             self.check_enum(left, right)
             self.check_enum(right, left)
             pairs.append(self.pair(type(op), self.compile(left, depth), self.compile(right, depth)))
@@ -483,7 +474,7 @@ def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tupl
         body = parse_tree(source)
     except (SyntaxError, tokenize.TokenError) as exc:
         detail = exc.msg if isinstance(exc, SyntaxError) else str(exc.args[0])
-        return None, [Issue("expression-syntax", f"{detail} in {quote(source)}")]
+        return None, [Issue("expression-syntax", f"{detail} in {quote(source)}{hint(source)}")]
     except (ValueError, RecursionError, MemoryError) as exc:
         return None, [Issue("expression-syntax", f"cannot parse {quote(source)}: {type(exc).__name__}")]
     compiler = _Compiler(names)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from policykit.errors import Diagnostic
-from policykit.lang.expr import suggest
+from policykit.lang.hints import suggest
 from policykit.limits import DEFAULT, Limits
 from policykit.policy.document import Document
 from policykit.policy.policy_data import value_items

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from policykit.errors import Diagnostic
-from policykit.lang.dates import WorkCalendar, parse_date
-from policykit.lang.expr import Compiled, compile_expr, suggest
+from policykit.lang.dates import WorkCalendar
+from policykit.lang.expr import Compiled, compile_expr
 from policykit.lang.fastpath import fast_function
+from policykit.lang.hints import suggest
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Budget, Limits
+from policykit.policy.calendar_days import calendar_days
 from policykit.policy.document import Document
 from policykit.policy.model import (
     CaseCheck,
@@ -28,7 +30,6 @@ from policykit.policy.model import (
     Value,
 )
 from policykit.policy.policy_data import as_list, value_items
-from policykit.policy.resources import schema
 
 BUILTIN_NAMES = ("as_of", "policy.id", "policy.version", "policy.status")
 
@@ -379,13 +380,15 @@ def build(
     reg = data.get("registration")
     registration = (Registration(tuple(reg["applies_to"]), tuple(reg["facts"]), reg["needed_for"]),) if reg else ()
     cal = data["calendar"]
+    days_off, days_worked, entries = calendar_days(data)
     calendar = WorkCalendar(
         cal["country"],
-        [parse_date(d) for d in cal.get("extra_holidays") or []],
-        [parse_date(d) for d in cal.get("extra_working_days") or []],
+        days_off,
+        days_worked,
         cal.get("subdivision"),
         cached["calendar"] if cached else None,
         cached.get("published", False) if cached else False,
+        entries,
     )
     interpretations = {}
     for key, item in (data.get("interpretations") or {}).items():
@@ -419,7 +422,7 @@ def build(
         data,
         minutes,
         lines,
-        schema(data["metadata"]["case_schema"]) if data["metadata"].get("case_schema") else facts_schema(facts),
+        _case_schema(data, facts),
         tuple(
             (title, tuple(group["facts"]))
             for group in data.get("summary") or []
@@ -451,6 +454,17 @@ def _fact_schema(
     if kind == "string":
         base["maxLength"] = 1000
     return base
+
+
+def _case_schema(data: dict[str, Any], facts: dict[str, Fact]) -> dict[str, Any]:
+    """The case format: the named one with the version's added facts, else made from the facts."""
+    if not data["metadata"].get("case_schema"):
+        return facts_schema(facts)
+    from policykit.policy.contract_ext import case_schema_of, extension
+
+    added = extension(data).get("facts") or []
+    fields = {n: _fact_schema(facts[n].type, facts[n].values, facts[n].item) for n in added if n in facts}
+    return case_schema_of(data, fields)
 
 
 def facts_schema(facts: dict[str, Fact]) -> dict[str, Any]:

@@ -8,12 +8,14 @@ asked and possible).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from policykit.errors import Diagnostic, PolicyError
 from policykit.limits import DEFAULT, LimitError, Limits, read_bounded
+from policykit.policy.amend import is_amendment, resolve
 from policykit.policy.bounds import check_bounds
 from policykit.policy.build import build
 from policykit.policy.contract import check_contract
@@ -21,6 +23,8 @@ from policykit.policy.document import Document
 from policykit.policy.model import Policy
 from policykit.policy.references import check_references
 from policykit.policy.status import check_status
+
+AMENDS = re.compile(rb"^amends:", re.MULTILINE)
 
 
 def check_schema(doc: Document) -> Iterator[Diagnostic]:
@@ -55,8 +59,13 @@ def compile_document(doc: Document, sha: str, limits: Limits = DEFAULT) -> tuple
     return policy, diags
 
 
-def load_policy_text(raw: bytes, file: str, limits: Limits = DEFAULT) -> tuple[Policy | None, list[Diagnostic]]:
-    """Parse and compile policy bytes; return the policy (or None) and every diagnostic."""
+def load_policy_text(
+    raw: bytes, file: str, limits: Limits = DEFAULT, folder: Path | None = None
+) -> tuple[Policy | None, list[Diagnostic]]:
+    """Parse and compile policy bytes; return the policy (or None) and every diagnostic.
+
+    An amendment (``amends: VERSION``) is resolved against the versions in ``folder``
+    (default: the file's folder) first."""
     from policykit.policy.yamlload import load_yaml
 
     doc, diags = load_yaml(raw, file, limits.policy_bytes)
@@ -64,7 +73,16 @@ def load_policy_text(raw: bytes, file: str, limits: Limits = DEFAULT) -> tuple[P
         return None, diags
     if not isinstance(doc.data, dict):
         return None, [Diagnostic(file, 1, 1, "schema", "a policy must be a mapping at the top level")]
-    policy, more = compile_document(doc, hashlib.sha256(raw).hexdigest(), limits)
+    sha = hashlib.sha256(raw).hexdigest()
+    resolved = None
+    if is_amendment(doc.data):
+        resolved, found = resolve(doc, raw, folder or Path(file).parent)
+        if resolved is None:
+            return None, sorted(set(diags + found))
+        doc, sha = resolved.doc, resolved.sha256
+    policy, more = compile_document(doc, sha, limits)
+    if policy is not None and is_amendment(doc.data) and resolved is not None:
+        policy.memo["amendment_chain"] = resolved.chain
     return policy, sorted(set(diags + more))
 
 
@@ -79,7 +97,7 @@ def load_policy(
     name = display or str(path)
     raw = read_bounded(path, limits.policy_bytes, name, PolicyError)
     sha = hashlib.sha256(raw).hexdigest()
-    if use_cache:
+    if use_cache and AMENDS.search(raw) is None:  # an amendment's meaning depends on its base too
         from policykit.policy import cache
 
         entry = cache.read(sha)
@@ -87,10 +105,10 @@ def load_policy(
             policy = _from_cache(entry, name, sha)
             if policy is not None:
                 return policy, []
-    policy, diags = load_policy_text(raw, name, limits)
+    policy, diags = load_policy_text(raw, name, limits, Path(path).parent)
     if policy is None:
         raise PolicyError([d for d in diags if d.severity == "error"] or diags)
-    if use_cache:
+    if use_cache and AMENDS.search(raw) is None:
         _store(policy, sha, name, raw)
     return policy, [d for d in diags if d.severity != "error"]
 

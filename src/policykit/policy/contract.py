@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from policykit.errors import Diagnostic
-from policykit.lang.expr import suggest
+from policykit.lang.hints import suggest
+from policykit.policy.contract_ext import check_extension, contract_of, extension, in_schema
 from policykit.policy.document import Document
 from policykit.policy.policy_data import request_types
 from policykit.policy.resources import schema
@@ -30,14 +31,23 @@ def check_contract(doc: Document) -> Iterator[Diagnostic]:
             if key == "case_schema" and not (isinstance(found, dict) and isinstance(found.get("properties"), dict)):
                 yield doc.diag(("metadata", key), "unknown-schema", f"'{meta[key]}' is not a schema of cases")
                 return
+    problems = list(check_extension(doc))
+    yield from problems
+    if problems:
+        return
+    added = set(extension(data).get("facts") or [])
     if meta.get("case_schema"):
         case_schema = schema(meta["case_schema"])
         for name in data["facts"]:
-            if not _in_case_schema(case_schema, name):
-                yield doc.diag(("facts", name), "contract", f"fact '{name}' is not a field of the case format")
+            if not in_schema(case_schema, name) and name not in added:
+                yield doc.diag(
+                    ("facts", name),
+                    "contract",
+                    f"fact '{name}' is not a field of the case format (a new fact: add it to contract_extension.facts)",
+                )
     if not meta.get("contract"):
         return
-    contract = schema(meta["contract"])
+    contract = contract_of(data)
     decisions = {item["id"]: (i, item) for i, item in enumerate(data["decisions"])}
     types = set(request_types(data))
     for request_type, wanted in contract["request_types"].items():
@@ -73,16 +83,6 @@ def check_contract(doc: Document) -> Iterator[Diagnostic]:
                 yield doc.diag(
                     ("decisions", i, "values"), "contract", f"decision '{did}' must have the values {spec['values']}"
                 )
-
-
-def _in_case_schema(case_schema: dict[str, Any], name: str) -> bool:
-    node: dict[str, Any] | None = case_schema
-    for part in name.split("."):
-        props = (node or {}).get("properties") or {}
-        node = props.get(part)
-        if node is None:
-            return False
-    return True
 
 
 # -- stage 6: status -----------------------------------------------------------------------

@@ -53,6 +53,9 @@ def all_cites(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
         for i, step in enumerate(data.get(section) or []):
             yield from (((section, i), c) for _, c in cite_ids(step["cites"]))
     yield from ((("registration",), c) for _, c in cite_ids((data.get("registration") or {}).get("cites") or []))
+    from policykit.policy.calendar_days import calendar_cites
+
+    yield from calendar_cites(data)
 
 
 # -- stage 4: expressions -----------------------------------------------------------

@@ -8,7 +8,8 @@ from typing import Any
 
 from policykit.errors import Diagnostic
 from policykit.lang.dates import parse_date
-from policykit.lang.expr import suggest
+from policykit.lang.hints import suggest
+from policykit.policy.calendar_days import check_calendar_days
 from policykit.policy.document import Document
 from policykit.policy.policy_data import all_cites, as_list, cite_ids, request_types, value_items
 
@@ -114,12 +115,7 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
                 f"unknown fact '{check['field']}'{suggest(check['field'], list(facts))}",
             )
         yield from types_at(("case_checks", i, "applies_to"), check.get("applies_to"))
-    for key in ("extra_holidays", "extra_working_days"):
-        for i, text in enumerate(data["calendar"].get(key) or []):
-            try:
-                parse_date(text)
-            except ValueError as exc:
-                yield doc.diag(("calendar", key, i), "bad-date", str(exc))
+    yield from check_calendar_days(doc)
     if meta.get("effective_from"):
         try:
             parse_date(meta["effective_from"])

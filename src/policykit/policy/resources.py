@@ -20,8 +20,48 @@ def data_dir(name: str) -> Path:
     return _CHECKOUT / name
 
 
+DEFAULT_FILE = "standard_v1.yaml"
+
+
 def default_policy() -> Path:
-    return data_dir("policies") / "standard_v1.yaml"
+    return data_dir("policies") / DEFAULT_FILE
+
+
+def working_copy(start: Path | None = None) -> Path | None:
+    """The ``policies/`` folder of the project around ``start`` (default: the current
+    folder), found as git finds its root: the nearest folder, going up, that holds a
+    ``policies/`` folder with a policy file in it.  None outside any project."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "policies"
+        if candidate.is_dir() and any(p.suffix in (".yaml", ".yml") for p in candidate.iterdir()):
+            return candidate
+    return None
+
+
+def policies_dir() -> Path:
+    """The policy set the commands use: the working copy's, else the bundled one."""
+    return working_copy() or data_dir("policies")
+
+
+def command_policy() -> Path:
+    """The policy file the commands use when given none: the working copy's standard (its
+    bundled file name, else its first policy file), else the bundled standard."""
+    folder = working_copy()
+    if folder is None:
+        return default_policy()
+    if (folder / DEFAULT_FILE).is_file():
+        return folder / DEFAULT_FILE
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())[0]
+
+
+def shown(path: str | Path) -> str:
+    """A path as a person reads it: relative to the current folder when it is below it."""
+    resolved = Path(path).resolve()
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 @cache

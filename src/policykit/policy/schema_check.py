@@ -20,7 +20,7 @@ def _message(error: Any) -> str:
         error = best_match(fitting or context)
     message = str(error.message)
     if len(message) > 200 and isinstance(error.instance, str):
-        from policykit.lang.expr import quote
+        from policykit.lang.hints import quote
 
         message = message.replace(repr(error.instance), quote(error.instance))
     return message if len(message) <= 300 else message[:299] + "…"
@@ -37,7 +37,7 @@ def schema_errors(doc: Document, schema_name: str) -> Iterator[Diagnostic]:
             allowed = set(error.schema.get("properties", {}))
             for key in error.instance:
                 if key not in allowed:
-                    from policykit.lang.expr import suggest
+                    from policykit.lang.hints import suggest
 
                     yield doc.diag(path + (key,), "unknown-key", f"unknown key '{key}'{suggest(key, sorted(allowed))}")
             continue

@@ -15,6 +15,7 @@ import yaml
 from policykit.errors import Diagnostic
 from policykit.limits import DEFAULT
 from policykit.policy.document import Document, Path, json_path
+from policykit.policy.yaml_hints import yaml_hint
 
 MAX_POLICY_BYTES = DEFAULT.policy_bytes
 MAX_DEPTH = 64
@@ -108,7 +109,8 @@ def _explain(text: str, file: str) -> list[Diagnostic] | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        return [Diagnostic(file, line, col, "yaml-syntax", str(exc.problem or exc.context or exc))]
+        message = str(exc.problem or exc.context or exc) + yaml_hint(text, line)
+        return [Diagnostic(file, line, col, "yaml-syntax", message)]
     except (yaml.YAMLError, RecursionError, ValueError):
         return None
     finally:
@@ -178,7 +180,8 @@ def load_yaml(
             explained = _explain(text, file)
             if explained is not None:
                 return None, explained
-        return None, [Diagnostic(file, line, col, "yaml-syntax", str(exc.problem or exc.context or exc))]
+        message = str(exc.problem or exc.context or exc) + yaml_hint(text, line)
+        return None, [Diagnostic(file, line, col, "yaml-syntax", message)]
     except (yaml.YAMLError, RecursionError, ValueError, AttributeError, TypeError) as exc:
         return None, [
             Diagnostic(file, 0, 0, "yaml-syntax", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)

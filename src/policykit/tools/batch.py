@@ -55,7 +55,11 @@ _CHOOSERS: dict[tuple[str | None, str | None, bool, Limits], Callable[[Any], Any
 def chooser(settings: BatchSettings) -> Callable[[Any], Any]:
     """How each case finds its policy: the file given, or the version in force on its day
     (loaded once per process)."""
-    key = (settings.policy, settings.policy_set, settings.allow_draft, settings.limits)
+    from policykit.policy.resources import policies_dir
+
+    # the folder as found now: the working copy the command runs in decides
+    folder = settings.policy_set or (None if settings.policy else str(policies_dir()))
+    key = (settings.policy, folder, settings.allow_draft, settings.limits)
     found = _CHOOSERS.get(key)
     if found is not None:
         return found
@@ -65,10 +69,9 @@ def chooser(settings: BatchSettings) -> Callable[[Any], Any]:
         policy, _ = load_policy(settings.policy, use_cache=True, limits=settings.limits)
         found = lambda data: policy  # noqa: E731
     else:
-        from policykit.policy.resources import data_dir
         from policykit.tools.versions import load_policy_set
 
-        policy_set = load_policy_set(settings.policy_set or data_dir("policies"), use_cache=True)
+        policy_set = load_policy_set(folder or policies_dir(), use_cache=True)
         allow = settings.allow_draft
         found = lambda data: policy_set.for_case(data, allow)  # noqa: E731
     _CHOOSERS[key] = found

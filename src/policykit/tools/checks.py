@@ -24,6 +24,7 @@ from policykit.lang.expr import dotted_name, parse_tree
 from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.model import Policy, Rule, Value
 from policykit.tools.scope import check_scope
+from policykit.tools.stale import hard_coded_reasons, stale_clause_numbers
 
 MAX_COMBINATIONS = 1 << 14
 ENGINE_NAMES = frozenset({"case_id", "request.type"})  # read by the engine itself (the case contract)
@@ -337,6 +338,10 @@ def check_policy(policy: Policy, limits: Limits = DEFAULT) -> list[Finding]:
         section, key = ("actions", rest) if kind == "action" else ("decisions", kind)
         code = "cited-out-of-scope"
         findings.append(Finding(code, line, subject, message, (), _intended(policy, section, key, code)))
+    for line, subject, message in stale_clause_numbers(policy):
+        findings.append(Finding("stale-number", line, subject, message))
+    for line, subject, message in hard_coded_reasons(policy):
+        findings.append(Finding("hard-coded-number", line, subject, message))
     cited = {
         c.clause
         for v in policy.values.values()
@@ -346,6 +351,7 @@ def check_policy(policy: Policy, limits: Limits = DEFAULT) -> list[Finding]:
     cited |= {c.clause for s in (*policy.actions, *policy.warnings) for c in s.cites}
     cited |= {c for p in policy.parameters.values() for c in p.cites}
     cited |= set(policy.metadata.get("cites") or [])
+    cited |= {c for entry in policy.calendar.entries for c in entry.cites}
     cited |= set((policy.raw.get("registration") or {}).get("cites") or [])
     for clause in policy.clauses.values():
         if clause.id not in cited and not clause.informational:

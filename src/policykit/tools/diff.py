@@ -18,7 +18,18 @@ from typing import Any
 from policykit.limits import DEFAULT, Limits
 from policykit.policy.model import Policy
 
-SECTIONS = ("metadata", "clauses", "parameters", "facts", "calendar", "interpretations", "rules", "actions", "warnings")
+SECTIONS = (
+    "contract",
+    "metadata",
+    "clauses",
+    "parameters",
+    "facts",
+    "calendar",
+    "interpretations",
+    "rules",
+    "actions",
+    "warnings",
+)
 
 
 @dataclass(frozen=True)
@@ -39,18 +50,27 @@ class Change:
 
 _TEXT_LIMIT: ContextVar[int] = ContextVar("text_diff_chars", default=DEFAULT.text_diff_chars)
 _SENTENCE = re.compile(r"(?<=[。；;！？!?\n])")
+_WORD = re.compile(r"\s+|[A-Za-z0-9_'.-]+|.", re.S)
+
+
+def _tokens(text: str) -> list[str]:
+    """Words for text in a spaced language, characters for Chinese (no spaces between words)."""
+    if not text.isascii():
+        return list(text)
+    return _WORD.findall(text)
 
 
 def inline_diff(old: str, new: str) -> str:
-    """``[-removed-]{+added+}`` marks, character by character (right for Chinese text).
+    """``[-removed-]{+added+}`` marks: character by character for Chinese, word by word
+    for English.
 
     Texts longer than the ``text_diff_chars`` limit together are compared sentence by
     sentence instead (a character diff takes time growing with the square of the length),
     and in texts of very many sentences, all between the first and the last change is shown
     replaced whole."""
     limit = _TEXT_LIMIT.get()
-    a: list[str] | str = old
-    b: list[str] | str = new
+    a: list[str] = _tokens(old)
+    b: list[str] = _tokens(new)
     if len(old) + len(new) > limit:
         a, b = _SENTENCE.split(old), _SENTENCE.split(new)
         if len(a) + len(b) > limit // 10:
@@ -101,6 +121,8 @@ def _fields(section: str, key: str, old: Any, new: Any) -> Iterator[Change]:
             if old.get(field) != new.get(field):
                 a, b = old.get(field), new.get(field)
                 detail = inline_diff(a, b) if isinstance(a, str) and isinstance(b, str) else ""
+                if isinstance(a, dict) and isinstance(b, dict) and _is_texts(a) and _is_texts(b):
+                    detail = _texts_detail(a, b)
                 yield Change(
                     section,
                     f"{key}.{field}",
@@ -124,31 +146,62 @@ def _rules(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
             yield Change("rules", vid, "added", None, item)
             continue
         before = olds[vid]
-        for field in ("type", "values", "applies_to", "interpretation", "unknown", "otherwise", "unique"):
+        for field in (
+            "title",
+            "type",
+            "values",
+            "labels",
+            "applies_to",
+            "interpretation",
+            "unknown",
+            "otherwise",
+            "unique",
+        ):
             if before.get(field) != item.get(field):
                 yield Change("rules", f"{vid} {field}", "changed", before.get(field), item.get(field))
         key = "rules" if "rules" in item else "collect"
-        rows_old, rows_new = before.get(key) or [], item.get(key) or []
-        for i in range(max(len(rows_old), len(rows_new))):
-            name = f"{vid} row {i + 1}"
-            if i >= len(rows_old):
-                yield Change("rules", name, "added", None, rows_new[i])
-            elif i >= len(rows_new):
-                yield Change("rules", name, "removed", rows_old[i], None)
-            else:
-                for field in ("when", "when_any", "value", "compute", "cites", "interpretation"):
-                    a, b = rows_old[i].get(field), rows_new[i].get(field)
-                    if a != b:
-                        detail = inline_diff(a, b) if isinstance(a, str) and isinstance(b, str) else ""
-                        yield Change("rules", f"{name} {field}", "changed", a, b, detail)
-                a, b = rows_old[i].get("because") or {}, rows_new[i].get("because") or {}
-                if a != b:
-                    detail = "; ".join(
-                        f"{lang}: {inline_diff(str(a.get(lang, '')), str(b.get(lang, '')))}"
-                        for lang in dict.fromkeys([*a, *b])
-                        if a.get(lang) != b.get(lang)
-                    )
-                    yield Change("rules", f"{name} because", "changed", a, b, detail)
+        yield from _rows(vid, before.get(key) or [], item.get(key) or [])
+
+
+def _rows(vid: str, rows_old: list[Any], rows_new: list[Any]) -> Iterator[Change]:
+    """Rows aligned as a sequence: an inserted row is added, not every row after it changed."""
+    keys_old = [json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows_old]
+    keys_new = [json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows_new]
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, keys_old, keys_new, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and a2 - a1 == b2 - b1:
+            for i, j in zip(range(a1, a2), range(b1, b2), strict=True):
+                yield from _row(f"{vid} row {j + 1}", rows_old[i], rows_new[j])
+            continue
+        for i in range(a1, a2):
+            yield Change("rules", f"{vid} row {i + 1} (was)", "removed", rows_old[i], None)
+        for j in range(b1, b2):
+            yield Change("rules", f"{vid} row {j + 1}", "added", None, rows_new[j])
+
+
+def _row(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+    for field in ("when", "when_any", "value", "compute", "cites", "interpretation"):
+        a, b = old.get(field), new.get(field)
+        if a != b:
+            detail = inline_diff(a, b) if isinstance(a, str) and isinstance(b, str) else ""
+            yield Change("rules", f"{name} {field}", "changed", a, b, detail)
+    a, b = old.get("because") or {}, new.get("because") or {}
+    if a != b:
+        yield Change("rules", f"{name} because", "changed", a, b, _texts_detail(a, b))
+
+
+def _texts_detail(a: dict[str, Any], b: dict[str, Any]) -> str:
+    """Each language that changed, marked inline."""
+    return "; ".join(
+        f"{lang}: {inline_diff(str(a.get(lang, '')), str(b.get(lang, '')))}"
+        for lang in dict.fromkeys([*a, *b])
+        if a.get(lang) != b.get(lang)
+    )
+
+
+def _is_texts(value: Any) -> bool:
+    return isinstance(value, dict) and bool(value) and all(isinstance(v, str) for v in value.values())
 
 
 def diff_policies(old: Policy, new: Policy, limits: Limits = DEFAULT) -> list[Change]:
@@ -161,8 +214,13 @@ def diff_policies(old: Policy, new: Policy, limits: Limits = DEFAULT) -> list[Ch
 
 def _diff_policies(old: Policy, new: Policy) -> list[Change]:
     """Every change from ``old`` to ``new``, section by section."""
+    from policykit.policy.contract_ext import contract_changes
+
     a, b = old.raw, new.raw
-    changes: list[Change] = []
+    changes: list[Change] = [
+        Change("contract", subject, kind, detail=what)
+        for kind, subject, what in contract_changes(a, old.case_schema, b, new.case_schema)
+    ]
     changes.extend(_mapping("metadata", a.get("metadata") or {}, b.get("metadata") or {}))
     old_clauses, new_clauses = _keyed(a.get("clauses")), _keyed(b.get("clauses"))
     for cid in old_clauses:
@@ -170,7 +228,7 @@ def _diff_policies(old: Policy, new: Policy) -> list[Change]:
             changes.append(Change("clauses", cid, "removed", old_clauses[cid].get("zh"), None))
     for cid, clause in new_clauses.items():
         if cid not in old_clauses:
-            changes.append(Change("clauses", cid, "added", None, clause.get("zh")))
+            changes.append(Change("clauses", cid, "added", None, f"{clause.get('zh')} / en: {clause.get('en')}"))
             continue
         for field in ("zh", "en", "section", "informational"):
             x, y = old_clauses[cid].get(field), clause.get(field)
@@ -194,8 +252,7 @@ def _diff_policies(old: Policy, new: Policy) -> list[Change]:
 def _short(value: Any) -> str:
     if isinstance(value, dict) and "value" in value and section_is_param(value):
         return f"{value['value']} {value.get('unit', '')}".strip()
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 100 else text[:99] + "…"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def section_is_param(value: dict[str, Any]) -> bool:
@@ -216,6 +273,11 @@ def render_diff(old: Policy, new: Policy, changes: list[Change]) -> str:
         if not group:
             continue
         lines.append("")
+        if section == "contract":
+            breaking = sum(c.kind == "breaking" for c in group)
+            lines.append(f"CONTRACT ({len(group)}: {breaking} breaking, {len(group) - breaking} additive)")
+            lines.extend(f"  {'!' if c.kind == 'breaking' else '+'} {c.kind}: {c.key}: {c.detail}" for c in group)
+            continue
         lines.append(f"{section.capitalize()} ({len(group)})")
         for c in group:
             mark = marks.get(c.kind, "~")

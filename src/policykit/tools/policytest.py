@@ -21,7 +21,7 @@ from policykit.engine.case import parse_json
 from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError
 from policykit.limits import DEFAULT, read_bounded
 from policykit.policy.model import Policy
-from policykit.policy.resources import data_dir, default_policy
+from policykit.policy.resources import command_policy, policies_dir
 from policykit.policy.schema_check import schema_errors
 from policykit.policy.yamlload import load_yaml
 
@@ -69,7 +69,7 @@ class Outcome:
 
 
 def default_tests_dir() -> Path:
-    return data_dir("policies") / "tests"
+    return policies_dir() / "tests"
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
@@ -134,7 +134,7 @@ def load_test_file(path: Path, policy_override: Path | None = None) -> TestFile:
         raise InputError(errors)
     data = doc.data
     policy = policy_override or (
-        Path(os.path.normpath(path.parent / data["policy"])) if "policy" in data else default_policy()
+        Path(os.path.normpath(path.parent / data["policy"])) if "policy" in data else command_policy()
     )
     base = data.get("base") or {}
     tests = []

@@ -130,7 +130,31 @@ def check_chain(versions: list[Policy]) -> list[Diagnostic]:
                     f"version {p.version} takes effect no later than {before}, which it supersedes",
                 )
             )
+        if older is not None and version_key(older.version) < version_key(p.version):
+            out.extend(contract_findings(older, p))
     return out
+
+
+def contract_findings(older: Policy, newer: Policy) -> list[Diagnostic]:
+    """A breaking change of the contract (a removed or retyped field or decision, a removed
+    value, a dropped contract) is an error unless ``newer`` is a new major version."""
+    from policykit.policy.contract_ext import contract_changes
+
+    if version_key(newer.version)[0] > version_key(older.version)[0]:
+        return []
+    major = f"{version_key(older.version)[0] + 1}.0.0"
+    return [
+        Diagnostic(
+            newer.file,
+            1,
+            0,
+            "contract-breaking",
+            f"{subject}: {what} since {older.version}: other systems rely on the contract, so a breaking "
+            f"change needs a new major version ({major})",
+        )
+        for kind, subject, what in contract_changes(older.raw, older.case_schema, newer.raw, newer.case_schema)
+        if kind == "breaking"
+    ]
 
 
 def _not_after(day: date | None, other: date | None) -> bool:

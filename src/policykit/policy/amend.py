@@ -1,0 +1,263 @@
+"""Amendments: a version written as ``amends: <version>`` plus only what changes.
+
+An amendment file holds ``policykit``, ``amends`` (the version it changes, a file of the
+same folder), ``metadata`` (merged key by key over the amended version's) and ``changes``,
+a list of operations addressed by id::
+
+    - replace: parameters.replacement_ship_working_days.value
+      with: 2
+    - add: clauses
+      after: warranty.2          # or before: ID, or at: N; default: at the end
+      with: {id: warranty.lightning, ...}
+    - add: facts[fault.lightning]
+      with: {type: bool, ...}
+    - remove: decisions[service.type].rules[2]
+
+An address is a chain of names (``.name``) and brackets (``[key]``): in a mapping a
+bracket names a key (facts and decisions have dots in their names), in a list it names
+the item whose ``id`` (or ``date``, ``name``, ``clause``) is ``key``, or the item at a
+position (from 0).  The result is an ordinary policy, compiled and checked like a full
+copy; its diagnostics point into the amendment where the amendment wrote the part,
+else at its ``amends:`` line.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Any
+
+from policykit.errors import Diagnostic
+from policykit.lang.hints import suggest
+from policykit.policy.document import Document, Path
+
+_TOKEN = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_-]*)|\[([^\]]+)\]")
+_ITEM_KEYS = ("id", "date", "every", "name", "clause", "value")
+_OPS = ("add", "replace", "remove")
+MAX_CHAIN = 16
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The resolved document, its SHA-256 (of the chain) and the chain, newest first."""
+
+    doc: Document
+    sha256: str
+    chain: tuple[str, ...]
+
+
+class _Bad(Exception):
+    def __init__(self, path: Path, code: str, message: str) -> None:
+        super().__init__(message)
+        self.path, self.code, self.message = path, code, message
+
+
+def is_amendment(data: Any) -> bool:
+    return isinstance(data, dict) and "amends" in data
+
+
+def parse_address(text: str) -> list[str]:
+    """``decisions[service.type].rules[2].when`` -> ``['decisions', 'service.type', 'rules', '2', 'when']``."""
+    parts: list[str] = []
+    pos = 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if match is None or (pos == 0 and text.startswith(".")):
+            raise ValueError(f"cannot read the address '{text}' at '{text[pos:]}'")
+        parts.append(match.group(1) or match.group(2).strip())
+        pos = match.end()
+    if not parts:
+        raise ValueError("an empty address")
+    return parts
+
+
+def _item_key(item: Any) -> str | None:
+    if isinstance(item, dict):
+        for key in _ITEM_KEYS:
+            if isinstance(item.get(key), str):
+                return str(item[key])
+    return None
+
+
+def _index(items: list[Any], key: str, where: Path) -> int:
+    for i, item in enumerate(items):
+        if _item_key(item) == key:
+            return i
+    if key.isdigit() and int(key) < len(items):
+        return int(key)
+    known = [k for k in (_item_key(item) for item in items) if k]
+    raise _Bad(where, "amend-unknown", f"no item '{key}' here{suggest(key, known)}")
+
+
+def _step(node: Any, key: str, where: Path) -> tuple[Any, str | int]:
+    if isinstance(node, dict):
+        if key not in node:
+            raise _Bad(where, "amend-unknown", f"no '{key}' here{suggest(key, [str(k) for k in node])}")
+        return node[key], key
+    if isinstance(node, list):
+        i = _index(node, key, where)
+        return node[i], i
+    raise _Bad(where, "amend-unknown", f"'{key}' is below a single value")
+
+
+def _apply(data: dict[str, Any], change: dict[str, Any], where: Path, origin: dict[Any, Path]) -> None:
+    ops = [op for op in _OPS if op in change]
+    if len(ops) != 1:
+        raise _Bad(where, "amend-op", "each change is one of add, replace or remove (with its address)")
+    op = ops[0]
+    try:
+        parts = parse_address(str(change[op]))
+    except ValueError as exc:
+        raise _Bad((*where, op), "amend-address", str(exc)) from None
+    if op != "remove" and "with" not in change:
+        raise _Bad(where, "amend-op", f"'{op}' needs a 'with:' value")
+    node: Any = data
+    for name in parts[:-1]:
+        node, _ = _step(node, name, (*where, op))
+    last = parts[-1]
+    value = change.get("with")
+    if op == "add" and isinstance(node, dict) and last not in node:
+        node[last] = value
+        origin[(id(node), last)] = (*where, "with")
+        return
+    target, key = _step(node, last, (*where, op))
+    if op == "remove":
+        del node[key]
+    elif op == "replace":
+        node[key] = value
+        origin[(id(node), key)] = (*where, "with")
+    elif isinstance(target, list):
+        at = _position(target, change, where)
+        target.insert(at, value)
+        origin[(id(target), at, "insert")] = (*where, "with")
+    else:
+        raise _Bad((*where, op), "amend-exists", f"'{change[op]}' is there already: replace it instead")
+
+
+def _position(items: list[Any], change: dict[str, Any], where: Path) -> int:
+    if "after" in change:
+        return _index(items, str(change["after"]), (*where, "after")) + 1
+    if "before" in change:
+        return _index(items, str(change["before"]), (*where, "before"))
+    if "at" in change and isinstance(change["at"], int):
+        return max(0, min(len(items), change["at"]))
+    return len(items)
+
+
+def _merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for key, value in over.items():
+            out[key] = _merge(base.get(key), value) if key in base else value
+        return out
+    return over
+
+
+def resolve(
+    doc: Document, raw: bytes, folder: FilePath, seen: tuple[str, ...] = ()
+) -> tuple[Resolved | None, list[Diagnostic]]:
+    """The policy an amendment describes: its base resolved, then its changes applied."""
+    from policykit.policy.yamlload import load_yaml
+
+    data = doc.data
+    wanted = str(data.get("amends"))
+    if len(seen) >= MAX_CHAIN or doc.file in seen:
+        return None, [doc.diag(("amends",), "amend-chain", "the chain of amendments loops back on itself")]
+    base_path = find_version(folder, wanted, FilePath(doc.file))
+    if base_path is None:
+        return None, [doc.diag(("amends",), "amend-base", f"no version {wanted} in {folder}")]
+    base_raw = base_path.read_bytes()
+    base_doc, diags = load_yaml(base_raw, str(base_path))
+    if base_doc is None or any(d.severity == "error" for d in diags):
+        return None, [*diags, doc.diag(("amends",), "amend-base", f"version {wanted} ({base_path}) cannot be read")]
+    base_sha = hashlib.sha256(base_raw).hexdigest()
+    chain: tuple[str, ...] = (str(base_path),)
+    if is_amendment(base_doc.data):
+        inner, diags = resolve(base_doc, base_raw, folder, (*seen, doc.file))
+        if inner is None:
+            return None, [*diags, doc.diag(("amends",), "amend-base", f"version {wanted} ({base_path}) is invalid")]
+        base_doc, base_sha, chain = inner.doc, inner.sha256, inner.chain
+    resolved: dict[str, Any] = copy.deepcopy(base_doc.data)
+    resolved["metadata"] = _merge(resolved.get("metadata") or {}, data.get("metadata") or {})
+    origin: dict[Any, Path] = {}
+    problems: list[Diagnostic] = []
+    changes = data.get("changes") or []
+    if not isinstance(changes, list):
+        return None, [doc.diag(("changes",), "amend-op", "changes must be a list")]
+    for i, change in enumerate(changes):
+        if not isinstance(change, dict):
+            problems.append(doc.diag(("changes", i), "amend-op", "each change is a mapping"))
+            continue
+        try:
+            _apply(resolved, change, ("changes", i), origin)
+        except _Bad as bad:
+            problems.append(doc.diag(bad.path, bad.code, bad.message))
+    if problems:
+        return None, problems
+    resolved["amends"] = wanted
+    resolved.pop("changes", None)
+    lines = _lines(resolved, doc, origin)
+    sha = hashlib.sha256(raw + b"\0" + base_sha.encode()).hexdigest()
+    return Resolved(Document(doc.file, resolved, lines), sha, (doc.file, *chain)), []
+
+
+def find_version(folder: FilePath, version: str, self_path: FilePath) -> FilePath | None:
+    from policykit.policy.yamlload import load_yaml
+
+    if not folder.is_dir():
+        return None
+    for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()):
+        if path.resolve() == self_path.resolve():
+            continue
+        try:
+            text = path.read_bytes()
+        except OSError:
+            continue
+        if re.search(rb"version:\s*[\"']?" + re.escape(version.encode()) + rb"\b", text) is None:
+            continue  # a quick look before parsing the file
+        loaded, _ = load_yaml(text, str(path))
+        if loaded is not None and isinstance(loaded.data, dict):
+            meta = loaded.data.get("metadata") or {}
+            if str(meta.get("version")) == version:
+                return path
+    return None
+
+
+def _lines(resolved: dict[str, Any], doc: Document, origin: dict[Any, Path]) -> dict[Path, tuple[int, int]]:
+    """Where each part of the resolved policy was written: in the amendment where it wrote
+    the part (or the metadata), else at the ``amends:`` line."""
+    home = doc.where(("amends",))
+    out: dict[Path, tuple[int, int]] = {}
+
+    def walk(node: Any, rpath: Path, apath: Path | None) -> None:
+        out[rpath] = doc.lines.get(apath, home) if apath is not None else home
+        if isinstance(node, dict):
+            for key, child in node.items():
+                sub = (*apath, key) if apath is not None else origin.get((id(node), key))
+                walk(child, (*rpath, key), sub)
+        elif isinstance(node, list):
+            inserted = {at: p for k, p in origin.items() if len(k) == 3 and k[0] == id(node) for at in (k[1],)}
+            for i, child in enumerate(node):
+                sub = (*apath, i) if apath is not None and i < _length(doc, apath) else inserted.get(i)
+                walk(child, (*rpath, i), sub)
+
+    for key, value in resolved.items():
+        if key == "metadata":
+            walk(value, (key,), ("metadata",) if ("metadata",) in doc.lines else None)
+        else:
+            walk(value, (key,), None)
+    out[("amends",)] = home
+    return out
+
+
+def _length(doc: Document, apath: Path) -> int:
+    node: Any = doc.data
+    for key in apath:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return 0
+    return len(node) if isinstance(node, list) else 0

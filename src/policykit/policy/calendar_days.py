@@ -1,0 +1,86 @@
+"""The policy's own calendar days: ``calendar.extra_holidays`` and ``extra_working_days``.
+
+Each entry is a date (``"2026-03-18"``) or a day with a name::
+
+    - every: "03-18"                 # or date: "2026-03-18" for one year only
+      name: {en: Company founding day}   # in each language of the policy
+      reason: {zh: ..., en: ...}     # optional
+      cites: [repair-time.holiday]   # optional: cited by every deadline counted over it
+      from: "2027-01-01"             # optional range of a yearly day
+      until: "2030-12-31"
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from policykit.errors import Diagnostic
+from policykit.lang.dates import CalendarDay, parse_date
+from policykit.policy.document import Document
+
+KEYS = ("extra_holidays", "extra_working_days")
+_MONTH_DAY = re.compile(r"([0-9]{2})-([0-9]{2})")
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    match = _MONTH_DAY.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"'{text}' is not a day of the year in the form MM-DD")
+    month, day = int(match.group(1)), int(match.group(2))
+    try:
+        date(2000, month, day)  # a leap year: 02-29 is a day of some years
+    except ValueError:
+        raise ValueError(f"'{text}' is not a day of the year ({month:02d}-{day:02d} does not exist)") from None
+    return month, day
+
+
+def _entry(item: dict[str, Any], off: bool) -> CalendarDay:
+    if "date" in item:
+        day = parse_date(item["date"])
+        month, dom, year = day.month, day.day, day.year
+    else:
+        month, dom = _month_day(item.get("every", ""))
+        year = None
+    start = parse_date(item["from"]) if item.get("from") else None
+    end = parse_date(item["until"]) if item.get("until") else None
+    if start and end and end < start:
+        raise ValueError(f"the range ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+    return CalendarDay(off, month, dom, year, start, end, tuple(item.get("cites") or ()))
+
+
+def calendar_days(data: dict[str, Any]) -> tuple[list[date], list[date], list[CalendarDay]]:
+    """Plain days off, plain days worked, and the named entries of a checked policy."""
+    plain: dict[str, list[date]] = {key: [] for key in KEYS}
+    entries: list[CalendarDay] = []
+    for key in KEYS:
+        for item in data["calendar"].get(key) or []:
+            if isinstance(item, str):
+                plain[key].append(parse_date(item))
+            else:
+                entries.append(_entry(item, key == "extra_holidays"))
+    return plain["extra_holidays"], plain["extra_working_days"], entries
+
+
+def check_calendar_days(doc: Document) -> Iterator[Diagnostic]:
+    """Every date and day of the year is real, and every range runs forwards."""
+    for key in KEYS:
+        for i, item in enumerate(doc.data["calendar"].get(key) or []):
+            try:
+                if isinstance(item, str):
+                    parse_date(item)
+                else:
+                    _entry(item, True)
+            except ValueError as exc:
+                yield doc.diag(("calendar", key, i), "bad-date", str(exc))
+
+
+def calendar_cites(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(path, clause id) of each clause a calendar entry cites."""
+    for key in KEYS:
+        for i, item in enumerate(data["calendar"].get(key) or []):
+            if isinstance(item, dict):
+                for cid in item.get("cites") or []:
+                    yield ("calendar", key, i), cid

@@ -1,0 +1,100 @@
+"""Checks that catch stale text: a number written in a clause, a parameter's description
+or a reason that no longer says what the parameter says.
+
+- A clause cited by a parameter that writes numbers of the parameter's unit, none of
+  them its value (a clause that says 1 working day while the parameter is 2).
+- A parameter's description that writes a number of its unit other than its value.
+- A reason template (``because``) that writes a number of the unit of a parameter its
+  row reads, instead of ``{params.name}``.
+- Between two versions: a clause whose Chinese text changed while its English did not,
+  or the reverse (:func:`translation_findings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from policykit.policy.model import Parameter, Policy, Text
+from policykit.tools.numbers import quantities
+
+UNITS = ("working_days", "days", "months", "count")
+
+
+def _differs(text: str, lang: str, param: Parameter) -> list[str]:
+    """The numbers of ``param``'s unit written in ``text``, if none of them is its value."""
+    found = [(q.text, q.as_unit(param.unit)) for q in quantities(text, lang)]
+    same_unit = [(written, n) for written, n in found if n is not None]
+    if not same_unit or any(n == param.value for _, n in same_unit):
+        return []
+    return [written for written, _ in same_unit]
+
+
+def _show(param: Parameter) -> str:
+    return f"{param.value} ({param.unit.replace('_', ' ')})"
+
+
+def stale_clause_numbers(policy: Policy) -> Iterator[tuple[int, str, str]]:
+    """(line, subject, message) of each clause and description whose numbers disagree
+    with the parameter that cites it or that it describes."""
+    for param in policy.parameters.values():
+        if param.unit not in UNITS or isinstance(param.value, bool) or not isinstance(param.value, int):
+            continue
+        for cid in param.cites:
+            clause = policy.clauses.get(cid)
+            if clause is None:
+                continue
+            for lang, text in (("zh", clause.zh), ("en", clause.en)):
+                written = _differs(text, lang, param)
+                if written:
+                    yield (
+                        clause.line,
+                        f"clauses.{cid}",
+                        f"clause '{cid}' ({lang}) writes {', '.join(written)}, but parameter '{param.name}' "
+                        f"that cites it is {_show(param)}: reword the clause or correct the parameter",
+                    )
+        for lang, text in param.description.by_lang if param.description else ():
+            written = _differs(text, lang, param)
+            if written:
+                yield (
+                    0,
+                    f"parameters.{param.name}",
+                    f"the description of parameter '{param.name}' ({lang}) writes {', '.join(written)}, "
+                    f"but the parameter is {_show(param)}",
+                )
+
+
+def hard_coded_reasons(policy: Policy) -> Iterator[tuple[int, str, str]]:
+    """(line, subject, message) of each reason that writes a parameter's number itself."""
+    for value in policy.values.values():
+        rows = (*value.rules, *([value.otherwise] if value.otherwise else []))
+        for rule in rows:
+            names = {n for p in (*rule.parts, *([rule.outcome] if rule.outcome else [])) for n in p.names}
+            params = [policy.parameters[n[7:]] for n in sorted(names) if n.startswith("params.")]
+            texts: list[Text] = [t for t in (rule.because, *rule.part_because) if t is not None]
+            for param in params:
+                if param.unit not in UNITS or not isinstance(param.value, int):
+                    continue
+                for text in texts:
+                    for lang, words in text.by_lang:
+                        hits = [q.text for q in quantities(words, lang) if q.as_unit(param.unit) is not None]
+                        if hits:
+                            yield (
+                                rule.line,
+                                f"{value.id} row {rule.index + 1}",
+                                f"the reason ({lang}) writes {', '.join(hits)} where its row reads parameter "
+                                f"'{param.name}': write {{params.{param.name}}} so that it follows the parameter",
+                            )
+
+
+def translation_findings(old: Policy, new: Policy) -> Iterator[tuple[int, str, str]]:
+    """(line, subject, message) of each clause of ``new`` whose Chinese changed from
+    ``old`` while its English did not, or the reverse."""
+    for cid, clause in new.clauses.items():
+        before = old.clauses.get(cid)
+        if before is None:
+            continue
+        zh, en = before.zh != clause.zh, before.en != clause.en
+        if zh and not en:
+            yield clause.line, f"clauses.{cid}", f"clause '{cid}': its text changed since {old.version}, its en did not"
+        elif en and not zh:
+            yield clause.line, f"clauses.{cid}", f"clause '{cid}': its en changed since {old.version}, its text did not"

@@ -1,0 +1,157 @@
+"""Amendments: ``amends: VERSION`` plus changes addressed by id, resolved to a full policy."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policykit.errors import PolicykitError
+from policykit.policy.amend import parse_address
+from policykit.policy.compiler import load_policy
+
+from ..conftest import POLICY_FILE, cli
+
+BASE = yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
+
+
+def _write(folder: Path, changes: str, name: str = "amended.yaml", head: str = "") -> Path:
+    if not (folder / POLICY_FILE.name).exists():
+        shutil.copy(POLICY_FILE, folder / POLICY_FILE.name)
+    path = folder / name
+    meta = head or "metadata: {version: 1.1.0, supersedes: 1.0.0}\n"
+    path.write_text(f"policykit: 1\namends: 1.0.0\n{meta}changes:\n{changes}", encoding="utf-8")
+    return path
+
+
+def _errors(path: Path) -> list[str]:
+    with pytest.raises(PolicykitError) as info:
+        load_policy(path)
+    return [d.format() for d in info.value.diagnostics]
+
+
+@pytest.mark.parametrize(
+    ("address", "parts"),
+    [
+        ("parameters.replacement_ship_working_days.value", ["parameters", "replacement_ship_working_days", "value"]),
+        ("decisions[service.type].rules[2].when", ["decisions", "service.type", "rules", "2", "when"]),
+        ("facts[fault.lightning]", ["facts", "fault.lightning"]),
+        ("clauses[repair-time.1].zh", ["clauses", "repair-time.1", "zh"]),
+    ],
+)
+def test_addresses(address: str, parts: list[str]) -> None:
+    assert parse_address(address) == parts
+
+
+@pytest.mark.parametrize("address", ["", ".clauses", "clauses..zh", "clauses[x", "clauses zh"])
+def test_bad_addresses_are_refused(address: str) -> None:
+    with pytest.raises(ValueError, match="address"):
+        parse_address(address)
+
+
+def test_an_unknown_id_names_the_change_and_suggests(tmp_path: Path) -> None:
+    path = _write(tmp_path, "  - replace: clauses[repair-time.3].zh\n    with: x\n")
+    [error] = _errors(path)
+    assert error.startswith(f"{path}:5:")
+    assert "amend-unknown: no item 'repair-time.3' here; did you mean 'repair-time.2'?" in error
+    assert "(at $.changes[0].replace)" in error
+
+
+def test_a_change_without_a_value_or_with_two_operations_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, "  - replace: parameters.quote_working_days.value\n  - add: clauses\n    remove: clauses\n")
+    errors = _errors(path)
+    assert any("'replace' needs a 'with:' value" in e for e in errors)
+    assert any("each change is one of add, replace or remove" in e for e in errors)
+
+
+def test_a_missing_base_version_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "  []\n")
+    path.write_text(path.read_text(encoding="utf-8").replace("amends: 1.0.0", "amends: 0.9.0"), encoding="utf-8")
+    [error] = _errors(path)
+    assert "amend-base: no version 0.9.0" in error and ":2:" in error
+
+
+def test_an_error_in_what_the_amendment_wrote_points_into_it(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "  - add: parameters.new_days\n    with: {value: 3, unit: days, cites: [no-such.clause]}\n",
+    )
+    errors = _errors(path)
+    assert any(e.startswith(f"{path}:6:") and "no-such.clause" in e for e in errors), errors
+
+
+def test_removing_a_cited_clause_is_caught_like_in_a_full_copy(tmp_path: Path) -> None:
+    errors = _errors(_write(tmp_path, "  - remove: clauses[repair-time.1]\n"))
+    assert any("repair-time.1" in e and "unknown" in e.lower() for e in errors), errors
+
+
+def test_an_amendment_of_an_amendment_resolves_the_whole_chain(tmp_path: Path) -> None:
+    _write(tmp_path, "  - replace: parameters.repair_ship_days.value\n    with: 5\n", name="v1_1.yaml")
+    second = tmp_path / "v1_2.yaml"
+    second.write_text(
+        "policykit: 1\namends: 1.1.0\nmetadata: {version: 1.2.0, supersedes: 1.1.0}\nchanges:\n"
+        "  - replace: parameters.quote_working_days.value\n    with: 2\n",
+        encoding="utf-8",
+    )
+    policy, _ = load_policy(second)
+    assert policy.parameters["repair_ship_days"].value == 5
+    assert policy.parameters["quote_working_days"].value == 2
+    assert [Path(p).name for p in policy.memo["amendment_chain"]] == ["v1_2.yaml", "v1_1.yaml", POLICY_FILE.name]
+    first, _ = load_policy(tmp_path / "v1_1.yaml")
+    assert policy.sha256 != first.sha256
+
+
+def test_a_loop_of_amendments_is_an_error(tmp_path: Path) -> None:
+    for name, version, base in (("a.yaml", "1.1.0", "1.2.0"), ("b.yaml", "1.2.0", "1.1.0")):
+        (tmp_path / name).write_text(
+            f"policykit: 1\namends: {base}\nmetadata: {{version: {version}}}\nchanges: []\n", encoding="utf-8"
+        )
+    errors = _errors(tmp_path / "a.yaml")
+    assert any("amend-chain" in e for e in errors), errors
+
+
+def test_dropping_the_case_format_in_an_amendment_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "  []\n", head="metadata: {version: 1.1.0, case_schema: null}\n")
+    code, out, err = cli("validate", str(path))
+    assert code == 2 and out == ""
+    assert "case_schema" in err
+
+
+def test_a_new_fact_needs_the_contract_extended(tmp_path: Path) -> None:
+    fact = "  - add: facts[fault.lightning]\n    with: {type: bool, title: {zh: 雷击, en: lightning}}\n"
+    errors = _errors(_write(tmp_path, fact))
+    assert any("not a field of the case format (a new fact: add it to contract_extension.facts)" in e for e in errors)
+    extended = fact + "  - add: contract_extension\n    with: {facts: [fault.lightning]}\n"
+    policy, _ = load_policy(_write(tmp_path, extended, name="extended.yaml"))
+    assert "lightning" in policy.case_schema["properties"]["fault"]["properties"]
+
+
+def test_the_extension_must_name_what_the_policy_defines_and_the_contract_lacks(tmp_path: Path) -> None:
+    ext = "  - add: contract_extension\n    with: {facts: [fault.misuse, fault.lightnin], values: {no.such: [x]}}\n"
+    errors = _errors(_write(tmp_path, ext))
+    assert any("'fault.misuse' is a field of the case format already" in e for e in errors)
+    assert any("'fault.lightnin' is not a fact of the policy" in e for e in errors)
+    assert any("'no.such' is not a decision of the contract" in e for e in errors)
+
+
+def test_removing_a_contract_value_in_the_same_major_version_is_breaking(tmp_path: Path) -> None:
+    changes = "  - remove: facts[fault.misuse]\n"
+    path = _write(tmp_path, changes)
+    code, _, err = cli("validate", str(path))
+    assert code == 2
+    assert "fault.misuse" in err
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(sorted(BASE["parameters"])), st.integers(1, 60), min_size=1, max_size=4))
+def test_replacing_values_changes_exactly_those_values(tmp_path: Path, values: dict[str, int]) -> None:
+    changes = "".join(f"  - replace: parameters.{n}.value\n    with: {v}\n" for n, v in values.items())
+    policy, _ = load_policy(_write(tmp_path, changes))
+    for name, param in policy.parameters.items():
+        assert param.value == values.get(name, BASE["parameters"][name]["value"])
+    resolved = {k: v for k, v in policy.raw.items() if k not in ("metadata", "parameters", "amends")}
+    assert resolved == {k: v for k, v in BASE.items() if k not in ("metadata", "parameters")}
