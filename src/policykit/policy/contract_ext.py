@@ -151,12 +151,7 @@ def contract_changes(
         elif _kind(spec) != _kind(after[name]):
             out.append(("breaking", f"case.{name}", f"case field retyped: {_kind(spec)} -> {_kind(after[name])}"))
         elif "enum" in spec and "enum" in after[name]:
-            gone = [v for v in spec["enum"] if v not in after[name]["enum"]]
-            added = [v for v in after[name]["enum"] if v not in spec["enum"]]
-            if gone:
-                out.append(("breaking", f"case.{name}", f"values removed: {gone}"))
-            if added:
-                out.append(("additive", f"case.{name}", f"values added: {added}"))
+            out.extend(_value_changes(f"case.{name}", spec["enum"], after[name]["enum"]))
     for name in after:
         if name not in before:
             out.append(("additive", f"case.{name}", "new optional case field"))
@@ -171,13 +166,16 @@ def contract_changes(
                     ("breaking", f"{rtype}.{did}", f"decision retyped: {spec.get('type')} -> {b[did].get('type')}")
                 )
             else:
-                gone = [v for v in spec.get("values") or [] if v not in (b[did].get("values") or [])]
-                added = [v for v in b[did].get("values") or [] if v not in (spec.get("values") or [])]
-                if gone:
-                    out.append(("breaking", f"{rtype}.{did}", f"values removed: {gone}"))
-                if added:
-                    out.append(("additive", f"{rtype}.{did}", f"values added: {added}"))
+                out.extend(_value_changes(f"{rtype}.{did}", spec.get("values") or [], b[did].get("values") or []))
         for did in b:
             if did not in a:
                 out.append(("additive", f"{rtype}.{did}", "new decision"))
     return out
+
+
+def _value_changes(where: str, before: list[Any], after: list[Any]) -> list[tuple[str, str, str]]:
+    """A removed value breaks what relies on it; an added one is additive."""
+    gone = [v for v in before if v not in after]
+    added = [v for v in after if v not in before]
+    out = [("breaking", where, f"values removed: {gone}")] if gone else []
+    return out + ([("additive", where, f"values added: {added}")] if added else [])

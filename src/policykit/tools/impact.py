@@ -133,12 +133,10 @@ def impact_of(
     """The impact on some cases, in order (None or an error: a case that could not be read, rejected)."""
     impact = Impact()
     for name, raw in items:
-        if raw is None:
+        if raw is None or isinstance(raw, PolicykitError):  # could not be read
             impact.rejected += 1
             continue
         try:
-            if isinstance(raw, PolicykitError):
-                raise raw
             data = parse_json(raw, name, limits.case_bytes)
             before = decide(old, read_case(old, data, name), as_of, limits)
             after = decide(new, read_case(new, data, name), as_of, limits)
