@@ -108,12 +108,13 @@ def translation_warnings(versions: Any) -> list[Diagnostic]:
 
 
 def amendment_contract(policy: Any) -> list[Diagnostic]:
-    """An amendment that breaks the contract of the version it amends, without a new major version."""
+    """A version that breaks the contract of the version it amends or supersedes (a file of
+    the same folder), without a new major version."""
     from policykit.policy.amend import find_version
     from policykit.policy.compiler import load_policy
     from policykit.tools.versions import contract_findings
 
-    wanted = policy.raw.get("amends")
+    wanted = policy.raw.get("amends") or (policy.raw.get("metadata") or {}).get("supersedes")
     if not wanted:
         return []
     base = find_version(Path(policy.file).parent, str(wanted), Path(policy.file))

@@ -405,6 +405,7 @@ def build(
         for name in data[section]
     }
     lines["calendar"] = doc.where(("calendar",))[0]
+    lines["contract"] = doc.where(("contract",))[0]
     policy = Policy(
         doc.file,
         sha,
