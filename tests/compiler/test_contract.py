@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from policykit.policy.compiler import load_policy, load_policy_text
@@ -209,8 +209,7 @@ def test_removing_any_field_is_breaking_and_names_it(name: str) -> None:
 @settings(max_examples=25, deadline=None)
 @given(st.sampled_from(LEAVES), st.sampled_from(["string", "bool", "int", "number", "date"]))
 def test_retyping_any_field_is_breaking(name: str, kind: str) -> None:
-    if kind == FIELDS[name]["type"] or (kind == "date" and FIELDS[name]["type"] == "date"):
-        return
+    assume(kind != FIELDS[name]["type"])
     edit = lambda fields: fields.__setitem__(name, {"type": kind})  # noqa: E731
     assert ("breaking", f"case.{name}") in _changed(edit)
 

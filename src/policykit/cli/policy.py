@@ -21,6 +21,7 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
     status = EXIT_OK
     summaries = []
     expanded: list[str] = []
+    said: set[Diagnostic] = set()
     for path in paths:
         if Path(path).is_dir():
             from policykit.tools.versions import load_policy_set, policy_files
@@ -40,6 +41,7 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
                 chain = [d for d in exc.diagnostics if d.code.startswith(("set-", "contract-breaking"))]
                 for diag in chain:
                     print(diag.format(), file=err)
+                    said.add(diag)
                 if chain:
                     status = EXIT_BAD_INPUT
         else:
@@ -52,7 +54,8 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
         policy, warnings = loaded
         breaking = amendment_contract(policy)
         for diag in breaking:
-            print(diag.format(), file=err)
+            if diag not in said:  # the set's check said it already
+                print(diag.format(), file=err)
         if breaking:
             status = EXIT_BAD_INPUT
             continue
