@@ -7,21 +7,13 @@ from typing import Any
 from policykit.docsite.pages import pages
 from policykit.present.links import clause_page
 
-__all__ = ["case_schema", "clause_page", "pages", "schemas"]
+__all__ = ["clause_page", "pages", "result_format"]
 
 
-def case_schema() -> dict[str, Any]:
-    """The case format (JSON Schema) of the bundled standard, generated from its contract."""
-    from policykit.policy.compiler import load_policy
-    from policykit.policy.resources import default_policy
+def result_format() -> dict[str, Any]:
+    """The result format (JSON Schema) for the contract page; the case format and the
+    decisions come from the version's ``contract:`` section (``Policy.case_schema``,
+    :func:`policykit.policy.contract_ext.contract_of`)."""
+    from policykit.policy.resources import schema
 
-    return load_policy(default_policy())[0].case_schema
-
-
-def schemas() -> tuple[dict[str, Any], dict[str, Any]]:
-    """The bundled result format, and the decision contract of the bundled standard."""
-    from policykit.policy.compiler import load_policy
-    from policykit.policy.contract_ext import contract_of
-    from policykit.policy.resources import default_policy, schema
-
-    return schema("result.schema.json"), contract_of(load_policy(default_policy())[0].raw)
+    return schema("result.schema.json")
