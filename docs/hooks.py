@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.structure.files import File, Files
 
 from policykit.cli import run
-from policykit.docsite import clause_page, pages, schemas
+from policykit.docsite import clause_page, pages, result_format
 
 if TYPE_CHECKING:
     from policykit.policy.model import Policy
@@ -94,7 +94,7 @@ def on_files(files: Files, config: Any) -> Files:
     examples = sorted((ROOT / "examples").glob("*.json"))
     from policykit.policy.contract_ext import contract_of
 
-    result_schema, _ = schemas()
+    result_schema = result_format()
     contract = contract_of(policy.raw)  # the contract of the version, with what it added
     tests = _folder() / "tests"
     failures: list[str] = []

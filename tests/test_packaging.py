@@ -76,3 +76,11 @@ def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path
     run = policykit("evaluate", "case.json", "--as-of", "2026-11-27", "--format", "text")
     assert run.returncode == 0, run.stderr
     assert "2026-02-14 周六 · 已逾期 286 天" in run.stdout  # the catalogue's words, from the wheel
+    # the contract ships in the policy's YAML: the case format is generated from it, as committed
+    run = policykit("schema", "case")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == (ROOT / "schemas" / "case.schema.json").read_text(encoding="utf-8")
+    bad = elsewhere / "bad.json"
+    bad.write_text('{"request": {"type": "fault", "date": "2026-02-10"}, "sale": {"warranty_months": 0}}')
+    run = policykit("evaluate", "bad.json")
+    assert run.returncode == 2 and run.stdout == "" and "sale.warranty_months" in run.stderr

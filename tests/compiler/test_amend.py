@@ -114,17 +114,17 @@ def test_a_loop_of_amendments_is_an_error(tmp_path: Path) -> None:
     assert any("amend-chain" in e for e in errors), errors
 
 
-def test_dropping_the_case_format_in_an_amendment_is_an_error(tmp_path: Path) -> None:
-    path = _write(tmp_path, "  []\n", head="metadata: {version: 1.1.0, case_schema: null}\n")
+def test_dropping_the_contract_in_an_amendment_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "  - remove: contract\n")
     code, out, err = cli("validate", str(path))
     assert code == 2 and out == ""
-    assert "case_schema" in err
+    assert "'contract' is a required property" in err
 
 
 def test_a_new_fact_needs_the_contract_extended(tmp_path: Path) -> None:
     fact = "  - add: facts[fault.lightning]\n    with: {type: bool, title: {zh: 雷击, en: lightning}}\n"
     errors = _errors(_write(tmp_path, fact))
-    assert any("not a field of the case format (a new fact: add it to contract_extension.facts)" in e for e in errors)
+    assert any("not a field of the case format (a new fact: add it to contract.case.fields" in e for e in errors)
     extended = fact + "  - add: contract_extension\n    with: {facts: [fault.lightning]}\n"
     policy, _ = load_policy(_write(tmp_path, extended, name="extended.yaml"))
     assert "lightning" in policy.case_schema["properties"]["fault"]["properties"]

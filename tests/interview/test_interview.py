@@ -4,7 +4,6 @@ on the page (one implementation), and a fact an editor adds is asked with no cod
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -188,8 +187,9 @@ ROW = """      - when: fault.lightning
 
 def _policy_with_lightning(tmp_path: Path) -> Path:
     text = POLICY_FILE.read_text(encoding="utf-8")
-    # the case format comes from the facts when the policy names none (an editor's copy)
-    text = re.sub(r"\n  case_schema: [^\n]+", "", text)
+    # the new fact is a new optional field of the contract's case format
+    anchor = text.index("\n      fault.critical_site:")
+    text = text[:anchor] + "\n      fault.lightning: {type: bool, description: damaged by lightning}" + text[anchor:]
     text = text.replace("\n  fault.misuse:\n", "\n" + LIGHTNING + "  fault.misuse:\n", 1)
     anchor = text.index("\n  - id: service.type\n")
     rules = text.index("    rules:\n", anchor) + len("    rules:\n")

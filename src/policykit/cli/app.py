@@ -125,10 +125,12 @@ def _parser() -> argparse.ArgumentParser:
     va.add_argument("--format", choices=["text", "json"], default="text")
 
     from policykit.cli import interview as cmd_interview
+    from policykit.cli import schema as cmd_schema
     from policykit.cli import serve as cmd_serve
 
     cmd_serve.add_parsers(sub)
     cmd_interview.add_parser(sub)
+    cmd_schema.add_parser(sub)
     return parser
 
 
@@ -181,6 +183,10 @@ def run(
             return cmd_policy.show_command(args, out, err)
         if args.command == "replay":
             return cmd_policy.replay_command(args, out, err)
+        if args.command == "schema":
+            from policykit.cli import schema as cmd_schema
+
+            return cmd_schema.schema_command(args, out, err)
         if args.command == "interview":
             from policykit.cli import interview as cmd_interview
 

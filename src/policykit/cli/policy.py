@@ -21,6 +21,7 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
     status = EXIT_OK
     summaries = []
     expanded: list[str] = []
+    said: set[Diagnostic] = set()
     for path in paths:
         if Path(path).is_dir():
             from policykit.tools.versions import load_policy_set, policy_files
@@ -40,6 +41,7 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
                 chain = [d for d in exc.diagnostics if d.code.startswith(("set-", "contract-breaking"))]
                 for diag in chain:
                     print(diag.format(), file=err)
+                    said.add(diag)
                 if chain:
                     status = EXIT_BAD_INPUT
         else:
@@ -52,7 +54,8 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
         policy, warnings = loaded
         breaking = amendment_contract(policy)
         for diag in breaking:
-            print(diag.format(), file=err)
+            if diag not in said:  # the set's check said it already
+                print(diag.format(), file=err)
         if breaking:
             status = EXIT_BAD_INPUT
             continue
@@ -108,12 +111,13 @@ def translation_warnings(versions: Any) -> list[Diagnostic]:
 
 
 def amendment_contract(policy: Any) -> list[Diagnostic]:
-    """An amendment that breaks the contract of the version it amends, without a new major version."""
+    """A version that breaks the contract of the version it amends or supersedes (a file of
+    the same folder), without a new major version."""
     from policykit.policy.amend import find_version
     from policykit.policy.compiler import load_policy
     from policykit.tools.versions import contract_findings
 
-    wanted = policy.raw.get("amends")
+    wanted = policy.raw.get("amends") or (policy.raw.get("metadata") or {}).get("supersedes")
     if not wanted:
         return []
     base = find_version(Path(policy.file).parent, str(wanted), Path(policy.file))

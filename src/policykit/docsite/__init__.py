@@ -7,18 +7,13 @@ from typing import Any
 from policykit.docsite.pages import pages
 from policykit.present.links import clause_page
 
-__all__ = ["case_schema", "clause_page", "pages", "schemas"]
+__all__ = ["clause_page", "pages", "result_format"]
 
 
-def case_schema() -> dict[str, Any]:
-    """The bundled case format (JSON Schema), for the page that documents it."""
+def result_format() -> dict[str, Any]:
+    """The result format (JSON Schema) for the contract page; the case format and the
+    decisions come from the version's ``contract:`` section (``Policy.case_schema``,
+    :func:`policykit.policy.contract_ext.contract_of`)."""
     from policykit.policy.resources import schema
 
-    return schema("case.schema.json")
-
-
-def schemas() -> tuple[dict[str, Any], dict[str, Any]]:
-    """The bundled result format and contract, for the contract page."""
-    from policykit.policy.resources import schema
-
-    return schema("result.schema.json"), schema("contract.json")
+    return schema("result.schema.json")

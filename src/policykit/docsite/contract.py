@@ -1,5 +1,6 @@
 """The contract page of the docs site: the case format, the result format and the decisions
-of each request type, rendered from ``schemas/`` (what other systems build against)."""
+of each request type (what other systems build against), rendered from the policy's
+``contract:`` section through the JSON Schemas generated from it."""
 
 from __future__ import annotations
 
@@ -10,21 +11,32 @@ from policykit.docsite.common import LANG, both, cell, site_say, value_link
 from policykit.policy.model import Policy
 from policykit.present.words import show
 
+SOURCE = (
+    "Rendered from the `contract:` section of the policy; `schemas/case.schema.json` and "
+    "`schemas/contract.json` are generated from it (`policykit schema`).\n"
+)
+
 
 def case_format_page(schema: dict[str, Any]) -> str:
     lines = [
         "# The case format\n",
         schema.get("description", "") + "\n",
-        "Rendered from `schemas/case.schema.json`.\n",
+        SOURCE,
         "| field | type | meaning |",
         "|---|---|---|",
     ]
+
+    defs = schema.get("$defs") or {}
 
     def kind(node: dict[str, Any]) -> str:
         if "enum" in node:
             return " \\| ".join(f"`{v}`" for v in node["enum"] if v is not None)
         if "$ref" in node:
-            return "date" if node["$ref"].endswith("date") else "`express` \\| `freight`"
+            name = str(node["$ref"]).rsplit("/", 1)[-1]
+            named = defs.get(name) or {}
+            return name if named.get("format") == name or "enum" not in named else kind(named)
+        if node.get("format") == "date":
+            return "date"
         if "anyOf" in node:
             return " or ".join(kind(n) for n in node["anyOf"] if n.get("type") != "null")
         types = node.get("type")
@@ -34,6 +46,8 @@ def case_format_page(schema: dict[str, Any]) -> str:
         extra = []
         if "minimum" in node:
             extra.append(f"≥ {node['minimum']}")
+        if "maximum" in node:
+            extra.append(f"≤ {node['maximum']}")
         return str(types) + (f" ({', '.join(extra)})" if extra else "")
 
     def walk(node: dict[str, Any], prefix: str, required: Iterable[str]) -> None:
@@ -57,20 +71,18 @@ def contract_page(
     policy: Policy, case_schema: dict[str, Any], result_schema: dict[str, Any], contract: dict[str, Any]
 ) -> str:
     """The contract other systems rely on (CONTRACT.md): the case format, the result format,
-    and the decisions each request type gives, rendered from the schemas and ``contract.json``."""
+    and the decisions each request type gives, from the version's contract (``case_schema``
+    and ``contract`` are generated from its ``contract:`` section)."""
+    version = f"{policy.id} {policy.version}"
     lines = [
         f"# {both(policy, 'site_contract')}\n",
-        "Rendered from `schemas/case.schema.json`, `schemas/result.schema.json` and `schemas/contract.json`.\n",
+        SOURCE.replace("of the policy", f"of {version}", 1).rstrip("\n")
+        + " The result format is `schemas/result.schema.json`.\n",
     ]
     cols = " | ".join(both(policy, k) for k in ("site_col_field", "site_col_type", "site_col_meaning"))
     case_page = case_format_page(case_schema).replace("| field | type | meaning |", f"| {cols} |", 1)
-    lines.append(
-        case_page.replace(
-            "# The case format",
-            f"## {both(policy, 'site_contract_case')}",
-            1,
-        )
-    )
+    case_page = case_page.replace(SOURCE + "\n", "", 1)
+    lines.append(case_page.replace("# The case format", f"## {both(policy, 'site_contract_case')}", 1))
     lines.append(f"## {both(policy, 'site_contract_result')}\n")
     lines.append((result_schema.get("description") or "") + "\n")
     lines.append(f"| {cols} |\n|---|---|---|")

@@ -14,6 +14,7 @@ from policykit.lang.hints import suggest
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Budget, Limits
 from policykit.policy.calendar_days import calendar_days
+from policykit.policy.contract_ext import case_schema_of
 from policykit.policy.document import Document
 from policykit.policy.model import (
     CaseCheck,
@@ -404,6 +405,7 @@ def build(
         for name in data[section]
     }
     lines["calendar"] = doc.where(("calendar",))[0]
+    lines["contract"] = doc.where(("contract",))[0]
     policy = Policy(
         doc.file,
         sha,
@@ -422,7 +424,7 @@ def build(
         data,
         minutes,
         lines,
-        _case_schema(data, facts),
+        case_schema_of(data),
         tuple(
             (title, tuple(group["facts"]))
             for group in data.get("summary") or []
@@ -432,58 +434,3 @@ def build(
     if cached is None:
         policy.memo["compiled"] = ex.compiled
     return policy, diags
-
-
-_DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_JSON_TYPES = {"bool": "boolean", "int": "integer", "number": "number", "string": "string"}
-
-
-def _fact_schema(
-    kind: str, values: tuple[str, ...] = (), item: tuple[tuple[str, str], ...] = (), required: bool = False
-) -> dict[str, Any]:
-    nullable = [] if required else [{"type": "null"}]
-    if kind == "date":
-        return {"anyOf": [{"type": "string", "pattern": _DATE_PATTERN}, *nullable]}
-    if kind == "enum":
-        return {"enum": [*values, *([] if required else [None])]}
-    if kind == "list":
-        fields = {name: _fact_schema(sub, required=True) for name, sub in item}
-        items = {"type": "object", "properties": fields, "additionalProperties": False} if fields else {}
-        return {"type": ["array"] if required else ["array", "null"], "items": items, "maxItems": 1000}
-    base: dict[str, Any] = {"type": [_JSON_TYPES[kind]] if required else [_JSON_TYPES[kind], "null"]}
-    if kind == "string":
-        base["maxLength"] = 1000
-    return base
-
-
-def _case_schema(data: dict[str, Any], facts: dict[str, Fact]) -> dict[str, Any]:
-    """The case format: the named one with the version's added facts, else made from the facts."""
-    if not data["metadata"].get("case_schema"):
-        return facts_schema(facts)
-    from policykit.policy.contract_ext import case_schema_of, extension
-
-    added = extension(data).get("facts") or []
-    fields = {n: _fact_schema(facts[n].type, facts[n].values, facts[n].item) for n in added if n in facts}
-    return case_schema_of(data, fields)
-
-
-def facts_schema(facts: dict[str, Fact]) -> dict[str, Any]:
-    """A JSON Schema of the cases, made from the facts a policy declares (when it names none)."""
-    root: dict[str, Any] = {"type": "object", "properties": {}, "additionalProperties": False}
-    for name, fact in facts.items():
-        node = root
-        parts = name.split(".")
-        for part in parts[:-1]:
-            if fact.required:
-                node.setdefault("required", [])
-                if part not in node["required"]:
-                    node["required"].append(part)
-            node = node["properties"].setdefault(
-                part, {"type": ["object", "null"], "properties": {}, "additionalProperties": False}
-            )
-            if fact.required:
-                node["type"] = "object"
-        node["properties"][parts[-1]] = _fact_schema(fact.type, fact.values, fact.item, fact.required)
-        if fact.required:
-            node.setdefault("required", []).append(parts[-1])
-    return root

@@ -1,53 +1,97 @@
-"""Stage 4, contract: the decisions the policy's contract names are present, for their
-request types, with their value domains; every fact is a field of the case format."""
+"""Stage 4, contract: the ``contract:`` section is well formed (every field of a known
+type, in a declared group), every fact is a field of the case it describes, and the
+decisions the contract names are present, for their request types, with their value
+domains."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from policykit.errors import Diagnostic
 from policykit.lang.hints import suggest
-from policykit.policy.contract_ext import check_extension, contract_of, extension, in_schema
+from policykit.policy.contract_ext import check_extension, contract_of, effective_contract, section
+from policykit.policy.contract_schema import BUILTIN
 from policykit.policy.document import Document
 from policykit.policy.policy_data import request_types
-from policykit.policy.resources import schema
 
 
 def check_contract(doc: Document) -> Iterator[Diagnostic]:
-    """Every decision the case contract names is present, for its request types, with its domain."""
+    """The contract section, the extension, then the policy against the contract."""
     data = doc.data
-    meta = data["metadata"]
-    for key in ("contract", "case_schema"):
-        if meta.get(key):
-            try:
-                found = schema(meta[key])
-            except (OSError, ValueError):
-                yield doc.diag(("metadata", key), "unknown-schema", f"no bundled schema file '{meta[key]}'")
-                return
-            if key == "contract" and not _is_contract(found):
-                yield doc.diag(("metadata", key), "unknown-schema", f"'{meta[key]}' is not a contract of decisions")
-                return
-            if key == "case_schema" and not (isinstance(found, dict) and isinstance(found.get("properties"), dict)):
-                yield doc.diag(("metadata", key), "unknown-schema", f"'{meta[key]}' is not a schema of cases")
-                return
-    problems = list(check_extension(doc))
+    problems = [*check_section(doc), *check_extension(doc)]
     yield from problems
-    if problems:
+    if problems or not section(data):
         return
-    added = set(extension(data).get("facts") or [])
-    if meta.get("case_schema"):
-        case_schema = schema(meta["case_schema"])
-        for name in data["facts"]:
-            if not in_schema(case_schema, name) and name not in added:
-                yield doc.diag(
-                    ("facts", name),
-                    "contract",
-                    f"fact '{name}' is not a field of the case format (a new fact: add it to contract_extension.facts)",
-                )
-    if not meta.get("contract"):
-        return
-    contract = contract_of(data)
+    fields = effective_contract(data)["case"]["fields"]
+    for name in data["facts"]:
+        if name not in fields:
+            yield doc.diag(
+                ("facts", name),
+                "contract",
+                f"fact '{name}' is not a field of the case format (a new fact: add it to contract.case.fields, "
+                "or in an amendment to contract_extension.facts)",
+            )
+    yield from _check_decisions(doc, contract_of(data))
+
+
+def check_section(doc: Document) -> Iterator[Diagnostic]:
+    """Each field and named type: a known type, values for an enum, a group declared before its fields."""
+    case = section(doc.data).get("case") or {}
+    types: dict[str, Any] = case.get("types") or {}
+    known = [*BUILTIN, *types]
+    for name, spec in types.items():
+        if spec.get("type") not in BUILTIN or spec.get("type") in ("object", "list"):
+            yield doc.diag(
+                ("contract", "case", "types", name, "type"),
+                "contract",
+                f"a named type is one of string, bool, int, number, date, enum, not '{spec.get('type')}'",
+            )
+        yield from _check_field(doc, ("contract", "case", "types", name), spec, known)
+    groups = {""}
+    for name, spec in (case.get("fields") or {}).items():
+        where = ("contract", "case", "fields", name)
+        parent = name.rpartition(".")[0]
+        if parent not in groups:
+            yield doc.diag(
+                where,
+                "contract",
+                f"field '{name}' belongs to '{parent}', which is not declared before it as a group (type: object)",
+            )
+        if spec.get("type") == "object":
+            groups.add(name)
+        yield from _check_field(doc, where, spec, known)
+
+
+def _check_field(doc: Document, where: tuple[Any, ...], spec: dict[str, Any], known: list[str]) -> Iterator[Diagnostic]:
+    kind = spec.get("type")
+    if kind not in known:
+        yield doc.diag((*where, "type"), "contract", f"unknown type '{kind}'{suggest(str(kind), known)}")
+    elif kind == "enum" and not spec.get("values"):
+        yield doc.diag((*where, "type"), "contract", "an enum needs its values")
+    elif kind != "enum" and "values" in spec:
+        yield doc.diag((*where, "values"), "contract", f"values are for an enum, not a field of type '{kind}'")
+    if "items" in spec and kind != "list":
+        yield doc.diag((*where, "items"), "contract", f"items are for a list, not a field of type '{kind}'")
+    for name, sub in (spec.get("items") or {}).items():
+        if sub.get("type") in ("object", "list"):
+            yield doc.diag((*where, "items", name, "type"), "contract", "an item field is not itself a group or list")
+        else:
+            yield from _check_field(doc, (*where, "items", name), sub, known)
+    if isinstance(spec.get("pattern"), str):
+        try:
+            re.compile(spec["pattern"])
+        except re.error as exc:
+            yield doc.diag((*where, "pattern"), "contract", f"not a regular expression: {exc}")
+    low, high = spec.get("minimum"), spec.get("maximum")
+    if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
+        yield doc.diag((*where, "minimum"), "contract", f"minimum {low} is above maximum {high}")
+
+
+def _check_decisions(doc: Document, contract: dict[str, Any]) -> Iterator[Diagnostic]:
+    """Every decision the contract names is present, for its request types, with its domain."""
+    data = doc.data
     decisions = {item["id"]: (i, item) for i, item in enumerate(data["decisions"])}
     types = set(request_types(data))
     for request_type, wanted in contract["request_types"].items():
@@ -83,15 +127,3 @@ def check_contract(doc: Document) -> Iterator[Diagnostic]:
                 yield doc.diag(
                     ("decisions", i, "values"), "contract", f"decision '{did}' must have the values {spec['values']}"
                 )
-
-
-# -- stage 6: status -----------------------------------------------------------------------
-
-
-def _is_contract(found: Any) -> bool:
-    """A contract maps each request type to its decisions, each to its spec (a mapping)."""
-    types = found.get("request_types") if isinstance(found, dict) else None
-    return isinstance(types, dict) and all(
-        isinstance(wanted, dict) and all(isinstance(spec, dict) and "type" in spec for spec in wanted.values())
-        for wanted in types.values()
-    )

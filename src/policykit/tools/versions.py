@@ -146,7 +146,7 @@ def contract_findings(older: Policy, newer: Policy) -> list[Diagnostic]:
     return [
         Diagnostic(
             newer.file,
-            1,
+            newer.lines.get("contract", 1),
             0,
             "contract-breaking",
             f"{subject}: {what} since {older.version}: other systems rely on the contract, so a breaking "

@@ -1,0 +1,66 @@
+"""``policykit schema case|contract``: the JSON files generated from the policy's contract.
+
+policykit schema case                                   # to stdout
+policykit schema case --out schemas/case.schema.json    # write the file
+policykit schema case --out schemas/case.schema.json --check   # CI: exit 1 if stale
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import IO, Any
+
+from policykit.cli.streams import EXIT_OK
+from policykit.errors import Diagnostic, InputError
+
+EXIT_STALE = 1
+
+
+def add_parser(sub: Any) -> None:
+    sc = sub.add_parser("schema", help="print or write the JSON Schemas generated from the policy's contract")
+    sc.add_argument("kind", choices=["case", "contract"], help="case: the case format; contract: the decisions")
+    sc.add_argument("--version", dest="policy_version", metavar="V", help="a version of the policy set")
+    sc.add_argument("--policy", metavar="FILE", help="a policy file (default: the working copy's standard)")
+    sc.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the working copy's)")
+    sc.add_argument("--out", metavar="FILE", help="write this file instead of printing")
+    sc.add_argument("--check", action="store_true", help="with --out: change nothing, exit 1 if the file is stale")
+
+
+def schema_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from policykit.policy.amend import find_version
+    from policykit.policy.compiler import load_policy
+    from policykit.policy.resources import command_policy, policies_dir, shown
+    from policykit.tools.schemas import generated_text
+
+    if args.check and not args.out:
+        raise InputError([Diagnostic("policykit", 0, 0, "usage", "--check needs --out FILE: the file to compare")])
+    if args.policy_version:
+        folder = Path(args.policy_set) if args.policy_set else policies_dir()
+        path = find_version(folder, args.policy_version, folder)
+        if path is None:
+            raise InputError(
+                [Diagnostic(str(folder), 0, 0, "unknown-version", f"no version {args.policy_version} here")]
+            )
+    else:
+        path = Path(args.policy) if args.policy else command_policy()
+    policy, _ = load_policy(path)
+    text = generated_text(policy, args.kind)
+    if not args.out:
+        out.write(text)
+        return EXIT_OK
+    target = Path(args.out)
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        if current != text:
+            print(
+                f"{args.out}: stale: it is not what the contract of {shown(path)} generates; "
+                f"run: policykit schema {args.kind} --out {args.out}",
+                file=err,
+            )
+            return EXIT_STALE
+        print(f"{args.out}: up to date with {shown(path)}", file=out)
+        return EXIT_OK
+    target.write_text(text, encoding="utf-8")
+    print(f"{args.out}: written from {shown(path)} ({policy.id} {policy.version})", file=out)
+    return EXIT_OK
