@@ -65,7 +65,7 @@ class Compiled:
     exact: Callable[[Env], Any] | None
     fast: Callable[[Env, Any], Any] | None = None
     names_map: Mapping[str, Sequence[str] | None] | None = None
-    fast_code: Any = None
+    fast_source: str | None = None  # the fast form's text (what the compile cache keeps)
 
     def __call__(self, env: Env) -> Any:
         fast = self.fast
@@ -486,6 +486,9 @@ def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tupl
         return None, [Issue("too-deep", f"expression nests more than {MAX_DEPTH} levels")]
     from policykit.lang.fastpath import fast_code, fast_function
 
-    code = fast_code(body, dotted_name)
-    fast = fast_function(code) if code is not None else None
-    return Compiled(source, frozenset(compiler.used), run, fast, names, code), []
+    text = fast_code(body, dotted_name)
+    try:
+        fast = fast_function(text) if text is not None else None
+    except ValueError:  # no fast form: the exact one decides
+        text = fast = None
+    return Compiled(source, frozenset(compiler.used), run, fast, names, text), []

@@ -56,11 +56,11 @@ class _Expressions:
 
     def compile(self, source: Any, path: tuple[Any, ...]) -> Compiled | None:
         if self.precompiled is not None and isinstance(source, str) and source in self.precompiled:
-            names, code = self.precompiled[source]  # from an authentic cache entry
+            names, text = self.precompiled[source]  # from an authentic cache entry: data, checked again
             if not all(isinstance(n, str) and n in self.names for n in names):
                 raise ValueError("a cached expression reads a name the policy does not have")
-            fast = fast_function(code) if code is not None else None
-            return Compiled(source, frozenset(names), None, fast, self.names, code)
+            fast = fast_function(text) if text is not None else None
+            return Compiled(source, frozenset(names), None, fast, self.names, text)
         known = self.seen.get(source) if isinstance(source, str) else None
         if known is None:
             self.budget.charge(1 + len(source) // 16 if isinstance(source, str) else 1)
