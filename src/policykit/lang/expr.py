@@ -17,6 +17,7 @@ import ast
 import io
 import keyword
 import operator
+import re
 import tokenize
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -80,7 +81,7 @@ class Compiled:
         """The exact three-valued form; built on first use when the policy came from the compile cache."""
         exact = self.exact
         if exact is None:
-            compiled, issues = compile_expr(self.source, self.names_map or {})
+            compiled, issues = compile_expr(self.source, self.names_map or {}, fast=False)
             if compiled is None or compiled.exact is None:
                 raise EvalError(f"cannot compile {quote(self.source)}: {issues}")
             exact = compiled.exact
@@ -91,6 +92,12 @@ class Compiled:
 _GIVE_WAY = (UnknownHit, TypeError, ValueError, OverflowError, AttributeError, KeyError, ZeroDivisionError)
 
 _KW_SUFFIX = "_kw_"
+
+
+_KEYWORDS = "|".join(keyword.kwlist)
+# a keyword with a dot before or after it, whitespace (or a line continuation) between:
+# every place _protect_keywords changes matches this, and most expressions have none
+_KEYWORD_BY_DOT = re.compile(rf"\.[\s\\]*(?:{_KEYWORDS})|(?:{_KEYWORDS})[\s\\]*\.")
 
 
 def parse_tree(source: str) -> ast.expr:
@@ -114,8 +121,8 @@ def dotted_name(node: ast.expr) -> str | None:
 
 def _protect_keywords(source: str) -> str:
     """Let dotted names use Python keywords as parts (``return.decision``)."""
-    if not any(k in source for k in keyword.kwlist):
-        return source
+    if _KEYWORD_BY_DOT.search(source) is None:
+        return source  # no keyword next to a dot: nothing to tokenize (tokenize's first use costs milliseconds)
     tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     out = []
     for i, tok in enumerate(tokens):
@@ -461,8 +468,11 @@ def _call(spec: Function, args: list[Callable[[Env], Any]]) -> Callable[[Env], A
     return run
 
 
-def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tuple[Compiled | None, list[Issue]]:
-    """Compile ``source``; ``names`` maps each readable name to its enum values (or None)."""
+def compile_expr(
+    source: Any, names: Mapping[str, Sequence[str] | None], fast: bool = True
+) -> tuple[Compiled | None, list[Issue]]:
+    """Compile ``source``; ``names`` maps each readable name to its enum values (or None).
+    Without ``fast``, only the exact form is built (the fast one is there already)."""
     if isinstance(source, bool) or source is None or isinstance(source, (int, float)):
         constant = source
         return Compiled(str(source), frozenset(), lambda env: constant, lambda env, known: constant), []
@@ -486,9 +496,11 @@ def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tupl
         return None, [Issue("too-deep", f"expression nests more than {MAX_DEPTH} levels")]
     from policykit.lang.fastpath import fast_code, fast_function
 
+    if not fast:
+        return Compiled(source, frozenset(compiler.used), run, None, names), []
     text = fast_code(body, dotted_name)
     try:
-        fast = fast_function(text) if text is not None else None
+        function = fast_function(text) if text is not None else None
     except ValueError:  # no fast form: the exact one decides
-        text = fast = None
-    return Compiled(source, frozenset(compiler.used), run, fast, names, text), []
+        text = function = None
+    return Compiled(source, frozenset(compiler.used), run, function, names, text), []
