@@ -7,8 +7,8 @@ expression's fast form and the calendar's days off for every year it can reach. 
 data only (``marshal`` of dicts, lists, tuples, sets, strings, bytes and numbers): no
 code object is ever written (:func:`write` refuses one), and nothing read back is run
 but expression texts that are compiled and checked again like the policy's own.  Its
-name carries the policy's SHA-256, the package version and the Python version, so a
-changed policy, tool or interpreter never reads a stale entry.
+name carries the policy's SHA-256, the package version, the entry format and the Python
+version, so a changed policy, tool or interpreter never reads a stale entry.
 
 An entry is trusted only when it is authentic: each file carries an HMAC-SHA256 of its
 name and contents under a key of this installation (``key`` in the cache folder,
@@ -53,7 +53,8 @@ def entry_path(sha: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    return folder / f"{sha}-{__version__}-py{sys.version_info[0]}{sys.version_info[1]}.bin"
+    # the format too: two builds of one version (a checkout and an install) keep apart
+    return folder / f"{sha}-{__version__}-f{FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}.bin"
 
 
 def _key(folder: Path, create: bool) -> bytes | None:
