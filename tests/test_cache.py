@@ -153,18 +153,63 @@ def test_a_changed_value_is_ignored(cold: list[str], tmp_path: Path) -> None:
         "lambda _e, _k: _F_len.__globals__",
         "lambda _e, _k: _e.policy",
         "lambda _e, _k: open('/etc/passwd').read()",
+        "__import__('os').system('true')",
+        "lambda _e, _k: [x for x in ().__class__.__base__.__subclasses__()]",
+        "lambda _e, _k: (",  # not even Python
     ],
 )
-def test_signed_code_that_reaches_out_is_not_run(cold: list[str], tmp_path: Path, forged: str) -> None:
-    """Even an entry with a valid MAC (a stolen key) cannot make an expression run other code."""
+def test_signed_text_that_reaches_out_is_not_run(cold: list[str], tmp_path: Path, forged: str) -> None:
+    """Even an entry with a valid MAC (a stolen key) cannot make an expression run other
+    code: a fast form's text is compiled and checked by the whitelist when read back."""
     entry = _policy_entry(tmp_path / "cache")
     _, data = _payload(entry)
     source = next(iter(data["exprs"]))
     names, _ = data["exprs"][source]
-    data["exprs"][source] = (names, compile(forged, "<forged>", "eval").co_consts[0])
+    data["exprs"][source] = (names, forged)
     _sign(entry, data)
-    assert cache.read(entry.name.split("-")[0]) is not None  # authentic, but its code is refused
+    assert cache.read(entry.name.split("-")[0]) is not None  # authentic, but its text is refused
     assert _results(POLICY_FILE) == cold
+
+
+def test_signed_code_objects_are_not_run(cold: list[str], tmp_path: Path) -> None:
+    entry = _policy_entry(tmp_path / "cache")
+    _, data = _payload(entry)
+    source = next(iter(data["exprs"]))
+    names, _ = data["exprs"][source]
+    data["exprs"][source] = (names, compile("lambda _e, _k: 1", "<forged>", "eval"))
+    _sign(entry, data)
+    assert _results(POLICY_FILE) == cold
+
+
+def _kinds(value: Any) -> set[type]:
+    found = {type(value)}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found |= _kinds(key) | _kinds(item)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            found |= _kinds(item)
+    return found
+
+
+def test_an_entry_is_data_only(cold: list[str], tmp_path: Path) -> None:
+    """No code object, function or other object: containers, strings, bytes and numbers."""
+    for entry in _entries(tmp_path / "cache"):
+        if entry.name.startswith(hashlib.sha256(POLICY_FILE.read_bytes()).hexdigest()):
+            _, data = _payload(entry)
+            assert _kinds(data) <= {dict, list, tuple, set, frozenset, str, bytes, int, float, bool, type(None)}
+            assert all(isinstance(text, (str, type(None))) for _, text in data["exprs"].values())
+
+
+@pytest.mark.parametrize("thing", [compile("1", "<x>", "eval"), len, object(), {"a": [(1, print)]}])
+def test_writing_anything_but_data_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, thing: Any) -> None:
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path))
+    with pytest.raises(TypeError, match="data only"):
+        cache.write("0" * 64, {"thing": thing})
+    assert _entries(tmp_path) == []
+    cache.write("0" * 64, {"thing": [1, "a", b"b", (2.5, None, True), {frozenset({3})}]})
+    entry = cache.read("0" * 64)
+    assert entry is not None and entry["thing"] == [1, "a", b"b", (2.5, None, True), {frozenset({3})}]
 
 
 def test_an_authentic_entry_of_another_shape_is_rebuilt(cold: list[str], tmp_path: Path) -> None:

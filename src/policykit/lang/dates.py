@@ -174,11 +174,11 @@ class WorkCalendar:
         across New Year) and two years either side of ``today``."""
         cal = self._official_calendar()
         years = self._schedule_years() | {today.year - 2, today.year + 2}
-        first, last = getattr(cal, "start_year", None), getattr(cal, "end_year", None)
-        if isinstance(first, int) and isinstance(last, int):
-            years |= {first, last}
-        last_year = max(years) + (1 if self.published_through() is not None else 0)
-        return range(max(min(years), 1), min(last_year, 9999) + 1)
+        first, last = min(years), max(years) + (1 if self.published_through() is not None else 0)
+        start, end = getattr(cal, "start_year", None), getattr(cal, "end_year", None)
+        if isinstance(start, int) and isinstance(end, int):
+            first, last = min(first, start), max(last, end)
+        return range(max(first, 1), min(last, 9999) + 1)
 
     def unpublished(self, first: int, last: int) -> list[int]:
         """The years from ``first`` to ``last`` whose official schedule neither the package
@@ -227,13 +227,8 @@ class WorkCalendar:
         cal = self._official_calendar()
         first = date(year, 1, 1)
         first in cal  # noqa: B015 - populates the year, with its weekend working days
-        off = set()
-        day = first
-        while day.year == year:
-            if not cal.is_working_day(day):
-                off.add(day.toordinal())
-            day += timedelta(days=1)
-        return off
+        days = range(first.toordinal(), date(year, 12, 31).toordinal() + 1)  # (no day after 9999-12-31)
+        return {d for d in days if not cal.is_working_day(date.fromordinal(d))}
 
     def is_working_day(self, day: date) -> bool:
         return day.toordinal() not in self._days_off(day.year)
