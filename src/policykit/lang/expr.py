@@ -94,10 +94,8 @@ _GIVE_WAY = (UnknownHit, TypeError, ValueError, OverflowError, AttributeError, K
 _KW_SUFFIX = "_kw_"
 
 
-_KEYWORDS = "|".join(keyword.kwlist)
-# a keyword with a dot before or after it, whitespace (or a line continuation) between:
-# every place _protect_keywords changes matches this, and most expressions have none
-_KEYWORD_BY_DOT = re.compile(rf"\.[\s\\]*(?:{_KEYWORDS})|(?:{_KEYWORDS})[\s\\]*\.")
+# a keyword by a dot (spaces or a line continuation between): only there does _protect_keywords change anything
+_KEYWORD_BY_DOT = re.compile(r"\.[\s\\]*(?:{0})|(?:{0})[\s\\]*\.".format("|".join(keyword.kwlist)))
 
 
 def parse_tree(source: str) -> ast.expr:
@@ -471,8 +469,7 @@ def _call(spec: Function, args: list[Callable[[Env], Any]]) -> Callable[[Env], A
 def compile_expr(
     source: Any, names: Mapping[str, Sequence[str] | None], fast: bool = True
 ) -> tuple[Compiled | None, list[Issue]]:
-    """Compile ``source``; ``names`` maps each readable name to its enum values (or None).
-    Without ``fast``, only the exact form is built (the fast one is there already)."""
+    """Compile ``source``; ``names`` maps each readable name to its enum values (or None); ``fast``: fast form too."""
     if isinstance(source, bool) or source is None or isinstance(source, (int, float)):
         constant = source
         return Compiled(str(source), frozenset(), lambda env: constant, lambda env, known: constant), []
@@ -494,13 +491,7 @@ def compile_expr(
         return None, [exc.issue]
     except RecursionError:
         return None, [Issue("too-deep", f"expression nests more than {MAX_DEPTH} levels")]
-    from policykit.lang.fastpath import fast_code, fast_function
+    from policykit.lang.fastpath import fast_form
 
-    if not fast:
-        return Compiled(source, frozenset(compiler.used), run, None, names), []
-    text = fast_code(body, dotted_name)
-    try:
-        function = fast_function(text) if text is not None else None
-    except ValueError:  # no fast form: the exact one decides
-        text = function = None
+    text, function = fast_form(body, dotted_name) if fast else (None, None)
     return Compiled(source, frozenset(compiler.used), run, function, names, text), []

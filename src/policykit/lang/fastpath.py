@@ -169,3 +169,14 @@ def fast_code(body: ast.expr, dotted: Callable[[ast.expr], str | None]) -> str |
         return "lambda _e, _k: " + ast.unparse(ast.fix_missing_locations(tree))
     except (ValueError, SyntaxError, RecursionError, AssertionError, KeyError):
         return None
+
+
+def fast_form(
+    body: ast.expr, dotted: Callable[[ast.expr], str | None]
+) -> tuple[str | None, Callable[[Any, Any], Any] | None]:
+    """(text, function) of the fast form of a checked expression tree; (None, None) if it has none."""
+    text = fast_code(body, dotted)
+    try:
+        return text, (fast_function(text) if text is not None else None)
+    except ValueError:  # no fast form: the exact one decides
+        return None, None
