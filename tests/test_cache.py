@@ -258,3 +258,29 @@ def test_every_year_of_the_official_schedule_is_kept(tmp_path: Path) -> None:
     assert first == [0, True]  # compiled: the calendar was worked out
     assert second == [0, False], runs[1].stderr  # from the cache: every year it can reach was kept
     assert runs[0].stdout.splitlines()[:-1] == runs[1].stdout.splitlines()[:-1]  # the same result
+
+
+def test_an_upgraded_holidays_package_makes_every_entry_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry keeps the official calendar the ``holidays`` package gave: a new release of
+    it (say, with next year's schedule) is a new entry name, found without importing it."""
+    import importlib.util
+    from types import SimpleNamespace
+
+    installed = tmp_path / "holidays" / "__init__.py"
+    installed.parent.mkdir()
+    installed.write_text("# 0.109\n", encoding="utf-8")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name: SimpleNamespace(origin=str(installed)) if name == "holidays" else real(name),
+    )
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_SOURCE", [])
+    before = cache.entry_path("0" * 64)
+    cache.write("0" * 64, {"calendar": 1})
+    installed.write_text("# 0.110, with next year\n", encoding="utf-8")  # pip rewrites the package
+    monkeypatch.setattr(cache, "_SOURCE", [])  # a new process
+    after = cache.entry_path("0" * 64)
+    assert before is not None and after is not None and before != after
+    assert cache.read("0" * 64) is None  # the old entry is not read

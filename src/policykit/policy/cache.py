@@ -7,8 +7,9 @@ expression's fast form and the calendar's days off for every year it can reach. 
 data only (``marshal`` of dicts, lists, tuples, sets, strings, bytes and numbers): no
 code object is ever written (:func:`write` refuses one), and nothing read back is run
 but expression texts that are compiled and checked again like the policy's own.  Its
-name carries the policy's SHA-256, the package version, the entry format and the Python
-version, so a changed policy, tool or interpreter never reads a stale entry.
+name carries the policy's SHA-256, the package version, the entry format, the Python
+version and a tag of the installed ``holidays`` package, so a changed policy, tool,
+interpreter or official calendar never reads a stale entry.
 
 An entry is trusted only when it is authentic: each file carries an HMAC-SHA256 of its
 name and contents under a key of this installation (``key`` in the cache folder,
@@ -54,7 +55,27 @@ def entry_path(sha: str) -> Path | None:
     if folder is None:
         return None
     # the format too: two builds of one version (a checkout and an install) keep apart
-    return folder / f"{sha}-{__version__}-f{FORMAT}-py{sys.version_info[0]}{sys.version_info[1]}.bin"
+    python = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    return folder / f"{sha}-{__version__}-f{FORMAT}-{python}-{calendar_source()}.bin"
+
+
+_SOURCE: list[str] = []
+
+
+def calendar_source() -> str:
+    """A tag of the installed ``holidays`` package, whose calendar an entry keeps: its
+    file's size and time, so that upgrading it (a new year's official schedule) makes
+    every entry stale.  Found without importing it (that is what the cache saves)."""
+    if not _SOURCE:
+        import importlib.util
+
+        try:
+            spec = importlib.util.find_spec("holidays")
+            info = os.stat(spec.origin) if spec is not None and spec.origin else None
+        except (ImportError, ValueError, OSError):
+            info = None
+        _SOURCE.append(f"h{info.st_size:x}.{info.st_mtime_ns:x}" if info is not None else "h0")
+    return _SOURCE[0]
 
 
 def _key(folder: Path, create: bool) -> bytes | None:
