@@ -120,13 +120,18 @@ def _test(sub: Any) -> None:
     te.add_argument("--policy", metavar="PATH", help="test this policy instead of the one the files name")
 
 
-def _check(sub: Any) -> None:
-    ch = sub.add_parser("check", help="static checks: shadowed rows, gaps, overlaps, unused definitions")
-    ch.add_argument(
+def _on_policy_files(sub: Any, name: str, summary: str) -> None:
+    """``check`` and ``validate``: policy files, limits, a format."""
+    parser = sub.add_parser(name, help=summary)
+    parser.add_argument(
         "policies", nargs="*", help="policy files (default: the working copy's standard, else the bundled one)"
     )
-    ch.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
-    ch.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+
+
+def _check(sub: Any) -> None:
+    _on_policy_files(sub, "check", "static checks: shadowed rows, gaps, overlaps, unused definitions")
 
 
 def _diff(sub: Any) -> None:
@@ -165,12 +170,7 @@ def _show(sub: Any) -> None:
 
 
 def _validate(sub: Any) -> None:
-    va = sub.add_parser("validate", help="check policy files; print a summary")
-    va.add_argument(
-        "policies", nargs="*", help="policy files (default: the working copy's standard, else the bundled one)"
-    )
-    va.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
-    va.add_argument("--format", choices=["text", "json"], default="text")
+    _on_policy_files(sub, "validate", "check policy files; print a summary")
 
 
 def _service(name: str) -> Callable[[Any], None]:
