@@ -70,13 +70,25 @@ def test_policy_set_selects_the_version_in_force() -> None:
 
 
 def test_import_policykit_loads_no_layer() -> None:
+    """The public names are imported when first used (PEP 562): ``import policykit`` loads
+    no module of the package, nor dataclasses, pathlib or datetime."""
+    heavy = ("dataclasses", "pathlib", "datetime", "inspect")
     code = (
-        "import sys, policykit; "
-        "print(sorted(m for m in sys.modules if m.startswith('policykit.') and m not in "
-        "('policykit.errors', 'policykit.limits', 'policykit.version')))"
+        f"import sys, policykit; print(sorted(m for m in sys.modules if m.startswith('policykit.') or m in {heavy!r}))"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_public_names_are_the_modules_own() -> None:
+    from policykit import errors, limits, version
+
+    assert policykit.CaseError is errors.CaseError and policykit.Diagnostic is errors.Diagnostic
+    assert policykit.DEFAULT_LIMITS is limits.DEFAULT and policykit.Limits is limits.Limits
+    assert policykit.__version__ == version.__version__
+    assert set(policykit.__all__) <= set(dir(policykit))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        policykit.nope  # noqa: B018
 
 
 def test_everything_public_is_documented() -> None:

@@ -153,18 +153,63 @@ def test_a_changed_value_is_ignored(cold: list[str], tmp_path: Path) -> None:
         "lambda _e, _k: _F_len.__globals__",
         "lambda _e, _k: _e.policy",
         "lambda _e, _k: open('/etc/passwd').read()",
+        "__import__('os').system('true')",
+        "lambda _e, _k: [x for x in ().__class__.__base__.__subclasses__()]",
+        "lambda _e, _k: (",  # not even Python
     ],
 )
-def test_signed_code_that_reaches_out_is_not_run(cold: list[str], tmp_path: Path, forged: str) -> None:
-    """Even an entry with a valid MAC (a stolen key) cannot make an expression run other code."""
+def test_signed_text_that_reaches_out_is_not_run(cold: list[str], tmp_path: Path, forged: str) -> None:
+    """Even an entry with a valid MAC (a stolen key) cannot make an expression run other
+    code: a fast form's text is compiled and checked by the whitelist when read back."""
     entry = _policy_entry(tmp_path / "cache")
     _, data = _payload(entry)
     source = next(iter(data["exprs"]))
     names, _ = data["exprs"][source]
-    data["exprs"][source] = (names, compile(forged, "<forged>", "eval").co_consts[0])
+    data["exprs"][source] = (names, forged)
     _sign(entry, data)
-    assert cache.read(entry.name.split("-")[0]) is not None  # authentic, but its code is refused
+    assert cache.read(entry.name.split("-")[0]) is not None  # authentic, but its text is refused
     assert _results(POLICY_FILE) == cold
+
+
+def test_signed_code_objects_are_not_run(cold: list[str], tmp_path: Path) -> None:
+    entry = _policy_entry(tmp_path / "cache")
+    _, data = _payload(entry)
+    source = next(iter(data["exprs"]))
+    names, _ = data["exprs"][source]
+    data["exprs"][source] = (names, compile("lambda _e, _k: 1", "<forged>", "eval"))
+    _sign(entry, data)
+    assert _results(POLICY_FILE) == cold
+
+
+def _kinds(value: Any) -> set[type]:
+    found = {type(value)}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found |= _kinds(key) | _kinds(item)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            found |= _kinds(item)
+    return found
+
+
+def test_an_entry_is_data_only(cold: list[str], tmp_path: Path) -> None:
+    """No code object, function or other object: containers, strings, bytes and numbers."""
+    for entry in _entries(tmp_path / "cache"):
+        if entry.name.startswith(hashlib.sha256(POLICY_FILE.read_bytes()).hexdigest()):
+            _, data = _payload(entry)
+            assert _kinds(data) <= {dict, list, tuple, set, frozenset, str, bytes, int, float, bool, type(None)}
+            assert all(isinstance(text, (str, type(None))) for _, text in data["exprs"].values())
+
+
+@pytest.mark.parametrize("thing", [compile("1", "<x>", "eval"), len, object(), {"a": [(1, print)]}])
+def test_writing_anything_but_data_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, thing: Any) -> None:
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path))
+    with pytest.raises(TypeError, match="data only"):
+        cache.write("0" * 64, {"thing": thing})
+    assert _entries(tmp_path) == []
+    cache.write("0" * 64, {"thing": [1, "a", b"b", (2.5, None, True), {frozenset({3})}]})
+    entry = cache.read("0" * 64)
+    assert entry is not None and entry["thing"] == [1, "a", b"b", (2.5, None, True), {frozenset({3})}]
 
 
 def test_an_authentic_entry_of_another_shape_is_rebuilt(cold: list[str], tmp_path: Path) -> None:
@@ -213,3 +258,29 @@ def test_every_year_of_the_official_schedule_is_kept(tmp_path: Path) -> None:
     assert first == [0, True]  # compiled: the calendar was worked out
     assert second == [0, False], runs[1].stderr  # from the cache: every year it can reach was kept
     assert runs[0].stdout.splitlines()[:-1] == runs[1].stdout.splitlines()[:-1]  # the same result
+
+
+def test_an_upgraded_holidays_package_makes_every_entry_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry keeps the official calendar the ``holidays`` package gave: a new release of
+    it (say, with next year's schedule) is a new entry name, found without importing it."""
+    import importlib.util
+    from types import SimpleNamespace
+
+    installed = tmp_path / "holidays" / "__init__.py"
+    installed.parent.mkdir()
+    installed.write_text("# 0.109\n", encoding="utf-8")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name: SimpleNamespace(origin=str(installed)) if name == "holidays" else real(name),
+    )
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_SOURCE", [])
+    before = cache.entry_path("0" * 64)
+    cache.write("0" * 64, {"calendar": 1})
+    installed.write_text("# 0.110, with next year\n", encoding="utf-8")  # pip rewrites the package
+    monkeypatch.setattr(cache, "_SOURCE", [])  # a new process
+    after = cache.entry_path("0" * 64)
+    assert before is not None and after is not None and before != after
+    assert cache.read("0" * 64) is None  # the old entry is not read

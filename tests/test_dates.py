@@ -8,6 +8,7 @@ notices (国务院办公厅关于2025年/2026年部分节假日安排的通知),
 from __future__ import annotations
 
 import calendar
+import json
 import os
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policykit.lang.dates import WorkCalendar, add_days, add_months, days_between, parse_date
+from policykit.lang.dates import CalendarDay, WorkCalendar, add_days, add_months, days_between, parse_date
 
 CN = WorkCalendar("CN")
 
@@ -347,7 +348,7 @@ def test_add_days_and_days_between_are_inverse(day: date, n: int, other: date) -
 
 _TZ_SCRIPT = r"""
 from datetime import date, timedelta
-from policykit.lang.dates import WorkCalendar, add_days, add_months, days_between, parse_date
+from policykit.lang.dates import CalendarDay, WorkCalendar, add_days, add_months, days_between, parse_date
 cal = WorkCalendar("CN")
 start = parse_date("2026-02-10")
 out = []
@@ -397,3 +398,59 @@ def test_extra_days_of_the_policy_cover_a_year() -> None:
     assert through is not None
     covered = WorkCalendar("CN", extra_holidays=[date(through + 1, 10, 8)])
     assert covered.unpublished(through, through + 2) == [through + 2]
+
+
+# --- the table the compile cache keeps: every year without the package -----------------
+
+_OWN = dict(
+    extra_holidays=[date(2026, 3, 16), date(1949, 6, 1), date(2101, 1, 3)],
+    extra_working_days=[date(2026, 3, 14), date(2150, 6, 6)],
+    entries=[CalendarDay(True, 3, 18, start=date(2000, 1, 1)), CalendarDay(False, 12, 31)],
+)
+_FRESH = WorkCalendar("CN", **_OWN)  # type: ignore[arg-type]
+_TABLE = _FRESH.table(range(2024, 2029))
+
+
+def test_the_table_spans_the_package_s_years() -> None:
+    """The span is the package's (CN: 1950 to 2100, outside it weekends only); ``reach``
+    asks for every year of it."""
+    assert _TABLE["span"] == (1950, 2100) and _TABLE["weekend"] == (5, 6)
+    assert WorkCalendar("CN").reach(date(2026, 11, 27)) == range(1950, 2101)
+    assert all(len(packed) == 46 for packed in _TABLE["years"].values())
+
+
+@FAST
+@given(st.dates(date(1, 1, 1), date(9999, 12, 31)))
+def test_a_calendar_from_the_table_is_the_calendar(day: date) -> None:
+    """For any day, in the table's years, in the package's other years (worked out
+    afresh) or outside its span (weekends and the policy's own days only), a calendar
+    made from the table says what the package says."""
+    preset = WorkCalendar("CN", preset=_TABLE, **_OWN)  # type: ignore[arg-type]
+    assert preset.is_working_day(day) == _FRESH.is_working_day(day)
+
+
+@pytest.mark.parametrize("year", [1, 1949, 2101, 2600, 9999])
+def test_outside_the_span_no_package_is_needed(year: int) -> None:
+    code = (
+        "import sys, json; from datetime import date; from policykit.lang.dates import WorkCalendar; "
+        f"cal = WorkCalendar('CN', preset={_TABLE!r}); "
+        f"print(json.dumps([sorted(cal.days_off([{year}])[{year}]), 'holidays' in sys.modules]))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    days, imported = json.loads(run.stdout)
+    assert not imported
+    assert days == sorted(WorkCalendar("CN").days_off([year])[year])
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        {"years": {2026: b"\x00"}, "span": None, "weekend": (5, 6)},
+        {"years": {"2026": bytes(46)}, "span": None, "weekend": (5, 6)},
+        {"years": {}, "span": (1950,), "weekend": (5, 6)},
+        {"years": {}, "span": None, "weekend": (7,)},
+    ],
+)
+def test_a_table_of_another_shape_is_refused(table: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        WorkCalendar("CN", preset=table)

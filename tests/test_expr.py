@@ -565,3 +565,40 @@ def test_distinct_keeps_the_first_of_equal_items_whatever_the_length(items: list
             expected.append(item)
     assert _distinct(items) == expected
     assert _distinct(items * 2) == expected  # past the short-list road too
+
+
+# --- keyword parts of dotted names: tokenized only where one can be -------------------
+
+_PIECES = ["return", "if", "in", "not", "and", "or", "is", "a", "b", ".", " ", "\\\n", "1", "(", ")", "'x.if'", "#c\n"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=8).map("".join))
+def test_the_keyword_prefilter_misses_no_change(source: str) -> None:
+    """Wherever tokenizing would rename a keyword next to a dot, the quick test sees one;
+    where it sees none, the text is the same with or without tokenizing."""
+    import io
+    import keyword
+    import tokenize
+
+    from policykit.lang import expr
+
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return
+    renamed = any(
+        tok.type == tokenize.NAME
+        and keyword.iskeyword(tok.string)
+        and ((i and tokens[i - 1].string == ".") or (i + 1 < len(tokens) and tokens[i + 1].string == "."))
+        for i, tok in enumerate(tokens)
+    )
+    if renamed:
+        assert expr._KEYWORD_BY_DOT.search(source) is not None
+    else:
+        assert expr._protect_keywords(source) in (source, str(tokenize.untokenize(tokens)))
+
+
+def test_a_keyword_part_still_parses() -> None:
+    compiled, issues = compile_expr("return.decision == 'yes'", {"return.decision": ("yes", "no")})
+    assert compiled is not None and issues == [] and compiled.names == frozenset({"return.decision"})

@@ -19,7 +19,8 @@ The package is built in layers, each importing only those below it (``pyproject.
 ``[tool.importlinter]``): ``lang`` (the expression language) → ``policy`` (the policy
 format) → ``engine`` (deciding) → ``present`` (words and formats) → ``evaluator`` →
 ``tools`` (editor's tools) → ``docsite`` → ``cli``.  Importing ``policykit`` loads none of
-them until a function is called.
+them until a function is called, and the error classes, ``Limits`` and ``__version__``
+only when first named (``import policykit`` costs next to nothing).
 """
 
 import sys as _sys  # no "from __future__" import here: it would load a module before the handler below
@@ -36,21 +37,49 @@ if ("-m" in _started_as and "policykit" in _started_as[_started_as.index("-m") +
 
     _signal.signal(_signal.SIGINT, lambda *_: _os._exit(130))
 
-from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policykit.errors import CaseError, Diagnostic, PolicyError, PolicykitError
-from policykit.limits import DEFAULT as DEFAULT_LIMITS
-from policykit.limits import LimitError, Limits
-from policykit.version import __version__
-
 if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+
     from policykit.engine.case import Case
     from policykit.engine.record import CaseRecord
+    from policykit.errors import CaseError, Diagnostic, PolicyError, PolicykitError
+    from policykit.limits import DEFAULT as DEFAULT_LIMITS
+    from policykit.limits import LimitError, Limits
     from policykit.policy.model import Policy
     from policykit.present.result import Result
     from policykit.tools.versions import PolicySet
+    from policykit.version import __version__
+
+# name -> (module, its name there): imported when first asked for (PEP 562)
+_LAZY = {
+    "CaseError": ("policykit.errors", "CaseError"),
+    "Diagnostic": ("policykit.errors", "Diagnostic"),
+    "PolicyError": ("policykit.errors", "PolicyError"),
+    "PolicykitError": ("policykit.errors", "PolicykitError"),
+    "LimitError": ("policykit.limits", "LimitError"),
+    "Limits": ("policykit.limits", "Limits"),
+    "DEFAULT_LIMITS": ("policykit.limits", "DEFAULT"),
+    "__version__": ("policykit.version", "__version__"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    found = _LAZY.get(name)
+    if found is None:
+        raise AttributeError(f"module 'policykit' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(found[0]), found[1])
+    globals()[name] = value  # asked once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -71,7 +100,7 @@ __all__ = [
 ]
 
 
-def load_policy(path: str | Path | None = None, *, use_cache: bool = True) -> "Policy":
+def load_policy(path: "str | Path | None" = None, *, use_cache: bool = True) -> "Policy":
     """Load and compile a policy file (default: the bundled standard).
 
     Raises :class:`PolicyError` listing every problem when the file is invalid.  With
@@ -84,7 +113,7 @@ def load_policy(path: str | Path | None = None, *, use_cache: bool = True) -> "P
     return policy
 
 
-def load_policy_set(directory: str | Path | None = None, *, use_cache: bool = True) -> "PolicySet":
+def load_policy_set(directory: "str | Path | None" = None, *, use_cache: bool = True) -> "PolicySet":
     """Load every version in a policy folder (default: the bundled set) and check the
     chain of versions; ``.select(day)`` gives the version in force on a day."""
     from policykit.policy.resources import data_dir
@@ -93,8 +122,9 @@ def load_policy_set(directory: str | Path | None = None, *, use_cache: bool = Tr
     return _load_set(directory if directory is not None else data_dir("policies"), use_cache=use_cache)
 
 
-def validate(path: str | Path | None = None) -> list[Diagnostic]:
+def validate(path: "str | Path | None" = None) -> "list[Diagnostic]":
     """Every problem (errors and warnings) of a policy file, sorted by place; empty if clean."""
+    from policykit.errors import PolicykitError
     from policykit.policy.compiler import load_policy as _load
     from policykit.policy.resources import default_policy
 
@@ -114,15 +144,17 @@ def read_case(policy: "Policy", data: Any, file: str = "<case>") -> "Case":
 
 
 def decide(
-    policy: "Policy", case: "Case", as_of: date, *, trace: bool = False, limits: Limits = DEFAULT_LIMITS
+    policy: "Policy", case: "Case", as_of: "date", *, trace: bool = False, limits: "Limits | None" = None
 ) -> "CaseRecord":
     """Decide ``case`` as of ``as_of``: a record with no language in it (values, the rows
     that fired, the clause ids they cite, the steps due, the facts missing).  With
     ``trace``, every value worked out keeps the rows considered (for ``--explain``).
-    ``limits`` bounds the work; past one, :class:`LimitError` names it."""
+    ``limits`` (default: ``DEFAULT_LIMITS``) bounds the work; past one,
+    :class:`LimitError` names it."""
     from policykit.engine.decide import decide_case
+    from policykit.limits import DEFAULT
 
-    return decide_case(policy, case, as_of, trace=trace, limits=limits)
+    return decide_case(policy, case, as_of, trace=trace, limits=limits or DEFAULT)
 
 
 def render(record: "CaseRecord", lang: str = "zh", *, docs_url: str | None = None) -> "Result":
@@ -137,13 +169,15 @@ def render(record: "CaseRecord", lang: str = "zh", *, docs_url: str | None = Non
 def evaluate(
     policy: "Policy",
     case: "Case",
-    as_of: date,
+    as_of: "date",
     lang: str = "zh",
     *,
     explain: bool = False,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: "Limits | None" = None,
 ) -> "Result":
-    """``decide`` then ``render``: the result of ``case`` in ``lang``, within ``limits``."""
+    """``decide`` then ``render``: the result of ``case`` in ``lang``, within ``limits``
+    (default: ``DEFAULT_LIMITS``)."""
     from policykit.evaluator import evaluate as _evaluate
+    from policykit.limits import DEFAULT
 
-    return _evaluate(policy, case, as_of, lang, explain=explain, limits=limits)
+    return _evaluate(policy, case, as_of, lang, explain=explain, limits=limits or DEFAULT)

@@ -14,7 +14,7 @@ DEFAULT_LOG = "policykit-decisions.sqlite3"
 COMMANDS = ("serve", "log", "keys")
 
 
-def add_parsers(sub: Any) -> None:
+def _add_serve(sub: Any) -> None:
     se = sub.add_parser("serve", help="the decision service: HTTP API, decision log, API keys")
     se.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the bundled policies)")
     se.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
@@ -47,6 +47,8 @@ def add_parsers(sub: Any) -> None:
         "--allow-draft", action="store_true", help="let a draft version decide where an approved one is in force"
     )
 
+
+def _add_log(sub: Any) -> None:
     lo = sub.add_parser("log", help="the decision log: export or prune")
     lo_sub = lo.add_subparsers(dest="log_command", required=True)
     ex = lo_sub.add_parser("export", help="write entries as JSON Lines")
@@ -57,12 +59,17 @@ def add_parsers(sub: Any) -> None:
     pr.add_argument("--log-db", default=os.environ.get("POLICYKIT_LOG_DB", DEFAULT_LOG), metavar="PATH")
     pr.add_argument("--older-than-days", type=float, required=True, metavar="N")
 
+
+def _add_keys(sub: Any) -> None:
     ke = sub.add_parser("keys", help="API keys for the decision service")
     ke_sub = ke.add_subparsers(dest="keys_command", required=True)
     nk = ke_sub.add_parser("new", help="make a key, print it once, add its hash to the key file")
     nk.add_argument("id", help="a name for the key (it appears in the decision log)")
     nk.add_argument("--scopes", default="evaluate", help="comma-separated: evaluate, read_log, admin")
     nk.add_argument("--file", required=True, metavar="FILE", help="the key file")
+
+
+PARSERS = {"serve": _add_serve, "log": _add_log, "keys": _add_keys}  # built when invoked (cli.parser)
 
 
 def run_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:

@@ -39,6 +39,8 @@ def read_input(path: str, inp: IO[str], limit: int = DEFAULT.case_bytes) -> tupl
 def limits_option(items: list[str] | None) -> Limits:
     """``--limit NAME=VALUE`` options over the documented defaults."""
     limits = DEFAULT
+    if not items:
+        return limits
     known = {f.name: f.type for f in dataclasses.fields(Limits)}
     for item in items or []:
         name, _, text = item.partition("=")
@@ -69,7 +71,6 @@ def is_terminal(stream: IO[str]) -> bool:
 def columns(stream: IO[str]) -> int:
     """The width to lay text out in: the terminal's (COLUMNS if set), else 80."""
     import os
-    import shutil
 
     if not is_terminal(stream):
         env = os.environ.get("COLUMNS", "")
@@ -77,4 +78,6 @@ def columns(stream: IO[str]) -> int:
     try:
         return os.get_terminal_size(stream.fileno()).columns or 80
     except (AttributeError, ValueError, OSError):
+        import shutil  # its compression modules are no part of a run that writes to a file
+
         return shutil.get_terminal_size((80, 24)).columns

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -88,6 +88,10 @@ class WorkCalendar:
     ``extra_holidays`` are days off that the official calendar has as working days;
     ``extra_working_days`` are days worked that it has as days off.  Years are built
     on first use and kept.
+
+    ``preset`` is a :meth:`table` made before (the compile cache keeps it): with it, no
+    year needs the ``holidays`` package, neither a year in the table nor one outside the
+    years the package has a calendar for (only weekends there).
     """
 
     def __init__(
@@ -96,7 +100,7 @@ class WorkCalendar:
         extra_holidays: Iterable[date] = (),
         extra_working_days: Iterable[date] = (),
         subdivision: str | None = None,
-        preset: dict[int, frozenset[int]] | None = None,
+        preset: Mapping[str, Any] | None = None,
         published: int | bool | None = False,
         entries: Iterable[CalendarDay] = (),
     ) -> None:
@@ -106,9 +110,41 @@ class WorkCalendar:
         self.extra_holidays = frozenset(extra_holidays)
         self.extra_working_days = frozenset(extra_working_days)
         self._official: Any = None
-        self._years: dict[int, frozenset[int]] = dict(preset or {})
+        self._years: dict[int, frozenset[int]] = {}
+        self._packed: dict[int, bytes] = {}
+        self._span: tuple[int, int] | None = None  # the years the package has a calendar for
+        self._weekend: frozenset[int] = frozenset()
+        if preset is not None:
+            self._preset(preset)
         self._published = published  # False: not looked up yet
         self._first: int | None = None  # the first year of the official schedule, once looked up
+
+    def _preset(self, table: Mapping[str, Any]) -> None:
+        """Take a :meth:`table`; ValueError if it is not of that shape."""
+        years, span, weekend = table["years"], table["span"], table["weekend"]
+        if not isinstance(years, dict) or not all(
+            isinstance(y, int) and isinstance(b, bytes) and len(b) == _PACKED for y, b in years.items()
+        ):
+            raise ValueError("not a calendar table: years")
+        if span is not None and not (
+            isinstance(span, tuple) and len(span) == 2 and all(isinstance(y, int) for y in span)
+        ):
+            raise ValueError("not a calendar table: span")
+        if not (isinstance(weekend, tuple) and all(isinstance(d, int) and 0 <= d < 7 for d in weekend)):
+            raise ValueError("not a calendar table: weekend")
+        self._packed = dict(years)
+        self._span = span
+        self._weekend = frozenset(weekend)
+
+    def table(self, years: Iterable[int]) -> dict[str, Any]:
+        """The days off of ``years``, packed (a bit a day), with the span of years the
+        ``holidays`` package has a calendar for and its weekend: what the compile cache
+        keeps, to be given back as ``preset``."""
+        cal = self._official_calendar()
+        first, last = getattr(cal, "start_year", None), getattr(cal, "end_year", None)
+        span = (first, last) if isinstance(first, int) and isinstance(last, int) else None
+        weekend = tuple(sorted(d for d in getattr(cal, "weekend", ()) if isinstance(d, int)))
+        return {"years": {y: _pack(y, self._days_off(y)) for y in years}, "span": span, "weekend": weekend}
 
     def published_through(self) -> int | None:
         """The last year whose official schedule (holidays and weekend days made working
@@ -132,12 +168,17 @@ class WorkCalendar:
 
     def reach(self, today: date) -> range:
         """The years worth working out ahead (what the compile cache keeps, so that no date
-        in them needs the ``holidays`` package at run time): every year of the official
-        schedule the package carries, the year after it (a deadline across New Year), and
-        two years either side of ``today``."""
+        needs the ``holidays`` package at run time): every year the package has a calendar
+        for (for CN, 1950 to 2100: outside them it has weekends only, which need no table),
+        and in any case every year of its official schedule, the year after it (a deadline
+        across New Year) and two years either side of ``today``."""
+        cal = self._official_calendar()
         years = self._schedule_years() | {today.year - 2, today.year + 2}
-        last = max(years) + (1 if self.published_through() is not None else 0)
-        return range(max(min(years), 1), min(last, 9999) + 1)
+        first, last = min(years), max(years) + (1 if self.published_through() is not None else 0)
+        start, end = getattr(cal, "start_year", None), getattr(cal, "end_year", None)
+        if isinstance(start, int) and isinstance(end, int):
+            first, last = min(first, start), max(last, end)
+        return range(max(first, 1), min(last, 9999) + 1)
 
     def unpublished(self, first: int, last: int) -> list[int]:
         """The years from ``first`` to ``last`` whose official schedule neither the package
@@ -164,15 +205,16 @@ class WorkCalendar:
         cached = self._years.get(year)
         if cached is not None:
             return cached
-        cal = self._official_calendar()
-        first = date(year, 1, 1)
-        first in cal  # noqa: B015 - populates the year, with its weekend working days
-        off = set()
-        day = first
-        while day.year == year:
-            if not cal.is_working_day(day):
-                off.add(day.toordinal())
-            day += timedelta(days=1)
+        packed = self._packed.get(year)
+        if packed is not None:
+            result = self._years[year] = _unpack(year, packed)
+            return result
+        if self._span is not None and not self._span[0] <= year <= self._span[1]:
+            weekend = self._weekend  # the package has no calendar for the year: weekends only
+            first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+            off = {d for d in range(first, last + 1) if date.fromordinal(d).weekday() in weekend}
+        else:
+            off = self._official_off(year)
         off |= {d.toordinal() for d in self.extra_holidays if d.year == year}
         off |= {d.toordinal() for e in self.entries if e.off and (d := e.on(year)) is not None}
         off -= {d.toordinal() for d in self.extra_working_days if d.year == year}
@@ -180,6 +222,13 @@ class WorkCalendar:
         result = frozenset(off)
         self._years[year] = result
         return result
+
+    def _official_off(self, year: int) -> set[int]:
+        cal = self._official_calendar()
+        first = date(year, 1, 1)
+        first in cal  # noqa: B015 - populates the year, with its weekend working days
+        days = range(first.toordinal(), date(year, 12, 31).toordinal() + 1)  # (no day after 9999-12-31)
+        return {d for d in days if not cal.is_working_day(date.fromordinal(d))}
 
     def is_working_day(self, day: date) -> bool:
         return day.toordinal() not in self._days_off(day.year)
@@ -207,6 +256,23 @@ class WorkCalendar:
             if self.is_working_day(current):
                 remaining -= 1
         return current
+
+
+_PACKED = 46  # bytes of a year's days, a bit a day (366 bits)
+
+
+def _pack(year: int, days: frozenset[int]) -> bytes:
+    base = date(year, 1, 1).toordinal()
+    return sum(1 << (d - base) for d in days).to_bytes(_PACKED, "little")
+
+
+def _unpack(year: int, packed: bytes) -> frozenset[int]:
+    base, bits, out = date(year, 1, 1).toordinal(), int.from_bytes(packed, "little"), []
+    while bits:
+        low = bits & -bits
+        out.append(base + low.bit_length() - 1)
+        bits ^= low
+    return frozenset(out)
 
 
 class WatchedCalendar:

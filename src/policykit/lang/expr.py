@@ -17,6 +17,7 @@ import ast
 import io
 import keyword
 import operator
+import re
 import tokenize
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -65,7 +66,7 @@ class Compiled:
     exact: Callable[[Env], Any] | None
     fast: Callable[[Env, Any], Any] | None = None
     names_map: Mapping[str, Sequence[str] | None] | None = None
-    fast_code: Any = None
+    fast_source: str | None = None  # the fast form's text (what the compile cache keeps)
 
     def __call__(self, env: Env) -> Any:
         fast = self.fast
@@ -80,7 +81,7 @@ class Compiled:
         """The exact three-valued form; built on first use when the policy came from the compile cache."""
         exact = self.exact
         if exact is None:
-            compiled, issues = compile_expr(self.source, self.names_map or {})
+            compiled, issues = compile_expr(self.source, self.names_map or {}, fast=False)
             if compiled is None or compiled.exact is None:
                 raise EvalError(f"cannot compile {quote(self.source)}: {issues}")
             exact = compiled.exact
@@ -91,6 +92,10 @@ class Compiled:
 _GIVE_WAY = (UnknownHit, TypeError, ValueError, OverflowError, AttributeError, KeyError, ZeroDivisionError)
 
 _KW_SUFFIX = "_kw_"
+
+
+# a keyword by a dot (spaces or a line continuation between): only there does _protect_keywords change anything
+_KEYWORD_BY_DOT = re.compile(r"\.[\s\\]*(?:{0})|(?:{0})[\s\\]*\.".format("|".join(keyword.kwlist)))
 
 
 def parse_tree(source: str) -> ast.expr:
@@ -114,8 +119,8 @@ def dotted_name(node: ast.expr) -> str | None:
 
 def _protect_keywords(source: str) -> str:
     """Let dotted names use Python keywords as parts (``return.decision``)."""
-    if not any(k in source for k in keyword.kwlist):
-        return source
+    if _KEYWORD_BY_DOT.search(source) is None:
+        return source  # no keyword next to a dot: nothing to tokenize (tokenize's first use costs milliseconds)
     tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     out = []
     for i, tok in enumerate(tokens):
@@ -461,8 +466,10 @@ def _call(spec: Function, args: list[Callable[[Env], Any]]) -> Callable[[Env], A
     return run
 
 
-def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tuple[Compiled | None, list[Issue]]:
-    """Compile ``source``; ``names`` maps each readable name to its enum values (or None)."""
+def compile_expr(
+    source: Any, names: Mapping[str, Sequence[str] | None], fast: bool = True
+) -> tuple[Compiled | None, list[Issue]]:
+    """Compile ``source``; ``names`` maps each readable name to its enum values (or None); ``fast``: fast form too."""
     if isinstance(source, bool) or source is None or isinstance(source, (int, float)):
         constant = source
         return Compiled(str(source), frozenset(), lambda env: constant, lambda env, known: constant), []
@@ -484,8 +491,7 @@ def compile_expr(source: Any, names: Mapping[str, Sequence[str] | None]) -> tupl
         return None, [exc.issue]
     except RecursionError:
         return None, [Issue("too-deep", f"expression nests more than {MAX_DEPTH} levels")]
-    from policykit.lang.fastpath import fast_code, fast_function
+    from policykit.lang.fastpath import fast_form
 
-    code = fast_code(body, dotted_name)
-    fast = fast_function(code) if code is not None else None
-    return Compiled(source, frozenset(compiler.used), run, fast, names, code), []
+    text, function = fast_form(body, dotted_name) if fast else (None, None)
+    return Compiled(source, frozenset(compiler.used), run, function, names, text), []

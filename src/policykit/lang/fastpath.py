@@ -120,11 +120,17 @@ class _Rewrite(ast.NodeTransformer):
         return ast.Call(ast.Name(f"_F_{spec.name}", ast.Load()), args, [])
 
 
-def fast_function(code: Any) -> Callable[[Any, Any], Any]:
-    """The function of a code object made by :func:`fast_code` (also as read back from the compile cache).
+def fast_function(source: str) -> Callable[[Any, Any], Any]:
+    """The function of a source made by :func:`fast_code` (also as read back from the compile cache).
 
-    It runs with no builtins and only the functions of the whitelist; a code object that
+    It runs with no builtins and only the functions of the whitelist; a source whose code
     reaches for any other name (a dunder, a builtin) is refused with ValueError."""
+    if not isinstance(source, str):
+        raise ValueError("not the source of a policy expression")
+    try:
+        code = compile(source, "<policy expression>", "eval", dont_inherit=True)
+    except (SyntaxError, RecursionError, MemoryError):
+        raise ValueError("not the source of a policy expression") from None
     if not plain_code(code):
         raise ValueError("not the code of a policy expression")
     result: Callable[[Any, Any], Any] = eval(code, {**_GLOBALS, "__builtins__": {}})
@@ -154,17 +160,23 @@ def plain_code(code: Any) -> bool:
     return set(code.co_varnames) <= {"_e", "_k"} and not code.co_freevars and not code.co_cellvars
 
 
-def fast_code(body: ast.expr, dotted: Callable[[ast.expr], str | None]) -> Any:
-    """The code object of the fast function of a checked expression tree, or None if it cannot have one."""
+def fast_code(body: ast.expr, dotted: Callable[[ast.expr], str | None]) -> str | None:
+    """The source of the fast function of a checked expression tree (``lambda _e, _k: ...``),
+    or None if it cannot have one.  A text, not a code object: what the compile cache keeps
+    is data, compiled and checked again (:func:`fast_function`) when it is read back."""
     try:
         tree = _Rewrite(dotted).visit(ast.fix_missing_locations(ast.parse(ast.unparse(body), mode="eval")).body)
-        func = ast.Lambda(
-            ast.arguments(
-                posonlyargs=[], args=[ast.arg("_e"), ast.arg("_k")], kwonlyargs=[], kw_defaults=[], defaults=[]
-            ),
-            tree,
-        )
-        code = compile(ast.fix_missing_locations(ast.Expression(func)), "<policy expression>", "eval")
+        return "lambda _e, _k: " + ast.unparse(ast.fix_missing_locations(tree))
     except (ValueError, SyntaxError, RecursionError, AssertionError, KeyError):
         return None
-    return code
+
+
+def fast_form(
+    body: ast.expr, dotted: Callable[[ast.expr], str | None]
+) -> tuple[str | None, Callable[[Any, Any], Any] | None]:
+    """(text, function) of the fast form of a checked expression tree; (None, None) if it has none."""
+    text = fast_code(body, dotted)
+    try:
+        return text, (fast_function(text) if text is not None else None)
+    except ValueError:  # no fast form: the exact one decides
+        return None, None

@@ -42,6 +42,7 @@ class _Expressions:
         self.doc = doc
         self.precompiled = precompiled
         self.compiled: dict[str, Compiled] = {}
+        self.from_cache: dict[str, Compiled] = {}
         self.seen: dict[str, tuple[Compiled | None, list[Any]]] = {}
         self.budget = Budget(limits)
         data = doc.data
@@ -57,11 +58,15 @@ class _Expressions:
 
     def compile(self, source: Any, path: tuple[Any, ...]) -> Compiled | None:
         if self.precompiled is not None and isinstance(source, str) and source in self.precompiled:
-            names, code = self.precompiled[source]  # from an authentic cache entry
+            shared = self.from_cache.get(source)
+            if shared is not None:
+                return shared  # the same text twice is compiled once, as below
+            names, text = self.precompiled[source]  # from an authentic cache entry: data, checked again
             if not all(isinstance(n, str) and n in self.names for n in names):
                 raise ValueError("a cached expression reads a name the policy does not have")
-            fast = fast_function(code) if code is not None else None
-            return Compiled(source, frozenset(names), None, fast, self.names, code)
+            fast = fast_function(text) if text is not None else None
+            shared = self.from_cache[source] = Compiled(source, frozenset(names), None, fast, self.names, text)
+            return shared
         known = self.seen.get(source) if isinstance(source, str) else None
         if known is None:
             self.budget.charge(1 + len(source) // 16 if isinstance(source, str) else 1)

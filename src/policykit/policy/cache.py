@@ -2,17 +2,20 @@
 the next run, so that one CLI call neither parses YAML, nor validates the schema, nor
 builds the official calendar again.
 
-The entry holds the checked policy data, the locations of its rows, every expression's
-fast code object (``marshal``) and the calendar's days off for the years around today.
-Its name carries the policy's SHA-256, the package version and the Python version, so
-a changed policy, tool or interpreter never reads a stale entry.
+The entry holds the checked policy data, the locations of its rows, the text of every
+expression's fast form and the calendar's days off for every year it can reach.  It is
+data only (``marshal`` of dicts, lists, tuples, sets, strings, bytes and numbers): no
+code object is ever written (:func:`write` refuses one), and nothing read back is run
+but expression texts that are compiled and checked again like the policy's own.  Its
+name carries the policy's SHA-256, the package version, the entry format, the Python
+version and a tag of the installed ``holidays`` package, so a changed policy, tool,
+interpreter or official calendar never reads a stale entry.
 
 An entry is trusted only when it is authentic: each file carries an HMAC-SHA256 of its
 name and contents under a key of this installation (``key`` in the cache folder,
 random, readable by its owner alone).  A file that was edited, swapped, truncated or
 written by someone else fails the check and is ignored (and later rewritten); nothing
-in it is unpacked before the check.  Code read back is checked again by its user
-(names it may use, builtins it may reach).  Writing is atomic and best effort: an
+in it is unpacked before the check.  Writing is atomic and best effort: an
 unwritable cache folder only costs speed.  ``POLICYKIT_CACHE_DIR`` moves it;
 ``POLICYKIT_NO_CACHE=1`` turns it off.  No folder is made but the cache's own and its
 parent (so ``HOME=/nonexistent`` creates nothing).
@@ -24,18 +27,15 @@ import hashlib
 import hmac
 import marshal
 import os
-import secrets
 import stat
 import sys
-import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from policykit.version import __version__
 
-FORMAT = 3  # 2: the last year of the official calendar is kept too; 3: authenticated entries of data
-MAGIC = b"pkcache3"
+FORMAT = 4  # 2: the last year of the official calendar kept; 3: authenticated; 4: data only, packed calendar
+MAGIC = b"pkcache4"
 KEY_BYTES = 32
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
@@ -54,7 +54,28 @@ def entry_path(sha: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    return folder / f"{sha}-{__version__}-py{sys.version_info[0]}{sys.version_info[1]}.bin"
+    # the format too: two builds of one version (a checkout and an install) keep apart
+    python = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    return folder / f"{sha}-{__version__}-f{FORMAT}-{python}-{calendar_source()}.bin"
+
+
+_SOURCE: list[str] = []
+
+
+def calendar_source() -> str:
+    """A tag of the installed ``holidays`` package, whose calendar an entry keeps: its
+    file's size and time, so that upgrading it (a new year's official schedule) makes
+    every entry stale.  Found without importing it (that is what the cache saves)."""
+    if not _SOURCE:
+        import importlib.util
+
+        try:
+            spec = importlib.util.find_spec("holidays")
+            info = os.stat(spec.origin) if spec is not None and spec.origin else None
+        except (ImportError, ValueError, OSError):
+            info = None
+        _SOURCE.append(f"h{info.st_size:x}.{info.st_mtime_ns:x}" if info is not None else "h0")
+    return _SOURCE[0]
 
 
 def _key(folder: Path, create: bool) -> bytes | None:
@@ -69,6 +90,8 @@ def _key(folder: Path, create: bool) -> bytes | None:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         except OSError:
             return None
+        import secrets  # a key is made once: not on the path of a run that reads the cache
+
         key = secrets.token_bytes(KEY_BYTES)
         try:
             os.write(fd, key)
@@ -138,7 +161,9 @@ def write(sha: str, entry: dict[str, Any]) -> None:
         key = _key(folder, create=True)
         if key is None:
             return
-        payload = marshal.dumps(entry)
+        payload = marshal.dumps(plain_data(entry))
+        import tempfile  # only a run that writes the cache pays for it
+
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(MAGIC + _mac(key, path.name, payload) + payload)
@@ -154,6 +179,22 @@ def write(sha: str, entry: dict[str, Any]) -> None:
                 pass
 
 
-def calendar_years(today: date) -> range:
-    """The years whose working days a cache entry keeps: two back, two ahead."""
-    return range(today.year - 2, today.year + 3)
+_SCALARS = (str, bytes, int, float, bool, type(None))
+
+
+def plain_data(value: Any) -> Any:
+    """``value`` itself if it is data (containers of strings, bytes and numbers); else
+    TypeError, so that a code object, a function or any other object never reaches the cache."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _SCALARS):
+            continue
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+        else:
+            raise TypeError(f"the compile cache keeps data only, not {type(item).__name__}")
+    return value

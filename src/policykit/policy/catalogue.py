@@ -7,17 +7,35 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 _FILE = Path(__file__).with_name("catalogue.yaml")
 
 
 @cache
 def catalogue() -> dict[str, tuple[tuple[str, str], ...]]:
-    """Key -> (language, text) pairs (read once, with libyaml's safe loader where PyYAML has
-    it: the pure-Python one costs a cold run tens of milliseconds)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(_FILE, encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=loader)
+    """Key -> (language, text) pairs, read once: from the compile cache (by the file's
+    SHA-256) when it has them, so that a cold run does not import PyYAML; else parsed
+    with libyaml's safe loader where PyYAML has it (the pure-Python one costs a cold run
+    tens of milliseconds) and kept there."""
+    import hashlib
+
+    from policykit.policy import cache as compile_cache
+
+    raw = _FILE.read_bytes()
+    key = hashlib.sha256(b"catalogue\0" + raw).hexdigest()
+    entry = compile_cache.read(key)
+    texts = entry.get("texts") if entry is not None else None
+    if isinstance(texts, dict):
+        return texts
+    texts = _parse(raw)
+    compile_cache.write(key, {"texts": texts})
+    return texts
+
+
+def _parse(raw: bytes) -> dict[str, tuple[tuple[str, str], ...]]:
+    import yaml
+
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(raw.decode("utf-8"), Loader=loader)
     return {str(key): tuple((str(k), str(v)) for k, v in texts.items()) for key, texts in data.items()}

@@ -15,14 +15,9 @@ from typing import Any
 
 from policykit.errors import Diagnostic, PolicyError
 from policykit.limits import DEFAULT, LimitError, Limits, read_bounded
-from policykit.policy.amend import is_amendment, resolve
-from policykit.policy.bounds import check_bounds
 from policykit.policy.build import build
-from policykit.policy.contract import check_contract
 from policykit.policy.document import Document
 from policykit.policy.model import Policy
-from policykit.policy.references import check_references
-from policykit.policy.status import check_status
 
 AMENDS = re.compile(rb"^amends:", re.MULTILINE)
 
@@ -34,12 +29,38 @@ def check_schema(doc: Document) -> Iterator[Diagnostic]:
     yield from schema_errors(doc, "policy.schema.json")
 
 
+# The stages import their modules when they run: a policy read from the compile cache
+# runs none of them, and a cold start does not pay for importing them.
+def _references(doc: Document, limits: Limits) -> Iterable[Diagnostic]:
+    from policykit.policy.references import check_references
+
+    return check_references(doc)
+
+
+def _bounds(doc: Document, limits: Limits) -> Iterable[Diagnostic]:
+    from policykit.policy.bounds import check_bounds
+
+    return check_bounds(doc, limits)
+
+
+def _contract(doc: Document, limits: Limits) -> Iterable[Diagnostic]:
+    from policykit.policy.contract import check_contract
+
+    return check_contract(doc)
+
+
+def _status(doc: Document, limits: Limits) -> Iterable[Diagnostic]:
+    from policykit.policy.status import check_status
+
+    return check_status(doc)
+
+
 STAGES: tuple[tuple[str, Callable[[Document, Limits], Iterable[Diagnostic]]], ...] = (
     ("schema", lambda doc, limits: check_schema(doc)),
-    ("references", lambda doc, limits: check_references(doc)),
-    ("bounds", check_bounds),
-    ("contract", lambda doc, limits: check_contract(doc)),
-    ("status", lambda doc, limits: check_status(doc)),
+    ("references", _references),
+    ("bounds", _bounds),
+    ("contract", _contract),
+    ("status", _status),
 )
 
 
@@ -66,6 +87,7 @@ def load_policy_text(
 
     An amendment (``amends: VERSION``) is resolved against the versions in ``folder``
     (default: the file's folder) first."""
+    from policykit.policy.amend import is_amendment, resolve
     from policykit.policy.yamlload import load_yaml
 
     doc, diags = load_yaml(raw, file, limits.policy_bytes)
@@ -120,7 +142,7 @@ def _from_cache(entry: dict[str, Any], name: str, sha: str) -> Policy | None:
         data, lines, exprs, days = entry["data"], entry["lines"], entry["exprs"], entry["calendar"]
         if not (isinstance(data, dict) and isinstance(lines, dict) and isinstance(exprs, dict)):
             return None
-        if not all(isinstance(y, int) and isinstance(d, frozenset) for y, d in days.items()):
+        if not isinstance(days, dict):
             return None
         policy, _ = build(Document(name, data, lines), sha, entry)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
@@ -136,7 +158,7 @@ def _store(policy: Policy, sha: str, name: str, raw: bytes) -> None:
     doc, _ = load_yaml(raw, name)
     if doc is None:
         return
-    exprs = {source: (sorted(c.names), c.fast_code) for source, c in compiled.items()}
+    exprs = {source: (sorted(c.names), c.fast_source) for source, c in compiled.items()}
     calendar = policy.calendar
     years = calendar.reach(policy.today())
     cache.write(
@@ -145,7 +167,7 @@ def _store(policy: Policy, sha: str, name: str, raw: bytes) -> None:
             "data": doc.data,
             "lines": doc.lines,
             "exprs": exprs,
-            "calendar": calendar.days_off(years),
+            "calendar": calendar.table(years),
             "published": calendar.published_through(),
         },
     )

@@ -1,0 +1,133 @@
+"""What a cold ``policykit evaluate FILE`` imports: only what deciding one case needs.
+
+Each test runs the command in a fresh interpreter, as ``python -m policykit`` does, and
+reads ``sys.modules`` as it exits.  These are tests of what is imported, never of time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ..conftest import ROOT
+
+FAULT = ROOT / "examples" / "fault.json"
+
+# Never on the path of a cached `evaluate FILE`: the policy's YAML and schema checks, the
+# official calendar, the other commands and what they need, and what only writing needs.
+HEAVY = (
+    "yaml",
+    "jsonschema",
+    "holidays",
+    "tempfile",
+    "shutil",
+    "secrets",
+    "difflib",
+    "zlib",
+    "bz2",
+    "lzma",
+    "policykit.policy.yamlload",
+    "policykit.policy.schema_check",
+    "policykit.policy.amend",
+    "policykit.policy.references",
+    "policykit.policy.bounds",
+    "policykit.policy.status",
+    "policykit.policy.contract",
+    "policykit.cli.policy",
+    "policykit.cli.serve",
+    "policykit.cli.interview",
+    "policykit.cli.distributed",
+    "policykit.tools.testcmd",
+    "policykit.tools.parallel",
+    "policykit.server",
+    "policykit.interview",
+    "policykit.docsite",
+)
+
+# python -m policykit, with the modules loaded at exit written to stderr (after its output)
+_RUN = (
+    "import atexit, json, runpy, sys\n"
+    "atexit.register(lambda: sys.stderr.write('MODULES ' + json.dumps(sorted(sys.modules)) + '\\n'))\n"
+    "sys.argv = ['policykit', *sys.argv[1:]]\n"
+    "runpy.run_module('policykit', run_name='__main__', alter_sys=True)\n"
+)
+
+
+def _evaluate(cache: Path, *args: str) -> tuple[int, str, set[str]]:
+    env = {**os.environ, "POLICYKIT_CACHE_DIR": str(cache)}
+    env.pop("POLICYKIT_NO_CACHE", None)
+    run = subprocess.run(
+        [sys.executable, "-c", _RUN, "evaluate", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    found = re.search(r"^MODULES (.*)$", run.stderr, re.MULTILINE)
+    assert found, run.stderr
+    return run.returncode, run.stdout, set(json.loads(found.group(1)))
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A compile cache filled by a first run, as any first run fills it."""
+    cache = tmp_path_factory.mktemp("cache")
+    code, _, modules = _evaluate(cache, str(FAULT), "--as-of", "2026-11-27")
+    assert code == 0
+    assert "yaml" in modules  # the first run compiled the policy: the test can see a difference
+    return cache
+
+
+def test_a_cached_evaluate_imports_nothing_heavy(warm: Path) -> None:
+    code, out, modules = _evaluate(warm, str(FAULT), "--as-of", "2026-11-27", "--format", "json")
+    assert code == 0 and json.loads(out)["request_type"] == "fault"
+    assert sorted(m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY) == []
+
+
+def test_the_text_view_imports_nothing_heavy_either(warm: Path) -> None:
+    code, out, modules = _evaluate(warm, str(FAULT), "--as-of", "2026-11-27", "--format", "text", "--lang", "en")
+    assert code == 0 and out
+    assert sorted(m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY) == []
+
+
+@pytest.mark.parametrize("shift", [-80, -40, -10, 9, 30, 75, 200, 7970])
+def test_no_year_needs_the_holidays_package(warm: Path, tmp_path: Path, shift: int) -> None:
+    """A case from any year, far from today (1946, 2035, 2101, 9996...), is decided from the
+    cache without importing ``holidays``, and exactly as without the cache."""
+    text = re.sub(
+        r'"(\d{4})-(\d\d-\d\d)"',
+        lambda m: f'"{int(m.group(1)) + shift:04d}-{m.group(2)}"',
+        FAULT.read_text(encoding="utf-8"),
+    )
+    case = tmp_path / "shifted.json"
+    case.write_text(text, encoding="utf-8")
+    as_of = f"{2026 + shift:04d}-03-01"
+    code, out, modules = _evaluate(warm, str(case), "--as-of", as_of, "--format", "json")
+    assert code == 0
+    assert "holidays" not in modules
+    fresh = subprocess.run(
+        [sys.executable, "-m", "policykit", "evaluate", str(case), "--as-of", as_of, "--format", "json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "POLICYKIT_NO_CACHE": "1"},
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    assert out == fresh.stdout  # the table in the cache is the calendar the package gives
+
+
+def test_a_bad_case_still_fails_as_before(warm: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"request": {"type": "fault", "date": "2026-02-30"}}', encoding="utf-8")
+    code, out, modules = _evaluate(warm, str(bad), "--as-of", "2026-11-27")
+    assert code == 2 and out == ""
+    assert "holidays" not in modules  # (the line of a bad field is found by the YAML parser: JSON is YAML)

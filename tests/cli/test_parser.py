@@ -1,0 +1,77 @@
+"""The options, built lazily: one command's parser when a command is named, all of them
+otherwise, with the same help and the same parse either way."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policykit.cli.parser import COMMANDS, invoked, parser_for
+from policykit.errors import InputError
+
+from ..conftest import cli
+
+
+def _choices(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)
+
+
+def _help(parser: argparse.ArgumentParser) -> str:
+    return parser.format_help()
+
+
+def test_a_named_command_builds_its_parser_alone() -> None:
+    for name in COMMANDS:
+        assert list(_choices(parser_for([name, "x"]))) == [name]
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["-h", "evaluate"], ["--version"], ["evalu"], ["bogus", "x"]])
+def test_otherwise_every_command_is_built(argv: list[str]) -> None:
+    assert invoked(argv) is None
+    assert list(_choices(parser_for(argv))) == list(COMMANDS)
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_each_command_s_help_is_complete(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    alone = _choices(parser_for([name]))[name]
+    among_all = _choices(parser_for([]))[name]
+    assert _help(alone) == _help(among_all)
+    assert "--help" in _help(alone)
+    for action in among_all._actions:  # every option of the command is in its help
+        for option in action.option_strings:
+            assert option in _help(alone)
+
+
+def test_the_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = cli("--help")  # argparse prints help to sys.stdout
+    out = capsys.readouterr().out
+    assert code == 0
+    for name in COMMANDS:
+        assert f"    {name} " in out
+
+
+def _parse(argv: list[str], parser: argparse.ArgumentParser) -> Any:
+    try:
+        return vars(parser.parse_args(argv))
+    except InputError as exc:
+        return [d.format() for d in exc.diagnostics]
+    except SystemExit as exc:
+        return ("exit", exc.code)
+
+
+WORDS = ["evaluate", "diff", "test", "log", "export", "keys", "new", "a.json", "b.yaml", "-", "--format", "json",
+         "text", "--lang", "en", "--jobs", "2", "--jobs", "0", "--as-of", "2026-01-01", "--limit", "operations=5",
+         "--batch", "--explain", "--nope", "-k", "x", "--cases", "--engine", "dask", "--file", "f"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=7))
+def test_the_lazy_parser_parses_as_the_full_one(argv: list[str]) -> None:
+    """Whatever the words, the parser built for them gives what the full parser gives:
+    the same options, or the same usage error."""
+    assert _parse(argv, parser_for(argv)) == _parse(argv, parser_for([]))  # [] builds every command
