@@ -93,6 +93,7 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
 
 def translation_warnings(versions: Any) -> list[Diagnostic]:
     """Each approved version's clauses whose text changed without their en, or the reverse."""
+    from policykit.tools.checks import subject_address
     from policykit.tools.stale import translation_findings
 
     by_version = {p.version: p for p in versions}
@@ -101,7 +102,7 @@ def translation_warnings(versions: Any) -> list[Diagnostic]:
         older = by_version.get(str(p.metadata.get("supersedes")))
         if p.status == "approved" and older is not None:
             out.extend(
-                Diagnostic(p.file, line, 0, "translation-stale", message, subject, "warning")
+                Diagnostic(p.file, line, 0, "translation-stale", message, subject_address(p, subject), "warning")
                 for line, subject, message in translation_findings(older, p)
             )
     return out

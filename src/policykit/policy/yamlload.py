@@ -14,7 +14,7 @@ import yaml
 
 from policykit.errors import Diagnostic
 from policykit.limits import DEFAULT
-from policykit.policy.document import Document, Path, json_path
+from policykit.policy.document import Document, Path, address
 from policykit.policy.yaml_hints import yaml_hint
 
 MAX_POLICY_BYTES = DEFAULT.policy_bytes
@@ -189,7 +189,7 @@ def load_yaml(
     finally:
         if loader is not None:
             loader.dispose()
-    diags = [Diagnostic(file, m.line + 1, m.column + 1, code, msg, json_path(p)) for code, msg, m, p in errors]
+    diags = [Diagnostic(file, m.line + 1, m.column + 1, code, msg, address(data, p)) for code, msg, m, p in errors]
     return Document(file, data, lines), diags
 
 
