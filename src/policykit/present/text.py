@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from policykit.engine.case import Case
 from policykit.lang.expr import dotted_name, parse_tree
 from policykit.policy.model import Policy
+from policykit.policy.origin import BUNDLED, is_bundled, origin
 from policykit.present.catalogue import day, say
 from policykit.present.layout import hang, width
 from policykit.present.result import CitedClause, DecisionResult, Result
@@ -106,9 +107,18 @@ def _header(view: _View, case: Case | None) -> None:
             f"{view.say('as_of')} {view.day(result.as_of)}",
         )
     )
+    rows.append((view.say("policy_file"), _file(view)))
     indent = max(width(label) for label, _ in rows) + 2
     for label, text in rows:
         view.para(label, text, indent)
+
+
+def _file(view: _View) -> str:
+    """The policy file that decided: from the project root, or the bundled one."""
+    name = view.result.policy.file or origin(view.policy.file)
+    if is_bundled(name):
+        return view.say("bundled_file", name=name[len(BUNDLED) :])
+    return name
 
 
 def _value(view: _View, d: DecisionResult) -> str:

@@ -101,7 +101,16 @@ def evaluate_raw(settings: BatchSettings, raw: bytes, name: str) -> tuple[Any, A
         )
     except (CaseError, LimitError) as exc:
         raise type(exc)([Diagnostic(name, d.line, d.col, d.code, d.message, d.path) for d in exc.diagnostics]) from None
-    return policy, case, result
+    return policy, case, named(result, policy)
+
+
+def named(result: Any, policy: Any) -> Any:
+    """``result`` naming the policy file that decided it (``policy.file`` of the JSON)."""
+    from dataclasses import replace
+
+    from policykit.policy.origin import origin
+
+    return replace(result, policy=replace(result.policy, file=origin(policy.file)))
 
 
 def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) -> str:

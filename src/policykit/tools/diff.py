@@ -17,6 +17,7 @@ from typing import Any
 
 from policykit.limits import DEFAULT, Limits
 from policykit.policy.model import Policy
+from policykit.policy.origin import origin
 
 SECTIONS = (
     "contract",
@@ -263,7 +264,8 @@ def render_diff(old: Policy, new: Policy, changes: list[Change]) -> str:
     lines = [
         f"{old.id} {old.version} ({old.status}) -> {new.id} {new.version} ({new.status}"
         + (f", effective {new.metadata['effective_from']}" if new.metadata.get("effective_from") else "")
-        + ")"
+        + ")",
+        f"{origin(old.file)} -> {origin(new.file)}",
     ]
     if not changes:
         lines.append("no changes")

@@ -10,6 +10,7 @@ from typing import IO, Any
 from policykit.errors import Diagnostic, PolicykitError
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
+from policykit.policy.origin import origin
 from policykit.tools.coverage import measure, render_coverage
 from policykit.tools.policytest import Mismatch, Outcome, TestFile, default_tests_dir, load_all, run_test
 
@@ -70,14 +71,18 @@ def run_tests(
         raise PolicykitError(problems)
     policies: dict[Path, Policy] = {}
     outcomes: list[Outcome] = []
+    used_files: list[str] = []  # the policy file of each outcome, as outputs name it
     by_policy: dict[Path, list[Outcome]] = {}
     for tf in files:
         policy = _policy(tf, policies)
+        if fmt == "text":
+            print(f"{origin(tf.path)}: under {origin(policy.file)} ({policy.id} {policy.version})", file=out)
         for test in tf.tests:
             if keyword and keyword.lower() not in f"{test.file} {test.title}".lower():
                 continue
             outcome = run_test(policy, test)
             outcomes.append(outcome)
+            used_files.append(origin(policy.file))
             by_policy.setdefault(tf.policy.resolve(), []).append(outcome)
             if fmt == "text":
                 if outcome.passed:
@@ -92,7 +97,7 @@ def run_tests(
         reports.append((policies[key], cov))
         if fail_under is not None and cov.percent + 1e-9 < fail_under:
             status = 1
-            print(f"{policies[key].file}: coverage {cov.percent:.1f}% is under {fail_under:g}%", file=err)
+            print(f"{origin(policies[key].file)}: coverage {cov.percent:.1f}% is under {fail_under:g}%", file=err)
     if fmt == "json":
         data: dict[str, Any] = {
             "passed": len(outcomes) - failed,
@@ -100,16 +105,17 @@ def run_tests(
             "tests": [
                 {
                     "file": o.test.file,
+                    "policy": used,
                     "line": o.test.line,
                     "title": o.test.title,
                     "passed": o.passed,
                     "mismatches": [_mismatch_json(m) for m in o.mismatches],
                 }
-                for o in outcomes
+                for o, used in zip(outcomes, used_files, strict=True)
             ],
         }
         if coverage:
-            data["coverage"] = {p.file: c.to_dict() for p, c in reports}
+            data["coverage"] = {origin(p.file): c.to_dict() for p, c in reports}
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "junit":
         out.write(_junit(outcomes))
