@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from policykit.docsite.calendar import calendar_page
 from policykit.docsite.common import LANG, both, cell, site_say, value_link
 from policykit.docsite.contract import contract_page
 from policykit.errors import PolicykitError
@@ -463,6 +464,7 @@ def pages(
     out = standard_pages(policy)
     out.update(decision_pages(policy))
     out["interpretations.md"] = interpretations_page(policy)
+    out["calendar.md"] = calendar_page(policy)
     out["examples.md"] = examples_page(policy, examples, tests_dir, as_of, failures)
     out["versions.md"] = versions_page(versions)
     out["contract.md"] = contract_page(policy, case_schema, result_schema or {}, contract or {})
@@ -477,5 +479,6 @@ def version_pages(
     out = standard_pages(policy)
     out.update(decision_pages(policy))
     out["interpretations.md"] = interpretations_page(policy)
+    out["calendar.md"] = calendar_page(policy)
     out["examples.md"] = examples_page(policy, examples, tests_dir, as_of, failures)
     return out

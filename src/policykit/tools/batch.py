@@ -123,7 +123,7 @@ def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) ->
     if settings.explain:
         from policykit.present.explain import render_explain
 
-        text += "\n" + render_explain(policy, result, settings.lang)
+        text += "\n" + render_explain(policy, result, settings.lang, case)
     return printable(text, keep="\n\t")  # a case's own control characters are never written raw
 
 
