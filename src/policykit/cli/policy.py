@@ -135,7 +135,8 @@ def amendment_contract(policy: Any, path: str | None = None) -> list[Diagnostic]
 
 def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from policykit.policy.compiler import load_policy
-    from policykit.tools.diff import diff_policies, render_diff
+    from policykit.tools.diff import diff_policies
+    from policykit.tools.diff_text import render_diff
 
     limits = limits_option(args.limit)
     old, _ = load_policy(args.old, limits=limits)

@@ -431,6 +431,7 @@ def versions_page(policies: list[Policy]) -> str:
             f"{meta.get('supersedes') or '-'} | {' | '.join(sign)} | `{p.sha256[:12]}…` |"
         )
     from policykit.tools.diff import diff_policies
+    from policykit.tools.diff_text import readable, row_line
 
     by_version = {p.version: p for p in policies}
     for older, new in itertools.pairwise(policies):
@@ -439,13 +440,12 @@ def versions_page(policies: list[Policy]) -> str:
         lines.append(f"\n## Changes from {old.version} to {new.version}\n")
         lines.append("| section | what | change |\n|---|---|---|")
         for c in changes:
-            what = c.detail or f"{_short(c.old)} → {_short(c.new)}"
-            lines.append(f"| {c.section} | `{c.key}` | {cell(what)} |")
+            shown = row_line if c.section == "rules" and c.rows is None else readable
+            what = c.detail or {"added": f"{shown(c.new)}", "removed": f"{shown(c.old)}"}.get(
+                c.kind, f"{shown(c.old)} → {shown(c.new)}"
+            )
+            lines.append(f"| {c.section} | `{c.key}` | {c.kind}: {cell(what)} |")
     return "\n".join(lines) + "\n"
-
-
-def _short(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
 
 
 def pages(
