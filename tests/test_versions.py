@@ -111,8 +111,8 @@ def test_diff_lists_exactly_the_changed_parameters_and_rules(policy_set: Path) -
     assert "standard_warranty_months.value: 12 -> 18" in out
     # a rule row before and after, whole, with the changed words marked
     assert (
-        "  ~ return.standard_window_end row 1:\n      - → [-add_months-](delivery.date, [-params.return_window_months-])"
-        in out
+        "  ~ return.standard_window_end row 1:\n"
+        "      - → [-add_months-](delivery.date, [-params.return_window_months-])" in out
     )
     assert "      + → {+add_days+}(delivery.date, {+params.return_window_days+})" in out
     code, out, _ = cli(
