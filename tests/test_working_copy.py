@@ -87,6 +87,8 @@ def test_test_diff_and_show_name_their_files(project: Path) -> None:
     code, out, _ = cli("test", "--format", "json", "--coverage")
     data = json.loads(out)
     assert {t["policy"] for t in data["tests"]} == {NAME} and list(data["coverage"]) == [NAME]
+    code, out, _ = cli("test", "--format", "junit")
+    assert f'<property name="policy" value="{NAME}" />' in out
     policy = str(project / NAME)
     code, out, err = cli("diff", policy, policy)
     assert code == 0, err

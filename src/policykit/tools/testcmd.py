@@ -38,14 +38,17 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
-def _junit(outcomes: list[Outcome]) -> str:
+def _junit(outcomes: list[Outcome], used_files: list[str]) -> str:
+    """JUnit XML: a testcase per test, with the policy file it ran against as a property."""
     from xml.etree import ElementTree as ET
 
     failures = sum(not o.passed for o in outcomes)
     suite = ET.Element("testsuite", name="policykit", tests=str(len(outcomes)), failures=str(failures))
-    for o in outcomes:
+    for o, used in zip(outcomes, used_files, strict=True):
         file, title = _xml_text(o.test.file), _xml_text(o.test.title)
         case = ET.SubElement(suite, "testcase", classname=file, name=title, file=file, line=str(o.test.line))
+        properties = ET.SubElement(case, "properties")
+        ET.SubElement(properties, "property", name="policy", value=_xml_text(used))
         if not o.passed:
             failure = ET.SubElement(case, "failure", message=f"{len(o.mismatches)} mismatches")
             failure.text = _xml_text(failure_report(o))
@@ -118,7 +121,7 @@ def run_tests(
             data["coverage"] = {origin(p.file): c.to_dict() for p, c in reports}
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "junit":
-        out.write(_junit(outcomes))
+        out.write(_junit(outcomes, used_files))
     else:
         if coverage:
             for policy, cov in reports:
