@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,6 +15,7 @@ from policykit.policy.calendar_days import named_days
 from policykit.policy.compiler import load_policy
 
 from ..conftest import cli, edited_policy
+from ..test_revisions import CASE
 
 CALENDAR = (
     "  extra_holidays: []\n  extra_working_days: []\n",
@@ -31,13 +31,6 @@ CALENDAR = (
     '      reason: {zh: "补司庆日", en: making up the founding day}\n'
     "      cites: [repair-time.1]\n",
 )
-CASE: dict[str, Any] = {
-    "request": {"type": "fault", "date": "2026-03-16"},
-    "customer": {"name": "n"},
-    "product": {"model": "OY-IR-300", "serial_number": "S1"},
-    "sale": {"ship_date": "2025-06-01", "shipping_method": "express"},
-    "fault": {"code": "no-video"},
-}
 
 
 @pytest.fixture
@@ -47,7 +40,7 @@ def policy_file(tmp_path: Path) -> Path:
 
 def _evaluate(tmp_path: Path, policy_file: Path, received: str, *options: str) -> str:
     case = tmp_path / "case.json"
-    case.write_text(json.dumps({**CASE, "received_on": received}), encoding="utf-8")
+    case.write_text(json.dumps({**CASE, "request": {"type": "fault", "date": "2026-03-16"}, "received_on": received}))
     code, out, err = cli("evaluate", str(case), "--policy", str(policy_file), "--as-of", "2026-03-16", *options)
     assert code == 0, err
     return out
