@@ -4,6 +4,7 @@ the project root (``policies/standard_v1.yaml``), the standard bundled with poli
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,7 +17,7 @@ def origin(file: str | Path) -> str:
     """The name of a policy file for an output (see the module's docstring); worked out
     once per file and current folder (a batch names its policy on every line)."""
     try:
-        here = str(Path.cwd())
+        here = os.getcwd()
     except OSError:
         here = ""
     return _origin(str(file), here)

@@ -110,7 +110,11 @@ def named(result: Any, policy: Any) -> Any:
 
     from policykit.policy.origin import origin
 
-    return replace(result, policy=replace(result.policy, file=origin(policy.file)))
+    file = origin(policy.file)
+    ref = policy.memo.get("named_ref")
+    if ref is None or ref.file != file or ref.sha256 != result.policy.sha256:
+        ref = policy.memo["named_ref"] = replace(result.policy, file=file)
+    return replace(result, policy=ref)
 
 
 def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) -> str:
