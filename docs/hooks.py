@@ -62,13 +62,14 @@ def _version_nav(policy: Policy, prefix: str = "") -> list[Any]:
         {"企业服务标准 · The standard": standard},
         {"决定 · Decisions": [f"{prefix}decisions/{t}.md" for t in types] + [f"{prefix}decisions/derived.md"]},
         {"解释 · Interpretations": f"{prefix}interpretations.md"},
+        {"日历 · Calendar": f"{prefix}calendar.md"},
         {"实例 · Worked examples": f"{prefix}examples.md"},
     ]
 
 
 def on_config(config: Any) -> Any:
     policy, versions = _versions(config)
-    standard, decisions, interpretations, examples = _version_nav(policy)
+    standard, decisions, interpretations, calendar, examples = _version_nav(policy)
     others = [
         {f"{p.version} ({p.status})": _version_nav(p, f"versions/{p.version}/")} for p in versions if p is not policy
     ]
@@ -79,6 +80,7 @@ def on_config(config: Any) -> Any:
         standard,
         decisions,
         interpretations,
+        calendar,
         examples,
         {"编辑与测试规范 · Editing a policy": "editing.md"},
         {"版本 · Versions": ["versions.md", *others] if others else "versions.md"},

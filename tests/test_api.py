@@ -32,6 +32,7 @@ def test_decide_then_render_equals_the_cli() -> None:
     assert code == 0, err
     from_cli = json.loads(out)
     from_cli.pop("case_sha256", None)
+    assert from_cli["policy"].pop("file") == "policies/standard_v1.yaml"  # the command line names its file
     for lang in ("zh", "en"):
         rendered = policykit.render(record, lang).to_dict()
         assert rendered["lang"] == lang

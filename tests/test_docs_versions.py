@@ -44,6 +44,10 @@ def test_every_version_is_rendered_with_its_own_tests_and_the_changes(
     assert "Changes from 1.0.0 to 1.4.0" in versions  # each version against the one it supersedes
     changes = versions[versions.index("</table>") :]  # after the versions table, which shortens each SHA-256
     assert "courtesy_unit" in changes and "…" not in changes
+    # the calendar page of each version: 1.5.0 (the default) names its company holiday
+    calendar = (out / "calendar" / "index.html").read_text(encoding="utf-8")
+    assert "公司司庆日 · Company founding day" in calendar and "公司放假 · the company is closed" in calendar
+    assert "公司司庆日" not in (out / "versions" / "1.0.0" / "calendar" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_failing_test_of_any_version_fails_the_strict_build(

@@ -46,3 +46,63 @@ def test_the_whole_expression_quoted_loads() -> None:
     doc, diags = load_yaml(b"rules:\n  - when: \"'lightning' in warranty.exclusions\"\n", "p.yaml")
     assert doc is not None and not diags
     assert doc.data["rules"][0]["when"] == "'lightning' in warranty.exclusions"
+
+
+@pytest.mark.parametrize(
+    ("source", "fix"),
+    [
+        ("x is null", "write not is_known(x) to test that x is not known"),
+        ("x is None", "x == null for a value that does not apply"),
+        ("None is x", "write not is_known(x)"),
+        ("x is not None", "write is_known(x) to test that x is known"),
+        ("x == nil", "null is written null"),
+        ("x == NULL", "null is written null"),
+        ("x == undefined", "null is written null"),
+    ],
+)
+def test_a_null_written_as_in_another_language_says_what_tests_for_not_known(source: str, fix: str) -> None:
+    compiled, issues = compile_expr(source, NAMES)
+    assert compiled is None
+    assert len(issues) == 1 and fix in issues[0].message, issues
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("fault.lightning == null", ["'fault.lightning == null' never holds"]),
+        ("null == fault.lightning", ["'fault.lightning == null' never holds"]),
+        ("a and fault.lightning != None", ["'fault.lightning != null' does not test"]),
+        ("x == null", []),  # a value that does not apply is null: a fair test
+        ("fault.lightning == 'null'", []),  # a string
+        ("is_known(fault.lightning)", []),
+    ],
+)
+def test_a_fact_compared_with_null_is_named(source: str, found: list[str]) -> None:
+    from policykit.lang.expr import dotted_name, parse_tree
+    from policykit.lang.hints import null_comparisons
+
+    messages = list(null_comparisons(parse_tree(source), {"fault.lightning"}, dotted_name))
+    assert len(messages) == len(found)
+    assert all(f in m for f, m in zip(found, messages, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("value", "fix"),
+    [
+        ("!fault.misuse", "write not x instead of !x"),
+        ("&& fault.misuse", "write and instead of &&"),
+        ("|| fault.misuse", "write or instead of ||"),
+        ("*x", "quote the value"),
+    ],
+)
+def test_a_value_yaml_reads_as_something_else_says_so(value: str, fix: str) -> None:
+    doc, diags = load_yaml(f"rules:\n  - when: {value}\n    value: x\n".encode(), "p.yaml")
+    assert doc is None
+    [diag] = diags
+    assert diag.line == 2 and fix in diag.message, diag.format()
+
+
+def test_an_anchor_is_not_taken_for_and() -> None:
+    _, diags = load_yaml(b"a: &x 1\n", "p.yaml")
+    [diag] = diags
+    assert diag.code == "yaml-anchor" and "quote the value" in diag.message and "&&" not in diag.message

@@ -67,12 +67,13 @@ def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path
 
     run = policykit("validate")
     assert run.returncode == 0, run.stderr
-    assert str(target) in run.stdout and "65 clauses" in run.stdout
+    assert run.stdout.startswith("bundled:standard_v1.yaml: ok:") and "65 clauses" in run.stdout
     case = elsewhere / "case.json"
     case.write_text((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"), encoding="utf-8")
     run = policykit("evaluate", "case.json", "--as-of", "2026-11-27")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["decisions"]["deadlines.ship_by"]["value"] == "2026-02-14"
+    assert json.loads(run.stdout)["policy"]["file"] == "bundled:standard_v1.yaml"
     run = policykit("evaluate", "case.json", "--as-of", "2026-11-27", "--format", "text")
     assert run.returncode == 0, run.stderr
     assert "2026-02-14 周六 · 已逾期 286 天" in run.stdout  # the catalogue's words, from the wheel

@@ -133,7 +133,8 @@ def test_diff_shows_exactly_the_changes_of_each_revision(scratch: Path, name: st
     text = cli("diff", str(scratch / POLICY_FILE.name), str(scratch / f"{name}.yaml"))[1]
     assert "…" not in text
     if any(c[0] == "contract" for c in expected):
-        assert text.split("\n")[2].startswith("CONTRACT (2: 0 breaking, 2 additive)")
+        assert text.split("\n")[1] == f"{scratch / POLICY_FILE.name} -> {scratch / name}.yaml"
+        assert text.split("\n")[3].startswith("CONTRACT (2: 0 breaking, 2 additive)")
 
 
 @pytest.mark.parametrize("name", sorted(REVISIONS))

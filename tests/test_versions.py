@@ -109,8 +109,12 @@ def test_diff_lists_exactly_the_changed_parameters_and_rules(policy_set: Path) -
     code, out, _ = cli("diff", str(policy_set / "standard_v1.yaml"), str(policy_set / "standard_v1_1.yaml"))
     assert code == 0
     assert "standard_warranty_months.value: 12 -> 18" in out
-    # English is compared word by word
-    assert "[-add_months-]{+add_days+}(delivery.date, [-params.return_window_months-]" in out
+    # a rule row before and after, whole, with the changed words marked
+    assert (
+        "  ~ return.standard_window_end row 1:\n"
+        "      - → [-add_months-](delivery.date, [-params.return_window_months-])" in out
+    )
+    assert "      + → {+add_days+}(delivery.date, {+params.return_window_days+})" in out
     code, out, _ = cli(
         "diff", str(policy_set / "standard_v1.yaml"), str(policy_set / "standard_v1_1.yaml"), "--format", "json"
     )

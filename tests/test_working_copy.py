@@ -49,13 +49,69 @@ def test_outside_a_project_the_bundled_standard_decides(tmp_path: Path, monkeypa
     assert _end_date() == "2026-06-04"
 
 
+NAME = f"policies/{POLICY_FILE.name}"  # the working copy's file, from the project root
+
+
 def test_validate_and_check_name_the_working_copy_s_file(project: Path) -> None:
     code, out, err = cli("validate")
     assert code == 0, err
     assert command_policy() == (project / "policies" / POLICY_FILE.name).resolve()
-    assert str(Path(out.split(":")[0]).resolve()) == str((project / "policies" / POLICY_FILE.name).resolve())
+    assert out.startswith(f"{NAME}: ok: ")
+    assert all(line.startswith(f"{NAME}:") for line in err.splitlines())  # its warnings too
     code, out, _ = cli("check")
-    assert str(Path(out.splitlines()[-1].split(":")[0]).resolve()).endswith(str(Path("policies") / POLICY_FILE.name))
+    assert out.splitlines()[-1].startswith(f"{NAME}: 5 findings")  # the 18 months are stale in text
+
+
+def test_evaluate_names_the_file_that_decided(project: Path) -> None:
+    args = ("evaluate", str(EXAMPLE), "--as-of", "2026-11-27")
+    code, out, err = cli(*args, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["policy"]["file"] == NAME
+    code, out, err = cli(*args, "--format", "text", "--lang", "en")
+    assert code == 0, err
+    assert f"File      {NAME}" in out.splitlines()[:6]
+    batch = project / "cases.jsonl"
+    batch.write_text(EXAMPLE.read_text(encoding="utf-8").replace("\n", " ") + "\n", encoding="utf-8")
+    code, out, err = cli("evaluate", "--batch", str(batch), "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["policy"]["file"] == NAME
+
+
+def test_test_diff_and_show_name_their_files(project: Path) -> None:
+    tests = project / "policies" / "tests"
+    tests.mkdir()
+    shutil.copy(ROOT / "policies" / "tests" / "advance.yaml", tests / "advance.yaml")
+    code, out, _ = cli("test", "--coverage")
+    assert out.startswith(f"policies/tests/advance.yaml: under {NAME} (ouyi-service-standard 1.0.0)\n")
+    assert f"Coverage of {NAME} (" in out
+    code, out, _ = cli("test", "--format", "json", "--coverage")
+    data = json.loads(out)
+    assert {t["policy"] for t in data["tests"]} == {NAME} and list(data["coverage"]) == [NAME]
+    code, out, _ = cli("test", "--format", "junit")
+    assert f'<property name="policy" value="{NAME}" />' in out
+    policy = str(project / NAME)
+    code, out, err = cli("diff", policy, policy)
+    assert code == 0, err
+    assert out.splitlines()[1] == f"{NAME} -> {NAME}"
+    code, out, err = cli("diff", policy, policy, "--format", "json")
+    assert json.loads(out)["old"]["file"] == json.loads(out)["new"]["file"] == NAME
+    code, out, err = cli("show", "1.0.0")
+    assert code == 0, err
+    assert out.startswith(f"# ouyi-service-standard 1.0.0, resolved from {NAME}\n")
+
+
+def test_outside_a_project_outputs_name_the_bundled_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    bundled = f"bundled:{POLICY_FILE.name}"
+    code, out, err = cli("evaluate", str(EXAMPLE), "--as-of", "2026-11-27", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["policy"]["file"] == bundled
+    code, out, _ = cli("evaluate", str(EXAMPLE), "--as-of", "2026-11-27", "--format", "text")
+    assert f"文件  {POLICY_FILE.name}（policykit 内置）" in out.splitlines()[:6]
+    code, out, _ = cli("validate")
+    assert out.startswith(f"{bundled}: ok: ")
+    code, out, _ = cli("check")
+    assert out.splitlines()[-1].startswith(f"{bundled}: 0 findings")
 
 
 def test_test_runs_the_working_copy_s_tests_against_its_policy(project: Path) -> None:

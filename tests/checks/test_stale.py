@@ -41,11 +41,11 @@ def test_two_working_days_without_rewording_names_repair_time_1(tmp_path: Path) 
     found = _findings(path)
     subjects = {f["subject"] for f in found if f["code"] == "stale-number"}
     assert subjects == {
-        "clauses.repair-time.1",
-        "clauses.ops.exchange.procedure.4",
+        "clauses[repair-time.1]",
+        "clauses[ops.exchange.procedure.4]",
         "parameters.replacement_ship_working_days",
     }
-    messages = [f["message"] for f in found if f["subject"] == "clauses.repair-time.1"]
+    messages = [f["message"] for f in found if f["subject"] == "clauses[repair-time.1]"]
     assert len(messages) == 2  # the Chinese text and its English rendering
     assert all("replacement_ship_working_days" in m and "2 (working days)" in m for m in messages)
     assert any("(zh) writes 1个工作日" in m for m in messages)
@@ -54,7 +54,7 @@ def test_two_working_days_without_rewording_names_repair_time_1(tmp_path: Path) 
 
 def test_a_year_in_the_clause_is_twelve_months(tmp_path: Path) -> None:
     path = _amend(tmp_path, "  - replace: parameters.standard_warranty_months.value\n    with: 18\n")
-    messages = [f["message"] for f in _findings(path) if f["subject"] == "clauses.warranty.period"]
+    messages = [f["message"] for f in _findings(path) if f["subject"] == "clauses[warranty.period]"]
     assert any("壹年, 1年" in m for m in messages) and any("one (1) year" in m for m in messages)
 
 
@@ -64,7 +64,7 @@ def test_a_reason_that_writes_the_number_itself_is_a_finding(tmp_path: Path) -> 
         '    with: "收到货物 {received_on} 后 1 个工作日内更换发出"\n'
     )
     found = [f for f in _findings(_amend(tmp_path, changes)) if f["code"] == "hard-coded-number"]
-    assert [f["subject"] for f in found] == ["deadlines.ship_by row 1"]
+    assert [f["subject"] for f in found] == ["decisions[deadlines.ship_by].rules[0]"]
     assert "{params.replacement_ship_working_days}" in found[0]["message"]
 
 

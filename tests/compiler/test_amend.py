@@ -58,7 +58,7 @@ def test_an_unknown_id_names_the_change_and_suggests(tmp_path: Path) -> None:
     [error] = _errors(path)
     assert error.startswith(f"{path}:5:")
     assert "amend-unknown: no item 'repair-time.3' here; did you mean 'repair-time.2'?" in error
-    assert "(at $.changes[0].replace)" in error
+    assert "(at changes[0].replace)" in error
 
 
 def test_a_change_without_a_value_or_with_two_operations_is_refused(tmp_path: Path) -> None:

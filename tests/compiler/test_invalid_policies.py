@@ -29,7 +29,7 @@ MAX_GENERATED_BYTES = 16 * 1024 * 1024
 FIXTURE_KEYS = {"fault", "edit", "whole", "whole_repeat", "expect", "gap"}
 SOURCE_KEYS = ("edit", "whole", "whole_repeat")
 EXPECT_KEYS = {"code", "line_of", "line", "col", "path", "mentions"}
-_SELECTOR = re.compile(r"^\$\.(?P<section>[A-Za-z_][A-Za-z0-9_]*)\[id=(?P<id>[^\]]+)\]")
+_SELECTOR = re.compile(r"^(?P<section>[A-Za-z_][A-Za-z0-9_]*)\[id=(?P<id>[^\]]+)\]")
 
 
 def fixture_files() -> list[Path]:
@@ -100,7 +100,8 @@ def expected_line(expect: dict[str, Any], text: str, name: str = "fixture") -> i
 
 
 def resolve_path(path: str, text: str, name: str = "fixture") -> str:
-    """Replace a leading ``$.section[id=X]`` by the index of the last item with id X in the edited policy."""
+    """Replace a leading ``section[id=X]`` by the index of the last item with id X in the edited
+    policy (for an id given twice: the diagnostic names the second by its position)."""
     match = _SELECTOR.match(path)
     if not match:
         return path
@@ -109,7 +110,7 @@ def resolve_path(path: str, text: str, name: str = "fixture") -> str:
     assert isinstance(items, list), f"{name}: no list '{match['section']}' in the edited policy for {path}"
     found = [i for i, item in enumerate(items) if isinstance(item, dict) and str(item.get("id")) == match["id"]]
     assert found, f"{name}: no item with id {match['id']!r} in {match['section']} for {path}"
-    return f"$.{match['section']}[{found[-1]}]" + path[match.end() :]
+    return f"{match['section']}[{found[-1]}]" + path[match.end() :]
 
 
 def _describe(diags: list[Diagnostic]) -> str:
@@ -223,6 +224,6 @@ def test_line_of_counts_lines_of_the_edited_text() -> None:
 
 def test_id_selector_resolves_to_the_last_item_with_that_id() -> None:
     text = "decisions:\n  - id: a\n  - id: b\n  - id: a\n"
-    assert resolve_path("$.decisions[id=b].rules[0].when", text) == "$.decisions[1].rules[0].when"
-    assert resolve_path("$.decisions[id=a]", text) == "$.decisions[2]"
+    assert resolve_path("decisions[id=b].rules[0].when", text) == "decisions[1].rules[0].when"
+    assert resolve_path("decisions[id=a]", text) == "decisions[2]"
     assert resolve_path("$.metadata.version", text) == "$.metadata.version"

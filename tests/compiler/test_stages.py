@@ -16,7 +16,7 @@ from policykit.policy.compiler import load_policy, load_policy_text
 POLICY = Path(__file__).parents[2] / "policies" / "standard_v1.yaml"
 LINE = re.compile(
     r"^(?P<file>.+?)(?::(?P<line>\d+)(?::(?P<col>\d+))?)?: (?P<code>[a-z-]+): (?P<message>.+?)"
-    r"(?: \(at (?P<path>\$[^ ]*)\))?$"
+    r"(?: \(at (?P<path>[A-Za-z_][^ ]*)\))?$"
 )
 
 
@@ -48,7 +48,7 @@ def line_of(text: str, needle: str) -> int:
 
 
 def _diag(line: int, col: int = 1, code: str = "schema", file: str = "p.yaml") -> Diagnostic:
-    return Diagnostic(file, line, col, code, f"problem at {line}:{col}", f"$.x[{line}]")
+    return Diagnostic(file, line, col, code, f"problem at {line}:{col}", f"x[{line}]")
 
 
 def test_sort_and_cap_sorts_by_file_then_line_then_column() -> None:
@@ -108,8 +108,8 @@ def test_policy_error_sorts_and_caps_its_diagnostics() -> None:
     ("diag", "text"),
     [
         (
-            Diagnostic("p.yaml", 12, 5, "unknown-clause", "unknown clause 'x'", "$.metadata.cites[0]"),
-            "p.yaml:12:5: unknown-clause: unknown clause 'x' (at $.metadata.cites[0])",
+            Diagnostic("p.yaml", 12, 5, "unknown-clause", "unknown clause 'x'", "metadata.cites[0]"),
+            "p.yaml:12:5: unknown-clause: unknown clause 'x' (at metadata.cites[0])",
         ),
         (
             Diagnostic("p.yaml", 12, 0, "cycle", "values depend on each other: a -> b -> a"),
@@ -118,8 +118,8 @@ def test_policy_error_sorts_and_caps_its_diagnostics() -> None:
         (Diagnostic("p.yaml", 0, 0, "not-found", "no such file"), "p.yaml: not-found: no such file"),
         (Diagnostic("", 3, 1, "yaml-syntax", "bad"), "<input>:3:1: yaml-syntax: bad"),
         (
-            Diagnostic("p.yaml", 1, 1, "draft", "a draft", "$.metadata.status", "warning"),
-            "p.yaml:1:1: draft: a draft (at $.metadata.status)",
+            Diagnostic("p.yaml", 1, 1, "draft", "a draft", "metadata.status", "warning"),
+            "p.yaml:1:1: draft: a draft (at metadata.status)",
         ),
     ],
 )
@@ -137,7 +137,7 @@ def test_compiler_diagnostics_format_as_file_line_col_code_message_path(policy_t
     line = line_of(text, '  extra_holidays: ["2026-02-30"]')
     assert diag.format() == (
         f"policy.yaml:{line}:20: bad-date: '2026-02-30' is not a calendar date "
-        "(day is out of range for month) (at $.calendar.extra_holidays[0])"
+        "(day is out of range for month) (at calendar.extra_holidays[0])"
     )
 
 
@@ -153,9 +153,9 @@ def test_schema_stage_reports_every_problem_at_once(policy_text: str) -> None:
     )
     found = {(d.code, d.path, d.line) for d in errors_of(text)}
     assert found >= {
-        ("unknown-key", "$.metadata.verison", line_of(text, "  verison: 1.0.1")),
-        ("schema", "$.parameters.follow_up_interval_months.value", line_of(text, "    value: [1]\n")),
-        ("schema", "$.calendar.country", line_of(text, "  country: China")),
+        ("unknown-key", "metadata.verison", line_of(text, "  verison: 1.0.1")),
+        ("schema", "parameters.follow_up_interval_months.value", line_of(text, "    value: [1]\n")),
+        ("schema", "calendar.country", line_of(text, "  country: China")),
     }
 
 
@@ -195,11 +195,11 @@ def test_status_stage_reports_every_missing_sign_off(policy_text: str) -> None:
     errors = errors_of(text)
     assert {d.code for d in errors} == {"approval-missing"}
     assert {d.path for d in errors} == {
-        "$.metadata.approvals.drafted_by",
-        "$.metadata.approvals.reviewed_by",
-        "$.metadata.approvals.approved_by",
-        "$.metadata.approvals.general_manager",
-        "$.metadata.effective_from",
+        "metadata.approvals.drafted_by",
+        "metadata.approvals.reviewed_by",
+        "metadata.approvals.approved_by",
+        "metadata.approvals.general_manager",
+        "metadata.effective_from",
     }
 
 
@@ -268,9 +268,9 @@ def test_validate_broken_copy_exits_2_with_one_line_per_problem(policy_text: str
     found = [(int(m["line"]), m["code"], m["path"]) for m in parsed if m]
     assert found == sorted(found), "sorted by location"
     assert set(found) == {
-        (line_of(text, "  interpretation: INT-99"), "unknown-interpretation", "$.calendar.interpretation"),
-        (line_of(text, '  extra_holidays: ["2026-02-30"]'), "bad-date", "$.calendar.extra_holidays[0]"),
-        (line_of(text, "  facts: [customer.nme, "), "unknown-fact", "$.registration.facts[0]"),
+        (line_of(text, "  interpretation: INT-99"), "unknown-interpretation", "calendar.interpretation"),
+        (line_of(text, '  extra_holidays: ["2026-02-30"]'), "bad-date", "calendar.extra_holidays[0]"),
+        (line_of(text, "  facts: [customer.nme, "), "unknown-fact", "registration.facts[0]"),
     }
 
 
@@ -296,7 +296,7 @@ def test_validate_reports_each_file(policy_text: str, tmp_path: Path) -> None:
     assert out.count(": ok: ") == 1, "the good file is still summarised"
     assert [line for line in err.splitlines() if ": warning: " not in line] == [
         f"{broken}:{line_of(broken.read_text(encoding='utf-8'), '  status: final')}:3: schema: "
-        "'final' is not one of ['draft', 'approved', 'withdrawn'] (at $.metadata.status)"
+        "'final' is not one of ['draft', 'approved', 'withdrawn'] (at metadata.status)"
     ]
 
 

@@ -14,6 +14,7 @@ import pytest
 from policykit.engine.case import read_case
 from policykit.evaluator import evaluate
 from policykit.policy.model import Policy
+from policykit.policy.origin import origin
 from policykit.present.layout import width
 from policykit.present.text import TextOptions, render_text
 
@@ -117,7 +118,7 @@ def _own_words_removed(policy: Policy, data: dict[str, Any], lang: str, tmp_path
     """The text view of ``data`` with the case's own values taken out."""
     path = tmp_path / "case.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    text = _view(policy, path, lang)
+    text = _view(policy, path, lang).replace(origin(policy.file), "")  # the policy file's name
     for own in sorted(_strings(data), key=len, reverse=True):
         text = text.replace(own, "")
     return text

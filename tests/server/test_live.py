@@ -26,7 +26,9 @@ def test_serve_answers_as_the_cli_and_logs(tmp_path: Path) -> None:
     code, out, err = cli("evaluate", str(ROOT / "examples" / "fault.json"), "--format", "json", "--as-of", "2026-11-27")
     assert code == 0, err
     decision_id = answer.pop("decision_id")
-    assert answer == json.loads(out)
+    from_cli = json.loads(out)
+    assert from_cli["policy"].pop("file") == "policies/standard_v1.yaml" and "file" not in answer["policy"]
+    assert answer == from_cli
     assert entry["decision_id"] == decision_id and entry["result"] == answer
 
 

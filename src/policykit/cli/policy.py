@@ -12,12 +12,13 @@ from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_option, is_term
 from policykit.engine.case import parse_json
 from policykit.errors import Diagnostic, InputError, PolicykitError
 from policykit.limits import DEFAULT, Limits
-from policykit.policy.resources import command_policy, policies_dir, shown
+from policykit.policy.origin import origin
+from policykit.policy.resources import command_policy, policies_dir
 
 
 def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     limits = limits_option(args.limit)
-    paths = args.policies or [shown(command_policy())]
+    paths, names = _policy_paths(args.policies)
     status = EXIT_OK
     summaries = []
     expanded: list[str] = []
@@ -47,12 +48,12 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
         else:
             expanded.append(path)
     for path in expanded:
-        loaded = load_or_report(path, err, limits)
+        loaded = load_or_report(path, err, limits, names.get(path))
         if loaded is None:
             status = EXIT_BAD_INPUT
             continue
         policy, warnings = loaded
-        breaking = amendment_contract(policy)
+        breaking = amendment_contract(policy, path)
         for diag in breaking:
             if diag not in said:  # the set's check said it already
                 print(diag.format(), file=err)
@@ -69,7 +70,7 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
         rules = sum(len(v.rules) for v in policy.values.values())
         decisions = sum(1 for v in policy.values.values() if v.output)
         summary = {
-            "file": path,
+            "file": policy.file,
             "id": policy.id,
             "version": policy.version,
             "status": policy.status,
@@ -84,7 +85,7 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
         summaries.append(summary)
         if args.format == "text":
             print(
-                f"{path}: ok: {policy.id} {policy.version} ({policy.status}): {len(policy.clauses)} clauses, "
+                f"{policy.file}: ok: {policy.id} {policy.version} ({policy.status}): {len(policy.clauses)} clauses, "
                 f"{len(policy.parameters)} parameters, {len(policy.facts)} facts, {decisions} decisions, "
                 f"{rules} rules, {len(policy.actions)} actions",
                 file=out,
@@ -94,8 +95,18 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
     return status
 
 
+def _policy_paths(given: list[str] | None) -> tuple[list[str], dict[str, str]]:
+    """The policy files to read, and the name each is shown by: the files given as given,
+    else the working copy's standard (named from the project root) or the bundled one."""
+    if given:
+        return list(given), {}
+    default = str(command_policy())
+    return [default], {default: origin(default)}
+
+
 def translation_warnings(versions: Any) -> list[Diagnostic]:
     """Each approved version's clauses whose text changed without their en, or the reverse."""
+    from policykit.tools.checks import subject_address
     from policykit.tools.stale import translation_findings
 
     by_version = {p.version: p for p in versions}
@@ -104,15 +115,15 @@ def translation_warnings(versions: Any) -> list[Diagnostic]:
         older = by_version.get(str(p.metadata.get("supersedes")))
         if p.status == "approved" and older is not None:
             out.extend(
-                Diagnostic(p.file, line, 0, "translation-stale", message, subject, "warning")
+                Diagnostic(p.file, line, 0, "translation-stale", message, subject_address(p, subject), "warning")
                 for line, subject, message in translation_findings(older, p)
             )
     return out
 
 
-def amendment_contract(policy: Any) -> list[Diagnostic]:
-    """A version that breaks the contract of the version it amends or supersedes (a file of
-    the same folder), without a new major version."""
+def amendment_contract(policy: Any, path: str | None = None) -> list[Diagnostic]:
+    """A version (read from ``path``, default its file) that breaks the contract of the
+    version it amends or supersedes (a file of the same folder), without a new major version."""
     from policykit.policy.amend import find_version
     from policykit.policy.compiler import load_policy
     from policykit.tools.versions import contract_findings
@@ -120,13 +131,15 @@ def amendment_contract(policy: Any) -> list[Diagnostic]:
     wanted = policy.raw.get("amends") or (policy.raw.get("metadata") or {}).get("supersedes")
     if not wanted:
         return []
-    base = find_version(Path(policy.file).parent, str(wanted), Path(policy.file))
+    file = Path(path or policy.file)
+    base = find_version(file.parent, str(wanted), file)
     return contract_findings(load_policy(base)[0], policy) if base else []
 
 
 def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from policykit.policy.compiler import load_policy
-    from policykit.tools.diff import diff_policies, render_diff
+    from policykit.tools.diff import diff_policies
+    from policykit.tools.diff_text import render_diff
 
     limits = limits_option(args.limit)
     old, _ = load_policy(args.old, limits=limits)
@@ -147,8 +160,8 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             impact = measure_impact(old, new, args.cases, as_of, progress, jobs, (args.old, args.new), limits)
     if args.format == "json":
         data: dict[str, Any] = {
-            "old": {"id": old.id, "version": old.version, "sha256": old.sha256},
-            "new": {"id": new.id, "version": new.version, "sha256": new.sha256},
+            "old": {"id": old.id, "version": old.version, "sha256": old.sha256, "file": origin(old.file)},
+            "new": {"id": new.id, "version": new.version, "sha256": new.sha256, "file": origin(new.file)},
             "changes": [c.to_dict() for c in changes],
         }
         if impact is not None:
@@ -180,7 +193,7 @@ def show_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     chain = policy.memo.get("amendment_chain") or (policy.file,)
-    out.write(f"# {policy.id} {policy.version}, resolved from {' <- '.join(shown(f) for f in chain)}\n")
+    out.write(f"# {policy.id} {policy.version}, resolved from {' <- '.join(origin(f) for f in chain)}\n")
     out.write(f"# sha256 {policy.sha256}\n")
     out.write(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000))
     return EXIT_OK
@@ -212,12 +225,15 @@ def replay_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     return 1
 
 
-def load_or_report(path: str, err: IO[str], limits: Limits = DEFAULT) -> tuple[Any, list[Diagnostic]] | None:
-    """The policy at ``path`` and its warnings, or None after printing every problem with it."""
+def load_or_report(
+    path: str, err: IO[str], limits: Limits = DEFAULT, display: str | None = None
+) -> tuple[Any, list[Diagnostic]] | None:
+    """The policy at ``path`` (shown as ``display``) and its warnings, or None after printing
+    every problem with it."""
     from policykit.policy.compiler import load_policy
 
     try:
-        return load_policy(path, limits=limits)
+        return load_policy(path, display, limits=limits)
     except PolicykitError as exc:
         for diag in exc.diagnostics:
             print(diag.format(), file=err)
@@ -230,8 +246,9 @@ def check_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     status = EXIT_OK
     report = []
     limits = limits_option(args.limit)
-    for path in args.policies or [shown(command_policy())]:
-        loaded = load_or_report(path, err, limits)
+    paths, names = _policy_paths(args.policies)
+    for path in paths:
+        loaded = load_or_report(path, err, limits, names.get(path))
         if loaded is None:
             status = EXIT_BAD_INPUT
             continue
@@ -242,10 +259,8 @@ def check_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         if args.format == "text":
             for d in diags:
                 print(d.format().replace(f": {d.code}:", f": {d.severity}: {d.code}:", 1), file=out)
-            print(
-                f"{path}: {len(open_findings)} findings, {len(diags) - len(open_findings)} explained as intended",
-                file=out,
-            )
+            explained = len(diags) - len(open_findings)
+            print(f"{policy.file}: {len(open_findings)} findings, {explained} explained as intended", file=out)
         if open_findings and status == EXIT_OK:
             status = 1
     if args.format == "json":

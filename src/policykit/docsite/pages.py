@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from policykit.docsite.calendar import calendar_page
 from policykit.docsite.common import LANG, both, cell, site_say, value_link
 from policykit.docsite.contract import contract_page
 from policykit.errors import PolicykitError
@@ -430,6 +431,7 @@ def versions_page(policies: list[Policy]) -> str:
             f"{meta.get('supersedes') or '-'} | {' | '.join(sign)} | `{p.sha256[:12]}…` |"
         )
     from policykit.tools.diff import diff_policies
+    from policykit.tools.diff_text import readable, row_line
 
     by_version = {p.version: p for p in policies}
     for older, new in itertools.pairwise(policies):
@@ -438,13 +440,12 @@ def versions_page(policies: list[Policy]) -> str:
         lines.append(f"\n## Changes from {old.version} to {new.version}\n")
         lines.append("| section | what | change |\n|---|---|---|")
         for c in changes:
-            what = c.detail or f"{_short(c.old)} → {_short(c.new)}"
-            lines.append(f"| {c.section} | `{c.key}` | {cell(what)} |")
+            shown = row_line if c.section == "rules" and c.rows is None else readable
+            what = c.detail or {"added": f"{shown(c.new)}", "removed": f"{shown(c.old)}"}.get(
+                c.kind, f"{shown(c.old)} → {shown(c.new)}"
+            )
+            lines.append(f"| {c.section} | `{c.key}` | {c.kind}: {cell(what)} |")
     return "\n".join(lines) + "\n"
-
-
-def _short(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
 
 
 def pages(
@@ -463,6 +464,7 @@ def pages(
     out = standard_pages(policy)
     out.update(decision_pages(policy))
     out["interpretations.md"] = interpretations_page(policy)
+    out["calendar.md"] = calendar_page(policy)
     out["examples.md"] = examples_page(policy, examples, tests_dir, as_of, failures)
     out["versions.md"] = versions_page(versions)
     out["contract.md"] = contract_page(policy, case_schema, result_schema or {}, contract or {})
@@ -477,5 +479,6 @@ def version_pages(
     out = standard_pages(policy)
     out.update(decision_pages(policy))
     out["interpretations.md"] = interpretations_page(policy)
+    out["calendar.md"] = calendar_page(policy)
     out["examples.md"] = examples_page(policy, examples, tests_dir, as_of, failures)
     return out

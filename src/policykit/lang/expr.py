@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.fastpath import UnknownHit
 from policykit.lang.functions import FUNCTIONS, Function, arithmetic
-from policykit.lang.hints import hint, quote, suggest
+from policykit.lang.hints import hint, is_null_hint, name_hint, quote, suggest
 from policykit.lang.values import Unknown, merge, truth
 from policykit.limits import Budget
 
@@ -222,7 +222,7 @@ class _Compiler:
             constant = CONSTANT_NAMES[name]
             return lambda env: constant
         if name not in self.names:
-            raise _Refuse("unknown-name", f"unknown name '{name}'{suggest(name, list(self.names))}")
+            raise _Refuse("unknown-name", f"unknown name '{name}'{suggest(name, list(self.names)) or name_hint(name)}")
         self.used.add(name)
         return lambda env: env.get(name)
 
@@ -315,7 +315,8 @@ class _Compiler:
             if type(op) not in _COMPARE:
                 way_out = {ast.Is: " (hint: write == instead of is)", ast.IsNot: " (hint: write != instead of is not)"}
                 name = type(op).__name__
-                raise _Refuse("operator-not-allowed", f"comparison {name} is not allowed{way_out.get(type(op), '')}")
+                hint_text = is_null_hint(op, left, right, dotted_name) or way_out.get(type(op), "")
+                raise _Refuse("operator-not-allowed", f"comparison {name} is not allowed{hint_text}")
             self.check_enum(left, right)
             self.check_enum(right, left)
             pairs.append(self.pair(type(op), self.compile(left, depth), self.compile(right, depth)))

@@ -3,8 +3,9 @@ the form the policy language uses (``=`` for ``==``, ``&&`` for ``and``...)."""
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from functools import cache
 
 # (pattern, hint); compiled on the first refused expression, not on every start
@@ -15,7 +16,7 @@ _HINT_PATTERNS = (
     (r"!(?!=)", "write not x instead of !x"),
     (r"\bis\s+not\b", "write != instead of is not"),
     (r"\bis\b(?!\s+not\b)", "write == instead of is"),
-    (r"\b(nil|undefined|NULL)\b", "write null, or is_given(name) to test whether a fact is known"),
+    (r"\b(nil|undefined|NULL)\b", "write is_known(name) to test whether a value is known"),
 )
 
 
@@ -28,6 +29,65 @@ def hint(source: str) -> str:
     """``": hint; hint"`` for the slips in ``source``, or an empty string."""
     found = [text for pattern, text in _hints() if pattern.search(_without_strings(source))]
     return f" (hint: {'; '.join(found)})" if found else ""
+
+
+_NULL_NAMES = ("null", "None")
+_NOT_KNOWN = "write not is_known({x}) to test that {x} is not known, or {x} == null for a value that does not apply"
+_KNOWN = "write is_known({x}) to test that {x} is known, or {x} != null for a value that applies"
+
+
+def _is_null(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Constant) and node.value is None) or (
+        isinstance(node, ast.Name) and node.id in _NULL_NAMES
+    )
+
+
+def _null_pairs(tree: ast.expr, name_of: Callable[[ast.expr], str | None]) -> Iterator[tuple[ast.cmpop, str]]:
+    """(operator, name) of each comparison of a name with null in ``tree``."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        operands = [node.left, *node.comparators]
+        for op, left, right in zip(node.ops, operands, operands[1:], strict=False):
+            for side, other in ((left, right), (right, left)):
+                name = name_of(side)
+                if name is not None and name not in _NULL_NAMES and _is_null(other):
+                    yield op, name
+
+
+def is_null_hint(op: ast.cmpop, left: ast.expr, right: ast.expr, name_of: Callable[[ast.expr], str | None]) -> str:
+    """The way out of ``x is None`` / ``x is not null`` (``is`` is refused), or ""."""
+    for side, other in ((left, right), (right, left)):
+        name = name_of(side)
+        if name is not None and _is_null(other):
+            return " (hint: " + (_KNOWN if isinstance(op, ast.IsNot) else _NOT_KNOWN).format(x=name) + ")"
+    return ""
+
+
+def null_comparisons(tree: ast.expr, facts: Container[str], name_of: Callable[[ast.expr], str | None]) -> Iterator[str]:
+    """A message for each comparison of a fact with null in ``tree``: a fact the case leaves
+    out is unknown (or takes its default), never null, so ``fact == null`` never holds and
+    ``fact != null`` only asks for the fact."""
+    for op, name in _null_pairs(tree, name_of):
+        if name not in facts:
+            continue  # a derived value or a decision is null when it does not apply
+        if isinstance(op, ast.Eq):
+            yield (
+                f"'{name} == null' never holds: a fact the case leaves out is unknown, not null "
+                f"(hint: write not is_known({name}) to test that it is not known)"
+            )
+        elif isinstance(op, ast.NotEq):
+            yield (
+                f"'{name} != null' does not test whether the case gives {name}: a fact the case leaves out "
+                f"is unknown, not null (hint: write is_known({name}))"
+            )
+
+
+def name_hint(name: str) -> str:
+    """The way out of an unknown name that means null in another language (nil, NULL...), or ""."""
+    if name in ("nil", "NULL", "Null", "undefined", "none", "nullptr"):
+        return " (hint: null is written null; " + _NOT_KNOWN.format(x="x") + ")"
+    return ""
 
 
 def _without_strings(source: str) -> str:

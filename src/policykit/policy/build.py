@@ -8,9 +8,9 @@ from typing import Any
 
 from policykit.errors import Diagnostic
 from policykit.lang.dates import WorkCalendar
-from policykit.lang.expr import Compiled, compile_expr
+from policykit.lang.expr import Compiled, compile_expr, dotted_name, parse_tree
 from policykit.lang.fastpath import fast_function
-from policykit.lang.hints import suggest
+from policykit.lang.hints import null_comparisons, suggest
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Budget, Limits
 from policykit.policy.calendar_days import calendar_days
@@ -77,6 +77,9 @@ class _Expressions:
             compiled, issues = known  # the same text twice is compiled once
         if compiled is not None and isinstance(source, str):
             self.compiled[source] = compiled
+            if "null" in source or "None" in source:
+                for message in null_comparisons(parse_tree(source), self.doc.data["facts"], dotted_name):
+                    self.diags.append(self.doc.diag(path, "null-compare", message))
         for issue in issues:
             self.diags.append(self.doc.diag(path, issue.code, issue.message))
         return compiled

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from policykit.errors import Diagnostic
 from policykit.lang.dates import CalendarDay, parse_date
 from policykit.policy.document import Document
+from policykit.policy.model import Text
 
 KEYS = ("extra_holidays", "extra_working_days")
 _MONTH_DAY = re.compile(r"([0-9]{2})-([0-9]{2})")
@@ -49,6 +51,42 @@ def _entry(item: dict[str, Any], off: bool) -> CalendarDay:
     if start and end and end < start:
         raise ValueError(f"the range ends ({end.isoformat()}) before it starts ({start.isoformat()})")
     return CalendarDay(off, month, dom, year, start, end, tuple(item.get("cites") or ()))
+
+
+@dataclass(frozen=True)
+class NamedDay:
+    """One day of a named calendar entry, as a person meets it: the day, off or worked,
+    its name, the reason and the clauses behind it."""
+
+    day: date
+    off: bool
+    name: Text | None
+    reason: Text | None
+    cites: tuple[str, ...]
+
+
+def named_days(data: dict[str, Any], first: date, last: date) -> list[NamedDay]:
+    """The days of the policy's named calendar entries from ``first`` to ``last`` (both
+    included), in date order.  ``data`` is a checked policy's data."""
+    found: list[NamedDay] = []
+    for key in KEYS:
+        for item in data["calendar"].get(key) or []:
+            if not isinstance(item, dict):
+                continue
+            entry = _entry(item, key == "extra_holidays")
+            for year in range(first.year, last.year + 1):
+                day = entry.on(year)
+                if day is not None and first <= day <= last:
+                    reason = Text.of(item.get("reason"))
+                    found.append(NamedDay(day, entry.off, Text.of(item.get("name")), reason, entry.cites))
+    return sorted(found, key=lambda d: (d.day, not d.off))
+
+
+def entry_rows(data: dict[str, Any]) -> Iterator[tuple[bool, dict[str, Any]]]:
+    """(off, entry) of every calendar entry as written, a plain date as ``{"date": ...}``."""
+    for key in KEYS:
+        for item in data["calendar"].get(key) or []:
+            yield key == "extra_holidays", item if isinstance(item, dict) else {"date": item}
 
 
 def calendar_days(data: dict[str, Any]) -> tuple[list[date], list[date], list[CalendarDay]]:

@@ -1,20 +1,70 @@
-"""A parsed document: its data and the line and column of every path in it."""
+"""A parsed document: its data and the line and column of every path in it, and the
+one way a place in it is named for a person (:func:`address`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from policykit.errors import Diagnostic
 
 Path = tuple[str | int, ...]
 
+# what names an item of a list, in this order: a clause, a value or a step by its id, a
+# calendar day by its date or its day of the year, a citation by its clause
+ITEM_KEYS = ("id", "date", "every", "clause")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+_KEY = re.compile(r"[^\[\]\s]+\Z")
 
-def json_path(path: Path) -> str:
-    """``("rules", 0, "when")`` -> ``$.rules[0].when``."""
-    out = "$"
+
+def item_key(item: Any) -> str | None:
+    """The id (or date, day of the year, clause) that names a list item, if it has one."""
+    if isinstance(item, dict):
+        for key in ITEM_KEYS:
+            value = item.get(key)
+            if isinstance(value, str) and _KEY.match(value):
+                return value
+    return None
+
+
+def _by_key(items: list[Any], i: int, seen: dict[int, Counter[str | None]]) -> str | None:
+    """The key of ``items[i]`` when it names that item alone (an amendment finds it by it)."""
+    key = item_key(items[i]) if 0 <= i < len(items) else None
+    if key is None or key.isdigit():
+        return None
+    counts = seen.get(id(items))
+    if counts is None:
+        counts = seen[id(items)] = Counter(item_key(item) for item in items)
+    return key if counts[key] == 1 else None
+
+
+def address(data: Any, path: Path, seen: dict[int, Counter[str | None]] | None = None) -> str:
+    """A place in the data as a person names it, and as an amendment addresses it:
+    ``("decisions", 4, "rules", 2, "when")`` -> ``decisions[service.type].rules[2].when``.
+
+    A list item with an id of its own (clauses, decisions, derived values, steps, calendar
+    days by their date...) is named by it, any other by its position from 0; a key that is
+    not a plain name (``fault.lightning``) is written in brackets.  The root is ``""``.
+    ``seen`` keeps the keys of the lists met, for many calls on the same data."""
+    seen = {} if seen is None else seen
+    out = ""
+    node = data
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+        if isinstance(part, int):
+            key = _by_key(node, part, seen) if isinstance(node, list) else None
+            out += f"[{key if key is not None else part}]"
+        else:
+            text = str(part)
+            if _NAME.match(text):
+                out += f".{text}" if out else text
+            else:
+                out += f"[{text}]"
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
     return out
 
 
@@ -25,6 +75,7 @@ class Document:
     file: str
     data: Any
     lines: dict[Path, tuple[int, int]]
+    _seen: dict[int, Counter[str | None]] = field(default_factory=dict, compare=False, repr=False)
 
     def where(self, path: Path) -> tuple[int, int]:
         """The location of ``path`` or of its nearest ancestor that has one."""
@@ -34,4 +85,4 @@ class Document:
 
     def diag(self, path: Path, code: str, message: str, severity: str = "error") -> Diagnostic:
         line, col = self.where(path)
-        return Diagnostic(self.file, line, col, code, message, json_path(path), severity)
+        return Diagnostic(self.file, line, col, code, message, address(self.data, path, self._seen), severity)

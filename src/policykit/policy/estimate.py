@@ -188,7 +188,6 @@ def estimate(
             "too-costly",
             f"one case may need {total} units of work: over the limit operations = {limits.operations} "
             f"(most: {', '.join(f'{k} {v}' for k, v in worst)})",
-            "$",
         )
 
 

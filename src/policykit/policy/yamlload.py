@@ -14,7 +14,7 @@ import yaml
 
 from policykit.errors import Diagnostic
 from policykit.limits import DEFAULT
-from policykit.policy.document import Document, Path, json_path
+from policykit.policy.document import Document, Path, address
 from policykit.policy.yaml_hints import yaml_hint
 
 MAX_POLICY_BYTES = DEFAULT.policy_bytes
@@ -105,7 +105,8 @@ def _explain(text: str, file: str) -> list[Diagnostic] | None:
     try:
         loader.get_single_node()
     except _Refused as exc:
-        return [Diagnostic(file, exc.mark.line + 1, exc.mark.column + 1, exc.code, exc.message)]
+        line = exc.mark.line + 1
+        return [Diagnostic(file, line, exc.mark.column + 1, exc.code, exc.message + yaml_hint(text, line))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -170,7 +171,8 @@ def load_yaml(
         loader, node = _compose(text)
         data = _build(loader, node, (), lines, errors) if node is not None else None
     except _Refused as exc:
-        return None, [Diagnostic(file, exc.mark.line + 1, exc.mark.column + 1, exc.code, exc.message)]
+        line = exc.mark.line + 1
+        return None, [Diagnostic(file, line, exc.mark.column + 1, exc.code, exc.message + yaml_hint(text, line))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -189,7 +191,7 @@ def load_yaml(
     finally:
         if loader is not None:
             loader.dispose()
-    diags = [Diagnostic(file, m.line + 1, m.column + 1, code, msg, json_path(p)) for code, msg, m, p in errors]
+    diags = [Diagnostic(file, m.line + 1, m.column + 1, code, msg, address(data, p)) for code, msg, m, p in errors]
     return Document(file, data, lines), diags
 
 

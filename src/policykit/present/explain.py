@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from policykit.engine.case import Case
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy
+from policykit.present.calendar_notes import counted, day_name
 from policykit.present.catalogue import say
 from policykit.present.result import DecisionResult, Result, jsonable
 from policykit.present.sentence import condition, rule_condition, title
@@ -25,7 +27,9 @@ def _show(policy: Policy, name: str, value: Any, lang: str) -> str:
     return show(policy, name, value, lang)
 
 
-def _explain_one(policy: Policy, d: DecisionResult, lang: str, lines: list[str]) -> None:
+def _explain_one(
+    policy: Policy, result: Result, d: DecisionResult, lang: str, lines: list[str], case: Case | None
+) -> None:
     def s(key: str, **fields: object) -> str:
         return say(policy, key, lang, **fields)
 
@@ -64,10 +68,16 @@ def _explain_one(policy: Policy, d: DecisionResult, lang: str, lines: list[str])
         lines.append("  ⇒ " + s("explain_undecided", reason="; ".join(d.because)))
     for name, val in d.params:
         lines.append("  " + s("explain_param", name=name, value=_show(policy, "", val, lang)))
+    found = counted(policy, result, d, case)
+    for named in found.named if found else ():
+        key = "explain_calendar_off" if named.off else "explain_calendar_worked"
+        cites = "  " + s("explain_cites", clauses=", ".join(named.cites)) if named.cites else ""
+        lines.append("  " + s(key, day=day_name(policy, named, lang)) + cites)
 
 
-def render_explain(policy: Policy, result: Result, lang: str = "en") -> str:
-    """Every value worked out for ``result``, in ``lang``."""
+def render_explain(policy: Policy, result: Result, lang: str = "en", case: Case | None = None) -> str:
+    """Every value worked out for ``result``, in ``lang`` (with ``case``, the policy's own
+    calendar days a working-day deadline counted over, each with its name and reason)."""
     lines: list[str] = [
         say(
             policy,
@@ -82,7 +92,7 @@ def render_explain(policy: Policy, result: Result, lang: str = "en") -> str:
         "",
     ]
     for d in result.trace:
-        _explain_one(policy, d, lang, lines)
+        _explain_one(policy, result, d, lang, lines, case)
         lines.append("")
     return "\n".join(lines)
 

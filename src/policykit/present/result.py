@@ -93,9 +93,13 @@ class PolicyRef:
     version: str
     sha256: str
     status: str
+    file: str | None = None  # the file that decided, as the command line names it (not the server)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "version": self.version, "sha256": self.sha256, "status": self.status}
+        out = {"id": self.id, "version": self.version, "sha256": self.sha256, "status": self.status}
+        if self.file is not None:
+            out["file"] = self.file
+        return out
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from policykit.engine.case import Case
-from policykit.lang.expr import dotted_name, parse_tree
 from policykit.policy.model import Policy
+from policykit.policy.origin import BUNDLED, is_bundled, origin
+from policykit.present.calendar_notes import counted, skipped_line
 from policykit.present.catalogue import day, say
 from policykit.present.layout import hang, width
 from policykit.present.result import CitedClause, DecisionResult, Result
@@ -106,9 +107,18 @@ def _header(view: _View, case: Case | None) -> None:
             f"{view.say('as_of')} {view.day(result.as_of)}",
         )
     )
+    rows.append((view.say("policy_file"), _file(view)))
     indent = max(width(label) for label, _ in rows) + 2
     for label, text in rows:
         view.para(label, text, indent)
+
+
+def _file(view: _View) -> str:
+    """The policy file that decided: from the project root, or the bundled one."""
+    name = view.result.policy.file or origin(view.policy.file)
+    if is_bundled(name):
+        return view.say("bundled_file", name=name[len(BUNDLED) :])
+    return name
 
 
 def _value(view: _View, d: DecisionResult) -> str:
@@ -147,37 +157,11 @@ def _decisions(view: _View, case: Case | None) -> None:
             view.para("", f"{d.id}" + (f" ⟨{ids}⟩" if ids else ""), label_width)
 
 
-_WORKING = re.compile(r"\badd_working_days\(")
-
-
 def _skipped(view: _View, d: DecisionResult, case: Case | None) -> str:
-    """For a working-day deadline: the days off it stepped over (weekend, holiday)."""
-    if case is None or not d.decided or not isinstance(d.value, date):
-        return ""
-    fired = dict(view.result.fired).get(d.id)
-    definition = view.policy.values.get(d.id)
-    if fired is None or definition is None or not 0 <= fired < len(definition.rules):
-        return ""
-    outcome = definition.rules[fired].outcome
-    if outcome is None or not _WORKING.search(outcome.source):
-        return ""
-    try:
-        call = parse_tree(outcome.source)
-    except SyntaxError:
-        return ""
-    start_name = dotted_name(call.args[0]) if hasattr(call, "args") and call.args else None
-    start = case.facts.get(start_name or "")
-    if not isinstance(start, date) or start >= d.value:
-        return ""
-    calendar = view.policy.calendar
-    off = []
-    current = start + timedelta(days=1)
-    while current < d.value:
-        if not calendar.is_working_day(current):
-            kind = "skipped_weekend" if current.weekday() >= 5 else "skipped_holiday"
-            off.append(view.say(kind, day=day(view.policy, current, view.lang)))
-        current += timedelta(days=1)
-    return view.say("skipped", days=view.say("list_sep").join(off)) if off else ""
+    """For a working-day deadline: the days off it stepped over (weekend, holiday, a named
+    day of the policy with its reason) and the named days it counted as working days."""
+    found = counted(view.policy, view.result, d, case)
+    return skipped_line(view.policy, found, view.lang, view.options.codes) if found else ""
 
 
 def _assumed(view: _View) -> None:

@@ -101,7 +101,20 @@ def evaluate_raw(settings: BatchSettings, raw: bytes, name: str) -> tuple[Any, A
         )
     except (CaseError, LimitError) as exc:
         raise type(exc)([Diagnostic(name, d.line, d.col, d.code, d.message, d.path) for d in exc.diagnostics]) from None
-    return policy, case, result
+    return policy, case, named(result, policy)
+
+
+def named(result: Any, policy: Any) -> Any:
+    """``result`` naming the policy file that decided it (``policy.file`` of the JSON)."""
+    from dataclasses import replace
+
+    from policykit.policy.origin import origin
+
+    file = origin(policy.file)
+    ref = policy.memo.get("named_ref")
+    if ref is None or ref.file != file or ref.sha256 != result.policy.sha256:
+        ref = policy.memo["named_ref"] = replace(result.policy, file=file)
+    return replace(result, policy=ref)
 
 
 def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) -> str:
@@ -114,7 +127,7 @@ def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) ->
     if settings.explain:
         from policykit.present.explain import render_explain
 
-        text += "\n" + render_explain(policy, result, settings.lang)
+        text += "\n" + render_explain(policy, result, settings.lang, case)
     return printable(text, keep="\n\t")  # a case's own control characters are never written raw
 
 

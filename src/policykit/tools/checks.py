@@ -22,6 +22,7 @@ from typing import Any
 from policykit.errors import Diagnostic
 from policykit.lang.expr import dotted_name, parse_tree
 from policykit.limits import DEFAULT, Budget, LimitError, Limits
+from policykit.policy.document import address
 from policykit.policy.model import Policy, Rule, Value
 from policykit.tools.scope import check_scope
 from policykit.tools.stale import hard_coded_reasons, stale_clause_numbers
@@ -45,13 +46,48 @@ class Finding:
     example: tuple[tuple[str, Any], ...] = ()
     intended: str | None = None
 
-    def diagnostic(self, file: str) -> Diagnostic:
+    def diagnostic(self, file: str, where: str | None = None) -> Diagnostic:
+        """The finding as a diagnostic at ``where`` (its place by id; default: its subject)."""
         text = self.message
         if self.example:
             text += " - for example " + ", ".join(f"{k} = {_show(v)}" for k, v in self.example)
         if self.intended:
             text += f" (intended: {self.intended})"
-        return Diagnostic(file, self.line, 0, self.code, text, self.subject, "info" if self.intended else "warning")
+        severity = "info" if self.intended else "warning"
+        return Diagnostic(file, self.line, 0, self.code, text, self.subject if where is None else where, severity)
+
+
+def subject_path(raw: dict[str, Any], subject: str) -> tuple[str | int, ...]:
+    """The place in the policy data of a finding's subject: ``service.type row 3`` ->
+    ``("decisions", 4, "rules", 2)``, ``clauses.warranty.1``, ``parameters.NAME``,
+    ``facts.NAME``, ``action ID``, or a value's id."""
+    section, _, rest = subject.partition(".")
+    if section in ("parameters", "facts") and rest:
+        return (section, rest)
+    if section == "clauses" and rest:
+        return _item_path(raw, ("clauses",), rest)
+    if subject.startswith("action "):
+        return _item_path(raw, ("actions", "warnings"), subject[len("action ") :])
+    vid, _, row = subject.partition(" row ")
+    found = _item_path(raw, ("derived", "decisions"), vid)
+    if row.isdigit() and len(found) == 2:
+        item = raw[str(found[0])][int(found[1])]
+        return (*found, "rules" if "rules" in item else "collect", int(row) - 1)
+    return found
+
+
+def _item_path(raw: dict[str, Any], sections: tuple[str, ...], key: str) -> tuple[str | int, ...]:
+    for section in sections:
+        for i, item in enumerate(raw.get(section) or []):
+            if isinstance(item, dict) and item.get("id") == key:
+                return (section, i)
+    return ()
+
+
+def subject_address(policy: Policy, subject: str) -> str:
+    """A finding's subject named as every diagnostic names a place (by id)."""
+    path = subject_path(policy.raw, subject)
+    return address(policy.raw, path) if path else subject
 
 
 def _show(value: Any) -> str:
@@ -371,5 +407,5 @@ def located(policy: Policy, findings: list[Finding], lines: dict[str, int]) -> l
     out = []
     for f in findings:
         finding = f if f.line else Finding(f.code, lines.get(f.subject, 0), f.subject, f.message, f.example, f.intended)
-        out.append(finding.diagnostic(policy.file))
+        out.append(finding.diagnostic(policy.file, subject_address(policy, f.subject)))
     return sorted(out)

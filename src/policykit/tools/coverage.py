@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policykit.policy.model import Policy
+from policykit.policy.origin import origin
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def measure(policy: Policy, fired: Iterable[tuple[str, int]]) -> Coverage:
 
 
 def render_coverage(policy: Policy, cov: Coverage) -> str:
-    lines = [f"Coverage of {policy.file} ({policy.id} {policy.version})", ""]
+    lines = [f"Coverage of {origin(policy.file)} ({policy.id} {policy.version})", ""]
     lines.append("Rules by value (rows that never fired are listed with their line):")
     by_value: dict[str, list[RowCoverage]] = {}
     for row in cov.rows:

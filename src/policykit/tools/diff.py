@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from policykit.limits import DEFAULT, Limits
@@ -40,6 +41,8 @@ class Change:
     old: Any = None
     new: Any = None
     detail: str = ""
+    # a field of a rule row: the whole row before and after (the text view shows them)
+    rows: tuple[Any, Any] | None = dataclass_field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         out = {"section": self.section, "key": self.key, "kind": self.kind, "old": self.old, "new": self.new}
@@ -181,14 +184,14 @@ def _rows(vid: str, rows_old: list[Any], rows_new: list[Any]) -> Iterator[Change
 
 
 def _row(name: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
-    for field in ("when", "when_any", "value", "compute", "cites", "interpretation"):
-        a, b = old.get(field), new.get(field)
+    for part in ("when", "when_any", "value", "compute", "ask", "cites", "interpretation"):
+        a, b = old.get(part), new.get(part)
         if a != b:
             detail = inline_diff(a, b) if isinstance(a, str) and isinstance(b, str) else ""
-            yield Change("rules", f"{name} {field}", "changed", a, b, detail)
+            yield Change("rules", f"{name} {part}", "changed", a, b, detail, (old, new))
     a, b = old.get("because") or {}, new.get("because") or {}
     if a != b:
-        yield Change("rules", f"{name} because", "changed", a, b, _texts_detail(a, b))
+        yield Change("rules", f"{name} because", "changed", a, b, _texts_detail(a, b), (old, new))
 
 
 def _texts_detail(a: dict[str, Any], b: dict[str, Any]) -> str:
@@ -257,36 +260,3 @@ def _short(value: Any) -> str:
 
 def section_is_param(value: dict[str, Any]) -> bool:
     return "cites" in value and "unit" in value
-
-
-def render_diff(old: Policy, new: Policy, changes: list[Change]) -> str:
-    lines = [
-        f"{old.id} {old.version} ({old.status}) -> {new.id} {new.version} ({new.status}"
-        + (f", effective {new.metadata['effective_from']}" if new.metadata.get("effective_from") else "")
-        + ")"
-    ]
-    if not changes:
-        lines.append("no changes")
-    marks = {"added": "+", "removed": "-", "changed": "~", "reworded": "~"}
-    for section in SECTIONS:
-        group = [c for c in changes if c.section == section]
-        if not group:
-            continue
-        lines.append("")
-        if section == "contract":
-            breaking = sum(c.kind == "breaking" for c in group)
-            lines.append(f"CONTRACT ({len(group)}: {breaking} breaking, {len(group) - breaking} additive)")
-            lines.extend(f"  {'!' if c.kind == 'breaking' else '+'} {c.kind}: {c.key}: {c.detail}" for c in group)
-            continue
-        lines.append(f"{section.capitalize()} ({len(group)})")
-        for c in group:
-            mark = marks.get(c.kind, "~")
-            if c.kind == "added":
-                lines.append(f"  {mark} {c.key}: {_short(c.new)}")
-            elif c.kind == "removed":
-                lines.append(f"  {mark} {c.key}: {_short(c.old)}")
-            elif c.detail:
-                lines.append(f"  {mark} {c.key}: {c.detail}")
-            else:
-                lines.append(f"  {mark} {c.key}: {_short(c.old)} -> {_short(c.new)}")
-    return "\n".join(lines) + "\n"

@@ -10,6 +10,7 @@ from typing import IO, Any
 from policykit.errors import Diagnostic, PolicykitError
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
+from policykit.policy.origin import origin
 from policykit.tools.coverage import measure, render_coverage
 from policykit.tools.policytest import Mismatch, Outcome, TestFile, default_tests_dir, load_all, run_test
 
@@ -37,14 +38,17 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
-def _junit(outcomes: list[Outcome]) -> str:
+def _junit(outcomes: list[Outcome], used_files: list[str]) -> str:
+    """JUnit XML: a testcase per test, with the policy file it ran against as a property."""
     from xml.etree import ElementTree as ET
 
     failures = sum(not o.passed for o in outcomes)
     suite = ET.Element("testsuite", name="policykit", tests=str(len(outcomes)), failures=str(failures))
-    for o in outcomes:
+    for o, used in zip(outcomes, used_files, strict=True):
         file, title = _xml_text(o.test.file), _xml_text(o.test.title)
         case = ET.SubElement(suite, "testcase", classname=file, name=title, file=file, line=str(o.test.line))
+        properties = ET.SubElement(case, "properties")
+        ET.SubElement(properties, "property", name="policy", value=_xml_text(used))
         if not o.passed:
             failure = ET.SubElement(case, "failure", message=f"{len(o.mismatches)} mismatches")
             failure.text = _xml_text(failure_report(o))
@@ -70,14 +74,18 @@ def run_tests(
         raise PolicykitError(problems)
     policies: dict[Path, Policy] = {}
     outcomes: list[Outcome] = []
+    used_files: list[str] = []  # the policy file of each outcome, as outputs name it
     by_policy: dict[Path, list[Outcome]] = {}
     for tf in files:
         policy = _policy(tf, policies)
+        if fmt == "text":
+            print(f"{origin(tf.path)}: under {origin(policy.file)} ({policy.id} {policy.version})", file=out)
         for test in tf.tests:
             if keyword and keyword.lower() not in f"{test.file} {test.title}".lower():
                 continue
             outcome = run_test(policy, test)
             outcomes.append(outcome)
+            used_files.append(origin(policy.file))
             by_policy.setdefault(tf.policy.resolve(), []).append(outcome)
             if fmt == "text":
                 if outcome.passed:
@@ -92,7 +100,7 @@ def run_tests(
         reports.append((policies[key], cov))
         if fail_under is not None and cov.percent + 1e-9 < fail_under:
             status = 1
-            print(f"{policies[key].file}: coverage {cov.percent:.1f}% is under {fail_under:g}%", file=err)
+            print(f"{origin(policies[key].file)}: coverage {cov.percent:.1f}% is under {fail_under:g}%", file=err)
     if fmt == "json":
         data: dict[str, Any] = {
             "passed": len(outcomes) - failed,
@@ -100,19 +108,20 @@ def run_tests(
             "tests": [
                 {
                     "file": o.test.file,
+                    "policy": used,
                     "line": o.test.line,
                     "title": o.test.title,
                     "passed": o.passed,
                     "mismatches": [_mismatch_json(m) for m in o.mismatches],
                 }
-                for o in outcomes
+                for o, used in zip(outcomes, used_files, strict=True)
             ],
         }
         if coverage:
-            data["coverage"] = {p.file: c.to_dict() for p, c in reports}
+            data["coverage"] = {origin(p.file): c.to_dict() for p, c in reports}
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "junit":
-        out.write(_junit(outcomes))
+        out.write(_junit(outcomes, used_files))
     else:
         if coverage:
             for policy, cov in reports:

@@ -1,0 +1,81 @@
+"""docs/editing.md walks an editor through the five revisions with real output: every file
+it shows is written into a scratch project, every command it shows is run there, and the
+output must be the one the page shows (``scripts/editing_doc.py update`` refreshes it)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from .conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "revisions"
+REVISIONS = ("freight_warranty", "lightning", "two_working_days", "courtesy_unit", "company_holiday")
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("editing_doc", ROOT / "scripts" / "editing_doc.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("editing_doc", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+DOC = _script()
+PAGE = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def walked(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Any, list[str]]]:
+    return DOC.walk(PAGE, tmp_path_factory.mktemp("project"))
+
+
+def test_every_command_shows_its_real_output(walked: list[tuple[Any, list[str]]]) -> None:
+    stale = [" ".join(step.argv) for step, actual in walked if not DOC.matches(step.shown, actual)]
+    assert not stale, f"run `python scripts/editing_doc.py update`: {stale}"
+
+
+def test_each_revision_is_walked_through_end_to_end(walked: list[tuple[Any, list[str]]]) -> None:
+    commands = [" ".join(step.argv) for step, _ in walked]
+    for name in REVISIONS:
+        assert f"test policies/tests/{name}.yaml" in commands
+        assert any(c.startswith(f"diff policies/standard_v1.yaml policies/{name}.yaml --cases") for c in commands)
+        assert any(f"policies/{name}.yaml" in c and c.startswith(("validate", "check")) for c in commands)
+
+
+def test_the_files_shown_are_the_revisions_the_tests_use() -> None:
+    files: dict[str, str] = {}
+    for item in DOC.parse(PAGE):
+        if isinstance(item, DOC.File):
+            files[item.path] = item.text  # the last one of a path is the revision
+    for name in REVISIONS:
+        assert files[f"policies/{name}.yaml"] == (FIXTURES / f"{name}.yaml").read_text(encoding="utf-8")
+        assert files[f"policies/tests/{name}.yaml"] == (FIXTURES / "tests" / f"{name}.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("shown", "actual", "same"),
+    [
+        (("a", "b"), ["a", "b"], True),
+        (("a", "..."), ["a", "b", "c"], True),
+        (("a", "...", "c"), ["a", "b", "x", "c"], True),
+        (("a", "b"), ["a", "B"], False),
+        (("a",), ["a", "b"], False),
+        (("a", "...", "d"), ["a", "b", "c"], False),
+    ],
+)
+def test_a_stale_output_is_caught(shown: tuple[str, ...], actual: list[str], same: bool) -> None:
+    assert DOC.matches(shown, actual) is same
+
+
+def test_commands_and_their_output_are_read_from_text_blocks() -> None:
+    page = "x\n```text\n$ policykit validate p.yaml\nok\n\n$ policykit check 'a b'\n...\n```\n"
+    steps = list(DOC.parse(page))
+    assert [s.argv for s in steps] == [("validate", "p.yaml"), ("check", "a b")]
+    assert [s.shown for s in steps] == [("ok",), ("...",)]
+    assert page[steps[0].start : steps[0].end] == "ok\n\n"
