@@ -37,8 +37,9 @@ class Probes:
         for group in groups:
             facts = dict(case.facts)
             facts.update({name: Unknown(frozenset([name])) for name in group})
-            sub = CaseEnv(policy, facts, env.cache["as_of"], given=case.given)
+            sub = CaseEnv(policy, facts, env.cache["as_of"], given=case.given, generated=env.generated)
             sub.budget = env.budget
+            _seed(env, sub, frozenset(group), self.deps)
             self.groups.append((frozenset(group), sub))
 
     def release(self) -> None:
@@ -90,6 +91,40 @@ def _fact_deps(policy: Policy) -> dict[str, frozenset[str]]:
             visit(name, frozenset())
         policy.memo["fact_deps"] = deps
     return deps
+
+
+def _value_deps(policy: Policy) -> dict[str, frozenset[str]]:
+    """For each value of ``policy``, the other values it may read, directly or through
+    other values (worked out once per policy)."""
+    deps: dict[str, frozenset[str]] | None = policy.memo.get("value_deps")
+    if deps is None:
+        deps = {}
+        for name in policy.values:
+            found: set[str] = set()
+            todo = [name]
+            while todo:
+                for read in policy.values[todo.pop()].reads:
+                    if read in policy.values and read not in found:
+                        found.add(read)
+                        todo.append(read)
+            deps[name] = frozenset(found)
+        policy.memo["value_deps"] = deps
+    return deps
+
+
+def _seed(env: CaseEnv, sub: CaseEnv, group: frozenset[str], fact_deps: dict[str, frozenset[str]]) -> None:
+    """Give ``sub`` (the case with ``group`` unknown) every value the case already worked
+    out that reads none of ``group``: it would come out the same.  A value reading a value
+    settled over its unknowns is worked out again (the case saw the settled one, ``sub``
+    would not), and so is a value settled itself (``sub`` keeps it unknown)."""
+    settled = env.settled
+    value_deps = _value_deps(env.policy) if settled else None
+    for name, outcome in env.outcomes.items():
+        if fact_deps.get(name, group) & group:
+            continue
+        if value_deps is not None and (name in settled or not settled.keys().isdisjoint(value_deps[name])):
+            continue
+        sub.cache[name] = outcome.value
 
 
 def _names_deps(deps: dict[str, frozenset[str]], names: frozenset[str]) -> frozenset[str]:

@@ -4,9 +4,11 @@ and, for the texts the policy will show, the values they need: no words."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from policykit.engine.codegen import GIVE_UP, Generated
 from policykit.engine.record import PartTrace, Reason, RuleTrace
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.expr import Compiled, EvalError
@@ -69,13 +71,17 @@ _NO_TRACE: list[RuleTrace] = []
 class _Outcome:
     __slots__ = ("days", "rules", "trace", "value")
 
-    def __init__(self, value: Any, rules: list[Rule], trace: list[RuleTrace]) -> None:
+    def __init__(self, value: Any, rules: Sequence[Rule], trace: list[RuleTrace]) -> None:
         self.value, self.rules, self.trace = value, rules, trace
         self.days: tuple[str, ...] = ()  # clauses of the policy's own calendar days it counted over
 
 
 class CaseEnv(FactEnv):
-    """Computes derived values and decisions on demand, remembering each."""
+    """Computes derived values and decisions on demand, remembering each.  With
+    ``generated`` (the policy's generated functions, :mod:`policykit.engine.codegen`),
+    each value is first worked out by its generated function, and by the three-valued
+    tables here only where that cannot (it reads an unknown); without, by the tables
+    alone (the reference, and ``--explain``)."""
 
     def __init__(
         self,
@@ -85,11 +91,13 @@ class CaseEnv(FactEnv):
         trace: bool = False,
         given: frozenset[str] = frozenset(),
         limits: Limits = DEFAULT,
+        generated: Mapping[str, Generated] | None = None,
     ) -> None:
         super().__init__(policy, facts, as_of, given, limits)
         self.calendar: WorkCalendar | WatchedCalendar = WatchedCalendar(policy.calendar)
         self.outcomes: dict[str, _Outcome] = {}
         self.tracing = trace
+        self.generated = None if trace else generated
         self.settled: dict[str, Any] = {}  # values the unknowns were found not to change
 
     def get(self, name: str) -> Any:
@@ -107,7 +115,9 @@ class CaseEnv(FactEnv):
                 budget.charge(0)  # out of work, or time to look at the clock
             calendar = self.calendar
             mark = len(calendar.cited) if isinstance(calendar, WatchedCalendar) else 0
-            outcome = self._collect(value) if value.kind == "collect" else self._table(value)
+            outcome = self._generated(name) if self.generated is not None else None
+            if outcome is None:
+                outcome = self._collect(value) if value.kind == "collect" else self._table(value)
             if isinstance(calendar, WatchedCalendar) and len(calendar.cited) > mark:
                 outcome.days = tuple(dict.fromkeys(calendar.cited[mark:]))
             result = outcome.value
@@ -118,6 +128,15 @@ class CaseEnv(FactEnv):
         self.outcomes[name] = outcome
         self.cache[name] = result
         return result
+
+    def _generated(self, name: str) -> _Outcome | None:
+        """The value on the generated road, or None where the tables must work it out."""
+        assert self.generated is not None
+        try:
+            result, rules = self.generated[name](self, self.known)
+        except GIVE_UP:
+            return None
+        return _Outcome(result, rules, _NO_TRACE)
 
     def holds(self, parts: tuple[Compiled, ...], any_of: bool, trace: list[PartTrace] | None = None) -> Any:
         """Kleene AND (or OR) of the parts; every part is evaluated when tracing."""
