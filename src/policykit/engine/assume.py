@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import Any
 
 from policykit.engine.case import Case
@@ -60,7 +59,8 @@ class Probes:
         if not assumed:
             return record
         here = record.definition.reads
-        return replace(record, assumed=assumed, assumed_here=tuple(f for f in assumed if f in here))
+        record.assumed, record.assumed_here = assumed, tuple(f for f in assumed if f in here)  # made for this case
+        return record
 
     def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:
         """The defaulted facts a step's condition rests on."""

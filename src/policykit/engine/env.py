@@ -51,10 +51,7 @@ class FactEnv:
         self.calendar: WorkCalendar | WatchedCalendar = policy.calendar
         base = _base(policy)
         self.cache: dict[str, Any] = {**base, **facts, "as_of": as_of}
-        known = {**base, "as_of": as_of}
-        for name, value in facts.items():
-            if value.__class__ is not Unknown:
-                known[name] = value
+        known = {**base, **{n: v for n, v in facts.items() if v.__class__ is not Unknown}, "as_of": as_of}
         self.known = Known(self, known)
 
     def get(self, name: str) -> Any:
@@ -115,7 +112,14 @@ class CaseEnv(FactEnv):
                 budget.charge(0)  # out of work, or time to look at the clock
             calendar = self.calendar
             mark = len(calendar.cited) if isinstance(calendar, WatchedCalendar) else 0
-            outcome = self._generated(name) if self.generated is not None else None
+            outcome = None
+            generated = self.generated
+            if generated is not None:  # the generated road; the tables where it reads an unknown
+                try:
+                    result, rules = generated[name](self, self.known)
+                    outcome = _Outcome(result, rules, _NO_TRACE)
+                except GIVE_UP:
+                    pass
             if outcome is None:
                 outcome = self._collect(value) if value.kind == "collect" else self._table(value)
             if isinstance(calendar, WatchedCalendar) and len(calendar.cited) > mark:
@@ -128,15 +132,6 @@ class CaseEnv(FactEnv):
         self.outcomes[name] = outcome
         self.cache[name] = result
         return result
-
-    def _generated(self, name: str) -> _Outcome | None:
-        """The value on the generated road, or None where the tables must work it out."""
-        assert self.generated is not None
-        try:
-            result, rules = self.generated[name](self, self.known)
-        except GIVE_UP:
-            return None
-        return _Outcome(result, rules, _NO_TRACE)
 
     def holds(self, parts: tuple[Compiled, ...], any_of: bool, trace: list[PartTrace] | None = None) -> Any:
         """Kleene AND (or OR) of the parts; every part is evaluated when tracing."""

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from policykit.engine.record import ActionRecord, CaseRecord, DecisionRecord, MissingRecord
-from policykit.policy.model import Policy
+from policykit.engine.record import ActionRecord, CaseRecord, DecisionRecord, MissingRecord, Reason
+from policykit.policy.model import Policy, Text
 from policykit.present.catalogue import say
 from policykit.present.result import (
     ActionResult,
@@ -29,7 +29,7 @@ from policykit.present.result import (
     jsonable,
 )
 from policykit.present.sentence import title
-from policykit.present.words import cited_clause, render
+from policykit.present.words import cited_clause, plain, render, show, template
 
 _MEMO_SIZE = 10_000  # texts kept per policy and language; past it, rendered each time
 
@@ -47,6 +47,39 @@ class Wording:
         self._notes: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
         self._undecided: dict[frozenset[str], str] = {}
         self._either_way: dict[tuple[str, ...], str] = {}
+        # each text of the policy by identity: (the text, kept so that its id stays its own;
+        # its template's pieces in this language; the words, when it has no placeholder)
+        self._texts: dict[int, tuple[Text, tuple[tuple[bool, str], ...], str | None]] = {}
+
+    def render(self, reason: Reason | None) -> str:
+        """What :func:`policykit.present.words.render` gives, from the template prepared once."""
+        if reason is None:
+            return ""
+        text = reason.text
+        found = self._texts.get(id(text))
+        if found is None:
+            pieces = template(text.get(self.lang))
+            constant = None if any(is_name for is_name, _ in pieces) else "".join(p for _, p in pieces)
+            found = (text, pieces, constant)
+            if len(self._texts) < _MEMO_SIZE:
+                self._texts[id(text)] = found
+        if found[2] is not None:
+            return found[2]
+        policy, lang, days = self.policy, self.lang, self.days
+        values = dict(reason.values)
+        given = reason.plain
+        return "".join(
+            (
+                (
+                    plain(policy, values.get(piece), lang, days)
+                    if piece in given
+                    else show(policy, piece, values.get(piece), lang, days)
+                )
+                if is_name
+                else piece
+            )
+            for is_name, piece in found[1]
+        )
 
     # -- the parts every result shares -----------------------------------------------
     def cited(self, cid: str) -> CitedClause:
@@ -100,10 +133,9 @@ class Wording:
     # -- one case ----------------------------------------------------------------------
     def because(self, record: DecisionRecord) -> tuple[tuple[str, ...], str]:
         """(the lines of ``because``, the "by default" note among them) of a decided value."""
-        policy, lang, days = self.policy, self.lang, self.days
         lines: list[str] = []
         for reason in record.reasons:
-            line = render(policy, reason, lang, days)
+            line = self.render(reason)
             if line not in lines:
                 lines.append(line)
         if record.settled_on:
@@ -162,24 +194,24 @@ class Wording:
         }
 
     def action(self, record: ActionRecord) -> ActionResult:
-        text = render(self.policy, record.text, self.lang, self.days)
+        text = self.render(record.text)
         return ActionResult(record.id, text, record.due, tuple(self.cited(cid) for cid in record.cites))
 
     def action_dict(self, record: ActionRecord) -> dict[str, Any]:
         return {
             "id": record.id,
-            "text": render(self.policy, record.text, self.lang, self.days),
+            "text": self.render(record.text),
             "due": record.due.isoformat() if record.due is not None else None,
             "cites": [self.cite_dict(cid) for cid in record.cites],
         }
 
     def missing(self, record: MissingRecord) -> MissingFact:
-        question = render(self.policy, record.question, self.lang, self.days) if record.question else record.fact
+        question = self.render(record.question) if record.question else record.fact
         return MissingFact(record.fact, record.needed_for, question)
 
     def warnings(self, record: CaseRecord) -> tuple[str, ...]:
         policy, lang = self.policy, self.lang
-        warnings = [render(policy, w, lang, self.days) for w in record.warnings]
+        warnings = [self.render(w) for w in record.warnings]
         if record.unpublished_years:
             through = policy.calendar.published_through()
             warnings.extend(
