@@ -22,28 +22,39 @@ from policykit.policy.model import Policy
 
 
 class Probes:
-    """The case once per group of its defaulted facts, with that group unknown."""
+    """The case once per group of its defaulted facts, with that group unknown (each made
+    when first asked about)."""
 
     def __init__(self, env: CaseEnv, case: Case) -> None:
         policy = env.policy
-        defaulted = [n for n, f in policy.facts.items() if f.has_default and n not in case.given]
-        self.defaulted = frozenset(defaulted)
-        choices = [n for n in defaulted if policy.facts[n].type in ("bool", "enum")]
+        self.env, self.case = env, case
+        given = case.given
+        defaulted = [(n, choice) for n, choice in _defaulted(policy) if n not in given]
+        self.defaulted = frozenset(n for n, _ in defaulted)
+        choices = frozenset(n for n, choice in defaulted if choice)
         groups = [choices] if choices else []
-        groups += [[n] for n in defaulted if n not in choices]
+        groups += [frozenset([n]) for n, choice in defaulted if not choice]
         self.deps = _fact_deps(policy)
-        self.groups: list[tuple[frozenset[str], CaseEnv]] = []
-        for group in groups:
-            facts = dict(case.facts)
-            facts.update({name: Unknown(frozenset([name])) for name in group})
-            sub = CaseEnv(policy, facts, env.cache["as_of"], given=case.given, generated=env.generated)
-            sub.budget = env.budget
-            _seed(env, sub, frozenset(group), self.deps)
-            self.groups.append((frozenset(group), sub))
+        self.groups: list[tuple[frozenset[str], list[CaseEnv]]] = [(group, []) for group in groups]
+
+    def _sub(self, group: frozenset[str], made: list[CaseEnv]) -> CaseEnv:
+        """The case with ``group`` unknown."""
+        if made:
+            return made[0]
+        env, case = self.env, self.case
+        facts = dict(case.facts)
+        for name in sorted(group):
+            facts[name] = Unknown(frozenset([name]))
+        sub = CaseEnv(env.policy, facts, env.cache["as_of"], given=case.given, generated=env.generated)
+        sub.budget = env.budget
+        _seed(env, sub, group, self.deps)
+        made.append(sub)
+        return sub
 
     def release(self) -> None:
-        for _, sub in self.groups:
-            sub.release()
+        for _, made in self.groups:
+            for sub in made:
+                sub.release()
 
     def _found(self, values: Iterator[Any], condition: bool) -> tuple[str, ...]:
         found: set[str] = set()
@@ -55,7 +66,8 @@ class Probes:
     def decision(self, record: DecisionRecord) -> DecisionRecord:
         """``record`` with the defaulted facts its value rests on (and those its rows read)."""
         reach = self.deps.get(record.id, frozenset())
-        assumed = self._found((sub.get(record.id) for group, sub in self.groups if group & reach), False)
+        values = (self._sub(group, made).get(record.id) for group, made in self.groups if group & reach)
+        assumed = self._found(values, False)
         if not assumed:
             return record
         here = record.definition.reads
@@ -64,8 +76,30 @@ class Probes:
 
     def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:
         """The defaulted facts a step's condition rests on."""
-        reach = _names_deps(self.deps, frozenset(n for p in parts for n in p.names))
-        return self._found((sub.holds(parts, False) for group, sub in self.groups if group & reach), True)
+        reach = _parts_deps(self.env.policy, self.deps, parts)
+        held = (self._sub(group, made).holds(parts, False) for group, made in self.groups if group & reach)
+        return self._found(held, True)
+
+
+def _defaulted(policy: Policy) -> tuple[tuple[str, bool], ...]:
+    """The facts with a default, in order, each with whether it is a yes/no or choice fact."""
+    found: tuple[tuple[str, bool], ...] | None = policy.memo.get("defaulted")
+    if found is None:
+        found = policy.memo["defaulted"] = tuple(
+            (n, f.type in ("bool", "enum")) for n, f in policy.facts.items() if f.has_default
+        )
+    return found
+
+
+def _parts_deps(policy: Policy, deps: dict[str, frozenset[str]], parts: tuple[Compiled, ...]) -> frozenset[str]:
+    """The names a condition reads and the facts they may read (kept per condition of the policy)."""
+    known: dict[int, tuple[tuple[Compiled, ...], frozenset[str]]] = policy.memo.setdefault("parts_deps", {})
+    found = known.get(id(parts))
+    if found is None:
+        found = (parts, _names_deps(deps, frozenset(n for p in parts for n in p.names)))
+        if len(known) < 10_000:
+            known[id(parts)] = found  # the parts kept with it: their id stays theirs
+    return found[1]
 
 
 def _fact_deps(policy: Policy) -> dict[str, frozenset[str]]:
