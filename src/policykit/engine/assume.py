@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from policykit.engine import reach
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import ActionRecord, AssumedRecord, DecisionRecord
@@ -34,7 +35,7 @@ class Probes:
         choices = frozenset(n for n, choice in defaulted if choice)
         groups = [choices] if choices else []
         groups += [frozenset([n]) for n, choice in defaulted if not choice]
-        self.deps = _fact_deps(policy)
+        self.deps = reach.fact_deps(policy)
         self.groups: list[tuple[frozenset[str], list[CaseEnv]]] = [(group, []) for group in groups]
 
     def _sub(self, group: frozenset[str], made: list[CaseEnv]) -> CaseEnv:
@@ -47,7 +48,7 @@ class Probes:
             facts[name] = Unknown(frozenset([name]))
         sub = CaseEnv(env.policy, facts, env.cache["as_of"], given=case.given, generated=env.generated)
         sub.budget = env.budget
-        _seed(env, sub, group, self.deps)
+        _seed(env, sub, group)
         made.append(sub)
         return sub
 
@@ -65,8 +66,8 @@ class Probes:
 
     def decision(self, record: DecisionRecord) -> DecisionRecord:
         """``record`` with the defaulted facts its value rests on (and those its rows read)."""
-        reach = self.deps.get(record.id, frozenset())
-        values = (self._sub(group, made).get(record.id) for group, made in self.groups if group & reach)
+        reads = self.deps.get(record.id, frozenset())
+        values = (self._sub(group, made).get(record.id) for group, made in self.groups if group & reads)
         assumed = self._found(values, False)
         if not assumed:
             return record
@@ -76,8 +77,8 @@ class Probes:
 
     def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:
         """The defaulted facts a step's condition rests on."""
-        reach = _parts_deps(self.env.policy, self.deps, parts)
-        held = (self._sub(group, made).holds(parts, False) for group, made in self.groups if group & reach)
+        reads = reach.parts_reach(self.env.policy, parts)
+        held = (self._sub(group, made).holds(parts, False) for group, made in self.groups if group & reads)
         return self._found(held, True)
 
 
@@ -91,81 +92,29 @@ def _defaulted(policy: Policy) -> tuple[tuple[str, bool], ...]:
     return found
 
 
-def _parts_deps(policy: Policy, deps: dict[str, frozenset[str]], parts: tuple[Compiled, ...]) -> frozenset[str]:
-    """The names a condition reads and the facts they may read (kept per condition of the policy)."""
-    known: dict[int, tuple[tuple[Compiled, ...], frozenset[str]]] = policy.memo.setdefault("parts_deps", {})
-    found = known.get(id(parts))
-    if found is None:
-        found = (parts, _names_deps(deps, frozenset(n for p in parts for n in p.names)))
-        if len(known) < 10_000:
-            known[id(parts)] = found  # the parts kept with it: their id stays theirs
-    return found[1]
-
-
-def _fact_deps(policy: Policy) -> dict[str, frozenset[str]]:
-    """For each value of ``policy``, the facts it may read, directly or through other values
-    (worked out once per policy)."""
-    deps: dict[str, frozenset[str]] | None = policy.memo.get("fact_deps")
-    if deps is None:
-        deps = {}
-
-        def visit(name: str, stack: frozenset[str]) -> frozenset[str]:
-            if name in deps:
-                return deps[name]
-            found: set[str] = set()
-            for read in policy.values[name].reads:
-                if read in policy.facts:
-                    found.add(read)
-                elif read in policy.values and read not in stack:
-                    found |= visit(read, stack | {name})
-            deps[name] = frozenset(found)
-            return deps[name]
-
-        for name in policy.values:
-            visit(name, frozenset())
-        policy.memo["fact_deps"] = deps
-    return deps
-
-
-def _value_deps(policy: Policy) -> dict[str, frozenset[str]]:
-    """For each value of ``policy``, the other values it may read, directly or through
-    other values (worked out once per policy)."""
-    deps: dict[str, frozenset[str]] | None = policy.memo.get("value_deps")
-    if deps is None:
-        deps = {}
-        for name in policy.values:
-            found: set[str] = set()
-            todo = [name]
-            while todo:
-                for read in policy.values[todo.pop()].reads:
-                    if read in policy.values and read not in found:
-                        found.add(read)
-                        todo.append(read)
-            deps[name] = frozenset(found)
-        policy.memo["value_deps"] = deps
-    return deps
-
-
-def _seed(env: CaseEnv, sub: CaseEnv, group: frozenset[str], fact_deps: dict[str, frozenset[str]]) -> None:
+def _seed(env: CaseEnv, sub: CaseEnv, group: frozenset[str]) -> None:
     """Give ``sub`` (the case with ``group`` unknown) every value the case already worked
-    out that reads none of ``group``: it would come out the same.  A value reading a value
-    settled over its unknowns is worked out again (the case saw the settled one, ``sub``
-    would not), and so is a value settled itself (``sub`` keeps it unknown)."""
+    out without reading any of ``group``: it would come out the same.  A first-hit table
+    that gave its value by one row (the rows before it known not to hold) counts what the
+    rows up to that one read; any other value, what all its rows may read.  A value
+    reading a value settled over its unknowns is worked out again (the case saw the
+    settled one, ``sub`` would not), and so is a value settled itself (``sub`` keeps it
+    unknown)."""
+    policy = env.policy
+    facts, values, rows = reach.fact_deps(policy), reach.value_deps(policy), reach.row_reach(policy)
     settled = env.settled
-    value_deps = _value_deps(env.policy) if settled else None
     for name, outcome in env.outcomes.items():
-        if fact_deps.get(name, group) & group:
+        result = outcome.value
+        row = rows.get(id(outcome.rules[0])) if len(outcome.rules) == 1 else None
+        if row is not None and result is not None and result.__class__ is not Unknown:
+            read_facts, read_values = row  # a row that hit, every row before it known not to
+        else:
+            read_facts, read_values = facts[name], values[name]
+        if not group.isdisjoint(read_facts):
             continue
-        if value_deps is not None and (name in settled or not settled.keys().isdisjoint(value_deps[name])):
+        if settled and (name in settled or not settled.keys().isdisjoint(read_values)):
             continue
-        sub.cache[name] = outcome.value
-
-
-def _names_deps(deps: dict[str, frozenset[str]], names: frozenset[str]) -> frozenset[str]:
-    found = set(names)
-    for name in names:
-        found |= deps.get(name, frozenset())
-    return frozenset(found)
+        sub.cache[name] = result
 
 
 @contextmanager
