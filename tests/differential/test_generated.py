@@ -77,7 +77,7 @@ def test_a_thousand_generated_cases_agree(policy: Policy) -> None:
     assert sum(unknown for unknown, _ in results) > 500
 
 
-@pytest.mark.slow
+@pytest.mark.differential
 @pytest.mark.parametrize(
     ("generator", "seed"), [(generate, 1), (generate, 2), (generate_edges, 3), (generate_edges, 4)]
 )
