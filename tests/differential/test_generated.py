@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from benchmarks.casegen import generate, generate_edges
 from policykit.engine.case import read_case
@@ -75,6 +77,17 @@ def test_a_thousand_generated_cases_agree(policy: Policy) -> None:
     results = [_differences(policy, raw, AS_OF) for raw in generate_edges(1_000, 9)]
     assert [d for _, diffs in results for d in diffs] == []
     assert sum(unknown for unknown, _ in results) > 500
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**31), shift=st.integers(-900, 900))
+def test_any_case_on_any_day_agrees(policy: Policy, seed: int, shift: int) -> None:
+    """For every case and evaluation day (deadlines crossing years, some without an
+    official schedule), the two roads give the same."""
+    as_of = AS_OF + timedelta(days=shift)
+    for make in (generate, generate_edges):
+        for raw in make(3, seed):
+            assert _differences(policy, raw, as_of)[1] == []
 
 
 @pytest.mark.differential
