@@ -64,10 +64,20 @@ class Probes:
                 found |= value.facts & self.defaulted
         return tuple(sorted(found))
 
+    def _probed(self, group: frozenset[str], reads: frozenset[str]) -> bool:
+        """Whether ``group`` unknown may change what reads ``reads``, already worked out in
+        the case.  Not when it may read none of them; nor when the case noted every fact of
+        ``group`` it read and it read none, and settled no value over its unknowns: then each
+        value and condition it worked out comes out the same with ``group`` unknown."""
+        if group.isdisjoint(reads):
+            return False
+        env = self.env
+        return not group <= env.watch or bool(env.settled) or not group.isdisjoint(env.watched)
+
     def decision(self, record: DecisionRecord) -> DecisionRecord:
         """``record`` with the defaulted facts its value rests on (and those its rows read)."""
         reads = self.deps.get(record.id, frozenset())
-        values = (self._sub(group, made).get(record.id) for group, made in self.groups if group & reads)
+        values = (self._sub(group, made).get(record.id) for group, made in self.groups if self._probed(group, reads))
         assumed = self._found(values, False)
         if not assumed:
             return record
@@ -78,8 +88,14 @@ class Probes:
     def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:
         """The defaulted facts a step's condition rests on."""
         reads = reach.parts_reach(self.env.policy, parts)
-        held = (self._sub(group, made).holds(parts, False) for group, made in self.groups if group & reads)
+        held = (self._sub(group, made).holds(parts, False) for group, made in self.groups if self._probed(group, reads))
         return self._found(held, True)
+
+
+def defaulted_facts(policy: Policy, case: Case) -> frozenset[str]:
+    """The facts of ``case`` that took their default (the case did not give them)."""
+    given = case.given
+    return frozenset(n for n, _ in _defaulted(policy) if n not in given)
 
 
 def _defaulted(policy: Policy) -> tuple[tuple[str, bool], ...]:

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from policykit.engine import codegen
-from policykit.engine.assume import assumptions, probes
+from policykit.engine.assume import assumptions, defaulted_facts, probes
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import (
@@ -155,7 +155,7 @@ def decide_case(
     by the interpreter where they read an unknown; ``generated=False``: by the
     interpreter alone, the reference.  The work is bounded by ``limits`` (a
     :class:`~policykit.limits.LimitError` past one)."""
-    env = _env(policy, case, as_of, limits, generated, trace)
+    env = _env(policy, case, as_of, limits, generated, trace, watch=True)
     try:
         return _decide(env, case, as_of)
     except (EvalError, RecursionError) as exc:
@@ -164,9 +164,22 @@ def decide_case(
         env.release()
 
 
-def _env(policy: Policy, case: Case, as_of: date, limits: Limits, generated: bool, trace: bool = False) -> CaseEnv:
-    functions = codegen.functions(policy) if generated and not trace else None
-    return CaseEnv(policy, case.facts, as_of, trace=trace, given=case.given, limits=limits, generated=functions)
+def _env(
+    policy: Policy, case: Case, as_of: date, limits: Limits, generated: bool, trace: bool = False, watch: bool = False
+) -> CaseEnv:
+    """The case to decide: on the generated road unless ``generated`` is off or it is
+    traced; with ``watch`` (and on the generated road), noting which defaulted facts are read."""
+    if not generated or trace:
+        return CaseEnv(policy, case.facts, as_of, trace=trace, given=case.given, limits=limits)
+    return CaseEnv(
+        policy,
+        case.facts,
+        as_of,
+        given=case.given,
+        limits=limits,
+        generated=codegen.functions(policy),
+        watch=defaulted_facts(policy, case) if watch else frozenset(),
+    )
 
 
 def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, generated: bool = True) -> Decided:

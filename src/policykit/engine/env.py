@@ -78,7 +78,8 @@ class CaseEnv(FactEnv):
     ``generated`` (the policy's generated functions, :mod:`policykit.engine.codegen`),
     each value is first worked out by its generated function, and by the three-valued
     tables here only where that cannot (it reads an unknown); without, by the tables
-    alone (the reference, and ``--explain``)."""
+    alone (the reference, and ``--explain``).  The facts of ``watch`` that are read, by
+    any value, condition or citation, go into ``watched``."""
 
     def __init__(
         self,
@@ -89,6 +90,7 @@ class CaseEnv(FactEnv):
         given: frozenset[str] = frozenset(),
         limits: Limits = DEFAULT,
         generated: Mapping[str, Generated] | None = None,
+        watch: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(policy, facts, as_of, given, limits)
         self.calendar: WorkCalendar | WatchedCalendar = WatchedCalendar(policy.calendar)
@@ -96,12 +98,21 @@ class CaseEnv(FactEnv):
         self.tracing = trace
         self.generated = None if trace else generated
         self.settled: dict[str, Any] = {}  # values the unknowns were found not to change
+        # facts whose reading is noted: the case's defaulted facts, for the assumption probes
+        self.watch = watch
+        self.watched: set[str] = set()
+        for name in watch:
+            self.known.pop(name, None)  # read through get(), once
 
     def get(self, name: str) -> Any:
         try:
-            return self.cache[name]
+            found = self.cache[name]
         except KeyError:
             pass
+        else:
+            if name in self.watch:
+                self.watched.add(name)
+            return found
         value = self.policy.values.get(name)
         if value is None:
             raise EvalError(f"unknown name '{name}'")
