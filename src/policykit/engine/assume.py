@@ -48,6 +48,7 @@ class Probes:
             facts[name] = Unknown(frozenset([name]))
         sub = CaseEnv(env.policy, facts, env.cache["as_of"], given=case.given, generated=env.generated)
         sub.budget = env.budget
+        sub.lean = True
         _seed(env, sub, group)
         made.append(sub)
         return sub

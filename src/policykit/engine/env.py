@@ -98,6 +98,9 @@ class CaseEnv(FactEnv):
         self.tracing = trace
         self.generated = None if trace else generated
         self.settled: dict[str, Any] = {}  # values the unknowns were found not to change
+        # a case made to settle a value or probe an assumption: the rows it fired are not
+        # shown, so a table the generated road left goes straight to the three-valued tables
+        self.lean = False
         # facts whose reading is noted: the case's defaulted facts, for the assumption probes
         self.watch = watch
         self.watched: set[str] = set()
@@ -132,7 +135,12 @@ class CaseEnv(FactEnv):
                 except GIVE_UP:
                     pass
             if outcome is None:
-                outcome = self._collect(value) if value.kind == "collect" else self._table(value)
+                if value.kind == "collect":
+                    outcome = self._collect(value)
+                elif generated is not None and self.lean:
+                    outcome = self._table_in_full(value)  # the generated road found an unknown: no second try
+                else:
+                    outcome = self._table(value)
             if isinstance(calendar, WatchedCalendar) and len(calendar.cited) > mark:
                 outcome.days = tuple(dict.fromkeys(calendar.cited[mark:]))
             result = outcome.value
