@@ -8,6 +8,11 @@ them is undecided only if the rows it might reach give different outcomes, and a
 still undecided is settled when every branch of its unknowns gives the same result
 (CONTRACT 1.1, :mod:`policykit.engine.settle`).  Each decision and step then names the
 defaulted facts it rests on (:mod:`policykit.engine.assume`).
+
+Every value is worked out by the code generated from the policy
+(:mod:`policykit.engine.codegen`) where what it reads is known, and by the three-valued
+tables of :mod:`policykit.engine.env` where it reads an unknown; ``generated=False`` runs
+the tables alone, the reference the differential tests hold the generated road to.
 """
 
 from __future__ import annotations

@@ -103,10 +103,10 @@ def parts_reach(policy: Policy, parts: tuple[Compiled, ...]) -> frozenset[str]:
     if found is None:
         names = frozenset(n for p in parts for n in p.names)
         deps = fact_deps(policy)
-        reach = set(names)
+        read = set(names)
         for name in names:
-            reach |= deps.get(name, frozenset())
-        found = (parts, frozenset(reach))
+            read |= deps.get(name, frozenset())
+        found = (parts, frozenset(read))
         if len(known) < 10_000:
             known[id(parts)] = found  # the parts kept with it: their id stays theirs
     return found[1]
