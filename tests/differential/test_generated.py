@@ -45,6 +45,7 @@ def _differences(policy: Policy, raw: dict[str, Any], as_of: date) -> tuple[bool
         case = read_case(policy, copy.deepcopy(raw))
     except CaseError:
         return False, []
+    had_unknown = any(v.__class__ is Unknown for v in case.facts.values())
     out = []
     if _outputs(policy, case, as_of, True) != _outputs(policy, case, as_of, False):
         out.append(f"{raw.get('case_id')}: the full result differs")
@@ -52,7 +53,15 @@ def _differences(policy: Policy, raw: dict[str, Any], as_of: date) -> tuple[bool
     typed = [{k: (type(v).__name__, v) for k, v in d.values.items()} for d in (either, reference)]
     if typed[0] != typed[1] or either.missing != reference.missing:
         out.append(f"{raw.get('case_id')}: decide {either}, interpreted {reference}")
-    return any(v.__class__ is Unknown for v in case.facts.values()), out
+    try:  # the decisions alone are the full result's
+        record = decide_case(policy, case, as_of)
+    except PolicykitError:
+        return had_unknown, out
+    full = {d.id: (type(v).__name__, v) for d in record.decisions for v in [d.value if d.decided else None]}
+    missing = {d.id: tuple(sorted(d.value.facts)) for d in record.decisions if not d.decided}
+    if typed[0] != full or either.missing != missing:
+        out.append(f"{raw.get('case_id')}: decide {either}, decide_case {full} {missing}")
+    return had_unknown, out
 
 
 def _known_cases() -> list[tuple[dict[str, Any], date]]:
