@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import Any
 
+from policykit.engine import reach
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import ActionRecord, AssumedRecord, DecisionRecord
@@ -23,27 +23,40 @@ from policykit.policy.model import Policy
 
 
 class Probes:
-    """The case once per group of its defaulted facts, with that group unknown."""
+    """The case once per group of its defaulted facts, with that group unknown (each made
+    when first asked about)."""
 
     def __init__(self, env: CaseEnv, case: Case) -> None:
         policy = env.policy
-        defaulted = [n for n, f in policy.facts.items() if f.has_default and n not in case.given]
-        self.defaulted = frozenset(defaulted)
-        choices = [n for n in defaulted if policy.facts[n].type in ("bool", "enum")]
+        self.env, self.case = env, case
+        given = case.given
+        defaulted = [(n, choice) for n, choice in _defaulted(policy) if n not in given]
+        self.defaulted = frozenset(n for n, _ in defaulted)
+        choices = frozenset(n for n, choice in defaulted if choice)
         groups = [choices] if choices else []
-        groups += [[n] for n in defaulted if n not in choices]
-        self.deps = _fact_deps(policy)
-        self.groups: list[tuple[frozenset[str], CaseEnv]] = []
-        for group in groups:
-            facts = dict(case.facts)
-            facts.update({name: Unknown(frozenset([name])) for name in group})
-            sub = CaseEnv(policy, facts, env.cache["as_of"], given=case.given)
-            sub.budget = env.budget
-            self.groups.append((frozenset(group), sub))
+        groups += [frozenset([n]) for n, choice in defaulted if not choice]
+        self.deps = reach.fact_deps(policy)
+        self.groups: list[tuple[frozenset[str], list[CaseEnv]]] = [(group, []) for group in groups]
+
+    def _sub(self, group: frozenset[str], made: list[CaseEnv]) -> CaseEnv:
+        """The case with ``group`` unknown."""
+        if made:
+            return made[0]
+        env, case = self.env, self.case
+        facts = dict(case.facts)
+        for name in sorted(group):
+            facts[name] = Unknown(frozenset([name]))
+        sub = CaseEnv(env.policy, facts, env.cache["as_of"], given=case.given, generated=env.generated)
+        sub.budget = env.budget
+        sub.lean = True
+        _seed(env, sub, group)
+        made.append(sub)
+        return sub
 
     def release(self) -> None:
-        for _, sub in self.groups:
-            sub.release()
+        for _, made in self.groups:
+            for sub in made:
+                sub.release()
 
     def _found(self, values: Iterator[Any], condition: bool) -> tuple[str, ...]:
         found: set[str] = set()
@@ -52,51 +65,73 @@ class Probes:
                 found |= value.facts & self.defaulted
         return tuple(sorted(found))
 
+    def _probed(self, group: frozenset[str], reads: frozenset[str]) -> bool:
+        """Whether ``group`` unknown may change what reads ``reads``, already worked out in
+        the case.  Not when it may read none of them; nor when the case noted every fact of
+        ``group`` it read and it read none, and settled no value over its unknowns: then each
+        value and condition it worked out comes out the same with ``group`` unknown."""
+        if group.isdisjoint(reads):
+            return False
+        env = self.env
+        return not group <= env.watch or bool(env.settled) or not group.isdisjoint(env.watched)
+
     def decision(self, record: DecisionRecord) -> DecisionRecord:
         """``record`` with the defaulted facts its value rests on (and those its rows read)."""
-        reach = self.deps.get(record.id, frozenset())
-        assumed = self._found((sub.get(record.id) for group, sub in self.groups if group & reach), False)
+        reads = self.deps.get(record.id, frozenset())
+        values = (self._sub(group, made).get(record.id) for group, made in self.groups if self._probed(group, reads))
+        assumed = self._found(values, False)
         if not assumed:
             return record
         here = record.definition.reads
-        return replace(record, assumed=assumed, assumed_here=tuple(f for f in assumed if f in here))
+        record.assumed, record.assumed_here = assumed, tuple(f for f in assumed if f in here)  # made for this case
+        return record
 
     def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:
         """The defaulted facts a step's condition rests on."""
-        reach = _names_deps(self.deps, frozenset(n for p in parts for n in p.names))
-        return self._found((sub.holds(parts, False) for group, sub in self.groups if group & reach), True)
+        reads = reach.parts_reach(self.env.policy, parts)
+        held = (self._sub(group, made).holds(parts, False) for group, made in self.groups if self._probed(group, reads))
+        return self._found(held, True)
 
 
-def _fact_deps(policy: Policy) -> dict[str, frozenset[str]]:
-    """For each value of ``policy``, the facts it may read, directly or through other values
-    (worked out once per policy)."""
-    deps: dict[str, frozenset[str]] | None = policy.memo.get("fact_deps")
-    if deps is None:
-        deps = {}
-
-        def visit(name: str, stack: frozenset[str]) -> frozenset[str]:
-            if name in deps:
-                return deps[name]
-            found: set[str] = set()
-            for read in policy.values[name].reads:
-                if read in policy.facts:
-                    found.add(read)
-                elif read in policy.values and read not in stack:
-                    found |= visit(read, stack | {name})
-            deps[name] = frozenset(found)
-            return deps[name]
-
-        for name in policy.values:
-            visit(name, frozenset())
-        policy.memo["fact_deps"] = deps
-    return deps
+def defaulted_facts(policy: Policy, case: Case) -> frozenset[str]:
+    """The facts of ``case`` that took their default (the case did not give them)."""
+    given = case.given
+    return frozenset(n for n, _ in _defaulted(policy) if n not in given)
 
 
-def _names_deps(deps: dict[str, frozenset[str]], names: frozenset[str]) -> frozenset[str]:
-    found = set(names)
-    for name in names:
-        found |= deps.get(name, frozenset())
-    return frozenset(found)
+def _defaulted(policy: Policy) -> tuple[tuple[str, bool], ...]:
+    """The facts with a default, in order, each with whether it is a yes/no or choice fact."""
+    found: tuple[tuple[str, bool], ...] | None = policy.memo.get("defaulted")
+    if found is None:
+        found = policy.memo["defaulted"] = tuple(
+            (n, f.type in ("bool", "enum")) for n, f in policy.facts.items() if f.has_default
+        )
+    return found
+
+
+def _seed(env: CaseEnv, sub: CaseEnv, group: frozenset[str]) -> None:
+    """Give ``sub`` (the case with ``group`` unknown) every value the case already worked
+    out without reading any of ``group``: it would come out the same.  A first-hit table
+    that gave its value by one row (the rows before it known not to hold) counts what the
+    rows up to that one read; any other value, what all its rows may read.  A value
+    reading a value settled over its unknowns is worked out again (the case saw the
+    settled one, ``sub`` would not), and so is a value settled itself (``sub`` keeps it
+    unknown)."""
+    policy = env.policy
+    facts, values, rows = reach.fact_deps(policy), reach.value_deps(policy), reach.row_reach(policy)
+    settled = env.settled
+    for name, outcome in env.outcomes.items():
+        result = outcome.value
+        row = rows.get(id(outcome.rules[0])) if len(outcome.rules) == 1 else None
+        if row is not None and result is not None and result.__class__ is not Unknown:
+            read_facts, read_values = row  # a row that hit, every row before it known not to
+        else:
+            read_facts, read_values = facts[name], values[name]
+        if not group.isdisjoint(read_facts):
+            continue
+        if settled and (name in settled or not settled.keys().isdisjoint(read_values)):
+            continue
+        sub.cache[name] = result
 
 
 @contextmanager

@@ -8,6 +8,11 @@ them is undecided only if the rows it might reach give different outcomes, and a
 still undecided is settled when every branch of its unknowns gives the same result
 (CONTRACT 1.1, :mod:`policykit.engine.settle`).  Each decision and step then names the
 defaulted facts it rests on (:mod:`policykit.engine.assume`).
+
+Every value is worked out by the code generated from the policy
+(:mod:`policykit.engine.codegen`) where what it reads is known, and by the three-valued
+tables of :mod:`policykit.engine.env` where it reads an unknown; ``generated=False`` runs
+the tables alone, the reference the differential tests hold the generated road to.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from policykit.engine.assume import assumptions, probes
+from policykit.engine import codegen
+from policykit.engine.assume import assumptions, defaulted_facts, probes
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import (
@@ -140,11 +146,21 @@ def _evaluation_error(exc: Exception) -> CaseError:
     return CaseError([Diagnostic("<case>", 0, 0, "evaluation", f"cannot evaluate this case: {exc}")])
 
 
-def decide_case(policy: Policy, case: Case, as_of: date, trace: bool = False, limits: Limits = DEFAULT) -> CaseRecord:
+def decide_case(
+    policy: Policy,
+    case: Case,
+    as_of: date,
+    trace: bool = False,
+    limits: Limits = DEFAULT,
+    generated: bool = True,
+) -> CaseRecord:
     """Decide ``case`` under ``policy`` as of ``as_of``: everything but the words.  With
-    ``trace``, every value worked out is kept with the rows considered (``--explain``).
-    The work is bounded by ``limits`` (a :class:`~policykit.limits.LimitError` past one)."""
-    env = CaseEnv(policy, case.facts, as_of, trace=trace, given=case.given, limits=limits)
+    ``trace``, every value worked out is kept with the rows considered (``--explain``, on
+    the interpreter).  Values are worked out by the code generated from the policy, and
+    by the interpreter where they read an unknown; ``generated=False``: by the
+    interpreter alone, the reference.  The work is bounded by ``limits`` (a
+    :class:`~policykit.limits.LimitError` past one)."""
+    env = _env(policy, case, as_of, limits, generated, trace, watch=True)
     try:
         return _decide(env, case, as_of)
     except (EvalError, RecursionError) as exc:
@@ -153,22 +169,40 @@ def decide_case(policy: Policy, case: Case, as_of: date, trace: bool = False, li
         env.release()
 
 
-def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT) -> Decided:
+def _env(
+    policy: Policy, case: Case, as_of: date, limits: Limits, generated: bool, trace: bool = False, watch: bool = False
+) -> CaseEnv:
+    """The case to decide: on the generated road unless ``generated`` is off or it is
+    traced; with ``watch`` (and on the generated road), noting which defaulted facts are read."""
+    if not generated or trace:
+        return CaseEnv(policy, case.facts, as_of, trace=trace, given=case.given, limits=limits)
+    return CaseEnv(
+        policy,
+        case.facts,
+        as_of,
+        given=case.given,
+        limits=limits,
+        generated=codegen.functions(policy),
+        watch=defaulted_facts(policy, case) if watch else frozenset(),
+    )
+
+
+def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, generated: bool = True) -> Decided:
     """Only the decisions: no reasons, citations, steps or texts.  For bulk work (impact
-    analysis, nightly re-evaluation) where the values are what is compared.  Decided on
-    the code generated from the policy where every decision is known on it, else by the
-    interpreter (:func:`decide_interpreted`, the reference), under the same ``limits``."""
-    from policykit.engine.codegen import decide_generated
-
-    generated = decide_generated(policy, case, as_of, limits)
-    return generated if generated is not None else decide_interpreted(policy, case, as_of, limits)
-
-
-def decide_interpreted(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT) -> Decided:
-    """:func:`decide` by the interpreter alone: the reference the generated code is tested against."""
-    env = CaseEnv(policy, case.facts, as_of, given=case.given, limits=limits)
+    analysis, nightly re-evaluation) where the values are what is compared.  Worked out
+    as :func:`decide_case` does (``generated=False``: by the interpreter alone), under
+    the same ``limits``."""
+    env = _env(policy, case, as_of, limits, generated)
     try:
         values: dict[str, Any] = {}
+        if generated:  # the common road: every decision known, nothing to settle or cite
+            for v in policy.plan(case.request_type)[0]:
+                value = values[v.id] = env.get(v.id)
+                if value.__class__ is Unknown:
+                    break  # settled in order from here: a later decision reads the settled value
+            else:
+                return Decided(values, {})
+            values = {}
         missing: dict[str, tuple[str, ...]] = {}
         for record in _decisions(env, case, words=False):
             if record.decided:
@@ -181,3 +215,8 @@ def decide_interpreted(policy: Policy, case: Case, as_of: date, limits: Limits =
         raise _evaluation_error(exc) from None
     finally:
         env.release()
+
+
+def decide_interpreted(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT) -> Decided:
+    """:func:`decide` by the interpreter alone: the reference the generated code is tested against."""
+    return decide(policy, case, as_of, limits, generated=False)

@@ -4,9 +4,11 @@ and, for the texts the policy will show, the values they need: no words."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from policykit.engine.codegen import GIVE_UP, Generated
 from policykit.engine.record import PartTrace, Reason, RuleTrace
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.expr import Compiled, EvalError
@@ -49,10 +51,7 @@ class FactEnv:
         self.calendar: WorkCalendar | WatchedCalendar = policy.calendar
         base = _base(policy)
         self.cache: dict[str, Any] = {**base, **facts, "as_of": as_of}
-        known = {**base, "as_of": as_of}
-        for name, value in facts.items():
-            if value.__class__ is not Unknown:
-                known[name] = value
+        known = {**base, **{n: v for n, v in facts.items() if v.__class__ is not Unknown}, "as_of": as_of}
         self.known = Known(self, known)
 
     def get(self, name: str) -> Any:
@@ -69,13 +68,18 @@ _NO_TRACE: list[RuleTrace] = []
 class _Outcome:
     __slots__ = ("days", "rules", "trace", "value")
 
-    def __init__(self, value: Any, rules: list[Rule], trace: list[RuleTrace]) -> None:
+    def __init__(self, value: Any, rules: Sequence[Rule], trace: list[RuleTrace]) -> None:
         self.value, self.rules, self.trace = value, rules, trace
         self.days: tuple[str, ...] = ()  # clauses of the policy's own calendar days it counted over
 
 
 class CaseEnv(FactEnv):
-    """Computes derived values and decisions on demand, remembering each."""
+    """Computes derived values and decisions on demand, remembering each.  With
+    ``generated`` (the policy's generated functions, :mod:`policykit.engine.codegen`),
+    each value is first worked out by its generated function, and by the three-valued
+    tables here only where that cannot (it reads an unknown); without, by the tables
+    alone (the reference, and ``--explain``).  The facts of ``watch`` that are read, by
+    any value, condition or citation, go into ``watched``."""
 
     def __init__(
         self,
@@ -85,18 +89,33 @@ class CaseEnv(FactEnv):
         trace: bool = False,
         given: frozenset[str] = frozenset(),
         limits: Limits = DEFAULT,
+        generated: Mapping[str, Generated] | None = None,
+        watch: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(policy, facts, as_of, given, limits)
         self.calendar: WorkCalendar | WatchedCalendar = WatchedCalendar(policy.calendar)
         self.outcomes: dict[str, _Outcome] = {}
         self.tracing = trace
+        self.generated = None if trace else generated
         self.settled: dict[str, Any] = {}  # values the unknowns were found not to change
+        # a case made to settle a value or probe an assumption: the rows it fired are not
+        # shown, so a table the generated road left goes straight to the three-valued tables
+        self.lean = False
+        # facts whose reading is noted: the case's defaulted facts, for the assumption probes
+        self.watch = watch
+        self.watched: set[str] = set()
+        for name in watch:
+            self.known.pop(name, None)  # read through get(), once
 
     def get(self, name: str) -> Any:
         try:
-            return self.cache[name]
+            found = self.cache[name]
         except KeyError:
             pass
+        else:
+            if name in self.watch:
+                self.watched.add(name)
+            return found
         value = self.policy.values.get(name)
         if value is None:
             raise EvalError(f"unknown name '{name}'")
@@ -107,7 +126,21 @@ class CaseEnv(FactEnv):
                 budget.charge(0)  # out of work, or time to look at the clock
             calendar = self.calendar
             mark = len(calendar.cited) if isinstance(calendar, WatchedCalendar) else 0
-            outcome = self._collect(value) if value.kind == "collect" else self._table(value)
+            outcome = None
+            generated = self.generated
+            if generated is not None:  # the generated road; the tables where it reads an unknown
+                try:
+                    result, rules = generated[name](self, self.known)
+                    outcome = _Outcome(result, rules, _NO_TRACE)
+                except GIVE_UP:
+                    pass
+            if outcome is None:
+                if value.kind == "collect":
+                    outcome = self._collect(value)
+                elif generated is not None and self.lean:
+                    outcome = self._table_in_full(value)  # the generated road found an unknown: no second try
+                else:
+                    outcome = self._table(value)
             if isinstance(calendar, WatchedCalendar) and len(calendar.cited) > mark:
                 outcome.days = tuple(dict.fromkeys(calendar.cited[mark:]))
             result = outcome.value

@@ -180,8 +180,9 @@ def _branches(env: CaseEnv, case: Case, names: list[str]) -> Generator[CaseEnv, 
     def each() -> Generator[CaseEnv, None, None]:
         for combo in product(*domains):
             facts = {**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}
-            sub = CaseEnv(policy, facts, env.cache["as_of"], given=given)
+            sub = CaseEnv(policy, facts, env.cache["as_of"], given=given, generated=env.generated)
             sub.budget = env.budget
+            sub.lean = True
             sub.settled = env.settled
             sub.calendar = env.calendar
             try:

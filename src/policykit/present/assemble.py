@@ -3,76 +3,249 @@
 Titles, labels, reasons, step texts, questions and warnings are filled in here from the
 policy's templates and the values the record kept; clauses get their verbatim text (and
 their link on the docs site when ``docs_url`` is given).
+
+The words are prepared once per policy and language (:class:`Wording`: the fixed words,
+each cited clause, each "by default" note) and rendered lazily: a :class:`Result` renders
+its parts when they are read, and its JSON form (``to_dict``) renders only what the JSON
+shows, straight from the record (no titles or labels).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from policykit.engine.record import CaseRecord, DecisionRecord
-from policykit.policy.model import Policy
+from policykit.engine.record import ActionRecord, CaseRecord, DecisionRecord, MissingRecord, Reason
+from policykit.policy.model import Policy, Text
 from policykit.present.catalogue import say
-from policykit.present.result import ActionResult, AssumedFact, DecisionResult, MissingFact, PolicyRef, Result
+from policykit.present.result import (
+    ActionResult,
+    AssumedFact,
+    CitedClause,
+    DecisionResult,
+    MissingFact,
+    PolicyRef,
+    Result,
+    jsonable,
+)
 from policykit.present.sentence import title
-from policykit.present.words import cited_clause, render
+from policykit.present.words import cited_clause, plain, render, show, template
+
+_MEMO_SIZE = 10_000  # texts kept per policy and language; past it, rendered each time
+
+
+class Wording:
+    """The words of one policy in one language (with one docs address and date style),
+    prepared once and kept on the policy."""
+
+    def __init__(self, policy: Policy, lang: str, docs_url: str | None, days: bool) -> None:
+        self.policy, self.lang, self.docs_url, self.days = policy, lang, docs_url, days
+        self.sep = say(policy, "list_sep", lang)
+        self.list_separator = policy.message("list_separator", lang)
+        self._cited: dict[str, CitedClause] = {}
+        self._cite_dicts: dict[str, dict[str, Any]] = {}
+        self._notes: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
+        self._undecided: dict[frozenset[str], str] = {}
+        self._either_way: dict[tuple[str, ...], str] = {}
+        # each text of the policy by identity: (the text, kept so that its id stays its own;
+        # its template's pieces in this language; the words, when it has no placeholder)
+        self._texts: dict[int, tuple[Text, tuple[tuple[bool, str], ...], str | None]] = {}
+
+    def render(self, reason: Reason | None) -> str:
+        """What :func:`policykit.present.words.render` gives, from the template prepared once."""
+        if reason is None:
+            return ""
+        text = reason.text
+        found = self._texts.get(id(text))
+        if found is None:
+            pieces = template(text.get(self.lang))
+            constant = None if any(is_name for is_name, _ in pieces) else "".join(p for _, p in pieces)
+            found = (text, pieces, constant)
+            if len(self._texts) < _MEMO_SIZE:
+                self._texts[id(text)] = found
+        if found[2] is not None:
+            return found[2]
+        policy, lang, days = self.policy, self.lang, self.days
+        values = dict(reason.values)
+        given = reason.plain
+        return "".join(
+            (
+                (
+                    plain(policy, values.get(piece), lang, days)
+                    if piece in given
+                    else show(policy, piece, values.get(piece), lang, days)
+                )
+                if is_name
+                else piece
+            )
+            for is_name, piece in found[1]
+        )
+
+    # -- the parts every result shares -----------------------------------------------
+    def cited(self, cid: str) -> CitedClause:
+        found = self._cited.get(cid)
+        if found is None:
+            found = self._cited[cid] = cited_clause(self.policy, cid, self.docs_url)
+        return found
+
+    def cite_dict(self, cid: str) -> dict[str, Any]:
+        """A cited clause's JSON form (a fresh copy: a caller may change its result)."""
+        found = self._cite_dicts.get(cid)
+        if found is None:
+            found = self._cite_dicts[cid] = self.cited(cid).to_dict()
+        return found.copy()
+
+    def notes(self, assumed_here: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+        """(the "by default" note, the lines it adds to ``because``) for the defaulted facts a value's rows read."""
+        found = self._notes.get(assumed_here)
+        if found is None:
+            policy, lang = self.policy, self.lang
+            note = assumed_note(policy, assumed_here, lang)
+            lines = [note] if note else []
+            confirm = list(
+                dict.fromkeys(t.get(lang) for f in assumed_here if (t := policy.facts[f].confirm_note) is not None)
+            )
+            if confirm:
+                lines.append(policy.message("to_confirm", lang, notes=self.list_separator.join(confirm)))
+            found = (note, tuple(lines))
+            if len(self._notes) < _MEMO_SIZE:
+                self._notes[assumed_here] = found
+        return found
+
+    def undecided(self, facts: frozenset[str]) -> str:
+        found = self._undecided.get(facts)
+        if found is None:
+            named = self.sep.join(titles(self.policy, sorted(facts), self.lang)) or "?"
+            found = self.policy.message("undecided", self.lang, facts=named)
+            if len(self._undecided) < _MEMO_SIZE:
+                self._undecided[facts] = found
+        return found
+
+    def either_way(self, facts: tuple[str, ...]) -> str:
+        found = self._either_way.get(facts)
+        if found is None:
+            named = self.sep.join(titles(self.policy, facts, self.lang))
+            found = self.policy.message("decided_either_way", self.lang, facts=named)
+            if len(self._either_way) < _MEMO_SIZE:
+                self._either_way[facts] = found
+        return found
+
+    # -- one case ----------------------------------------------------------------------
+    def because(self, record: DecisionRecord) -> tuple[tuple[str, ...], str]:
+        """(the lines of ``because``, the "by default" note among them) of a decided value."""
+        lines: list[str] = []
+        for reason in record.reasons:
+            line = self.render(reason)
+            if line not in lines:
+                lines.append(line)
+        if record.settled_on:
+            lines.append(self.either_way(record.settled_on))
+        if not record.assumed_here:
+            return tuple(lines), ""
+        note, more = self.notes(record.assumed_here)
+        lines.extend(more)
+        return tuple(lines), note
+
+    def decision(self, record: DecisionRecord) -> DecisionResult:
+        """One decision in full: its title, value and label, cited clauses and reasons."""
+        value = record.definition
+        name = value.title.get(self.lang) if value.title else value.id
+        if not record.decided:
+            because = (self.undecided(record.value.facts),)
+            return DecisionResult(
+                value.id,
+                name,
+                None,
+                False,
+                None,
+                (),
+                because,
+                value.output,
+                value.interpretations,
+                record.trace,
+                record.params,
+            )
+        lines, note = self.because(record)
+        result = record.value
+        label = value.label(result, self.lang) if value.labels and not isinstance(result, list) else None
+        return DecisionResult(
+            value.id,
+            name,
+            result,
+            True,
+            label,
+            tuple(self.cited(cid) for cid in record.cites),
+            lines,
+            value.output,
+            value.interpretations,
+            record.trace,
+            record.params,
+            note,
+        )
+
+    def decision_dict(self, record: DecisionRecord) -> dict[str, Any]:
+        """The JSON of one decision (what :meth:`DecisionResult.to_dict` gives), rendering only what it shows."""
+        if not record.decided:
+            return {"value": None, "cites": [], "because": [self.undecided(record.value.facts)]}
+        return {
+            "value": jsonable(record.value),
+            "cites": [self.cite_dict(cid) for cid in record.cites],
+            "because": list(self.because(record)[0]),
+        }
+
+    def action(self, record: ActionRecord) -> ActionResult:
+        text = self.render(record.text)
+        return ActionResult(record.id, text, record.due, tuple(self.cited(cid) for cid in record.cites))
+
+    def action_dict(self, record: ActionRecord) -> dict[str, Any]:
+        return {
+            "id": record.id,
+            "text": self.render(record.text),
+            "due": record.due.isoformat() if record.due is not None else None,
+            "cites": [self.cite_dict(cid) for cid in record.cites],
+        }
+
+    def missing(self, record: MissingRecord) -> MissingFact:
+        question = self.render(record.question) if record.question else record.fact
+        return MissingFact(record.fact, record.needed_for, question)
+
+    def warnings(self, record: CaseRecord) -> tuple[str, ...]:
+        policy, lang = self.policy, self.lang
+        warnings = [self.render(w) for w in record.warnings]
+        if record.unpublished_years:
+            through = policy.calendar.published_through()
+            warnings.extend(
+                policy.message("calendar_unpublished", lang, year=str(year), through=str(through))
+                for year in record.unpublished_years
+            )
+        warnings.extend(notice(policy, n.key, dict(n.fields), lang) for n in record.notices)
+        return tuple(warnings)
+
+    def assumed(self, record: CaseRecord) -> tuple[AssumedFact, ...]:
+        policy, lang = self.policy, self.lang
+        return tuple(
+            AssumedFact(a.fact, a.value, render(policy, a.reason, lang) if a.reason else "", a.needed_for)
+            for a in record.assumed
+        )
+
+
+def wording(policy: Policy, lang: str, docs_url: str | None = None, days: bool = False) -> Wording:
+    """The :class:`Wording` of ``policy`` in ``lang`` (made once, kept on the policy)."""
+    known: dict[tuple[str, str | None, bool], Wording] = policy.memo.setdefault("wording", {})
+    key = (lang, docs_url, days)
+    found = known.get(key)
+    if found is None:
+        found = Wording(policy, lang, docs_url, days)
+        if len(known) < 64:
+            known[key] = found
+    return found
 
 
 def decision_result(
     policy: Policy, record: DecisionRecord, lang: str, docs_url: str | None, days: bool = False
 ) -> DecisionResult:
     """One decision in ``lang``: its title, value and label, cited clauses and reasons."""
-    value = record.definition
-    title = value.title.get(lang) if value.title else value.id
-    sep = say(policy, "list_sep", lang)
-    if not record.decided:
-        facts = sep.join(titles(policy, sorted(record.value.facts), lang)) or "?"
-        because: tuple[str, ...] = (policy.message("undecided", lang, facts=facts),)
-        return DecisionResult(
-            value.id,
-            title,
-            None,
-            False,
-            None,
-            (),
-            because,
-            value.output,
-            value.interpretations,
-            record.trace,
-            record.params,
-        )
-    lines: list[str] = []
-    for reason in record.reasons:
-        line = render(policy, reason, lang, days)
-        if line not in lines:
-            lines.append(line)
-    if record.settled_on:
-        lines.append(
-            policy.message("decided_either_way", lang, facts=sep.join(titles(policy, record.settled_on, lang)))
-        )
-    note = assumed_note(policy, record.assumed_here, lang)
-    if note:
-        lines.append(note)
-    notes = list(
-        dict.fromkeys(t.get(lang) for f in record.assumed_here if (t := policy.facts[f].confirm_note) is not None)
-    )
-    if notes:
-        lines.append(policy.message("to_confirm", lang, notes=policy.message("list_separator", lang).join(notes)))
-    result = record.value
-    label = value.label(result, lang) if value.labels and not isinstance(result, list) else None
-    return DecisionResult(
-        value.id,
-        title,
-        result,
-        True,
-        label,
-        tuple(cited_clause(policy, cid, docs_url) for cid in record.cites),
-        tuple(lines),
-        value.output,
-        value.interpretations,
-        record.trace,
-        record.params,
-        note,
-    )
+    return wording(policy, lang, docs_url, days).decision(record)
 
 
 def titles(policy: Policy, names: Iterable[str], lang: str) -> list[str]:
@@ -95,6 +268,47 @@ def assumed_note(policy: Policy, facts: tuple[str, ...], lang: str) -> str:
     return policy.message("assumed_mark", lang, facts=policy.message("list_separator", lang).join(reasons))
 
 
+class _Parts:
+    """What a :class:`Result` renders when it is read: each part from the record, in its words."""
+
+    __slots__ = ("record", "words")
+
+    def __init__(self, record: CaseRecord, words: Wording) -> None:
+        self.record, self.words = record, words
+
+    def decisions(self) -> tuple[DecisionResult, ...]:
+        return tuple(self.words.decision(d) for d in self.record.decisions)
+
+    def actions(self) -> tuple[ActionResult, ...]:
+        return tuple(self.words.action(a) for a in self.record.actions)
+
+    def missing(self) -> tuple[MissingFact, ...]:
+        return tuple(self.words.missing(m) for m in self.record.missing)
+
+    def warnings(self) -> tuple[str, ...]:
+        return self.words.warnings(self.record)
+
+    def assumed(self) -> tuple[AssumedFact, ...]:
+        return self.words.assumed(self.record)
+
+    def trace(self) -> tuple[DecisionResult, ...]:
+        return tuple(self.words.decision(d) for d in self.record.trace)
+
+    def fired(self) -> tuple[tuple[str, int], ...]:
+        return self.record.fired
+
+    def json(self) -> dict[str, Any]:
+        """The parts of the JSON form that come from the record."""
+        words, record = self.words, self.record
+        return {
+            "decisions": {d.id: words.decision_dict(d) for d in record.decisions},
+            "actions": [words.action_dict(a) for a in record.actions],
+            "missing": [words.missing(m).to_dict() for m in record.missing],
+            "assumed": [a.to_dict() for a in words.assumed(record)],
+            "warnings": list(words.warnings(record)),
+        }
+
+
 def build_result(
     record: CaseRecord,
     lang: str = "zh",
@@ -103,41 +317,15 @@ def build_result(
     days: bool = False,
 ) -> Result:
     """The whole result of ``record`` in ``lang``: what ``--format json`` and the text view
-    show (``days``: each date in a text with its weekday, for the text view)."""
+    show (``days``: each date in a text with its weekday, for the text view).  Its parts
+    are rendered when first read."""
     policy = record.policy
-    warnings = [render(policy, w, lang, days) for w in record.warnings]
-    through = policy.calendar.published_through()
-    warnings.extend(
-        policy.message("calendar_unpublished", lang, year=str(year), through=str(through))
-        for year in record.unpublished_years
-    )
-    warnings.extend(notice(policy, n.key, dict(n.fields), lang) for n in record.notices)
     return Result(
         record.case_id,
         record.as_of,
         record.request_type,
         PolicyRef(policy.id, policy.version, policy.sha256, policy.status),
-        tuple(decision_result(policy, d, lang, docs_url, days) for d in record.decisions),
-        tuple(
-            ActionResult(
-                a.id,
-                render(policy, a.text, lang, days),
-                a.due,
-                tuple(cited_clause(policy, cid, docs_url) for cid in a.cites),
-            )
-            for a in record.actions
-        ),
-        tuple(
-            MissingFact(m.fact, m.needed_for, render(policy, m.question, lang, days) if m.question else m.fact)
-            for m in record.missing
-        ),
-        tuple(warnings),
-        lang,
-        case_sha256,
-        tuple(decision_result(policy, d, lang, docs_url, days) for d in record.trace),
-        record.fired,
-        tuple(
-            AssumedFact(a.fact, a.value, render(policy, a.reason, lang) if a.reason else "", a.needed_for)
-            for a in record.assumed
-        ),
+        lang=lang,
+        case_sha256=case_sha256,
+        parts=_Parts(record, wording(policy, lang, docs_url, days)),
     )

@@ -1,11 +1,12 @@
 """A decision in words: the result of an evaluation as frozen dataclasses, and their JSON form
-(CONTRACT.md section 2)."""
+(CONTRACT.md section 2).  The structure of the result is here, in one place."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from functools import cached_property
+from typing import Any, Protocol
 
 from policykit.engine.record import RuleTrace
 
@@ -102,21 +103,84 @@ class PolicyRef:
         return out
 
 
-@dataclass(frozen=True)
+class Parts(Protocol):
+    """What a :class:`Result` renders from its record when a part is first read
+    (:mod:`policykit.present.assemble`)."""
+
+    def decisions(self) -> tuple[DecisionResult, ...]: ...
+    def actions(self) -> tuple[ActionResult, ...]: ...
+    def missing(self) -> tuple[MissingFact, ...]: ...
+    def warnings(self) -> tuple[str, ...]: ...
+    def assumed(self) -> tuple[AssumedFact, ...]: ...
+    def trace(self) -> tuple[DecisionResult, ...]: ...
+    def fired(self) -> tuple[tuple[str, int], ...]: ...
+    def json(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, eq=False)
 class Result:
+    """The result of one case in one language.  Its decisions, steps, missing and assumed
+    facts and warnings are rendered when first read; :meth:`to_dict` renders only what the
+    JSON shows."""
+
     case_id: str | None
     as_of: date
     request_type: str
     policy: PolicyRef
-    decisions: tuple[DecisionResult, ...]
-    actions: tuple[ActionResult, ...]
-    missing: tuple[MissingFact, ...]
-    warnings: tuple[str, ...]
     lang: str = "zh"
     case_sha256: str | None = None
-    trace: tuple[DecisionResult, ...] = field(default=(), compare=False)
-    fired: tuple[tuple[str, int], ...] = field(default=(), compare=False)
-    assumed: tuple[AssumedFact, ...] = ()
+    parts: Parts | None = field(default=None, repr=False)
+
+    @cached_property
+    def decisions(self) -> tuple[DecisionResult, ...]:
+        return self.parts.decisions() if self.parts else ()
+
+    @cached_property
+    def actions(self) -> tuple[ActionResult, ...]:
+        return self.parts.actions() if self.parts else ()
+
+    @cached_property
+    def missing(self) -> tuple[MissingFact, ...]:
+        return self.parts.missing() if self.parts else ()
+
+    @cached_property
+    def warnings(self) -> tuple[str, ...]:
+        return self.parts.warnings() if self.parts else ()
+
+    @cached_property
+    def assumed(self) -> tuple[AssumedFact, ...]:
+        return self.parts.assumed() if self.parts else ()
+
+    @cached_property
+    def trace(self) -> tuple[DecisionResult, ...]:
+        return self.parts.trace() if self.parts else ()
+
+    @property
+    def fired(self) -> tuple[tuple[str, int], ...]:
+        return self.parts.fired() if self.parts else ()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.case_id, self.as_of, self.request_type, self.lang))
+
+    def _key(self) -> tuple[Any, ...]:
+        return (
+            self.case_id,
+            self.as_of,
+            self.request_type,
+            self.policy,
+            self.lang,
+            self.case_sha256,
+            self.decisions,
+            self.actions,
+            self.missing,
+            self.warnings,
+            self.assumed,
+        )
 
     def decision(self, decision_id: str) -> DecisionResult:
         for d in self.decisions:
@@ -125,21 +189,30 @@ class Result:
         raise KeyError(decision_id)
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form (CONTRACT section 2): rendered from the record where the parts
+        were not read, else from the parts (the same)."""
         out: dict[str, Any] = {
             "case_id": self.case_id,
             "as_of": self.as_of.isoformat(),
             "lang": self.lang,
             "request_type": self.request_type,
             "policy": self.policy.to_dict(),
+        }
+        out.update(self.parts.json() if self.parts else self.parts_dict())
+        if self.case_sha256:
+            out["case_sha256"] = self.case_sha256
+        return out
+
+    def parts_dict(self) -> dict[str, Any]:
+        """The JSON of the rendered parts, each by its own ``to_dict``: what :meth:`to_dict`
+        gives, the long way (the tests hold the two to each other)."""
+        return {
             "decisions": {d.id: d.to_dict() for d in self.decisions},
             "actions": [a.to_dict() for a in self.actions],
             "missing": [m.to_dict() for m in self.missing],
             "assumed": [a.to_dict() for a in self.assumed],
             "warnings": list(self.warnings),
         }
-        if self.case_sha256:
-            out["case_sha256"] = self.case_sha256
-        return out
 
 
 def jsonable(value: Any) -> Any:

@@ -24,20 +24,20 @@ def render(policy: Policy, reason: Reason | None, lang: str, days: bool = False)
     if reason is None:
         return ""
     values = dict(reason.values)
-    plain = reason.plain
+    given = reason.plain
     return "".join(
         (
-            _plain(policy, values.get(piece), lang, days)
-            if piece in plain
+            plain(policy, values.get(piece), lang, days)
+            if piece in given
             else show(policy, piece, values.get(piece), lang, days)
         )
         if is_name
         else piece
-        for is_name, piece in _template(reason.text.get(lang))
+        for is_name, piece in template(reason.text.get(lang))
     )
 
 
-def _plain(policy: Policy, value: Any, lang: str, days: bool = False) -> str:
+def plain(policy: Policy, value: Any, lang: str, days: bool = False) -> str:
     """A value the caller gave: texts in words (a row's ground), joined; others by :func:`fmt`."""
     if isinstance(value, tuple) and not isinstance(value, Reason):
         return policy.message("list_separator", lang).join(render(policy, r, lang, days) for r in value)
@@ -93,7 +93,7 @@ def cited_clause(policy: Policy, cid: str, docs_url: str | None) -> CitedClause:
 
 
 @lru_cache(maxsize=4096)
-def _template(text: str) -> tuple[tuple[bool, str], ...]:
+def template(text: str) -> tuple[tuple[bool, str], ...]:
     """A reason template as (is a name, text) pieces: ``"{a} and b"`` -> ((True, "a"), (False, " and b"))."""
     pieces: list[tuple[bool, str]] = []
     last = 0

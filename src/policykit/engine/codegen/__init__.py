@@ -1,13 +1,15 @@
 """Code generated from the compiled policy: one plain Python function per value (a
 first-hit table or a collected list), built with ``compile()`` from the policy's own
-rows, for the known road of :func:`policykit.engine.decide.decide`.
+rows, that works the value out where everything it reads is known.
 
-The interpreter (:mod:`policykit.engine.env`) stays the reference: on the first unknown
-fact, or anything the generated code does not handle, the case is decided again by the
-interpreter from the start, so results are the interpreter's by construction; the
-differential tests check that the generated road agrees wherever it finishes.
+:class:`policykit.engine.env.CaseEnv` calls it first for every value of every case,
+including the cases it makes to settle a value over its unknowns and to find the
+defaults a result rests on; a value the generated road cannot work out (it reads an
+unknown) is worked out by the interpreter's three-valued tables, and the case goes on in
+generated code.  The interpreter alone (``decide_case(..., generated=False)``) stays the
+reference: ``--explain`` runs it, and the differential tests compare the two.
 """
 
-from policykit.engine.codegen.run import decide_generated
+from policykit.engine.codegen.generate import GIVE_UP, Fallback, Generated, functions
 
-__all__ = ["decide_generated"]
+__all__ = ["GIVE_UP", "Fallback", "Generated", "functions"]

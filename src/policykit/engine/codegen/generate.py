@@ -3,8 +3,14 @@
 Each row's condition and outcome calls the expression's own fast form (the whitelisted
 tree already compiled to a Python function, :mod:`policykit.lang.fastpath`), passed in
 as a global, so the generated text holds no expression source and no constant of the
-policy: only the control flow of its tables (``if``, ``and``, ``or``, ``return``).  A
-result that is unknown raises :class:`Fallback`.
+policy: only the control flow of its tables (``if``, ``and``, ``or``, ``return``).
+
+A generated function gives ``(value, the rows that gave it)`` on the road where every
+value it reads is known.  Where one is not (a fast form reads an unknown, an ``ask:``
+row is reached, a row gives an unknown), it raises: that one value is then worked out
+by the interpreter's three-valued tables (:class:`policykit.engine.env.CaseEnv`), and
+the rest of the case goes on in generated code.  Nothing here is stored in the compile
+cache: the functions are built in memory from the compiled policy, once per policy.
 """
 
 from __future__ import annotations
@@ -13,12 +19,21 @@ from collections.abc import Callable
 from typing import Any
 
 from policykit.lang.expr import Compiled
+from policykit.lang.fastpath import UnknownHit
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy, Rule, Value
 
 
 class Fallback(Exception):
-    """The generated road cannot decide this case: the interpreter will."""
+    """The generated road cannot work out this value: the interpreter will."""
+
+
+GIVE_UP = (Fallback, UnknownHit, TypeError, ValueError, OverflowError, AttributeError, KeyError, ZeroDivisionError)
+"""What a generated function raises where the interpreter must work the value out (the
+fast forms' own reasons to give way, and :class:`Fallback`)."""
+
+Generated = Callable[[Any, Any], tuple[Any, Any]]
+"""``(env, known values) -> (value, the rows that gave it)``."""
 
 
 def _known(value: Any) -> Any:
@@ -44,8 +59,11 @@ class _Source:
         return key
 
     def call(self, expr: Compiled) -> str:
-        fast = expr.fast if expr.fast is not None else _exact(expr)
-        return f"_K({self.name(fast)}(_e, _k))"
+        """A call of the expression's fast form (it raises on reading an unknown; it never
+        gives one), else of its exact form, whose unknown falls back."""
+        if expr.fast is not None:
+            return f"{self.name(expr.fast)}(_e, _k)"
+        return f"_K({self.name(_exact(expr))}(_e, _k))"
 
 
 def _condition(src: _Source, rule: Rule) -> str:
@@ -70,30 +88,35 @@ def value_source(value: Value) -> tuple[str, dict[str, Any]]:
     body = src.lines
     if value.kind == "collect":
         body.append("    _items = []")
+        body.append("    _rows = []")
         for rule in value.rules:
             body.append(f"    if {_condition(src, rule)}:")
             body.append(f"        _items.append({_constant(src, rule.value)})")
-        body.append("    return _items")
+            body.append(f"        _rows.append({src.name(rule)})")
+        if value.otherwise is not None:
+            body.append("    if not _rows:")
+            body.append(f"        return _items, ({src.name(value.otherwise)},)")
+        body.append("    return _items, _rows")
     else:
         for rule in value.rules:
             body.append(f"    if {_condition(src, rule)}:")
-            body.append(f"        return {_outcome(src, rule)}")
-        body.append("    return None")
+            body.append(f"        return {_outcome(src, rule)}, ({src.name(rule)},)")
+        body.append("    return None, ()")
     return "def _value(_e, _k):\n" + "\n".join(body) + "\n", src.names
 
 
-def value_function(value: Value) -> Callable[[Any, Any], Any]:
-    """The generated function of ``value``: ``(env, known values) -> its value``."""
+def value_function(value: Value) -> Generated:
+    """The generated function of ``value``."""
     text, names = value_source(value)
     code = compile(text, f"<policy value {value.id}>", "exec")
     exec(code, names)
-    function: Callable[[Any, Any], Any] = names["_value"]
+    function: Generated = names["_value"]
     return function
 
 
-def functions(policy: Policy) -> dict[str, Callable[[Any, Any], Any]]:
+def functions(policy: Policy) -> dict[str, Generated]:
     """Every value's generated function (made once per compiled policy, on first use)."""
-    made: dict[str, Callable[[Any, Any], Any]] | None = policy.memo.get("generated")
+    made: dict[str, Generated] | None = policy.memo.get("generated")
     if made is None:
         made = policy.memo["generated"] = {name: value_function(v) for name, v in policy.values.items()}
     return made
