@@ -3,7 +3,7 @@
 The exact parser (:func:`policykit.engine.case.parse_json`) refuses duplicate keys, keeps
 integers of any size and reads a byte order mark; orjson keeps the last of duplicate keys
 and reads a long integer as a float.  So orjson's answer is taken only when it must be
-the same: it parsed the text, no number has 20 digits or more, the text is not nested
+the same: it parsed the text, no number has 19 digits or more, the text is not nested
 near the exact parser's depth, and no key was lost.  A lost key is seen by counting
 colons: the text has one per key plus those inside its texts, the data written back
 compactly has one per key kept plus those inside the texts kept, so equal counts mean
@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 _DIGITS = bytes.maketrans(b"123456789", b"000000000")
-_LONG_NUMBER = b"0" * 20
+_LONG_NUMBER = b"0" * 19  # below -2**63 orjson gives a float: 19 digits
 _MAX_OPENERS = 500  # well inside the exact parser's nesting limit
 
 
