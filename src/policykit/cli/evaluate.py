@@ -68,18 +68,28 @@ def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: 
 
 
 CHUNK_LINES = 256
+FLUSH_BYTES = 1 << 16
 
 
 def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp: IO[str]) -> int:
     """Each line's result, in order: a JSON line (``--format json``) or a text block (``text``);
     with ``jobs`` > 1, decided in that many worker processes a chunk of lines at a time.
-    A ``*.parquet`` file gives one case per row."""
+    A ``*.parquet`` file gives one case per row.  The output goes out as bytes, in writes
+    of at least ``FLUSH_BYTES`` (standard input: as each line is decided, for a stream)."""
     from functools import partial
 
     from policykit.tools.batch import evaluate_lines, numbered_chunks, read_cases, read_lines
     from policykit.tools.parallel import ordered_map
 
-    if batch == "-":
+    if not settings.policy and not settings.policy_set:
+        from dataclasses import replace
+
+        from policykit.policy.resources import policies_dir
+
+        # the working copy found once for the run, not again for each line
+        settings = replace(settings, policy_set=str(policies_dir()))
+    streaming = batch == "-"
+    if streaming:
         stream: Any = inp.buffer if hasattr(inp, "buffer") else inp
         numbered: Any = enumerate(read_lines(stream, settings.limits.case_bytes), 1)
     else:
@@ -88,11 +98,19 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
             raise InputError([Diagnostic(batch, 0, 0, "not-a-file", "is a directory, not a JSON Lines file")])
         numbered = read_cases(batch, settings.limits.case_bytes)
     status = EXIT_OK
-    size = CHUNK_LINES if jobs > 1 else 1
+    size = 1 if streaming and jobs <= 1 else CHUNK_LINES
+    write = _bytes_writer(out)
+    pending: list[bytes] = []
+    held = 0
     try:
         work = partial(evaluate_lines, settings, batch)
         for chunk in ordered_map(work, numbered_chunks(numbered, size), jobs):
-            out.write(chunk.text)
+            pending.append(chunk.data)
+            held += len(chunk.data)
+            if held >= FLUSH_BYTES or streaming:
+                data, held = b"".join(pending), 0
+                pending.clear()
+                write(data)
             for line in chunk.errors:
                 print(line, file=err)
             if chunk.internal:
@@ -100,6 +118,18 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
             elif chunk.bad and status != EXIT_INTERNAL:
                 status = EXIT_BAD_INPUT
     finally:
+        if pending:  # what was decided is written, whatever stops the run
+            write(b"".join(pending))
         if hasattr(numbered, "close"):
             numbered.close()
     return status
+
+
+def _bytes_writer(out: IO[str]) -> Any:
+    """How to write bytes to ``out``: to its binary buffer (what it holds as text goes first),
+    or, for a stream of text alone, decoded."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        return lambda data: out.write(data.decode("utf-8"))
+    out.flush()
+    return buffer.write

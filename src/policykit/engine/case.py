@@ -16,10 +16,8 @@ import math
 import re
 from typing import Any
 
-from policykit.engine.case_reader.json_fast import loads
 from policykit.engine.case_reader.model import Case as Case
 from policykit.engine.case_reader.model import dotted as dotted
-from policykit.engine.case_reader.reader import reader
 from policykit.engine.case_words import Words
 from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import parse_date
@@ -88,6 +86,8 @@ def parse_json(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) -> Any
     """JSON text -> data; a :class:`CaseError` for bad bytes, bad JSON, duplicate keys,
     numbers too large to be finite, or strings that are not Unicode (a lone surrogate)."""
     if isinstance(text, bytes) and len(text) <= limit:
+        from policykit.engine.case_reader.json_fast import loads  # orjson: imported when a case is read
+
         data = loads(text)  # orjson, where it must give what the exact parser gives
         if data is not None:
             return data
@@ -169,6 +169,8 @@ def read_case(
 ) -> Case:
     """Validate ``data`` and return its facts; raise :class:`CaseError` with every problem,
     each worded in ``lang`` (``text``, the case's JSON, places them on their lines)."""
+    from policykit.engine.case_reader.reader import reader  # the engine: imported when a case is read
+
     fast = reader(policy)
     if fast is not None:
         case = fast(data)
