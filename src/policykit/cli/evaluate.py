@@ -105,9 +105,10 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
     try:
         work = partial(evaluate_lines, settings, batch)
         for chunk in ordered_map(work, numbered_chunks(numbered, size), jobs):
-            pending.append(chunk.data)
-            held += len(chunk.data)
-            if held >= FLUSH_BYTES or streaming:
+            if chunk.data:
+                pending.append(chunk.data)
+                held += len(chunk.data)
+            if held >= FLUSH_BYTES or (streaming and held):
                 data, held = b"".join(pending), 0
                 pending.clear()
                 write(data)

@@ -28,8 +28,10 @@ def loads(raw: bytes) -> Any | None:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
-    if raw.count(b"{") + raw.count(b"[") > _MAX_OPENERS or b"\\u003" in raw:
+    if b"\\u003" in raw:
         return None
+    if len(raw) > 2 * _MAX_OPENERS and raw.count(b"{") + raw.count(b"[") > _MAX_OPENERS:
+        return None  # (each level of nesting takes two bytes: a short text is never nested deep)
     if _LONG_NUMBER in raw.translate(_DIGITS):
         return None
     try:
