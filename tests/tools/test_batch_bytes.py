@@ -94,3 +94,15 @@ def test_each_record_is_the_result_or_the_errors_of_its_line() -> None:
         assert json.loads(record) == json.loads(json.dumps(result.to_dict()))
         assert b": " not in record.split(b'"', 1)[0]  # written compactly by orjson
     assert next(records, None) is None
+
+
+def test_a_stream_of_another_encoding_gets_text_it_encodes_itself() -> None:
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-16", errors="strict")
+    lines = [line for line in corpus_lines()[:3] if line.strip()]
+    code = run(["evaluate", "--batch", "-", *ARGS], out, io.StringIO(), io.TextIOWrapper(io.BytesIO(b"\n".join(lines))))
+    out.flush()
+    assert code == 0
+    assert (
+        raw.getvalue().decode("utf-16") == cli("evaluate", "--batch", "-", *ARGS, stdin=b"\n".join(lines).decode())[1]
+    )

@@ -127,10 +127,11 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
 
 
 def _bytes_writer(out: IO[str]) -> Any:
-    """How to write bytes to ``out``: to its binary buffer (what it holds as text goes first),
-    or, for a stream of text alone, decoded."""
+    """How to write bytes to ``out``: to its binary buffer when it writes UTF-8 (what it holds
+    as text goes first), else decoded, for the stream to encode."""
     buffer = getattr(out, "buffer", None)
-    if buffer is None:
+    encoding = str(getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if buffer is None or encoding != "utf8":
         return lambda data: out.write(data.decode("utf-8"))
     out.flush()
     return buffer.write
