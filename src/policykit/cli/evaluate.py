@@ -67,7 +67,11 @@ def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: 
     return EXIT_OK
 
 
-CHUNK_LINES = 256
+# Lines per task: a result can be 16 KiB (every reason, clause and step in words), and a
+# task's results are held until it is written, so a task is a few lines in this process
+# and a few dozen in a worker (enough that a task's work dwarfs handing it over).
+CHUNK_LINES = 64
+LOCAL_CHUNK_LINES = 8
 FLUSH_BYTES = 1 << 16
 
 
@@ -98,7 +102,7 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
             raise InputError([Diagnostic(batch, 0, 0, "not-a-file", "is a directory, not a JSON Lines file")])
         numbered = read_cases(batch, settings.limits.case_bytes)
     status = EXIT_OK
-    size = 1 if streaming and jobs <= 1 else CHUNK_LINES
+    size = CHUNK_LINES if jobs > 1 else (1 if streaming else LOCAL_CHUNK_LINES)
     write = _bytes_writer(out)
     pending: list[bytes] = []
     held = 0
