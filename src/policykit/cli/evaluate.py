@@ -67,19 +67,33 @@ def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: 
     return EXIT_OK
 
 
-CHUNK_LINES = 256
+# Lines per task: a result can be 16 KiB (every reason, clause and step in words), and a
+# task's results are held until it is written, so a task is a few lines in this process
+# and a few dozen in a worker (enough that a task's work dwarfs handing it over).
+CHUNK_LINES = 64
+LOCAL_CHUNK_LINES = 8
+FLUSH_BYTES = 1 << 16
 
 
 def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp: IO[str]) -> int:
     """Each line's result, in order: a JSON line (``--format json``) or a text block (``text``);
     with ``jobs`` > 1, decided in that many worker processes a chunk of lines at a time.
-    A ``*.parquet`` file gives one case per row."""
+    A ``*.parquet`` file gives one case per row.  The output goes out as bytes, in writes
+    of at least ``FLUSH_BYTES`` (standard input: as each line is decided, for a stream)."""
     from functools import partial
 
     from policykit.tools.batch import evaluate_lines, numbered_chunks, read_cases, read_lines
     from policykit.tools.parallel import ordered_map
 
-    if batch == "-":
+    if not settings.policy and not settings.policy_set:
+        from dataclasses import replace
+
+        from policykit.policy.resources import policies_dir
+
+        # the working copy found once for the run, not again for each line
+        settings = replace(settings, policy_set=str(policies_dir()))
+    streaming = batch == "-"
+    if streaming:
         stream: Any = inp.buffer if hasattr(inp, "buffer") else inp
         numbered: Any = enumerate(read_lines(stream, settings.limits.case_bytes), 1)
     else:
@@ -88,11 +102,20 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
             raise InputError([Diagnostic(batch, 0, 0, "not-a-file", "is a directory, not a JSON Lines file")])
         numbered = read_cases(batch, settings.limits.case_bytes)
     status = EXIT_OK
-    size = CHUNK_LINES if jobs > 1 else 1
+    size = CHUNK_LINES if jobs > 1 else (1 if streaming else LOCAL_CHUNK_LINES)
+    write = _bytes_writer(out)
+    pending: list[bytes] = []
+    held = 0
     try:
         work = partial(evaluate_lines, settings, batch)
         for chunk in ordered_map(work, numbered_chunks(numbered, size), jobs):
-            out.write(chunk.text)
+            if chunk.data:
+                pending.append(chunk.data)
+                held += len(chunk.data)
+            if held >= FLUSH_BYTES or (streaming and held):
+                data, held = b"".join(pending), 0
+                pending.clear()
+                write(data)
             for line in chunk.errors:
                 print(line, file=err)
             if chunk.internal:
@@ -100,6 +123,19 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
             elif chunk.bad and status != EXIT_INTERNAL:
                 status = EXIT_BAD_INPUT
     finally:
+        if pending:  # what was decided is written, whatever stops the run
+            write(b"".join(pending))
         if hasattr(numbered, "close"):
             numbered.close()
     return status
+
+
+def _bytes_writer(out: IO[str]) -> Any:
+    """How to write bytes to ``out``: to its binary buffer when it writes UTF-8 (what it holds
+    as text goes first), else decoded, for the stream to encode."""
+    buffer = getattr(out, "buffer", None)
+    encoding = str(getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if buffer is None or encoding != "utf8":
+        return lambda data: out.write(data.decode("utf-8"))
+    out.flush()
+    return buffer.write

@@ -1,20 +1,23 @@
 """Reading a case: JSON text -> validated facts, or every problem with its field path.
 
-Shape is checked against ``schemas/case.schema.json`` (unknown extra fields become
-warnings), then each fact the policy declares is read, typed and defaulted, and the
-policy's case checks (e.g. no fault before the ship date) are applied.
+A case takes one pass through the reader generated from its policy's case format
+(:mod:`policykit.engine.case_reader`) when it is plainly good.  Otherwise the exact
+reader here decides and words every problem: the shape is checked against the case
+format (unknown extra fields become warnings), then each fact the policy declares is
+read, typed and defaulted, and the policy's case checks (e.g. no fault before the ship
+date) are applied.  JSON is parsed by orjson where that must give the same data, else
+by the exact parser (duplicate keys, numbers too large, lone surrogates...).
 """
 
 from __future__ import annotations
 
-import builtins
 import json
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from policykit.engine.case_reader.model import Case as Case
+from policykit.engine.case_reader.model import dotted as dotted
 from policykit.engine.case_words import Words
 from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import parse_date
@@ -25,30 +28,12 @@ from policykit.policy.model import Policy
 MAX_CASE_BYTES = DEFAULT.case_bytes
 
 
-@dataclass(frozen=True)
-class Case:
-    """A validated case: its facts (typed, defaulted or unknown) and the notices it raised
-    (message key and fields: an unknown field...)."""
-
-    case_id: str | None
-    request_type: str
-    facts: dict[str, Any]
-    notices: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
-    raw: dict[str, Any]
-    given: frozenset[str] = frozenset()
-
-
-def dotted(path: tuple[Any, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(case)"
-
-
-def _locate(text: str) -> dict[tuple[Any, ...], tuple[int, int]]:
+def _locate(text: str | bytes) -> dict[tuple[Any, ...], tuple[int, int]]:
     from policykit.policy.yamlload import load_yaml
 
     try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
         doc, _ = load_yaml(text, "case", max_bytes=MAX_CASE_BYTES)
     except Exception:
         return {}
@@ -100,6 +85,17 @@ def _lone_surrogate(data: Any) -> tuple[Any, ...] | None:
 def parse_json(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) -> Any:
     """JSON text -> data; a :class:`CaseError` for bad bytes, bad JSON, duplicate keys,
     numbers too large to be finite, or strings that are not Unicode (a lone surrogate)."""
+    if isinstance(text, bytes) and len(text) <= limit:
+        from policykit.engine.case_reader.json_fast import loads  # orjson: imported when a case is read
+
+        data = loads(text)  # orjson, where it must give what the exact parser gives
+        if data is not None:
+            return data
+    return parse_json_exact(text, file, limit)
+
+
+def parse_json_exact(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) -> Any:
+    """The exact parser: the reference of the fast one, and the words of every problem."""
     size = len(text)
     if size > limit:
         raise CaseError([Diagnostic(file, 0, 0, "too-large", f"{size} bytes is over the case limit of {limit}")])
@@ -126,106 +122,6 @@ def parse_json(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) -> Any
     except (ValueError, RecursionError) as exc:
         message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
         raise CaseError([Diagnostic(file, 0, 0, "json", message)]) from None
-
-
-_CHECKS: dict[str, Callable[[Any], Any]] = {}
-
-
-def _fast_check(case_schema: dict[str, Any]) -> Callable[[Any], Any]:
-    """The case schema compiled to Python by fastjsonschema: a quick yes for good cases.
-
-    The generated code is kept in the compile cache, so a single CLI call does not
-    generate it again."""
-    import copy
-    import hashlib
-    import marshal
-    import re
-
-    from policykit.policy import cache
-
-    spec = copy.deepcopy(case_schema)  # fastjsonschema rewrites the $refs of what it compiles
-    spec["$schema"] = "http://json-schema.org/draft-07/schema#"  # the features we use are draft-07's too
-    key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
-    known = _CHECKS.get(key)
-    if known is not None:
-        return known
-    entry = cache.read(key)
-    if entry is None or "code" not in entry:
-        import fastjsonschema
-
-        source = fastjsonschema.compile_to_code(spec, formats={"date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
-        match = re.search(r"^def (\w+)\(", source, re.MULTILINE)
-        entry = {
-            "code": marshal.dumps(compile(source, "<case schema>", "exec")),
-            "name": match.group(1) if match else "",
-        }
-        cache.write(key, entry)
-    namespace: dict[str, Any] = {"__builtins__": _SCHEMA_BUILTINS}
-    try:
-        exec(marshal.loads(entry["code"]), namespace)  # authentic (see policy.cache), and with few builtins
-        check: Callable[[Any], Any] = namespace[entry["name"]]
-    except Exception:  # an entry of another shape: the slow, exact road decides every case
-        return _never_fast
-    _CHECKS[key] = check
-    return check
-
-
-def _never_fast(data: Any) -> Any:
-    import fastjsonschema
-
-    raise fastjsonschema.JsonSchemaException("no fast check")
-
-
-def _schema_import(name: str, *args: Any, **kwargs: Any) -> Any:
-    """The only modules the generated schema code imports."""
-    if name not in ("re", "decimal", "fastjsonschema"):
-        raise ImportError(f"the case schema code may not import {name}")
-    return __import__(name, *args, **kwargs)
-
-
-_SCHEMA_NAMES = (
-    "bool",
-    "dict",
-    "enumerate",
-    "float",
-    "int",
-    "isinstance",
-    "len",
-    "list",
-    "locals",
-    "set",
-    "sorted",
-    "str",
-    "tuple",
-    "type",
-    "any",
-    "all",
-    "min",
-    "max",
-    "range",
-    "repr",
-    "getattr",
-    "hasattr",
-    "Exception",
-    "ValueError",
-    "TypeError",
-    "KeyError",
-)
-_SCHEMA_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _SCHEMA_NAMES}
-_SCHEMA_BUILTINS["__import__"] = _schema_import
-
-
-def _shape_ok(policy: Policy, data: Any) -> bool:
-    import fastjsonschema
-
-    check = policy.memo.get("case_check")
-    if check is None:
-        check = policy.memo["case_check"] = _fast_check(policy.case_schema)
-    try:
-        check(data)
-    except fastjsonschema.JsonSchemaException:
-        return False
-    return True
 
 
 Notices = list[tuple[str, tuple[tuple[str, str], ...]]]
@@ -268,14 +164,27 @@ def _close_name(name: str, candidates: list[str]) -> str:
     return close[0] if close else ""
 
 
-def read_case(policy: Policy, data: Any, file: str = "<case>", text: str | None = None, lang: str = "en") -> Case:
+def read_case(
+    policy: Policy, data: Any, file: str = "<case>", text: str | bytes | None = None, lang: str = "en"
+) -> Case:
     """Validate ``data`` and return its facts; raise :class:`CaseError` with every problem,
-    each worded in ``lang``."""
+    each worded in ``lang`` (``text``, the case's JSON, places them on their lines)."""
+    from policykit.engine.case_reader.reader import reader  # the engine: imported when a case is read
+
+    fast = reader(policy)
+    if fast is not None:
+        case = fast(data)
+        if case is not None:
+            return case
+    return read_case_exact(policy, data, file, text, lang)
+
+
+def read_case_exact(
+    policy: Policy, data: Any, file: str = "<case>", text: str | bytes | None = None, lang: str = "en"
+) -> Case:
+    """The exact reader: the reference of the generated one, and the words of every problem."""
     words = Words(policy, lang)
-    errors: list[tuple[tuple[Any, ...], str, str]] = []
-    warnings: Notices = []
-    if not _shape_ok(policy, data):
-        errors, warnings = _shape_problems(policy, data, words)
+    errors, warnings = _shape_problems(policy, data, words)
     facts: dict[str, Any] = {}
     given: list[str] = []
     broken = {path for path, _, _ in errors}

@@ -41,12 +41,17 @@ class BatchSettings:
 
 @dataclass(frozen=True)
 class Chunk:
-    """The output of a run of lines: stdout text, stderr lines, and how many lines were bad."""
+    """The output of a run of lines: stdout bytes (UTF-8), stderr lines, and how many lines were bad."""
 
-    text: str
+    data: bytes
     errors: tuple[str, ...]
     bad: int
     internal: int = 0  # lines that hit a bug (exit status 1 at the end)
+
+    @property
+    def text(self) -> str:
+        """The output as text (for a text stream)."""
+        return self.data.decode("utf-8", "surrogateescape")
 
 
 _CHOOSERS: dict[tuple[str | None, str | None, bool, Limits], Callable[[Any], Any]] = {}
@@ -78,15 +83,18 @@ def chooser(settings: BatchSettings) -> Callable[[Any], Any]:
     return found
 
 
-def evaluate_raw(settings: BatchSettings, raw: bytes, name: str) -> tuple[Any, Any, Any]:
-    """(policy, case, result) of one JSON document; raises PolicykitError on bad input."""
+def evaluate_raw(
+    settings: BatchSettings, raw: bytes, name: str, choose: Callable[[Any], Any] | None = None
+) -> tuple[Any, Any, Any]:
+    """(policy, case, result) of one JSON document (``choose``: the chooser of ``settings``,
+    when the caller has it); raises PolicykitError on bad input."""
     from policykit.engine.case import parse_json, read_case
     from policykit.evaluator import evaluate
 
     limits = settings.limits
     data = parse_json(raw.rstrip(b"\r\n"), name, limits.case_bytes)  # a final newline is not counted
-    policy = chooser(settings)(data)
-    case = read_case(policy, data, name, raw.decode("utf-8", "replace"), settings.lang)
+    policy = (choose or chooser(settings))(data)
+    case = read_case(policy, data, name, raw, settings.lang)  # the text is decoded only to place a problem
     try:
         result = evaluate(
             policy,
@@ -131,17 +139,25 @@ def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) ->
     return printable(text, keep="\n\t")  # a case's own control characters are never written raw
 
 
-def _json_line(data: dict[str, Any]) -> str:
+def _json_line(data: dict[str, Any]) -> bytes:
     import orjson
 
-    return orjson.dumps(data).decode("utf-8") + "\n"
+    return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def _encoded(text: str) -> bytes:
+    """Text as the standard output writes it (UTF-8; a lone surrogate backslash-escaped)."""
+    return text.encode("utf-8", "backslashreplace")
 
 
 def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[int, bytes | None]]) -> Chunk:
-    """Decide numbered JSON Lines (None for a line over the size limit): the output of the run."""
-    out: list[str] = []
+    """Decide numbered JSON Lines (None for a line over the size limit): the output of the run,
+    as bytes: each result is written by orjson straight into the output."""
+    out: list[bytes] = []
     errors: list[str] = []
     bad = internal = 0
+    text_format = settings.fmt == "text"
+    choose: Callable[[Any], Any] | None = None  # found once for the run of lines
     for number, raw in lines:
         if raw is None:
             bad += 1
@@ -152,16 +168,18 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
         if not raw.strip():
             continue
         try:
-            policy, case, result = evaluate_raw(settings, raw, f"{label}:{number}")
-            if settings.fmt == "text":
-                out.append((SEPARATOR if number > 1 else "") + render_text(settings, policy, case, result))
+            if choose is None:
+                choose = chooser(settings)
+            policy, case, result = evaluate_raw(settings, raw, f"{label}:{number}", choose)
+            if text_format:
+                out.append(_encoded((SEPARATOR if number > 1 else "") + render_text(settings, policy, case, result)))
             else:
                 out.append(_json_line(result.to_dict()))
         except PolicykitError as exc:
             bad += 1
             found = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
-            if settings.fmt != "text":
-                out.append(json.dumps({"line": number, "errors": found}, ensure_ascii=False) + "\n")
+            if not text_format:
+                out.append(_encoded(json.dumps({"line": number, "errors": found}, ensure_ascii=False) + "\n"))
             errors.extend(Diagnostic(label, number, 0, d.code, d.message, d.path).format() for d in exc.diagnostics)
         except (OSError, KeyboardInterrupt):
             raise
@@ -172,7 +190,7 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
                 _json_line({"line": number, "errors": [{"path": "", "code": "internal-error", "message": message}]})
             )
             errors.append(Diagnostic(label, number, 0, "internal-error", message).format())
-    return Chunk("".join(out), tuple(errors), bad, internal)
+    return Chunk(b"".join(out), tuple(errors), bad, internal)
 
 
 def read_lines(stream: Any, limit: int = DEFAULT.case_bytes) -> Iterator[bytes | None]:

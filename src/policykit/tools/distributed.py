@@ -56,18 +56,18 @@ def evaluate_file(settings: BatchSettings, out_dir: str, task: tuple[int, str]) 
     target = str(Path(out_dir) / f"part-{index:05d}.{suffix}")
     cases = bad = 0
     errors: list[str] = []
-    with open(target, "w", encoding="utf-8") as out:
+    with open(target, "wb") as out:  # the chunks' bytes as they are
         chunk: list[tuple[int, bytes | None]] = []
         for item in read_cases(source):
             chunk.append(item)
             if len(chunk) >= 512:
                 done = evaluate_lines(settings, source, chunk)
-                out.write(done.text)
+                out.write(done.data)
                 cases, bad = cases + _count(chunk), bad + done.bad
                 errors.extend(done.errors)
                 chunk = []
         done = evaluate_lines(settings, source, chunk)
-        out.write(done.text)
+        out.write(done.data)
         cases, bad = cases + _count(chunk), bad + done.bad
         errors.extend(done.errors)
     return Part(source, target, cases, bad, tuple(errors))

@@ -1,0 +1,26 @@
+"""A read case, and how a field path is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case: its facts (typed, defaulted or unknown) and the notices it raised
+    (message key and fields: an unknown field...)."""
+
+    case_id: str | None
+    request_type: str
+    facts: dict[str, Any]
+    notices: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    raw: dict[str, Any]
+    given: frozenset[str] = frozenset()
+
+
+def dotted(path: tuple[Any, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(case)"

@@ -1,0 +1,387 @@
+"""The generated case reader against the exact reader, its reference.
+
+For cases made by mutating the acceptance cases and the examples (wrong types, impossible
+dates, extra fields, duplicate keys, a missing request, long numbers, nesting...), the
+fast road (orjson where it must agree, then the generated reader) and the exact road
+(the exact parser, JSON Schema, the reader loop, the case checks) give the same facts or
+the same diagnostics.  A good case takes one pass: the exact reader is never called."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+import policykit.engine.case as case_module
+from policykit.engine.case import parse_json, parse_json_exact, read_case, read_case_exact
+from policykit.engine.case_reader.generate import FactSpec, Unsupported, reader_source
+from policykit.engine.case_reader.json_fast import loads
+from policykit.engine.case_reader.reader import _plain, reader
+from policykit.errors import CaseError
+from policykit.policy.model import Policy
+
+from ..conftest import ROOT, SHARED
+
+
+def _seeds() -> list[dict[str, Any]]:
+    found = []
+    for folder in ("cases", "invalid"):
+        for path in sorted((SHARED / "acceptance" / folder).glob("*.json")):
+            found.append(json.loads(path.read_text(encoding="utf-8"))["case"])
+    for path in sorted((ROOT / "examples").glob("*.json")):
+        found.append(json.loads(path.read_text(encoding="utf-8")))
+    return found
+
+
+SEEDS = _seeds()
+GOOD = [json.loads(p.read_text(encoding="utf-8"))["case"] for p in sorted((SHARED / "acceptance/cases").glob("*.json"))]
+GOOD += [json.loads(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "examples").glob("*.json"))]
+
+
+def _typed(value: Any) -> Any:
+    """``value`` with every leaf's class beside it (so that 1, 1.0 and True differ)."""
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return (type(value).__name__, repr(value))
+
+
+def outcome(policy: Policy, raw: bytes, fast: bool) -> Any:
+    """What reading ``raw`` gives: the case's facts and what it says, or every diagnostic."""
+    parse, read = (parse_json, read_case) if fast else (parse_json_exact, read_case_exact)
+    try:
+        data = parse(raw, "case.json")
+        case = read(policy, data, "case.json", raw, "en")
+    except CaseError as exc:
+        return "error", [d.format() for d in exc.diagnostics]
+    return "ok", _typed(case.facts), sorted(case.given), case.notices, case.case_id, case.request_type, repr(case.raw)
+
+
+def _same(policy: Policy, raw: bytes) -> None:
+    assert outcome(policy, raw, True) == outcome(policy, raw, False), raw
+
+
+FACT_PATHS = [
+    "case_id",
+    "request",
+    "request.type",
+    "request.date",
+    "sale",
+    "sale.ship_date",
+    "sale.shipping_method",
+    "sale.warranty_months",
+    "sale.return_days",
+    "sale.delivered_on",
+    "customer.name",
+    "product.has_warranty_card",
+    "fault",
+    "fault.misuse",
+    "fault.code",
+    "received_on",
+    "complaint.topic",
+    "transport.damage",
+    "shipment.options",
+    "history",
+    "follow_up.last_on",
+    "nonsense",
+    "sale.ship_dat",
+]
+ODD_VALUES: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    -3,
+    12,
+    12.0,
+    12.5,
+    10**30,
+    -(10**25),
+    1e300,
+    "",
+    "yes",
+    "fault",
+    "express",
+    "air",
+    "2026-02-30",
+    "2026-02-28",
+    "2026/01/05",
+    "2026-01-01\n",
+    "٢٠٢٦-٠١-٠١",
+    "x" * 600,
+    "a: colon",
+    [],
+    [{"date": "2025-03-01", "kind": "repair"}],
+    [{"date": "2025-13-01", "kind": "repair"}],
+    [{"date": "2025-03-01", "kind": "repair", "extra": 1}],
+    [{"method": "express", "carrier": "SF", "cost": 10, "transit_days": 2.0}],
+    [{"method": "express", "carrier": "SF", "cost": 10, "transit_days": 2}],
+    {},
+    {"type": "fault", "date": "2026-05-01"},
+    {"ship_date": "2026-01-05", "shipping_method": "express"},
+    [[[]]],
+]
+
+
+def _put(data: Any, path: str, value: Any) -> None:
+    parts = path.split(".")
+    node = data
+    for part in parts[:-1]:
+        if not isinstance(node, dict):
+            return
+        if not isinstance(node.get(part), dict):
+            node[part] = {}
+        node = node[part]
+    if isinstance(node, dict):
+        node[parts[-1]] = copy.deepcopy(value)
+
+
+def _drop(data: Any, path: str) -> None:
+    parts = path.split(".")
+    node = data
+    for part in parts[:-1]:
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node.pop(parts[-1], None)
+
+
+TEXT_EDITS = [
+    lambda t: t,
+    lambda t: t.replace("{", '{"case_id": "dup", ', 1),  # a duplicate key where case_id is set
+    lambda t: t.replace('"request": {', '"request": {"type": "return", ', 1),  # a duplicate type
+    lambda t: "\ufeff" + t,
+    lambda t: t + " x",
+    lambda t: t.replace('"request"', '"re\\u0071uest"', 1),
+    lambda t: t.replace("{", '{"case_id": "a\\u003ab", ', 1),
+    lambda t: t.replace("{", '{"customer": {"name": "\\ud800"}, ', 1),
+    lambda t: t.replace("{", '{"z": ' + "[" * 600 + "]" * 600 + ", ", 1),
+    lambda t: t.replace("{", '{"sale": {"warranty_months": 123456789012345678901234}, ', 1),
+    lambda t: t.replace("{", '{"sale": {"warranty_months": 1e400}, ', 1),
+    lambda t: t.replace("{", '{"sale": {"warranty_months": NaN}, ', 1),
+    lambda t: "[" + t + "]",
+    lambda t: t[: len(t) // 2],
+]
+
+mutation = st.one_of(
+    st.tuples(st.just("put"), st.sampled_from(FACT_PATHS), st.sampled_from(ODD_VALUES)),
+    st.tuples(st.just("drop"), st.sampled_from(FACT_PATHS), st.none()),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.sampled_from(SEEDS),
+    edits=st.lists(mutation, max_size=4),
+    text=st.one_of(st.just(0), st.sampled_from(range(len(TEXT_EDITS)))),
+    indent=st.sampled_from([None, 2]),
+)
+def test_mutated_cases_read_the_same_on_both_roads(
+    policy: Policy, seed: dict[str, Any], edits: list[tuple[str, str, Any]], text: int, indent: int | None
+) -> None:
+    data = copy.deepcopy(seed)
+    for action, path, value in edits:
+        (_put(data, path, value) if action == "put" else _drop(data, path))
+    raw = TEXT_EDITS[text](json.dumps(data, ensure_ascii=False, indent=indent)).encode("utf-8")
+    _same(policy, raw)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", sorted(p.name for p in (SHARED / "acceptance" / "invalid").glob("*.json")))
+def test_every_invalid_acceptance_case_is_worded_by_the_exact_reader(policy: Policy, name: str, lang: str) -> None:
+    case = json.loads((SHARED / "acceptance" / "invalid" / name).read_text(encoding="utf-8"))["case"]
+    raw = json.dumps(case, indent=2).encode()
+    with pytest.raises(CaseError) as fast:
+        read_case(policy, parse_json(raw, "c.json"), "c.json", raw, lang)
+    with pytest.raises(CaseError) as exact:
+        read_case_exact(policy, parse_json_exact(raw, "c.json"), "c.json", raw, lang)
+    assert [d.format() for d in fast.value.diagnostics] == [d.format() for d in exact.value.diagnostics]
+
+
+@pytest.mark.parametrize("index", range(len(GOOD)))
+def test_a_good_case_takes_one_pass(policy: Policy, index: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = json.dumps(GOOD[index], ensure_ascii=False).encode("utf-8")
+    expected = outcome(policy, raw, False)
+    monkeypatch.setattr(case_module, "read_case_exact", _never)
+    monkeypatch.setattr(case_module, "parse_json_exact", _never)
+    assert outcome(policy, raw, True) == expected
+
+
+def _never(*args: Any) -> Any:
+    raise AssertionError("the exact road was taken")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"a": 1, "a": 2}',
+        b'{"a": {"b": 1, "b": 1}}',
+        b'{"a": "x:y", "a": 2}',
+        b'{"a\\u003a": 1, "a\\u003a": 2}',
+        b'{"a": 18446744073709551615}',
+        b'{"a": 18446744073709551616}',
+        b'{"a": -9223372036854775809}',
+        b'{"a": 1e400}',
+        b'{"a": 5e-400}',
+        b'\xef\xbb\xbf{"a": 1}',
+        b'{"a": "\\ud800"}',
+        b'{"a": "\\ud83d\\ude00"}',
+        b'{"a": "\xff"}',
+        b"[" * 990 + b"]" * 990,
+        b'{"a": 1}\n',
+        b'{"a": 1} x',
+        b'{"a": NaN}',
+        b'"just a text"',
+    ],
+)
+def test_the_fast_parser_agrees_or_gives_way(raw: bytes) -> None:
+    fast = loads(raw)
+    try:
+        exact: Any = repr(parse_json_exact(raw, "f"))
+    except CaseError as exc:
+        exact = [d.format() for d in exc.diagnostics]
+        assert fast is None
+        return
+    assert fast is None or repr(fast) == exact
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=json_values, dup=st.booleans(), colon=st.booleans())
+def test_any_json_parses_the_same_on_both_roads(value: Any, dup: bool, colon: bool) -> None:
+    text = json.dumps(value, ensure_ascii=colon)
+    if dup and text.startswith("{") and len(text) > 2:
+        text = text.replace("{", '{"k": 1, "k": 2, ', 1)
+    raw = text.encode("utf-8")
+    fast = loads(raw)
+    try:
+        exact: Any = parse_json_exact(raw, "f")
+    except CaseError:
+        assert fast is None
+        return
+    assert fast is None or _typed(fast) == _typed(exact)
+
+
+# The generator alone: whatever it accepts, JSON Schema accepts.
+
+leaf_schemas = st.one_of(
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["string", "integer", "number", "boolean", "null", "array", "object"])}
+    ),
+    st.fixed_dictionaries(
+        {"type": st.lists(st.sampled_from(["string", "integer", "null"]), min_size=1, max_size=2, unique=True)}
+    ),
+    st.fixed_dictionaries({"enum": st.lists(st.sampled_from(["a", "b", None]), min_size=1, unique=True)}),
+    st.fixed_dictionaries({"const": st.sampled_from(["a", None])}),
+    st.fixed_dictionaries({"minimum": st.integers(-2, 2)}),
+    st.fixed_dictionaries({"maximum": st.floats(-2, 2)}),
+    st.fixed_dictionaries({"exclusiveMinimum": st.integers(-2, 2), "exclusiveMaximum": st.integers(-2, 5)}),
+    st.fixed_dictionaries({"maxLength": st.integers(0, 3), "minLength": st.integers(0, 2)}),
+    st.fixed_dictionaries({"pattern": st.sampled_from(["^[0-9]{2}$", "a", "^$"])}),
+    st.fixed_dictionaries({"minItems": st.integers(0, 2), "maxItems": st.integers(0, 3)}),
+    st.just({"$ref": "#/$defs/day"}),
+    st.just(True),
+    st.just(False),
+)
+schemas = st.recursive(
+    leaf_schemas,
+    lambda inner: st.one_of(
+        st.fixed_dictionaries({"anyOf": st.lists(inner, min_size=1, max_size=3)}),
+        st.fixed_dictionaries({"oneOf": st.lists(inner, min_size=1, max_size=3)}),
+        st.fixed_dictionaries({"allOf": st.lists(inner, min_size=1, max_size=2)}),
+        st.fixed_dictionaries({"not": inner}),
+        st.fixed_dictionaries({"items": inner}),
+        st.fixed_dictionaries(
+            {
+                "properties": st.dictionaries(st.sampled_from(["a", "b"]), inner, max_size=2),
+                "required": st.lists(st.sampled_from(["a", "b"]), unique=True, max_size=2),
+                "additionalProperties": st.booleans(),
+            }
+        ),
+    ),
+    max_leaves=6,
+)
+values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.sampled_from([1.0, 2.5, -0.5])
+    | st.sampled_from(["", "a", "b", "12", "2026-01-05", "abcd"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(schema=schemas, value=values)
+def test_what_the_generated_check_accepts_json_schema_accepts(schema: Any, value: Any) -> None:
+    root = {
+        "type": "object",
+        "properties": {"x": schema},
+        "$defs": {"day": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}},
+    }
+    text, names = reader_source(root, ())
+    exec(compile(text, "<test>", "exec"), names)
+    accepted = names["_read"]({"x": value}) is not None
+    valid = not list(Draft202012Validator(root).iter_errors({"x": value}))
+    assert not accepted or valid
+    if valid and schema is True:
+        assert accepted
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"patternProperties": {"^a": {}}},
+        {"type": "object", "properties": {"a": {"multipleOf": 2}}},
+        {"$ref": "https://example.com/elsewhere.json"},
+        {"enum": [1, 2]},
+        {"additionalProperties": {"type": "string"}},
+    ],
+)
+def test_a_keyword_it_does_not_translate_sends_every_case_to_the_exact_reader(schema: dict[str, Any]) -> None:
+    with pytest.raises(Unsupported):
+        reader_source(schema, (FactSpec("a", "string", (), None),))
+
+
+def test_a_policy_whose_format_it_cannot_translate_is_read_exactly(policy: Policy) -> None:
+    import dataclasses
+
+    odd = dataclasses.replace(policy, case_schema={**policy.case_schema, "patternProperties": {"^x": {}}})
+    assert reader(odd) is None
+    raw = json.dumps(GOOD[0]).encode()
+    assert outcome(odd, raw, True) == outcome(policy, raw, False)
+
+
+def test_code_from_the_cache_runs_only_if_it_names_its_own_globals() -> None:
+    text, names = reader_source({"type": "object"}, (FactSpec("a", "string", (), None),))
+    assert _plain(compile(text, "<r>", "exec"), frozenset(names))
+    assert not _plain(compile("def _read(d):\n    return __import__('os')\n", "<r>", "exec"), frozenset(names))
+    assert not _plain(compile("def _read(d):\n    return open('x')\n", "<r>", "exec"), frozenset(names))
+
+
+def test_the_generated_reader_is_made_once_per_policy(policy: Policy) -> None:
+    assert reader(policy) is reader(policy) is not None
+
+
+def test_a_fact_the_format_does_not_describe_is_read_as_the_exact_reader_reads_it() -> None:
+    facts = (FactSpec("a.b", "date", (), "unknown"), FactSpec("c", "int", (), 7))
+    text, names = reader_source({"type": "object"}, facts)
+    exec(compile(text, "<r>", "exec"), names)
+    read = names["_read"]
+    assert read({"a": {"b": "2026-01-05"}})[0]["a.b"].isoformat() == "2026-01-05"
+    assert read({"a": 5}) == ({"a.b": "unknown", "c": 7}, [])
+    for bad in ({"c": 2.0}, {"a": {"b": "2026-02-30"}}):  # the exact reader words these
+        with pytest.raises(ValueError):
+            read(bad)
