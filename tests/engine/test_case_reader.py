@@ -21,7 +21,7 @@ import policykit.engine.case as case_module
 from policykit.engine.case import parse_json, parse_json_exact, read_case, read_case_exact
 from policykit.engine.case_reader.generate import FactSpec, Unsupported, reader_source
 from policykit.engine.case_reader.json_fast import loads
-from policykit.engine.case_reader.reader import _plain, reader
+from policykit.engine.case_reader.reader import reader
 from policykit.errors import CaseError
 from policykit.policy.model import Policy
 
@@ -331,9 +331,13 @@ def test_what_the_generated_check_accepts_json_schema_accepts(schema: Any, value
         "properties": {"x": schema},
         "$defs": {"day": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}},
     }
-    text, names = reader_source(root, ())
-    exec(compile(text, "<test>", "exec"), names)
-    accepted = names["_read"]({"x": value}) is not None
+    try:
+        text, names = reader_source(root, ())
+    except Unsupported:  # oneOf, not: every case goes to the exact reader
+        accepted = False
+    else:
+        exec(compile(text, "<test>", "exec"), names)
+        accepted = names["_read"]({"x": value}) is not None
     valid = not list(Draft202012Validator(root).iter_errors({"x": value}))
     assert not accepted or valid
     if valid and schema is True:
@@ -348,6 +352,8 @@ def test_what_the_generated_check_accepts_json_schema_accepts(schema: Any, value
         {"$ref": "https://example.com/elsewhere.json"},
         {"enum": [1, 2]},
         {"additionalProperties": {"type": "string"}},
+        {"not": {"type": "integer"}},  # 12.0: unsure, so not sure of the negation either
+        {"oneOf": [{"type": "integer"}, {"type": "number"}]},
     ],
 )
 def test_a_keyword_it_does_not_translate_sends_every_case_to_the_exact_reader(schema: dict[str, Any]) -> None:
@@ -364,11 +370,10 @@ def test_a_policy_whose_format_it_cannot_translate_is_read_exactly(policy: Polic
     assert outcome(odd, raw, True) == outcome(policy, raw, False)
 
 
-def test_code_from_the_cache_runs_only_if_it_names_its_own_globals() -> None:
+def test_the_generated_reader_runs_without_builtins() -> None:
     text, names = reader_source({"type": "object"}, (FactSpec("a", "string", (), None),))
-    assert _plain(compile(text, "<r>", "exec"), frozenset(names))
-    assert not _plain(compile("def _read(d):\n    return __import__('os')\n", "<r>", "exec"), frozenset(names))
-    assert not _plain(compile("def _read(d):\n    return open('x')\n", "<r>", "exec"), frozenset(names))
+    assert names["__builtins__"] == {}
+    assert "import" not in text and "open(" not in text
 
 
 def test_the_generated_reader_is_made_once_per_policy(policy: Policy) -> None:

@@ -2,16 +2,12 @@
 the facts in, a function ``data -> Case | None`` out (None: let the exact reader decide
 and word the problems).
 
-The code is compiled once and kept in the compile cache (:mod:`policykit.policy.cache`,
-authenticated entries) by the SHA-256 of its source, so that a single CLI call does not
-compile it again; code read back runs only if it names nothing but its own globals and a
-few methods, with no builtins.
+The code is compiled from the source generated here, once per process: the compile cache
+keeps data only, so code never comes from a file.
 """
 
 from __future__ import annotations
 
-import hashlib
-import marshal
 import types
 from collections.abc import Callable
 from typing import Any
@@ -21,8 +17,6 @@ from policykit.engine.case_reader.generate import FactSpec, Unsupported, reader_
 from policykit.engine.case_reader.model import Case
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy
-
-GENERATOR = "case-reader-1"  # part of the cache key: a new generator never reads old code
 
 Reader = Callable[[Any], "Case | None"]
 
@@ -54,8 +48,7 @@ def _make(policy: Policy) -> Reader | None:
         text, names = reader_source(case_format(policy), fact_specs(policy))
     except Unsupported:
         return None
-    code = _code(text, frozenset(names))
-    exec(code, names)  # a code object compiled from our own source, or checked as such (see _plain)
+    exec(_code(text), names)  # our own source, generated from the policy's case format
     read = names["_read"]
     checks = case_checks(policy)
 
@@ -84,37 +77,8 @@ def _make(policy: Policy) -> Reader | None:
     return read_case
 
 
-_METHODS = frozenset({"get", "append", "issuperset", "__class__"})
-
-
-def _code(text: str, names: frozenset[str]) -> types.CodeType:
-    """The code of ``text``: from the compile cache when an authentic entry holds it."""
-    from policykit.policy import cache
-
-    key = hashlib.sha256(f"{GENERATOR}\0{text}".encode()).hexdigest()
-    entry = cache.read(key)
-    if entry is not None and isinstance(entry.get("code"), bytes):
-        try:
-            code = marshal.loads(entry["code"])
-        except (ValueError, EOFError, TypeError):
-            code = None
-        if isinstance(code, types.CodeType) and _plain(code, names):
-            return code
-    code = compile(text, "<case reader>", "exec")
-    cache.write(key, {"code": marshal.dumps(code)})
-    return code
-
-
-def _plain(code: types.CodeType, names: frozenset[str]) -> bool:
-    """Whether ``code`` names only its globals, the functions it defines, and a few methods."""
-    allowed = names | _METHODS | {n for n in code.co_names if n.startswith("_p") or n == "_read"}
-    for name in code.co_names:
-        if name not in allowed:
-            return False
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            if not _plain(const, names):
-                return False
-        elif not isinstance(const, (type(None), bool, int, float, str, tuple)):
-            return False
-    return True
+def _code(text: str) -> types.CodeType:
+    """The code of ``text``, compiled here from the source just generated: the compile cache
+    keeps data only, never code (it must not be a way to run code), so this costs a compile
+    of a few milliseconds once per process."""
+    return compile(text, "<case reader>", "exec")
