@@ -17,7 +17,7 @@ from policykit.engine.case import parse_json, read_case
 from policykit.errors import CaseError
 from policykit.evaluator import evaluate
 from policykit.policy.compiler import load_policy
-from policykit.tools.batch import BatchSettings, evaluate_lines
+from policykit.tools.batch import BatchSettings, evaluate_lines, named
 
 from ..conftest import POLICY_FILE, cli
 from .conftest import corpus_lines
@@ -91,7 +91,7 @@ def test_each_record_is_the_result_or_the_errors_of_its_line() -> None:
             assert record == json.dumps({"line": number, "errors": found}, ensure_ascii=False).encode("utf-8")
             continue
         result = evaluate(policy, case, date(2026, 11, 27), "en", case_sha256=hashlib.sha256(raw).hexdigest())
-        assert json.loads(record) == json.loads(json.dumps(result.to_dict()))
+        assert json.loads(record) == json.loads(json.dumps(named(result, policy).to_dict()))  # names its file
         assert b": " not in record.split(b'"', 1)[0]  # written compactly by orjson
     assert next(records, None) is None
 
