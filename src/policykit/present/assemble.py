@@ -29,7 +29,7 @@ from policykit.present.result import (
     jsonable,
 )
 from policykit.present.sentence import title
-from policykit.present.words import cited_clause, plain, render, show, template
+from policykit.present.words import cited_clause, fill, render, template
 
 _MEMO_SIZE = 10_000  # texts kept per policy and language; past it, rendered each time
 
@@ -65,21 +65,7 @@ class Wording:
                 self._texts[id(text)] = found
         if found[2] is not None:
             return found[2]
-        policy, lang, days = self.policy, self.lang, self.days
-        values = dict(reason.values)
-        given = reason.plain
-        return "".join(
-            (
-                (
-                    plain(policy, values.get(piece), lang, days)
-                    if piece in given
-                    else show(policy, piece, values.get(piece), lang, days)
-                )
-                if is_name
-                else piece
-            )
-            for is_name, piece in found[1]
-        )
+        return fill(self.policy, found[1], reason, self.lang, self.days)
 
     # -- the parts every result shares -----------------------------------------------
     def cited(self, cid: str) -> CitedClause:

@@ -4,6 +4,7 @@ label, a cited clause with its verbatim text (and its link on the docs site)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -23,6 +24,11 @@ def render(policy: Policy, reason: Reason | None, lang: str, days: bool = False)
     (``days``: each date with its weekday)."""
     if reason is None:
         return ""
+    return fill(policy, template(reason.text.get(lang)), reason, lang, days)
+
+
+def fill(policy: Policy, pieces: Iterable[tuple[bool, str]], reason: Reason, lang: str, days: bool = False) -> str:
+    """A template's ``pieces`` (from :func:`template`) with each placeholder filled from ``reason``."""
     values = dict(reason.values)
     given = reason.plain
     return "".join(
@@ -33,7 +39,7 @@ def render(policy: Policy, reason: Reason | None, lang: str, days: bool = False)
         )
         if is_name
         else piece
-        for is_name, piece in template(reason.text.get(lang))
+        for is_name, piece in pieces
     )
 
 
