@@ -39,9 +39,11 @@ class Recorder(io.RawIOBase):
         return len(data)
 
 
-def _run_binary(argv: list[str], stdin: bytes = b"") -> tuple[int, Recorder, str]:
+def _run_binary(argv: list[str], stdin: bytes = b"", buffered: bool = False) -> tuple[int, Recorder, str]:
+    """``buffered``: a buffer between the text stream and the bytes, as a real stdout has."""
     raw = Recorder()
-    out = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)  # type: ignore[type-var]
+    binary: Any = io.BufferedWriter(raw, buffer_size=1 << 16) if buffered else raw
+    out = io.TextIOWrapper(binary, encoding="utf-8", write_through=True)
     err = io.StringIO()
     inp = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
     code = run(argv, out, err, inp)
@@ -66,7 +68,7 @@ def test_the_output_goes_out_in_big_writes(jsonl_parts: tuple[Path, list[Path]])
 def test_a_stream_on_standard_input_is_answered_line_by_line() -> None:
     lines = corpus_lines()[:12]
     lines = [line for line in lines if len(line) < 10_000]
-    _, raw, _ = _run_binary(["evaluate", "--batch", "-", *ARGS], stdin=b"\n".join(lines) + b"\n")
+    _, raw, _ = _run_binary(["evaluate", "--batch", "-", *ARGS], stdin=b"\n".join(lines) + b"\n", buffered=True)
     answered = [line for line in lines if line.strip()]
     assert len(raw.writes) == len(answered)  # each line's answer as soon as it is decided
     assert all(w.endswith(b"\n") and w.count(b"\n") == 1 for w in raw.writes)

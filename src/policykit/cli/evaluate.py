@@ -103,7 +103,7 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
         numbered = read_cases(batch, settings.limits.case_bytes)
     status = EXIT_OK
     size = CHUNK_LINES if jobs > 1 else (1 if streaming else LOCAL_CHUNK_LINES)
-    write = _bytes_writer(out)
+    write = _bytes_writer(out, streaming)
     pending: list[bytes] = []
     held = 0
     try:
@@ -130,12 +130,17 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
     return status
 
 
-def _bytes_writer(out: IO[str]) -> Any:
+def _bytes_writer(out: IO[str], streaming: bool = False) -> Any:
     """How to write bytes to ``out``: to its binary buffer when it writes UTF-8 (what it holds
-    as text goes first), else decoded, for the stream to encode."""
+    as text goes first), else decoded, for the stream to encode.  ``streaming`` (standard
+    input): each write is pushed out at once, for a reader waiting on the next line."""
     buffer = getattr(out, "buffer", None)
     encoding = str(getattr(out, "encoding", None) or "").lower().replace("-", "").replace("_", "")
     if buffer is None or encoding != "utf8":
+        if streaming:
+            return lambda data: (out.write(data.decode("utf-8")), out.flush())
         return lambda data: out.write(data.decode("utf-8"))
     out.flush()
+    if streaming:
+        return lambda data: (buffer.write(data), buffer.flush())
     return buffer.write
