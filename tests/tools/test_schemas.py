@@ -58,3 +58,19 @@ def test_schema_of_a_version_of_a_set_and_bad_requests(tmp_path: Path) -> None:
     assert code == 2 and out == "" and "--check needs --out" in err
     code, out, err = cli("schema", "cases")
     assert code == 2 and out == "" and "usage" in err
+
+
+@pytest.mark.parametrize(
+    ("where", "extra", "code"),
+    [
+        (".", [], "not-writable"),  # a folder
+        ("missing/x.json", [], "not-writable"),  # no such folder
+        ("latin1.json", ["--check"], "unreadable"),  # not UTF-8
+    ],
+)
+def test_an_output_it_cannot_use_is_bad_input_named(tmp_path: Path, where: str, extra: list[str], code: str) -> None:
+    (tmp_path / "latin1.json").write_bytes(b"\xff\xfe{}")
+    target = str(tmp_path / where)
+    status, out, err = cli("schema", "case", "--out", target, *extra)
+    assert (status, out) == (2, "")
+    assert err.startswith(f"{target}: {code}: ") and err.count("\n") == 1, err

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from policykit.cli.streams import EXIT_OK, as_of_option
+from policykit.cli.streams import EXIT_OK, as_of_option, write_output
 
 if TYPE_CHECKING:  # the interview is imported when it runs, not on every CLI start (add_parser)
     from policykit.interview.core import Question, Step
@@ -150,7 +149,7 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
         terminal.say()
         terminal.say(render_text(policy, last.result, args.lang, read_case(policy, case), TextOptions()))
     if args.out:
-        Path(args.out).write_text(json.dumps(case, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_output(args.out, json.dumps(case, ensure_ascii=False, indent=2) + "\n")
         print(terminal.ui["written"].format(path=args.out), file=err)
     else:
         terminal.say(json.dumps(case, ensure_ascii=False, indent=2))

@@ -11,10 +11,10 @@ import argparse
 from pathlib import Path
 from typing import IO, Any
 
-from policykit.cli.streams import EXIT_OK
+from policykit.cli.streams import EXIT_OK, read_output, write_output
 from policykit.errors import Diagnostic, InputError
 
-EXIT_STALE = 1
+EXIT_STALE = 1  # as `git diff --exit-code`: a stale file is a finding; bad input is 2
 
 
 def add_parser(sub: Any) -> None:
@@ -49,10 +49,8 @@ def schema_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if not args.out:
         out.write(text)
         return EXIT_OK
-    target = Path(args.out)
     if args.check:
-        current = target.read_text(encoding="utf-8") if target.is_file() else None
-        if current != text:
+        if read_output(args.out) != text:
             print(
                 f"{args.out}: stale: it is not what the contract of {shown(path)} generates; "
                 f"run: policykit schema {args.kind} --out {args.out}",
@@ -61,6 +59,6 @@ def schema_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             return EXIT_STALE
         print(f"{args.out}: up to date with {shown(path)}", file=out)
         return EXIT_OK
-    target.write_text(text, encoding="utf-8")
+    write_output(args.out, text)
     print(f"{args.out}: written from {shown(path)} ({policy.id} {policy.version})", file=out)
     return EXIT_OK

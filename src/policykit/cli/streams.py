@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from pathlib import Path
 from typing import IO
 
 from policykit.errors import Diagnostic, InputError
@@ -34,6 +35,23 @@ def read_input(path: str, inp: IO[str], limit: int = DEFAULT.case_bytes) -> tupl
             message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise InputError([Diagnostic("<stdin>", 0, 0, "unreadable", message)]) from None
     return read_bounded(path, limit), path
+
+
+def write_output(path: str, text: str) -> None:
+    """Write ``text`` to the file an option names; a path that cannot be written is bad input."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError([Diagnostic(path, 0, 0, "not-writable", exc.strerror or str(exc))]) from None
+
+
+def read_output(path: str) -> str | None:
+    """The text of a file an option names, or None when there is none; unreadable is bad input."""
+    try:
+        return Path(path).read_text(encoding="utf-8") if Path(path).is_file() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError([Diagnostic(path, 0, 0, "unreadable", message or "cannot be read")]) from None
 
 
 def limits_option(items: list[str] | None) -> Limits:
