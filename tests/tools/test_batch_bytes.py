@@ -78,7 +78,7 @@ def test_each_record_is_the_result_or_the_errors_of_its_line() -> None:
     lines = [line for line in corpus_lines()[:30] if len(line) < 10_000]
     settings = BatchSettings(policy=str(POLICY_FILE), as_of=date(2026, 11, 27), lang="en")
     chunk = evaluate_lines(settings, "in.jsonl", list(enumerate(lines, 1)))
-    assert isinstance(chunk.data, bytes) and chunk.text == chunk.data.decode("utf-8")
+    assert isinstance(chunk.data, bytes)
     records = iter(chunk.data.splitlines())
     policy, _ = load_policy(POLICY_FILE)
     for number, raw in enumerate(lines, 1):

@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable, Container, Iterator, Sequence
 from functools import cache
 
+_NULL_SPELLINGS = ("nil", "NULL", "Null", "undefined", "none", "nullptr")  # null in other languages
+
 # (pattern, hint); compiled on the first refused expression, not on every start
 _HINT_PATTERNS = (
     (r"(?<![=!<>])=(?!=)", "to compare, write == (a single = assigns)"),
@@ -16,7 +18,7 @@ _HINT_PATTERNS = (
     (r"!(?!=)", "write not x instead of !x"),
     (r"\bis\s+not\b", "write != instead of is not"),
     (r"\bis\b(?!\s+not\b)", "write == instead of is"),
-    (r"\b(nil|undefined|NULL)\b", "write is_known(name) to test whether a value is known"),
+    (r"\b(" + "|".join(_NULL_SPELLINGS) + r")\b", "null is written null; write is_known(x) to test that x is known"),
 )
 
 
@@ -85,7 +87,7 @@ def null_comparisons(tree: ast.expr, facts: Container[str], name_of: Callable[[a
 
 def name_hint(name: str) -> str:
     """The way out of an unknown name that means null in another language (nil, NULL...), or ""."""
-    if name in ("nil", "NULL", "Null", "undefined", "none", "nullptr"):
+    if name in _NULL_SPELLINGS:
         return " (hint: null is written null; " + _NOT_KNOWN.format(x="x") + ")"
     return ""
 

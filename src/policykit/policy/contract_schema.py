@@ -118,7 +118,7 @@ def case_schema(contract: dict[str, Any]) -> dict[str, Any]:
 
 def _group(groups: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:
     """A group no field declared (a field added by ``contract_extension`` under a new
-    prefix): an open-ended optional object holding it."""
+    prefix): an optional object holding it, closed to other fields as every group is."""
     parent, _, leaf = name.rpartition(".")
     holder = groups.get(parent) or _group(groups, parent)
     node: dict[str, Any] = {"type": ["object", "null"], "properties": {}, "additionalProperties": False}

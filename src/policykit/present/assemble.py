@@ -227,13 +227,6 @@ def wording(policy: Policy, lang: str, docs_url: str | None = None, days: bool =
     return found
 
 
-def decision_result(
-    policy: Policy, record: DecisionRecord, lang: str, docs_url: str | None, days: bool = False
-) -> DecisionResult:
-    """One decision in ``lang``: its title, value and label, cited clauses and reasons."""
-    return wording(policy, lang, docs_url, days).decision(record)
-
-
 def titles(policy: Policy, names: Iterable[str], lang: str) -> list[str]:
     """What each fact or value is called, in ``lang``."""
     return [title(policy, name, lang) for name in names]

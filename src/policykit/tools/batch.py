@@ -48,11 +48,6 @@ class Chunk:
     bad: int
     internal: int = 0  # lines that hit a bug (exit status 1 at the end)
 
-    @property
-    def text(self) -> str:
-        """The output as text (for a text stream)."""
-        return self.data.decode("utf-8", "surrogateescape")
-
 
 _CHOOSERS: dict[tuple[str | None, str | None, bool, Limits], Callable[[Any], Any]] = {}
 
