@@ -32,10 +32,9 @@ from typing import Any
 
 from policykit.errors import Diagnostic
 from policykit.lang.hints import suggest
-from policykit.policy.document import Document, Path
+from policykit.policy.document import Document, Path, item_key
 
 _TOKEN = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_-]*)|\[([^\]]+)\]")
-_ITEM_KEYS = ("id", "date", "every", "name", "clause", "value")
 _OPS = ("add", "replace", "remove")
 MAX_CHAIN = 16
 
@@ -74,21 +73,13 @@ def parse_address(text: str) -> list[str]:
     return parts
 
 
-def _item_key(item: Any) -> str | None:
-    if isinstance(item, dict):
-        for key in _ITEM_KEYS:
-            if isinstance(item.get(key), str):
-                return str(item[key])
-    return None
-
-
 def _index(items: list[Any], key: str, where: Path) -> int:
     for i, item in enumerate(items):
-        if _item_key(item) == key:
+        if item_key(item) == key:
             return i
     if key.isdigit() and int(key) < len(items):
         return int(key)
-    known = [k for k in (_item_key(item) for item in items) if k]
+    known = [k for k in (item_key(item) for item in items) if k]
     raise _Bad(where, "amend-unknown", f"no item '{key}' here{suggest(key, known)}")
 
 

@@ -13,16 +13,20 @@ from policykit.errors import Diagnostic
 Path = tuple[str | int, ...]
 
 # what names an item of a list, in this order: a clause, a value or a step by its id, a
-# calendar day by its date or its day of the year, a citation by its clause
-ITEM_KEYS = ("id", "date", "every", "clause")
+# calendar day by its date or its day of the year, an entry by its name, a citation by its
+# clause, a row of a list decision by the value it adds (amendments find items by the same)
+ITEM_KEYS = ("id", "date", "every", "name", "clause", "value")
+# an address names an item by these, a prefix of ITEM_KEYS so that an amendment finds the
+# same item by it; rows of a table are named by position, not by the value they give
+_ADDRESS_KEYS = ITEM_KEYS[:-1]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 _KEY = re.compile(r"[^\[\]\s]+\Z")
 
 
-def item_key(item: Any) -> str | None:
-    """The id (or date, day of the year, clause) that names a list item, if it has one."""
+def item_key(item: Any, keys: tuple[str, ...] = ITEM_KEYS) -> str | None:
+    """The id (or date, day of the year, name, clause, value) that names a list item, if it has one."""
     if isinstance(item, dict):
-        for key in ITEM_KEYS:
+        for key in keys:
             value = item.get(key)
             if isinstance(value, str) and _KEY.match(value):
                 return value
@@ -31,12 +35,12 @@ def item_key(item: Any) -> str | None:
 
 def _by_key(items: list[Any], i: int, seen: dict[int, Counter[str | None]]) -> str | None:
     """The key of ``items[i]`` when it names that item alone (an amendment finds it by it)."""
-    key = item_key(items[i]) if 0 <= i < len(items) else None
+    key = item_key(items[i], _ADDRESS_KEYS) if 0 <= i < len(items) else None
     if key is None or key.isdigit():
         return None
     counts = seen.get(id(items))
     if counts is None:
-        counts = seen[id(items)] = Counter(item_key(item) for item in items)
+        counts = seen[id(items)] = Counter(item_key(item, _ADDRESS_KEYS) for item in items)
     return key if counts[key] == 1 else None
 
 
