@@ -454,3 +454,18 @@ def test_outside_the_span_no_package_is_needed(year: int) -> None:
 def test_a_table_of_another_shape_is_refused(table: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         WorkCalendar("CN", preset=table)
+
+
+def test_only_the_entry_that_made_a_day_what_it_is_is_cited() -> None:
+    """A day one entry takes off and another gives back: the clauses cited are those of the
+    entry the calendar followed, as the text view names that day (present/calendar_notes)."""
+    from policykit.lang.dates import CalendarDay
+
+    both = [CalendarDay(True, 3, 18, cites=("off.clause",)), CalendarDay(False, 3, 18, cites=("worked.clause",))]
+    cal = WorkCalendar("CN", extra_holidays=[d("2026-03-18")], extra_working_days=[d("2026-03-18")], entries=both)
+    worked = cal.is_working_day(d("2026-03-18"))
+    assert cal.cited_between(d("2026-03-17"), d("2026-03-19")) == (("worked.clause",) if worked else ("off.clause",))
+    alone = WorkCalendar("CN", extra_holidays=[d("2026-03-18")], entries=both[:1])
+    assert not alone.is_working_day(d("2026-03-18"))
+    assert alone.cited_between(d("2026-03-17"), d("2026-03-19")) == ("off.clause",)
+    assert alone.cited_between(d("2026-03-19"), d("2026-03-20")) == ()

@@ -234,14 +234,15 @@ class WorkCalendar:
         return day.toordinal() not in self._days_off(day.year)
 
     def cited_between(self, first: date, last: date) -> tuple[str, ...]:
-        """The clauses of the policy's own days from ``first`` to ``last``, both included."""
+        """The clauses of the policy's own days from ``first`` to ``last``, both included:
+        of each entry that made its day what it is (not one another entry overrode)."""
         out: list[str] = []
         for entry in self.entries:
             if not entry.cites:
                 continue
             for year in range(first.year, last.year + 1):
                 found = entry.on(year)
-                if found is not None and first <= found <= last:
+                if found is not None and first <= found <= last and entry.off != self.is_working_day(found):
                     out.extend(entry.cites)
         return tuple(dict.fromkeys(out))
 
