@@ -10,11 +10,12 @@ full road (a limit is reached at the same value, and named the same way).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from policykit.engine import codegen
-from policykit.engine.codegen import GIVE_UP, Generated
+from policykit.engine.codegen import GIVE_UP
 from policykit.engine.env import shared_names
 from policykit.lang.expr import EvalError
 from policykit.lang.fastpath import UnknownHit
@@ -37,22 +38,42 @@ class _Known(dict[str, Any]):
     """The known values of a case on the lean road; a value is worked out on first use,
     and an unknown fact raises UnknownHit (as :class:`~policykit.lang.fastpath.Known` does)."""
 
-    __slots__ = ("env",)
+    __slots__ = ("budget", "env", "functions", "unknown")
+    budget: Budget
     env: LeanEnv | None
+    functions: dict[str, tuple[Callable[[Any, Any], Any], int]]
+    unknown: dict[str, Any]
 
     def __missing__(self, name: str) -> Any:
-        env: LeanEnv | None = self.env
-        assert env is not None
-        if name in env.unknown:
-            raise UnknownHit(name)
-        return env.work_out(name)
+        """Work out the value ``name`` by its generated function (it is not known yet)."""
+        found = self.functions.get(name)
+        if found is None:
+            if name in self.unknown:
+                raise UnknownHit(name)
+            raise EvalError(f"unknown name '{name}'")
+        function, cost = found
+        budget = self.budget
+        try:
+            budget.left -= cost  # as the full road charges: a value, each row it may read
+            if budget.left < budget.next_check:
+                budget.charge(0)
+            try:
+                result = function(self.env, self)
+            except GIVE_UP:
+                raise _GaveUp from None
+            if (result.__class__ is list or result.__class__ is str) and len(result) > 64:
+                budget.size(result)
+        except LimitError as exc:
+            raise exc.working_out(name) from None
+        self[name] = result
+        return result
 
 
 class LeanEnv:
     """A case on the lean road: known values (facts, parameters, worked-out values) in
     ``known``, the unknown facts apart, every value by its generated function."""
 
-    __slots__ = ("budget", "calendar", "functions", "given", "known", "unknown")
+    __slots__ = ("budget", "calendar", "given", "known", "unknown")
 
     def __init__(
         self,
@@ -63,18 +84,17 @@ class LeanEnv:
         limits: Limits,
     ) -> None:
         self.given = given
-        self.budget = Budget(limits)
+        budget = self.budget = Budget(limits)
         self.calendar = policy.calendar  # the counts only: which days they crossed is not asked
-        self.functions = _functions(policy)
         known = self.known = _Known(shared_names(policy))
-        known.env = self
         known.update(facts)
         known["as_of"] = as_of
         unknown: dict[str, Any] = {}
         for name, value in facts.items():
             if value.__class__ is Unknown:
                 unknown[name] = known.pop(name)
-        self.unknown = unknown
+        self.unknown = known.unknown = unknown
+        known.env, known.budget, known.functions = self, budget, _functions(policy)
 
     def get(self, name: str) -> Any:
         """The value of ``name``, an unknown fact's included (worked out if need be)."""
@@ -84,41 +104,18 @@ class LeanEnv:
         found = self.unknown.get(name, _ABSENT)
         if found is not _ABSENT:
             return found
-        return self.work_out(name)
-
-    def work_out(self, name: str) -> Any:
-        """Work out the value ``name`` by its generated function (it is not known yet)."""
-        found = self.functions.get(name)
-        if found is None:
-            raise EvalError(f"unknown name '{name}'")
-        function, cost = found
-        budget = self.budget
-        known = self.known
-        try:
-            budget.left -= cost  # as the full road charges: a value, each row it may read
-            if budget.left < budget.next_check:
-                budget.charge(0)
-            try:
-                result = function(self, known)[0]
-            except GIVE_UP:
-                raise _GaveUp from None
-            if (result.__class__ is list or result.__class__ is str) and len(result) > 64:
-                budget.size(result)
-        except LimitError as exc:
-            raise exc.working_out(name) from None
-        known[name] = result
-        return result
+        return self.known[name]
 
     def release(self) -> None:
         """Break the env <-> known-values cycle so that a case's memory goes at once, without the GC."""
         self.known.env = None
 
 
-def _functions(policy: Policy) -> dict[str, tuple[Generated, int]]:
-    """Each value's generated function and the work it is charged (made once per policy)."""
-    made: dict[str, tuple[Generated, int]] | None = policy.memo.get("lean")
+def _functions(policy: Policy) -> dict[str, tuple[Callable[[Any, Any], Any], int]]:
+    """Each value's generated function (the value alone) and the work it is charged (made once per policy)."""
+    made: dict[str, tuple[Callable[[Any, Any], Any], int]] | None = policy.memo.get("lean")
     if made is None:
-        generated = codegen.functions(policy)
+        generated = codegen.value_functions(policy)
         made = policy.memo["lean"] = {
             name: (generated[name], len(value.rules) + 1) for name, value in policy.values.items()
         }
