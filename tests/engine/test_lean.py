@@ -50,13 +50,11 @@ def _lean_road(policy: Policy, case: Case, limits: Limits) -> Any:
     """The values on the lean road, the problem it raised, or None where it gave way."""
     env = LeanEnv(policy, case.facts, AS_OF, case.given, limits)
     try:
-        return {v.id: env.known[v.id] for v in policy.plan(case.request_type)[0]}
+        return {v.id: env[v.id] for v in policy.plan(case.request_type)[0]}
     except LimitError as exc:
         return [d.format() for d in exc.diagnostics]
     except GAVE_UP:
         return None
-    finally:
-        env.release()
 
 
 def test_the_lean_road_runs_every_case_whose_decisions_read_no_unknown(policy: Policy) -> None:
@@ -105,10 +103,3 @@ def test_decide_raises_the_limit_of_the_lean_road(policy: Policy) -> None:
         decide(policy, case, AS_OF, DEFAULT.replace(operations=1))
     assert "over the limit operations = 1" in found.value.diagnostics[0].message
     assert "working out '" in found.value.diagnostics[0].message
-
-
-def test_the_lean_road_keeps_no_cycle(policy: Policy) -> None:
-    case = _cases(policy, 1)[0]
-    env = LeanEnv(policy, case.facts, AS_OF, case.given, DEFAULT)
-    env.release()
-    assert env.known.env is None

@@ -196,14 +196,11 @@ def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, ge
     if generated:  # the common road: every decision known, nothing to settle or cite
         lean = LeanEnv(policy, case.facts, as_of, case.given, limits)
         try:
-            known = lean.known
-            return Decided({v.id: known[v.id] for v in policy.plan(case.request_type)[0]}, {})
+            return Decided({v.id: lean[v.id] for v in policy.plan(case.request_type)[0]}, {})
         except GAVE_UP:
             pass  # an unknown read, or a value the generated code gives way on: the full road
         except (EvalError, RecursionError) as exc:
             raise _evaluation_error(exc) from None
-        finally:
-            lean.release()
     env = _env(policy, case, as_of, limits, generated)
     try:
         values: dict[str, Any] = {}

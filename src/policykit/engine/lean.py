@@ -34,15 +34,54 @@ GAVE_UP = (_GaveUp, *GIVE_UP)
 _ABSENT = object()
 
 
-class _Known(dict[str, Any]):
-    """The known values of a case on the lean road; a value is worked out on first use,
-    and an unknown fact raises UnknownHit (as :class:`~policykit.lang.fastpath.Known` does)."""
+class LeanEnv(dict[str, Any]):
+    """A case on the lean road, and its known values (facts, parameters, values worked out)
+    in one object: the generated code reads ``_k[name]`` of it (a value is worked out on
+    first use, an unknown fact raises UnknownHit, as
+    :class:`~policykit.lang.fastpath.Known` does) and ``_e.get(name)`` (an unknown
+    fact's value included).  No cycle: the case's memory goes as soon as it is decided."""
 
-    __slots__ = ("budget", "env", "functions", "unknown")
-    budget: Budget
-    env: LeanEnv | None
-    functions: dict[str, tuple[Callable[[Any, Any], Any], int]]
-    unknown: dict[str, Any]
+    __slots__ = ("budget", "calendar", "functions", "given", "unknown")
+
+    def __init__(
+        self,
+        policy: Policy,
+        facts: dict[str, Any],
+        as_of: date,
+        given: frozenset[str],
+        limits: Limits,
+    ) -> None:
+        memo = policy.memo
+        made = memo.get("lean")
+        if made is None:
+            made = memo["lean"] = (shared_names(policy), _functions(policy))
+        super().__init__(made[0])
+        self.functions: dict[str, tuple[Callable[[Any, Any], Any], int]] = made[1]
+        self.update(facts)
+        self["as_of"] = as_of
+        unknown: dict[str, Any] = {}
+        for name, value in facts.items():
+            if value.__class__ is Unknown:
+                unknown[name] = self.pop(name)
+        self.unknown = unknown
+        self.given = given
+        self.budget = Budget(limits)
+        self.calendar = policy.calendar  # the counts only: which days they crossed is not asked
+
+    @property
+    def known(self) -> LeanEnv:
+        """The known values: this object itself."""
+        return self
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        """The value of ``name``, an unknown fact's included (worked out if need be)."""
+        found = dict.get(self, name, _ABSENT)
+        if found is not _ABSENT:
+            return found
+        found = self.unknown.get(name, _ABSENT)
+        if found is not _ABSENT:
+            return found
+        return self[name]
 
     def __missing__(self, name: str) -> Any:
         """Work out the value ``name`` by its generated function (it is not known yet)."""
@@ -58,7 +97,7 @@ class _Known(dict[str, Any]):
             if budget.left < budget.next_check:
                 budget.charge(0)
             try:
-                result = function(self.env, self)
+                result = function(self, self)
             except GIVE_UP:
                 raise _GaveUp from None
             if (result.__class__ is list or result.__class__ is str) and len(result) > 64:
@@ -69,54 +108,7 @@ class _Known(dict[str, Any]):
         return result
 
 
-class LeanEnv:
-    """A case on the lean road: known values (facts, parameters, worked-out values) in
-    ``known``, the unknown facts apart, every value by its generated function."""
-
-    __slots__ = ("budget", "calendar", "given", "known", "unknown")
-
-    def __init__(
-        self,
-        policy: Policy,
-        facts: dict[str, Any],
-        as_of: date,
-        given: frozenset[str],
-        limits: Limits,
-    ) -> None:
-        self.given = given
-        budget = self.budget = Budget(limits)
-        self.calendar = policy.calendar  # the counts only: which days they crossed is not asked
-        known = self.known = _Known(shared_names(policy))
-        known.update(facts)
-        known["as_of"] = as_of
-        unknown: dict[str, Any] = {}
-        for name, value in facts.items():
-            if value.__class__ is Unknown:
-                unknown[name] = known.pop(name)
-        self.unknown = known.unknown = unknown
-        known.env, known.budget, known.functions = self, budget, _functions(policy)
-
-    def get(self, name: str) -> Any:
-        """The value of ``name``, an unknown fact's included (worked out if need be)."""
-        found = self.known.get(name, _ABSENT)
-        if found is not _ABSENT:
-            return found
-        found = self.unknown.get(name, _ABSENT)
-        if found is not _ABSENT:
-            return found
-        return self.known[name]
-
-    def release(self) -> None:
-        """Break the env <-> known-values cycle so that a case's memory goes at once, without the GC."""
-        self.known.env = None
-
-
 def _functions(policy: Policy) -> dict[str, tuple[Callable[[Any, Any], Any], int]]:
-    """Each value's generated function (the value alone) and the work it is charged (made once per policy)."""
-    made: dict[str, tuple[Callable[[Any, Any], Any], int]] | None = policy.memo.get("lean")
-    if made is None:
-        generated = codegen.value_functions(policy)
-        made = policy.memo["lean"] = {
-            name: (generated[name], len(value.rules) + 1) for name, value in policy.values.items()
-        }
-    return made
+    """Each value's generated function (the value alone) and the work it is charged."""
+    generated = codegen.value_functions(policy)
+    return {name: (generated[name], len(value.rules) + 1) for name, value in policy.values.items()}
