@@ -169,11 +169,13 @@ def read_case(
 ) -> Case:
     """Validate ``data`` and return its facts; raise :class:`CaseError` with every problem,
     each worded in ``lang`` (``text``, the case's JSON, places them on their lines)."""
-    from policykit.engine.case_reader.reader import reader  # the engine: imported when a case is read
+    fast: Any = policy.memo.get("case_reader", False)  # the generated reader, once made (None: there is none)
+    if fast is False:
+        from policykit.engine.case_reader.reader import reader  # the engine: imported when a case is first read
 
-    fast = reader(policy)
+        fast = reader(policy)
     if fast is not None:
-        case = fast(data)
+        case: Case | None = fast(data)
         if case is not None:
             return case
     return read_case_exact(policy, data, file, text, lang)

@@ -24,6 +24,7 @@ from policykit.engine import codegen
 from policykit.engine.assume import assumptions, defaulted_facts, probes
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
+from policykit.engine.lean import GAVE_UP, LeanEnv
 from policykit.engine.record import (
     ActionRecord,
     CaseRecord,
@@ -192,17 +193,17 @@ def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, ge
     analysis, nightly re-evaluation) where the values are what is compared.  Worked out
     as :func:`decide_case` does (``generated=False``: by the interpreter alone), under
     the same ``limits``."""
+    if generated:  # the common road: every decision known, nothing to settle or cite
+        lean = LeanEnv(policy, case.facts, as_of, case.given, limits)
+        try:
+            return Decided({v.id: lean[v.id] for v in policy.plan(case.request_type)[0]}, {})
+        except GAVE_UP:
+            pass  # an unknown read, or a value the generated code gives way on: the full road
+        except (EvalError, RecursionError) as exc:
+            raise _evaluation_error(exc) from None
     env = _env(policy, case, as_of, limits, generated)
     try:
         values: dict[str, Any] = {}
-        if generated:  # the common road: every decision known, nothing to settle or cite
-            for v in policy.plan(case.request_type)[0]:
-                value = values[v.id] = env.get(v.id)
-                if value.__class__ is Unknown:
-                    break  # settled in order from here: a later decision reads the settled value
-            else:
-                return Decided(values, {})
-            values = {}
         missing: dict[str, tuple[str, ...]] = {}
         for record in _decisions(env, case, words=False):
             if record.decided:

@@ -18,7 +18,7 @@ from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.model import Cite, Policy, Rule, Text, Value
 
 
-def _base(policy: Policy) -> dict[str, Any]:
+def shared_names(policy: Policy) -> dict[str, Any]:
     """The names every case of ``policy`` shares: parameters and the policy's own id, version, status."""
     base: dict[str, Any] | None = policy.memo.get("base")
     if base is None:
@@ -49,7 +49,7 @@ class FactEnv:
         self.given = given
         self.budget = Budget(limits)
         self.calendar: WorkCalendar | WatchedCalendar = policy.calendar
-        base = _base(policy)
+        base = shared_names(policy)
         self.cache: dict[str, Any] = {**base, **facts, "as_of": as_of}
         known = {**base, **{n: v for n, v in facts.items() if v.__class__ is not Unknown}, "as_of": as_of}
         self.known = Known(self, known)

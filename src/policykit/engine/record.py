@@ -132,7 +132,7 @@ class CaseRecord:
     unpublished_years: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Decided:
     """The lean result of :func:`~policykit.engine.decide.decide`: each decision's value
     (None when undecided or not applicable) and, for the undecided ones, the facts that
@@ -140,3 +140,7 @@ class Decided:
 
     values: dict[str, Any]
     missing: dict[str, tuple[str, ...]]
+
+    def __init__(self, values: dict[str, Any], missing: dict[str, tuple[str, ...]]) -> None:
+        # both fields at once, past the frozen __setattr__: one is made per case decided
+        self.__dict__.update(values=values, missing=missing)

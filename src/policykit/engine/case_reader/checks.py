@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from policykit.engine.env import _base
+from policykit.engine.env import shared_names
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.fastpath import Known
 from policykit.limits import DEFAULT, Budget
@@ -47,7 +47,7 @@ def case_checks(policy: Policy) -> Callable[[dict[str, Any], frozenset[str], Any
     checks = tuple((check.applies_to, check.require) for check in policy.case_checks)
     if not checks:
         return None
-    base, calendar = _base(policy), policy.calendar
+    base, calendar = shared_names(policy), policy.calendar
 
     def run(facts: dict[str, Any], given: frozenset[str], request_type: Any) -> bool:
         env = None

@@ -10,6 +10,6 @@ generated code.  The interpreter alone (``decide_case(..., generated=False)``) s
 reference: ``--explain`` runs it, and the differential tests compare the two.
 """
 
-from policykit.engine.codegen.generate import GIVE_UP, Fallback, Generated, functions
+from policykit.engine.codegen.generate import GIVE_UP, Fallback, Generated, functions, value_functions
 
-__all__ = ["GIVE_UP", "Fallback", "Generated", "functions"]
+__all__ = ["GIVE_UP", "Fallback", "Generated", "functions", "value_functions"]

@@ -82,35 +82,49 @@ def _outcome(src: _Source, rule: Rule) -> str:
     return _constant(src, rule.value) if rule.outcome is None else src.call(rule.outcome)
 
 
-def value_source(value: Value) -> tuple[str, dict[str, Any]]:
-    """(source of ``def _value(_e, _k)``, its globals) for one value."""
+def value_source(value: Value, rows: bool = True) -> tuple[str, dict[str, Any]]:
+    """(source of ``def _value(_e, _k)``, its globals) for one value; without ``rows``,
+    the function gives the value alone (not the rows that gave it)."""
     src = _Source()
     body = src.lines
     if value.kind == "collect":
         body.append("    _items = []")
-        body.append("    _rows = []")
+        if rows:
+            body.append("    _rows = []")
         for rule in value.rules:
             body.append(f"    if {_condition(src, rule)}:")
             body.append(f"        _items.append({_constant(src, rule.value)})")
-            body.append(f"        _rows.append({src.name(rule)})")
-        if value.otherwise is not None:
-            body.append("    if not _rows:")
-            body.append(f"        return _items, ({src.name(value.otherwise)},)")
-        body.append("    return _items, _rows")
+            if rows:
+                body.append(f"        _rows.append({src.name(rule)})")
+        if rows:
+            if value.otherwise is not None:
+                body.append("    if not _rows:")
+                body.append(f"        return _items, ({src.name(value.otherwise)},)")
+            body.append("    return _items, _rows")
+        else:
+            body.append("    return _items")
     else:
         for rule in value.rules:
             body.append(f"    if {_condition(src, rule)}:")
-            body.append(f"        return {_outcome(src, rule)}, ({src.name(rule)},)")
-        body.append("    return None, ()")
+            body.append(
+                f"        return {_outcome(src, rule)}, ({src.name(rule)},)"
+                if rows
+                else f"        return {_outcome(src, rule)}"
+            )
+        body.append("    return None, ()" if rows else "    return None")
     return "def _value(_e, _k):\n" + "\n".join(body) + "\n", src.names
+
+
+def _made(value: Value, rows: bool) -> Any:
+    text, names = value_source(value, rows)
+    code = compile(text, f"<policy value {value.id}>", "exec")
+    exec(code, names)
+    return names["_value"]
 
 
 def value_function(value: Value) -> Generated:
     """The generated function of ``value``."""
-    text, names = value_source(value)
-    code = compile(text, f"<policy value {value.id}>", "exec")
-    exec(code, names)
-    function: Generated = names["_value"]
+    function: Generated = _made(value, True)
     return function
 
 
@@ -119,4 +133,13 @@ def functions(policy: Policy) -> dict[str, Generated]:
     made: dict[str, Generated] | None = policy.memo.get("generated")
     if made is None:
         made = policy.memo["generated"] = {name: value_function(v) for name, v in policy.values.items()}
+    return made
+
+
+def value_functions(policy: Policy) -> dict[str, Callable[[Any, Any], Any]]:
+    """Every value's generated function that gives the value alone (the lean road of
+    ``decide``; made once per compiled policy, on first use)."""
+    made: dict[str, Callable[[Any, Any], Any]] | None = policy.memo.get("generated_values")
+    if made is None:
+        made = policy.memo["generated_values"] = {name: _made(v, False) for name, v in policy.values.items()}
     return made
