@@ -118,7 +118,8 @@ def _own_words_removed(policy: Policy, data: dict[str, Any], lang: str, tmp_path
     """The text view of ``data`` with the case's own values taken out."""
     path = tmp_path / "case.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    text = _view(policy, path, lang).replace(origin(policy.file), "")  # the policy file's name
+    text = _view(policy, path, lang).replace(origin(policy.file), "")  # the policy file's name...
+    text = text.replace(Path(policy.file).name, "").replace("policykit", "")  # ...as the bundled one is shown
     for own in sorted(_strings(data), key=len, reverse=True):
         text = text.replace(own, "")
     return text
