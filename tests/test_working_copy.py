@@ -121,3 +121,23 @@ def test_test_runs_the_working_copy_s_tests_against_its_policy(project: Path) ->
     code, out, _ = cli("test")
     assert code == 1  # the warranty tests expect 12 months; the edited standard gives 18
     assert "FAIL" in out and "warranty.end_date" in out
+
+
+def test_the_bundled_set_inside_a_project_is_named_bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A venv made in the checkout (`python3 -m venv .venv`, as the README says) holds the
+    bundled set inside the project: it is still `bundled:`, and the project's files are
+    named from its root."""
+    from policykit.policy import origin as origin_module
+
+    for name in ("policies/standard_v1.yaml", ".venv/data/policies/standard_v1.yaml", "other/y.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("policykit: 1\n", encoding="utf-8")
+    monkeypatch.setattr(origin_module, "data_dir", lambda kind: tmp_path / ".venv" / "data" / kind)
+    monkeypatch.chdir(tmp_path)
+    origin_module._origin.cache_clear()
+    try:
+        assert origin_module.origin(tmp_path / ".venv/data/policies/standard_v1.yaml") == "bundled:standard_v1.yaml"
+        assert origin_module.origin(tmp_path / "policies/standard_v1.yaml") == "policies/standard_v1.yaml"
+        assert origin_module.origin(tmp_path / "other/y.yaml") == "other/y.yaml"
+    finally:
+        origin_module._origin.cache_clear()

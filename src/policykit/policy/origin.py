@@ -37,11 +37,16 @@ def _origin(file: str, here: str) -> str:
     except (OSError, RuntimeError):
         return str(file)
     folder = working_copy()
-    if folder is not None and resolved.is_relative_to(folder.parent):
-        return resolved.relative_to(folder.parent).as_posix()
+    root = folder.parent if folder is not None else None
     bundled = data_dir("policies").resolve()
+    # the project's own policies/ first (an editable install's bundled set is that folder);
+    # then the bundled set, even where it lies inside the project (a .venv in the checkout)
+    if folder is not None and root is not None and resolved.is_relative_to(folder.resolve()):
+        return resolved.relative_to(root).as_posix()
     if resolved.is_relative_to(bundled):
         return BUNDLED + resolved.relative_to(bundled).as_posix()
+    if root is not None and resolved.is_relative_to(root):
+        return resolved.relative_to(root).as_posix()
     return shown(path)
 
 
