@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 
 from policykit.engine.codegen import GIVE_UP, Generated
+from policykit.engine.codegen.tristate import Tristate, possible_values, tristate_functions
+from policykit.engine.reach import fact_deps
 from policykit.engine.record import PartTrace, Reason, RuleTrace
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.expr import Compiled, EvalError
@@ -97,10 +99,14 @@ class CaseEnv(FactEnv):
         self.outcomes: dict[str, _Outcome] = {}
         self.tracing = trace
         self.generated = None if trace else generated
+        # the three-valued tables as generated code, on the generated road
+        self.tristate: Mapping[str, Tristate] | None = None if self.generated is None else tristate_functions(policy)
         self.settled: dict[str, Any] = {}  # values the unknowns were found not to change
         # a case made to settle a value or probe an assumption: the rows it fired are not
         # shown, so a table the generated road left goes straight to the three-valued tables
         self.lean = False
+        self.unknown_facts = frozenset(n for n, v in facts.items() if v.__class__ is Unknown)
+        self.deps = fact_deps(policy) if self.generated is not None else {}
         # facts whose reading is noted: the case's defaulted facts, for the assumption probes
         self.watch = watch
         self.watched: set[str] = set()
@@ -128,6 +134,8 @@ class CaseEnv(FactEnv):
             mark = len(calendar.cited) if isinstance(calendar, WatchedCalendar) else 0
             outcome = None
             generated = self.generated
+            if generated is not None and self.lean and not self.unknown_facts.isdisjoint(self.deps[name]):
+                generated = None  # a case made to settle or probe: what reads its unknowns goes to the tables
             if generated is not None:  # the generated road; the tables where it reads an unknown
                 try:
                     result, rules = generated[name](self, self.known)
@@ -135,10 +143,13 @@ class CaseEnv(FactEnv):
                 except GIVE_UP:
                     pass
             if outcome is None:
-                if value.kind == "collect":
+                tristate = self.tristate
+                if tristate is not None and (self.lean or value.kind == "collect"):
+                    # the generated road found an unknown: no second try of the known rows
+                    result, rules = tristate[name](self)
+                    outcome = _Outcome(result, rules, _NO_TRACE)
+                elif value.kind == "collect":
                     outcome = self._collect(value)
-                elif generated is not None and self.lean:
-                    outcome = self._table_in_full(value)  # the generated road found an unknown: no second try
                 else:
                     outcome = self._table(value)
             if isinstance(calendar, WatchedCalendar) and len(calendar.cited) > mark:
@@ -190,6 +201,9 @@ class CaseEnv(FactEnv):
                     return _Outcome(outcome, [rule], _NO_TRACE)
             else:
                 return _Outcome(None, [], _NO_TRACE)
+            if self.tristate is not None:
+                result, rules = self.tristate[value.id](self)
+                return _Outcome(result, rules, _NO_TRACE)
         return self._table_in_full(value)
 
     def _table_in_full(self, value: Value) -> _Outcome:
@@ -219,7 +233,7 @@ class CaseEnv(FactEnv):
         if same:
             return _Outcome(first, [r for r, _ in possible if r is not None], trace)
         unknown = merge(Unknown(facts), *(o for _, o in possible))
-        return _Outcome(Unknown(unknown.facts, _possible_values(o for _, o in possible)), [], trace)
+        return _Outcome(Unknown(unknown.facts, possible_values(o for _, o in possible)), [], trace)
 
     def _collect(self, value: Value) -> _Outcome:
         items: list[Any] = []
@@ -319,18 +333,3 @@ class CaseEnv(FactEnv):
             if held:
                 out.append(i)
         return tuple(out)
-
-
-def _possible_values(outcomes: Any) -> frozenset[Any] | None:
-    """The values a table may still take, when they are few and known (else None)."""
-    found: set[Any] = set()
-    for outcome in outcomes:
-        if outcome.__class__ is Unknown:
-            if outcome.values is None:
-                return None
-            found |= outcome.values
-        elif outcome is None or isinstance(outcome, (str, bool, int, date)):
-            found.add(outcome)
-        else:
-            return None
-    return frozenset(found)
