@@ -48,7 +48,7 @@ def test_every_value_as_the_interpreter_gives_it(policy: Policy) -> None:
             ours, theirs = (CaseEnv(policy, case.facts, AS_OF, given=case.given) for _ in range(2))
             try:
                 want = theirs._collect(value) if value.kind == "collect" else theirs._table_in_full(value)
-            except Exception as exc:  # noqa: BLE001 - the same error is expected of both
+            except Exception as exc:  # the same error is expected of both
                 with pytest.raises(type(exc)):
                     functions[name](ours)
                 continue
