@@ -113,6 +113,34 @@ class CaseEnv(FactEnv):
         for name in watch:
             self.known.pop(name, None)  # read through get(), once
 
+    def probe(self, unknown: dict[str, Unknown], stale: list[str]) -> CaseEnv:
+        """This case with the facts of ``unknown`` unknown, on the lean generated road, made
+        from this one's own tables: its facts, names and the values it worked out, but
+        those of ``stale`` (which may read the facts made unknown), known at the start.
+        It shares this case's budget; its calendar and the rows it fires are its own."""
+        sub = CaseEnv.__new__(CaseEnv)
+        sub.policy, sub.given, sub.budget = self.policy, self.given, self.budget
+        cache = self.cache.copy()
+        known = dict.copy(self.known)
+        for name in stale:
+            del cache[name]
+            known.pop(name, None)
+        for name in unknown:
+            known.pop(name, None)
+        cache.update(unknown)
+        sub.cache = cache
+        sub.known = Known(sub, known)
+        sub.calendar = WatchedCalendar(self.policy.calendar)
+        sub.outcomes = {}
+        sub.tracing = False
+        sub.generated, sub.tristate, sub.deps = self.generated, self.tristate, self.deps
+        sub.settled = {}
+        sub.lean = True
+        sub.unknown_facts = self.unknown_facts | unknown.keys()
+        sub.watch = frozenset()
+        sub.watched = set()
+        return sub
+
     def get(self, name: str) -> Any:
         try:
             found = self.cache[name]
