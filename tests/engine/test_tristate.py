@@ -66,7 +66,7 @@ def test_the_text_is_control_flow_only(policy: Policy) -> None:
     """No expression source, no constant of the policy in the generated text: the rows'
     objects are passed in by name."""
     for value in policy.values.values():
-        text, names = tristate_source(value)
+        text, names = tristate_source(policy, value)
         assert names["__builtins__"] == {}
         for rule in value.rules:
             for part in rule.parts:

@@ -162,8 +162,8 @@ class CaseEnv(FactEnv):
             mark = len(calendar.cited) if isinstance(calendar, WatchedCalendar) else 0
             outcome = None
             generated = self.generated
-            if generated is not None and self.lean and not self.unknown_facts.isdisjoint(self.deps[name]):
-                generated = None  # a case made to settle or probe: what reads its unknowns goes to the tables
+            if generated is not None and not self.unknown_facts.isdisjoint(self.deps[name]):
+                generated = None  # it may read an unknown fact: the generated code would give way
             if generated is not None:  # the generated road; the tables where it reads an unknown
                 try:
                     result, rules = generated[name](self, self.known)

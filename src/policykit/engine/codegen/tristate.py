@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from policykit.engine.reach import parts_reach
+from policykit.lang.expr import Compiled
 from policykit.lang.values import Unknown, merge, truth
 from policykit.policy.model import Policy, Rule, Value
 
@@ -53,7 +55,8 @@ def finish(possible: list[tuple[Rule | None, Any]], facts: frozenset[str], hit: 
 
 
 class _Source:
-    def __init__(self) -> None:
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
         self.lines: list[str] = []
         self.names: dict[str, Any] = {
             "__builtins__": {},
@@ -73,6 +76,14 @@ class _Source:
         self.lines.append("    " * indent + line)
 
 
+def _part(src: _Source, part: Compiled, policy: Policy) -> str:
+    """A call of a condition part: its exact form at once where it may read a fact the
+    case does not know (its fast form would give way there), else the part itself (its
+    fast form first)."""
+    reads = src.name(parts_reach(policy, (part,)))
+    return f"({src.name(part.run)}(_e) if not _e.unknown_facts.isdisjoint({reads}) else {src.name(part)}(_e))"
+
+
 def _condition(src: _Source, rule: Rule, indent: int) -> None:
     """Lines that set ``_c`` to the row's condition as Kleene's AND (OR for ``when_any``)
     of its parts: each part in turn until one decides it."""
@@ -84,7 +95,7 @@ def _condition(src: _Source, rule: Rule, indent: int) -> None:
     i = indent + 1
     src.add(i, "_u = None")
     for part in rule.parts:
-        src.add(i, f"_v = {src.name(part)}(_e)")
+        src.add(i, f"_v = {_part(src, part, src.policy)}")
         src.add(i, "if _v.__class__ is _U:")
         src.add(i + 1, "_t = _truth(_v)")
         src.add(i + 1, "if _t is None:")
@@ -141,15 +152,15 @@ def _collect(src: _Source, value: Value) -> None:
     src.add(1, "return _items, _rows")
 
 
-def tristate_source(value: Value) -> tuple[str, dict[str, Any]]:
-    """(source of ``def _value(_e)``, its globals) for one value."""
-    src = _Source()
+def tristate_source(policy: Policy, value: Value) -> tuple[str, dict[str, Any]]:
+    """(source of ``def _value(_e)``, its globals) for one value of ``policy``."""
+    src = _Source(policy)
     (_collect if value.kind == "collect" else _table)(src, value)
     return "def _value(_e):\n" + "\n".join(src.lines) + "\n", src.names
 
 
-def tristate_function(value: Value) -> Tristate:
-    text, names = tristate_source(value)
+def tristate_function(policy: Policy, value: Value) -> Tristate:
+    text, names = tristate_source(policy, value)
     exec(compile(text, f"<policy value {value.id} (three-valued)>", "exec"), names)
     made: Tristate = names["_value"]
     return made
@@ -159,5 +170,5 @@ def tristate_functions(policy: Policy) -> dict[str, Tristate]:
     """Every value's three-valued function (made once per compiled policy, on first use)."""
     made: dict[str, Tristate] | None = policy.memo.get("tristate")
     if made is None:
-        made = policy.memo["tristate"] = {name: tristate_function(v) for name, v in policy.values.items()}
+        made = policy.memo["tristate"] = {name: tristate_function(policy, v) for name, v in policy.values.items()}
     return made
