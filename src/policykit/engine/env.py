@@ -113,30 +113,39 @@ class CaseEnv(FactEnv):
         for name in watch:
             self.known.pop(name, None)  # read through get(), once
 
-    def probe(self, unknown: dict[str, Unknown], stale: list[str]) -> CaseEnv:
-        """This case with the facts of ``unknown`` unknown, on the lean generated road, made
-        from this one's own tables: its facts, names and the values it worked out, but
-        those of ``stale`` (which may read the facts made unknown), known at the start.
-        It shares this case's budget; its calendar and the rows it fires are its own."""
+    def derive(self, overrides: dict[str, Any], stale: list[str], given: frozenset[str] | None = None) -> CaseEnv:
+        """This case with the names of ``overrides`` set to their values (an unknown fact,
+        or a fact or value fixed to one of its values), on the lean road, made from this
+        case's own tables: its facts, names and the values it worked out, but those of
+        ``stale`` (which may read an overridden name), known at the start.  It shares this
+        case's budget; its calendar and the rows it fires are its own."""
         sub = CaseEnv.__new__(CaseEnv)
-        sub.policy, sub.given, sub.budget = self.policy, self.given, self.budget
+        sub.policy, sub.budget = self.policy, self.budget
+        sub.given = self.given if given is None else given
         cache = self.cache.copy()
         known = dict.copy(self.known)
         for name in stale:
             del cache[name]
             known.pop(name, None)
-        for name in unknown:
-            known.pop(name, None)
-        cache.update(unknown)
+        unknown = set(self.unknown_facts)
+        for name, value in overrides.items():
+            if value.__class__ is Unknown:
+                known.pop(name, None)
+                unknown.add(name)
+            else:
+                known[name] = value
+                unknown.discard(name)
+        cache.update(overrides)
         sub.cache = cache
         sub.known = Known(sub, known)
         sub.calendar = WatchedCalendar(self.policy.calendar)
         sub.outcomes = {}
         sub.tracing = False
-        sub.generated, sub.tristate, sub.deps = self.generated, self.tristate, self.deps
+        sub.generated, sub.tristate = self.generated, self.tristate
+        sub.deps = fact_deps(self.policy) if self.generated is not None else {}
         sub.settled = {}
         sub.lean = True
-        sub.unknown_facts = self.unknown_facts | unknown.keys()
+        sub.unknown_facts = frozenset(unknown)
         sub.watch = frozenset()
         sub.watched = set()
         return sub
