@@ -51,9 +51,12 @@ class FactEnv:
         self.given = given
         self.budget = Budget(limits)
         self.calendar: WorkCalendar | WatchedCalendar = policy.calendar
-        base = shared_names(policy)
-        self.cache: dict[str, Any] = {**base, **facts, "as_of": as_of}
-        known = {**base, **{n: v for n, v in facts.items() if v.__class__ is not Unknown}, "as_of": as_of}
+        self.cache: dict[str, Any] = {**shared_names(policy), **facts, "as_of": as_of}
+        known = self.cache.copy()
+        unknown = [n for n, v in facts.items() if v.__class__ is Unknown]
+        for name in unknown:
+            del known[name]
+        self.unknown_facts = frozenset(unknown)  # the facts the case does not know
         self.known = Known(self, known)
 
     def get(self, name: str) -> Any:
@@ -105,7 +108,6 @@ class CaseEnv(FactEnv):
         # a case made to settle a value or probe an assumption: the rows it fired are not
         # shown, so a table the generated road left goes straight to the three-valued tables
         self.lean = False
-        self.unknown_facts = frozenset(n for n, v in facts.items() if v.__class__ is Unknown)
         self.deps = fact_deps(policy) if self.generated is not None else {}
         # facts whose reading is noted: the case's defaulted facts, for the assumption probes
         self.watch = watch
