@@ -26,6 +26,7 @@ Never run by the tests: nothing fails on wall time.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -41,15 +42,19 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.casegen import generate  # noqa: E402
 from benchmarks.timing import interleaved, load, per_item  # noqa: E402
 from policykit.engine.case import parse_json, read_case  # noqa: E402
+from policykit.engine.decide import decide_case  # noqa: E402
 from policykit.errors import PolicykitError  # noqa: E402
 from policykit.evaluator import decide  # noqa: E402
 from policykit.policy.compiler import load_policy  # noqa: E402
+from policykit.present.assemble import build_result  # noqa: E402
 from policykit.tools.batch import BatchSettings, evaluate_lines  # noqa: E402
 
 AS_OF = date(2026, 11, 27)
@@ -66,20 +71,44 @@ def in_process(count: int, rounds: int) -> dict[str, Any]:
             read.append(read_case(policy, parse_json(raw, "bench"), "bench"))
         except PolicykitError:
             pass
-    undecided = sum(bool(decide(policy, case, AS_OF).missing) for case in read)
+    open_ = [case for case in read if decide(policy, case, AS_OF).missing]
+    known = [case for case in read if not decide(policy, case, AS_OF).missing]
+    records = [decide_case(policy, case, AS_OF) for case in read]
+    results = [build_result(record, "en") for record in records]
+    # the corpus and its records, held for the whole run, out of the collector's sight: a
+    # batch holds none of them, and walking them at every collection would be timed too
+    gc.collect()
+    gc.freeze()
     before = load()
     medians = interleaved(
         {
             "json_in_json_out": per_item(raws, lambda raw: evaluate_lines(settings, "bench", [(1, raw)])),
             "read_decide": per_item(raws, partial(_read_decide, policy)),
             "decide_only": per_item(read, lambda case: decide(policy, case, AS_OF)),
+            # the stages of JSON in -> JSON out, each over the whole corpus
+            "stage_read": per_item(raws, partial(_read, policy)),
+            "stage_record": per_item(read, lambda case: decide_case(policy, case, AS_OF)),
+            "stage_result": per_item(records, lambda record: build_result(record, "en").to_dict()),
+            "stage_json": per_item(results, lambda result: orjson.dumps(result.to_dict())),
+            # the full record of a case with every decision known, and with one left undecided
+            "record_known": per_item(known, lambda case: decide_case(policy, case, AS_OF)),
+            "record_undecided": per_item(open_, lambda case: decide_case(policy, case, AS_OF)),
         },
         rounds,
     )
-    out: dict[str, Any] = {f"full_{k}_us": v / len(raws) * 1e6 for k, v in medians.items()}
-    out["full_decide_only_us"] = medians["decide_only"] / len(read) * 1e6
-    out.update(corpus=len(raws), corpus_with_undecided=undecided / len(read), load_a=(before, load()))
+    gc.unfreeze()
+    sizes = {"decide_only": len(read), "stage_record": len(read), "stage_result": len(read), "stage_json": len(read)}
+    sizes.update(record_known=len(known), record_undecided=len(open_))
+    out: dict[str, Any] = {f"full_{k}_us": v / sizes.get(k, len(raws)) * 1e6 for k, v in medians.items()}
+    out.update(corpus=len(raws), corpus_with_undecided=len(open_) / len(read), load_a=(before, load()))
     return out
+
+
+def _read(policy: Any, raw: bytes) -> Any:
+    try:
+        return read_case(policy, parse_json(raw, "bench"), "bench")
+    except PolicykitError:
+        return None
 
 
 def _read_decide(policy: Any, raw: bytes) -> Any:
@@ -327,6 +356,24 @@ def rows_of(r: dict[str, Any]) -> list[tuple[str, ...]]:
         ("a. full standard, decide only", f"{r['full_decide_only_us']:.1f} µs/case", "<= 10", ld("load_a")),
         ("a. cases with a value undecided", f"{r['corpus_with_undecided'] * 100:.0f} %", "", ""),
     ]
+    if "full_stage_record_us" in r:
+        stages = ("read", "record", "result", "json")
+        rows.append(
+            (
+                "a. stages: read / record / result / JSON",
+                " / ".join(f"{r[f'full_stage_{k}_us']:.1f}" for k in stages) + " µs",
+                "",
+                ld("load_a"),
+            )
+        )
+        rows.append(
+            (
+                "a. record: every value known / one undecided",
+                f"{r['full_record_known_us']:.1f} / {r['full_record_undecided_us']:.1f} µs",
+                "",
+                ld("load_a"),
+            )
+        )
     if "batch_jobs1_cases_per_s" in r:
         rows += [
             ("b. batch CLI, 1 process", f"{r['batch_jobs1_cases_per_s']:,.0f} cases/s", ">= 25 000", ld("load_b")),

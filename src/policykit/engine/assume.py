@@ -42,14 +42,8 @@ class Probes:
         """The case with ``group`` unknown."""
         if made:
             return made[0]
-        env, case = self.env, self.case
-        facts = dict(case.facts)
-        for name in sorted(group):
-            facts[name] = Unknown(frozenset([name]))
-        sub = CaseEnv(env.policy, facts, env.cache["as_of"], given=case.given, generated=env.generated)
-        sub.budget = env.budget
-        sub.lean = True
-        _seed(env, sub, group)
+        env = self.env
+        sub = env.derive({name: Unknown(frozenset([name])) for name in sorted(group)}, _stale(env, group))
         made.append(sub)
         return sub
 
@@ -109,17 +103,18 @@ def _defaulted(policy: Policy) -> tuple[tuple[str, bool], ...]:
     return found
 
 
-def _seed(env: CaseEnv, sub: CaseEnv, group: frozenset[str]) -> None:
-    """Give ``sub`` (the case with ``group`` unknown) every value the case already worked
-    out without reading any of ``group``: it would come out the same.  A first-hit table
-    that gave its value by one row (the rows before it known not to hold) counts what the
-    rows up to that one read; any other value, what all its rows may read.  A value
-    reading a value settled over its unknowns is worked out again (the case saw the
-    settled one, ``sub`` would not), and so is a value settled itself (``sub`` keeps it
-    unknown)."""
+def _stale(env: CaseEnv, group: frozenset[str]) -> list[str]:
+    """The values the case worked out that the case with ``group`` unknown must work out
+    again; it takes the rest as they are, since they would come out the same.  A first-hit
+    table that gave its value by one row (the rows before it known not to hold) counts
+    what the rows up to that one read; any other value, what all its rows may read.  A
+    value reading a value settled over its unknowns is worked out again (the case saw the
+    settled one, the probe would not), and so is a value settled itself (the probe keeps
+    it unknown)."""
     policy = env.policy
     facts, values, rows = reach.fact_deps(policy), reach.value_deps(policy), reach.row_reach(policy)
     settled = env.settled
+    stale = []
     for name, outcome in env.outcomes.items():
         result = outcome.value
         row = rows.get(id(outcome.rules[0])) if len(outcome.rules) == 1 else None
@@ -127,11 +122,11 @@ def _seed(env: CaseEnv, sub: CaseEnv, group: frozenset[str]) -> None:
             read_facts, read_values = row  # a row that hit, every row before it known not to
         else:
             read_facts, read_values = facts[name], values[name]
-        if not group.isdisjoint(read_facts):
-            continue
-        if settled and (name in settled or not settled.keys().isdisjoint(read_values)):
-            continue
-        sub.cache[name] = result
+        if not group.isdisjoint(read_facts) or (
+            settled and (name in settled or not settled.keys().isdisjoint(read_values))
+        ):
+            stale.append(name)
+    return stale
 
 
 @contextmanager

@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 
 from policykit.engine.codegen import GIVE_UP, Generated
+from policykit.engine.codegen.tristate import Tristate, possible_values, tristate_functions
+from policykit.engine.reach import fact_deps
 from policykit.engine.record import PartTrace, Reason, RuleTrace
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.expr import Compiled, EvalError
@@ -49,9 +51,12 @@ class FactEnv:
         self.given = given
         self.budget = Budget(limits)
         self.calendar: WorkCalendar | WatchedCalendar = policy.calendar
-        base = shared_names(policy)
-        self.cache: dict[str, Any] = {**base, **facts, "as_of": as_of}
-        known = {**base, **{n: v for n, v in facts.items() if v.__class__ is not Unknown}, "as_of": as_of}
+        self.cache: dict[str, Any] = {**shared_names(policy), **facts, "as_of": as_of}
+        known = self.cache.copy()
+        unknown = [n for n, v in facts.items() if v.__class__ is Unknown]
+        for name in unknown:
+            del known[name]
+        self.unknown_facts = frozenset(unknown)  # the facts the case does not know
         self.known = Known(self, known)
 
     def get(self, name: str) -> Any:
@@ -97,15 +102,55 @@ class CaseEnv(FactEnv):
         self.outcomes: dict[str, _Outcome] = {}
         self.tracing = trace
         self.generated = None if trace else generated
+        # the three-valued tables as generated code, on the generated road
+        self.tristate: Mapping[str, Tristate] | None = None if self.generated is None else tristate_functions(policy)
         self.settled: dict[str, Any] = {}  # values the unknowns were found not to change
         # a case made to settle a value or probe an assumption: the rows it fired are not
         # shown, so a table the generated road left goes straight to the three-valued tables
         self.lean = False
+        self.deps = fact_deps(policy) if self.generated is not None else {}
         # facts whose reading is noted: the case's defaulted facts, for the assumption probes
         self.watch = watch
         self.watched: set[str] = set()
         for name in watch:
             self.known.pop(name, None)  # read through get(), once
+
+    def derive(self, overrides: dict[str, Any], stale: list[str], given: frozenset[str] | None = None) -> CaseEnv:
+        """This case with the names of ``overrides`` set to their values (an unknown fact,
+        or a fact or value fixed to one of its values), on the lean road, made from this
+        case's own tables: its facts, names and the values it worked out, but those of
+        ``stale`` (which may read an overridden name), known at the start.  It shares this
+        case's budget; its calendar and the rows it fires are its own."""
+        sub = CaseEnv.__new__(CaseEnv)
+        sub.policy, sub.budget = self.policy, self.budget
+        sub.given = self.given if given is None else given
+        cache = self.cache.copy()
+        known = dict.copy(self.known)
+        for name in stale:
+            del cache[name]
+            known.pop(name, None)
+        unknown = set(self.unknown_facts)
+        for name, value in overrides.items():
+            if value.__class__ is Unknown:
+                known.pop(name, None)
+                unknown.add(name)
+            else:
+                known[name] = value
+                unknown.discard(name)
+        cache.update(overrides)
+        sub.cache = cache
+        sub.known = Known(sub, known)
+        sub.calendar = WatchedCalendar(self.policy.calendar)
+        sub.outcomes = {}
+        sub.tracing = False
+        sub.generated, sub.tristate = self.generated, self.tristate
+        sub.deps = fact_deps(self.policy) if self.generated is not None else {}
+        sub.settled = {}
+        sub.lean = True
+        sub.unknown_facts = frozenset(unknown)
+        sub.watch = frozenset()
+        sub.watched = set()
+        return sub
 
     def get(self, name: str) -> Any:
         try:
@@ -128,6 +173,8 @@ class CaseEnv(FactEnv):
             mark = len(calendar.cited) if isinstance(calendar, WatchedCalendar) else 0
             outcome = None
             generated = self.generated
+            if generated is not None and not self.unknown_facts.isdisjoint(self.deps[name]):
+                generated = None  # it may read an unknown fact: the generated code would give way
             if generated is not None:  # the generated road; the tables where it reads an unknown
                 try:
                     result, rules = generated[name](self, self.known)
@@ -135,10 +182,13 @@ class CaseEnv(FactEnv):
                 except GIVE_UP:
                     pass
             if outcome is None:
-                if value.kind == "collect":
+                tristate = self.tristate
+                if tristate is not None and (self.lean or value.kind == "collect"):
+                    # the generated road found an unknown: no second try of the known rows
+                    result, rules = tristate[name](self)
+                    outcome = _Outcome(result, rules, _NO_TRACE)
+                elif value.kind == "collect":
                     outcome = self._collect(value)
-                elif generated is not None and self.lean:
-                    outcome = self._table_in_full(value)  # the generated road found an unknown: no second try
                 else:
                     outcome = self._table(value)
             if isinstance(calendar, WatchedCalendar) and len(calendar.cited) > mark:
@@ -190,6 +240,9 @@ class CaseEnv(FactEnv):
                     return _Outcome(outcome, [rule], _NO_TRACE)
             else:
                 return _Outcome(None, [], _NO_TRACE)
+            if self.tristate is not None:
+                result, rules = self.tristate[value.id](self)
+                return _Outcome(result, rules, _NO_TRACE)
         return self._table_in_full(value)
 
     def _table_in_full(self, value: Value) -> _Outcome:
@@ -219,7 +272,7 @@ class CaseEnv(FactEnv):
         if same:
             return _Outcome(first, [r for r, _ in possible if r is not None], trace)
         unknown = merge(Unknown(facts), *(o for _, o in possible))
-        return _Outcome(Unknown(unknown.facts, _possible_values(o for _, o in possible)), [], trace)
+        return _Outcome(Unknown(unknown.facts, possible_values(o for _, o in possible)), [], trace)
 
     def _collect(self, value: Value) -> _Outcome:
         items: list[Any] = []
@@ -319,18 +372,3 @@ class CaseEnv(FactEnv):
             if held:
                 out.append(i)
         return tuple(out)
-
-
-def _possible_values(outcomes: Any) -> frozenset[Any] | None:
-    """The values a table may still take, when they are few and known (else None)."""
-    found: set[Any] = set()
-    for outcome in outcomes:
-        if outcome.__class__ is Unknown:
-            if outcome.values is None:
-                return None
-            found |= outcome.values
-        elif outcome is None or isinstance(outcome, (str, bool, int, date)):
-            found.add(outcome)
-        else:
-            return None
-    return frozenset(found)

@@ -17,6 +17,7 @@ from itertools import product
 from math import prod
 from typing import Any
 
+from policykit.engine import reach
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import DecisionRecord, Reason
@@ -36,6 +37,13 @@ def record_of(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
     ``when_any`` row and, with ``words``, the values its reasons will show."""
     result = env.get(value.id)
     outcome = env.outcomes[value.id]
+    rules = outcome.rules
+    if len(rules) == 1 and not env.tracing and not outcome.days and result.__class__ is not Unknown:
+        rule = rules[0]
+        fixed = _fixed_cites(env.policy).get(id(rule))
+        if fixed is not None:  # one row, its clauses cited whatever the case: nothing to work out
+            said = (env.reason(rule.because),) if words and rule.because is not None else ()
+            return DecisionRecord(value, result, True, (rule,), fixed, said, grounds=((),))
     params: tuple[tuple[str, Any], ...] = ()
     if env.tracing:
         used = sorted(
@@ -77,6 +85,20 @@ def record_of(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
         tuple(grounds),
         frozenset(open_),
     )
+
+
+def _fixed_cites(policy: Policy) -> dict[int, tuple[str, ...]]:
+    """For each row (by id) whose clauses are cited unconditionally and that has no
+    ``when_any`` parts of its own to cite, the clause ids it cites (once each)."""
+    found: dict[int, tuple[str, ...]] | None = policy.memo.get("fixed_cites")
+    if found is None:
+        found = {}
+        for value in policy.values.values():
+            for rule in (*value.rules, *([value.otherwise] if value.otherwise else [])):
+                if not rule.part_cites and not rule.part_because and all(c.when is None for c in rule.cites):
+                    found[id(rule)] = tuple(dict.fromkeys(c.clause for c in rule.cites))
+        policy.memo["fixed_cites"] = found  # the rows are the policy's own: their ids stay theirs while it lives
+    return found
 
 
 def _reason(env: CaseEnv, rule: Rule, ground: tuple[int, ...]) -> Reason:
@@ -177,12 +199,11 @@ def _branches(env: CaseEnv, case: Case, names: list[str]) -> Generator[CaseEnv, 
         return None
     given = env.given | frozenset(n for n in names if n in policy.facts)
 
+    stale = _unsettled(env)
+
     def each() -> Generator[CaseEnv, None, None]:
         for combo in product(*domains):
-            facts = {**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}
-            sub = CaseEnv(policy, facts, env.cache["as_of"], given=given, generated=env.generated)
-            sub.budget = env.budget
-            sub.lean = True
+            sub = env.derive({**env.settled, **dict(zip(names, combo, strict=True))}, stale, given)
             sub.settled = env.settled
             sub.calendar = env.calendar
             try:
@@ -191,6 +212,17 @@ def _branches(env: CaseEnv, case: Case, names: list[str]) -> Generator[CaseEnv, 
                 sub.release()
 
     return each()
+
+
+def _unsettled(env: CaseEnv) -> list[str]:
+    """The values the case worked out that a branch must work out again: all but those
+    known that read no fact the case leaves unknown (they come out the same in every branch)."""
+    deps, unknown = reach.fact_deps(env.policy), env.unknown_facts
+    return [
+        name
+        for name, outcome in env.outcomes.items()
+        if outcome.value.__class__ is Unknown or not unknown.isdisjoint(deps[name]) or name in env.settled
+    ]
 
 
 def _same(a: Any, b: Any) -> bool:

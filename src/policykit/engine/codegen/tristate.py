@@ -1,0 +1,174 @@
+"""The three-valued tables as generated code: one plain Python function per value that
+works it out as :class:`policykit.engine.env.CaseEnv` does where a value reads an unknown
+(a first-hit table with every row it may reach, a collected list with every row), with
+Kleene's logic written out row by row instead of looped over.
+
+Each function gives ``(value, the rows that gave it)``, exactly what the tables give,
+calling each condition part and outcome (the expressions' own objects, passed in as
+globals) in the same order, so the same work is charged and the same days cited.  The
+text holds only control flow: no expression source, no constant of the policy.  Built in
+memory from the compiled policy, once per policy; never cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from policykit.engine.reach import parts_reach
+from policykit.lang.expr import Compiled
+from policykit.lang.values import Unknown, merge, truth
+from policykit.policy.model import Policy, Rule, Value
+
+Tristate = Callable[[Any], tuple[Any, Any]]
+"""``(env) -> (value, the rows that gave it)``: a value an unknown may leave undecided."""
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+def possible_values(outcomes: Iterable[Any]) -> frozenset[Any] | None:
+    """The values a table may still take, when they are few and known (else None)."""
+    found: set[Any] = set()
+    for outcome in outcomes:
+        if outcome.__class__ is Unknown:
+            if outcome.values is None:
+                return None
+            found |= outcome.values
+        elif outcome is None or isinstance(outcome, (str, bool, int, date)):
+            found.add(outcome)
+        else:
+            return None
+    return frozenset(found)
+
+
+def finish(possible: list[tuple[Rule | None, Any]], facts: frozenset[str], hit: bool) -> tuple[Any, list[Rule]]:
+    """A first-hit table's value from the rows it may reach (``hit``: the last one held)."""
+    if not hit:
+        possible.append((None, None))
+    first = possible[0][1]
+    cls = first.__class__
+    if cls is not Unknown and all(o.__class__ is cls and o == first for _, o in possible):
+        return first, [r for r, _ in possible if r is not None]
+    unknown = merge(Unknown(facts), *(o for _, o in possible))
+    return Unknown(unknown.facts, possible_values(o for _, o in possible)), []
+
+
+class _Source:
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {
+            "__builtins__": {},
+            "_U": Unknown,
+            "_truth": truth,
+            "_merge": merge,
+            "_finish": finish,
+            "_E": _EMPTY,
+        }
+
+    def name(self, obj: Any) -> str:
+        key = f"_g{len(self.names)}"
+        self.names[key] = obj
+        return key
+
+    def add(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+
+def _part(src: _Source, part: Compiled, policy: Policy) -> str:
+    """A call of a condition part: its exact form at once where it may read a fact the
+    case does not know (its fast form would give way there), else the part itself (its
+    fast form first)."""
+    reads = src.name(parts_reach(policy, (part,)))
+    return f"({src.name(part.run)}(_e) if not _e.unknown_facts.isdisjoint({reads}) else {src.name(part)}(_e))"
+
+
+def _condition(src: _Source, rule: Rule, indent: int) -> None:
+    """Lines that set ``_c`` to the row's condition as Kleene's AND (OR for ``when_any``)
+    of its parts: each part in turn until one decides it."""
+    any_of = rule.any_of
+    if not rule.parts:
+        src.add(indent, f"_c = {not any_of}")
+        return
+    src.add(indent, "while True:")
+    i = indent + 1
+    src.add(i, "_u = None")
+    for part in rule.parts:
+        src.add(i, f"_v = {_part(src, part, src.policy)}")
+        src.add(i, "if _v.__class__ is _U:")
+        src.add(i + 1, "_t = _truth(_v)")
+        src.add(i + 1, "if _t is None:")
+        src.add(i + 2, "_u = _v if _u is None else _merge(_u, _v)")
+        src.add(i + 1, f"elif _t is {any_of}:")
+        src.add(i + 2, f"_c = {any_of}")
+        src.add(i + 2, "break")
+        src.add(i, f"elif {'' if any_of else 'not '}_v:")
+        src.add(i + 1, f"_c = {any_of}")
+        src.add(i + 1, "break")
+    src.add(i, f"_c = _u if _u is not None else {not any_of}")
+    src.add(i, "break")
+
+
+def _outcome(src: _Source, rule: Rule) -> str:
+    return src.name(rule.value) if rule.outcome is None else f"{src.name(rule.outcome)}(_e)"
+
+
+def _table(src: _Source, value: Value) -> None:
+    src.add(1, "_p = []")
+    src.add(1, "_f = _E")
+    for rule in value.rules:
+        row = src.name(rule)
+        _condition(src, rule, 1)
+        src.add(1, "if _c.__class__ is _U:")
+        src.add(2, f"_o = {_outcome(src, rule)}")
+        src.add(2, "_f = _f | _c.facts")
+        src.add(2, f"_p.append(({row}, _o))")
+        src.add(1, "elif _c:")
+        src.add(2, f"_o = {_outcome(src, rule)}")
+        src.add(2, "if not _p and _o.__class__ is not _U:")
+        src.add(3, f"return _o, [{row}]")
+        src.add(2, f"_p.append(({row}, _o))")
+        src.add(2, "return _finish(_p, _f, True)")
+    src.add(1, "return _finish(_p, _f, False)")
+
+
+def _collect(src: _Source, value: Value) -> None:
+    src.add(1, "_items = []")
+    src.add(1, "_rows = []")
+    src.add(1, "_w = None")
+    for rule in value.rules:
+        _condition(src, rule, 1)
+        src.add(1, "if _c.__class__ is _U:")
+        src.add(2, "pass" if value.skip_unknown else "_w = _c if _w is None else _merge(_w, _c)")
+        src.add(1, "elif _c:")
+        src.add(2, f"_items.append({src.name(rule.value)})")
+        src.add(2, f"_rows.append({src.name(rule)})")
+    src.add(1, "if _w is not None:")
+    src.add(2, "return _w, []")
+    if value.otherwise is not None:
+        src.add(1, "if not _rows:")
+        src.add(2, f"return _items, [{src.name(value.otherwise)}]")
+    src.add(1, "return _items, _rows")
+
+
+def tristate_source(policy: Policy, value: Value) -> tuple[str, dict[str, Any]]:
+    """(source of ``def _value(_e)``, its globals) for one value of ``policy``."""
+    src = _Source(policy)
+    (_collect if value.kind == "collect" else _table)(src, value)
+    return "def _value(_e):\n" + "\n".join(src.lines) + "\n", src.names
+
+
+def tristate_function(policy: Policy, value: Value) -> Tristate:
+    text, names = tristate_source(policy, value)
+    exec(compile(text, f"<policy value {value.id} (three-valued)>", "exec"), names)
+    made: Tristate = names["_value"]
+    return made
+
+
+def tristate_functions(policy: Policy) -> dict[str, Tristate]:
+    """Every value's three-valued function (made once per compiled policy, on first use)."""
+    made: dict[str, Tristate] | None = policy.memo.get("tristate")
+    if made is None:
+        made = policy.memo["tristate"] = {name: tristate_function(policy, v) for name, v in policy.values.items()}
+    return made
