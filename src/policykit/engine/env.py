@@ -68,6 +68,7 @@ class FactEnv:
 
 
 _NO_TRACE: list[RuleTrace] = []
+_ABSENT = object()
 
 
 class _Outcome:
@@ -153,11 +154,8 @@ class CaseEnv(FactEnv):
         return sub
 
     def get(self, name: str) -> Any:
-        try:
-            found = self.cache[name]
-        except KeyError:
-            pass
-        else:
+        found = self.cache.get(name, _ABSENT)
+        if found is not _ABSENT:
             if name in self.watch:
                 self.watched.add(name)
             return found
@@ -170,7 +168,8 @@ class CaseEnv(FactEnv):
             if budget.left < budget.next_check:
                 budget.charge(0)  # out of work, or time to look at the clock
             calendar = self.calendar
-            mark = len(calendar.cited) if isinstance(calendar, WatchedCalendar) else 0
+            cited = calendar.cited if isinstance(calendar, WatchedCalendar) else None
+            mark = len(cited) if cited is not None else 0
             outcome = None
             generated = self.generated
             if generated is not None and not self.unknown_facts.isdisjoint(self.deps[name]):
@@ -191,8 +190,8 @@ class CaseEnv(FactEnv):
                     outcome = self._collect(value)
                 else:
                     outcome = self._table(value)
-            if isinstance(calendar, WatchedCalendar) and len(calendar.cited) > mark:
-                outcome.days = tuple(dict.fromkeys(calendar.cited[mark:]))
+            if cited is not None and len(cited) > mark:
+                outcome.days = tuple(dict.fromkeys(cited[mark:]))
             result = outcome.value
             if (result.__class__ is list or result.__class__ is str) and len(result) > 64:
                 budget.size(result)  # a short one is paid for by its row

@@ -17,7 +17,6 @@ from itertools import product
 from math import prod
 from typing import Any
 
-from policykit.engine import reach
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import DecisionRecord, Reason
@@ -199,11 +198,15 @@ def _branches(env: CaseEnv, case: Case, names: list[str]) -> Generator[CaseEnv, 
         return None
     given = env.given | frozenset(n for n in names if n in policy.facts)
 
-    stale = _unsettled(env)
-
     def each() -> Generator[CaseEnv, None, None]:
+        # each branch works the case out anew: a value the case knew may have read a value
+        # the branch fixes (an ``ask:`` row's, a settled one) and come out otherwise, and
+        # the days a settled value counts through the values it reads are its citations
         for combo in product(*domains):
-            sub = env.derive({**env.settled, **dict(zip(names, combo, strict=True))}, stale, given)
+            facts = {**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}
+            sub = CaseEnv(policy, facts, env.cache["as_of"], given=given, generated=env.generated)
+            sub.budget = env.budget
+            sub.lean = True
             sub.settled = env.settled
             sub.calendar = env.calendar
             try:
@@ -212,17 +215,6 @@ def _branches(env: CaseEnv, case: Case, names: list[str]) -> Generator[CaseEnv, 
                 sub.release()
 
     return each()
-
-
-def _unsettled(env: CaseEnv) -> list[str]:
-    """The values the case worked out that a branch must work out again: all but those
-    known that read no fact the case leaves unknown (they come out the same in every branch)."""
-    deps, unknown = reach.fact_deps(env.policy), env.unknown_facts
-    return [
-        name
-        for name, outcome in env.outcomes.items()
-        if outcome.value.__class__ is Unknown or not unknown.isdisjoint(deps[name]) or name in env.settled
-    ]
 
 
 def _same(a: Any, b: Any) -> bool:
