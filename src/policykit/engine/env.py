@@ -116,15 +116,14 @@ class CaseEnv(FactEnv):
         for name in watch:
             self.known.pop(name, None)  # read through get(), once
 
-    def derive(self, overrides: dict[str, Any], stale: list[str], given: frozenset[str] | None = None) -> CaseEnv:
+    def derive(self, overrides: dict[str, Any], stale: list[str]) -> CaseEnv:
         """This case with the names of ``overrides`` set to their values (an unknown fact,
         or a fact or value fixed to one of its values), on the lean road, made from this
         case's own tables: its facts, names and the values it worked out, but those of
         ``stale`` (which may read an overridden name), known at the start.  It shares this
         case's budget; its calendar and the rows it fires are its own."""
         sub = CaseEnv.__new__(CaseEnv)
-        sub.policy, sub.budget = self.policy, self.budget
-        sub.given = self.given if given is None else given
+        sub.policy, sub.budget, sub.given = self.policy, self.budget, self.given
         cache = self.cache.copy()
         known = dict.copy(self.known)
         for name in stale:
