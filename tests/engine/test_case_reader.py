@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 import policykit.engine.case as case_module
 from policykit.engine.case import parse_json, parse_json_exact, read_case, read_case_exact
 from policykit.engine.case_reader.generate import FactSpec, Unsupported, reader_source
+from policykit.engine.case_reader import json_fast
 from policykit.engine.case_reader.json_fast import loads
 from policykit.engine.case_reader.reader import reader
 from policykit.errors import CaseError
@@ -207,9 +208,19 @@ def test_every_invalid_acceptance_case_is_worded_by_the_exact_reader(policy: Pol
 def test_a_good_case_takes_one_pass(policy: Policy, index: int, monkeypatch: pytest.MonkeyPatch) -> None:
     raw = json.dumps(GOOD[index], ensure_ascii=False).encode("utf-8")
     expected = outcome(policy, raw, False)
+    loads(b"{}")  # the first document of a process is the exact parser's (see below): not this one
     monkeypatch.setattr(case_module, "read_case_exact", _never)
     monkeypatch.setattr(case_module, "parse_json_exact", _never)
     assert outcome(policy, raw, True) == expected
+
+
+def test_the_first_document_of_a_process_is_parsed_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One case is not worth orjson's import: the first document goes to the exact parser,
+    and orjson answers from the second on."""
+    monkeypatch.setattr(json_fast, "_ORJSON", [])  # as a process starts
+    raw = json.dumps(GOOD[0], ensure_ascii=False).encode("utf-8")
+    assert loads(raw) is None
+    assert loads(raw) == parse_json_exact(raw, "c.json") == loads(raw)
 
 
 def _never(*args: Any) -> Any:
