@@ -19,8 +19,8 @@ from jsonschema import Draft202012Validator
 
 import policykit.engine.case as case_module
 from policykit.engine.case import parse_json, parse_json_exact, read_case, read_case_exact
-from policykit.engine.case_reader.generate import FactSpec, Unsupported, reader_source
 from policykit.engine.case_reader import json_fast
+from policykit.engine.case_reader.generate import FactSpec, Unsupported, reader_source
 from policykit.engine.case_reader.json_fast import loads
 from policykit.engine.case_reader.reader import reader
 from policykit.errors import CaseError
