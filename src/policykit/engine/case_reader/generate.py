@@ -24,8 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from policykit.lang.dates import parse_date
 
@@ -34,8 +33,7 @@ class Unsupported(Exception):
     """A part of the case format the generator does not translate."""
 
 
-@dataclass(frozen=True)
-class FactSpec:
+class FactSpec(NamedTuple):
     """How one fact is read: its dotted name, kind, item kinds (a list's) and its value when
     the case does not give it (the default, or unknown)."""
 
