@@ -14,18 +14,17 @@ import dataclasses
 import os
 import stat
 import time
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from policykit.errors import Diagnostic, PolicykitError
 
 MiB = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """The limits of one job.  Sizes are in bytes, characters or items; times in seconds.
-    ``MEANING`` says what each one bounds."""
+    ``MEANING`` says what each one bounds.  Immutable and hashable (a named tuple: its class
+    costs next to nothing to define on a cold start)."""
 
     case_bytes: int = MiB
     policy_bytes: int = 2 * MiB
@@ -41,11 +40,19 @@ class Limits:
 
     def replace(self, **changes: Any) -> Limits:
         """These limits with some changed (unknown names raise TypeError)."""
-        return dataclasses.replace(self, **changes)
+        unknown = set(changes) - set(self._fields)
+        if unknown:
+            raise TypeError(f"no limit {sorted(unknown)[0]!r}")
+        return self._replace(**changes)
 
     def table(self) -> list[tuple[str, Any, str]]:
         """(name, value, meaning) of each limit, for the docs."""
-        return [(f.name, getattr(self, f.name), MEANING[f.name]) for f in dataclasses.fields(self)]
+        return [(name, getattr(self, name), MEANING[name]) for name in self._fields]
+
+    @classmethod
+    def kinds(cls) -> dict[str, type]:
+        """Each limit's name and the kind of its value (``int`` or ``float``)."""
+        return {name: type(value) for name, value in cls._field_defaults.items()}
 
 
 MEANING = {

@@ -28,6 +28,9 @@ HEAVY = (
     "tempfile",
     "shutil",
     "secrets",
+    "orjson",  # one case is parsed by the standard library (orjson loads uuid and platform)
+    "uuid",
+    "platform",
     "difflib",
     "zlib",
     "bz2",

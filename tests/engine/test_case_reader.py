@@ -19,9 +19,10 @@ from jsonschema import Draft202012Validator
 
 import policykit.engine.case as case_module
 from policykit.engine.case import parse_json, parse_json_exact, read_case, read_case_exact
+from policykit.engine.case_reader import json_fast
 from policykit.engine.case_reader.generate import FactSpec, Unsupported, reader_source
 from policykit.engine.case_reader.json_fast import loads
-from policykit.engine.case_reader.reader import reader
+from policykit.engine.case_reader.reader import fact_specs, reader
 from policykit.errors import CaseError
 from policykit.policy.model import Policy
 
@@ -207,9 +208,19 @@ def test_every_invalid_acceptance_case_is_worded_by_the_exact_reader(policy: Pol
 def test_a_good_case_takes_one_pass(policy: Policy, index: int, monkeypatch: pytest.MonkeyPatch) -> None:
     raw = json.dumps(GOOD[index], ensure_ascii=False).encode("utf-8")
     expected = outcome(policy, raw, False)
+    loads(b"{}")  # the first document of a process is the exact parser's (see below): not this one
     monkeypatch.setattr(case_module, "read_case_exact", _never)
     monkeypatch.setattr(case_module, "parse_json_exact", _never)
     assert outcome(policy, raw, True) == expected
+
+
+def test_the_first_document_of_a_process_is_parsed_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One case is not worth orjson's import: the first document goes to the exact parser,
+    and orjson answers from the second on."""
+    monkeypatch.setattr(json_fast, "_ORJSON", [])  # as a process starts
+    raw = json.dumps(GOOD[0], ensure_ascii=False).encode("utf-8")
+    assert loads(raw) is None
+    assert loads(raw) == parse_json_exact(raw, "c.json") == loads(raw)
 
 
 def _never(*args: Any) -> Any:
@@ -390,3 +401,20 @@ def test_a_fact_the_format_does_not_describe_is_read_as_the_exact_reader_reads_i
     for bad in ({"c": 2.0}, {"a": {"b": "2026-02-30"}}):  # the exact reader words these
         with pytest.raises(ValueError):
             read(bad)
+
+
+def test_a_top_level_field_is_read_by_code_compiled_when_a_case_first_has_it(policy: Policy) -> None:
+    """The reader's text holds the short fields and a call for each long one (``customer``,
+    ``shipment``...), whose code is compiled the first time a case has that field."""
+    text, names = reader_source(policy.case_schema, fact_specs(policy))
+    stubs = {name: names[name] for name in names if name.startswith("_s")}
+    assert len(stubs) >= 5 and all(f"{name}(" in text for name in stubs)
+    exec(compile(text, "<r>", "exec"), names)
+    case = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
+    got = names["_read"](case)
+    compiled = {name for name, stub in stubs.items() if names[name] is not stub}
+    assert got is not None and compiled and compiled != set(stubs)  # fault.json has no shipment
+    assert all(names[name].__code__.co_filename == "<case reader>" for name in compiled)
+    assert names["_read"](case) == got  # the code itself now
+    read = reader(policy)
+    assert read is not None and (made := read(case)) is not None and made.facts == got[0]

@@ -76,3 +76,21 @@ def test_explain_runs_on_the_interpreter(policy: Policy) -> None:
     case = next(read_case(policy, c) for c in generate(50) if c["request"]["type"] == "fault")
     traced = decide_case(policy, case, AS_OF, trace=True)
     assert traced.trace and all(d.trace for d in traced.trace if d.definition.rules)
+
+
+def test_a_value_is_compiled_on_its_first_call_only(policy: Policy) -> None:
+    """A cold run compiles only the values its case reaches: a function made is a stub
+    until called; its first call takes the generated code, and gives what it gives."""
+    raw = next(c for c in generate(400, seed=11) if c["request"]["type"] == "fault")
+    case = read_case(policy, raw)
+    value = policy.values["warranty.status"]
+    made, reference = value_function(value), value_function(value)
+    stub = made.__code__
+    assert made.__code__ is reference.__code__ and made.__code__.co_filename != f"<policy value {value.id}>"
+    env = CaseEnv(policy, case.facts, AS_OF, given=case.given)
+    first = made(env, env.known)
+    assert made.__code__ is not stub and made.__code__.co_filename == f"<policy value {value.id}>"
+    assert made.__globals__["__builtins__"] == {}
+    assert made(env, env.known) == first == reference(env, env.known)
+    assert reference.__code__ is not stub
+    env.release()

@@ -109,7 +109,7 @@ def _serve(args: argparse.Namespace, err: IO[str]) -> int:
     from policykit.server.run import serve
 
     chosen = limits_option(args.limit)
-    changed = {k: v for k, v in vars(chosen).items() if getattr(DEFAULT, k) != v}
+    changed = {k: v for k, v in chosen._asdict().items() if getattr(DEFAULT, k) != v}
     config = ServerConfig(
         policy_set=str(args.policy_set or policies_dir()),
         log_db=args.log_db,

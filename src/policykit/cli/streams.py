@@ -3,7 +3,6 @@ option, and whether the output is a terminal."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from pathlib import Path
 from typing import IO
@@ -59,7 +58,7 @@ def limits_option(items: list[str] | None) -> Limits:
     limits = DEFAULT
     if not items:
         return limits
-    known = {f.name: f.type for f in dataclasses.fields(Limits)}
+    known = Limits.kinds()
     for item in items or []:
         name, _, text = item.partition("=")
         name = name.strip().replace("-", "_")
@@ -70,7 +69,7 @@ def limits_option(items: list[str] | None) -> Limits:
                 [Diagnostic("--limit", 0, 0, "unknown-limit", f"no limit '{name}'{suggest(name, list(known))}")]
             )
         try:
-            value: float = float(text) if known[name] in (float, "float") else int(text.replace("_", ""))
+            value: float = float(text) if known[name] is float else int(text.replace("_", ""))
         except ValueError:
             raise InputError([Diagnostic("--limit", 0, 0, "bad-limit", f"{name}={text!r} is not a number")]) from None
         if not 0 < value < 10**15:

@@ -95,7 +95,8 @@ _KW_SUFFIX = "_kw_"
 
 
 # a keyword by a dot (spaces or a line continuation between): only there does _protect_keywords change anything
-_KEYWORD_BY_DOT = re.compile(r"\.[\s\\]*(?:{0})|(?:{0})[\s\\]*\.".format("|".join(keyword.kwlist)))
+# (after a dot, a keyword is a whole name only if no letter, digit or _ follows: ``service.in_year`` has none)
+_KEYWORD_BY_DOT = re.compile(r"\.[\s\\]*(?:{0})(?![A-Za-z0-9_])|(?:{0})[\s\\]*\.".format("|".join(keyword.kwlist)))
 
 
 def parse_tree(source: str) -> ast.expr:

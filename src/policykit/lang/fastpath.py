@@ -127,14 +127,58 @@ def fast_function(source: str) -> Callable[[Any, Any], Any]:
     reaches for any other name (a dunder, a builtin) is refused with ValueError."""
     if not isinstance(source, str):
         raise ValueError("not the source of a policy expression")
-    try:
-        code = compile(source, "<policy expression>", "eval", dont_inherit=True)
-    except (SyntaxError, RecursionError, MemoryError):
-        raise ValueError("not the source of a policy expression") from None
-    if not plain_code(code):
+    code = _checked_code(source)
+    if code is None:
         raise ValueError("not the code of a policy expression")
     result: Callable[[Any, Any], Any] = eval(code, {**_GLOBALS, "__builtins__": {}})
     return result
+
+
+def _checked_code(source: str) -> types.CodeType | None:
+    """The code of ``source`` if it is an ``eval`` of one lambda that passes the whitelist, else None."""
+    try:
+        code = compile(source, "<policy expression>", "eval", dont_inherit=True)
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return None
+    lambdas = [c for c in code.co_consts if isinstance(c, types.CodeType)]
+    if code.co_names or len(lambdas) != 1 or lambdas[0].co_argcount != 2 or not plain_code(code):
+        return None  # (what fast_code makes is one lambda of two arguments, and nothing around it)
+    return code
+
+
+def _give_way(_e: Any, _k: Any) -> Any:
+    raise UnknownHit("")
+
+
+def _resolve_fast(stub: Any) -> Callable[[Any, Any], Any]:
+    """Compile a lazy fast form's text on its first call, check it against the whitelist,
+    and make the stub that function (its code swapped in: later calls cost nothing more).
+    Nothing of the text runs but the checked lambda's own code.  A text the whitelist
+    refuses becomes a form that always gives way to the exact one."""
+    if stub.__code__ is _lazy_stub.__code__:  # (two threads may both get here: the same code)
+        code = _checked_code(stub.__globals__["_text"])
+        lam = next((c for c in code.co_consts if isinstance(c, types.CodeType)), None) if code is not None else None
+        stub.__code__ = lam or _give_way.__code__
+    resolved: Callable[[Any, Any], Any] = stub
+    return resolved
+
+
+def _lazy_stub(_e: Any, _k: Any) -> Any:
+    return _resolve(_self)(_e, _k)  # type: ignore[name-defined]  # noqa: F821 - names of its own globals
+
+
+def lazy_fast_function(source: str) -> Callable[[Any, Any], Any]:
+    """:func:`fast_function`, compiled on its first call (a cold run compiles only the forms
+    it reaches).  The text is checked by the whitelist then, before it runs; a text refused
+    gives way to the exact form on every call, which is always right.  ValueError at once
+    if ``source`` is not a text."""
+    if not isinstance(source, str):
+        raise ValueError("not the source of a policy expression")
+    scope: dict[str, Any] = {**_GLOBALS, "__builtins__": {}, "_text": source, "_resolve": _resolve_fast}
+    scope["UnknownHit"] = UnknownHit  # (for a refused text's form, which always gives way)
+    stub = types.FunctionType(_lazy_stub.__code__, scope, "<lambda>")
+    scope["_self"] = stub
+    return stub
 
 
 _CONSTANT_TYPES = (type(None), bool, int, float, str)

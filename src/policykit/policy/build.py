@@ -9,7 +9,7 @@ from typing import Any
 from policykit.errors import Diagnostic
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled, compile_expr, dotted_name, parse_tree
-from policykit.lang.fastpath import fast_function
+from policykit.lang.fastpath import lazy_fast_function
 from policykit.lang.hints import null_comparisons, suggest
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Budget, Limits
@@ -64,7 +64,7 @@ class _Expressions:
             names, text = self.precompiled[source]  # from an authentic cache entry: data, checked again
             if not all(isinstance(n, str) and n in self.names for n in names):
                 raise ValueError("a cached expression reads a name the policy does not have")
-            fast = fast_function(text) if text is not None else None
+            fast = lazy_fast_function(text) if text is not None else None  # compiled when first run
             shared = self.from_cache[source] = Compiled(source, frozenset(names), None, fast, self.names, text)
             return shared
         known = self.seen.get(source) if isinstance(source, str) else None

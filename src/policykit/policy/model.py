@@ -1,4 +1,8 @@
-"""The compiled policy: frozen dataclasses, built once by the compiler, read by the evaluator."""
+"""The compiled policy, built once by the compiler, read by the evaluator.
+
+Its parts are immutable: named tuples where a part is plain data (a class of them costs a
+twentieth of a frozen dataclass to define, and every cold start defines them), frozen
+dataclasses where a part keeps what it works out once (``Rule``, ``Value``, ``Policy``)."""
 
 from __future__ import annotations
 
@@ -6,17 +10,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled
 from policykit.policy.catalogue import catalogue
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_NAMES: dict[tuple[tuple[str, str], ...], tuple[str, ...]] = {}  # a text's placeholders, found once
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """A text in every language the policy speaks."""
 
     by_lang: tuple[tuple[str, str], ...]
@@ -25,12 +29,17 @@ class Text:
     def of(cls, data: dict[str, str] | None) -> Text | None:
         return None if not data else cls(tuple(data.items()))
 
-    @cached_property
+    @property
     def names(self) -> tuple[str, ...]:
         """The names its ``{placeholders}`` show, in every language, each once, in order."""
-        return tuple(dict.fromkeys(m for _, text in self.by_lang for m in _PLACEHOLDER.findall(text)))
+        found = _NAMES.get(self.by_lang)
+        if found is None:
+            found = _NAMES[self.by_lang] = tuple(
+                dict.fromkeys(m for _, text in self.by_lang for m in _PLACEHOLDER.findall(text))
+            )
+        return found
 
-    @cached_property
+    @property
     def uses(self) -> dict[str, int]:
         """How many times each name is shown, in the language that shows it most."""
         counts: dict[str, int] = {}
@@ -57,8 +66,7 @@ def _label(labels: dict[str, Text], value: Any, lang: str) -> str | None:
     return text.get(lang) if text is not None else None
 
 
-@dataclass(frozen=True)
-class Clause:
+class Clause(NamedTuple):
     id: str
     section: str
     zh: str
@@ -69,14 +77,12 @@ class Clause:
     governs: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
 
-@dataclass(frozen=True)
-class Cite:
+class Cite(NamedTuple):
     clause: str
     when: Compiled | None = None
 
 
-@dataclass(frozen=True)
-class Parameter:
+class Parameter(NamedTuple):
     name: str
     value: Any
     unit: str
@@ -84,8 +90,7 @@ class Parameter:
     description: Text | None
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     name: str
     type: str
     values: tuple[str, ...] = ()
@@ -168,8 +173,7 @@ class Value:
         return frozenset(names)
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """An action (a procedure step) or a warning."""
 
     id: str
@@ -182,23 +186,20 @@ class Step:
     on_assumption: bool = False  # listed only while a decision rests on a fact it confirms
 
 
-@dataclass(frozen=True)
-class CaseCheck:
+class CaseCheck(NamedTuple):
     field: str
     applies_to: tuple[str, ...]
     require: Compiled
     message: Text
 
 
-@dataclass(frozen=True)
-class Registration:
+class Registration(NamedTuple):
     applies_to: tuple[str, ...]
     facts: tuple[str, ...]
     needed_for: str
 
 
-@dataclass(frozen=True)
-class Interpretation:
+class Interpretation(NamedTuple):
     id: str
     title: Text
     text: Text

@@ -9,6 +9,11 @@ complete: whatever it accepts the JSON Schema accepts and the exact reader reads
 same facts; where in doubt (a value of an unusual class, a float where a whole number is
 expected, an unknown field) it says None, which only costs time.
 
+A long field of the case's top level (``customer``, ``shipment``...) is read by a function
+of its own, ``_sN``, whose text is compiled on its first call: one case (a cold
+``policykit evaluate FILE``) compiles only the parts of the format it has, for the cost of
+a call per such field in every case (well under a microsecond).
+
 The text holds no value of the policy: keys and small numbers only; sets, patterns,
 defaults and helpers are globals named ``_cN``.  A keyword it does not translate raises
 :class:`Unsupported` at generation time, and every case then takes the exact reader.
@@ -19,8 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from policykit.lang.dates import parse_date
 
@@ -29,8 +33,7 @@ class Unsupported(Exception):
     """A part of the case format the generator does not translate."""
 
 
-@dataclass(frozen=True)
-class FactSpec:
+class FactSpec(NamedTuple):
     """How one fact is read: its dotted name, kind, item kinds (a list's) and its value when
     the case does not give it (the default, or unknown)."""
 
@@ -97,6 +100,7 @@ _TYPE_TEST = {
 _STRING_KEYS = ("minLength", "maxLength", "pattern")
 _NUMBER_KEYS = {"minimum": "<", "maximum": ">", "exclusiveMinimum": "<=", "exclusiveMaximum": ">="}
 _MAX_DEPTH = 64
+_INLINE_LINES = 8  # a top-level field read in no more lines than this is read inline, not by a function
 
 
 def _number(value: Any) -> str:
@@ -118,6 +122,7 @@ class _Source:
         self.root = root
         self.names: dict[str, Any] = {}
         self.functions: list[str] = []
+        self.sections: dict[str, str] = {}  # name -> the text of a top-level field's reader
         self.count = 0
         self.depth = 0
         self.facts = {tuple(f.name.split(".")): i for i, f in enumerate(facts)}
@@ -257,13 +262,37 @@ class _Source:
         for name, sub in props.items():
             x = self.var()
             where = None if path is None else (*path, name)
-            block = self.emit(sub, x, where, inner + "    ", fail)
-            fact = self.facts.get(where) if where is not None else None
-            if fact is not None:
-                block += self.bind(fact, x, inner + "    ")
+            if where is not None and len(where) == 1 and fail == "return None":
+                block = self.section(sub, x, where, inner + "    ")
+            else:
+                block = self._field(sub, x, where, inner + "    ", fail)
             if block:
                 body += [f"{inner}{x} = {v}.get({name!r}, _A)", f"{inner}if {x} is not _A:", *block]
         return [f"{ind}if {v}.__class__ is dict:", *body] if body else []
+
+    def _field(self, sub: Any, x: str, where: tuple[str, ...] | None, ind: str, fail: str) -> list[str]:
+        block = self.emit(sub, x, where, ind, fail)
+        fact = self.facts.get(where) if where is not None else None
+        if fact is not None:
+            block += self.bind(fact, x, ind)
+        return block
+
+    def section(self, sub: Any, x: str, where: tuple[str, ...], ind: str) -> list[str]:
+        """A field of the case's top level read by a function of its own, ``_sN(x, _g)``,
+        which gives the facts it binds (None: not plainly good).  Its text is compiled on
+        its first call: a case compiles only the parts of the format it has."""
+        before = set(self.bound)
+        body = self._field(sub, x, where, "    ", "return None")
+        if len(body) <= _INLINE_LINES:  # a short one stays in the reader (the same fail: return None)
+            return [ind + line[4:] for line in body]
+        bound = sorted(self.bound - before)
+        facts = "".join(f"_f{i}, " for i in bound)
+        name = f"_s{len(self.sections)}"
+        start = ["    " + " = ".join(f"_f{i}" for i in bound) + " = None"] if bound else []
+        self.sections[name] = "\n".join([f"def {name}({x}, _g):", *start, *body, f"    return ({facts})"]) + "\n"
+        if not bound:
+            return [f"{ind}if {name}({x}, _g) is None: return None"]
+        return [f"{ind}_t = {name}({x}, _g)", f"{ind}if _t is None: return None", f"{ind}({facts}) = _t"]
 
     def _combined(self, p: dict[str, Any], v: str, path: tuple[str, ...] | None, ind: str, fail: str) -> list[str]:
         lines = []
@@ -352,7 +381,22 @@ def reader_source(schema: dict[str, Any], facts: tuple[FactSpec, ...]) -> tuple[
     text = "".join(f for f in src.functions) + "\n".join(lines) + "\n"
     plain = {"dict": dict, "list": list, "str": str, "int": int, "float": float, "bool": bool, "len": len}
     names = {"__builtins__": {}, **plain, "_A": ABSENT, "_JSON": _JSON_CLASSES, "_date": parse_date, "_whole": _whole}
-    return text, {**names, **src.names}
+    names.update(src.names)
+    for name, section in src.sections.items():
+        names[name] = _lazy_section(name, section, names)
+    return text, names
+
+
+def _lazy_section(name: str, text: str, names: dict[str, Any]) -> Callable[..., Any]:
+    """A stub of the section function ``name``: its first call compiles ``text`` (our own
+    source) into ``names``, where the reader finds the function itself from then on."""
+
+    def first_call(x: Any, g: Any) -> Any:
+        if names.get(name) is first_call:  # (two threads may both get here: the same code)
+            exec(compile(text, "<case reader>", "exec"), names)
+        return names[name](x, g)
+
+    return first_call
 
 
 def _whole(value: Any) -> Any:

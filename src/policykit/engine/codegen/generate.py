@@ -15,6 +15,7 @@ cache: the functions are built in memory from the compiled policy, once per poli
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -116,10 +117,28 @@ def value_source(value: Value, rows: bool = True) -> tuple[str, dict[str, Any]]:
 
 
 def _made(value: Value, rows: bool) -> Any:
-    text, names = value_source(value, rows)
-    code = compile(text, f"<policy value {value.id}>", "exec")
-    exec(code, names)
-    return names["_value"]
+    """The generated function of ``value``, compiled on its first call: a cold run compiles
+    only the values its case reaches.  Until then it is a stub whose first call generates
+    the source, compiles it and takes its code (later calls run the generated code itself)."""
+    scope: dict[str, Any] = {"__builtins__": {}, "_resolve": _resolve, "_spec": (value, rows)}
+    stub = types.FunctionType(_stub.__code__, scope, "_value")
+    scope["_self"] = stub
+    return stub
+
+
+def _stub(_e: Any, _k: Any) -> Any:
+    return _resolve(_self)(_e, _k)  # type: ignore[name-defined]  # noqa: F821 - names of its own globals
+
+
+def _resolve(stub: Any) -> Any:
+    scope = stub.__globals__
+    if stub.__code__ is _stub.__code__:  # (two threads may both get here: the same code)
+        value, rows = scope["_spec"]
+        text, names = value_source(value, rows)
+        module = compile(text, f"<policy value {value.id}>", "exec")
+        scope.update(names)
+        stub.__code__ = next(c for c in module.co_consts if isinstance(c, types.CodeType))
+    return stub
 
 
 def value_function(value: Value) -> Generated:
