@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,9 @@ from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError, 
 from policykit.limits import DEFAULT, LimitError, Limits
 
 SEPARATOR = "\n" + "─" * 40 + "\n"
+# what :func:`printable` escapes but for the text view's own tabs and newlines: the other
+# control characters, and surrogates (not Unicode: no UTF-8 for them)
+_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,15 @@ def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) ->
         from policykit.present.explain import render_explain
 
         text += "\n" + render_explain(policy, result, settings.lang, case)
-    return printable(text, keep="\n\t")  # a case's own control characters are never written raw
+    return _printable(text)  # a case's own control characters are never written raw
+
+
+def _printable(text: str) -> str:
+    """``printable(text, keep="\\n\\t")``, with no work where there is nothing to escape
+    (a text view has a newline on every line)."""
+    if _ESCAPED.search(text) is None:
+        return text
+    return printable(text, keep="\n\t")
 
 
 def _json_line(data: dict[str, Any]) -> bytes:
