@@ -12,6 +12,8 @@ from functools import lru_cache
 _TOKENS = re.compile(
     r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+"
 )
+# spacing the wrapper changes: a blank other than a space, two in a row, one at the start
+_ODD_SPACE = re.compile(r"[^\S ]|  |^ ")
 _NO_LINE_START = set("，。、；：！？）」』”’》〉】,.;:!?)]")
 
 
@@ -45,6 +47,8 @@ def wrap(text: str, columns: int) -> list[str]:
 @lru_cache(maxsize=4096)
 def _wrapped(text: str, columns: int) -> tuple[str, ...]:
     """:func:`wrap`, kept for the texts every result shows alike (a clause, a fixed reason)."""
+    if _ODD_SPACE.search(text) is None and width(text) <= columns:
+        return (text.rstrip(),)  # one line, its spaces as they are: what the loop below gives
     lines: list[str] = []
     line = ""
     used = 0  # the columns ``line`` takes, kept as it grows
