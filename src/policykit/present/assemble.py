@@ -75,8 +75,9 @@ class Wording:
         if reason is None:
             return ""
         values = reason.values
-        if not values:
-            return self._render(reason)
+        if not values:  # a text with no values (most): its words, once it has been rendered
+            known = self._texts.get(id(reason.text))
+            return known[2] if known is not None and known[2] is not None else self._render(reason)
         classes = tuple([v.__class__ for _, v in values])
         if not _PLAIN_CLASSES.issuperset(classes):
             return self._render(reason)
