@@ -45,6 +45,7 @@ _MEMO_SIZE = 10_000  # texts kept per policy and language; past it, rendered eac
 # Not floats (0.0 == -0.0), nor containers or unknowns (whose items may be 1 and True).
 _PLAIN_CLASSES = frozenset({str, int, bool, date, type(None)})
 _RENDERED_SIZE = 20_000  # rendered texts kept per policy and language
+_AS_IS = frozenset({str, int, bool, float, type(None)})  # values whose JSON is the value itself
 
 
 class Wording:
@@ -237,7 +238,7 @@ class Wording:
         else:
             because = list(self.because(record)[0])
         return {
-            "value": value if value.__class__ in _PLAIN_CLASSES and value.__class__ is not date else jsonable(value),
+            "value": value if value.__class__ in _AS_IS else jsonable(value),
             "cites": self.cite_list(record.cites, fresh),
             "because": because,
         }
