@@ -214,7 +214,7 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
             out.append(_json_line({"line": number, "errors": [{"path": "", "code": "too-large", "message": message}]}))
             errors.append(Diagnostic(label, number, 0, "too-large", message).format())
             continue
-        if not raw.strip():
+        if not raw or raw.isspace():  # a blank line (no copy of the line made to see it)
             continue
         try:
             if decide is None:
