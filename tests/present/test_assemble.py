@@ -6,11 +6,17 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from policykit.engine.case import read_case
 from policykit.engine.decide import decide_case
-from policykit.engine.record import CaseRecord
-from policykit.policy.model import Policy
+from policykit.engine.record import CaseRecord, Reason
+from policykit.policy.model import Policy, Text
+from policykit.present import assemble
 from policykit.present.assemble import build_result, wording
+from policykit.present.words import render
 
 from ..conftest import ROOT
 
@@ -47,3 +53,85 @@ def test_a_changed_json_does_not_change_the_next(policy: Policy) -> None:
     cite["text"] = "changed"
     again = build_result(record, "zh").to_dict()
     assert all(c["text"] != "changed" for d in again["decisions"].values() for c in d["cites"])
+
+
+# -- a text rendered with the same values is rendered once ------------------------------
+
+_SCALARS = st.one_of(
+    st.sampled_from([0, 1, True, False, 0.0, -0.0, 1.0, None, "", "1", "True"]),
+    st.integers(-3, 3),
+    st.dates(date(2025, 12, 28), date(2026, 1, 3)),
+    st.text(max_size=3),
+    st.floats(allow_nan=False, width=16),
+)
+_VALUES = st.one_of(_SCALARS, st.lists(_SCALARS, max_size=3))
+# a row's ground: the texts that held, each with its own values
+_GROUND = st.lists(
+    st.builds(Reason, st.just(Text((("zh", "因 {b}"), ("en", "as {b}")))), st.tuples(st.tuples(st.just("b"), _VALUES))),
+    max_size=2,
+).map(tuple)
+
+
+def _labelled(policy: Policy) -> str:
+    """A value of the policy shown by its labels."""
+    return next(name for name, value in policy.values.items() if value.labels)
+
+
+def test_a_kept_rendering_is_what_rendering_gives(policy: Policy) -> None:
+    """For every run of reasons (equal values of different classes, 1 and True, 0.0 and
+    -0.0, labelled values, plain and shown placeholders), each reason's words are what
+    rendering it afresh gives, whatever was rendered before it."""
+    labelled = _labelled(policy)
+    label_keys = list(policy.values[labelled].labels)
+    text = Text((("zh", "甲 {a}，乙 {" + labelled + "}"), ("en", "a {a}, b {" + labelled + "}")))
+    other = Text((("zh", "{a}"), ("en", "only {a}")))
+    reason = st.builds(
+        Reason,
+        st.sampled_from([text, other]),
+        st.tuples(
+            st.tuples(st.just("a"), st.one_of(_VALUES, _GROUND)),
+            st.tuples(st.just(labelled), st.one_of(st.sampled_from(label_keys), _SCALARS)),
+        ),
+        st.sampled_from([frozenset(), frozenset({"a"})]),
+    )
+
+    @settings(max_examples=300, deadline=None)
+    @given(lang=st.sampled_from(["zh", "en"]), days=st.booleans(), reasons=st.lists(reason, min_size=1, max_size=8))
+    def check(lang: str, days: bool, reasons: list[Reason]) -> None:
+        words = wording(policy, lang, None, days)
+        for one in reasons + reasons[::-1]:
+            assert words.render(one) == render(policy, one, lang, days)
+
+    check()
+
+
+def test_the_kept_renderings_are_bounded(policy: Policy, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its bound the memo keeps nothing more, and the words are still right."""
+    monkeypatch.setattr(assemble, "_RENDERED_SIZE", 5)
+    words = assemble.Wording(policy, "en", None, False)
+    text = Text((("zh", "第 {n} 天"), ("en", "day {n}")))
+    for n in range(20):
+        assert words.render(Reason(text, (("n", n),))) == f"day {n}"
+    assert len(words._rendered) == 5
+    assert words.render(Reason(text, (("n", True),))) != words.render(Reason(text, (("n", 1),)))
+
+
+def test_shared_json_is_the_same_json(policy: Policy) -> None:
+    """``to_dict(fresh=False)`` (what a batch writes out) gives what ``to_dict()`` gives,
+    and a fresh result shares nothing with it."""
+    record = _record(policy)
+    shared = build_result(record, "zh").to_dict(fresh=False)
+    fresh = build_result(record, "zh").to_dict()
+    assert shared == fresh
+    assert json.dumps(shared, ensure_ascii=False) == json.dumps(fresh, ensure_ascii=False)
+    assert fresh["policy"] is not shared["policy"]
+    pairs = zip(shared["decisions"].values(), fresh["decisions"].values(), strict=True)
+    assert all(c is not d for s, f in pairs for c, d in zip(s["cites"], f["cites"], strict=True))
+
+
+def test_a_result_names_the_policy_file_it_is_given(policy: Policy) -> None:
+    record = _record(policy)
+    named = build_result(record, "en", policy_file="policies/x.yaml")
+    assert named.policy.file == "policies/x.yaml"
+    assert named.to_dict()["policy"]["file"] == "policies/x.yaml"
+    assert "file" not in build_result(record, "en").to_dict()["policy"]

@@ -13,9 +13,17 @@ shows, straight from the record (no titles or labels).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
-from policykit.engine.record import ActionRecord, CaseRecord, DecisionRecord, MissingRecord, Reason
+from policykit.engine.record import (
+    ActionRecord,
+    AssumedRecord,
+    CaseRecord,
+    DecisionRecord,
+    MissingRecord,
+    Reason,
+)
 from policykit.policy.model import Policy, Text
 from policykit.present.catalogue import say
 from policykit.present.result import (
@@ -29,9 +37,15 @@ from policykit.present.result import (
     jsonable,
 )
 from policykit.present.sentence import title
-from policykit.present.words import cited_clause, fill, render, template
+from policykit.present.words import cited_clause, fill, template
 
 _MEMO_SIZE = 10_000  # texts kept per policy and language; past it, rendered each time
+# The classes of the values a rendered text is kept for: values of these classes are equal
+# only when they are shown alike (with the class in the key: 1, 1.0 and True are equal).
+# Not floats (0.0 == -0.0), nor containers or unknowns (whose items may be 1 and True).
+_PLAIN_CLASSES = frozenset({str, int, bool, date, type(None)})
+_RENDERED_SIZE = 20_000  # rendered texts kept per policy and language
+_AS_IS = frozenset({str, int, bool, float, type(None)})  # values whose JSON is the value itself
 
 
 class Wording:
@@ -50,11 +64,34 @@ class Wording:
         # each text of the policy by identity: (the text, kept so that its id stays its own;
         # its template's pieces in this language; the words, when it has no placeholder)
         self._texts: dict[int, tuple[Text, tuple[tuple[bool, str], ...], str | None]] = {}
+        # each text rendered with its values, by (the text's identity, the placeholders
+        # given plain, the values, their classes); the text is kept beside its words
+        self._rendered: dict[tuple[Any, ...], tuple[Text, str]] = {}
+        self._cite_lists: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        self._refs: dict[str | None, PolicyRef] = {}
 
     def render(self, reason: Reason | None) -> str:
-        """What :func:`policykit.present.words.render` gives, from the template prepared once."""
+        """What :func:`policykit.present.words.render` gives: a text with the same values
+        (of plain classes) is rendered once."""
         if reason is None:
             return ""
+        values = reason.values
+        if not values:  # a text with no values (most): its words, once it has been rendered
+            known = self._texts.get(id(reason.text))
+            return known[2] if known is not None and known[2] is not None else self._render(reason)
+        classes = tuple([v.__class__ for _, v in values])
+        if not _PLAIN_CLASSES.issuperset(classes):
+            return self._render(reason)
+        key = (id(reason.text), reason.plain, values, classes)
+        found = self._rendered.get(key)
+        if found is None:
+            found = (reason.text, self._render(reason))
+            if len(self._rendered) < _RENDERED_SIZE:
+                self._rendered[key] = found
+        return found[1]
+
+    def _render(self, reason: Reason) -> str:
+        """A text rendered from the template prepared once."""
         text = reason.text
         found = self._texts.get(id(text))
         if found is None:
@@ -80,6 +117,26 @@ class Wording:
         if found is None:
             found = self._cite_dicts[cid] = self.cited(cid).to_dict()
         return found.copy()
+
+    def cite_list(self, cids: tuple[str, ...], fresh: bool = True) -> list[dict[str, Any]]:
+        """The JSON form of clauses cited together: fresh copies (as :meth:`cite_dict`), or
+        with ``fresh=False`` the list kept for them (for a caller that only writes it out)."""
+        found = self._cite_lists.get(cids)
+        if found is None:
+            found = [self.cite_dict(cid) for cid in cids]
+            if len(self._cite_lists) < _MEMO_SIZE:
+                self._cite_lists[cids] = found
+        return [*map(dict.copy, found)] if fresh else found
+
+    def ref(self, file: str | None) -> PolicyRef:
+        """The policy's :class:`PolicyRef` naming ``file`` (made once)."""
+        found = self._refs.get(file)
+        if found is None:
+            policy = self.policy
+            found = PolicyRef(policy.id, policy.version, policy.sha256, policy.status, file)
+            if len(self._refs) < 64:
+                self._refs[file] = found
+        return found
 
     def notes(self, assumed_here: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
         """(the "by default" note, the lines it adds to ``because``) for the defaulted facts a value's rows read."""
@@ -169,26 +226,34 @@ class Wording:
             note,
         )
 
-    def decision_dict(self, record: DecisionRecord) -> dict[str, Any]:
-        """The JSON of one decision (what :meth:`DecisionResult.to_dict` gives), rendering only what it shows."""
+    def decision_dict(self, record: DecisionRecord, fresh: bool = True) -> dict[str, Any]:
+        """The JSON of one decision (what :meth:`DecisionResult.to_dict` gives), rendering
+        only what it shows (``fresh=False``: its clauses' part shared, see :meth:`cite_list`)."""
         if not record.decided:
             return {"value": None, "cites": [], "because": [self.undecided(record.value.facts)]}
+        value = record.value
+        reasons = record.reasons
+        if len(reasons) == 1 and not record.settled_on and not record.assumed_here:
+            because = [self.render(reasons[0])]
+        else:
+            because = list(self.because(record)[0])
         return {
-            "value": jsonable(record.value),
-            "cites": [self.cite_dict(cid) for cid in record.cites],
-            "because": list(self.because(record)[0]),
+            "value": value if value.__class__ in _AS_IS else jsonable(value),
+            "cites": self.cite_list(record.cites, fresh),
+            "because": because,
         }
 
     def action(self, record: ActionRecord) -> ActionResult:
         text = self.render(record.text)
         return ActionResult(record.id, text, record.due, tuple(self.cited(cid) for cid in record.cites))
 
-    def action_dict(self, record: ActionRecord) -> dict[str, Any]:
+    def action_dict(self, record: ActionRecord, fresh: bool = True) -> dict[str, Any]:
+        due = record.due
         return {
             "id": record.id,
             "text": self.render(record.text),
-            "due": record.due.isoformat() if record.due is not None else None,
-            "cites": [self.cite_dict(cid) for cid in record.cites],
+            "due": due.isoformat() if due is not None else None,
+            "cites": self.cite_list(record.cites, fresh),
         }
 
     def missing(self, record: MissingRecord) -> MissingFact:
@@ -208,11 +273,29 @@ class Wording:
         return tuple(warnings)
 
     def assumed(self, record: CaseRecord) -> tuple[AssumedFact, ...]:
-        policy, lang = self.policy, self.lang
-        return tuple(
-            AssumedFact(a.fact, a.value, render(policy, a.reason, lang) if a.reason else "", a.needed_for)
-            for a in record.assumed
-        )
+        render = self.undated().render
+        return tuple(AssumedFact(a.fact, a.value, render(a.reason), a.needed_for) for a in record.assumed)
+
+    def assumed_dict(self, record: AssumedRecord) -> dict[str, Any]:
+        """The JSON of one assumed fact (what :meth:`AssumedFact.to_dict` gives)."""
+        return {
+            "fact": record.fact,
+            "value": jsonable(record.value),
+            "reason": self.undated().render(record.reason),
+            "needed_for": list(record.needed_for),
+        }
+
+    def missing_dict(self, record: MissingRecord) -> dict[str, Any]:
+        """The JSON of one missing fact (what :meth:`MissingFact.to_dict` gives)."""
+        return {
+            "fact": record.fact,
+            "needed_for": list(record.needed_for),
+            "question": self.render(record.question) if record.question else record.fact,
+        }
+
+    def undated(self) -> Wording:
+        """These words with dates shown bare (a default's reason is, in every view)."""
+        return wording(self.policy, self.lang, self.docs_url) if self.days else self
 
 
 def wording(policy: Policy, lang: str, docs_url: str | None = None, days: bool = False) -> Wording:
@@ -276,15 +359,19 @@ class _Parts:
     def fired(self) -> tuple[tuple[str, int], ...]:
         return self.record.fired
 
-    def json(self) -> dict[str, Any]:
-        """The parts of the JSON form that come from the record."""
+    def json(self, fresh: bool = True) -> dict[str, Any]:
+        """The parts of the JSON form that come from the record (``fresh=False``: the
+        clauses' parts shared with other results, for a caller that only writes it out)."""
         words, record = self.words, self.record
+        decision, action = words.decision_dict, words.action_dict
         return {
-            "decisions": {d.id: words.decision_dict(d) for d in record.decisions},
-            "actions": [words.action_dict(a) for a in record.actions],
-            "missing": [words.missing(m).to_dict() for m in record.missing],
-            "assumed": [a.to_dict() for a in words.assumed(record)],
-            "warnings": list(words.warnings(record)),
+            "decisions": {d.definition.id: decision(d, fresh) for d in record.decisions},
+            "actions": [action(a, fresh) for a in record.actions],
+            "missing": [*map(words.missing_dict, record.missing)],
+            "assumed": [*map(words.assumed_dict, record.assumed)],
+            "warnings": (
+                list(words.warnings(record)) if record.warnings or record.notices or record.unpublished_years else []
+            ),
         }
 
 
@@ -294,17 +381,18 @@ def build_result(
     docs_url: str | None = None,
     case_sha256: str | None = None,
     days: bool = False,
+    policy_file: str | None = None,
 ) -> Result:
     """The whole result of ``record`` in ``lang``: what ``--format json`` and the text view
-    show (``days``: each date in a text with its weekday, for the text view).  Its parts
-    are rendered when first read."""
-    policy = record.policy
-    return Result(
+    show (``days``: each date in a text with its weekday, for the text view; ``policy_file``:
+    the policy file as the output names it).  Its parts are rendered when first read."""
+    words = wording(record.policy, lang, docs_url, days)
+    return Result.made(
         record.case_id,
         record.as_of,
         record.request_type,
-        PolicyRef(policy.id, policy.version, policy.sha256, policy.status),
-        lang=lang,
-        case_sha256=case_sha256,
-        parts=_Parts(record, wording(policy, lang, docs_url, days)),
+        words.ref(policy_file),
+        lang,
+        case_sha256,
+        _Parts(record, words),
     )

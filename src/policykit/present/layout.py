@@ -7,16 +7,32 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TOKENS = re.compile(
     r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+"
 )
+# spacing the wrapper changes: a blank other than a space, two in a row, one at the start
+_ODD_SPACE = re.compile(r"[^\S ]|  |^ ")
 _NO_LINE_START = set("，。、；：！？）」』”’》〉】,.;:!?)]")
+
+
+class _Widths(dict[str, int]):
+    """Columns each character takes, looked up once per character (a bounded table)."""
+
+    def __missing__(self, ch: str) -> int:
+        found = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if len(self) < 65_536:
+            self[ch] = found
+        return found
+
+
+_WIDTHS = _Widths()
 
 
 def width(text: str) -> int:
     """Columns ``text`` takes on a terminal."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) if text.isascii() else sum(map(_WIDTHS.__getitem__, text))
 
 
 def pad(text: str, columns: int) -> str:
@@ -25,36 +41,49 @@ def pad(text: str, columns: int) -> str:
 
 def wrap(text: str, columns: int) -> list[str]:
     """``text`` in lines of at most ``columns`` (a single word longer than that is cut)."""
-    columns = max(columns, 8)
+    return list(_wrapped(text, max(columns, 8)))
+
+
+@lru_cache(maxsize=4096)
+def _wrapped(text: str, columns: int) -> tuple[str, ...]:
+    """:func:`wrap`, kept for the texts every result shows alike (a clause, a fixed reason)."""
+    if _ODD_SPACE.search(text) is None and width(text) <= columns:
+        return (text.rstrip(),)  # one line, its spaces as they are: what the loop below gives
     lines: list[str] = []
     line = ""
+    used = 0  # the columns ``line`` takes, kept as it grows
     for token in _TOKENS.findall(text):
         if token.isspace():
             if line:
                 line += " "
+                used += 1
             continue
-        while width(token) > columns:  # a long word (a URL): cut it
-            room = columns - width(line)
+        size = width(token)
+        while size > columns:  # a long word (a URL): cut it
+            room = columns - used
             cut = _fit(token, room) if room > 0 else 0
             if cut == 0:
                 lines.append(line.rstrip())
                 line = ""
                 cut = _fit(token, columns)
             lines.append(line + token[:cut])
-            line, token = "", token[cut:]
-        if width(line) + width(token) > columns:
+            line, token, used = "", token[cut:], 0
+            size = width(token)
+        if used + size > columns:
             if token in _NO_LINE_START and line:
                 # keep closing punctuation on its line: move the last character down instead
                 lines.append(line[:-1].rstrip())
                 line = line[-1] + token
+                used = width(line)
                 continue
             lines.append(line.rstrip())
-            line = token
+            line, used = token, size
         else:
             line += token
+            used += size
     if line.strip() or not lines:
         lines.append(line.rstrip())
-    return lines
+    return tuple(lines)
 
 
 def _fit(token: str, columns: int) -> int:
@@ -68,8 +97,14 @@ def _fit(token: str, columns: int) -> int:
 
 def hang(first: str, text: str, indent: int, columns: int) -> list[str]:
     """``first`` (padded to ``indent`` columns) then ``text`` wrapped, later lines indented."""
+    return list(_hung(first, text, indent, columns))
+
+
+@lru_cache(maxsize=4096)
+def _hung(first: str, text: str, indent: int, columns: int) -> tuple[str, ...]:
+    """:func:`hang`, kept for the paragraphs every result shows alike."""
     body = wrap(text, columns - indent)
     head = pad(first, indent) if width(first) <= indent else None
     out = [head + body[0]] if head is not None else [first, " " * indent + body[0]]
     out.extend(" " * indent + line for line in body[1:])
-    return [line.rstrip() for line in out]
+    return tuple(line.rstrip() for line in out)

@@ -96,7 +96,13 @@ class PolicyRef:
     status: str
     file: str | None = None  # the file that decided, as the command line names it (not the server)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, fresh: bool = True) -> dict[str, Any]:
+        """The JSON form: a fresh copy (a caller may change it), or with ``fresh=False``
+        the one kept (for a caller that only writes it out)."""
+        return self._dict.copy() if fresh else self._dict
+
+    @cached_property
+    def _dict(self) -> dict[str, Any]:
         out = {"id": self.id, "version": self.version, "sha256": self.sha256, "status": self.status}
         if self.file is not None:
             out["file"] = self.file
@@ -114,7 +120,7 @@ class Parts(Protocol):
     def assumed(self) -> tuple[AssumedFact, ...]: ...
     def trace(self) -> tuple[DecisionResult, ...]: ...
     def fired(self) -> tuple[tuple[str, int], ...]: ...
-    def json(self) -> dict[str, Any]: ...
+    def json(self, fresh: bool = True) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,6 +136,31 @@ class Result:
     lang: str = "zh"
     case_sha256: str | None = None
     parts: Parts | None = field(default=None, repr=False)
+
+    @classmethod
+    def made(
+        cls,
+        case_id: str | None,
+        as_of: date,
+        request_type: str,
+        policy: PolicyRef,
+        lang: str,
+        case_sha256: str | None,
+        parts: Parts | None,
+    ) -> Result:
+        """``Result(...)`` with every field given, made without the frozen class's checks
+        on each field (one is made per case)."""
+        made = cls.__new__(cls)
+        made.__dict__.update(
+            case_id=case_id,
+            as_of=as_of,
+            request_type=request_type,
+            policy=policy,
+            lang=lang,
+            case_sha256=case_sha256,
+            parts=parts,
+        )
+        return made
 
     @cached_property
     def decisions(self) -> tuple[DecisionResult, ...]:
@@ -188,17 +219,20 @@ class Result:
                 return d
         raise KeyError(decision_id)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, fresh: bool = True) -> dict[str, Any]:
         """The JSON form (CONTRACT section 2): rendered from the record where the parts
-        were not read, else from the parts (the same)."""
+        were not read, else from the parts (the same).  Every part of it is the caller's
+        own; with ``fresh=False``, the parts that every result citing the same clauses
+        shows alike (the policy, the cited clauses) are shared, for a caller that only
+        writes it out and never changes it."""
         out: dict[str, Any] = {
             "case_id": self.case_id,
             "as_of": self.as_of.isoformat(),
             "lang": self.lang,
             "request_type": self.request_type,
-            "policy": self.policy.to_dict(),
+            "policy": self.policy.to_dict(fresh),
         }
-        out.update(self.parts.json() if self.parts else self.parts_dict())
+        out.update(self.parts.json(fresh) if self.parts else self.parts_dict())
         if self.case_sha256:
             out["case_sha256"] = self.case_sha256
         return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from policykit.engine.case import Case
 from policykit.policy.model import Policy
@@ -249,6 +250,7 @@ def _clauses(view: _View) -> None:
 _END = re.compile(r"(?<=[。；;!?！？])|(?<=\. )")
 
 
+@lru_cache(maxsize=4096)
 def _sentence(text: str, limit: int = 70) -> str:
     """The first sentence of a clause, cut at ``limit`` columns."""
     first = next((s for s in _END.split(text) if s.strip()), text).strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,9 @@ from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError, 
 from policykit.limits import DEFAULT, LimitError, Limits
 
 SEPARATOR = "\n" + "─" * 40 + "\n"
+# what :func:`printable` escapes but for the text view's own tabs and newlines: the other
+# control characters, and surrogates (not Unicode: no UTF-8 for them)
+_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -78,33 +82,67 @@ def chooser(settings: BatchSettings) -> Callable[[Any], Any]:
     return found
 
 
+class _Reader:
+    """Decides JSON documents under ``settings``, one after another: what every case of a
+    run shares (the functions, the chooser, each policy's file name) found once."""
+
+    __slots__ = ("choose", "evaluate", "files", "origin", "parse_json", "read_case", "settings")
+
+    def __init__(self, settings: BatchSettings, choose: Callable[[Any], Any] | None = None) -> None:
+        from policykit.engine.case import parse_json, read_case
+        from policykit.evaluator import evaluate
+        from policykit.policy.origin import origin
+
+        self.settings, self.choose = settings, choose
+        self.parse_json, self.read_case, self.evaluate, self.origin = parse_json, read_case, evaluate, origin
+        # each policy met, by identity, with the name of its file (the folder does not change in a run)
+        self.files: dict[int, tuple[Any, str]] = {}
+
+    def file(self, policy: Any) -> str:
+        """The name of ``policy``'s file in the output (``policy.file`` of the JSON)."""
+        found = self.files.get(id(policy))
+        if found is None or found[0] is not policy:
+            found = (policy, self.origin(policy.file))
+            if len(self.files) < 64:
+                self.files[id(policy)] = found
+        return found[1]
+
+    def __call__(self, raw: bytes, name: str) -> tuple[Any, Any, Any]:
+        """(policy, case, result) of one JSON document; raises PolicykitError on bad input."""
+        settings = self.settings
+        limits = settings.limits
+        data = self.parse_json(raw.rstrip(b"\r\n"), name, limits.case_bytes)  # a final newline is not counted
+        choose = self.choose
+        if choose is None:
+            choose = self.choose = chooser(settings)
+        policy = choose(data)
+        case = self.read_case(policy, data, name, raw, settings.lang)  # the text is decoded only to place a problem
+        try:
+            result = self.evaluate(
+                policy,
+                case,
+                settings.as_of or policy.today(),
+                settings.lang,
+                settings.docs_url,
+                settings.explain,
+                hashlib.sha256(raw).hexdigest(),
+                settings.fmt == "text",
+                limits,
+                self.file(policy),
+            )
+        except (CaseError, LimitError) as exc:
+            found = exc.diagnostics
+            raise type(exc)([Diagnostic(name, d.line, d.col, d.code, d.message, d.path) for d in found]) from None
+        return policy, case, result
+
+
 def evaluate_raw(
     settings: BatchSettings, raw: bytes, name: str, choose: Callable[[Any], Any] | None = None
 ) -> tuple[Any, Any, Any]:
     """(policy, case, result) of one JSON document (``choose``: the chooser of ``settings``,
-    when the caller has it); raises PolicykitError on bad input."""
-    from policykit.engine.case import parse_json, read_case
-    from policykit.evaluator import evaluate
-
-    limits = settings.limits
-    data = parse_json(raw.rstrip(b"\r\n"), name, limits.case_bytes)  # a final newline is not counted
-    policy = (choose or chooser(settings))(data)
-    case = read_case(policy, data, name, raw, settings.lang)  # the text is decoded only to place a problem
-    try:
-        result = evaluate(
-            policy,
-            case,
-            settings.as_of or policy.today(),
-            settings.lang,
-            settings.docs_url,
-            settings.explain,
-            hashlib.sha256(raw).hexdigest(),
-            settings.fmt == "text",
-            limits,
-        )
-    except (CaseError, LimitError) as exc:
-        raise type(exc)([Diagnostic(name, d.line, d.col, d.code, d.message, d.path) for d in exc.diagnostics]) from None
-    return policy, case, named(result, policy)
+    when the caller has it), the result naming the policy's file; raises PolicykitError
+    on bad input."""
+    return _Reader(settings, choose)(raw, name)
 
 
 def named(result: Any, policy: Any) -> Any:
@@ -114,10 +152,9 @@ def named(result: Any, policy: Any) -> Any:
     from policykit.policy.origin import origin
 
     file = origin(policy.file)
-    ref = policy.memo.get("named_ref")
-    if ref is None or ref.file != file or ref.sha256 != result.policy.sha256:
-        ref = policy.memo["named_ref"] = replace(result.policy, file=file)
-    return replace(result, policy=ref)
+    if result.policy.file == file:
+        return result
+    return replace(result, policy=replace(result.policy, file=file))
 
 
 def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) -> str:
@@ -131,13 +168,29 @@ def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) ->
         from policykit.present.explain import render_explain
 
         text += "\n" + render_explain(policy, result, settings.lang, case)
-    return printable(text, keep="\n\t")  # a case's own control characters are never written raw
+    return _printable(text)  # a case's own control characters are never written raw
+
+
+def _printable(text: str) -> str:
+    """``printable(text, keep="\\n\\t")``, with no work where there is nothing to escape
+    (a text view has a newline on every line)."""
+    if _ESCAPED.search(text) is None:
+        return text
+    return printable(text, keep="\n\t")
 
 
 def _json_line(data: dict[str, Any]) -> bytes:
     import orjson
 
     return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def _json_writer() -> Callable[[dict[str, Any]], bytes]:
+    """:func:`_json_line` with orjson found once (a run writes one line per case)."""
+    import orjson
+
+    dumps, option = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+    return lambda data: dumps(data, option=option)
 
 
 def _encoded(text: str) -> bytes:
@@ -152,7 +205,8 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
     errors: list[str] = []
     bad = internal = 0
     text_format = settings.fmt == "text"
-    choose: Callable[[Any], Any] | None = None  # found once for the run of lines
+    decide: _Reader | None = None  # made once for the run of lines, at its first case
+    json_line = _json_writer()
     for number, raw in lines:
         if raw is None:
             bad += 1
@@ -160,16 +214,16 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
             out.append(_json_line({"line": number, "errors": [{"path": "", "code": "too-large", "message": message}]}))
             errors.append(Diagnostic(label, number, 0, "too-large", message).format())
             continue
-        if not raw.strip():
+        if not raw or raw.isspace():  # a blank line (no copy of the line made to see it)
             continue
         try:
-            if choose is None:
-                choose = chooser(settings)
-            policy, case, result = evaluate_raw(settings, raw, f"{label}:{number}", choose)
+            if decide is None:
+                decide = _Reader(settings, chooser(settings))
+            policy, case, result = decide(raw, f"{label}:{number}")
             if text_format:
                 out.append(_encoded((SEPARATOR if number > 1 else "") + render_text(settings, policy, case, result)))
             else:
-                out.append(_json_line(result.to_dict()))
+                out.append(json_line(result.to_dict(fresh=False)))  # written out at once, never changed
         except PolicykitError as exc:
             bad += 1
             found = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
