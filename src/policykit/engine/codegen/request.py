@@ -1,0 +1,307 @@
+"""One generated function per request type: every decision of the type worked out in one
+plain Python function, each value a local variable, on the road where what it reads is
+known (the lean road of :func:`~policykit.engine.decide.decide`).
+
+A value is worked out lazily on its first use, as the full road works it out: the same
+order of evaluation, the same work charged to the budget before its rows are read (a
+limit reached is named after the innermost value being worked out), the same size check
+of what it gives.  Its rows' conditions and outcomes are the text of the expressions'
+fast forms (:attr:`~policykit.lang.expr.Compiled.fast_source`), inlined with each
+``_k["name"]`` read turned into a local: a fact (an unknown one gives up: UnknownHit), a
+parameter (a constant), or a value (worked out if it is not yet).  Where the generated
+code cannot go on (an expression without a fast form, an unknown read, an ``ask:`` row
+reached, a value of an unexpected kind) it raises one of
+:data:`~policykit.engine.codegen.generate.GIVE_UP`, and the caller decides the case on the
+full road, which does the same work up to that point.
+
+Built in memory from the compiled policy, once per policy and request type; nothing of it
+is stored in the compile cache.  A fast form's text is inlined only if its own code
+passes the language's whitelist (:func:`~policykit.lang.fastpath.plain_code`), as a text
+read back from the cache must.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from operator import itemgetter
+from typing import Any
+
+from policykit.engine.codegen.generate import Fallback
+from policykit.lang.expr import Compiled
+from policykit.lang.fastpath import UnknownHit, fast_globals, plain_code
+from policykit.lang.functions import FUNCTIONS, Function
+from policykit.lang.values import Unknown
+from policykit.limits import LimitError
+from policykit.policy.model import Policy, Value
+
+RequestFunction = Callable[[Any, dict[str, Any], date], dict[str, Any]]
+"""``(case env, facts, as_of) -> {decision id: value}``: the case env gives what the
+language's functions use (``budget``, ``calendar``, ``given``)."""
+
+
+class _NotInlined(Exception):
+    """An expression whose fast form cannot be inlined: reaching it gives up."""
+
+
+def _unknown_read() -> Any:
+    raise UnknownHit("a fact the case does not give")
+
+
+def _give_up() -> Any:
+    raise Fallback
+
+
+class _Unset:
+    """A value not worked out yet (a value may be None)."""
+
+    __slots__ = ()
+
+
+_UNSET = _Unset()
+
+_READS_ENV = re.compile(r"\b_e\b")
+_FIRST_FACT = 3  # a case's slots: its env, its budget, the day of evaluation, its facts, its values
+
+_NOT_INLINED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr, ast.Starred)
+
+
+def _code(text: str) -> ast.expr:
+    return ast.parse(text, mode="eval").body
+
+
+class _Inline(ast.NodeTransformer):
+    """The body of a fast form with each ``_k["name"]`` (strict) and ``_e.get("name")``
+    (tolerant: an unknown fact's value included) read turned into the code ``read`` gives."""
+
+    def __init__(self, read: Callable[[str, bool], str], request: _Request) -> None:
+        self.read = read
+        self.request = request
+
+    def _read(self, name: ast.expr, strict: bool) -> ast.expr:
+        if not isinstance(name, ast.Constant) or not isinstance(name.value, str):
+            raise _NotInlined
+        return _code(self.read(name.value, strict))
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
+        if isinstance(node.value, ast.Name) and node.value.id == "_k":
+            return self._read(node.slice, True)
+        self.generic_visit(node)
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "_e":
+            if func.attr != "get" or len(node.args) != 1 or node.keywords:
+                raise _NotInlined
+            return self._read(node.args[0], False)
+        self.generic_visit(node)
+        if isinstance(func, ast.Name) and func.id == "_bool" and len(node.args) == 1 and not node.keywords:
+            return _code(f"(not not ({ast.unparse(node.args[0])}))")
+        if isinstance(func, ast.Name) and func.id.startswith("_F_") and not node.keywords:
+            spec = FUNCTIONS.get(func.id[3:])
+            first = node.args[0] if node.args else None
+            if spec is not None and spec.cost is None and isinstance(first, ast.Name) and first.id == "_e":
+                return self.direct(spec, node.args[1:])
+        return node
+
+    def direct(self, spec: Function, args: list[ast.expr]) -> ast.expr:
+        """A call of the function itself, as its wrapper (:mod:`~policykit.lang.fastpath`)
+        makes it: every argument worked out in order, None for a None argument where the
+        function gives None for None, the case's calendar first where it needs one."""
+        impl = self.request.constant(spec.impl)
+        head = ["_e.calendar"] if spec.needs_calendar else []
+        if not spec.none_gives_none or not args:
+            return _code(f"{impl}({', '.join([*head, *(ast.unparse(a) for a in args)])})")
+        temps = [self.request.temp() for _ in args]
+        checks = " & ".join(f"(({t} := {ast.unparse(a)}) is not None)" for t, a in zip(temps, args, strict=True))
+        return _code(f"({impl}({', '.join([*head, *temps])}) if {checks} else None)")
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if node.id == "_k" or not isinstance(node.ctx, ast.Load):
+            raise _NotInlined
+        return node
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        if isinstance(node, _NOT_INLINED):
+            raise _NotInlined
+        return super().generic_visit(node)
+
+
+class _Request:
+    """The source of one request type's function, and the globals it names."""
+
+    def __init__(self, policy: Policy, shared: Mapping[str, Any]) -> None:
+        self.policy = policy
+        self.shared = shared
+        self.names: dict[str, Any] = {
+            **fast_globals(),
+            "_N": _UNSET,
+            "_U": Unknown,
+            "_H": _unknown_read,
+            "_G": _give_up,
+            "_LimitError": LimitError,
+            "_len": len,
+            "_list": list,
+            "_str": str,
+        }
+        self.values: dict[str, int] = {}  # value id -> its number (v<n>, w<n>), in order of first read
+        self.facts: dict[str, int] = {}  # fact -> its number (f<n>)
+        self.constants: dict[int, str] = {}  # id(object) -> its global name
+        self.temps = 0
+        self.used: set[str] = set()  # the locals the code being made reads (facts, the day)
+
+    def constant(self, obj: Any) -> str:
+        found = self.constants.get(id(obj))
+        if found is None:
+            found = self.constants[id(obj)] = f"_c{len(self.constants)}"
+            self.names[found] = obj
+        return found
+
+    def temp(self) -> str:
+        """A new local for a value worked out once and read twice."""
+        self.temps += 1
+        return f"_t{self.temps}"
+
+    def read(self, name: str, strict: bool) -> str:
+        """The code reading ``name`` as the lean road's environment resolves it: the day of
+        evaluation, then a fact, a shared name (a parameter...), a value; any other name
+        gives up (the full road words the problem)."""
+        if name == "as_of":
+            self.used.add("_as_of")
+            return "_as_of"
+        if name in self.policy.facts:
+            local = f"f{self.facts.setdefault(name, len(self.facts))}"
+            self.used.add(local)
+            return f"({local} if {local}.__class__ is not _U else _H())" if strict else local
+        if name in self.shared:
+            return self.constant(self.shared[name])
+        if name in self.policy.values:
+            n = self.values.setdefault(name, len(self.values))
+            return f"(_s[{self.slot(n)}] if _s[{self.slot(n)}] is not _N else w{n}(_s))"
+        return "_G()"
+
+    def slot(self, n: int) -> str:
+        """Where value ``n`` is kept (after the case env, the budget, the day, the facts):
+        a placeholder, the facts' count being known only at the end."""
+        return f"_slot_{n}"
+
+    def expression(self, expr: Compiled) -> str:
+        """The inlined code of an expression, or a give-up where it has no fast form to inline."""
+        text = expr.fast_source
+        if expr.fast is None or not isinstance(text, str):
+            return "_G()"
+        try:
+            if not plain_code(compile(text, "<policy expression>", "eval", dont_inherit=True)):
+                return "_G()"
+            tree = ast.parse(text, mode="eval").body
+            if not isinstance(tree, ast.Lambda):
+                return "_G()"
+            return f"({ast.unparse(_Inline(self.read, self).visit(tree.body))})"
+        except (_NotInlined, SyntaxError, ValueError, RecursionError, MemoryError):
+            return "_G()"
+
+    def outcome(self, value: Any) -> str:
+        """A row's fixed outcome; an ``ask:`` row's (unknown) gives up where it is reached."""
+        return "_G()" if value.__class__ is Unknown else self.constant(value)
+
+    def body(self, value: Value) -> list[str]:
+        """The lines (at the depth of a function's body) that leave the value in ``_r``."""
+        lines: list[str] = []
+        if value.kind == "collect":
+            lines.append("_r = []")
+            for rule in value.rules:
+                lines.append(f"if {self.condition(rule.parts, rule.any_of)}:")
+                lines.append(f"    _r.append({self.outcome(rule.value)})")
+            return lines
+        for i, rule in enumerate(value.rules):
+            lines.append(f"{'if' if i == 0 else 'elif'} {self.condition(rule.parts, rule.any_of)}:")
+            outcome = self.outcome(rule.value) if rule.outcome is None else self.expression(rule.outcome)
+            lines.append(f"    _r = {outcome}")
+        if lines:
+            lines += ["else:", "    _r = None"]
+        else:
+            lines.append("_r = None")
+        return lines
+
+    def condition(self, parts: tuple[Compiled, ...], any_of: bool) -> str:
+        if not parts:
+            return "True"
+        return (" or " if any_of else " and ").join(self.expression(part) for part in parts)
+
+    def worker(self, value: Value, n: int) -> list[str]:
+        """``w<n>(_s)``: works value ``n`` out once, charged and checked as the full road
+        does, and keeps it in its slot of ``_s``."""
+        self.used = set()
+        cost = len(value.rules) + 1  # a value, and each row it may read
+        body = self.body(value)
+        head = [f"def w{n}(_s):", "    _b = _s[1]"]
+        if any(_READS_ENV.search(line) for line in body):
+            head.append("    _e = _s[0]")
+        head += [f"    {local} = _s[{_FIRST_FACT + int(local[1:])}]" for local in sorted(self.used - {"_as_of"})]
+        if "_as_of" in self.used:
+            head.append("    _as_of = _s[2]")
+        return [
+            *head,
+            "    try:",
+            f"        _b.left -= {cost}",
+            "        if _b.left < _b.next_check:",
+            "            _b.charge(0)",
+            *(f"        {line}" for line in body),
+            "        if (_r.__class__ is _list or _r.__class__ is _str) and _len(_r) > 64:",
+            "            _b.size(_r)",
+            "    except _LimitError as _x:",
+            f"        raise _x.working_out({value.id!r}) from None",
+            f"    _s[{self.slot(n)}] = _r",
+            "    return _r",
+        ]
+
+    def source(self, request_type: str) -> str:
+        decisions = self.policy.plan(request_type)[0]
+        self.used = set()
+        result = ", ".join(f"{value.id!r}: {self.read(value.id, True)}" for value in decisions)
+        workers: list[str] = []
+        done = 0
+        while done < len(self.values):  # a value's rows name the values they read: number them too
+            name = list(self.values)[done]
+            workers += self.worker(self.policy.values[name], done)
+            done += 1
+        facts = list(self.facts)
+        slots = ["_e", "_e.budget", "_as_of"]
+        if len(facts) == 1:
+            slots.append(f"_f[{facts[0]!r}]")
+        elif facts:
+            self.names["_facts"] = itemgetter(*facts)
+            slots.append("*_facts(_f)")
+        if self.values:
+            self.names["_unset"] = (_UNSET,) * len(self.values)
+            slots.append("*_unset")
+        text = "\n".join(
+            [*workers, "def _decide(_e, _f, _as_of):", f"    _s = [{', '.join(slots)}]", f"    return {{{result}}}", ""]
+        )
+        first = _FIRST_FACT + len(facts)
+        return re.sub(r"\b_slot_(\d+)\b", lambda m: str(first + int(m.group(1))), text)
+
+
+def request_source(policy: Policy, request_type: str, shared: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(source of ``def _decide(_e, _f, _as_of)``, its globals) for one request type of
+    ``policy``; ``shared`` holds the names every case shares (parameters...)."""
+    request = _Request(policy, shared)
+    text = request.source(request_type)
+    return text, request.names
+
+
+def request_function(policy: Policy, request_type: str, shared: Mapping[str, Any]) -> RequestFunction:
+    """The generated function deciding every decision of ``request_type`` (made once per
+    compiled policy and request type, on first use)."""
+    made: dict[str, RequestFunction] | None = policy.memo.get("generated_requests")
+    if made is None:
+        made = policy.memo["generated_requests"] = {}
+    function = made.get(request_type)
+    if function is None:
+        text, names = request_source(policy, request_type, shared)
+        exec(compile(text, f"<policy request {request_type}>", "exec", dont_inherit=True), names)
+        function = made[request_type] = names["_decide"]
+    return function
