@@ -17,7 +17,6 @@ from typing import Any
 from policykit.engine.codegen import GIVE_UP
 from policykit.engine.codegen.request import request_function
 from policykit.engine.env import shared_names
-from policykit.lang.dates import WorkCalendar
 from policykit.limits import Budget, Limits
 from policykit.policy.model import Policy
 
@@ -25,23 +24,11 @@ GAVE_UP = GIVE_UP
 """What the lean road raises where the full road must decide the case."""
 
 
-class LeanCase:
-    """What the language's functions read of a case on the lean road: the work budget,
-    the calendar (its counts only: which days they crossed is not asked), the facts given."""
-
-    __slots__ = ("budget", "calendar", "given")
-
-    def __init__(self, budget: Budget, calendar: WorkCalendar, given: frozenset[str]) -> None:
-        self.budget = budget
-        self.calendar = calendar
-        self.given = given
-
-
 def lean_values(
     policy: Policy, request_type: str, facts: dict[str, Any], as_of: date, given: frozenset[str], limits: Limits
 ) -> dict[str, Any]:
     """Each decision of ``request_type`` by its value, on the lean road (raises
     :data:`GAVE_UP` where the full road must decide; a limit's or an evaluation's error as
-    the full road raises it)."""
-    run = request_function(policy, request_type, shared_names(policy))
-    return run(LeanCase(Budget(limits), policy.calendar, given), facts, as_of)
+    the full road raises it).  The calendar's counts only: which days they crossed is not asked."""
+    run = request_function(policy, request_type, shared_names)
+    return run(Budget(limits), policy.calendar, given, as_of, facts)

@@ -32,14 +32,14 @@ from typing import Any
 from policykit.engine.codegen.generate import Fallback
 from policykit.lang.expr import Compiled
 from policykit.lang.fastpath import UnknownHit, fast_globals, plain_code
-from policykit.lang.functions import FUNCTIONS, Function
+from policykit.lang.functions import FUNCTIONS, Function, arithmetic
 from policykit.lang.values import Unknown
-from policykit.limits import LimitError
+from policykit.lang.dates import WorkCalendar
+from policykit.limits import Budget, LimitError
 from policykit.policy.model import Policy, Value
 
-RequestFunction = Callable[[Any, dict[str, Any], date], dict[str, Any]]
-"""``(case env, facts, as_of) -> {decision id: value}``: the case env gives what the
-language's functions use (``budget``, ``calendar``, ``given``)."""
+RequestFunction = Callable[[Budget, WorkCalendar, frozenset[str], date, dict[str, Any]], dict[str, Any]]
+"""``(budget, calendar, facts given, as_of, facts) -> {decision id: value}``."""
 
 
 class _NotInlined(Exception):
@@ -62,10 +62,15 @@ class _Unset:
 
 _UNSET = _Unset()
 
-_READS_ENV = re.compile(r"\b_e\b")
-_FIRST_FACT = 3  # a case's slots: its env, its budget, the day of evaluation, its facts, its values
+_SHORT = 64  # a list or string longer than this is checked against its limit
+_CASE = ("_b", "_cal", "_given", "_as_of")  # a case's first slots: then its facts, then its values
+_FIRST_FACT = len(_CASE)
 
 _NOT_INLINED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr, ast.Starred)
+
+
+def _is_env(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "_e"
 
 
 def _code(text: str) -> ast.expr:
@@ -93,34 +98,58 @@ class _Inline(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
         func = node.func
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "_e":
+        if isinstance(func, ast.Attribute) and _is_env(func.value):
             if func.attr != "get" or len(node.args) != 1 or node.keywords:
                 raise _NotInlined
             return self._read(node.args[0], False)
+        if isinstance(func, ast.Name) and not node.keywords and node.args and _is_env(node.args[0]):
+            args: list[ast.expr] = [self.visit(a) for a in node.args[1:]]
+            if func.id == "_arith":  # _arith(_e, op, a, b): the arithmetic under the case's budget
+                return _code(f"{self.request.constant(arithmetic)}(_b, {', '.join(map(ast.unparse, args))})")
+            spec = FUNCTIONS.get(func.id[3:]) if func.id.startswith("_F_") else None
+            if spec is None:
+                raise _NotInlined
+            return self.direct(spec, args)
         self.generic_visit(node)
         if isinstance(func, ast.Name) and func.id == "_bool" and len(node.args) == 1 and not node.keywords:
             return _code(f"(not not ({ast.unparse(node.args[0])}))")
-        if isinstance(func, ast.Name) and func.id.startswith("_F_") and not node.keywords:
-            spec = FUNCTIONS.get(func.id[3:])
-            first = node.args[0] if node.args else None
-            if spec is not None and spec.cost is None and isinstance(first, ast.Name) and first.id == "_e":
-                return self.direct(spec, node.args[1:])
+        return node
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
+        if _is_env(node.value):
+            if node.attr != "given":
+                raise _NotInlined
+            self.request.used.add("_given")
+            return _code("_given")
+        self.generic_visit(node)
         return node
 
     def direct(self, spec: Function, args: list[ast.expr]) -> ast.expr:
         """A call of the function itself, as its wrapper (:mod:`~policykit.lang.fastpath`)
-        makes it: every argument worked out in order, None for a None argument where the
-        function gives None for None, the case's calendar first where it needs one."""
+        makes it: every argument worked out in order; None if one is None where the
+        function gives None for None; its cost charged to the case's budget; the case's
+        calendar passed first where it needs one."""
         impl = self.request.constant(spec.impl)
-        head = ["_e.calendar"] if spec.needs_calendar else []
-        if not spec.none_gives_none or not args:
-            return _code(f"{impl}({', '.join([*head, *(ast.unparse(a) for a in args)])})")
+        head = ["_cal"] if spec.needs_calendar else []
+        if spec.needs_calendar:
+            self.request.used.add("_cal")
+        texts = [ast.unparse(a) for a in args]
+        if spec.cost is None and not spec.none_gives_none:
+            return _code(f"{impl}({', '.join([*head, *texts])})")
         temps = [self.request.temp() for _ in args]
-        checks = " & ".join(f"(({t} := {ast.unparse(a)}) is not None)" for t, a in zip(temps, args, strict=True))
-        return _code(f"({impl}({', '.join([*head, *temps])}) if {checks} else None)")
+        worked_out = [f"({t} := {a})" for t, a in zip(temps, texts, strict=True)]
+        call = f"{impl}({', '.join([*head, *temps])})"
+        if spec.cost is not None:  # Budget.charge gives None: ``or`` goes on to the call
+            cost = self.request.constant(spec.cost)
+            charged = ", ".join(temps if spec.none_gives_none else worked_out)
+            call = f"(_b.charge({cost}({charged})) or {call})"
+        if spec.none_gives_none and args:
+            nones = " | ".join(f"({w} is None)" for w in worked_out)
+            return _code(f"(None if {nones} else {call})")
+        return _code(call)
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
-        if node.id == "_k" or not isinstance(node.ctx, ast.Load):
+        if node.id in ("_k", "_e") or not isinstance(node.ctx, ast.Load):
             raise _NotInlined
         return node
 
@@ -151,6 +180,9 @@ class _Request:
         self.facts: dict[str, int] = {}  # fact -> its number (f<n>)
         self.constants: dict[int, str] = {}  # id(object) -> its global name
         self.temps = 0
+        self.called: set[int] = set()  # the values read by others: each has a worker
+        self.computed: dict[int, list[str]] = {}
+        self.uses: dict[int, set[str]] = {}  # the locals each value's lines read
         self.used: set[str] = set()  # the locals the code being made reads (facts, the day)
 
     def constant(self, obj: Any) -> str:
@@ -180,6 +212,7 @@ class _Request:
             return self.constant(self.shared[name])
         if name in self.policy.values:
             n = self.values.setdefault(name, len(self.values))
+            self.called.add(n)
             return f"(_s[{self.slot(n)}] if _s[{self.slot(n)}] is not _N else w{n}(_s))"
         return "_G()"
 
@@ -207,101 +240,120 @@ class _Request:
         """A row's fixed outcome; an ``ask:`` row's (unknown) gives up where it is reached."""
         return "_G()" if value.__class__ is Unknown else self.constant(value)
 
-    def body(self, value: Value) -> list[str]:
-        """The lines (at the depth of a function's body) that leave the value in ``_r``."""
+    def body(self, value: Value) -> tuple[list[str], bool]:
+        """(the lines that leave the value in ``_r``, whether it may be a list or string
+        long enough that its size must be checked)."""
         lines: list[str] = []
         if value.kind == "collect":
             lines.append("_r = []")
             for rule in value.rules:
                 lines.append(f"if {self.condition(rule.parts, rule.any_of)}:")
                 lines.append(f"    _r.append({self.outcome(rule.value)})")
-            return lines
+            return lines, len(value.rules) > _SHORT
+        long = False
         for i, rule in enumerate(value.rules):
             lines.append(f"{'if' if i == 0 else 'elif'} {self.condition(rule.parts, rule.any_of)}:")
-            outcome = self.outcome(rule.value) if rule.outcome is None else self.expression(rule.outcome)
+            if rule.outcome is None:
+                outcome = self.outcome(rule.value)
+                long = long or (rule.value.__class__ in (list, str) and len(rule.value) > _SHORT)
+            else:
+                outcome = self.expression(rule.outcome)
+                long = True
             lines.append(f"    _r = {outcome}")
         if lines:
             lines += ["else:", "    _r = None"]
         else:
             lines.append("_r = None")
-        return lines
+        return lines, long
 
     def condition(self, parts: tuple[Compiled, ...], any_of: bool) -> str:
         if not parts:
             return "True"
         return (" or " if any_of else " and ").join(self.expression(part) for part in parts)
 
-    def worker(self, value: Value, n: int) -> list[str]:
-        """``w<n>(_s)``: works value ``n`` out once, charged and checked as the full road
-        does, and keeps it in its slot of ``_s``."""
+    def compute(self, n: int) -> list[str]:
+        """The lines that work value ``n`` out into ``_r`` and its slot, charged and
+        checked as the full road does (made once; the locals they read noted)."""
+        found = self.computed.get(n)
+        if found is not None:
+            return found
+        value = self.policy.values[list(self.values)[n]]
         self.used = set()
-        cost = len(value.rules) + 1  # a value, and each row it may read
-        body = self.body(value)
-        head = [f"def w{n}(_s):", "    _b = _s[1]"]
-        if any(_READS_ENV.search(line) for line in body):
-            head.append("    _e = _s[0]")
-        head += [f"    {local} = _s[{_FIRST_FACT + int(local[1:])}]" for local in sorted(self.used - {"_as_of"})]
-        if "_as_of" in self.used:
-            head.append("    _as_of = _s[2]")
-        return [
-            *head,
-            "    try:",
-            f"        _b.left -= {cost}",
-            "        if _b.left < _b.next_check:",
-            "            _b.charge(0)",
-            *(f"        {line}" for line in body),
-            "        if (_r.__class__ is _list or _r.__class__ is _str) and _len(_r) > 64:",
-            "            _b.size(_r)",
-            "    except _LimitError as _x:",
-            f"        raise _x.working_out({value.id!r}) from None",
-            f"    _s[{self.slot(n)}] = _r",
-            "    return _r",
+        body, long = self.body(value)
+        self.uses[n] = self.used
+        size = ["    if (_r.__class__ is _list or _r.__class__ is _str) and _len(_r) > 64:", "        _b.size(_r)"]
+        found = self.computed[n] = [
+            "try:",
+            f"    _b.left -= {len(value.rules) + 1}",  # a value, and each row it may read
+            "    if _b.left < _b.next_check:",
+            "        _b.charge(0)",
+            *(f"    {line}" for line in body),
+            *(size if long else []),
+            "except _LimitError as _x:",
+            f"    raise _x.working_out({value.id!r}) from None",
+            f"_s[{self.slot(n)}] = _r",
         ]
+        return found
+
+    def worker(self, n: int) -> list[str]:
+        """``w<n>(_s)``: works value ``n`` out once and keeps it in its slot of ``_s``."""
+        lines = self.compute(n)
+        used = self.uses[n]
+        head = [f"def w{n}(_s):", "    _b = _s[0]"]
+        head += [f"    {local} = _s[{i}]" for i, local in enumerate(_CASE) if local in used]
+        head += [f"    {local} = _s[{_FIRST_FACT + int(local[1:])}]" for local in sorted(used) if local[0] == "f"]
+        return [*head, *(f"    {line}" for line in lines), "    return _r"]
 
     def source(self, request_type: str) -> str:
-        decisions = self.policy.plan(request_type)[0]
-        self.used = set()
-        result = ", ".join(f"{value.id!r}: {self.read(value.id, True)}" for value in decisions)
+        """The request type's function: each decision in turn, worked out in it unless a
+        value worked out before read it; the values the decisions read, by their workers."""
+        main: list[str] = []
+        for i, value in enumerate(self.policy.plan(request_type)[0]):
+            n = self.values.setdefault(value.id, len(self.values))
+            slot = self.slot(n)
+            main += [f"_r = _s[{slot}]", "if _r is _N:", *(f"    {line}" for line in self.compute(n)), f"r{i} = _r"]
+        result = ", ".join(f"{value.id!r}: r{i}" for i, value in enumerate(self.policy.plan(request_type)[0]))
         workers: list[str] = []
-        done = 0
-        while done < len(self.values):  # a value's rows name the values they read: number them too
-            name = list(self.values)[done]
-            workers += self.worker(self.policy.values[name], done)
-            done += 1
+        done: set[int] = set()
+        while self.called - done:  # a worker's rows may call other workers: make them too
+            n = min(self.called - done)
+            workers += self.worker(n)
+            done.add(n)
         facts = list(self.facts)
-        slots = ["_e", "_e.budget", "_as_of"]
+        head = [f"def _decide({', '.join(_CASE)}, _f):"]
         if len(facts) == 1:
-            slots.append(f"_f[{facts[0]!r}]")
+            head.append(f"    f0 = _f[{facts[0]!r}]")
+            head.append("    _v = (f0,)")
         elif facts:
             self.names["_facts"] = itemgetter(*facts)
-            slots.append("*_facts(_f)")
-        if self.values:
-            self.names["_unset"] = (_UNSET,) * len(self.values)
-            slots.append("*_unset")
-        text = "\n".join(
-            [*workers, "def _decide(_e, _f, _as_of):", f"    _s = [{', '.join(slots)}]", f"    return {{{result}}}", ""]
-        )
+            head.append(f"    {', '.join(f'f{i}' for i in range(len(facts)))} = _v = _facts(_f)")
+        self.names["_unset"] = (_UNSET,) * len(self.values)
+        head.append(f"    _s = [{', '.join(_CASE)}{', *_v' if facts else ''}, *_unset]")
+        text = "\n".join([*workers, *head, *(f"    {line}" for line in main), f"    return {{{result}}}", ""])
         first = _FIRST_FACT + len(facts)
         return re.sub(r"\b_slot_(\d+)\b", lambda m: str(first + int(m.group(1))), text)
 
 
 def request_source(policy: Policy, request_type: str, shared: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    """(source of ``def _decide(_e, _f, _as_of)``, its globals) for one request type of
-    ``policy``; ``shared`` holds the names every case shares (parameters...)."""
+    """(source of ``def _decide(_b, _cal, _given, _as_of, _f)``, its globals) for one
+    request type of ``policy``; ``shared`` holds the names every case shares (parameters...)."""
     request = _Request(policy, shared)
     text = request.source(request_type)
     return text, request.names
 
 
-def request_function(policy: Policy, request_type: str, shared: Mapping[str, Any]) -> RequestFunction:
+def request_function(
+    policy: Policy, request_type: str, shared: Callable[[Policy], Mapping[str, Any]]
+) -> RequestFunction:
     """The generated function deciding every decision of ``request_type`` (made once per
-    compiled policy and request type, on first use)."""
+    compiled policy and request type, on first use); ``shared`` gives the names every
+    case of the policy shares."""
     made: dict[str, RequestFunction] | None = policy.memo.get("generated_requests")
     if made is None:
         made = policy.memo["generated_requests"] = {}
     function = made.get(request_type)
     if function is None:
-        text, names = request_source(policy, request_type, shared)
+        text, names = request_source(policy, request_type, shared(policy))
         exec(compile(text, f"<policy request {request_type}>", "exec", dont_inherit=True), names)
         function = made[request_type] = names["_decide"]
     return function
