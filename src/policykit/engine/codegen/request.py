@@ -30,11 +30,11 @@ from operator import itemgetter
 from typing import Any
 
 from policykit.engine.codegen.generate import Fallback
+from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled
 from policykit.lang.fastpath import UnknownHit, fast_globals, plain_code
 from policykit.lang.functions import FUNCTIONS, Function, arithmetic
 from policykit.lang.values import Unknown
-from policykit.lang.dates import WorkCalendar
 from policykit.limits import Budget, LimitError
 from policykit.policy.model import Policy, Value
 
