@@ -23,16 +23,16 @@ read back from the cache must.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from operator import itemgetter
+from types import CodeType
 from typing import Any
 
 from policykit.engine.codegen.generate import Fallback
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled
-from policykit.lang.fastpath import UnknownHit, fast_globals, plain_code
+from policykit.lang.fastpath import ALLOWED_NAMES, UnknownHit, fast_globals, plain_code
 from policykit.lang.functions import FUNCTIONS, Function, arithmetic
 from policykit.lang.values import Unknown
 from policykit.limits import Budget, LimitError
@@ -63,8 +63,7 @@ class _Unset:
 _UNSET = _Unset()
 
 _SHORT = 64  # a list or string longer than this is checked against its limit
-_CASE = ("_b", "_cal", "_given", "_as_of")  # a case's first slots: then its facts, then its values
-_FIRST_FACT = len(_CASE)
+_CASE = ("_b", "_cal", "_given", "_as_of", "_v")  # a case's first slots (_v: its facts); then its values
 
 _NOT_INLINED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr, ast.Starred)
 
@@ -216,10 +215,10 @@ class _Request:
             return f"(_s[{self.slot(n)}] if _s[{self.slot(n)}] is not _N else w{n}(_s))"
         return "_G()"
 
-    def slot(self, n: int) -> str:
-        """Where value ``n`` is kept (after the case env, the budget, the day, the facts):
-        a placeholder, the facts' count being known only at the end."""
-        return f"_slot_{n}"
+    def slot(self, n: int) -> int:
+        """Where value ``n`` is kept: after the budget, the calendar, the facts given, the day
+        of evaluation and the facts."""
+        return len(_CASE) + n
 
     def expression(self, expr: Compiled) -> str:
         """The inlined code of an expression, or a give-up where it has no fast form to inline."""
@@ -300,8 +299,11 @@ class _Request:
         lines = self.compute(n)
         used = self.uses[n]
         head = [f"def w{n}(_s):", "    _b = _s[0]"]
+        facts = sorted(int(local[1:]) for local in used if local[0] == "f")
+        if facts:
+            used = used | {"_v"}
         head += [f"    {local} = _s[{i}]" for i, local in enumerate(_CASE) if local in used]
-        head += [f"    {local} = _s[{_FIRST_FACT + int(local[1:])}]" for local in sorted(used) if local[0] == "f"]
+        head += [f"    f{k} = _v[{k}]" for k in facts]
         return [*head, *(f"    {line}" for line in lines), "    return _r"]
 
     def source(self, request_type: str) -> str:
@@ -319,19 +321,20 @@ class _Request:
             n = min(self.called - done)
             workers += self.worker(n)
             done.add(n)
+        self.names.update(dict.fromkeys([*(f"w{n}" for n in done), "_decide"]))  # defined by the code
         facts = list(self.facts)
-        head = [f"def _decide({', '.join(_CASE)}, _f):"]
-        if len(facts) == 1:
+        head = ["def _decide(_b, _cal, _given, _as_of, _f):"]
+        if not facts:
+            head.append("    _v = ()")
+        elif len(facts) == 1:
             head.append(f"    f0 = _f[{facts[0]!r}]")
             head.append("    _v = (f0,)")
-        elif facts:
+        else:
             self.names["_facts"] = itemgetter(*facts)
             head.append(f"    {', '.join(f'f{i}' for i in range(len(facts)))} = _v = _facts(_f)")
         self.names["_unset"] = (_UNSET,) * len(self.values)
-        head.append(f"    _s = [{', '.join(_CASE)}{', *_v' if facts else ''}, *_unset]")
-        text = "\n".join([*workers, *head, *(f"    {line}" for line in main), f"    return {{{result}}}", ""])
-        first = _FIRST_FACT + len(facts)
-        return re.sub(r"\b_slot_(\d+)\b", lambda m: str(first + int(m.group(1))), text)
+        head.append(f"    _s = [{', '.join(_CASE)}, *_unset]")
+        return "\n".join([*workers, *head, *(f"    {line}" for line in main), f"    return {{{result}}}", ""])
 
 
 def request_source(policy: Policy, request_type: str, shared: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -354,6 +357,21 @@ def request_function(
     function = made.get(request_type)
     if function is None:
         text, names = request_source(policy, request_type, shared(policy))
-        exec(compile(text, f"<policy request {request_type}>", "exec", dont_inherit=True), names)
+        code = compile(text, f"<policy request {request_type}>", "exec", dont_inherit=True)
+        if not names_only(code, frozenset(names) | _OWN_ATTRIBUTES | ALLOWED_NAMES):
+            raise AssertionError(f"the code generated for {request_type!r} names what it may not")
+        exec(code, names)
         function = made[request_type] = names["_decide"]
     return function
+
+
+_OWN_ATTRIBUTES = frozenset({"left", "next_check", "charge", "size", "working_out", "append", "__class__"})
+"""The attributes the generated code itself reads (of the budget, a limit's error, a list, a value)."""
+
+
+def names_only(code: CodeType, allowed: frozenset[str]) -> bool:
+    """Whether ``code`` (and every code object within it) names nothing but ``allowed``: the
+    generated code's globals, its own attributes and the language's whitelist."""
+    if not set(code.co_names) <= allowed:
+        return False
+    return all(names_only(const, allowed) for const in code.co_consts if isinstance(const, CodeType))
