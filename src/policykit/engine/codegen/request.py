@@ -1,6 +1,10 @@
 """One generated function per request type: every decision of the type worked out in one
-plain Python function, each value a local variable, on the road where what it reads is
-known (the lean road of :func:`~policykit.engine.decide.decide`).
+plain Python function, on the road where what it reads is known (the lean road of
+:func:`~policykit.engine.decide.decide`).  The decisions are worked out in the function
+itself, in turn; a value another value reads has a small worker function of its own
+(called on its first read).  Each value is kept in a slot of one list per case, which the
+workers share: a list, not closures over local variables, because making a closure costs
+more per case than the reads it would save.
 
 A value is worked out lazily on its first use, as the full road works it out: the same
 order of evaluation, the same work charged to the budget before its rows are read (a
