@@ -198,3 +198,17 @@ def test_the_work_budget_binds_it_as_the_interpreter(policy: Policy, operations:
         assert lean == reference
         compared += 1
     assert compared > 10
+
+
+def test_another_policy_is_served_unchanged() -> None:
+    """The small peer decision of the benchmark (another policy, another request type):
+    every case on the lean road, each giving the interpreter's values."""
+    from benchmarks.run import ROOT, small_cases
+    from policykit.policy.compiler import load_policy
+
+    small, _ = load_policy(ROOT / "benchmarks" / "peer" / "small_policy.yaml")
+    for raw in small_cases(300, seed=4):
+        case = read_case(small, raw)
+        lean = _lean(small, case)
+        assert lean is not None
+        assert _typed(lean) == _typed(decide_interpreted(small, case, AS_OF).values)
