@@ -139,15 +139,16 @@ class _Inline(ast.NodeTransformer):
         texts = [ast.unparse(a) for a in args]
         if spec.cost is None and not spec.none_gives_none:
             return _code(f"{impl}({', '.join([*head, *texts])})")
-        temps = [self.request.temp() for _ in args]
-        worked_out = [f"({t} := {a})" for t, a in zip(temps, texts, strict=True)]
+        fixed = [self.request.fixed(a) for a in args]  # a constant: no need to keep it, never None
+        temps = [text if known else self.request.temp() for text, known in zip(texts, fixed, strict=True)]
+        worked_out = [t if known else f"({t} := {a})" for t, a, known in zip(temps, texts, fixed, strict=True)]
         call = f"{impl}({', '.join([*head, *temps])})"
         if spec.cost is not None:  # Budget.charge gives None: ``or`` goes on to the call
             cost = self.request.constant(spec.cost)
             charged = ", ".join(temps if spec.none_gives_none else worked_out)
             call = f"(_b.charge({cost}({charged})) or {call})"
-        if spec.none_gives_none and args:
-            nones = " | ".join(f"({w} is None)" for w in worked_out)
+        nones = " | ".join(f"({w} is None)" for w, known in zip(worked_out, fixed, strict=True) if not known)
+        if spec.none_gives_none and nones:
             return _code(f"(None if {nones} else {call})")
         return _code(call)
 
@@ -184,8 +185,7 @@ class _Request:
         self.constants: dict[int, str] = {}  # id(object) -> its global name
         self.temps = 0
         self.called: set[int] = set()  # the values read by others: each has a worker
-        self.computed: dict[int, list[str]] = {}
-        self.uses: dict[int, set[str]] = {}  # the locals each value's lines read
+        self.decided: dict[int, str] = {}  # the decisions worked out so far in the function: their locals
         self.used: set[str] = set()  # the locals the code being made reads (facts, the day)
 
     def constant(self, obj: Any) -> str:
@@ -194,6 +194,14 @@ class _Request:
             found = self.constants[id(obj)] = f"_c{len(self.constants)}"
             self.names[found] = obj
         return found
+
+    def fixed(self, node: ast.expr) -> bool:
+        """Whether ``node`` is a constant other than None (a literal, or a constant of the policy)."""
+        if isinstance(node, ast.Constant):
+            return node.value is not None
+        if isinstance(node, ast.Name) and node.id.startswith("_c") and node.id in self.names:
+            return self.names[node.id] is not None
+        return False
 
     def temp(self) -> str:
         """A new local for a value worked out once and read twice."""
@@ -215,6 +223,8 @@ class _Request:
             return self.constant(self.shared[name])
         if name in self.policy.values:
             n = self.values.setdefault(name, len(self.values))
+            if n in self.decided:
+                return self.decided[n]
             self.called.add(n)
             return f"(_s[{self.slot(n)}] if _s[{self.slot(n)}] is not _N else w{n}(_s))"
         return "_G()"
@@ -274,18 +284,14 @@ class _Request:
             return "True"
         return (" or " if any_of else " and ").join(self.expression(part) for part in parts)
 
-    def compute(self, n: int) -> list[str]:
-        """The lines that work value ``n`` out into ``_r`` and its slot, charged and
-        checked as the full road does (made once; the locals they read noted)."""
-        found = self.computed.get(n)
-        if found is not None:
-            return found
+    def compute(self, n: int) -> tuple[list[str], set[str]]:
+        """(the lines that work value ``n`` out into ``_r`` and its slot, charged and
+        checked as the full road does; the locals they read)."""
         value = self.policy.values[list(self.values)[n]]
         self.used = set()
         body, long = self.body(value)
-        self.uses[n] = self.used
         size = ["    if (_r.__class__ is _list or _r.__class__ is _str) and _len(_r) > 64:", "        _b.size(_r)"]
-        found = self.computed[n] = [
+        lines = [
             "try:",
             f"    _b.left -= {len(value.rules) + 1}",  # a value, and each row it may read
             "    if _b.left < _b.next_check:",
@@ -296,12 +302,11 @@ class _Request:
             f"    raise _x.working_out({value.id!r}) from None",
             f"_s[{self.slot(n)}] = _r",
         ]
-        return found
+        return lines, self.used
 
     def worker(self, n: int) -> list[str]:
         """``w<n>(_s)``: works value ``n`` out once and keeps it in its slot of ``_s``."""
-        lines = self.compute(n)
-        used = self.uses[n]
+        lines, used = self.compute(n)
         head = [f"def w{n}(_s):", "    _b = _s[0]"]
         facts = sorted(int(local[1:]) for local in used if local[0] == "f")
         if facts:
@@ -316,8 +321,10 @@ class _Request:
         main: list[str] = []
         for i, value in enumerate(self.policy.plan(request_type)[0]):
             n = self.values.setdefault(value.id, len(self.values))
-            slot = self.slot(n)
-            main += [f"_r = _s[{slot}]", "if _r is _N:", *(f"    {line}" for line in self.compute(n)), f"r{i} = _r"]
+            lines, _ = self.compute(n)
+            main += [f"_r = _s[{self.slot(n)}]", "if _r is _N:", *(f"    {line}" for line in lines), f"r{i} = _r"]
+            self.decided[n] = f"r{i}"  # the later decisions read it from the function's local
+        self.decided = {}  # a worker may be called before any decision is worked out
         result = ", ".join(f"{value.id!r}: r{i}" for i, value in enumerate(self.policy.plan(request_type)[0]))
         workers: list[str] = []
         done: set[int] = set()
