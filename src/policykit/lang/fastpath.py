@@ -71,12 +71,6 @@ ALLOWED_NAMES = frozenset(_GLOBALS) | {"get", "given", "calendar"}
 """Every name a fast code object may use: what the compile cache checks before it trusts one."""
 
 
-def fast_globals() -> dict[str, Any]:
-    """A copy of the globals a fast form runs with: the whitelist's functions, no builtins
-    (what code inlining fast forms runs with too)."""
-    return {**_GLOBALS, "__builtins__": {}}
-
-
 class _Rewrite(ast.NodeTransformer):
     def __init__(self, dotted: Callable[[ast.expr], str | None]) -> None:
         self.dotted = dotted

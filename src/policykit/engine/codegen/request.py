@@ -36,7 +36,7 @@ from typing import Any
 from policykit.engine.codegen.generate import Fallback
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled
-from policykit.lang.fastpath import ALLOWED_NAMES, UnknownHit, fast_globals, plain_code
+from policykit.lang.fastpath import ALLOWED_NAMES, UnknownHit, plain_code
 from policykit.lang.functions import FUNCTIONS, Function, arithmetic
 from policykit.lang.values import Unknown
 from policykit.limits import Budget, LimitError
@@ -170,7 +170,7 @@ class _Request:
         self.policy = policy
         self.shared = shared
         self.names: dict[str, Any] = {
-            **fast_globals(),
+            "__builtins__": {},  # what the code calls is named here: the language's functions, its own helpers
             "_N": _UNSET,
             "_U": Unknown,
             "_H": _unknown_read,
@@ -369,7 +369,7 @@ def request_function(
     if function is None:
         text, names = request_source(policy, request_type, shared(policy))
         code = compile(text, f"<policy request {request_type}>", "exec", dont_inherit=True)
-        if not names_only(code, frozenset(names) | _OWN_ATTRIBUTES | ALLOWED_NAMES):
+        if not names_only(code, frozenset(names) | _OWN_ATTRIBUTES | _WHITELIST_ATTRIBUTES):
             raise AssertionError(f"the code generated for {request_type!r} names what it may not")
         exec(code, names)
         function = made[request_type] = names["_decide"]
@@ -378,6 +378,9 @@ def request_function(
 
 _OWN_ATTRIBUTES = frozenset({"left", "next_check", "charge", "size", "working_out", "append", "__class__"})
 """The attributes the generated code itself reads (of the budget, a limit's error, a list, a value)."""
+_WHITELIST_ATTRIBUTES = frozenset(name for name in ALLOWED_NAMES if not name.startswith("_"))
+"""The attributes a fast form may read (its functions are not among them: the generated
+code calls them by its own globals)."""
 
 
 def names_only(code: CodeType, allowed: frozenset[str]) -> bool:
