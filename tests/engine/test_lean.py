@@ -15,7 +15,7 @@ from policykit.engine import codegen
 from policykit.engine.case import Case, read_case
 from policykit.engine.decide import decide, decide_interpreted
 from policykit.engine.env import CaseEnv
-from policykit.engine.lean import GAVE_UP, LeanEnv
+from policykit.engine.lean import GAVE_UP, lean_values
 from policykit.errors import CaseError
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, LimitError, Limits
@@ -48,9 +48,8 @@ def _full_road(policy: Policy, case: Case, limits: Limits) -> Any:
 
 def _lean_road(policy: Policy, case: Case, limits: Limits) -> Any:
     """The values on the lean road, the problem it raised, or None where it gave way."""
-    env = LeanEnv(policy, case.facts, AS_OF, case.given, limits)
     try:
-        return {v.id: env[v.id] for v in policy.plan(case.request_type)[0]}
+        return lean_values(policy, case.request_type, case.facts, AS_OF, case.given, limits)
     except LimitError as exc:
         return [d.format() for d in exc.diagnostics]
     except GAVE_UP:

@@ -24,7 +24,7 @@ from policykit.engine import codegen
 from policykit.engine.assume import assumptions, defaulted_facts, probes
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
-from policykit.engine.lean import GAVE_UP, LeanEnv
+from policykit.engine.lean import GAVE_UP, lean_values
 from policykit.engine.record import (
     ActionRecord,
     CaseRecord,
@@ -194,9 +194,8 @@ def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, ge
     as :func:`decide_case` does (``generated=False``: by the interpreter alone), under
     the same ``limits``."""
     if generated:  # the common road: every decision known, nothing to settle or cite
-        lean = LeanEnv(policy, case.facts, as_of, case.given, limits)
         try:
-            return Decided({v.id: lean[v.id] for v in policy.plan(case.request_type)[0]}, {})
+            return Decided(lean_values(policy, case.request_type, case.facts, as_of, case.given, limits), {})
         except GAVE_UP:
             pass  # an unknown read, or a value the generated code gives way on: the full road
         except (EvalError, RecursionError) as exc:

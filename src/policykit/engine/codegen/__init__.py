@@ -8,6 +8,11 @@ defaults a result rests on; a value the generated road cannot work out (it reads
 unknown) is worked out by the interpreter's three-valued tables, and the case goes on in
 generated code.  The interpreter alone (``decide_case(..., generated=False)``) stays the
 reference: ``--explain`` runs it, and the differential tests compare the two.
+
+:mod:`policykit.engine.codegen.request` generates, per request type, one function that
+works out all its decisions at once (the lean road of ``decide``: the values alone), the
+expressions' fast forms inlined, each value worked out on first use into a slot of the
+case; it gives up to the full road at the first unknown it reads.
 """
 
 from policykit.engine.codegen.generate import GIVE_UP, Fallback, Generated, functions, value_functions

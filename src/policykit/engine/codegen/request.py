@@ -1,0 +1,391 @@
+"""One generated function per request type: every decision of the type worked out in one
+plain Python function, on the road where what it reads is known (the lean road of
+:func:`~policykit.engine.decide.decide`).  The decisions are worked out in the function
+itself, in turn; a value another value reads has a small worker function of its own
+(called on its first read).  Each value is kept in a slot of one list per case, which the
+workers share: a list, not closures over local variables, because making a closure costs
+more per case than the reads it would save.
+
+A value is worked out lazily on its first use, as the full road works it out: the same
+order of evaluation, the same work charged to the budget before its rows are read (a
+limit reached is named after the innermost value being worked out), the same size check
+of what it gives.  Its rows' conditions and outcomes are the text of the expressions'
+fast forms (:attr:`~policykit.lang.expr.Compiled.fast_source`), inlined with each
+``_k["name"]`` read turned into a local: a fact (an unknown one gives up: UnknownHit), a
+parameter (a constant), or a value (worked out if it is not yet).  Where the generated
+code cannot go on (an expression without a fast form, an unknown read, an ``ask:`` row
+reached, a value of an unexpected kind) it raises one of
+:data:`~policykit.engine.codegen.generate.GIVE_UP`, and the caller decides the case on the
+full road, which does the same work up to that point.
+
+Built in memory from the compiled policy, once per policy and request type; nothing of it
+is stored in the compile cache.  A fast form's text is inlined only if its own code
+passes the language's whitelist (:func:`~policykit.lang.fastpath.plain_code`), as a text
+read back from the cache must.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from datetime import date
+from operator import itemgetter
+from types import CodeType
+from typing import Any
+
+from policykit.engine.codegen.generate import Fallback
+from policykit.lang.dates import WorkCalendar
+from policykit.lang.expr import Compiled
+from policykit.lang.fastpath import ALLOWED_NAMES, UnknownHit, plain_code
+from policykit.lang.functions import FUNCTIONS, Function, arithmetic
+from policykit.lang.values import Unknown
+from policykit.limits import Budget, LimitError
+from policykit.policy.model import Policy, Value
+
+RequestFunction = Callable[[Budget, WorkCalendar, frozenset[str], date, dict[str, Any]], dict[str, Any]]
+"""``(budget, calendar, facts given, as_of, facts) -> {decision id: value}``."""
+
+
+class _NotInlined(Exception):
+    """An expression whose fast form cannot be inlined: reaching it gives up."""
+
+
+def _unknown_read() -> Any:
+    raise UnknownHit("a fact the case does not give")
+
+
+def _give_up() -> Any:
+    raise Fallback
+
+
+class _Unset:
+    """A value not worked out yet (a value may be None)."""
+
+    __slots__ = ()
+
+
+_UNSET = _Unset()
+
+_SHORT = 64  # a list or string longer than this is checked against its limit
+_CASE = ("_b", "_cal", "_given", "_as_of", "_v")  # a case's first slots (_v: its facts); then its values
+
+_NOT_INLINED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr, ast.Starred)
+
+
+def _is_env(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "_e"
+
+
+def _code(text: str) -> ast.expr:
+    return ast.parse(text, mode="eval").body
+
+
+class _Inline(ast.NodeTransformer):
+    """The body of a fast form with each ``_k["name"]`` (strict) and ``_e.get("name")``
+    (tolerant: an unknown fact's value included) read turned into the code ``read`` gives."""
+
+    def __init__(self, read: Callable[[str, bool], str], request: _Request) -> None:
+        self.read = read
+        self.request = request
+
+    def _read(self, name: ast.expr, strict: bool) -> ast.expr:
+        if not isinstance(name, ast.Constant) or not isinstance(name.value, str):
+            raise _NotInlined
+        return _code(self.read(name.value, strict))
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
+        if isinstance(node.value, ast.Name) and node.value.id == "_k":
+            return self._read(node.slice, True)
+        self.generic_visit(node)
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        func = node.func
+        if isinstance(func, ast.Attribute) and _is_env(func.value):
+            if func.attr != "get" or len(node.args) != 1 or node.keywords:
+                raise _NotInlined
+            return self._read(node.args[0], False)
+        if isinstance(func, ast.Name) and not node.keywords and node.args and _is_env(node.args[0]):
+            args: list[ast.expr] = [self.visit(a) for a in node.args[1:]]
+            if func.id == "_arith":  # _arith(_e, op, a, b): the arithmetic under the case's budget
+                return _code(f"{self.request.constant(arithmetic)}(_b, {', '.join(map(ast.unparse, args))})")
+            spec = FUNCTIONS.get(func.id[3:]) if func.id.startswith("_F_") else None
+            if spec is None:
+                raise _NotInlined
+            return self.direct(spec, args)
+        self.generic_visit(node)
+        if isinstance(func, ast.Name) and func.id == "_bool" and len(node.args) == 1 and not node.keywords:
+            return _code(f"(not not ({ast.unparse(node.args[0])}))")
+        return node
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
+        if _is_env(node.value):
+            if node.attr != "given":
+                raise _NotInlined
+            self.request.used.add("_given")
+            return _code("_given")
+        self.generic_visit(node)
+        return node
+
+    def direct(self, spec: Function, args: list[ast.expr]) -> ast.expr:
+        """A call of the function itself, as its wrapper (:mod:`~policykit.lang.fastpath`)
+        makes it: every argument worked out in order; None if one is None where the
+        function gives None for None; its cost charged to the case's budget; the case's
+        calendar passed first where it needs one."""
+        impl = self.request.constant(spec.impl)
+        head = ["_cal"] if spec.needs_calendar else []
+        if spec.needs_calendar:
+            self.request.used.add("_cal")
+        texts = [ast.unparse(a) for a in args]
+        if spec.cost is None and not spec.none_gives_none:
+            return _code(f"{impl}({', '.join([*head, *texts])})")
+        fixed = [self.request.fixed(a) for a in args]  # a constant: no need to keep it, never None
+        temps = [text if known else self.request.temp() for text, known in zip(texts, fixed, strict=True)]
+        worked_out = [t if known else f"({t} := {a})" for t, a, known in zip(temps, texts, fixed, strict=True)]
+        call = f"{impl}({', '.join([*head, *temps])})"
+        if spec.cost is not None:  # Budget.charge gives None: ``or`` goes on to the call
+            cost = self.request.constant(spec.cost)
+            charged = ", ".join(temps if spec.none_gives_none else worked_out)
+            call = f"(_b.charge({cost}({charged})) or {call})"
+        nones = " | ".join(f"({w} is None)" for w, known in zip(worked_out, fixed, strict=True) if not known)
+        if spec.none_gives_none and nones:
+            return _code(f"(None if {nones} else {call})")
+        return _code(call)
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if node.id in ("_k", "_e") or not isinstance(node.ctx, ast.Load):
+            raise _NotInlined
+        return node
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        if isinstance(node, _NOT_INLINED):
+            raise _NotInlined
+        return super().generic_visit(node)
+
+
+class _Request:
+    """The source of one request type's function, and the globals it names."""
+
+    def __init__(self, policy: Policy, shared: Mapping[str, Any]) -> None:
+        self.policy = policy
+        self.shared = shared
+        self.names: dict[str, Any] = {
+            "__builtins__": {},  # what the code calls is named here: the language's functions, its own helpers
+            "_N": _UNSET,
+            "_U": Unknown,
+            "_H": _unknown_read,
+            "_G": _give_up,
+            "_LimitError": LimitError,
+            "_len": len,
+            "_list": list,
+            "_str": str,
+        }
+        self.values: dict[str, int] = {}  # value id -> its number (v<n>, w<n>), in order of first read
+        self.facts: dict[str, int] = {}  # fact -> its number (f<n>)
+        self.constants: dict[int, str] = {}  # id(object) -> its global name
+        self.temps = 0
+        self.called: set[int] = set()  # the values read by others: each has a worker
+        self.decided: dict[int, str] = {}  # the decisions worked out so far in the function: their locals
+        self.used: set[str] = set()  # the locals the code being made reads (facts, the day)
+
+    def constant(self, obj: Any) -> str:
+        found = self.constants.get(id(obj))
+        if found is None:
+            found = self.constants[id(obj)] = f"_c{len(self.constants)}"
+            self.names[found] = obj
+        return found
+
+    def fixed(self, node: ast.expr) -> bool:
+        """Whether ``node`` is a constant other than None (a literal, or a constant of the policy)."""
+        if isinstance(node, ast.Constant):
+            return node.value is not None
+        if isinstance(node, ast.Name) and node.id.startswith("_c") and node.id in self.names:
+            return self.names[node.id] is not None
+        return False
+
+    def temp(self) -> str:
+        """A new local for a value worked out once and read twice."""
+        self.temps += 1
+        return f"_t{self.temps}"
+
+    def read(self, name: str, strict: bool) -> str:
+        """The code reading ``name`` as the lean road's environment resolves it: the day of
+        evaluation, then a fact, a shared name (a parameter...), a value; any other name
+        gives up (the full road words the problem)."""
+        if name == "as_of":
+            self.used.add("_as_of")
+            return "_as_of"
+        if name in self.policy.facts:
+            local = f"f{self.facts.setdefault(name, len(self.facts))}"
+            self.used.add(local)
+            return f"({local} if {local}.__class__ is not _U else _H())" if strict else local
+        if name in self.shared:
+            return self.constant(self.shared[name])
+        if name in self.policy.values:
+            n = self.values.setdefault(name, len(self.values))
+            if n in self.decided:
+                return self.decided[n]
+            self.called.add(n)
+            return f"(_s[{self.slot(n)}] if _s[{self.slot(n)}] is not _N else w{n}(_s))"
+        return "_G()"
+
+    def slot(self, n: int) -> int:
+        """Where value ``n`` is kept: after the budget, the calendar, the facts given, the day
+        of evaluation and the facts."""
+        return len(_CASE) + n
+
+    def expression(self, expr: Compiled) -> str:
+        """The inlined code of an expression, or a give-up where it has no fast form to inline."""
+        text = expr.fast_source
+        if expr.fast is None or not isinstance(text, str):
+            return "_G()"
+        try:
+            if not plain_code(compile(text, "<policy expression>", "eval", dont_inherit=True)):
+                return "_G()"
+            tree = ast.parse(text, mode="eval").body
+            if not isinstance(tree, ast.Lambda):
+                return "_G()"
+            return f"({ast.unparse(_Inline(self.read, self).visit(tree.body))})"
+        except (_NotInlined, SyntaxError, ValueError, RecursionError, MemoryError):
+            return "_G()"
+
+    def outcome(self, value: Any) -> str:
+        """A row's fixed outcome; an ``ask:`` row's (unknown) gives up where it is reached."""
+        return "_G()" if value.__class__ is Unknown else self.constant(value)
+
+    def body(self, value: Value) -> tuple[list[str], bool]:
+        """(the lines that leave the value in ``_r``, whether it may be a list or string
+        long enough that its size must be checked)."""
+        lines: list[str] = []
+        if value.kind == "collect":
+            lines.append("_r = []")
+            for rule in value.rules:
+                lines.append(f"if {self.condition(rule.parts, rule.any_of)}:")
+                lines.append(f"    _r.append({self.outcome(rule.value)})")
+            return lines, len(value.rules) > _SHORT
+        long = False
+        for i, rule in enumerate(value.rules):
+            lines.append(f"{'if' if i == 0 else 'elif'} {self.condition(rule.parts, rule.any_of)}:")
+            if rule.outcome is None:
+                outcome = self.outcome(rule.value)
+                long = long or (rule.value.__class__ in (list, str) and len(rule.value) > _SHORT)
+            else:
+                outcome = self.expression(rule.outcome)
+                long = True
+            lines.append(f"    _r = {outcome}")
+        if lines:
+            lines += ["else:", "    _r = None"]
+        else:
+            lines.append("_r = None")
+        return lines, long
+
+    def condition(self, parts: tuple[Compiled, ...], any_of: bool) -> str:
+        if not parts:
+            return "True"
+        return (" or " if any_of else " and ").join(self.expression(part) for part in parts)
+
+    def compute(self, n: int) -> tuple[list[str], set[str]]:
+        """(the lines that work value ``n`` out into ``_r`` and its slot, charged and
+        checked as the full road does; the locals they read)."""
+        value = self.policy.values[list(self.values)[n]]
+        self.used = set()
+        body, long = self.body(value)
+        size = ["    if (_r.__class__ is _list or _r.__class__ is _str) and _len(_r) > 64:", "        _b.size(_r)"]
+        lines = [
+            "try:",
+            f"    _b.left -= {len(value.rules) + 1}",  # a value, and each row it may read
+            "    if _b.left < _b.next_check:",
+            "        _b.charge(0)",
+            *(f"    {line}" for line in body),
+            *(size if long else []),
+            "except _LimitError as _x:",
+            f"    raise _x.working_out({value.id!r}) from None",
+            f"_s[{self.slot(n)}] = _r",
+        ]
+        return lines, self.used
+
+    def worker(self, n: int) -> list[str]:
+        """``w<n>(_s)``: works value ``n`` out once and keeps it in its slot of ``_s``."""
+        lines, used = self.compute(n)
+        head = [f"def w{n}(_s):", "    _b = _s[0]"]
+        facts = sorted(int(local[1:]) for local in used if local[0] == "f")
+        if facts:
+            used = used | {"_v"}
+        head += [f"    {local} = _s[{i}]" for i, local in enumerate(_CASE) if local in used]
+        head += [f"    f{k} = _v[{k}]" for k in facts]
+        return [*head, *(f"    {line}" for line in lines), "    return _r"]
+
+    def source(self, request_type: str) -> str:
+        """The request type's function: each decision in turn, worked out in it unless a
+        value worked out before read it; the values the decisions read, by their workers."""
+        main: list[str] = []
+        for i, value in enumerate(self.policy.plan(request_type)[0]):
+            n = self.values.setdefault(value.id, len(self.values))
+            lines, _ = self.compute(n)
+            main += [f"_r = _s[{self.slot(n)}]", "if _r is _N:", *(f"    {line}" for line in lines), f"r{i} = _r"]
+            self.decided[n] = f"r{i}"  # the later decisions read it from the function's local
+        self.decided = {}  # a worker may be called before any decision is worked out
+        result = ", ".join(f"{value.id!r}: r{i}" for i, value in enumerate(self.policy.plan(request_type)[0]))
+        workers: list[str] = []
+        done: set[int] = set()
+        while self.called - done:  # a worker's rows may call other workers: make them too
+            n = min(self.called - done)
+            workers += self.worker(n)
+            done.add(n)
+        self.names.update(dict.fromkeys([*(f"w{n}" for n in done), "_decide"]))  # defined by the code
+        facts = list(self.facts)
+        head = ["def _decide(_b, _cal, _given, _as_of, _f):"]
+        if not facts:
+            head.append("    _v = ()")
+        elif len(facts) == 1:
+            head.append(f"    f0 = _f[{facts[0]!r}]")
+            head.append("    _v = (f0,)")
+        else:
+            self.names["_facts"] = itemgetter(*facts)
+            head.append(f"    {', '.join(f'f{i}' for i in range(len(facts)))} = _v = _facts(_f)")
+        self.names["_unset"] = (_UNSET,) * len(self.values)
+        head.append(f"    _s = [{', '.join(_CASE)}, *_unset]")
+        return "\n".join([*workers, *head, *(f"    {line}" for line in main), f"    return {{{result}}}", ""])
+
+
+def request_source(policy: Policy, request_type: str, shared: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(source of ``def _decide(_b, _cal, _given, _as_of, _f)``, its globals) for one
+    request type of ``policy``; ``shared`` holds the names every case shares (parameters...)."""
+    request = _Request(policy, shared)
+    text = request.source(request_type)
+    return text, request.names
+
+
+def request_function(
+    policy: Policy, request_type: str, shared: Callable[[Policy], Mapping[str, Any]]
+) -> RequestFunction:
+    """The generated function deciding every decision of ``request_type`` (made once per
+    compiled policy and request type, on first use); ``shared`` gives the names every
+    case of the policy shares."""
+    made: dict[str, RequestFunction] | None = policy.memo.get("generated_requests")
+    if made is None:
+        made = policy.memo["generated_requests"] = {}
+    function = made.get(request_type)
+    if function is None:
+        text, names = request_source(policy, request_type, shared(policy))
+        code = compile(text, f"<policy request {request_type}>", "exec", dont_inherit=True)
+        if not names_only(code, frozenset(names) | _OWN_ATTRIBUTES | _WHITELIST_ATTRIBUTES):
+            raise AssertionError(f"the code generated for {request_type!r} names what it may not")
+        exec(code, names)
+        function = made[request_type] = names["_decide"]
+    return function
+
+
+_OWN_ATTRIBUTES = frozenset({"left", "next_check", "charge", "size", "working_out", "append", "__class__"})
+"""The attributes the generated code itself reads (of the budget, a limit's error, a list, a value)."""
+_WHITELIST_ATTRIBUTES = frozenset(name for name in ALLOWED_NAMES if not name.startswith("_"))
+"""The attributes a fast form may read (its functions are not among them: the generated
+code calls them by its own globals)."""
+
+
+def names_only(code: CodeType, allowed: frozenset[str]) -> bool:
+    """Whether ``code`` (and every code object within it) names nothing but ``allowed``: the
+    generated code's globals, its own attributes and the language's whitelist."""
+    if not set(code.co_names) <= allowed:
+        return False
+    return all(names_only(const, allowed) for const in code.co_consts if isinstance(const, CodeType))
