@@ -83,44 +83,35 @@ def _outcome(src: _Source, rule: Rule) -> str:
     return _constant(src, rule.value) if rule.outcome is None else src.call(rule.outcome)
 
 
-def value_source(value: Value, rows: bool = True) -> tuple[str, dict[str, Any]]:
-    """(source of ``def _value(_e, _k)``, its globals) for one value; without ``rows``,
-    the function gives the value alone (not the rows that gave it)."""
+def value_source(value: Value) -> tuple[str, dict[str, Any]]:
+    """(source of ``def _value(_e, _k)``, its globals) for one value: the function gives
+    the value and the rows that gave it."""
     src = _Source()
     body = src.lines
     if value.kind == "collect":
         body.append("    _items = []")
-        if rows:
-            body.append("    _rows = []")
+        body.append("    _rows = []")
         for rule in value.rules:
             body.append(f"    if {_condition(src, rule)}:")
             body.append(f"        _items.append({_constant(src, rule.value)})")
-            if rows:
-                body.append(f"        _rows.append({src.name(rule)})")
-        if rows:
-            if value.otherwise is not None:
-                body.append("    if not _rows:")
-                body.append(f"        return _items, ({src.name(value.otherwise)},)")
-            body.append("    return _items, _rows")
-        else:
-            body.append("    return _items")
+            body.append(f"        _rows.append({src.name(rule)})")
+        if value.otherwise is not None:
+            body.append("    if not _rows:")
+            body.append(f"        return _items, ({src.name(value.otherwise)},)")
+        body.append("    return _items, _rows")
     else:
         for rule in value.rules:
             body.append(f"    if {_condition(src, rule)}:")
-            body.append(
-                f"        return {_outcome(src, rule)}, ({src.name(rule)},)"
-                if rows
-                else f"        return {_outcome(src, rule)}"
-            )
-        body.append("    return None, ()" if rows else "    return None")
+            body.append(f"        return {_outcome(src, rule)}, ({src.name(rule)},)")
+        body.append("    return None, ()")
     return "def _value(_e, _k):\n" + "\n".join(body) + "\n", src.names
 
 
-def _made(value: Value, rows: bool) -> Any:
+def _made(value: Value) -> Any:
     """The generated function of ``value``, compiled on its first call: a cold run compiles
     only the values its case reaches.  Until then it is a stub whose first call generates
     the source, compiles it and takes its code (later calls run the generated code itself)."""
-    scope: dict[str, Any] = {"__builtins__": {}, "_resolve": _resolve, "_spec": (value, rows)}
+    scope: dict[str, Any] = {"__builtins__": {}, "_resolve": _resolve, "_spec": value}
     stub = types.FunctionType(_stub.__code__, scope, "_value")
     scope["_self"] = stub
     return stub
@@ -133,8 +124,8 @@ def _stub(_e: Any, _k: Any) -> Any:
 def _resolve(stub: Any) -> Any:
     scope = stub.__globals__
     if stub.__code__ is _stub.__code__:  # (two threads may both get here: the same code)
-        value, rows = scope["_spec"]
-        text, names = value_source(value, rows)
+        value = scope["_spec"]
+        text, names = value_source(value)
         module = compile(text, f"<policy value {value.id}>", "exec")
         scope.update(names)
         stub.__code__ = next(c for c in module.co_consts if isinstance(c, types.CodeType))
@@ -143,7 +134,7 @@ def _resolve(stub: Any) -> Any:
 
 def value_function(value: Value) -> Generated:
     """The generated function of ``value``."""
-    function: Generated = _made(value, True)
+    function: Generated = _made(value)
     return function
 
 
@@ -152,13 +143,4 @@ def functions(policy: Policy) -> dict[str, Generated]:
     made: dict[str, Generated] | None = policy.memo.get("generated")
     if made is None:
         made = policy.memo["generated"] = {name: value_function(v) for name, v in policy.values.items()}
-    return made
-
-
-def value_functions(policy: Policy) -> dict[str, Callable[[Any, Any], Any]]:
-    """Every value's generated function that gives the value alone (the lean road of
-    ``decide``; made once per compiled policy, on first use)."""
-    made: dict[str, Callable[[Any, Any], Any]] | None = policy.memo.get("generated_values")
-    if made is None:
-        made = policy.memo["generated_values"] = {name: _made(v, False) for name, v in policy.values.items()}
     return made
