@@ -84,6 +84,20 @@ def test_add_months_at_the_ends_of_the_calendar() -> None:
         add_months(date(1, 1, 1), -1)
 
 
+@settings(max_examples=2000)
+@given(day=st.dates(), months=st.integers(-2400, 2400))
+def test_add_months_is_the_same_day_or_the_months_last(day: date, months: int) -> None:
+    """The law, against the standard library's month lengths: the same day of the month
+    ``months`` later, or that month's last day when it is shorter."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    if not 1 <= year <= 9999:
+        with pytest.raises(OverflowError):
+            add_months(day, months)
+        return
+    last = calendar.monthrange(year, month + 1)[1]
+    assert add_months(day, months) == date(year, month + 1, min(day.day, last))
+
+
 def test_add_days_beyond_the_calendar_overflows() -> None:
     with pytest.raises(OverflowError):
         add_days(date(9999, 12, 31), 1)

@@ -36,18 +36,27 @@ def _whole(count: int, what: str) -> int:
 
 def add_days(day: date, days: int) -> date:
     """``day`` + ``days`` calendar days (negative goes back)."""
-    return day + timedelta(days=_whole(days, "a number of days"))
+    if days.__class__ is not int:
+        _whole(days, "a number of days")
+    return day + timedelta(days)
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def add_months(day: date, months: int) -> date:
     """The same day-of-month ``months`` later; the month's last day where it has no such day."""
-    index = day.year * 12 + (day.month - 1) + _whole(months, "a number of months")
-    year, month = divmod(index, 12)
+    if months.__class__ is not int:
+        _whole(months, "a number of months")
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     month += 1
     if not 1 <= year <= 9999:
         raise OverflowError(f"{day.isoformat()} + {months} months is outside the calendar")
-    last = _calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last))
+    wanted = day.day
+    if wanted > 28:  # a day every month has needs no looking up
+        last = 29 if month == 2 and _calendar.isleap(year) else _MONTH_DAYS[month - 1]
+        wanted = min(wanted, last)
+    return date(year, month, wanted)
 
 
 def days_between(start: date, end: date) -> int:
