@@ -207,7 +207,7 @@ def test_the_words_check_sees_words(policy: Policy) -> None:
     data = json.loads(next((SHARED / "acceptance" / "cases").glob("fault-*.json")).read_text(encoding="utf-8"))
     record = _record(policy, _strip_text(data["case"]), data["as_of"], False)
     words = _policy_words(policy)
-    record.notices = (*record.notices, ("rendered", policy.messages["undecided"].get("zh")))  # type: ignore[assignment]
+    record = record._replace(notices=(*record.notices, ("rendered", policy.messages["undecided"].get("zh"))))
     strings = _strings(record, set())
     assert any(_CJK.search(s) for s in strings)
     assert any(s in words for s in strings)

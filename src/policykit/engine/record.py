@@ -9,31 +9,33 @@ docs and the server all render from the same record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
 from policykit.policy.model import Policy, Rule, Text, Value
 
 
-@dataclass(frozen=True, slots=True)
-class PartTrace:
+class PartTrace(NamedTuple):
     """One part of a row's condition and its value (``--explain``)."""
 
     source: str
     value: Any
 
 
-@dataclass(frozen=True, slots=True)
 class RuleTrace:
     """One row considered for a value: its parts, whether it held, what it gave (``--explain``)."""
 
-    index: int
-    line: int
-    parts: tuple[PartTrace, ...]
-    any_of: bool
-    holds: Any
-    outcome: Any
+    __slots__ = ("any_of", "holds", "index", "line", "outcome", "parts")
+
+    def __init__(
+        self, index: int, line: int, parts: tuple[PartTrace, ...], any_of: bool, holds: Any, outcome: Any
+    ) -> None:
+        self.index = index
+        self.line = line
+        self.parts = parts
+        self.any_of = any_of
+        self.holds = holds
+        self.outcome = outcome
 
 
 class Reason(NamedTuple):
@@ -53,36 +55,70 @@ class Notice(NamedTuple):
     fields: tuple[tuple[str, str], ...]
 
 
-@dataclass(slots=True)
 class DecisionRecord:
     """One value decided (or not): ``value`` is an :class:`~policykit.lang.values.Unknown`
     when undecided.  ``settled_on`` names the facts tried either way when every value of
-    them gives the same result (CONTRACT 1.1)."""
+    them gives the same result (CONTRACT 1.1).  A plain class with slots: one is made per
+    decision of every case, and its type is defined at every start."""
 
-    definition: Value
-    value: Any
-    decided: bool
-    rules: tuple[Rule, ...]
-    cites: tuple[str, ...]
-    reasons: tuple[Reason, ...]
-    settled_on: tuple[str, ...] = ()
-    trace: tuple[RuleTrace, ...] = ()
-    params: tuple[tuple[str, Any], ...] = ()
-    # for each rule, the parts of its ``when_any`` condition that held (the ground)
-    grounds: tuple[tuple[int, ...], ...] = ()
-    # names read by citation conditions or ``when_any`` parts that the unknowns left open
-    open: frozenset[str] = frozenset()
-    # the defaulted facts (assumptions) its value rests on, and those its own rows read
-    assumed: tuple[str, ...] = ()
-    assumed_here: tuple[str, ...] = ()
+    __slots__ = (
+        "assumed",
+        "assumed_here",
+        "cites",
+        "decided",
+        "definition",
+        "grounds",
+        "open",
+        "params",
+        "reasons",
+        "rules",
+        "settled_on",
+        "trace",
+        "value",
+    )
+
+    def __init__(
+        self,
+        definition: Value,
+        value: Any,
+        decided: bool,
+        rules: tuple[Rule, ...],
+        cites: tuple[str, ...],
+        reasons: tuple[Reason, ...],
+        settled_on: tuple[str, ...] = (),
+        trace: tuple[RuleTrace, ...] = (),
+        params: tuple[tuple[str, Any], ...] = (),
+        grounds: tuple[tuple[int, ...], ...] = (),
+        open: frozenset[str] = frozenset(),
+        assumed: tuple[str, ...] = (),
+        assumed_here: tuple[str, ...] = (),
+    ) -> None:
+        self.definition = definition
+        self.value = value
+        self.decided = decided
+        self.rules = rules
+        self.cites = cites
+        self.reasons = reasons
+        self.settled_on = settled_on
+        self.trace = trace
+        self.params = params
+        # for each rule, the parts of its ``when_any`` condition that held (the ground)
+        self.grounds = grounds
+        # names read by citation conditions or ``when_any`` parts that the unknowns left open
+        self.open = open
+        # the defaulted facts (assumptions) its value rests on, and those its own rows read
+        self.assumed = assumed
+        self.assumed_here = assumed_here
 
     @property
     def id(self) -> str:
         return self.definition.id
 
+    def __repr__(self) -> str:
+        return f"DecisionRecord({self.id!r}, value={self.value!r}, cites={self.cites!r})"
 
-@dataclass(slots=True)
-class ActionRecord:
+
+class ActionRecord(NamedTuple):
     """A procedure step whose condition holds, with its due day (if any) and clause ids."""
 
     id: str
@@ -92,8 +128,7 @@ class ActionRecord:
     assumed: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
-class AssumedRecord:
+class AssumedRecord(NamedTuple):
     """A fact the case did not give that took its default, and what rests on it."""
 
     fact: str
@@ -103,8 +138,7 @@ class AssumedRecord:
     confirm: Reason | None = None
 
 
-@dataclass(slots=True)
-class MissingRecord:
+class MissingRecord(NamedTuple):
     """A fact the case does not give, what it would decide, and the question that asks for it."""
 
     fact: str
@@ -112,8 +146,7 @@ class MissingRecord:
     question: Reason | None
 
 
-@dataclass(slots=True)
-class CaseRecord:
+class CaseRecord(NamedTuple):
     """Everything deciding one case gave, language-free."""
 
     policy: Policy
@@ -132,15 +165,21 @@ class CaseRecord:
     unpublished_years: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, init=False)
 class Decided:
     """The lean result of :func:`~policykit.engine.decide.decide`: each decision's value
     (None when undecided or not applicable) and, for the undecided ones, the facts that
     would decide them."""
 
-    values: dict[str, Any]
-    missing: dict[str, tuple[str, ...]]
+    __slots__ = ("missing", "values")
 
     def __init__(self, values: dict[str, Any], missing: dict[str, tuple[str, ...]]) -> None:
-        # both fields at once, past the frozen __setattr__: one is made per case decided
-        self.__dict__.update(values=values, missing=missing)
+        self.values = values
+        self.missing = missing
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Decided) and other.values == self.values and other.missing == self.missing
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value, never a key
+
+    def __repr__(self) -> str:
+        return f"Decided(values={self.values!r}, missing={self.missing!r})"
