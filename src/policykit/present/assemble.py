@@ -39,12 +39,12 @@ from policykit.present.result import (
 from policykit.present.sentence import title
 from policykit.present.words import cited_clause, fill, template
 
-_MEMO_SIZE = 10_000  # texts kept per policy and language; past it, rendered each time
+_MEMO_SIZE = 2_000  # texts kept per policy and language; past it, rendered each time
 # The classes of the values a rendered text is kept for: values of these classes are equal
 # only when they are shown alike (with the class in the key: 1, 1.0 and True are equal).
 # Not floats (0.0 == -0.0), nor containers or unknowns (whose items may be 1 and True).
 _PLAIN_CLASSES = frozenset({str, int, bool, date, type(None)})
-_RENDERED_SIZE = 20_000  # rendered texts kept per policy and language
+_RENDERED_SIZE = 4_000  # rendered texts kept per policy and language
 _AS_IS = frozenset({str, int, bool, float, type(None)})  # values whose JSON is the value itself
 
 
