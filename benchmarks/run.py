@@ -360,7 +360,7 @@ def rows_of(r: dict[str, Any]) -> list[tuple[str, ...]]:
         stages = ("read", "record", "result", "json")
         rows.append(
             (
-                "a. stages: read / record / words / JSON bytes",
+                "a. stages: read / record / result / words + JSON bytes",
                 " / ".join(f"{r[f'full_stage_{k}_us']:.1f}" for k in stages) + " µs",
                 "",
                 ld("load_a"),
