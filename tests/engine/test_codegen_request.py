@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -25,8 +26,11 @@ from policykit.engine.env import shared_names
 from policykit.engine.lean import GAVE_UP, lean_values
 from policykit.errors import CaseError
 from policykit.lang.fastpath import ALLOWED_NAMES
+from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, LimitError, Limits
 from policykit.policy.model import Policy
+
+from ..conftest import ROOT
 
 AS_OF = date(2026, 11, 27)
 
@@ -213,3 +217,30 @@ def test_another_policy_is_served_unchanged() -> None:
         lean = _lean(small, case)
         assert lean is not None
         assert _typed(lean) == _typed(decide_interpreted(small, case, AS_OF).values)
+
+
+@pytest.mark.parametrize(
+    ("kind", "source"),
+    [
+        ("date", "coalesce(sale.return_days, sale.delivered_on)"),  # both unknown: the fallback is unknown
+        ("date", "coalesce(sale.delivered_on, request.date)"),  # the fallback known
+        ("bool", "is_known(sale.delivered_on)"),
+        ("bool", "coalesce(sale.return_days, 3) > 2"),
+    ],
+)
+def test_a_function_that_reads_unknowns_as_they_are_gives_way_where_it_gives_one(kind: str, source: str) -> None:
+    """``coalesce`` reads an unknown fact as it is: where what it gives is unknown, the lean
+    road gives way (the full road names the facts that would decide it), never passing
+    the unknown on as a value."""
+    from .test_settle_branches import AS_OF as DAY
+    from .test_settle_branches import C, T, _policy
+
+    rows = [{"compute": source, "cites": C}]
+    policy = _policy([], [{"id": "zz.d", "title": T, "applies_to": ["fault"], "type": kind, "rules": rows}])
+    raw = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
+    case = read_case(policy, raw)
+    assert case.facts["sale.delivered_on"].__class__ is Unknown  # the example leaves both unknown
+    ours, reference = decide(policy, case, DAY), decide_interpreted(policy, case, DAY)
+    assert _typed(ours.values) == _typed(reference.values)
+    assert ours.missing == reference.missing
+    assert all(v.__class__ is not Unknown for v in ours.values.values())

@@ -138,7 +138,7 @@ class _Inline(ast.NodeTransformer):
             self.request.used.add("_cal")
         texts = [ast.unparse(a) for a in args]
         if spec.cost is None and not spec.none_gives_none:
-            return _code(f"{impl}({', '.join([*head, *texts])})")
+            return self.known(spec, f"{impl}({', '.join([*head, *texts])})")
         fixed = [self.request.fixed(a) for a in args]  # a constant: no need to keep it, never None
         temps = [text if known else self.request.temp() for text, known in zip(texts, fixed, strict=True)]
         worked_out = [t if known else f"({t} := {a})" for t, a, known in zip(temps, texts, fixed, strict=True)]
@@ -149,8 +149,16 @@ class _Inline(ast.NodeTransformer):
             call = f"(_b.charge({cost}({charged})) or {call})"
         nones = " | ".join(f"({w} is None)" for w, known in zip(worked_out, fixed, strict=True) if not known)
         if spec.none_gives_none and nones:
-            return _code(f"(None if {nones} else {call})")
-        return _code(call)
+            return self.known(spec, f"(None if {nones} else {call})")
+        return self.known(spec, call)
+
+    def known(self, spec: Function, call: str) -> ast.expr:
+        """The call's code; for a function that reads unknowns as they are (``coalesce``),
+        giving up where it gives an unknown, as a read of an unknown fact does."""
+        if not spec.sees_unknown:
+            return _code(call)
+        temp = self.request.temp()
+        return _code(f"({temp} if ({temp} := {call}).__class__ is not _U else _H())")
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         if node.id in ("_k", "_e") or not isinstance(node.ctx, ast.Load):
