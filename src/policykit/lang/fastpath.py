@@ -136,6 +136,8 @@ def fast_function(source: str) -> Callable[[Any, Any], Any]:
 
 def _checked_code(source: str) -> types.CodeType | None:
     """The code of ``source`` if it is an ``eval`` of one lambda that passes the whitelist, else None."""
+    if not plain_source(source):
+        return None
     try:
         code = compile(source, "<policy expression>", "eval", dont_inherit=True)
     except (SyntaxError, RecursionError, MemoryError, ValueError):
@@ -182,6 +184,73 @@ def lazy_fast_function(source: str) -> Callable[[Any, Any], Any]:
 
 
 _CONSTANT_TYPES = (type(None), bool, int, float, str)
+_COMPARISONS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn)
+_CALLED = frozenset(f"_F_{name}" for name in FUNCTIONS)
+# inspect's CO_GENERATOR | CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENERATOR (inspect
+# itself is not imported on the cold path)
+_GENERATOR_FLAGS = 0x20 | 0x80 | 0x100 | 0x200
+
+
+def plain_source(source: str) -> bool:
+    """Whether ``source`` has the shape of what :func:`fast_code` makes, node by node:
+    ``lambda _e, _k:`` over constants, lists, comparisons, ``and``/``or``/``not``,
+    ``x if c else y``, ``_k["name"]``, ``_e.get("name")``, ``"name" in _e.given`` and calls
+    of the whitelist's functions with ``_e`` first: no other operator (``**``, ``*``), no
+    ``yield``, no name but those.  A text read back from the compile cache passes this
+    before it is compiled (:func:`plain_code` then checks the code's names and constants)."""
+    try:
+        tree = ast.parse(source, mode="eval")
+        body = tree.body
+        if not isinstance(body, ast.Lambda) or not _two_arguments(body.args):
+            return False
+        return _plain(body.body)
+    except (SyntaxError, RecursionError, MemoryError, ValueError, TypeError):
+        return False
+
+
+def _two_arguments(args: ast.arguments) -> bool:
+    plain = not (args.posonlyargs or args.vararg or args.kwonlyargs or args.kwarg or args.defaults)
+    return plain and [a.arg for a in args.args] == ["_e", "_k"]
+
+
+def _named(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _text(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _plain(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value.__class__ in _CONSTANT_TYPES
+    if isinstance(node, ast.List | ast.Tuple):
+        return all(_plain(item) for item in node.elts)
+    if isinstance(node, ast.BoolOp):
+        return all(_plain(value) for value in node.values)
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, ast.Not | ast.USub) and _plain(node.operand)
+    if isinstance(node, ast.Compare):
+        parts = [node.left, *node.comparators]
+        return all(isinstance(op, _COMPARISONS) for op in node.ops) and all(_plain(p) for p in parts)
+    if isinstance(node, ast.IfExp):
+        return _plain(node.test) and _plain(node.body) and _plain(node.orelse)
+    if isinstance(node, ast.Subscript):
+        return _named(node.value, "_k") and _text(node.slice)
+    if isinstance(node, ast.Attribute):
+        return _named(node.value, "_e") and node.attr == "given"
+    if isinstance(node, ast.Call) and not node.keywords:
+        func, args = node.func, node.args
+        if isinstance(func, ast.Attribute):
+            return _named(func.value, "_e") and func.attr == "get" and len(args) == 1 and _text(args[0])
+        if _named(func, "_bool"):
+            return len(args) == 1 and _plain(args[0])
+        if _named(func, "_arith"):
+            op = args[1] if len(args) == 4 else None
+            return op is not None and _named(args[0], "_e") and _text(op) and all(_plain(a) for a in args[2:])
+        if isinstance(func, ast.Name) and func.id in _CALLED:
+            return bool(args) and _named(args[0], "_e") and all(_plain(a) for a in args[1:])
+    return False
 
 
 def plain_code(code: Any) -> bool:
@@ -201,6 +270,8 @@ def plain_code(code: Any) -> bool:
                 return False
         elif not isinstance(const, _CONSTANT_TYPES):
             return False
+    if code.co_flags & _GENERATOR_FLAGS:
+        return False
     return set(code.co_varnames) <= {"_e", "_k"} and not code.co_freevars and not code.co_cellvars
 
 

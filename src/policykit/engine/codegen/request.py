@@ -36,7 +36,7 @@ from typing import Any
 from policykit.engine.codegen.generate import Fallback
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled
-from policykit.lang.fastpath import ALLOWED_NAMES, UnknownHit, plain_code
+from policykit.lang.fastpath import ALLOWED_NAMES, UnknownHit, plain_code, plain_source
 from policykit.lang.functions import FUNCTIONS, Function, arithmetic
 from policykit.lang.values import Unknown
 from policykit.limits import Budget, LimitError
@@ -248,7 +248,9 @@ class _Request:
         if expr.fast is None or not isinstance(text, str):
             return "_G()"
         try:
-            if not plain_code(compile(text, "<policy expression>", "eval", dont_inherit=True)):
+            if not plain_source(text) or not plain_code(
+                compile(text, "<policy expression>", "eval", dont_inherit=True)
+            ):
                 return "_G()"
             tree = ast.parse(text, mode="eval").body
             if not isinstance(tree, ast.Lambda):
