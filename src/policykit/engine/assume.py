@@ -43,7 +43,7 @@ class Probes:
         if made:
             return made[0]
         env = self.env
-        sub = env.derive({name: Unknown(frozenset([name])) for name in sorted(group)}, _stale(env, group))
+        sub = env.probe(group, _stale(env, group))
         made.append(sub)
         return sub
 

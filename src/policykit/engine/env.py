@@ -116,38 +116,31 @@ class CaseEnv(FactEnv):
         for name in watch:
             self.known.pop(name, None)  # read through get(), once
 
-    def derive(self, overrides: dict[str, Any], stale: list[str]) -> CaseEnv:
-        """This case with the names of ``overrides`` set to their values (an unknown fact,
-        or a fact or value fixed to one of its values), on the lean road, made from this
-        case's own tables: its facts, names and the values it worked out, but those of
-        ``stale`` (which may read an overridden name), known at the start.  It shares this
+    def probe(self, unknown: frozenset[str], stale: list[str]) -> CaseEnv:
+        """This case with the facts of ``unknown`` made unknown (the probes of
+        :mod:`policykit.engine.assume`), on the lean road, made from this case's own
+        tables: its facts, names and the values it worked out, but those of ``stale``
+        (which may read the facts made unknown), known at the start.  It shares this
         case's budget; its calendar and the rows it fires are its own."""
         sub = CaseEnv.__new__(CaseEnv)
         sub.policy, sub.budget, sub.given = self.policy, self.budget, self.given
         cache = self.cache.copy()
         known = dict.copy(self.known)
+        for name in (*stale, *unknown):
+            known.pop(name, None)
         for name in stale:
             del cache[name]
-            known.pop(name, None)
-        unknown = set(self.unknown_facts)
-        for name, value in overrides.items():
-            if value.__class__ is Unknown:
-                known.pop(name, None)
-                unknown.add(name)
-            else:
-                known[name] = value
-                unknown.discard(name)
-        cache.update(overrides)
+        for name in unknown:
+            cache[name] = Unknown(frozenset([name]))
         sub.cache = cache
         sub.known = Known(sub, known)
         sub.calendar = WatchedCalendar(self.policy.calendar)
         sub.outcomes = {}
         sub.tracing = False
-        sub.generated, sub.tristate = self.generated, self.tristate
-        sub.deps = fact_deps(self.policy) if self.generated is not None else {}
+        sub.generated, sub.tristate, sub.deps = self.generated, self.tristate, self.deps
         sub.settled = {}
         sub.lean = True
-        sub.unknown_facts = frozenset(unknown)
+        sub.unknown_facts = self.unknown_facts | unknown
         sub.watch = frozenset()
         sub.watched = set()
         return sub
