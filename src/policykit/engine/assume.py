@@ -36,46 +36,45 @@ class Probes:
         groups = [choices] if choices else []
         groups += [frozenset([n]) for n, choice in defaulted if not choice]
         self.deps = reach.fact_deps(policy)
-        self.groups: list[tuple[frozenset[str], list[CaseEnv]]] = [(group, []) for group in groups]
+        # each group with the case made with it unknown (None until first asked about)
+        self.groups: list[list[Any]] = [[group, None] for group in groups]
 
-    def _sub(self, group: frozenset[str], made: list[CaseEnv]) -> CaseEnv:
-        """The case with ``group`` unknown."""
-        if made:
-            return made[0]
-        env = self.env
-        sub = env.probe(group, _stale(env, group))
-        made.append(sub)
+    def _sub(self, entry: list[Any]) -> CaseEnv:
+        """The case with the group of ``entry`` unknown."""
+        sub: CaseEnv | None = entry[1]
+        if sub is None:
+            env = self.env
+            group = entry[0]
+            sub = entry[1] = env.probe(group, _stale(env, group))
         return sub
 
     def release(self) -> None:
-        for _, made in self.groups:
-            for sub in made:
-                sub.release()
+        for entry in self.groups:
+            if entry[1] is not None:
+                entry[1].release()
 
-    def _found(self, values: Iterator[Any], condition: bool) -> tuple[str, ...]:
-        found: set[str] = set()
-        for value in values:
-            if value.__class__ is Unknown and not (condition and truth(value) is not None):
-                found |= value.facts & self.defaulted
-        return tuple(sorted(found))
-
-    def _probed(self, group: frozenset[str], reads: frozenset[str]) -> bool:
-        """Whether ``group`` unknown may change what reads ``reads``, already worked out in
-        the case.  Not when it may read none of them; nor when the case noted every fact of
-        ``group`` it read and it read none, and settled no value over its unknowns: then each
-        value and condition it worked out comes out the same with ``group`` unknown."""
-        if group.isdisjoint(reads):
-            return False
+    def _live(self, group: frozenset[str]) -> bool:
+        """Whether ``group`` unknown may change anything the case worked out: not when the
+        case noted every fact of ``group`` it read and it read none, and settled no value
+        over its unknowns: then each value and condition it worked out comes out the same."""
         env = self.env
         return not group <= env.watch or bool(env.settled) or not group.isdisjoint(env.watched)
 
     def decision(self, record: DecisionRecord) -> DecisionRecord:
         """``record`` with the defaulted facts its value rests on (and those its rows read)."""
-        reads = self.deps.get(record.id, frozenset())
-        values = (self._sub(group, made).get(record.id) for group, made in self.groups if self._probed(group, reads))
-        assumed = self._found(values, False)
-        if not assumed:
+        name = record.id
+        reads = self.deps.get(name, _NONE)
+        found: frozenset[str] = _NONE
+        for entry in self.groups:
+            group = entry[0]
+            if group.isdisjoint(reads) or not self._live(group):
+                continue
+            value = self._sub(entry).get(name)
+            if value.__class__ is Unknown:
+                found = found | (value.facts & self.defaulted)
+        if not found:
             return record
+        assumed = tuple(sorted(found))
         here = record.definition.reads
         record.assumed, record.assumed_here = assumed, tuple(f for f in assumed if f in here)  # made for this case
         return record
@@ -83,8 +82,18 @@ class Probes:
     def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:
         """The defaulted facts a step's condition rests on."""
         reads = reach.parts_reach(self.env.policy, parts)
-        held = (self._sub(group, made).holds(parts, False) for group, made in self.groups if self._probed(group, reads))
-        return self._found(held, True)
+        found: frozenset[str] = _NONE
+        for entry in self.groups:
+            group = entry[0]
+            if group.isdisjoint(reads) or not self._live(group):
+                continue
+            held = self._sub(entry).holds(parts, False)
+            if held.__class__ is Unknown and truth(held) is None:
+                found = found | (held.facts & self.defaulted)
+        return tuple(sorted(found)) if found else ()
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def defaulted_facts(policy: Policy, case: Case) -> frozenset[str]:
