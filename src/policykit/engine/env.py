@@ -52,12 +52,11 @@ class FactEnv:
         self.budget = Budget(limits)
         self.calendar: WorkCalendar | WatchedCalendar = policy.calendar
         self.cache: dict[str, Any] = {**shared_names(policy), **facts, "as_of": as_of}
-        known = self.cache.copy()
+        self.known = known = Known(self, self.cache)  # a copy
         unknown = [n for n, v in facts.items() if v.__class__ is Unknown]
         for name in unknown:
             del known[name]
         self.unknown_facts = frozenset(unknown)  # the facts the case does not know
-        self.known = Known(self, known)
 
     def get(self, name: str) -> Any:
         return self.cache.get(name)
@@ -68,6 +67,7 @@ class FactEnv:
 
 
 _NO_TRACE: list[RuleTrace] = []
+_USES: dict[tuple[tuple[str, str], ...], dict[str, int]] = {}  # how often a text shows each name
 _ABSENT = object()
 
 
@@ -160,13 +160,12 @@ class CaseEnv(FactEnv):
             if budget.left < budget.next_check:
                 budget.charge(0)  # out of work, or time to look at the clock
             calendar = self.calendar
-            cited = calendar.cited if isinstance(calendar, WatchedCalendar) else None
+            cited = calendar.cited if calendar.__class__ is WatchedCalendar else None
             mark = len(cited) if cited is not None else 0
             outcome = None
             generated = self.generated
-            if generated is not None and not self.unknown_facts.isdisjoint(self.deps[name]):
-                generated = None  # it may read an unknown fact: the generated code would give way
-            if generated is not None:  # the generated road; the tables where it reads an unknown
+            # the generated road, unless it may read an unknown fact (where it would give way)
+            if generated is not None and (not self.unknown_facts or self.unknown_facts.isdisjoint(self.deps[name])):
                 try:
                     result, rules = generated[name](self, self.known)
                     outcome = _Outcome(result, rules, _NO_TRACE)
@@ -306,7 +305,12 @@ class CaseEnv(FactEnv):
         cost = len(values)
         for name, value in values:
             if value.__class__ is str or value.__class__ is list:
-                cost += text.uses.get(name, 1) * (len(value) // 16)
+                uses = _USES.get(text.by_lang)
+                if uses is None:
+                    uses = text.uses
+                    if len(_USES) < 10_000:  # the policies' texts: few, kept
+                        _USES[text.by_lang] = uses
+                cost += uses.get(name, 1) * (len(value) // 16)
         self.budget.charge(cost)
 
     def lookup(self, name: str) -> Any:
