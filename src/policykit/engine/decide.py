@@ -79,9 +79,25 @@ def _decisions(env: CaseEnv, case: Case, words: bool = True) -> tuple[DecisionRe
     return tuple(out)
 
 
+def _fixed_step_cites(policy: Policy) -> dict[int, tuple[str, ...]]:
+    """For each step (by id) whose clauses are cited whatever the case, the clause ids (once each)."""
+    found: dict[int, tuple[str, ...]] | None = policy.memo.get("fixed_step_cites")
+    if found is None:
+        found = {
+            id(step): tuple(dict.fromkeys(c.clause for c in step.cites))
+            for step in policy.actions
+            if all(c.when is None for c in step.cites)
+        }
+        policy.memo["fixed_step_cites"] = found  # the steps are the policy's own: their ids stay theirs
+    return found
+
+
 def _step_cites(env: CaseEnv, step: Step) -> tuple[str, ...]:
     """The clauses a step cites: those whose condition holds, and those the unknowns leave
     open (the step follows one of them, the unknown will tell which)."""
+    fixed = _fixed_step_cites(env.policy).get(id(step))
+    if fixed is not None:  # cited whatever the case: worked out once
+        return fixed
     out = []
     for cite in step.cites:
         if cite.when is not None:
