@@ -157,15 +157,15 @@ def assumptions(
         for name in assumed:
             needed.setdefault(name, []).append(user)
     out = []
-    for name, fact in policy.facts.items():
-        if name in needed:
-            out.append(
-                AssumedRecord(
-                    name,
-                    env.cache.get(name),
-                    env.reason(fact.default_reason) if fact.default_reason else None,
-                    tuple(needed[name]),
-                    env.reason(fact.confirm_note) if fact.confirm_note else None,
-                )
+    for name in reach.in_fact_order(policy, needed):
+        fact = policy.facts[name]
+        out.append(
+            AssumedRecord(
+                name,
+                env.cache.get(name),
+                env.reason(fact.default_reason) if fact.default_reason else None,
+                tuple(needed[name]),
+                env.reason(fact.confirm_note) if fact.confirm_note else None,
             )
+        )
     return tuple(out)

@@ -25,6 +25,7 @@ from policykit.engine.assume import assumptions, defaulted_facts, probes
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.lean import GAVE_UP, lean_values
+from policykit.engine.reach import in_fact_order
 from policykit.engine.record import (
     ActionRecord,
     CaseRecord,
@@ -58,10 +59,12 @@ def _missing(env: CaseEnv, case: Case, decisions: tuple[DecisionRecord, ...]) ->
                 value = env.cache.get(fact)
                 if isinstance(value, Unknown) or (isinstance(value, str) and not value.strip()):
                     needed.setdefault(fact, []).append(reg.needed_for)
+    if not needed:
+        return ()
+    facts = policy.facts
     return tuple(
-        MissingRecord(name, tuple(needed[name]), env.reason(fact.question) if fact.question else None)
-        for name, fact in policy.facts.items()
-        if name in needed
+        MissingRecord(name, tuple(needed[name]), env.reason(question) if (question := facts[name].question) else None)
+        for name in in_fact_order(policy, needed)
     )
 
 

@@ -9,6 +9,8 @@ out again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from policykit.lang.expr import Compiled
 from policykit.policy.model import Policy, Rule
 
@@ -110,3 +112,13 @@ def parts_reach(policy: Policy, parts: tuple[Compiled, ...]) -> frozenset[str]:
         if len(known) < 10_000:
             known[id(parts)] = found  # the parts kept with it: their id stays theirs
     return found[1]
+
+
+def in_fact_order(policy: Policy, names: Iterable[str]) -> list[str]:
+    """The facts among ``names``, in the order the policy declares its facts."""
+    order: dict[str, int] | None = policy.memo.get("fact_order")
+    if order is None:
+        order = policy.memo["fact_order"] = {name: i for i, name in enumerate(policy.facts)}
+    found = [n for n in names if n in order]
+    found.sort(key=order.__getitem__)
+    return found
