@@ -46,17 +46,21 @@ class FactEnv:
         as_of: date | None = None,
         given: frozenset[str] = frozenset(),
         limits: Limits = DEFAULT,
+        unknown: frozenset[str] | None = None,
     ) -> None:
+        """``unknown``: the names of ``facts`` whose value is unknown, when the caller knows
+        them already (else they are looked for)."""
         self.policy = policy
         self.given = given
         self.budget = Budget(limits)
         self.calendar: WorkCalendar | WatchedCalendar = policy.calendar
         self.cache: dict[str, Any] = {**shared_names(policy), **facts, "as_of": as_of}
         self.known = known = Known(self, self.cache)  # a copy
-        unknown = [n for n, v in facts.items() if v.__class__ is Unknown]
+        if unknown is None:
+            unknown = frozenset([n for n, v in facts.items() if v.__class__ is Unknown])
         for name in unknown:
             del known[name]
-        self.unknown_facts = frozenset(unknown)  # the facts the case does not know
+        self.unknown_facts = unknown  # the facts the case does not know
 
     def get(self, name: str) -> Any:
         return self.cache.get(name)
@@ -97,8 +101,9 @@ class CaseEnv(FactEnv):
         limits: Limits = DEFAULT,
         generated: Mapping[str, Generated] | None = None,
         watch: frozenset[str] = frozenset(),
+        unknown: frozenset[str] | None = None,
     ) -> None:
-        super().__init__(policy, facts, as_of, given, limits)
+        super().__init__(policy, facts, as_of, given, limits, unknown)
         self.calendar: WorkCalendar | WatchedCalendar = WatchedCalendar(policy.calendar)
         self.outcomes: dict[str, _Outcome] = {}
         self.tracing = trace

@@ -202,9 +202,12 @@ def _branches(env: CaseEnv, case: Case, names: list[str]) -> Generator[CaseEnv, 
         # each branch works the case out anew: a value the case knew may have read a value
         # the branch fixes (an ``ask:`` row's, a settled one) and come out otherwise, and
         # the days a settled value counts through the values it reads are its citations
+        # the facts the case does not know, but those each branch fixes
+        fixed = {*env.settled, *names}
+        unknown = frozenset([n for n, v in case.facts.items() if v.__class__ is Unknown and n not in fixed])
         for combo in product(*domains):
             facts = {**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}
-            sub = CaseEnv(policy, facts, env.cache["as_of"], given=given, generated=env.generated)
+            sub = CaseEnv(policy, facts, env.cache["as_of"], given=given, generated=env.generated, unknown=unknown)
             sub.budget = env.budget
             sub.lean = True
             sub.settled = env.settled
