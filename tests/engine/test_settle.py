@@ -138,3 +138,35 @@ def test_the_ground_of_a_paid_repair_is_named_in_its_reason_and_clauses(policy: 
         "warranty.2",
     ]
     assert service.because[0].startswith("out of warranty, taken apart by the customer, an exclusion applies (misuse):")
+
+
+def test_every_case_made_knows_which_of_its_facts_are_unknown(policy: Policy, monkeypatch: Any) -> None:
+    """The branches made to settle a value are told which facts they do not know (found once
+    per split, not per branch): it must be exactly the facts of theirs that are unknown."""
+    import benchmarks.casegen as casegen
+    from policykit.engine import env as env_module
+    from policykit.engine.decide import decide_case
+    from policykit.errors import CaseError
+    from policykit.lang.values import Unknown
+
+    made: list[tuple[env_module.CaseEnv, frozenset[str]]] = []
+    init = env_module.CaseEnv.__init__
+
+    def noting(self: env_module.CaseEnv, p: Policy, facts: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        init(self, p, facts, *args, **kwargs)
+        made.append((self, frozenset(n for n, v in facts.items() if v.__class__ is Unknown)))
+
+    monkeypatch.setattr(env_module.CaseEnv, "__init__", noting)
+    branches = 0
+    for raw in casegen.generate_edges(150, 41):
+        try:
+            case = read_case(policy, copy.deepcopy(raw))
+        except CaseError:
+            continue
+        made.clear()
+        decide_case(policy, case, AS_OF)
+        for env, unknown in made:
+            assert env.unknown_facts == unknown
+            assert all(name not in env.known for name in unknown)
+        branches += len(made) - 1
+    assert branches > 100  # the edge cases settle values: branches were made and checked
