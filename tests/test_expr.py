@@ -582,7 +582,7 @@ def test_the_keyword_prefilter_misses_no_change(source: str) -> None:
     import keyword
     import tokenize
 
-    from policykit.lang import expr
+    from policykit.lang import syntax
 
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
@@ -595,9 +595,9 @@ def test_the_keyword_prefilter_misses_no_change(source: str) -> None:
         for i, tok in enumerate(tokens)
     )
     if renamed:
-        assert expr._KEYWORD_BY_DOT.search(source) is not None
+        assert syntax._KEYWORD_BY_DOT.search(source) is not None
     else:
-        assert expr._protect_keywords(source) in (source, str(tokenize.untokenize(tokens)))
+        assert syntax._protect_keywords(source) in (source, str(tokenize.untokenize(tokens)))
 
 
 def test_a_keyword_part_still_parses() -> None:

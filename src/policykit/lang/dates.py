@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import calendar as _calendar
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any, NamedTuple
+else:
+    from policykit.records import NamedTuple
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_WORKING_DAYS = 3660
@@ -64,8 +68,7 @@ def days_between(start: date, end: date) -> int:
     return (end - start).days
 
 
-@dataclass(frozen=True)
-class CalendarDay:
+class CalendarDay(NamedTuple):
     """A day the policy adds to the official calendar: off (``off``) or worked, on one
     date (``year`` given) or on the same month and day of every year, between ``start``
     and ``end`` when given; ``cites`` are the clauses that make it so."""

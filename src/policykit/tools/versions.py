@@ -8,15 +8,19 @@ warning says so.  ``supersedes`` links each version to the one before it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from policykit.errors import Diagnostic, PolicyError, PolicykitError
 from policykit.lang.dates import parse_date
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NamedTuple
+else:
+    from policykit.records import NamedTuple
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -28,8 +32,7 @@ def effective(policy: Policy) -> date | None:
     return parse_date(text) if text else None
 
 
-@dataclass(frozen=True)
-class PolicySet:
+class PolicySet(NamedTuple):
     directory: Path
     versions: tuple[Policy, ...]  # oldest first
 
