@@ -11,12 +11,15 @@ import _signal  # type: ignore[import-not-found]  # signal's C module: no enums 
 import errno
 import os
 import sys
-from collections.abc import Sequence
-from typing import IO
 
-from policykit.cli.parser import parser_for
+from policykit.cli.quick import quick_evaluate
 from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
 from policykit.errors import PolicykitError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import IO, Any
 
 
 def run(
@@ -31,7 +34,11 @@ def run(
     inp = stdin if stdin is not None else sys.stdin
     try:
         words = list(argv) if argv is not None else sys.argv[1:]
-        args = parser_for(words).parse_args(words)
+        args: Any = quick_evaluate(words)  # a plain `evaluate FILE`: no parser to build
+        if args is None:
+            from policykit.cli.parser import parser_for
+
+            args = parser_for(words).parse_args(words)
         if args.command == "evaluate":
             from policykit.cli.evaluate import evaluate_command
 
