@@ -7,7 +7,6 @@ the ``holidays`` package's official calendar plus the policy's own extra days.
 
 from __future__ import annotations
 
-import calendar as _calendar
 import re
 from datetime import date, timedelta
 
@@ -58,7 +57,12 @@ def add_months(day: date, months: int) -> date:
         raise OverflowError(f"{day.isoformat()} + {months} months is outside the calendar")
     wanted = day.day
     if wanted > 28:  # a day every month has needs no looking up
-        last = 29 if month == 2 and _calendar.isleap(year) else _MONTH_DAYS[month - 1]
+        if month == 2:
+            import calendar  # (and locale): only for a day past the 28th moved to February
+
+            last = 29 if calendar.isleap(year) else 28
+        else:
+            last = _MONTH_DAYS[month - 1]
         wanted = min(wanted, last)
     return date(year, month, wanted)
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
 from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError, printable
 from policykit.limits import DEFAULT, LimitError, Limits
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from datetime import date
+    from typing import Any, NamedTuple
+else:
+    from policykit.records import NamedTuple
 
 SEPARATOR = "\n" + "─" * 40 + "\n"
 # what :func:`printable` escapes but for the text view's own tabs and newlines: the other
@@ -25,8 +29,7 @@ SEPARATOR = "\n" + "─" * 40 + "\n"
 _ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
-@dataclass(frozen=True)
-class BatchSettings:
+class BatchSettings(NamedTuple):
     """Everything a worker needs to decide a line as the CLI would (hashable: a memo key)."""
 
     policy: str | None = None
@@ -43,8 +46,7 @@ class BatchSettings:
     limits: Limits = DEFAULT
 
 
-@dataclass(frozen=True)
-class Chunk:
+class Chunk(NamedTuple):
     """The output of a run of lines: stdout bytes (UTF-8), stderr lines, and how many lines were bad."""
 
     data: bytes
@@ -147,14 +149,12 @@ def evaluate_raw(
 
 def named(result: Any, policy: Any) -> Any:
     """``result`` naming the policy file that decided it (``policy.file`` of the JSON)."""
-    from dataclasses import replace
-
     from policykit.policy.origin import origin
 
     file = origin(policy.file)
     if result.policy.file == file:
         return result
-    return replace(result, policy=replace(result.policy, file=file))
+    return result._replace(policy=result.policy._replace(file=file))
 
 
 def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) -> str:
