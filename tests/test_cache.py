@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
 import os
@@ -96,7 +95,7 @@ def _entries(folder: Path) -> list[Path]:
 
 def _payload(entry: Path) -> tuple[bytes, dict[str, Any]]:
     blob = entry.read_bytes()
-    head = len(cache.MAGIC) + 32
+    head = len(cache.MAGIC) + cache.MAC_BYTES
     return blob[:head], marshal.loads(blob[head:])
 
 
@@ -119,9 +118,10 @@ def cold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _policy_entry(folder: Path) -> Path:
-    sha = hashlib.sha256(POLICY_FILE.read_bytes()).hexdigest()
-    path = cache.entry_path(sha)
-    assert path is not None and path.parent == folder and path.exists()
+    found = cache.entry_path(cache.key_of(POLICY_FILE.read_bytes()))
+    assert found is not None
+    path = Path(found)
+    assert path.parent == folder and path.exists()
     return path
 
 
@@ -214,7 +214,7 @@ def test_an_entry_is_data_only(cold: list[str], tmp_path: Path) -> None:
             except (ValueError, EOFError, TypeError):
                 continue
             assert not isinstance(loaded, types.CodeType), entry.name
-        if entry.name.startswith(hashlib.sha256(POLICY_FILE.read_bytes()).hexdigest()):
+        if entry.name.startswith(cache.key_of(POLICY_FILE.read_bytes())):
             assert all(isinstance(text, (str, type(None))) for _, text in data["exprs"].values())
 
 

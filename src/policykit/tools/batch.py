@@ -8,10 +8,10 @@ results are identical whichever runs them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 
+from policykit.digest import sha256_hex
 from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError, printable
 from policykit.limits import DEFAULT, LimitError, Limits
 
@@ -127,7 +127,7 @@ class _Reader:
                 settings.lang,
                 settings.docs_url,
                 settings.explain,
-                hashlib.sha256(raw).hexdigest(),
+                sha256_hex(raw),
                 settings.fmt == "text",
                 limits,
                 self.file(policy),
