@@ -88,10 +88,10 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
     from policykit.tools.parallel import ordered_map
 
     if not settings.policy and not settings.policy_set:
-        from policykit.policy.resources import policies_dir
+        from policykit.policy.resources import policies_folder
 
         # the working copy found once for the run, not again for each line
-        settings = settings._replace(policy_set=str(policies_dir()))
+        settings = settings._replace(policy_set=policies_folder())
     streaming = batch == "-"
     if streaming:
         stream: Any = inp.buffer if hasattr(inp, "buffer") else inp

@@ -61,10 +61,10 @@ _CHOOSERS: dict[tuple[str | None, str | None, bool, Limits], Callable[[Any], Any
 def chooser(settings: BatchSettings) -> Callable[[Any], Any]:
     """How each case finds its policy: the file given, or the version in force on its day
     (loaded once per process)."""
-    from policykit.policy.resources import policies_dir
+    from policykit.policy.resources import policies_folder
 
     # the folder as found now: the working copy the command runs in decides
-    folder = settings.policy_set or (None if settings.policy else str(policies_dir()))
+    folder = settings.policy_set or (None if settings.policy else policies_folder())
     key = (settings.policy, folder, settings.allow_draft, settings.limits)
     found = _CHOOSERS.get(key)
     if found is not None:
@@ -77,7 +77,7 @@ def chooser(settings: BatchSettings) -> Callable[[Any], Any]:
     else:
         from policykit.tools.versions import load_policy_set
 
-        policy_set = load_policy_set(folder or policies_dir(), use_cache=True)
+        policy_set = load_policy_set(folder or policies_folder(), use_cache=True)
         allow = settings.allow_draft
         found = lambda data: policy_set.for_case(data, allow)  # noqa: E731
     _CHOOSERS[key] = found
