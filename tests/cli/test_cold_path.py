@@ -51,6 +51,26 @@ HEAVY = (
     "policykit.server",
     "policykit.interview",
     "policykit.docsite",
+    "policykit.cli.parser",  # a plain evaluate line is read without argparse (cli/quick.py)
+    # standard modules that cost a cold start milliseconds and that deciding one case does
+    # without: the parser, typing, dataclasses (and inspect, dis, tokenize), pathlib (and
+    # urllib.parse, ipaddress, fnmatch), OpenSSL's hashlib and hmac, calendar (and locale)
+    "argparse",
+    "gettext",
+    "typing",
+    "dataclasses",
+    "inspect",
+    "dis",
+    "tokenize",
+    "pathlib",
+    "urllib",
+    "ipaddress",
+    "fnmatch",
+    "hashlib",
+    "_hashlib",
+    "hmac",
+    "calendar",
+    "locale",
 )
 
 # python -m policykit, with the modules loaded at exit written to stderr (after its output)

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from typing import Any
 
 from policykit.errors import Diagnostic
 from policykit.lang.hints import suggest
 from policykit.policy.contract_schema import case_schema, decision_contract
 from policykit.policy.document import Document
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def extension(data: dict[str, Any]) -> dict[str, Any]:

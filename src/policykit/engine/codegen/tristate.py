@@ -14,12 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
 
 from policykit.engine.reach import parts_reach
 from policykit.lang.expr import Compiled
 from policykit.lang.values import Unknown, merge, truth
 from policykit.policy.model import Policy, Rule, Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:
+    Any = object  # in the type aliases only, which nothing reads at run time
 
 Tristate = Callable[[Any], tuple[Any, Any]]
 """``(env) -> (value, the rows that gave it)``: a value an unknown may leave undecided."""
