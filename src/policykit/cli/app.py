@@ -139,6 +139,7 @@ def main() -> None:
         # Ctrl-C is KeyboardInterrupt again (``_signal``: the module of ``signal`` without its enums)
         _signal.signal(_signal.SIGINT, _signal.default_int_handler)
         _standard_streams()
+        _collect_cycles(sys.argv[1:])
         code = run()
         sys.stdout.flush()
     except BrokenPipeError:
@@ -158,6 +159,17 @@ def main() -> None:
     else:
         _quiet_stdout()
     sys.exit(code)
+
+
+def _collect_cycles(argv: list[str]) -> None:
+    """Turn the cycle collector back on (``python -m policykit`` pauses it while modules
+    load) for any command but one case decided: a batch, a server, an interview run long
+    and make garbage as they go.  What was loaded so far is frozen: never walked again."""
+    import gc
+
+    if not gc.isenabled() and quick_evaluate(argv) is None:
+        gc.freeze()
+        gc.enable()
 
 
 def _quiet_stdout() -> None:
