@@ -171,9 +171,23 @@ def tristate_function(policy: Policy, value: Value) -> Tristate:
     return made
 
 
+class _OnFirstUse(dict[str, "Tristate"]):
+    """Each value's function, made when it is first asked for (a case reaches a few)."""
+
+    __slots__ = ("policy",)
+
+    def __init__(self, policy: Policy) -> None:
+        super().__init__()
+        self.policy = policy
+
+    def __missing__(self, name: str) -> Tristate:
+        made = self[name] = tristate_function(self.policy, self.policy.values[name])
+        return made
+
+
 def tristate_functions(policy: Policy) -> dict[str, Tristate]:
     """Every value's three-valued function (made once per compiled policy, on first use)."""
     made: dict[str, Tristate] | None = policy.memo.get("tristate")
     if made is None:
-        made = policy.memo["tristate"] = {name: tristate_function(policy, v) for name, v in policy.values.items()}
+        made = policy.memo["tristate"] = _OnFirstUse(policy)
     return made
