@@ -280,18 +280,10 @@ def test_every_year_of_the_official_schedule_is_kept(tmp_path: Path) -> None:
 def test_an_upgraded_holidays_package_makes_every_entry_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An entry keeps the official calendar the ``holidays`` package gave: a new release of
     it (say, with next year's schedule) is a new entry name, found without importing it."""
-    import importlib.util
-    from types import SimpleNamespace
-
-    installed = tmp_path / "holidays" / "__init__.py"
-    installed.parent.mkdir()
+    installed = tmp_path / "site" / "holidays" / "__init__.py"
+    installed.parent.mkdir(parents=True)
     installed.write_text("# 0.109\n", encoding="utf-8")
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name: SimpleNamespace(origin=str(installed)) if name == "holidays" else real(name),
-    )
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))  # found first, as an installed package is
     monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(cache, "_SOURCE", [])
     before = cache.entry_path("0" * 64)

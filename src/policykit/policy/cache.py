@@ -75,10 +75,10 @@ def calendar_source() -> str:
     file's size and time, so that upgrading it (a new year's official schedule) makes
     every entry stale.  Found without importing it (that is what the cache saves)."""
     if not _SOURCE:
-        import importlib.util
+        from importlib.machinery import PathFinder  # (importlib.util costs a start more)
 
         try:
-            spec = importlib.util.find_spec("holidays")
+            spec = PathFinder.find_spec("holidays")
             info = os.stat(spec.origin) if spec is not None and spec.origin else None
         except (ImportError, ValueError, OSError):
             info = None
