@@ -293,3 +293,26 @@ def test_an_upgraded_holidays_package_makes_every_entry_stale(tmp_path: Path, mo
     after = cache.entry_path("0" * 64)
     assert before is not None and after is not None and before != after
     assert cache.read("0" * 64) is None  # the old entry is not read
+
+
+def test_a_policy_read_back_has_every_place_of_the_one_compiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry keeps only the places a build asks for (not every node of the file), and
+    the policy built from it places every row, clause, fact and parameter as the one
+    compiled from the file does."""
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
+    fresh, _ = load_policy(POLICY_FILE, use_cache=True)
+    cached, _ = load_policy(POLICY_FILE, use_cache=True)
+    assert fresh is not cached
+
+    def places(policy: Any) -> Any:
+        rows = {v: [(r.line, r.index) for r in value.rules] for v, value in policy.values.items()}
+        others = {v: value.otherwise.line for v, value in policy.values.items() if value.otherwise is not None}
+        steps = [s.line for s in (*policy.actions, *policy.warnings)]
+        clauses = {c: clause.line for c, clause in policy.clauses.items()}
+        return rows, others, steps, clauses, policy.lines, [v.line for v in policy.values.values()]
+
+    assert places(cached) == places(fresh)
+    _, data = _payload(_policy_entry(tmp_path / "cache"))
+    assert 0 < len(data["lines"]) < 1000  # of the file's thousands of places

@@ -13,7 +13,7 @@ from policykit.digest import sha256_hex
 from policykit.errors import Diagnostic, PolicyError
 from policykit.limits import DEFAULT, LimitError, Limits, read_bounded
 from policykit.policy.build import build
-from policykit.policy.document import Document
+from policykit.policy.document import AskedDocument, Document
 from policykit.policy.model import Policy
 
 TYPE_CHECKING = False
@@ -171,14 +171,15 @@ def _store(policy: Policy, key: str, name: str, raw: bytes) -> None:
     exprs = {source: (sorted(c.names), c.fast_source) for source, c in compiled.items()}
     calendar = policy.calendar
     years = calendar.reach(policy.today())
-    cache.write(
-        key,
-        {
-            "sha256": policy.sha256,
-            "data": doc.data,
-            "lines": doc.lines,
-            "exprs": exprs,
-            "calendar": calendar.table(years),
-            "published": calendar.published_through(),
-        },
-    )
+    entry = {
+        "sha256": policy.sha256,
+        "data": doc.data,
+        "exprs": exprs,
+        "calendar": calendar.table(years),
+        "published": calendar.published_through(),
+    }
+    # the places of the rows, clauses, facts... a build from the entry asks for: a few
+    # hundred of the thousands of the file's (the entry read back at every start is half the size)
+    asked = AskedDocument(name, doc.data, doc.lines)
+    build(asked, policy.sha256, {**entry, "lines": doc.lines})
+    cache.write(key, {**entry, "lines": asked.asked})

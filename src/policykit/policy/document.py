@@ -107,3 +107,19 @@ class Document:
     def diag(self, path: Path, code: str, message: str, severity: str = "error") -> Diagnostic:
         line, col = self.where(path)
         return Diagnostic(self.file, line, col, code, message, address(self.data, path, self._seen), severity)
+
+
+class AskedDocument(Document):
+    """A :class:`Document` that notes each place asked for and where it was found: the
+    places a build asks for are all a policy read back from the compile cache needs."""
+
+    __slots__ = ("asked",)
+
+    def __init__(self, file: str, data: Any, lines: dict[Path, tuple[int, int]]) -> None:
+        super().__init__(file, data, lines)
+        self.asked: dict[Path, tuple[int, int]] = {}
+
+    def where(self, path: Path) -> tuple[int, int]:
+        found = self.asked[path] = super().where(path)
+        return found
+
