@@ -11,9 +11,28 @@ import warnings
 KW_SUFFIX = "_kw_"
 
 
-# a keyword by a dot (spaces or a line continuation between): only there does _protect_keywords change anything
-# (after a dot, a keyword is a whole name only if no letter, digit or _ follows: ``service.in_year`` has none)
-_KEYWORD_BY_DOT = re.compile(r"\.[\s\\]*(?:{0})(?![A-Za-z0-9_])|(?:{0})[\s\\]*\.".format("|".join(keyword.kwlist)))
+# a name by a dot (spaces or a line continuation between): only where one is a keyword does
+# _protect_keywords change anything (after a dot, a keyword is a whole name only if no letter,
+# digit or _ follows: ``service.in_year`` has none).  A name before a dot is matched without
+# the dot, which may start the next match.  (One pattern of every keyword costs 0.5 ms to
+# compile at every start; this one a tenth of that.)
+_NAME_BY_DOT = re.compile(r"\.[\s\\]*([A-Za-z_]+)(?![A-Za-z0-9_])|([A-Za-z_]+)(?=[\s\\]*\.)")
+
+
+def _keyword_by_dot(source: str) -> bool:
+    """Whether a keyword may stand next to a dot in ``source`` (never False where one does).
+    Before a dot, a keyword may end a run of letters: the tokenizer splits ``1jis`` into a
+    number and ``is``."""
+    for m in _NAME_BY_DOT.finditer(source):
+        after = m.group(1)
+        if after is not None:
+            if keyword.iskeyword(after):
+                return True
+            continue
+        before = m.group(2)
+        if any(keyword.iskeyword(before[i:]) for i in range(len(before))):
+            return True
+    return False
 
 
 def parse_tree(source: str) -> ast.expr:
@@ -37,7 +56,7 @@ def dotted_name(node: ast.expr) -> str | None:
 
 def _protect_keywords(source: str) -> str:
     """Let dotted names use Python keywords as parts (``return.decision``)."""
-    if _KEYWORD_BY_DOT.search(source) is None:
+    if not _keyword_by_dot(source):
         return source  # no keyword next to a dot: nothing to tokenize (tokenize's first use costs milliseconds)
     import io
     import tokenize
