@@ -16,16 +16,15 @@ if TYPE_CHECKING:
     from typing import Any
 
 MAX_ERRORS = 50
-# compiled when first needed (0.2 ms a start that reports no problem need not pay)
-_CONTROL: list[re.Pattern[str]] = []
+# compiled when first needed (0.2 ms a start that reports no problem need not pay), then
+# found in re's own cache
+_CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
 
 
 def printable(text: str, keep: str = "") -> str:
     """``text`` with control characters (newlines, ESC, bell...) written as escapes, except those in ``keep``,
     and anything that is not Unicode (a lone surrogate) as its escape: safe for one line of a terminal."""
-    if not _CONTROL:
-        _CONTROL.append(re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"))
-    control = _CONTROL[0]
+    control = re.compile(_CONTROL)
     if control.search(text):
         text = control.sub(lambda m: m.group() if m.group() in keep else ascii(m.group())[1:-1], text)
     try:
