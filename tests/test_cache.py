@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
 import os
@@ -96,7 +95,7 @@ def _entries(folder: Path) -> list[Path]:
 
 def _payload(entry: Path) -> tuple[bytes, dict[str, Any]]:
     blob = entry.read_bytes()
-    head = len(cache.MAGIC) + 32
+    head = len(cache.MAGIC) + cache.MAC_BYTES
     return blob[:head], marshal.loads(blob[head:])
 
 
@@ -119,9 +118,10 @@ def cold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _policy_entry(folder: Path) -> Path:
-    sha = hashlib.sha256(POLICY_FILE.read_bytes()).hexdigest()
-    path = cache.entry_path(sha)
-    assert path is not None and path.parent == folder and path.exists()
+    found = cache.entry_path(cache.key_of(POLICY_FILE.read_bytes()))
+    assert found is not None
+    path = Path(found)
+    assert path.parent == folder and path.exists()
     return path
 
 
@@ -214,7 +214,7 @@ def test_an_entry_is_data_only(cold: list[str], tmp_path: Path) -> None:
             except (ValueError, EOFError, TypeError):
                 continue
             assert not isinstance(loaded, types.CodeType), entry.name
-        if entry.name.startswith(hashlib.sha256(POLICY_FILE.read_bytes()).hexdigest()):
+        if entry.name.startswith(cache.key_of(POLICY_FILE.read_bytes())):
             assert all(isinstance(text, (str, type(None))) for _, text in data["exprs"].values())
 
 
@@ -280,18 +280,10 @@ def test_every_year_of_the_official_schedule_is_kept(tmp_path: Path) -> None:
 def test_an_upgraded_holidays_package_makes_every_entry_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An entry keeps the official calendar the ``holidays`` package gave: a new release of
     it (say, with next year's schedule) is a new entry name, found without importing it."""
-    import importlib.util
-    from types import SimpleNamespace
-
-    installed = tmp_path / "holidays" / "__init__.py"
-    installed.parent.mkdir()
+    installed = tmp_path / "site" / "holidays" / "__init__.py"
+    installed.parent.mkdir(parents=True)
     installed.write_text("# 0.109\n", encoding="utf-8")
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name: SimpleNamespace(origin=str(installed)) if name == "holidays" else real(name),
-    )
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))  # found first, as an installed package is
     monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(cache, "_SOURCE", [])
     before = cache.entry_path("0" * 64)
@@ -301,3 +293,26 @@ def test_an_upgraded_holidays_package_makes_every_entry_stale(tmp_path: Path, mo
     after = cache.entry_path("0" * 64)
     assert before is not None and after is not None and before != after
     assert cache.read("0" * 64) is None  # the old entry is not read
+
+
+def test_a_policy_read_back_has_every_place_of_the_one_compiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry keeps only the places a build asks for (not every node of the file), and
+    the policy built from it places every row, clause, fact and parameter as the one
+    compiled from the file does."""
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
+    fresh, _ = load_policy(POLICY_FILE, use_cache=True)
+    cached, _ = load_policy(POLICY_FILE, use_cache=True)
+    assert fresh is not cached
+
+    def places(policy: Any) -> Any:
+        rows = {v: [(r.line, r.index) for r in value.rules] for v, value in policy.values.items()}
+        others = {v: value.otherwise.line for v, value in policy.values.items() if value.otherwise is not None}
+        steps = [s.line for s in (*policy.actions, *policy.warnings)]
+        clauses = {c: clause.line for c, clause in policy.clauses.items()}
+        return rows, others, steps, clauses, policy.lines, [v.line for v in policy.values.values()]
+
+    assert places(cached) == places(fresh)
+    _, data = _payload(_policy_entry(tmp_path / "cache"))
+    assert 0 < len(data["lines"]) < 1000  # of the file's thousands of places

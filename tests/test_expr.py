@@ -582,7 +582,7 @@ def test_the_keyword_prefilter_misses_no_change(source: str) -> None:
     import keyword
     import tokenize
 
-    from policykit.lang import expr
+    from policykit.lang import syntax
 
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
@@ -595,11 +595,22 @@ def test_the_keyword_prefilter_misses_no_change(source: str) -> None:
         for i, tok in enumerate(tokens)
     )
     if renamed:
-        assert expr._KEYWORD_BY_DOT.search(source) is not None
+        assert syntax._keyword_by_dot(source)
     else:
-        assert expr._protect_keywords(source) in (source, str(tokenize.untokenize(tokens)))
+        assert syntax._protect_keywords(source) in (source, str(tokenize.untokenize(tokens)))
 
 
 def test_a_keyword_part_still_parses() -> None:
     compiled, issues = compile_expr("return.decision == 'yes'", {"return.decision": ("yes", "no")})
     assert compiled is not None and issues == [] and compiled.names == frozenset({"return.decision"})
+
+
+@pytest.mark.parametrize(
+    "source", ["1jis.x", "0xaNone.x", "x.if", "a .\\\n in", "x .in", "éa.return", "_is.b", "2if.x"]
+)
+def test_the_keyword_prefilter_sees_a_keyword_glued_to_a_number_or_spaced_from_its_dot(source: str) -> None:
+    """The tokenizer splits ``1jis`` into ``1j`` and ``is``: a keyword may end a run of
+    letters before a dot, and a dot may follow a name the match before ended at."""
+    from policykit.lang import syntax
+
+    assert syntax._keyword_by_dot(source)

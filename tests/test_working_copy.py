@@ -132,7 +132,7 @@ def test_the_bundled_set_inside_a_project_is_named_bundled(tmp_path: Path, monke
     for name in ("policies/standard_v1.yaml", ".venv/data/policies/standard_v1.yaml", "other/y.yaml"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("policykit: 1\n", encoding="utf-8")
-    monkeypatch.setattr(origin_module, "data_dir", lambda kind: tmp_path / ".venv" / "data" / kind)
+    monkeypatch.setattr(origin_module, "data_folder", lambda kind: str(tmp_path / ".venv" / "data" / kind))
     monkeypatch.chdir(tmp_path)
     origin_module._origin.cache_clear()
     try:
@@ -141,3 +141,54 @@ def test_the_bundled_set_inside_a_project_is_named_bundled(tmp_path: Path, monke
         assert origin_module.origin(tmp_path / "other/y.yaml") == "other/y.yaml"
     finally:
         origin_module._origin.cache_clear()
+
+
+def _origin_by_pathlib(file: str, folder: Path | None, bundled: Path) -> str:
+    """How origin() named a file when it worked with pathlib (the reference)."""
+    from policykit.policy.resources import shown
+
+    resolved = Path(file).resolve()
+    root = folder.parent if folder is not None else None
+    if folder is not None and root is not None and resolved.is_relative_to(folder.resolve()):
+        return resolved.relative_to(root).as_posix()
+    if resolved.is_relative_to(bundled.resolve()):
+        return "bundled:" + resolved.relative_to(bundled.resolve()).as_posix()
+    if root is not None and resolved.is_relative_to(root):
+        return resolved.relative_to(root).as_posix()
+    return shown(Path(file))
+
+
+@pytest.mark.parametrize("where", ["project", "project/sub", "elsewhere", "link"])
+def test_files_are_named_as_pathlib_named_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """origin() and the policy set's files, worked out with os.path, name every file as
+    the pathlib code did: relative, dotted and doubled spellings, symlinks, files outside."""
+    from policykit.policy import origin as origin_module
+    from policykit.tools.versions import _folder_files, policy_files
+
+    project, bundled = tmp_path / "project", tmp_path / "venv" / "data" / "policies"
+    for name in ("project/policies/a.yaml", "project/policies/b.yml", "project/policies/.yaml", "project/x/c.yaml",
+                 "venv/data/policies/standard_v1.yaml", "elsewhere/d.yaml"):  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("policykit: 1\n", encoding="utf-8")
+    (tmp_path / "project" / "sub").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "project")
+    monkeypatch.setattr(origin_module, "data_folder", lambda kind: str(bundled))
+    monkeypatch.chdir(tmp_path / where)
+    folder = working_copy()
+    assert folder == (None if where == "elsewhere" else (project / "policies").resolve())
+    files = ["policies/a.yaml", "./policies//b.yml", "../project/x/c.yaml", "x/../policies/a.yaml",
+             str(bundled / "standard_v1.yaml"), str(tmp_path / "elsewhere" / "d.yaml"), "../elsewhere/d.yaml",
+             str(tmp_path / "link" / "x" / "c.yaml")]  # fmt: skip
+    origin_module._origin.cache_clear()
+    try:
+        for file in files:
+            assert origin_module.origin(file) == _origin_by_pathlib(file, folder, bundled), file
+    finally:
+        origin_module._origin.cache_clear()
+    spellings = ["policies", "./policies", "policies/", "policies//", "../project/policies", str(project / "policies")]
+    for spelling in [*spellings, "nowhere"]:
+        found = _folder_files(spelling)
+        if not Path(spelling).is_dir():
+            assert found is None
+            continue
+        assert found == (str(Path(spelling)), [str(p) for p in policy_files(Path(spelling))]), spelling

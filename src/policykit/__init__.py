@@ -37,11 +37,11 @@ if ("-m" in _started_as and "policykit" in _started_as[_started_as.index("-m") +
 
     _signal.signal(_signal.SIGINT, lambda *_: _os._exit(130))
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
+    from typing import Any
 
     from policykit.engine.case import Case
     from policykit.engine.record import CaseRecord
@@ -66,7 +66,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     found = _LAZY.get(name)
     if found is None:
         raise AttributeError(f"module 'policykit' has no attribute {name!r}")
@@ -135,7 +135,7 @@ def validate(path: "str | Path | None" = None) -> "list[Diagnostic]":
     return warnings
 
 
-def read_case(policy: "Policy", data: Any, file: str = "<case>") -> "Case":
+def read_case(policy: "Policy", data: "Any", file: str = "<case>") -> "Case":
     """Check a case (a dict in the case format) against ``policy``; raise :class:`CaseError`
     with every problem, each naming its field path."""
     from policykit.engine.case import read_case as _read

@@ -9,18 +9,24 @@ by one, so that a user sees every problem at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
 
 MAX_ERRORS = 50
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# compiled when first needed (0.2 ms a start that reports no problem need not pay), then
+# found in re's own cache
+_CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
 
 
 def printable(text: str, keep: str = "") -> str:
     """``text`` with control characters (newlines, ESC, bell...) written as escapes, except those in ``keep``,
     and anything that is not Unicode (a lone surrogate) as its escape: safe for one line of a terminal."""
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(lambda m: m.group() if m.group() in keep else ascii(m.group())[1:-1], text)
+    control = re.compile(_CONTROL)
+    if control.search(text):
+        text = control.sub(lambda m: m.group() if m.group() in keep else ascii(m.group())[1:-1], text)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -28,17 +34,85 @@ def printable(text: str, keep: str = "") -> str:
     return text
 
 
-@dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem found in a policy, a case or a test file."""
+    """One problem found in a policy, a case or a test file.
+
+    Immutable; equal, hashed and ordered by its place and words (``severity`` aside), as
+    a frozen ordered dataclass would be, without the cost of defining one at every start."""
+
+    __slots__ = ("code", "col", "file", "line", "message", "path", "severity")
 
     file: str
     line: int
     col: int
     code: str
     message: str
-    path: str = ""
-    severity: str = field(default="error", compare=False)
+    path: str
+    severity: str
+
+    def __init__(
+        self, file: str, line: int, col: int, code: str, message: str, path: str = "", severity: str = "error"
+    ) -> None:
+        put = object.__setattr__
+        put(self, "file", file)
+        put(self, "line", line)
+        put(self, "col", col)
+        put(self, "code", code)
+        put(self, "message", message)
+        put(self, "path", path)
+        put(self, "severity", severity)
+
+    def _key(self) -> tuple[str, int, int, str, str, str]:
+        return (self.file, self.line, self.col, self.code, self.message, self.path)
+
+    def replace(self, **changes: Any) -> Diagnostic:
+        """A copy with ``changes`` (field names) made."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        fields.update(changes)
+        return Diagnostic(**fields)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[type[Diagnostic], tuple[Any, ...]]:
+        return (Diagnostic, (*self._key(), self.severity))
+
+    def __repr__(self) -> str:
+        return (
+            f"Diagnostic(file={self.file!r}, line={self.line!r}, col={self.col!r}, code={self.code!r}, "
+            f"message={self.message!r}, path={self.path!r}, severity={self.severity!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __lt__(self, other: Diagnostic) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __le__(self, other: Diagnostic) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() <= other._key()
+
+    def __gt__(self, other: Diagnostic) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() > other._key()
+
+    def __ge__(self, other: Diagnostic) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() >= other._key()
 
     def format(self) -> str:
         """``file:line:col: code: message (at path)`` on one line: control characters are escaped."""

@@ -10,13 +10,17 @@ never a hang, never a MemoryError.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import stat
 import time
-from typing import Any, NamedTuple
 
 from policykit.errors import Diagnostic, PolicykitError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NamedTuple
+else:
+    from policykit.records import NamedTuple
 
 MiB = 1024 * 1024
 
@@ -85,7 +89,7 @@ class LimitError(PolicykitError):
         if self.within is not None:
             return self
         first = self.diagnostics[0]
-        found = LimitError([dataclasses.replace(first, message=f"{first.message}, working out '{name}'")])
+        found = LimitError([first.replace(message=f"{first.message}, working out '{name}'")])
         found.within = name
         return found
 

@@ -51,15 +51,64 @@ HEAVY = (
     "policykit.server",
     "policykit.interview",
     "policykit.docsite",
+    "policykit.cli.parser",  # a plain evaluate line is read without argparse (cli/quick.py)
+    # standard modules that cost a cold start milliseconds and that deciding one case does
+    # without: the parser, typing, dataclasses (and inspect, dis, tokenize), pathlib (and
+    # urllib.parse, ipaddress, fnmatch), OpenSSL's hashlib and hmac, calendar (and locale)
+    "argparse",
+    "gettext",
+    "typing",
+    "dataclasses",
+    "inspect",
+    "dis",
+    "tokenize",
+    "pathlib",
+    "urllib",
+    "ipaddress",
+    "fnmatch",
+    "hashlib",
+    "_hashlib",
+    "hmac",
+    "calendar",
+    "locale",
 )
 
 # python -m policykit, with the modules loaded at exit written to stderr (after its output)
 _RUN = (
     "import atexit, json, runpy, sys\n"
+    "import gc\n"
     "atexit.register(lambda: sys.stderr.write('MODULES ' + json.dumps(sorted(sys.modules)) + '\\n'))\n"
+    "atexit.register(lambda: sys.stderr.write(f'COLLECTING {gc.isenabled()}\\n'))\n"
     "sys.argv = ['policykit', *sys.argv[1:]]\n"
     "runpy.run_module('policykit', run_name='__main__', alter_sys=True)\n"
 )
+
+
+def _collecting(cache: Path, *args: str) -> bool:
+    """Whether the cycle collector was on at the end of ``policykit evaluate ARGS``."""
+    env = {**os.environ, "POLICYKIT_CACHE_DIR": str(cache)}
+    run = subprocess.run(
+        [sys.executable, "-c", _RUN, "evaluate", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    found = re.search(r"^COLLECTING (True|False)$", run.stderr, re.MULTILINE)
+    assert found and run.returncode == 0, run.stderr
+    return found.group(1) == "True"
+
+
+def test_one_case_is_decided_without_the_cycle_collector_a_batch_with_it(warm: Path, tmp_path: Path) -> None:
+    """A cold start pauses the collector (the loading makes no garbage worth walking);
+    a batch, which runs on, turns it back on."""
+    assert not _collecting(warm, str(FAULT), "--as-of", "2026-11-27")
+    lines = tmp_path / "cases.jsonl"
+    lines.write_text(json.dumps(json.loads(FAULT.read_text(encoding="utf-8"))) + "\n", encoding="utf-8")
+    assert _collecting(warm, "--batch", str(lines), "--as-of", "2026-11-27")
+    assert _collecting(warm, str(FAULT), "--as-of", "2026-11-27", "--explain")
 
 
 def _evaluate(cache: Path, *args: str) -> tuple[int, str, set[str]]:

@@ -265,3 +265,18 @@ def test_the_case_reader_refuses_what_the_generated_schema_refuses(tmp_path: Pat
     code, out, err = cli("evaluate", str(case), "--policy", str(folder / "next.yaml"))
     assert code == 2 and out == ""
     assert "customer.name" in err
+
+
+def test_working_out_the_contract_leaves_the_policy_s_data_as_it_was() -> None:
+    """The contract is worked out on a deep copy: the extension's additions never reach
+    the policy's own data, however often it is worked out."""
+    policy, _ = load_policy(POLICY_FILE)
+    data = copy.deepcopy(policy.raw)
+    fields = data["contract"]["case"]["fields"]
+    added = next(name for name in data["facts"] if name in fields and not data["facts"][name].get("required"))
+    del fields[added]
+    data["contract_extension"] = {"facts": [added]}  # the field comes back by the extension
+    before = copy.deepcopy(data)
+    first = case_schema_of(data)
+    assert case_schema_of(data) == first
+    assert data == before

@@ -8,7 +8,6 @@ same words.  (The 50 000-case differential run is in ``tests/differential``.)"""
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import re
 from datetime import date, timedelta
@@ -91,11 +90,11 @@ def _tampered(policy: Policy, value_id: str, source: str) -> Policy:
     value = policy.values[value_id]
     rules = list(value.rules)
     i = next(i for i, r in enumerate(rules) if r.outcome is not None and r.outcome.fast is not None)
-    outcome = dataclasses.replace(rules[i].outcome, fast_source=source)  # type: ignore[type-var]
-    rules[i] = dataclasses.replace(rules[i], outcome=outcome)
-    return dataclasses.replace(
-        policy, values={**policy.values, value_id: dataclasses.replace(value, rules=tuple(rules))}
-    )
+    outcome = rules[i].outcome
+    assert outcome is not None
+    rules[i] = rules[i]._replace(outcome=outcome._replace(fast_source=source))
+    changed: Policy = policy._replace(values={**policy.values, value_id: value._replace(rules=tuple(rules))})
+    return changed
 
 
 @pytest.mark.parametrize(

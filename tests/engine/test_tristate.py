@@ -16,7 +16,10 @@ from policykit.engine.codegen.tristate import tristate_functions, tristate_sourc
 from policykit.engine.env import CaseEnv
 from policykit.errors import CaseError
 from policykit.lang.values import Unknown
+from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
+
+from ..conftest import POLICY_FILE
 
 AS_OF = date(2026, 11, 27)
 
@@ -72,3 +75,16 @@ def test_the_text_is_control_flow_only(policy: Policy) -> None:
             for part in rule.parts:
                 assert part.source not in text
         assert "'" not in text and '"' not in text, value.id
+
+
+def test_each_function_is_made_when_first_asked_for() -> None:
+    """A cold start that decides one case compiles the three-valued functions it reaches
+    only, not one for every value of the policy."""
+    fresh = load_policy(POLICY_FILE)[0]
+    functions = tristate_functions(fresh)
+    assert len(functions) == 0
+    name = next(iter(fresh.values))
+    made = functions[name]
+    assert functions[name] is made and list(functions) == [name]
+    with pytest.raises(KeyError):
+        functions["no.such.value"]

@@ -11,12 +11,15 @@ import _signal  # type: ignore[import-not-found]  # signal's C module: no enums 
 import errno
 import os
 import sys
-from collections.abc import Sequence
-from typing import IO
 
-from policykit.cli.parser import parser_for
+from policykit.cli.quick import quick_evaluate
 from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
 from policykit.errors import PolicykitError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import IO, Any
 
 
 def run(
@@ -31,7 +34,11 @@ def run(
     inp = stdin if stdin is not None else sys.stdin
     try:
         words = list(argv) if argv is not None else sys.argv[1:]
-        args = parser_for(words).parse_args(words)
+        args: Any = quick_evaluate(words)  # a plain `evaluate FILE`: no parser to build
+        if args is None:
+            from policykit.cli.parser import parser_for
+
+            args = parser_for(words).parse_args(words)
         if args.command == "evaluate":
             from policykit.cli.evaluate import evaluate_command
 
@@ -132,6 +139,7 @@ def main() -> None:
         # Ctrl-C is KeyboardInterrupt again (``_signal``: the module of ``signal`` without its enums)
         _signal.signal(_signal.SIGINT, _signal.default_int_handler)
         _standard_streams()
+        _collect_cycles(sys.argv[1:])
         code = run()
         sys.stdout.flush()
     except BrokenPipeError:
@@ -151,6 +159,17 @@ def main() -> None:
     else:
         _quiet_stdout()
     sys.exit(code)
+
+
+def _collect_cycles(argv: list[str]) -> None:
+    """Turn the cycle collector back on (``python -m policykit`` pauses it while modules
+    load) for any command but one case decided: a batch, a server, an interview run long
+    and make garbage as they go.  What was loaded so far is frozen: never walked again."""
+    import gc
+
+    if not gc.isenabled() and quick_evaluate(argv) is None:
+        gc.freeze()
+        gc.enable()
 
 
 def _quiet_stdout() -> None:

@@ -3,10 +3,8 @@ in force on its day, as text or JSON."""
 
 from __future__ import annotations
 
-import argparse
 import json
-from pathlib import Path
-from typing import IO, Any
+import os
 
 from policykit.cli.streams import (
     EXIT_BAD_INPUT,
@@ -20,8 +18,12 @@ from policykit.cli.streams import (
 )
 from policykit.errors import Diagnostic, InputError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Any
 
-def evaluate_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str]) -> int:
+
+def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int:
 
     if (args.case is None) == (args.batch is None):
         raise InputError([Diagnostic("policykit", 0, 0, "usage", "give a case file (or -), or --batch FILE")])
@@ -86,19 +88,16 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
     from policykit.tools.parallel import ordered_map
 
     if not settings.policy and not settings.policy_set:
-        from dataclasses import replace
-
-        from policykit.policy.resources import policies_dir
+        from policykit.policy.resources import policies_folder
 
         # the working copy found once for the run, not again for each line
-        settings = replace(settings, policy_set=str(policies_dir()))
+        settings = settings._replace(policy_set=policies_folder())
     streaming = batch == "-"
     if streaming:
         stream: Any = inp.buffer if hasattr(inp, "buffer") else inp
         numbered: Any = enumerate(read_lines(stream, settings.limits.case_bytes), 1)
     else:
-        p = Path(batch)
-        if p.is_dir():
+        if os.path.isdir(batch):
             raise InputError([Diagnostic(batch, 0, 0, "not-a-file", "is a directory, not a JSON Lines file")])
         numbered = read_cases(batch, settings.limits.case_bytes)
     status = EXIT_OK

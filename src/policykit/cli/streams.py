@@ -3,12 +3,13 @@ option, and whether the output is a terminal."""
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-from typing import IO
-
 from policykit.errors import Diagnostic, InputError
 from policykit.limits import DEFAULT, Limits, read_bounded, read_stream
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from datetime import date
+    from typing import IO
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -38,6 +39,8 @@ def read_input(path: str, inp: IO[str], limit: int = DEFAULT.case_bytes) -> tupl
 
 def write_output(path: str, text: str) -> None:
     """Write ``text`` to the file an option names; a path that cannot be written is bad input."""
+    from pathlib import Path  # only the commands that write a file need it
+
     try:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -46,6 +49,8 @@ def write_output(path: str, text: str) -> None:
 
 def read_output(path: str) -> str | None:
     """The text of a file an option names, or None when there is none; unreadable is bad input."""
+    from pathlib import Path
+
     try:
         return Path(path).read_text(encoding="utf-8") if Path(path).is_file() else None
     except (OSError, UnicodeDecodeError) as exc:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from policykit.engine import reach
 from policykit.engine.case import Case
@@ -20,6 +19,10 @@ from policykit.engine.record import ActionRecord, AssumedRecord, DecisionRecord
 from policykit.lang.expr import Compiled
 from policykit.lang.values import Unknown, truth
 from policykit.policy.model import Policy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Probes:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
 
 from policykit.engine.case_reader.model import Case as Case
 from policykit.engine.case_reader.model import dotted as dotted
@@ -24,6 +23,10 @@ from policykit.lang.dates import parse_date
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT
 from policykit.policy.model import Policy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_CASE_BYTES = DEFAULT.case_bytes
 

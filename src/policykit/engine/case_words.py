@@ -5,10 +5,13 @@ wording (``is not of type 'null'``).  The words are the catalogue's, in the run'
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from policykit.lang.hints import quote
 from policykit.policy.model import Policy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 

@@ -18,7 +18,6 @@ the tables alone, the reference the differential tests hold the generated road t
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from policykit.engine import codegen
 from policykit.engine.assume import assumptions, defaulted_facts, probes
@@ -41,6 +40,10 @@ from policykit.lang.expr import EvalError
 from policykit.lang.values import Unknown, truth
 from policykit.limits import DEFAULT, Limits
 from policykit.policy.model import Policy, Step
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["MAX_SPLITS", "decide", "decide_case", "decide_interpreted"]
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
 
 from policykit.engine.codegen import GIVE_UP, Generated
 from policykit.engine.codegen.tristate import Tristate, possible_values, tristate_functions
@@ -18,6 +17,10 @@ from policykit.lang.fastpath import Known
 from policykit.lang.values import Unknown, merge, truth
 from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.model import Cite, Policy, Rule, Text, Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def shared_names(policy: Policy) -> dict[str, Any]:

@@ -12,13 +12,16 @@ the full road (a limit is reached at the same value, and named the same way).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from policykit.engine.codegen import GIVE_UP
 from policykit.engine.codegen.request import request_function
 from policykit.engine.env import shared_names
 from policykit.limits import Budget, Limits
 from policykit.policy.model import Policy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 GAVE_UP = GIVE_UP
 """What the lean road raises where the full road must decide the case."""

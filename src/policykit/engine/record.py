@@ -10,9 +10,14 @@ docs and the server all render from the same record.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple
 
 from policykit.policy.model import Policy, Rule, Text, Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NamedTuple
+else:
+    from policykit.records import NamedTuple
 
 
 class PartTrace(NamedTuple):

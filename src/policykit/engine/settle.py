@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import product
 from math import prod
-from typing import Any
 
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
@@ -23,6 +22,10 @@ from policykit.engine.record import DecisionRecord, Reason
 from policykit.lang.expr import Compiled
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy, Rule, Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["MAX_SPLITS", "holds_everywhere", "record_of", "settle", "settle_open"]
 

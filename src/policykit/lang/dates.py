@@ -7,12 +7,15 @@ the ``holidays`` package's official calendar plus the policy's own extra days.
 
 from __future__ import annotations
 
-import calendar as _calendar
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any, NamedTuple
+else:
+    from policykit.records import NamedTuple
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_WORKING_DAYS = 3660
@@ -54,7 +57,12 @@ def add_months(day: date, months: int) -> date:
         raise OverflowError(f"{day.isoformat()} + {months} months is outside the calendar")
     wanted = day.day
     if wanted > 28:  # a day every month has needs no looking up
-        last = 29 if month == 2 and _calendar.isleap(year) else _MONTH_DAYS[month - 1]
+        if month == 2:
+            import calendar  # (and locale): only for a day past the 28th moved to February
+
+            last = 29 if calendar.isleap(year) else 28
+        else:
+            last = _MONTH_DAYS[month - 1]
         wanted = min(wanted, last)
     return date(year, month, wanted)
 
@@ -64,8 +72,7 @@ def days_between(start: date, end: date) -> int:
     return (end - start).days
 
 
-@dataclass(frozen=True)
-class CalendarDay:
+class CalendarDay(NamedTuple):
     """A day the policy adds to the official calendar: off (``off``) or worked, on one
     date (``year`` given) or on the same month and day of every year, between ``start``
     and ``end`` when given; ``cites`` are the clauses that make it so."""

@@ -14,22 +14,27 @@ other operation on an unknown is unknown, carrying the facts it depends on.
 from __future__ import annotations
 
 import ast
-import io
-import keyword
 import operator
-import re
-import tokenize
-import warnings
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
 
-from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.fastpath import UnknownHit
-from policykit.lang.functions import FUNCTIONS, Function, arithmetic
+from policykit.lang.functions import FUNCTIONS, arithmetic
 from policykit.lang.hints import hint, is_null_hint, name_hint, quote, suggest
+from policykit.lang.syntax import KW_SUFFIX
+from policykit.lang.syntax import dotted_name as dotted_name  # imported from here by the policy's tools
+from policykit.lang.syntax import parse_tree as parse_tree
 from policykit.lang.values import Unknown, merge, truth
-from policykit.limits import Budget
+from policykit.records import Frozen
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from typing import Any, NamedTuple, Protocol
+
+    from policykit.lang.dates import WatchedCalendar, WorkCalendar
+    from policykit.lang.functions import Function
+    from policykit.limits import Budget
+else:
+    from policykit.records import NamedTuple
 
 MAX_SOURCE = 2000
 MAX_DEPTH = 40
@@ -38,35 +43,52 @@ MAX_INT = 10**9
 CONSTANT_NAMES = {"true": True, "false": False, "null": None, "True": True, "False": False, "None": None}
 
 
-class Env(Protocol):
-    calendar: WorkCalendar | WatchedCalendar
-    known: Any
-    given: frozenset[str]
-    budget: Budget
+if TYPE_CHECKING:
 
-    def get(self, name: str) -> Any: ...
+    class Env(Protocol):
+        calendar: WorkCalendar | WatchedCalendar
+        known: Any
+        given: frozenset[str]
+        budget: Budget
+
+        def get(self, name: str) -> Any: ...
 
 
 class EvalError(Exception):
     """An expression failed on a case's values (for example a date beyond year 9999)."""
 
 
-@dataclass(frozen=True)
-class Issue:
-    code: str
-    message: str
+class Compiled(Frozen):
+    """An expression compiled once: its source, the names it reads, and its closure
+    (immutable but for its exact form, built on first use)."""
 
-
-@dataclass(frozen=True)
-class Compiled:
-    """An expression compiled once: its source, the names it reads, and its closure."""
+    __slots__ = ("exact", "fast", "fast_source", "names", "names_map", "source")
+    _FIELDS = ("source", "names", "exact", "fast", "names_map", "fast_source")
+    _COMPARED = _SHOWN = _FIELDS
 
     source: str
     names: frozenset[str]
     exact: Callable[[Env], Any] | None
-    fast: Callable[[Env, Any], Any] | None = None
-    names_map: Mapping[str, Sequence[str] | None] | None = None
-    fast_source: str | None = None  # the fast form's text (what the compile cache keeps)
+    fast: Callable[[Env, Any], Any] | None
+    names_map: Mapping[str, Sequence[str] | None] | None
+    fast_source: str | None  # the fast form's text (what the compile cache keeps)
+
+    def __init__(
+        self,
+        source: str,
+        names: frozenset[str],
+        exact: Callable[[Env], Any] | None,
+        fast: Callable[[Env, Any], Any] | None = None,
+        names_map: Mapping[str, Sequence[str] | None] | None = None,
+        fast_source: str | None = None,
+    ) -> None:
+        put = object.__setattr__
+        put(self, "source", source)
+        put(self, "names", names)
+        put(self, "exact", exact)
+        put(self, "fast", fast)
+        put(self, "names_map", names_map)
+        put(self, "fast_source", fast_source)
 
     def __call__(self, env: Env) -> Any:
         fast = self.fast
@@ -91,47 +113,10 @@ class Compiled:
 
 _GIVE_WAY = (UnknownHit, TypeError, ValueError, OverflowError, AttributeError, KeyError, ZeroDivisionError)
 
-_KW_SUFFIX = "_kw_"
 
-
-# a keyword by a dot (spaces or a line continuation between): only there does _protect_keywords change anything
-# (after a dot, a keyword is a whole name only if no letter, digit or _ follows: ``service.in_year`` has none)
-_KEYWORD_BY_DOT = re.compile(r"\.[\s\\]*(?:{0})(?![A-Za-z0-9_])|(?:{0})[\s\\]*\.".format("|".join(keyword.kwlist)))
-
-
-def parse_tree(source: str) -> ast.expr:
-    """The expression's syntax tree (keyword parts of dotted names protected); raises SyntaxError."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.parse(_protect_keywords(source.strip()), mode="eval").body
-
-
-def dotted_name(node: ast.expr) -> str | None:
-    """``sale.ship_date`` for a chain of plain names, else None."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(p[: -len(_KW_SUFFIX)] if p.endswith(_KW_SUFFIX) else p for p in reversed(parts))
-
-
-def _protect_keywords(source: str) -> str:
-    """Let dotted names use Python keywords as parts (``return.decision``)."""
-    if _KEYWORD_BY_DOT.search(source) is None:
-        return source  # no keyword next to a dot: nothing to tokenize (tokenize's first use costs milliseconds)
-    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    out = []
-    for i, tok in enumerate(tokens):
-        if tok.type == tokenize.NAME and keyword.iskeyword(tok.string):
-            before = tokens[i - 1].string if i else ""
-            after = tokens[i + 1].string if i + 1 < len(tokens) else ""
-            if before == "." or after == ".":
-                tok = tok._replace(string=tok.string + _KW_SUFFIX)
-        out.append(tok)
-    return str(tokenize.untokenize(out))
+class Issue(NamedTuple):
+    code: str
+    message: str
 
 
 class _Refuse(Exception):
@@ -180,7 +165,7 @@ class _Compiler:
         if not isinstance(node, ast.Name):
             raise _Refuse("attribute-access", "attribute access is only allowed in dotted names like sale.ship_date")
         parts.append(node.id)
-        parts = [p[: -len(_KW_SUFFIX)] if p.endswith(_KW_SUFFIX) else p for p in parts]
+        parts = [p[: -len(KW_SUFFIX)] if p.endswith(KW_SUFFIX) else p for p in parts]
         for part in parts:
             if part.startswith("_"):
                 raise _Refuse("dunder", f"names starting with '_' are not allowed ('{part}')")
@@ -481,8 +466,8 @@ def compile_expr(
         return None, [Issue("expression-too-long", f"expression longer than {MAX_SOURCE} characters")]
     try:
         body = parse_tree(source)
-    except (SyntaxError, tokenize.TokenError) as exc:
-        detail = exc.msg if isinstance(exc, SyntaxError) else str(exc.args[0])
+    except SyntaxError as exc:
+        detail = exc.msg
         return None, [Issue("expression-syntax", f"{detail} in {quote(source)}{hint(source)}")]
     except (ValueError, RecursionError, MemoryError) as exc:
         return None, [Issue("expression-syntax", f"cannot parse {quote(source)}: {type(exc).__name__}")]

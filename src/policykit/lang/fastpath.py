@@ -12,18 +12,25 @@ from __future__ import annotations
 
 import ast
 import types
-from collections.abc import Callable
-from typing import Any
 
 from policykit.lang.functions import FUNCTIONS, Function, arithmetic
 from policykit.lang.values import Unknown
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    _Values = dict[str, Any]
+else:
+    _Values = dict
 
 
 class UnknownHit(Exception):
     """The fast form read an unknown value: let the three-valued form decide."""
 
 
-class Known(dict[str, Any]):
+class Known(_Values):
     """The known values of one case, filled on first use: an unknown one raises UnknownHit."""
 
     __slots__ = ("env",)

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from policykit.lang import dates
 from policykit.lang.values import Unknown
-from policykit.limits import Budget
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, NamedTuple
+
+    from policykit.limits import Budget
+else:
+    from policykit.records import NamedTuple
 
 
-@dataclass(frozen=True)
-class Function:
+class Function(NamedTuple):
     name: str
     impl: Callable[..., Any]
     min_args: int

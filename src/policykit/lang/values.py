@@ -6,7 +6,9 @@ undecided can say exactly which facts would decide it.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Unknown:

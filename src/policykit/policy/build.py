@@ -4,7 +4,6 @@ values checked), no value depending on itself, then the frozen :class:`Policy`."
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from policykit.errors import Diagnostic
 from policykit.lang.dates import WorkCalendar
@@ -31,6 +30,10 @@ from policykit.policy.model import (
     Value,
 )
 from policykit.policy.policy_data import as_list, value_items
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 BUILTIN_NAMES = ("as_of", "policy.id", "policy.version", "policy.status")
 

@@ -1,5 +1,5 @@
-"""The compile cache: a policy compiled once is stored by its SHA-256 and read back on
-the next run, so that one CLI call neither parses YAML, nor validates the schema, nor
+"""The compile cache: a policy compiled once is stored by a digest of its bytes (BLAKE2b)
+and read back on the next run, so that one CLI call neither parses YAML, nor validates the schema, nor
 builds the official calendar again.
 
 The entry holds the checked policy data, the locations of its rows, the text of every
@@ -7,12 +7,12 @@ expression's fast form and the calendar's days off for every year it can reach. 
 data only (``marshal`` of dicts, lists, tuples, sets, strings, bytes and numbers): no
 code object is ever written (:func:`write` refuses one), and nothing read back is run
 but expression texts that are compiled and checked again like the policy's own.  Its
-name carries the policy's SHA-256, the package version, the entry format, the Python
+name carries that digest, the package version, the entry format, the Python
 version and a tag of the installed ``holidays`` package, so a changed policy, tool,
 interpreter or official calendar never reads a stale entry.
 
-An entry is trusted only when it is authentic: each file carries an HMAC-SHA256 of its
-name and contents under a key of this installation (``key`` in the cache folder,
+An entry is trusted only when it is authentic: each file carries a MAC (keyed BLAKE2b-256,
+:mod:`policykit.digest`) of its name and contents under a key of this installation (``key`` in the cache folder,
 random, readable by its owner alone).  A file that was edited, swapped, truncated or
 written by someone else fails the check and is ignored (and later rewritten); nothing
 in it is unpacked before the check.  Writing is atomic and best effort: an
@@ -23,40 +23,48 @@ parent (so ``HOME=/nonexistent`` creates nothing).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import marshal
 import os
 import stat
 import sys
-from pathlib import Path
-from typing import Any
 
+from policykit.digest import MAC_BYTES, key_hex, mac, same
 from policykit.version import __version__
 
-FORMAT = 4  # 2: the last year of the official calendar kept; 3: authenticated; 4: data only, packed calendar
-MAGIC = b"pkcache4"
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+# 2: the last year of the official calendar kept; 3: authenticated; 4: data only, packed
+# calendar; 5: named by a BLAKE2b of the bytes, authenticated by keyed BLAKE2b
+FORMAT = 5
+MAGIC = b"pkcache5"
 KEY_BYTES = 32
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
 
-def cache_dir() -> Path | None:
+def key_of(raw: bytes) -> str:
+    """The name of the entry of a file's bytes ``raw`` (a digest of them)."""
+    return key_hex(raw)
+
+
+def cache_dir() -> str | None:
     if os.environ.get("POLICYKIT_NO_CACHE"):
         return None
     explicit = os.environ.get("POLICYKIT_CACHE_DIR")
     if explicit:
-        return Path(explicit)
+        return explicit
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "policykit"
+    return os.path.join(base, "policykit")
 
 
-def entry_path(sha: str) -> Path | None:
+def entry_path(key: str) -> str | None:
     folder = cache_dir()
     if folder is None:
         return None
     # the format too: two builds of one version (a checkout and an install) keep apart
     python = f"py{sys.version_info[0]}{sys.version_info[1]}"
-    return folder / f"{sha}-{__version__}-f{FORMAT}-{python}-{calendar_source()}.bin"
+    return os.path.join(folder, f"{key}-{__version__}-f{FORMAT}-{python}-{calendar_source()}.bin")
 
 
 _SOURCE: list[str] = []
@@ -67,10 +75,10 @@ def calendar_source() -> str:
     file's size and time, so that upgrading it (a new year's official schedule) makes
     every entry stale.  Found without importing it (that is what the cache saves)."""
     if not _SOURCE:
-        import importlib.util
+        from importlib.machinery import PathFinder  # (importlib.util costs a start more)
 
         try:
-            spec = importlib.util.find_spec("holidays")
+            spec = PathFinder.find_spec("holidays")
             info = os.stat(spec.origin) if spec is not None and spec.origin else None
         except (ImportError, ValueError, OSError):
             info = None
@@ -78,9 +86,9 @@ def calendar_source() -> str:
     return _SOURCE[0]
 
 
-def _key(folder: Path, create: bool) -> bytes | None:
+def _key(folder: str, create: bool) -> bytes | None:
     """This installation's key: a file of the current user's, readable by no one else."""
-    path = folder / "key"
+    path = os.path.join(folder, "key")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
@@ -115,15 +123,16 @@ def _key(folder: Path, create: bool) -> bytes | None:
 
 
 def _mac(key: bytes, name: str, payload: bytes) -> bytes:
-    return hmac.new(key, name.encode("utf-8") + b"\0" + payload, hashlib.sha256).digest()
+    return mac(key, name.encode("utf-8") + b"\0" + payload)
 
 
-def read(sha: str) -> dict[str, Any] | None:
-    """The authentic entry stored under ``sha``, or None (missing, edited, foreign, unreadable)."""
-    path = entry_path(sha)
+def read(name: str) -> dict[str, Any] | None:
+    """The authentic entry stored under ``name`` (:func:`key_of` a file's bytes), or None
+    (missing, edited, foreign, unreadable)."""
+    path = entry_path(name)
     if path is None:
         return None
-    key = _key(path.parent, create=False)
+    key = _key(os.path.dirname(path), create=False)
     if key is None:
         return None
     try:
@@ -131,33 +140,34 @@ def read(sha: str) -> dict[str, Any] | None:
             blob = handle.read(MAX_ENTRY_BYTES + 1)
     except OSError:
         return None
-    head = len(MAGIC) + 32
+    head = len(MAGIC) + MAC_BYTES
     if len(blob) > MAX_ENTRY_BYTES or len(blob) < head or not blob.startswith(MAGIC):
         return None
     payload = blob[head:]
-    if not hmac.compare_digest(blob[len(MAGIC) : head], _mac(key, path.name, payload)):
+    if not same(blob[len(MAGIC) : head], _mac(key, os.path.basename(path), payload)):
         return None
     try:
         entry = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
-    if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("sha256") != sha:
+    if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("name") != name:
         return None
     return entry
 
 
-def write(sha: str, entry: dict[str, Any]) -> None:
-    path = entry_path(sha)
+def write(name: str, entry: dict[str, Any]) -> None:
+    path = entry_path(name)
     if path is None:
         return
-    entry = {**entry, "format": FORMAT, "sha256": sha}
+    entry = {**entry, "format": FORMAT, "name": name}
     tmp = None
     try:
-        folder = path.parent
-        if not folder.is_dir():
-            if not folder.parent.is_dir():
-                folder.parent.mkdir()  # ~/.cache, say; never a chain of folders
-            folder.mkdir(mode=0o700)
+        folder = os.path.dirname(path)
+        if not os.path.isdir(folder):
+            parent = os.path.dirname(folder) or "."
+            if not os.path.isdir(parent):
+                os.mkdir(parent)  # ~/.cache, say; never a chain of folders
+            os.mkdir(folder, mode=0o700)
         key = _key(folder, create=True)
         if key is None:
             return
@@ -166,7 +176,7 @@ def write(sha: str, entry: dict[str, Any]) -> None:
 
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + _mac(key, path.name, payload) + payload)
+            handle.write(MAGIC + _mac(key, os.path.basename(path), payload) + payload)
         os.replace(tmp, path)
         tmp = None
     except (OSError, ValueError):

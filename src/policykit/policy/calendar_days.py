@@ -13,15 +13,20 @@ Each entry is a date (``"2026-03-18"``) or a day with a name::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from policykit.errors import Diagnostic
 from policykit.lang.dates import CalendarDay, parse_date
-from policykit.policy.document import Document
 from policykit.policy.model import Text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any, NamedTuple
+
+    from policykit.policy.document import Document
+else:
+    from policykit.records import NamedTuple
 
 KEYS = ("extra_holidays", "extra_working_days")
 _MONTH_DAY = re.compile(r"([0-9]{2})-([0-9]{2})")
@@ -53,8 +58,7 @@ def _entry(item: dict[str, Any], off: bool) -> CalendarDay:
     return CalendarDay(off, month, dom, year, start, end, tuple(item.get("cites") or ()))
 
 
-@dataclass(frozen=True)
-class NamedDay:
+class NamedDay(NamedTuple):
     """One day of a named calendar entry, as a person meets it: the day, off or worked,
     its name, the reason and the clauses behind it."""
 

@@ -5,11 +5,14 @@ key take precedence."""
 
 from __future__ import annotations
 
+import os
 from functools import cache
-from pathlib import Path
-from typing import Any
 
-_FILE = Path(__file__).with_name("catalogue.yaml")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+_FILE = os.path.join(os.path.dirname(__file__), "catalogue.yaml")
 
 
 @cache
@@ -18,12 +21,11 @@ def catalogue() -> dict[str, tuple[tuple[str, str], ...]]:
     SHA-256) when it has them, so that a cold run does not import PyYAML; else parsed
     with libyaml's safe loader where PyYAML has it (the pure-Python one costs a cold run
     tens of milliseconds) and kept there."""
-    import hashlib
-
     from policykit.policy import cache as compile_cache
 
-    raw = _FILE.read_bytes()
-    key = hashlib.sha256(b"catalogue\0" + raw).hexdigest()
+    with open(_FILE, "rb") as handle:
+        raw = handle.read()
+    key = compile_cache.key_of(b"catalogue\0" + raw)
     entry = compile_cache.read(key)
     texts = entry.get("texts") if entry is not None else None
     if isinstance(texts, dict):

@@ -7,17 +7,20 @@ asked and possible).
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
-from typing import Any
 
+from policykit.digest import sha256_hex
 from policykit.errors import Diagnostic, PolicyError
 from policykit.limits import DEFAULT, LimitError, Limits, read_bounded
 from policykit.policy.build import build
-from policykit.policy.document import Document
+from policykit.policy.document import AskedDocument, Document
 from policykit.policy.model import Policy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from pathlib import Path
+    from typing import Any
 
 AMENDS = re.compile(rb"^amends:", re.MULTILINE)
 
@@ -95,9 +98,11 @@ def load_policy_text(
         return None, diags
     if not isinstance(doc.data, dict):
         return None, [Diagnostic(file, 1, 1, "schema", "a policy must be a mapping at the top level")]
-    sha = hashlib.sha256(raw).hexdigest()
+    sha = sha256_hex(raw)
     resolved = None
     if is_amendment(doc.data):
+        from pathlib import Path
+
         resolved, found = resolve(doc, raw, folder or Path(file).parent)
         if resolved is None:
             return None, sorted(set(diags + found))
@@ -118,20 +123,25 @@ def load_policy(
     """
     name = display or str(path)
     raw = read_bounded(path, limits.policy_bytes, name, PolicyError)
-    sha = hashlib.sha256(raw).hexdigest()
-    if use_cache and AMENDS.search(raw) is None:  # an amendment's meaning depends on its base too
+    cached = use_cache and AMENDS.search(raw) is None  # an amendment's meaning depends on its base too
+    if cached:
         from policykit.policy import cache
 
-        entry = cache.read(sha)
+        key = cache.key_of(raw)
+        entry = cache.read(key)
         if entry is not None:
-            policy = _from_cache(entry, name, sha)
+            # the policy's SHA-256 (every result shows it) as worked out when the entry was written
+            sha = entry.get("sha256")
+            policy = _from_cache(entry, name, sha) if isinstance(sha, str) else None
             if policy is not None:
                 return policy, []
+    from pathlib import Path
+
     policy, diags = load_policy_text(raw, name, limits, Path(path).parent)
     if policy is None:
         raise PolicyError([d for d in diags if d.severity == "error"] or diags)
-    if use_cache and AMENDS.search(raw) is None:
-        _store(policy, sha, name, raw)
+    if cached:
+        _store(policy, key, name, raw)
     return policy, [d for d in diags if d.severity != "error"]
 
 
@@ -150,7 +160,7 @@ def _from_cache(entry: dict[str, Any], name: str, sha: str) -> Policy | None:
     return policy
 
 
-def _store(policy: Policy, sha: str, name: str, raw: bytes) -> None:
+def _store(policy: Policy, key: str, name: str, raw: bytes) -> None:
     from policykit.policy import cache
     from policykit.policy.yamlload import load_yaml
 
@@ -161,13 +171,15 @@ def _store(policy: Policy, sha: str, name: str, raw: bytes) -> None:
     exprs = {source: (sorted(c.names), c.fast_source) for source, c in compiled.items()}
     calendar = policy.calendar
     years = calendar.reach(policy.today())
-    cache.write(
-        sha,
-        {
-            "data": doc.data,
-            "lines": doc.lines,
-            "exprs": exprs,
-            "calendar": calendar.table(years),
-            "published": calendar.published_through(),
-        },
-    )
+    entry = {
+        "sha256": policy.sha256,
+        "data": doc.data,
+        "exprs": exprs,
+        "calendar": calendar.table(years),
+        "published": calendar.published_through(),
+    }
+    # the places of the rows, clauses, facts... a build from the entry asks for: a few
+    # hundred of the thousands of the file's (the entry read back at every start is half the size)
+    asked = AskedDocument(name, doc.data, doc.lines)
+    build(asked, policy.sha256, {**entry, "lines": doc.lines})
+    cache.write(key, {**entry, "lines": asked.asked})

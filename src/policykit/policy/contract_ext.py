@@ -16,14 +16,17 @@ a new major version.
 
 from __future__ import annotations
 
-import copy
+import marshal
 from collections.abc import Iterator
-from typing import Any
 
 from policykit.errors import Diagnostic
 from policykit.lang.hints import suggest
 from policykit.policy.contract_schema import case_schema, decision_contract
 from policykit.policy.document import Document
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def extension(data: dict[str, Any]) -> dict[str, Any]:
@@ -50,7 +53,9 @@ def field_of_fact(fact: dict[str, Any]) -> dict[str, Any]:
 
 def effective_contract(data: dict[str, Any]) -> dict[str, Any]:
     """The contract of a policy: its section with the extension's additions folded in."""
-    contract: dict[str, Any] = copy.deepcopy(section(data))
+    # a deep copy: the policy's data is plain (what the compile cache keeps), so marshal
+    # copies it as copy.deepcopy would, in a tenth of the time and without importing copy
+    contract: dict[str, Any] = marshal.loads(marshal.dumps(section(data)))
     ext = extension(data)
     facts = data.get("facts") or {}
     fields = contract.setdefault("case", {}).setdefault("fields", {})

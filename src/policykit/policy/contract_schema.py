@@ -27,7 +27,9 @@ keeps the two equal.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 SCALARS = {"string": "string", "bool": "boolean", "int": "integer", "number": "number"}

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
 
 from policykit.errors import Diagnostic
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 Path = tuple[str | int, ...]
 
@@ -72,14 +74,29 @@ def address(data: Any, path: Path, seen: dict[int, Counter[str | None]] | None =
     return out
 
 
-@dataclass(frozen=True)
 class Document:
-    """Parsed data plus the (line, column) of every path in it, both 1-based."""
+    """Parsed data plus the (line, column) of every path in it, both 1-based (equal to
+    another of the same file, data and lines)."""
+
+    __slots__ = ("_seen", "data", "file", "lines")
 
     file: str
     data: Any
     lines: dict[Path, tuple[int, int]]
-    _seen: dict[int, Counter[str | None]] = field(default_factory=dict, compare=False, repr=False)
+    _seen: dict[int, Counter[str | None]]
+
+    def __init__(self, file: str, data: Any, lines: dict[Path, tuple[int, int]]) -> None:
+        self.file, self.data, self.lines, self._seen = file, data, lines, {}
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.file, self.data, self.lines) == (other.file, other.data, other.lines)  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # its data is a dict
+
+    def __repr__(self) -> str:
+        return f"Document(file={self.file!r}, data={self.data!r}, lines={self.lines!r})"
 
     def where(self, path: Path) -> tuple[int, int]:
         """The location of ``path`` or of its nearest ancestor that has one."""
@@ -90,3 +107,19 @@ class Document:
     def diag(self, path: Path, code: str, message: str, severity: str = "error") -> Diagnostic:
         line, col = self.where(path)
         return Diagnostic(self.file, line, col, code, message, address(self.data, path, self._seen), severity)
+
+
+class AskedDocument(Document):
+    """A :class:`Document` that notes each place asked for and where it was found: the
+    places a build asks for are all a policy read back from the compile cache needs."""
+
+    __slots__ = ("asked",)
+
+    def __init__(self, file: str, data: Any, lines: dict[Path, tuple[int, int]]) -> None:
+        super().__init__(file, data, lines)
+        self.asked: dict[Path, tuple[int, int]] = {}
+
+    def where(self, path: Path) -> tuple[int, int]:
+        found = self.asked[path] = super().where(path)
+        return found
+

@@ -1,20 +1,28 @@
 """The compiled policy, built once by the compiler, read by the evaluator.
 
-Its parts are immutable: named tuples where a part is plain data (a class of them costs a
-twentieth of a frozen dataclass to define, and every cold start defines them), frozen
-dataclasses where a part keeps what it works out once (``Rule``, ``Value``, ``Policy``)."""
+Its parts are immutable: named tuples where a part is plain data (``collections``'
+named tuples: a class of them costs a twentieth of a frozen dataclass to define, and
+every cold start defines them), plain classes where a part keeps what it works out once
+(``Rule``, ``Value``, ``Policy``), equal and hashed by their fields as frozen dataclasses were.
+Each has ``_replace(**changes)``."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
-from typing import Any, NamedTuple
 
-from policykit.lang.dates import WorkCalendar
-from policykit.lang.expr import Compiled
 from policykit.policy.catalogue import catalogue
+from policykit.records import Frozen
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NamedTuple
+
+    from policykit.lang.dates import WorkCalendar
+    from policykit.lang.expr import Compiled
+else:
+    from policykit.records import NamedTuple
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _NAMES: dict[tuple[tuple[str, str], ...], tuple[str, ...]] = {}  # a text's placeholders, found once
@@ -112,9 +120,24 @@ class Fact(NamedTuple):
         return _label(dict(self.labels), value, lang)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Frozen):
     """One row of a first-hit table (or one item of a collected list)."""
+
+    _FIELDS = (
+        "index",
+        "line",
+        "parts",
+        "any_of",
+        "outcome",
+        "cites",
+        "because",
+        "value",
+        "interpretations",
+        "part_cites",
+        "part_because",
+    )
+    _COMPARED = _FIELDS
+    _SHOWN = _FIELDS
 
     index: int
     line: int
@@ -123,11 +146,39 @@ class Rule:
     outcome: Compiled | None
     cites: tuple[Cite, ...]
     because: Text | None
-    value: Any = None
-    interpretations: tuple[str, ...] = ()
+    value: Any
+    interpretations: tuple[str, ...]
     # a ``when_any`` row: each part's own clauses and words, named when that part held
-    part_cites: tuple[tuple[Cite, ...], ...] = ()
-    part_because: tuple[Text | None, ...] = ()
+    part_cites: tuple[tuple[Cite, ...], ...]
+    part_because: tuple[Text | None, ...]
+
+    def __init__(
+        self,
+        index: int,
+        line: int,
+        parts: tuple[Compiled, ...],
+        any_of: bool,
+        outcome: Compiled | None,
+        cites: tuple[Cite, ...],
+        because: Text | None,
+        value: Any = None,
+        interpretations: tuple[str, ...] = (),
+        part_cites: tuple[tuple[Cite, ...], ...] = (),
+        part_because: tuple[Text | None, ...] = (),
+    ) -> None:
+        self.__dict__.update(
+            index=index,
+            line=line,
+            parts=parts,
+            any_of=any_of,
+            outcome=outcome,
+            cites=cites,
+            because=because,
+            value=value,
+            interpretations=interpretations,
+            part_cites=part_cites,
+            part_because=part_because,
+        )
 
     @property
     def every_cite(self) -> tuple[Cite, ...]:
@@ -135,9 +186,27 @@ class Rule:
         return (*self.cites, *(c for group in self.part_cites for c in group))
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(Frozen):
     """A derived value or a decision: a first-hit table of rules, or a collected list."""
+
+    _FIELDS = (
+        "id",
+        "title",
+        "type",
+        "values",
+        "labels",
+        "applies_to",
+        "output",
+        "kind",
+        "rules",
+        "interpretations",
+        "line",
+        "skip_unknown",
+        "otherwise",
+        "deadline",
+    )
+    _COMPARED = _FIELDS
+    _SHOWN = _FIELDS
 
     id: str
     title: Text | None
@@ -150,9 +219,43 @@ class Value:
     rules: tuple[Rule, ...]
     interpretations: tuple[str, ...]
     line: int
-    skip_unknown: bool = False
-    otherwise: Rule | None = None
-    deadline: bool = False
+    skip_unknown: bool
+    otherwise: Rule | None
+    deadline: bool
+
+    def __init__(
+        self,
+        id: str,
+        title: Text | None,
+        type: str,
+        values: tuple[str, ...],
+        labels: tuple[tuple[str, Text], ...],
+        applies_to: tuple[str, ...],
+        output: bool,
+        kind: str,
+        rules: tuple[Rule, ...],
+        interpretations: tuple[str, ...],
+        line: int,
+        skip_unknown: bool = False,
+        otherwise: Rule | None = None,
+        deadline: bool = False,
+    ) -> None:
+        self.__dict__.update(
+            id=id,
+            title=title,
+            type=type,
+            values=values,
+            labels=labels,
+            applies_to=applies_to,
+            output=output,
+            kind=kind,
+            rules=rules,
+            interpretations=interpretations,
+            line=line,
+            skip_unknown=skip_unknown,
+            otherwise=otherwise,
+            deadline=deadline,
+        )
 
     def label(self, value: Any, lang: str) -> str | None:
         return _label(self.label_texts, value, lang)
@@ -205,8 +308,34 @@ class Interpretation(NamedTuple):
     text: Text
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(Frozen):
+    """A compiled policy: equal to another of the same file, digest and parts (its
+    calendar, source data, row lines and case schema aside)."""
+
+    _FIELDS = (
+        "file",
+        "sha256",
+        "metadata",
+        "clauses",
+        "parameters",
+        "facts",
+        "values",
+        "actions",
+        "warnings",
+        "case_checks",
+        "registration",
+        "interpretations",
+        "messages",
+        "calendar",
+        "raw",
+        "utc_offset_minutes",
+        "lines",
+        "case_schema",
+        "summary",
+    )
+    _COMPARED = tuple(f for f in _FIELDS if f not in ("calendar", "raw", "lines", "case_schema"))
+    _SHOWN = tuple(f for f in _FIELDS if f not in ("raw", "lines", "case_schema"))
+
     file: str
     sha256: str
     metadata: dict[str, Any]
@@ -220,12 +349,56 @@ class Policy:
     registration: tuple[Registration, ...]
     interpretations: dict[str, Interpretation]
     messages: dict[str, Text]
-    calendar: WorkCalendar = field(compare=False)
-    raw: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
-    utc_offset_minutes: int = 0
-    lines: dict[str, int] = field(compare=False, repr=False, default_factory=dict)
-    case_schema: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
-    summary: tuple[tuple[Text, tuple[str, ...]], ...] = ()
+    calendar: WorkCalendar
+    raw: dict[str, Any]
+    utc_offset_minutes: int
+    lines: dict[str, int]
+    case_schema: dict[str, Any]
+    summary: tuple[tuple[Text, tuple[str, ...]], ...]
+
+    def __init__(
+        self,
+        file: str,
+        sha256: str,
+        metadata: dict[str, Any],
+        clauses: dict[str, Clause],
+        parameters: dict[str, Parameter],
+        facts: dict[str, Fact],
+        values: dict[str, Value],
+        actions: tuple[Step, ...],
+        warnings: tuple[Step, ...],
+        case_checks: tuple[CaseCheck, ...],
+        registration: tuple[Registration, ...],
+        interpretations: dict[str, Interpretation],
+        messages: dict[str, Text],
+        calendar: WorkCalendar,
+        raw: dict[str, Any] | None = None,
+        utc_offset_minutes: int = 0,
+        lines: dict[str, int] | None = None,
+        case_schema: dict[str, Any] | None = None,
+        summary: tuple[tuple[Text, tuple[str, ...]], ...] = (),
+    ) -> None:
+        self.__dict__.update(
+            file=file,
+            sha256=sha256,
+            metadata=metadata,
+            clauses=clauses,
+            parameters=parameters,
+            facts=facts,
+            values=values,
+            actions=actions,
+            warnings=warnings,
+            case_checks=case_checks,
+            registration=registration,
+            interpretations=interpretations,
+            messages=messages,
+            calendar=calendar,
+            raw={} if raw is None else raw,
+            utc_offset_minutes=utc_offset_minutes,
+            lines={} if lines is None else lines,
+            case_schema={} if case_schema is None else case_schema,
+            summary=summary,
+        )
 
     def today(self) -> date:
         """Today at the company's UTC offset: the default evaluation day."""

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from pathlib import Path
 
-from policykit.policy.resources import data_dir, shown, working_copy
+from policykit.policy.resources import data_folder, shown, working_folder
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BUNDLED = "bundled:"
 
@@ -31,23 +34,34 @@ def _origin(file: str, here: str) -> str:
     of the project is named from its root; a file of the bundled set is ``bundled:NAME``
     (an editable install's bundled set is the checkout's ``policies/``: named from the
     root when the command runs in that checkout)."""
-    path = Path(file)
     try:
-        resolved = path.resolve()
-    except (OSError, RuntimeError):
+        resolved = os.path.realpath(file)
+    except (OSError, ValueError):
         return str(file)
-    folder = working_copy()
-    root = folder.parent if folder is not None else None
-    bundled = data_dir("policies").resolve()
+    folder = working_folder()
+    root = os.path.dirname(folder) if folder is not None else None
+    bundled = os.path.realpath(data_folder("policies"))
     # the project's own policies/ first (an editable install's bundled set is that folder);
     # then the bundled set, even where it lies inside the project (a .venv in the checkout)
-    if folder is not None and root is not None and resolved.is_relative_to(folder.resolve()):
-        return resolved.relative_to(root).as_posix()
-    if resolved.is_relative_to(bundled):
-        return BUNDLED + resolved.relative_to(bundled).as_posix()
-    if root is not None and resolved.is_relative_to(root):
-        return resolved.relative_to(root).as_posix()
-    return shown(path)
+    if folder is not None and root is not None and _below(resolved, os.path.realpath(folder)):
+        return _relative(resolved, root)
+    if _below(resolved, bundled):
+        return BUNDLED + _relative(resolved, bundled)
+    if root is not None and _below(resolved, root):
+        return _relative(resolved, root)
+    from pathlib import Path  # a file outside the project and the bundled set: rare
+
+    return shown(Path(file))
+
+
+def _below(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or lies in it (both absolute and resolved)."""
+    return path == folder or path.startswith(folder if folder.endswith(os.sep) else folder + os.sep)
+
+
+def _relative(path: str, folder: str) -> str:
+    """``path`` from ``folder`` (which holds it), with forward slashes."""
+    return os.path.relpath(path, folder).replace(os.sep, "/")
 
 
 def is_bundled(name: str) -> bool:

@@ -1,23 +1,37 @@
 """Where the bundled policy, schemas and examples live: inside the installed package,
-or at the top of a source checkout (editable installs and tests)."""
+or at the top of a source checkout (editable installs and tests).
+
+The ``..._folder`` functions give a path as a string (the path of ``evaluate FILE`` needs no
+:mod:`pathlib`); the others give the same path as a :class:`~pathlib.Path`."""
 
 from __future__ import annotations
 
-import json
+import os
 from functools import cache
-from pathlib import Path
-from typing import Any
 
-_PACKAGE = Path(__file__).resolve().parent.parent  # the policykit package
-_CHECKOUT = _PACKAGE.parent.parent
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # the policykit package
+_CHECKOUT = os.path.dirname(os.path.dirname(_PACKAGE))
+_POLICY_SUFFIXES = (".yaml", ".yml")
+
+
+def data_folder(name: str) -> str:
+    """``policies``, ``schemas`` or ``examples``: the packaged copy, else the checkout's."""
+    packaged = os.path.join(_PACKAGE, "data", name)
+    if os.path.isdir(packaged):
+        return packaged
+    return os.path.join(_CHECKOUT, name)
 
 
 def data_dir(name: str) -> Path:
-    """``policies``, ``schemas`` or ``examples``: the packaged copy, else the checkout's."""
-    packaged = _PACKAGE / "data" / name
-    if packaged.is_dir():
-        return packaged
-    return _CHECKOUT / name
+    """:func:`data_folder` as a path."""
+    from pathlib import Path
+
+    return Path(data_folder(name))
 
 
 DEFAULT_FILE = "standard_v1.yaml"
@@ -27,21 +41,41 @@ def default_policy() -> Path:
     return data_dir("policies") / DEFAULT_FILE
 
 
-def working_copy(start: Path | None = None) -> Path | None:
+def working_folder(start: str | None = None) -> str | None:
     """The ``policies/`` folder of the project around ``start`` (default: the current
     folder), found as git finds its root: the nearest folder, going up, that holds a
     ``policies/`` folder with a policy file in it.  None outside any project."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / "policies"
-        if candidate.is_dir() and any(p.suffix in (".yaml", ".yml") for p in candidate.iterdir()):
+    folder = os.path.realpath(start if start is not None else os.getcwd())
+    while True:
+        candidate = os.path.join(folder, "policies")
+        if os.path.isdir(candidate) and any(
+            os.path.splitext(name)[1] in _POLICY_SUFFIXES for name in os.listdir(candidate)
+        ):
             return candidate
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def working_copy(start: Path | None = None) -> Path | None:
+    """:func:`working_folder` as a path."""
+    from pathlib import Path
+
+    found = working_folder(None if start is None else str(start))
+    return Path(found) if found is not None else None
+
+
+def policies_folder() -> str:
+    """The policy set the commands use: the working copy's, else the bundled one."""
+    return working_folder() or data_folder("policies")
 
 
 def policies_dir() -> Path:
-    """The policy set the commands use: the working copy's, else the bundled one."""
-    return working_copy() or data_dir("policies")
+    """:func:`policies_folder` as a path."""
+    from pathlib import Path
+
+    return Path(policies_folder())
 
 
 def command_policy() -> Path:
@@ -57,6 +91,8 @@ def command_policy() -> Path:
 
 def shown(path: str | Path) -> str:
     """A path as a person reads it: relative to the current folder when it is below it."""
+    from pathlib import Path
+
     resolved = Path(path).resolve()
     try:
         return str(resolved.relative_to(Path.cwd().resolve()))
@@ -67,6 +103,8 @@ def shown(path: str | Path) -> str:
 @cache
 def schema(name: str) -> dict[str, Any]:
     """A bundled JSON document from ``schemas/`` (parsed once per process)."""
-    with open(data_dir("schemas") / name, encoding="utf-8") as handle:
+    import json
+
+    with open(os.path.join(data_folder("schemas"), name), encoding="utf-8") as handle:
         loaded: dict[str, Any] = json.load(handle)
     return loaded

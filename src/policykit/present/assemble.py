@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from policykit.engine.record import (
     ActionRecord,
@@ -38,6 +37,10 @@ from policykit.present.result import (
 )
 from policykit.present.sentence import title
 from policykit.present.words import cited_clause, fill, template
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _MEMO_SIZE = 2_000  # texts kept per policy and language; past it, rendered each time
 # The classes of the values a rendered text is kept for: values of these classes are equal

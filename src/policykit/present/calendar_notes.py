@@ -5,7 +5,6 @@ with its name, reason and clauses (``calendar.extra_holidays`` and ``extra_worki
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from policykit.engine.case import Case
@@ -15,11 +14,16 @@ from policykit.policy.model import Policy
 from policykit.present.catalogue import day, say
 from policykit.present.result import DecisionResult, Result
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from policykit.records import NamedTuple
+
 _WORKING = re.compile(r"\badd_working_days\(")
 
 
-@dataclass(frozen=True)
-class Counted:
+class Counted(NamedTuple):
     """A working-day count: the days off it stepped over, and the named days it met."""
 
     off: tuple[date, ...]

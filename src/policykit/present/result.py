@@ -1,18 +1,24 @@
-"""A decision in words: the result of an evaluation as frozen dataclasses, and their JSON form
-(CONTRACT.md section 2).  The structure of the result is here, in one place."""
+"""A decision in words: the result of an evaluation as immutable records (named tuples,
+and frozen classes where a part keeps what it works out), and their JSON form (CONTRACT.md
+section 2).  The structure of the result is here, in one place."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any, Protocol
 
-from policykit.engine.record import RuleTrace
+from policykit.records import Frozen
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NamedTuple, Protocol
+
+    from policykit.engine.record import RuleTrace
+else:
+    from policykit.records import NamedTuple
 
 
-@dataclass(frozen=True)
-class CitedClause:
+class CitedClause(NamedTuple):
     clause: str
     text: str
     en: str
@@ -25,8 +31,7 @@ class CitedClause:
         return out
 
 
-@dataclass(frozen=True)
-class DecisionResult:
+class DecisionResult(NamedTuple):
     id: str
     title: str
     value: Any
@@ -49,8 +54,7 @@ class DecisionResult:
         }
 
 
-@dataclass(frozen=True)
-class ActionResult:
+class ActionResult(NamedTuple):
     id: str
     text: str
     due: date | None
@@ -60,8 +64,7 @@ class ActionResult:
         return {"id": self.id, "text": self.text, "due": jsonable(self.due), "cites": [c.to_dict() for c in self.cites]}
 
 
-@dataclass(frozen=True)
-class MissingFact:
+class MissingFact(NamedTuple):
     fact: str
     needed_for: tuple[str, ...]
     question: str
@@ -70,8 +73,7 @@ class MissingFact:
         return {"fact": self.fact, "needed_for": list(self.needed_for), "question": self.question}
 
 
-@dataclass(frozen=True)
-class AssumedFact:
+class AssumedFact(NamedTuple):
     """A fact the case did not give, its default, the default's reason, and what rests on it."""
 
     fact: str
@@ -88,13 +90,17 @@ class AssumedFact:
         }
 
 
-@dataclass(frozen=True)
-class PolicyRef:
+class PolicyRef(Frozen):
+    _FIELDS = _COMPARED = _SHOWN = ("id", "version", "sha256", "status", "file")
+
     id: str
     version: str
     sha256: str
     status: str
-    file: str | None = None  # the file that decided, as the command line names it (not the server)
+    file: str | None  # the file that decided, as the command line names it (not the server)
+
+    def __init__(self, id: str, version: str, sha256: str, status: str, file: str | None = None) -> None:
+        self.__dict__.update(id=id, version=version, sha256=sha256, status=status, file=file)
 
     def to_dict(self, fresh: bool = True) -> dict[str, Any]:
         """The JSON form: a fresh copy (a caller may change it), or with ``fresh=False``
@@ -109,33 +115,57 @@ class PolicyRef:
         return out
 
 
-class Parts(Protocol):
-    """What a :class:`Result` renders from its record when a part is first read
-    (:mod:`policykit.present.assemble`)."""
+if TYPE_CHECKING:
 
-    def decisions(self) -> tuple[DecisionResult, ...]: ...
-    def actions(self) -> tuple[ActionResult, ...]: ...
-    def missing(self) -> tuple[MissingFact, ...]: ...
-    def warnings(self) -> tuple[str, ...]: ...
-    def assumed(self) -> tuple[AssumedFact, ...]: ...
-    def trace(self) -> tuple[DecisionResult, ...]: ...
-    def fired(self) -> tuple[tuple[str, int], ...]: ...
-    def json(self, fresh: bool = True) -> dict[str, Any]: ...
+    class Parts(Protocol):
+        """What a :class:`Result` renders from its record when a part is first read
+        (:mod:`policykit.present.assemble`)."""
+
+        def decisions(self) -> tuple[DecisionResult, ...]: ...
+        def actions(self) -> tuple[ActionResult, ...]: ...
+        def missing(self) -> tuple[MissingFact, ...]: ...
+        def warnings(self) -> tuple[str, ...]: ...
+        def assumed(self) -> tuple[AssumedFact, ...]: ...
+        def trace(self) -> tuple[DecisionResult, ...]: ...
+        def fired(self) -> tuple[tuple[str, int], ...]: ...
+        def json(self, fresh: bool = True) -> dict[str, Any]: ...
 
 
-@dataclass(frozen=True, eq=False)
-class Result:
+class Result(Frozen):
     """The result of one case in one language.  Its decisions, steps, missing and assumed
     facts and warnings are rendered when first read; :meth:`to_dict` renders only what the
     JSON shows."""
+
+    _FIELDS = ("case_id", "as_of", "request_type", "policy", "lang", "case_sha256", "parts")
+    _SHOWN = _FIELDS[:-1]
 
     case_id: str | None
     as_of: date
     request_type: str
     policy: PolicyRef
-    lang: str = "zh"
-    case_sha256: str | None = None
-    parts: Parts | None = field(default=None, repr=False)
+    lang: str
+    case_sha256: str | None
+    parts: Parts | None
+
+    def __init__(
+        self,
+        case_id: str | None,
+        as_of: date,
+        request_type: str,
+        policy: PolicyRef,
+        lang: str = "zh",
+        case_sha256: str | None = None,
+        parts: Parts | None = None,
+    ) -> None:
+        self.__dict__.update(
+            case_id=case_id,
+            as_of=as_of,
+            request_type=request_type,
+            policy=policy,
+            lang=lang,
+            case_sha256=case_sha256,
+            parts=parts,
+        )
 
     @classmethod
     def made(

@@ -6,11 +6,14 @@ catalogue keeps its name, so a sentence is never wrong, only plainer or less pla
 from __future__ import annotations
 
 import ast
-from typing import Any
 
 from policykit.lang.expr import dotted_name, parse_tree
 from policykit.policy.model import Policy, Rule, Text
 from policykit.present.catalogue import has, say
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _COMPARE = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
 

@@ -8,7 +8,6 @@ fixed word comes from the policy's messages or the package catalogue, in one lan
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -22,9 +21,14 @@ from policykit.present.result import CitedClause, DecisionResult, Result
 from policykit.present.sentence import title
 from policykit.present.words import fmt, show
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from policykit.records import NamedTuple
 
-@dataclass(frozen=True)
-class TextOptions:
+
+class TextOptions(NamedTuple):
     """How the text view is laid out: the width, codes shown or not, clauses whole or short."""
 
     width: int = 80

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
-from typing import Any
 
 from policykit.engine.record import Reason
 from policykit.lang.values import Unknown
@@ -15,6 +14,10 @@ from policykit.policy.model import Fact, Policy, Value
 from policykit.present.catalogue import day, say
 from policykit.present.links import clause_url
 from policykit.present.result import CitedClause
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 

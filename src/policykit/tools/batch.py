@@ -8,25 +8,34 @@ results are identical whichever runs them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
+from policykit.digest import sha256_hex
 from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError, printable
 from policykit.limits import DEFAULT, LimitError, Limits
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from datetime import date
+    from typing import Any, NamedTuple
+else:
+    from policykit.records import NamedTuple
 
 SEPARATOR = "\n" + "─" * 40 + "\n"
 # what :func:`printable` escapes but for the text view's own tabs and newlines: the other
 # control characters, and surrogates (not Unicode: no UTF-8 for them)
-_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_ESCAPED = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]"
 
 
-@dataclass(frozen=True)
-class BatchSettings:
+def _escaped() -> re.Pattern[str]:
+    """The pattern of :data:`_ESCAPED`, compiled when a text view is first written (0.5 ms
+    a start that writes JSON need not pay), then found in re's own cache."""
+    return re.compile(_ESCAPED)
+
+
+class BatchSettings(NamedTuple):
     """Everything a worker needs to decide a line as the CLI would (hashable: a memo key)."""
 
     policy: str | None = None
@@ -43,8 +52,7 @@ class BatchSettings:
     limits: Limits = DEFAULT
 
 
-@dataclass(frozen=True)
-class Chunk:
+class Chunk(NamedTuple):
     """The output of a run of lines: stdout bytes (UTF-8), stderr lines, and how many lines were bad."""
 
     data: bytes
@@ -59,10 +67,10 @@ _CHOOSERS: dict[tuple[str | None, str | None, bool, Limits], Callable[[Any], Any
 def chooser(settings: BatchSettings) -> Callable[[Any], Any]:
     """How each case finds its policy: the file given, or the version in force on its day
     (loaded once per process)."""
-    from policykit.policy.resources import policies_dir
+    from policykit.policy.resources import policies_folder
 
     # the folder as found now: the working copy the command runs in decides
-    folder = settings.policy_set or (None if settings.policy else str(policies_dir()))
+    folder = settings.policy_set or (None if settings.policy else policies_folder())
     key = (settings.policy, folder, settings.allow_draft, settings.limits)
     found = _CHOOSERS.get(key)
     if found is not None:
@@ -75,7 +83,7 @@ def chooser(settings: BatchSettings) -> Callable[[Any], Any]:
     else:
         from policykit.tools.versions import load_policy_set
 
-        policy_set = load_policy_set(folder or policies_dir(), use_cache=True)
+        policy_set = load_policy_set(folder or policies_folder(), use_cache=True)
         allow = settings.allow_draft
         found = lambda data: policy_set.for_case(data, allow)  # noqa: E731
     _CHOOSERS[key] = found
@@ -125,7 +133,7 @@ class _Reader:
                 settings.lang,
                 settings.docs_url,
                 settings.explain,
-                hashlib.sha256(raw).hexdigest(),
+                sha256_hex(raw),
                 settings.fmt == "text",
                 limits,
                 self.file(policy),
@@ -147,14 +155,12 @@ def evaluate_raw(
 
 def named(result: Any, policy: Any) -> Any:
     """``result`` naming the policy file that decided it (``policy.file`` of the JSON)."""
-    from dataclasses import replace
-
     from policykit.policy.origin import origin
 
     file = origin(policy.file)
     if result.policy.file == file:
         return result
-    return replace(result, policy=replace(result.policy, file=file))
+    return result._replace(policy=result.policy._replace(file=file))
 
 
 def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) -> str:
@@ -174,7 +180,7 @@ def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) ->
 def _printable(text: str) -> str:
     """``printable(text, keep="\\n\\t")``, with no work where there is nothing to escape
     (a text view has a newline on every line)."""
-    if _ESCAPED.search(text) is None:
+    if _escaped().search(text) is None:
         return text
     return printable(text, keep="\n\t")
 

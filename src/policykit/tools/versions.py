@@ -8,15 +8,20 @@ warning says so.  ``supersedes`` links each version to the one before it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
 from datetime import date
-from pathlib import Path
-from typing import Any
 
 from policykit.errors import Diagnostic, PolicyError, PolicykitError
 from policykit.lang.dates import parse_date
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, NamedTuple
+else:
+    from policykit.records import NamedTuple
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -28,10 +33,15 @@ def effective(policy: Policy) -> date | None:
     return parse_date(text) if text else None
 
 
-@dataclass(frozen=True)
-class PolicySet:
-    directory: Path
+class PolicySet(NamedTuple):
+    folder: str  # as a Path would show it
     versions: tuple[Policy, ...]  # oldest first
+
+    @property
+    def directory(self) -> Path:
+        from pathlib import Path
+
+        return Path(self.folder)
 
     def select(self, on: date, allow_draft: bool = False) -> Policy:
         """The version in force on ``on``."""
@@ -46,7 +56,7 @@ class PolicySet:
         raise PolicyError(
             [
                 Diagnostic(
-                    str(self.directory),
+                    self.folder,
                     0,
                     0,
                     "no-version-in-force",
@@ -161,20 +171,43 @@ def _not_after(day: date | None, other: date | None) -> bool:
     return day is not None and other is not None and day <= other
 
 
-def load_policy_set(directory: str | Path, use_cache: bool = False) -> PolicySet:
-    """Load and check every version in ``directory``; a :class:`PolicyError` lists every problem."""
+def _folder_files(directory: str | Path) -> tuple[str, list[str]] | None:
+    """The folder as a Path shows it and its policy files (as :func:`policy_files` names
+    them); None when it is no folder.  A plain folder name (``os.path.normpath`` leaves it
+    as it is: what the commands find, and most that people type) is read without
+    :mod:`pathlib`, whose names are then the same strings."""
+    text = directory if isinstance(directory, str) else None
+    if text is not None and text != "." and text == os.path.normpath(text):
+        if not os.path.isdir(text):
+            return None
+        names = sorted(os.listdir(text))
+        files = [os.path.join(text, n) for n in names if os.path.splitext(n)[1] in (".yaml", ".yml")]
+        return text, [f for f in files if os.path.isfile(f)]
+    from pathlib import Path
+
     folder = Path(directory)
     if not folder.is_dir():
-        raise PolicyError([Diagnostic(str(folder), 0, 0, "not-found", "no such policy folder")])
+        return None
+    return str(folder), [str(p) for p in policy_files(folder)]
+
+
+def load_policy_set(directory: str | Path, use_cache: bool = False) -> PolicySet:
+    """Load and check every version in ``directory``; a :class:`PolicyError` lists every problem."""
+    found = _folder_files(directory)
+    if found is None:
+        from pathlib import Path
+
+        raise PolicyError([Diagnostic(str(Path(directory)), 0, 0, "not-found", "no such policy folder")])
+    folder, files = found
     versions: list[Policy] = []
     problems: list[Diagnostic] = []
-    for path in policy_files(folder):
+    for path in files:
         try:
             versions.append(load_policy(path, use_cache=use_cache)[0])
         except PolicykitError as exc:
             problems.extend(exc.diagnostics)
     if not versions and not problems:
-        problems.append(Diagnostic(str(folder), 0, 0, "empty-set", "no policy file in this folder"))
+        problems.append(Diagnostic(folder, 0, 0, "empty-set", "no policy file in this folder"))
     problems.extend(check_chain(versions))
     if problems:
         raise PolicyError(problems)

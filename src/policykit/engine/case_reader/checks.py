@@ -5,13 +5,16 @@ environment that reads the facts where they are instead of copying them (what
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from policykit.engine.env import shared_names
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.fastpath import Known
 from policykit.limits import DEFAULT, Budget
 from policykit.policy.model import Policy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class CheckEnv:

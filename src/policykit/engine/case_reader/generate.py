@@ -24,9 +24,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import Any, NamedTuple
 
 from policykit.lang.dates import parse_date
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NamedTuple
+else:
+    from policykit.records import NamedTuple
 
 
 class Unsupported(Exception):

@@ -18,7 +18,10 @@ library as its import would cost (orjson loads ``uuid`` and ``platform``: about 
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _ORJSON: list[ModuleType | None] = []  # []: no document read yet; [None]: one; [orjson]: more
 

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable
-from typing import Any
 
 from policykit.engine.case_reader.checks import case_checks
 from policykit.engine.case_reader.generate import FactSpec, Unsupported, reader_source
 from policykit.engine.case_reader.model import Case
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:
+    Any = object  # in the type aliases only, which nothing reads at run time
 
 Reader = Callable[[Any], "Case | None"]
 

@@ -17,12 +17,17 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable
-from typing import Any
 
 from policykit.lang.expr import Compiled
 from policykit.lang.fastpath import UnknownHit
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy, Rule, Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:
+    Any = object  # in the type aliases only, which nothing reads at run time
 
 
 class Fallback(Exception):

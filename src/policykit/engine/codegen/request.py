@@ -31,7 +31,6 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from operator import itemgetter
 from types import CodeType
-from typing import Any
 
 from policykit.engine.codegen.generate import Fallback
 from policykit.lang.dates import WorkCalendar
@@ -41,6 +40,12 @@ from policykit.lang.functions import FUNCTIONS, Function, arithmetic
 from policykit.lang.values import Unknown
 from policykit.limits import Budget, LimitError
 from policykit.policy.model import Policy, Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:
+    Any = object  # in the type aliases only, which nothing reads at run time
 
 RequestFunction = Callable[[Budget, WorkCalendar, frozenset[str], date, dict[str, Any]], dict[str, Any]]
 """``(budget, calendar, facts given, as_of, facts) -> {decision id: value}``."""

@@ -14,12 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
 
 from policykit.engine.reach import parts_reach
 from policykit.lang.expr import Compiled
 from policykit.lang.values import Unknown, merge, truth
 from policykit.policy.model import Policy, Rule, Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+else:
+    Any = object  # in the type aliases only, which nothing reads at run time
 
 Tristate = Callable[[Any], tuple[Any, Any]]
 """``(env) -> (value, the rows that gave it)``: a value an unknown may leave undecided."""
@@ -166,9 +171,23 @@ def tristate_function(policy: Policy, value: Value) -> Tristate:
     return made
 
 
+class _OnFirstUse(dict[str, "Tristate"]):
+    """Each value's function, made when it is first asked for (a case reaches a few)."""
+
+    __slots__ = ("policy",)
+
+    def __init__(self, policy: Policy) -> None:
+        super().__init__()
+        self.policy = policy
+
+    def __missing__(self, name: str) -> Tristate:
+        made = self[name] = tristate_function(self.policy, self.policy.values[name])
+        return made
+
+
 def tristate_functions(policy: Policy) -> dict[str, Tristate]:
     """Every value's three-valued function (made once per compiled policy, on first use)."""
     made: dict[str, Tristate] | None = policy.memo.get("tristate")
     if made is None:
-        made = policy.memo["tristate"] = {name: tristate_function(policy, v) for name, v in policy.values.items()}
+        made = policy.memo["tristate"] = _OnFirstUse(policy)
     return made

@@ -1,0 +1,156 @@
+"""The light records: a ``NamedTuple`` class made without ``typing`` behaves as the
+``typing`` one does, ``Frozen`` records as frozen dataclasses, and ``Diagnostic`` as the
+frozen ordered dataclass it was (``severity`` aside)."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import typing
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policykit.errors import Diagnostic
+from policykit.records import Frozen
+from policykit.records import NamedTuple as LightNamedTuple
+
+
+def _declare(base: Any) -> Any:
+    class Point(base):  # type: ignore[misc,valid-type]
+        """A point."""
+
+        x: int
+        y: tuple[int, ...] = ()
+        label: str | None = None
+
+        @property
+        def size(self) -> int:
+            return self.x + len(self.y)
+
+        @classmethod
+        def of(cls, x: int) -> Any:
+            return cls(x, (x,))
+
+        def shown(self) -> str:
+            return f"{self.x}:{self.label}"
+
+    return Point
+
+
+TYPED, LIGHT = _declare(typing.NamedTuple), _declare(LightNamedTuple)
+small = st.integers(-3, 3)
+points = st.tuples(small, st.lists(small, max_size=3).map(tuple), st.sampled_from(["a", "b"]))
+
+
+@given(points, points)
+def test_a_light_named_tuple_behaves_as_the_typing_one(a: tuple[Any, ...], b: tuple[Any, ...]) -> None:
+    for cls in (TYPED, LIGHT):
+        assert cls.__name__ == "Point" and cls.__doc__ == "A point."
+        assert cls._fields == ("x", "y", "label") and cls._field_defaults == {"y": (), "label": None}
+    one, other = LIGHT(*a), LIGHT(*b)
+    typed, typed_other = TYPED(*a), TYPED(*b)
+    assert tuple(one) == tuple(typed) and repr(one) == repr(typed)
+    assert (one == other) == (typed == typed_other) and (one < other) == (typed < typed_other)
+    assert hash(one) == hash(typed)
+    assert one.size == typed.size and one.shown() == typed.shown()
+    assert LIGHT.of(a[0]) == TYPED.of(a[0]) and LIGHT(a[0]) == TYPED(a[0])
+    assert one._replace(label="z") == typed._replace(label="z") and one._asdict() == typed._asdict()
+    assert LIGHT.__qualname__ == TYPED.__qualname__ and LIGHT.__module__ == TYPED.__module__
+
+
+def test_a_light_named_tuple_refuses_what_typing_refuses() -> None:
+    with pytest.raises(TypeError, match="non-default"):
+
+        class Bad(LightNamedTuple):
+            a: int = 0
+            b: int
+
+    with pytest.raises(AttributeError, match="_replace"):
+
+        class Worse(LightNamedTuple):
+            a: int
+
+            def _replace(self, **changes: Any) -> Any:
+                return self
+
+    with pytest.raises(TypeError):
+        LightNamedTuple("Point", [("x", int)])  # the functional form is not offered
+
+
+class _Pair(Frozen):
+    _FIELDS = ("left", "right", "note")
+    _COMPARED = ("left", "right")
+    _SHOWN = ("left", "right")
+
+    left: int
+    right: int
+    note: str
+
+    def __init__(self, left: int, right: int, note: str = "") -> None:
+        self.__dict__.update(left=left, right=right, note=note)
+
+
+@dataclasses.dataclass(frozen=True)
+class _DataPair:
+    left: int
+    right: int
+    note: str = dataclasses.field(default="", compare=False, repr=False)
+
+
+@given(small, small, small, small, st.sampled_from(["", "n"]))
+def test_a_frozen_record_behaves_as_a_frozen_dataclass(a: int, b: int, c: int, d: int, note: str) -> None:
+    one, other = _Pair(a, b, note), _Pair(c, d)
+    data, data_other = _DataPair(a, b, note), _DataPair(c, d)
+    assert (one == other) == (data == data_other)
+    assert hash(one) == hash(data)
+    assert repr(one).replace("_Pair", "_DataPair") == repr(data).rsplit(".", 1)[-1]
+    assert one._replace(right=9) == _Pair(a, 9) and one._replace(right=9).note == note
+    assert pickle.loads(pickle.dumps(one)) == one
+    assert one != (a, b)
+    with pytest.raises(AttributeError):
+        one.left = 5  # type: ignore[misc]
+    with pytest.raises(TypeError, match="no field"):
+        one._replace(middle=1)
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class _DataDiagnostic:
+    file: str
+    line: int
+    col: int
+    code: str
+    message: str
+    path: str = ""
+    severity: str = dataclasses.field(default="error", compare=False)
+
+
+diagnostics = st.tuples(
+    st.sampled_from(["a.yaml", "b.json"]),
+    st.integers(0, 3),
+    st.integers(0, 3),
+    st.sampled_from(["x", "y"]),
+    st.sampled_from(["m", "n"]),
+    st.sampled_from(["", "$.a"]),
+    st.sampled_from(["error", "warning"]),
+)
+
+
+@given(diagnostics, diagnostics)
+def test_a_diagnostic_compares_as_the_ordered_dataclass_it_was(a: tuple[Any, ...], b: tuple[Any, ...]) -> None:
+    one, other = Diagnostic(*a), Diagnostic(*b)
+    data, data_other = _DataDiagnostic(*a), _DataDiagnostic(*b)
+    assert (one == other) == (data == data_other) and hash(one) == hash(data)
+    assert (one < other, one <= other, one > other, one >= other) == (
+        data < data_other,
+        data <= data_other,
+        data > data_other,
+        data >= data_other,
+    )
+    assert repr(one) == repr(data).replace("_DataDiagnostic", "Diagnostic")
+    assert pickle.loads(pickle.dumps(one)) == one and pickle.loads(pickle.dumps(one)).severity == one.severity
+    assert one.replace(message="z") == Diagnostic(*a[:4], "z", *a[5:])
+    with pytest.raises(AttributeError):
+        one.code = "other"  # type: ignore[misc]
