@@ -37,7 +37,7 @@ from policykit.present.result import (
     jsonable,
 )
 from policykit.present.sentence import title
-from policykit.present.words import cited_clause, fill, template
+from policykit.present.words import Filler, cited_clause, template
 
 _MEMO_SIZE = 2_000  # texts kept per policy and language; past it, rendered each time
 # The classes of the values a rendered text is kept for: values of these classes are equal
@@ -62,8 +62,9 @@ class Wording:
         self._undecided: dict[frozenset[str], str] = {}
         self._either_way: dict[tuple[str, ...], str] = {}
         # each text of the policy by identity: (the text, kept so that its id stays its own;
-        # its template's pieces in this language; the words, when it has no placeholder)
-        self._texts: dict[int, tuple[Text, tuple[tuple[bool, str], ...], str | None]] = {}
+        # its template in this language, ready to fill; the words, when it has no placeholder)
+        self._texts: dict[int, tuple[Text, Filler, str | None]] = {}
+        self._constants: dict[int, str] = {}  # the words of each text kept with no placeholder
         # each text rendered with its values, by (the text's identity, the placeholders
         # given plain, the values, their classes); the text is kept beside its words
         self._rendered: dict[tuple[Any, ...], tuple[Text, str]] = {}
@@ -75,17 +76,17 @@ class Wording:
         (of plain classes) is rendered once."""
         if reason is None:
             return ""
-        values = reason.values
+        text, values, plain = reason
         if not values:  # a text with no values (most): its words, once it has been rendered
-            known = self._texts.get(id(reason.text))
-            return known[2] if known is not None and known[2] is not None else self._render(reason)
+            words = self._constants.get(id(text))
+            return words if words is not None else self._render(reason)
         classes = tuple([v.__class__ for _, v in values])
         if not _PLAIN_CLASSES.issuperset(classes):
             return self._render(reason)
-        key = (id(reason.text), reason.plain, values, classes)
+        key = (id(text), plain, values, classes)
         found = self._rendered.get(key)
         if found is None:
-            found = (reason.text, self._render(reason))
+            found = (text, self._render(reason))
             if len(self._rendered) < _RENDERED_SIZE:
                 self._rendered[key] = found
         return found[1]
@@ -97,12 +98,14 @@ class Wording:
         if found is None:
             pieces = template(text.get(self.lang))
             constant = None if any(is_name for is_name, _ in pieces) else "".join(p for _, p in pieces)
-            found = (text, pieces, constant)
+            found = (text, Filler(self.policy, pieces, self.lang, self.days), constant)
             if len(self._texts) < _MEMO_SIZE:
                 self._texts[id(text)] = found
+                if constant is not None:  # kept while the text is kept (its id stays its own)
+                    self._constants[id(text)] = constant
         if found[2] is not None:
             return found[2]
-        return fill(self.policy, found[1], reason, self.lang, self.days)
+        return found[1](reason)
 
     # -- the parts every result shares -----------------------------------------------
     def cited(self, cid: str) -> CitedClause:
@@ -237,9 +240,10 @@ class Wording:
             because = [self.render(reasons[0])]
         else:
             because = list(self.because(record)[0])
+        cites = None if fresh else self._cite_lists.get(record.cites)
         return {
             "value": value if value.__class__ in _AS_IS else jsonable(value),
-            "cites": self.cite_list(record.cites, fresh),
+            "cites": cites if cites is not None else self.cite_list(record.cites, fresh),
             "because": because,
         }
 
@@ -248,12 +252,13 @@ class Wording:
         return ActionResult(record.id, text, record.due, tuple(self.cited(cid) for cid in record.cites))
 
     def action_dict(self, record: ActionRecord, fresh: bool = True) -> dict[str, Any]:
-        due = record.due
+        action_id, text, due, cited = record[:4]
+        cites = None if fresh else self._cite_lists.get(cited)
         return {
-            "id": record.id,
-            "text": self.render(record.text),
+            "id": action_id,
+            "text": self.render(text),
             "due": due.isoformat() if due is not None else None,
-            "cites": self.cite_list(record.cites, fresh),
+            "cites": cites if cites is not None else self.cite_list(cited, fresh),
         }
 
     def missing(self, record: MissingRecord) -> MissingFact:

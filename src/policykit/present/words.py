@@ -4,7 +4,7 @@ label, a cited clause with its verbatim text (and its link on the docs site)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -41,6 +41,60 @@ def fill(policy: Policy, pieces: Iterable[tuple[bool, str]], reason: Reason, lan
         else piece
         for is_name, piece in pieces
     )
+
+
+class Filler:
+    """A template in one language made ready to fill: :func:`fill` with the template's
+    pieces turned once into a ``str.format`` text, and each placeholder's :func:`show`
+    specialised for its name (what the name is, whether it has labels, found once)."""
+
+    __slots__ = ("days", "fields", "form", "lang", "pieces", "policy")
+
+    def __init__(self, policy: Policy, pieces: tuple[tuple[bool, str], ...], lang: str, days: bool = False) -> None:
+        self.policy, self.pieces, self.lang, self.days = policy, pieces, lang, days
+        self.form = "".join("{}" if is_name else _escaped(piece) for is_name, piece in pieces)
+        self.fields = tuple((piece, shower(policy, piece, lang, days)) for is_name, piece in pieces if is_name)
+
+    def __call__(self, reason: Reason) -> str:
+        """What ``fill(policy, pieces, reason, lang, days)`` gives."""
+        if reason.plain:  # values the caller gave, shown plain (a step's due day): the long way
+            return fill(self.policy, self.pieces, reason, self.lang, self.days)
+        get = dict(reason.values).get
+        return self.form.format(*[shown(get(name)) for name, shown in self.fields])
+
+
+def _escaped(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def shower(policy: Policy, name: str, lang: str, days: bool = False) -> Callable[[Any], str]:
+    """``show(policy, name, value, lang, days)`` as a function of the value alone, with the
+    values most texts show (a string, a whole number, a date, for a name with no labels)
+    shown without looking anything up."""
+    target: Value | Fact | None = policy.values.get(name) or policy.facts.get(name)
+
+    if target is not None and target.labels:
+        # a string is shown by its label (one with no words for this language: as it is)
+        labels = {key: text.get(lang) for key, text in target.labels}
+
+        def labelled(value: Any) -> str:
+            if value.__class__ is str:
+                return labels.get(value) or value  # type: ignore[no-any-return]
+            return show(policy, name, value, lang, days)
+
+        return labelled
+
+    def fast(value: Any) -> str:
+        cls = value.__class__
+        if cls is str:
+            return value  # type: ignore[no-any-return]
+        if cls is date and not days:
+            return value.isoformat()  # type: ignore[no-any-return]
+        if cls is int:
+            return str(value)
+        return show(policy, name, value, lang, days)
+
+    return fast
 
 
 def plain(policy: Policy, value: Any, lang: str, days: bool = False) -> str:
