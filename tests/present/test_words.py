@@ -1,5 +1,6 @@
 """A template made ready to fill (:class:`Filler`) gives what filling its pieces gives,
-for every value a placeholder can show: labelled or not, plain or shown, of every class."""
+for every value a placeholder can show: labelled or not, plain or shown, of every class,
+put in one by one or by one ``format`` call."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ _TEMPLATES = [
     "{a}{a} {} {{a}} }{ {b",
     "only {c} and {b}",
     "{a}",
+    "{a} {c} {d}",  # d: a name the reason gives no value for
 ]
 
 
@@ -57,6 +59,9 @@ def test_a_ready_template_fills_as_its_pieces_do(policy: Policy) -> None:
         text = form.replace("{b}", "{" + b + "}")
         pieces = template(text)
         reason = Reason(Text((("zh", text), ("en", text))), (("a", shown[0]), (b, shown[1]), ("c", shown[2])), plain)
-        assert Filler(policy, pieces, lang, days)(reason) == fill(policy, pieces, reason, lang, days)
+        expected = fill(policy, pieces, reason, lang, days)
+        filler = Filler(policy, pieces, lang, days)
+        assert filler(reason) == expected
+        assert filler.known(reason, tuple(v.__class__ for _, v in reason.values)) == expected
 
     check()
