@@ -34,6 +34,7 @@ from policykit.present.result import (
     MissingFact,
     PolicyRef,
     Result,
+    iso_day,
     jsonable,
 )
 from policykit.present.sentence import title
@@ -371,8 +372,9 @@ def parts_json(words: Wording, record: CaseRecord, fresh: bool = True) -> dict[s
             because = list(words.because(d)[0])
         value = d.value
         cites = shared.get(d.cites)
+        kind = value.__class__
         decisions[d.definition.id] = {
-            "value": value if value.__class__ in _AS_IS else jsonable(value),
+            "value": value if kind in _AS_IS else iso_day(value) if kind is date else jsonable(value),
             "cites": cite_list(d.cites, fresh) if cites is None else cites,
             "because": because,
         }
@@ -385,7 +387,7 @@ def parts_json(words: Wording, record: CaseRecord, fresh: bool = True) -> dict[s
             {
                 "id": a.id,
                 "text": render(text) if line is None else line,
-                "due": due.isoformat() if due is not None else None,
+                "due": None if due is None else iso_day(due) if due.__class__ is date else jsonable(due),
                 "cites": cite_list(a.cites, fresh) if cites is None else cites,
             }
         )

@@ -14,7 +14,7 @@ from policykit.lang.values import Unknown
 from policykit.policy.model import Fact, Policy, Value
 from policykit.present.catalogue import day, say
 from policykit.present.links import clause_url
-from policykit.present.result import CitedClause
+from policykit.present.result import CitedClause, iso_day, jsonable
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
@@ -94,8 +94,11 @@ class Filler:
     def known(self, reason: Reason, classes: tuple[type, ...]) -> str:
         """:meth:`__call__` for a reason whose values are of ``classes`` (found by the caller)."""
         if self.direct is not None and not reason.plain and self.formatted.issuperset(classes):
+            values = reason.values
             try:
-                return self.direct.format(dict(reason.values))
+                if date in classes:  # days by their kept ISO text (format would print each anew)
+                    return self.direct.format({n: iso_day(v) if v.__class__ is date else v for n, v in values})
+                return self.direct.format(dict(values))
             except KeyError:  # a placeholder the reason gives no value for: shown as none
                 pass
         return self(reason)
@@ -140,7 +143,7 @@ def shower(policy: Policy, name: str, lang: str, days: bool = False) -> Callable
         if cls is str:
             return value  # type: ignore[no-any-return]
         if cls is date and not days:
-            return value.isoformat()  # type: ignore[no-any-return]
+            return iso_day(value)
         if cls is int:
             return str(value)
         if cls is bool:
@@ -185,7 +188,7 @@ def fmt(policy: Policy, value: Any, lang: str, days: bool = False) -> str:
     if value is False:
         return policy.message("no_word", lang)
     if isinstance(value, date):
-        return day(policy, value, lang) if days else value.isoformat()
+        return day(policy, value, lang) if days else jsonable(value)  # type: ignore[no-any-return]
     if isinstance(value, list):
         return say(policy, "list_sep", lang).join(fmt(policy, v, lang, days) for v in value) or say(
             policy, "none_word", lang
