@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from policykit.engine.case import read_case
 from policykit.engine.decide import decide_case
 from policykit.engine.record import CaseRecord, Reason
+from policykit.errors import PolicykitError
 from policykit.policy.model import Policy, Text
 from policykit.present import assemble
 from policykit.present.assemble import build_result, wording
@@ -135,3 +136,29 @@ def test_a_result_names_the_policy_file_it_is_given(policy: Policy) -> None:
     assert named.policy.file == "policies/x.yaml"
     assert named.to_dict()["policy"]["file"] == "policies/x.yaml"
     assert "file" not in build_result(record, "en").to_dict()["policy"]
+
+
+@pytest.mark.parametrize("days", [False, True])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_json_built_in_one_pass_is_the_json_of_the_parts(policy: Policy, lang: str, days: bool) -> None:
+    """The JSON form built in one pass from the record, shared (what a batch writes) or
+    fresh, is, byte for byte, the JSON of the parts rendered in full, for cases with every
+    shape of decision (undecided, settled either way, resting on defaults, with steps)."""
+    from benchmarks.casegen import generate, generate_edges
+
+    shapes: set[str] = set()
+    for raw in [*generate_edges(150, 11), *generate(150, 12)]:
+        try:
+            record = decide_case(policy, read_case(policy, raw), AS_OF)
+        except PolicykitError:
+            continue
+        shared = build_result(record, lang, None, "ab" * 32, days).to_dict(fresh=False)
+        fresh = build_result(record, lang, None, "ab" * 32, days).to_dict()
+        full = build_result(record, lang, None, "ab" * 32, days)
+        expected = json.dumps({**full.to_dict(), **full.parts_dict()}, ensure_ascii=False)
+        assert json.dumps(shared, ensure_ascii=False) == expected == json.dumps(fresh, ensure_ascii=False)
+        for d in record.decisions:
+            shape = "undecided" if not d.decided else "settled" if d.settled_on else "default" * bool(d.assumed_here)
+            shapes.add(shape)
+        shapes.update({"steps"} if record.actions else set())
+    assert {"undecided", "settled", "default", "steps"} <= shapes

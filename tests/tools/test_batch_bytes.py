@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import pickle
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,8 @@ from policykit.engine.case import parse_json, read_case
 from policykit.errors import CaseError
 from policykit.evaluator import evaluate
 from policykit.policy.compiler import load_policy
-from policykit.tools.batch import BatchSettings, evaluate_lines, named
+from policykit.tools import batch
+from policykit.tools.batch import BatchSettings, Chunk, evaluate_lines, named
 
 from ..conftest import POLICY_FILE, cli
 from .conftest import corpus_lines
@@ -108,3 +110,27 @@ def test_a_stream_of_another_encoding_gets_text_it_encodes_itself() -> None:
     assert (
         raw.getvalue().decode("utf-16") == cli("evaluate", "--batch", "-", *ARGS, stdin=b"\n".join(lines).decode())[1]
     )
+
+
+def test_lines_handed_over_one_at_a_time_give_what_one_run_gives() -> None:
+    """A caller handing lines over a few at a time (a stream, a worker's chunks) gets the
+    bytes, errors and counts of one run over them all, with the reader of its settings
+    made once; settings that name no policy file or folder keep none."""
+    lines = [line for line in corpus_lines()[:60] if len(line) < 10_000]
+    numbered = list(enumerate(lines, 1))
+    settings = BatchSettings(policy=str(POLICY_FILE), as_of=date(2026, 11, 27), lang="zh")
+    whole = evaluate_lines(settings, "in.jsonl", numbered)
+    parts = [evaluate_lines(settings, "in.jsonl", [item]) for item in numbered]
+    assert b"".join(p.data for p in parts) == whole.data
+    assert tuple(e for p in parts for e in p.errors) == whole.errors
+    assert (sum(p.bad for p in parts), sum(p.internal for p in parts)) == (whole.bad, whole.internal)
+    assert whole.bad > 0 and whole.data.count(b"\n") == len([line for line in lines if line.strip()])
+    assert batch._reader(settings) is batch._reader(settings)
+    assert batch._reader(BatchSettings(as_of=date(2026, 11, 27))) is not batch._reader(BatchSettings())
+
+
+def test_a_run_of_lines_comes_back_whole_from_a_worker() -> None:
+    """What a worker process returns survives pickling as it was."""
+    chunk = Chunk(b'{"a":1}\n', ("in.jsonl:2:0: bad-json: x",), 1, 0)
+    assert pickle.loads(pickle.dumps(chunk)) == chunk
+    assert chunk.internal == 0 and Chunk(b"", (), 0).internal == 0

@@ -122,4 +122,3 @@ class AskedDocument(Document):
     def where(self, path: Path) -> tuple[int, int]:
         found = self.asked[path] = super().where(path)
         return found
-

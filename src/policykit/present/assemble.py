@@ -33,22 +33,26 @@ from policykit.present.result import (
     MissingFact,
     PolicyRef,
     Result,
+    iso_day,
     jsonable,
 )
 from policykit.present.sentence import title
-from policykit.present.words import cited_clause, fill, template
+from policykit.present.words import Filler, cited_clause, template
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})  # values whose JSON is the value itself
 _MEMO_SIZE = 2_000  # texts kept per policy and language; past it, rendered each time
 # The classes of the values a rendered text is kept for: values of these classes are equal
 # only when they are shown alike (with the class in the key: 1, 1.0 and True are equal).
 # Not floats (0.0 == -0.0), nor containers or unknowns (whose items may be 1 and True).
 _PLAIN_CLASSES = frozenset({str, int, bool, date, type(None)})
 _RENDERED_SIZE = 4_000  # rendered texts kept per policy and language
-_AS_IS = frozenset({str, int, bool, float, type(None)})  # values whose JSON is the value itself
+# A text that shows a day is not kept: most days shown are a case's own (its purchase, its
+# deadline), and kept they would fill the memo with texts never shown again.
+_DATED = date
 
 
 class Wording:
@@ -65,12 +69,13 @@ class Wording:
         self._undecided: dict[frozenset[str], str] = {}
         self._either_way: dict[tuple[str, ...], str] = {}
         # each text of the policy by identity: (the text, kept so that its id stays its own;
-        # its template's pieces in this language; the words, when it has no placeholder)
-        self._texts: dict[int, tuple[Text, tuple[tuple[bool, str], ...], str | None]] = {}
+        # its template in this language, ready to fill; the words, when it has no placeholder)
+        self._texts: dict[int, tuple[Text, Filler, str | None]] = {}
+        self.constants: dict[int, str] = {}  # the words of each text kept with no placeholder
         # each text rendered with its values, by (the text's identity, the placeholders
         # given plain, the values, their classes); the text is kept beside its words
         self._rendered: dict[tuple[Any, ...], tuple[Text, str]] = {}
-        self._cite_lists: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        self.cite_lists: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         self._refs: dict[str | None, PolicyRef] = {}
 
     def render(self, reason: Reason | None) -> str:
@@ -78,34 +83,38 @@ class Wording:
         (of plain classes) is rendered once."""
         if reason is None:
             return ""
-        values = reason.values
+        text, values, plain = reason
         if not values:  # a text with no values (most): its words, once it has been rendered
-            known = self._texts.get(id(reason.text))
-            return known[2] if known is not None and known[2] is not None else self._render(reason)
+            words = self.constants.get(id(text))
+            return words if words is not None else self._render(reason)
         classes = tuple([v.__class__ for _, v in values])
         if not _PLAIN_CLASSES.issuperset(classes):
             return self._render(reason)
-        key = (id(reason.text), reason.plain, values, classes)
+        if _DATED in classes:  # a day shown (mostly one of its own): rendered, never kept
+            return self._render(reason, classes)
+        key = (id(text), plain, values, classes)
         found = self._rendered.get(key)
         if found is None:
-            found = (reason.text, self._render(reason))
+            found = (text, self._render(reason, classes))
             if len(self._rendered) < _RENDERED_SIZE:
                 self._rendered[key] = found
         return found[1]
 
-    def _render(self, reason: Reason) -> str:
-        """A text rendered from the template prepared once."""
+    def _render(self, reason: Reason, classes: tuple[type, ...] | None = None) -> str:
+        """A text rendered from the template prepared once (``classes``: of its values, when known)."""
         text = reason.text
         found = self._texts.get(id(text))
         if found is None:
             pieces = template(text.get(self.lang))
             constant = None if any(is_name for is_name, _ in pieces) else "".join(p for _, p in pieces)
-            found = (text, pieces, constant)
+            found = (text, Filler(self.policy, pieces, self.lang, self.days, self.render), constant)
             if len(self._texts) < _MEMO_SIZE:
                 self._texts[id(text)] = found
+                if constant is not None:  # kept while the text is kept (its id stays its own)
+                    self.constants[id(text)] = constant
         if found[2] is not None:
             return found[2]
-        return fill(self.policy, found[1], reason, self.lang, self.days)
+        return found[1](reason) if classes is None else found[1].known(reason, classes)
 
     # -- the parts every result shares -----------------------------------------------
     def cited(self, cid: str) -> CitedClause:
@@ -124,11 +133,11 @@ class Wording:
     def cite_list(self, cids: tuple[str, ...], fresh: bool = True) -> list[dict[str, Any]]:
         """The JSON form of clauses cited together: fresh copies (as :meth:`cite_dict`), or
         with ``fresh=False`` the list kept for them (for a caller that only writes it out)."""
-        found = self._cite_lists.get(cids)
+        found = self.cite_lists.get(cids)
         if found is None:
             found = [self.cite_dict(cid) for cid in cids]
-            if len(self._cite_lists) < _MEMO_SIZE:
-                self._cite_lists[cids] = found
+            if len(self.cite_lists) < _MEMO_SIZE:
+                self.cite_lists[cids] = found
         return [*map(dict.copy, found)] if fresh else found
 
     def ref(self, file: str | None) -> PolicyRef:
@@ -229,35 +238,9 @@ class Wording:
             note,
         )
 
-    def decision_dict(self, record: DecisionRecord, fresh: bool = True) -> dict[str, Any]:
-        """The JSON of one decision (what :meth:`DecisionResult.to_dict` gives), rendering
-        only what it shows (``fresh=False``: its clauses' part shared, see :meth:`cite_list`)."""
-        if not record.decided:
-            return {"value": None, "cites": [], "because": [self.undecided(record.value.facts)]}
-        value = record.value
-        reasons = record.reasons
-        if len(reasons) == 1 and not record.settled_on and not record.assumed_here:
-            because = [self.render(reasons[0])]
-        else:
-            because = list(self.because(record)[0])
-        return {
-            "value": value if value.__class__ in _AS_IS else jsonable(value),
-            "cites": self.cite_list(record.cites, fresh),
-            "because": because,
-        }
-
     def action(self, record: ActionRecord) -> ActionResult:
         text = self.render(record.text)
         return ActionResult(record.id, text, record.due, tuple(self.cited(cid) for cid in record.cites))
-
-    def action_dict(self, record: ActionRecord, fresh: bool = True) -> dict[str, Any]:
-        due = record.due
-        return {
-            "id": record.id,
-            "text": self.render(record.text),
-            "due": due.isoformat() if due is not None else None,
-            "cites": self.cite_list(record.cites, fresh),
-        }
 
     def missing(self, record: MissingRecord) -> MissingFact:
         question = self.render(record.question) if record.question else record.fact
@@ -365,17 +348,63 @@ class _Parts:
     def json(self, fresh: bool = True) -> dict[str, Any]:
         """The parts of the JSON form that come from the record (``fresh=False``: the
         clauses' parts shared with other results, for a caller that only writes it out)."""
-        words, record = self.words, self.record
-        decision, action = words.decision_dict, words.action_dict
-        return {
-            "decisions": {d.definition.id: decision(d, fresh) for d in record.decisions},
-            "actions": [action(a, fresh) for a in record.actions],
-            "missing": [*map(words.missing_dict, record.missing)],
-            "assumed": [*map(words.assumed_dict, record.assumed)],
-            "warnings": (
-                list(words.warnings(record)) if record.warnings or record.notices or record.unpublished_years else []
-            ),
+        return parts_json(self.words, self.record, fresh)
+
+
+def parts_json(words: Wording, record: CaseRecord, fresh: bool = True) -> dict[str, Any]:
+    """The parts of the JSON form that come from the record (CONTRACT section 2), built in
+    one pass: what each part's ``to_dict`` gives, rendering only what the JSON shows.  One
+    is built per case of a batch, so the common shapes (a decision with one reason, a text
+    with no placeholder) are handled in the loop, not by a call each.  Every part is the
+    caller's own; with ``fresh=False`` the clauses' parts are shared with other results
+    (see :meth:`Wording.cite_list`), for a caller that only writes it out."""
+    render, constants = words.render, words.constants
+    shared = {} if fresh else words.cite_lists
+    cite_list = words.cite_list
+    decisions: dict[str, Any] = {}
+    for d in record.decisions:
+        if not d.decided:
+            decisions[d.definition.id] = {"value": None, "cites": [], "because": [words.undecided(d.value.facts)]}
+            continue
+        reasons = d.reasons
+        if len(reasons) == 1 and not d.settled_on and not d.assumed_here:
+            reason = reasons[0]
+            line = None if reason.values else constants.get(id(reason.text))
+            because = [render(reason) if line is None else line]
+        else:
+            because = list(words.because(d)[0])
+        value = d.value
+        cites = shared.get(d.cites)
+        kind = value.__class__
+        decisions[d.definition.id] = {
+            "value": value if kind in _AS_IS else iso_day(value) if kind is date else jsonable(value),
+            "cites": cite_list(d.cites, fresh) if cites is None else cites,
+            "because": because,
         }
+    actions = []
+    for a in record.actions:
+        text, due = a.text, a.due
+        line = None if text.values else constants.get(id(text.text))
+        cites = shared.get(a.cites)
+        actions.append(
+            {
+                "id": a.id,
+                "text": render(text) if line is None else line,
+                "due": None if due is None else iso_day(due) if due.__class__ is date else jsonable(due),
+                "cites": cite_list(a.cites, fresh) if cites is None else cites,
+            }
+        )
+    if record.notices or record.unpublished_years:
+        warnings = list(words.warnings(record))
+    else:
+        warnings = [render(w) for w in record.warnings]
+    return {
+        "decisions": decisions,
+        "actions": actions,
+        "missing": [*map(words.missing_dict, record.missing)] if record.missing else [],
+        "assumed": [*map(words.assumed_dict, record.assumed)] if record.assumed else [],
+        "warnings": warnings,
+    }
 
 
 def build_result(

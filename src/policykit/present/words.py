@@ -4,7 +4,7 @@ label, a cited clause with its verbatim text (and its link on the docs site)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import lru_cache
 
@@ -13,7 +13,7 @@ from policykit.lang.values import Unknown
 from policykit.policy.model import Fact, Policy, Value
 from policykit.present.catalogue import day, say
 from policykit.present.links import clause_url
-from policykit.present.result import CitedClause
+from policykit.present.result import CitedClause, iso_day, jsonable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -44,6 +44,116 @@ def fill(policy: Policy, pieces: Iterable[tuple[bool, str]], reason: Reason, lan
         else piece
         for is_name, piece in pieces
     )
+
+
+# the classes ``format`` shows as :func:`fmt` does (a float too: ``format(x, "")`` is ``str(x)``)
+_AS_FORMATTED = frozenset({str, int, float, date})
+_SIMPLE_NAME = re.compile(r"[A-Za-z_][\w.\-]*")
+
+
+class Filler:
+    """A template in one language made ready to fill: :func:`fill` with the template's
+    pieces turned once into a ``str.format`` text and each placeholder's :func:`show`
+    specialised for its name (what the name is, whether it has labels, found once).
+
+    Where no placeholder has labels, values of the classes ``format`` shows as :func:`fmt`
+    does (a string, a number, a date when the view shows no weekday) are put in by one
+    ``format`` call (:meth:`known`); ``nested`` renders the texts of a row's ground (a
+    placeholder given plain), as :func:`render` does."""
+
+    __slots__ = ("days", "direct", "fields", "form", "formatted", "lang", "nested", "pieces", "policy", "separator")
+
+    def __init__(
+        self,
+        policy: Policy,
+        pieces: tuple[tuple[bool, str], ...],
+        lang: str,
+        days: bool = False,
+        nested: Callable[[Reason], str] | None = None,
+    ) -> None:
+        self.policy, self.pieces, self.lang, self.days = policy, pieces, lang, days
+        self.nested = nested or (lambda reason: render(policy, reason, lang, days))
+        self.separator = policy.message("list_separator", lang)
+        self.form = "".join("{}" if is_name else _escaped(piece) for is_name, piece in pieces)
+        self.fields = tuple((piece, shower(policy, piece, lang, days)) for is_name, piece in pieces if is_name)
+        names = [piece for is_name, piece in pieces if is_name]
+        plain_names = all(_SIMPLE_NAME.fullmatch(n) and not _labelled(policy, n) for n in names)
+        # ``{0[name]}`` looks each name up in the values: a missing one raises KeyError
+        self.direct = (
+            "".join("{0[" + piece + "]}" if is_name else _escaped(piece) for is_name, piece in pieces)
+            if plain_names
+            else None
+        )
+        self.formatted = _AS_FORMATTED - {date} if days else _AS_FORMATTED
+
+    def __call__(self, reason: Reason) -> str:
+        """What ``fill(policy, pieces, reason, lang, days)`` gives."""
+        get = dict(reason.values).get
+        given = reason.plain
+        if given:  # values the caller gave, shown plain (a step's due day, a row's ground)
+            return self.form.format(*[self._plain(get(n)) if n in given else shown(get(n)) for n, shown in self.fields])
+        return self.form.format(*[shown(get(name)) for name, shown in self.fields])
+
+    def known(self, reason: Reason, classes: tuple[type, ...]) -> str:
+        """:meth:`__call__` for a reason whose values are of ``classes`` (found by the caller)."""
+        if self.direct is not None and not reason.plain and self.formatted.issuperset(classes):
+            values = reason.values
+            try:
+                if date in classes:  # days by their kept ISO text (format would print each anew)
+                    return self.direct.format({n: iso_day(v) if v.__class__ is date else v for n, v in values})
+                return self.direct.format(dict(values))
+            except KeyError:  # a placeholder the reason gives no value for: shown as none
+                pass
+        return self(reason)
+
+    def _plain(self, value: Any) -> str:
+        """:func:`plain`, the ground's texts rendered by ``nested``."""
+        if isinstance(value, tuple) and not isinstance(value, Reason):
+            return self.separator.join([self.nested(r) for r in value])
+        return fmt(self.policy, value, self.lang, self.days)
+
+
+def _labelled(policy: Policy, name: str) -> bool:
+    target: Value | Fact | None = policy.values.get(name) or policy.facts.get(name)
+    return bool(target is not None and target.labels)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def shower(policy: Policy, name: str, lang: str, days: bool = False) -> Callable[[Any], str]:
+    """``show(policy, name, value, lang, days)`` as a function of the value alone, with the
+    values most texts show (a string, a whole number, a date, yes or no, for a name with
+    no labels) shown without looking anything up."""
+    target: Value | Fact | None = policy.values.get(name) or policy.facts.get(name)
+
+    if target is not None and target.labels:
+        # a string is shown by its label (one with no words for this language: as it is)
+        labels = {key: text.get(lang) for key, text in target.labels}
+
+        def labelled(value: Any) -> str:
+            if value.__class__ is str:
+                return labels.get(value) or value  # type: ignore[no-any-return]
+            return show(policy, name, value, lang, days)
+
+        return labelled
+
+    yes, no = policy.message("yes_word", lang), policy.message("no_word", lang)
+
+    def fast(value: Any) -> str:
+        cls = value.__class__
+        if cls is str:
+            return value  # type: ignore[no-any-return]
+        if cls is date and not days:
+            return iso_day(value)
+        if cls is int:
+            return str(value)
+        if cls is bool:
+            return yes if value else no
+        return show(policy, name, value, lang, days)
+
+    return fast
 
 
 def plain(policy: Policy, value: Any, lang: str, days: bool = False) -> str:
@@ -81,7 +191,7 @@ def fmt(policy: Policy, value: Any, lang: str, days: bool = False) -> str:
     if value is False:
         return policy.message("no_word", lang)
     if isinstance(value, date):
-        return day(policy, value, lang) if days else value.isoformat()
+        return day(policy, value, lang) if days else jsonable(value)  # type: ignore[no-any-return]
     if isinstance(value, list):
         return say(policy, "list_sep", lang).join(fmt(policy, v, lang, days) for v in value) or say(
             policy, "none_word", lang

@@ -53,7 +53,8 @@ class BatchSettings(NamedTuple):
 
 
 class Chunk(NamedTuple):
-    """The output of a run of lines: stdout bytes (UTF-8), stderr lines, and how many lines were bad."""
+    """The output of a run of lines: stdout bytes (UTF-8), stderr lines, and how many lines
+    were bad (a named tuple: one is made, and pickled back from a worker, per run of lines)."""
 
     data: bytes
     errors: tuple[str, ...]
@@ -144,6 +145,24 @@ class _Reader:
         return policy, case, result
 
 
+_READERS: dict[int, tuple[BatchSettings, _Reader]] = {}
+
+
+def _reader(settings: BatchSettings) -> _Reader:
+    """The :class:`_Reader` of ``settings``, kept for the settings object while it names its
+    policy file or folder (so the policy is found the same way on every call): a caller
+    that hands lines over a few at a time (a stream, a worker's chunks) makes it once."""
+    found = _READERS.get(id(settings))
+    if found is not None and found[0] is settings:
+        return found[1]
+    reader = _Reader(settings, chooser(settings))
+    if settings.policy or settings.policy_set:
+        if len(_READERS) >= 64:  # bounded: a worker is handed new settings with every chunk
+            _READERS.clear()
+        _READERS[id(settings)] = (settings, reader)  # the settings kept: their id stays theirs
+    return reader
+
+
 def evaluate_raw(
     settings: BatchSettings, raw: bytes, name: str, choose: Callable[[Any], Any] | None = None
 ) -> tuple[Any, Any, Any]:
@@ -191,12 +210,17 @@ def _json_line(data: dict[str, Any]) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
 
 
-def _json_writer() -> Callable[[dict[str, Any]], bytes]:
-    """:func:`_json_line` with orjson found once (a run writes one line per case)."""
-    import orjson
+_WRITERS: list[Callable[[dict[str, Any]], bytes]] = []
 
-    dumps, option = orjson.dumps, orjson.OPT_APPEND_NEWLINE
-    return lambda data: dumps(data, option=option)
+
+def _json_writer() -> Callable[[dict[str, Any]], bytes]:
+    """:func:`_json_line` with orjson found once (imported at the first batch, not at start)."""
+    if not _WRITERS:
+        import orjson
+
+        dumps, option = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+        _WRITERS.append(lambda data: dumps(data, option=option))
+    return _WRITERS[0]
 
 
 def _encoded(text: str) -> bytes:
@@ -224,7 +248,7 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
             continue
         try:
             if decide is None:
-                decide = _Reader(settings, chooser(settings))
+                decide = _reader(settings)
             policy, case, result = decide(raw, f"{label}:{number}")
             if text_format:
                 out.append(_encoded((SEPARATOR if number > 1 else "") + render_text(settings, policy, case, result)))

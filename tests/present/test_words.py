@@ -1,0 +1,67 @@
+"""A template made ready to fill (:class:`Filler`) gives what filling its pieces gives,
+for every value a placeholder can show: labelled or not, plain or shown, of every class,
+put in one by one or by one ``format`` call."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policykit.engine.record import Reason
+from policykit.lang.values import Unknown
+from policykit.policy.model import Policy, Text
+from policykit.present.words import Filler, fill, template
+
+_SCALARS = st.one_of(
+    st.sampled_from([0, 1, True, False, 0.0, -0.0, 1.0, None, "", "1", "True"]),
+    st.integers(-3, 3),
+    st.dates(date(2025, 12, 28), date(2026, 1, 3)),
+    st.text(max_size=3),
+    st.floats(allow_nan=False, width=16),
+)
+_VALUES = st.one_of(_SCALARS, st.lists(_SCALARS, max_size=3))
+# literal braces that are no placeholder, a name shown twice, a name the values lack
+_TEMPLATES = [
+    "甲 {a}，乙 {b}",
+    "{a}{a} {} {{a}} }{ {b",
+    "only {c} and {b}",
+    "{a}",
+    "{a} {c} {d}",  # d: a name the reason gives no value for
+]
+
+
+def test_a_ready_template_fills_as_its_pieces_do(policy: Policy) -> None:
+    labelled = next(name for name, value in policy.values.items() if value.labels)
+    label_keys = [key for key, _ in policy.values[labelled].labels]
+    # an unknown of no known values, and one of a few (labelled values among them)
+    unknowns = st.builds(
+        Unknown,
+        st.just(frozenset({"x"})),
+        st.one_of(st.none(), st.frozensets(st.sampled_from([*label_keys, "free"]), min_size=1, max_size=2)),
+    )
+    value = st.one_of(_VALUES, st.sampled_from(label_keys), unknowns)
+
+    @settings(max_examples=400, deadline=None)
+    @given(
+        form=st.sampled_from(_TEMPLATES),
+        lang=st.sampled_from(["zh", "en"]),
+        days=st.booleans(),
+        shown=st.tuples(value, value, value),
+        plain=st.sampled_from([frozenset(), frozenset({"a"})]),
+        b_labelled=st.booleans(),
+    )
+    def check(
+        form: str, lang: str, days: bool, shown: tuple[object, object, object], plain: frozenset[str], b_labelled: bool
+    ) -> None:
+        b = labelled if b_labelled else "b"
+        text = form.replace("{b}", "{" + b + "}")
+        pieces = template(text)
+        reason = Reason(Text((("zh", text), ("en", text))), (("a", shown[0]), (b, shown[1]), ("c", shown[2])), plain)
+        expected = fill(policy, pieces, reason, lang, days)
+        filler = Filler(policy, pieces, lang, days)
+        assert filler(reason) == expected
+        assert filler.known(reason, tuple(v.__class__ for _, v in reason.values)) == expected
+
+    check()
