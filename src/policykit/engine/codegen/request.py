@@ -58,6 +58,15 @@ def _give_up() -> Any:
     raise Fallback
 
 
+class NeedsBudget(Exception):
+    """Raised by a request function made without the work budget (``metered=False``) where
+    a value's size would be charged: the caller runs the metered function instead."""
+
+
+def _needs_budget() -> Any:
+    raise NeedsBudget
+
+
 class _Unset:
     """A value not worked out yet (a value may be None)."""
 
@@ -108,6 +117,7 @@ class _Inline(ast.NodeTransformer):
         if isinstance(func, ast.Name) and not node.keywords and node.args and _is_env(node.args[0]):
             args: list[ast.expr] = [self.visit(a) for a in node.args[1:]]
             if func.id == "_arith":  # _arith(_e, op, a, b): the arithmetic under the case's budget
+                self.request.metering = True
                 return _code(f"{self.request.constant(arithmetic)}(_b, {', '.join(map(ast.unparse, args))})")
             spec = FUNCTIONS.get(func.id[3:]) if func.id.startswith("_F_") else None
             if spec is None:
@@ -147,6 +157,7 @@ class _Inline(ast.NodeTransformer):
             cost = self.request.constant(spec.cost)
             charged = ", ".join(temps if spec.none_gives_none else worked_out)
             call = f"(_b.charge({cost}({charged})) or {call})"
+            self.request.metering = True
         nones = " | ".join(f"({w} is None)" for w, known in zip(worked_out, fixed, strict=True) if not known)
         if spec.none_gives_none and nones:
             return self.known(spec, f"(None if {nones} else {call})")
@@ -174,15 +185,19 @@ class _Inline(ast.NodeTransformer):
 class _Request:
     """The source of one request type's function, and the globals it names."""
 
-    def __init__(self, policy: Policy, shared: Mapping[str, Any]) -> None:
+    def __init__(self, policy: Policy, shared: Mapping[str, Any], metered: bool = True) -> None:
         self.policy = policy
         self.shared = shared
+        self.metered = metered  # False: no work charged per value (see :func:`request_source`)
+        self.metering = False  # whether the code charges the budget by what it reads (a function's cost...)
+        self.charges: dict[int, int] = {}  # value number -> the work charged when it is worked out
         self.names: dict[str, Any] = {
             "__builtins__": {},  # what the code calls is named here: the language's functions, its own helpers
             "_N": _UNSET,
             "_U": Unknown,
             "_H": _unknown_read,
             "_G": _give_up,
+            "_M": _needs_budget,
             "_LimitError": LimitError,
             "_len": len,
             "_list": list,
@@ -300,24 +315,25 @@ class _Request:
         value = self.policy.values[list(self.values)[n]]
         self.used = set()
         body, long = self.body(value)
-        size = ["    if (_r.__class__ is _list or _r.__class__ is _str) and _len(_r) > 64:", "        _b.size(_r)"]
+        self.charges[n] = len(value.rules) + 1  # a value, and each row it may read
+        charged = "_b.size(_r)" if self.metered else "_M()"  # unmetered: a size to charge needs the budget
+        size = ["    if (_r.__class__ is _list or _r.__class__ is _str) and _len(_r) > 64:", f"        {charged}"]
+        charge = [f"    _b.left -= {self.charges[n]}", "    if _b.left < _b.next_check:", "        _b.charge(0)"]
         lines = [
             "try:",
-            f"    _b.left -= {len(value.rules) + 1}",  # a value, and each row it may read
-            "    if _b.left < _b.next_check:",
-            "        _b.charge(0)",
+            *(charge if self.metered else []),
             *(f"    {line}" for line in body),
             *(size if long else []),
             "except _LimitError as _x:",
             f"    raise _x.working_out({value.id!r}) from None",
-            f"_s[{self.slot(n)}] = _r",
         ]
         return lines, self.used
 
     def worker(self, n: int) -> list[str]:
         """``w<n>(_s)``: works value ``n`` out once and keeps it in its slot of ``_s``."""
         lines, used = self.compute(n)
-        head = [f"def w{n}(_s):", "    _b = _s[0]"]
+        lines.append(f"_s[{self.slot(n)}] = _r")
+        head = [f"def w{n}(_s):", *(["    _b = _s[0]"] if self.metered else [])]
         facts = sorted(int(local[1:]) for local in used if local[0] == "f")
         if facts:
             used = used | {"_v"}
@@ -328,11 +344,11 @@ class _Request:
     def source(self, request_type: str) -> str:
         """The request type's function: each decision in turn, worked out in it unless a
         value worked out before read it; the values the decisions read, by their workers."""
-        main: list[str] = []
+        blocks: list[tuple[int, list[str]]] = []
         for i, value in enumerate(self.policy.plan(request_type)[0]):
             n = self.values.setdefault(value.id, len(self.values))
             lines, _ = self.compute(n)
-            main += [f"_r = _s[{self.slot(n)}]", "if _r is _N:", *(f"    {line}" for line in lines), f"r{i} = _r"]
+            blocks.append((n, lines))
             self.decided[n] = f"r{i}"  # the later decisions read it from the function's local
         self.decided = {}  # a worker may be called before any decision is worked out
         result = ", ".join(f"{value.id!r}: r{i}" for i, value in enumerate(self.policy.plan(request_type)[0]))
@@ -342,9 +358,23 @@ class _Request:
             n = min(self.called - done)
             workers += self.worker(n)
             done.add(n)
+        main: list[str] = []
+        for i, (n, lines) in enumerate(blocks):
+            if n not in done:  # no worker reads it: worked out here, first and once, and kept in a local
+                main += [*lines, f"r{i} = _r"]
+                continue
+            slot = f"_s[{self.slot(n)}]"  # a worker may have worked it out already, or read it later
+            main += [
+                f"_r = {slot}",
+                "if _r is _N:",
+                *(f"    {line}" for line in lines),
+                f"    {slot} = _r",
+                f"r{i} = _r",
+            ]
         self.names.update(dict.fromkeys([*(f"w{n}" for n in done), "_decide"]))  # defined by the code
         facts = list(self.facts)
         head = ["def _decide(_b, _cal, _given, _as_of, _f):"]
+        keep = " = _v" if done else ""  # the workers read the facts from the case's slots
         if not facts:
             head.append("    _v = ()")
         elif len(facts) == 1:
@@ -352,18 +382,35 @@ class _Request:
             head.append("    _v = (f0,)")
         else:
             self.names["_facts"] = itemgetter(*facts)
-            head.append(f"    {', '.join(f'f{i}' for i in range(len(facts)))} = _v = _facts(_f)")
-        self.names["_unset"] = (_UNSET,) * len(self.values)
-        head.append(f"    _s = [{', '.join(_CASE)}, *_unset]")
+            head.append(f"    {', '.join(f'f{i}' for i in range(len(facts)))}{keep} = _facts(_f)")
+        if done:
+            self.names["_unset"] = (_UNSET,) * len(self.values)
+            head.append(f"    _s = [{', '.join(_CASE)}, *_unset]")
         return "\n".join([*workers, *head, *(f"    {line}" for line in main), f"    return {{{result}}}", ""])
 
 
-def request_source(policy: Policy, request_type: str, shared: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+def request_source(
+    policy: Policy, request_type: str, shared: Mapping[str, Any], metered: bool = True
+) -> tuple[str, dict[str, Any]]:
     """(source of ``def _decide(_b, _cal, _given, _as_of, _f)``, its globals) for one
-    request type of ``policy``; ``shared`` holds the names every case shares (parameters...)."""
-    request = _Request(policy, shared)
+    request type of ``policy``; ``shared`` holds the names every case shares (parameters...).
+
+    ``metered=False``: the function charges no work per value and takes no budget (``_b``
+    is None); a value whose size would be charged raises :class:`NeedsBudget`.  Made only
+    where the code charges nothing else (no function's cost, no arithmetic under the
+    budget; else :class:`Unmeterable`); ``globals["_work"]`` is then the most work the
+    metered function can charge a case, every value it may work out worked out once."""
+    request = _Request(policy, shared, metered)
     text = request.source(request_type)
+    if not metered:
+        if request.metering:
+            raise Unmeterable(request_type)
+        request.names["_work"] = sum(request.charges.values())
     return text, request.names
+
+
+class Unmeterable(Exception):
+    """A request type whose function charges work by what it reads: it has no unmetered form."""
 
 
 def request_function(
@@ -377,13 +424,18 @@ def request_function(
         made = policy.memo["generated_requests"] = {}
     function = made.get(request_type)
     if function is None:
-        text, names = request_source(policy, request_type, shared(policy))
-        code = compile(text, f"<policy request {request_type}>", "exec", dont_inherit=True)
-        if not names_only(code, frozenset(names) | _OWN_ATTRIBUTES | _WHITELIST_ATTRIBUTES):
-            raise AssertionError(f"the code generated for {request_type!r} names what it may not")
-        exec(code, names)
-        function = made[request_type] = names["_decide"]
+        function = made[request_type] = compiled(*request_source(policy, request_type, shared(policy)), request_type)[0]
     return function
+
+
+def compiled(text: str, names: dict[str, Any], request_type: str) -> tuple[RequestFunction, dict[str, Any]]:
+    """(the function ``text`` defines, its globals): compiled and run only once its code is
+    seen to name nothing but its own globals, its own attributes and the whitelist's."""
+    code = compile(text, f"<policy request {request_type}>", "exec", dont_inherit=True)
+    if not names_only(code, frozenset(names) | _OWN_ATTRIBUTES | _WHITELIST_ATTRIBUTES):
+        raise AssertionError(f"the code generated for {request_type!r} names what it may not")
+    exec(code, names)
+    return names["_decide"], names
 
 
 _OWN_ATTRIBUTES = frozenset({"left", "next_check", "charge", "size", "working_out", "append", "__class__"})
