@@ -34,20 +34,16 @@ from types import CodeType
 from typing import Any
 
 from policykit.engine.codegen.generate import Fallback
+from policykit.engine.codegen.inline import Inline, NotInlined, never_sized
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled
 from policykit.lang.fastpath import ALLOWED_NAMES, UnknownHit, plain_code, plain_source
-from policykit.lang.functions import FUNCTIONS, Function, arithmetic
 from policykit.lang.values import Unknown
 from policykit.limits import Budget, LimitError
 from policykit.policy.model import Policy, Value
 
 RequestFunction = Callable[[Budget, WorkCalendar, frozenset[str], date, dict[str, Any]], dict[str, Any]]
 """``(budget, calendar, facts given, as_of, facts) -> {decision id: value}``."""
-
-
-class _NotInlined(Exception):
-    """An expression whose fast form cannot be inlined: reaching it gives up."""
 
 
 def _unknown_read() -> Any:
@@ -76,110 +72,8 @@ class _Unset:
 _UNSET = _Unset()
 
 _SHORT = 64  # a list or string longer than this is checked against its limit
+_INLINE_CHARS = 400  # a value's expression written out where it is read, if no longer than this
 _CASE = ("_b", "_cal", "_given", "_as_of", "_v")  # a case's first slots (_v: its facts); then its values
-
-_NOT_INLINED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr, ast.Starred)
-
-
-def _is_env(node: ast.expr) -> bool:
-    return isinstance(node, ast.Name) and node.id == "_e"
-
-
-def _code(text: str) -> ast.expr:
-    return ast.parse(text, mode="eval").body
-
-
-class _Inline(ast.NodeTransformer):
-    """The body of a fast form with each ``_k["name"]`` (strict) and ``_e.get("name")``
-    (tolerant: an unknown fact's value included) read turned into the code ``read`` gives."""
-
-    def __init__(self, read: Callable[[str, bool], str], request: _Request) -> None:
-        self.read = read
-        self.request = request
-
-    def _read(self, name: ast.expr, strict: bool) -> ast.expr:
-        if not isinstance(name, ast.Constant) or not isinstance(name.value, str):
-            raise _NotInlined
-        return _code(self.read(name.value, strict))
-
-    def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
-        if isinstance(node.value, ast.Name) and node.value.id == "_k":
-            return self._read(node.slice, True)
-        self.generic_visit(node)
-        return node
-
-    def visit_Call(self, node: ast.Call) -> ast.expr:
-        func = node.func
-        if isinstance(func, ast.Attribute) and _is_env(func.value):
-            if func.attr != "get" or len(node.args) != 1 or node.keywords:
-                raise _NotInlined
-            return self._read(node.args[0], False)
-        if isinstance(func, ast.Name) and not node.keywords and node.args and _is_env(node.args[0]):
-            args: list[ast.expr] = [self.visit(a) for a in node.args[1:]]
-            if func.id == "_arith":  # _arith(_e, op, a, b): the arithmetic under the case's budget
-                self.request.metering = True
-                return _code(f"{self.request.constant(arithmetic)}(_b, {', '.join(map(ast.unparse, args))})")
-            spec = FUNCTIONS.get(func.id[3:]) if func.id.startswith("_F_") else None
-            if spec is None:
-                raise _NotInlined
-            return self.direct(spec, args)
-        self.generic_visit(node)
-        if isinstance(func, ast.Name) and func.id == "_bool" and len(node.args) == 1 and not node.keywords:
-            return _code(f"(not not ({ast.unparse(node.args[0])}))")
-        return node
-
-    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
-        if _is_env(node.value):
-            if node.attr != "given":
-                raise _NotInlined
-            self.request.used.add("_given")
-            return _code("_given")
-        self.generic_visit(node)
-        return node
-
-    def direct(self, spec: Function, args: list[ast.expr]) -> ast.expr:
-        """A call of the function itself, as its wrapper (:mod:`~policykit.lang.fastpath`)
-        makes it: every argument worked out in order; None if one is None where the
-        function gives None for None; its cost charged to the case's budget; the case's
-        calendar passed first where it needs one."""
-        impl = self.request.constant(spec.impl)
-        head = ["_cal"] if spec.needs_calendar else []
-        if spec.needs_calendar:
-            self.request.used.add("_cal")
-        texts = [ast.unparse(a) for a in args]
-        if spec.cost is None and not spec.none_gives_none:
-            return self.known(spec, f"{impl}({', '.join([*head, *texts])})")
-        fixed = [self.request.fixed(a) for a in args]  # a constant: no need to keep it, never None
-        temps = [text if known else self.request.temp() for text, known in zip(texts, fixed, strict=True)]
-        worked_out = [t if known else f"({t} := {a})" for t, a, known in zip(temps, texts, fixed, strict=True)]
-        call = f"{impl}({', '.join([*head, *temps])})"
-        if spec.cost is not None:  # Budget.charge gives None: ``or`` goes on to the call
-            cost = self.request.constant(spec.cost)
-            charged = ", ".join(temps if spec.none_gives_none else worked_out)
-            call = f"(_b.charge({cost}({charged})) or {call})"
-            self.request.metering = True
-        nones = " | ".join(f"({w} is None)" for w, known in zip(worked_out, fixed, strict=True) if not known)
-        if spec.none_gives_none and nones:
-            return self.known(spec, f"(None if {nones} else {call})")
-        return self.known(spec, call)
-
-    def known(self, spec: Function, call: str) -> ast.expr:
-        """The call's code; for a function that reads unknowns as they are (``coalesce``),
-        giving up where it gives an unknown, as a read of an unknown fact does."""
-        if not spec.sees_unknown:
-            return _code(call)
-        temp = self.request.temp()
-        return _code(f"({temp} if ({temp} := {call}).__class__ is not _U else _H())")
-
-    def visit_Name(self, node: ast.Name) -> ast.expr:
-        if node.id in ("_k", "_e") or not isinstance(node.ctx, ast.Load):
-            raise _NotInlined
-        return node
-
-    def generic_visit(self, node: ast.AST) -> ast.AST:
-        if isinstance(node, _NOT_INLINED):
-            raise _NotInlined
-        return super().generic_visit(node)
 
 
 class _Request:
@@ -210,6 +104,9 @@ class _Request:
         self.called: set[int] = set()  # the values read by others: each has a worker
         self.decided: dict[int, str] = {}  # the decisions worked out so far in the function: their locals
         self.used: set[str] = set()  # the locals the code being made reads (facts, the day)
+        self.reading: int | None = None  # the value whose worker is being made (None: the function itself)
+        self.readers: dict[int, set[int | None]] = {}  # value -> where it is read (its workers, or None)
+        self.worker_used: dict[int, set[str]] = {}  # value -> the locals its worker reads
 
     def constant(self, obj: Any) -> str:
         found = self.constants.get(id(obj))
@@ -249,6 +146,7 @@ class _Request:
             if n in self.decided:
                 return self.decided[n]
             self.called.add(n)
+            self.readers.setdefault(n, set()).add(self.reading)
             return f"(_s[{self.slot(n)}] if _s[{self.slot(n)}] is not _N else w{n}(_s))"
         return "_G()"
 
@@ -259,20 +157,25 @@ class _Request:
 
     def expression(self, expr: Compiled) -> str:
         """The inlined code of an expression, or a give-up where it has no fast form to inline."""
+        return self.expression_sized(expr)[0]
+
+    def expression_sized(self, expr: Compiled) -> tuple[str, bool]:
+        """(the inlined code of an expression, whether what it gives may be a list or a text)."""
         text = expr.fast_source
         if expr.fast is None or not isinstance(text, str):
-            return "_G()"
+            return "_G()", False
         try:
             if not plain_source(text) or not plain_code(
                 compile(text, "<policy expression>", "eval", dont_inherit=True)
             ):
-                return "_G()"
+                return "_G()", False
             tree = ast.parse(text, mode="eval").body
             if not isinstance(tree, ast.Lambda):
-                return "_G()"
-            return f"({ast.unparse(_Inline(self.read, self).visit(tree.body))})"
-        except (_NotInlined, SyntaxError, ValueError, RecursionError, MemoryError):
-            return "_G()"
+                return "_G()", False
+            body = Inline(self.read, self).visit(tree.body)
+            return f"({ast.unparse(body)})", not never_sized(body)
+        except (NotInlined, SyntaxError, ValueError, RecursionError, MemoryError):
+            return "_G()", False
 
     def outcome(self, value: Any) -> str:
         """A row's fixed outcome; an ``ask:`` row's (unknown) gives up where it is reached."""
@@ -295,8 +198,8 @@ class _Request:
                 outcome = self.outcome(rule.value)
                 long = long or (rule.value.__class__ in (list, str) and len(rule.value) > _SHORT)
             else:
-                outcome = self.expression(rule.outcome)
-                long = True
+                outcome, sized = self.expression_sized(rule.outcome)
+                long = long or sized
             lines.append(f"    _r = {outcome}")
         if lines:
             lines += ["else:", "    _r = None"]
@@ -329,9 +232,19 @@ class _Request:
         ]
         return lines, self.used
 
-    def worker(self, n: int) -> list[str]:
-        """``w<n>(_s)``: works value ``n`` out once and keeps it in its slot of ``_s``."""
+    def worker(self, n: int, local: bool = False) -> list[str]:
+        """``w<n>(_s)``: works value ``n`` out once and keeps it in its slot of ``_s``; with
+        ``local``, ``w<n>(...)`` given what it reads and giving the value (kept by the caller)."""
+        self.reading = n
         lines, used = self.compute(n)
+        self.reading = None
+        self.worker_used[n] = used
+        if local:
+            return [
+                f"def w{n}({', '.join(self.arguments(used))}):",
+                *(f"    {line}" for line in lines),
+                "    return _r",
+            ]
         lines.append(f"_s[{self.slot(n)}] = _r")
         head = [f"def w{n}(_s):", *(["    _b = _s[0]"] if self.metered else [])]
         facts = sorted(int(local[1:]) for local in used if local[0] == "f")
@@ -358,12 +271,26 @@ class _Request:
             n = min(self.called - done)
             workers += self.worker(n)
             done.add(n)
-        main: list[str] = []
+        # The values the function itself reads and no worker does, whose workers read no
+        # value: each kept in a local of the function, worked out by its worker given the
+        # locals it reads, or by its expression itself where that is all there is to it.
+        local: dict[int, str] = {}
+        for n in sorted(done):
+            args = self.worker_locals(n) if self.readers[n] == {None} else None
+            if args is not None:
+                local[n] = self.inline_form(n) or f"w{n}({', '.join(args)})"
+        if local:
+            workers = [line for n in sorted(done - set(local)) for line in self.worker(n)]
+            workers += [line for n, form in local.items() if form.startswith("w") for line in self.worker(n, True)]
+            blocks = [(n, [_read_locally(line, self.slot, local) for line in lines]) for n, lines in blocks]
+        shared = done - set(local)  # the values kept in the case's slots
+        main: list[str] = [f"x{n} = _N" for n in sorted(local)]
         for i, (n, lines) in enumerate(blocks):
             if n not in done:  # no worker reads it: worked out here, first and once, and kept in a local
                 main += [*lines, f"r{i} = _r"]
                 continue
-            slot = f"_s[{self.slot(n)}]"  # a worker may have worked it out already, or read it later
+            # a worker may have worked it out already, or read it later
+            slot = f"x{n}" if n in local else f"_s[{self.slot(n)}]"
             main += [
                 f"_r = {slot}",
                 "if _r is _N:",
@@ -371,10 +298,11 @@ class _Request:
                 f"    {slot} = _r",
                 f"r{i} = _r",
             ]
-        self.names.update(dict.fromkeys([*(f"w{n}" for n in done), "_decide"]))  # defined by the code
+        made = [f"w{n}" for n in done if not local.get(n, "w").startswith("(")]
+        self.names.update(dict.fromkeys([*made, "_decide"]))  # defined by the code
         facts = list(self.facts)
         head = ["def _decide(_b, _cal, _given, _as_of, _f):"]
-        keep = " = _v" if done else ""  # the workers read the facts from the case's slots
+        keep = " = _v" if shared else ""  # the workers read the facts from the case's slots
         if not facts:
             head.append("    _v = ()")
         elif len(facts) == 1:
@@ -383,10 +311,46 @@ class _Request:
         else:
             self.names["_facts"] = itemgetter(*facts)
             head.append(f"    {', '.join(f'f{i}' for i in range(len(facts)))}{keep} = _facts(_f)")
-        if done:
+        if shared:
             self.names["_unset"] = (_UNSET,) * len(self.values)
             head.append(f"    _s = [{', '.join(_CASE)}, *_unset]")
         return "\n".join([*workers, *head, *(f"    {line}" for line in main), f"    return {{{result}}}", ""])
+
+    def worker_locals(self, n: int) -> list[str] | None:
+        """What the worker of value ``n`` reads, as the locals of the function to give it
+        (None where it reads another value: it keeps to the case's slots)."""
+        if any(n in readers for readers in self.readers.values()):
+            return None
+        return self.arguments(self.worker_used[n])
+
+    def inline_form(self, n: int) -> str | None:
+        """Value ``n`` as one expression, where the function charges no work and the value
+        is one row with no condition giving neither a list nor a text (no size to check)."""
+        value = self.policy.values[list(self.values)[n]]
+        if self.metered or value.kind == "collect" or len(value.rules) != 1 or value.rules[0].parts:
+            return None
+        rule = value.rules[0]
+        if rule.outcome is None:
+            return None if rule.value.__class__ in (list, str) else self.outcome(rule.value)
+        self.reading = n
+        text, sized = self.expression_sized(rule.outcome)
+        self.reading = None
+        return None if sized or len(text) > _INLINE_CHARS else text
+
+    def arguments(self, used: set[str]) -> list[str]:
+        """The locals a worker given its arguments takes: the budget (metered), then what it reads."""
+        return [*(["_b"] if self.metered else []), *sorted(used - {"_v"})]
+
+
+def _read_locally(line: str, slot: Callable[[int], int], local: dict[int, str]) -> str:
+    """``line`` with each read of a value kept in a local made a read of that local (worked
+    out by the code ``local`` gives, and kept, where it is not yet)."""
+    for n, form in local.items():
+        kept = f"_s[{slot(n)}]"
+        line = line.replace(
+            f"{kept} if {kept} is not _N else w{n}(_s)", f"x{n} if x{n} is not _N else (x{n} := {form})"
+        )
+    return line
 
 
 def request_source(
