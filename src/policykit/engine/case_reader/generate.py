@@ -280,9 +280,7 @@ class _Source:
         body: list[str] = []
         known = v in self.dicts
         inner = ind if known else ind + "    "
-        if required:
-            test = " and ".join(f"{k!r} in {v}" for k in required)
-            body.append(f"{inner}if not ({test}): {fail}")
+        fetched: set[str] = set()
         if extra is False:
             body.append(f"{inner}if not {self.const(frozenset(props))}.issuperset({v}): {fail}")
         for name, sub in props.items():
@@ -305,10 +303,17 @@ class _Source:
                 continue
             if there:
                 body += [f"{inner}{x} = {v}[{name!r}]", *block]
+                fetched.add(name)
             elif nullable:
                 body += [f"{inner}{x} = {v}.get({name!r})", f"{inner}if {x} is not None:", *block]
             else:
                 body += [f"{inner}{x} = {v}.get({name!r}, _A)", f"{inner}if {x} is not _A:", *block]
+        # A required field fetched on the reader's own road raises KeyError where it is
+        # missing, which the reader takes for a None: only the others are looked for.
+        looked_for = [k for k in required if k not in fetched or fail != "return None"]
+        if looked_for:
+            test = " and ".join(f"{k!r} in {v}" for k in looked_for)
+            body.insert(0, f"{inner}if not ({test}): {fail}")
         return body if known else [f"{ind}if {v}.__class__ is dict:", *body] if body else []
 
     def _field(

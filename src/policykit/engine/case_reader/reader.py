@@ -50,26 +50,38 @@ def _make(policy: Policy) -> Reader | None:
     names["_given_of"] = given_sets.make
     if checks is not None:
         names["_checks"] = checks
+    schema = case_format(policy)
+    # what the case's request type and id are, where the policy and the format leave them open
+    typed = REQUEST_TYPE in policy.facts
+    request = "_q if _q.__class__ is str else ''" if typed else "''"
+    named = schema.get("additionalProperties") is not False or CASE_ID in schema.get("properties", {})
     finish = Finish(
         (
             "_g = _given.get(_m)",
             "if _g is None: _g = _given_of(_m)",
-            "_q = _facts.get('request.type')",
+            f"_q = _facts.get({REQUEST_TYPE!r})" if typed else "_q = None",
             *(["if not _checks(_facts, _g, _q): return None"] if checks is not None else []),
-            "_i = d.get('case_id')",
+            *([f"_i = d.get({CASE_ID!r})"] if named else []),
             # the named tuple made as its own constructor makes it, without a call of that constructor
-            "return _new(_Case, (_i if _i.__class__ is str else None, _q if _q.__class__ is str else '', "
+            f"return _new(_Case, ({'_i if _i.__class__ is str else None' if named else 'None'}, {request}, "
             "_facts, (), d, _g))",
         ),
         names,
     )
     try:
-        text, made = reader_source(case_format(policy), fact_specs(policy), finish)
+        text, made = reader_source(schema, fact_specs(policy), finish)
     except (Unsupported, RecursionError):
         return None
     exec(_code(text), made)  # our own source, generated from the policy's case format
     read: Reader = made["_read"]
     return read
+
+
+REQUEST_TYPE = "request.type"
+"""The fact that names a case's request type (the contract's; none: every case has the type '')."""
+CASE_ID = "case_id"
+"""The field of a case that names it (the contract's; a format with no such field and no
+other fields than its own: no case has one)."""
 
 
 class GivenSets:
