@@ -38,6 +38,8 @@ from policykit.limits import _CLOCK_EVERY as CLOCK_EVERY  # work between two loo
 from policykit.limits import Budget, Limits
 from policykit.policy.model import Policy
 
+__all__ = ["CLOCK_EVERY", "GAVE_UP", "PLAIN_SECONDS", "Lean", "NeedsBudget", "lean_of", "lean_values"]
+
 GAVE_UP = GIVE_UP
 """What the lean road raises where the full road must decide the case."""
 
@@ -65,13 +67,23 @@ def lean_values(
     made: dict[str, Lean] | None = policy.memo.get("lean_requests")
     lean = made.get(request_type) if made is not None else None
     if lean is None:
-        lean = _make(policy, request_type)
+        lean = lean_of(policy, request_type)
     if lean.plain is not None and lean.work <= limits.operations and limits.seconds >= PLAIN_SECONDS:
         try:
             return lean.plain(None, policy.calendar, given, as_of, facts)  # type: ignore[arg-type]
         except NeedsBudget:
             pass
     return lean.metered(Budget(limits), policy.calendar, given, as_of, facts)
+
+
+def lean_of(policy: Policy, request_type: str) -> Lean:
+    """How ``request_type`` is decided on the lean road (made once per compiled policy and
+    request type, on first use)."""
+    made: dict[str, Lean] = policy.memo.setdefault("lean_requests", {})
+    lean = made.get(request_type)
+    if lean is None:
+        lean = made[request_type] = _make(policy, request_type)
+    return lean
 
 
 def _make(policy: Policy, request_type: str) -> Lean:
@@ -86,6 +98,4 @@ def _make(policy: Policy, request_type: str) -> Lean:
         work = names["_work"]
         if work <= CLOCK_EVERY:
             plain = compiled(text, names, request_type)[0]
-    lean = Lean(metered, plain, work)
-    policy.memo.setdefault("lean_requests", {})[request_type] = lean
-    return lean
+    return Lean(metered, plain, work)
