@@ -174,19 +174,26 @@ def test_without_the_budget_it_gives_the_metered_values(policy: Policy, seed: in
             assert got == _metered(policy, case, DEFAULT)
 
 
+def test_it_is_used_only_where_the_budget_could_not_have_stopped_the_case() -> None:
+    lean = lean_module.lean_of(_small(), "")
+    assert lean.plain_under(DEFAULT) and lean.plain_under(DEFAULT.replace(operations=lean.work))
+    assert not lean.plain_under(DEFAULT.replace(operations=lean.work - 1))
+    assert not lean.plain_under(DEFAULT.replace(seconds=lean_module.PLAIN_SECONDS / 2))
+    assert not lean.plain_under(DEFAULT.replace(seconds=0.0))
+
+
 @pytest.mark.parametrize(
     "limits",
     [
-        DEFAULT.replace(seconds=0.0),
-        DEFAULT.replace(seconds=lean_module.PLAIN_SECONDS / 2),
+        DEFAULT.replace(seconds=0.0),  # (a time limit the first look at the clock finds up)
         DEFAULT.replace(operations=0),
         DEFAULT.replace(operations=4),
         DEFAULT.replace(operations=13),
     ],
 )
 def test_under_a_limit_it_cannot_be_sure_of_the_metered_function_decides(limits: Limits) -> None:
-    """A time limit under PLAIN_SECONDS, or a budget of operations below the most work a case
-    can cost: the lean road stops where the full road stops, with the same words."""
+    """A budget of operations below the most work a case can cost, or no time: the lean road
+    stops where the full road stops, with the same words."""
     small = _small()
     compared = stopped = 0
     for case in _small_cases(small, 40, 3):
@@ -194,7 +201,7 @@ def test_under_a_limit_it_cannot_be_sure_of_the_metered_function_decides(limits:
         assert lean == _full_road(small, case, limits) == _metered(small, case, limits)
         compared += 1
         stopped += isinstance(lean, list)
-    assert compared and (stopped or limits.seconds > 0)
+    assert compared and stopped
 
 
 def test_a_value_whose_size_the_budget_charges_sends_the_case_to_the_metered_function() -> None:

@@ -22,7 +22,7 @@ size the budget would charge (a long list or text) sends the case to the metered
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from policykit.engine.codegen import GIVE_UP
 from policykit.engine.codegen.request import (
@@ -48,14 +48,23 @@ PLAIN_SECONDS = 0.01
 budget's look at the clock decides, as on the full road)."""
 
 
-class Lean(NamedTuple):
-    """How one request type is decided on the lean road."""
+class Lean:
+    """How one request type is decided on the lean road: ``metered``, the generated function
+    under the case's budget; ``plain``, the same without the budget (None: its work depends
+    on what it reads); ``work``, the most work ``metered`` can charge a case."""
 
-    metered: RequestFunction
-    plain: RequestFunction | None
-    """the same function without the budget (None: its work depends on what it reads)"""
-    work: int
-    """the most work ``metered`` can charge a case"""
+    __slots__ = ("fits", "metered", "plain", "work")
+
+    def __init__(self, metered: RequestFunction, plain: RequestFunction | None, work: int) -> None:
+        self.metered, self.plain, self.work = metered, plain, work
+        self.fits: Limits | None = None  # the last limits found to let ``plain`` decide (a call's are mostly the same)
+
+    def plain_under(self, limits: Limits) -> bool:
+        """Whether ``plain`` decides a case under ``limits`` (see the module's text)."""
+        if self.plain is None or self.work > limits.operations or limits.seconds < PLAIN_SECONDS:
+            return False
+        self.fits = limits
+        return True
 
 
 def lean_values(
@@ -68,9 +77,9 @@ def lean_values(
     lean = made.get(request_type) if made is not None else None
     if lean is None:
         lean = lean_of(policy, request_type)
-    if lean.plain is not None and lean.work <= limits.operations and limits.seconds >= PLAIN_SECONDS:
+    if limits is lean.fits or lean.plain_under(limits):
         try:
-            return lean.plain(None, policy.calendar, given, as_of, facts)  # type: ignore[arg-type]
+            return lean.plain(None, policy.calendar, given, as_of, facts)  # type: ignore[arg-type,misc]
         except NeedsBudget:
             pass
     return lean.metered(Budget(limits), policy.calendar, given, as_of, facts)

@@ -2,9 +2,16 @@
 plain Python function, on the road where what it reads is known (the lean road of
 :func:`~policykit.engine.decide.decide`).  The decisions are worked out in the function
 itself, in turn; a value another value reads has a small worker function of its own
-(called on its first read).  Each value is kept in a slot of one list per case, which the
-workers share: a list, not closures over local variables, because making a closure costs
-more per case than the reads it would save.
+(called on its first read).  A value workers read is kept in a slot of one list per case,
+which the workers share: a list, not closures over local variables, because making a
+closure costs more per case than the reads it would save.  A value only the function
+itself reads, whose worker reads no value, is kept in a local of the function instead,
+its worker given the locals it reads (or, unmetered, its one row written out where it is
+read).
+
+Made ``metered=False``, the function charges no work per value and takes no budget: the
+lean road (:mod:`policykit.engine.lean`) runs it where the budget could not have stopped
+the case; a value whose size the budget would charge raises :class:`NeedsBudget`.
 
 A value is worked out lazily on its first use, as the full road works it out: the same
 order of evaluation, the same work charged to the budget before its rows are read (a
