@@ -282,13 +282,16 @@ class _Request:
         # value: each kept in a local of the function, worked out by its worker given the
         # locals it reads, or by its expression itself where that is all there is to it.
         local: dict[int, str] = {}
+        inlined: set[int] = set()  # those worked out by their expression, with no worker
         for n in sorted(done):
             args = self.worker_locals(n) if self.readers[n] == {None} else None
             if args is not None:
-                local[n] = self.inline_form(n) or f"w{n}({', '.join(args)})"
+                form = self.inline_form(n)
+                inlined |= {n} if form is not None else set()
+                local[n] = form if form is not None else f"w{n}({', '.join(args)})"
         if local:
             workers = [line for n in sorted(done - set(local)) for line in self.worker(n)]
-            workers += [line for n, form in local.items() if form.startswith("w") for line in self.worker(n, True)]
+            workers += [line for n in sorted(set(local) - inlined) for line in self.worker(n, True)]
             blocks = [(n, [_read_locally(line, self.slot, local) for line in lines]) for n, lines in blocks]
         shared = done - set(local)  # the values kept in the case's slots
         main: list[str] = [f"x{n} = _N" for n in sorted(local)]
@@ -305,8 +308,7 @@ class _Request:
                 f"    {slot} = _r",
                 f"r{i} = _r",
             ]
-        made = [f"w{n}" for n in done if not local.get(n, "w").startswith("(")]
-        self.names.update(dict.fromkeys([*made, "_decide"]))  # defined by the code
+        self.names.update(dict.fromkeys([*(f"w{n}" for n in done - inlined), "_decide"]))  # defined by the code
         facts = list(self.facts)
         head = ["def _decide(_b, _cal, _given, _as_of, _f):"]
         keep = " = _v" if shared else ""  # the workers read the facts from the case's slots
