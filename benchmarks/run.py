@@ -308,8 +308,13 @@ def peers(count: int, rounds: int) -> dict[str, Any]:
     answers = {name: [fn(c) for c in cases] for name, fn in encodings.items()}
     reference = answers["python"]
     disagreements = {name: sum(a != b for a, b in zip(got, reference, strict=True)) for name, got in answers.items()}
+    timed = {name: per_item(cases, fn) for name, fn in encodings.items()}
+    # where policykit's time goes: reading the case, deciding it (the rest: the dates as text)
+    read = [read_case(policy, case) for case in cases]
+    timed["policykit-read"] = per_item(cases, lambda case: read_case(policy, case))
+    timed["policykit-decide"] = per_item(read, lambda case: decide(policy, case, AS_OF))
     before = load()
-    medians = interleaved({name: per_item(cases, fn) for name, fn in encodings.items()}, rounds)
+    medians = interleaved(timed, rounds)
     out: dict[str, Any] = {"small_cases": count, "small_disagreements": disagreements, "load_d": (before, load())}
     for name, seconds in medians.items():
         out[f"small_{name}_us"] = seconds / count * 1e6
@@ -427,6 +432,17 @@ def rows_of(r: dict[str, Any]) -> list[tuple[str, ...]]:
         ("d. small decision, plain Python", f"{r['small_python_us']:.1f} µs", "(the floor)", ld("load_d")),
         ("d. policykit / plain Python", f"{r['small_policykit_vs_python']:.2f} x", "<= 2", ld("load_d")),
     ]
+    if "small_policykit-read_us" in r:
+        split = (r["small_policykit-read_us"], r["small_policykit-decide_us"])
+        rest = r["small_policykit_us"] - sum(split)
+        rows.append(
+            (
+                "d. policykit: read / decide / dates as text",
+                f"{split[0]:.1f} / {split[1]:.1f} / {rest:.1f} µs",
+                "",
+                ld("load_d"),
+            )
+        )
     if "small_zen-engine_us" in r:
         rows += [
             ("d. small decision, zen-engine preloaded", f"{r['small_zen-engine_us']:.1f} µs", "", ld("load_d")),

@@ -26,7 +26,7 @@ from policykit.engine.lean import GAVE_UP, lean_values
 from policykit.errors import CaseError
 from policykit.lang.fastpath import ALLOWED_NAMES
 from policykit.lang.values import Unknown
-from policykit.limits import DEFAULT, LimitError, Limits
+from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.model import Policy
 
 from ..conftest import ROOT
@@ -243,3 +243,26 @@ def test_a_function_that_reads_unknowns_as_they_are_gives_way_where_it_gives_one
     assert _typed(ours.values) == _typed(reference.values)
     assert ours.missing == reference.missing
     assert all(v.__class__ is not Unknown for v in ours.values.values())
+
+
+@pytest.mark.parametrize("metered", [True, False])
+def test_a_value_only_the_function_reads_is_kept_in_one_of_its_locals(metered: bool) -> None:
+    """The small peer decision reads ``excluded`` in one decision only: no list of slots
+    is made for it; unmetered, its one row is written out where it is read."""
+    from benchmarks.run import ROOT, small_cases
+    from policykit.policy.compiler import load_policy
+
+    small, _ = load_policy(ROOT / "benchmarks" / "peer" / "small_policy.yaml")
+    text, names = request_source(small, "", shared_names(small), metered=metered)
+    assert "_s = [" not in text and "_s[" not in text
+    assert re.search(r"\(x\d+ := ", text)
+    assert ("def w" in text) == metered  # metered: its worker charges its work, given what it reads
+    code = compile(text, "<test>", "exec")
+    own = {"left", "next_check", "charge", "size", "working_out", "append", "__class__"}
+    assert names_only(code, frozenset(names) | {n for n in ALLOWED_NAMES if not n.startswith("_")} | own)
+    exec(code, names)
+    for raw in small_cases(200, seed=6):
+        case = read_case(small, raw)
+        budget = Budget(DEFAULT) if metered else None
+        got = names["_decide"](budget, small.calendar, case.given, AS_OF, case.facts)
+        assert _typed(got) == _typed(decide_interpreted(small, case, AS_OF).values)

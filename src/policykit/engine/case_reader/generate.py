@@ -2,17 +2,26 @@
 (a JSON Schema, draft 2020-12) and the facts of a policy.
 
 ``_read`` checks the parsed case against every keyword of the format and binds each fact
-on the way (a field the format describes is read where it is checked), then types and
-defaults the facts: ``(facts, given)``, or None where the case is not plainly good.  It
-never says why: the exact reader does (:mod:`policykit.engine.case`).  It is sound, not
+on the way (a field the format describes is read where it is checked), typed, into a copy
+of the facts as a case that gives none has them (defaults, unknowns), and sets the fact's
+bit in ``_m``: ``(facts, bits)``, or None where the case is not plainly good.  It never
+says why: the exact reader does (:mod:`policykit.engine.case`).  It is sound, not
 complete: whatever it accepts the JSON Schema accepts and the exact reader reads to the
 same facts; where in doubt (a value of an unusual class, a float where a whole number is
 expected, an unknown field) it says None, which only costs time.
 
+It does no more than a field needs: a required field is read without a test of its
+presence, an optional one the format lets be null is checked only when it is not (absent
+and null alike leave its fact as the case leaves it out), the bits of the facts every
+case it passes gives are set from the start, and a text the format holds to the form of
+a day (:func:`~policykit.engine.case_reader.shapes.day_form`) is read by
+``date.fromisoformat`` alone.
+
 A long field of the case's top level (``customer``, ``shipment``...) is read by a function
-of its own, ``_sN``, whose text is compiled on its first call: one case (a cold
-``policykit evaluate FILE``) compiles only the parts of the format it has, for the cost of
-a call per such field in every case (well under a microsecond).
+of its own, ``_sN(x, facts)``, giving the bits of the facts it binds, whose text is
+compiled on its first call: one case (a cold ``policykit evaluate FILE``) compiles only
+the parts of the format it has, for the cost of a call per such field in every case
+(well under a microsecond).
 
 The text holds no value of the policy: keys and small numbers only; sets, patterns,
 defaults and helpers are globals named ``_cN``.  A keyword it does not translate raises
@@ -23,8 +32,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from datetime import date
 
+from policykit.engine.case_reader.runtime import ABSENT, JSON_CLASSES, lazy_section, list_reader, whole
+from policykit.engine.case_reader.shapes import accepts_null, day_form, rejects_null
 from policykit.lang.dates import parse_date
 
 TYPE_CHECKING = False
@@ -47,9 +58,6 @@ class FactSpec(NamedTuple):
     item: tuple[tuple[str, str], ...]
     missing: Any
 
-
-ABSENT = object()
-"""What ``dict.get`` gives for a key the case does not have (null is not absent)."""
 
 _ANNOTATIONS = frozenset(
     {
@@ -133,6 +141,11 @@ class _Source:
         self.facts = {tuple(f.name.split(".")): i for i, f in enumerate(facts)}
         self.fact_list = facts
         self.bound: set[int] = set()
+        self.not_null: set[str] = set()  # the variables the code being written has seen are not null
+        self.dicts: set[str] = {"d"}  # those it has seen are dicts (the case itself: before any check)
+        self.base = ""  # the indent of the reader's own body: a line there runs in every case it passes
+        self.always = 0  # the bits of the facts every case it passes gives
+        self.in_section = False  # whether the lines being written are a section's (a function of its own)
 
     def const(self, obj: Any) -> str:
         key = f"_c{len(self.names)}"
@@ -175,6 +188,7 @@ class _Source:
         if self.depth > _MAX_DEPTH:
             raise Unsupported("a case format nested too deeply")
         parts = self.parts(schema)
+        dicts = set(self.dicts)  # what a type test finds holds for the lines after it, within this schema
         lines: list[str] = []
         typed = any(p is not False and ("type" in p or "enum" in p or "const" in p) for p in parts)
         if not typed and any(
@@ -190,6 +204,7 @@ class _Source:
                 raise Unsupported(f"the keyword {sorted(unknown)[0]}")
             lines += self._part(part, v, path, ind, fail)
         self.depth -= 1
+        self.dicts = dicts
         return lines
 
     def _part(self, p: dict[str, Any], v: str, path: tuple[str, ...] | None, ind: str, fail: str) -> list[str]:
@@ -198,14 +213,20 @@ class _Source:
             types = [p["type"]] if isinstance(p["type"], str) else p["type"]
             if not isinstance(types, list) or not types or any(t not in _TYPE_TEST for t in types):
                 raise Unsupported(f"the type {p['type']!r}")
-            lines.append(f"{ind}if not ({' or '.join(_TYPE_TEST[t].format(v=v) for t in types)}): {fail}")
+            types = [t for t in types if t != "null" or v not in self.not_null]
+            tests = " or ".join(_TYPE_TEST[t].format(v=v) for t in types)
+            if not (v in self.dicts and "object" in types):  # (else it surely holds)
+                lines.append(f"{ind}if not ({tests}): {fail}" if tests else f"{ind}{fail}")
+            if types == ["object"]:
+                self.dicts.add(v)
         for key in ("enum", "const"):
             if key in p:
                 values = p[key] if key == "enum" else [p[key]]
                 if not isinstance(values, list) or any(x is not None and x.__class__ is not str for x in values):
                     raise Unsupported(f"{key} of values other than texts and null")
                 test = f"({v}.__class__ is str and {v} in {self.const(frozenset(x for x in values if x is not None))})"
-                lines.append(f"{ind}if not ({test}{f' or {v} is None' if None in values else ''}): {fail}")
+                null = None in values and v not in self.not_null
+                lines.append(f"{ind}if not ({test}{f' or {v} is None' if null else ''}): {fail}")
         lines += self._strings(p, v, ind, fail) + self._numbers(p, v, ind, fail)
         lines += self._arrays(p, v, ind, fail) + self._objects(p, v, path, ind, fail)
         lines += self._combined(p, v, path, ind, fail)
@@ -222,7 +243,11 @@ class _Source:
                 pattern = re.compile(p["pattern"])  # JSON Schema's pattern is re.search, as jsonschema runs it
             except (re.error, TypeError):
                 raise Unsupported(f"the pattern {p['pattern']!r}") from None
-            tests.append(f"{self.const(pattern.search)}({v}) is None")
+            # Anchored at both ends, a pattern is matched whole: that refuses only what ``$``
+            # lets through before a final newline (the exact reader then decides), and the
+            # texts it passes are exactly as long as the pattern says.
+            anchored = p["pattern"].startswith("^") and p["pattern"].endswith("$")
+            tests.append(f"{self.const(pattern.fullmatch if anchored else pattern.search)}({v}) is None")
         return [f"{ind}if {v}.__class__ is str and ({' or '.join(tests)}): {fail}"] if tests else []
 
     def _numbers(self, p: dict[str, Any], v: str, ind: str, fail: str) -> list[str]:
@@ -258,46 +283,81 @@ class _Source:
         if any(not isinstance(k, str) for k in required):
             raise Unsupported("a required name that is not a text")
         body: list[str] = []
-        inner = ind + "    "
-        if required:
-            test = " and ".join(f"{k!r} in {v}" for k in required)
-            body.append(f"{inner}if not ({test}): {fail}")
+        known = v in self.dicts
+        inner = ind if known else ind + "    "
+        fetched: set[str] = set()
         if extra is False:
             body.append(f"{inner}if not {self.const(frozenset(props))}.issuperset({v}): {fail}")
         for name, sub in props.items():
             x = self.var()
             where = None if path is None else (*path, name)
+            # How the field is fetched: a required one is there (checked above); an optional
+            # one the format accepts as null is checked only when it is not (absent and null
+            # both leave its fact unknown); any other is checked when present.
+            there = name in required
+            nullable = not there and accepts_null(sub, self.parts)
+            block_ind = inner if there else inner + "    "
+            if nullable:
+                self.not_null.add(x)
             if where is not None and len(where) == 1 and fail == "return None":
-                block = self.section(sub, x, where, inner + "    ")
+                block = self.section(sub, x, where, block_ind, nullable)
             else:
-                block = self._field(sub, x, where, inner + "    ", fail)
-            if block:
+                block = self._field(sub, x, where, block_ind, fail, nullable)
+            self.not_null.discard(x)
+            if not block:
+                continue
+            if there:
+                body += [f"{inner}{x} = {v}[{name!r}]", *block]
+                fetched.add(name)
+            elif nullable:
+                body += [f"{inner}{x} = {v}.get({name!r})", f"{inner}if {x} is not None:", *block]
+            else:
                 body += [f"{inner}{x} = {v}.get({name!r}, _A)", f"{inner}if {x} is not _A:", *block]
-        return [f"{ind}if {v}.__class__ is dict:", *body] if body else []
+        # A required field fetched on the reader's own road raises KeyError where it is
+        # missing, which the reader takes for a None: only the others are looked for.
+        looked_for = [k for k in required if k not in fetched or fail != "return None"]
+        if looked_for:
+            test = " and ".join(f"{k!r} in {v}" for k in looked_for)
+            body.insert(0, f"{inner}if not ({test}): {fail}")
+        return body if known else [f"{ind}if {v}.__class__ is dict:", *body] if body else []
 
-    def _field(self, sub: Any, x: str, where: tuple[str, ...] | None, ind: str, fail: str) -> list[str]:
+    def _field(
+        self, sub: Any, x: str, where: tuple[str, ...] | None, ind: str, fail: str, not_null: bool = False
+    ) -> list[str]:
+        """The checks of a field and, where it is a fact, its binding (``not_null``: the
+        caller has seen the value is not null)."""
         block = self.emit(sub, x, where, ind, fail)
         fact = self.facts.get(where) if where is not None else None
         if fact is not None:
-            block += self.bind(fact, x, ind)
+            sure = not_null or rejects_null(sub, self.parts)  # (a value null fails is refused by its checks)
+            block += self.bind(fact, x, ind, sure, day_form(sub, self.parts))
         return block
 
-    def section(self, sub: Any, x: str, where: tuple[str, ...], ind: str) -> list[str]:
-        """A field of the case's top level read by a function of its own, ``_sN(x, _g)``,
-        which gives the facts it binds (None: not plainly good).  Its text is compiled on
-        its first call: a case compiles only the parts of the format it has."""
-        before = set(self.bound)
-        body = self._field(sub, x, where, "    ", "return None")
+    def section(self, sub: Any, x: str, where: tuple[str, ...], ind: str, not_null: bool) -> list[str]:
+        """A field of the case's top level read by a function of its own, ``_sN(x)``, which
+        gives the facts it binds and the bits of those given (None: not plainly good).  Its
+        text is compiled on its first call: a case compiles only the parts of the format it has."""
+        self.in_section = True
+        try:
+            body = self._field(sub, x, where, "    ", "return None", not_null)
+        finally:
+            self.in_section = False
         if len(body) <= _INLINE_LINES:  # a short one stays in the reader (the same fail: return None)
-            return [ind + line[4:] for line in body]
-        bound = sorted(self.bound - before)
-        facts = "".join(f"_f{i}, " for i in bound)
+            return self.inline(body, ind)
         name = f"_s{len(self.sections)}"
-        start = ["    " + " = ".join(f"_f{i}" for i in bound) + " = None"] if bound else []
-        self.sections[name] = "\n".join([f"def {name}({x}, _g):", *start, *body, f"    return ({facts})"]) + "\n"
-        if not bound:
-            return [f"{ind}if {name}({x}, _g) is None: return None"]
-        return [f"{ind}_t = {name}({x}, _g)", f"{ind}if _t is None: return None", f"{ind}({facts}) = _t"]
+        self.sections[name] = "\n".join([f"def {name}({x}, _facts):", "    _m = 0", *body, "    return _m"]) + "\n"
+        return [f"{ind}_n = {name}({x}, _facts)", f"{ind}if _n is None: return None", f"{ind}_m |= _n"]
+
+    def inline(self, body: list[str], ind: str) -> list[str]:
+        """A section's lines put in the reader at ``ind``; where that is the reader's own body,
+        a bit its body sets in every case is set from the start instead."""
+        out = []
+        for line in body:
+            if ind == self.base and line.startswith("    _m |= ") and line[4] != " ":
+                self.always |= int(line[10:])
+                continue
+            out.append(ind + line[4:])
+        return out
 
     def _combined(self, p: dict[str, Any], v: str, path: tuple[str, ...] | None, ind: str, fail: str) -> list[str]:
         lines = []
@@ -309,9 +369,9 @@ class _Source:
         if "anyOf" in p:
             null = {"type": "null"}
             tests = [self.test(s, v) for s in p["anyOf"] if s != null]
-            if null in p["anyOf"]:
+            if null in p["anyOf"] and v not in self.not_null:
                 tests.insert(0, f"{v} is None")
-            lines.append(f"{ind}if not ({' or '.join(tests)}): {fail}")
+            lines.append(f"{ind}if not ({' or '.join(tests)}): {fail}" if tests else f"{ind}{fail}")
         if "oneOf" in p or "not" in p:
             # A test is True when the value surely passes, False when it fails *or* the exact
             # reader must decide (12.0 for an integer): sound under and/or, not under a count
@@ -319,23 +379,28 @@ class _Source:
             raise Unsupported("oneOf and not")
         return lines
 
-    def bind(self, i: int, x: str, ind: str) -> list[str]:
-        """Lines that take the value in ``x`` as fact ``i``: given unless null, and typed."""
+    def bind(self, i: int, x: str, ind: str, not_null: bool = False, day_form: bool = False) -> list[str]:
+        """Lines that take the value in ``x`` as fact ``i``: given unless null (its bit set in
+        ``_m``), and typed (``not_null``: the caller has seen it is not null; ``day_form``:
+        the format holds a text to the form of a day)."""
         self.bound.add(i)
         fact = self.fact_list[i]
-        return [
-            f"{ind}if {x} is not None:",
-            f"{ind}    _g.append({fact.name!r})",
-            f"{ind}    _f{i} = {self.typed(fact, x)}",
-        ]
+        store = f"{ind}_facts[{fact.name!r}] = {self.typed(fact, x, day_form)}"
+        if not_null and ind == self.base and not self.in_section:  # given by every case the reader passes
+            self.always |= 1 << i
+            return [store]
+        lines = [f"{ind}_m |= {1 << i}", store]
+        if not_null:
+            return lines
+        return [f"{ind}if {x} is not None:", *(f"    {line}" for line in lines)]
 
-    def typed(self, fact: FactSpec, x: str) -> str:
+    def typed(self, fact: FactSpec, x: str, day_form: bool = False) -> str:
         """The value in ``x`` as a value of the fact's kind (a date parsed, a list's entries
         typed, a float where a whole number is expected refused)."""
         if fact.kind == "date":
-            return f"_date({x})"
+            return f"_day({x})" if day_form else f"_date({x})"
         if fact.kind == "int":
-            return f"_whole({x})"
+            return f"({x} if {x}.__class__ is not float else _whole({x}))"
         if fact.kind == "list":
             return f"{self.const(list_reader(dict(fact.item)))}({x})"
         return x
@@ -363,77 +428,46 @@ class _Source:
         return name
 
 
-def _walk(i: int, parts: tuple[str, ...], src: _Source) -> list[str]:
+def _walk(i: int, parts: tuple[str, ...], src: _Source, ind: str) -> list[str]:
     """A fact the format does not describe, read as the exact reader reads it."""
-    lines = [f"    _x = d.get({parts[0]!r})"]
-    lines += [f"    _x = _x.get({part!r}) if _x.__class__ is dict else None" for part in parts[1:]]
-    return lines + src.bind(i, "_x", "    ")
+    lines = [f"{ind}_x = d.get({parts[0]!r})"]
+    lines += [f"{ind}_x = _x.get({part!r}) if _x.__class__ is dict else None" for part in parts[1:]]
+    return lines + src.bind(i, "_x", ind)
 
 
-def reader_source(schema: dict[str, Any], facts: tuple[FactSpec, ...]) -> tuple[str, dict[str, Any]]:
-    """(the source of ``_read`` and its helpers, the globals they name)."""
+class Finish(NamedTuple):
+    """What the reader does with the facts of a plainly good case, in place of giving
+    ``(facts, bits)``: lines of its body (``_facts``, ``_m`` and ``d`` bound; an exception
+    raised is a None given) and the globals they name."""
+
+    lines: tuple[str, ...]
+    names: dict[str, Any]
+
+
+def reader_source(
+    schema: dict[str, Any], facts: tuple[FactSpec, ...], finish: Finish | None = None
+) -> tuple[str, dict[str, Any]]:
+    """(the source of ``_read`` and its helpers, the globals they name).  ``_read(d)`` gives
+    ``(facts, bits)``, bit ``i`` set where the case gives fact ``i`` (or what ``finish``
+    makes of them), or None where the case is not plainly good (anything raised included)."""
     src = _Source(schema, facts)
-    check = src.emit(schema, "d", (), "    ", "return None")
-    lines = ["def _read(d):", "    if d.__class__ is not dict: return None", "    _g = []"]
-    if facts:
-        lines.append("    " + " = ".join(f"_f{i}" for i in range(len(facts))) + " = None")
+    ind = src.base = "        "
+    check = src.emit(schema, "d", (), ind, "return None")
+    lines = ["def _read(d):", "    if d.__class__ is not dict: return None", "    try:", f"{ind}_m = {src.always}"]
+    # each fact as the case leaves it out (its default, or unknown), replaced where it gives it
+    lines.append(f"{ind}_facts = {src.const({f.name: f.missing for f in facts})}.copy()")
     lines += check
     for i, fact in enumerate(facts):
         if i not in src.bound:
-            lines += _walk(i, tuple(fact.name.split(".")), src)
-    values = ", ".join(f"{f.name!r}: {src.const(f.missing)} if _f{i} is None else _f{i}" for i, f in enumerate(facts))
-    lines.append(f"    return {{{values}}}, _g")
+            lines += _walk(i, tuple(fact.name.split(".")), src, ind)
+    lines += [ind + line for line in finish.lines] if finish is not None else [f"{ind}return _facts, _m"]
+    lines += ["    except _E:", "        return None"]
     text = "".join(f for f in src.functions) + "\n".join(lines) + "\n"
     plain = {"dict": dict, "list": list, "str": str, "int": int, "float": float, "bool": bool, "len": len}
-    names = {"__builtins__": {}, **plain, "_A": ABSENT, "_JSON": _JSON_CLASSES, "_date": parse_date, "_whole": _whole}
+    names = {"__builtins__": {}, **plain, "_A": ABSENT, "_JSON": JSON_CLASSES, "_whole": whole, "_E": Exception}
+    names.update({"_date": parse_date, "_day": date.fromisoformat})
     names.update(src.names)
+    names.update(finish.names if finish is not None else {})
     for name, section in src.sections.items():
-        names[name] = _lazy_section(name, section, names)
+        names[name] = lazy_section(name, section, names)
     return text, names
-
-
-def _lazy_section(name: str, text: str, names: dict[str, Any]) -> Callable[..., Any]:
-    """A stub of the section function ``name``: its first call compiles ``text`` (our own
-    source) into ``names``, where the reader finds the function itself from then on."""
-
-    def first_call(x: Any, g: Any) -> Any:
-        if names.get(name) is first_call:  # (two threads may both get here: the same code)
-            exec(compile(text, "<case reader>", "exec"), names)
-        return names[name](x, g)
-
-    return first_call
-
-
-def _whole(value: Any) -> Any:
-    if isinstance(value, float):
-        raise ValueError("not a whole number")
-    return value
-
-
-_JSON_CLASSES = frozenset({dict, list, str, int, float, bool, type(None)})
-
-
-def list_reader(item: dict[str, str]) -> Callable[[Any], Any]:
-    """A list fact's value with each entry's fields typed by ``item`` (as the exact reader
-    types them); ValueError where one is not of its kind."""
-
-    def field(kind: str, raw: Any) -> Any:
-        if raw is None:
-            return None
-        if kind == "date":
-            return parse_date(raw)  # ValueError for a text that is not a day, and for anything else
-        if kind == "int" and isinstance(raw, float):
-            raise ValueError("not a whole number")
-        if kind == "list" and isinstance(raw, list):
-            return [dict(entry) if isinstance(entry, dict) else entry for entry in raw]
-        return raw
-
-    def read(raw: Any) -> Any:
-        if not isinstance(raw, list):
-            return raw
-        return [
-            {k: field(item.get(k, "string"), v) for k, v in entry.items()} if isinstance(entry, dict) else entry
-            for entry in raw
-        ]
-
-    return read

@@ -12,7 +12,7 @@ import types
 from collections.abc import Callable
 
 from policykit.engine.case_reader.checks import case_checks
-from policykit.engine.case_reader.generate import FactSpec, Unsupported, reader_source
+from policykit.engine.case_reader.generate import FactSpec, Finish, Unsupported, reader_source
 from policykit.engine.case_reader.model import Case
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy
@@ -49,37 +49,65 @@ def reader(policy: Policy) -> Reader | None:
 
 
 def _make(policy: Policy) -> Reader | None:
-    try:
-        text, names = reader_source(case_format(policy), fact_specs(policy))
-    except Unsupported:
-        return None
-    exec(_code(text), names)  # our own source, generated from the policy's case format
-    read = names["_read"]
+    given_sets = GivenSets(tuple(policy.facts))
     checks = case_checks(policy)
+    names: dict[str, Any] = {"_Case": Case, "_new": tuple.__new__, "_given": given_sets.memo}
+    names["_given_of"] = given_sets.make
+    if checks is not None:
+        names["_checks"] = checks
+    schema = case_format(policy)
+    # what the case's request type and id are, where the policy and the format leave them open
+    typed = REQUEST_TYPE in policy.facts
+    request = "_q if _q.__class__ is str else ''" if typed else "''"
+    named = schema.get("additionalProperties") is not False or CASE_ID in schema.get("properties", {})
+    finish = Finish(
+        (
+            "_g = _given.get(_m)",
+            "if _g is None: _g = _given_of(_m)",
+            f"_q = _facts.get({REQUEST_TYPE!r})" if typed else "_q = None",
+            *(["if not _checks(_facts, _g, _q): return None"] if checks is not None else []),
+            *([f"_i = d.get({CASE_ID!r})"] if named else []),
+            # the named tuple made as its own constructor makes it, without a call of that constructor
+            f"return _new(_Case, ({'_i if _i.__class__ is str else None' if named else 'None'}, {request}, "
+            "_facts, (), d, _g))",
+        ),
+        names,
+    )
+    try:
+        text, made = reader_source(schema, fact_specs(policy), finish)
+    except (Unsupported, RecursionError):
+        return None
+    exec(_code(text), made)  # our own source, generated from the policy's case format
+    read: Reader = made["_read"]
+    return read
 
-    def read_case(data: Any) -> Case | None:
-        try:
-            got = read(data)
-            if got is None:
-                return None
-            facts, given_list = got
-            given = frozenset(given_list)
-            request = facts.get("request.type")
-            if checks is not None and not checks(facts, given, request):
-                return None
-        except Exception:  # anything unusual: the exact reader decides, and words it
-            return None
-        case_id = data.get("case_id")
-        return Case(
-            case_id if case_id.__class__ is str else None,
-            request if request.__class__ is str else "",
-            facts,
-            (),
-            data,
-            given,
-        )
 
-    return read_case
+REQUEST_TYPE = "request.type"
+"""The fact that names a case's request type (the contract's; none: every case has the type '')."""
+CASE_ID = "case_id"
+"""The field of a case that names it (the contract's; a format with no such field and no
+other fields than its own: no case has one)."""
+
+
+class GivenSets:
+    """The set of facts a case gives, from the bits the reader sets (bit ``i``: the policy's
+    ``i``-th fact), each set made once: the cases of a batch give a few sets over and over.
+    At most :data:`MAX_GIVEN_SETS` are kept; past that, a set is made anew each time."""
+
+    __slots__ = ("memo", "names")
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+        self.memo: dict[int, frozenset[str]] = {}
+
+    def make(self, bits: int) -> frozenset[str]:
+        given = frozenset(name for i, name in enumerate(self.names) if bits >> i & 1)
+        if len(self.memo) < MAX_GIVEN_SETS:
+            self.memo[bits] = given
+        return given
+
+
+MAX_GIVEN_SETS = 4096
 
 
 def _code(text: str) -> types.CodeType:

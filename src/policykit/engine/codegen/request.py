@@ -2,9 +2,16 @@
 plain Python function, on the road where what it reads is known (the lean road of
 :func:`~policykit.engine.decide.decide`).  The decisions are worked out in the function
 itself, in turn; a value another value reads has a small worker function of its own
-(called on its first read).  Each value is kept in a slot of one list per case, which the
-workers share: a list, not closures over local variables, because making a closure costs
-more per case than the reads it would save.
+(called on its first read).  A value workers read is kept in a slot of one list per case,
+which the workers share: a list, not closures over local variables, because making a
+closure costs more per case than the reads it would save.  A value only the function
+itself reads, whose worker reads no value, is kept in a local of the function instead,
+its worker given the locals it reads (or, unmetered, its one row written out where it is
+read).
+
+Made ``metered=False``, the function charges no work per value and takes no budget: the
+lean road (:mod:`policykit.engine.lean`) runs it where the budget could not have stopped
+the case; a value whose size the budget would charge raises :class:`NeedsBudget`.
 
 A value is worked out lazily on its first use, as the full road works it out: the same
 order of evaluation, the same work charged to the budget before its rows are read (a
@@ -33,10 +40,10 @@ from operator import itemgetter
 from types import CodeType
 
 from policykit.engine.codegen.generate import Fallback
+from policykit.engine.codegen.inline import Inline, NotInlined, never_sized
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled
 from policykit.lang.fastpath import ALLOWED_NAMES, UnknownHit, plain_code, plain_source
-from policykit.lang.functions import FUNCTIONS, Function, arithmetic
 from policykit.lang.values import Unknown
 from policykit.limits import Budget, LimitError
 from policykit.policy.model import Policy, Value
@@ -51,16 +58,21 @@ RequestFunction = Callable[[Budget, WorkCalendar, frozenset[str], date, dict[str
 """``(budget, calendar, facts given, as_of, facts) -> {decision id: value}``."""
 
 
-class _NotInlined(Exception):
-    """An expression whose fast form cannot be inlined: reaching it gives up."""
-
-
 def _unknown_read() -> Any:
     raise UnknownHit("a fact the case does not give")
 
 
 def _give_up() -> Any:
     raise Fallback
+
+
+class NeedsBudget(Exception):
+    """Raised by a request function made without the work budget (``metered=False``) where
+    a value's size would be charged: the caller runs the metered function instead."""
+
+
+def _needs_budget() -> Any:
+    raise NeedsBudget
 
 
 class _Unset:
@@ -72,122 +84,26 @@ class _Unset:
 _UNSET = _Unset()
 
 _SHORT = 64  # a list or string longer than this is checked against its limit
+_INLINE_CHARS = 400  # a value's expression written out where it is read, if no longer than this
 _CASE = ("_b", "_cal", "_given", "_as_of", "_v")  # a case's first slots (_v: its facts); then its values
-
-_NOT_INLINED = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.NamedExpr, ast.Starred)
-
-
-def _is_env(node: ast.expr) -> bool:
-    return isinstance(node, ast.Name) and node.id == "_e"
-
-
-def _code(text: str) -> ast.expr:
-    return ast.parse(text, mode="eval").body
-
-
-class _Inline(ast.NodeTransformer):
-    """The body of a fast form with each ``_k["name"]`` (strict) and ``_e.get("name")``
-    (tolerant: an unknown fact's value included) read turned into the code ``read`` gives."""
-
-    def __init__(self, read: Callable[[str, bool], str], request: _Request) -> None:
-        self.read = read
-        self.request = request
-
-    def _read(self, name: ast.expr, strict: bool) -> ast.expr:
-        if not isinstance(name, ast.Constant) or not isinstance(name.value, str):
-            raise _NotInlined
-        return _code(self.read(name.value, strict))
-
-    def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
-        if isinstance(node.value, ast.Name) and node.value.id == "_k":
-            return self._read(node.slice, True)
-        self.generic_visit(node)
-        return node
-
-    def visit_Call(self, node: ast.Call) -> ast.expr:
-        func = node.func
-        if isinstance(func, ast.Attribute) and _is_env(func.value):
-            if func.attr != "get" or len(node.args) != 1 or node.keywords:
-                raise _NotInlined
-            return self._read(node.args[0], False)
-        if isinstance(func, ast.Name) and not node.keywords and node.args and _is_env(node.args[0]):
-            args: list[ast.expr] = [self.visit(a) for a in node.args[1:]]
-            if func.id == "_arith":  # _arith(_e, op, a, b): the arithmetic under the case's budget
-                return _code(f"{self.request.constant(arithmetic)}(_b, {', '.join(map(ast.unparse, args))})")
-            spec = FUNCTIONS.get(func.id[3:]) if func.id.startswith("_F_") else None
-            if spec is None:
-                raise _NotInlined
-            return self.direct(spec, args)
-        self.generic_visit(node)
-        if isinstance(func, ast.Name) and func.id == "_bool" and len(node.args) == 1 and not node.keywords:
-            return _code(f"(not not ({ast.unparse(node.args[0])}))")
-        return node
-
-    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
-        if _is_env(node.value):
-            if node.attr != "given":
-                raise _NotInlined
-            self.request.used.add("_given")
-            return _code("_given")
-        self.generic_visit(node)
-        return node
-
-    def direct(self, spec: Function, args: list[ast.expr]) -> ast.expr:
-        """A call of the function itself, as its wrapper (:mod:`~policykit.lang.fastpath`)
-        makes it: every argument worked out in order; None if one is None where the
-        function gives None for None; its cost charged to the case's budget; the case's
-        calendar passed first where it needs one."""
-        impl = self.request.constant(spec.impl)
-        head = ["_cal"] if spec.needs_calendar else []
-        if spec.needs_calendar:
-            self.request.used.add("_cal")
-        texts = [ast.unparse(a) for a in args]
-        if spec.cost is None and not spec.none_gives_none:
-            return self.known(spec, f"{impl}({', '.join([*head, *texts])})")
-        fixed = [self.request.fixed(a) for a in args]  # a constant: no need to keep it, never None
-        temps = [text if known else self.request.temp() for text, known in zip(texts, fixed, strict=True)]
-        worked_out = [t if known else f"({t} := {a})" for t, a, known in zip(temps, texts, fixed, strict=True)]
-        call = f"{impl}({', '.join([*head, *temps])})"
-        if spec.cost is not None:  # Budget.charge gives None: ``or`` goes on to the call
-            cost = self.request.constant(spec.cost)
-            charged = ", ".join(temps if spec.none_gives_none else worked_out)
-            call = f"(_b.charge({cost}({charged})) or {call})"
-        nones = " | ".join(f"({w} is None)" for w, known in zip(worked_out, fixed, strict=True) if not known)
-        if spec.none_gives_none and nones:
-            return self.known(spec, f"(None if {nones} else {call})")
-        return self.known(spec, call)
-
-    def known(self, spec: Function, call: str) -> ast.expr:
-        """The call's code; for a function that reads unknowns as they are (``coalesce``),
-        giving up where it gives an unknown, as a read of an unknown fact does."""
-        if not spec.sees_unknown:
-            return _code(call)
-        temp = self.request.temp()
-        return _code(f"({temp} if ({temp} := {call}).__class__ is not _U else _H())")
-
-    def visit_Name(self, node: ast.Name) -> ast.expr:
-        if node.id in ("_k", "_e") or not isinstance(node.ctx, ast.Load):
-            raise _NotInlined
-        return node
-
-    def generic_visit(self, node: ast.AST) -> ast.AST:
-        if isinstance(node, _NOT_INLINED):
-            raise _NotInlined
-        return super().generic_visit(node)
 
 
 class _Request:
     """The source of one request type's function, and the globals it names."""
 
-    def __init__(self, policy: Policy, shared: Mapping[str, Any]) -> None:
+    def __init__(self, policy: Policy, shared: Mapping[str, Any], metered: bool = True) -> None:
         self.policy = policy
         self.shared = shared
+        self.metered = metered  # False: no work charged per value (see :func:`request_source`)
+        self.metering = False  # whether the code charges the budget by what it reads (a function's cost...)
+        self.charges: dict[int, int] = {}  # value number -> the work charged when it is worked out
         self.names: dict[str, Any] = {
             "__builtins__": {},  # what the code calls is named here: the language's functions, its own helpers
             "_N": _UNSET,
             "_U": Unknown,
             "_H": _unknown_read,
             "_G": _give_up,
+            "_M": _needs_budget,
             "_LimitError": LimitError,
             "_len": len,
             "_list": list,
@@ -200,6 +116,9 @@ class _Request:
         self.called: set[int] = set()  # the values read by others: each has a worker
         self.decided: dict[int, str] = {}  # the decisions worked out so far in the function: their locals
         self.used: set[str] = set()  # the locals the code being made reads (facts, the day)
+        self.reading: int | None = None  # the value whose worker is being made (None: the function itself)
+        self.readers: dict[int, set[int | None]] = {}  # value -> where it is read (its workers, or None)
+        self.worker_used: dict[int, set[str]] = {}  # value -> the locals its worker reads
 
     def constant(self, obj: Any) -> str:
         found = self.constants.get(id(obj))
@@ -239,6 +158,7 @@ class _Request:
             if n in self.decided:
                 return self.decided[n]
             self.called.add(n)
+            self.readers.setdefault(n, set()).add(self.reading)
             return f"(_s[{self.slot(n)}] if _s[{self.slot(n)}] is not _N else w{n}(_s))"
         return "_G()"
 
@@ -249,20 +169,25 @@ class _Request:
 
     def expression(self, expr: Compiled) -> str:
         """The inlined code of an expression, or a give-up where it has no fast form to inline."""
+        return self.expression_sized(expr)[0]
+
+    def expression_sized(self, expr: Compiled) -> tuple[str, bool]:
+        """(the inlined code of an expression, whether what it gives may be a list or a text)."""
         text = expr.fast_source
         if expr.fast is None or not isinstance(text, str):
-            return "_G()"
+            return "_G()", False
         try:
             if not plain_source(text) or not plain_code(
                 compile(text, "<policy expression>", "eval", dont_inherit=True)
             ):
-                return "_G()"
+                return "_G()", False
             tree = ast.parse(text, mode="eval").body
             if not isinstance(tree, ast.Lambda):
-                return "_G()"
-            return f"({ast.unparse(_Inline(self.read, self).visit(tree.body))})"
-        except (_NotInlined, SyntaxError, ValueError, RecursionError, MemoryError):
-            return "_G()"
+                return "_G()", False
+            body = Inline(self.read, self).visit(tree.body)
+            return f"({ast.unparse(body)})", not never_sized(body)
+        except (NotInlined, SyntaxError, ValueError, RecursionError, MemoryError):
+            return "_G()", False
 
     def outcome(self, value: Any) -> str:
         """A row's fixed outcome; an ``ask:`` row's (unknown) gives up where it is reached."""
@@ -285,8 +210,8 @@ class _Request:
                 outcome = self.outcome(rule.value)
                 long = long or (rule.value.__class__ in (list, str) and len(rule.value) > _SHORT)
             else:
-                outcome = self.expression(rule.outcome)
-                long = True
+                outcome, sized = self.expression_sized(rule.outcome)
+                long = long or sized
             lines.append(f"    _r = {outcome}")
         if lines:
             lines += ["else:", "    _r = None"]
@@ -305,24 +230,35 @@ class _Request:
         value = self.policy.values[list(self.values)[n]]
         self.used = set()
         body, long = self.body(value)
-        size = ["    if (_r.__class__ is _list or _r.__class__ is _str) and _len(_r) > 64:", "        _b.size(_r)"]
+        self.charges[n] = len(value.rules) + 1  # a value, and each row it may read
+        charged = "_b.size(_r)" if self.metered else "_M()"  # unmetered: a size to charge needs the budget
+        size = ["    if (_r.__class__ is _list or _r.__class__ is _str) and _len(_r) > 64:", f"        {charged}"]
+        charge = [f"    _b.left -= {self.charges[n]}", "    if _b.left < _b.next_check:", "        _b.charge(0)"]
         lines = [
             "try:",
-            f"    _b.left -= {len(value.rules) + 1}",  # a value, and each row it may read
-            "    if _b.left < _b.next_check:",
-            "        _b.charge(0)",
+            *(charge if self.metered else []),
             *(f"    {line}" for line in body),
             *(size if long else []),
             "except _LimitError as _x:",
             f"    raise _x.working_out({value.id!r}) from None",
-            f"_s[{self.slot(n)}] = _r",
         ]
         return lines, self.used
 
-    def worker(self, n: int) -> list[str]:
-        """``w<n>(_s)``: works value ``n`` out once and keeps it in its slot of ``_s``."""
+    def worker(self, n: int, local: bool = False) -> list[str]:
+        """``w<n>(_s)``: works value ``n`` out once and keeps it in its slot of ``_s``; with
+        ``local``, ``w<n>(...)`` given what it reads and giving the value (kept by the caller)."""
+        self.reading = n
         lines, used = self.compute(n)
-        head = [f"def w{n}(_s):", "    _b = _s[0]"]
+        self.reading = None
+        self.worker_used[n] = used
+        if local:
+            return [
+                f"def w{n}({', '.join(self.arguments(used))}):",
+                *(f"    {line}" for line in lines),
+                "    return _r",
+            ]
+        lines.append(f"_s[{self.slot(n)}] = _r")
+        head = [f"def w{n}(_s):", *(["    _b = _s[0]"] if self.metered else [])]
         facts = sorted(int(local[1:]) for local in used if local[0] == "f")
         if facts:
             used = used | {"_v"}
@@ -333,11 +269,11 @@ class _Request:
     def source(self, request_type: str) -> str:
         """The request type's function: each decision in turn, worked out in it unless a
         value worked out before read it; the values the decisions read, by their workers."""
-        main: list[str] = []
+        blocks: list[tuple[int, list[str]]] = []
         for i, value in enumerate(self.policy.plan(request_type)[0]):
             n = self.values.setdefault(value.id, len(self.values))
             lines, _ = self.compute(n)
-            main += [f"_r = _s[{self.slot(n)}]", "if _r is _N:", *(f"    {line}" for line in lines), f"r{i} = _r"]
+            blocks.append((n, lines))
             self.decided[n] = f"r{i}"  # the later decisions read it from the function's local
         self.decided = {}  # a worker may be called before any decision is worked out
         result = ", ".join(f"{value.id!r}: r{i}" for i, value in enumerate(self.policy.plan(request_type)[0]))
@@ -347,9 +283,40 @@ class _Request:
             n = min(self.called - done)
             workers += self.worker(n)
             done.add(n)
-        self.names.update(dict.fromkeys([*(f"w{n}" for n in done), "_decide"]))  # defined by the code
+        # The values the function itself reads and no worker does, whose workers read no
+        # value: each kept in a local of the function, worked out by its worker given the
+        # locals it reads, or by its expression itself where that is all there is to it.
+        local: dict[int, str] = {}
+        inlined: set[int] = set()  # those worked out by their expression, with no worker
+        for n in sorted(done):
+            args = self.worker_locals(n) if self.readers[n] == {None} else None
+            if args is not None:
+                form = self.inline_form(n)
+                inlined |= {n} if form is not None else set()
+                local[n] = form if form is not None else f"w{n}({', '.join(args)})"
+        if local:
+            workers = [line for n in sorted(done - set(local)) for line in self.worker(n)]
+            workers += [line for n in sorted(set(local) - inlined) for line in self.worker(n, True)]
+            blocks = [(n, [_read_locally(line, self.slot, local) for line in lines]) for n, lines in blocks]
+        shared = done - set(local)  # the values kept in the case's slots
+        main: list[str] = [f"x{n} = _N" for n in sorted(local)]
+        for i, (n, lines) in enumerate(blocks):
+            if n not in done:  # no worker reads it: worked out here, first and once, and kept in a local
+                main += [*lines, f"r{i} = _r"]
+                continue
+            # a worker may have worked it out already, or read it later
+            slot = f"x{n}" if n in local else f"_s[{self.slot(n)}]"
+            main += [
+                f"_r = {slot}",
+                "if _r is _N:",
+                *(f"    {line}" for line in lines),
+                f"    {slot} = _r",
+                f"r{i} = _r",
+            ]
+        self.names.update(dict.fromkeys([*(f"w{n}" for n in done - inlined), "_decide"]))  # defined by the code
         facts = list(self.facts)
         head = ["def _decide(_b, _cal, _given, _as_of, _f):"]
+        keep = " = _v" if shared else ""  # the workers read the facts from the case's slots
         if not facts:
             head.append("    _v = ()")
         elif len(facts) == 1:
@@ -357,18 +324,71 @@ class _Request:
             head.append("    _v = (f0,)")
         else:
             self.names["_facts"] = itemgetter(*facts)
-            head.append(f"    {', '.join(f'f{i}' for i in range(len(facts)))} = _v = _facts(_f)")
-        self.names["_unset"] = (_UNSET,) * len(self.values)
-        head.append(f"    _s = [{', '.join(_CASE)}, *_unset]")
+            head.append(f"    {', '.join(f'f{i}' for i in range(len(facts)))}{keep} = _facts(_f)")
+        if shared:
+            self.names["_unset"] = (_UNSET,) * len(self.values)
+            head.append(f"    _s = [{', '.join(_CASE)}, *_unset]")
         return "\n".join([*workers, *head, *(f"    {line}" for line in main), f"    return {{{result}}}", ""])
 
+    def worker_locals(self, n: int) -> list[str] | None:
+        """What the worker of value ``n`` reads, as the locals of the function to give it
+        (None where it reads another value: it keeps to the case's slots)."""
+        if any(n in readers for readers in self.readers.values()):
+            return None
+        return self.arguments(self.worker_used[n])
 
-def request_source(policy: Policy, request_type: str, shared: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def inline_form(self, n: int) -> str | None:
+        """Value ``n`` as one expression, where the function charges no work and the value
+        is one row with no condition giving neither a list nor a text (no size to check)."""
+        value = self.policy.values[list(self.values)[n]]
+        if self.metered or value.kind == "collect" or len(value.rules) != 1 or value.rules[0].parts:
+            return None
+        rule = value.rules[0]
+        if rule.outcome is None:
+            return None if rule.value.__class__ in (list, str) else self.outcome(rule.value)
+        self.reading = n
+        text, sized = self.expression_sized(rule.outcome)
+        self.reading = None
+        return None if sized or len(text) > _INLINE_CHARS else text
+
+    def arguments(self, used: set[str]) -> list[str]:
+        """The locals a worker given its arguments takes: the budget (metered), then what it reads."""
+        return [*(["_b"] if self.metered else []), *sorted(used - {"_v"})]
+
+
+def _read_locally(line: str, slot: Callable[[int], int], local: dict[int, str]) -> str:
+    """``line`` with each read of a value kept in a local made a read of that local (worked
+    out by the code ``local`` gives, and kept, where it is not yet)."""
+    for n, form in local.items():
+        kept = f"_s[{slot(n)}]"
+        line = line.replace(
+            f"{kept} if {kept} is not _N else w{n}(_s)", f"x{n} if x{n} is not _N else (x{n} := {form})"
+        )
+    return line
+
+
+def request_source(
+    policy: Policy, request_type: str, shared: Mapping[str, Any], metered: bool = True
+) -> tuple[str, dict[str, Any]]:
     """(source of ``def _decide(_b, _cal, _given, _as_of, _f)``, its globals) for one
-    request type of ``policy``; ``shared`` holds the names every case shares (parameters...)."""
-    request = _Request(policy, shared)
+    request type of ``policy``; ``shared`` holds the names every case shares (parameters...).
+
+    ``metered=False``: the function charges no work per value and takes no budget (``_b``
+    is None); a value whose size would be charged raises :class:`NeedsBudget`.  Made only
+    where the code charges nothing else (no function's cost, no arithmetic under the
+    budget; else :class:`Unmeterable`); ``globals["_work"]`` is then the most work the
+    metered function can charge a case, every value it may work out worked out once."""
+    request = _Request(policy, shared, metered)
     text = request.source(request_type)
+    if not metered:
+        if request.metering:
+            raise Unmeterable(request_type)
+        request.names["_work"] = sum(request.charges.values())
     return text, request.names
+
+
+class Unmeterable(Exception):
+    """A request type whose function charges work by what it reads: it has no unmetered form."""
 
 
 def request_function(
@@ -382,13 +402,18 @@ def request_function(
         made = policy.memo["generated_requests"] = {}
     function = made.get(request_type)
     if function is None:
-        text, names = request_source(policy, request_type, shared(policy))
-        code = compile(text, f"<policy request {request_type}>", "exec", dont_inherit=True)
-        if not names_only(code, frozenset(names) | _OWN_ATTRIBUTES | _WHITELIST_ATTRIBUTES):
-            raise AssertionError(f"the code generated for {request_type!r} names what it may not")
-        exec(code, names)
-        function = made[request_type] = names["_decide"]
+        function = made[request_type] = compiled(*request_source(policy, request_type, shared(policy)), request_type)[0]
     return function
+
+
+def compiled(text: str, names: dict[str, Any], request_type: str) -> tuple[RequestFunction, dict[str, Any]]:
+    """(the function ``text`` defines, its globals): compiled and run only once its code is
+    seen to name nothing but its own globals, its own attributes and the whitelist's."""
+    code = compile(text, f"<policy request {request_type}>", "exec", dont_inherit=True)
+    if not names_only(code, frozenset(names) | _OWN_ATTRIBUTES | _WHITELIST_ATTRIBUTES):
+        raise AssertionError(f"the code generated for {request_type!r} names what it may not")
+    exec(code, names)
+    return names["_decide"], names
 
 
 _OWN_ATTRIBUTES = frozenset({"left", "next_check", "charge", "size", "working_out", "append", "__class__"})
