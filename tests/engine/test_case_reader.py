@@ -476,3 +476,24 @@ def test_the_sets_of_facts_given_are_kept_up_to_a_bound(monkeypatch: pytest.Monk
     assert made == [frozenset(n for i, n in enumerate("abc") if bits >> i & 1) for bits in range(8)]
     assert list(sets.memo) == [0, 1, 2]  # the first three kept; the others made anew each time
     assert sets.memo.get(1) is made[1]
+
+
+def test_a_predicate_knows_nothing_of_its_callers_variables() -> None:
+    """A predicate made while the code around it knew its own ``v`` to be a dict (an object
+    test passed) tests its ``v`` afresh: a list where an object is required is refused, as
+    JSON Schema refuses it (a review's counter-example; no contract makes such a format today)."""
+    import jsonschema
+
+    from policykit.engine.case_reader.generate import reader_source
+
+    inner = {"type": "object", "required": ["a"], "items": {"type": "string"}}
+    outer = {"type": "object", "required": ["y"], "properties": {"y": {"anyOf": [inner, {"type": "integer"}]}}}
+    schema = {
+        "type": "object",
+        "properties": {"x": {"anyOf": [{**outer, "items": {"type": "string"}}, {"type": "null"}]}},
+    }
+    text, names = reader_source(schema, ())
+    exec(compile(text, "<test reader>", "exec"), names)
+    validator = jsonschema.Draft202012Validator(schema)
+    for case in ({"x": {"y": ["a"]}}, {"x": {"y": {"a": 1}}}, {"x": {"y": 3}}, {"x": None}, {"x": {"y": "a"}}):
+        assert (names["_read"](case) is not None) == validator.is_valid(case), case

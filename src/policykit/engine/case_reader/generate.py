@@ -421,7 +421,14 @@ class _Source:
         """The name of a generated ``def _pN(v)``: whether ``v`` is valid under ``schema``."""
         name = f"_p{len(self.functions)}"
         self.functions.append("")
-        body = self.emit(schema, "v", None, "    ", "return False")
+        # a function of its own: what the code around it knows of its variables (that a
+        # ``v`` is a dict, not null) says nothing of this function's ``v``
+        outer = self.dicts, self.not_null
+        self.dicts, self.not_null = set(), set()
+        try:
+            body = self.emit(schema, "v", None, "    ", "return False")
+        finally:
+            self.dicts, self.not_null = outer
         self.functions[int(name[2:])] = (
             f"def {name}(v):\n" + "".join(line + "\n" for line in body) + "    return True\n"
         )

@@ -107,7 +107,7 @@ class GivenSets:
         return given
 
 
-MAX_GIVEN_SETS = 4096
+MAX_GIVEN_SETS = 1024  # a generated corpus has a few hundred; each kept set is ~1 KB
 
 
 def _code(text: str) -> types.CodeType:
