@@ -15,6 +15,7 @@ from policykit.errors import Diagnostic, PolicyError, PolicykitError
 from policykit.lang.dates import parse_date
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
+from policykit.policy.resources import POLICY_SUFFIXES, is_policy_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class PolicySet(NamedTuple):
 
 def policy_files(directory: Path) -> list[Path]:
     """The policy files of a set: YAML files directly in the folder (tests live below it)."""
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in directory.iterdir() if p.suffix in POLICY_SUFFIXES and p.is_file())
 
 
 def check_chain(versions: list[Policy]) -> list[Diagnostic]:
@@ -181,7 +182,7 @@ def _folder_files(directory: str | Path) -> tuple[str, list[str]] | None:
         if not os.path.isdir(text):
             return None
         names = sorted(os.listdir(text))
-        files = [os.path.join(text, n) for n in names if os.path.splitext(n)[1] in (".yaml", ".yml")]
+        files = [os.path.join(text, n) for n in names if is_policy_name(n)]
         return text, [f for f in files if os.path.isfile(f)]
     from pathlib import Path
 
