@@ -16,13 +16,12 @@ from policykit.lang.dates import parse_date
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
 from policykit.policy.resources import POLICY_SUFFIXES, is_policy_name
+from policykit.records import Frozen
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any, NamedTuple
-else:
-    from policykit.records import NamedTuple
+    from typing import Any
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -34,9 +33,20 @@ def effective(policy: Policy) -> date | None:
     return parse_date(text) if text else None
 
 
-class PolicySet(NamedTuple):
-    folder: str  # as a Path would show it
+class PolicySet(Frozen):
+    """The versions of one standard in one folder, oldest first: ``PolicySet(directory,
+    versions)``; ``directory`` is the folder as a path, ``folder`` as a string."""
+
+    _FIELDS = _SHOWN = ("directory", "versions")
+    _COMPARED = ("folder", "versions")
+
+    folder: str  # as it was given (a path as a Path shows it)
     versions: tuple[Policy, ...]  # oldest first
+
+    def __init__(self, directory: str | os.PathLike[str], versions: tuple[Policy, ...]) -> None:
+        kept = self.__dict__
+        kept["folder"] = directory if isinstance(directory, str) else os.fspath(directory)
+        kept["versions"] = versions
 
     @property
     def directory(self) -> Path:
