@@ -295,6 +295,15 @@ def test_an_upgraded_holidays_package_makes_every_entry_stale(tmp_path: Path, mo
     assert cache.read("0" * 64) is None  # the old entry is not read
 
 
+def _places(policy: Any) -> Any:
+    """Where every row, "otherwise", step, clause and value of ``policy`` is."""
+    rows = {v: [(r.line, r.index) for r in value.rules] for v, value in policy.values.items()}
+    others = {v: value.otherwise.line for v, value in policy.values.items() if value.otherwise is not None}
+    steps = [s.line for s in (*policy.actions, *policy.warnings)]
+    clauses = {c: clause.line for c, clause in policy.clauses.items()}
+    return rows, others, steps, clauses, policy.lines, [v.line for v in policy.values.values()]
+
+
 def test_a_policy_read_back_has_every_place_of_the_one_compiled(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -305,14 +314,33 @@ def test_a_policy_read_back_has_every_place_of_the_one_compiled(
     fresh, _ = load_policy(POLICY_FILE, use_cache=True)
     cached, _ = load_policy(POLICY_FILE, use_cache=True)
     assert fresh is not cached
-
-    def places(policy: Any) -> Any:
-        rows = {v: [(r.line, r.index) for r in value.rules] for v, value in policy.values.items()}
-        others = {v: value.otherwise.line for v, value in policy.values.items() if value.otherwise is not None}
-        steps = [s.line for s in (*policy.actions, *policy.warnings)]
-        clauses = {c: clause.line for c, clause in policy.clauses.items()}
-        return rows, others, steps, clauses, policy.lines, [v.line for v in policy.values.values()]
-
-    assert places(cached) == places(fresh)
+    assert _places(cached) == _places(fresh)
     _, data = _payload(_policy_entry(tmp_path / "cache"))
     assert 0 < len(data["lines"]) < 1000  # of the file's thousands of places
+
+
+@pytest.mark.parametrize("kept", ["a row", "a value"])
+def test_an_entry_without_a_place_the_build_asks_for_is_compiled_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: str
+) -> None:
+    """An entry keeps only the places the build that wrote it asked for, and its name
+    carries no trace of that build: a build changed since, that asks for a place the entry
+    lacks, does not take an ancestor's line for it (a row placed silently wrong); the
+    policy is compiled afresh and the entry rewritten with the place."""
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
+    fresh, _ = load_policy(POLICY_FILE, use_cache=True)
+    entry = _policy_entry(tmp_path / "cache")
+    _, data = _payload(entry)
+    lines = data["lines"]
+    depth = 4 if kept == "a row" else 2  # ("decisions", 3, "rules", 1) or ("decisions", 3)
+    place = next(p for p in lines if len(p) == depth and p[0] == "decisions" and lines[p] != lines.get(p[:-2]))
+    del lines[place]
+    _sign(entry, data)  # authentic: written by this installation's build of another day
+    again, _ = load_policy(POLICY_FILE, use_cache=True)
+    assert _places(again) == _places(fresh)
+    assert all(c.exact is not None for v in again.values.values() for r in v.rules for c in r.parts)  # compiled
+    _, rewritten = _payload(entry)
+    assert place in rewritten["lines"]
+    read_back, _ = load_policy(POLICY_FILE, use_cache=True)
+    assert all(c.exact is None for v in read_back.values.values() for r in v.rules for c in r.parts)  # from the entry
+    assert _places(read_back) == _places(fresh)

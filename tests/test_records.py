@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 import typing
+import weakref
 from typing import Any
 
 import pytest
@@ -114,6 +115,13 @@ def test_a_frozen_record_behaves_as_a_frozen_dataclass(a: int, b: int, c: int, d
         one.left = 5  # type: ignore[misc]
     with pytest.raises(TypeError, match="no field"):
         one._replace(middle=1)
+    assert _Pair._fields == _Pair.__match_args__ == ("left", "right", "note")
+    assert one._asdict() == {"left": a, "right": b, "note": note}
+    match one:
+        case _Pair(left, right):
+            assert (left, right) == (a, b)
+        case _:
+            pytest.fail("not matched by position")
 
 
 @dataclasses.dataclass(frozen=True, order=True)
@@ -151,6 +159,14 @@ def test_a_diagnostic_compares_as_the_ordered_dataclass_it_was(a: tuple[Any, ...
     )
     assert repr(one) == repr(data).replace("_DataDiagnostic", "Diagnostic")
     assert pickle.loads(pickle.dumps(one)) == one and pickle.loads(pickle.dumps(one)).severity == one.severity
-    assert one.replace(message="z") == Diagnostic(*a[:4], "z", *a[5:])
+    assert one.replace(message="z") == one._replace(message="z") == Diagnostic(*a[:4], "z", *a[5:])
+    assert one._asdict() == dataclasses.asdict(data) and Diagnostic._fields == data.__match_args__
+    assert Diagnostic.__match_args__ == data.__match_args__
+    match one:
+        case Diagnostic(file, line, col, code, message):
+            assert (file, line, col, code, message) == a[:5]
+        case _:
+            pytest.fail("not matched by position")
+    assert weakref.ref(one)() is one
     with pytest.raises(AttributeError):
         one.code = "other"  # type: ignore[misc]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from benchmarks.casegen import generate
 from policykit.policy.compiler import load_policy
 from policykit.tools.diff import diff_policies
-from policykit.tools.versions import load_policy_set
+from policykit.tools.versions import PolicySet, load_policy_set
 
 from .conftest import POLICY_FILE, cli
 
@@ -48,6 +48,19 @@ def test_the_set_and_its_chain_validate(policy_set: Path) -> None:
     assert [(p.version, p.status) for p in versions] == [("1.0.0", "draft"), ("1.1.0", "approved")]
     code, out, _ = cli("validate", str(policy_set))
     assert code == 0 and "a set of 2 versions: 1.0.0 (draft), 1.1.0 (approved)" in out
+
+
+def test_a_policy_set_is_made_by_its_directory_as_the_dataclass_was(policy_set: Path) -> None:
+    """``PolicySet(directory=..., versions=...)`` as before; a record of two fields, not a pair."""
+    loaded = load_policy_set(policy_set)
+    assert loaded.directory == policy_set and loaded.folder == str(policy_set)
+    made = PolicySet(directory=policy_set, versions=loaded.versions)
+    assert made == loaded == PolicySet(str(policy_set), loaded.versions)
+    assert made != (str(policy_set), loaded.versions) and not isinstance(made, tuple)
+    assert PolicySet._fields == PolicySet.__match_args__ == ("directory", "versions")
+    assert made._replace(versions=loaded.versions[:1]).latest.version == "1.0.0"
+    assert made._asdict() == {"directory": policy_set, "versions": loaded.versions}
+    assert repr(PolicySet(directory="x", versions=())) == f"PolicySet(directory={Path('x')!r}, versions=())"
 
 
 def test_a_broken_chain_is_an_error(policy_set: Path) -> None:

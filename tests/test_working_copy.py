@@ -8,8 +8,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from policykit.policy.resources import command_policy, data_dir, policies_dir, working_copy
+from policykit.policy.resources import (
+    POLICY_SUFFIXES,
+    command_policy,
+    data_dir,
+    is_policy_name,
+    policies_dir,
+    working_copy,
+    working_folder,
+)
 
 from .conftest import POLICY_FILE, ROOT, cli
 
@@ -192,3 +202,28 @@ def test_files_are_named_as_pathlib_named_them(tmp_path: Path, monkeypatch: pyte
             assert found is None
             continue
         assert found == (str(Path(spelling)), [str(p) for p in policy_files(Path(spelling))]), spelling
+
+
+@given(st.text(alphabet=".aymlY-", min_size=1, max_size=8))
+def test_a_policy_file_is_named_as_pathlib_reads_a_suffix(name: str) -> None:
+    """``..yaml`` has the suffix .yaml for pathlib, none for os.path.splitext."""
+    assert is_policy_name(name) == (Path(name).suffix in POLICY_SUFFIXES)
+
+
+@pytest.mark.parametrize("name", ["..yaml", "...yml", "a..yaml", ".x.yaml"])
+def test_a_policy_file_with_dots_before_its_suffix_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """The working copy is found by it, and the policy set lists it, as the pathlib code did."""
+    from policykit.tools.versions import _folder_files, policy_files
+
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    (folder / name).write_text("policykit: 1\n", encoding="utf-8")
+    (folder / ".yaml").write_text("policykit: 1\n", encoding="utf-8")  # a hidden file, no suffix: never one
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert working_folder() == str(folder.resolve())
+    monkeypatch.chdir(tmp_path)
+    assert _folder_files("policies") == ("policies", [f"policies/{name}"])
+    assert _folder_files("policies") == ("policies", [str(p) for p in policy_files(Path("policies"))])

@@ -13,7 +13,10 @@ The public surface, small on purpose (everything else is private)::
 ``evaluate`` does ``decide`` then ``render`` in one call; ``load_policy_set`` loads a
 folder of versions and picks the one in force on a day; ``validate`` lists a policy
 file's problems without raising.  Errors derive from :class:`PolicykitError`, each
-carrying :class:`Diagnostic` items (file, line, column, code, message, path).
+carrying :class:`Diagnostic` items (file, line, column, code, message, path).  The records
+given (a result and its parts, a policy, a diagnostic) are immutable and compare as frozen
+dataclasses do, but are none: ``r._replace(...)``, ``r._asdict()`` and ``r._fields`` stand
+for ``dataclasses.replace``, ``asdict`` and ``fields`` (README, "API note").
 
 The package is built in layers, each importing only those below it (``pyproject.toml``,
 ``[tool.importlinter]``): ``lang`` (the expression language) → ``policy`` (the policy

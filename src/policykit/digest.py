@@ -1,12 +1,17 @@
 """The digests policykit takes: SHA-256 (a case's and a policy's, shown in every result),
-BLAKE2b (the compile cache's key of a file's bytes) and keyed BLAKE2b (the MAC that
-authenticates a cache entry, the keyed mode the BLAKE2 designers and Python's ``hashlib``
-documentation give as a replacement for HMAC).
+the compile cache's key of a file's bytes and the MAC that authenticates a cache entry.
 
-They come from the interpreter's own modules (``_sha2``/``_sha256`` and ``_blake2``, which
-``hashlib`` itself falls back to), not from OpenSSL: loading OpenSSL's library is most of
-what importing ``hashlib`` costs (over 2 ms of a cold start that decides one case in a few
-more).  An interpreter without them gets ``hashlib``'s; the digests are the same bytes
+The cache uses BLAKE2b for both (the key a 256-bit BLAKE2b, the MAC keyed BLAKE2b: the
+keyed mode the BLAKE2 designers and Python's ``hashlib`` documentation give as a
+replacement for HMAC).  An interpreter built without BLAKE2 (no ``_blake2`` module: then
+``hashlib`` has none either) gets SHA-256 and HMAC-SHA256 instead, with the same lengths
+(its entries' names, digests of other bytes, are other names).
+
+The digests come from the interpreter's own modules (``_sha2``/``_sha256`` and
+``_blake2``, which ``hashlib`` itself uses for BLAKE2), not from OpenSSL: loading OpenSSL's
+library is most of what importing ``hashlib`` costs (over 2 ms of a cold start that decides
+one case in a few more).  ``_blake2`` is imported when a cache key or MAC is first made, so
+that :func:`sha256_hex` never depends on it.  The digests are the standard bytes
 (``tests/test_digest.py``).
 """
 
@@ -17,8 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    sha256: Callable[[bytes], Any]
-    blake2b: Callable[..., Any]
+    sha256: Callable[..., Any]
     compare_digest: Callable[[bytes, bytes], bool]
 else:
     try:
@@ -29,15 +33,25 @@ else:
         except ImportError:  # pragma: no cover - an interpreter built without it
             from hashlib import sha256
     try:
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover
-        from hashlib import blake2b
-    try:
         from _operator import _compare_digest as compare_digest  # what hmac.compare_digest is
     except ImportError:  # pragma: no cover
         from hmac import compare_digest
 
 MAC_BYTES = 32
+
+_BLAKE2: list[Any] = []  # the BLAKE2b constructor, or None without one: looked for once
+
+
+def blake2b() -> Any:
+    """The interpreter's BLAKE2b constructor, or None when it was built without one."""
+    if not _BLAKE2:
+        try:
+            import _blake2
+        except ImportError:  # hashlib's blake2b is this one's: it has none either
+            _BLAKE2.append(None)
+        else:
+            _BLAKE2.append(_blake2.blake2b)
+    return _BLAKE2[0]
 
 
 def sha256_hex(data: bytes) -> str:
@@ -46,13 +60,34 @@ def sha256_hex(data: bytes) -> str:
 
 
 def key_hex(data: bytes) -> str:
-    """A 256-bit BLAKE2b of ``data``, in hex: a collision-resistant name for its contents."""
-    return str(blake2b(data, digest_size=32).hexdigest())
+    """A 256-bit digest of ``data`` in hex (BLAKE2b, else SHA-256): a collision-resistant
+    name for its contents."""
+    made = blake2b()
+    if made is None:
+        return sha256_hex(data)
+    return str(made(data, digest_size=32).hexdigest())
 
 
 def mac(key: bytes, data: bytes) -> bytes:
-    """The keyed BLAKE2b (``MAC_BYTES`` long) of ``data`` under ``key`` (at most 64 bytes)."""
-    return bytes(blake2b(data, key=key, digest_size=MAC_BYTES).digest())
+    """The MAC (``MAC_BYTES`` long) of ``data`` under ``key`` (at most 64 bytes): keyed
+    BLAKE2b, else HMAC-SHA256."""
+    made = blake2b()
+    if made is None:
+        return hmac_sha256(key, data)
+    return bytes(made(data, key=key, digest_size=MAC_BYTES).digest())
+
+
+def hmac_sha256(key: bytes, data: bytes) -> bytes:
+    """HMAC-SHA256 of ``data`` under ``key``: OpenSSL's, else :mod:`hmac`'s (which imports
+    :mod:`hashlib`: on an interpreter without BLAKE2 that logs an error for each BLAKE2
+    function it cannot find)."""
+    try:
+        from _hashlib import hmac_digest
+    except ImportError:  # pragma: no cover - an interpreter without OpenSSL
+        import hmac
+
+        return hmac.digest(key, data, sha256)
+    return bytes(hmac_digest(key, data, "sha256"))
 
 
 def same(a: bytes, b: bytes) -> bool:

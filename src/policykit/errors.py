@@ -38,9 +38,14 @@ class Diagnostic:
     """One problem found in a policy, a case or a test file.
 
     Immutable; equal, hashed and ordered by its place and words (``severity`` aside), as
-    a frozen ordered dataclass would be, without the cost of defining one at every start."""
+    a frozen ordered dataclass would be, without the cost of defining one at every start.
+    ``replace``/``_replace(**changes)``, ``_fields`` and ``_asdict()`` stand for the
+    functions of :mod:`dataclasses`; it matches positionally (``__match_args__``) and can
+    be weakly referenced, as the dataclass could."""
 
-    __slots__ = ("code", "col", "file", "line", "message", "path", "severity")
+    __slots__ = ("__weakref__", "code", "col", "file", "line", "message", "path", "severity")
+    __match_args__ = ("file", "line", "col", "code", "message", "path", "severity")
+    _fields = __match_args__
 
     file: str
     line: int
@@ -67,9 +72,15 @@ class Diagnostic:
 
     def replace(self, **changes: Any) -> Diagnostic:
         """A copy with ``changes`` (field names) made."""
-        fields = {name: getattr(self, name) for name in self.__slots__}
+        fields = self._asdict()
         fields.update(changes)
         return Diagnostic(**fields)
+
+    _replace = __replace__ = replace  # as a named tuple names it; copy.replace (Python 3.13)
+
+    def _asdict(self) -> dict[str, Any]:
+        """The fields as a dict."""
+        return {name: getattr(self, name) for name in self._fields}
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"cannot assign to field {name!r}")

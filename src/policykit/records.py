@@ -73,18 +73,38 @@ class Frozen:
     shown by its ``_SHOWN`` fields and immutable, as a frozen dataclass would be (its class
     sets the fields in ``__init__``, through ``object.__setattr__`` or its ``__dict__``).
     What a subclass without ``__slots__`` works out once (``cached_property``) goes in its
-    ``__dict__``; ``_replace(**changes)`` makes a changed copy, which works it out anew."""
+    ``__dict__``.
+
+    In place of the functions of :mod:`dataclasses` (which take dataclasses only), every
+    record has the named tuple's: ``_fields`` (the class's fields, in the order
+    ``__init__`` takes them, also its ``__match_args__``), ``_replace(**changes)`` (a
+    changed copy, which works out anew what the record works out once; also
+    ``copy.replace`` from Python 3.13) and ``_asdict()`` (the fields as a dict, not
+    recursive)."""
 
     __slots__ = ()
     _FIELDS: tuple[str, ...] = ()
     _COMPARED: tuple[str, ...] = ()
     _SHOWN: tuple[str, ...] = ()
+    _fields: tuple[str, ...] = ()
+    __match_args__: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._fields = cls._FIELDS
+        if "__match_args__" not in cls.__dict__:
+            cls.__match_args__ = cls._FIELDS  # type: ignore[misc]  # ``case Record(a, b)``, as a dataclass matches
 
     def _replace(self, **changes: Any) -> Any:
         unknown = set(changes) - set(self._FIELDS)
         if unknown:
             raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
         return type(self)(**{**{f: getattr(self, f) for f in self._FIELDS}, **changes})
+
+    __replace__ = _replace  # copy.replace (Python 3.13)
+
+    def _asdict(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self._FIELDS}
 
     def _compared(self) -> tuple[Any, ...]:
         return tuple(getattr(self, f) for f in self._COMPARED)

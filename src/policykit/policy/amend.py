@@ -24,12 +24,12 @@ else at its ``amends:`` line.
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
+from policykit.digest import sha256_hex
 from policykit.errors import Diagnostic
 from policykit.lang.hints import suggest
 from policykit.policy.document import Document, Path, item_key
@@ -164,7 +164,7 @@ def resolve(
     base_doc, diags = load_yaml(base_raw, str(base_path))
     if base_doc is None or any(d.severity == "error" for d in diags):
         return None, [*diags, doc.diag(("amends",), "amend-base", f"version {wanted} ({base_path}) cannot be read")]
-    base_sha = hashlib.sha256(base_raw).hexdigest()
+    base_sha = sha256_hex(base_raw)
     chain: tuple[str, ...] = (str(base_path),)
     if is_amendment(base_doc.data):
         inner, diags = resolve(base_doc, base_raw, folder, (*seen, doc.file))
@@ -191,7 +191,7 @@ def resolve(
     resolved["amends"] = wanted
     resolved.pop("changes", None)
     lines = _lines(resolved, doc, origin)
-    sha = hashlib.sha256(raw + b"\0" + base_sha.encode()).hexdigest()
+    sha = sha256_hex(raw + b"\0" + base_sha.encode())
     return Resolved(Document(doc.file, resolved, lines), sha, (doc.file, *chain)), []
 
 

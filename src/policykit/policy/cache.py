@@ -1,6 +1,7 @@
-"""The compile cache: a policy compiled once is stored by a digest of its bytes (BLAKE2b)
-and read back on the next run, so that one CLI call neither parses YAML, nor validates the schema, nor
-builds the official calendar again.
+"""The compile cache: a policy compiled once is stored by a digest of its bytes (BLAKE2b;
+SHA-256 on an interpreter built without BLAKE2) and read back on the next run, so that
+one CLI call neither parses YAML, nor validates the schema, nor builds the official
+calendar again.
 
 The entry holds the checked policy data, the locations of its rows, the text of every
 expression's fast form and the calendar's days off for every year it can reach.  It is
@@ -12,12 +13,12 @@ version and a tag of the installed ``holidays`` package, so a changed policy, to
 interpreter or official calendar never reads a stale entry.
 
 An entry is trusted only when it is authentic: each file carries a MAC (keyed BLAKE2b-256,
-:mod:`policykit.digest`) of its name and contents under a key of this installation (``key`` in the cache folder,
-random, readable by its owner alone).  A file that was edited, swapped, truncated or
-written by someone else fails the check and is ignored (and later rewritten); nothing
-in it is unpacked before the check.  Writing is atomic and best effort: an
-unwritable cache folder only costs speed.  ``POLICYKIT_CACHE_DIR`` moves it;
-``POLICYKIT_NO_CACHE=1`` turns it off.  No folder is made but the cache's own and its
+else HMAC-SHA256: :mod:`policykit.digest`) of its name and contents under a key of this
+installation (``key`` in the cache folder, random, readable by its owner alone).  A file
+that was edited, swapped, truncated or written by someone else fails the check and is
+ignored (and later rewritten); nothing in it is unpacked before the check.  Writing is
+atomic and best effort: an unwritable cache folder only costs speed.
+``POLICYKIT_CACHE_DIR`` moves it; ``POLICYKIT_NO_CACHE=1`` turns it off.  No folder is made but the cache's own and its
 parent (so ``HOME=/nonexistent`` creates nothing).
 """
 
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 # 2: the last year of the official calendar kept; 3: authenticated; 4: data only, packed
-# calendar; 5: named by a BLAKE2b of the bytes, authenticated by keyed BLAKE2b
+# calendar; 5: named by a BLAKE2b of the bytes, authenticated by keyed BLAKE2b (SHA-256
+# and HMAC-SHA256 without BLAKE2)
 FORMAT = 5
 MAGIC = b"pkcache5"
 KEY_BYTES = 32
@@ -98,9 +100,9 @@ def _key(folder: str, create: bool) -> bytes | None:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         except OSError:
             return None
-        import secrets  # a key is made once: not on the path of a run that reads the cache
-
-        key = secrets.token_bytes(KEY_BYTES)
+        # what secrets.token_bytes gives, without importing secrets (and through it hmac
+        # and hashlib, which an interpreter without BLAKE2 fills stderr importing)
+        key = os.urandom(KEY_BYTES)
         try:
             os.write(fd, key)
         finally:

@@ -13,7 +13,7 @@ from policykit.digest import sha256_hex
 from policykit.errors import Diagnostic, PolicyError
 from policykit.limits import DEFAULT, LimitError, Limits, read_bounded
 from policykit.policy.build import build
-from policykit.policy.document import AskedDocument, Document
+from policykit.policy.document import AskedDocument, Document, KeptDocument
 from policykit.policy.model import Policy
 
 TYPE_CHECKING = False
@@ -147,14 +147,15 @@ def load_policy(
 
 def _from_cache(entry: dict[str, Any], name: str, sha: str) -> Policy | None:
     """The policy built from an authentic cache entry; None (build it afresh) if the entry
-    is not of the shape this version writes."""
+    is not of the shape this version writes, or lacks a place the build asks for (a
+    :class:`KeptDocument` raises KeyError)."""
     try:
         data, lines, exprs, days = entry["data"], entry["lines"], entry["exprs"], entry["calendar"]
         if not (isinstance(data, dict) and isinstance(lines, dict) and isinstance(exprs, dict)):
             return None
         if not isinstance(days, dict):
             return None
-        policy, _ = build(Document(name, data, lines), sha, entry)
+        policy, _ = build(KeptDocument(name, data, lines), sha, entry)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return None
     return policy
@@ -179,7 +180,9 @@ def _store(policy: Policy, key: str, name: str, raw: bytes) -> None:
         "published": calendar.published_through(),
     }
     # the places of the rows, clauses, facts... a build from the entry asks for: a few
-    # hundred of the thousands of the file's (the entry read back at every start is half the size)
+    # hundred of the thousands of the file's (the entry read back at every start is half the
+    # size).  A later build that asks for another place finds it missing (KeptDocument) and
+    # compiles afresh: the entry's name need not carry a trace of the build.
     asked = AskedDocument(name, doc.data, doc.lines)
     build(asked, policy.sha256, {**entry, "lines": doc.lines})
     cache.write(key, {**entry, "lines": asked.asked})

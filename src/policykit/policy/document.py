@@ -122,3 +122,17 @@ class AskedDocument(Document):
     def where(self, path: Path) -> tuple[int, int]:
         found = self.asked[path] = super().where(path)
         return found
+
+
+class KeptDocument(Document):
+    """A :class:`Document` read back from the compile cache: it holds the places the build
+    that wrote the entry asked for (:class:`AskedDocument`) and knows no other.  A place it
+    lacks raises :class:`KeyError` instead of falling back to an ancestor's, so that a
+    build that asks for a place its entry was not written with (the build changed, the
+    entry did not) cannot place a row silently wrong: the entry is not used, and the
+    policy is compiled and stored afresh."""
+
+    __slots__ = ()
+
+    def where(self, path: Path) -> tuple[int, int]:
+        return self.lines[path]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # the policykit package
 _CHECKOUT = os.path.dirname(os.path.dirname(_PACKAGE))
-_POLICY_SUFFIXES = (".yaml", ".yml")
+POLICY_SUFFIXES = (".yaml", ".yml")
 
 
 def data_folder(name: str) -> str:
@@ -41,6 +41,14 @@ def default_policy() -> Path:
     return data_dir("policies") / DEFAULT_FILE
 
 
+def is_policy_name(name: str) -> bool:
+    """Whether a file named ``name`` (no folder) is a policy file: its suffix, as
+    ``pathlib`` reads one, is ``.yaml`` or ``.yml`` (``..yaml`` is one, ``.yaml`` alone is
+    not; ``os.path.splitext`` sees no extension in either)."""
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:] in POLICY_SUFFIXES
+
+
 def working_folder(start: str | None = None) -> str | None:
     """The ``policies/`` folder of the project around ``start`` (default: the current
     folder), found as git finds its root: the nearest folder, going up, that holds a
@@ -48,9 +56,7 @@ def working_folder(start: str | None = None) -> str | None:
     folder = os.path.realpath(start if start is not None else os.getcwd())
     while True:
         candidate = os.path.join(folder, "policies")
-        if os.path.isdir(candidate) and any(
-            os.path.splitext(name)[1] in _POLICY_SUFFIXES for name in os.listdir(candidate)
-        ):
+        if os.path.isdir(candidate) and any(is_policy_name(name) for name in os.listdir(candidate)):
             return candidate
         parent = os.path.dirname(folder)
         if parent == folder:
@@ -86,7 +92,7 @@ def command_policy() -> Path:
         return default_policy()
     if (folder / DEFAULT_FILE).is_file():
         return folder / DEFAULT_FILE
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())[0]
+    return sorted(p for p in folder.iterdir() if p.suffix in POLICY_SUFFIXES and p.is_file())[0]
 
 
 def shown(path: str | Path) -> str:

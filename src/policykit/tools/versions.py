@@ -15,13 +15,13 @@ from policykit.errors import Diagnostic, PolicyError, PolicykitError
 from policykit.lang.dates import parse_date
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
+from policykit.policy.resources import POLICY_SUFFIXES, is_policy_name
+from policykit.records import Frozen
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any, NamedTuple
-else:
-    from policykit.records import NamedTuple
+    from typing import Any
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -33,9 +33,20 @@ def effective(policy: Policy) -> date | None:
     return parse_date(text) if text else None
 
 
-class PolicySet(NamedTuple):
-    folder: str  # as a Path would show it
+class PolicySet(Frozen):
+    """The versions of one standard in one folder, oldest first: ``PolicySet(directory,
+    versions)``; ``directory`` is the folder as a path, ``folder`` as a string."""
+
+    _FIELDS = _SHOWN = ("directory", "versions")
+    _COMPARED = ("folder", "versions")
+
+    folder: str  # as it was given (a path as a Path shows it)
     versions: tuple[Policy, ...]  # oldest first
+
+    def __init__(self, directory: str | os.PathLike[str], versions: tuple[Policy, ...]) -> None:
+        kept = self.__dict__
+        kept["folder"] = directory if isinstance(directory, str) else os.fspath(directory)
+        kept["versions"] = versions
 
     @property
     def directory(self) -> Path:
@@ -89,7 +100,7 @@ class PolicySet(NamedTuple):
 
 def policy_files(directory: Path) -> list[Path]:
     """The policy files of a set: YAML files directly in the folder (tests live below it)."""
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in directory.iterdir() if p.suffix in POLICY_SUFFIXES and p.is_file())
 
 
 def check_chain(versions: list[Policy]) -> list[Diagnostic]:
@@ -181,7 +192,7 @@ def _folder_files(directory: str | Path) -> tuple[str, list[str]] | None:
         if not os.path.isdir(text):
             return None
         names = sorted(os.listdir(text))
-        files = [os.path.join(text, n) for n in names if os.path.splitext(n)[1] in (".yaml", ".yml")]
+        files = [os.path.join(text, n) for n in names if is_policy_name(n)]
         return text, [f for f in files if os.path.isfile(f)]
     from pathlib import Path
 
