@@ -33,7 +33,7 @@ from policykit.engine.record import (
     MissingRecord,
     Notice,
 )
-from policykit.engine.settle import MAX_SPLITS, holds_everywhere, record_of, settle, settle_open
+from policykit.engine.settle import MAX_SPLITS, holds_everywhere, record_of, settle, settle_open, settle_value
 from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import WatchedCalendar
 from policykit.lang.expr import EvalError
@@ -71,16 +71,16 @@ def _missing(env: CaseEnv, case: Case, decisions: tuple[DecisionRecord, ...]) ->
     )
 
 
-def _decisions(env: CaseEnv, case: Case, words: bool = True) -> tuple[DecisionRecord, ...]:
+def _decisions(env: CaseEnv, case: Case) -> tuple[DecisionRecord, ...]:
     """Each decision of the request type in order, settled at once where the unknowns
     cannot change it, so that the later ones read the settled value."""
     out = []
     for value in env.policy.plan(case.request_type)[0]:
-        record = record_of(env, value, words)
+        record = record_of(env, value)
         if not record.decided:
-            record = settle(env, case, record, words)
-        elif record.open and words:
-            record = settle_open(env, case, record, words)
+            record = settle(env, case, record)
+        elif record.open:
+            record = settle_open(env, case, record)
         out.append(record)
     return tuple(out)
 
@@ -226,12 +226,17 @@ def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, ge
     try:
         values: dict[str, Any] = {}
         missing: dict[str, tuple[str, ...]] = {}
-        for record in _decisions(env, case, words=False):
-            if record.decided:
-                values[record.id] = record.value
+        # each decision in order, settled at once where the unknowns cannot change it (so that
+        # the later ones read the settled value); the values alone: no citations, no rows
+        for value in policy.plan(case.request_type)[0]:
+            result = env.get(value.id)
+            if result.__class__ is Unknown:
+                result = settle_value(env, case, value)
+            if result.__class__ is Unknown:
+                values[value.id] = None
+                missing[value.id] = tuple(sorted(result.facts))
             else:
-                values[record.id] = None
-                missing[record.id] = tuple(sorted(record.value.facts))
+                values[value.id] = result
         return Decided(values, missing)
     except (EvalError, RecursionError) as exc:
         raise _evaluation_error(exc) from None

@@ -27,7 +27,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["MAX_SPLITS", "holds_everywhere", "record_of", "settle", "settle_open"]
+__all__ = ["MAX_SPLITS", "holds_everywhere", "record_of", "settle", "settle_open", "settle_value"]
 
 MAX_SPLITS = 64  # branches tried to settle one value
 
@@ -225,6 +225,34 @@ def _branches(env: CaseEnv, case: Case, names: list[str]) -> Generator[CaseEnv, 
 
 def _same(a: Any, b: Any) -> bool:
     return a.__class__ is b.__class__ and a == b
+
+
+def settle_value(env: CaseEnv, case: Case, definition: Value) -> Any:
+    """:func:`settle` for the value alone (:func:`~policykit.engine.decide.decide`): the
+    value every branch of its unknowns gives, kept as settled, or the unknown it is."""
+    unknown = env.cache[definition.id]
+    for names in _ways(env, unknown.facts, definition.reads):
+        branches = _branches(env, case, names)
+        if branches is None:
+            continue
+        found: Any = _NONE
+        try:
+            for sub in branches:
+                value = sub.get(definition.id)
+                if value.__class__ is Unknown or (found is not _NONE and not _same(value, found)):
+                    found = _NONE
+                    break
+                found = value
+        finally:
+            branches.close()
+        if found is _NONE:
+            continue
+        env.cache[definition.id] = env.settled[definition.id] = found
+        return found
+    return unknown
+
+
+_NONE = object()
 
 
 def settle(env: CaseEnv, case: Case, undecided: DecisionRecord, words: bool = True) -> DecisionRecord:
