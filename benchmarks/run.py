@@ -67,16 +67,20 @@ def in_process(count: int, rounds: int) -> dict[str, Any]:
     policy, _ = load_policy(POLICY)
     raws = [json.dumps(c, ensure_ascii=False).encode("utf-8") for c in generate(count)]
     settings = BatchSettings(policy=str(POLICY), as_of=AS_OF, lang="en")
-    read = []
+    read, read_raws = [], []
     for raw in raws:
         try:
             read.append(read_case(policy, parse_json(raw, "bench"), "bench"))
+            read_raws.append(raw)
         except PolicykitError:
             pass
     open_ = [case for case in read if decide(policy, case, AS_OF).missing]
     known = [case for case in read if not decide(policy, case, AS_OF).missing]
     records = [decide_case(policy, case, AS_OF) for case in read]
     results = [build_result(record, "en") for record in records]
+    # the floor under JSON in -> JSON out with results this size: the JSON alone, in C
+    # (parse the case; make the result's objects as orjson.loads makes them; write them)
+    floor = list(zip(read_raws, (orjson.dumps(result.to_dict()) for result in results), strict=True))
     # the corpus and its records, held for the whole run, out of the collector's sight: a
     # batch holds none of them, and walking them at every collection would be timed too
     gc.collect()
@@ -98,6 +102,7 @@ def in_process(count: int, rounds: int) -> dict[str, Any]:
             "stage_record": per_item(read, lambda case: decide_case(policy, case, AS_OF)),
             "stage_result": per_item(records, lambda record: build_result(record, "en")),
             "stage_json": per_item(results, lambda result: orjson.dumps(result.to_dict(fresh=False))),
+            "json_floor": per_item(floor, _json_alone),
             # the full record of a case with every decision known, and with one left undecided
             "record_known": per_item(known, lambda case: decide_case(policy, case, AS_OF)),
             "record_undecided": per_item(open_, lambda case: decide_case(policy, case, AS_OF)),
@@ -106,10 +111,18 @@ def in_process(count: int, rounds: int) -> dict[str, Any]:
     )
     gc.unfreeze()
     sizes = {"decide_only": len(read), "stage_record": len(read), "stage_result": len(read), "stage_json": len(read)}
+    sizes.update(json_floor=len(floor))
     sizes.update(record_known=len(known), record_undecided=len(open_))
     out: dict[str, Any] = {f"full_{k}_us": v / sizes.get(k, len(raws)) * 1e6 for k, v in medians.items()}
     out.update(corpus=len(raws), corpus_with_undecided=len(open_) / len(read), load_a=(before, load()))
+    out["result_bytes"] = sum(len(result) for _, result in floor) / len(floor)
     return out
+
+
+def _json_alone(pair: tuple[bytes, bytes]) -> bytes:
+    """A case parsed, and a result of the size policykit gives made and written, by orjson alone."""
+    orjson.loads(pair[0])
+    return orjson.dumps(orjson.loads(pair[1]))
 
 
 BATCH_RUN = 8  # lines handed to evaluate_lines at a time by the batch CLI (one process)
@@ -383,6 +396,15 @@ def rows_of(r: dict[str, Any]) -> list[tuple[str, ...]]:
         ("a. full standard, decide only", f"{r['full_decide_only_us']:.1f} µs/case", "<= 10", ld("load_a")),
         ("a. cases with a value undecided", f"{r['corpus_with_undecided'] * 100:.0f} %", "", ""),
     ]
+    if "full_json_floor_us" in r:
+        rows.append(
+            (
+                f"a. the JSON alone (orjson: case in, a {r['result_bytes'] / 1000:.0f} KB result made and out)",
+                f"{r['full_json_floor_us']:.1f} µs/case",
+                "(a floor)",
+                ld("load_a"),
+            )
+        )
     if "full_by_hand_us" in r:
         hand = r["full_by_hand_us"]
         own = (r["full_json_in_json_out_us"] - hand, r["full_json_in_json_out_runs_us"] - hand)
