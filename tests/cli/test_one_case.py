@@ -1,6 +1,7 @@
-"""``policykit evaluate FILE`` decides its one case on the interpreter (it would compile
-generated code to run it once), and gives what the generated road gives, byte for byte
-in the order of every key: the batch (which takes the generated road) is the reference."""
+"""``policykit evaluate FILE`` decides its one case on the interpreter, each expression in
+its exact form alone (it would compile generated code and fast forms to run them once),
+and gives what the generated road gives, byte for byte in the order of every key: the
+batch (which takes the generated road) is the reference."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Any
 
 import pytest
 
+from policykit import evaluator
 from policykit.engine import codegen, decide
+from policykit.lang.expr import Compiled
 
 from ..conftest import SHARED, cli
 
@@ -40,10 +43,19 @@ def test_one_case_gives_the_generated_roads_result_without_generated_code(
     def no_generated_code(policy: Any) -> Any:
         raise AssertionError("one case took the generated road")
 
+    seen: list[tuple[bool, bool]] = []  # (generated road, fast forms tried) of each case decided
+    original = evaluator.decide_case
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append((kwargs.get("generated", True), Compiled.try_fast))
+        return original(*args, **kwargs)
+
     monkeypatch.setattr(codegen, "functions", no_generated_code)
     monkeypatch.setattr(decide.codegen, "functions", no_generated_code)
+    monkeypatch.setattr(evaluator, "decide_case", spy)
     code, out, err = cli("evaluate", str(case_file), *options)
     assert code == 0, err
+    assert seen == [(False, False)] and Compiled.try_fast  # the fast forms tried again after it
     assert _ordered(out) == _ordered(batch_out)
     code, _, err = cli("evaluate", "--batch", str(lines), *options)  # the batch does take it
     assert code == 1 and "generated road" in err
