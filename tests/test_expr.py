@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policykit.lang.dates import WorkCalendar
-from policykit.lang.expr import MAX_DEPTH, MAX_SOURCE, EvalError, compile_expr
+from policykit.lang.expr import MAX_DEPTH, MAX_SOURCE, Compiled, EvalError, compile_expr, exact_forms_only
 from policykit.lang.values import Unknown
 from policykit.limits import Budget
 
@@ -614,3 +614,64 @@ def test_the_keyword_prefilter_sees_a_keyword_glued_to_a_number_or_spaced_from_i
     from policykit.lang import syntax
 
     assert syntax._keyword_by_dot(source)
+
+
+# --- the exact forms alone (one case decided in a process) ----------------------------------
+
+
+class _KnownEnv(Env):
+    """An env with the known values the fast forms read."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.known = dict(values)
+
+
+def test_exact_forms_only_runs_the_exact_form_alone_and_is_set_back() -> None:
+    calls: list[str] = []
+
+    def exact(env: Any) -> int:
+        calls.append("exact")
+        return 1
+
+    def fast(env: Any, known: Any) -> int:
+        calls.append("fast")
+        return 1
+
+    compiled = Compiled("x", frozenset(["x"]), exact, fast)
+    env = _KnownEnv({"x": 1})
+    assert compiled(env) == 1 and calls == ["fast"]
+    was = exact_forms_only(True)
+    try:
+        assert was is False
+        assert compiled(env) == 1 and calls == ["fast", "exact"]
+        assert exact_forms_only(True) is True  # what it replaces: on
+    finally:
+        exact_forms_only(was)
+    assert compiled(env) == 1 and calls == ["fast", "exact", "fast"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["p and q", "p or not q", "x + 1 > y", "x if p else y", "n in [1, 2, 3]", "x - y == n"]),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "p": st.booleans(),
+            "q": st.booleans(),
+            "x": st.integers(-5, 5),
+            "y": st.integers(-5, 5),
+            "n": st.integers(0, 4),
+        },
+    ),
+)
+def test_exact_forms_alone_give_what_the_fast_forms_give(source: str, values: dict[str, Any]) -> None:
+    compiled, issues = compile_expr(source, NAMES)
+    assert compiled is not None and compiled.fast is not None, issues
+    with_fast = compiled(_KnownEnv(values))
+    was = exact_forms_only(True)
+    try:
+        alone = compiled(_KnownEnv(values))
+    finally:
+        exact_forms_only(was)
+    assert alone == with_fast and type(alone) is type(with_fast)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from policykit.errors import PolicykitError
 from policykit.policy.amend import parse_address
-from policykit.policy.compiler import load_policy
+from policykit.policy.compiler import amends_a_version, load_policy
 
 from ..conftest import POLICY_FILE, cli
 
@@ -155,3 +156,16 @@ def test_replacing_values_changes_exactly_those_values(tmp_path: Path, values: d
         assert param.value == values.get(name, BASE["parameters"][name]["value"])
     resolved = {k: v for k, v in policy.raw.items() if k not in ("metadata", "parameters", "amends")}
     assert resolved == {k: v for k, v in BASE.items() if k not in ("metadata", "parameters")}
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(
+        st.sampled_from([b"amends:", b"amends", b"\n", b"\r", b" ", b"x", b"a", b":", b"\xe5\x8e\x9f", b"amend"]),
+        max_size=12,
+    ).map(b"".join)
+)
+def test_an_amendment_is_told_as_the_multiline_pattern_tells_it(raw: bytes) -> None:
+    """The bytes search that tells an amendment (its compiled form is not cached) finds
+    what ``^amends:`` with MULTILINE finds: at the start and after a newline only."""
+    assert amends_a_version(raw) == (re.search(rb"^amends:", raw, re.MULTILINE) is not None)

@@ -56,7 +56,16 @@ def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int
     if args.batch is not None:
         return _batch(settings, args.batch, jobs, out, err, inp)
     raw, name = read_input(args.case, inp, limits.case_bytes)
-    policy, case, result = evaluate_raw(settings, raw, name)
+    # one case, decided once: on the interpreter, which compiles no code it would run once,
+    # each expression in its exact form alone (the generated road and the fast forms give
+    # the same result, byte for byte: tests/differential, tests/cli/test_one_case.py)
+    from policykit.lang.expr import exact_forms_only
+
+    was = exact_forms_only(True)
+    try:
+        policy, case, result = evaluate_raw(settings, raw, name, generated=False)
+    finally:
+        exact_forms_only(was)
     if fmt == "json":
         data = result.to_dict()
         if args.explain:

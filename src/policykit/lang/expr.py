@@ -65,6 +65,8 @@ class Compiled(Frozen):
     __slots__ = ("exact", "fast", "fast_source", "names", "names_map", "source")
     _FIELDS = ("source", "names", "exact", "fast", "names_map", "fast_source")
     _COMPARED = _SHOWN = _FIELDS
+    try_fast = True
+    """Whether a call tries the fast form first (see :func:`exact_forms_only`)."""
 
     source: str
     names: frozenset[str]
@@ -92,7 +94,7 @@ class Compiled(Frozen):
 
     def __call__(self, env: Env) -> Any:
         fast = self.fast
-        if fast is not None:
+        if fast is not None and self.try_fast:
             try:
                 return fast(env, env.known)
             except _GIVE_WAY:  # an unknown fact, a value of an unexpected kind: the exact form decides
@@ -109,6 +111,18 @@ class Compiled(Frozen):
             exact = compiled.exact
             object.__setattr__(self, "exact", exact)
         return exact(env)
+
+
+def exact_forms_only(on: bool = True) -> bool:
+    """With ``on``, every expression the interpreter calls runs its exact form alone, never
+    its fast form first; returns the setting it replaces.  The values are the same (the
+    exact form is the reference; the fast one gives way to it on any doubt): for a process
+    that decides one case, where compiling a fast form's text (and checking it against the
+    whitelist) costs more than the exact form it would save, so that each expression is
+    compiled once, not twice.  Process-wide: a caller sets it back when done."""
+    was = not Compiled.try_fast
+    Compiled.try_fast = not on
+    return was
 
 
 _GIVE_WAY = (UnknownHit, TypeError, ValueError, OverflowError, AttributeError, KeyError, ZeroDivisionError)

@@ -97,11 +97,17 @@ class _Reader:
 
     __slots__ = ("choose", "evaluate", "files", "origin", "parse_json", "read_case", "settings")
 
-    def __init__(self, settings: BatchSettings, choose: Callable[[Any], Any] | None = None) -> None:
+    def __init__(
+        self, settings: BatchSettings, choose: Callable[[Any], Any] | None = None, generated: bool = True
+    ) -> None:
         from policykit.engine.case import parse_json, read_case
         from policykit.evaluator import evaluate
         from policykit.policy.origin import origin
 
+        if not generated:  # the interpreter alone (the same results): a case decided once
+            from functools import partial
+
+            evaluate = partial(evaluate, generated=False)
         self.settings, self.choose = settings, choose
         self.parse_json, self.read_case, self.evaluate, self.origin = parse_json, read_case, evaluate, origin
         # each policy met, by identity, with the name of its file (the folder does not change in a run)
@@ -164,12 +170,17 @@ def _reader(settings: BatchSettings) -> _Reader:
 
 
 def evaluate_raw(
-    settings: BatchSettings, raw: bytes, name: str, choose: Callable[[Any], Any] | None = None
+    settings: BatchSettings,
+    raw: bytes,
+    name: str,
+    choose: Callable[[Any], Any] | None = None,
+    generated: bool = True,
 ) -> tuple[Any, Any, Any]:
     """(policy, case, result) of one JSON document (``choose``: the chooser of ``settings``,
     when the caller has it), the result naming the policy's file; raises PolicykitError
-    on bad input."""
-    return _Reader(settings, choose)(raw, name)
+    on bad input.  ``generated=False``: decided on the interpreter alone (the same result;
+    for one case in a process, which would compile code it runs once)."""
+    return _Reader(settings, choose, generated)(raw, name)
 
 
 def named(result: Any, policy: Any) -> Any:
