@@ -23,7 +23,6 @@ from policykit.engine import codegen
 from policykit.engine.assume import assumptions, defaulted_facts, probes
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
-from policykit.engine.lean import GAVE_UP, lean_values
 from policykit.engine.reach import in_fact_order
 from policykit.engine.record import (
     ActionRecord,
@@ -43,6 +42,7 @@ from policykit.policy.model import Policy, Step
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 __all__ = ["MAX_SPLITS", "decide", "decide_case", "decide_interpreted"]
@@ -210,6 +210,19 @@ def _env(
     )
 
 
+_LEAN: Callable[[Policy, str, dict[str, Any], date, frozenset[str], Limits], dict[str, Any]] | None = None
+
+
+def _lean() -> Callable[[Policy, str, dict[str, Any], date, frozenset[str], Limits], dict[str, Any]]:
+    """The lean road (:mod:`policykit.engine.lean`), imported when first taken: one case
+    decided from the command line never takes it."""
+    global _LEAN
+    from policykit.engine.lean import lean_values
+
+    _LEAN = lean_values
+    return lean_values
+
+
 def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, generated: bool = True) -> Decided:
     """Only the decisions: no reasons, citations, steps or texts.  For bulk work (impact
     analysis, nightly re-evaluation) where the values are what is compared.  Worked out
@@ -217,8 +230,9 @@ def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, ge
     the same ``limits``."""
     if generated:  # the common road: every decision known, nothing to settle or cite
         try:
-            return Decided(lean_values(policy, case.request_type, case.facts, as_of, case.given, limits), {})
-        except GAVE_UP:
+            lean = _LEAN or _lean()
+            return Decided(lean(policy, case.request_type, case.facts, as_of, case.given, limits), {})
+        except codegen.GIVE_UP:
             pass  # an unknown read, or a value the generated code gives way on: the full road
         except (EvalError, RecursionError) as exc:
             raise _evaluation_error(exc) from None
