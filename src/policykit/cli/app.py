@@ -139,7 +139,7 @@ def main() -> None:
         # Ctrl-C is KeyboardInterrupt again (``_signal``: the module of ``signal`` without its enums)
         _signal.signal(_signal.SIGINT, _signal.default_int_handler)
         _standard_streams()
-        _collect_cycles(sys.argv[1:])
+        _one_shot(sys.argv[1:])
         code = run()
         sys.stdout.flush()
     except BrokenPipeError:
@@ -161,15 +161,23 @@ def main() -> None:
     sys.exit(code)
 
 
-def _collect_cycles(argv: list[str]) -> None:
-    """Turn the cycle collector back on (``python -m policykit`` pauses it while modules
-    load) for any command but one case decided: a batch, a server, an interview run long
-    and make garbage as they go.  What was loaded so far is frozen: never walked again."""
+def _one_shot(argv: list[str]) -> bool:
+    """Whether this process decides one case and ends (a plain ``evaluate FILE`` line): then
+    the case is decided as suits one run (:data:`policykit.cli.evaluate.ONE_SHOT`).  Else the
+    cycle collector is turned back on (``python -m policykit`` pauses it while modules load):
+    a batch, a server, an interview run long and make garbage as they go.  What was loaded so
+    far is frozen: never walked again."""
     import gc
 
-    if not gc.isenabled() and quick_evaluate(argv) is None:
+    if quick_evaluate(argv) is not None:
+        from policykit.cli import evaluate
+
+        evaluate.ONE_SHOT = True
+        return True
+    if not gc.isenabled():
         gc.freeze()
         gc.enable()
+    return False
 
 
 def _quiet_stdout() -> None:

@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from typing import IO, Any
 
 
+ONE_SHOT = False
+"""Set by the console entry point (:func:`policykit.cli.app.main`) for a plain
+``evaluate FILE`` line: the process decides that one case and ends.  Only then is the case
+decided on the interpreter, each expression in its exact form alone (process-wide, and
+nothing else runs in the process); called in-process (tests, an application embedding the
+CLI), a case takes the generated road, as the batch does, and nothing process-wide changes."""
+
+
 def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int:
 
     if (args.case is None) == (args.batch is None):
@@ -56,16 +64,17 @@ def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int
     if args.batch is not None:
         return _batch(settings, args.batch, jobs, out, err, inp)
     raw, name = read_input(args.case, inp, limits.case_bytes)
-    # one case, decided once: on the interpreter, which compiles no code it would run once,
-    # each expression in its exact form alone (the generated road and the fast forms give
-    # the same result, byte for byte: tests/differential, tests/cli/test_one_case.py)
-    from policykit.lang.expr import exact_forms_only
+    if ONE_SHOT:
+        # one case, decided once: on the interpreter, which compiles no code it would run
+        # once, each expression in its exact form alone (the generated road and the fast
+        # forms give the same result, byte for byte: tests/differential,
+        # tests/cli/test_one_case.py); the process ends after it
+        from policykit.lang.expr import exact_forms_only
 
-    was = exact_forms_only(True)
-    try:
+        exact_forms_only(True)
         policy, case, result = evaluate_raw(settings, raw, name, generated=False)
-    finally:
-        exact_forms_only(was)
+    else:
+        policy, case, result = evaluate_raw(settings, raw, name)
     if fmt == "json":
         data = result.to_dict()
         if args.explain:
