@@ -84,10 +84,13 @@ _RUN = (
 )
 
 
-def _collecting(cache: Path, *args: str) -> bool:
-    """Whether the cycle collector was on at the end of ``policykit evaluate ARGS``."""
+def _child(cache: Path, *args: str, cached: bool = False) -> subprocess.CompletedProcess[str]:
+    """``policykit evaluate ARGS`` in a fresh interpreter under the cache ``cache`` (with
+    ``cached``, whatever POLICYKIT_NO_CACHE says)."""
     env = {**os.environ, "POLICYKIT_CACHE_DIR": str(cache)}
-    run = subprocess.run(
+    if cached:
+        env.pop("POLICYKIT_NO_CACHE", None)
+    return subprocess.run(
         [sys.executable, "-c", _RUN, "evaluate", *args],
         capture_output=True,
         text=True,
@@ -96,6 +99,11 @@ def _collecting(cache: Path, *args: str) -> bool:
         timeout=120,
         check=False,
     )
+
+
+def _collecting(cache: Path, *args: str) -> bool:
+    """Whether the cycle collector was on at the end of ``policykit evaluate ARGS``."""
+    run = _child(cache, *args)
     found = re.search(r"^COLLECTING (True|False)$", run.stderr, re.MULTILINE)
     assert found and run.returncode == 0, run.stderr
     return found.group(1) == "True"
@@ -112,17 +120,7 @@ def test_one_case_is_decided_without_the_cycle_collector_a_batch_with_it(warm: P
 
 
 def _evaluate(cache: Path, *args: str) -> tuple[int, str, set[str]]:
-    env = {**os.environ, "POLICYKIT_CACHE_DIR": str(cache)}
-    env.pop("POLICYKIT_NO_CACHE", None)
-    run = subprocess.run(
-        [sys.executable, "-c", _RUN, "evaluate", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    run = _child(cache, *args, cached=True)
     found = re.search(r"^MODULES (.*)$", run.stderr, re.MULTILINE)
     assert found, run.stderr
     return run.returncode, run.stdout, set(json.loads(found.group(1)))

@@ -262,15 +262,7 @@ class Result(Frozen):
         """``Result(...)`` with every field given, made without the frozen class's checks
         on each field (one is made per case)."""
         made = cls.__new__(cls)
-        made.__dict__.update(
-            case_id=case_id,
-            as_of=as_of,
-            request_type=request_type,
-            policy=policy,
-            lang=lang,
-            case_sha256=case_sha256,
-            parts=parts,
-        )
+        Result.__init__(made, case_id, as_of, request_type, policy, lang, case_sha256, parts)
         return made
 
     @cached_property
