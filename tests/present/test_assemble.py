@@ -20,6 +20,7 @@ from policykit.present.assemble import build_result, wording
 from policykit.present.words import render
 
 from ..conftest import ROOT
+from .values import SCALARS, VALUES
 
 AS_OF = date(2026, 11, 27)
 
@@ -58,17 +59,9 @@ def test_a_changed_json_does_not_change_the_next(policy: Policy) -> None:
 
 # -- a text rendered with the same values is rendered once ------------------------------
 
-_SCALARS = st.one_of(
-    st.sampled_from([0, 1, True, False, 0.0, -0.0, 1.0, None, "", "1", "True"]),
-    st.integers(-3, 3),
-    st.dates(date(2025, 12, 28), date(2026, 1, 3)),
-    st.text(max_size=3),
-    st.floats(allow_nan=False, width=16),
-)
-_VALUES = st.one_of(_SCALARS, st.lists(_SCALARS, max_size=3))
 # a row's ground: the texts that held, each with its own values
 _GROUND = st.lists(
-    st.builds(Reason, st.just(Text((("zh", "因 {b}"), ("en", "as {b}")))), st.tuples(st.tuples(st.just("b"), _VALUES))),
+    st.builds(Reason, st.just(Text((("zh", "因 {b}"), ("en", "as {b}")))), st.tuples(st.tuples(st.just("b"), VALUES))),
     max_size=2,
 ).map(tuple)
 
@@ -90,8 +83,8 @@ def test_a_kept_rendering_is_what_rendering_gives(policy: Policy) -> None:
         Reason,
         st.sampled_from([text, other]),
         st.tuples(
-            st.tuples(st.just("a"), st.one_of(_VALUES, _GROUND)),
-            st.tuples(st.just(labelled), st.one_of(st.sampled_from(label_keys), _SCALARS)),
+            st.tuples(st.just("a"), st.one_of(VALUES, _GROUND)),
+            st.tuples(st.just(labelled), st.one_of(st.sampled_from(label_keys), SCALARS)),
         ),
         st.sampled_from([frozenset(), frozenset({"a"})]),
     )

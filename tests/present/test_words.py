@@ -4,8 +4,6 @@ put in one by one or by one ``format`` call."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,14 +12,8 @@ from policykit.lang.values import Unknown
 from policykit.policy.model import Policy, Text
 from policykit.present.words import Filler, fill, template
 
-_SCALARS = st.one_of(
-    st.sampled_from([0, 1, True, False, 0.0, -0.0, 1.0, None, "", "1", "True"]),
-    st.integers(-3, 3),
-    st.dates(date(2025, 12, 28), date(2026, 1, 3)),
-    st.text(max_size=3),
-    st.floats(allow_nan=False, width=16),
-)
-_VALUES = st.one_of(_SCALARS, st.lists(_SCALARS, max_size=3))
+from .values import VALUES
+
 # literal braces that are no placeholder, a name shown twice, a name the values lack
 _TEMPLATES = [
     "甲 {a}，乙 {b}",
@@ -41,7 +33,7 @@ def test_a_ready_template_fills_as_its_pieces_do(policy: Policy) -> None:
         st.just(frozenset({"x"})),
         st.one_of(st.none(), st.frozensets(st.sampled_from([*label_keys, "free"]), min_size=1, max_size=2)),
     )
-    value = st.one_of(_VALUES, st.sampled_from(label_keys), unknowns)
+    value = st.one_of(VALUES, st.sampled_from(label_keys), unknowns)
 
     @settings(max_examples=400, deadline=None)
     @given(
