@@ -32,6 +32,7 @@ from policykit.engine.record import (
     MissingRecord,
     Notice,
 )
+from policykit.engine.seed import seed
 from policykit.engine.settle import MAX_SPLITS, holds_everywhere, record_of, settle, settle_open, settle_value
 from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import WatchedCalendar
@@ -185,6 +186,8 @@ def decide_case(
     :class:`~policykit.limits.LimitError` past one)."""
     env = _env(policy, case, as_of, limits, generated, trace, watch=True)
     try:
+        if generated and not trace:
+            seed(env, case, as_of, limits)  # the values at once, where the generated code decides them alone
         return _decide(env, case, as_of)
     except (EvalError, RecursionError) as exc:
         raise _evaluation_error(exc) from None

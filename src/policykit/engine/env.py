@@ -78,10 +78,13 @@ _USES: dict[tuple[tuple[str, str], ...], dict[str, int]] = {}  # how often a tex
 _ABSENT = object()
 
 
-class _Outcome:
+class Outcome:
+    """How a value was worked out in a case: the value, the rows that gave it, the rows
+    considered (``--explain``), and the clauses of the policy's own calendar days it counted over."""
+
     __slots__ = ("days", "rules", "trace", "value")
 
-    def __init__(self, value: Any, rules: Sequence[Rule], trace: list[RuleTrace]) -> None:
+    def __init__(self, value: Any, rules: Sequence[Rule], trace: list[RuleTrace] = _NO_TRACE) -> None:
         self.value, self.rules, self.trace = value, rules, trace
         self.days: tuple[str, ...] = ()  # clauses of the policy's own calendar days it counted over
 
@@ -108,7 +111,7 @@ class CaseEnv(FactEnv):
     ) -> None:
         super().__init__(policy, facts, as_of, given, limits, unknown)
         self.calendar: WorkCalendar | WatchedCalendar = WatchedCalendar(policy.calendar)
-        self.outcomes: dict[str, _Outcome] = {}
+        self.outcomes: dict[str, Outcome] = {}
         self.tracing = trace
         self.generated = None if trace else generated
         # the three-valued tables as generated code, on the generated road
@@ -176,7 +179,7 @@ class CaseEnv(FactEnv):
             if generated is not None and (not self.unknown_facts or self.unknown_facts.isdisjoint(self.deps[name])):
                 try:
                     result, rules = generated[name](self, self.known)
-                    outcome = _Outcome(result, rules, _NO_TRACE)
+                    outcome = Outcome(result, rules, _NO_TRACE)
                 except GIVE_UP:
                     pass
             if outcome is None:
@@ -184,7 +187,7 @@ class CaseEnv(FactEnv):
                 if tristate is not None and (self.lean or value.kind == "collect"):
                     # the generated road found an unknown: no second try of the known rows
                     result, rules = tristate[name](self)
-                    outcome = _Outcome(result, rules, _NO_TRACE)
+                    outcome = Outcome(result, rules, _NO_TRACE)
                 elif value.kind == "collect":
                     outcome = self._collect(value)
                 else:
@@ -220,7 +223,7 @@ class CaseEnv(FactEnv):
             return decided
         return unknown if unknown is not None else not any_of
 
-    def _table(self, value: Value) -> _Outcome:
+    def _table(self, value: Value) -> Outcome:
         if not self.tracing:
             # the common road: rows known true or false until one holds
             for rule in value.rules:
@@ -235,15 +238,15 @@ class CaseEnv(FactEnv):
                     break
                 if cond:
                     outcome = rule.value if rule.outcome is None else rule.outcome(self)
-                    return _Outcome(outcome, [rule], _NO_TRACE)
+                    return Outcome(outcome, [rule], _NO_TRACE)
             else:
-                return _Outcome(None, [], _NO_TRACE)
+                return Outcome(None, [], _NO_TRACE)
             if self.tristate is not None:
                 result, rules = self.tristate[value.id](self)
-                return _Outcome(result, rules, _NO_TRACE)
+                return Outcome(result, rules, _NO_TRACE)
         return self._table_in_full(value)
 
-    def _table_in_full(self, value: Value) -> _Outcome:
+    def _table_in_full(self, value: Value) -> Outcome:
         possible: list[tuple[Rule | None, Any]] = []
         facts: frozenset[str] = frozenset()
         trace: list[RuleTrace] = []
@@ -268,11 +271,11 @@ class CaseEnv(FactEnv):
         first = possible[0][1]
         same = all(o.__class__ is not Unknown and o.__class__ is first.__class__ and o == first for _, o in possible)
         if same:
-            return _Outcome(first, [r for r, _ in possible if r is not None], trace)
+            return Outcome(first, [r for r, _ in possible if r is not None], trace)
         unknown = merge(Unknown(facts), *(o for _, o in possible))
-        return _Outcome(Unknown(unknown.facts, possible_values(o for _, o in possible)), [], trace)
+        return Outcome(Unknown(unknown.facts, possible_values(o for _, o in possible)), [], trace)
 
-    def _collect(self, value: Value) -> _Outcome:
+    def _collect(self, value: Value) -> Outcome:
         items: list[Any] = []
         rules: list[Rule] = []
         trace: list[RuleTrace] = []
@@ -289,10 +292,10 @@ class CaseEnv(FactEnv):
                 items.append(rule.value)
                 rules.append(rule)
         if unknown is not None:
-            return _Outcome(unknown, [], trace)
+            return Outcome(unknown, [], trace)
         if not rules and value.otherwise is not None:
             rules = [value.otherwise]
-        return _Outcome(items, rules, trace)
+        return Outcome(items, rules, trace)
 
     # -- what texts will show: values, never words --------------------------------------
     def reason(self, text: Text, extra: dict[str, Any] | None = None) -> Reason:

@@ -91,10 +91,12 @@ _CASE = ("_b", "_cal", "_given", "_as_of", "_v")  # a case's first slots (_v: it
 class _Request:
     """The source of one request type's function, and the globals it names."""
 
-    def __init__(self, policy: Policy, shared: Mapping[str, Any], metered: bool = True) -> None:
+    def __init__(self, policy: Policy, shared: Mapping[str, Any], metered: bool = True, rows: bool = False) -> None:
         self.policy = policy
         self.shared = shared
         self.metered = metered  # False: no work charged per value (see :func:`request_source`)
+        self.rows = rows  # True: every value worked out kept with the rows that gave it (see request_source)
+        self.case = (*_CASE, "_o", "_rd") if rows else _CASE  # a case's first slots
         self.metering = False  # whether the code charges the budget by what it reads (a function's cost...)
         self.charges: dict[int, int] = {}  # value number -> the work charged when it is worked out
         self.names: dict[str, Any] = {
@@ -150,7 +152,11 @@ class _Request:
         if name in self.policy.facts:
             local = f"f{self.facts.setdefault(name, len(self.facts))}"
             self.used.add(local)
-            return f"({local} if {local}.__class__ is not _U else _H())" if strict else local
+            code = f"({local} if {local}.__class__ is not _U else _H())" if strict else local
+            if self.rows and self.policy.facts[name].has_default:  # a read noted: it may be the default
+                self.used.add("_rd")
+                code = f"(_rd({name!r}) or {code})"
+            return code
         if name in self.shared:
             return self.constant(self.shared[name])
         if name in self.policy.values:
@@ -165,7 +171,7 @@ class _Request:
     def slot(self, n: int) -> int:
         """Where value ``n`` is kept: after the budget, the calendar, the facts given, the day
         of evaluation and the facts."""
-        return len(_CASE) + n
+        return len(self.case) + n
 
     def expression(self, expr: Compiled) -> str:
         """The inlined code of an expression, or a give-up where it has no fast form to inline."""
@@ -197,11 +203,15 @@ class _Request:
         """(the lines that leave the value in ``_r``, whether it may be a list or string
         long enough that its size must be checked)."""
         lines: list[str] = []
+        rows = self.rows
         if value.kind == "collect":
-            lines.append("_r = []")
+            lines += ["_r = []", *(["_w = []"] if rows else [])]
             for rule in value.rules:
                 lines.append(f"if {self.condition(rule.parts, rule.any_of)}:")
                 lines.append(f"    _r.append({self.outcome(rule.value)})")
+                lines += [f"    _w.append({self.constant(rule)})"] if rows else []
+            if rows and value.otherwise is not None:
+                lines += ["if not _w:", f"    _w = ({self.constant(value.otherwise)},)"]
             return lines, len(value.rules) > _SHORT
         long = False
         for i, rule in enumerate(value.rules):
@@ -213,10 +223,12 @@ class _Request:
                 outcome, sized = self.expression_sized(rule.outcome)
                 long = long or sized
             lines.append(f"    _r = {outcome}")
+            lines += [f"    _w = ({self.constant(rule)},)"] if rows else []
         if lines:
             lines += ["else:", "    _r = None"]
         else:
             lines.append("_r = None")
+        lines += ["    _w = ()" if value.rules else "_w = ()"] if rows else []
         return lines, long
 
     def condition(self, parts: tuple[Compiled, ...], any_of: bool) -> str:
@@ -241,6 +253,7 @@ class _Request:
             *(size if long else []),
             "except _LimitError as _x:",
             f"    raise _x.working_out({value.id!r}) from None",
+            *([f"_o[{value.id!r}] = (_r, _w)"] if self.rows else []),
         ]
         return lines, self.used
 
@@ -262,7 +275,9 @@ class _Request:
         facts = sorted(int(local[1:]) for local in used if local[0] == "f")
         if facts:
             used = used | {"_v"}
-        head += [f"    {local} = _s[{i}]" for i, local in enumerate(_CASE) if local in used]
+        if self.rows:
+            used = used | {"_o"}
+        head += [f"    {local} = _s[{i}]" for i, local in enumerate(self.case) if local in used]
         head += [f"    f{k} = _v[{k}]" for k in facts]
         return [*head, *(f"    {line}" for line in lines), "    return _r"]
 
@@ -289,7 +304,7 @@ class _Request:
         local: dict[int, str] = {}
         inlined: set[int] = set()  # those worked out by their expression, with no worker
         for n in sorted(done):
-            args = self.worker_locals(n) if self.readers[n] == {None} else None
+            args = self.worker_locals(n) if self.readers[n] == {None} and not self.rows else None
             if args is not None:
                 form = self.inline_form(n)
                 inlined |= {n} if form is not None else set()
@@ -315,7 +330,10 @@ class _Request:
             ]
         self.names.update(dict.fromkeys([*(f"w{n}" for n in done - inlined), "_decide"]))  # defined by the code
         facts = list(self.facts)
-        head = ["def _decide(_b, _cal, _given, _as_of, _f):"]
+        if self.rows:
+            head = ["def _decide(_b, _cal, _given, _as_of, _f, _o, _n):", "    _rd = _n.append"]
+        else:
+            head = ["def _decide(_b, _cal, _given, _as_of, _f):"]
         keep = " = _v" if shared else ""  # the workers read the facts from the case's slots
         if not facts:
             head.append("    _v = ()")
@@ -327,8 +345,9 @@ class _Request:
             head.append(f"    {', '.join(f'f{i}' for i in range(len(facts)))}{keep} = _facts(_f)")
         if shared:
             self.names["_unset"] = (_UNSET,) * len(self.values)
-            head.append(f"    _s = [{', '.join(_CASE)}, *_unset]")
-        return "\n".join([*workers, *head, *(f"    {line}" for line in main), f"    return {{{result}}}", ""])
+            head.append(f"    _s = [{', '.join(self.case)}, *_unset]")
+        result = "None" if self.rows else f"{{{result}}}"
+        return "\n".join([*workers, *head, *(f"    {line}" for line in main), f"    return {result}", ""])
 
     def worker_locals(self, n: int) -> list[str] | None:
         """What the worker of value ``n`` reads, as the locals of the function to give it
@@ -368,7 +387,7 @@ def _read_locally(line: str, slot: Callable[[int], int], local: dict[int, str]) 
 
 
 def request_source(
-    policy: Policy, request_type: str, shared: Mapping[str, Any], metered: bool = True
+    policy: Policy, request_type: str, shared: Mapping[str, Any], metered: bool = True, rows: bool = False
 ) -> tuple[str, dict[str, Any]]:
     """(source of ``def _decide(_b, _cal, _given, _as_of, _f)``, its globals) for one
     request type of ``policy``; ``shared`` holds the names every case shares (parameters...).
@@ -377,8 +396,15 @@ def request_source(
     is None); a value whose size would be charged raises :class:`NeedsBudget`.  Made only
     where the code charges nothing else (no function's cost, no arithmetic under the
     budget; else :class:`Unmeterable`); ``globals["_work"]`` is then the most work the
-    metered function can charge a case, every value it may work out worked out once."""
-    request = _Request(policy, shared, metered)
+    metered function can charge a case, every value it may work out worked out once.
+
+    ``rows=True``: ``def _decide(_b, _cal, _given, _as_of, _f, _o, _n)`` puts in the
+    dict ``_o`` every value it works out, in the order each is done, with the rows that
+    gave it, as the generated functions of the values give them
+    (:mod:`policykit.engine.codegen.generate`): ``{value id: (value, rows)}``, and in the
+    list ``_n`` the facts with a default it reads; where it gives way, they hold what it
+    did until then."""
+    request = _Request(policy, shared, metered, rows)
     text = request.source(request_type)
     if not metered:
         if request.metering:
