@@ -15,7 +15,7 @@ from policykit.engine import codegen
 from policykit.engine.assume import defaulted_facts
 from policykit.engine.case import Case, read_case
 from policykit.engine.env import CaseEnv
-from policykit.engine.seed import seed
+from policykit.engine.seed import seed, work_done
 from policykit.errors import CaseError
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Limits
@@ -61,10 +61,12 @@ def test_a_seeded_case_holds_what_its_tables_would_have_worked_out(policy: Polic
             assert tuple(tables.outcomes[name].rules) == tuple(outcome.rules), name
             assert outcome.days == (), name
         assert seeded.outcomes.keys() == tables.outcomes.keys()
+        assert seeded.budget.left == tables.budget.left  # the work of what it did, once
         if done:  # (where it gave way, the value it was working out may have read more)
             assert seeded.watched == tables.watched
-            assert seeded.budget.left == tables.budget.left
             assert seeded.calendar.years == tables.calendar.years
+        else:
+            assert seeded.watched >= tables.watched
         seeded.release()
         tables.release()
     assert whole > 300 and partial > 50  # both roads taken, many times
@@ -101,3 +103,17 @@ def test_not_taken_where_the_calendar_has_days_of_its_own(policy: Policy, monkey
     assert seed(env, case, AS_OF, DEFAULT) is False
     assert not env.outcomes
     env.release()
+
+
+def test_the_work_done_counts_each_value_once_and_values_within_others_not_again() -> None:
+    """Work left when each value was begun and done: c and b within a, d after it."""
+    done = {
+        "c": (0, (), 90, 80),
+        "b": (0, (), 78, 70),
+        "a": (0, (), 100, 60),
+        "d": (0, (), 60, 55),
+        "e": (0, (), 50, 50),
+    }
+    assert work_done(done.values()) == 45
+    assert work_done([]) == 0
+    assert work_done([done["c"], done["b"]]) == 18  # a given way within: not counted

@@ -9,14 +9,18 @@ gave it, the calendar that counted its working days, the work charged.  The reco
 then made as on any road: citations, reasons and steps read the values kept.
 
 Where the function gives way (it reads a fact the case does not give, reaches an ``ask:``
-row, a value of an unexpected kind), the values it worked out until then are kept, and
-the tables work out the rest.  Where it reaches a limit or an error, the case is worked
-out by the tables as if it had never run: they reach the limit or error as they do, and
-word it so.  The work charged is the same as the tables', in another order: a limit is
-a bound on the work of a case, and a case past it fails on either road, though the value
+row, meets a value of an unexpected kind or a value a function of the language refuses),
+the values it worked out until then are kept, charged the work they cost (not the work
+of the values it gave way within: the tables do those again), and the tables work out
+the rest, and reach any error there as they do.  Where it reaches a limit, an evaluation
+error or a recursion too deep, the case is worked out by the tables as if it had never
+run: they reach it as they do, and word it so.  The work charged is the same as the
+tables', in another order: a case past a limit fails on either road, though the value
 being worked out when it did may differ.  Not taken where the policy's calendar has days
 of its own to cite (which value's citations show the days a count crossed depends on the
-order the values are worked out in, which only the tables keep).
+order the values are worked out in, which only the tables keep); for the same reason,
+the order in which the record lists the rows that fired (``fired``, for coverage) may
+differ from the tables': its order promises nothing.
 
 The facts with a default it reads are noted, as the tables note them
 (:attr:`~policykit.engine.env.CaseEnv.watched`: which defaults the case read tells the
@@ -37,11 +41,20 @@ from policykit.policy.model import Policy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from typing import Any
 
     Seeder = Callable[
-        [Budget, WatchedCalendar, frozenset[str], date, dict[str, Any], dict[str, tuple[Any, Any]], list[str]], None
+        [
+            Budget,
+            WatchedCalendar,
+            frozenset[str],
+            date,
+            dict[str, Any],
+            dict[str, tuple[Any, Any, int, int]],
+            list[str],
+        ],
+        None,
     ]
 
 
@@ -64,7 +77,7 @@ def seed(env: CaseEnv, case: Case, as_of: date, limits: Limits) -> bool:
         return False
     budget = Budget(limits)
     calendar = WatchedCalendar(policy.calendar)
-    done: dict[str, tuple[Any, Any]] = {}
+    done: dict[str, tuple[Any, Any, int, int]] = {}
     read: list[str] = []
     whole = True
     try:
@@ -76,11 +89,26 @@ def seed(env: CaseEnv, case: Case, as_of: date, limits: Limits) -> bool:
     if not done:
         return False
     cache, known, outcomes = env.cache, env.known, env.outcomes
-    for name, (value, rows) in done.items():
+    for name, (value, rows, _, _) in done.items():
         cache[name] = known[name] = value
         outcomes[name] = Outcome(value, rows)
     if env.watch:
         env.watched.update(env.watch.intersection(read))
-    env.budget = budget
+    if whole:
+        env.budget = budget
+    else:  # the work of the values it did, not of those it gave way in: the tables do them again
+        env.budget.left -= work_done(done.values())
     env.calendar = calendar
     return whole
+
+
+def work_done(done: Iterable[tuple[Any, Any, int, int]]) -> int:
+    """The work charged for the values ``done`` (each with the work left when it was begun
+    and when it was done), each once: a value worked out within another is in its work."""
+    total = 0
+    low: int | None = None  # where the last value counted was begun: one begun below it is another
+    for begun, ended in sorted(((b, e) for _, _, b, e in done), reverse=True):
+        if low is None or begun <= low:
+            total += begun - ended
+            low = ended
+    return total

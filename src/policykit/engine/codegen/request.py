@@ -247,13 +247,14 @@ class _Request:
         size = ["    if (_r.__class__ is _list or _r.__class__ is _str) and _len(_r) > 64:", f"        {charged}"]
         charge = [f"    _b.left -= {self.charges[n]}", "    if _b.left < _b.next_check:", "        _b.charge(0)"]
         lines = [
+            *(["_z = _b.left"] if self.rows else []),  # the work left when it was begun
             "try:",
             *(charge if self.metered else []),
             *(f"    {line}" for line in body),
             *(size if long else []),
             "except _LimitError as _x:",
             f"    raise _x.working_out({value.id!r}) from None",
-            *([f"_o[{value.id!r}] = (_r, _w)"] if self.rows else []),
+            *([f"_o[{value.id!r}] = (_r, _w, _z, _b.left)"] if self.rows else []),
         ]
         return lines, self.used
 
@@ -398,12 +399,13 @@ def request_source(
     budget; else :class:`Unmeterable`); ``globals["_work"]`` is then the most work the
     metered function can charge a case, every value it may work out worked out once.
 
-    ``rows=True``: ``def _decide(_b, _cal, _given, _as_of, _f, _o, _n)`` puts in the
-    dict ``_o`` every value it works out, in the order each is done, with the rows that
-    gave it, as the generated functions of the values give them
-    (:mod:`policykit.engine.codegen.generate`): ``{value id: (value, rows)}``, and in the
-    list ``_n`` the facts with a default it reads; where it gives way, they hold what it
-    did until then."""
+    ``rows=True`` (metered): ``def _decide(_b, _cal, _given, _as_of, _f, _o, _n)`` puts in
+    the dict ``_o`` every value it works out, in the order each is done, with the rows
+    that gave it, as the generated functions of the values give them
+    (:mod:`policykit.engine.codegen.generate`), and the work the budget had left when it
+    was begun and when it was done: ``{value id: (value, rows, left, left after)}``, and
+    in the list ``_n`` the facts with a default it reads; where it gives way, they hold
+    what it did until then."""
     request = _Request(policy, shared, metered, rows)
     text = request.source(request_type)
     if not metered:
