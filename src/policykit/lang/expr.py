@@ -125,7 +125,8 @@ def exact_forms_only(on: bool = True) -> bool:
     return was
 
 
-_GIVE_WAY = (UnknownHit, TypeError, ValueError, OverflowError, AttributeError, KeyError, ZeroDivisionError)
+_GIVE_WAY = GIVE_WAY = (UnknownHit, TypeError, ValueError, OverflowError, AttributeError, KeyError, ZeroDivisionError)
+"""What a fast form raises where it gives way to the exact form (an unknown read, a value of an unexpected kind)."""
 
 
 class Issue(NamedTuple):
