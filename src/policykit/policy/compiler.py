@@ -185,6 +185,7 @@ def _store(policy: Policy, key: str, name: str, raw: bytes) -> None:
         "exprs": exprs,
         "calendar": calendar.table(years),
         "published": calendar.published_through(),
+        "case_schema": policy.case_schema,
     }
     # the places of the rows, clauses, facts... a build from the entry asks for: a few
     # hundred of the thousands of the file's (the entry read back at every start is half the
