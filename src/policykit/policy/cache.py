@@ -41,9 +41,9 @@ if TYPE_CHECKING:
 
 # 2: the last year of the official calendar kept; 3: authenticated; 4: data only, packed
 # calendar; 5: named by a BLAKE2b of the bytes, authenticated by keyed BLAKE2b (SHA-256
-# and HMAC-SHA256 without BLAKE2)
-FORMAT = 5
-MAGIC = b"pkcache5"
+# and HMAC-SHA256 without BLAKE2); 6: the case format, and the case reader's text once generated
+FORMAT = 6
+MAGIC = b"pkcache6"
 KEY_BYTES = 32
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
