@@ -96,10 +96,12 @@ class _Expressions:
         return tuple(c for c in out if c is not None)
 
     def template(self, text: Any, path: tuple[Any, ...]) -> Text | None:
-        import re
-
         if not text:
             return None
+        if self.precompiled is not None:  # an authentic cache entry: its names were checked when it was written
+            return Text.of(text)
+        import re
+
         for lang, template in text.items():
             for name in re.findall(r"\{([^{}]+)\}", template):
                 if not _template_name_ok(name, self.names):
