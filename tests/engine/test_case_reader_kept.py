@@ -140,6 +140,7 @@ _REACHING = [
     "def _read(d):\n    return d.items()\n",
     "def _read(d):\n    return _read.__globals__\n",
     "def _read(d):\n    return (",  # not even Python
+    "_c0()\ndef _read(d):\n    return None\n",  # passes the check, fails as it runs
 ]
 
 

@@ -106,7 +106,10 @@ def _from_kept(kept: Kept, missing: dict[str, Any], finish: dict[str, Any]) -> R
         return None
     if not plain_reader_code(code, made):  # what the generator writes, and nothing else
         return None
-    exec(code, made)
+    try:
+        exec(code, made)  # defines the functions (what a text that passed can do: use the reader's globals)
+    except Exception:
+        return None
     read = made.get("_read")
     return read if isinstance(read, types.FunctionType) else None
 
