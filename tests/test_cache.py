@@ -39,6 +39,26 @@ def test_cached_policy_decides_the_same(tmp_path: Path, monkeypatch: pytest.Monk
     assert _results(POLICY_FILE) == first
 
 
+def test_the_case_format_read_back_is_the_one_generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache keeps the case format (generated from the contract) with the policy: read
+    back, it is the format the contract gives, and no run from the cache generates it."""
+    from policykit.policy import contract_ext
+    from policykit.policy.yamlload import load_yaml
+
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path))
+    compiled, _ = load_policy(POLICY_FILE, use_cache=True)
+
+    def not_again(data: Any) -> Any:
+        raise AssertionError("the case format was generated again")
+
+    monkeypatch.setattr(contract_ext, "case_schema_of", not_again)
+    cached, _ = load_policy(POLICY_FILE, use_cache=True)
+    doc, _ = load_yaml(POLICY_FILE.read_bytes(), str(POLICY_FILE))
+    assert doc is not None
+    monkeypatch.undo()
+    assert cached.case_schema == compiled.case_schema == contract_ext.case_schema_of(doc.data)
+
+
 def test_a_changed_policy_misses_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
     load_policy(POLICY_FILE, use_cache=True)

@@ -13,7 +13,6 @@ from policykit.lang.hints import null_comparisons, suggest
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Budget, Limits
 from policykit.policy.calendar_days import calendar_days
-from policykit.policy.contract_ext import case_schema_of
 from policykit.policy.document import Document
 from policykit.policy.model import (
     CaseCheck,
@@ -97,10 +96,12 @@ class _Expressions:
         return tuple(c for c in out if c is not None)
 
     def template(self, text: Any, path: tuple[Any, ...]) -> Text | None:
-        import re
-
         if not text:
             return None
+        if self.precompiled is not None:  # an authentic cache entry: its names were checked when it was written
+            return Text.of(text)
+        import re
+
         for lang, template in text.items():
             for name in re.findall(r"\{([^{}]+)\}", template):
                 if not _template_name_ok(name, self.names):
@@ -325,6 +326,17 @@ def _value_names(value: Value) -> set[str]:
 # -- stage 5: contract -------------------------------------------------------------------
 
 
+def _case_schema(data: dict[str, Any], cached: dict[str, Any] | None) -> dict[str, Any]:
+    """The case format of the policy (a JSON Schema, generated from its contract), as the
+    compile cache keeps it where it does (a cached run need not generate it again)."""
+    kept = cached.get("case_schema") if cached else None
+    if isinstance(kept, dict):
+        return kept
+    from policykit.policy.contract_ext import case_schema_of
+
+    return case_schema_of(data)
+
+
 def build(
     doc: Document, sha: str, cached: dict[str, Any] | None = None, limits: Limits = DEFAULT
 ) -> tuple[Policy | None, list[Diagnostic]]:
@@ -435,7 +447,7 @@ def build(
         data,
         minutes,
         lines,
-        case_schema_of(data),
+        _case_schema(data, cached),
         tuple(
             (title, tuple(group["facts"]))
             for group in data.get("summary") or []

@@ -4,10 +4,13 @@ one CLI call neither parses YAML, nor validates the schema, nor builds the offic
 calendar again.
 
 The entry holds the checked policy data, the locations of its rows, the text of every
-expression's fast form and the calendar's days off for every year it can reach.  It is
+expression's fast form, the calendar's days off for every year it can reach and, once a
+case was read, the text of the case reader generated for it (:func:`add`).  It is
 data only (``marshal`` of dicts, lists, tuples, sets, strings, bytes and numbers): no
 code object is ever written (:func:`write` refuses one), and nothing read back is run
-but expression texts that are compiled and checked again like the policy's own.  Its
+but texts that are compiled and checked against a whitelist again like the policy's own
+(the expressions' fast forms: :func:`policykit.lang.fastpath.plain_code`; the case
+reader's: :func:`policykit.engine.case_reader.kept.plain_reader_code`).  Its
 name carries that digest, the package version, the entry format, the Python
 version and a tag of the installed ``holidays`` package, so a changed policy, tool,
 interpreter or official calendar never reads a stale entry.
@@ -38,9 +41,9 @@ if TYPE_CHECKING:
 
 # 2: the last year of the official calendar kept; 3: authenticated; 4: data only, packed
 # calendar; 5: named by a BLAKE2b of the bytes, authenticated by keyed BLAKE2b (SHA-256
-# and HMAC-SHA256 without BLAKE2)
-FORMAT = 5
-MAGIC = b"pkcache5"
+# and HMAC-SHA256 without BLAKE2); 6: the case format, and the case reader's text once generated
+FORMAT = 6
+MAGIC = b"pkcache6"
 KEY_BYTES = 32
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
@@ -189,6 +192,18 @@ def write(name: str, entry: dict[str, Any]) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def add(name: str, part: str, value: Any) -> None:
+    """Keep ``value`` (data) as ``part`` of the entry ``name``, beside what it holds: a form
+    a higher layer works out from the policy when first asked for it (the case reader's
+    text), which the next run reads back with the entry (``entry["kept"]``) and checks as
+    its own.  Nothing is written where the entry is not there, or not authentic."""
+    entry = read(name)
+    if entry is None:
+        return
+    kept = entry.get("kept")
+    write(name, {**entry, "kept": {**(kept if isinstance(kept, dict) else {}), part: value}})
 
 
 _SCALARS = (str, bytes, int, float, bool, type(None))

@@ -137,6 +137,9 @@ def load_policy(
             sha = entry.get("sha256")
             policy = _from_cache(entry, name, sha) if isinstance(sha, str) else None
             if policy is not None:
+                # the entry's name, and the forms kept beside it (the case reader's text)
+                kept = entry.get("kept")
+                policy.memo["cache"] = (key, kept if isinstance(kept, dict) else {})
                 return policy, []
     from pathlib import Path
 
@@ -145,6 +148,7 @@ def load_policy(
         raise PolicyError([d for d in diags if d.severity == "error"] or diags)
     if cached:
         _store(policy, key, name, raw)
+        policy.memo["cache"] = (key, {})
     return policy, [d for d in diags if d.severity != "error"]
 
 
@@ -181,6 +185,7 @@ def _store(policy: Policy, key: str, name: str, raw: bytes) -> None:
         "exprs": exprs,
         "calendar": calendar.table(years),
         "published": calendar.published_through(),
+        "case_schema": policy.case_schema,
     }
     # the places of the rows, clauses, facts... a build from the entry asks for: a few
     # hundred of the thousands of the file's (the entry read back at every start is half the

@@ -32,31 +32,19 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
 
-from policykit.engine.case_reader.runtime import ABSENT, JSON_CLASSES, lazy_section, list_reader, whole
+from policykit.engine.case_reader.kept import FactSpec, Finish, Kept, reader_names
 from policykit.engine.case_reader.shapes import accepts_null, day_form, rejects_null
-from policykit.lang.dates import parse_date
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, NamedTuple
-else:
-    from policykit.records import NamedTuple
+    from typing import Any
+
+__all__ = ["FactSpec", "Finish", "Kept", "Unsupported", "reader_kept", "reader_source"]
 
 
 class Unsupported(Exception):
     """A part of the case format the generator does not translate."""
-
-
-class FactSpec(NamedTuple):
-    """How one fact is read: its dotted name, kind, item kinds (a list's) and its value when
-    the case does not give it (the default, or unknown)."""
-
-    name: str
-    kind: str
-    item: tuple[tuple[str, str], ...]
-    missing: Any
 
 
 _ANNOTATIONS = frozenset(
@@ -147,9 +135,10 @@ class _Source:
         self.always = 0  # the bits of the facts every case it passes gives
         self.in_section = False  # whether the lines being written are a section's (a function of its own)
 
-    def const(self, obj: Any) -> str:
+    def const(self, recipe: tuple[Any, ...]) -> str:
+        """The name of a global made from ``recipe`` (:func:`~policykit.engine.case_reader.kept.made`)."""
         key = f"_c{len(self.names)}"
-        self.names[key] = obj
+        self.names[key] = recipe
         return key
 
     def var(self) -> str:
@@ -224,7 +213,8 @@ class _Source:
                 values = p[key] if key == "enum" else [p[key]]
                 if not isinstance(values, list) or any(x is not None and x.__class__ is not str for x in values):
                     raise Unsupported(f"{key} of values other than texts and null")
-                test = f"({v}.__class__ is str and {v} in {self.const(frozenset(x for x in values if x is not None))})"
+                allowed = self.const(("set", tuple(x for x in values if x is not None)))
+                test = f"({v}.__class__ is str and {v} in {allowed})"
                 null = None in values and v not in self.not_null
                 lines.append(f"{ind}if not ({test}{f' or {v} is None' if null else ''}): {fail}")
         lines += self._strings(p, v, ind, fail) + self._numbers(p, v, ind, fail)
@@ -247,7 +237,8 @@ class _Source:
             # lets through before a final newline (the exact reader then decides), and the
             # texts it passes are exactly as long as the pattern says.
             anchored = p["pattern"].startswith("^") and p["pattern"].endswith("$")
-            tests.append(f"{self.const(pattern.fullmatch if anchored else pattern.search)}({v}) is None")
+            match = self.const(("fullmatch" if anchored else "search", pattern.pattern))
+            tests.append(f"{match}({v}) is None")
         return [f"{ind}if {v}.__class__ is str and ({' or '.join(tests)}): {fail}"] if tests else []
 
     def _numbers(self, p: dict[str, Any], v: str, ind: str, fail: str) -> list[str]:
@@ -287,7 +278,7 @@ class _Source:
         inner = ind if known else ind + "    "
         fetched: set[str] = set()
         if extra is False:
-            body.append(f"{inner}if not {self.const(frozenset(props))}.issuperset({v}): {fail}")
+            body.append(f"{inner}if not {self.const(('set', tuple(props)))}.issuperset({v}): {fail}")
         for name, sub in props.items():
             x = self.var()
             where = None if path is None else (*path, name)
@@ -402,7 +393,7 @@ class _Source:
         if fact.kind == "int":
             return f"({x} if {x}.__class__ is not float else _whole({x}))"
         if fact.kind == "list":
-            return f"{self.const(list_reader(dict(fact.item)))}({x})"
+            return f"{self.const(('list', tuple(fact.item)))}({x})"
         return x
 
     def test(self, schema: Any, v: str) -> str:
@@ -442,39 +433,31 @@ def _walk(i: int, parts: tuple[str, ...], src: _Source, ind: str) -> list[str]:
     return lines + src.bind(i, "_x", ind)
 
 
-class Finish(NamedTuple):
-    """What the reader does with the facts of a plainly good case, in place of giving
-    ``(facts, bits)``: lines of its body (``_facts``, ``_m`` and ``d`` bound; an exception
-    raised is a None given) and the globals they name."""
-
-    lines: tuple[str, ...]
-    names: dict[str, Any]
-
-
 def reader_source(
     schema: dict[str, Any], facts: tuple[FactSpec, ...], finish: Finish | None = None
 ) -> tuple[str, dict[str, Any]]:
     """(the source of ``_read`` and its helpers, the globals they name).  ``_read(d)`` gives
     ``(facts, bits)``, bit ``i`` set where the case gives fact ``i`` (or what ``finish``
     makes of them), or None where the case is not plainly good (anything raised included)."""
+    kept = reader_kept(schema, facts, finish.lines if finish is not None else None)
+    missing = {f.name: f.missing for f in facts}
+    return kept.text, reader_names(kept, missing, finish.names if finish is not None else {})
+
+
+def reader_kept(schema: dict[str, Any], facts: tuple[FactSpec, ...], finish: tuple[str, ...] | None = None) -> Kept:
+    """The reader of :func:`reader_source` as data (its globals as recipes), which the
+    compile cache can keep: ``finish``, the lines of a :class:`Finish`."""
     src = _Source(schema, facts)
     ind = src.base = "        "
     check = src.emit(schema, "d", (), ind, "return None")
     lines = ["def _read(d):", "    if d.__class__ is not dict: return None", "    try:", f"{ind}_m = {src.always}"]
     # each fact as the case leaves it out (its default, or unknown), replaced where it gives it
-    lines.append(f"{ind}_facts = {src.const({f.name: f.missing for f in facts})}.copy()")
+    lines.append(f"{ind}_facts = {src.const(('missing',))}.copy()")
     lines += check
     for i, fact in enumerate(facts):
         if i not in src.bound:
             lines += _walk(i, tuple(fact.name.split(".")), src, ind)
-    lines += [ind + line for line in finish.lines] if finish is not None else [f"{ind}return _facts, _m"]
+    lines += [ind + line for line in finish] if finish is not None else [f"{ind}return _facts, _m"]
     lines += ["    except _E:", "        return None"]
     text = "".join(f for f in src.functions) + "\n".join(lines) + "\n"
-    plain = {"dict": dict, "list": list, "str": str, "int": int, "float": float, "bool": bool, "len": len}
-    names = {"__builtins__": {}, **plain, "_A": ABSENT, "_JSON": JSON_CLASSES, "_whole": whole, "_E": Exception}
-    names.update({"_date": parse_date, "_day": date.fromisoformat})
-    names.update(src.names)
-    names.update(finish.names if finish is not None else {})
-    for name, section in src.sections.items():
-        names[name] = lazy_section(name, section, names)
-    return text, names
+    return Kept(text, tuple(src.sections.items()), tuple(src.names.items()))

@@ -15,13 +15,20 @@ ABSENT = object()
 """What ``dict.get`` gives for a key the case does not have (null is not absent)."""
 
 
-def lazy_section(name: str, text: str, names: dict[str, Any]) -> Callable[..., Any]:
-    """A stub of the section function ``name``: its first call compiles ``text`` (our own
-    source) into ``names``, where the reader finds the function itself from then on."""
+def lazy_section(
+    name: str, text: str, names: dict[str, Any], check: Callable[[Any], bool] | None = None
+) -> Callable[..., Any]:
+    """A stub of the section function ``name``: its first call compiles ``text`` into
+    ``names``, where the reader finds the function itself from then on.  ``check``: what
+    the code must pass first (a text read back from the compile cache); ValueError if it
+    does not (the reader then gives the case to the exact reader)."""
 
     def first_call(x: Any, facts: dict[str, Any]) -> Any:
         if names.get(name) is first_call:  # (two threads may both get here: the same code)
-            exec(compile(text, "<case reader>", "exec"), names)
+            code = compile(text, "<case reader>", "exec")
+            if check is not None and not check(code):
+                raise ValueError(f"the kept text of {name} is not the generator's")
+            exec(code, names)
         return names[name](x, facts)
 
     return first_call
