@@ -32,12 +32,7 @@ class Probes:
     def __init__(self, env: CaseEnv, case: Case) -> None:
         policy = env.policy
         self.env, self.case = env, case
-        given = case.given
-        defaulted = [(n, choice) for n, choice in _defaulted(policy) if n not in given]
-        self.defaulted = frozenset(n for n, _ in defaulted)
-        choices = frozenset(n for n, choice in defaulted if choice)
-        groups = [choices] if choices else []
-        groups += [frozenset([n]) for n, choice in defaulted if not choice]
+        self.defaulted, groups = _groups(policy, case.given)
         self.deps = reach.fact_deps(policy)
         # each group with the case made with it unknown (None until first asked about)
         self.groups: list[list[Any]] = [[group, None] for group in groups]
@@ -101,8 +96,30 @@ _NONE: frozenset[str] = frozenset()
 
 def defaulted_facts(policy: Policy, case: Case) -> frozenset[str]:
     """The facts of ``case`` that took their default (the case did not give them)."""
-    given = case.given
-    return frozenset(n for n, _ in _defaulted(policy) if n not in given)
+    return _groups(policy, case.given)[0]
+
+
+_MAX_GIVEN_SETS = 1024  # the sets of facts given whose groups are kept (a batch has few)
+
+
+def _groups(policy: Policy, given: frozenset[str]) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
+    """(the facts that take their default when ``given`` are given, the groups they are
+    made unknown in: the yes/no and choice ones together, each other one alone), kept
+    per set of facts given."""
+    kept: dict[frozenset[str], tuple[frozenset[str], tuple[frozenset[str], ...]]] = policy.memo.setdefault(
+        "default_groups", {}
+    )
+    found = kept.get(given)
+    if found is None:
+        defaulted = [(n, choice) for n, choice in _defaulted(policy) if n not in given]
+        choices = frozenset(n for n, choice in defaulted if choice)
+        groups = [choices] if choices else []
+        groups += [frozenset([n]) for n, choice in defaulted if not choice]
+        found = (frozenset(n for n, _ in defaulted), tuple(groups))
+        if len(kept) >= _MAX_GIVEN_SETS:
+            kept.clear()
+        kept[given] = found
+    return found
 
 
 def _defaulted(policy: Policy) -> tuple[tuple[str, bool], ...]:
@@ -124,21 +141,40 @@ def _stale(env: CaseEnv, group: frozenset[str]) -> list[str]:
     settled one, the probe would not), and so is a value settled itself (the probe keeps
     it unknown)."""
     policy = env.policy
-    facts, values, rows = reach.fact_deps(policy), reach.value_deps(policy), reach.row_reach(policy)
+    table_rows = reach.row_reach(policy)
+    rows, values = _touched(policy, group)
     settled = env.settled
     stale = []
     for name, outcome in env.outcomes.items():
         result = outcome.value
-        row = rows.get(id(outcome.rules[0])) if len(outcome.rules) == 1 else None
-        if row is not None and result is not None and result.__class__ is not Unknown:
-            read_facts, read_values = row  # a row that hit, every row before it known not to
-        else:
-            read_facts, read_values = facts[name], values[name]
-        if not group.isdisjoint(read_facts) or (
-            settled and (name in settled or not settled.keys().isdisjoint(read_values))
-        ):
+        rules = outcome.rules
+        # one table row gave a known value: what the rows up to it read; else what all its rows may
+        one = len(rules) == 1 and result is not None and result.__class__ is not Unknown and id(rules[0]) in table_rows
+        if (id(rules[0]) in rows) if one else (name in values):
             stale.append(name)
+        elif settled:
+            read_values = table_rows[id(rules[0])][1] if one else reach.value_deps(policy)[name]
+            if name in settled or not settled.keys().isdisjoint(read_values):
+                stale.append(name)
     return stale
+
+
+_MAX_GROUPS = 256  # the groups whose reach is kept (a batch has few)
+
+
+def _touched(policy: Policy, group: frozenset[str]) -> tuple[frozenset[int], frozenset[str]]:
+    """(the table rows, by id, such that the rows up to one may read a fact of ``group``;
+    the values that may read one), kept per group."""
+    kept: dict[frozenset[str], tuple[frozenset[int], frozenset[str]]] = policy.memo.setdefault("touched", {})
+    found = kept.get(group)
+    if found is None:
+        facts = reach.fact_deps(policy)
+        rows = frozenset(row for row, (read, _) in reach.row_reach(policy).items() if not group.isdisjoint(read))
+        found = (rows, frozenset(name for name, read in facts.items() if not group.isdisjoint(read)))
+        if len(kept) >= _MAX_GROUPS:
+            kept.clear()
+        kept[group] = found
+    return found
 
 
 @contextmanager

@@ -1,0 +1,75 @@
+"""What a case made to find the defaults a result rests on must work out again
+(``_stale`` in ``engine/assume.py``): held to its definition, written out plainly here,
+over generated cases with facts known, defaulted and unknown, values settled among them;
+and the groups and reaches it keeps stay bounded whatever sets of facts pass through."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from benchmarks.casegen import generate, generate_edges
+from policykit.engine import assume, codegen, reach
+from policykit.engine.assume import defaulted_facts
+from policykit.engine.case import read_case
+from policykit.engine.decide import _decisions
+from policykit.engine.env import CaseEnv
+from policykit.errors import CaseError
+from policykit.lang.values import Unknown
+from policykit.policy.model import Policy
+
+AS_OF = date(2026, 11, 27)
+
+
+def _stale_by_definition(env: CaseEnv, group: frozenset[str]) -> list[str]:
+    policy = env.policy
+    facts, values, rows = reach.fact_deps(policy), reach.value_deps(policy), reach.row_reach(policy)
+    out = []
+    for name, outcome in env.outcomes.items():
+        row = rows.get(id(outcome.rules[0])) if len(outcome.rules) == 1 else None
+        if row is not None and outcome.value is not None and outcome.value.__class__ is not Unknown:
+            read_facts, read_values = row  # the rows up to the one that gave it
+        else:
+            read_facts, read_values = facts[name], values[name]
+        settled = env.settled
+        if not group.isdisjoint(read_facts) or (
+            settled and (name in settled or not settled.keys().isdisjoint(read_values))
+        ):
+            out.append(name)
+    return out
+
+
+def test_the_values_worked_out_again_are_those_the_definition_names(policy: Policy) -> None:
+    compared = settled = 0
+    for raw in [*generate(300, seed=51), *generate_edges(100, seed=52)]:
+        try:
+            case = read_case(policy, raw)
+        except CaseError:
+            continue
+        env = CaseEnv(
+            policy,
+            case.facts,
+            AS_OF,
+            given=case.given,
+            generated=codegen.functions(policy),
+            watch=defaulted_facts(policy, case),
+        )
+        _decisions(env, case)  # values worked out, some settled over their unknowns
+        settled += bool(env.settled)
+        _, groups = assume._groups(policy, case.given)
+        for group in groups:
+            assert assume._stale(env, group) == _stale_by_definition(env, group)
+            compared += 1
+        env.release()
+    assert compared > 500 and settled > 10
+
+
+def test_the_kept_groups_and_reaches_stay_bounded(policy: Policy) -> None:
+    names = sorted(policy.facts)
+    for i in range(assume._MAX_GIVEN_SETS + 50):
+        given = frozenset(n for k, n in enumerate(names) if (i >> (k % 16)) & 1)
+        defaulted, groups = assume._groups(policy, given)
+        assert not defaulted & given
+        for group in groups:
+            assume._touched(policy, group)
+    assert len(policy.memo["default_groups"]) <= assume._MAX_GIVEN_SETS
+    assert len(policy.memo["touched"]) <= assume._MAX_GROUPS
