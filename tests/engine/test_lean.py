@@ -220,3 +220,21 @@ def test_a_value_whose_size_the_budget_charges_sends_the_case_to_the_metered_fun
     refused = _lean_road(small, case, tight)
     assert isinstance(refused, list) and "string_chars = 99" in refused[0] and "'note'" in refused[0]
     assert refused == _full_road(small, case, tight)
+
+
+def test_decide_calls_the_function_without_the_budget_and_hands_a_sized_value_on() -> None:
+    """Once the limits are found to let it, ``decide`` calls the function without the budget
+    itself; a case with a value whose size the budget charges still gets the metered
+    function's values, and under a limit on texts its error."""
+    text = "x" * 100
+    small = _small([{"id": "note", "type": "string", "rules": [{"value": text, "cites": ["remedy"]}]}])
+    case = _small_cases(small, 1, 5)[0]
+    decide(small, case, AS_OF)  # the first call finds the limits let it: kept as ``fits``
+    lean = lean_module.lean_of(small, "")
+    assert lean.fits is DEFAULT
+    for _ in range(2):
+        assert decide(small, case, AS_OF).values == _full_road(small, case, DEFAULT)
+    tight = DEFAULT.replace(string_chars=99)
+    with pytest.raises(LimitError) as found:
+        decide(small, case, AS_OF, tight)
+    assert "string_chars = 99" in found.value.diagnostics[0].message

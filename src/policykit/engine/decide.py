@@ -253,8 +253,15 @@ def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, ge
     the same ``limits``."""
     if generated:  # the common road: every decision known, nothing to settle or cite
         try:
-            lean = _LEAN or _lean()
-            return Decided(lean(policy, case.request_type, case.facts, as_of, case.given, limits), {})
+            made = policy.memo.get("lean_requests")
+            lean = made.get(case.request_type) if made is not None else None
+            if lean is not None and limits is lean.fits:  # the request function without the budget will do
+                try:
+                    return Decided(lean.plain(None, policy.calendar, case.given, as_of, case.facts), {})
+                except codegen.NeedsBudget:
+                    pass  # a value whose size the budget charges: under the budget, below
+            found = (_LEAN or _lean())(policy, case.request_type, case.facts, as_of, case.given, limits)
+            return Decided(found, {})
         except codegen.GIVE_UP:
             pass  # an unknown read, or a value the generated code gives way on: the full road
         except (EvalError, RecursionError) as exc:

@@ -16,6 +16,6 @@ expressions' fast forms inlined, each value worked out on first use into a slot 
 case; it gives up to the full road at the first unknown it reads.
 """
 
-from policykit.engine.codegen.generate import GIVE_UP, Fallback, Generated, functions
+from policykit.engine.codegen.generate import GIVE_UP, Fallback, Generated, NeedsBudget, functions
 
-__all__ = ["GIVE_UP", "Fallback", "Generated", "functions"]
+__all__ = ["GIVE_UP", "Fallback", "Generated", "NeedsBudget", "functions"]

@@ -34,6 +34,12 @@ class Fallback(Exception):
     """The generated road cannot work out this value: the interpreter will."""
 
 
+class NeedsBudget(Exception):
+    """Raised by a request function made without the work budget (``metered=False``) where
+    a value's size would be charged: the caller runs the metered function instead
+    (:mod:`policykit.engine.codegen.request`)."""
+
+
 GIVE_UP = (Fallback, UnknownHit, TypeError, ValueError, OverflowError, AttributeError, KeyError, ZeroDivisionError)
 """What a generated function raises where the interpreter must work the value out (the
 fast forms' own reasons to give way, and :class:`Fallback`)."""

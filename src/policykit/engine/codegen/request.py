@@ -40,6 +40,7 @@ from operator import itemgetter
 from types import CodeType
 
 from policykit.engine.codegen.generate import Fallback
+from policykit.engine.codegen.generate import NeedsBudget as NeedsBudget
 from policykit.engine.codegen.inline import Inline, NotInlined, never_sized
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled
@@ -64,11 +65,6 @@ def _unknown_read() -> Any:
 
 def _give_up() -> Any:
     raise Fallback
-
-
-class NeedsBudget(Exception):
-    """Raised by a request function made without the work budget (``metered=False``) where
-    a value's size would be charged: the caller runs the metered function instead."""
 
 
 def _needs_budget() -> Any:
