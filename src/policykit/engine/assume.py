@@ -74,7 +74,7 @@ class Probes:
             return record
         assumed = tuple(sorted(found))
         here = record.definition.reads
-        record.assumed, record.assumed_here = assumed, tuple(f for f in assumed if f in here)  # made for this case
+        record.assumed, record.assumed_here = assumed, tuple([f for f in assumed if f in here])  # made for this case
         return record
 
     def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:

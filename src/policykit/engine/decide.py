@@ -145,7 +145,7 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
     decisions = _decisions(env, case)
     missing = _missing(env, case, decisions)
     with probes(env, case) as found:
-        decisions = tuple(found.decision(d) if d.decided else d for d in decisions)
+        decisions = tuple([found.decision(d) if d.decided else d for d in decisions])
         resting = {fact for d in decisions for fact in d.assumed_here}
         to_confirm = {policy.facts[f].confirm_step for f in resting} - {None}
         actions = []
@@ -163,10 +163,10 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
                         found.condition(step.parts),
                     )
                 )
-    warnings = tuple(env.reason(w.text) for w in plan_warnings if _holds(env, case, w.parts))
+    warnings = tuple([env.reason(w.text) for w in plan_warnings if _holds(env, case, w.parts)])
     trace: tuple[DecisionRecord, ...] = ()
     if env.tracing:
-        trace = tuple(record_of(env, policy.values[name]) for name in env.outcomes)
+        trace = tuple([record_of(env, policy.values[name]) for name in env.outcomes])
     return CaseRecord(
         policy,
         case.case_id,
@@ -176,9 +176,9 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
         tuple(actions),
         missing,
         warnings,
-        tuple(Notice(key, fields) for key, fields in case.notices),
+        tuple([Notice(key, fields) for key, fields in case.notices]),
         trace,
-        tuple((name, rule.index) for name, outcome in env.outcomes.items() for rule in outcome.rules),
+        tuple([(name, rule.index) for name, outcome in env.outcomes.items() for rule in outcome.rules]),
         assumptions(env, decisions, tuple(actions)),
         tuple(sorted(env.calendar.years)) if isinstance(env.calendar, WatchedCalendar) else (),
     )

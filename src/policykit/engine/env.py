@@ -304,10 +304,10 @@ class CaseEnv(FactEnv):
         if not names:
             return Reason(text, ())
         if not extra:
-            values = tuple((n, self.lookup(n)) for n in names)
+            values = tuple([(n, self.lookup(n)) for n in names])
             self._charge_words(text, values)
             return Reason(text, values)
-        values = tuple((n, extra[n] if n in extra else self.lookup(n)) for n in names)
+        values = tuple([(n, extra[n] if n in extra else self.lookup(n)) for n in names])
         self._charge_words(text, values)
         return Reason(text, values, frozenset(n for n in names if n in extra))
 

@@ -57,7 +57,7 @@ def record_of(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
                 if n.startswith("params.")
             }
         )
-        params = tuple((n, env.cache[n]) for n in used)
+        params = tuple([(n, env.cache[n]) for n in used])
     if isinstance(result, Unknown):
         return DecisionRecord(value, result, False, (), (), (), (), tuple(outcome.trace), params)
     cites: list[str] = []
@@ -107,7 +107,7 @@ def _reason(env: CaseEnv, rule: Rule, ground: tuple[int, ...]) -> Reason:
     assert rule.because is not None
     if not rule.part_because:
         return env.reason(rule.because)
-    shown = tuple(env.reason(t) for i in ground if (t := rule.part_because[i]) is not None)
+    shown = tuple([env.reason(t) for i in ground if (t := rule.part_because[i]) is not None])
     return env.reason(rule.because, {"grounds": shown})
 
 
@@ -277,9 +277,9 @@ def settle(env: CaseEnv, case: Case, undecided: DecisionRecord, words: bool = Tr
             continue
         first = records[0]
         env.cache[undecided.id] = env.settled[undecided.id] = first.value
-        common = tuple(c for c in first.cites if all(c in b.cites for b in records))
+        common = tuple([c for c in first.cites if all(c in b.cites for b in records)])
         cites = common or tuple(dict.fromkeys(c for b in records for c in b.cites))
-        reasons = tuple(r for r in first.reasons if all(r in b.reasons for b in records))
+        reasons = tuple([r for r in first.reasons if all(r in b.reasons for b in records)])
         if not reasons:
             reasons = tuple(dict.fromkeys(r for b in records for r in b.reasons))
         return DecisionRecord(
@@ -312,7 +312,7 @@ def settle_open(env: CaseEnv, case: Case, record: DecisionRecord, words: bool = 
         kept = [b for b in kept if _same(b.value, record.value) and b.rules == record.rules]
         if not kept:
             continue
-        cites = tuple(c for c in kept[0].cites if all(c in b.cites for b in kept))
+        cites = tuple([c for c in kept[0].cites if all(c in b.cites for b in kept)])
         grounds = tuple(
             tuple(i for i in ground if all(i in b.grounds[k] for b in kept)) for k, ground in enumerate(kept[0].grounds)
         )

@@ -229,7 +229,7 @@ class Wording:
             result,
             True,
             label,
-            tuple(self.cited(cid) for cid in record.cites),
+            tuple([self.cited(cid) for cid in record.cites]),
             lines,
             value.output,
             value.interpretations,
@@ -240,7 +240,7 @@ class Wording:
 
     def action(self, record: ActionRecord) -> ActionResult:
         text = self.render(record.text)
-        return ActionResult(record.id, text, record.due, tuple(self.cited(cid) for cid in record.cites))
+        return ActionResult(record.id, text, record.due, tuple([self.cited(cid) for cid in record.cites]))
 
     def missing(self, record: MissingRecord) -> MissingFact:
         question = self.render(record.question) if record.question else record.fact
@@ -260,7 +260,7 @@ class Wording:
 
     def assumed(self, record: CaseRecord) -> tuple[AssumedFact, ...]:
         render = self.undated().render
-        return tuple(AssumedFact(a.fact, a.value, render(a.reason), a.needed_for) for a in record.assumed)
+        return tuple([AssumedFact(a.fact, a.value, render(a.reason), a.needed_for) for a in record.assumed])
 
     def assumed_dict(self, record: AssumedRecord) -> dict[str, Any]:
         """The JSON of one assumed fact (what :meth:`AssumedFact.to_dict` gives)."""
@@ -325,13 +325,13 @@ class _Parts:
         self.record, self.words = record, words
 
     def decisions(self) -> tuple[DecisionResult, ...]:
-        return tuple(self.words.decision(d) for d in self.record.decisions)
+        return tuple([self.words.decision(d) for d in self.record.decisions])
 
     def actions(self) -> tuple[ActionResult, ...]:
-        return tuple(self.words.action(a) for a in self.record.actions)
+        return tuple([self.words.action(a) for a in self.record.actions])
 
     def missing(self) -> tuple[MissingFact, ...]:
-        return tuple(self.words.missing(m) for m in self.record.missing)
+        return tuple([self.words.missing(m) for m in self.record.missing])
 
     def warnings(self) -> tuple[str, ...]:
         return self.words.warnings(self.record)
@@ -340,7 +340,7 @@ class _Parts:
         return self.words.assumed(self.record)
 
     def trace(self) -> tuple[DecisionResult, ...]:
-        return tuple(self.words.decision(d) for d in self.record.trace)
+        return tuple([self.words.decision(d) for d in self.record.trace])
 
     def fired(self) -> tuple[tuple[str, int], ...]:
         return self.record.fired
