@@ -107,7 +107,7 @@ class Frozen:
         return {f: getattr(self, f) for f in self._FIELDS}
 
     def _compared(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f) for f in self._COMPARED)
+        return tuple([getattr(self, f) for f in self._COMPARED])
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -129,4 +129,4 @@ class Frozen:
         raise AttributeError(f"cannot delete field {name!r}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), tuple(getattr(self, f) for f in self._FIELDS))  # made anew from its fields
+        return (type(self), tuple([getattr(self, f) for f in self._FIELDS]))  # made anew from its fields

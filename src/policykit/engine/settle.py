@@ -314,7 +314,8 @@ def settle_open(env: CaseEnv, case: Case, record: DecisionRecord, words: bool = 
             continue
         cites = tuple([c for c in kept[0].cites if all(c in b.cites for b in kept)])
         grounds = tuple(
-            tuple(i for i in ground if all(i in b.grounds[k] for b in kept)) for k, ground in enumerate(kept[0].grounds)
+            tuple([i for i in ground if all(i in b.grounds[k] for b in kept)])
+            for k, ground in enumerate(kept[0].grounds)
         )
         reasons = record.reasons
         if words:

@@ -61,7 +61,7 @@ def _frozen(value: Any) -> Any:
     if isinstance(value, dict):
         return (dict, frozenset((k, _frozen(v)) for k, v in value.items()))
     if isinstance(value, list):
-        return (list, tuple(_frozen(v) for v in value))
+        return (list, tuple([_frozen(v) for v in value]))
     return value  # a scalar: equal ones (1, 1.0 and True too) hash alike
 
 
@@ -112,7 +112,7 @@ def _min_by(items: list[dict[str, Any]] | None, *fields: str) -> dict[str, Any] 
     candidates = [item for item in items or [] if all(item.get(f) is not None for f in fields)]
     if not candidates:
         return None
-    return min(candidates, key=lambda item: tuple(item[f] for f in fields))
+    return min(candidates, key=lambda item: tuple([item[f] for f in fields]))
 
 
 def _best_per_limit(items: list[dict[str, Any]] | None, limit: str, *fields: str) -> list[dict[str, Any]]:
