@@ -4,7 +4,8 @@ and word the problems).
 
 The code is compiled once per process from the text generated here, or from the text an
 earlier run generated and kept in the compile cache (:mod:`~policykit.engine.case_reader.kept`:
-data only; its code is checked against the generator's whitelist before it runs), so code
+data only; its syntax tree and code are checked against the generator's before it runs:
+:mod:`~policykit.engine.case_reader.vet`), so code
 never comes from a file.
 """
 
@@ -15,8 +16,9 @@ import types
 from collections.abc import Callable
 
 from policykit.engine.case_reader.checks import case_checks
-from policykit.engine.case_reader.kept import FactSpec, Finish, Kept, keep, plain_reader_code, reader_names, stored
+from policykit.engine.case_reader.kept import FactSpec, Finish, Kept, keep, reader_names, stored
 from policykit.engine.case_reader.model import Case
+from policykit.engine.case_reader.vet import vetted
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy
 
@@ -100,11 +102,11 @@ def _from_kept(kept: Kept, missing: dict[str, Any], finish: dict[str, Any]) -> R
     """The reader of a text kept in the compile cache, once its code has passed the check
     (each section's on its first call); None if anything in it is not the generator's."""
     try:
-        made = reader_names(kept, missing, finish, lambda code: plain_reader_code(code, made))
-        code = _code(kept.text)
-    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError, re.error):
+        made = reader_names(kept, missing, finish, checked=True)
+    except (ValueError, TypeError, RecursionError, MemoryError, re.error):
         return None
-    if not plain_reader_code(code, made):  # what the generator writes, and nothing else
+    code = vetted(kept.text, made)  # what the generator writes, and nothing else
+    if code is None:
         return None
     try:
         exec(code, made)  # defines the functions (what a text that passed can do: use the reader's globals)
