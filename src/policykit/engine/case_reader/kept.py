@@ -32,7 +32,8 @@ else:
 
 FORMAT = 1
 """The form of a kept reader: a change to what the generator writes, or to a recipe, is a
-new number (an entry is named by the tool's version too)."""
+new number (an entry is named by the tool's version too; a digest of the generator's
+output beside each number, ``tests/engine/test_case_reader_digest.py``, fails until it is)."""
 
 PART = "case_reader"
 """The name of the kept reader in a cache entry's ``kept`` parts."""
