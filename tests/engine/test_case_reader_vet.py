@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import copy
 import dis
+import sys
 import types
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,12 @@ def test_every_node_type_the_check_allows_is_one_the_generator_emits() -> None:
 
 _NEVER = ("MATCH_", "IMPORT_", "STORE_GLOBAL", "STORE_ATTR", "DELETE_", "LOAD_BUILD_CLASS", "LOAD_CLOSURE")
 _NEVER += ("MAKE_CELL", "LOAD_DEREF", "STORE_DEREF", "YIELD_VALUE", "BEFORE_WITH", "GET_AWAITABLE", "SETUP_ANNOTATIONS")
+
+
+def test_the_opcodes_kept_for_this_python_are_those_of_the_probes() -> None:
+    assert vet.probed() == OPCODES
+    kept = vet.KNOWN.get(sys.version_info[:2])
+    assert kept is None or frozenset(bytes.fromhex(kept)) == vet.probed()
 
 
 def test_the_opcodes_allowed_hold_no_match_import_or_other_reach() -> None:

@@ -22,6 +22,7 @@ types and opcodes of its output over the bundled policy and any case format
 from __future__ import annotations
 
 import _ast as ast  # the tree's classes, without the ast module's import (~0.7 ms of a cold run)
+import sys
 import types
 
 TYPE_CHECKING = False
@@ -89,7 +90,7 @@ def _p1(v):
         if _v3 is not None: return False
     if v is None:
 """
-    + "        _x = 0\n" * 200
+    + "        _x = _c0(_c1, _c2, _c3, v)\n" * 24  # past 256 code units: EXTENDED_ARG
     + """\
     return True
 def _read(d):
@@ -104,7 +105,7 @@ def _read(d):
 )
 """A reader text and a section text of every statement and expression form the generator
 writes, and of no other (each passes :func:`plain_reader_tree`): their code holds every
-opcode those forms compile to (a jump past 256 instructions: ``EXTENDED_ARG`` too)."""
+opcode those forms compile to (a jump past 256 code units: ``EXTENDED_ARG`` too)."""
 
 
 def _opcodes(code: types.CodeType) -> set[int]:
@@ -115,10 +116,17 @@ def _opcodes(code: types.CodeType) -> set[int]:
     return found
 
 
-OPCODES = frozenset(
-    _opcodes(compile(_PROBE, "<probe>", "exec", dont_inherit=True))
-    | _opcodes(compile(_PROBE_SECTION, "<probe>", "exec", dont_inherit=True))
-)
+def probed() -> frozenset[int]:
+    """The opcodes of the probes, as this Python numbers them."""
+    found = _opcodes(compile(_PROBE, "<probe>", "exec", dont_inherit=True))
+    return frozenset(found | _opcodes(compile(_PROBE_SECTION, "<probe>", "exec", dont_inherit=True)))
+
+
+KNOWN = {(3, 11): "0001090b0c1923243c4453595a5d64666a6b6e6f70727374757677787a7c7d8081848c9097a0a6ab"}
+""":func:`probed` as a Python version gives it, kept so that a cold run need not compile
+the probes (~0.3 ms; a test holds the running version's to them)."""
+_known = KNOWN.get((sys.version_info[0], sys.version_info[1]))
+OPCODES = frozenset(bytes.fromhex(_known)) if _known is not None else probed()
 """The opcodes a kept reader's code may hold: those of the probes, in this Python's own
 numbering (no ``MATCH_*``, ``IMPORT_*``, class, closure, ``with``, ``yield``, store of a
 global or an attribute: the tests check them by name)."""
