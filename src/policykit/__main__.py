@@ -18,7 +18,7 @@ def main() -> None:
         from policykit.cli.app import main as run_main
     except KeyboardInterrupt:
         raise SystemExit(130) from None
-    run_main()
+    run_main(end_at_once=True)  # this process is policykit's own command
 
 
 if __name__ == "__main__":

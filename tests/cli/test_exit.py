@@ -36,16 +36,19 @@ def ending(monkeypatch: pytest.MonkeyPatch) -> None:
         raise _Ended(code)
 
     monkeypatch.setattr(os, "_exit", end)  # the function app calls
+    monkeypatch.setattr(sys, "getprofile", lambda: None)  # (as in a process no tool watches)
+    monkeypatch.setattr(sys, "gettrace", lambda: None)
     monkeypatch.setattr(evaluate_module, "ONE_SHOT", False)
     monkeypatch.setattr(Compiled, "try_fast", True)
 
 
-def _main(monkeypatch: pytest.MonkeyPatch, *argv: str, callbacks: int = 0) -> int:
-    """The status ``main()`` ends with (``os._exit``'s as an _Ended, else SystemExit's)."""
+def _main(monkeypatch: pytest.MonkeyPatch, *argv: str, callbacks: int = 0, entry: bool = True) -> int:
+    """The status ``main()`` ends with (``os._exit``'s as an _Ended, else 100 + SystemExit's),
+    called as the ``policykit`` command calls it (``entry``) or as a host program would."""
     monkeypatch.setattr(sys, "argv", ["policykit", *argv])
     monkeypatch.setattr(atexit, "_ncallbacks", lambda: callbacks)
     try:
-        app.main()
+        app.main(end_at_once=True) if entry else app.main()
     except SystemExit as exc:
         return -1 if exc.code is None else 100 + int(exc.code)  # 100 + status: ended as usual
     except _Ended as ended:
@@ -82,6 +85,56 @@ def test_what_asked_to_run_at_exit_is_run(monkeypatch: pytest.MonkeyPatch, capsy
     interpreter ends as usual, and runs it."""
     assert _main(monkeypatch, "evaluate", *ARGS, callbacks=1) == 100
     assert json.loads(capsys.readouterr().out)["request_type"] == "fault"
+
+
+@pytest.mark.usefixtures("ending")
+def test_a_host_calling_main_gets_system_exit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A program that sets ``sys.argv`` and calls ``main()`` is never ended under it."""
+    assert _main(monkeypatch, "evaluate", *ARGS, entry=False) == 100
+    assert json.loads(capsys.readouterr().out)["request_type"] == "fault"
+
+
+@pytest.mark.usefixtures("ending")
+@pytest.mark.parametrize("hook", ["getprofile", "gettrace"])
+def test_a_profiler_or_tracer_keeps_the_usual_end(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], hook: str
+) -> None:
+    """``python -m cProfile -o FILE``, ``python -m trace``: what they write at the end is written."""
+    monkeypatch.setattr(sys, hook, lambda: print)
+    assert _main(monkeypatch, "evaluate", *ARGS) == 100
+    assert json.loads(capsys.readouterr().out)["request_type"] == "fault"
+
+
+def test_a_profiled_command_writes_its_profile(tmp_path: Path) -> None:
+    """The real process under cProfile (no exit function registered): its profile is written."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COV_")}
+    profile = tmp_path / "prof.out"
+    run = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "policykit", "evaluate", *ARGS],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert (run.returncode, run.stdout) == (0, cli("evaluate", *ARGS)[1])
+    assert profile.stat().st_size > 0
+
+
+def test_a_host_program_calling_main_in_a_process_of_its_own_goes_on(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COV_")}
+    host = (
+        "import sys\nfrom policykit.cli import app\n"
+        f"sys.argv = ['policykit', 'evaluate', *{list(ARGS)!r}]\n"
+        "try:\n    app.main()\nexcept SystemExit as e:\n    print('host goes on', e.code, file=sys.stderr)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", host], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False
+    )
+    assert (run.returncode, run.stdout, run.stderr) == (0, cli("evaluate", *ARGS)[1], "host goes on 0\n")
 
 
 @pytest.mark.usefixtures("ending")

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from policykit.engine.case_reader import generate
 from policykit.engine.case_reader.generate import Unsupported, reader_kept, reader_source
-from policykit.engine.case_reader.kept import ATTRIBUTES, PART, Kept, made, plain_reader_code, reader_names
+from policykit.engine.case_reader.kept import PART, Kept, made, reader_names
 from policykit.engine.case_reader.reader import fact_specs, reader
+from policykit.engine.case_reader.vet import ATTRIBUTES, plain_reader_code, vetted
 from policykit.policy import cache
 from policykit.policy.compiler import load_policy
 
@@ -35,9 +36,9 @@ def _through_the_cache(kept: Kept) -> Kept:
 
 
 def _kept_reader(kept: Kept, missing: dict[str, Any]) -> Any:
-    names = reader_names(kept, missing, {}, lambda code: plain_reader_code(code, names))
-    code = compile(kept.text, "<kept>", "exec")
-    assert plain_reader_code(code, names)  # the generator's own text passes its whitelist
+    names = reader_names(kept, missing, {}, checked=True)
+    code = vetted(kept.text, names)
+    assert code is not None  # the generator's own text passes the check
     exec(code, names)
     return names["_read"], names
 
@@ -140,7 +141,25 @@ _REACHING = [
     "def _read(d):\n    return d.items()\n",
     "def _read(d):\n    return _read.__globals__\n",
     "def _read(d):\n    return (",  # not even Python
-    "_c0()\ndef _read(d):\n    return None\n",  # passes the check, fails as it runs
+    "_c0()\ndef _read(d):\n    return None\n",  # code at the top level
+    # what the first check (code objects' names and constants) let through:
+    # a class pattern's attribute names are a constant, and MATCH_CLASS reads them (dunders too)
+    "match _date:\n    case _date.__class__(__globals__=_p1):\n"
+    "        _p1['__builtins__']['getattr'](_p1['__builtins__']['__import__']('os'), 'system')('touch {ran}')\n"
+    "def _read(d):\n    return None\n",
+    "def _read(d):\n    match d:\n        case {'a': x}:\n            return x\n    return None\n",
+    "while 1:\n    break\ndef _read(d):\n    return None\n",  # a loop at the top level
+    "import dict\ndef _read(d):\n    return None\n",  # an import of an allowed name
+    "def _read(d):\n    _f = lambda: 0\n    return None\n",  # a lambda with nothing free
+    "@_date\ndef _read(d):\n    return None\n",  # a decorator
+    "def _read(d, _x=_c0):\n    return None\n",  # a default argument
+    "def _read(d):\n    global _c0\n    _c0 = 1\n    return None\n",  # a store of a global
+    "def _read(d):\n    return [x for x in d]\n",  # a comprehension
+    "def _p\u0661(v):\n    return True\ndef _read(d):\n    return None\n",  # a digit that is not 0-9
+    "def _c0(d):\n    return None\ndef _read(d):\n    return None\n",  # a function named as a global
+    "def _read(d):\n    with d:\n        return None\n",
+    "def _read(d):\n    return f'{d}'\n",
+    "def _read(d):\n    del d\n    return None\n",
 ]
 
 
@@ -155,6 +174,8 @@ def test_a_signed_text_that_reaches_out_is_not_run(
     monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path))
     policy, _ = load_policy(POLICY_FILE, use_cache=True)
     want = [reader(policy)(copy.deepcopy(case)) for case in GOOD]  # type: ignore[misc]
+    ran = tmp_path / "ran"  # what a text that got to run would make
+    text = text.replace("{ran}", str(ran))
 
     def change(data: dict[str, Any]) -> None:
         if where == "reader":
@@ -167,6 +188,7 @@ def test_a_signed_text_that_reaches_out_is_not_run(
     read = reader(again)
     assert read is not None
     got = [read(copy.deepcopy(case)) for case in GOOD]
+    assert not ran.exists()
     if where == "section":  # refused on its first call: each case that has one goes to the exact reader
         assert any(g is None for g in got)
         assert all(g is None or _typed(g.facts) == _typed(w.facts) for g, w in zip(got, want, strict=True))

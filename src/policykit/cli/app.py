@@ -133,8 +133,11 @@ def _standard_streams() -> None:
             stream.reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
-def main() -> None:
-    """Console entry point: UTF-8 out whatever the locale, and quiet on a closed pipe or Ctrl-C."""
+def main(end_at_once: bool = False) -> None:
+    """Console entry point: UTF-8 out whatever the locale, and quiet on a closed pipe or Ctrl-C.
+    Ends with SystemExit, as a host calling it expects; ``end_at_once`` (what the
+    ``policykit`` command and ``python -m policykit`` pass, and nothing else should): a
+    process started for one case ends at once (:func:`_end_now`)."""
     one_shot = False
     try:
         # Ctrl-C is KeyboardInterrupt again (``_signal``: the module of ``signal`` without its enums)
@@ -159,7 +162,7 @@ def main() -> None:
             _quiet_stdout()
     else:
         _quiet_stdout()
-    if one_shot:
+    if one_shot and end_at_once:
         _end_now(code)
     sys.exit(code)
 
@@ -169,11 +172,13 @@ def _end_now(code: int) -> None:
     tearing the interpreter down: freeing every module, the policy and its code, and the
     final walk of the cycle collector over them cost a one-case run about as much as
     deciding it (~8 ms), for a process whose memory goes back to the system anyway.  Where
-    anything asked to run at exit (:mod:`atexit`: a coverage tool, a ``sitecustomize``),
-    the interpreter ends as usual, so that it runs."""
+    anything asked to run at exit (:mod:`atexit`: a coverage tool, a ``sitecustomize``), or
+    a profiler or tracer watches (``python -m cProfile -o FILE``, ``python -m trace``: they
+    write what they found as the interpreter ends, not through atexit), the interpreter
+    ends as usual, so that it runs."""
     import atexit
 
-    if atexit._ncallbacks():
+    if atexit._ncallbacks() or sys.getprofile() is not None or sys.gettrace() is not None:
         return
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -4,8 +4,9 @@ its text, the texts of its section functions, and how to make each global it nam
 nor runs it (about 2 ms of a one-case run); it compiles the text, as a run that generates
 it does.
 
-The cache must not be a way to run code: a text read back is compiled and its code is
-checked (:func:`plain_reader_code`) before it runs, each section's on its first call, and
+The cache must not be a way to run code: a text read back is checked (its syntax tree,
+then its code: :mod:`~policykit.engine.case_reader.vet`) before it runs, each section's on
+its first call, and
 the globals are made here from recipes of plain data (a set of texts, a pattern, a list
 fact's item kinds, the facts as a case leaves them out: worked out from the policy again),
 never taken from the cache as objects.  What fails the check is not run: the reader is
@@ -15,15 +16,14 @@ generated afresh (a section that fails gives its case to the exact reader).
 from __future__ import annotations
 
 import re
-import types
 from datetime import date
 
 from policykit.engine.case_reader.runtime import ABSENT, JSON_CLASSES, lazy_section, list_reader, whole
+from policykit.engine.case_reader.vet import const_name, vetted
 from policykit.lang.dates import parse_date
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any, NamedTuple
 
     from policykit.policy.model import Policy
@@ -32,13 +32,11 @@ else:
 
 FORMAT = 1
 """The form of a kept reader: a change to what the generator writes, or to a recipe, is a
-new number (an entry is named by the tool's version too)."""
+new number (an entry is named by the tool's version too; a digest of the generator's
+output beside each number, ``tests/engine/test_case_reader_digest.py``, fails until it is)."""
 
 PART = "case_reader"
 """The name of the kept reader in a cache entry's ``kept`` parts."""
-
-ATTRIBUTES = frozenset({"__class__", "get", "copy", "issuperset"})
-"""The attributes the generated code reads, and the only ones a kept text may read."""
 
 
 class FactSpec(NamedTuple):
@@ -86,34 +84,39 @@ class Kept(NamedTuple):
         if not isinstance(sections, list) or not isinstance(consts, list):
             return None
         pairs: list[tuple[str, str]] = []
-        for s in sections:
-            if not (isinstance(s, list) and len(s) == 2 and isinstance(s[0], str) and isinstance(s[1], str)):
+        for s in sections:  # each named as the generator names them (``_sN``), the text a text
+            if not (isinstance(s, list) and len(s) == 2 and _numbered(s[0], "_s") and isinstance(s[1], str)):
                 return None
             pairs.append((s[0], s[1]))
         named: list[tuple[str, tuple[Any, ...]]] = []
-        for c in consts:
-            if not (isinstance(c, list) and len(c) == 2 and isinstance(c[0], str) and isinstance(c[1], list)):
+        for c in consts:  # each a ``_cN``: never a name of the engine's (``__builtins__``, ``dict``)
+            if not (isinstance(c, list) and len(c) == 2 and _numbered(c[0], "_c") and isinstance(c[1], list)):
                 return None
             named.append((c[0], tuple(c[1])))
+        if len({n for n, _ in pairs}) != len(pairs) or len({n for n, _ in named}) != len(named):
+            return None
         return cls(data["text"], tuple(pairs), tuple(named))
+
+
+def _numbered(name: Any, prefix: str) -> bool:
+    return isinstance(name, str) and name[:2] == prefix and const_name("_c" + name[2:])
 
 
 _PLAIN = {"dict": dict, "list": list, "str": str, "int": int, "float": float, "bool": bool, "len": len}
 
 
-def reader_names(
-    kept: Kept, missing: dict[str, Any], finish: dict[str, Any], check: Callable[[Any], bool] | None = None
-) -> dict[str, Any]:
+def reader_names(kept: Kept, missing: dict[str, Any], finish: dict[str, Any], checked: bool = False) -> dict[str, Any]:
     """The globals of a reader's code: the helpers, each ``_cN`` made from its recipe
     (``missing``: the facts as a case that gives none leaves them), ``finish``'s names and
-    a stub of each section (``check``: what its code must pass before it runs)."""
+    a stub of each section (``checked``: its text must pass :func:`~.vet.vetted` before it
+    is compiled and run: a text read back from the cache)."""
     names: dict[str, Any] = {"__builtins__": {}, **_PLAIN, "_A": ABSENT, "_JSON": JSON_CLASSES, "_whole": whole}
     names.update({"_E": Exception, "_date": parse_date, "_day": date.fromisoformat})
     for name, recipe in kept.consts:
         names[name] = made(recipe, missing)
     names.update(finish)
     for name, section in kept.sections:
-        names[name] = lazy_section(name, section, names, check)
+        names[name] = lazy_section(name, section, names, vetted if checked else None)
     return names
 
 
@@ -130,36 +133,6 @@ def made(recipe: tuple[Any, ...], missing: dict[str, Any]) -> Any:
     if kind == "missing" and len(recipe) == 1:
         return missing
     raise ValueError(f"not a recipe: {recipe!r}")
-
-
-_CONSTANTS = (str, int, float, bool, bytes, type(None))
-_FLAGS = 0x20 | 0x80 | 0x100 | 0x200  # generator, coroutine, iterable coroutine, async generator
-
-
-def plain_reader_code(code: Any, names: dict[str, Any]) -> bool:
-    """Whether ``code`` is what the generator writes: functions that name nothing but the
-    reader's globals (``names``), the functions it defines (``_read``, ``_pN``, ``_sN``)
-    and :data:`ATTRIBUTES`, and that hold only plain constants."""
-    if not isinstance(code, types.CodeType):
-        return False
-    for name in code.co_names:
-        if not (name in ATTRIBUTES or (name in names and not name.startswith("__")) or _defined(name)):
-            return False
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            if not plain_reader_code(const, names):
-                return False
-        elif isinstance(const, (tuple, frozenset)):
-            if not all(isinstance(c, _CONSTANTS) for c in const):
-                return False
-        elif not isinstance(const, _CONSTANTS):
-            return False
-    return not (code.co_flags & _FLAGS or code.co_freevars or code.co_cellvars)
-
-
-def _defined(name: str) -> bool:
-    """A name of a function the generated text defines."""
-    return name == "_read" or (name[:2] in ("_p", "_s") and name[2:].isdigit())
 
 
 def stored(policy: Policy) -> Kept | None:

@@ -3,6 +3,7 @@ on first use, and the helpers that type a fact's value."""
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 
 from policykit.lang.dates import parse_date
@@ -16,17 +17,20 @@ ABSENT = object()
 
 
 def lazy_section(
-    name: str, text: str, names: dict[str, Any], check: Callable[[Any], bool] | None = None
+    name: str,
+    text: str,
+    names: dict[str, Any],
+    vet: Callable[[str, dict[str, Any], str], types.CodeType | None] | None = None,
 ) -> Callable[..., Any]:
     """A stub of the section function ``name``: its first call compiles ``text`` into
-    ``names``, where the reader finds the function itself from then on.  ``check``: what
-    the code must pass first (a text read back from the compile cache); ValueError if it
-    does not (the reader then gives the case to the exact reader)."""
+    ``names``, where the reader finds the function itself from then on.  ``vet``: what
+    gives the code of a text read back from the compile cache once it has passed the
+    check, else None; ValueError then (the reader gives the case to the exact reader)."""
 
     def first_call(x: Any, facts: dict[str, Any]) -> Any:
         if names.get(name) is first_call:  # (two threads may both get here: the same code)
-            code = compile(text, "<case reader>", "exec")
-            if check is not None and not check(code):
+            code = compile(text, "<case reader>", "exec") if vet is None else vet(text, names, name)
+            if code is None:
                 raise ValueError(f"the kept text of {name} is not the generator's")
             exec(code, names)
         return names[name](x, facts)
