@@ -204,8 +204,10 @@ def batch(lines: int, rss_small: int, rss_large: int, rounds: int, folder: Path)
 
 
 def rss(small: int, large: int, folder: Path) -> dict[str, Any]:
-    """Peak RSS of the batch CLI at ``small`` and at ``large`` lines (the run must succeed)."""
+    """Peak RSS of the batch CLI at ``small`` and at ``large`` lines (the run must succeed),
+    with the load before and after."""
     out: dict[str, Any] = {}
+    before = load()
     for label, count in (("warm", 10), ("small", small), ("large", large)):
         path = folder / f"rss-{count}.jsonl"
         write_jsonl(path, count)
@@ -214,7 +216,22 @@ def rss(small: int, large: int, folder: Path) -> dict[str, Any]:
         out[f"rss_{label}_kib"] = _rss_of(argv)
         path.unlink()
     out["rss_growth"] = out["rss_large_kib"] / out["rss_small_kib"] - 1
+    out["load_rss"] = (before, load())
     return out
+
+
+def rss_rows(r: dict[str, Any]) -> list[tuple[str, ...]]:
+    """The RSS figures of ``r`` as rows of the table."""
+    loads = f"{r['load_rss'][0]:.2f}-{r['load_rss'][1]:.2f}" if "load_rss" in r else ""
+    return [
+        (
+            f"b. peak RSS, {r['rss_small_lines']:,} vs {r['rss_large_lines']:,} lines",
+            f"{r['rss_small_kib'] / 1024:.1f} vs {r['rss_large_kib'] / 1024:.1f} MiB",
+            "flat",
+            loads,
+        ),
+        ("b. RSS growth", f"{r['rss_growth'] * 100:+.1f} %", "<= 10 %", loads),
+    ]
 
 
 def cold(rounds: int) -> dict[str, Any]:
@@ -439,13 +456,7 @@ def rows_of(r: dict[str, Any]) -> list[tuple[str, ...]]:
             ("b. batch CLI, 1 process", f"{r['batch_jobs1_cases_per_s']:,.0f} cases/s", ">= 25 000", ld("load_b")),
             ("b. batch CLI, --jobs 2", f"{r['batch_jobs2_cases_per_s']:,.0f} cases/s", "", ld("load_b")),
             ("b. --jobs 2 / 1 process", f"{r['batch_jobs2_speedup']:.2f} x", ">= 1.7 (quiet machine)", ld("load_b")),
-            (
-                f"b. peak RSS, {r['rss_small_lines']:,} vs {r['rss_large_lines']:,} lines",
-                f"{r['rss_small_kib'] / 1024:.1f} vs {r['rss_large_kib'] / 1024:.1f} MiB",
-                "flat",
-                "",
-            ),
-            ("b. RSS growth", f"{r['rss_growth'] * 100:+.1f} %", "<= 10 %", ""),
+            *rss_rows(r),
         ]
     rows += [
         ("c. cold CLI / python -c pass", f"{r['cold_ratio']:.1f} x", "<= 2.5", ld("load_c")),
@@ -491,13 +502,13 @@ def main() -> None:
         latest = ROOT / "benchmarks" / "results" / "latest.json"
         with tempfile.TemporaryDirectory() as name:
             found = rss(10_000, 100_000 if args.quick else 1_000_000, Path(name))
-        merged = {
-            **json.loads(latest.read_text(encoding="utf-8")),
-            **found,
-            "rss_date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        }
+        found["rss_date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        print(table([("figure", "measured", "target", "load"), *rss_rows(found)]))
+        # merged into the last full run's figures (results/ is not in git: a first run makes it)
+        merged = {**(json.loads(latest.read_text(encoding="utf-8")) if latest.is_file() else {}), **found}
+        latest.parent.mkdir(exist_ok=True)
         latest.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(table(rows_of(merged)))
+        print(f"\nmerged into {latest}")
         return
     quick = args.quick
     results: dict[str, Any] = {

@@ -14,6 +14,7 @@ import re
 from policykit.digest import sha256_hex
 from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError, printable
 from policykit.limits import DEFAULT, LimitError, Limits
+from policykit.tools.batch_memory import SWEEPER
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -241,10 +242,12 @@ def _encoded(text: str) -> bytes:
 
 def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[int, bytes | None]]) -> Chunk:
     """Decide numbered JSON Lines (None for a line over the size limit): the output of the run,
-    as bytes: each result is written by orjson straight into the output."""
+    as bytes: each result is written by orjson straight into the output.  The cases decided
+    are counted by the process's :data:`~policykit.tools.batch_memory.SWEEPER`, which keeps
+    a long run's memory flat."""
     out: list[bytes] = []
     errors: list[str] = []
-    bad = internal = 0
+    bad = internal = cases = 0
     text_format = settings.fmt == "text"
     decide: _Reader | None = None  # made once for the run of lines, at its first case
     json_line = _json_writer()
@@ -257,6 +260,7 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
             continue
         if not raw or raw.isspace():  # a blank line (no copy of the line made to see it)
             continue
+        cases += 1
         try:
             if decide is None:
                 decide = _reader(settings)
@@ -280,6 +284,8 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
                 _json_line({"line": number, "errors": [{"path": "", "code": "internal-error", "message": message}]})
             )
             errors.append(Diagnostic(label, number, 0, "internal-error", message).format())
+    if cases:
+        SWEEPER.decided(cases)
     return Chunk(b"".join(out), tuple(errors), bad, internal)
 
 
