@@ -192,7 +192,7 @@ def assumptions(
     """Each defaulted fact some decision or step rests on, with what rests on it."""
     policy = env.policy
     needed: dict[str, list[str]] = {}
-    for user, assumed in (*((d.id, d.assumed) for d in decisions), *((a.id, a.assumed) for a in actions)):
+    for user, assumed in [*[(d.id, d.assumed) for d in decisions], *[(a.id, a.assumed) for a in actions]]:
         for name in assumed:
             needed.setdefault(name, []).append(user)
     out = []

@@ -55,7 +55,7 @@ def finish(possible: list[tuple[Rule | None, Any]], facts: frozenset[str], hit: 
     cls = first.__class__
     if cls is not Unknown and all(o.__class__ is cls and o == first for _, o in possible):
         return first, [r for r, _ in possible if r is not None]
-    unknown = merge(Unknown(facts), *(o for _, o in possible))
+    unknown = merge(Unknown(facts), *[o for _, o in possible])
     return Unknown(unknown.facts, possible_values(o for _, o in possible)), []
 
 
