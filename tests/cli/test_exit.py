@@ -107,33 +107,29 @@ def test_a_profiler_or_tracer_keeps_the_usual_end(
     assert json.loads(capsys.readouterr().out)["request_type"] == "fault"
 
 
+def _child(*argv: str) -> subprocess.CompletedProcess[str]:
+    """A real Python process running ``argv`` (no coverage tool's exit function registered)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COV_")}
+    return subprocess.run(
+        [sys.executable, *argv], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False
+    )
+
+
 def test_a_profiled_command_writes_its_profile(tmp_path: Path) -> None:
     """The real process under cProfile (no exit function registered): its profile is written."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COV_")}
     profile = tmp_path / "prof.out"
-    run = subprocess.run(
-        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "policykit", "evaluate", *ARGS],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    run = _child("-m", "cProfile", "-o", str(profile), "-m", "policykit", "evaluate", *ARGS)
     assert (run.returncode, run.stdout) == (0, cli("evaluate", *ARGS)[1])
     assert profile.stat().st_size > 0
 
 
 def test_a_host_program_calling_main_in_a_process_of_its_own_goes_on(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COV_")}
     host = (
         "import sys\nfrom policykit.cli import app\n"
         f"sys.argv = ['policykit', 'evaluate', *{list(ARGS)!r}]\n"
         "try:\n    app.main()\nexcept SystemExit as e:\n    print('host goes on', e.code, file=sys.stderr)\n"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", host], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False
-    )
+    run = _child("-c", host)
     assert (run.returncode, run.stdout, run.stderr) == (0, cli("evaluate", *ARGS)[1], "host goes on 0\n")
 
 
@@ -158,17 +154,8 @@ def test_every_other_line_ends_as_usual(
 def test_the_command_ends_with_the_same_output_and_status(tmp_path: Path) -> None:
     """The real process (no exit function registered): its output, written through a pipe,
     is whole, and its status is the run's."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COV_")}
     for args, status in ((ARGS, 0), ((str(tmp_path / "missing.json"),), 2)):
-        run = subprocess.run(
-            [sys.executable, "-m", "policykit", "evaluate", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-            timeout=120,
-            check=False,
-        )
+        run = _child("-m", "policykit", "evaluate", *args)
         code, out, err = cli("evaluate", *args)
         assert code == status
         assert (run.returncode, run.stdout, run.stderr) == (status, out, err)
