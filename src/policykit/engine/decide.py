@@ -36,7 +36,7 @@ from policykit.engine.seed import seed
 from policykit.engine.settle import MAX_SPLITS, holds_everywhere, record_of, settle, settle_open, settle_value
 from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import WatchedCalendar
-from policykit.lang.expr import GIVE_WAY, Compiled, EvalError
+from policykit.lang.expr import EvalError
 from policykit.lang.values import Unknown, truth
 from policykit.limits import DEFAULT, Limits
 from policykit.policy.model import Policy, Step
@@ -119,26 +119,6 @@ def _step_cites(env: CaseEnv, step: Step) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _holds(env: CaseEnv, case: Case, parts: tuple[Compiled, ...]) -> bool:
-    """:func:`~policykit.engine.settle.holds_everywhere` for a step's or warning's condition,
-    its parts' fast forms tried first in turn (most conditions read only known values);
-    at the first that gives way, the condition is worked out there as a whole."""
-    if Compiled.try_fast:
-        known = env.known
-        try:
-            for part in parts:
-                fast = part.fast
-                if fast is None:
-                    break
-                if not fast(env, known):
-                    return False
-            else:
-                return True
-        except GIVE_WAY:
-            pass
-    return holds_everywhere(env, case, parts)
-
-
 def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
     policy = env.policy
     _, plan_actions, plan_warnings = policy.plan(case.request_type)
@@ -152,7 +132,7 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
         for step in plan_actions:
             if step.on_assumption and step.id not in to_confirm:
                 continue
-            if _holds(env, case, step.parts):
+            if holds_everywhere(env, case, step.parts):
                 due = step.due(env) if step.due is not None else None
                 actions.append(
                     ActionRecord(
@@ -163,7 +143,7 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
                         found.condition(step.parts),
                     )
                 )
-    warnings = tuple([env.reason(w.text) for w in plan_warnings if _holds(env, case, w.parts)])
+    warnings = tuple([env.reason(w.text) for w in plan_warnings if holds_everywhere(env, case, w.parts)])
     trace: tuple[DecisionRecord, ...] = ()
     if env.tracing:
         trace = tuple([record_of(env, policy.values[name]) for name in env.outcomes])
