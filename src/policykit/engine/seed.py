@@ -33,7 +33,6 @@ from datetime import date
 
 from policykit.engine.case import Case
 from policykit.engine.codegen import GIVE_UP
-from policykit.engine.codegen.request import compiled, request_source
 from policykit.engine.env import CaseEnv, Outcome, shared_names
 from policykit.lang.dates import WatchedCalendar
 from policykit.limits import Budget, Limits
@@ -64,6 +63,10 @@ def seeder(policy: Policy, request_type: str) -> Seeder:
     made: dict[str, Seeder] = policy.memo.setdefault("seeders", {})
     function = made.get(request_type)
     if function is None:
+        # the code generator (and ``ast``) loaded when first needed: one case decided from
+        # the command line is decided on the interpreter and never needs it
+        from policykit.engine.codegen.request import compiled, request_source
+
         text, names = request_source(policy, request_type, shared_names(policy), rows=True)
         function = made[request_type] = compiled(text, names, request_type)[0]  # type: ignore[assignment]
     return function  # type: ignore[return-value]  # (mypy takes it for the Optional it was)
