@@ -5,7 +5,9 @@ type, in cases with facts known, defaulted and unknown."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 from benchmarks.casegen import generate, generate_edges
 from policykit.engine import codegen
@@ -15,7 +17,10 @@ from policykit.engine.settle import holds_everywhere
 from policykit.errors import CaseError
 from policykit.lang.expr import exact_forms_only
 from policykit.lang.values import Unknown
+from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
+
+from ..conftest import ROOT, edited_policy
 
 AS_OF = date(2026, 11, 27)
 
@@ -46,3 +51,37 @@ def test_the_fast_try_gives_what_the_condition_settled_gives(policy: Policy) -> 
             for env in envs:
                 env.release()
     assert checked > 2000 and unknown_cases > 50
+
+
+_COSTLY_THEN_UNKNOWN = """  - id: costly-then-unknown
+    applies_to: [shipment]
+    when:
+      - len(where(shipment.options, 'method', ['express', 'freight', 'courier', 'truck'])) >= 0
+      - shipment.packaging_intact
+    text: {zh: "探针", en: "probe"}
+    cites: [ops.shipping.assistant.1]
+"""
+
+
+def test_a_part_that_held_is_not_worked_out_and_charged_again(tmp_path: Path) -> None:
+    """Where a later part gives way (an unknown fact), the parts before it, which held, are
+    not worked out again: the condition charges the work the exact forms alone charge."""
+    anchor = "  - id: requested-method-not-quoted\n"
+    policy, problems = load_policy(edited_policy(tmp_path, (anchor, _COSTLY_THEN_UNKNOWN + anchor)))
+    assert policy is not None, [p.format() for p in problems]
+    raw = json.loads((ROOT / "examples" / "shipment.json").read_text(encoding="utf-8"))
+    raw["shipment"]["options"] = raw["shipment"]["options"] * 33  # the first part's work: a long list
+    del raw["shipment"]["packaging_intact"]
+    case = read_case(policy, raw)
+    warning = next(w for w in policy.plan("shipment")[2] if w.id == "costly-then-unknown")
+    left = []
+    for exact in (False, True):
+        env = CaseEnv(policy, case.facts, AS_OF, given=case.given, generated=codegen.functions(policy))
+        was = exact_forms_only(exact)
+        try:
+            assert holds_everywhere(env, case, warning.parts) is False  # settled false: intact or not
+        finally:
+            exact_forms_only(was)
+        left.append(env.budget.left)
+        env.release()
+    assert left[0] == left[1]

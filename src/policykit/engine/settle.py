@@ -340,10 +340,13 @@ def settle_open(env: CaseEnv, case: Case, record: DecisionRecord, words: bool = 
 def holds_everywhere(env: CaseEnv, case: Case, parts: tuple[Compiled, ...]) -> bool:
     """Whether a step's or warning's condition holds: known true, or true in every branch of
     the unknowns it reads (a step due whatever the unknowns turn out to be is listed).  Its
-    parts' fast forms are tried first, in turn (most conditions read only known values); at
-    the first that gives way, the condition is worked out three-valued as a whole."""
+    parts' fast forms are tried first, in turn (most conditions read only known values); from
+    the first that gives way, the rest are worked out three-valued (those before it held, so
+    they neither change the AND nor are worked out, and charged, again)."""
+    rest = parts
     if Compiled.try_fast:
         known = env.known
+        i = 0
         try:
             for part in parts:
                 fast = part.fast
@@ -351,11 +354,13 @@ def holds_everywhere(env: CaseEnv, case: Case, parts: tuple[Compiled, ...]) -> b
                     break
                 if not fast(env, known):
                     return False
+                i += 1
             else:
                 return True
         except GIVE_WAY:
             pass
-    held = env.holds(parts, False)
+        rest = parts[i:] if i else parts
+    held = env.holds(rest, False)
     if held is True or held.__class__ is not Unknown:
         return held is True
     names = frozenset(n for part in parts for n in part.names)
