@@ -232,8 +232,18 @@ def test_decide_calls_the_function_without_the_budget_and_hands_a_sized_value_on
     decide(small, case, AS_OF)  # the first call finds the limits let it: kept as ``fits``
     lean = lean_module.lean_of(small, "")
     assert lean.fits is DEFAULT
+    calls = {"plain": 0, "metered": 0}
+    for name in calls:
+        function = getattr(lean, name)
+
+        def counted(*args: object, name: str = name, function: Any = function) -> Any:
+            calls[name] += 1
+            return function(*args)
+
+        setattr(lean, name, counted)
     for _ in range(2):
         assert decide(small, case, AS_OF).values == _full_road(small, case, DEFAULT)
+    assert calls == {"plain": 2, "metered": 2}  # each call: the plain function once, then the metered
     tight = DEFAULT.replace(string_chars=99)
     with pytest.raises(LimitError) as found:
         decide(small, case, AS_OF, tight)

@@ -38,7 +38,7 @@ from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import WatchedCalendar
 from policykit.lang.expr import EvalError
 from policykit.lang.values import Unknown, truth
-from policykit.limits import DEFAULT, Limits
+from policykit.limits import DEFAULT, Budget, Limits
 from policykit.policy.model import Policy, Step
 
 TYPE_CHECKING = False
@@ -238,8 +238,8 @@ def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, ge
             if lean is not None and limits is lean.fits:  # the request function without the budget will do
                 try:
                     return Decided(lean.plain(None, policy.calendar, case.given, as_of, case.facts), {})
-                except codegen.NeedsBudget:
-                    pass  # a value whose size the budget charges: under the budget, below
+                except codegen.NeedsBudget:  # a value whose size the budget charges: under the budget
+                    return Decided(lean.metered(Budget(limits), policy.calendar, case.given, as_of, case.facts), {})
             found = (_LEAN or _lean())(policy, case.request_type, case.facts, as_of, case.given, limits)
             return Decided(found, {})
         except codegen.GIVE_UP:
