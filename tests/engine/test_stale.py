@@ -73,3 +73,14 @@ def test_the_kept_groups_and_reaches_stay_bounded(policy: Policy) -> None:
             assume._touched(policy, group)
     assert len(policy.memo["default_groups"]) <= assume._MAX_GIVEN_SETS
     assert len(policy.memo["touched"]) <= assume._MAX_GROUPS
+
+
+def test_a_case_made_by_hand_with_a_set_of_facts_given_is_decided_as_with_a_frozenset(policy: Policy) -> None:
+    """The groups are kept by the facts given: a plain set (unhashable) is taken as its frozenset."""
+    from policykit.evaluator import evaluate
+
+    case = read_case(policy, next(c for c in generate(50, seed=3) if c["request"]["type"] == "fault"))
+    by_hand = case._replace(given=set(case.given))
+    result = evaluate(policy, case, AS_OF).to_dict()
+    assert result["assumed"]  # the groups were looked up
+    assert evaluate(policy, by_hand, AS_OF).to_dict() == result

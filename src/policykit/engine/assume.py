@@ -109,6 +109,8 @@ def _groups(policy: Policy, given: frozenset[str]) -> tuple[frozenset[str], tupl
     kept: dict[frozenset[str], tuple[frozenset[str], tuple[frozenset[str], ...]]] = policy.memo.setdefault(
         "default_groups", {}
     )
+    if given.__class__ is not frozenset:  # a Case made by hand with a set: a key must be hashable
+        given = frozenset(given)
     found = kept.get(given)
     if found is None:
         defaulted = [(n, choice) for n, choice in _defaulted(policy) if n not in given]
