@@ -199,17 +199,14 @@ def _env(
     policy: Policy, case: Case, as_of: date, limits: Limits, generated: bool, trace: bool = False, watch: bool = False
 ) -> CaseEnv:
     """The case to decide: on the generated road unless ``generated`` is off or it is
-    traced; with ``watch`` (and on the generated road), noting which defaulted facts are read."""
+    traced; with ``watch``, noting which defaulted facts are read, on every road: an
+    assumption probe that cannot change anything is skipped (:mod:`policykit.engine.assume`),
+    so the roads charge a case the same work and it meets a limit on all of them or none."""
+    watched = defaulted_facts(policy, case) if watch else frozenset()
     if not generated or trace:
-        return CaseEnv(policy, case.facts, as_of, trace=trace, given=case.given, limits=limits)
+        return CaseEnv(policy, case.facts, as_of, trace=trace, given=case.given, limits=limits, watch=watched)
     return CaseEnv(
-        policy,
-        case.facts,
-        as_of,
-        given=case.given,
-        limits=limits,
-        generated=codegen.functions(policy),
-        watch=defaulted_facts(policy, case) if watch else frozenset(),
+        policy, case.facts, as_of, given=case.given, limits=limits, generated=codegen.functions(policy), watch=watched
     )
 
 

@@ -1,0 +1,50 @@
+"""The work a case is charged is the same on every road: the generated code, the
+interpreter (the reference) and the exact forms alone (one case from the command line).
+So a case meets a limit of operations on all of them or on none."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from benchmarks.casegen import generate, generate_edges
+from policykit.engine import decide as decide_module
+from policykit.engine.case import read_case
+from policykit.errors import CaseError
+from policykit.lang.expr import exact_forms_only
+from policykit.limits import DEFAULT
+from policykit.policy.model import Policy
+
+AS_OF = date(2026, 11, 27)
+
+
+def test_every_road_charges_a_case_the_same_work(policy: Policy, monkeypatch: pytest.MonkeyPatch) -> None:
+    charged: list[int] = []
+    made = decide_module._decide
+
+    def noted(env: Any, case: Any, as_of: date) -> Any:
+        record = made(env, case, as_of)
+        charged.append(DEFAULT.operations - env.budget.left)
+        return record
+
+    monkeypatch.setattr(decide_module, "_decide", noted)
+    compared = probed = 0
+    for raw in [*generate(400, seed=92), *generate_edges(200, seed=93)]:
+        try:
+            case = read_case(policy, raw)
+        except CaseError:
+            continue
+        charged.clear()
+        records = []
+        for generated, exact in ((True, False), (False, False), (False, True)):
+            was = exact_forms_only(exact)
+            try:
+                records.append(decide_module.decide_case(policy, case, AS_OF, generated=generated))
+            finally:
+                exact_forms_only(was)
+        assert len(set(charged)) == 1, (raw.get("case_id"), charged)
+        probed += bool(records[0].assumed)
+        compared += 1
+    assert compared > 400 and probed > 100  # many cases whose probes ran
