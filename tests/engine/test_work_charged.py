@@ -1,6 +1,7 @@
-"""The work a case is charged is the same on every road: the generated code, the
-interpreter (the reference) and the exact forms alone (one case from the command line).
-So a case meets a limit of operations on all of them or on none."""
+"""The work a case of the bundled standard is charged is the same on every road: the
+generated code, the interpreter (the reference) and the exact forms alone (one case from
+the command line).  So such a case meets a limit of operations on all of them or on none.
+(See ``decide._env`` for the one kind of expression where a road charges more.)"""
 
 from __future__ import annotations
 

@@ -200,8 +200,11 @@ def _env(
 ) -> CaseEnv:
     """The case to decide: on the generated road unless ``generated`` is off or it is
     traced; with ``watch``, noting which defaulted facts are read, on every road: an
-    assumption probe that cannot change anything is skipped (:mod:`policykit.engine.assume`),
-    so the roads charge a case the same work and it meets a limit on all of them or none."""
+    assumption probe that cannot change anything is skipped (:mod:`policykit.engine.assume`)
+    on all of them alike, so they charge a case the same work.  (One difference is left: an
+    expression whose fast form calls a function that charges for what it reads, then gives
+    way on an unknown, is charged that call again by its exact form; the exact forms alone
+    charge it once.  No expression of the bundled standard does.)"""
     watched = defaulted_facts(policy, case) if watch else frozenset()
     if not generated or trace:
         return CaseEnv(policy, case.facts, as_of, trace=trace, given=case.given, limits=limits, watch=watched)
