@@ -65,13 +65,13 @@ def test_a_light_named_tuple_behaves_as_the_typing_one(a: tuple[Any, ...], b: tu
 def test_a_light_named_tuple_refuses_what_typing_refuses() -> None:
     with pytest.raises(TypeError, match="non-default"):
 
-        class Bad(LightNamedTuple):
+        class Bad(LightNamedTuple):  # type: ignore[misc,valid-type]  # the run-time form, which checkers never read
             a: int = 0
             b: int
 
     with pytest.raises(AttributeError, match="_replace"):
 
-        class Worse(LightNamedTuple):
+        class Worse(LightNamedTuple):  # type: ignore[misc,valid-type]  # the run-time form, which checkers never read
             a: int
 
             def _replace(self, **changes: Any) -> Any:
@@ -135,6 +135,9 @@ class _DataDiagnostic:
     severity: str = dataclasses.field(default="error", compare=False)
 
 
+# a diagnostic's arguments, in order: file, line, col, code, message, path, severity
+DiagnosticArgs = tuple[str, int, int, str, str, str, str]
+
 diagnostics = st.tuples(
     st.sampled_from(["a.yaml", "b.json"]),
     st.integers(0, 3),
@@ -147,7 +150,7 @@ diagnostics = st.tuples(
 
 
 @given(diagnostics, diagnostics)
-def test_a_diagnostic_compares_as_the_ordered_dataclass_it_was(a: tuple[Any, ...], b: tuple[Any, ...]) -> None:
+def test_a_diagnostic_compares_as_the_ordered_dataclass_it_was(a: DiagnosticArgs, b: DiagnosticArgs) -> None:
     one, other = Diagnostic(*a), Diagnostic(*b)
     data, data_other = _DataDiagnostic(*a), _DataDiagnostic(*b)
     assert (one == other) == (data == data_other) and hash(one) == hash(data)
