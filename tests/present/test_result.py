@@ -30,6 +30,7 @@ from policykit.present.result import (
     PolicyRef,
     Result,
 )
+from policykit.records import Frozen
 
 from ..conftest import ROOT
 
@@ -51,8 +52,8 @@ def results(policy: Policy, shared: Path) -> list[Result]:
     ]
 
 
-def _parts(results: list[Result]) -> dict[type, list[Any]]:
-    found: dict[type, list[Any]] = {cls: [] for cls in PART_CLASSES}
+def _parts(results: list[Result]) -> dict[type[Frozen], list[Any]]:
+    found: dict[type[Frozen], list[Any]] = {cls: [] for cls in PART_CLASSES}
     for result in results:
         found[PolicyRef].append(result.policy)
         for part in (*result.decisions, *result.trace, *result.actions, *result.missing, *result.assumed):
