@@ -371,7 +371,7 @@ def dask_scaling(files: int, lines: int, rounds: int, folder: Path) -> dict[str,
     two = LocalCluster(n_workers=2, **quiet)
     try:
 
-        def on(cluster: Any, name: str) -> Callable[[], None]:
+        def on(cluster: Any, name: str) -> Callable[[], object]:
             return lambda: evaluate_on_cluster(settings, pattern, str(folder / name), cluster.scheduler_address, 0)
 
         on(one, "warm1")()

@@ -18,7 +18,7 @@ import pytest
 
 from policykit.engine.case import read_case
 from policykit.engine.decide import decide_case
-from policykit.engine.record import CaseRecord
+from policykit.engine.record import CaseRecord, Notice
 from policykit.policy.model import Policy, Text
 
 from .conftest import ROOT, SHARED
@@ -207,7 +207,8 @@ def test_the_words_check_sees_words(policy: Policy) -> None:
     data = json.loads(next((SHARED / "acceptance" / "cases").glob("fault-*.json")).read_text(encoding="utf-8"))
     record = _record(policy, _strip_text(data["case"]), data["as_of"], False)
     words = _policy_words(policy)
-    record = record._replace(notices=(*record.notices, ("rendered", policy.messages["undecided"].get("zh"))))
+    rendered = Notice("rendered", (("text", policy.messages["undecided"].get("zh")),))  # words in a notice's field
+    record = record._replace(notices=(*record.notices, rendered))
     strings = _strings(record, set())
     assert any(_CJK.search(s) for s in strings)
     assert any(s in words for s in strings)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from policykit.digest import MAC_BYTES
 from policykit.engine.case import read_case
 from policykit.evaluator import evaluate
 from policykit.policy import cache
@@ -115,7 +116,7 @@ def _entries(folder: Path) -> list[Path]:
 
 def _payload(entry: Path) -> tuple[bytes, dict[str, Any]]:
     blob = entry.read_bytes()
-    head = len(cache.MAGIC) + cache.MAC_BYTES
+    head = len(cache.MAGIC) + MAC_BYTES
     return blob[:head], marshal.loads(blob[head:])
 
 

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -362,6 +363,7 @@ def test_add_days_and_days_between_are_inverse(day: date, n: int, other: date) -
 
 _TZ_SCRIPT = r"""
 from datetime import date, timedelta
+from typing import Any
 from policykit.lang.dates import CalendarDay, WorkCalendar, add_days, add_months, days_between, parse_date
 cal = WorkCalendar("CN")
 start = parse_date("2026-02-10")
@@ -416,12 +418,12 @@ def test_extra_days_of_the_policy_cover_a_year() -> None:
 
 # --- the table the compile cache keeps: every year without the package -----------------
 
-_OWN = dict(
+_OWN: dict[str, Any] = dict(
     extra_holidays=[date(2026, 3, 16), date(1949, 6, 1), date(2101, 1, 3)],
     extra_working_days=[date(2026, 3, 14), date(2150, 6, 6)],
     entries=[CalendarDay(True, 3, 18, start=date(2000, 1, 1)), CalendarDay(False, 12, 31)],
 )
-_FRESH = WorkCalendar("CN", **_OWN)  # type: ignore[arg-type]
+_FRESH = WorkCalendar("CN", **_OWN)
 _TABLE = _FRESH.table(range(2024, 2029))
 
 
@@ -439,7 +441,7 @@ def test_a_calendar_from_the_table_is_the_calendar(day: date) -> None:
     """For any day, in the table's years, in the package's other years (worked out
     afresh) or outside its span (weekends and the policy's own days only), a calendar
     made from the table says what the package says."""
-    preset = WorkCalendar("CN", preset=_TABLE, **_OWN)  # type: ignore[arg-type]
+    preset = WorkCalendar("CN", preset=_TABLE, **_OWN)
     assert preset.is_working_day(day) == _FRESH.is_working_day(day)
 
 

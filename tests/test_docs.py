@@ -99,7 +99,7 @@ _LOADS = re.compile(
 
 
 def test_the_site_asks_no_outside_host_for_anything(site: Path) -> None:
-    offenders = []
+    offenders: list[str] = []
     for path in site.rglob("*"):
         if path.suffix in (".html", ".css", ".js") and not path.name.endswith(".map"):
             text = path.read_text(encoding="utf-8", errors="replace")

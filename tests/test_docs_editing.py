@@ -32,7 +32,8 @@ PAGE = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
 
 @pytest.fixture(scope="module")
 def walked(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Any, list[str]]]:
-    return DOC.walk(PAGE, tmp_path_factory.mktemp("project"))
+    steps: list[tuple[Any, list[str]]] = DOC.walk(PAGE, tmp_path_factory.mktemp("project"))
+    return steps
 
 
 def test_every_command_shows_its_real_output(walked: list[tuple[Any, list[str]]]) -> None:

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policykit.lang.dates import WorkCalendar
+from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.expr import MAX_DEPTH, MAX_SOURCE, Compiled, EvalError, compile_expr, exact_forms_only
+from policykit.lang.fastpath import Known
 from policykit.lang.values import Unknown
 from policykit.limits import Budget
 
@@ -20,12 +21,15 @@ CAL = WorkCalendar("CN")
 
 
 class Env:
-    """Names mapping to values; an absent name is unknown, depending on itself."""
+    """Names mapping to values; an absent name is unknown, depending on itself.  The
+    known values are read through it, as the engine's environments read them."""
 
     def __init__(self, values: Mapping[str, Any], calendar: WorkCalendar = CAL) -> None:
         self.values = dict(values)
-        self.calendar = calendar
+        self.calendar: WorkCalendar | WatchedCalendar = calendar
         self.budget = Budget()
+        self.given = frozenset(self.values)
+        self.known = Known(self, {})
 
     def get(self, name: str) -> Any:
         if name in self.values:
@@ -46,7 +50,10 @@ def run(source: str, values: Mapping[str, Any] | None = None, names: Mapping[str
     compiled, issues = compile_expr(source, names)
     assert issues == [], issues
     assert compiled is not None
-    return compiled(Env(values or {}))
+    result = compiled(Env(values or {}))
+    alone = compiled.run(Env(values or {}))  # the exact form alone gives the same
+    assert alone == result and type(alone) is type(result)
+    return result
 
 
 def refused(source: str, names: Mapping[str, Sequence[str] | None] = NAMES) -> tuple[str, str]:
@@ -619,14 +626,6 @@ def test_the_keyword_prefilter_sees_a_keyword_glued_to_a_number_or_spaced_from_i
 # --- the exact forms alone (one case decided in a process) ----------------------------------
 
 
-class _KnownEnv(Env):
-    """An env with the known values the fast forms read."""
-
-    def __init__(self, values: Mapping[str, Any]) -> None:
-        super().__init__(values)
-        self.known = dict(values)
-
-
 def test_exact_forms_only_runs_the_exact_form_alone_and_is_set_back() -> None:
     calls: list[str] = []
 
@@ -639,7 +638,7 @@ def test_exact_forms_only_runs_the_exact_form_alone_and_is_set_back() -> None:
         return 1
 
     compiled = Compiled("x", frozenset(["x"]), exact, fast)
-    env = _KnownEnv({"x": 1})
+    env = Env({"x": 1})
     assert compiled(env) == 1 and calls == ["fast"]
     was = exact_forms_only(True)
     try:
@@ -668,10 +667,10 @@ def test_exact_forms_only_runs_the_exact_form_alone_and_is_set_back() -> None:
 def test_exact_forms_alone_give_what_the_fast_forms_give(source: str, values: dict[str, Any]) -> None:
     compiled, issues = compile_expr(source, NAMES)
     assert compiled is not None and compiled.fast is not None, issues
-    with_fast = compiled(_KnownEnv(values))
+    with_fast = compiled(Env(values))
     was = exact_forms_only(True)
     try:
-        alone = compiled(_KnownEnv(values))
+        alone = compiled(Env(values))
     finally:
         exact_forms_only(was)
     assert alone == with_fast and type(alone) is type(with_fast)

@@ -68,7 +68,7 @@ def test_a_refused_text_never_runs_and_gives_way(forged: str) -> None:
 
 def test_only_a_text_can_be_a_lazy_form() -> None:
     with pytest.raises(ValueError):
-        lazy_fast_function(compile("lambda _e, _k: 1", "<forged>", "eval"))  # type: ignore[arg-type]
+        lazy_fast_function(compile("lambda _e, _k: 1", "<forged>", "eval"))  # type: ignore[arg-type]  # refused
 
 
 def test_every_fast_form_the_compiler_makes_has_the_plain_shape(policy: Policy) -> None:

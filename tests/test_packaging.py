@@ -1,5 +1,6 @@
 """The wheel carries the policy, the schemas and the examples: ``policykit validate`` and
-``policykit evaluate`` work from any directory after a plain (non-editable) install."""
+``policykit evaluate`` work from any directory after a plain (non-editable) install.  It
+carries its types too (PEP 561's ``py.typed``): a user's type checker reads them."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def test_wheel_contains_policy_schemas_and_examples(wheel: Path) -> None:
         "policykit/data/examples/fault.json",
         "policykit/cli/app.py",
         "policykit/policy/catalogue.yaml",
+        "policykit/py.typed",
     ):
         assert needed in names, needed
 
@@ -50,6 +52,7 @@ def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path
         capture_output=True,
         timeout=600,
     )
+    assert (target / "policykit" / "py.typed").is_file()
     env = dict(os.environ, PYTHONPATH=str(target))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -85,3 +88,46 @@ def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path
     bad.write_text('{"request": {"type": "fault", "date": "2026-02-10"}, "sale": {"warranty_months": 0}}')
     run = policykit("evaluate", "bad.json")
     assert run.returncode == 2 and run.stdout == "" and "sale.warranty_months" in run.stderr
+
+
+# A user's program with a mistake in it: a case's text for a case, a day's text for a date.
+_USER_PROGRAM = """\
+from datetime import date
+
+import policykit
+
+policy = policykit.load_policy()
+result = policykit.evaluate(policy, policykit.read_case(policy, {}), date(2026, 11, 27), "en")
+reveal_type(result)
+policykit.evaluate(policy, "a case", "2026-11-27", "en")
+"""
+
+
+def test_a_users_mypy_reads_the_installed_packages_types(wheel: Path, tmp_path: Path) -> None:
+    """Installed into an environment of its own, the package is typed for the user's mypy
+    (strict): it sees the result's type and the wrong arguments, not an untyped module."""
+    env = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True, timeout=120)
+    python = env / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    (tmp_path / "user.py").write_text(_USER_PROGRAM, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--python-executable", str(python), "--cache-dir", os.devnull]
+        + ["user.py"],
+        cwd=tmp_path,  # no configuration of ours: the user's
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    out = run.stdout
+    assert "import-untyped" not in out and "py.typed" not in out, out
+    assert 'user.py:7: note: Revealed type is "policykit.present.result.Result"' in out, out
+    assert 'user.py:8: error: Argument 2 to "evaluate" has incompatible type "str"; expected "Case"' in out, out
+    assert 'user.py:8: error: Argument 3 to "evaluate" has incompatible type "str"; expected "date"' in out, out
+    assert run.returncode == 1 and "Found 2 errors in 1 file" in out, out

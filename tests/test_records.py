@@ -20,7 +20,7 @@ from policykit.records import NamedTuple as LightNamedTuple
 
 
 def _declare(base: Any) -> Any:
-    class Point(base):  # type: ignore[misc,valid-type]
+    class Point(base):  # type: ignore[misc,valid-type]  # either base, as the test passes it
         """A point."""
 
         x: int
@@ -65,13 +65,13 @@ def test_a_light_named_tuple_behaves_as_the_typing_one(a: tuple[Any, ...], b: tu
 def test_a_light_named_tuple_refuses_what_typing_refuses() -> None:
     with pytest.raises(TypeError, match="non-default"):
 
-        class Bad(LightNamedTuple):
+        class Bad(LightNamedTuple):  # type: ignore[misc,valid-type]  # the run-time form, which checkers never read
             a: int = 0
             b: int
 
     with pytest.raises(AttributeError, match="_replace"):
 
-        class Worse(LightNamedTuple):
+        class Worse(LightNamedTuple):  # type: ignore[misc,valid-type]  # the run-time form, which checkers never read
             a: int
 
             def _replace(self, **changes: Any) -> Any:
@@ -112,7 +112,7 @@ def test_a_frozen_record_behaves_as_a_frozen_dataclass(a: int, b: int, c: int, d
     assert pickle.loads(pickle.dumps(one)) == one
     assert one != (a, b)
     with pytest.raises(AttributeError):
-        one.left = 5  # type: ignore[misc]
+        one.left = 5  # type: ignore[misc]  # refused: what the test checks
     with pytest.raises(TypeError, match="no field"):
         one._replace(middle=1)
     assert _Pair._fields == _Pair.__match_args__ == ("left", "right", "note")
@@ -135,6 +135,9 @@ class _DataDiagnostic:
     severity: str = dataclasses.field(default="error", compare=False)
 
 
+# a diagnostic's arguments, in order: file, line, col, code, message, path, severity
+DiagnosticArgs = tuple[str, int, int, str, str, str, str]
+
 diagnostics = st.tuples(
     st.sampled_from(["a.yaml", "b.json"]),
     st.integers(0, 3),
@@ -147,7 +150,7 @@ diagnostics = st.tuples(
 
 
 @given(diagnostics, diagnostics)
-def test_a_diagnostic_compares_as_the_ordered_dataclass_it_was(a: tuple[Any, ...], b: tuple[Any, ...]) -> None:
+def test_a_diagnostic_compares_as_the_ordered_dataclass_it_was(a: DiagnosticArgs, b: DiagnosticArgs) -> None:
     one, other = Diagnostic(*a), Diagnostic(*b)
     data, data_other = _DataDiagnostic(*a), _DataDiagnostic(*b)
     assert (one == other) == (data == data_other) and hash(one) == hash(data)
@@ -169,4 +172,4 @@ def test_a_diagnostic_compares_as_the_ordered_dataclass_it_was(a: tuple[Any, ...
             pytest.fail("not matched by position")
     assert weakref.ref(one)() is one
     with pytest.raises(AttributeError):
-        one.code = "other"  # type: ignore[misc]
+        one.code = "other"  # type: ignore[misc]  # refused: what the test checks

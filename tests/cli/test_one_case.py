@@ -13,7 +13,7 @@ import pytest
 
 from policykit import evaluator
 from policykit.cli import evaluate as evaluate_module
-from policykit.engine import codegen, decide
+from policykit.engine import codegen
 from policykit.lang.expr import Compiled
 
 from ..conftest import SHARED, cli
@@ -52,7 +52,6 @@ def test_one_case_gives_the_generated_roads_result_without_generated_code(
         return original(*args, **kwargs)
 
     monkeypatch.setattr(codegen, "functions", no_generated_code)
-    monkeypatch.setattr(decide.codegen, "functions", no_generated_code)
     monkeypatch.setattr(evaluator, "decide_case", spy)
     monkeypatch.setattr(evaluate_module, "ONE_SHOT", True)  # as the console entry point sets it
     monkeypatch.setattr(Compiled, "try_fast", True)  # the process would end: put back after the test

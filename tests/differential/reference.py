@@ -23,6 +23,11 @@ def _d(text: Any) -> date | None:
     return date.fromisoformat(text) if isinstance(text, str) else None
 
 
+def _day(text: str) -> date:
+    """A date the case format requires (a history entry's)."""
+    return date.fromisoformat(text)
+
+
 def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
@@ -86,10 +91,10 @@ def _recurring(case: dict[str, Any]) -> Any:
     request = _d(_get(case, "request.date"))
     assert request is not None
     earlier = [
-        h for h in _get(case, "history", []) if h["kind"] in ("repair", "replacement") and _d(h["date"]) <= request
+        h for h in _get(case, "history", []) if h["kind"] in ("repair", "replacement") and _day(h["date"]) <= request
     ]
     year = add_months(request, -12)
-    codes_in_year = list(dict.fromkeys(h["fault_code"] for h in earlier if _d(h["date"]) >= year))
+    codes_in_year = list(dict.fromkeys(h["fault_code"] for h in earlier if _day(h["date"]) >= year))
     code = _get(case, "fault.code")
     if len(codes_in_year) >= 2:
         return True
@@ -177,7 +182,7 @@ def _return(case: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
             window = max(window, delivered + timedelta(days=days))
     since = add_months(request, -6)
     recent = sum(
-        1 for h in _get(case, "history", []) if h["kind"] == "replacement" and since <= _d(h["date"]) <= request
+        1 for h in _get(case, "history", []) if h["kind"] == "replacement" and since <= _day(h["date"]) <= request
     )
     inside = [True, False] if window is UNKNOWN else [request <= window]
     decisions = []

@@ -39,6 +39,7 @@ def test_the_text_view_marks_each_assumption_where_it_is_used() -> None:
     code, out, _ = cli("evaluate", str(EXAMPLE), "--format", "text", "--as-of", "2026-11-27")
     assert code == 0
     label = load_policy(default_policy())[0].values["service.type"].label("free_replacement", "zh")
+    assert label is not None
     block = out.split("决定\n", 1)[1].split("\n\n", 1)[0]
     start = block.index("  服务类别")
     entry = block[start : block.index("\n                  - ", start)].replace("\n                  ", "")

@@ -123,7 +123,15 @@ def test_every_node_type_the_check_allows_is_one_the_generator_emits() -> None:
     assert ops <= _ALLOWED
 
 
-_NEVER = ("MATCH_", "IMPORT_", "STORE_GLOBAL", "STORE_ATTR", "DELETE_", "LOAD_BUILD_CLASS", "LOAD_CLOSURE")
+_NEVER: tuple[str, ...] = (
+    "MATCH_",
+    "IMPORT_",
+    "STORE_GLOBAL",
+    "STORE_ATTR",
+    "DELETE_",
+    "LOAD_BUILD_CLASS",
+    "LOAD_CLOSURE",
+)
 _NEVER += ("MAKE_CELL", "LOAD_DEREF", "STORE_DEREF", "YIELD_VALUE", "BEFORE_WITH", "GET_AWAITABLE", "SETUP_ANNOTATIONS")
 
 

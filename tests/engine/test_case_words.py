@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ EXPECTED_EN = {
 }
 
 
-def _errors(tmp_path: Path, case: dict[str, object], *extra: str) -> dict[str, str]:
+def _errors(tmp_path: Path, case: Mapping[str, object], *extra: str) -> dict[str, str]:
     path = tmp_path / "case.json"
     path.write_text(json.dumps(case), encoding="utf-8")
     code, out, err = cli("evaluate", str(path), "--format", "json", *extra)

@@ -17,6 +17,7 @@ from policykit.engine.case import Case, read_case
 from policykit.engine.env import CaseEnv
 from policykit.engine.seed import seed, work_done
 from policykit.errors import CaseError
+from policykit.lang.dates import WatchedCalendar
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Limits
 from policykit.policy.model import Policy
@@ -64,6 +65,7 @@ def test_a_seeded_case_holds_what_its_tables_would_have_worked_out(policy: Polic
         assert seeded.budget.left == tables.budget.left  # the work of what it did, once
         if done:  # (where it gave way, the value it was working out may have read more)
             assert seeded.watched == tables.watched
+            assert isinstance(seeded.calendar, WatchedCalendar) and isinstance(tables.calendar, WatchedCalendar)
             assert seeded.calendar.years == tables.calendar.years
         else:
             assert seeded.watched >= tables.watched

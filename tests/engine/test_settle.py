@@ -85,7 +85,7 @@ def test_a_shipment_decided_without_the_required_day_holds_for_every_required_da
     """INT-14 as clarified: carrier, method and arrival are decided without the required day
     only when every required day gives the same."""
     shipping = date(2026, 3, 2)
-    case = {
+    case: dict[str, Any] = {
         "request": {"type": "shipment", "date": shipping.isoformat()},
         "shipment": {
             "contract_model": "m",

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from policykit.policy.resources import data_dir
 from policykit.server.app import create_app
 from policykit.server.config import ServerConfig
+from policykit.server.context import Service
 from policykit.server.keys import digest
 
 from ..conftest import ROOT, SHARED
@@ -65,6 +67,15 @@ def client(make_client: Callable[..., TestClient]) -> TestClient:
 @pytest.fixture()
 def keyed(make_client: Callable[..., TestClient], tmp_path: Path) -> TestClient:
     return make_client(keys_file=str(write_keys(tmp_path / "keys.json")))
+
+
+def service(client: TestClient) -> Service:
+    """The service behind the client's app (what a test reaches into: its log, its policies)."""
+    app = client.app
+    assert isinstance(app, Starlette)
+    svc = app.state.service
+    assert isinstance(svc, Service)
+    return svc
 
 
 def bearer(name: str) -> dict[str, str]:

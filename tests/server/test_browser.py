@@ -64,7 +64,6 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    page.requests = requests  # type: ignore[attr-defined]
     yield page
     outside = [u for u in requests if not u.startswith((server, "about:", "blob:", "data:"))]
     assert outside == [], f"the page asked other hosts: {outside}"

@@ -13,7 +13,7 @@ from policykit.policy.resources import schema
 from policykit.server.masking import MASK
 
 from ..conftest import ROOT, cli
-from .conftest import acceptance_cases, example
+from .conftest import acceptance_cases, example, service
 
 RESULT = Draft202012Validator(schema("result.schema.json"))
 
@@ -140,7 +140,7 @@ def test_replay_from_the_masked_log_is_identical(client: TestClient, data: dict[
 def test_replay_reports_a_difference(client: TestClient) -> None:
     """A log entry whose stored result was changed replays as different, naming the decision."""
     answer = client.post("/v1/evaluate", content=example("fault"), params={"as_of": "2026-11-27"}).json()
-    svc = client.app.state.service  # type: ignore[attr-defined]
+    svc = service(client)
     with svc.log._lock:
         row = svc.log._db.execute("SELECT result_json FROM decisions").fetchone()
         stored = json.loads(row[0])

@@ -25,7 +25,7 @@ def test_concurrent_writes_are_all_committed_in_shared_transactions(tmp_path: Pa
         groups.append(len(entries))
         original(entries)
 
-    log.write_many = counting  # type: ignore[method-assign]
+    log.write_many = counting  # type: ignore[method-assign]  # a spy in the log's place
     entries = [_entry() for _ in range(300)]
 
     async def main() -> None:
@@ -44,7 +44,7 @@ def test_a_failed_write_fails_each_caller(tmp_path: Path) -> None:
     def broken(entries: list[Any]) -> None:
         raise OSError("disk full")
 
-    log.write_many = broken  # type: ignore[method-assign]
+    log.write_many = broken  # type: ignore[method-assign]  # a full disk in the log's place
 
     async def main() -> list[Any]:
         return await asyncio.gather(*(writer.write([_entry()]) for _ in range(5)), return_exceptions=True)

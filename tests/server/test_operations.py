@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from policykit.server.openapi import embed
 
-from .conftest import example
+from .conftest import example, service
 
 
 def test_health_and_readiness(client: TestClient) -> None:
@@ -108,7 +108,7 @@ def test_an_internal_error_says_only_its_id(client: TestClient, monkeypatch: pyt
 
 
 def test_a_log_that_cannot_be_written_gives_no_decision(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    svc = client.app.state.service  # type: ignore[attr-defined]
+    svc = service(client)
 
     def full(entries: Any) -> None:
         raise OSError("disk full")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..conftest import POLICY_FILE
-from .conftest import bearer, example, write_keys
+from .conftest import bearer, example, service, write_keys
 
 
 def _set(tmp_path: Path) -> Path:
@@ -48,7 +48,7 @@ def test_a_request_in_flight_keeps_its_set(make_client: Any, tmp_path: Path) -> 
     """The store hands out the set a request began with; a reload only changes later ones."""
     folder = _set(tmp_path)
     client = make_client(policy_set=str(folder))
-    store = client.app.state.service.policies  # type: ignore[attr-defined]
+    store = service(client).policies
     held = store.current
     (folder / "standard_v1.yaml").write_text(
         (folder / "standard_v1.yaml").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8"

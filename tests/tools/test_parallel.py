@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,12 +31,12 @@ def test_worker_processes_keep_the_order_with_a_small_window() -> None:
 def test_the_window_bounds_how_far_the_input_is_read_ahead() -> None:
     read: list[int] = []
 
-    def source() -> object:
+    def source() -> Iterator[int]:
         for x in range(100):
             read.append(x)
             yield x
 
-    results = ordered_map(abs, source(), jobs=2, window=4)  # type: ignore[arg-type]
+    results = ordered_map(abs, source(), jobs=2, window=4)
     assert next(results) == 0
     assert len(read) <= 5
     assert list(results) == list(range(1, 100))
