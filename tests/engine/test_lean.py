@@ -160,7 +160,7 @@ def test_without_the_budget_it_gives_the_metered_values(policy: Policy, seed: in
     for case in _small_cases(small, 300, seed):
         lean = lean_module.lean_of(small, "")
         assert lean.plain is not None
-        plain = lean.plain(None, small.calendar, case.given, AS_OF, case.facts)  # type: ignore[arg-type]
+        plain = lean.plain(None, small.calendar, case.given, AS_OF, case.facts)
         assert {k: (type(v), v) for k, v in plain.items()} == {
             k: (type(v), v) for k, v in _metered(small, case, DEFAULT).items()
         }
@@ -168,7 +168,7 @@ def test_without_the_budget_it_gives_the_metered_values(policy: Policy, seed: in
         lean = lean_module.lean_of(policy, case.request_type)
         if lean.plain is not None:
             try:
-                got: Any = lean.plain(None, policy.calendar, case.given, AS_OF, case.facts)  # type: ignore[arg-type]
+                got: Any = lean.plain(None, policy.calendar, case.given, AS_OF, case.facts)
             except GAVE_UP:
                 got = None
             assert got == _metered(policy, case, DEFAULT)
@@ -214,7 +214,7 @@ def test_a_value_whose_size_the_budget_charges_sends_the_case_to_the_metered_fun
     assert lean.plain is not None
     case = _small_cases(small, 1, 5)[0]
     with pytest.raises(lean_module.NeedsBudget):
-        lean.plain(None, small.calendar, case.given, AS_OF, case.facts)  # type: ignore[arg-type]
+        lean.plain(None, small.calendar, case.given, AS_OF, case.facts)
     assert _lean_road(small, case, DEFAULT)["note"] == text == _full_road(small, case, DEFAULT)["note"]
     tight = DEFAULT.replace(string_chars=99)
     refused = _lean_road(small, case, tight)

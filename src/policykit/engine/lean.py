@@ -80,9 +80,10 @@ def lean_values(
     lean = made.get(request_type) if made is not None else None
     if lean is None:
         lean = lean_of(policy, request_type)
-    if limits is lean.fits or lean.plain_under(limits):
+    plain = lean.plain
+    if plain is not None and (limits is lean.fits or lean.plain_under(limits)):
         try:
-            return lean.plain(None, policy.calendar, given, as_of, facts)  # type: ignore[arg-type,misc]
+            return plain(None, policy.calendar, given, as_of, facts)
         except NeedsBudget:
             pass
     return lean.metered(Budget(limits), policy.calendar, given, as_of, facts)

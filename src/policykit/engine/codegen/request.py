@@ -55,8 +55,9 @@ if TYPE_CHECKING:
 else:
     Any = object  # in the type aliases only, which nothing reads at run time
 
-RequestFunction = Callable[[Budget, WorkCalendar, frozenset[str], date, dict[str, Any]], dict[str, Any]]
-"""``(budget, calendar, facts given, as_of, facts) -> {decision id: value}``."""
+RequestFunction = Callable[[Budget | None, WorkCalendar, frozenset[str], date, dict[str, Any]], dict[str, Any]]
+"""``(budget, calendar, facts given, as_of, facts) -> {decision id: value}`` (the budget None
+for a function made without it)."""
 
 
 def _unknown_read() -> Any:
