@@ -67,3 +67,26 @@ def test_a_case_check_is_reported_with_the_shape_problems(tmp_path: Path, lang: 
     }
     found = _errors(tmp_path, case, "--lang", lang)
     assert set(found) == {"request.date", "customer.name"}  # the semantic check too, in one run
+
+
+@pytest.mark.parametrize(
+    ("given", "meant", "lang", "hint"),
+    [
+        ("fualt", "fault", "en", " (did you mean fault?)"),
+        ("Fault", "fault", "en", " (did you mean fault?)"),
+        (" RETURN ", "return", "en", " (did you mean return?)"),
+        ("fualt", "fault", "zh", "（是否应为 fault？）"),
+    ],
+)
+def test_a_value_not_allowed_names_the_one_it_likely_means(
+    tmp_path: Path, given: str, meant: str, lang: str, hint: str
+) -> None:
+    found = _errors(tmp_path, {"request": {"type": given, "date": "2026-02-10"}}, "--lang", lang)
+    assert found["request.type"].endswith(hint)
+    assert meant in found["request.type"]
+
+
+def test_a_value_like_none_of_them_gets_no_guess(tmp_path: Path) -> None:
+    found = _errors(tmp_path, {"request": {"type": "refund", "date": "2026-02-10"}}, "--lang", "en")
+    assert "did you mean" not in found["request.type"]
+    assert "did you mean" not in _errors(tmp_path, BAD, "--lang", "en")["sale.shipping_method"]

@@ -64,7 +64,9 @@ class Words:
             return self.say("case_wrong_type", value=shown(value), kind=words, expected=self._or_null(words, nullable))
         if kind == "enum":
             allowed = self.say("case_one_of", values=", ".join(str(v) for v in spec if v is not None))
-            return self.say("case_not_allowed", value=shown(value), expected=self._or_null(allowed, nullable))
+            text = self.say("case_not_allowed", value=shown(value), expected=self._or_null(allowed, nullable))
+            close = _closest(value, spec)
+            return text + self.say("unknown_field_hint", name=close) if close else text
         limits = {
             "minimum": "case_too_small",
             "maximum": "case_too_large",
@@ -79,6 +81,20 @@ class Words:
         if kind == "pattern":
             return self.say("case_bad_form", value=shown(value), pattern=spec)
         return str(error.message)
+
+
+def _closest(value: Any, allowed: Any) -> str:
+    """The allowed text ``value`` most likely means (a misspelling, another case), or ""."""
+    if not isinstance(value, str) or not isinstance(allowed, list):
+        return ""
+    texts = [v for v in allowed if isinstance(v, str)]
+    folded = [v for v in texts if v.casefold() == value.strip().casefold()]
+    if folded:
+        return folded[0]
+    import difflib  # only for a case refused
+
+    close = difflib.get_close_matches(value, texts, n=1, cutoff=0.75)
+    return close[0] if close else ""
 
 
 def _branch(error: Any) -> tuple[Any, bool]:
