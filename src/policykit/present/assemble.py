@@ -24,7 +24,7 @@ from policykit.engine.record import (
     Reason,
 )
 from policykit.policy.model import Policy, Text
-from policykit.present.catalogue import say
+from policykit.present.catalogue import say, title
 from policykit.present.result import (
     ActionResult,
     AssumedFact,
@@ -36,7 +36,6 @@ from policykit.present.result import (
     iso_day,
     jsonable,
 )
-from policykit.present.sentence import title
 from policykit.present.words import Filler, cited_clause, template
 
 TYPE_CHECKING = False
