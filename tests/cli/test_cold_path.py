@@ -65,6 +65,9 @@ HEAVY = (
     "policykit.present.explain",
     # a byte order mark is dropped without the utf-8-sig codec
     "encodings.utf_8_sig",
+    # the C date types are taken from _datetime (policykit.lang.dates): on 3.11 the datetime
+    # module defines every type in Python before it takes the C ones
+    "datetime",
     # standard modules that cost a cold start milliseconds and that deciding one case does
     # without: the parser, typing, dataclasses (and inspect, dis, tokenize), pathlib (and
     # urllib.parse, ipaddress, fnmatch), OpenSSL's hashlib and hmac, calendar (and locale)
@@ -194,3 +197,28 @@ def test_a_bad_case_still_fails_as_before(warm: Path, tmp_path: Path) -> None:
     code, out, modules = _evaluate(warm, str(bad), "--as-of", "2026-11-27")
     assert code == 2 and out == ""
     assert "holidays" not in modules  # (the line of a bad field is found by the YAML parser: JSON is YAML)
+
+
+def test_without_the_c_date_types_a_case_is_decided_alike(warm: Path) -> None:
+    """An interpreter without ``_datetime`` (policykit.lang.dates then takes the types of
+    ``datetime``, its pure-Python ones there) decides a case byte for byte as with them."""
+    blocked = (
+        "import sys\n"
+        "sys.modules['_datetime'] = None\n"  # (an import of it raises ImportError)
+        "import datetime, runpy\n"
+        "from policykit.lang import dates\n"
+        "assert dates.date is datetime.date and hasattr(dates.date(2000, 1, 1), '_year')  # the Python type\n"
+        "sys.argv = ['policykit', *sys.argv[1:]]\n"
+        "runpy.run_module('policykit', run_name='__main__', alter_sys=True)\n"
+    )
+    env = {**os.environ, "POLICYKIT_CACHE_DIR": str(warm)}
+    env.pop("POLICYKIT_NO_CACHE", None)
+    args = ["evaluate", str(FAULT), "--as-of", "2026-11-27", "--format", "json"]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+        )
+        for code in (blocked, _RUN)
+    ]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout and json.loads(runs[0].stdout)["request_type"] == "fault"

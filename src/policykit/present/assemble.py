@@ -13,7 +13,6 @@ shows, straight from the record (no titles or labels).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 from policykit.engine.record import (
     ActionRecord,
@@ -23,6 +22,7 @@ from policykit.engine.record import (
     MissingRecord,
     Reason,
 )
+from policykit.lang.dates import date
 from policykit.policy.model import Policy, Text
 from policykit.present.catalogue import say, title
 from policykit.present.result import (

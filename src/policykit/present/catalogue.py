@@ -3,8 +3,7 @@ policykit's own catalogue (:mod:`policykit.policy.catalogue`)."""
 
 from __future__ import annotations
 
-from datetime import date
-
+from policykit.lang.dates import date
 from policykit.policy.catalogue import catalogue
 from policykit.policy.model import Policy, Text
 

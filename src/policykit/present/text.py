@@ -8,10 +8,10 @@ fixed word comes from the policy's messages or the package catalogue, in one lan
 from __future__ import annotations
 
 import re
-from datetime import date
 from functools import lru_cache
 
 from policykit.engine.case import Case
+from policykit.lang.dates import date
 from policykit.policy.model import Policy
 from policykit.policy.origin import BUNDLED, is_bundled, origin
 from policykit.present.calendar_notes import counted, skipped_line

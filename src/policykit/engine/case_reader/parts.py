@@ -10,10 +10,9 @@ before it ran, which costs about what generating it again does).
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from policykit.engine.case_reader.runtime import ABSENT, JSON_CLASSES, lazy_section, list_reader, whole
-from policykit.lang.dates import parse_date
+from policykit.lang.dates import date, parse_date
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
