@@ -13,41 +13,61 @@ import re
 
 from policykit.engine.case_reader.runtime import ABSENT, JSON_CLASSES, lazy_section, list_reader, whole
 from policykit.lang.dates import date, parse_date
+from policykit.records import Frozen
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, NamedTuple
-
-else:
-    from policykit.records import NamedTuple
+    from typing import Any
 
 
-class FactSpec(NamedTuple):
+class FactSpec(Frozen):
     """How one fact is read: its dotted name, kind, item kinds (a list's) and its value when
-    the case does not give it (the default, or unknown)."""
+    the case does not give it (the default, or unknown).  (This and the two records below
+    are :class:`~policykit.records.Frozen`, not named tuples: a named tuple's class costs a
+    cold start some 0.1 ms to make.)"""
+
+    _FIELDS = _COMPARED = _SHOWN = ("name", "kind", "item", "missing")
 
     name: str
     kind: str
     item: tuple[tuple[str, str], ...]
     missing: Any
 
+    def __init__(self, name: str, kind: str, item: tuple[tuple[str, str], ...], missing: Any) -> None:
+        kept = self.__dict__
+        kept["name"], kept["kind"], kept["item"], kept["missing"] = name, kind, item, missing
 
-class Finish(NamedTuple):
+
+class Finish(Frozen):
     """What the reader does with the facts of a plainly good case, in place of giving
     ``(facts, bits)``: lines of its body (``_facts``, ``_m`` and ``d`` bound; an exception
     raised is a None given) and the globals they name."""
 
+    _FIELDS = _COMPARED = _SHOWN = ("lines", "names")
+
     lines: tuple[str, ...]
     names: dict[str, Any]
 
+    def __init__(self, lines: tuple[str, ...], names: dict[str, Any]) -> None:
+        kept = self.__dict__
+        kept["lines"], kept["names"] = lines, names
 
-class Generated(NamedTuple):
+
+class Generated(Frozen):
     """A generated reader as data: the text of ``_read`` and its predicates, each section
     function's name and text, and each global's name and recipe."""
+
+    _FIELDS = _COMPARED = _SHOWN = ("text", "sections", "consts")
 
     text: str
     sections: tuple[tuple[str, str], ...]
     consts: tuple[tuple[str, tuple[Any, ...]], ...]
+
+    def __init__(
+        self, text: str, sections: tuple[tuple[str, str], ...], consts: tuple[tuple[str, tuple[Any, ...]], ...]
+    ) -> None:
+        kept = self.__dict__
+        kept["text"], kept["sections"], kept["consts"] = text, sections, consts
 
 
 _PLAIN = {"dict": dict, "list": list, "str": str, "int": int, "float": float, "bool": bool, "len": len}
