@@ -607,6 +607,32 @@ def test_the_keyword_prefilter_misses_no_change(source: str) -> None:
         assert syntax._protect_keywords(source) in (source, str(tokenize.untokenize(tokens)))
 
 
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([*_PIECES, "ab", "classif", "Xor", "9"]), min_size=1, max_size=10).map("".join))
+def test_the_keyword_prefilter_says_what_its_plain_form_says(source: str) -> None:
+    """The prefilter's pattern starts a name before a dot only where its run of letters
+    starts, and tests every suffix of it at once (``endswith``): it answers as the plain
+    form (any start, each suffix tested) does, for any text."""
+    import keyword
+    import re
+
+    from policykit.lang import syntax
+
+    plain = re.compile(r"\.[\s\\]*([A-Za-z_]+)(?![A-Za-z0-9_])|([A-Za-z_]+)(?=[\s\\]*\.)")
+
+    def reference(text: str) -> bool:
+        for m in plain.finditer(text):
+            if m.group(1) is not None:
+                if keyword.iskeyword(m.group(1)):
+                    return True
+                continue
+            if any(keyword.iskeyword(m.group(2)[i:]) for i in range(len(m.group(2)))):
+                return True
+        return False
+
+    assert syntax._keyword_by_dot(source) == reference(source)
+
+
 def test_a_keyword_part_still_parses() -> None:
     compiled, issues = compile_expr("return.decision == 'yes'", {"return.decision": ("yes", "no")})
     assert compiled is not None and issues == [] and compiled.names == frozenset({"return.decision"})

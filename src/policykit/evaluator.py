@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from policykit.engine.case import Case
 from policykit.engine.decide import decide, decide_case
 from policykit.engine.record import CaseRecord, Decided
+from policykit.lang.dates import date
 from policykit.limits import DEFAULT, Limits
 from policykit.policy.model import Policy
 from policykit.present.assemble import build_result

@@ -497,3 +497,29 @@ def test_a_predicate_knows_nothing_of_its_callers_variables() -> None:
     validator = jsonschema.Draft202012Validator(schema)
     for case in ({"x": {"y": ["a"]}}, {"x": {"y": {"a": 1}}}, {"x": {"y": 3}}, {"x": None}, {"x": {"y": "a"}}):
         assert (names["_read"](case) is not None) == validator.is_valid(case), case
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    body=st.binary(max_size=12) | st.text(max_size=6).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    bom=st.booleans(),
+)
+def test_the_exact_parser_decodes_bytes_as_the_utf_8_sig_codec_does(body: bytes, bom: bool) -> None:
+    """A byte order mark is dropped (and only at the start), and a byte that is not UTF-8 is
+    named at the place the codec names it, though the codec is not imported."""
+    raw = (b"\xef\xbb\xbf" if bom else b"") + b'"' + body + b'"'
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        with pytest.raises(CaseError) as refused:
+            parse_json_exact(raw, "f")
+        found = refused.value.diagnostics[0]
+        assert (found.code, found.message) == ("encoding", f"not valid UTF-8 (byte {exc.start})")
+        return
+    try:
+        want = json.loads(text)
+    except ValueError:
+        return  # decoded, but not JSON: the parser's business, not the decoding's
+    if isinstance(want, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in want):
+        return  # a lone surrogate: refused on its own grounds
+    assert parse_json_exact(raw, "f") == want

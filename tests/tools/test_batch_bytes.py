@@ -18,7 +18,7 @@ from policykit.engine.case import parse_json, read_case
 from policykit.errors import CaseError
 from policykit.evaluator import evaluate
 from policykit.policy.compiler import load_policy
-from policykit.tools import batch
+from policykit.tools import document
 from policykit.tools.batch import BatchSettings, Chunk, evaluate_lines, named
 
 from ..conftest import POLICY_FILE, cli
@@ -125,8 +125,8 @@ def test_lines_handed_over_one_at_a_time_give_what_one_run_gives() -> None:
     assert tuple(e for p in parts for e in p.errors) == whole.errors
     assert (sum(p.bad for p in parts), sum(p.internal for p in parts)) == (whole.bad, whole.internal)
     assert whole.bad > 0 and whole.data.count(b"\n") == len([line for line in lines if line.strip()])
-    assert batch._reader(settings) is batch._reader(settings)
-    assert batch._reader(BatchSettings(as_of=date(2026, 11, 27))) is not batch._reader(BatchSettings())
+    assert document._reader(settings) is document._reader(settings)
+    assert document._reader(BatchSettings(as_of=date(2026, 11, 27))) is not document._reader(BatchSettings())
 
 
 def test_a_run_of_lines_comes_back_whole_from_a_worker() -> None:

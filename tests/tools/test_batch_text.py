@@ -4,7 +4,7 @@ characters escaped), with no work where there is nothing to escape."""
 from __future__ import annotations
 
 from policykit.errors import printable
-from policykit.tools.batch import _escaped, _printable
+from policykit.tools.document import _escaped, _printable
 
 
 def test_the_text_view_escapes_what_printable_escapes_but_its_own_lines() -> None:

@@ -35,7 +35,7 @@ def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int
 
     if (args.case is None) == (args.batch is None):
         raise InputError([Diagnostic("policykit", 0, 0, "usage", "give a case file (or -), or --batch FILE")])
-    from policykit.tools.batch import BatchSettings, chooser, evaluate_raw, render_text
+    from policykit.tools.document import BatchSettings, chooser, evaluate_raw, render_text
 
     limits = limits_option(args.limit)
     fmt = args.format or ("text" if is_terminal(out) else "json")

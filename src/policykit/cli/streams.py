@@ -8,8 +8,9 @@ from policykit.limits import DEFAULT, Limits, read_bounded, read_stream
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from datetime import date
     from typing import IO
+
+    from policykit.lang.dates import date
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 

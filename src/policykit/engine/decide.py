@@ -17,8 +17,6 @@ the tables alone, the reference the differential tests hold the generated road t
 
 from __future__ import annotations
 
-from datetime import date
-
 from policykit.engine import codegen
 from policykit.engine.assume import assumptions, defaulted_facts, probes
 from policykit.engine.case import Case
@@ -35,7 +33,7 @@ from policykit.engine.record import (
 from policykit.engine.seed import seed
 from policykit.engine.settle import MAX_SPLITS, holds_everywhere, record_of, settle, settle_open, settle_value
 from policykit.errors import CaseError, Diagnostic
-from policykit.lang.dates import WatchedCalendar
+from policykit.lang.dates import WatchedCalendar, date
 from policykit.lang.expr import EvalError
 from policykit.lang.values import Unknown, truth
 from policykit.limits import DEFAULT, Budget, Limits

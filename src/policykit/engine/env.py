@@ -5,13 +5,12 @@ and, for the texts the policy will show, the values they need: no words."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 
 from policykit.engine.codegen import GIVE_UP, Generated
 from policykit.engine.codegen.tristate import Tristate, possible_values, tristate_functions
 from policykit.engine.reach import fact_deps
 from policykit.engine.record import PartTrace, Reason, RuleTrace
-from policykit.lang.dates import WatchedCalendar, WorkCalendar
+from policykit.lang.dates import WatchedCalendar, WorkCalendar, date
 from policykit.lang.expr import Compiled, EvalError
 from policykit.lang.fastpath import Known
 from policykit.lang.values import Unknown, merge, truth

@@ -9,8 +9,7 @@ docs and the server all render from the same record.
 
 from __future__ import annotations
 
-from datetime import date
-
+from policykit.lang.dates import date
 from policykit.policy.model import Policy, Rule, Text, Value
 
 TYPE_CHECKING = False

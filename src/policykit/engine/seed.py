@@ -29,12 +29,10 @@ assumption probes which of them to try).
 
 from __future__ import annotations
 
-from datetime import date
-
 from policykit.engine.case import Case
 from policykit.engine.codegen import GIVE_UP
 from policykit.engine.env import CaseEnv, Outcome, shared_names
-from policykit.lang.dates import WatchedCalendar
+from policykit.lang.dates import WatchedCalendar, date
 from policykit.limits import Budget, Limits
 from policykit.policy.model import Policy
 

@@ -189,9 +189,9 @@ class _Compiler:
     def compile(self, node: ast.AST, depth: int = 0) -> Callable[[Env], Any]:
         if depth > MAX_DEPTH:
             raise _Refuse("too-deep", f"expression nests more than {MAX_DEPTH} levels")
-        for kind, (code, message) in _REFUSED.items():
-            if isinstance(node, kind):
-                raise _Refuse(code, message)
+        refused = _REFUSED.get(node.__class__)  # (a parse gives nodes of these very classes)
+        if refused is not None:
+            raise _Refuse(*refused)
         method = getattr(self, "c_" + type(node).__name__, None)
         if method is None:
             raise _Refuse("syntax-not-allowed", f"{type(node).__name__} is not allowed in a policy expression")

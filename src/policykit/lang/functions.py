@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 import operator
-from datetime import date
 
 from policykit.lang import dates
+from policykit.lang.dates import date
 from policykit.lang.values import Unknown
 
 TYPE_CHECKING = False

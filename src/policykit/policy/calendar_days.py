@@ -13,10 +13,9 @@ Each entry is a date (``"2026-03-18"``) or a day with a name::
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from policykit.errors import Diagnostic
-from policykit.lang.dates import CalendarDay, parse_date
+from policykit.lang.dates import CalendarDay, date, parse_date
 from policykit.policy.model import Text
 
 TYPE_CHECKING = False

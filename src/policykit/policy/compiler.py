@@ -137,9 +137,6 @@ def load_policy(
             sha = entry.get("sha256")
             policy = _from_cache(entry, name, sha) if isinstance(sha, str) else None
             if policy is not None:
-                # the entry's name, and the forms kept beside it (the case reader's text)
-                kept = entry.get("kept")
-                policy.memo["cache"] = (key, kept if isinstance(kept, dict) else {})
                 return policy, []
     from pathlib import Path
 
@@ -148,7 +145,6 @@ def load_policy(
         raise PolicyError([d for d in diags if d.severity == "error"] or diags)
     if cached:
         _store(policy, key, name, raw)
-        policy.memo["cache"] = (key, {})
     return policy, [d for d in diags if d.severity != "error"]
 
 

@@ -9,9 +9,9 @@ Each has ``_replace(**changes)``."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 
+from policykit.lang.dates import date, datetime, timedelta, timezone
 from policykit.policy.catalogue import catalogue
 from policykit.records import Frozen
 

@@ -13,7 +13,6 @@ shows, straight from the record (no titles or labels).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 from policykit.engine.record import (
     ActionRecord,
@@ -23,8 +22,9 @@ from policykit.engine.record import (
     MissingRecord,
     Reason,
 )
+from policykit.lang.dates import date
 from policykit.policy.model import Policy, Text
-from policykit.present.catalogue import say
+from policykit.present.catalogue import say, title
 from policykit.present.result import (
     ActionResult,
     AssumedFact,
@@ -36,7 +36,6 @@ from policykit.present.result import (
     iso_day,
     jsonable,
 )
-from policykit.present.sentence import title
 from policykit.present.words import Filler, cited_clause, template
 
 TYPE_CHECKING = False

@@ -5,9 +5,9 @@ with its name, reason and clauses (``calendar.extra_holidays`` and ``extra_worki
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
 from policykit.engine.case import Case
+from policykit.lang.dates import date, timedelta
 from policykit.lang.expr import dotted_name, parse_tree
 from policykit.policy.calendar_days import NamedDay, named_days
 from policykit.policy.model import Policy

@@ -3,10 +3,10 @@ who decided, in the result's language."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from policykit.engine.case import Case
+from policykit.lang.dates import date
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy
 from policykit.present.calendar_notes import counted, day_name

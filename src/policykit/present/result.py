@@ -8,9 +8,9 @@ through ``object.__setattr__`` (what a frozen dataclass does) costs twice that a
 
 from __future__ import annotations
 
-from datetime import date
 from functools import cached_property
 
+from policykit.lang.dates import date
 from policykit.records import Frozen
 
 TYPE_CHECKING = False

@@ -8,8 +8,9 @@ from __future__ import annotations
 import ast
 
 from policykit.lang.expr import dotted_name, parse_tree
-from policykit.policy.model import Policy, Rule, Text
+from policykit.policy.model import Policy, Rule
 from policykit.present.catalogue import has, say
+from policykit.present.catalogue import title as title  # (where the text view and the docs import it from)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -60,27 +61,6 @@ def outcome_words(policy: Policy, source: str, lang: str) -> str:
         return _Words(policy, lang).term(parse_tree(source))
     except (SyntaxError, ValueError):
         return source
-
-
-def title(policy: Policy, name: str, lang: str) -> str:
-    """What ``name`` is called: the title of its fact or value, else the catalogue's word."""
-    text: Text | None = None
-    if name in policy.facts:
-        text = policy.facts[name].title
-    elif name in policy.values:
-        text = policy.values[name].title
-    if text is not None:
-        return _lower(text.get(lang), lang)
-    if has(policy, f"name_{name}"):
-        return say(policy, f"name_{name}", lang)
-    return name
-
-
-def _lower(text: str, lang: str) -> str:
-    """An English title inside a sentence: ``Warranty status`` -> ``warranty status``."""
-    if lang == "en" and len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
 
 
 class _Words:

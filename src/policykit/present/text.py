@@ -8,17 +8,16 @@ fixed word comes from the policy's messages or the package catalogue, in one lan
 from __future__ import annotations
 
 import re
-from datetime import date
 from functools import lru_cache
 
 from policykit.engine.case import Case
+from policykit.lang.dates import date
 from policykit.policy.model import Policy
 from policykit.policy.origin import BUNDLED, is_bundled, origin
 from policykit.present.calendar_notes import counted, skipped_line
-from policykit.present.catalogue import day, say
+from policykit.present.catalogue import day, say, title
 from policykit.present.layout import hang, width
 from policykit.present.result import CitedClause, DecisionResult, Result
-from policykit.present.sentence import title
 from policykit.present.words import fmt, show
 
 TYPE_CHECKING = False

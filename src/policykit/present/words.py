@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import date
 from functools import lru_cache
 
 from policykit.engine.record import Reason
+from policykit.lang.dates import date
 from policykit.lang.values import Unknown
 from policykit.policy.model import Fact, Policy, Value
 from policykit.present.catalogue import day, say

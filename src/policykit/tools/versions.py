@@ -9,10 +9,9 @@ warning says so.  ``supersedes`` links each version to the one before it.
 from __future__ import annotations
 
 import os
-from datetime import date
 
 from policykit.errors import Diagnostic, PolicyError, PolicykitError
-from policykit.lang.dates import parse_date
+from policykit.lang.dates import date, parse_date
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
 from policykit.policy.resources import POLICY_SUFFIXES, is_policy_name

@@ -33,14 +33,14 @@ from __future__ import annotations
 import math
 import re
 
-from policykit.engine.case_reader.kept import FactSpec, Finish, Kept, reader_names
+from policykit.engine.case_reader.parts import FactSpec, Finish, Generated, reader_names
 from policykit.engine.case_reader.shapes import accepts_null, day_form, rejects_null
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["FactSpec", "Finish", "Kept", "Unsupported", "reader_kept", "reader_source"]
+__all__ = ["FactSpec", "Finish", "Generated", "Unsupported", "reader_parts", "reader_source"]
 
 
 class Unsupported(Exception):
@@ -136,7 +136,7 @@ class _Source:
         self.in_section = False  # whether the lines being written are a section's (a function of its own)
 
     def const(self, recipe: tuple[Any, ...]) -> str:
-        """The name of a global made from ``recipe`` (:func:`~policykit.engine.case_reader.kept.made`)."""
+        """The name of a global made from ``recipe`` (:func:`~policykit.engine.case_reader.parts.made`)."""
         key = f"_c{len(self.names)}"
         self.names[key] = recipe
         return key
@@ -439,14 +439,16 @@ def reader_source(
     """(the source of ``_read`` and its helpers, the globals they name).  ``_read(d)`` gives
     ``(facts, bits)``, bit ``i`` set where the case gives fact ``i`` (or what ``finish``
     makes of them), or None where the case is not plainly good (anything raised included)."""
-    kept = reader_kept(schema, facts, finish.lines if finish is not None else None)
+    parts = reader_parts(schema, facts, finish.lines if finish is not None else None)
     missing = {f.name: f.missing for f in facts}
-    return kept.text, reader_names(kept, missing, finish.names if finish is not None else {})
+    return parts.text, reader_names(parts, missing, finish.names if finish is not None else {})
 
 
-def reader_kept(schema: dict[str, Any], facts: tuple[FactSpec, ...], finish: tuple[str, ...] | None = None) -> Kept:
-    """The reader of :func:`reader_source` as data (its globals as recipes), which the
-    compile cache can keep: ``finish``, the lines of a :class:`Finish`."""
+def reader_parts(
+    schema: dict[str, Any], facts: tuple[FactSpec, ...], finish: tuple[str, ...] | None = None
+) -> Generated:
+    """The reader of :func:`reader_source` as data (its globals as recipes): ``finish``,
+    the lines of a :class:`Finish`."""
     src = _Source(schema, facts)
     ind = src.base = "        "
     check = src.emit(schema, "d", (), ind, "return None")
@@ -460,4 +462,4 @@ def reader_kept(schema: dict[str, Any], facts: tuple[FactSpec, ...], finish: tup
     lines += [ind + line for line in finish] if finish is not None else [f"{ind}return _facts, _m"]
     lines += ["    except _E:", "        return None"]
     text = "".join(f for f in src.functions) + "\n".join(lines) + "\n"
-    return Kept(text, tuple(src.sections.items()), tuple(src.names.items()))
+    return Generated(text, tuple(src.sections.items()), tuple(src.names.items()))

@@ -3,7 +3,6 @@ on first use, and the helpers that type a fact's value."""
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable
 
 from policykit.lang.dates import parse_date
@@ -16,23 +15,13 @@ ABSENT = object()
 """What ``dict.get`` gives for a key the case does not have (null is not absent)."""
 
 
-def lazy_section(
-    name: str,
-    text: str,
-    names: dict[str, Any],
-    vet: Callable[[str, dict[str, Any], str], types.CodeType | None] | None = None,
-) -> Callable[..., Any]:
-    """A stub of the section function ``name``: its first call compiles ``text`` into
-    ``names``, where the reader finds the function itself from then on.  ``vet``: what
-    gives the code of a text read back from the compile cache once it has passed the
-    check, else None; ValueError then (the reader gives the case to the exact reader)."""
+def lazy_section(name: str, text: str, names: dict[str, Any]) -> Callable[..., Any]:
+    """A stub of the section function ``name``: its first call compiles ``text`` (generated
+    in this process) into ``names``, where the reader finds the function itself from then on."""
 
     def first_call(x: Any, facts: dict[str, Any]) -> Any:
         if names.get(name) is first_call:  # (two threads may both get here: the same code)
-            code = compile(text, "<case reader>", "exec") if vet is None else vet(text, names, name)
-            if code is None:
-                raise ValueError(f"the kept text of {name} is not the generator's")
-            exec(code, names)
+            exec(compile(text, "<case reader>", "exec"), names)
         return names[name](x, facts)
 
     return first_call

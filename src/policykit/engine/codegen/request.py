@@ -35,14 +35,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
-from datetime import date
 from operator import itemgetter
 from types import CodeType
 
 from policykit.engine.codegen.generate import Fallback
 from policykit.engine.codegen.generate import NeedsBudget as NeedsBudget
 from policykit.engine.codegen.inline import Inline, NotInlined, never_sized
-from policykit.lang.dates import WorkCalendar
+from policykit.lang.dates import WorkCalendar, date
 from policykit.lang.expr import Compiled
 from policykit.lang.fastpath import ALLOWED_NAMES, UnknownHit, plain_code, plain_source
 from policykit.lang.values import Unknown

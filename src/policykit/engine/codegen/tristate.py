@@ -13,9 +13,9 @@ memory from the compiled policy, once per policy; never cached.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 
 from policykit.engine.reach import parts_reach
+from policykit.lang.dates import date
 from policykit.lang.expr import Compiled
 from policykit.lang.values import Unknown, merge, truth
 from policykit.policy.model import Policy, Rule, Value

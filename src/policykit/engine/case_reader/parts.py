@@ -1,0 +1,102 @@
+"""The generated reader as data: the text of ``_read`` and its predicates, the texts of its
+section functions, and how to make each global it names (``_cN``) from a recipe of plain
+data (a set of texts, a pattern, a list fact's item kinds, the facts as a case leaves them
+out).  :mod:`~policykit.engine.case_reader.generate` writes it, and
+:mod:`~policykit.engine.case_reader.reader` compiles it, in the process that generated it:
+the compile cache keeps no reader (a text read back from it would have to be checked
+before it ran, which costs about what generating it again does).
+"""
+
+from __future__ import annotations
+
+import re
+
+from policykit.engine.case_reader.runtime import ABSENT, JSON_CLASSES, lazy_section, list_reader, whole
+from policykit.lang.dates import date, parse_date
+from policykit.records import Frozen
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+class FactSpec(Frozen):
+    """How one fact is read: its dotted name, kind, item kinds (a list's) and its value when
+    the case does not give it (the default, or unknown).  (This and the two records below
+    are :class:`~policykit.records.Frozen`, not named tuples: a named tuple's class costs a
+    cold start some 0.1 ms to make.)"""
+
+    _FIELDS = _COMPARED = _SHOWN = ("name", "kind", "item", "missing")
+
+    name: str
+    kind: str
+    item: tuple[tuple[str, str], ...]
+    missing: Any
+
+    def __init__(self, name: str, kind: str, item: tuple[tuple[str, str], ...], missing: Any) -> None:
+        kept = self.__dict__
+        kept["name"], kept["kind"], kept["item"], kept["missing"] = name, kind, item, missing
+
+
+class Finish(Frozen):
+    """What the reader does with the facts of a plainly good case, in place of giving
+    ``(facts, bits)``: lines of its body (``_facts``, ``_m`` and ``d`` bound; an exception
+    raised is a None given) and the globals they name."""
+
+    _FIELDS = _COMPARED = _SHOWN = ("lines", "names")
+
+    lines: tuple[str, ...]
+    names: dict[str, Any]
+
+    def __init__(self, lines: tuple[str, ...], names: dict[str, Any]) -> None:
+        kept = self.__dict__
+        kept["lines"], kept["names"] = lines, names
+
+
+class Generated(Frozen):
+    """A generated reader as data: the text of ``_read`` and its predicates, each section
+    function's name and text, and each global's name and recipe."""
+
+    _FIELDS = _COMPARED = _SHOWN = ("text", "sections", "consts")
+
+    text: str
+    sections: tuple[tuple[str, str], ...]
+    consts: tuple[tuple[str, tuple[Any, ...]], ...]
+
+    def __init__(
+        self, text: str, sections: tuple[tuple[str, str], ...], consts: tuple[tuple[str, tuple[Any, ...]], ...]
+    ) -> None:
+        kept = self.__dict__
+        kept["text"], kept["sections"], kept["consts"] = text, sections, consts
+
+
+_PLAIN = {"dict": dict, "list": list, "str": str, "int": int, "float": float, "bool": bool, "len": len}
+
+
+def reader_names(parts: Generated, missing: dict[str, Any], finish: dict[str, Any]) -> dict[str, Any]:
+    """The globals of a reader's code: the helpers, each ``_cN`` made from its recipe
+    (``missing``: the facts as a case that gives none leaves them), ``finish``'s names and
+    a stub of each section (compiled on its first call)."""
+    names: dict[str, Any] = {"__builtins__": {}, **_PLAIN, "_A": ABSENT, "_JSON": JSON_CLASSES, "_whole": whole}
+    names.update({"_E": Exception, "_date": parse_date, "_day": date.fromisoformat})
+    for name, recipe in parts.consts:
+        names[name] = made(recipe, missing)
+    names.update(finish)
+    for name, section in parts.sections:
+        names[name] = lazy_section(name, section, names)
+    return names
+
+
+def made(recipe: tuple[Any, ...], missing: dict[str, Any]) -> Any:
+    """The global a recipe describes; ValueError for one that is not a recipe."""
+    kind = recipe[0] if recipe else None
+    if kind == "set" and len(recipe) == 2 and isinstance(recipe[1], (list, tuple)):
+        return frozenset(recipe[1])
+    if kind in ("fullmatch", "search") and len(recipe) == 2 and isinstance(recipe[1], str):
+        pattern = re.compile(recipe[1])
+        return pattern.fullmatch if kind == "fullmatch" else pattern.search
+    if kind == "list" and len(recipe) == 2 and isinstance(recipe[1], (list, tuple)):
+        return list_reader({str(k): str(v) for k, v in recipe[1]})
+    if kind == "missing" and len(recipe) == 1:
+        return missing
+    raise ValueError(f"not a recipe: {recipe!r}")

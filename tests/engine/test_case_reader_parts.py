@@ -1,0 +1,125 @@
+"""The generated case reader is made in the process that runs it: the compile cache keeps
+no reader, and nothing an entry holds (even one with a valid MAC: a stolen key, a writer's
+bug) becomes reader code.  What the check of a kept reader text stopped (``vet.py``, gone
+with the kept reader) is stopped here by there being no road from the cache to the reader:
+each attack below is put in a signed entry and never runs."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policykit.engine.case_reader import generate
+from policykit.engine.case_reader.parts import made
+from policykit.engine.case_reader.reader import reader
+from policykit.policy import cache, compiler
+from policykit.policy.compiler import load_policy
+
+from ..conftest import POLICY_FILE
+from .test_case_reader import GOOD, _typed
+
+_REACHING = [
+    "def _read(d):\n    open({ran!r}, 'w').close()\n    return None\n",
+    "open({ran!r}, 'w').close()\ndef _read(d):\n    return None\n",  # code at the top level
+    "def _read(d):\n    return __import__('os').system('touch {ran}')\n",
+    "import os\nos.system('touch {ran}')\ndef _read(d):\n    return None\n",
+    # what got past the first check of kept texts (a class pattern's attribute names are a
+    # constant, and MATCH_CLASS reads them, dunders too)
+    "match _date:\n    case _date.__class__(__globals__=_p1):\n"
+    "        _p1['__builtins__']['getattr'](_p1['__builtins__']['__import__']('os'), 'system')('touch {ran}')\n"
+    "def _read(d):\n    return None\n",
+]
+
+
+def _facts(read: Any) -> list[Any]:
+    return [None if (got := read(copy.deepcopy(case))) is None else _typed(got.facts) for case in GOOD]
+
+
+@pytest.mark.parametrize("text", _REACHING)
+@pytest.mark.parametrize("where", ["kept", "top"])
+def test_a_reader_text_in_a_signed_entry_is_never_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, where: str
+) -> None:
+    """A reader text signed into the entry (where format 6 kept it, or beside the entry's
+    own parts) is data no one reads: the policy still comes from the entry, its reader is
+    generated afresh, every case reads as before, and the text never runs."""
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path))
+    policy, _ = load_policy(POLICY_FILE, use_cache=True)
+    want = _facts(reader(policy))
+    ran = tmp_path / "ran"
+    text = text.replace("{ran!r}", repr(str(ran))).replace("{ran}", str(ran))
+    name = cache.key_of(POLICY_FILE.read_bytes())
+    entry = cache.read(name)
+    assert entry is not None
+    forged = {"format": 1, "text": text, "sections": [["_s1", text]], "consts": [["_c0", ["eval", text]]]}
+    extra = {"kept": {"case_reader": forged}} if where == "kept" else {"case_reader": forged, "reader": text}
+    cache.write(name, {**entry, **extra})
+    assert cache.read(name) == {**entry, **extra}  # authentic: the MAC holds
+
+    def no_compile(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the policy was compiled again, not read from the entry")
+
+    monkeypatch.setattr(compiler, "compile_document", no_compile)
+    generated: list[object] = []
+    real = generate.reader_parts
+
+    def counted(*args: Any) -> Any:
+        generated.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(generate, "reader_parts", counted)
+    again, _ = load_policy(POLICY_FILE, use_cache=True)
+    assert again is not policy
+    read = reader(again)
+    assert read is not None and len(generated) == 1  # generated here, from the policy's case format
+    assert _facts(read) == want
+    assert not ran.exists()
+
+
+def test_reading_cases_writes_nothing_to_the_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entry holds the policy alone: reading a case neither adds a reader to it nor
+    rewrites it."""
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path))
+    load_policy(POLICY_FILE, use_cache=True)
+    name = cache.key_of(POLICY_FILE.read_bytes())
+    path = Path(str(cache.entry_path(name)))
+    before = path.read_bytes()
+    policy, _ = load_policy(POLICY_FILE, use_cache=True)
+    assert reader(policy) is not None and _facts(reader(policy))  # type: ignore[arg-type]
+    assert path.read_bytes() == before
+    entry = cache.read(name)
+    assert entry is not None and "kept" not in entry
+    assert sorted(entry) == [
+        "calendar",
+        "case_schema",
+        "data",
+        "exprs",
+        "format",
+        "lines",
+        "name",
+        "published",
+        "sha256",
+    ]
+
+
+@pytest.mark.parametrize("recipe", [("eval", "1"), ("set",), ("list", 5), ("missing", 1), ()])
+def test_what_is_no_recipe_makes_nothing(recipe: tuple[Any, ...]) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        made(recipe, {})
+
+
+@pytest.mark.parametrize(
+    ("recipe", "probe", "want"),
+    [
+        (("set", ["a", "b"]), "a", True),
+        (("fullmatch", "^[0-9]{4}$"), "2026", True),
+        (("fullmatch", "^[0-9]{4}$"), "20260", False),
+        (("search", "b"), "abc", True),
+    ],
+)
+def test_a_recipe_makes_its_global(recipe: tuple[Any, ...], probe: str, want: bool) -> None:
+    found = made(recipe, {})
+    assert (probe in found if recipe[0] == "set" else found(probe) is not None) == want
