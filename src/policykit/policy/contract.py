@@ -14,6 +14,7 @@ from policykit.lang.hints import suggest
 from policykit.policy.contract_ext import check_extension, contract_of, effective_contract, section
 from policykit.policy.contract_schema import BUILTIN
 from policykit.policy.document import Document
+from policykit.policy.patterns import exponential
 from policykit.policy.policy_data import request_types
 
 
@@ -84,6 +85,15 @@ def _check_field(doc: Document, where: tuple[Any, ...], spec: dict[str, Any], kn
             re.compile(spec["pattern"])
         except re.error as exc:
             yield doc.diag((*where, "pattern"), "contract", f"not a regular expression: {exc}")
+        else:
+            why = exponential(spec["pattern"])
+            if why:
+                yield doc.diag(
+                    (*where, "pattern"),
+                    "contract",
+                    f"the pattern may take time exponential in the text it checks ({why}): "
+                    "write it so that each text matches one way (e.g. '^a+$', not '^(a+)+$')",
+                )
     low, high = spec.get("minimum"), spec.get("maximum")
     if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
         yield doc.diag((*where, "minimum"), "contract", f"minimum {low} is above maximum {high}")

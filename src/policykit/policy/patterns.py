@@ -1,0 +1,54 @@
+"""Patterns of the case format that could take a server down: a regular expression whose
+matching may take time exponential in the text it checks.
+
+Python's ``re`` backtracks, with no limit of time: ``^(a+)+$`` takes seconds on a text of
+thirty letters and a ``!``, and each letter more doubles it.  A case is checked against the
+contract's patterns (by the case reader and by JSON Schema) before any limit of the case's
+work applies, so a pattern is checked when the policy is compiled instead.  The check is
+the usual conservative one, on the tree ``re`` itself parses the pattern to: inside a
+repeat with no upper bound (``*``, ``+``, ``{n,}``), no other repeat of varying length and
+no choice between alternatives, which is where the ways of matching one text multiply.  A
+fixed count (``{3}``), a set of characters (``[ab]``, which ``re`` makes of ``a|b``), an
+atomic group and a possessive repeat never backtrack so, and are allowed.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def exponential(pattern: str) -> str | None:
+    """Why matching ``pattern`` may take exponential time (a phrase), or None when it cannot.
+    ``pattern`` must compile."""
+    from re import _parser  # the parser of the re module itself: the tree re compiles
+
+    return _walk(_parser.parse(pattern).data, False, _parser)
+
+
+def _walk(items: Any, open_repeat: bool, parser: Any) -> str | None:
+    for op, arg in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT"):
+            low, high, body = arg
+            if open_repeat and low != high:
+                return "a repeat inside a repeat with no upper bound"
+            found = _walk(body, open_repeat or high == parser.MAXREPEAT, parser)
+        elif name == "POSSESSIVE_REPEAT" or name == "ATOMIC_GROUP":
+            found = None  # never gives back what it matched: no backtracking into it
+        elif name == "BRANCH":
+            if open_repeat:
+                return "a choice between alternatives inside a repeat with no upper bound"
+            found = next((f for branch in arg[1] if (f := _walk(branch, False, parser))), None)
+        elif name == "SUBPATTERN":
+            found = _walk(arg[3], open_repeat, parser)
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            found = _walk(arg[1], open_repeat, parser)
+        elif name == "GROUPREF_EXISTS":
+            found = _walk(arg[1], open_repeat, parser) or (_walk(arg[2], open_repeat, parser) if arg[2] else None)
+        else:
+            found = None
+        if found:
+            return found
+    return None

@@ -1,0 +1,42 @@
+"""A pattern of the case format whose matching may backtrack exponentially is refused when
+the policy is compiled (``policy/patterns.py``); the usual safe forms are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from policykit.policy.patterns import exponential
+
+FLAGGED = {
+    "^(a+)+$": "repeat inside a repeat",
+    "(a*)*": "repeat inside a repeat",
+    "^(\\d+-?)+$": "repeat inside a repeat",
+    "(a{1,10})+": "repeat inside a repeat",
+    "(x{2,}y)*z": "repeat inside a repeat",
+    "(a|aa)+": "choice between alternatives",
+    "^(foo|fo)*$": "choice between alternatives",
+    "(?=(a+)+)x": "repeat inside a repeat",  # inside a lookahead too
+    "((ab)*c)+": "repeat inside a repeat",
+}
+SAFE = [
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",  # the bundled standard's date
+    "^a+$",
+    "^(ab)+$",
+    "^(a|b)+$",  # re makes a set of single characters
+    "^(?:\\d{3}-)+$",  # a fixed count inside
+    "(?>a+)+",  # atomic: never gives back
+    "(a+)++",  # possessive
+    "^(foo|bar)$",  # a choice, not repeated
+    "^(a+b){3}$",  # a repeat inside a bounded one
+]
+
+
+@pytest.mark.parametrize(("pattern", "why"), FLAGGED.items())
+def test_a_pattern_that_may_backtrack_exponentially_is_named(pattern: str, why: str) -> None:
+    found = exponential(pattern)
+    assert found is not None and why in found
+
+
+@pytest.mark.parametrize("pattern", SAFE)
+def test_the_safe_forms_pass(pattern: str) -> None:
+    assert exponential(pattern) is None
