@@ -54,12 +54,14 @@ def test_the_example_has_nothing_left_to_ask_but_its_assumptions(policy: Policy)
     assert {a.fact for a in done.result.assumed} >= assumed
 
 
-def test_a_bad_answer_gives_the_clis_words(policy: Policy, tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_bad_answer_gives_the_clis_words(policy: Policy, tmp_path: Path, lang: str) -> None:
+    """In the interview's language, as the command gives them in its."""
     case = set_answer(FAULT, "received_on", "2026-02-30")
-    problem = step(policy, case, AS_OF).errors
+    problem = step(policy, case, AS_OF, lang).errors
     bad = tmp_path / "case.json"
     bad.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
-    code, _, err = cli("evaluate", str(bad), "--lang", "en")
+    code, _, err = cli("evaluate", str(bad), "--lang", lang)
     assert code == 2
     assert problem and problem[0]["path"] == "received_on"
     assert problem[0]["message"] in err

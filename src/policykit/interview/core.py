@@ -161,7 +161,7 @@ def step(policy: Policy, data: dict[str, Any], as_of: date, lang: str = "zh", do
     if unanswered:
         return Step(questions=[question(policy, n, lang, docs_url=docs_url) for n in unanswered])
     try:
-        case: Case = read_case(policy, data)
+        case: Case = read_case(policy, data, lang=lang)  # the problems in the page's language
     except PolicykitError as exc:
         errors = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
         return Step(errors=errors)
