@@ -49,3 +49,30 @@ def test_every_road_charges_a_case_the_same_work(policy: Policy, monkeypatch: py
         probed += bool(records[0].assumed)
         compared += 1
     assert compared > 400 and probed > 100  # many cases whose probes ran
+
+
+def test_skipping_the_probes_that_cannot_change_anything_changes_nothing(policy: Policy) -> None:
+    """A case that notes the defaults it reads skips the assumption probes of the others
+    (on every road): its result is that of a case that notes none and makes every probe."""
+    from policykit.present.assemble import build_result
+
+    compared = skipped = 0
+    for raw in [*generate(300, seed=94), *generate_edges(150, seed=95)]:
+        try:
+            case = read_case(policy, raw)
+        except CaseError:
+            continue
+        for generated in (True, False):
+            results = []
+            for watch in (True, False):
+                env = decide_module._env(policy, case, AS_OF, DEFAULT, generated, watch=watch)
+                try:
+                    record = decide_module._decide(env, case, AS_OF)
+                finally:
+                    env.release()
+                results.append(build_result(record, "en").to_dict())
+                if watch:
+                    skipped += bool(env.watch - env.watched)
+            assert results[0] == results[1], raw.get("case_id")
+            compared += 1
+    assert compared > 600 and skipped > 300
