@@ -90,3 +90,8 @@ def test_a_value_like_none_of_them_gets_no_guess(tmp_path: Path) -> None:
     found = _errors(tmp_path, {"request": {"type": "refund", "date": "2026-02-10"}}, "--lang", "en")
     assert "did you mean" not in found["request.type"]
     assert "did you mean" not in _errors(tmp_path, BAD, "--lang", "en")["sale.shipping_method"]
+
+
+def test_an_enum_listing_null_among_its_values_says_null_is_allowed(tmp_path: Path) -> None:
+    case = {"request": {"type": "complaint", "date": "2026-02-10"}, "complaint": {"topic": "prise"}}
+    assert _errors(tmp_path, case, "--lang", "en")["complaint.topic"].endswith("or null when unknown)")

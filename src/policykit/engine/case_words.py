@@ -63,6 +63,7 @@ class Words:
             words = self.say("kind_or").join(self.say(f"kind_{t}") for t in types if t != "null") or "null"
             return self.say("case_wrong_type", value=shown(value), kind=words, expected=self._or_null(words, nullable))
         if kind == "enum":
+            nullable = nullable or None in spec  # an enum listing null among its values
             allowed = self.say("case_one_of", values=", ".join(str(v) for v in spec if v is not None))
             text = self.say("case_not_allowed", value=shown(value), expected=self._or_null(allowed, nullable))
             close = _closest(value, spec)
