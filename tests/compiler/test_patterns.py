@@ -17,6 +17,9 @@ FLAGGED = {
     "^(foo|fo)*$": "choice between alternatives",
     "(?=(a+)+)x": "repeat inside a repeat",  # inside a lookahead too
     "((ab)*c)+": "repeat inside a repeat",
+    "(.*a){20}": "repeat inside a repeat",  # a bounded repeat: a power of the length
+    "^(a+b){3}$": "repeat inside a repeat",  # conservative: write ^a+ba+ba+b$
+    "(a|b?){2,5}": "choice between alternatives",
 }
 SAFE = [
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",  # the bundled standard's date
@@ -27,7 +30,9 @@ SAFE = [
     "(?>a+)+",  # atomic: never gives back
     "(a+)++",  # possessive
     "^(foo|bar)$",  # a choice, not repeated
-    "^(a+b){3}$",  # a repeat inside a bounded one
+    "^a+ba+ba+b$",
+    "^(a+){1}$",  # a group taken once
+    "^(ab?)?$",  # an optional part taken at most once
 ]
 
 

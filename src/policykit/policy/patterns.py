@@ -6,10 +6,13 @@ thirty letters and a ``!``, and each letter more doubles it.  A case is checked 
 contract's patterns (by the case reader and by JSON Schema) before any limit of the case's
 work applies, so a pattern is checked when the policy is compiled instead.  The check is
 the usual conservative one, on the tree ``re`` itself parses the pattern to: inside a
-repeat with no upper bound (``*``, ``+``, ``{n,}``), no other repeat of varying length and
-no choice between alternatives, which is where the ways of matching one text multiply.  A
-fixed count (``{3}``), a set of characters (``[ab]``, which ``re`` makes of ``a|b``), an
-atomic group and a possessive repeat never backtrack so, and are allowed.
+repeat (``*``, ``+``, ``{n,}``, ``{2,5}``...), no other repeat of varying length and no
+choice between alternatives, which is where the ways of matching one text multiply
+(``(.*a){20}`` is as bad: a power of the text's length).  A fixed count (``{3}``), a set of
+characters (``[ab]``, which ``re`` makes of ``a|b``), an atomic group and a possessive
+repeat never backtrack so, and are allowed.  It refuses some patterns that would match in
+time (``^(a+b){3}$``: write ``^a+ba+ba+b$``); it does not bound the polynomial time of
+repeats side by side (``.*.*x``), which a field's ``max_length`` keeps small.
 """
 
 from __future__ import annotations
@@ -33,13 +36,13 @@ def _walk(items: Any, open_repeat: bool, parser: Any) -> str | None:
         if name in ("MAX_REPEAT", "MIN_REPEAT"):
             low, high, body = arg
             if open_repeat and low != high:
-                return "a repeat inside a repeat with no upper bound"
-            found = _walk(body, open_repeat or high == parser.MAXREPEAT, parser)
+                return "a repeat inside a repeat"
+            found = _walk(body, open_repeat or high > 1, parser)
         elif name == "POSSESSIVE_REPEAT" or name == "ATOMIC_GROUP":
             found = None  # never gives back what it matched: no backtracking into it
         elif name == "BRANCH":
             if open_repeat:
-                return "a choice between alternatives inside a repeat with no upper bound"
+                return "a choice between alternatives inside a repeat"
             found = next((f for branch in arg[1] if (f := _walk(branch, False, parser))), None)
         elif name == "SUBPATTERN":
             found = _walk(arg[3], open_repeat, parser)
