@@ -12,7 +12,7 @@ choice between alternatives, which is where the ways of matching one text multip
 characters (``[ab]``, which ``re`` makes of ``a|b``), an atomic group and a possessive
 repeat never backtrack so, and are allowed.  It refuses some patterns that would match in
 time (``^(a+b){3}$``: write ``^a+ba+ba+b$``); it does not bound the polynomial time of
-repeats side by side (``.*.*x``), which a field's ``max_length`` keeps small.
+repeats side by side (``.*.*x``): a field with such a pattern needs a ``max_length``.
 """
 
 from __future__ import annotations
