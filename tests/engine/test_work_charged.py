@@ -13,6 +13,7 @@ import pytest
 from benchmarks.casegen import generate, generate_edges
 from policykit.engine import decide as decide_module
 from policykit.engine.case import read_case
+from policykit.engine.seed import seed
 from policykit.errors import CaseError
 from policykit.lang.expr import exact_forms_only
 from policykit.limits import DEFAULT
@@ -67,6 +68,8 @@ def test_skipping_the_probes_that_cannot_change_anything_changes_nothing(policy:
             for watch in (True, False):
                 env = decide_module._env(policy, case, AS_OF, DEFAULT, generated, watch=watch)
                 try:
+                    if generated:  # as decide_case: the values at once, noting the defaults they read
+                        seed(env, case, AS_OF, DEFAULT)
                     record = decide_module._decide(env, case, AS_OF)
                 finally:
                     env.release()

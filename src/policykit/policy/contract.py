@@ -83,10 +83,15 @@ def _check_field(doc: Document, where: tuple[Any, ...], spec: dict[str, Any], kn
     if isinstance(spec.get("pattern"), str):
         try:
             re.compile(spec["pattern"])
-        except re.error as exc:
+        except (re.error, OverflowError) as exc:  # (a count too large for re)
             yield doc.diag((*where, "pattern"), "contract", f"not a regular expression: {exc}")
+        except RecursionError:
+            yield doc.diag((*where, "pattern"), "contract", "not a regular expression re can read: nested too deeply")
         else:
-            why = exponential(spec["pattern"])
+            try:
+                why = exponential(spec["pattern"])
+            except RecursionError:
+                why = "groups nested too deeply to tell"
             if why:
                 yield doc.diag(
                     (*where, "pattern"),

@@ -8,11 +8,14 @@ work applies, so a pattern is checked when the policy is compiled instead.  The 
 the usual conservative one, on the tree ``re`` itself parses the pattern to: inside a
 repeat (``*``, ``+``, ``{n,}``, ``{2,5}``...), no other repeat of varying length and no
 choice between alternatives, which is where the ways of matching one text multiply
-(``(.*a){20}`` is as bad: a power of the text's length).  A fixed count (``{3}``), a set of
-characters (``[ab]``, which ``re`` makes of ``a|b``), an atomic group and a possessive
-repeat never backtrack so, and are allowed.  It refuses some patterns that would match in
-time (``^(a+b){3}$``: write ``^a+ba+ba+b$``); it does not bound the polynomial time of
-repeats side by side (``.*.*x``): a field with such a pattern needs a ``max_length``.
+(``(.*a){20}`` is as bad: a power of the text's length), within an atomic group or a
+possessive repeat too (they give nothing back once matched, but backtrack within).  A
+fixed count (``{3}``) and a set of characters (``[ab]``, which ``re`` makes of ``a|b``) are
+allowed.  It refuses some patterns that would match in time (``^(a+b){3}$``: write
+``^a+ba+ba+b$``), and it is not complete: repeats or choices side by side (``^a*a*a*a*a*$``,
+twelve ``(?:a|.)`` in a row) still cost a power of the text's length, which nothing bounds
+(JSON Schema checks a pattern even on a text already too long).  Matching in linear time
+(RE2) would close that; until then a policy's patterns are trusted as far as this goes.
 """
 
 from __future__ import annotations
@@ -33,13 +36,13 @@ def exponential(pattern: str) -> str | None:
 def _walk(items: Any, open_repeat: bool, parser: Any) -> str | None:
     for op, arg in items:
         name = str(op)
-        if name in ("MAX_REPEAT", "MIN_REPEAT"):
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             low, high, body = arg
             if open_repeat and low != high:
                 return "a repeat inside a repeat"
             found = _walk(body, open_repeat or high > 1, parser)
-        elif name == "POSSESSIVE_REPEAT" or name == "ATOMIC_GROUP":
-            found = None  # never gives back what it matched: no backtracking into it
+        elif name == "ATOMIC_GROUP":  # it gives nothing back once matched, but backtracks within
+            found = _walk(arg, open_repeat, parser)
         elif name == "BRANCH":
             if open_repeat:
                 return "a choice between alternatives inside a repeat"
