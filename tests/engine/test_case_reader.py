@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator
 
 import policykit.engine.case as case_module
 from policykit.engine.case import parse_json, parse_json_exact, read_case, read_case_exact
@@ -23,6 +22,7 @@ from policykit.engine.case_reader import json_fast
 from policykit.engine.case_reader.generate import FactSpec, Unsupported, reader_source
 from policykit.engine.case_reader.json_fast import loads
 from policykit.engine.case_reader.reader import fact_specs, reader
+from policykit.engine.case_schema import case_validator
 from policykit.errors import CaseError
 from policykit.policy.model import Policy
 
@@ -286,6 +286,25 @@ def test_any_json_parses_the_same_on_both_roads(value: Any, dup: bool, colon: bo
 
 # The generator alone: whatever it accepts, JSON Schema accepts.
 
+# plain patterns (matched by re) and others (by RE2); texts ending in a newline, digits not ASCII
+PATTERNS = ["^[0-9]{2}$", "a", "^$", "^a+$", "b$", "^a*a*a*a*a*$", "^\\d+$", "^\\d{2}$", "(?i)^A"]
+pattern_texts = st.text(st.sampled_from("aAb12٣\n"), max_size=5)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pattern=st.sampled_from(PATTERNS), text=pattern_texts)
+def test_the_generated_check_and_json_schema_agree_on_every_text_of_a_pattern(pattern: str, text: str) -> None:
+    """Both search as RE2 does (``$`` only at the very end, ``\\d`` ASCII), by one function
+    (policy/pattern_match.py), whether ``re`` or RE2 matches the pattern."""
+    root = {"type": "object", "properties": {"x": {"type": "string", "pattern": pattern}}}
+    text_of, names = reader_source(root, ())
+    exec(compile(text_of, "<test>", "exec"), names)
+    accepted = names["_read"]({"x": text}) is not None
+    assert accepted == (not list(case_validator(root).iter_errors({"x": text})))
+    if text.endswith("\n") and pattern.endswith("$"):
+        assert not accepted
+
+
 leaf_schemas = st.one_of(
     st.fixed_dictionaries(
         {"type": st.sampled_from(["string", "integer", "number", "boolean", "null", "array", "object"])}
@@ -299,7 +318,7 @@ leaf_schemas = st.one_of(
     st.fixed_dictionaries({"maximum": st.floats(-2, 2)}),
     st.fixed_dictionaries({"exclusiveMinimum": st.integers(-2, 2), "exclusiveMaximum": st.integers(-2, 5)}),
     st.fixed_dictionaries({"maxLength": st.integers(0, 3), "minLength": st.integers(0, 2)}),
-    st.fixed_dictionaries({"pattern": st.sampled_from(["^[0-9]{2}$", "a", "^$"])}),
+    st.fixed_dictionaries({"pattern": st.sampled_from(PATTERNS)}),
     st.fixed_dictionaries({"minItems": st.integers(0, 2), "maxItems": st.integers(0, 3)}),
     st.just({"$ref": "#/$defs/day"}),
     st.just(True),
@@ -328,7 +347,7 @@ values = st.recursive(
     | st.booleans()
     | st.integers(-3, 3)
     | st.sampled_from([1.0, 2.5, -0.5])
-    | st.sampled_from(["", "a", "b", "12", "2026-01-05", "abcd"]),
+    | st.sampled_from(["", "a", "b", "12", "2026-01-05", "abcd", "aa", "a\n", "12\n", "٣٤"]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, max_size=3),
     max_leaves=8,
 )
@@ -349,7 +368,7 @@ def test_what_the_generated_check_accepts_json_schema_accepts(schema: Any, value
     else:
         exec(compile(text, "<test>", "exec"), names)
         accepted = names["_read"]({"x": value}) is not None
-    valid = not list(Draft202012Validator(root).iter_errors({"x": value}))
+    valid = not list(case_validator(root).iter_errors({"x": value}))
     assert not accepted or valid
     if valid and schema is True:
         assert accepted

@@ -105,7 +105,7 @@ def test_reading_cases_writes_nothing_to_the_entry(tmp_path: Path, monkeypatch: 
     ]
 
 
-@pytest.mark.parametrize("recipe", [("eval", "1"), ("set",), ("list", 5), ("missing", 1), ()])
+@pytest.mark.parametrize("recipe", [("eval", "1"), ("set",), ("list", 5), ("missing", 1), ("fullmatch", "a"), ()])
 def test_what_is_no_recipe_makes_nothing(recipe: tuple[Any, ...]) -> None:
     with pytest.raises((ValueError, TypeError)):
         made(recipe, {})
@@ -115,8 +115,11 @@ def test_what_is_no_recipe_makes_nothing(recipe: tuple[Any, ...]) -> None:
     ("recipe", "probe", "want"),
     [
         (("set", ["a", "b"]), "a", True),
-        (("fullmatch", "^[0-9]{4}$"), "2026", True),
-        (("fullmatch", "^[0-9]{4}$"), "20260", False),
+        (("search", "^[0-9]{4}$"), "2026", True),
+        (("search", "^[0-9]{4}$"), "20260", False),
+        (("search", "^[0-9]{4}$"), "2026\n", False),  # $ only at the very end, as RE2 has it
+        (("search", "^a+$"), "aaa", True),  # (matched by RE2)
+        (("search", "^a+$"), "aaa\n", False),
         (("search", "b"), "abc", True),
     ],
 )

@@ -12,10 +12,10 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator
 
 from policykit.engine.case_reader.generate import FactSpec, Unsupported, _Source, reader_source
 from policykit.engine.case_reader.shapes import accepts_null, day_form, rejects_null
+from policykit.engine.case_schema import case_validator
 from policykit.lang.dates import parse_date
 from policykit.policy.contract_schema import DATE_PATTERN
 
@@ -33,7 +33,7 @@ day_schemas = st.one_of(
 
 
 def _valid(schema: Any, value: Any) -> bool:
-    return not list(Draft202012Validator({**ROOT, "properties": {"x": schema}}).iter_errors({"x": value}))
+    return not list(case_validator({**ROOT, "properties": {"x": schema}}).iter_errors({"x": value}))
 
 
 @settings(max_examples=500, deadline=None)

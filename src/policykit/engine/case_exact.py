@@ -37,11 +37,11 @@ Notices = list[tuple[str, tuple[tuple[str, str], ...]]]
 
 def _shape_problems(policy: Policy, data: Any, words: Words) -> tuple[list[tuple[tuple[Any, ...], str, str]], Notices]:
     """Every way ``data`` breaks the case schema (errors), and its unknown fields (notices)."""
-    from jsonschema import Draft202012Validator
+    from policykit.engine.case_schema import case_validator
 
     errors: list[tuple[tuple[Any, ...], str, str]] = []
     warnings: Notices = []
-    for error in Draft202012Validator(policy.case_schema).iter_errors(data):
+    for error in case_validator(policy.case_schema).iter_errors(data):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = set(error.schema.get("properties", {}))

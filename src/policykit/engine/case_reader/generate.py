@@ -31,10 +31,10 @@ defaults and helpers are globals named ``_cN``.  A keyword it does not translate
 from __future__ import annotations
 
 import math
-import re
 
 from policykit.engine.case_reader.parts import FactSpec, Finish, Generated, reader_names
 from policykit.engine.case_reader.shapes import accepts_null, day_form, rejects_null
+from policykit.policy.pattern_match import re2_problem
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -229,16 +229,10 @@ class _Source:
         if "minLength" in p:
             tests.append(f"len({v}) < {_count(p['minLength'])}")
         if "pattern" in p:
-            try:
-                pattern = re.compile(p["pattern"])  # JSON Schema's pattern is re.search, as jsonschema runs it
-            except (re.error, TypeError):
-                raise Unsupported(f"the pattern {p['pattern']!r}") from None
-            # Anchored at both ends, a pattern is matched whole: that refuses only what ``$``
-            # lets through before a final newline (the exact reader then decides), and the
-            # texts it passes are exactly as long as the pattern says.
-            anchored = p["pattern"].startswith("^") and p["pattern"].endswith("$")
-            match = self.const(("fullmatch" if anchored else "search", pattern.pattern))
-            tests.append(f"{match}({v}) is None")
+            # searched as JSON Schema searches, in RE2's language (policy/pattern_match.py)
+            if not isinstance(p["pattern"], str) or re2_problem(p["pattern"]):
+                raise Unsupported(f"the pattern {p['pattern']!r}")
+            tests.append(f"{self.const(('search', p['pattern']))}({v}) is None")
         return [f"{ind}if {v}.__class__ is str and ({' or '.join(tests)}): {fail}"] if tests else []
 
     def _numbers(self, p: dict[str, Any], v: str, ind: str, fail: str) -> list[str]:

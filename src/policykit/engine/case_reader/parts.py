@@ -9,10 +9,9 @@ before it ran, which costs about what generating it again does).
 
 from __future__ import annotations
 
-import re
-
 from policykit.engine.case_reader.runtime import ABSENT, JSON_CLASSES, lazy_section, list_reader, whole
 from policykit.lang.dates import date, parse_date
+from policykit.policy.pattern_match import searcher
 from policykit.records import Frozen
 
 TYPE_CHECKING = False
@@ -92,9 +91,8 @@ def made(recipe: tuple[Any, ...], missing: dict[str, Any]) -> Any:
     kind = recipe[0] if recipe else None
     if kind == "set" and len(recipe) == 2 and isinstance(recipe[1], (list, tuple)):
         return frozenset(recipe[1])
-    if kind in ("fullmatch", "search") and len(recipe) == 2 and isinstance(recipe[1], str):
-        pattern = re.compile(recipe[1])
-        return pattern.fullmatch if kind == "fullmatch" else pattern.search
+    if kind == "search" and len(recipe) == 2 and isinstance(recipe[1], str):
+        return searcher(recipe[1])
     if kind == "list" and len(recipe) == 2 and isinstance(recipe[1], (list, tuple)):
         return list_reader({str(k): str(v) for k, v in recipe[1]})
     if kind == "missing" and len(recipe) == 1:
