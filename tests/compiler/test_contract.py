@@ -169,6 +169,11 @@ BAD_SECTIONS: list[tuple[str, Any, str, str]] = [
     ("fields/complaint.topic", {"type": "enum"}, "contract.case.fields[complaint.topic].type", "an enum needs"),
     ("fields/fault.misuse", {"type": "bool", "values": ["x"]}, "[fault.misuse].values", "values are for an enum"),
     ("types/date", {"type": "string", "pattern": "^[0-9"}, "contract.case.types.date.pattern", "not a regular"),
+    # the patterns are RE2's: what it cannot match in linear time is refused, in its words
+    ("fields/customer.name", {"type": "string", "pattern": "^(?=a)"}, "[customer.name].pattern", "RE2 can read"),
+    ("fields/customer.name", {"type": "string", "pattern": "^(a)\\1$"}, "[customer.name].pattern", "escape sequence"),
+    ("fields/customer.name", {"type": "string", "pattern": "^(?>a+)$"}, "[customer.name].pattern", "no lookaround"),
+    ("fields/customer.name", {"type": "string", "pattern": "^a++$"}, "[customer.name].pattern", "operator: ++"),
     ("fields/sale.return_days", {"type": "int", "minimum": 9, "maximum": 1}, "[sale.return_days].minimum", "is above"),
     ("types/method", {"type": "list"}, "contract.case.types.method.type", "a named type is one of"),
 ]

@@ -5,7 +5,6 @@ domains."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +13,7 @@ from policykit.lang.hints import suggest
 from policykit.policy.contract_ext import check_extension, contract_of, effective_contract, section
 from policykit.policy.contract_schema import BUILTIN
 from policykit.policy.document import Document
+from policykit.policy.pattern_match import re2_problem
 from policykit.policy.patterns import exponential
 from policykit.policy.policy_data import request_types
 
@@ -81,27 +81,35 @@ def _check_field(doc: Document, where: tuple[Any, ...], spec: dict[str, Any], kn
         else:
             yield from _check_field(doc, (*where, "items", name), sub, known)
     if isinstance(spec.get("pattern"), str):
-        try:
-            re.compile(spec["pattern"])
-        except (re.error, OverflowError) as exc:  # (a count too large for re)
-            yield doc.diag((*where, "pattern"), "contract", f"not a regular expression: {exc}")
-        except RecursionError:
-            yield doc.diag((*where, "pattern"), "contract", "not a regular expression re can read: nested too deeply")
-        else:
-            try:
-                why = exponential(spec["pattern"])
-            except RecursionError:
-                why = "groups nested too deeply to tell"
-            if why:
-                yield doc.diag(
-                    (*where, "pattern"),
-                    "contract",
-                    f"the pattern may take time exponential in the text it checks ({why}): "
-                    "write it so that each text matches one way (e.g. '^a+$', not '^(a+)+$')",
-                )
+        yield from _check_pattern(doc, (*where, "pattern"), spec["pattern"])
     low, high = spec.get("minimum"), spec.get("maximum")
     if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
         yield doc.diag((*where, "minimum"), "contract", f"minimum {low} is above maximum {high}")
+
+
+def _check_pattern(doc: Document, where: tuple[Any, ...], pattern: str) -> Iterator[Diagnostic]:
+    """A pattern is of RE2's language (it is matched by RE2, in linear time), and of none of
+    the forms that backtrack (a cheap first line, with a clear message)."""
+    problem = re2_problem(pattern)
+    if problem:
+        yield doc.diag(
+            where,
+            "contract",
+            f"not a regular expression RE2 can read ({problem}): the case format's patterns are RE2's "
+            "(no lookaround, backreference, atomic group or possessive repeat)",
+        )
+        return
+    try:
+        why = exponential(pattern)
+    except RecursionError:
+        why = "groups nested too deeply to tell"
+    if why:
+        yield doc.diag(
+            where,
+            "contract",
+            f"the pattern may take time exponential in the text it checks ({why}): "
+            "write it so that each text matches one way (e.g. '^a+$', not '^(a+)+$')",
+        )
 
 
 def _check_decisions(doc: Document, contract: dict[str, Any]) -> Iterator[Diagnostic]:

@@ -1,21 +1,20 @@
-"""Patterns of the case format that could take a server down: a regular expression whose
-matching may take time exponential in the text it checks.
+"""Patterns of the case format whose matching backtracks: a first line of defence, with
+a clear message, when the policy is compiled.
 
-Python's ``re`` backtracks, with no limit of time: ``^(a+)+$`` takes seconds on a text of
-thirty letters and a ``!``, and each letter more doubles it.  A case is checked against the
-contract's patterns (by the case reader and by JSON Schema) before any limit of the case's
-work applies, so a pattern is checked when the policy is compiled instead.  The check is
-the usual conservative one, on the tree ``re`` itself parses the pattern to: inside a
-repeat (``*``, ``+``, ``{n,}``, ``{2,5}``...), no other repeat of varying length and no
-choice between alternatives, which is where the ways of matching one text multiply
-(``(.*a){20}`` is as bad: a power of the text's length), within an atomic group or a
-possessive repeat too (they give nothing back once matched, but backtrack within).  A
-fixed count (``{3}``) and a set of characters (``[ab]``, which ``re`` makes of ``a|b``) are
-allowed.  It refuses some patterns that would match in time (``^(a+b){3}$``: write
-``^a+ba+ba+b$``), and it is not complete: repeats or choices side by side (``^a*a*a*a*a*$``,
-twelve ``(?:a|.)`` in a row) still cost a power of the text's length, which nothing bounds
-(JSON Schema checks a pattern even on a text already too long).  Matching in linear time
-(RE2) would close that; until then a policy's patterns are trusted as far as this goes.
+A case's patterns are matched by RE2, in time linear in the text
+(:mod:`policykit.policy.pattern_match`), so no pattern can hold a case any more.  This
+check still refuses the forms that would backtrack exponentially in an engine that
+backtracks, as Python's ``re`` does (``^(a+)+$``: seconds on thirty letters and a ``!``,
+twice as long for each letter more): they are a policy editor's mistake (one text matched
+many ways) and the message says how to write them.  It is the usual conservative one, on
+the tree ``re`` itself parses the pattern to: inside a repeat (``*``, ``+``, ``{n,}``,
+``{2,5}``...), no other repeat of varying length and no choice between alternatives,
+which is where the ways of matching one text multiply (``(.*a){20}`` is as bad: a power of
+the text's length), within an atomic group or a possessive repeat too (RE2 refuses those
+anyway).  A fixed count (``{3}``) and a set of characters (``[ab]``, which ``re`` makes of
+``a|b``) are allowed.  It refuses some patterns that would match in time (``^(a+b){3}$``:
+write ``^a+ba+ba+b$``).  A pattern of RE2's language that ``re`` cannot read (``\\pL``,
+``\\z``) is not checked here.
 """
 
 from __future__ import annotations
@@ -26,11 +25,19 @@ if TYPE_CHECKING:
 
 
 def exponential(pattern: str) -> str | None:
-    """Why matching ``pattern`` may take exponential time (a phrase), or None when it cannot.
-    ``pattern`` must compile."""
+    """Why matching ``pattern`` may take exponential time in a backtracking engine (a
+    phrase), or None when it cannot or ``re`` cannot read the pattern (a RecursionError
+    for groups nested too deeply to parse)."""
+    import warnings
     from re import _parser  # the parser of the re module itself: the tree re compiles
 
-    return _walk(_parser.parse(pattern).data, False, _parser)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ('[[:alpha:]]', a class of RE2's, is a nested set to re)
+            tree = _parser.parse(pattern)
+    except (_parser.error, OverflowError):
+        return None
+    return _walk(tree.data, False, _parser)
 
 
 def _walk(items: Any, open_repeat: bool, parser: Any) -> str | None:
