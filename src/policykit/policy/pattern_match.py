@@ -1,13 +1,14 @@
 """How a pattern of the case format is matched: in RE2's language and in time linear in
 the text, whatever the pattern.
 
-Python's ``re`` backtracks with no limit of time (``^a*a*a*a*a*$`` holds a text of thirty
-letters and a ``!`` for seconds), so a pattern is searched for by RE2 (``google-re2``),
-which never backtracks.  Its language is the language of the case format's patterns: what
-RE2 cannot compile (a lookaround, a backreference, an atomic group, a possessive repeat)
-is refused when the policy is compiled (:func:`re2_problem`), ``\\d`` and ``\\w`` are ASCII
-(as in JSON Schema's own dialect, ECMA 262), and ``$`` holds only at the very end of the
-text (as there too; Python's ``$`` also holds before a final newline).
+Python's ``re`` backtracks with no limit of time (``^a*a*a*a*a*$`` holds a text of 400
+letters and a ``!`` for minutes, forty ``(?:a|.)`` side by side one of forty letters for
+hours), so a pattern is searched for by RE2 (``google-re2``), which never backtracks.
+Its language is the language of the case format's patterns: what RE2 cannot compile (a
+lookaround, a backreference, an atomic group, a possessive repeat) is refused when the
+policy is compiled (:func:`re2_problem`), ``\\d`` and ``\\w`` are ASCII (as in JSON
+Schema's own dialect, ECMA 262), and ``$`` holds only at the very end of the text (as
+there too; Python's ``$`` also holds before a final newline).
 
 Importing RE2 costs a cold start milliseconds, and most patterns need none of it: a
 pattern with no part of varying width (literals, sets, ``.``, ``\\d``/``\\w``, groups and
