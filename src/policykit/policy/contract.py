@@ -14,7 +14,6 @@ from policykit.policy.contract_ext import check_extension, contract_of, effectiv
 from policykit.policy.contract_schema import BUILTIN
 from policykit.policy.document import Document
 from policykit.policy.pattern_match import re2_problem
-from policykit.policy.patterns import exponential
 from policykit.policy.policy_data import request_types
 
 
@@ -88,8 +87,7 @@ def _check_field(doc: Document, where: tuple[Any, ...], spec: dict[str, Any], kn
 
 
 def _check_pattern(doc: Document, where: tuple[Any, ...], pattern: str) -> Iterator[Diagnostic]:
-    """A pattern is of RE2's language (it is matched by RE2, in linear time), and of none of
-    the forms that backtrack (a cheap first line, with a clear message)."""
+    """A pattern is of RE2's language: it is matched by RE2, in time linear in the text."""
     problem = re2_problem(pattern)
     if problem:
         yield doc.diag(
@@ -97,18 +95,6 @@ def _check_pattern(doc: Document, where: tuple[Any, ...], pattern: str) -> Itera
             "contract",
             f"not a regular expression RE2 can read ({problem}): the case format's patterns are RE2's "
             "(no lookaround, backreference, atomic group or possessive repeat)",
-        )
-        return
-    try:
-        why = exponential(pattern)
-    except RecursionError:
-        why = "groups nested too deeply to tell"
-    if why:
-        yield doc.diag(
-            where,
-            "contract",
-            f"the pattern may take time exponential in the text it checks ({why}): "
-            "write it so that each text matches one way (e.g. '^a+$', not '^(a+)+$')",
         )
 
 
