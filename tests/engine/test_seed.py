@@ -16,23 +16,14 @@ from policykit.engine.assume import defaulted_facts
 from policykit.engine.case import Case, read_case
 from policykit.engine.env import CaseEnv
 from policykit.engine.seed import seed, work_done
-from policykit.errors import CaseError
 from policykit.lang.dates import WatchedCalendar
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Limits
 from policykit.policy.model import Policy
 
+from .cases import readable
+
 AS_OF = date(2026, 11, 27)
-
-
-def _cases(policy: Policy, count: int, seed_: int = 31) -> list[Case]:
-    out = []
-    for raw in generate(count, seed=seed_):
-        try:
-            out.append(read_case(policy, raw))
-        except CaseError:
-            continue
-    return out
 
 
 def _env(policy: Policy, case: Case, limits: Limits = DEFAULT) -> CaseEnv:
@@ -51,7 +42,7 @@ def test_a_seeded_case_holds_what_its_tables_would_have_worked_out(policy: Polic
     """Each value the seed put in the case, worked out by the tables in the same order,
     gives the same value and rows; the defaults read and the work charged are the same."""
     whole = partial = 0
-    for case in _cases(policy, 600):
+    for case in readable(policy, 600, 31):
         seeded, tables = _env(policy, case), _env(policy, case)
         done = seed(seeded, case, AS_OF, DEFAULT)
         whole, partial = whole + done, partial + (not done and bool(seeded.outcomes))
@@ -87,7 +78,7 @@ def test_where_it_gives_way_the_tables_work_out_the_rest(policy: Policy) -> None
 
 def test_a_limit_reached_leaves_the_case_to_the_tables(policy: Policy) -> None:
     """The tables then reach the limit as they do, and name it so."""
-    case = _cases(policy, 50)[0]
+    case = readable(policy, 50, 31)[0]
     tight = Limits(operations=3)
     env = _env(policy, case, tight)
     budget, calendar = env.budget, env.calendar
@@ -99,7 +90,7 @@ def test_a_limit_reached_leaves_the_case_to_the_tables(policy: Policy) -> None:
 def test_not_taken_where_the_calendar_has_days_of_its_own(policy: Policy, monkeypatch: pytest.MonkeyPatch) -> None:
     """Which value's citations show the days a count crossed depends on the order the
     values are worked out in: only the tables keep it."""
-    case = _cases(policy, 50)[0]
+    case = readable(policy, 50, 31)[0]
     monkeypatch.setattr(policy.calendar, "entries", (object(),))
     env = _env(policy, case)
     assert seed(env, case, AS_OF, DEFAULT) is False

@@ -9,29 +9,24 @@ import json
 from datetime import date
 from pathlib import Path
 
-from benchmarks.casegen import generate, generate_edges
 from policykit.engine import codegen
 from policykit.engine.case import read_case
 from policykit.engine.env import CaseEnv
 from policykit.engine.settle import holds_everywhere
-from policykit.errors import CaseError
 from policykit.lang.expr import exact_forms_only
 from policykit.lang.values import Unknown
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
 
 from ..conftest import ROOT, edited_policy
+from .cases import readable
 
 AS_OF = date(2026, 11, 27)
 
 
 def test_the_fast_try_gives_what_the_condition_settled_gives(policy: Policy) -> None:
     checked = unknown_cases = 0
-    for raw in [*generate(300, seed=41), *generate_edges(100, seed=42)]:
-        try:
-            case = read_case(policy, raw)
-        except CaseError:
-            continue
+    for case in readable(policy, 300, 41, edges=100):
         unknown_cases += any(v.__class__ is Unknown for v in case.facts.values())
         _, actions, warnings = policy.plan(case.request_type)
         for item in (*actions, *warnings):

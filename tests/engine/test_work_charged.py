@@ -10,27 +10,15 @@ from typing import Any
 
 import pytest
 
-from benchmarks.casegen import generate, generate_edges
 from policykit.engine import decide as decide_module
-from policykit.engine.case import Case, read_case
 from policykit.engine.seed import seed
-from policykit.errors import CaseError
 from policykit.lang.expr import exact_forms_only
 from policykit.limits import DEFAULT
 from policykit.policy.model import Policy
 
+from .cases import readable
+
 AS_OF = date(2026, 11, 27)
-
-
-def _cases(policy: Policy, count: int, seed_: int) -> list[Case]:
-    """Generated cases and half as many edge cases (those the case format refuses left out)."""
-    out = []
-    for raw in [*generate(count, seed=seed_), *generate_edges(count // 2, seed=seed_ + 1)]:
-        try:
-            out.append(read_case(policy, raw))
-        except CaseError:
-            continue
-    return out
 
 
 def test_every_road_charges_a_case_the_same_work(policy: Policy, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,7 +32,7 @@ def test_every_road_charges_a_case_the_same_work(policy: Policy, monkeypatch: py
 
     monkeypatch.setattr(decide_module, "_decide", noted)
     compared = probed = 0
-    for case in _cases(policy, 400, 92):
+    for case in readable(policy, 400, 92, edges=200):
         charged.clear()
         records = []
         for generated, exact in ((True, False), (False, False), (False, True)):
@@ -65,7 +53,7 @@ def test_skipping_the_probes_that_cannot_change_anything_changes_nothing(policy:
     from policykit.present.assemble import build_result
 
     compared = skipped = 0
-    for case in _cases(policy, 300, 94):
+    for case in readable(policy, 300, 94, edges=150):
         for generated in (True, False):
             results = []
             for watch in (True, False):
