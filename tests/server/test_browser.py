@@ -186,7 +186,10 @@ def test_an_impossible_date_is_refused_with_the_clis_words(page: Page, server: s
     assert asked == ["sale.ship_date"]
     message = page.locator("#q-error").inner_text()
     assert "2025-02-30" in message and "sale.ship_date" in message
+    assert "不是日历上的日期" in message  # in the page's language, as the command words it
     assert page.locator("#question").get_attribute("data-fact") == "sale.ship_date"
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SHOTS / "interview-error-390.png"))
 
 
 def test_english_switch_keeps_the_case(page: Page, server: str) -> None:
