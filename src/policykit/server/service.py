@@ -101,7 +101,8 @@ def decide_body(
     policy = choose_policy(policies, data, options, config.allow_draft)
     sha = hashlib.sha256(body).hexdigest()
     try:
-        case = read_case(policy, data, name)
+        # worded in the request's language, as the CLI words them, each placed on its line of the body
+        case = read_case(policy, data, name, body, options.lang)
         as_of = options.as_of or policy.today()
         result = evaluate(
             policy, case, as_of, options.lang, config.docs_url, options.explain, sha, limits=config.work_limits
