@@ -88,7 +88,7 @@ def test_reading_cases_writes_nothing_to_the_entry(tmp_path: Path, monkeypatch: 
     path = Path(str(cache.entry_path(name)))
     before = path.read_bytes()
     policy, _ = load_policy(POLICY_FILE, use_cache=True)
-    assert reader(policy) is not None and _facts(reader(policy))  # type: ignore[arg-type]
+    assert reader(policy) is not None and _facts(reader(policy))
     assert path.read_bytes() == before
     entry = cache.read(name)
     assert entry is not None and "kept" not in entry

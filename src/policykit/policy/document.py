@@ -91,7 +91,7 @@ class Document:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return (self.file, self.data, self.lines) == (other.file, other.data, other.lines)  # type: ignore[attr-defined]
+        return (self.file, self.data, self.lines) == (other.file, other.data, other.lines)
 
     __hash__ = None  # type: ignore[assignment]  # its data is a dict
 

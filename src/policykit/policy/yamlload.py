@@ -67,7 +67,7 @@ def _refusal(event: Any, depth: int) -> _Refused | None:
 
 if _CBase is not None:
 
-    class _CLoader(_CBase):  # type: ignore[misc,valid-type]
+    class _CLoader(_CBase):  # type: ignore[misc]
         """libyaml's parser and composer (C: about a hundred times faster), with our resolvers."""
 
         yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers

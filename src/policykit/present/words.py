@@ -134,7 +134,7 @@ def shower(policy: Policy, name: str, lang: str, days: bool = False) -> Callable
 
         def labelled(value: Any) -> str:
             if value.__class__ is str:
-                return labels.get(value) or value  # type: ignore[no-any-return]
+                return labels.get(value) or value
             return show(policy, name, value, lang, days)
 
         return labelled
@@ -191,7 +191,7 @@ def fmt(policy: Policy, value: Any, lang: str, days: bool = False) -> str:
     if value is False:
         return policy.message("no_word", lang)
     if isinstance(value, date):
-        return day(policy, value, lang) if days else jsonable(value)  # type: ignore[no-any-return]
+        return day(policy, value, lang) if days else jsonable(value)
     if isinstance(value, list):
         return say(policy, "list_sep", lang).join(fmt(policy, v, lang, days) for v in value) or say(
             policy, "none_word", lang
