@@ -122,7 +122,8 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
     size = CHUNK_LINES if jobs > 1 else (1 if streaming else LOCAL_CHUNK_LINES)
     write = _bytes_writer(out, streaming)
     pending: list[bytes] = []
-    held = 0
+    held = last = 0
+    progress = _progress(err, streaming, out)
     try:
         work = partial(evaluate_lines, settings, batch)
         for chunk in ordered_map(work, numbered_chunks(numbered, size), jobs):
@@ -133,18 +134,39 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
                 data, held = b"".join(pending), 0
                 pending.clear()
                 write(data)
-            for line in chunk.errors:
-                print(line, file=err)
+            if chunk.errors:
+                if progress is not None:
+                    progress.clear()
+                for line in chunk.errors:
+                    print(line, file=err)
             if chunk.internal:
                 status = EXIT_INTERNAL
             elif chunk.bad and status != EXIT_INTERNAL:
                 status = EXIT_BAD_INPUT
+            last = chunk.last or last
+            if progress is not None:
+                progress.update(last)
+        if progress is not None:
+            progress.done(last)
     finally:
+        if progress is not None:
+            progress.clear()
         if pending:  # what was decided is written, whatever stops the run
             write(b"".join(pending))
         if hasattr(numbered, "close"):
             numbered.close()
     return status
+
+
+def _progress(err: IO[str], streaming: bool, out: IO[str]) -> Any:
+    """The batch's progress line (lines read so far, and the rate) on ``err``, when it is a
+    terminal and the results go elsewhere (results on the screen show how far it is), for a
+    batch read from a file (a stream's lines come as they are typed or made)."""
+    if streaming or not is_terminal(err) or is_terminal(out):
+        return None
+    from policykit.tools.progress import Progress
+
+    return Progress(err, "lines read")
 
 
 def _bytes_writer(out: IO[str], streaming: bool = False) -> Any:

@@ -54,6 +54,7 @@ class Chunk(NamedTuple):
     errors: tuple[str, ...]
     bad: int
     internal: int = 0  # lines that hit a bug (exit status 1 at the end)
+    last: int = 0  # the number of the run's last line (how far the batch is: its progress line)
 
 
 def _json_line(data: dict[str, Any]) -> bytes:
@@ -87,7 +88,7 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
     a long run's memory flat."""
     out: list[bytes] = []
     errors: list[str] = []
-    bad = internal = cases = 0
+    bad = internal = cases = number = 0
     text_format = settings.fmt == "text"
     decide: _Reader | None = None  # made once for the run of lines, at its first case
     json_line = _json_writer()
@@ -126,7 +127,7 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
             errors.append(Diagnostic(label, number, 0, "internal-error", message).format())
     if cases:
         SWEEPER.decided(cases)
-    return Chunk(b"".join(out), tuple(errors), bad, internal)
+    return Chunk(b"".join(out), tuple(errors), bad, internal, number)
 
 
 def read_lines(stream: Any, limit: int = DEFAULT.case_bytes) -> Iterator[bytes | None]:

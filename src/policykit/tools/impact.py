@@ -184,19 +184,20 @@ def measure_impact(
     from functools import partial
 
     from policykit.tools.parallel import chunks, ordered_map
+    from policykit.tools.progress import Progress
 
     if jobs > 1 and files is not None:
         work: Any = partial(impact_of_files, files[0], files[1], as_of, limits=limits)
     else:
         work, jobs = partial(impact_of, old, new, as_of, limits=limits), 1
     impact = Impact()
+    line = Progress(progress, "cases evaluated under both versions") if progress is not None else None
     for part in ordered_map(work, chunks(iter_cases(source, limits), CHUNK), jobs):
         impact.merge(part)
-        if progress is not None:
-            progress.write(f"\r  {impact.cases + impact.rejected} cases evaluated under both versions")
-            progress.flush()
-    if progress is not None:
-        progress.write(f"\r  {impact.cases + impact.rejected} cases evaluated under both versions\n")
+        if line is not None:
+            line.update(impact.cases + impact.rejected)
+    if line is not None:
+        line.done(impact.cases + impact.rejected)
     return impact
 
 
