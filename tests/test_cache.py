@@ -186,8 +186,8 @@ def test_signed_text_that_reaches_out_is_not_run(cold: list[str], tmp_path: Path
     entry = _policy_entry(tmp_path / "cache")
     _, data = _payload(entry)
     source = next(iter(data["exprs"]))
-    names, _ = data["exprs"][source]
-    data["exprs"][source] = (names, forged)
+    names, _, form = data["exprs"][source]
+    data["exprs"][source] = (names, forged, form)
     _sign(entry, data)
     assert cache.read(entry.name.split("-")[0]) is not None  # authentic, but its text is refused
     assert _results(POLICY_FILE) == cold
@@ -197,9 +197,63 @@ def test_signed_code_objects_are_not_run(cold: list[str], tmp_path: Path) -> Non
     entry = _policy_entry(tmp_path / "cache")
     _, data = _payload(entry)
     source = next(iter(data["exprs"]))
-    names, _ = data["exprs"][source]
-    data["exprs"][source] = (names, compile("lambda _e, _k: 1", "<forged>", "eval"))
+    names, _, form = data["exprs"][source]
+    data["exprs"][source] = (names, compile("lambda _e, _k: 1", "<forged>", "eval"), form)
     _sign(entry, data)
+    assert _results(POLICY_FILE) == cold
+
+
+# an entry's parsed forms, signed with the installation's key (a stolen key): each is checked
+# before use, and one the compiler would not have made makes the entry a miss
+TAMPERED = [
+    ("call", "__import__", (("const", "os"),), False),
+    ("name", ("__builtins__",)),
+    ("name", ("facts", "__class__")),
+    ("binop", "Pow", ("const", 9), ("const", 99)),
+    ("bad", "lambda", "not a node of an accepted expression"),
+    ("const", "w" * 10_000),
+    ("const", b"bytes"),
+    ["const", 1],
+    ("compare", ("Eq",), (("const", 1),)),
+    "lambda _e, _k: 1",
+    None,
+]
+
+
+def _tamper(entry: Path, form: Any) -> str:
+    """Sign an entry whose first expression has ``form``; the expression's text."""
+    _, data = _payload(entry)
+    source = next(iter(data["exprs"]))
+    names, text, _ = data["exprs"][source]
+    data["exprs"][source] = (names, text, form)
+    _sign(entry, data)
+    return str(source)
+
+
+@pytest.mark.parametrize("form", TAMPERED, ids=lambda f: repr(f)[:40])
+def test_a_tampered_parsed_form_is_a_miss(cold: list[str], tmp_path: Path, form: Any) -> None:
+    from policykit.policy.compiler import _from_cache
+
+    entry = _policy_entry(tmp_path / "cache")
+    source = _tamper(entry, form)
+    key = entry.name.split("-")[0]
+    read = cache.read(key)
+    assert read is not None and read["exprs"][source][2] == form  # authentic, as signed
+    assert _from_cache(read, str(POLICY_FILE), read["sha256"]) is None  # refused: a miss
+    assert _results(POLICY_FILE) == cold  # compiled afresh
+    rewritten = cache.read(key)
+    assert rewritten is not None and rewritten["exprs"][source][2] != form  # and stored again
+
+
+def test_a_parsed_form_of_other_names_is_a_miss(cold: list[str], tmp_path: Path) -> None:
+    """A well-made form of another expression (reading another name) is not taken for this one."""
+    from policykit.policy.compiler import _from_cache
+
+    entry = _policy_entry(tmp_path / "cache")
+    source = _tamper(entry, ("name", ("as_of",)))  # (a name of the policy's: the form alone passes)
+    read = cache.read(entry.name.split("-")[0])
+    assert read is not None and "as_of" not in read["exprs"][source][0]
+    assert _from_cache(read, str(POLICY_FILE), read["sha256"]) is None
     assert _results(POLICY_FILE) == cold
 
 
@@ -236,7 +290,7 @@ def test_an_entry_is_data_only(cold: list[str], tmp_path: Path) -> None:
                 continue
             assert not isinstance(loaded, types.CodeType), entry.name
         if entry.name.startswith(cache.key_of(POLICY_FILE.read_bytes())):
-            assert all(isinstance(text, (str, type(None))) for _, text in data["exprs"].values())
+            assert all(isinstance(text, (str, type(None))) for _, text, _ in data["exprs"].values())
 
 
 @pytest.mark.parametrize("thing", [compile("1", "<x>", "eval"), len, object(), {"a": [(1, print)]}])

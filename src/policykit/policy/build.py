@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 from policykit.errors import Diagnostic
 from policykit.lang.dates import WorkCalendar
-from policykit.lang.expr import Compiled, compile_expr, dotted_name, parse_tree
+from policykit.lang.expr import Compiled, compile_expr
 from policykit.lang.fastpath import lazy_fast_function
+from policykit.lang.form import checked_form
+from policykit.lang.functions import FUNCTIONS
 from policykit.lang.hints import null_comparisons, suggest
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Budget, Limits
@@ -63,11 +65,13 @@ class _Expressions:
             shared = self.from_cache.get(source)
             if shared is not None:
                 return shared  # the same text twice is compiled once, as below
-            names, text = self.precompiled[source]  # from an authentic cache entry: data, checked again
-            if not all(isinstance(n, str) and n in self.names for n in names):
-                raise ValueError("a cached expression reads a name the policy does not have")
+            names, text, form = self.precompiled[source]  # from an authentic cache entry: data, checked again
+            # its parsed form of the policy's names and the language's kinds of node, reading the names it says
+            if checked_form(form, self.names, FUNCTIONS) != frozenset(names):
+                raise ValueError("a cached expression's parsed form is not one of the policy's")
             fast = lazy_fast_function(text) if text is not None else None  # compiled when first run
-            shared = self.from_cache[source] = Compiled(source, frozenset(names), None, fast, self.names, text)
+            shared = Compiled(source, frozenset(names), None, fast, self.names, text, form)  # exact: when first run
+            self.from_cache[source] = shared
             return shared
         known = self.seen.get(source) if isinstance(source, str) else None
         if known is None:
@@ -80,7 +84,7 @@ class _Expressions:
         if compiled is not None and isinstance(source, str):
             self.compiled[source] = compiled
             if "null" in source or "None" in source:
-                for message in null_comparisons(parse_tree(source), self.doc.data["facts"], dotted_name):
+                for message in null_comparisons(compiled.form, self.doc.data["facts"]):
                     self.diags.append(self.doc.diag(path, "null-compare", message))
         for issue in issues:
             self.diags.append(self.doc.diag(path, issue.code, issue.message))
