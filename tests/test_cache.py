@@ -204,7 +204,7 @@ def test_signed_code_objects_are_not_run(cold: list[str], tmp_path: Path) -> Non
 
 
 # an entry's parsed forms, signed with the installation's key (a stolen key): each is checked
-# before use, and one the compiler would not have made makes the entry a miss
+# before its exact form is compiled, and one the compiler would not have made is not used
 TAMPERED = [
     ("call", "__import__", (("const", "os"),), False),
     ("name", ("__builtins__",)),
@@ -215,46 +215,52 @@ TAMPERED = [
     ("const", b"bytes"),
     ["const", 1],
     ("compare", ("Eq",), (("const", 1),)),
+    ("name", ("as_of",)),  # a name of the policy's, but not the one the expression reads
     "lambda _e, _k: 1",
     None,
 ]
 
 
-def _tamper(entry: Path, form: Any) -> str:
-    """Sign an entry whose first expression has ``form``; the expression's text."""
-    _, data = _payload(entry)
-    source = next(iter(data["exprs"]))
-    names, text, _ = data["exprs"][source]
-    data["exprs"][source] = (names, text, form)
-    _sign(entry, data)
-    return str(source)
+def _exact_results(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], set[str]]:
+    """The examples' results from the cache, each expression in its exact form alone (as one
+    case is decided), and the texts parsed to get them."""
+    from policykit.lang import expr
+
+    parsed: set[str] = set()
+    compile_text = expr.compile_expr
+
+    def spy(source: Any, names: Any, fast: bool = True) -> Any:
+        parsed.add(source)
+        return compile_text(source, names, fast)
+
+    monkeypatch.setattr(expr, "compile_expr", spy)
+    was = expr.exact_forms_only(True)
+    try:
+        return _results(POLICY_FILE), parsed
+    finally:
+        expr.exact_forms_only(was)
+
+
+def test_a_cached_policy_parses_no_expression(cold: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _exact_results(monkeypatch) == (cold, set())  # every exact form from its parsed form
 
 
 @pytest.mark.parametrize("form", TAMPERED, ids=lambda f: repr(f)[:40])
-def test_a_tampered_parsed_form_is_a_miss(cold: list[str], tmp_path: Path, form: Any) -> None:
-    from policykit.policy.compiler import _from_cache
-
+def test_a_tampered_parsed_form_is_not_used(
+    cold: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: Any
+) -> None:
+    """Every expression's form replaced by one the compiler never makes of it: no crash, no
+    code; each expression a case reaches is compiled from its text, as without the cache."""
     entry = _policy_entry(tmp_path / "cache")
-    source = _tamper(entry, form)
-    key = entry.name.split("-")[0]
-    read = cache.read(key)
-    assert read is not None and read["exprs"][source][2] == form  # authentic, as signed
-    assert _from_cache(read, str(POLICY_FILE), read["sha256"]) is None  # refused: a miss
-    assert _results(POLICY_FILE) == cold  # compiled afresh
-    rewritten = cache.read(key)
-    assert rewritten is not None and rewritten["exprs"][source][2] != form  # and stored again
-
-
-def test_a_parsed_form_of_other_names_is_a_miss(cold: list[str], tmp_path: Path) -> None:
-    """A well-made form of another expression (reading another name) is not taken for this one."""
-    from policykit.policy.compiler import _from_cache
-
-    entry = _policy_entry(tmp_path / "cache")
-    source = _tamper(entry, ("name", ("as_of",)))  # (a name of the policy's: the form alone passes)
+    _, data = _payload(entry)
+    tampered = {source for source, (names, _, _) in data["exprs"].items() if names != ["as_of"]}
+    data["exprs"] = {s: (n, t, form if s in tampered else f) for s, (n, t, f) in data["exprs"].items()}
+    _sign(entry, data)
+    results, parsed = _exact_results(monkeypatch)
+    assert results == cold
+    assert parsed and parsed <= tampered  # the texts of the expressions reached, parsed
     read = cache.read(entry.name.split("-")[0])
-    assert read is not None and "as_of" not in read["exprs"][source][0]
-    assert _from_cache(read, str(POLICY_FILE), read["sha256"]) is None
-    assert _results(POLICY_FILE) == cold
+    assert read is not None and read["exprs"] == data["exprs"]  # (the policy was the entry's)
 
 
 def _kinds(value: Any) -> set[type]:

@@ -20,6 +20,8 @@ from policykit.lang.form import MAX_DEPTH as MAX_DEPTH
 from policykit.lang.form import MAX_INT as MAX_INT
 from policykit.lang.form import MAX_SOURCE as MAX_SOURCE
 from policykit.lang.form import MAX_STRING as MAX_STRING
+from policykit.lang.form import checked_form
+from policykit.lang.functions import FUNCTIONS
 from policykit.lang.hints import hint, quote
 from policykit.lang.syntax import dotted_name as dotted_name  # imported from here by the policy's tools
 from policykit.lang.syntax import parse_form
@@ -82,7 +84,7 @@ class Compiled(Frozen):
 
     def run(self, env: Env) -> Any:
         """The exact three-valued form; built on first use when the policy came from the
-        compile cache, from the parsed form it kept (checked when the entry was read)."""
+        compile cache, from the parsed form it kept (checked first)."""
         exact = self.exact
         if exact is None:
             exact = self._build_exact()
@@ -90,15 +92,19 @@ class Compiled(Frozen):
         return exact(env)
 
     def _build_exact(self) -> Callable[[Env], Any]:
+        """The exact form compiled from the parsed form, once it passes the check of a form
+        read from the cache (:func:`~policykit.lang.form.checked_form`) and reads the names
+        the expression is known to read; else (a form not made by the compiler) from the
+        text, parsed as if the cache had not kept the form."""
         names = self.names_map or {}
-        if self.form is not None:
+        form = self.form
+        if form is not None:
             try:
-                exact, _, _ = compile_form(self.form, names)
-            except (LookupError, TypeError, AttributeError, ValueError):
+                exact = compile_form(form, names)[0] if checked_form(form, names, FUNCTIONS) == self.names else None
+            except ValueError:
                 exact = None
             if exact is not None:
                 return exact
-        # no parsed form, or one the compiler refuses: the text decides, parsed again
         compiled, issues = compile_expr(self.source, names, fast=False)
         if compiled is None or compiled.exact is None:
             raise EvalError(f"cannot compile {quote(self.source)}: {issues}")
@@ -145,7 +151,17 @@ def compile_expr(
     run, used, issues = compile_form(form, names)
     if run is None:
         return None, issues
-    from policykit.lang.fastcode import fast_form
-
-    text, function = fast_form(body, dotted_name) if fast else (None, None)
+    text, function = _fast_form(body) if fast else (None, None)
     return Compiled(source, used, run, function, names, text, form), []
+
+
+def _fast_form(body: Any) -> tuple[str | None, Callable[[Any, Any], Any] | None]:
+    """(text, function) of the fast form of a checked syntax tree; (None, None) if it has none."""
+    from policykit.lang.fastcode import fast_code
+    from policykit.lang.fastpath import fast_function
+
+    text = fast_code(body, dotted_name)
+    try:
+        return text, (fast_function(text) if text is not None else None)
+    except ValueError:  # no fast form: the exact one decides
+        return None, None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 
-from policykit.lang.fastpath import fast_function
 from policykit.lang.form import CONSTANT_NAMES as _CONSTANTS
 from policykit.lang.form import PLAIN_TYPES
 from policykit.lang.functions import FUNCTIONS
@@ -17,7 +16,6 @@ from policykit.lang.functions import FUNCTIONS
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any
 
 _COMPARISONS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn)
 _CALLED = frozenset(f"_F_{name}" for name in FUNCTIONS)
@@ -137,20 +135,9 @@ def _plain(node: ast.expr) -> bool:
 def fast_code(body: ast.expr, dotted: Callable[[ast.expr], str | None]) -> str | None:
     """The source of the fast function of a checked expression tree (``lambda _e, _k: ...``),
     or None if it cannot have one.  A text, not a code object: what the compile cache keeps
-    is data, compiled and checked again (:func:`fast_function`) when it is read back."""
+    is data, compiled and checked again (:func:`policykit.lang.fastpath.fast_function`) when it is read back."""
     try:
         tree = _Rewrite(dotted).visit(ast.fix_missing_locations(ast.parse(ast.unparse(body), mode="eval")).body)
         return "lambda _e, _k: " + ast.unparse(ast.fix_missing_locations(tree))
     except (ValueError, SyntaxError, RecursionError, AssertionError, KeyError):
         return None
-
-
-def fast_form(
-    body: ast.expr, dotted: Callable[[ast.expr], str | None]
-) -> tuple[str | None, Callable[[Any, Any], Any] | None]:
-    """(text, function) of the fast form of a checked expression tree; (None, None) if it has none."""
-    text = fast_code(body, dotted)
-    try:
-        return text, (fast_function(text) if text is not None else None)
-    except ValueError:  # no fast form: the exact one decides
-        return None, None

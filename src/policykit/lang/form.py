@@ -152,13 +152,14 @@ def _check(node: Any, names: Container[str], functions: Mapping[str, Function], 
 
 def _read(parts: Any, names: Container[str]) -> tuple[str, ...]:
     """The name a name node reads (none for a constant): one of ``names``, else _Bad."""
-    if parts.__class__ is not tuple or not parts or not all(p.__class__ is str and p for p in parts):
+    if parts.__class__ is not tuple or not parts:
         raise _Bad
+    for part in parts:
+        if part.__class__ is not str or not part or part.startswith("_"):
+            raise _Bad
     name = parts[0] if len(parts) == 1 else dotted(parts)
-    if any(p.startswith("_") for p in name.split(".")):
-        raise _Bad
     if name in CONSTANT_NAMES:
         return ()
-    if name not in names:
+    if name not in names or "._" in name:
         raise _Bad
     return (name,)

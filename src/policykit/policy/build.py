@@ -9,8 +9,6 @@ from policykit.errors import Diagnostic
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled, compile_expr
 from policykit.lang.fastpath import lazy_fast_function
-from policykit.lang.form import checked_form
-from policykit.lang.functions import FUNCTIONS
 from policykit.lang.hints import null_comparisons, suggest
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Budget, Limits
@@ -66,11 +64,11 @@ class _Expressions:
             if shared is not None:
                 return shared  # the same text twice is compiled once, as below
             names, text, form = self.precompiled[source]  # from an authentic cache entry: data, checked again
-            # its parsed form of the policy's names and the language's kinds of node, reading the names it says
-            if checked_form(form, self.names, FUNCTIONS) != frozenset(names):
-                raise ValueError("a cached expression's parsed form is not one of the policy's")
+            if not all(isinstance(n, str) and n in self.names for n in names):
+                raise ValueError("a cached expression reads a name the policy does not have")
             fast = lazy_fast_function(text) if text is not None else None  # compiled when first run
-            shared = Compiled(source, frozenset(names), None, fast, self.names, text, form)  # exact: when first run
+            # its exact form: compiled from its parsed form when first run, once the form is checked
+            shared = Compiled(source, frozenset(names), None, fast, self.names, text, form)
             self.from_cache[source] = shared
             return shared
         known = self.seen.get(source) if isinstance(source, str) else None
