@@ -11,7 +11,8 @@ numbers): no code object is ever written (:func:`write` refuses one), and nothin
 back is run but the expressions' fast forms, texts compiled and checked against a
 whitelist again like the policy's own (:func:`policykit.lang.fastpath.plain_code`), and
 their exact forms, compiled by the language's compiler from parsed forms checked first
-(:func:`policykit.lang.form.checked_form`: a form not of the policy's is a miss).  Its
+(:func:`policykit.lang.form.checked_form`; a form that fails is not used: the expression's
+text is parsed and compiled, as without the cache).  Its
 name carries that digest, the package version, the entry format, the Python
 version and a tag of the installed ``holidays`` package, so a changed policy, tool,
 interpreter or official calendar never reads a stale entry.
