@@ -186,8 +186,8 @@ def test_signed_text_that_reaches_out_is_not_run(cold: list[str], tmp_path: Path
     entry = _policy_entry(tmp_path / "cache")
     _, data = _payload(entry)
     source = next(iter(data["exprs"]))
-    names, _ = data["exprs"][source]
-    data["exprs"][source] = (names, forged)
+    names, _, form = data["exprs"][source]
+    data["exprs"][source] = (names, forged, form)
     _sign(entry, data)
     assert cache.read(entry.name.split("-")[0]) is not None  # authentic, but its text is refused
     assert _results(POLICY_FILE) == cold
@@ -197,10 +197,70 @@ def test_signed_code_objects_are_not_run(cold: list[str], tmp_path: Path) -> Non
     entry = _policy_entry(tmp_path / "cache")
     _, data = _payload(entry)
     source = next(iter(data["exprs"]))
-    names, _ = data["exprs"][source]
-    data["exprs"][source] = (names, compile("lambda _e, _k: 1", "<forged>", "eval"))
+    names, _, form = data["exprs"][source]
+    data["exprs"][source] = (names, compile("lambda _e, _k: 1", "<forged>", "eval"), form)
     _sign(entry, data)
     assert _results(POLICY_FILE) == cold
+
+
+# an entry's parsed forms, signed with the installation's key (a stolen key): each is checked
+# before its exact form is compiled, and one the compiler would not have made is not used
+TAMPERED = [
+    ("call", "__import__", (("const", "os"),), False),
+    ("name", ("__builtins__",)),
+    ("name", ("facts", "__class__")),
+    ("binop", "Pow", ("const", 9), ("const", 99)),
+    ("bad", "lambda", "not a node of an accepted expression"),
+    ("const", "w" * 10_000),
+    ("const", b"bytes"),
+    ["const", 1],
+    ("compare", ("Eq",), (("const", 1),)),
+    ("name", ("as_of",)),  # a name of the policy's, but not the one the expression reads
+    "lambda _e, _k: 1",
+    None,
+]
+
+
+def _exact_results(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], set[str]]:
+    """The examples' results from the cache, each expression in its exact form alone (as one
+    case is decided), and the texts parsed to get them."""
+    from policykit.lang import expr
+
+    parsed: set[str] = set()
+    compile_text = expr.compile_expr
+
+    def spy(source: Any, names: Any, fast: bool = True) -> Any:
+        parsed.add(source)
+        return compile_text(source, names, fast)
+
+    monkeypatch.setattr(expr, "compile_expr", spy)
+    was = expr.exact_forms_only(True)
+    try:
+        return _results(POLICY_FILE), parsed
+    finally:
+        expr.exact_forms_only(was)
+
+
+def test_a_cached_policy_parses_no_expression(cold: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _exact_results(monkeypatch) == (cold, set())  # every exact form from its parsed form
+
+
+@pytest.mark.parametrize("form", TAMPERED, ids=lambda f: repr(f)[:40])
+def test_a_tampered_parsed_form_is_not_used(
+    cold: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: Any
+) -> None:
+    """Every expression's form replaced by one the compiler never makes of it: no crash, no
+    code; each expression a case reaches is compiled from its text, as without the cache."""
+    entry = _policy_entry(tmp_path / "cache")
+    _, data = _payload(entry)
+    tampered = {source for source, (names, _, _) in data["exprs"].items() if names != ["as_of"]}
+    data["exprs"] = {s: (n, t, form if s in tampered else f) for s, (n, t, f) in data["exprs"].items()}
+    _sign(entry, data)
+    results, parsed = _exact_results(monkeypatch)
+    assert results == cold
+    assert parsed and parsed <= tampered  # the texts of the expressions reached, parsed
+    read = cache.read(entry.name.split("-")[0])
+    assert read is not None and read["exprs"] == data["exprs"]  # (the policy was the entry's)
 
 
 def _kinds(value: Any) -> set[type]:
@@ -236,7 +296,7 @@ def test_an_entry_is_data_only(cold: list[str], tmp_path: Path) -> None:
                 continue
             assert not isinstance(loaded, types.CodeType), entry.name
         if entry.name.startswith(cache.key_of(POLICY_FILE.read_bytes())):
-            assert all(isinstance(text, (str, type(None))) for _, text in data["exprs"].values())
+            assert all(isinstance(text, (str, type(None))) for _, text, _ in data["exprs"].values())
 
 
 @pytest.mark.parametrize("thing", [compile("1", "<x>", "eval"), len, object(), {"a": [(1, print)]}])

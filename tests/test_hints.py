@@ -78,10 +78,10 @@ def test_a_null_written_as_in_another_language_says_what_tests_for_not_known(sou
     ],
 )
 def test_a_fact_compared_with_null_is_named(source: str, found: list[str]) -> None:
-    from policykit.lang.expr import dotted_name, parse_tree
     from policykit.lang.hints import null_comparisons
+    from policykit.lang.syntax import parse_form
 
-    messages = list(null_comparisons(parse_tree(source), {"fault.lightning"}, dotted_name))
+    messages = list(null_comparisons(parse_form(source)[0], {"fault.lightning"}))
     assert len(messages) == len(found)
     assert all(f in m for f, m in zip(found, messages, strict=True))
 

@@ -57,6 +57,11 @@ HEAVY = (
     "policykit.engine.codegen.request",
     "policykit.engine.codegen.inline",
     "policykit.engine.lean",
+    # the expressions' exact forms are compiled from the parsed forms the cache keeps: no
+    # text is parsed (nor a fast form's text made or checked)
+    "ast",
+    "_ast",
+    "policykit.lang.fastcode",
     # the case format (the contract's JSON Schema) comes with the policy's entry
     "policykit.policy.contract_ext",
     # a good case needs neither the exact reader (which words problems) nor its words

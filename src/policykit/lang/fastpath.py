@@ -10,9 +10,9 @@ generated code can do nothing the closures cannot.
 
 from __future__ import annotations
 
-import ast
 import types
 
+from policykit.lang.form import PLAIN_TYPES
 from policykit.lang.functions import FUNCTIONS, Function, arithmetic
 from policykit.lang.values import Unknown
 
@@ -47,9 +47,6 @@ class Known(_Values):
         return value
 
 
-_CONSTANTS = {"true": True, "false": False, "null": None, "True": True, "False": False, "None": None}
-
-
 def _wrap(spec: Function) -> Callable[..., Any]:
     """The function as the fast code calls it: ``f(env, *args)``, its cost charged first."""
     impl, cost, none_gives_none, needs_calendar = spec.impl, spec.cost, spec.none_gives_none, spec.needs_calendar
@@ -78,57 +75,9 @@ ALLOWED_NAMES = frozenset(_GLOBALS) | {"get", "given", "calendar"}
 """Every name a fast code object may use: what the compile cache checks before it trusts one."""
 
 
-class _Rewrite(ast.NodeTransformer):
-    def __init__(self, dotted: Callable[[ast.expr], str | None]) -> None:
-        self.dotted = dotted
-
-    def _name(self, node: ast.expr, tolerant: bool = False) -> ast.expr:
-        name = self.dotted(node)
-        if name is None:
-            raise ValueError("not a dotted name")
-        if name in _CONSTANTS:
-            return ast.Constant(_CONSTANTS[name])
-        if tolerant:
-            return ast.Call(ast.Attribute(ast.Name("_e", ast.Load()), "get", ast.Load()), [ast.Constant(name)], [])
-        return ast.Subscript(ast.Name("_k", ast.Load()), ast.Constant(name), ast.Load())
-
-    def visit_Name(self, node: ast.Name) -> ast.expr:
-        return self._name(node)
-
-    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
-        return self._name(node)
-
-    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
-        self.generic_visit(node)
-        op = "+" if isinstance(node.op, ast.Add) else "-" if isinstance(node.op, ast.Sub) else None
-        if op is None:
-            raise ValueError("not an allowed operator")
-        env = ast.Name("_e", ast.Load())
-        return ast.Call(ast.Name("_arith", ast.Load()), [env, ast.Constant(op), node.left, node.right], [])
-
-    def visit_BoolOp(self, node: ast.BoolOp) -> ast.expr:
-        self.generic_visit(node)
-        return ast.Call(ast.Name("_bool", ast.Load()), [node], [])
-
-    def visit_Call(self, node: ast.Call) -> ast.expr:
-        assert isinstance(node.func, ast.Name)
-        spec = FUNCTIONS[node.func.id]
-        if spec.takes_name:
-            name = self.dotted(node.args[0])
-            given = ast.Attribute(ast.Name("_e", ast.Load()), "given", ast.Load())
-            return ast.Compare(ast.Constant(name), [ast.In()], [given])
-        args: list[ast.expr] = []
-        for arg in node.args:
-            if spec.sees_unknown and isinstance(arg, (ast.Name, ast.Attribute)) and self.dotted(arg) not in _CONSTANTS:
-                args.append(self._name(arg, tolerant=True))
-            else:
-                args.append(self.visit(arg))
-        args.insert(0, ast.Name("_e", ast.Load()))
-        return ast.Call(ast.Name(f"_F_{spec.name}", ast.Load()), args, [])
-
-
 def fast_function(source: str) -> Callable[[Any, Any], Any]:
-    """The function of a source made by :func:`fast_code` (also as read back from the compile cache).
+    """The function of a source made by :func:`~policykit.lang.fastcode.fast_code` (also as
+    read back from the compile cache).
 
     It runs with no builtins and only the functions of the whitelist; a source whose code
     reaches for any other name (a dunder, a builtin) is refused with ValueError."""
@@ -190,78 +139,22 @@ def lazy_fast_function(source: str) -> Callable[[Any, Any], Any]:
     return stub
 
 
-_CONSTANT_TYPES = (type(None), bool, int, float, str)
-_COMPARISONS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn)
-_CALLED = frozenset(f"_F_{name}" for name in FUNCTIONS)
 # inspect's CO_GENERATOR | CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENERATOR (inspect
 # itself is not imported on the cold path)
 _GENERATOR_FLAGS = 0x20 | 0x80 | 0x100 | 0x200
 
 
 def plain_source(source: str) -> bool:
-    """Whether ``source`` has the shape of what :func:`fast_code` makes, node by node:
-    ``lambda _e, _k:`` over constants, lists, comparisons, ``and``/``or``/``not``,
-    ``x if c else y``, ``_k["name"]``, ``_e.get("name")``, ``"name" in _e.given`` and calls
-    of the whitelist's functions with ``_e`` first: no other operator (``**``, ``*``), no
-    ``yield``, no name but those.  A text read back from the compile cache passes this
-    before it is compiled (:func:`plain_code` then checks the code's names and constants)."""
-    try:
-        tree = ast.parse(source, mode="eval")
-        body = tree.body
-        if not isinstance(body, ast.Lambda) or not _two_arguments(body.args):
-            return False
-        return _plain(body.body)
-    except (SyntaxError, RecursionError, MemoryError, ValueError, TypeError):
-        return False
+    """Whether ``source`` has the shape of what the compiler's fast forms have
+    (:func:`policykit.lang.fastcode.plain_source`, which parses it: ``ast`` is imported
+    when a text is first checked)."""
+    from policykit.lang.fastcode import plain_source as plain
 
-
-def _two_arguments(args: ast.arguments) -> bool:
-    plain = not (args.posonlyargs or args.vararg or args.kwonlyargs or args.kwarg or args.defaults)
-    return plain and [a.arg for a in args.args] == ["_e", "_k"]
-
-
-def _named(node: ast.expr, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
-
-
-def _text(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str)
-
-
-def _plain(node: ast.expr) -> bool:
-    if isinstance(node, ast.Constant):
-        return node.value.__class__ in _CONSTANT_TYPES
-    if isinstance(node, ast.List | ast.Tuple):
-        return all(_plain(item) for item in node.elts)
-    if isinstance(node, ast.BoolOp):
-        return all(_plain(value) for value in node.values)
-    if isinstance(node, ast.UnaryOp):
-        return isinstance(node.op, ast.Not | ast.USub) and _plain(node.operand)
-    if isinstance(node, ast.Compare):
-        parts = [node.left, *node.comparators]
-        return all(isinstance(op, _COMPARISONS) for op in node.ops) and all(_plain(p) for p in parts)
-    if isinstance(node, ast.IfExp):
-        return _plain(node.test) and _plain(node.body) and _plain(node.orelse)
-    if isinstance(node, ast.Subscript):
-        return _named(node.value, "_k") and _text(node.slice)
-    if isinstance(node, ast.Attribute):
-        return _named(node.value, "_e") and node.attr == "given"
-    if isinstance(node, ast.Call) and not node.keywords:
-        func, args = node.func, node.args
-        if isinstance(func, ast.Attribute):
-            return _named(func.value, "_e") and func.attr == "get" and len(args) == 1 and _text(args[0])
-        if _named(func, "_bool"):
-            return len(args) == 1 and _plain(args[0])
-        if _named(func, "_arith"):
-            op = args[1] if len(args) == 4 else None
-            return op is not None and _named(args[0], "_e") and _text(op) and all(_plain(a) for a in args[2:])
-        if isinstance(func, ast.Name) and func.id in _CALLED:
-            return bool(args) and _named(args[0], "_e") and all(_plain(a) for a in args[1:])
-    return False
+    return plain(source)
 
 
 def plain_code(code: Any) -> bool:
-    """Whether ``code`` is what :func:`fast_code` makes: a lambda over ``_e`` and ``_k`` that
+    """Whether ``code`` is what :func:`~policykit.lang.fastcode.fast_code` makes: a lambda over ``_e`` and ``_k`` that
     names nothing but the whitelist and holds only plain constants."""
     if not isinstance(code, types.CodeType):
         return False
@@ -273,32 +166,10 @@ def plain_code(code: Any) -> bool:
             if not plain_code(const):
                 return False
         elif isinstance(const, tuple):
-            if not all(isinstance(c, _CONSTANT_TYPES) for c in const):
+            if not all(isinstance(c, PLAIN_TYPES) for c in const):
                 return False
-        elif not isinstance(const, _CONSTANT_TYPES):
+        elif not isinstance(const, PLAIN_TYPES):
             return False
     if code.co_flags & _GENERATOR_FLAGS:
         return False
     return set(code.co_varnames) <= {"_e", "_k"} and not code.co_freevars and not code.co_cellvars
-
-
-def fast_code(body: ast.expr, dotted: Callable[[ast.expr], str | None]) -> str | None:
-    """The source of the fast function of a checked expression tree (``lambda _e, _k: ...``),
-    or None if it cannot have one.  A text, not a code object: what the compile cache keeps
-    is data, compiled and checked again (:func:`fast_function`) when it is read back."""
-    try:
-        tree = _Rewrite(dotted).visit(ast.fix_missing_locations(ast.parse(ast.unparse(body), mode="eval")).body)
-        return "lambda _e, _k: " + ast.unparse(ast.fix_missing_locations(tree))
-    except (ValueError, SyntaxError, RecursionError, AssertionError, KeyError):
-        return None
-
-
-def fast_form(
-    body: ast.expr, dotted: Callable[[ast.expr], str | None]
-) -> tuple[str | None, Callable[[Any, Any], Any] | None]:
-    """(text, function) of the fast form of a checked expression tree; (None, None) if it has none."""
-    text = fast_code(body, dotted)
-    try:
-        return text, (fast_function(text) if text is not None else None)
-    except ValueError:  # no fast form: the exact one decides
-        return None, None

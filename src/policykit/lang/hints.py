@@ -3,10 +3,15 @@ the form the policy language uses (``=`` for ``==``, ``&&`` for ``and``...)."""
 
 from __future__ import annotations
 
-import ast
 import re
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from functools import cache
+
+from policykit.lang.form import name_of, walk
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _NULL_SPELLINGS = ("nil", "NULL", "Null", "undefined", "none", "nullptr")  # null in other languages
 
@@ -38,47 +43,49 @@ _NOT_KNOWN = "write not is_known({x}) to test that {x} is not known, or {x} == n
 _KNOWN = "write is_known({x}) to test that {x} is known, or {x} != null for a value that applies"
 
 
-def _is_null(node: ast.expr) -> bool:
-    return (isinstance(node, ast.Constant) and node.value is None) or (
-        isinstance(node, ast.Name) and node.id in _NULL_NAMES
+def _is_null(node: Any) -> bool:
+    """Whether a node of a parsed form (:mod:`policykit.lang.form`) is null as written."""
+    return (node[0] == "const" and node[1] is None) or (
+        node[0] == "name" and len(node[1]) == 1 and node[1][0] in _NULL_NAMES
     )
 
 
-def _null_pairs(tree: ast.expr, name_of: Callable[[ast.expr], str | None]) -> Iterator[tuple[ast.cmpop, str]]:
-    """(operator, name) of each comparison of a name with null in ``tree``."""
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Compare):
+def _null_pairs(form: Any) -> Iterator[tuple[str, str]]:
+    """(operator, name) of each comparison of a name with null in a parsed form."""
+    for node in walk(form):
+        if node[0] != "compare":
             continue
-        operands = [node.left, *node.comparators]
-        for op, left, right in zip(node.ops, operands, operands[1:], strict=False):
+        operands = node[2]
+        for op, left, right in zip(node[1], operands, operands[1:], strict=False):
             for side, other in ((left, right), (right, left)):
                 name = name_of(side)
                 if name is not None and name not in _NULL_NAMES and _is_null(other):
                     yield op, name
 
 
-def is_null_hint(op: ast.cmpop, left: ast.expr, right: ast.expr, name_of: Callable[[ast.expr], str | None]) -> str:
-    """The way out of ``x is None`` / ``x is not null`` (``is`` is refused), or ""."""
+def is_null_hint(op: str, left: Any, right: Any) -> str:
+    """The way out of ``x is None`` / ``x is not null`` (``is`` is refused), or ""; ``op``
+    the comparison's name, ``left`` and ``right`` nodes of a parsed form."""
     for side, other in ((left, right), (right, left)):
         name = name_of(side)
         if name is not None and _is_null(other):
-            return " (hint: " + (_KNOWN if isinstance(op, ast.IsNot) else _NOT_KNOWN).format(x=name) + ")"
+            return " (hint: " + (_KNOWN if op == "IsNot" else _NOT_KNOWN).format(x=name) + ")"
     return ""
 
 
-def null_comparisons(tree: ast.expr, facts: Container[str], name_of: Callable[[ast.expr], str | None]) -> Iterator[str]:
-    """A message for each comparison of a fact with null in ``tree``: a fact the case leaves
-    out is unknown (or takes its default), never null, so ``fact == null`` never holds and
-    ``fact != null`` only asks for the fact."""
-    for op, name in _null_pairs(tree, name_of):
+def null_comparisons(form: Any, facts: Container[str]) -> Iterator[str]:
+    """A message for each comparison of a fact with null in a parsed form: a fact the case
+    leaves out is unknown (or takes its default), never null, so ``fact == null`` never
+    holds and ``fact != null`` only asks for the fact."""
+    for op, name in _null_pairs(form):
         if name not in facts:
             continue  # a derived value or a decision is null when it does not apply
-        if isinstance(op, ast.Eq):
+        if op == "Eq":
             yield (
                 f"'{name} == null' never holds: a fact the case leaves out is unknown, not null "
                 f"(hint: write not is_known({name}) to test that it is not known)"
             )
-        elif isinstance(op, ast.NotEq):
+        elif op == "NotEq":
             yield (
                 f"'{name} != null' does not test whether the case gives {name}: a fact the case leaves out "
                 f"is unknown, not null (hint: write is_known({name}))"

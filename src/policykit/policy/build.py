@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from policykit.errors import Diagnostic
 from policykit.lang.dates import WorkCalendar
-from policykit.lang.expr import Compiled, compile_expr, dotted_name, parse_tree
+from policykit.lang.expr import Compiled, compile_expr
 from policykit.lang.fastpath import lazy_fast_function
 from policykit.lang.hints import null_comparisons, suggest
 from policykit.lang.values import Unknown
@@ -63,11 +63,13 @@ class _Expressions:
             shared = self.from_cache.get(source)
             if shared is not None:
                 return shared  # the same text twice is compiled once, as below
-            names, text = self.precompiled[source]  # from an authentic cache entry: data, checked again
+            names, text, form = self.precompiled[source]  # from an authentic cache entry: data, checked again
             if not all(isinstance(n, str) and n in self.names for n in names):
                 raise ValueError("a cached expression reads a name the policy does not have")
             fast = lazy_fast_function(text) if text is not None else None  # compiled when first run
-            shared = self.from_cache[source] = Compiled(source, frozenset(names), None, fast, self.names, text)
+            # its exact form: compiled from its parsed form when first run, once the form is checked
+            shared = Compiled(source, frozenset(names), None, fast, self.names, text, form)
+            self.from_cache[source] = shared
             return shared
         known = self.seen.get(source) if isinstance(source, str) else None
         if known is None:
@@ -80,7 +82,7 @@ class _Expressions:
         if compiled is not None and isinstance(source, str):
             self.compiled[source] = compiled
             if "null" in source or "None" in source:
-                for message in null_comparisons(parse_tree(source), self.doc.data["facts"], dotted_name):
+                for message in null_comparisons(compiled.form, self.doc.data["facts"]):
                     self.diags.append(self.doc.diag(path, "null-compare", message))
         for issue in issues:
             self.diags.append(self.doc.diag(path, issue.code, issue.message))

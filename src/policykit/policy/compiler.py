@@ -172,7 +172,7 @@ def _store(policy: Policy, key: str, name: str, raw: bytes) -> None:
     doc, _ = load_yaml(raw, name)
     if doc is None:
         return
-    exprs = {source: (sorted(c.names), c.fast_source) for source, c in compiled.items()}
+    exprs = {source: (sorted(c.names), c.fast_source, c.form) for source, c in compiled.items()}
     calendar = policy.calendar
     years = calendar.reach(policy.today())
     entry = {

@@ -8,7 +8,7 @@ import re
 
 from policykit.engine.case import Case
 from policykit.lang.dates import date, timedelta
-from policykit.lang.expr import dotted_name, parse_tree
+from policykit.lang.form import name_of
 from policykit.policy.calendar_days import NamedDay, named_days
 from policykit.policy.model import Policy
 from policykit.present.catalogue import day, say
@@ -42,11 +42,8 @@ def counted(policy: Policy, result: Result, d: DecisionResult, case: Case | None
     outcome = definition.rules[fired].outcome
     if outcome is None or not _WORKING.search(outcome.source):
         return None
-    try:
-        call = parse_tree(outcome.source)
-    except SyntaxError:
-        return None
-    start_name = dotted_name(call.args[0]) if hasattr(call, "args") and call.args else None
+    call = outcome.form  # (its parsed form: nothing to parse)
+    start_name = name_of(call[2][0]) if call is not None and call[0] == "call" and call[2] else None
     start = case.facts.get(start_name or "")
     if not isinstance(start, date) or start >= d.value:
         return None
