@@ -213,6 +213,7 @@ TAMPERED = [
     ("bad", "lambda", "not a node of an accepted expression"),
     ("const", "w" * 10_000),
     ("const", b"bytes"),
+    ("const", float("nan")),  # no literal of the language makes one
     ["const", 1],
     ("compare", ("Eq",), (("const", 1),)),
     ("name", ("as_of",)),  # a name of the policy's, but not the one the expression reads
@@ -260,7 +261,7 @@ def test_a_tampered_parsed_form_is_not_used(
     assert results == cold
     assert parsed and parsed <= tampered  # the texts of the expressions reached, parsed
     read = cache.read(entry.name.split("-")[0])
-    assert read is not None and read["exprs"] == data["exprs"]  # (the policy was the entry's)
+    assert read is not None and repr(read["exprs"]) == repr(data["exprs"])  # (the policy was the entry's; NaN != NaN)
 
 
 def _kinds(value: Any) -> set[type]:
@@ -425,3 +426,42 @@ def test_an_entry_without_a_place_the_build_asks_for_is_compiled_afresh(
     read_back, _ = load_policy(POLICY_FILE, use_cache=True)
     assert all(c.exact is None for v in read_back.values.values() for r in v.rules for c in r.parts)  # from the entry
     assert _places(read_back) == _places(fresh)
+
+
+# what the text view reads of a working-day deadline's expression (the date it counts from):
+# a form the cache kept, read by the notes, is checked as the compiler's is
+NOTES_TAMPERED = [
+    ("call", "add_working_days", 5, False),
+    ("call", "add_working_days", (("name", ("received_on", 7)),), False),
+    ("name", ("__builtins__",)),
+    ("call", "add_working_days", (("name", ("sale", "ship_date")), ("const", 1)), False),  # well made, wrong day
+]
+
+
+@pytest.mark.parametrize("form", NOTES_TAMPERED, ids=lambda f: repr(f)[:48])
+def test_the_text_views_notes_read_only_a_checked_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: Any
+) -> None:
+    """The days a deadline skipped (the National Day week here) are shown as without the cache,
+    whatever form of its expression the entry holds: no crash, no note lost or made up."""
+    from policykit.tools import document
+    from tests.conftest import cli
+
+    case = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
+    case["request"]["date"], case["received_on"] = "2026-09-28", "2026-09-30"
+    path = tmp_path / "october.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    argv = ("evaluate", str(path), "--format", "text", "--lang", "en", "--policy", str(POLICY_FILE))
+    argv += ("--as-of", "2026-11-27")
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(document, "_CHOOSERS", {})  # each run loads the policy (from the cache)
+    code, reference, _ = cli(*argv)
+    assert code == 0 and "holiday" in reference  # the count stepped over days off, and says so
+    entry = _policy_entry(tmp_path / "cache")
+    _, data = _payload(entry)
+    working = [s for s in data["exprs"] if s.startswith("add_working_days(received_on")]
+    assert working
+    data["exprs"].update({s: (data["exprs"][s][0], data["exprs"][s][1], form) for s in working})
+    _sign(entry, data)
+    document._CHOOSERS.clear()
+    assert cli(*argv) == (0, reference, "")

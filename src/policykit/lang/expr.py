@@ -108,7 +108,16 @@ class Compiled(Frozen):
         compiled, issues = compile_expr(self.source, names, fast=False)
         if compiled is None or compiled.exact is None:
             raise EvalError(f"cannot compile {quote(self.source)}: {issues}")
+        object.__setattr__(self, "form", compiled.form)  # the text's own form, for whoever reads it next
         return compiled.exact
+
+    def checked_form(self) -> Any:
+        """The parsed form, for a reader other than the compiler (e.g. the text view's notes):
+        one read from the cache is checked first, as when the exact form is built from it,
+        and one that fails the check is replaced by the form of the text."""
+        if self.exact is None:
+            object.__setattr__(self, "exact", self._build_exact())
+        return self.form
 
 
 def exact_forms_only(on: bool = True) -> bool:

@@ -110,7 +110,9 @@ def _check(node: Any, names: Container[str], functions: Mapping[str, Function], 
     kind, size = node[0], len(node)
     if kind == "const" and size == 2:
         value = node[1]
-        if value.__class__ not in PLAIN_TYPES or (value.__class__ in (int, float) and abs(value) > MAX_INT):
+        if value.__class__ not in PLAIN_TYPES or (
+            value.__class__ in (int, float) and not abs(value) <= MAX_INT  # (NaN: no literal makes one)
+        ):
             raise _Bad
         if value.__class__ is str and len(value) > MAX_STRING:
             raise _Bad

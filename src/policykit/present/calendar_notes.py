@@ -42,7 +42,7 @@ def counted(policy: Policy, result: Result, d: DecisionResult, case: Case | None
     outcome = definition.rules[fired].outcome
     if outcome is None or not _WORKING.search(outcome.source):
         return None
-    call = outcome.form  # (its parsed form: nothing to parse)
+    call = outcome.checked_form()  # (its parsed form, checked if the cache kept it: nothing to parse)
     start_name = name_of(call[2][0]) if call is not None and call[0] == "call" and call[2] else None
     start = case.facts.get(start_name or "")
     if not isinstance(start, date) or start >= d.value:
