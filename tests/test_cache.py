@@ -451,8 +451,8 @@ def test_the_text_views_notes_read_only_a_checked_form(
     case["request"]["date"], case["received_on"] = "2026-09-28", "2026-09-30"
     path = tmp_path / "october.json"
     path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
-    argv = ("evaluate", str(path), "--format", "text", "--lang", "en", "--policy", str(POLICY_FILE))
-    argv += ("--as-of", "2026-11-27")
+    argv = ["evaluate", str(path), "--format", "text", "--lang", "en", "--policy", str(POLICY_FILE)]
+    argv += ["--as-of", "2026-11-27"]
     monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(document, "_CHOOSERS", {})  # each run loads the policy (from the cache)
     code, reference, _ = cli(*argv)
