@@ -111,12 +111,24 @@ def parse_json_exact(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) 
 
 
 def read_case(
-    policy: Policy, data: Any, file: str = "<case>", text: str | bytes | None = None, lang: str = "en"
+    policy: Policy,
+    data: Any,
+    file: str = "<case>",
+    text: str | bytes | None = None,
+    lang: str = "en",
+    generated: bool = True,
 ) -> Case:
     """Validate ``data`` and return its facts; raise :class:`CaseError` with every problem,
-    each worded in ``lang`` (``text``, the case's JSON, places them on their lines)."""
+    each worded in ``lang`` (``text``, the case's JSON, places them on their lines).
+    ``generated=False``: a good case is read by walking the case format instead of by the
+    reader generated from it (the same case, without generating and compiling code: for
+    a process that reads one case)."""
     fast: Any = policy.memo.get("case_reader", False)  # the generated reader, once made (None: there is none)
-    if fast is False:
+    if fast is False and not generated:
+        from policykit.engine.case_reader.reader import walked
+
+        fast = walked(policy)
+    elif fast is False:
         from policykit.engine.case_reader.reader import reader  # the engine: imported when a case is first read
 
         fast = reader(policy)

@@ -49,6 +49,48 @@ def reader(policy: Policy) -> Reader | None:
     return found
 
 
+def walked(policy: Policy) -> Reader:
+    """A reader of ``policy``'s cases that gives what :func:`reader`'s gives, without
+    generating code: the format walked for each case (:mod:`~policykit.engine.case_reader.walk`),
+    for a process that reads one case (made once per policy object)."""
+    memo = policy.memo
+    found: Reader | None = memo.get("case_walker")
+    if found is None:
+        found = memo["case_walker"] = _walker(policy)
+    return found
+
+
+def _walker(policy: Policy) -> Reader:
+    from policykit.engine.case_reader.walk import Walker
+
+    given_sets = GivenSets(tuple(policy.facts))
+    given, given_of = given_sets.memo, given_sets.make
+    checks = case_checks(policy)
+    schema = case_format(policy)
+    typed = REQUEST_TYPE in policy.facts
+    named = schema.get("additionalProperties") is not False or CASE_ID in schema.get("properties", {})
+    walk = Walker(schema, fact_specs(policy))
+
+    def read(d: Any) -> Case | None:
+        found = walk(d)
+        if found is None:
+            return None
+        facts, bits = found
+        try:  # as the generated reader's last lines (:func:`finish_lines`)
+            g = given.get(bits)
+            if g is None:
+                g = given_of(bits)
+            q = facts.get(REQUEST_TYPE) if typed else None
+            if checks is not None and not checks(facts, g, q):
+                return None
+            i = d.get(CASE_ID) if named else None
+            return Case(i if i.__class__ is str else None, q if q.__class__ is str else "", facts, (), d, g)
+        except Exception:
+            return None
+
+    return read
+
+
 def _make(policy: Policy) -> Reader | None:
     given_sets = GivenSets(tuple(policy.facts))
     checks = case_checks(policy)
