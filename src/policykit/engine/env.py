@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from policykit.engine.codegen import GIVE_UP, Generated
 from policykit.engine.codegen.tristate import Tristate, possible_values, tristate_functions
 from policykit.engine.reach import fact_deps
 from policykit.engine.record import PartTrace, Reason, RuleTrace
@@ -20,6 +19,21 @@ from policykit.policy.model import Cite, Policy, Rule, Text, Value
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from policykit.engine.codegen import Generated
+
+GIVE_UP: tuple[type[Exception], ...] = ()
+"""What a generated function raises to give way (:data:`policykit.engine.codegen.GIVE_UP`),
+taken when a case is first given generated functions: one case decided on the
+interpreter never imports the generator."""
+
+
+def _give_up() -> tuple[type[Exception], ...]:
+    global GIVE_UP
+    from policykit.engine.codegen import generate
+
+    GIVE_UP = generate.GIVE_UP
+    return GIVE_UP
 
 
 def shared_names(policy: Policy) -> dict[str, Any]:
@@ -114,7 +128,11 @@ class CaseEnv(FactEnv):
         self.tracing = trace
         self.generated = None if trace else generated
         # the three-valued tables as generated code, on the generated road
-        self.tristate: Mapping[str, Tristate] | None = None if self.generated is None else tristate_functions(policy)
+        self.tristate: Mapping[str, Tristate] | None = None
+        if self.generated is not None:
+            self.tristate = tristate_functions(policy)
+            if not GIVE_UP:
+                _give_up()
         self.settled: dict[str, Any] = {}  # values the unknowns were found not to change
         # a case made to settle a value or probe an assumption: the rows it fired are not
         # shown, so a table the generated road left goes straight to the three-valued tables
