@@ -226,10 +226,10 @@ _SEED: Callable[[CaseEnv, Case, date, Limits], bool] | None = None
 
 def _codegen() -> ModuleType:
     global _CODEGEN
-    from policykit.engine.codegen import generate
+    from policykit.engine import codegen
 
-    _CODEGEN = generate
-    return generate
+    _CODEGEN = codegen
+    return codegen
 
 
 def _seed() -> Callable[[CaseEnv, Case, date, Limits], bool]:

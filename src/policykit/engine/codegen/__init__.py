@@ -28,7 +28,8 @@ else:
         if name in __all__:
             from policykit.engine.codegen import generate
 
-            return getattr(generate, name)
+            found = globals()[name] = getattr(generate, name)  # an attribute from now on
+            return found
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
