@@ -4,10 +4,9 @@ and, for the texts the policy will show, the values they need: no words."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from policykit.engine.codegen.tristate import Tristate, possible_values, tristate_functions
-from policykit.engine.reach import fact_deps
+from policykit.engine.reach import fact_deps, possible_values
 from policykit.engine.record import PartTrace, Reason, RuleTrace
 from policykit.lang.dates import WatchedCalendar, WorkCalendar, date
 from policykit.lang.expr import Compiled, EvalError
@@ -21,19 +20,22 @@ if TYPE_CHECKING:
     from typing import Any
 
     from policykit.engine.codegen import Generated
+    from policykit.engine.codegen.tristate import Tristate
 
 GIVE_UP: tuple[type[Exception], ...] = ()
 """What a generated function raises to give way (:data:`policykit.engine.codegen.GIVE_UP`),
-taken when a case is first given generated functions: one case decided on the
-interpreter never imports the generator."""
+taken with the three-valued tables' generator when a case is first given generated
+functions: one case decided on the interpreter imports neither."""
+_TRISTATE: Callable[[Policy], Mapping[str, Tristate]] | None = None
 
 
-def _give_up() -> tuple[type[Exception], ...]:
-    global GIVE_UP
-    from policykit.engine.codegen import generate
+def _generated_road() -> Callable[[Policy], Mapping[str, Tristate]]:
+    global GIVE_UP, _TRISTATE
+    from policykit.engine.codegen import GIVE_UP as give_up
+    from policykit.engine.codegen.tristate import tristate_functions
 
-    GIVE_UP = generate.GIVE_UP
-    return GIVE_UP
+    GIVE_UP, _TRISTATE = give_up, tristate_functions
+    return tristate_functions
 
 
 def shared_names(policy: Policy) -> dict[str, Any]:
@@ -130,9 +132,7 @@ class CaseEnv(FactEnv):
         # the three-valued tables as generated code, on the generated road
         self.tristate: Mapping[str, Tristate] | None = None
         if self.generated is not None:
-            self.tristate = tristate_functions(policy)
-            if not GIVE_UP:
-                _give_up()
+            self.tristate = (_TRISTATE or _generated_road())(policy)
         self.settled: dict[str, Any] = {}  # values the unknowns were found not to change
         # a case made to settle a value or probe an assumption: the rows it fired are not
         # shown, so a table the generated road left goes straight to the three-valued tables

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 else:
 
     def __getattr__(name: str) -> object:
-        """The names of :mod:`.generate`, imported when first asked for: a process that
-        decides one case on the interpreter imports :mod:`.tristate` (its
-        ``possible_values``) and never the generator."""
+        """The names of :mod:`.generate`, imported when first asked for (then kept as
+        attributes): a process that decides one case on the interpreter never imports the
+        generator."""
         if name in __all__:
             from policykit.engine.codegen import generate
 
