@@ -542,3 +542,18 @@ def test_the_exact_parser_decodes_bytes_as_the_utf_8_sig_codec_does(body: bytes,
     if isinstance(want, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in want):
         return  # a lone surrogate: refused on its own grounds
     assert parse_json_exact(raw, "f") == want
+
+
+@pytest.mark.parametrize(
+    ("escape", "lone"),
+    [("\\ud55c", False), ("\\uD7FF", False), ("\\ud83d\\ude00", False), ("\\ud800", True), ("\\uDFFF", True)],
+)
+def test_only_a_lone_surrogate_escape_is_refused(escape: str, lone: bool) -> None:
+    """An escape of U+D000 to U+D7FF (Hangul...) or a pair is a character; ``\\ud800`` to
+    ``\\udfff`` alone is not, wherever it is (a key, a value)."""
+    for text in (f'{{"a": "x{escape}"}}', f'{{"k{escape}": 1}}'):
+        if lone:
+            with pytest.raises(CaseError, match="lone surrogate"):
+                parse_json_exact(text, "c.json")
+        else:
+            assert parse_json_exact(text, "c.json") == json.loads(text)

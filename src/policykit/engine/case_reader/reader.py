@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from policykit.engine.case_reader.checks import case_checks
-from policykit.engine.case_reader.model import Case
-from policykit.engine.case_reader.parts import FactSpec, Finish, reader_names
+from policykit.engine.case_reader.model import Case, FactSpec
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy
 
@@ -102,6 +101,8 @@ def _make(policy: Policy) -> Reader | None:
     # what the case's request type and id are, where the policy and the format leave them open
     typed = REQUEST_TYPE in policy.facts
     named = schema.get("additionalProperties") is not False or CASE_ID in schema.get("properties", {})
+    from policykit.engine.case_reader.parts import Finish, reader_names  # the generated reader's
+
     finish = Finish(finish_lines(typed, checks is not None, named), names)
     facts = fact_specs(policy)
     missing = {f.name: f.missing for f in facts}

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from policykit.engine.case_reader.parts import FactSpec
+    from policykit.engine.case_reader.model import FactSpec
 
 __all__ = ["Walker"]
 
