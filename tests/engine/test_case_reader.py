@@ -454,23 +454,29 @@ SMALL = _small_policy()
 SMALL_FIELDS = [*SMALL.case_schema["properties"], "case_id", "ship_dat"]
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    edits=st.lists(
-        st.one_of(
-            st.tuples(st.just("put"), st.sampled_from(SMALL_FIELDS), st.sampled_from(ODD_VALUES)),
-            st.tuples(st.just("drop"), st.sampled_from(SMALL_FIELDS), st.none()),
-        ),
-        max_size=3,
+SMALL_EDITS = st.lists(
+    st.one_of(
+        st.tuples(st.just("put"), st.sampled_from(SMALL_FIELDS), st.sampled_from(ODD_VALUES)),
+        st.tuples(st.just("drop"), st.sampled_from(SMALL_FIELDS), st.none()),
     ),
+    max_size=3,
 )
-def test_another_format_reads_the_same_on_both_roads(seed: int, edits: list[tuple[str, str, Any]]) -> None:
+
+
+def edited_small_case(seed: int, edits: list[tuple[str, str, Any]]) -> Any:
+    """A case of the small format (seeded ``seed``) with ``edits`` made to it."""
     from benchmarks.run import small_cases
 
     data: Any = small_cases(1, seed)[0]
     for action, path, value in edits:
         (_put(data, path, value) if action == "put" else _drop(data, path))
+    return data
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**16), edits=SMALL_EDITS)
+def test_another_format_reads_the_same_on_both_roads(seed: int, edits: list[tuple[str, str, Any]]) -> None:
+    data = edited_small_case(seed, edits)
     raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
     loads(b"{}")  # not the process's first document: orjson's road
     _same(SMALL, raw)

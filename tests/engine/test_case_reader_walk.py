@@ -26,13 +26,13 @@ from policykit.policy.model import Policy
 
 from .test_case_reader import (
     GOOD,
-    ODD_VALUES,
     SEEDS,
     SMALL,
-    SMALL_FIELDS,
+    SMALL_EDITS,
     _drop,
     _put,
     _typed,
+    edited_small_case,
     mutation,
     schemas,
     values,
@@ -73,22 +73,9 @@ def test_every_case_of_the_corpus_reads_the_same_walked(policy: Policy) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    edits=st.lists(
-        st.one_of(
-            st.tuples(st.just("put"), st.sampled_from(SMALL_FIELDS), st.sampled_from(ODD_VALUES)),
-            st.tuples(st.just("drop"), st.sampled_from(SMALL_FIELDS), st.none()),
-        ),
-        max_size=3,
-    ),
-)
+@given(seed=st.integers(0, 2**16), edits=SMALL_EDITS)
 def test_another_format_reads_the_same_walked(seed: int, edits: list[Any]) -> None:
-    from benchmarks.run import small_cases
-
-    data: Any = small_cases(1, seed)[0]
-    for action, path, value in edits:
-        (_put(data, path, value) if action == "put" else _drop(data, path))
+    data = edited_small_case(seed, edits)
     generated, walked_case = _both(SMALL, data)
     assert walked_case == generated
 

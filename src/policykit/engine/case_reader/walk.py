@@ -3,7 +3,7 @@ over the format, without generating or compiling any code.
 
 A process that reads one case (a cold ``policykit evaluate FILE``) would spend more on
 generating and compiling the reader (:mod:`~policykit.engine.case_reader.generate`, about
-3 ms) than on reading the case with it; :func:`walk` does what that code does, keyword by
+3 ms) than on reading the case with it; :class:`Walker` does what that code does, keyword by
 keyword, in the same order: the same checks (sound, not complete: where in doubt it says
 None, and the exact reader decides and words the problems), the same facts bound, typed
 the same way, the same bits of the facts given.  A keyword the generator does not
@@ -14,10 +14,22 @@ so every case goes to the exact reader: the same results, since it is the refere
 
 from __future__ import annotations
 
-import math
+from operator import ge, gt, le, lt
 
 from policykit.engine.case_reader.runtime import ABSENT, JSON_CLASSES, list_reader, whole
-from policykit.engine.case_reader.shapes import accepts_null, day_form, rejects_null
+from policykit.engine.case_reader.shapes import (
+    ANNOTATIONS,
+    CHECKS,
+    HANDLED,
+    MAX_DEPTH,
+    Refs,
+    Unsupported,
+    accepts_null,
+    count,
+    day_form,
+    limit,
+    rejects_null,
+)
 from policykit.lang.dates import date, parse_date
 from policykit.policy.pattern_match import re2_problem, searcher
 
@@ -28,47 +40,8 @@ if TYPE_CHECKING:
 
     from policykit.engine.case_reader.model import FactSpec
 
-__all__ = ["Walker"]
+__all__ = ["Unsupported", "Walker"]
 
-_ANNOTATIONS = frozenset(
-    {
-        "$schema",
-        "$id",
-        "$comment",
-        "$defs",
-        "definitions",
-        "title",
-        "description",
-        "default",
-        "examples",
-        "format",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-    }
-)
-_COMBINED = frozenset({"$ref", "anyOf", "allOf", "oneOf", "not"})
-_CHECKS = frozenset(
-    {
-        "type",
-        "enum",
-        "const",
-        "properties",
-        "required",
-        "additionalProperties",
-        "items",
-        "minItems",
-        "maxItems",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-    }
-)
-_HANDLED = _CHECKS | _COMBINED
 _TYPES: dict[str, Callable[[Any], bool]] = {
     "object": lambda v: v.__class__ is dict,
     "array": lambda v: v.__class__ is list,
@@ -78,34 +51,18 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "boolean": lambda v: v.__class__ is bool,
     "null": lambda v: v is None,
 }
-_MAX_DEPTH = 64
 _NULL = {"type": "null"}
+_OUT_OF = {"minimum": lt, "maximum": gt, "exclusiveMinimum": le, "exclusiveMaximum": ge}  # a number out of bounds
 
 
-class Unsupported(Exception):
-    """A part of the case format the generator does not translate (the case: None)."""
-
-
-def _number(value: Any) -> Any:
-    if value.__class__ not in (int, float) or not math.isfinite(value):
-        raise Unsupported(f"a limit of {value!r}")
-    return value
-
-
-def _count(value: Any) -> int:
-    if value.__class__ is not int or value < 0:
-        raise Unsupported(f"a count of {value!r}")
-    return int(value)
-
-
-class Walker:
+class Walker(Refs):
     """Reads cases under one case format and its facts: ``walker(d) -> (facts, bits)``, or
     None where the case is not plainly good (anything raised included)."""
 
-    __slots__ = ("_bound", "_facts", "_lists", "_missing", "_searchers", "_specs", "root")
+    __slots__ = ("_bound", "_facts", "_lists", "_missing", "_searchers", "_specs")
 
     def __init__(self, root: Any, facts: tuple[FactSpec, ...]) -> None:
-        self.root = root
+        super().__init__(root)
         self._specs = facts
         self._facts = {tuple(f.name.split(".")): i for i, f in enumerate(facts)}
         self._missing = {f.name: f.missing for f in facts}
@@ -134,34 +91,10 @@ class Walker:
         except Exception:
             return None
 
-    def parts(self, schema: Any) -> list[Any]:
-        """``schema`` as the schemas that must all hold: itself and what its ``$ref`` names."""
-        if schema is True:
-            return []
-        if schema is False:
-            return [False]
-        if not isinstance(schema, dict):
-            raise Unsupported("a schema that is not an object")
-        out: list[Any] = [schema]
-        if "$ref" in schema:
-            out.extend(self.parts(self._resolve(schema["$ref"])))
-        return out
-
-    def _resolve(self, ref: Any) -> Any:
-        if not isinstance(ref, str) or not ref.startswith("#"):
-            raise Unsupported(f"the reference {ref!r}")
-        node = self.root
-        for token in [t for t in ref[1:].split("/") if t]:
-            token = token.replace("~1", "/").replace("~0", "~")
-            if not isinstance(node, dict) or token not in node:
-                raise Unsupported(f"the reference {ref!r}")
-            node = node[token]
-        return node
-
     def _described(self, schema: Any, path: tuple[str, ...], depth: int) -> set[int]:
         """The facts a field of the format binds (through properties, ``allOf`` and ``$ref``
         from the case itself), whether or not a case has them: the others are read apart."""
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             raise Unsupported("a case format nested too deeply")
         found: set[int] = set()
         for p in self.parts(schema):
@@ -218,16 +151,16 @@ class _Case:
     def valid(self, schema: Any, v: Any, path: tuple[str, ...] | None, depth: int) -> bool:
         """Whether ``v`` is valid under ``schema`` (where ``path`` is given: binding the facts
         met on the way)."""
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             raise Unsupported("a case format nested too deeply")
         parts = self.walker.parts(schema)
         typed = any(p is not False and ("type" in p or "enum" in p or "const" in p) for p in parts)
-        if not typed and v.__class__ not in JSON_CLASSES and any(p is not False and _CHECKS & set(p) for p in parts):
+        if not typed and v.__class__ not in JSON_CLASSES and any(p is not False and CHECKS & set(p) for p in parts):
             return False  # a subclass: the exact reader
         for p in parts:
             if p is False:
                 return False
-            unknown = set(p) - _HANDLED - _ANNOTATIONS
+            unknown = set(p) - HANDLED - ANNOTATIONS
             if unknown:
                 raise Unsupported(f"the keyword {sorted(unknown)[0]}")
             if not self._part(p, v, path, depth):
@@ -260,8 +193,8 @@ class _Case:
         limits = [key in p for key in ("maxLength", "minLength", "pattern")]
         if not any(limits):
             return True
-        high = _count(p["maxLength"]) if limits[0] else None
-        low = _count(p["minLength"]) if limits[1] else None
+        high = count(p["maxLength"]) if limits[0] else None
+        low = count(p["minLength"]) if limits[1] else None
         search = self.walker.search(p["pattern"]) if limits[2] else None
         if v.__class__ is not str:
             return True
@@ -272,25 +205,14 @@ class _Case:
         )
 
     def _number(self, p: dict[str, Any], v: Any) -> bool:
-        bounds = [
-            (key, _number(p[key])) for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") if key in p
-        ]
+        bounds = [(out, limit(p[key])) for key, out in _OUT_OF.items() if key in p]
         if not bounds or not (v.__class__ is int or v.__class__ is float):
             return True
-        for key, limit in bounds:
-            if key == "minimum" and v < limit:
-                return False
-            if key == "maximum" and v > limit:
-                return False
-            if key == "exclusiveMinimum" and v <= limit:
-                return False
-            if key == "exclusiveMaximum" and v >= limit:
-                return False
-        return True
+        return not any(out(v, bound) for out, bound in bounds)
 
     def _array(self, p: dict[str, Any], v: Any, depth: int) -> bool:
-        high = _count(p["maxItems"]) if "maxItems" in p else None
-        low = _count(p["minItems"]) if "minItems" in p else None
+        high = count(p["maxItems"]) if "maxItems" in p else None
+        low = count(p["minItems"]) if "minItems" in p else None
         if "items" in p and not isinstance(p["items"], (dict, bool)):
             raise Unsupported("items given as a list")
         if v.__class__ is not list:
