@@ -66,6 +66,7 @@ HEAVY = (
     # one case is read by walking the case format (engine/case_reader/walk.py): its reader
     # is neither generated nor compiled
     "policykit.engine.case_reader.generate",
+    "policykit.engine.case_reader.parts",
     # the case format (the contract's JSON Schema) comes with the policy's entry
     "policykit.policy.contract_ext",
     # a good case needs neither the exact reader (which words problems) nor its words
