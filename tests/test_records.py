@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import types
 import typing
 import weakref
 from typing import Any
@@ -173,3 +174,83 @@ def test_a_diagnostic_compares_as_the_ordered_dataclass_it_was(a: DiagnosticArgs
     assert weakref.ref(one)() is one
     with pytest.raises(AttributeError):
         one.code = "other"  # refused: what the test checks
+
+
+def _both_made(fields: tuple[str, ...], defaults: tuple[Any, ...]) -> tuple[Any, Any]:
+    """A class of ``fields`` made by collections and the same declared light (as a class)."""
+    import collections
+
+    made = collections.namedtuple("Rec", fields, defaults=defaults, module=__name__)  # type: ignore[misc]
+    body = {"__annotations__": dict.fromkeys(fields, "int"), "__module__": __name__, "__qualname__": "Rec"}
+    body.update(zip(fields[len(fields) - len(defaults) :], defaults, strict=True))
+    light = types.new_class("Rec", (LightNamedTuple,), {}, lambda namespace: namespace.update(body))
+    return made, light
+
+
+@pytest.mark.parametrize("count", range(1, 19))  # up to 16 from templates, then collections' own
+@pytest.mark.parametrize("defaulted", [0, 1, "all"])
+def test_a_light_named_tuple_is_the_class_collections_makes(count: int, defaulted: int | str) -> None:
+    fields = tuple(f"f{i}" for i in range(count))
+    defaults = tuple(range(100, 100 + (count if defaulted == "all" else int(defaulted))))
+    made, light = _both_made(fields, defaults)
+    for attribute in ("_fields", "_field_defaults", "__doc__", "__match_args__", "__slots__", "__module__"):
+        assert getattr(light, attribute) == getattr(made, attribute), attribute
+    for name in ("__new__", "_make", "_replace", "__repr__", "_asdict", "__getnewargs__"):
+        ours, theirs = getattr(light, name), getattr(made, name)
+        assert (ours.__name__, ours.__qualname__, ours.__doc__) == (
+            theirs.__name__,
+            theirs.__qualname__,
+            theirs.__doc__,
+        )
+        assert _parameters(ours) == _parameters(theirs), name  # (ours are annotated)
+    assert light.__new__.__defaults__ == made.__new__.__defaults__
+    assert light.__new__.__module__ == made.__new__.__module__
+    assert [getattr(light, f).__doc__ for f in fields] == [getattr(made, f).__doc__ for f in fields]
+    values = tuple(range(count))
+    ours, theirs = light(*values), made(*values)
+    assert tuple(ours) == tuple(theirs) and repr(ours) == repr(theirs) and ours._asdict() == theirs._asdict()
+    assert [getattr(ours, f) for f in fields] == list(values)
+    assert tuple(ours._replace(f0=-1)) == tuple(theirs._replace(f0=-1))
+    assert tuple(light(**dict(zip(fields, values, strict=True)))) == values  # by keyword
+    assert ours.__getnewargs__() == theirs.__getnewargs__() and copy_of(ours) == ours
+    for call in (
+        lambda cls: cls(),  # too few
+        lambda cls: cls(*values, 1),  # too many
+        lambda cls: cls(*values, f0=1),  # twice
+        lambda cls: cls._make(values[:-1]),
+        lambda cls: cls(*values)._replace(nope=1),
+        lambda cls: setattr(cls(*values), "f0", 1),
+    ):
+        assert _outcome(call, light) == _outcome(call, made)
+
+
+def _outcome(call: Any, cls: Any) -> Any:
+    """What ``call(cls)`` gives, or the class and message of what it raises."""
+    try:
+        return "ok", tuple(call(cls) or ())
+    except (TypeError, ValueError, AttributeError) as exc:
+        return type(exc), str(exc)
+
+
+def _parameters(function: Any) -> list[tuple[str, Any, Any]]:
+    import inspect
+
+    return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
+
+
+def copy_of(value: Any) -> Any:
+    import copy
+
+    return copy.deepcopy(value)
+
+
+def test_the_package_records_pickle_and_compare_as_named_tuples() -> None:
+    from policykit.engine.case_reader.model import Case
+    from policykit.engine.record import Notice, Reason
+    from policykit.policy.model import Text
+
+    text = Text((("zh", "{x}"), ("en", "{x}")))
+    for record in (Notice("k", (("a", "b"),)), Reason(text, (("x", 1),)), Case(None, "fault", {}, (), {})):
+        again = pickle.loads(pickle.dumps(record))
+        assert again == record and type(again) is type(record) and again._fields == record._fields
+        assert record._replace() == record and isinstance(record, tuple)

@@ -13,11 +13,23 @@ import annotations`` they are strings, each of which ``typing`` compiles).
 
 from __future__ import annotations
 
+import sys
 from collections import namedtuple
+from types import FunctionType
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
+
+try:  # what collections.namedtuple makes each field with
+    from _collections import _tuplegetter as _field  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - an interpreter without it: as collections does
+    from operator import itemgetter
+
+    def _field(index: int, doc: str) -> Any:
+        return property(itemgetter(index), doc=doc)
+
 
 # what class syntax puts in a namespace that is no attribute to copy onto the named tuple
 _CLASS_ONLY = frozenset(("__module__", "__qualname__", "__annotations__", "__orig_bases__"))
@@ -42,7 +54,7 @@ class _Maker(type):
             elif defaults:
                 raise TypeError(f"non-default namedtuple field {field} cannot follow default field")
         module = str(namespace["__module__"])
-        made: type = namedtuple(name, list(annotations), defaults=defaults, module=module)  # type: ignore[misc]
+        made: type = _named_tuple(name, tuple(annotations), tuple(defaults), module)
         made.__qualname__ = str(namespace.get("__qualname__", name))
         made.__annotations__ = dict(annotations)  # as written (strings), not evaluated
         for key, value in namespace.items():
@@ -54,6 +66,114 @@ class _Maker(type):
 
 
 _Declared = type.__new__(_Maker, "NamedTuple", (), {})
+
+
+def _named_tuple(typename: str, fields: tuple[str, ...], defaults: tuple[Any, ...], module: str) -> type:
+    """``collections.namedtuple(typename, fields, defaults=defaults, module=module)``: the
+    same class, made without compiling its ``__new__`` (collections writes it as text and
+    ``eval``s it, about half of the 0.1 ms a class costs, some 1 ms of a cold start): a
+    constructor of as many fields is taken from :data:`_NEW` and given the field names
+    (``tests/test_records.py`` holds the two alike).  Past that many fields, collections
+    makes it."""
+    template = _NEW[len(fields)] if 0 < len(fields) < len(_NEW) else None
+    if template is None or any(not f.isidentifier() or f.startswith("_") for f in fields):
+        return namedtuple(typename, fields, defaults=defaults, module=module)  # (and its messages)
+    if len(defaults) > len(fields):
+        raise TypeError("Got more default values than field names")
+    typename = sys.intern(typename)
+    field_names = tuple(map(sys.intern, fields))
+    num_fields = len(field_names)
+    arg_list = ", ".join(field_names) + ("," if num_fields == 1 else "")
+    field_defaults = dict(zip(field_names[num_fields - len(defaults) :], defaults, strict=True))
+    repr_fmt = "(" + ", ".join(f"{name}=%r" for name in field_names) + ")"
+    tuple_new = tuple.__new__
+    _dict, _tuple, _len, _map, _zip = dict, tuple, len, map, zip
+
+    code = template.__code__
+    code = code.replace(co_varnames=("_cls", *field_names, *code.co_varnames[num_fields + 1 :]))
+    namespace = {"_tuple_new": tuple_new, "__builtins__": {}, "__name__": f"namedtuple_{typename}"}
+    __new__ = FunctionType(code, namespace, "__new__", defaults)
+    __new__.__doc__ = f"Create new instance of {typename}({arg_list})"
+
+    def _make(cls: Any, iterable: Any) -> Any:
+        result = tuple_new(cls, iterable)
+        if _len(result) != num_fields:
+            raise TypeError(f"Expected {num_fields} arguments, got {len(result)}")
+        return result
+
+    _make.__doc__ = f"Make a new {typename} object from a sequence or iterable"
+
+    def _replace(self: Any, /, **kwds: Any) -> Any:
+        result = self._make(_map(kwds.pop, field_names, self))
+        if kwds:
+            raise ValueError(f"Got unexpected field names: {list(kwds)!r}")
+        return result
+
+    _replace.__doc__ = f"Return a new {typename} object replacing specified fields with new values"
+
+    def __repr__(self: Any) -> str:
+        "Return a nicely formatted representation string"
+        return str(self.__class__.__name__ + repr_fmt % self)
+
+    def _asdict(self: Any) -> dict[str, Any]:
+        "Return a new dict which maps field names to their values."
+        return _dict(_zip(self._fields, self))
+
+    def __getnewargs__(self: Any) -> tuple[Any, ...]:
+        "Return self as a plain tuple.  Used by copy and pickle."
+        return _tuple(self)
+
+    for method in (__new__, _make, _replace, __repr__, _asdict, __getnewargs__):
+        method.__qualname__ = f"{typename}.{method.__name__}"
+
+    class_namespace: dict[str, Any] = {
+        "__doc__": f"{typename}({arg_list})",
+        "__slots__": (),
+        "_fields": field_names,
+        "_field_defaults": field_defaults,
+        "__new__": __new__,
+        "_make": classmethod(_make),
+        "_replace": _replace,
+        "__repr__": __repr__,
+        "_asdict": _asdict,
+        "__getnewargs__": __getnewargs__,
+        "__match_args__": field_names,
+    }
+    for index, name in enumerate(field_names):
+        class_namespace[name] = _field(index, sys.intern(f"Alias for field number {index}"))
+    result = type(typename, (tuple,), class_namespace)
+    result.__module__ = module
+    return result
+
+
+_tuple_new = tuple.__new__
+
+
+# The constructors of named tuples of 1 to 16 fields, as collections writes them (its
+# text, compiled with this module: never at run time), their fields renamed for each class.
+_NEW: tuple[Callable[..., Any] | None, ...] = (
+    None,
+    lambda _cls, a: _tuple_new(_cls, (a,)),
+    lambda _cls, a, b: _tuple_new(_cls, (a, b)),
+    lambda _cls, a, b, c: _tuple_new(_cls, (a, b, c)),
+    lambda _cls, a, b, c, d: _tuple_new(_cls, (a, b, c, d)),
+    lambda _cls, a, b, c, d, e: _tuple_new(_cls, (a, b, c, d, e)),
+    lambda _cls, a, b, c, d, e, f: _tuple_new(_cls, (a, b, c, d, e, f)),
+    lambda _cls, a, b, c, d, e, f, g: _tuple_new(_cls, (a, b, c, d, e, f, g)),
+    lambda _cls, a, b, c, d, e, f, g, h: _tuple_new(_cls, (a, b, c, d, e, f, g, h)),
+    lambda _cls, a, b, c, d, e, f, g, h, i: _tuple_new(_cls, (a, b, c, d, e, f, g, h, i)),
+    lambda _cls, a, b, c, d, e, f, g, h, i, j: _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j)),
+    lambda _cls, a, b, c, d, e, f, g, h, i, j, k: _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k)),
+    lambda _cls, a, b, c, d, e, f, g, h, i, j, k, m: _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m)),
+    lambda _cls, a, b, c, d, e, f, g, h, i, j, k, m, n: _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n)),
+    lambda _cls, a, b, c, d, e, f, g, h, i, j, k, m, n, o: _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, o)),
+    lambda _cls, a, b, c, d, e, f, g, h, i, j, k, m, n, o, p: _tuple_new(
+        _cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, o, p)
+    ),
+    lambda _cls, a, b, c, d, e, f, g, h, i, j, k, m, n, o, p, q: _tuple_new(
+        _cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, o, p, q)
+    ),
+)
 
 
 def NamedTuple(*args: object, **kwargs: object) -> type:

@@ -53,7 +53,12 @@ HEAVY = (
     "policykit.interview",
     "policykit.docsite",
     "policykit.cli.parser",  # a plain evaluate line is read without argparse (cli/quick.py)
-    # one case is decided on the interpreter: the code generator is never made
+    # one case is decided on the interpreter: the code generator is never made, nor
+    # imported (codegen's names are imported when first asked for), nor the seeding of a
+    # full result by the generated functions
+    "policykit.engine.codegen",
+    "policykit.engine.codegen.generate",
+    "policykit.engine.codegen.tristate",
     "policykit.engine.codegen.request",
     "policykit.engine.codegen.inline",
     "policykit.engine.lean",
@@ -62,6 +67,11 @@ HEAVY = (
     "ast",
     "_ast",
     "policykit.lang.fastcode",
+    "policykit.engine.seed",
+    # one case is read by walking the case format (engine/case_reader/walk.py): its reader
+    # is neither generated nor compiled
+    "policykit.engine.case_reader.generate",
+    "policykit.engine.case_reader.parts",
     # the case format (the contract's JSON Schema) comes with the policy's entry
     "policykit.policy.contract_ext",
     # a good case needs neither the exact reader (which words problems) nor its words

@@ -454,23 +454,29 @@ SMALL = _small_policy()
 SMALL_FIELDS = [*SMALL.case_schema["properties"], "case_id", "ship_dat"]
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    edits=st.lists(
-        st.one_of(
-            st.tuples(st.just("put"), st.sampled_from(SMALL_FIELDS), st.sampled_from(ODD_VALUES)),
-            st.tuples(st.just("drop"), st.sampled_from(SMALL_FIELDS), st.none()),
-        ),
-        max_size=3,
+SMALL_EDITS = st.lists(
+    st.one_of(
+        st.tuples(st.just("put"), st.sampled_from(SMALL_FIELDS), st.sampled_from(ODD_VALUES)),
+        st.tuples(st.just("drop"), st.sampled_from(SMALL_FIELDS), st.none()),
     ),
+    max_size=3,
 )
-def test_another_format_reads_the_same_on_both_roads(seed: int, edits: list[tuple[str, str, Any]]) -> None:
+
+
+def edited_small_case(seed: int, edits: list[tuple[str, str, Any]]) -> Any:
+    """A case of the small format (seeded ``seed``) with ``edits`` made to it."""
     from benchmarks.run import small_cases
 
     data: Any = small_cases(1, seed)[0]
     for action, path, value in edits:
         (_put(data, path, value) if action == "put" else _drop(data, path))
+    return data
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**16), edits=SMALL_EDITS)
+def test_another_format_reads_the_same_on_both_roads(seed: int, edits: list[tuple[str, str, Any]]) -> None:
+    data = edited_small_case(seed, edits)
     raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
     loads(b"{}")  # not the process's first document: orjson's road
     _same(SMALL, raw)
@@ -542,3 +548,18 @@ def test_the_exact_parser_decodes_bytes_as_the_utf_8_sig_codec_does(body: bytes,
     if isinstance(want, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in want):
         return  # a lone surrogate: refused on its own grounds
     assert parse_json_exact(raw, "f") == want
+
+
+@pytest.mark.parametrize(
+    ("escape", "lone"),
+    [("\\ud55c", False), ("\\uD7FF", False), ("\\ud83d\\ude00", False), ("\\ud800", True), ("\\uDFFF", True)],
+)
+def test_only_a_lone_surrogate_escape_is_refused(escape: str, lone: bool) -> None:
+    """An escape of U+D000 to U+D7FF (Hangul...) or a pair is a character; ``\\ud800`` to
+    ``\\udfff`` alone is not, wherever it is (a key, a value)."""
+    for text in (f'{{"a": "x{escape}"}}', f'{{"k{escape}": 1}}'):
+        if lone:
+            with pytest.raises(CaseError, match="lone surrogate"):
+                parse_json_exact(text, "c.json")
+        else:
+            assert parse_json_exact(text, "c.json") == json.loads(text)

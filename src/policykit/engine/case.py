@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 
 from policykit.engine.case_reader.model import Case as Case
 from policykit.engine.case_reader.model import dotted as dotted
@@ -44,9 +43,6 @@ def _finite(text: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{text} is too large a number")
     return value
-
-
-_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _lone_surrogate(data: Any) -> tuple[Any, ...] | None:
@@ -92,7 +88,7 @@ def parse_json_exact(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) 
             raise CaseError([Diagnostic(file, 0, 0, "encoding", f"not valid UTF-8 (byte {exc.start})")]) from None
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_float=_finite)
-        if _SURROGATE.search(text):
+        if "\\ud" in text or "\\uD" in text:  # an escape that may be a surrogate's (\ud800-\udfff)
             bad = _lone_surrogate(data)
             if bad is not None:
                 raise CaseError(
@@ -111,12 +107,24 @@ def parse_json_exact(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) 
 
 
 def read_case(
-    policy: Policy, data: Any, file: str = "<case>", text: str | bytes | None = None, lang: str = "en"
+    policy: Policy,
+    data: Any,
+    file: str = "<case>",
+    text: str | bytes | None = None,
+    lang: str = "en",
+    generated: bool = True,
 ) -> Case:
     """Validate ``data`` and return its facts; raise :class:`CaseError` with every problem,
-    each worded in ``lang`` (``text``, the case's JSON, places them on their lines)."""
+    each worded in ``lang`` (``text``, the case's JSON, places them on their lines).
+    ``generated=False``: a good case is read by walking the case format instead of by the
+    reader generated from it (the same case, without generating and compiling code: for
+    a process that reads one case)."""
     fast: Any = policy.memo.get("case_reader", False)  # the generated reader, once made (None: there is none)
-    if fast is False:
+    if fast is False and not generated:
+        from policykit.engine.case_reader.reader import walked
+
+        fast = walked(policy)
+    elif fast is False:
         from policykit.engine.case_reader.reader import reader  # the engine: imported when a case is first read
 
         fast = reader(policy)

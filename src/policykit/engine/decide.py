@@ -17,7 +17,6 @@ the tables alone, the reference the differential tests hold the generated road t
 
 from __future__ import annotations
 
-from policykit.engine import codegen
 from policykit.engine.assume import assumptions, defaulted_facts, probes
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
@@ -30,7 +29,6 @@ from policykit.engine.record import (
     MissingRecord,
     Notice,
 )
-from policykit.engine.seed import seed
 from policykit.engine.settle import MAX_SPLITS, holds_everywhere, record_of, settle, settle_open, settle_value
 from policykit.errors import CaseError, Diagnostic
 from policykit.lang.dates import WatchedCalendar, date
@@ -42,6 +40,7 @@ from policykit.policy.model import Policy, Step
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from types import ModuleType
     from typing import Any
 
 __all__ = ["MAX_SPLITS", "decide", "decide_case", "decide_interpreted"]
@@ -185,7 +184,9 @@ def decide_case(
     env = _env(policy, case, as_of, limits, generated, trace, watch=True)
     try:
         if generated and not trace:
-            seed(env, case, as_of, limits)  # the values at once, where the generated code decides them alone
+            (_SEED or _seed())(
+                env, case, as_of, limits
+            )  # the values at once, where the generated code decides them alone
         return _decide(env, case, as_of)
     except (EvalError, RecursionError) as exc:
         raise _evaluation_error(exc) from None
@@ -207,8 +208,36 @@ def _env(
     if not generated or trace:
         return CaseEnv(policy, case.facts, as_of, trace=trace, given=case.given, limits=limits, watch=watched)
     return CaseEnv(
-        policy, case.facts, as_of, given=case.given, limits=limits, generated=codegen.functions(policy), watch=watched
+        policy,
+        case.facts,
+        as_of,
+        given=case.given,
+        limits=limits,
+        generated=(_CODEGEN or _codegen()).functions(policy),
+        watch=watched,
     )
+
+
+# The generated road's modules, imported when it is first taken (a global each, not an
+# import statement per case): one case decided on the interpreter never takes it.
+_CODEGEN: ModuleType | None = None
+_SEED: Callable[[CaseEnv, Case, date, Limits], bool] | None = None
+
+
+def _codegen() -> ModuleType:
+    global _CODEGEN
+    from policykit.engine import codegen
+
+    _CODEGEN = codegen
+    return codegen
+
+
+def _seed() -> Callable[[CaseEnv, Case, date, Limits], bool]:
+    global _SEED
+    from policykit.engine.seed import seed
+
+    _SEED = seed
+    return seed
 
 
 _LEAN: Callable[[Policy, str, dict[str, Any], date, frozenset[str], Limits], dict[str, Any]] | None = None
@@ -230,6 +259,7 @@ def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, ge
     as :func:`decide_case` does (``generated=False``: by the interpreter alone), under
     the same ``limits``."""
     if generated:  # the common road: every decision known, nothing to settle or cite
+        codegen = _CODEGEN or _codegen()
         try:
             made = policy.memo.get("lean_requests")
             lean = made.get(case.request_type) if made is not None else None

@@ -4,11 +4,9 @@ and, for the texts the policy will show, the values they need: no words."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from policykit.engine.codegen import GIVE_UP, Generated
-from policykit.engine.codegen.tristate import Tristate, possible_values, tristate_functions
-from policykit.engine.reach import fact_deps
+from policykit.engine.reach import fact_deps, possible_values
 from policykit.engine.record import PartTrace, Reason, RuleTrace
 from policykit.lang.dates import WatchedCalendar, WorkCalendar, date
 from policykit.lang.expr import Compiled, EvalError
@@ -20,6 +18,24 @@ from policykit.policy.model import Cite, Policy, Rule, Text, Value
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from policykit.engine.codegen import Generated
+    from policykit.engine.codegen.tristate import Tristate
+
+GIVE_UP: tuple[type[Exception], ...] = ()
+"""What a generated function raises to give way (:data:`policykit.engine.codegen.GIVE_UP`),
+taken with the three-valued tables' generator when a case is first given generated
+functions: one case decided on the interpreter imports neither."""
+_TRISTATE: Callable[[Policy], Mapping[str, Tristate]] | None = None
+
+
+def _generated_road() -> Callable[[Policy], Mapping[str, Tristate]]:
+    global GIVE_UP, _TRISTATE
+    from policykit.engine.codegen import GIVE_UP as give_up
+    from policykit.engine.codegen.tristate import tristate_functions
+
+    GIVE_UP, _TRISTATE = give_up, tristate_functions
+    return tristate_functions
 
 
 def shared_names(policy: Policy) -> dict[str, Any]:
@@ -114,7 +130,9 @@ class CaseEnv(FactEnv):
         self.tracing = trace
         self.generated = None if trace else generated
         # the three-valued tables as generated code, on the generated road
-        self.tristate: Mapping[str, Tristate] | None = None if self.generated is None else tristate_functions(policy)
+        self.tristate: Mapping[str, Tristate] | None = None
+        if self.generated is not None:
+            self.tristate = (_TRISTATE or _generated_road())(policy)
         self.settled: dict[str, Any] = {}  # values the unknowns were found not to change
         # a case made to settle a value or probe an assumption: the rows it fired are not
         # shown, so a table the generated road left goes straight to the three-valued tables

@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from policykit.lang.dates import date
 from policykit.lang.expr import Compiled
+from policykit.lang.values import Unknown
 from policykit.policy.model import Policy, Rule
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 Reach = tuple[frozenset[str], frozenset[str]]
 """(the facts, the values) something may read."""
@@ -122,3 +128,19 @@ def in_fact_order(policy: Policy, names: Iterable[str]) -> list[str]:
     found = [n for n in names if n in order]
     found.sort(key=order.__getitem__)
     return found
+
+
+def possible_values(outcomes: Iterable[Any]) -> frozenset[Any] | None:
+    """The values a table may still take, when they are few and known (else None): what its
+    rows that may still fire give (the interpreter's tables and the three-valued ones alike)."""
+    found: set[Any] = set()
+    for outcome in outcomes:
+        if outcome.__class__ is Unknown:
+            if outcome.values is None:
+                return None
+            found |= outcome.values
+        elif outcome is None or isinstance(outcome, (str, bool, int, date)):
+            found.add(outcome)
+        else:
+            return None
+    return frozenset(found)

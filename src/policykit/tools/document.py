@@ -130,6 +130,7 @@ class _Reader:
             from functools import partial
 
             evaluate = partial(evaluate, generated=False)
+            read_case = partial(read_case, generated=False)  # the case format walked, not made into code
         self.settings, self.choose = settings, choose
         self.parse_json, self.read_case, self.evaluate, self.origin = parse_json, read_case, evaluate, origin
         # each policy met, by identity, with the name of its file (the folder does not change in a run)

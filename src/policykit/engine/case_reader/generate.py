@@ -30,10 +30,19 @@ defaults and helpers are globals named ``_cN``.  A keyword it does not translate
 
 from __future__ import annotations
 
-import math
-
 from policykit.engine.case_reader.parts import FactSpec, Finish, Generated, reader_names
-from policykit.engine.case_reader.shapes import accepts_null, day_form, rejects_null
+from policykit.engine.case_reader.shapes import ANNOTATIONS as _ANNOTATIONS
+from policykit.engine.case_reader.shapes import (
+    HANDLED,
+    MAX_DEPTH,
+    Refs,
+    Unsupported,
+    accepts_null,
+    count,
+    day_form,
+    limit,
+    rejects_null,
+)
 from policykit.policy.pattern_match import re2_problem
 
 TYPE_CHECKING = False
@@ -43,52 +52,7 @@ if TYPE_CHECKING:
 __all__ = ["FactSpec", "Finish", "Generated", "Unsupported", "reader_parts", "reader_source"]
 
 
-class Unsupported(Exception):
-    """A part of the case format the generator does not translate."""
-
-
-_ANNOTATIONS = frozenset(
-    {
-        "$schema",
-        "$id",
-        "$comment",
-        "$defs",
-        "definitions",
-        "title",
-        "description",
-        "default",
-        "examples",
-        "format",  # an annotation in 2020-12 unless a format checker is asked for: none is
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-    }
-)
-_HANDLED = frozenset(
-    {
-        "$ref",
-        "type",
-        "enum",
-        "const",
-        "properties",
-        "required",
-        "additionalProperties",
-        "items",
-        "minItems",
-        "maxItems",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "anyOf",
-        "allOf",
-        "oneOf",
-        "not",
-    }
-)
+_HANDLED = HANDLED
 _TYPE_TEST = {
     "object": "{v}.__class__ is dict",
     "array": "{v}.__class__ is list",
@@ -100,27 +64,22 @@ _TYPE_TEST = {
 }
 _STRING_KEYS = ("minLength", "maxLength", "pattern")
 _NUMBER_KEYS = {"minimum": "<", "maximum": ">", "exclusiveMinimum": "<=", "exclusiveMaximum": ">="}
-_MAX_DEPTH = 64
+_MAX_DEPTH = MAX_DEPTH
 _INLINE_LINES = 8  # a top-level field read in no more lines than this is read inline, not by a function
 
 
 def _number(value: Any) -> str:
-    if value.__class__ not in (int, float) or not math.isfinite(value):
-        raise Unsupported(f"a limit of {value!r}")
-    return repr(value)
+    return repr(limit(value))
 
 
-def _count(value: Any) -> int:
-    if value.__class__ is not int or value < 0:
-        raise Unsupported(f"a count of {value!r}")
-    return int(value)
+_count = count
 
 
-class _Source:
+class _Source(Refs):
     """The functions being written and the globals they name."""
 
     def __init__(self, root: Any, facts: tuple[FactSpec, ...]) -> None:
-        self.root = root
+        super().__init__(root)
         self.names: dict[str, Any] = {}
         self.functions: list[str] = []
         self.sections: dict[str, str] = {}  # name -> the text of a top-level field's reader
@@ -144,31 +103,6 @@ class _Source:
     def var(self) -> str:
         self.count += 1
         return f"_v{self.count}"
-
-    def resolve(self, ref: Any) -> Any:
-        """A local ``$ref`` (``#/$defs/date``)."""
-        if not isinstance(ref, str) or not ref.startswith("#"):
-            raise Unsupported(f"the reference {ref!r}")
-        node = self.root
-        for token in [t for t in ref[1:].split("/") if t]:
-            token = token.replace("~1", "/").replace("~0", "~")
-            if not isinstance(node, dict) or token not in node:
-                raise Unsupported(f"the reference {ref!r}")
-            node = node[token]
-        return node
-
-    def parts(self, schema: Any) -> list[Any]:
-        """``schema`` as the schemas that must all hold: itself and what its ``$ref`` names."""
-        if schema is True:
-            return []
-        if schema is False:
-            return [False]
-        if not isinstance(schema, dict):
-            raise Unsupported("a schema that is not an object")
-        out: list[Any] = [schema]
-        if "$ref" in schema:
-            out.extend(self.parts(self.resolve(schema["$ref"])))
-        return out
 
     def emit(self, schema: Any, v: str, path: tuple[str, ...] | None, ind: str, fail: str) -> list[str]:
         """Lines that run ``fail`` unless the value in ``v`` is valid under ``schema``; where

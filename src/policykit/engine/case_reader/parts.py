@@ -9,6 +9,7 @@ before it ran, which costs about what generating it again does).
 
 from __future__ import annotations
 
+from policykit.engine.case_reader.model import FactSpec as FactSpec
 from policykit.engine.case_reader.runtime import ABSENT, JSON_CLASSES, lazy_section, list_reader, whole
 from policykit.lang.dates import date, parse_date
 from policykit.policy.pattern_match import searcher
@@ -17,24 +18,6 @@ from policykit.records import Frozen
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
-
-
-class FactSpec(Frozen):
-    """How one fact is read: its dotted name, kind, item kinds (a list's) and its value when
-    the case does not give it (the default, or unknown).  (This and the two records below
-    are :class:`~policykit.records.Frozen`, not named tuples: a named tuple's class costs a
-    cold start some 0.1 ms to make.)"""
-
-    _FIELDS = _COMPARED = _SHOWN = ("name", "kind", "item", "missing")
-
-    name: str
-    kind: str
-    item: tuple[tuple[str, str], ...]
-    missing: Any
-
-    def __init__(self, name: str, kind: str, item: tuple[tuple[str, str], ...], missing: Any) -> None:
-        kept = self.__dict__
-        kept["name"], kept["kind"], kept["item"], kept["missing"] = name, kind, item, missing
 
 
 class Finish(Frozen):

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from policykit.engine.case_reader.checks import case_checks
-from policykit.engine.case_reader.model import Case
-from policykit.engine.case_reader.parts import FactSpec, Finish, reader_names
+from policykit.engine.case_reader.model import Case, FactSpec
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy
 
@@ -49,6 +48,48 @@ def reader(policy: Policy) -> Reader | None:
     return found
 
 
+def walked(policy: Policy) -> Reader:
+    """A reader of ``policy``'s cases that gives what :func:`reader`'s gives, without
+    generating code: the format walked for each case (:mod:`~policykit.engine.case_reader.walk`),
+    for a process that reads one case (made once per policy object)."""
+    memo = policy.memo
+    found: Reader | None = memo.get("case_walker")
+    if found is None:
+        found = memo["case_walker"] = _walker(policy)
+    return found
+
+
+def _walker(policy: Policy) -> Reader:
+    from policykit.engine.case_reader.walk import Walker
+
+    given_sets = GivenSets(tuple(policy.facts))
+    given, given_of = given_sets.memo, given_sets.make
+    checks = case_checks(policy)
+    schema = case_format(policy)
+    typed = REQUEST_TYPE in policy.facts
+    named = schema.get("additionalProperties") is not False or CASE_ID in schema.get("properties", {})
+    walk = Walker(schema, fact_specs(policy))
+
+    def read(d: Any) -> Case | None:
+        found = walk(d)
+        if found is None:
+            return None
+        facts, bits = found
+        try:  # as the generated reader's last lines (:func:`finish_lines`)
+            g = given.get(bits)
+            if g is None:
+                g = given_of(bits)
+            q = facts.get(REQUEST_TYPE) if typed else None
+            if checks is not None and not checks(facts, g, q):
+                return None
+            i = d.get(CASE_ID) if named else None
+            return Case(i if i.__class__ is str else None, q if q.__class__ is str else "", facts, (), d, g)
+        except Exception:
+            return None
+
+    return read
+
+
 def _make(policy: Policy) -> Reader | None:
     given_sets = GivenSets(tuple(policy.facts))
     checks = case_checks(policy)
@@ -60,6 +101,8 @@ def _make(policy: Policy) -> Reader | None:
     # what the case's request type and id are, where the policy and the format leave them open
     typed = REQUEST_TYPE in policy.facts
     named = schema.get("additionalProperties") is not False or CASE_ID in schema.get("properties", {})
+    from policykit.engine.case_reader.parts import Finish, reader_names  # the generated reader's
+
     finish = Finish(finish_lines(typed, checks is not None, named), names)
     facts = fact_specs(policy)
     missing = {f.name: f.missing for f in facts}

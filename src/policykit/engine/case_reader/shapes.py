@@ -4,11 +4,14 @@ answers yes only where that is sure; "no" may also mean "not sure", and the gene
 code then checks the value as it would any other.
 
 ``parts`` turns a schema into the schemas that must all hold (itself and what its
-``$ref`` names), as :class:`~policykit.engine.case_reader.generate` resolves them.
+``$ref`` names), as :class:`Refs` resolves them.  Here too: the keywords the readers
+translate (the generated one, :mod:`~policykit.engine.case_reader.generate`, and the walk
+that stands for it, :mod:`~policykit.engine.case_reader.walk`) and what they refuse.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from policykit.policy.contract_schema import DATE_PATTERN
@@ -21,8 +24,105 @@ else:
 
 Parts = Callable[[Any], list[Any]]
 
-_MAX_DEPTH = 64
+MAX_DEPTH = 64
+"""How deep the readers follow a format (deeper: :class:`Unsupported`)."""
+_MAX_DEPTH = MAX_DEPTH
 _NULL = {"type": "null"}
+
+
+class Unsupported(Exception):
+    """A part of the case format the readers do not translate (the exact reader reads it)."""
+
+
+ANNOTATIONS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$comment",
+        "$defs",
+        "definitions",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "format",  # an annotation in 2020-12 unless a format checker is asked for: none is
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
+)
+"""Keywords that check nothing."""
+CHECKS = frozenset(
+    {
+        "type",
+        "enum",
+        "const",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "minItems",
+        "maxItems",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+    }
+)
+"""Keywords that check the value itself (a value of a class JSON does not make: not sure)."""
+HANDLED = CHECKS | {"$ref", "anyOf", "allOf", "oneOf", "not"}
+"""Every keyword the readers translate (``oneOf`` and ``not`` by refusing the format)."""
+
+
+def limit(value: Any) -> Any:
+    """A bound of ``minimum``...: a finite number (else :class:`Unsupported`)."""
+    if value.__class__ not in (int, float) or not math.isfinite(value):
+        raise Unsupported(f"a limit of {value!r}")
+    return value
+
+
+def count(value: Any) -> int:
+    """A bound of ``minItems``...: a whole number, not negative (else :class:`Unsupported`)."""
+    if value.__class__ is not int or value < 0:
+        raise Unsupported(f"a count of {value!r}")
+    return int(value)
+
+
+class Refs:
+    """The schemas a schema of the format ``root`` stands for: :meth:`parts`, a :data:`Parts`."""
+
+    __slots__ = ("root",)
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+
+    def resolve(self, ref: Any) -> Any:
+        """A local ``$ref`` (``#/$defs/date``)."""
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            raise Unsupported(f"the reference {ref!r}")
+        node = self.root
+        for token in [t for t in ref[1:].split("/") if t]:
+            token = token.replace("~1", "/").replace("~0", "~")
+            if not isinstance(node, dict) or token not in node:
+                raise Unsupported(f"the reference {ref!r}")
+            node = node[token]
+        return node
+
+    def parts(self, schema: Any) -> list[Any]:
+        """``schema`` as the schemas that must all hold: itself and what its ``$ref`` names."""
+        if schema is True:
+            return []
+        if schema is False:
+            return [False]
+        if not isinstance(schema, dict):
+            raise Unsupported("a schema that is not an object")
+        out: list[Any] = [schema]
+        if "$ref" in schema:
+            out.extend(self.parts(self.resolve(schema["$ref"])))
+        return out
 
 
 def _types(p: dict[str, Any]) -> list[Any] | None:

@@ -16,6 +16,21 @@ expressions' fast forms inlined, each value worked out on first use into a slot 
 case; it gives up to the full road at the first unknown it reads.
 """
 
-from policykit.engine.codegen.generate import GIVE_UP, Fallback, Generated, NeedsBudget, functions
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from policykit.engine.codegen.generate import GIVE_UP, Fallback, Generated, NeedsBudget, functions
+else:
+
+    def __getattr__(name: str) -> object:
+        """The names of :mod:`.generate`, imported when first asked for (then kept as
+        attributes): a process that decides one case on the interpreter never imports the
+        generator."""
+        if name in __all__:
+            from policykit.engine.codegen import generate
+
+            found = globals()[name] = getattr(generate, name)  # an attribute from now on
+            return found
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["GIVE_UP", "Fallback", "Generated", "NeedsBudget", "functions"]

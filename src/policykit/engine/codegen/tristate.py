@@ -12,10 +12,9 @@ memory from the compiled policy, once per policy; never cached.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-from policykit.engine.reach import parts_reach
-from policykit.lang.dates import date
+from policykit.engine.reach import parts_reach, possible_values
 from policykit.lang.expr import Compiled
 from policykit.lang.values import Unknown, merge, truth
 from policykit.policy.model import Policy, Rule, Value
@@ -30,21 +29,6 @@ Tristate = Callable[[Any], tuple[Any, Any]]
 """``(env) -> (value, the rows that gave it)``: a value an unknown may leave undecided."""
 
 _EMPTY: frozenset[str] = frozenset()
-
-
-def possible_values(outcomes: Iterable[Any]) -> frozenset[Any] | None:
-    """The values a table may still take, when they are few and known (else None)."""
-    found: set[Any] = set()
-    for outcome in outcomes:
-        if outcome.__class__ is Unknown:
-            if outcome.values is None:
-                return None
-            found |= outcome.values
-        elif outcome is None or isinstance(outcome, (str, bool, int, date)):
-            found.add(outcome)
-        else:
-            return None
-    return frozenset(found)
 
 
 def finish(possible: list[tuple[Rule | None, Any]], facts: frozenset[str], hit: bool) -> tuple[Any, list[Rule]]:
