@@ -117,3 +117,20 @@ def test_usage_errors_name_what_is_wrong(argv: list[str], words: str) -> None:
     code, out, err = cli(*argv)
     assert code == 2 and out == ""
     assert words in err
+
+
+def test_a_terminal_sees_the_files_done_counted(inputs: list[Path], scheduler: str, tmp_path: Path) -> None:
+    """With a progress stream (stderr on a terminal), each file done is counted as it ends,
+    and the parts still come in the order of the files."""
+    import io
+
+    from policykit.lang.dates import date
+    from policykit.tools.batch import BatchSettings
+    from policykit.tools.distributed import evaluate_on_cluster
+
+    progress = io.StringIO()
+    settings = BatchSettings(policy=str(POLICY_FILE), as_of=date(2026, 11, 27), lang="en")
+    parts = evaluate_on_cluster(settings, str(inputs[0].parent / "*"), str(tmp_path / "out"), scheduler, 2, progress)
+    assert [p.source for p in parts] == [str(p) for p in inputs]
+    last = progress.getvalue().rsplit("\r\x1b[K", 1)[-1]
+    assert last.startswith(f"  {len(inputs)} files decided in ") and last.endswith("/s)\n")

@@ -7,7 +7,7 @@ import os
 from datetime import date
 from typing import IO, Any
 
-from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK
+from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, is_terminal
 from policykit.errors import Diagnostic, InputError
 
 
@@ -23,7 +23,7 @@ def evaluate_on_dask(settings: Any, args: argparse.Namespace, out: IO[str], err:
 
     if not args.output:
         raise InputError([Diagnostic("--output", 0, 0, "usage", "--engine dask writes its parts to --output DIR")])
-    parts = evaluate_on_cluster(settings, args.batch, args.output, args.scheduler, _workers(args))
+    parts = evaluate_on_cluster(settings, args.batch, args.output, args.scheduler, _workers(args), _progress(out, err))
     for part in parts:
         for line in part.errors:
             print(line, file=err)
@@ -31,7 +31,13 @@ def evaluate_on_dask(settings: Any, args: argparse.Namespace, out: IO[str], err:
     return EXIT_BAD_INPUT if any(p.bad for p in parts) else EXIT_OK
 
 
-def impact_on_dask(args: argparse.Namespace, as_of: date) -> Any:
+def impact_on_dask(args: argparse.Namespace, as_of: date, err: IO[str] | None = None) -> Any:
     from policykit.tools.distributed import impact_on_cluster
 
-    return impact_on_cluster(args.old, args.new, as_of, args.cases, args.scheduler, _workers(args))
+    progress = err if err is not None and is_terminal(err) else None
+    return impact_on_cluster(args.old, args.new, as_of, args.cases, args.scheduler, _workers(args), progress)
+
+
+def _progress(out: IO[str], err: IO[str]) -> IO[str] | None:
+    """Where the files done are counted: stderr, when it is a terminal and stdout is not."""
+    return err if is_terminal(err) and not is_terminal(out) else None

@@ -154,7 +154,7 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         if getattr(args, "engine", "local") == "dask":
             from policykit.cli.distributed import impact_on_dask
 
-            impact = impact_on_dask(args, as_of)
+            impact = impact_on_dask(args, as_of, err)
         else:
             progress = err if is_terminal(err) else None
             impact = measure_impact(old, new, args.cases, as_of, progress, jobs, (args.old, args.new), limits)

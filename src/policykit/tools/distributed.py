@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from policykit.errors import Diagnostic, InputError, PolicykitError
 from policykit.tools.batch import BatchSettings, evaluate_lines, read_cases
 from policykit.tools.impact import Impact, impact_of_files
+from policykit.tools.progress import Progress
 
 
 def expand(pattern: str) -> list[str]:
@@ -102,28 +103,48 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         yield client
 
 
-def _bag(files: list[Any], fn: Any) -> list[Any]:
-    import dask.bag
+def _each(client: Any, tasks: list[Any], fn: Any, progress: IO[str] | None, what: str) -> list[Any]:
+    """``fn`` of every task on the cluster (one Dask task each), the results in the order of
+    the tasks; with ``progress`` (a terminal), a line counting the tasks done as they end."""
+    from distributed import as_completed
 
-    return list(dask.bag.from_sequence(files, npartitions=len(files)).map(fn).compute())
+    futures = client.map(fn, tasks, pure=False)
+    order = {future.key: index for index, future in enumerate(futures)}
+    results: list[Any] = [None] * len(futures)
+    line = Progress(progress, what) if progress is not None else None
+    for done, future in enumerate(as_completed(futures), 1):
+        results[order[future.key]] = future.result()  # a task's error is raised here, as Dask gives it
+        if line is not None:
+            line.update(done)
+    if line is not None:
+        line.done(len(futures))
+    return results
 
 
 def evaluate_on_cluster(
-    settings: BatchSettings, pattern: str, out_dir: str, scheduler: str | None, workers: int
+    settings: BatchSettings,
+    pattern: str,
+    out_dir: str,
+    scheduler: str | None,
+    workers: int,
+    progress: IO[str] | None = None,
 ) -> list[Part]:
     """Every file of ``pattern`` decided on the cluster; the parts in the order of the files."""
     files = expand(pattern)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    with dask_client(scheduler, workers):
-        return _bag(list(enumerate(files)), partial(evaluate_file, settings, str(Path(out_dir).resolve())))
+    work = partial(evaluate_file, settings, str(Path(out_dir).resolve()))
+    with dask_client(scheduler, workers) as client:
+        return _each(client, list(enumerate(files)), work, progress, "files decided")
 
 
-def impact_on_cluster(old: str, new: str, as_of: date, pattern: str, scheduler: str | None, workers: int) -> Impact:
+def impact_on_cluster(
+    old: str, new: str, as_of: date, pattern: str, scheduler: str | None, workers: int, progress: IO[str] | None = None
+) -> Impact:
     """The impact over every file of ``pattern``, computed on the cluster, merged in file order."""
     files = expand(pattern)
     total = Impact()
-    with dask_client(scheduler, workers):
-        for part in _bag(files, partial(impact_of_file, old, new, as_of)):
+    with dask_client(scheduler, workers) as client:
+        for part in _each(client, files, partial(impact_of_file, old, new, as_of), progress, "files compared"):
             total.merge(part)
     return total
 
