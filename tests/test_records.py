@@ -193,6 +193,7 @@ def test_a_light_named_tuple_is_the_class_collections_makes(count: int, defaulte
     fields = tuple(f"f{i}" for i in range(count))
     defaults = tuple(range(100, 100 + (count if defaulted == "all" else int(defaulted))))
     made, light = _both_made(fields, defaults)
+    assert set(vars(light)) - {"__annotations__"} == set(vars(made))  # nothing added or missed (3.13: __replace__)
     for attribute in ("_fields", "_field_defaults", "__doc__", "__match_args__", "__slots__", "__module__"):
         assert getattr(light, attribute) == getattr(made, attribute), attribute
     for name in ("__new__", "_make", "_replace", "__repr__", "_asdict", "__getnewargs__"):
@@ -254,3 +255,29 @@ def test_the_package_records_pickle_and_compare_as_named_tuples() -> None:
         again = pickle.loads(pickle.dumps(record))
         assert again == record and type(again) is type(record) and again._fields == record._fields
         assert record._replace() == record and isinstance(record, tuple)
+
+
+def test_a_keyword_field_is_refused_as_collections_refuses_it() -> None:
+    body = {"__annotations__": {"x": "int", "class": "int"}, "__module__": __name__, "__qualname__": "Rec"}
+    with pytest.raises(ValueError, match="cannot be a keyword: 'class'"):
+        types.new_class("Rec", (LightNamedTuple,), {}, lambda namespace: namespace.update(body))
+
+
+def test_only_a_python_whose_class_is_copied_takes_the_light_road(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Elsewhere (3.13 added ``__replace__`` to collections' class) collections makes it."""
+    import collections
+
+    from policykit import records
+
+    made: list[str] = []
+    real = collections.namedtuple
+
+    def spy(typename: str, *args: Any, **kwargs: Any) -> Any:
+        made.append(typename)
+        return real(typename, *args, **kwargs)
+
+    monkeypatch.setattr(records, "namedtuple", spy)
+    monkeypatch.setattr(records, "_COPIED_VERSION", False)
+    assert records._named_tuple("Rec", ("a", "b"), (), __name__)(1, 2) == (1, 2) and made == ["Rec"]
+    monkeypatch.setattr(records, "_COPIED_VERSION", True)
+    assert records._named_tuple("Other", ("a", "b"), (), __name__)(1, 2) == (1, 2) and made == ["Rec"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections import namedtuple
+from keyword import iskeyword  # (loaded with collections)
 from types import FunctionType
 
 TYPE_CHECKING = False
@@ -67,16 +68,21 @@ class _Maker(type):
 
 _Declared = type.__new__(_Maker, "NamedTuple", (), {})
 
+_COPIED_VERSION = sys.version_info[:2] in ((3, 11), (3, 12))
+"""Whether collections' named tuple class on this Python is the one :func:`_named_tuple` copies."""
+
 
 def _named_tuple(typename: str, fields: tuple[str, ...], defaults: tuple[Any, ...], module: str) -> type:
     """``collections.namedtuple(typename, fields, defaults=defaults, module=module)``: the
     same class, made without compiling its ``__new__`` (collections writes it as text and
     ``eval``s it, about half of the 0.1 ms a class costs, some 1 ms of a cold start): a
     constructor of as many fields is taken from :data:`_NEW` and given the field names
-    (``tests/test_records.py`` holds the two alike).  Past that many fields, collections
-    makes it."""
-    template = _NEW[len(fields)] if 0 < len(fields) < len(_NEW) else None
-    if template is None or any(not f.isidentifier() or f.startswith("_") for f in fields):
+    (``tests/test_records.py`` holds the two alike, attribute by attribute).  Past that many
+    fields, for a name collections refuses (its messages), and on a Python whose collections
+    makes a class this does not copy (3.13 added ``__replace__``; checked on 3.11 and 3.12
+    only), collections makes it."""
+    template = _NEW[len(fields)] if 0 < len(fields) < len(_NEW) and _COPIED_VERSION else None
+    if template is None or any(not f.isidentifier() or f.startswith("_") or iskeyword(f) for f in fields):
         return namedtuple(typename, fields, defaults=defaults, module=module)  # (and its messages)
     if len(defaults) > len(fields):
         raise TypeError("Got more default values than field names")
