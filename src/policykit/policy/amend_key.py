@@ -1,0 +1,58 @@
+"""What an amendment's compile-cache entry is named by, beyond its own bytes.
+
+An amendment means what its changes make of its base, and the base is whichever file of
+its folder holds the version it names (:func:`policykit.policy.amend.find_version`),
+itself maybe an amendment of another file there.  So its entry is named by its bytes and
+by every policy file of that folder, name and bytes (a superset of what resolving it
+reads, found without parsing anything): any edit, addition, removal or renaming in the
+folder makes a new name, and the next run compiles afresh.  The chain of files it was
+resolved from is kept in the entry by name within the folder, and placed back in the
+folder the policy is read from, as a fresh resolution names them.
+"""
+
+from __future__ import annotations
+
+import os
+
+from policykit.policy.resources import is_policy_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+def folder_bytes(folder: str) -> bytes | None:
+    """Every policy file of ``folder`` (name, length and bytes, by name), as one string of
+    bytes no other folder gives; None when the folder cannot be listed."""
+    try:
+        names = sorted(os.listdir(folder or "."))
+    except OSError:
+        return None
+    parts: list[bytes] = []
+    for name in names:
+        if not is_policy_name(name):
+            continue
+        path = os.path.join(folder, name)
+        if not os.path.isfile(path):
+            continue
+        try:
+            with open(path, "rb") as handle:
+                body = handle.read()
+        except OSError:
+            return None  # a file resolving might read, unread: no name for the entry
+        parts.append(b"%s\0%d\0%s" % (os.fsencode(name), len(body), body))
+    return b"".join(parts)
+
+
+def amendment_key_bytes(raw: bytes, folder: str) -> bytes | None:
+    """What an amendment's entry is named by (its bytes and its folder's), or None."""
+    found = folder_bytes(folder)
+    if found is None:
+        return None
+    return b"amendment\0%d\0%s%s" % (len(raw), raw, found)
+
+
+def chain_names(chain: Sequence[str]) -> list[str]:
+    """The files an amendment was resolved from, after the amendment itself, by name
+    within their folder (all lie in the amendment's)."""
+    return [os.path.basename(path) for path in chain[1:]]
