@@ -198,7 +198,7 @@ def _from_cache(entry: dict[str, Any], name: str, sha: str, path: str | Path, am
         policy, _ = build(KeptDocument(name, data, lines), sha, entry)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return None
-    if chain is not None:
+    if policy is not None and chain is not None:
         policy.memo["amendment_chain"] = chain
     return policy
 
