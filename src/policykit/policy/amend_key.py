@@ -19,28 +19,31 @@ from policykit.policy.resources import is_policy_name
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
 
 
 def folder_bytes(folder: str) -> bytes | None:
     """Every policy file of ``folder`` (name, length and bytes, by name), as one string of
-    bytes no other folder gives; None when the folder cannot be listed."""
+    bytes no other folder gives; None when the folder cannot be listed or a file read."""
     try:
         names = sorted(os.listdir(folder or "."))
     except OSError:
         return None
+    paths = [os.path.join(folder, name) for name in names if is_policy_name(name)]
+    return files_bytes([path for path in paths if os.path.isfile(path)])
+
+
+def files_bytes(paths: Sequence[str]) -> bytes | None:
+    """The files ``paths`` (of one folder), each by name, length and bytes, as one string
+    of bytes; None when one cannot be read."""
     parts: list[bytes] = []
-    for name in names:
-        if not is_policy_name(name):
-            continue
-        path = os.path.join(folder, name)
-        if not os.path.isfile(path):
-            continue
+    for path in paths:
         try:
             with open(path, "rb") as handle:
                 body = handle.read()
         except OSError:
             return None  # a file resolving might read, unread: no name for the entry
-        parts.append(b"%s\0%d\0%s" % (os.fsencode(name), len(body), body))
+        parts.append(b"%s\0%d\0%s" % (os.fsencode(os.path.basename(path)), len(body), body))
     return b"".join(parts)
 
 
@@ -56,3 +59,17 @@ def chain_names(chain: Sequence[str]) -> list[str]:
     """The files an amendment was resolved from, after the amendment itself, by name
     within their folder (all lie in the amendment's)."""
     return [os.path.basename(path) for path in chain[1:]]
+
+
+def chain_paths(path: str | Path, names: Sequence[str]) -> list[str]:
+    """The files ``names`` of the folder of ``path`` (an amendment's), named as a fresh
+    resolution names them (``str(Path(path).parent / name)``).  A plain path
+    (``os.path.normpath`` leaves it as it is) is taken apart without :mod:`pathlib`, whose
+    names are then the same strings (and whose import costs a cached run some 2 ms)."""
+    if isinstance(path, str) and path == os.path.normpath(path):
+        folder = os.path.dirname(path)
+        return [os.path.join(folder, name) if folder else name for name in names]
+    from pathlib import Path
+
+    parent = Path(path).parent
+    return [str(parent / name) for name in names]

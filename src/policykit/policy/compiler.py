@@ -191,10 +191,9 @@ def _from_cache(entry: dict[str, Any], name: str, sha: str, path: str | Path, am
         if chain is not None:
             if not (amendment and isinstance(chain, list) and all(isinstance(n, str) for n in chain)):
                 return None
-            from pathlib import Path
+            from policykit.policy.amend_key import chain_paths
 
-            folder = Path(path).parent  # where a fresh resolution finds them, named as it names them
-            chain = (name, *(str(folder / n) for n in chain))
+            chain = (name, *chain_paths(path, chain))
         policy, _ = build(KeptDocument(name, data, lines), sha, entry)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return None
