@@ -15,7 +15,10 @@ their exact forms, compiled by the language's compiler from parsed forms checked
 text is parsed and compiled, as without the cache).  Its
 name carries that digest, the package version, the entry format, the Python
 version and a tag of the installed ``holidays`` package, so a changed policy, tool,
-interpreter or official calendar never reads a stale entry.
+interpreter or official calendar never reads a stale entry.  An amendment's digest is of
+its folder's policy files too (:mod:`policykit.policy.amend_key`), and its entry keeps the
+resolved policy and the chain of files it was resolved from; a policy set's index
+(:mod:`policykit.tools.set_index`) is an entry of the same kind.
 
 An entry is trusted only when it is authentic: each file carries a MAC (keyed BLAKE2b-256,
 else HMAC-SHA256: :mod:`policykit.digest`) of its name and contents under a key of this
