@@ -19,7 +19,7 @@ from policykit.policy.amend_key import chain_paths
 from policykit.policy.compiler import load_policy
 
 from .conftest import POLICY_FILE
-from .test_cache import _places
+from .test_cache import _places, _sign
 
 AMENDMENT = """\
 policykit: 1
@@ -91,12 +91,6 @@ def _entry_of(path: Path) -> Path:
 def _payload(entry: Path) -> dict[str, Any]:
     data: dict[str, Any] = marshal.loads(entry.read_bytes()[len(cache.MAGIC) + MAC_BYTES :])
     return data
-
-
-def _sign(entry: Path, data: dict[str, Any]) -> None:
-    key = (entry.parent / "key").read_bytes()
-    payload = marshal.dumps(data)
-    entry.write_bytes(cache.MAGIC + cache._mac(key, entry.name, payload) + payload)
 
 
 def _same(cached: Any, fresh: Any) -> None:

@@ -22,25 +22,15 @@ from policykit.tools.set_index import index_key
 from policykit.tools.versions import load_policy_set
 
 from ..conftest import POLICY_FILE, ROOT, SHARED, cli
+from ..test_cache import _sign
+from ..test_cache_amend import AMENDMENT as AMENDED
 
 # 2.0.0 in force from 2026-04-01 (approved), v1.0 (a draft) before it
-AMENDMENT = """\
-policykit: 1
-amends: 1.0.0
-metadata:
-  version: 2.0.0
-  supersedes: 1.0.0
-  status: approved
-  effective_from: "2026-04-01"
-  approvals: {drafted_by: a, reviewed_by: b, approved_by: c, general_manager: d}
-changes:
-  - replace: contract.case.fields[sale.return_days].maximum
-    with: 3650
-  - add: contract.case.fields[sale.channel]
-    with: {type: string, max_length: 100, description: "how the unit was sold"}
-  - replace: parameters.standard_warranty_months.value
-    with: 18
-"""
+AMENDMENT = AMENDED.replace(
+    "  supersedes: 1.0.0\n",
+    '  supersedes: 1.0.0\n  status: approved\n  effective_from: "2026-04-01"\n'
+    "  approvals: {drafted_by: a, reviewed_by: b, approved_by: c, general_manager: d}\n",
+)
 EFFECTIVE = date(2026, 4, 1)
 
 
@@ -166,12 +156,6 @@ def _index_file(project: Path) -> Path:
     found = cache.entry_path(key)
     assert found is not None
     return Path(found)
-
-
-def _sign(entry: Path, data: dict[str, Any]) -> None:
-    key = (entry.parent / "key").read_bytes()
-    payload = marshal.dumps(data)
-    entry.write_bytes(cache.MAGIC + cache._mac(key, entry.name, payload) + payload)
 
 
 FORGED: dict[str, Any] = {
