@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policykit.digest import MAC_BYTES
+from policykit.limits import DEFAULT, Limits
 from policykit.policy import amend, cache, compiler, yamlload
 from policykit.policy.amend_key import chain_paths
 from policykit.policy.compiler import load_policy
@@ -81,7 +82,7 @@ def _entry_of(path: Path) -> Path:
     """The entry file of the amendment at ``path``, named by its folder's files too."""
     from policykit.policy.amend_key import amendment_key_bytes
 
-    named = amendment_key_bytes(path.read_bytes(), str(path.parent))
+    named = amendment_key_bytes(path.read_bytes(), str(path.parent), DEFAULT.policy_bytes)
     assert named is not None
     found = cache.entry_path(cache.key_of(named))
     assert found is not None
@@ -297,7 +298,7 @@ def test_a_forged_or_corrupt_amendment_entry_is_a_miss(
 def test_an_unlistable_folder_only_costs_speed(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from policykit.policy import amend_key
 
-    monkeypatch.setattr(amend_key, "folder_bytes", lambda folder: None)
+    monkeypatch.setattr(amend_key, "folder_bytes", lambda folder, most: None)
     fresh, _ = load_policy(folder / "next.yaml")
     for _ in range(2):
         spy = Compiles(monkeypatch)
@@ -311,3 +312,23 @@ def _entry_of_exists(folder: Path) -> bool:
     return any(
         "chain" in _payload(p) and _payload(p)["chain"] for p in Path(os.environ["POLICYKIT_CACHE_DIR"]).glob("*.bin")
     )
+
+
+def test_a_file_of_the_folder_over_the_limit_is_not_read_to_name_the_entry(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry's name reads each file of the folder up to the policy limit: a larger
+    one (no policy file is that long) leaves the amendment compiled, as without the cache."""
+    small = Limits(policy_bytes=len(POLICY_FILE.read_bytes()) + 10)
+    fresh, _ = load_policy(folder / "next.yaml", limits=small)
+    (folder / "big.yml").write_bytes(b"#" * (small.policy_bytes + 1))
+    for _ in range(2):
+        spy = Compiles(monkeypatch)
+        policy, _ = load_policy(folder / "next.yaml", use_cache=True, limits=small)
+        assert "compile_document" in spy.calls
+        _same(policy, fresh)
+    (folder / "big.yml").unlink()
+    load_policy(folder / "next.yaml", use_cache=True, limits=small)
+    spy = Compiles(monkeypatch)
+    load_policy(folder / "next.yaml", use_cache=True, limits=small)
+    assert spy.calls == []

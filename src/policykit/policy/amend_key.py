@@ -22,34 +22,39 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def folder_bytes(folder: str) -> bytes | None:
+def folder_bytes(folder: str, most: int) -> bytes | None:
     """Every policy file of ``folder`` (name, length and bytes, by name), as one string of
-    bytes no other folder gives; None when the folder cannot be listed or a file read."""
+    bytes no other folder gives; None when the folder cannot be listed, or a file read in
+    ``most`` bytes."""
     try:
         names = sorted(os.listdir(folder or "."))
     except OSError:
         return None
     paths = [os.path.join(folder, name) for name in names if is_policy_name(name)]
-    return files_bytes([path for path in paths if os.path.isfile(path)])
+    return files_bytes([path for path in paths if os.path.isfile(path)], most)
 
 
-def files_bytes(paths: Sequence[str]) -> bytes | None:
+def files_bytes(paths: Sequence[str], most: int) -> bytes | None:
     """The files ``paths`` (of one folder), each by name, length and bytes, as one string
-    of bytes; None when one cannot be read."""
+    of bytes; None when one cannot be read, or is longer than ``most`` bytes (no policy
+    file is: it is not read to the end to make a name)."""
     parts: list[bytes] = []
     for path in paths:
         try:
             with open(path, "rb") as handle:
-                body = handle.read()
+                body = handle.read(most + 1)
         except OSError:
             return None  # a file resolving might read, unread: no name for the entry
+        if len(body) > most:
+            return None
         parts.append(b"%s\0%d\0%s" % (os.fsencode(os.path.basename(path)), len(body), body))
     return b"".join(parts)
 
 
-def amendment_key_bytes(raw: bytes, folder: str) -> bytes | None:
-    """What an amendment's entry is named by (its bytes and its folder's), or None."""
-    found = folder_bytes(folder)
+def amendment_key_bytes(raw: bytes, folder: str, most: int) -> bytes | None:
+    """What an amendment's entry is named by (its bytes and its folder's, each file read in
+    ``most`` bytes), or None."""
+    found = folder_bytes(folder, most)
     if found is None:
         return None
     return b"amendment\0%d\0%s%s" % (len(raw), raw, found)

@@ -136,7 +136,7 @@ def load_policy(
     """
     name = display or str(path)
     raw = read_bounded(path, limits.policy_bytes, name, PolicyError)
-    key = _cache_key(raw, path) if use_cache else None
+    key = _cache_key(raw, path, limits) if use_cache else None
     if key is not None:
         from policykit.policy import cache
 
@@ -156,12 +156,12 @@ def load_policy(
         chain = policy.memo.get("amendment_chain")
         # an amendment is stored only under a name its folder is part of, and only if the
         # folder is as it was when that name was made (not edited while it compiled)
-        if chain is None or (key[1] and _cache_key(raw, path) == key):
+        if chain is None or (key[1] and _cache_key(raw, path, limits) == key):
             _store(policy, key[0], doc, chain)
     return policy, [d for d in diags if d.severity != "error"]
 
 
-def _cache_key(raw: bytes, path: str | Path) -> tuple[str, bool] | None:
+def _cache_key(raw: bytes, path: str | Path, limits: Limits) -> tuple[str, bool] | None:
     """The name of the entry of a policy file with bytes ``raw``, and whether its folder is
     part of it (an amendment's); None if it cannot be named (an unreadable folder)."""
     from policykit.policy import cache
@@ -172,7 +172,7 @@ def _cache_key(raw: bytes, path: str | Path) -> tuple[str, bool] | None:
 
     from policykit.policy.amend_key import amendment_key_bytes
 
-    named = amendment_key_bytes(raw, os.path.dirname(os.fspath(path)))
+    named = amendment_key_bytes(raw, os.path.dirname(os.fspath(path)), limits.policy_bytes)
     return (cache.key_of(named), True) if named is not None else None
 
 

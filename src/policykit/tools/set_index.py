@@ -29,10 +29,11 @@ Row = tuple[str, str, str, str, date | None, str]
 
 def index_key(files: Sequence[str]) -> str | None:
     """The name of the index of a set of ``files`` (one folder's), or None if one cannot be read."""
+    from policykit.limits import DEFAULT
     from policykit.policy import cache
     from policykit.policy.amend_key import files_bytes
 
-    found = files_bytes(files)
+    found = files_bytes(files, DEFAULT.policy_bytes)
     return None if found is None else cache.key_of(b"policy-set\0" + found)
 
 
