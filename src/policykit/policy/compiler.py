@@ -157,7 +157,7 @@ def load_policy(
         # an amendment is stored only under a name its folder is part of, and only if the
         # folder is as it was when that name was made (not edited while it compiled)
         if chain is None or (key[1] and _cache_key(raw, path, limits) == key):
-            _store(policy, key[0], doc, chain)
+            _store(policy, key[0], doc, key[1], chain)
     return policy, [d for d in diags if d.severity != "error"]
 
 
@@ -187,7 +187,8 @@ def _from_cache(entry: dict[str, Any], name: str, sha: str, path: str | Path, am
             return None
         if not isinstance(days, dict):
             return None
-        chain = entry["chain"]
+        # an entry named by its folder too says whether it is an amendment's: None, or its chain
+        chain = entry["chain"] if amendment else entry.get("chain")
         if chain is not None:
             if not (amendment and isinstance(chain, list) and all(isinstance(n, str) for n in chain)):
                 return None
@@ -202,9 +203,10 @@ def _from_cache(entry: dict[str, Any], name: str, sha: str, path: str | Path, am
     return policy
 
 
-def _store(policy: Policy, key: str, doc: Document, chain: tuple[str, ...] | None) -> None:
+def _store(policy: Policy, key: str, doc: Document, amendment: bool, chain: tuple[str, ...] | None) -> None:
     """Write the entry of ``policy``, compiled from ``doc`` (an amendment's resolved
-    document, resolved from the files of ``chain``)."""
+    document, resolved from the files of ``chain``), under a name of its folder too
+    (``amendment``: the entry says then whether it is an amendment's)."""
     from policykit.policy import cache
 
     compiled = policy.memo.pop("compiled", {})
@@ -218,12 +220,11 @@ def _store(policy: Policy, key: str, doc: Document, chain: tuple[str, ...] | Non
         "calendar": calendar.table(years),
         "published": calendar.published_through(),
         "case_schema": policy.case_schema,
-        "chain": None,
     }
-    if chain is not None:
+    if amendment:
         from policykit.policy.amend_key import chain_names
 
-        entry["chain"] = chain_names(chain)
+        entry["chain"] = chain_names(chain) if chain is not None else None
     # the places of the rows, clauses, facts... a build from the entry asks for: a few
     # hundred of the thousands of the file's (the entry read back at every start is half the
     # size).  A later build that asks for another place finds it missing (KeptDocument) and
