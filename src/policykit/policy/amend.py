@@ -18,7 +18,8 @@ bracket names a key (facts and decisions have dots in their names), in a list it
 the item whose ``id`` (or ``date``, ``name``, ``clause``) is ``key``, or the item at a
 position (from 0).  The result is an ordinary policy, compiled and checked like a full
 copy; its diagnostics point into the amendment where the amendment wrote the part,
-else at its ``amends:`` line.
+else at its ``amends:`` line.  The compile cache keeps the result under a name of the
+amendment's folder (:mod:`policykit.policy.amend_key`).
 """
 
 from __future__ import annotations

@@ -93,14 +93,22 @@ def load_policy_text(
 
     An amendment (``amends: VERSION``) is resolved against the versions in ``folder``
     (default: the file's folder) first."""
+    policy, diags, _ = _compile_text(raw, file, limits, folder)
+    return policy, diags
+
+
+def _compile_text(
+    raw: bytes, file: str, limits: Limits, folder: Path | None
+) -> tuple[Policy | None, list[Diagnostic], Document | None]:
+    """:func:`load_policy_text`, and the document compiled (an amendment's resolved one)."""
     from policykit.policy.amend import is_amendment, resolve
     from policykit.policy.yamlload import load_yaml
 
     doc, diags = load_yaml(raw, file, limits.policy_bytes)
     if doc is None or any(d.severity == "error" for d in diags):
-        return None, diags
+        return None, diags, None
     if not isinstance(doc.data, dict):
-        return None, [Diagnostic(file, 1, 1, "schema", "a policy must be a mapping at the top level")]
+        return None, [Diagnostic(file, 1, 1, "schema", "a policy must be a mapping at the top level")], None
     sha = sha256_hex(raw)
     resolved = None
     if is_amendment(doc.data):
@@ -108,12 +116,12 @@ def load_policy_text(
 
         resolved, found = resolve(doc, raw, folder or Path(file).parent)
         if resolved is None:
-            return None, sorted(set(diags + found))
+            return None, sorted(set(diags + found)), None
         doc, sha = resolved.doc, resolved.sha256
     policy, more = compile_document(doc, sha, limits)
     if policy is not None and is_amendment(doc.data) and resolved is not None:
         policy.memo["amendment_chain"] = resolved.chain
-    return policy, sorted(set(diags + more))
+    return policy, sorted(set(diags + more)), doc
 
 
 def load_policy(
@@ -123,55 +131,85 @@ def load_policy(
 
     With ``use_cache``, a policy compiled before (same bytes, same tool) is read from the
     compile cache instead; it was valid then, so it is valid now, and no warning is repeated.
+    An amendment's entry is named by the bytes of its folder's policy files too
+    (:mod:`policykit.policy.amend_key`): its meaning depends on its base.
     """
     name = display or str(path)
     raw = read_bounded(path, limits.policy_bytes, name, PolicyError)
-    cached = use_cache and not amends_a_version(raw)  # an amendment's meaning depends on its base too
-    if cached:
+    key = _cache_key(raw, path, limits) if use_cache else None
+    if key is not None:
         from policykit.policy import cache
 
-        key = cache.key_of(raw)
-        entry = cache.read(key)
+        entry = cache.read(key[0])
         if entry is not None:
             # the policy's SHA-256 (every result shows it) as worked out when the entry was written
             sha = entry.get("sha256")
-            policy = _from_cache(entry, name, sha) if isinstance(sha, str) else None
+            policy = _from_cache(entry, name, sha, path, key[1]) if isinstance(sha, str) else None
             if policy is not None:
                 return policy, []
     from pathlib import Path
 
-    policy, diags = load_policy_text(raw, name, limits, Path(path).parent)
+    policy, diags, doc = _compile_text(raw, name, limits, Path(path).parent)
     if policy is None:
         raise PolicyError([d for d in diags if d.severity == "error"] or diags)
-    if cached:
-        _store(policy, key, name, raw)
+    if key is not None and doc is not None:
+        chain = policy.memo.get("amendment_chain")
+        # an amendment is stored only under a name its folder is part of, and only if the
+        # folder is as it was when that name was made (not edited while it compiled)
+        if chain is None or (key[1] and _cache_key(raw, path, limits) == key):
+            _store(policy, key[0], doc, key[1], chain)
     return policy, [d for d in diags if d.severity != "error"]
 
 
-def _from_cache(entry: dict[str, Any], name: str, sha: str) -> Policy | None:
+def _cache_key(raw: bytes, path: str | Path, limits: Limits) -> tuple[str, bool] | None:
+    """The name of the entry of a policy file with bytes ``raw``, and whether its folder is
+    part of it (an amendment's); None if it cannot be named (an unreadable folder)."""
+    from policykit.policy import cache
+
+    if not amends_a_version(raw):
+        return cache.key_of(raw), False
+    import os
+
+    from policykit.policy.amend_key import amendment_key_bytes
+
+    named = amendment_key_bytes(raw, os.path.dirname(os.fspath(path)), limits.policy_bytes)
+    return (cache.key_of(named), True) if named is not None else None
+
+
+def _from_cache(entry: dict[str, Any], name: str, sha: str, path: str | Path, amendment: bool) -> Policy | None:
     """The policy built from an authentic cache entry; None (build it afresh) if the entry
-    is not of the shape this version writes, or lacks a place the build asks for (a
-    :class:`KeptDocument` raises KeyError)."""
+    is not of the shape this version writes, lacks a place the build asks for (a
+    :class:`KeptDocument` raises KeyError), or keeps an amendment's chain under a name its
+    folder is no part of (``amendment``)."""
     try:
         data, lines, exprs, days = entry["data"], entry["lines"], entry["exprs"], entry["calendar"]
         if not (isinstance(data, dict) and isinstance(lines, dict) and isinstance(exprs, dict)):
             return None
         if not isinstance(days, dict):
             return None
+        # an entry named by its folder too says whether it is an amendment's: None, or its chain
+        chain = entry["chain"] if amendment else entry.get("chain")
+        if chain is not None:
+            if not (amendment and isinstance(chain, list) and all(isinstance(n, str) for n in chain)):
+                return None
+            from policykit.policy.amend_key import chain_paths
+
+            chain = (name, *chain_paths(path, chain))
         policy, _ = build(KeptDocument(name, data, lines), sha, entry)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return None
+    if policy is not None and chain is not None:
+        policy.memo["amendment_chain"] = chain
     return policy
 
 
-def _store(policy: Policy, key: str, name: str, raw: bytes) -> None:
+def _store(policy: Policy, key: str, doc: Document, amendment: bool, chain: tuple[str, ...] | None) -> None:
+    """Write the entry of ``policy``, compiled from ``doc`` (an amendment's resolved
+    document, resolved from the files of ``chain``), under a name of its folder too
+    (``amendment``: the entry says then whether it is an amendment's)."""
     from policykit.policy import cache
-    from policykit.policy.yamlload import load_yaml
 
     compiled = policy.memo.pop("compiled", {})
-    doc, _ = load_yaml(raw, name)
-    if doc is None:
-        return
     exprs = {source: (sorted(c.names), c.fast_source, c.form) for source, c in compiled.items()}
     calendar = policy.calendar
     years = calendar.reach(policy.today())
@@ -183,10 +221,14 @@ def _store(policy: Policy, key: str, name: str, raw: bytes) -> None:
         "published": calendar.published_through(),
         "case_schema": policy.case_schema,
     }
+    if amendment:
+        from policykit.policy.amend_key import chain_names
+
+        entry["chain"] = chain_names(chain) if chain is not None else None
     # the places of the rows, clauses, facts... a build from the entry asks for: a few
     # hundred of the thousands of the file's (the entry read back at every start is half the
     # size).  A later build that asks for another place finds it missing (KeptDocument) and
     # compiles afresh: the entry's name need not carry a trace of the build.
-    asked = AskedDocument(name, doc.data, doc.lines)
+    asked = AskedDocument(doc.file, doc.data, doc.lines)
     build(asked, policy.sha256, {**entry, "lines": doc.lines})
     cache.write(key, {**entry, "lines": asked.asked})

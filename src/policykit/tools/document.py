@@ -106,7 +106,8 @@ def chooser(settings: BatchSettings) -> Callable[[Any], Any]:
     else:
         from policykit.tools.versions import load_policy_set
 
-        policy_set = load_policy_set(folder or policies_folder(), use_cache=True)
+        # from the set's index when the folder is as it was: only the versions chosen are built
+        policy_set = load_policy_set(folder or policies_folder(), use_cache=True, lazy=True)
         allow = settings.allow_draft
         found = lambda data: policy_set.for_case(data, allow)  # noqa: E731
     _CHOOSERS[key] = found

@@ -20,7 +20,9 @@ from policykit.records import Frozen
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -34,18 +36,42 @@ def effective(policy: Policy) -> date | None:
 
 class PolicySet(Frozen):
     """The versions of one standard in one folder, oldest first: ``PolicySet(directory,
-    versions)``; ``directory`` is the folder as a path, ``folder`` as a string."""
+    versions)``; ``directory`` is the folder as a path, ``folder`` as a string.
+
+    A set made from its index (:mod:`policykit.tools.set_index`: ``PolicySet(directory,
+    index=...)``) builds a version when it is first chosen, and all of them when
+    ``versions`` is first read."""
 
     _FIELDS = _SHOWN = ("directory", "versions")
     _COMPARED = ("folder", "versions")
 
     folder: str  # as it was given (a path as a Path shows it)
-    versions: tuple[Policy, ...]  # oldest first
 
-    def __init__(self, directory: str | os.PathLike[str], versions: tuple[Policy, ...]) -> None:
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        versions: tuple[Policy, ...] | None = None,
+        index: _Index | None = None,
+    ) -> None:
         kept = self.__dict__
         kept["folder"] = directory if isinstance(directory, str) else os.fspath(directory)
-        kept["versions"] = versions
+        if versions is None and index is None:
+            raise TypeError("a PolicySet needs its versions or their index")
+        kept["_versions"] = versions
+        kept["_index"] = index
+
+    @property
+    def versions(self) -> tuple[Policy, ...]:
+        """Every version, oldest first."""
+        found: tuple[Policy, ...] | None = self.__dict__["_versions"]
+        if found is None:
+            index: _Index = self.__dict__["_index"]
+            found = self.__dict__["_versions"] = tuple(index.load(row) for row in index.rows)
+        return found
+
+    def _lazy(self) -> _Index | None:
+        """The index, while not every version is built."""
+        return self.__dict__["_index"] if self.__dict__["_versions"] is None else None
 
     @property
     def directory(self) -> Path:
@@ -55,14 +81,14 @@ class PolicySet(Frozen):
 
     def select(self, on: date, allow_draft: bool = False) -> Policy:
         """The version in force on ``on``."""
-        in_force = [p for p in self.versions if p.status == "approved" and (effective(p) or date.max) <= on]
-        drafts = [p for p in self.versions if p.status == "draft" and (effective(p) or date.min) <= on]
-        if allow_draft and drafts:
-            return max([*in_force, *drafts], key=lambda p: version_key(p.version))
-        if in_force:
-            return max(in_force, key=lambda p: (effective(p) or date.min, version_key(p.version)))
-        if drafts:
-            return max(drafts, key=lambda p: version_key(p.version))
+        index = self._lazy()
+        if index is not None:
+            row = choose([(r, r[3], r[4], r[2]) for r in index.rows], on, allow_draft)
+            found = None if row is None else index.load(row)
+        else:
+            found = choose([(p, p.status, effective(p), p.version) for p in self.versions], on, allow_draft)
+        if found is not None:
+            return found
         raise PolicyError(
             [
                 Diagnostic(
@@ -77,7 +103,8 @@ class PolicySet(Frozen):
 
     @property
     def latest(self) -> Policy:
-        return self.versions[-1]
+        index = self._lazy()
+        return index.load(index.rows[-1]) if index is not None else self.versions[-1]
 
     def for_case(self, data: Any, allow_draft: bool = False) -> Policy:
         """The version that decides a case (a dict in the case format): the one in force
@@ -91,10 +118,50 @@ class PolicySet(Frozen):
         return self.select(day, allow_draft) if day else self.latest
 
     def by_sha256(self, sha: str) -> Policy | None:
+        index = self._lazy()
+        if index is not None:
+            return next((index.load(r) for r in index.rows if r[5] == sha), None)
         return next((p for p in self.versions if p.sha256 == sha), None)
 
     def by_version(self, policy_id: str, version: str) -> Policy | None:
+        index = self._lazy()
+        if index is not None:
+            return next((index.load(r) for r in index.rows if r[1] == policy_id and r[2] == version), None)
         return next((p for p in self.versions if p.id == policy_id and p.version == version), None)
+
+
+def choose(items: list[tuple[T, str, date | None, str]], on: date, allow_draft: bool) -> T | None:
+    """Of ``(item, status, effective date, version)``, oldest version first, the item of
+    the version in force on ``on``: the approved version with the latest effective date
+    on or before it; a draft when asked, or when no approved version is in force."""
+    in_force = [i for i in items if i[1] == "approved" and (i[2] or date.max) <= on]
+    drafts = [i for i in items if i[1] == "draft" and (i[2] or date.min) <= on]
+    if allow_draft and drafts:
+        return max([*in_force, *drafts], key=lambda i: version_key(i[3]))[0]
+    if in_force:
+        return max(in_force, key=lambda i: (i[2] or date.min, version_key(i[3])))[0]
+    if drafts:
+        return max(drafts, key=lambda i: version_key(i[3]))[0]
+    return None
+
+
+class _Index:
+    """A set's index rows (:data:`policykit.tools.set_index.Row`, oldest first) and the
+    versions built from them so far, each built once from its file (by name)."""
+
+    __slots__ = ("built", "files", "rows")
+
+    def __init__(self, rows: list[Any], files: list[str]) -> None:
+        self.rows = rows
+        self.files = {os.path.basename(f): f for f in files}
+        self.built: dict[str, Policy] = {}
+
+    def load(self, row: Any) -> Policy:
+        name = row[0]
+        found = self.built.get(name)
+        if found is None:
+            found = self.built[name] = load_policy(self.files[name], use_cache=True)[0]
+        return found
 
 
 def policy_files(directory: Path) -> list[Path]:
@@ -201,14 +268,27 @@ def _folder_files(directory: str | Path) -> tuple[str, list[str]] | None:
     return str(folder), [str(p) for p in policy_files(folder)]
 
 
-def load_policy_set(directory: str | Path, use_cache: bool = False) -> PolicySet:
-    """Load and check every version in ``directory``; a :class:`PolicyError` lists every problem."""
+def load_policy_set(directory: str | Path, use_cache: bool = False, lazy: bool = False) -> PolicySet:
+    """Load and check every version in ``directory``; a :class:`PolicyError` lists every problem.
+
+    ``lazy`` (with ``use_cache``): a set loaded and checked before, its folder unchanged
+    since, is made from its index and builds only the versions asked for."""
     found = _folder_files(directory)
     if found is None:
         from pathlib import Path
 
         raise PolicyError([Diagnostic(str(Path(directory)), 0, 0, "not-found", "no such policy folder")])
     folder, files = found
+    key = None
+    if use_cache and len(files) > 1:  # (a set of one version has nothing to leave unbuilt)
+        from policykit.tools.set_index import index_key, read_index
+
+        key = index_key(files)
+        rows = read_index(key, files) if key is not None else None
+        if rows is not None:
+            if lazy:
+                return PolicySet(folder, index=_Index(rows, files))
+            key = None  # kept already
     versions: list[Policy] = []
     problems: list[Diagnostic] = []
     for path in files:
@@ -222,4 +302,19 @@ def load_policy_set(directory: str | Path, use_cache: bool = False) -> PolicySet
     if problems:
         raise PolicyError(problems)
     versions.sort(key=lambda p: version_key(p.version))
+    if key is not None:
+        _keep_index(key, files, versions)
     return PolicySet(folder, tuple(versions))
+
+
+def _keep_index(key: str, files: list[str], versions: list[Policy]) -> None:
+    """Write the set's index if its files are as they were when ``key`` was made (none
+    edited while the set loaded) and each version's effective date reads."""
+    from policykit.tools.set_index import index_key, write_index
+
+    try:
+        days = [effective(p) for p in versions]
+    except (ValueError, TypeError):
+        return
+    if index_key(files) == key:
+        write_index(key, versions, days)
