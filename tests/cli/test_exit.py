@@ -80,6 +80,22 @@ def test_a_bad_case_ends_at_once_with_status_2_and_nothing_on_stdout(
 
 
 @pytest.mark.usefixtures("ending")
+@pytest.mark.parametrize("entry", [True, False])
+def test_ctrl_c_as_the_run_ends_ends_it_as_interrupted(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, entry: bool
+) -> None:
+    """Ctrl-C while a failed run drops what stdout holds (the last thing it does): status 130,
+    and no traceback (once the start got quicker, the hostile test's signal landed there)."""
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(app, "_quiet_stdout", interrupted)
+    assert _main(monkeypatch, "evaluate", str(tmp_path / "none.json"), entry=entry) == (130 if entry else 230)
+    assert "not-found" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("ending")
 def test_what_asked_to_run_at_exit_is_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """A coverage tool or a ``sitecustomize`` that registered an exit function: the
     interpreter ends as usual, and runs it."""

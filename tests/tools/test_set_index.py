@@ -166,6 +166,7 @@ FORGED: dict[str, Any] = {
     "a row too short": lambda rows: [rows[0][:5], rows[1]],
     "a bad date": lambda rows: [rows[0], (*rows[1][:4], "2026-13-01", rows[1][5])],
     "a number for a version": lambda rows: [(rows[0][0], rows[0][1], 1, *rows[0][3:]), rows[1]],
+    "a version the set cannot order": lambda rows: [rows[0], (rows[1][0], rows[1][1], "2.x", *rows[1][3:])],
 }
 
 
@@ -213,3 +214,20 @@ def test_a_set_of_one_version_keeps_no_index(project: Path) -> None:
     load_policy_set(project, use_cache=True)
     assert not _index_file(project).exists()
     assert load_policy_set(project, use_cache=True, lazy=True)._lazy() is None
+
+
+def test_a_version_edited_after_the_set_was_made_is_refused_not_used(project: Path) -> None:
+    """The lazy set chose by its index; the file it then builds must be the one the index
+    describes (a full set built every version at once): an edit in between is an error
+    naming the file, never a version that was not in force on the case's day."""
+    load_policy_set(project, use_cache=True)  # the index written
+    lazy = load_policy_set(project, use_cache=True, lazy=True)
+    amendment = project / "next.yaml"
+    amendment.write_text(
+        AMENDMENT.replace("version: 2.0.0", "version: 3.0.0").replace("2026-04-01", "2027-01-01"), encoding="utf-8"
+    )
+    with pytest.raises(versions.PolicyError) as caught:
+        lazy.select(EFFECTIVE + timedelta(days=30))
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "set-changed" and problem.file.endswith("next.yaml")
+    assert lazy.select(EFFECTIVE - timedelta(days=1)).version == "1.0.0"  # an untouched version still serves

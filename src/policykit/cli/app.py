@@ -154,16 +154,21 @@ def main(end_at_once: bool = False) -> None:
         code = EXIT_BAD_INPUT
         _say(sys.stderr, f"policykit: write-failed: cannot write the output: {exc.strerror or exc}")
         _quiet_stdout()
-    if code == EXIT_OK or code == 130:
-        # a reader that went away (| head) is not an error; keep Python from complaining at exit
-        try:
-            sys.stdout.flush()
-        except OSError:
+    try:
+        if code == EXIT_OK or code == 130:
+            # a reader that went away (| head) is not an error; keep Python from complaining at exit
+            try:
+                sys.stdout.flush()
+            except OSError:
+                _quiet_stdout()
+        else:
             _quiet_stdout()
-    else:
-        _quiet_stdout()
-    if one_shot and end_at_once:
-        _end_now(code)
+        if one_shot and end_at_once:
+            _end_now(code)
+    except KeyboardInterrupt:  # Ctrl-C as the run ends: it ends as interrupted, quietly
+        code = 130
+        if one_shot and end_at_once:
+            os._exit(code)
     sys.exit(code)
 
 

@@ -55,6 +55,10 @@ def read_index(key: str, files: Sequence[str]) -> list[Row] | None:
             return None
         if not (day is None or isinstance(day, str)):
             return None
+        try:  # a version the set's order can compare (a forged "2.x" would fail there)
+            tuple(int(part) for part in version.split("."))
+        except ValueError:
+            return None
         try:
             out.append((name, policy_id, version, status, date.fromisoformat(day) if day else None, sha))
         except ValueError:

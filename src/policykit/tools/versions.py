@@ -157,10 +157,17 @@ class _Index:
         self.built: dict[str, Policy] = {}
 
     def load(self, row: Any) -> Policy:
+        """The version of ``row``, built from its file; a PolicyError if the file is no longer
+        what the index says (edited since the set was made: the version in force was chosen
+        from the folder as it was then, as a set built whole builds every version at once)."""
         name = row[0]
         found = self.built.get(name)
         if found is None:
-            found = self.built[name] = load_policy(self.files[name], use_cache=True)[0]
+            found = load_policy(self.files[name], use_cache=True)[0]
+            if (found.id, found.version, found.status, effective(found), found.sha256) != tuple(row[1:]):
+                message = "changed after the version in force was chosen from the policy set: run again"
+                raise PolicyError([Diagnostic(found.file, 0, 0, "set-changed", message)])
+            self.built[name] = found
         return found
 
 
