@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policykit.digest import MAC_BYTES
+from policykit.errors import PolicyError
 from policykit.policy import cache, compiler
 from policykit.tools import document, versions
 from policykit.tools.set_index import index_key
@@ -226,7 +227,7 @@ def test_a_version_edited_after_the_set_was_made_is_refused_not_used(project: Pa
     amendment.write_text(
         AMENDMENT.replace("version: 2.0.0", "version: 3.0.0").replace("2026-04-01", "2027-01-01"), encoding="utf-8"
     )
-    with pytest.raises(versions.PolicyError) as caught:
+    with pytest.raises(PolicyError) as caught:
         lazy.select(EFFECTIVE + timedelta(days=30))
     (problem,) = caught.value.diagnostics
     assert problem.code == "set-changed" and problem.file.endswith("next.yaml")
