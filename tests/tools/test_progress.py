@@ -78,3 +78,12 @@ def test_no_progress_line_off_a_terminal_or_when_the_results_are_on_it(tmp_path:
     for out, err in ((io.StringIO(), io.StringIO()), (Terminal(), Terminal())):
         assert run(argv, out, err, io.StringIO()) == 0
         assert "lines read" not in err.getvalue() and CLEAR not in err.getvalue()
+
+
+def test_one_rule_says_where_every_progress_line_goes() -> None:
+    """stderr on a terminal; not when the results stream to a terminal as they come."""
+    from policykit.cli.streams import progress_stream
+
+    err = Terminal()
+    assert progress_stream(err) is err and progress_stream(err, io.StringIO()) is err
+    assert progress_stream(err, Terminal()) is None and progress_stream(io.StringIO()) is None

@@ -7,7 +7,7 @@ import os
 from datetime import date
 from typing import IO, Any
 
-from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, is_terminal
+from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, progress_stream
 from policykit.errors import Diagnostic, InputError
 
 
@@ -23,7 +23,7 @@ def evaluate_on_dask(settings: Any, args: argparse.Namespace, out: IO[str], err:
 
     if not args.output:
         raise InputError([Diagnostic("--output", 0, 0, "usage", "--engine dask writes its parts to --output DIR")])
-    parts = evaluate_on_cluster(settings, args.batch, args.output, args.scheduler, _workers(args), _progress(out, err))
+    parts = evaluate_on_cluster(settings, args.batch, args.output, args.scheduler, _workers(args), progress_stream(err))
     for part in parts:
         for line in part.errors:
             print(line, file=err)
@@ -34,10 +34,5 @@ def evaluate_on_dask(settings: Any, args: argparse.Namespace, out: IO[str], err:
 def impact_on_dask(args: argparse.Namespace, as_of: date, err: IO[str] | None = None) -> Any:
     from policykit.tools.distributed import impact_on_cluster
 
-    progress = err if err is not None and is_terminal(err) else None
+    progress = progress_stream(err) if err is not None else None
     return impact_on_cluster(args.old, args.new, as_of, args.cases, args.scheduler, _workers(args), progress)
-
-
-def _progress(out: IO[str], err: IO[str]) -> IO[str] | None:
-    """Where the files done are counted: stderr, when it is a terminal and stdout is not."""
-    return err if is_terminal(err) and not is_terminal(out) else None

@@ -14,6 +14,7 @@ from policykit.cli.streams import (
     columns,
     is_terminal,
     limits_option,
+    progress_stream,
     read_input,
 )
 from policykit.errors import Diagnostic, InputError
@@ -162,11 +163,12 @@ def _progress(err: IO[str], streaming: bool, out: IO[str]) -> Any:
     """The batch's progress line (lines read so far, and the rate) on ``err``, when it is a
     terminal and the results go elsewhere (results on the screen show how far it is), for a
     batch read from a file (a stream's lines come as they are typed or made)."""
-    if streaming or not is_terminal(err) or is_terminal(out):
+    stream = None if streaming else progress_stream(err, out)
+    if stream is None:
         return None
     from policykit.tools.progress import Progress
 
-    return Progress(err, "lines read")
+    return Progress(stream, "lines read")
 
 
 def _bytes_writer(out: IO[str], streaming: bool = False) -> Any:

@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_option, is_terminal, limits_option, read_input
+from policykit.cli.streams import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    as_of_option,
+    limits_option,
+    progress_stream,
+    read_input,
+)
 from policykit.engine.case import parse_json
 from policykit.errors import Diagnostic, InputError, PolicykitError
 from policykit.limits import DEFAULT, Limits
@@ -156,7 +163,7 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
             impact = impact_on_dask(args, as_of, err)
         else:
-            progress = err if is_terminal(err) else None
+            progress = progress_stream(err)
             impact = measure_impact(old, new, args.cases, as_of, progress, jobs, (args.old, args.new), limits)
     if args.format == "json":
         data: dict[str, Any] = {

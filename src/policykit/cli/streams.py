@@ -91,6 +91,15 @@ def is_terminal(stream: IO[str]) -> bool:
         return False
 
 
+def progress_stream(err: IO[str], results: IO[str] | None = None) -> IO[str] | None:
+    """Where a long run's progress line goes: ``err`` when it is a terminal, unless
+    ``results`` (the stream its results are written to as they come) is a terminal too,
+    where the line would cut them and they show how far the run is anyway."""
+    if not is_terminal(err) or (results is not None and is_terminal(results)):
+        return None
+    return err
+
+
 def columns(stream: IO[str]) -> int:
     """The width to lay text out in: the terminal's (COLUMNS if set), else 80."""
     import os
