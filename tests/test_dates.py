@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from policykit.lang.dates import CalendarDay, WorkCalendar, add_days, add_months, days_between, parse_date
@@ -485,3 +485,47 @@ def test_only_the_entry_that_made_a_day_what_it_is_is_cited() -> None:
     assert not alone.is_working_day(d("2026-03-18"))
     assert alone.cited_between(d("2026-03-17"), d("2026-03-19")) == ("off.clause",)
     assert alone.cited_between(d("2026-03-19"), d("2026-03-20")) == ()
+
+
+_DIGITISH = st.sampled_from(list("0123456789") * 4 + ["٣", "²", "１", " ", "+", "a"])
+_DASHISH = st.sampled_from(["-", "-", "-", "/", "‐"])
+
+
+def _digits(n: int) -> st.SearchStrategy[str]:
+    return st.lists(_DIGITISH, min_size=n, max_size=n).map("".join)
+
+
+# strings near the shape YYYY-MM-DD: mostly digits and hyphens in place, some not, some
+# with a character more or less (hypothesis would rarely build one at random)
+_NEAR_ISO = st.builds(
+    lambda y, a, m, b, d, tail: f"{y}{a}{m}{b}{d}{tail}",
+    _digits(4),
+    _DASHISH,
+    _digits(2),
+    _DASHISH,
+    st.one_of(_digits(2), _digits(1), _digits(3)),
+    st.sampled_from(["", "", "", "\n", "0", "T"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_NEAR_ISO, st.dates().map(date.isoformat)))
+@example("٢٠٢٦-01-01")  # Arabic-Indic digits: digits to str.isdigit, not to [0-9]
+@example("2026-0²-01")
+@example("2026-01-01\n")  # $ would match before a final newline; fullmatch does not
+def test_parse_date_accepts_exactly_the_iso_pattern(text: str) -> None:
+    """``parse_date`` tells the shape without a regex; it must accept what
+    ``[0-9]{4}-[0-9]{2}-[0-9]{2}`` matches whole and nothing else (no other digits, no
+    newline before the end, no sign), whatever calendar day the digits then name."""
+    import re
+
+    shaped = re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) is not None
+    try:
+        parse_date(text)
+        accepted = True
+    except ValueError as exc:
+        accepted = False
+        assert shaped == ("not a calendar date" in str(exc)), (text, exc)
+    if accepted:
+        assert shaped
+    assert not accepted or date.fromisoformat(text).isoformat() == text

@@ -7,8 +7,6 @@ the ``holidays`` package's official calendar plus the policy's own extra days.
 
 from __future__ import annotations
 
-import re
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -33,13 +31,22 @@ else:
         from datetime import timedelta as timedelta
         from datetime import timezone as timezone
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_WORKING_DAYS = 3660
+
+
+def _iso_shaped(text: str) -> bool:
+    """Whether ``text`` is four, two and two ASCII digits joined by hyphens (what the
+    pattern ``[0-9]{4}-[0-9]{2}-[0-9]{2}`` matches whole), told without compiling it: a
+    cold start reads one date or more and would otherwise compile the pattern first."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return False
+    digits = text[:4] + text[5:7] + text[8:]
+    return digits.isascii() and digits.isdigit()
 
 
 def parse_date(text: str) -> date:
     """Strict ``YYYY-MM-DD`` with ASCII digits (no week dates, compact forms, signs or spaces)."""
-    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
+    if not isinstance(text, str) or not _iso_shaped(text):
         raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD")
     try:
         return date.fromisoformat(text)

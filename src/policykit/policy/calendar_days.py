@@ -28,11 +28,11 @@ else:
     from policykit.records import NamedTuple
 
 KEYS = ("extra_holidays", "extra_working_days")
-_MONTH_DAY = re.compile(r"([0-9]{2})-([0-9]{2})")
+_MONTH_DAY = r"([0-9]{2})-([0-9]{2})"  # compiled when first used (a cached policy never uses it)
 
 
 def _month_day(text: str) -> tuple[int, int]:
-    match = _MONTH_DAY.fullmatch(text) if isinstance(text, str) else None
+    match = re.fullmatch(_MONTH_DAY, text) if isinstance(text, str) else None
     if match is None:
         raise ValueError(f"'{text}' is not a day of the year in the form MM-DD")
     month, day = int(match.group(1)), int(match.group(2))

@@ -21,8 +21,10 @@ ITEM_KEYS = ("id", "date", "every", "name", "clause", "value")
 # an address names an item by these, a prefix of ITEM_KEYS so that an amendment finds the
 # same item by it; rows of a table are named by position, not by the value they give
 _ADDRESS_KEYS = ITEM_KEYS[:-1]
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
-_KEY = re.compile(r"[^\[\]\s]+\Z")
+# patterns compiled when first used, then found in re's own cache (a run that reads its
+# policy from the compile cache never uses them)
+_NAME = r"[A-Za-z_][A-Za-z0-9_-]*\Z"
+_KEY = r"[^\[\]\s]+\Z"
 
 
 def item_key(item: Any, keys: tuple[str, ...] = ITEM_KEYS) -> str | None:
@@ -30,7 +32,7 @@ def item_key(item: Any, keys: tuple[str, ...] = ITEM_KEYS) -> str | None:
     if isinstance(item, dict):
         for key in keys:
             value = item.get(key)
-            if isinstance(value, str) and _KEY.match(value):
+            if isinstance(value, str) and re.match(_KEY, value):
                 return value
     return None
 
@@ -63,7 +65,7 @@ def address(data: Any, path: Path, seen: dict[int, Counter[str | None]] | None =
             out += f"[{key if key is not None else part}]"
         else:
             text = str(part)
-            if _NAME.match(text):
+            if re.match(_NAME, text):
                 out += f".{text}" if out else text
             else:
                 out += f"[{text}]"
