@@ -17,7 +17,7 @@ from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import ActionRecord, AssumedRecord, DecisionRecord
 from policykit.lang.expr import Compiled
-from policykit.lang.values import Unknown, truth
+from policykit.lang.values import Unknown, merge, truth
 from policykit.policy.model import Policy
 
 TYPE_CHECKING = False
@@ -37,12 +37,16 @@ class Probes:
         # each group with the case made with it unknown (None until first asked about)
         self.groups: list[list[Any]] = [[group, None] for group in groups]
 
-    def _sub(self, entry: list[Any]) -> CaseEnv:
-        """The case with the group of ``entry`` unknown."""
+    def _sub(self, entry: list[Any]) -> CaseEnv | None:
+        """The case with the group of ``entry`` unknown, or None where that cannot change
+        anything (:meth:`_live`).  A group once live stays so (the facts read and the
+        values settled only grow), so its case, once made, is kept."""
         sub: CaseEnv | None = entry[1]
         if sub is None:
             env = self.env
             group = entry[0]
+            if not _live(env, group):
+                return None
             sub = entry[1] = env.probe(group, _stale(env, group))
         return sub
 
@@ -51,23 +55,20 @@ class Probes:
             if entry[1] is not None:
                 entry[1].release()
 
-    def _live(self, group: frozenset[str]) -> bool:
-        """Whether ``group`` unknown may change anything the case worked out: not when the
-        case noted every fact of ``group`` it read and it read none, and settled no value
-        over its unknowns: then each value and condition it worked out comes out the same."""
-        env = self.env
-        return not group <= env.watch or bool(env.settled) or not group.isdisjoint(env.watched)
-
     def decision(self, record: DecisionRecord) -> DecisionRecord:
         """``record`` with the defaulted facts its value rests on (and those its rows read)."""
         name = record.id
         reads = self.deps.get(name, _NONE)
         found: frozenset[str] = _NONE
         for entry in self.groups:
-            group = entry[0]
-            if group.isdisjoint(reads) or not self._live(group):
+            if entry[0].isdisjoint(reads):
                 continue
-            value = self._sub(entry).get(name)
+            sub = entry[1] or self._sub(entry)
+            if sub is None:
+                continue
+            value = sub.cache.get(name, _ABSENT)  # mostly the case's own, taken over as it is
+            if value is _ABSENT:
+                value = sub.get(name)
             if value.__class__ is Unknown:
                 found = found | (value.facts & self.defaulted)
         if not found:
@@ -79,18 +80,48 @@ class Probes:
 
     def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:
         """The defaulted facts a step's condition rests on."""
-        reads = reach.parts_reach(self.env.policy, parts)
+        policy = self.env.policy
+        reads = reach.parts_reach(policy, parts)
         found: frozenset[str] = _NONE
         for entry in self.groups:
-            group = entry[0]
-            if group.isdisjoint(reads) or not self._live(group):
+            if entry[0].isdisjoint(reads):
                 continue
-            held = self._sub(entry).holds(parts, False)
+            sub = entry[1] or self._sub(entry)
+            if sub is None:
+                continue
+            held = _holds(policy, sub, parts)
             if held.__class__ is Unknown and truth(held) is None:
                 found = found | (held.facts & self.defaulted)
         return tuple(sorted(found)) if found else ()
 
 
+def _live(env: CaseEnv, group: frozenset[str]) -> bool:
+    """Whether ``group`` unknown may change anything the case worked out: not when the
+    case noted every fact of ``group`` it read and it read none, and settled no value
+    over its unknowns: then each value and condition it worked out comes out the same."""
+    return not group <= env.watch or bool(env.settled) or not group.isdisjoint(env.watched)
+
+
+def _holds(policy: Policy, sub: CaseEnv, parts: tuple[Compiled, ...]) -> Any:
+    """:meth:`CaseEnv.holds` (AND), each part that may read a fact the probe does not know
+    run by its exact form at once (its fast form would give way there, as the three-valued
+    tables do): the same value."""
+    unknown_facts = sub.unknown_facts
+    unknown = None
+    for part in parts:
+        value = part.run(sub) if not unknown_facts.isdisjoint(reach.part_reads(policy, part)) else part(sub)
+        if value.__class__ is Unknown:
+            held = truth(value)
+            if held is None:
+                unknown = value if unknown is None else merge(unknown, value)
+                continue
+            value = held
+        if not value:
+            return False
+    return unknown if unknown is not None else True
+
+
+_ABSENT = object()
 _NONE: frozenset[str] = frozenset()
 
 

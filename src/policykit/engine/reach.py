@@ -120,6 +120,21 @@ def parts_reach(policy: Policy, parts: tuple[Compiled, ...]) -> frozenset[str]:
     return found[1]
 
 
+def part_reads(policy: Policy, part: Compiled) -> frozenset[str]:
+    """The names one condition part reads and the facts they may read (kept per part of the policy)."""
+    known: dict[int, tuple[Compiled, frozenset[str]]] = policy.memo.setdefault("part_deps", {})
+    found = known.get(id(part))
+    if found is None:
+        deps = fact_deps(policy)
+        read = set(part.names)
+        for name in part.names:
+            read |= deps.get(name, frozenset())
+        found = (part, frozenset(read))
+        if len(known) < 10_000:
+            known[id(part)] = found  # the part kept with it: its id stays its own
+    return found[1]
+
+
 def in_fact_order(policy: Policy, names: Iterable[str]) -> list[str]:
     """The facts among ``names``, in the order the policy declares its facts."""
     order: dict[str, int] | None = policy.memo.get("fact_order")
@@ -135,12 +150,16 @@ def possible_values(outcomes: Iterable[Any]) -> frozenset[Any] | None:
     rows that may still fire give (the interpreter's tables and the three-valued ones alike)."""
     found: set[Any] = set()
     for outcome in outcomes:
-        if outcome.__class__ is Unknown:
+        cls = outcome.__class__
+        if cls is Unknown:
             if outcome.values is None:
                 return None
             found |= outcome.values
-        elif outcome is None or isinstance(outcome, (str, bool, int, date)):
+        elif cls is str or outcome is None or isinstance(outcome, _FEW):
             found.add(outcome)
         else:
             return None
     return frozenset(found)
+
+
+_FEW = (str, bool, int, date)

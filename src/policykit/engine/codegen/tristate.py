@@ -34,13 +34,23 @@ _EMPTY: frozenset[str] = frozenset()
 def finish(possible: list[tuple[Rule | None, Any]], facts: frozenset[str], hit: bool) -> tuple[Any, list[Rule]]:
     """A first-hit table's value from the rows it may reach (``hit``: the last one held)."""
     if not hit:
-        possible.append((None, None))
+        possible.append(_NO_ROW)
     first = possible[0][1]
     cls = first.__class__
-    if cls is not Unknown and all(o.__class__ is cls and o == first for _, o in possible):
-        return first, [r for r, _ in possible if r is not None]
-    unknown = merge(Unknown(facts), *[o for _, o in possible])
-    return Unknown(unknown.facts, possible_values(o for _, o in possible)), []
+    if cls is not Unknown:
+        for _, o in possible:
+            if o.__class__ is not cls or not o == first:
+                break
+        else:
+            return first, [r for r, _ in possible if r is not None]
+    outcomes = [o for _, o in possible]
+    for o in outcomes:  # what merge() gives: the conditions' facts, then each unknown outcome's
+        if o.__class__ is Unknown:
+            facts = facts | o.facts
+    return Unknown(facts, possible_values(outcomes)), []
+
+
+_NO_ROW: tuple[None, None] = (None, None)
 
 
 class _Source:
