@@ -34,6 +34,9 @@ class Probes:
         self.env, self.case = env, case
         self.defaulted, groups = _groups(policy, case.given)
         self.deps = reach.fact_deps(policy)
+        # a condition is what it was in the case where it reads nothing the probe changes,
+        # and rests on no default there: none of the case's unknown facts has one
+        self.same_rests_on_none = env.unknown_facts.isdisjoint(self.defaulted)
         # each group with the case made with it unknown (None until first asked about)
         self.groups: list[list[Any]] = [[group, None] for group in groups]
 
@@ -54,6 +57,13 @@ class Probes:
         for entry in self.groups:
             if entry[1] is not None:
                 entry[1].release()
+
+    def decisions(self, records: tuple[DecisionRecord, ...]) -> tuple[DecisionRecord, ...]:
+        """Each decided record with the defaulted facts its value rests on (and those its rows read)."""
+        for record in records:
+            if record.decided:
+                self.decision(record)
+        return records
 
     def decision(self, record: DecisionRecord) -> DecisionRecord:
         """``record`` with the defaulted facts its value rests on (and those its rows read)."""
@@ -79,20 +89,42 @@ class Probes:
         return record
 
     def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:
-        """The defaulted facts a step's condition rests on."""
+        """The defaulted facts a step's condition rests on.  A condition that reads only
+        values the probe has as the case had them (no fact of the group; each value taken
+        over, or worked out again to the same) is what it was in the case: it is not worked
+        out again where that rests on no default (no unknown fact of the case has one)."""
         policy = self.env.policy
-        reads = reach.parts_reach(policy, parts)
+        reads, names = reach.parts_reach(policy, parts), reach.parts_names(policy, parts)
         found: frozenset[str] = _NONE
         for entry in self.groups:
-            if entry[0].isdisjoint(reads):
+            group = entry[0]
+            if group.isdisjoint(reads):
                 continue
             sub = entry[1] or self._sub(entry)
-            if sub is None:
+            if sub is None or (self.same_rests_on_none and not _changed(sub, self.env, group, names)):
                 continue
             held = _holds(policy, sub, parts)
             if held.__class__ is Unknown and truth(held) is None:
                 found = found | (held.facts & self.defaulted)
         return tuple(sorted(found)) if found else ()
+
+
+def _changed(sub: CaseEnv, case: CaseEnv, group: frozenset[str], names: frozenset[str]) -> bool:
+    """Whether a name of ``names`` may have another value in ``sub`` than in ``case``: a
+    fact of ``group``, a value ``sub`` has still to work out again, or one it worked out
+    again to another value (or an unknown)."""
+    if not group.isdisjoint(names):
+        return True
+    cache, outcomes, before = sub.cache, sub.outcomes, case.cache
+    for name in names:
+        value = cache.get(name, _ABSENT)
+        if value is _ABSENT:
+            return True
+        if name in outcomes:
+            was = before.get(name, _ABSENT)
+            if value.__class__ is Unknown or value.__class__ is not was.__class__ or value != was:
+                return True
+    return False
 
 
 def _live(env: CaseEnv, group: frozenset[str]) -> bool:
@@ -104,12 +136,16 @@ def _live(env: CaseEnv, group: frozenset[str]) -> bool:
 
 def _holds(policy: Policy, sub: CaseEnv, parts: tuple[Compiled, ...]) -> Any:
     """:meth:`CaseEnv.holds` (AND), each part that may read a fact the probe does not know
-    run by its exact form at once (its fast form would give way there, as the three-valued
-    tables do): the same value."""
+    run by its exact form at once (its fast form would give way there), on the generated
+    road the quicker one the three-valued tables run: the same value."""
     unknown_facts = sub.unknown_facts
+    tables = sub.tristate
     unknown = None
     for part in parts:
-        value = part.run(sub) if not unknown_facts.isdisjoint(reach.part_reads(policy, part)) else part(sub)
+        if unknown_facts.isdisjoint(reach.part_reads(policy, part)):
+            value = part(sub)
+        else:
+            value = tables.exact_part(part)(sub) if tables is not None else part.run(sub)
         if value.__class__ is Unknown:
             held = truth(value)
             if held is None:
