@@ -37,18 +37,24 @@ class Probes:
         # a condition is what it was in the case where it reads nothing the probe changes,
         # and rests on no default there: none of the case's unknown facts has one
         self.same_rests_on_none = env.unknown_facts.isdisjoint(self.defaulted)
-        # each group with the case made with it unknown (None until first asked about)
-        self.groups: list[list[Any]] = [[group, None] for group in groups]
+        # each group with the case made with it unknown (None until first asked about),
+        # and, while it cannot change anything, how many facts the case had read and
+        # values it had settled when that was found (it stays so until they grow)
+        self.groups: list[list[Any]] = [[group, None, None] for group in groups]
 
     def _sub(self, entry: list[Any]) -> CaseEnv | None:
         """The case with the group of ``entry`` unknown, or None where that cannot change
-        anything (:meth:`_live`).  A group once live stays so (the facts read and the
+        anything (:func:`_live`).  A group once live stays so (the facts read and the
         values settled only grow), so its case, once made, is kept."""
         sub: CaseEnv | None = entry[1]
         if sub is None:
             env = self.env
+            seen = (len(env.watched), len(env.settled))
+            if entry[2] == seen:
+                return None  # found dead, and nothing read or settled since
             group = entry[0]
             if not _live(env, group):
+                entry[2] = seen
                 return None
             sub = entry[1] = env.probe(group, _stale(env, group))
         return sub
@@ -60,14 +66,15 @@ class Probes:
 
     def decisions(self, records: tuple[DecisionRecord, ...]) -> tuple[DecisionRecord, ...]:
         """Each decided record with the defaulted facts its value rests on (and those its rows read)."""
+        deps, defaulted = self.deps, self.defaulted
         for record in records:
-            if record.decided:
+            if record.decided and not defaulted.isdisjoint(deps.get(record.definition.id, _NONE)):
                 self.decision(record)
         return records
 
     def decision(self, record: DecisionRecord) -> DecisionRecord:
         """``record`` with the defaulted facts its value rests on (and those its rows read)."""
-        name = record.id
+        name = record.definition.id
         reads = self.deps.get(name, _NONE)
         found: frozenset[str] = _NONE
         for entry in self.groups:
@@ -94,7 +101,9 @@ class Probes:
         over, or worked out again to the same) is what it was in the case: it is not worked
         out again where that rests on no default (no unknown fact of the case has one)."""
         policy = self.env.policy
-        reads, names = reach.parts_reach(policy, parts), reach.parts_names(policy, parts)
+        reads, names = reach.parts_deps(policy, parts)
+        if self.defaulted.isdisjoint(reads):
+            return ()
         found: frozenset[str] = _NONE
         for entry in self.groups:
             group = entry[0]

@@ -106,18 +106,13 @@ def row_reach(policy: Policy) -> dict[int, Reach]:
 
 def parts_reach(policy: Policy, parts: tuple[Compiled, ...]) -> frozenset[str]:
     """The names a condition reads and the facts they may read (kept per condition of the policy)."""
-    return _parts_deps(policy, parts)[1]
+    return parts_deps(policy, parts)[0]
 
 
-def parts_names(policy: Policy, parts: tuple[Compiled, ...]) -> frozenset[str]:
-    """The names a condition reads itself (kept per condition of the policy)."""
-    return _parts_deps(policy, parts)[2]
-
-
-def _parts_deps(
-    policy: Policy, parts: tuple[Compiled, ...]
-) -> tuple[tuple[Compiled, ...], frozenset[str], frozenset[str]]:
-    known: dict[int, tuple[tuple[Compiled, ...], frozenset[str], frozenset[str]]] = policy.memo.setdefault(
+def parts_deps(policy: Policy, parts: tuple[Compiled, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """(The names a condition reads and the facts they may read, the names it reads
+    itself), kept per condition of the policy."""
+    known: dict[int, tuple[tuple[Compiled, ...], tuple[frozenset[str], frozenset[str]]]] = policy.memo.setdefault(
         "parts_deps", {}
     )
     found = known.get(id(parts))
@@ -127,10 +122,10 @@ def _parts_deps(
         read = set(names)
         for name in names:
             read |= deps.get(name, frozenset())
-        found = (parts, frozenset(read), names)
+        found = (parts, (frozenset(read), names))
         if len(known) < 10_000:
             known[id(parts)] = found  # the parts kept with it: their id stays theirs
-    return found
+    return found[1]
 
 
 def part_reads(policy: Policy, part: Compiled) -> frozenset[str]:
