@@ -104,11 +104,6 @@ def row_reach(policy: Policy) -> dict[int, Reach]:
     return found
 
 
-def parts_reach(policy: Policy, parts: tuple[Compiled, ...]) -> frozenset[str]:
-    """The names a condition reads and the facts they may read (kept per condition of the policy)."""
-    return parts_deps(policy, parts)[0]
-
-
 def parts_deps(policy: Policy, parts: tuple[Compiled, ...]) -> tuple[frozenset[str], frozenset[str]]:
     """(The names a condition reads and the facts they may read, the names it reads
     itself), kept per condition of the policy."""
