@@ -17,7 +17,7 @@ from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import ActionRecord, AssumedRecord, DecisionRecord
 from policykit.lang.expr import Compiled
-from policykit.lang.values import Unknown, truth
+from policykit.lang.values import Unknown, merge, truth
 from policykit.policy.model import Policy
 
 TYPE_CHECKING = False
@@ -34,15 +34,28 @@ class Probes:
         self.env, self.case = env, case
         self.defaulted, groups = _groups(policy, case.given)
         self.deps = reach.fact_deps(policy)
-        # each group with the case made with it unknown (None until first asked about)
-        self.groups: list[list[Any]] = [[group, None] for group in groups]
+        # a condition is what it was in the case where it reads nothing the probe changes,
+        # and rests on no default there: none of the case's unknown facts has one
+        self.same_rests_on_none = env.unknown_facts.isdisjoint(self.defaulted)
+        # each group with the case made with it unknown (None until first asked about),
+        # and, while it cannot change anything, how many facts the case had read and
+        # values it had settled when that was found (it stays so until they grow)
+        self.groups: list[list[Any]] = [[group, None, None] for group in groups]
 
-    def _sub(self, entry: list[Any]) -> CaseEnv:
-        """The case with the group of ``entry`` unknown."""
+    def _sub(self, entry: list[Any]) -> CaseEnv | None:
+        """The case with the group of ``entry`` unknown, or None where that cannot change
+        anything (:func:`_live`).  A group once live stays so (the facts read and the
+        values settled only grow), so its case, once made, is kept."""
         sub: CaseEnv | None = entry[1]
         if sub is None:
             env = self.env
+            seen = (len(env.watched), len(env.settled))
+            if entry[2] == seen:
+                return None  # found dead, and nothing read or settled since
             group = entry[0]
+            if not _live(env, group):
+                entry[2] = seen
+                return None
             sub = entry[1] = env.probe(group, _stale(env, group))
         return sub
 
@@ -51,23 +64,28 @@ class Probes:
             if entry[1] is not None:
                 entry[1].release()
 
-    def _live(self, group: frozenset[str]) -> bool:
-        """Whether ``group`` unknown may change anything the case worked out: not when the
-        case noted every fact of ``group`` it read and it read none, and settled no value
-        over its unknowns: then each value and condition it worked out comes out the same."""
-        env = self.env
-        return not group <= env.watch or bool(env.settled) or not group.isdisjoint(env.watched)
+    def decisions(self, records: tuple[DecisionRecord, ...]) -> tuple[DecisionRecord, ...]:
+        """Each decided record with the defaulted facts its value rests on (and those its rows read)."""
+        deps, defaulted = self.deps, self.defaulted
+        for record in records:
+            if record.decided and not defaulted.isdisjoint(deps.get(record.definition.id, _NONE)):
+                self.decision(record)
+        return records
 
     def decision(self, record: DecisionRecord) -> DecisionRecord:
         """``record`` with the defaulted facts its value rests on (and those its rows read)."""
-        name = record.id
+        name = record.definition.id
         reads = self.deps.get(name, _NONE)
         found: frozenset[str] = _NONE
         for entry in self.groups:
-            group = entry[0]
-            if group.isdisjoint(reads) or not self._live(group):
+            if entry[0].isdisjoint(reads):
                 continue
-            value = self._sub(entry).get(name)
+            sub = entry[1] or self._sub(entry)
+            if sub is None:
+                continue
+            value = sub.cache.get(name, _ABSENT)  # mostly the case's own, taken over as it is
+            if value is _ABSENT:
+                value = sub.get(name)
             if value.__class__ is Unknown:
                 found = found | (value.facts & self.defaulted)
         if not found:
@@ -78,19 +96,77 @@ class Probes:
         return record
 
     def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:
-        """The defaulted facts a step's condition rests on."""
-        reads = reach.parts_reach(self.env.policy, parts)
+        """The defaulted facts a step's condition rests on.  A condition that reads only
+        values the probe has as the case had them (no fact of the group; each value taken
+        over, or worked out again to the same) is what it was in the case: it is not worked
+        out again where that rests on no default (no unknown fact of the case has one)."""
+        policy = self.env.policy
+        reads, names = reach.parts_deps(policy, parts)
+        if self.defaulted.isdisjoint(reads):
+            return ()
         found: frozenset[str] = _NONE
         for entry in self.groups:
             group = entry[0]
-            if group.isdisjoint(reads) or not self._live(group):
+            if group.isdisjoint(reads):
                 continue
-            held = self._sub(entry).holds(parts, False)
+            sub = entry[1] or self._sub(entry)
+            if sub is None or (self.same_rests_on_none and not _changed(sub, self.env, group, names)):
+                continue
+            held = _holds(policy, sub, parts)
             if held.__class__ is Unknown and truth(held) is None:
                 found = found | (held.facts & self.defaulted)
         return tuple(sorted(found)) if found else ()
 
 
+def _changed(sub: CaseEnv, case: CaseEnv, group: frozenset[str], names: frozenset[str]) -> bool:
+    """Whether a name of ``names`` may have another value in ``sub`` than in ``case``: a
+    fact of ``group``, a value ``sub`` has still to work out again, or one it worked out
+    again to another value (or an unknown)."""
+    if not group.isdisjoint(names):
+        return True
+    cache, outcomes, before = sub.cache, sub.outcomes, case.cache
+    for name in names:
+        value = cache.get(name, _ABSENT)
+        if value is _ABSENT:
+            return True
+        if name in outcomes:
+            was = before.get(name, _ABSENT)
+            if value.__class__ is Unknown or value.__class__ is not was.__class__ or value != was:
+                return True
+    return False
+
+
+def _live(env: CaseEnv, group: frozenset[str]) -> bool:
+    """Whether ``group`` unknown may change anything the case worked out: not when the
+    case noted every fact of ``group`` it read and it read none, and settled no value
+    over its unknowns: then each value and condition it worked out comes out the same."""
+    return not group <= env.watch or bool(env.settled) or not group.isdisjoint(env.watched)
+
+
+def _holds(policy: Policy, sub: CaseEnv, parts: tuple[Compiled, ...]) -> Any:
+    """:meth:`CaseEnv.holds` (AND), each part that may read a fact the probe does not know
+    run by its exact form at once (its fast form would give way there), on the generated
+    road the quicker one the three-valued tables run: the same value."""
+    unknown_facts = sub.unknown_facts
+    tables = sub.tristate
+    unknown = None
+    for part in parts:
+        if unknown_facts.isdisjoint(reach.part_reads(policy, part)):
+            value = part(sub)
+        else:
+            value = tables.exact_part(part)(sub) if tables is not None else part.run(sub)
+        if value.__class__ is Unknown:
+            held = truth(value)
+            if held is None:
+                unknown = value if unknown is None else merge(unknown, value)
+                continue
+            value = held
+        if not value:
+            return False
+    return unknown if unknown is not None else True
+
+
+_ABSENT = object()
 _NONE: frozenset[str] = frozenset()
 
 

@@ -122,7 +122,7 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
     decisions = _decisions(env, case)
     missing = _missing(env, case, decisions)
     with probes(env, case) as found:
-        decisions = tuple([found.decision(d) if d.decided else d for d in decisions])
+        decisions = found.decisions(decisions)
         resting = {fact for d in decisions for fact in d.assumed_here}
         to_confirm = {policy.facts[f].confirm_step for f in resting} - {None}
         actions = []

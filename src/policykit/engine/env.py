@@ -20,16 +20,16 @@ if TYPE_CHECKING:
     from typing import Any
 
     from policykit.engine.codegen import Generated
-    from policykit.engine.codegen.tristate import Tristate
+    from policykit.engine.codegen.tristate import Tables
 
 GIVE_UP: tuple[type[Exception], ...] = ()
 """What a generated function raises to give way (:data:`policykit.engine.codegen.GIVE_UP`),
 taken with the three-valued tables' generator when a case is first given generated
 functions: one case decided on the interpreter imports neither."""
-_TRISTATE: Callable[[Policy], Mapping[str, Tristate]] | None = None
+_TRISTATE: Callable[[Policy], Tables] | None = None
 
 
-def _generated_road() -> Callable[[Policy], Mapping[str, Tristate]]:
+def _generated_road() -> Callable[[Policy], Tables]:
     global GIVE_UP, _TRISTATE
     from policykit.engine.codegen import GIVE_UP as give_up
     from policykit.engine.codegen.tristate import tristate_functions
@@ -130,7 +130,7 @@ class CaseEnv(FactEnv):
         self.tracing = trace
         self.generated = None if trace else generated
         # the three-valued tables as generated code, on the generated road
-        self.tristate: Mapping[str, Tristate] | None = None
+        self.tristate: Tables | None = None
         if self.generated is not None:
             self.tristate = (_TRISTATE or _generated_road())(policy)
         self.settled: dict[str, Any] = {}  # values the unknowns were found not to change

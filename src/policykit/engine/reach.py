@@ -104,9 +104,12 @@ def row_reach(policy: Policy) -> dict[int, Reach]:
     return found
 
 
-def parts_reach(policy: Policy, parts: tuple[Compiled, ...]) -> frozenset[str]:
-    """The names a condition reads and the facts they may read (kept per condition of the policy)."""
-    known: dict[int, tuple[tuple[Compiled, ...], frozenset[str]]] = policy.memo.setdefault("parts_deps", {})
+def parts_deps(policy: Policy, parts: tuple[Compiled, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """(The names a condition reads and the facts they may read, the names it reads
+    itself), kept per condition of the policy."""
+    known: dict[int, tuple[tuple[Compiled, ...], tuple[frozenset[str], frozenset[str]]]] = policy.memo.setdefault(
+        "parts_deps", {}
+    )
     found = known.get(id(parts))
     if found is None:
         names = frozenset(n for p in parts for n in p.names)
@@ -114,9 +117,24 @@ def parts_reach(policy: Policy, parts: tuple[Compiled, ...]) -> frozenset[str]:
         read = set(names)
         for name in names:
             read |= deps.get(name, frozenset())
-        found = (parts, frozenset(read))
+        found = (parts, (frozenset(read), names))
         if len(known) < 10_000:
             known[id(parts)] = found  # the parts kept with it: their id stays theirs
+    return found[1]
+
+
+def part_reads(policy: Policy, part: Compiled) -> frozenset[str]:
+    """The names one condition part reads and the facts they may read (kept per part of the policy)."""
+    known: dict[int, tuple[Compiled, frozenset[str]]] = policy.memo.setdefault("part_deps", {})
+    found = known.get(id(part))
+    if found is None:
+        deps = fact_deps(policy)
+        read = set(part.names)
+        for name in part.names:
+            read |= deps.get(name, frozenset())
+        found = (part, frozenset(read))
+        if len(known) < 10_000:
+            known[id(part)] = found  # the part kept with it: its id stays its own
     return found[1]
 
 
@@ -135,12 +153,16 @@ def possible_values(outcomes: Iterable[Any]) -> frozenset[Any] | None:
     rows that may still fire give (the interpreter's tables and the three-valued ones alike)."""
     found: set[Any] = set()
     for outcome in outcomes:
-        if outcome.__class__ is Unknown:
+        cls = outcome.__class__
+        if cls is Unknown:
             if outcome.values is None:
                 return None
             found |= outcome.values
-        elif outcome is None or isinstance(outcome, (str, bool, int, date)):
+        elif cls is str or outcome is None or isinstance(outcome, _FEW):
             found.add(outcome)
         else:
             return None
     return frozenset(found)
+
+
+_FEW = (str, bool, int, date)

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from policykit.engine.reach import parts_reach, possible_values
+from policykit.engine.codegen.parts import quick_exact
+from policykit.engine.reach import part_reads, possible_values
 from policykit.lang.expr import Compiled
 from policykit.lang.values import Unknown, merge, truth
 from policykit.policy.model import Policy, Rule, Value
@@ -34,13 +35,23 @@ _EMPTY: frozenset[str] = frozenset()
 def finish(possible: list[tuple[Rule | None, Any]], facts: frozenset[str], hit: bool) -> tuple[Any, list[Rule]]:
     """A first-hit table's value from the rows it may reach (``hit``: the last one held)."""
     if not hit:
-        possible.append((None, None))
+        possible.append(_NO_ROW)
     first = possible[0][1]
     cls = first.__class__
-    if cls is not Unknown and all(o.__class__ is cls and o == first for _, o in possible):
-        return first, [r for r, _ in possible if r is not None]
-    unknown = merge(Unknown(facts), *[o for _, o in possible])
-    return Unknown(unknown.facts, possible_values(o for _, o in possible)), []
+    if cls is not Unknown:
+        for _, o in possible:
+            if o.__class__ is not cls or o != first:
+                break
+        else:
+            return first, [r for r, _ in possible if r is not None]
+    outcomes = [o for _, o in possible]
+    for o in outcomes:  # what merge() gives: the conditions' facts, then each unknown outcome's
+        if o.__class__ is Unknown:
+            facts = facts | o.facts
+    return Unknown(facts, possible_values(outcomes)), []
+
+
+_NO_ROW: tuple[None, None] = (None, None)
 
 
 class _Source:
@@ -69,8 +80,8 @@ def _part(src: _Source, part: Compiled, policy: Policy) -> str:
     """A call of a condition part: its exact form at once where it may read a fact the
     case does not know (its fast form would give way there), else the part itself (its
     fast form first)."""
-    reads = src.name(parts_reach(policy, (part,)))
-    return f"({src.name(part.run)}(_e) if not _e.unknown_facts.isdisjoint({reads}) else {src.name(part)}(_e))"
+    reads, exact = src.name(part_reads(policy, part)), src.name(exact_part(policy, part))
+    return f"({exact}(_e) if not _e.unknown_facts.isdisjoint({reads}) else {src.name(part)}(_e))"
 
 
 def _condition(src: _Source, rule: Rule, indent: int) -> None:
@@ -141,6 +152,18 @@ def _collect(src: _Source, value: Value) -> None:
     src.add(1, "return _items, _rows")
 
 
+def exact_part(policy: Policy, part: Compiled) -> Callable[[Any], Any]:
+    """``part``'s exact form, the quicker one where its shape allows
+    (:mod:`policykit.engine.codegen.parts`), kept per part of the policy."""
+    kept: dict[int, tuple[Compiled, Callable[[Any], Any]]] = policy.memo.setdefault("exact_parts", {})
+    found = kept.get(id(part))
+    if found is None:
+        found = (part, quick_exact(part))
+        if len(kept) < 10_000:
+            kept[id(part)] = found  # the part kept with it: its id stays its own
+    return found[1]
+
+
 def tristate_source(policy: Policy, value: Value) -> tuple[str, dict[str, Any]]:
     """(source of ``def _value(_e)``, its globals) for one value of ``policy``."""
     src = _Source(policy)
@@ -155,7 +178,7 @@ def tristate_function(policy: Policy, value: Value) -> Tristate:
     return made
 
 
-class _OnFirstUse(dict[str, "Tristate"]):
+class Tables(dict[str, "Tristate"]):
     """Each value's function, made when it is first asked for (a case reaches a few)."""
 
     __slots__ = ("policy",)
@@ -164,14 +187,18 @@ class _OnFirstUse(dict[str, "Tristate"]):
         super().__init__()
         self.policy = policy
 
+    def exact_part(self, part: Compiled) -> Callable[[Any], Any]:
+        """A condition part's exact form (:func:`exact_part`)."""
+        return exact_part(self.policy, part)
+
     def __missing__(self, name: str) -> Tristate:
         made = self[name] = tristate_function(self.policy, self.policy.values[name])
         return made
 
 
-def tristate_functions(policy: Policy) -> dict[str, Tristate]:
+def tristate_functions(policy: Policy) -> Tables:
     """Every value's three-valued function (made once per compiled policy, on first use)."""
-    made: dict[str, Tristate] | None = policy.memo.get("tristate")
+    made: Tables | None = policy.memo.get("tristate")
     if made is None:
-        made = policy.memo["tristate"] = _OnFirstUse(policy)
+        made = policy.memo["tristate"] = Tables(policy)
     return made
