@@ -137,7 +137,7 @@ class Positional:
             order = ()  # a name given twice, or a placeholder with no value: never taken
         else:
             self.picks = tuple(order.index(n) for n in self.names)
-            self.swap = {(0, 1): False, (1, 0): True}.get(self.picks) if len(order) == 2 else None
+            self.swap = self.picks == (1, 0) if len(order) == 2 and self.picks in ((0, 1), (1, 0)) else None
         self.order = order
         return order
 
