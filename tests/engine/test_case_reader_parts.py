@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from policykit.engine.case_reader import generate
+from policykit.engine.case_reader import generate, runtime
 from policykit.engine.case_reader.parts import made
 from policykit.engine.case_reader.reader import reader
 from policykit.policy import cache, compiler
@@ -126,3 +128,68 @@ def test_what_is_no_recipe_makes_nothing(recipe: tuple[Any, ...]) -> None:
 def test_a_recipe_makes_its_global(recipe: tuple[Any, ...], probe: str, want: bool) -> None:
     found = made(recipe, {})
     assert (probe in found if recipe[0] == "set" else found(probe) is not None) == want
+
+
+@pytest.mark.parametrize("pattern", ["^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "^a+$", "b"])
+def test_a_kept_search_answers_as_the_search(pattern: str) -> None:
+    """A search whose answers are kept (a day's form) finds what the search finds, asked
+    once or again, past the bound on what it keeps too."""
+    texts = ["2026-01-05", "2026-1-5", "2026-01-05\n", "aaa", "aaa\n", "abc", "", "٢٠٢٦-٠١-٠٥"]
+    search, kept = made(("search", pattern), {}), made(("search-kept", pattern), {})
+    for _ in range(2):
+        assert [kept(t) is None for t in texts] == [search(t) is None for t in texts]
+
+
+def test_a_kept_search_keeps_a_bounded_number_of_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runtime, "MAX_FOUND", 3)
+    found = runtime.Found(made(("search", "^[0-9]+$"), {}))
+    assert [found[str(n)] for n in range(6)] == [True] * 6
+    assert found["x"] is None and len(found) == 3
+
+
+def _typed_as_before(item: dict[str, str], raw: Any) -> Any:
+    """A list fact typed field by field, every field looked at (the reference)."""
+    from policykit.lang.dates import parse_date
+
+    def field(kind: str, value: Any) -> Any:
+        if value is None:
+            return None
+        if kind == "date":
+            return parse_date(value)
+        if kind == "int" and isinstance(value, float):
+            raise ValueError("not a whole number")
+        if kind == "list" and isinstance(value, list):
+            return [dict(e) if isinstance(e, dict) else e for e in value]
+        return value
+
+    if not isinstance(raw, list):
+        return raw
+    return [{k: field(item.get(k, "string"), v) for k, v in e.items()} if isinstance(e, dict) else e for e in raw]
+
+
+_FIELD = st.one_of(
+    st.none(),
+    st.sampled_from(["2026-01-05", "2026-02-30", "2026-1-5", "x", 3, 2.0, True, [], [{"a": 1}, 2], {"k": 1}]),
+)
+_ENTRY = st.dictionaries(st.sampled_from(["day", "count", "parts", "note", "other"]), _FIELD, max_size=5)
+
+
+@settings(max_examples=400, deadline=None)
+@given(raw=st.one_of(st.lists(st.one_of(_ENTRY, _FIELD), max_size=4), _FIELD))
+def test_a_list_fact_is_typed_as_field_by_field(raw: Any) -> None:
+    """Each entry typed, in its fields' order, or the same ValueError, on a first reading
+    and on a second (a day's text read once and kept)."""
+    item = {"day": "date", "count": "int", "parts": "list", "note": "string"}
+    read = runtime.list_reader(item)
+    for _ in range(2):
+        try:
+            want: Any = ("ok", _typed(_typed_as_before(item, copy.deepcopy(raw))))
+        except ValueError:
+            want = ("ValueError",)
+        try:
+            got: Any = ("ok", _typed(read(copy.deepcopy(raw))))
+        except ValueError:
+            got = ("ValueError",)
+        assert got == want
+        if want[0] == "ok" and isinstance(raw, list):
+            assert [list(e) for e in read(raw) if isinstance(e, dict)] == [list(e) for e in raw if isinstance(e, dict)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -155,3 +156,61 @@ def test_the_json_built_in_one_pass_is_the_json_of_the_parts(policy: Policy, lan
             shapes.add(shape)
         shapes.update({"steps"} if record.actions else set())
     assert {"undecided", "settled", "default", "steps"} <= shapes
+
+
+def test_a_text_filled_by_position_is_what_rendering_gives(policy: Policy) -> None:
+    """A text whose values show a day is filled by position, the values in the order the
+    first reason gave them (:class:`~policykit.present.words.Positional`): for every run of
+    reasons (values in either order or another, a placeholder with no value, a name given
+    twice, a placeholder shown twice, a ``%`` in the text), each reason's words are what
+    rendering it afresh gives."""
+    texts = [
+        Text((("zh", "{a} 至 {b}"), ("en", "{a} to {b}, 100%"))),
+        Text((("zh", "{b}：{a}"), ("en", "{b} before {a} (%s)"))),
+        Text((("zh", "{a}{a}"), ("en", "{a} and {a} again, {b}"))),
+        Text((("zh", "{a}、{b}、{c}"), ("en", "{c}: {a}, {b}"))),
+    ]
+    day = st.dates(date(2025, 12, 28), date(2026, 1, 3))
+    value = st.one_of(day, day, st.integers(-3, 3), st.text(max_size=3), SCALARS)
+
+    def named(order: list[str], size: int, shown: list[Any], twice: bool) -> tuple[tuple[str, Any], ...]:
+        pairs = tuple(zip(order[:size], shown, strict=False))
+        return pairs + ((order[0], shown[-1]),) if twice else pairs
+
+    values = st.builds(
+        named, st.permutations("abc"), st.integers(1, 3), st.lists(value, min_size=3, max_size=3), st.booleans()
+    )
+    reason = st.builds(Reason, st.sampled_from(texts), values)
+
+    @settings(max_examples=300, deadline=None)
+    @given(lang=st.sampled_from(["zh", "en"]), days=st.booleans(), reasons=st.lists(reason, min_size=1, max_size=8))
+    def check(lang: str, days: bool, reasons: list[Reason]) -> None:
+        words = assemble.Wording(policy, lang, None, days)  # a fresh one: the order is learned anew
+        for one in reasons + reasons[::-1]:
+            assert words.render(one) == render(policy, one, lang, days)
+
+    check()
+
+
+def test_a_fresh_result_shares_no_step_with_another(policy: Policy) -> None:
+    """A step's JSON kept for the next result (a step with no values and no due day) is
+    copied into a fresh result, its clauses too; a shared one is the one kept."""
+    record = _record(policy)
+    assert any(a.due is None and not a.text.values for a in record.actions)
+    for _ in range(2):  # the second time from the kept steps
+        fresh = build_result(record, "zh").to_dict()
+        shared = build_result(record, "zh").to_dict(fresh=False)
+        again = build_result(record, "zh").to_dict(fresh=False)
+        assert fresh == shared
+        assert all(f is not s for f, s in zip(fresh["actions"], shared["actions"], strict=True))
+        assert all(
+            c is not d
+            for f, s in zip(fresh["actions"], shared["actions"], strict=True)
+            for c, d in zip(f["cites"], s["cites"], strict=True)
+        )
+        kept = [a for a in record.actions if a.due is None and not a.text.values]
+        assert kept and all(
+            s is a
+            for s, a, step in zip(shared["actions"], again["actions"], record.actions, strict=True)
+            if step in kept
+        )

@@ -20,6 +20,7 @@ from policykit.policy.model import Policy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 MAX_CASE_BYTES = DEFAULT.case_bytes
@@ -68,12 +69,23 @@ def parse_json(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) -> Any
     """JSON text -> data; a :class:`CaseError` for bad bytes, bad JSON, duplicate keys,
     numbers too large to be finite, or strings that are not Unicode (a lone surrogate)."""
     if isinstance(text, bytes) and len(text) <= limit:
-        from policykit.engine.case_reader.json_fast import loads  # orjson: imported when a case is read
-
+        loads = _FAST_LOADS[0] if _FAST_LOADS else _fast_loads()
         data = loads(text)  # orjson, where it must give what the exact parser gives
         if data is not None:
             return data
     return parse_json_exact(text, file, limit)
+
+
+_FAST_LOADS: list[Callable[[bytes], Any]] = []  # the fast parser, once imported
+
+
+def _fast_loads() -> Callable[[bytes], Any]:
+    """The fast parser (:mod:`~policykit.engine.case_reader.json_fast`), imported when a case is
+    first read and kept (an import statement run per case costs half a microsecond)."""
+    from policykit.engine.case_reader.json_fast import loads
+
+    _FAST_LOADS.append(loads)
+    return loads
 
 
 def parse_json_exact(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) -> Any:

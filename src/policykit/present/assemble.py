@@ -36,7 +36,7 @@ from policykit.present.result import (
     iso_day,
     jsonable,
 )
-from policykit.present.words import Filler, cited_clause, template
+from policykit.present.words import Filler, Positional, cited_clause, template
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -71,10 +71,15 @@ class Wording:
         # its template in this language, ready to fill; the words, when it has no placeholder)
         self._texts: dict[int, tuple[Text, Filler, str | None]] = {}
         self.constants: dict[int, str] = {}  # the words of each text kept with no placeholder
+        # each text kept whose filler has a ``direct`` form, made ready to fill by position
+        self._positional: dict[int, Positional] = {}
         # each text rendered with its values, by (the text's identity, the placeholders
         # given plain, the values, their classes); the text is kept beside its words
         self._rendered: dict[tuple[Any, ...], tuple[Text, str]] = {}
         self.cite_lists: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        # the JSON of each step with no values and no due day: every part of it is fixed
+        # (by the step, equal to another only where shown alike: the same id, text and clauses)
+        self.steps: dict[ActionRecord, dict[str, Any]] = {}
         self._refs: dict[str | None, PolicyRef] = {}
 
     def render(self, reason: Reason | None) -> str:
@@ -86,10 +91,21 @@ class Wording:
         if not values:  # a text with no values (most): its words, once it has been rendered
             words = self.constants.get(id(text))
             return words if words is not None else self._render(reason)
-        classes = tuple([v.__class__ for _, v in values])
+        size = len(values)  # (the classes of one or two values taken without a loop: most texts)
+        if size == 2:
+            classes: tuple[type, ...] = (values[0][1].__class__, values[1][1].__class__)
+        elif size == 1:
+            classes = (values[0][1].__class__,)
+        else:
+            classes = tuple([v.__class__ for _, v in values])
         if not _PLAIN_CLASSES.issuperset(classes):
             return self._render(reason)
         if _DATED in classes:  # a day shown (mostly one of its own): rendered, never kept
+            positional = None if plain else self._positional.get(id(text))
+            if positional is not None and positional.shows.issuperset(classes):
+                line = positional.fill(values)
+                if line is not None:
+                    return line
             return self._render(reason, classes)
         key = (id(text), plain, values, classes)
         found = self._rendered.get(key)
@@ -111,6 +127,8 @@ class Wording:
                 self._texts[id(text)] = found
                 if constant is not None:  # kept while the text is kept (its id stays its own)
                     self.constants[id(text)] = constant
+                elif found[1].direct is not None:
+                    self._positional[id(text)] = Positional(found[1])
         if found[2] is not None:
             return found[2]
         return found[1](reason) if classes is None else found[1].known(reason, classes)
@@ -359,17 +377,19 @@ def parts_json(words: Wording, record: CaseRecord, fresh: bool = True) -> dict[s
     (see :meth:`Wording.cite_list`), for a caller that only writes it out."""
     render, constants = words.render, words.constants
     shared = {} if fresh else words.cite_lists
-    cite_list = words.cite_list
+    cite_list, notes = words.cite_list, words.notes
     decisions: dict[str, Any] = {}
     for d in record.decisions:
         if not d.decided:
             decisions[d.definition.id] = {"value": None, "cites": [], "because": [words.undecided(d.value.facts)]}
             continue
         reasons = d.reasons
-        if len(reasons) == 1 and not d.settled_on and not d.assumed_here:
+        if len(reasons) == 1 and not d.settled_on:  # what ``words.because`` gives, in the loop
             reason = reasons[0]
             line = None if reason.values else constants.get(id(reason.text))
             because = [render(reason) if line is None else line]
+            if d.assumed_here:
+                because.extend(notes(d.assumed_here)[1])
         else:
             because = list(words.because(d)[0])
         value = d.value
@@ -381,18 +401,24 @@ def parts_json(words: Wording, record: CaseRecord, fresh: bool = True) -> dict[s
             "because": because,
         }
     actions = []
+    steps = words.steps
     for a in record.actions:
+        found = steps.get(a)  # a step with no values and no due day, as shown before
+        if found is not None:
+            actions.append({**found, "cites": cite_list(a.cites)} if fresh else found)
+            continue
         text, due = a.text, a.due
         line = None if text.values else constants.get(id(text.text))
         cites = shared.get(a.cites)
-        actions.append(
-            {
-                "id": a.id,
-                "text": render(text) if line is None else line,
-                "due": None if due is None else iso_day(due) if due.__class__ is date else jsonable(due),
-                "cites": cite_list(a.cites, fresh) if cites is None else cites,
-            }
-        )
+        step = {
+            "id": a.id,
+            "text": render(text) if line is None else line,
+            "due": None if due is None else iso_day(due) if due.__class__ is date else jsonable(due),
+            "cites": cite_list(a.cites, fresh) if cites is None else cites,
+        }
+        if due is None and line is not None and len(steps) < _MEMO_SIZE:
+            steps[a] = {**step, "cites": cite_list(a.cites, False)} if fresh else step
+        actions.append(step)
     if record.notices or record.unpublished_years:
         warnings = list(words.warnings(record))
     else:

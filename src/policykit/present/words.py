@@ -113,6 +113,52 @@ class Filler:
         return fmt(self.policy, value, self.lang, self.days)
 
 
+class Positional:
+    """:meth:`Filler.known` for a reason with no value given plain, the values in the order
+    the first reason gave them (a text's values come in one order): the template as a
+    ``%`` form, each value put in by position (a ``{0[name]}`` field, looked up in a
+    dictionary, costs four times as much), a day by its kept ISO text.  Only for a filler
+    with a ``direct`` form, for values of the classes it shows (``shows``); None where the
+    values come in another order or miss a placeholder (the caller renders the long way)."""
+
+    __slots__ = ("form", "names", "order", "picks", "shows", "swap")
+
+    def __init__(self, filler: Filler) -> None:
+        self.form = "".join("%s" if is_name else piece.replace("%", "%%") for is_name, piece in filler.pieces)
+        self.names = tuple(piece for is_name, piece in filler.pieces if is_name)
+        self.shows = filler.formatted
+        self.order: tuple[str, ...] | None = None  # the names of the values, as first given
+        self.picks: tuple[int, ...] = ()  # for each placeholder, the place of its value
+        self.swap: bool | None = None  # two values, each shown once: whether in turn (False) or swapped
+
+    def _learn(self, values: tuple[tuple[str, Any], ...]) -> tuple[str, ...]:
+        order = tuple([n for n, _ in values])
+        if len(set(order)) != len(order) or not set(self.names) <= set(order):
+            order = ()  # a name given twice, or a placeholder with no value: never taken
+        else:
+            self.picks = tuple(order.index(n) for n in self.names)
+            self.swap = self.picks == (1, 0) if len(order) == 2 and self.picks in ((0, 1), (1, 0)) else None
+        self.order = order
+        return order
+
+    def fill(self, values: tuple[tuple[str, Any], ...]) -> str | None:
+        order = self.order
+        if order is None:
+            order = self._learn(values)
+        swap = self.swap
+        if swap is not None and len(values) == 2:
+            (n0, v0), (n1, v1) = values
+            if n0 != order[0] or n1 != order[1]:
+                return None
+            x0 = iso_day(v0) if v0.__class__ is date else v0
+            x1 = iso_day(v1) if v1.__class__ is date else v1
+            return self.form % ((x1, x0) if swap else (x0, x1))
+        if tuple([n for n, _ in values]) != order or not order:
+            return None
+        shown = [iso_day(v) if v.__class__ is date else v for _, v in values]
+        return self.form % tuple([shown[i] for i in self.picks])
+
+
 def _labelled(policy: Policy, name: str) -> bool:
     target: Value | Fact | None = policy.values.get(name) or policy.facts.get(name)
     return bool(target is not None and target.labels)

@@ -1,20 +1,31 @@
 """The policy's case checks on the generated road: each check's expression, run on an
 environment that reads the facts where they are instead of copying them (what
-:class:`policykit.engine.env.FactEnv` gives a check, made in a fraction of the time)."""
+:class:`policykit.engine.env.FactEnv` gives a check, made in a fraction of the time).
+
+A check whose fast form reads the case's facts alone (no function, no other name: its
+text never names the environment) is run on the facts themselves where every name it
+reads is a fact the case knows: what the environment would give it, without making one
+(about a third of the time).  Anything else, and anything that form raises, takes the
+environment, as every check did.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from policykit.engine.env import shared_names
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.fastpath import Known
+from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Budget
 from policykit.policy.model import Policy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from policykit.lang.expr import Compiled
 
 
 class CheckEnv:
@@ -47,17 +58,30 @@ class CheckEnv:
 
 def case_checks(policy: Policy) -> Callable[[dict[str, Any], frozenset[str], Any], bool] | None:
     """``(facts, given, request type) -> whether every check that applies holds`` (None: no checks)."""
-    checks = tuple((check.applies_to, check.require) for check in policy.case_checks)
+    checks = tuple((check.applies_to, check.require, on_facts(check.require)) for check in policy.case_checks)
     if not checks:
         return None
     base, calendar = shared_names(policy), policy.calendar
+    absent = object()
 
     def run(facts: dict[str, Any], given: frozenset[str], request_type: Any) -> bool:
         env = None
         try:
-            for applies_to, require in checks:
+            for applies_to, require, names in checks:
                 if applies_to and request_type not in applies_to:
                     continue
+                if names is not None and require.try_fast:  # read on the facts, where it reads known ones
+                    for name in names:
+                        value = facts.get(name, absent)
+                        if value is absent or value.__class__ is Unknown:
+                            break
+                    else:
+                        try:
+                            if require.fast(None, facts) is False:  # type: ignore[arg-type,misc]  # (reads no environment)
+                                return False
+                            continue
+                        except Exception:  # the environment's road decides, and says the same
+                            pass
                 if env is None:
                     env = CheckEnv(base, calendar, facts, given)
                 if require(env) is False:
@@ -68,3 +92,19 @@ def case_checks(policy: Policy) -> Callable[[dict[str, Any], frozenset[str], Any
                 env.known.env = None  # no cycle left for the GC
 
     return run
+
+
+_NAMES_ENV = re.compile(r"\b_e\b")
+_FAST_HEAD = "lambda _e, _k:"
+
+
+def on_facts(require: Compiled) -> tuple[str, ...] | None:
+    """The names ``require`` reads, where its fast form may run on the case's facts alone: it
+    reads them as ``_k["name"]`` only (its text names no ``_e``: no function, no other
+    name), and none of them is the evaluation day (a check sees none); else None."""
+    source = require.fast_source
+    if require.fast is None or source is None or not source.startswith(_FAST_HEAD):
+        return None
+    if _NAMES_ENV.search(source, len(_FAST_HEAD)) or "as_of" in require.names:
+        return None
+    return tuple(sorted(require.names))

@@ -43,6 +43,7 @@ from policykit.engine.case_reader.shapes import (
     limit,
     rejects_null,
 )
+from policykit.policy.contract_schema import DATE_PATTERN
 from policykit.policy.pattern_match import re2_problem
 
 TYPE_CHECKING = False
@@ -166,7 +167,9 @@ class _Source(Refs):
             # searched as JSON Schema searches, in RE2's language (policy/pattern_match.py)
             if not isinstance(p["pattern"], str) or re2_problem(p["pattern"]):
                 raise Unsupported(f"the pattern {p['pattern']!r}")
-            tests.append(f"{self.const(('search', p['pattern']))}({v}) is None")
+            # a day's form is searched once per text (a batch's cases give the same days)
+            kind = "search-kept" if p["pattern"] == DATE_PATTERN else "search"
+            tests.append(f"{self.const((kind, p['pattern']))}({v}) is None")
         return [f"{ind}if {v}.__class__ is str and ({' or '.join(tests)}): {fail}"] if tests else []
 
     def _numbers(self, p: dict[str, Any], v: str, ind: str, fail: str) -> list[str]:

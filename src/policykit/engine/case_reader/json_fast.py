@@ -54,7 +54,7 @@ def loads(raw: bytes) -> Any | None:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
-    if b"\\u003" in raw:
+    if b"\\" in raw and b"\\u003" in raw:  # (most texts have no escape: one quick scan)
         return None
     if len(raw) > 2 * _MAX_OPENERS and raw.count(b"{") + raw.count(b"[") > _MAX_OPENERS:
         return None  # (each level of nesting takes two bytes: a short text is never nested deep)

@@ -10,7 +10,7 @@ before it ran, which costs about what generating it again does).
 from __future__ import annotations
 
 from policykit.engine.case_reader.model import FactSpec as FactSpec
-from policykit.engine.case_reader.runtime import ABSENT, JSON_CLASSES, lazy_section, list_reader, whole
+from policykit.engine.case_reader.runtime import ABSENT, JSON_CLASSES, Found, lazy_section, list_reader, whole
 from policykit.lang.dates import date, parse_date
 from policykit.policy.pattern_match import searcher
 from policykit.records import Frozen
@@ -76,6 +76,8 @@ def made(recipe: tuple[Any, ...], missing: dict[str, Any]) -> Any:
         return frozenset(recipe[1])
     if kind == "search" and len(recipe) == 2 and isinstance(recipe[1], str):
         return searcher(recipe[1])
+    if kind == "search-kept" and len(recipe) == 2 and isinstance(recipe[1], str):
+        return Found(searcher(recipe[1])).__getitem__  # (a text's answer kept: its texts repeat)
     if kind == "list" and len(recipe) == 2 and isinstance(recipe[1], (list, tuple)):
         return list_reader({str(k): str(v) for k, v in recipe[1]})
     if kind == "missing" and len(recipe) == 1:
