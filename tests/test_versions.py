@@ -254,16 +254,11 @@ def test_replay_decides_under_its_limits(policy_set: Path, tmp_path: Path) -> No
 
 def _long_parameter(path: Path, chars: int, months: int) -> Path:
     """The standard with an (unused) parameter of ``chars`` characters and a warranty of ``months``."""
-    from .conftest import edited_text
+    from .conftest import edited_text, long_parameter
 
-    long = (
-        f'parameters:\n  long_note:\n    value: "{"x" * chars}"\n    unit: text\n'
-        '    cites: [ops.warranty-start]\n    description: {zh: "长", en: "long"}\n'
-    )
     months_now = "  standard_warranty_months:\n    value: 12\n"
-    path.write_text(
-        edited_text(("parameters:\n", long), (months_now, months_now.replace("12", str(months)))), encoding="utf-8"
-    )
+    months_then = months_now.replace("12", str(months))
+    path.write_text(edited_text(long_parameter(chars), (months_now, months_then)), encoding="utf-8")
     return path
 
 

@@ -17,7 +17,7 @@ from policykit.limits import DEFAULT, Limits
 from policykit.policy import cache, compiler
 from policykit.policy.compiler import load_policy
 
-from ..conftest import POLICY_FILE, edited_text
+from ..conftest import POLICY_FILE, edited_text, long_parameter
 from ..test_cache_amend import AMENDMENT
 
 # the limits a compile checks the policy against (what it keeps as its needs)
@@ -165,13 +165,7 @@ def test_the_default_run_keeps_one_entry_under_its_own_name(tmp_path: Path, monk
 def _long_parameter(folder: Path, chars: int) -> Path:
     """The standard with an (unused) parameter of ``chars`` characters."""
     path = folder / "long.yaml"
-    long = (
-        "parameters:\n  long_note:\n"
-        f'    value: "{"x" * chars}"\n'
-        "    unit: text\n    cites: [ops.warranty-start]\n"
-        '    description: {zh: "长", en: "long"}\n'
-    )
-    path.write_text(edited_text(("parameters:\n", long)), encoding="utf-8")
+    path.write_text(edited_text(long_parameter(chars)), encoding="utf-8")
     return path
 
 

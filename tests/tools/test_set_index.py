@@ -302,13 +302,10 @@ def test_an_index_written_under_a_generous_limit_does_not_serve_a_stricter_run(
     cache as without it, and still served under the larger one."""
     from policykit.limits import DEFAULT
 
-    from ..conftest import edited_text
+    from ..conftest import edited_text, long_parameter
 
-    long = (
-        f'parameters:\n  long_note:\n    value: "{"x" * (DEFAULT.string_chars + 1)}"\n    unit: text\n'
-        '    cites: [ops.warranty-start]\n    description: {zh: "长", en: "long"}\n'
-    )
-    (project / "standard_v1.yaml").write_text(edited_text(("parameters:\n", long)), encoding="utf-8")
+    long = edited_text(long_parameter(DEFAULT.string_chars + 1))
+    (project / "standard_v1.yaml").write_text(long, encoding="utf-8")
     generous = DEFAULT.replace(string_chars=2 * DEFAULT.string_chars)
     load_policy_set(project, use_cache=True, limits=generous)  # the index written under it
     assert _index_file(project).exists()

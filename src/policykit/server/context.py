@@ -27,7 +27,7 @@ class Service:
         self.config = config
         self.logger = logging.getLogger("policykit.server")
         self.keys: tuple[ApiKey, ...] = load_keys(config.keys_file)
-        self.policies = PolicyStore(config.policy_set, config.work_limits)
+        self.policies = PolicyStore(config.policy_set)
         self.log = DecisionLog(config.log_path, config.log_synchronous)
         self.writer = LogWriter(self.log)
         self.metrics = Metrics()

@@ -12,24 +12,20 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from policykit.limits import DEFAULT, Limits
 from policykit.tools.versions import PolicySet, load_policy_set
 
 
 class PolicyStore:
-    """The set of ``directory``, loaded and checked under ``limits`` (the limits of each request)."""
-
-    def __init__(self, directory: str | Path, limits: Limits = DEFAULT) -> None:
+    def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
-        self.limits = limits
         self._lock = threading.Lock()
-        self.current: PolicySet = load_policy_set(self.directory, use_cache=True, limits=limits)
+        self.current: PolicySet = load_policy_set(self.directory, use_cache=True)
         self.loaded_at = datetime.now(UTC)
 
     def reload(self) -> PolicySet:
         """Load the folder again; on any problem raise (a PolicyError) and keep serving the old set."""
         with self._lock:
-            fresh = load_policy_set(self.directory, use_cache=True, limits=self.limits)
+            fresh = load_policy_set(self.directory, use_cache=True)
             self.current = fresh
             self.loaded_at = datetime.now(UTC)
             return fresh
