@@ -85,6 +85,16 @@ def edited_text(*edits: tuple[str, str]) -> str:
     return text
 
 
+def long_parameter(chars: int) -> tuple[str, str]:
+    """The edit (for :func:`edited_text`) that adds an unused parameter of ``chars``
+    characters: a policy that only a ``string_chars`` of ``chars`` or more allows."""
+    return (
+        "parameters:\n",
+        f'parameters:\n  long_note:\n    value: "{"x" * chars}"\n    unit: text\n'
+        '    cites: [ops.warranty-start]\n    description: {zh: "长", en: "long"}\n',
+    )
+
+
 def edited_policy(folder: Path, *edits: tuple[str, str], name: str = "edited.yaml") -> Path:
     """A copy of the bundled policy with ``edits`` made, written to ``folder / name``."""
     path = folder / name

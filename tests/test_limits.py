@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from policykit.engine.case import read_case
 from policykit.errors import InputError
 from policykit.evaluator import evaluate
-from policykit.limits import DEFAULT, MEANING, Budget, LimitError, Limits, read_bounded, read_stream
+from policykit.limits import DEFAULT, MEANING, Budget, LimitError, Limits, note_need, read_bounded, read_stream
 from policykit.policy.compiler import load_policy_text
 
 from .conftest import POLICY_FILE, ROOT, cli
@@ -55,6 +55,37 @@ def test_limits_are_replaced_by_name_only() -> None:
     assert tight.operations == 10 and DEFAULT.operations != 10
     with pytest.raises(TypeError):
         DEFAULT.replace(no_such_limit=1)
+
+
+INT_LIMITS = [name for name, kind in Limits.kinds().items() if kind is int]
+
+
+@given(
+    st.dictionaries(st.sampled_from(INT_LIMITS), st.integers(min_value=1, max_value=10**7), max_size=5),
+    st.dictionaries(st.sampled_from(INT_LIMITS), st.integers(min_value=1, max_value=10**7), max_size=5),
+)
+def test_limits_allow_needs_exactly_when_each_is_within(needs: dict[str, int], changes: dict[str, int]) -> None:
+    limits = DEFAULT.replace(**changes)
+    assert limits.allows(needs) == all(amount <= getattr(limits, name) for name, amount in needs.items())
+
+
+@pytest.mark.parametrize(
+    "needs",
+    [None, [], "value_depth", {"no_such_limit": 1}, {"value_depth": "3"}, {"value_depth": 3.0}, {"replace": 1}],
+)
+def test_limits_allow_nothing_but_needs_they_know(needs: Any) -> None:
+    assert not DEFAULT.allows(needs) and not Limits(value_depth=10**9).allows(needs)
+
+
+@given(st.lists(st.tuples(st.sampled_from(INT_LIMITS), st.integers(min_value=0, max_value=10**6)), max_size=30))
+def test_needs_keep_the_most_of_each_limit(notes: list[tuple[str, int]]) -> None:
+    needs: dict[str, int] = {}
+    for name, amount in notes:
+        note_need(needs, name, amount)
+        note_need(None, name, amount)  # nothing to note in
+    for name in INT_LIMITS:
+        most = max((amount for n, amount in notes if n == name), default=0)
+        assert needs.get(name, 0) == most
 
 
 @settings(max_examples=200, deadline=None)

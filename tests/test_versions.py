@@ -236,3 +236,46 @@ def test_a_text_of_very_many_sentences_shows_the_changed_middle_replaced_whole()
     assert marked.count("[-") == 1 and marked.count("{+") == 1
     assert marked.index("[-") == old.index("甲1500。") and "甲1600" in marked.split("{+")[1]
     assert inline_diff(old, old) == old
+
+
+def test_replay_decides_under_its_limits(policy_set: Path, tmp_path: Path) -> None:
+    """``replay --limit`` loads the set and decides the case again under the limits given,
+    as ``evaluate --limit`` does (a policy they refuse is an error, exit 2)."""
+    case = _write(tmp_path, CASE)
+    stored = tmp_path / "result.json"
+    stored.write_text(json.dumps(_evaluate(case, "--policy-set", str(policy_set))), encoding="utf-8")
+    replay = ("replay", str(stored), str(case), "--policy-set", str(policy_set))
+    code, out, err = cli(*replay, "--limit", "value_depth=3")
+    assert (code, out) == (2, "") and "too-deep" in err and "value_depth = 3" in err
+    assert cli("evaluate", str(case), "--policy-set", str(policy_set), "--limit", "value_depth=3")[2] == err
+    code, out, err = cli(*replay, "--limit", "value_depth=40")
+    assert code == 0 and out.startswith("identical"), err
+
+
+def _long_parameter(path: Path, chars: int, months: int) -> Path:
+    """The standard with an (unused) parameter of ``chars`` characters and a warranty of ``months``."""
+    from .conftest import edited_text, long_parameter
+
+    months_now = "  standard_warranty_months:\n    value: 12\n"
+    months_then = months_now.replace("12", str(months))
+    path.write_text(edited_text(long_parameter(chars), (months_now, months_then)), encoding="utf-8")
+    return path
+
+
+def test_impact_in_worker_processes_loads_the_versions_under_the_limits(tmp_path: Path) -> None:
+    """Versions only a larger string_chars allows: ``diff --cases --jobs 2`` under it, whose
+    workers load the two files again, counts what one process counts."""
+    from policykit.limits import DEFAULT
+
+    chars = DEFAULT.string_chars + 1
+    old = _long_parameter(tmp_path / "old.yaml", chars, 12)
+    new = _long_parameter(tmp_path / "new.yaml", chars, 18)
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    for i, case in enumerate(generate(40)):
+        _write(cases, case, f"{i}.json")
+    argv = ("diff", str(old), str(new), "--cases", str(cases), "--format", "json", "--as-of", "2026-11-27")
+    assert cli(*argv)[0] == 2  # refused under the default limits
+    one = cli(*argv, "--limit", f"string_chars={chars}")
+    assert one[0] == 0 and json.loads(one[1])["impact"]["cases"] == 40
+    assert cli(*argv, "--limit", f"string_chars={chars}", "--jobs", "2") == one

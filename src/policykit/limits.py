@@ -53,6 +53,18 @@ class Limits(NamedTuple):
         """(name, value, meaning) of each limit, for the docs."""
         return [(name, getattr(self, name), MEANING[name]) for name in self._fields]
 
+    def allows(self, needs: Any) -> bool:
+        """Whether these limits allow ``needs``: ``{limit name: the least value of it a job
+        passes under}``, as a compiled policy keeps what its compile checked (see
+        :func:`note_need`).  Anything but such a mapping is not allowed."""
+        if not isinstance(needs, dict):
+            return False
+        fields = self._fields
+        for name, amount in needs.items():
+            if name not in fields or amount.__class__ is not int or amount > getattr(self, name):
+                return False
+        return True
+
     @classmethod
     def kinds(cls) -> dict[str, type]:
         """Each limit's name and the kind of its value (``int`` or ``float``)."""
@@ -76,6 +88,15 @@ MEANING = {
 
 
 DEFAULT = Limits()
+
+
+def note_need(needs: dict[str, int] | None, name: str, amount: int) -> None:
+    """Note in ``needs`` (when given) that a check passes only if limit ``name`` is at least
+    ``amount``: what a check that compares a measure with a limit records, so that a result
+    kept from a run under some limits is used under others only if they allow it too
+    (:meth:`Limits.allows`)."""
+    if needs is not None and amount > needs.get(name, 0):
+        needs[name] = amount
 
 
 class LimitError(PolicykitError):

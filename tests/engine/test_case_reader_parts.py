@@ -102,6 +102,7 @@ def test_reading_cases_writes_nothing_to_the_entry(tmp_path: Path, monkeypatch: 
         "format",
         "lines",
         "name",
+        "needs",
         "published",
         "sha256",
     ]

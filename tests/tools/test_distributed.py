@@ -87,6 +87,27 @@ def test_the_cluster_counts_the_impact_one_process_counts(
     assert impact(on_dask[1]) == impact(one[1])
 
 
+def test_the_cluster_counts_the_impact_under_the_limits_given(
+    jsonl_parts: tuple[Path, list[Path]], scheduler: str, tmp_path: Path
+) -> None:
+    """``diff --cases GLOB --engine dask --limit ...``: each case is read and decided under
+    the limits given, as in one process (here a smaller case_bytes rejects more cases)."""
+    whole, parts = jsonl_parts
+    name, text = amended_policy_text()
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    argv = ["diff", str(POLICY_FILE), str(tmp_path / name), "--as-of", "2026-11-27", "--format", "json"]
+    limit = ["--limit", "case_bytes=600"]
+    one = cli(*argv, "--cases", str(whole), *limit)
+    default = cli(*argv, "--cases", str(whole))
+    assert one[0] == default[0] == 0, one[2]
+    rejected = json.loads(one[1])["impact"]["rejected"]
+    assert rejected > json.loads(default[1])["impact"]["rejected"]
+    dask = ["--cases", str(parts[0].parent / "*.jsonl"), "--engine", "dask", "--scheduler", scheduler]
+    on_dask = cli(*argv, *dask, *limit)
+    assert on_dask[0] == 0, on_dask[2]
+    assert json.loads(on_dask[1])["impact"] == json.loads(one[1])["impact"]
+
+
 def test_a_local_cluster_when_no_scheduler_is_given(inputs: list[Path], tmp_path: Path) -> None:
     code, out, err = cli(
         "evaluate",

@@ -232,3 +232,96 @@ def test_a_version_edited_after_the_set_was_made_is_refused_not_used(project: Pa
     (problem,) = caught.value.diagnostics
     assert problem.code == "set-changed" and problem.file.endswith("next.yaml")
     assert lazy.select(EFFECTIVE - timedelta(days=1)).version == "1.0.0"  # an untouched version still serves
+
+
+def _case(tmp_path: Path, day: str = "2026-05-20") -> Path:
+    case = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
+    case["request"]["date"] = day
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _both(case: Path, monkeypatch: pytest.MonkeyPatch, *limit: str) -> tuple[int, str, str]:
+    """``evaluate CASE --limit ...`` on the set road, from the cache and without it: the same."""
+    argv = ["evaluate", str(case), "--as-of", "2026-11-27", "--format", "json", *limit]
+    document._CHOOSERS.clear()
+    warm = cli(*argv)
+    monkeypatch.setenv("POLICYKIT_NO_CACHE", "1")
+    document._CHOOSERS.clear()
+    cold = cli(*argv)
+    monkeypatch.delenv("POLICYKIT_NO_CACHE")
+    assert warm == cold
+    return warm
+
+
+@pytest.mark.parametrize(
+    ("limit", "refused"),
+    [
+        ("value_depth=3", "too-deep"),
+        ("operations=100", "limit-exceeded"),  # the compile itself runs out
+        ("list_items=999", "too-costly"),
+        ("value_depth=40", None),
+        ("operations=100000000", None),
+    ],
+)
+def test_the_set_road_under_a_limit_gives_what_a_fresh_compile_gives(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: str, refused: str | None
+) -> None:
+    """The index and the entries written by a run under the default limits serve a run
+    under ``--limit`` only as far as a fresh compile of every version would."""
+    case = _case(tmp_path)
+    assert _both(case, monkeypatch)[0] == 0  # the entries and the index written
+    built = Built(monkeypatch)
+    code, out, err = _both(case, monkeypatch, "--limit", limit)
+    name = limit.split("=")[0]
+    if refused is None:
+        assert code == 0 and json.loads(out)["policy"]["version"] == "2.0.0"
+        assert built.files[0] == "next.yaml"  # from the index: the chosen version first
+    else:
+        assert (code, out) == (2, "")
+        assert refused in err and f"{name} = {limit.split('=')[1]}" in err and "standard_v1.yaml" in err
+
+
+def test_a_warm_set_under_limits_it_allows_builds_only_the_chosen_version(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = _case(tmp_path)
+    assert _run(case, "2026-11-27", "json", True)[0] == 0
+    built = Built(monkeypatch)
+    document._CHOOSERS.clear()
+    assert cli("evaluate", str(case), "--as-of", "2026-11-27", "--limit", "value_depth=40")[0] == 0
+    assert built.files == ["next.yaml"]
+
+
+def test_an_index_written_under_a_generous_limit_does_not_serve_a_stricter_run(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both versions hold a parameter longer than the default string_chars: a set loaded
+    (and its index kept) under a larger limit is refused under the default one, from the
+    cache as without it, and still served under the larger one."""
+    from policykit.limits import DEFAULT
+
+    from ..conftest import edited_text, long_parameter
+
+    long = edited_text(long_parameter(DEFAULT.string_chars + 1))
+    (project / "standard_v1.yaml").write_text(long, encoding="utf-8")
+    generous = DEFAULT.replace(string_chars=2 * DEFAULT.string_chars)
+    load_policy_set(project, use_cache=True, limits=generous)  # the index written under it
+    assert _index_file(project).exists()
+    assert load_policy_set(project, use_cache=True, lazy=True, limits=generous)._lazy() is not None
+    for stricter in (DEFAULT, DEFAULT.replace(string_chars=5)):
+        with pytest.raises(PolicyError) as caught:
+            load_policy_set(project, use_cache=True, lazy=True, limits=stricter)
+        assert {d.code for d in caught.value.diagnostics} == {"too-large"}
+    case = _case(tmp_path)
+    code, out, err = _both(case, monkeypatch)
+    assert (code, out) == (2, "") and f"string_chars = {DEFAULT.string_chars}" in err
+    assert _both(case, monkeypatch, "--limit", f"string_chars={generous.string_chars}")[0] == 0
+
+
+def test_the_index_keeps_the_most_each_version_needs(project: Path) -> None:
+    full = load_policy_set(project, use_cache=True)
+    data = marshal.loads(_index_file(project).read_bytes()[len(cache.MAGIC) + MAC_BYTES :])
+    each = [p.memo["needs"] for p in full.versions]
+    assert data["needs"] == {name: max(n[name] for n in each) for name in each[0]}

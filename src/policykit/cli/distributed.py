@@ -31,8 +31,11 @@ def evaluate_on_dask(settings: Any, args: argparse.Namespace, out: IO[str], err:
     return EXIT_BAD_INPUT if any(p.bad for p in parts) else EXIT_OK
 
 
-def impact_on_dask(args: argparse.Namespace, as_of: date, err: IO[str] | None = None) -> Any:
+def impact_on_dask(args: argparse.Namespace, as_of: date, err: IO[str] | None = None, limits: Any = None) -> Any:
+    """The impact of ``diff --cases GLOB`` on the cluster, each case under ``limits`` (default: the defaults)."""
+    from policykit.limits import DEFAULT
     from policykit.tools.distributed import impact_on_cluster
 
     progress = progress_stream(err) if err is not None else None
-    return impact_on_cluster(args.old, args.new, as_of, args.cases, args.scheduler, _workers(args), progress)
+    limits = DEFAULT if limits is None else limits
+    return impact_on_cluster(args.old, args.new, as_of, args.cases, args.scheduler, _workers(args), progress, limits)

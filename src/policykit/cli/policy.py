@@ -37,7 +37,7 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
             files = [str(p) for p in policy_files(Path(path))]
             expanded.extend(files)
             try:
-                policy_set = load_policy_set(path)
+                policy_set = load_policy_set(path, limits=limits)
                 print(
                     f"{path}: ok: a set of {len(policy_set.versions)} versions: "
                     + ", ".join(f"{p.version} ({p.status})" for p in policy_set.versions),
@@ -60,7 +60,7 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
             status = EXIT_BAD_INPUT
             continue
         policy, warnings = loaded
-        breaking = amendment_contract(policy, path)
+        breaking = amendment_contract(policy, path, limits)
         for diag in breaking:
             if diag not in said:  # the set's check said it already
                 print(diag.format(), file=err)
@@ -128,9 +128,10 @@ def translation_warnings(versions: Any) -> list[Diagnostic]:
     return out
 
 
-def amendment_contract(policy: Any, path: str | None = None) -> list[Diagnostic]:
+def amendment_contract(policy: Any, path: str | None = None, limits: Limits = DEFAULT) -> list[Diagnostic]:
     """A version (read from ``path``, default its file) that breaks the contract of the
-    version it amends or supersedes (a file of the same folder), without a new major version."""
+    version it amends or supersedes (a file of the same folder, loaded under ``limits``),
+    without a new major version."""
     from policykit.policy.amend import find_version
     from policykit.policy.compiler import load_policy
     from policykit.tools.versions import contract_findings
@@ -140,7 +141,7 @@ def amendment_contract(policy: Any, path: str | None = None) -> list[Diagnostic]
         return []
     file = Path(path or policy.file)
     base = find_version(file.parent, str(wanted), file)
-    return contract_findings(load_policy(base)[0], policy) if base else []
+    return contract_findings(load_policy(base, limits=limits)[0], policy) if base else []
 
 
 def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -161,7 +162,7 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         if getattr(args, "engine", "local") == "dask":
             from policykit.cli.distributed import impact_on_dask
 
-            impact = impact_on_dask(args, as_of, err)
+            impact = impact_on_dask(args, as_of, err, limits)
         else:
             progress = progress_stream(err)
             impact = measure_impact(old, new, args.cases, as_of, progress, jobs, (args.old, args.new), limits)
@@ -221,7 +222,8 @@ def replay_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if not isinstance(stored, dict):
         raise InputError([Diagnostic(stored_name, 0, 0, "not-a-result", "not a policykit JSON result")])
     case_raw, case_name = read_input(args.case, sys.stdin, limits.case_bytes)
-    outcome = replay(stored, case_raw, case_name, load_policy_set(args.policy_set or policies_dir()), stored_name)
+    policies = load_policy_set(args.policy_set or policies_dir(), limits=limits)
+    outcome = replay(stored, case_raw, case_name, policies, stored_name, limits)
     head = f"{outcome.policy.id} {outcome.policy.version}"
     if not outcome.differences:
         print(f"identical: the case decides the same under {head} (sha256 {outcome.policy.sha256[:12]}…)", file=out)

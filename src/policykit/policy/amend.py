@@ -149,10 +149,13 @@ def _merge(base: Any, over: Any) -> Any:
 
 
 def resolve(
-    doc: Document, raw: bytes, folder: FilePath, seen: tuple[str, ...] = ()
+    doc: Document, raw: bytes, folder: FilePath, seen: tuple[str, ...] = (), most: int | None = None
 ) -> tuple[Resolved | None, list[Diagnostic]]:
-    """The policy an amendment describes: its base resolved, then its changes applied."""
-    from policykit.policy.yamlload import load_yaml
+    """The policy an amendment describes: its base resolved, then its changes applied.
+    Each base is a policy file read within ``most`` bytes (default: the limit policy_bytes)."""
+    from policykit.policy.yamlload import MAX_POLICY_BYTES, load_yaml
+
+    most = MAX_POLICY_BYTES if most is None else most
 
     data = doc.data
     wanted = str(data.get("amends"))
@@ -162,13 +165,13 @@ def resolve(
     if base_path is None:
         return None, [doc.diag(("amends",), "amend-base", f"no version {wanted} in {folder}")]
     base_raw = base_path.read_bytes()
-    base_doc, diags = load_yaml(base_raw, str(base_path))
+    base_doc, diags = load_yaml(base_raw, str(base_path), most)
     if base_doc is None or any(d.severity == "error" for d in diags):
         return None, [*diags, doc.diag(("amends",), "amend-base", f"version {wanted} ({base_path}) cannot be read")]
     base_sha = sha256_hex(base_raw)
     chain: tuple[str, ...] = (str(base_path),)
     if is_amendment(base_doc.data):
-        inner, diags = resolve(base_doc, base_raw, folder, (*seen, doc.file))
+        inner, diags = resolve(base_doc, base_raw, folder, (*seen, doc.file), most)
         if inner is None:
             return None, [*diags, doc.diag(("amends",), "amend-base", f"version {wanted} ({base_path}) is invalid")]
         base_doc, base_sha, chain = inner.doc, inner.sha256, inner.chain

@@ -10,7 +10,7 @@ from typing import Any
 
 from policykit.errors import Diagnostic
 from policykit.lang.hints import suggest
-from policykit.limits import DEFAULT, Limits
+from policykit.limits import DEFAULT, Limits, note_need
 from policykit.policy.document import Document
 from policykit.policy.policy_data import value_items
 
@@ -18,14 +18,16 @@ RESERVED_ROOTS = ("params", "policy")
 RESERVED_NAMES = ("as_of", "value", "due", "true", "false", "null", "True", "False", "None")
 
 
-def check_bounds(doc: Document, limits: Limits = DEFAULT) -> Iterator[Diagnostic]:
+def check_bounds(doc: Document, limits: Limits = DEFAULT, needs: dict[str, int] | None = None) -> Iterator[Diagnostic]:
+    """The bounds of ``doc``; ``needs`` (when given) notes the least ``string_chars`` and
+    ``list_items`` under which its values and defaults pass (:func:`policykit.limits.note_need`)."""
     data = doc.data
     yield from _reserved(doc)
     yield from _finite(doc, data, ())
     for section in ("parameters", "facts"):
         for name, item in data[section].items():
             key = "value" if section == "parameters" else "default"
-            yield from _size(doc, (section, name, key), item.get(key), limits)
+            yield from _size(doc, (section, name, key), item.get(key), limits, needs)
     yield from _calendar(doc, data["calendar"])
 
 
@@ -56,7 +58,13 @@ def _finite(doc: Document, node: Any, path: tuple[Any, ...]) -> Iterator[Diagnos
             stack.extend((where + (i,), v) for i, v in enumerate(value))
 
 
-def _size(doc: Document, path: tuple[Any, ...], value: Any, limits: Limits) -> Iterator[Diagnostic]:
+def _size(
+    doc: Document, path: tuple[Any, ...], value: Any, limits: Limits, needs: dict[str, int] | None
+) -> Iterator[Diagnostic]:
+    if isinstance(value, str):
+        note_need(needs, "string_chars", len(value))
+    if isinstance(value, list):
+        note_need(needs, "list_items", len(value))
     if isinstance(value, str) and len(value) > limits.string_chars:
         yield doc.diag(
             path,

@@ -11,7 +11,7 @@ from policykit.lang.expr import Compiled, compile_expr
 from policykit.lang.fastpath import lazy_fast_function
 from policykit.lang.hints import null_comparisons, suggest
 from policykit.lang.values import Unknown
-from policykit.limits import DEFAULT, Budget, Limits
+from policykit.limits import DEFAULT, Budget, Limits, note_need
 from policykit.policy.calendar_days import calendar_days
 from policykit.policy.document import Document
 from policykit.policy.model import (
@@ -262,9 +262,12 @@ def _build_step(ex: _Expressions, section: str, i: int, step: dict[str, Any]) ->
     )
 
 
-def _check_cycles(doc: Document, values: dict[str, Value], max_depth: int) -> Iterator[Diagnostic]:
+def _check_cycles(
+    doc: Document, values: dict[str, Value], max_depth: int, needs: dict[str, int] | None = None
+) -> Iterator[Diagnostic]:
     """No value depending on itself, and no chain of values longer than ``max_depth``
-    (each link is a nested call when a case is decided).  Iterative: any length of chain."""
+    (each link is a nested call when a case is decided; ``needs`` notes the longest, as
+    ``value_depth``).  Iterative: any length of chain."""
     deps = {vid: sorted(_value_names(v) & set(values)) for vid, v in values.items()}
     state: dict[str, int] = {}
     depth: dict[str, int] = {}
@@ -292,6 +295,7 @@ def _check_cycles(doc: Document, values: dict[str, Value], max_depth: int) -> It
             todo.pop()
             state[node] = 2
             depth[node] = 1 + max((depth[d] for d in deps[node]), default=0)
+            note_need(needs, "value_depth", depth[node])
             if depth[node] > max_depth:
                 yield doc.diag(
                     _value_path(doc, node),
@@ -356,15 +360,19 @@ def build(
         if compiled is not None and message is not None:
             checks.append(CaseCheck(check["field"], tuple(check.get("applies_to") or ()), compiled, message))
     diags = list(ex.diags)
+    # what the compile checked against the limits, each as the least limit it passes under
+    # (kept with the policy, and by the compile cache: a run under other limits uses it
+    # only if they allow it); a build from the cache measures nothing
+    needs = {"operations": ex.budget.total - ex.budget.left} if cached is None else None
     if not diags:
-        diags.extend(_check_cycles(doc, values, limits.value_depth))
+        diags.extend(_check_cycles(doc, values, limits.value_depth, needs))
     if not diags and cached is None:
         from graphlib import TopologicalSorter
 
         from policykit.policy.estimate import estimate
 
         order = list(TopologicalSorter({v: _value_names(values[v]) & set(values) for v in values}).static_order())
-        diags.extend(estimate(doc, values, order, actions + warnings, [c.require for c in checks], limits))
+        diags.extend(estimate(doc, values, order, actions + warnings, [c.require for c in checks], limits, needs))
     if any(d.severity == "error" for d in diags):
         return None, diags
     params = {
@@ -458,4 +466,6 @@ def build(
     )
     if cached is None:
         policy.memo["compiled"] = ex.compiled
+    if needs is not None:
+        policy.memo["needs"] = needs
     return policy, diags

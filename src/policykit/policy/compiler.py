@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from policykit.digest import sha256_hex
 from policykit.errors import Diagnostic, PolicyError
-from policykit.limits import DEFAULT, LimitError, Limits, read_bounded
+from policykit.limits import DEFAULT, LimitError, Limits, note_need, read_bounded
 from policykit.policy.build import build
 from policykit.policy.document import AskedDocument, Document, KeptDocument
 from policykit.policy.model import Policy
@@ -36,33 +36,35 @@ def check_schema(doc: Document) -> Iterator[Diagnostic]:
 
 
 # The stages import their modules when they run: a policy read from the compile cache
-# runs none of them, and a cold start does not pay for importing them.
-def _references(doc: Document, limits: Limits) -> Iterable[Diagnostic]:
+# runs none of them, and a cold start does not pay for importing them.  A stage that
+# checks the document against a limit notes in ``needs`` the least value of it that
+# passes (:func:`policykit.limits.note_need`).
+def _references(doc: Document, limits: Limits, needs: dict[str, int]) -> Iterable[Diagnostic]:
     from policykit.policy.references import check_references
 
     return check_references(doc)
 
 
-def _bounds(doc: Document, limits: Limits) -> Iterable[Diagnostic]:
+def _bounds(doc: Document, limits: Limits, needs: dict[str, int]) -> Iterable[Diagnostic]:
     from policykit.policy.bounds import check_bounds
 
-    return check_bounds(doc, limits)
+    return check_bounds(doc, limits, needs)
 
 
-def _contract(doc: Document, limits: Limits) -> Iterable[Diagnostic]:
+def _contract(doc: Document, limits: Limits, needs: dict[str, int]) -> Iterable[Diagnostic]:
     from policykit.policy.contract import check_contract
 
     return check_contract(doc)
 
 
-def _status(doc: Document, limits: Limits) -> Iterable[Diagnostic]:
+def _status(doc: Document, limits: Limits, needs: dict[str, int]) -> Iterable[Diagnostic]:
     from policykit.policy.status import check_status
 
     return check_status(doc)
 
 
-STAGES: tuple[tuple[str, Callable[[Document, Limits], Iterable[Diagnostic]]], ...] = (
-    ("schema", lambda doc, limits: check_schema(doc)),
+STAGES: tuple[tuple[str, Callable[[Document, Limits, dict[str, int]], Iterable[Diagnostic]]], ...] = (
+    ("schema", lambda doc, limits, needs: check_schema(doc)),
     ("references", _references),
     ("bounds", _bounds),
     ("contract", _contract),
@@ -71,11 +73,16 @@ STAGES: tuple[tuple[str, Callable[[Document, Limits], Iterable[Diagnostic]]], ..
 
 
 def compile_document(doc: Document, sha: str, limits: Limits = DEFAULT) -> tuple[Policy | None, list[Diagnostic]]:
-    """Run the named stages in order; stop after the first that finds an error."""
+    """Run the named stages in order; stop after the first that finds an error.
+
+    The policy's ``memo["needs"]`` says the least value of each limit the compile checked
+    that it passes under: it compiles under any limits that allow them
+    (:meth:`~policykit.limits.Limits.allows`), and under no others."""
     diags: list[Diagnostic] = []
+    needs: dict[str, int] = {}
     try:
         for _name, stage in STAGES:
-            found = list(stage(doc, limits))
+            found = list(stage(doc, limits, needs))
             diags.extend(found)
             if any(d.severity == "error" for d in found):
                 return None, diags
@@ -83,6 +90,10 @@ def compile_document(doc: Document, sha: str, limits: Limits = DEFAULT) -> tuple
     except LimitError as exc:
         return None, diags + [Diagnostic(doc.file, 0, 0, d.code, d.message) for d in exc.diagnostics]
     diags.extend(found)
+    if policy is not None:
+        for name, amount in policy.memo.get("needs", {}).items():
+            note_need(needs, name, amount)
+        policy.memo["needs"] = needs
     return policy, diags
 
 
@@ -114,7 +125,7 @@ def _compile_text(
     if is_amendment(doc.data):
         from pathlib import Path
 
-        resolved, found = resolve(doc, raw, folder or Path(file).parent)
+        resolved, found = resolve(doc, raw, folder or Path(file).parent, most=limits.policy_bytes)
         if resolved is None:
             return None, sorted(set(diags + found)), None
         doc, sha = resolved.doc, resolved.sha256
@@ -130,9 +141,12 @@ def load_policy(
     """Load and compile a policy file; raise :class:`PolicyError` with every problem if it is invalid.
 
     With ``use_cache``, a policy compiled before (same bytes, same tool) is read from the
-    compile cache instead; it was valid then, so it is valid now, and no warning is repeated.
-    An amendment's entry is named by the bytes of its folder's policy files too
-    (:mod:`policykit.policy.amend_key`): its meaning depends on its base.
+    compile cache instead, if ``limits`` allow what its compile checked against the limits
+    then (the entry keeps it: ``needs``); it was valid then, so it is valid now, and no
+    warning is repeated.  Under limits that do not allow it, it is compiled afresh, and
+    refused as it would be without the cache.  An amendment's entry is named by the bytes
+    of its folder's policy files too (:mod:`policykit.policy.amend_key`): its meaning
+    depends on its base.
     """
     name = display or str(path)
     raw = read_bounded(path, limits.policy_bytes, name, PolicyError)
@@ -141,10 +155,10 @@ def load_policy(
         from policykit.policy import cache
 
         entry = cache.read(key[0])
-        if entry is not None:
+        if entry is not None and limits.allows(entry.get("needs")):
             # the policy's SHA-256 (every result shows it) as worked out when the entry was written
             sha = entry.get("sha256")
-            policy = _from_cache(entry, name, sha, path, key[1]) if isinstance(sha, str) else None
+            policy = _from_cache(entry, name, sha, path, key[1], limits) if isinstance(sha, str) else None
             if policy is not None:
                 return policy, []
     from pathlib import Path
@@ -157,7 +171,7 @@ def load_policy(
         # an amendment is stored only under a name its folder is part of, and only if the
         # folder is as it was when that name was made (not edited while it compiled)
         if chain is None or (key[1] and _cache_key(raw, path, limits) == key):
-            _store(policy, key[0], doc, key[1], chain)
+            _store(policy, key[0], doc, key[1], chain, limits)
     return policy, [d for d in diags if d.severity != "error"]
 
 
@@ -176,8 +190,11 @@ def _cache_key(raw: bytes, path: str | Path, limits: Limits) -> tuple[str, bool]
     return (cache.key_of(named), True) if named is not None else None
 
 
-def _from_cache(entry: dict[str, Any], name: str, sha: str, path: str | Path, amendment: bool) -> Policy | None:
-    """The policy built from an authentic cache entry; None (build it afresh) if the entry
+def _from_cache(
+    entry: dict[str, Any], name: str, sha: str, path: str | Path, amendment: bool, limits: Limits
+) -> Policy | None:
+    """The policy built (under ``limits``, which allow its ``needs``) from an authentic
+    cache entry, keeping those needs; None (build it afresh) if the entry
     is not of the shape this version writes, lacks a place the build asks for (a
     :class:`KeptDocument` raises KeyError), or keeps an amendment's chain under a name its
     folder is no part of (``amendment``)."""
@@ -195,18 +212,26 @@ def _from_cache(entry: dict[str, Any], name: str, sha: str, path: str | Path, am
             from policykit.policy.amend_key import chain_paths
 
             chain = (name, *chain_paths(path, chain))
-        policy, _ = build(KeptDocument(name, data, lines), sha, entry)
+        policy, _ = build(KeptDocument(name, data, lines), sha, entry, limits)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return None
-    if policy is not None and chain is not None:
-        policy.memo["amendment_chain"] = chain
+    if policy is not None:
+        policy.memo["needs"] = entry["needs"]
+        if chain is not None:
+            policy.memo["amendment_chain"] = chain
     return policy
 
 
-def _store(policy: Policy, key: str, doc: Document, amendment: bool, chain: tuple[str, ...] | None) -> None:
+def _store(
+    policy: Policy, key: str, doc: Document, amendment: bool, chain: tuple[str, ...] | None, limits: Limits
+) -> None:
     """Write the entry of ``policy``, compiled from ``doc`` (an amendment's resolved
-    document, resolved from the files of ``chain``), under a name of its folder too
-    (``amendment``: the entry says then whether it is an amendment's)."""
+    document, resolved from the files of ``chain``) under ``limits``, under a name of its
+    folder too (``amendment``: the entry says then whether it is an amendment's).
+
+    The name carries no limit: a policy compiles to the same under any limits it passes
+    (a limit only refuses).  The entry keeps instead what the compile checked against them
+    (``needs``), and a run under other limits uses it only if they allow that."""
     from policykit.policy import cache
 
     compiled = policy.memo.pop("compiled", {})
@@ -220,6 +245,7 @@ def _store(policy: Policy, key: str, doc: Document, amendment: bool, chain: tupl
         "calendar": calendar.table(years),
         "published": calendar.published_through(),
         "case_schema": policy.case_schema,
+        "needs": policy.memo["needs"],
     }
     if amendment:
         from policykit.policy.amend_key import chain_names
@@ -230,5 +256,5 @@ def _store(policy: Policy, key: str, doc: Document, amendment: bool, chain: tupl
     # size).  A later build that asks for another place finds it missing (KeptDocument) and
     # compiles afresh: the entry's name need not carry a trace of the build.
     asked = AskedDocument(doc.file, doc.data, doc.lines)
-    build(asked, policy.sha256, {**entry, "lines": doc.lines})
+    build(asked, policy.sha256, {**entry, "lines": doc.lines}, limits)
     cache.write(key, {**entry, "lines": asked.asked})

@@ -20,7 +20,7 @@ from typing import Any
 from policykit.errors import Diagnostic
 from policykit.lang.dates import MAX_WORKING_DAYS
 from policykit.lang.expr import Compiled, dotted_name, parse_tree
-from policykit.limits import Limits
+from policykit.limits import Limits, note_need
 from policykit.policy.document import Document
 from policykit.policy.model import Step, Text, Value
 
@@ -135,9 +135,11 @@ def estimate(
     steps: tuple[Step, ...],
     extra: list[Compiled],
     limits: Limits,
+    needs: dict[str, int] | None = None,
 ) -> Iterator[Diagnostic]:
     """Refuse values that may grow past ``list_items`` or ``string_chars``, and a policy
-    whose one pass may need more than ``operations`` units of work."""
+    whose one pass may need more than ``operations`` units of work; ``needs`` (when given)
+    notes the least of each under which it passes (:func:`policykit.limits.note_need`)."""
     sizes = _Sizes(doc.data)
     costs: dict[str, int] = {}
     for vid in order:
@@ -163,6 +165,8 @@ def estimate(
             sizes.lists.add(vid)
         costs[vid] = cost
         limit = {"list": ("list_items", limits.list_items), "string": ("string_chars", limits.string_chars)}
+        if value.type in limit:
+            note_need(needs, limit[value.type][0], biggest)
         if value.type in limit and biggest > limit[value.type][1]:
             name, bound = limit[value.type]
             yield doc.diag(
@@ -179,6 +183,7 @@ def estimate(
         costs[f"step {step.id}"] = cost
     costs["case checks"] = sum(sizes.cost(t) for e in extra if (t := _tree(e)) is not None)
     total = sum(costs.values())
+    note_need(needs, "operations", total)
     if total > limits.operations:
         worst = sorted(costs.items(), key=lambda kv: -kv[1])[:3]
         yield Diagnostic(

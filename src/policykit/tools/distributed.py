@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from policykit.errors import Diagnostic, InputError, PolicykitError
+from policykit.limits import DEFAULT, Limits
 from policykit.tools.batch import BatchSettings, evaluate_lines, read_cases
 from policykit.tools.impact import Impact, impact_of_files
 from policykit.tools.progress import Progress
@@ -78,11 +79,11 @@ def _count(chunk: list[tuple[int, bytes | None]]) -> int:
     return sum(1 for _, raw in chunk if raw is None or raw.strip())
 
 
-def impact_of_file(old: str, new: str, as_of: date, source: str) -> Impact:
+def impact_of_file(old: str, new: str, as_of: date, source: str, limits: Limits = DEFAULT) -> Impact:
     items: list[tuple[str, bytes | PolicykitError | None]] = [
-        (f"{source}:{n}", raw) for n, raw in read_cases(source) if raw is None or raw.strip()
+        (f"{source}:{n}", raw) for n, raw in read_cases(source, limits.case_bytes) if raw is None or raw.strip()
     ]
-    return impact_of_files(old, new, as_of, items)
+    return impact_of_files(old, new, as_of, items, limits)
 
 
 @contextmanager
@@ -138,13 +139,22 @@ def evaluate_on_cluster(
 
 
 def impact_on_cluster(
-    old: str, new: str, as_of: date, pattern: str, scheduler: str | None, workers: int, progress: IO[str] | None = None
+    old: str,
+    new: str,
+    as_of: date,
+    pattern: str,
+    scheduler: str | None,
+    workers: int,
+    progress: IO[str] | None = None,
+    limits: Limits = DEFAULT,
 ) -> Impact:
-    """The impact over every file of ``pattern``, computed on the cluster, merged in file order."""
+    """The impact over every file of ``pattern``, computed on the cluster under ``limits``,
+    merged in file order."""
     files = expand(pattern)
     total = Impact()
+    work = partial(impact_of_file, old, new, as_of, limits=limits)
     with dask_client(scheduler, workers) as client:
-        for part in _each(client, files, partial(impact_of_file, old, new, as_of), progress, "files compared"):
+        for part in _each(client, files, work, progress, "files compared"):
             total.merge(part)
     return total
 

@@ -107,7 +107,7 @@ def chooser(settings: BatchSettings) -> Callable[[Any], Any]:
         from policykit.tools.versions import load_policy_set
 
         # from the set's index when the folder is as it was: only the versions chosen are built
-        policy_set = load_policy_set(folder or policies_folder(), use_cache=True, lazy=True)
+        policy_set = load_policy_set(folder or policies_folder(), use_cache=True, lazy=True, limits=settings.limits)
         allow = settings.allow_draft
         found = lambda data: policy_set.for_case(data, allow)  # noqa: E731
     _CHOOSERS[key] = found

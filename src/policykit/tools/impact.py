@@ -147,7 +147,7 @@ def impact_of(
     return impact
 
 
-_POLICIES: dict[str, Policy] = {}
+_POLICIES: dict[tuple[str, Limits], Policy] = {}
 
 
 def impact_of_files(
@@ -157,13 +157,14 @@ def impact_of_files(
     items: list[tuple[str, bytes | PolicykitError | None]],
     limits: Limits = DEFAULT,
 ) -> Impact:
-    """:func:`impact_of` with the two versions named by file (loaded once per worker process)."""
+    """:func:`impact_of` with the two versions named by file (loaded under ``limits`` once per
+    worker process)."""
     from policykit.policy.compiler import load_policy
 
     for path in (old, new):
-        if path not in _POLICIES:
-            _POLICIES[path] = load_policy(path, use_cache=True)[0]
-    return impact_of(_POLICIES[old], _POLICIES[new], as_of, items, limits)
+        if (path, limits) not in _POLICIES:
+            _POLICIES[path, limits] = load_policy(path, use_cache=True, limits=limits)[0]
+    return impact_of(_POLICIES[old, limits], _POLICIES[new, limits], as_of, items, limits)
 
 
 CHUNK = 500

@@ -7,8 +7,11 @@ checks, and it is named by every policy file of the folder, name and bytes
 (:func:`policykit.policy.amend_key.files_bytes`), with the tool's version, the entry
 format and Python as every entry is: a folder edited in any way (a broken version, a new
 one, a renamed file) has no index, and is loaded and checked in full as without one, so
-every problem is reported as before.  Like every entry it is data only and authenticated
-(:mod:`policykit.policy.cache`); one of another shape is not used.
+every problem is reported as before.  Like a policy's entry, its name carries no limit:
+it keeps what the versions' compiles checked against the limits (``needs``, the most of
+each any version needs), and a run under limits that do not allow them does not use it
+(every version is loaded, and refused, as without the index).  Like every entry it is
+data only and authenticated (:mod:`policykit.policy.cache`); one of another shape is not used.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import os
 
 from policykit.lang.dates import date
+from policykit.limits import DEFAULT, Limits
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,23 +31,26 @@ if TYPE_CHECKING:
 Row = tuple[str, str, str, str, date | None, str]
 
 
-def index_key(files: Sequence[str]) -> str | None:
-    """The name of the index of a set of ``files`` (one folder's), or None if one cannot be read."""
-    from policykit.limits import DEFAULT
+def index_key(files: Sequence[str], most: int = DEFAULT.policy_bytes) -> str | None:
+    """The name of the index of a set of ``files`` (one folder's), or None if one cannot be
+    read, or is longer than ``most`` bytes (the limit policy_bytes)."""
     from policykit.policy import cache
     from policykit.policy.amend_key import files_bytes
 
-    found = files_bytes(files, DEFAULT.policy_bytes)
+    found = files_bytes(files, most)
     return None if found is None else cache.key_of(b"policy-set\0" + found)
 
 
-def read_index(key: str, files: Sequence[str]) -> list[Row] | None:
+def read_index(key: str, files: Sequence[str], limits: Limits = DEFAULT) -> list[Row] | None:
     """The rows of the authentic index named ``key``, oldest version first, if it is of
-    the shape :func:`write_index` writes and names exactly the set's ``files``."""
+    the shape :func:`write_index` writes, names exactly the set's ``files`` and ``limits``
+    allow what its versions need."""
     from policykit.policy import cache
 
     entry = cache.read(key)
-    rows = entry.get("versions") if entry is not None else None
+    if entry is None or not limits.allows(entry.get("needs")):
+        return None
+    rows = entry.get("versions")
     if not isinstance(rows, list) or not rows:
         return None
     out: list[Row] = []
@@ -68,13 +75,14 @@ def read_index(key: str, files: Sequence[str]) -> list[Row] | None:
     return out
 
 
-def write_index(key: str, versions: Sequence[Policy], effective: list[date | None]) -> None:
+def write_index(key: str, versions: Sequence[Policy], effective: list[date | None], needs: dict[str, int]) -> None:
     """Keep the index of a set that loaded and passed its checks (``versions`` oldest
-    first, with the effective date of each)."""
+    first, with the effective date of each, and ``needs``: the most each limit any of
+    them needs, :func:`policykit.limits.note_need`)."""
     from policykit.policy import cache
 
     rows = [
         (os.path.basename(p.file), p.id, p.version, p.status, day.isoformat() if day else None, p.sha256)
         for p, day in zip(versions, effective, strict=True)
     ]
-    cache.write(key, {"versions": rows})
+    cache.write(key, {"versions": rows, "needs": needs})

@@ -12,6 +12,7 @@ import os
 
 from policykit.errors import Diagnostic, PolicyError, PolicykitError
 from policykit.lang.dates import date, parse_date
+from policykit.limits import DEFAULT, Limits, note_need
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
 from policykit.policy.resources import POLICY_SUFFIXES, is_policy_name
@@ -147,14 +148,15 @@ def choose(items: list[tuple[T, str, date | None, str]], on: date, allow_draft: 
 
 class _Index:
     """A set's index rows (:data:`policykit.tools.set_index.Row`, oldest first) and the
-    versions built from them so far, each built once from its file (by name)."""
+    versions built from them so far, each built once from its file (by name) under ``limits``."""
 
-    __slots__ = ("built", "files", "rows")
+    __slots__ = ("built", "files", "limits", "rows")
 
-    def __init__(self, rows: list[Any], files: list[str]) -> None:
+    def __init__(self, rows: list[Any], files: list[str], limits: Limits = DEFAULT) -> None:
         self.rows = rows
         self.files = {os.path.basename(f): f for f in files}
         self.built: dict[str, Policy] = {}
+        self.limits = limits
 
     def load(self, row: Any) -> Policy:
         """The version of ``row``, built from its file; a PolicyError if the file is no longer
@@ -163,7 +165,7 @@ class _Index:
         name = row[0]
         found = self.built.get(name)
         if found is None:
-            found = load_policy(self.files[name], use_cache=True)[0]
+            found = load_policy(self.files[name], use_cache=True, limits=self.limits)[0]
             if (found.id, found.version, found.status, effective(found), found.sha256) != tuple(row[1:]):
                 message = "changed after the version in force was chosen from the policy set: run again"
                 raise PolicyError([Diagnostic(found.file, 0, 0, "set-changed", message)])
@@ -275,11 +277,16 @@ def _folder_files(directory: str | Path) -> tuple[str, list[str]] | None:
     return str(folder), [str(p) for p in policy_files(folder)]
 
 
-def load_policy_set(directory: str | Path, use_cache: bool = False, lazy: bool = False) -> PolicySet:
-    """Load and check every version in ``directory``; a :class:`PolicyError` lists every problem.
+def load_policy_set(
+    directory: str | Path, use_cache: bool = False, lazy: bool = False, limits: Limits = DEFAULT
+) -> PolicySet:
+    """Load and check every version in ``directory`` under ``limits``; a :class:`PolicyError`
+    lists every problem.
 
     ``lazy`` (with ``use_cache``): a set loaded and checked before, its folder unchanged
-    since, is made from its index and builds only the versions asked for."""
+    since, is made from its index and builds only the versions asked for, if ``limits``
+    allow what every version's compile checked against them (the index keeps it); else
+    every version is loaded and checked, as without the index."""
     found = _folder_files(directory)
     if found is None:
         from pathlib import Path
@@ -290,17 +297,17 @@ def load_policy_set(directory: str | Path, use_cache: bool = False, lazy: bool =
     if use_cache and len(files) > 1:  # (a set of one version has nothing to leave unbuilt)
         from policykit.tools.set_index import index_key, read_index
 
-        key = index_key(files)
-        rows = read_index(key, files) if key is not None else None
+        key = index_key(files, limits.policy_bytes)
+        rows = read_index(key, files, limits) if key is not None else None
         if rows is not None:
             if lazy:
-                return PolicySet(folder, index=_Index(rows, files))
+                return PolicySet(folder, index=_Index(rows, files, limits))
             key = None  # kept already
     versions: list[Policy] = []
     problems: list[Diagnostic] = []
     for path in files:
         try:
-            versions.append(load_policy(path, use_cache=use_cache)[0])
+            versions.append(load_policy(path, use_cache=use_cache, limits=limits)[0])
         except PolicykitError as exc:
             problems.extend(exc.diagnostics)
     if not versions and not problems:
@@ -310,18 +317,26 @@ def load_policy_set(directory: str | Path, use_cache: bool = False, lazy: bool =
         raise PolicyError(problems)
     versions.sort(key=lambda p: version_key(p.version))
     if key is not None:
-        _keep_index(key, files, versions)
+        _keep_index(key, files, versions, limits)
     return PolicySet(folder, tuple(versions))
 
 
-def _keep_index(key: str, files: list[str], versions: list[Policy]) -> None:
+def _keep_index(key: str, files: list[str], versions: list[Policy], limits: Limits) -> None:
     """Write the set's index if its files are as they were when ``key`` was made (none
-    edited while the set loaded) and each version's effective date reads."""
+    edited while the set loaded) and each version's effective date reads, with what the
+    versions' compiles checked against the limits (each the most any version needs)."""
     from policykit.tools.set_index import index_key, write_index
 
     try:
         days = [effective(p) for p in versions]
     except (ValueError, TypeError):
         return
-    if index_key(files) == key:
-        write_index(key, versions, days)
+    needs: dict[str, int] = {}
+    for policy in versions:
+        kept = policy.memo.get("needs")
+        if not isinstance(kept, dict):
+            return  # a version that does not say: no index (every run loads the set in full)
+        for name, amount in kept.items():
+            note_need(needs, name, amount)
+    if index_key(files, limits.policy_bytes) == key:
+        write_index(key, versions, days, needs)
