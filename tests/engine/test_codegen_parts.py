@@ -122,3 +122,18 @@ def test_the_standards_comparisons_take_the_quicker_form(policy: Policy) -> None
     quick = [p for p in parts if quick_exact(p) != p.run]
     assert len(quick) > 30
     assert all(p.form[0] == "compare" and len(p.names) == 1 for p in quick)
+
+
+def test_a_cached_form_that_fails_its_check_is_not_made_quicker() -> None:
+    """A form read from the compile cache is checked before use, as the exact form checks
+    it: one that fails (here ``'y'``, not a value of ``a``) gives way to the text's own
+    form, and the quicker form follows the same form as the exact one."""
+
+    class Env:
+        def get(self, name: str) -> Any:
+            return "x"
+
+    bad = ("compare", ("Eq",), (("name", ("a",)), ("const", "y")))  # what a tampered entry could hold
+    part = Compiled("a == 'x'", frozenset({"a"}), None, None, {"a": ("x", "z")}, None, bad)
+    assert quick_exact(part)(Env()) is True
+    assert part.run(Env()) is True

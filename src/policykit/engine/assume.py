@@ -110,7 +110,7 @@ class Probes:
             if group.isdisjoint(reads):
                 continue
             sub = entry[1] or self._sub(entry)
-            if sub is None or (self.same_rests_on_none and not _changed(sub, self.env, group, names)):
+            if sub is None or (self.same_rests_on_none and not _changed(sub, self.env, group, names, self.defaulted)):
                 continue
             held = _holds(policy, sub, parts)
             if held.__class__ is Unknown and truth(held) is None:
@@ -118,16 +118,22 @@ class Probes:
         return tuple(sorted(found)) if found else ()
 
 
-def _changed(sub: CaseEnv, case: CaseEnv, group: frozenset[str], names: frozenset[str]) -> bool:
-    """Whether a name of ``names`` may have another value in ``sub`` than in ``case``: a
-    fact of ``group``, a value ``sub`` has still to work out again, or one it worked out
-    again to another value (or an unknown)."""
+def _changed(
+    sub: CaseEnv, case: CaseEnv, group: frozenset[str], names: frozenset[str], defaulted: frozenset[str]
+) -> bool:
+    """Whether a condition reading ``names`` must be worked out again in ``sub``: a name
+    may have another value there than in ``case`` (a fact of ``group``, a value ``sub`` has
+    still to work out again, or one it worked out again to another value or an unknown),
+    or has one that rests on a default whatever the probe (an unknown naming a defaulted
+    fact: an ``ask:`` row names facts the case knows, defaulted ones among them)."""
     if not group.isdisjoint(names):
         return True
     cache, outcomes, before = sub.cache, sub.outcomes, case.cache
     for name in names:
         value = cache.get(name, _ABSENT)
         if value is _ABSENT:
+            return True
+        if value.__class__ is Unknown and not value.facts.isdisjoint(defaulted):
             return True
         if name in outcomes:
             was = before.get(name, _ABSENT)

@@ -46,7 +46,9 @@ def quick_exact(part: Compiled) -> Run:
 
 def _shape(part: Compiled) -> tuple[str, str, Any] | None:
     """(the name, the operator, the literal or list of literals) of a part of the shape, or None."""
-    form = part.form
+    # checked as the exact form checks it (a form read from the compile cache that fails
+    # is replaced by its text's): the quicker form must mean what the exact one does
+    form = part.checked_form()
     if form is None or form[0] != "compare" or len(form[1]) != 1 or form[1][0] not in _OPS:
         return None
     left, right = form[2]
