@@ -169,3 +169,27 @@ def test_an_amendment_is_told_as_the_multiline_pattern_tells_it(raw: bytes) -> N
     """The bytes search that tells an amendment (its compiled form is not cached) finds
     what ``^amends:`` with MULTILINE finds: at the start and after a newline only."""
     assert amends_a_version(raw) == (re.search(rb"^amends:", raw, re.MULTILINE) is not None)
+
+
+def test_a_base_over_the_size_limit_is_named_and_read_no_further(tmp_path: Path) -> None:
+    """The base is a policy file like any other: read within policy_bytes (one byte more
+    tells it is over), and refused by name, not passed over as if no file had its version."""
+    import tracemalloc
+
+    from policykit.limits import DEFAULT
+
+    path = _write(tmp_path, "  []\n")
+    base = tmp_path / POLICY_FILE.name
+    with open(base, "a", encoding="utf-8") as handle:  # a base of 24 MiB: a comment after the policy
+        handle.write(("# " + "x" * 1022 + "\n") * 24 * 1024)
+    most = DEFAULT.policy_bytes  # 2 MiB
+    tracemalloc.start()
+    try:
+        with pytest.raises(PolicykitError) as info:
+            load_policy(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    [error] = [d.format() for d in info.value.diagnostics]
+    assert "file-too-large" in error and POLICY_FILE.name in error and f"policy_bytes = {most}" in error
+    assert peak < 4 * most  # the base was never read whole

@@ -161,10 +161,17 @@ def resolve(
     wanted = str(data.get("amends"))
     if len(seen) >= MAX_CHAIN or doc.file in seen:
         return None, [doc.diag(("amends",), "amend-chain", "the chain of amendments loops back on itself")]
-    base_path = find_version(folder, wanted, FilePath(doc.file))
-    if base_path is None:
+    found, too_large = _find_version(folder, wanted, FilePath(doc.file), most)
+    if found is None and too_large:
+        names = ", ".join(p.name for p in too_large)
+        message = f"no version {wanted} in {folder} within the limit policy_bytes = {most} ({names}: larger, not read)"
+        return None, [doc.diag(("amends",), "file-too-large", message)]
+    if found is None:
         return None, [doc.diag(("amends",), "amend-base", f"no version {wanted} in {folder}")]
-    base_raw = base_path.read_bytes()
+    base_path, base_raw = found
+    if len(base_raw) > most:  # read no further than one byte over
+        message = f"version {wanted} ({base_path}) is larger than the limit policy_bytes = {most}"
+        return None, [doc.diag(("amends",), "file-too-large", message)]
     base_doc, diags = load_yaml(base_raw, str(base_path), most)
     if base_doc is None or any(d.severity == "error" for d in diags):
         return None, [*diags, doc.diag(("amends",), "amend-base", f"version {wanted} ({base_path}) cannot be read")]
@@ -199,26 +206,47 @@ def resolve(
     return Resolved(Document(doc.file, resolved, lines), sha, (doc.file, *chain)), []
 
 
-def find_version(folder: FilePath, version: str, self_path: FilePath) -> FilePath | None:
-    from policykit.policy.yamlload import load_yaml
+def find_version(folder: FilePath, version: str, self_path: FilePath, most: int | None = None) -> FilePath | None:
+    """The policy file of ``folder`` (other than ``self_path``) whose version is ``version``."""
+    found = _find_version(folder, version, self_path, most)[0]
+    return found[0] if found is not None else None
 
+
+def _find_version(
+    folder: FilePath, version: str, self_path: FilePath, most: int | None = None
+) -> tuple[tuple[FilePath, bytes] | None, list[FilePath]]:
+    """(the file of ``folder`` with version ``version`` and its bytes, or None; the files
+    passed over as larger than ``most`` bytes, default the limit policy_bytes).  Each file
+    is read no further than one byte over ``most``; one over it whose first bytes name
+    the version is given with them, for the reader to refuse as too large."""
+    from policykit.policy.yamlload import MAX_POLICY_BYTES, load_yaml
+
+    most = MAX_POLICY_BYTES if most is None else most
+    too_large: list[FilePath] = []
     if not folder.is_dir():
-        return None
+        return None, too_large
     for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()):
         if path.resolve() == self_path.resolve():
             continue
         try:
-            text = path.read_bytes()
+            with open(path, "rb") as handle:
+                text = handle.read(most + 1)
         except OSError:
             continue
-        if re.search(rb"version:\s*[\"']?" + re.escape(version.encode()) + rb"\b", text) is None:
+        named = re.search(rb"version:\s*[\"']?" + re.escape(version.encode()) + rb"\b", text) is not None
+        if len(text) > most:
+            if named:
+                return (path, text), too_large
+            too_large.append(path)
+            continue
+        if not named:
             continue  # a quick look before parsing the file
-        loaded, _ = load_yaml(text, str(path))
+        loaded, _ = load_yaml(text, str(path), most)
         if loaded is not None and isinstance(loaded.data, dict):
             meta = loaded.data.get("metadata") or {}
             if str(meta.get("version")) == version:
-                return path
-    return None
+                return (path, text), too_large
+    return None, too_large
 
 
 def _lines(resolved: dict[str, Any], doc: Document, origin: dict[Any, Path]) -> dict[Path, tuple[int, int]]:
