@@ -194,3 +194,13 @@ def test_a_list_fact_is_typed_as_field_by_field(raw: Any) -> None:
         assert got == want
         if want[0] == "ok" and isinstance(raw, list):
             assert [list(e) for e in read(raw) if isinstance(e, dict)] == [list(e) for e in raw if isinstance(e, dict)]
+
+
+def test_a_kept_search_keeps_no_long_text() -> None:
+    """A field of a day's form may hold a text of up to case_bytes, which the pattern
+    refuses: such a text is searched, answered, and not kept (8 192 of them would stay)."""
+    found = runtime.Found(made(("search", "^[0-9]+$"), {}))
+    long_text = "1" * 100_000  # found, and as long as a case may give
+    assert found[long_text] is True and found["x" * 100_000] is None
+    assert len(found) == 0
+    assert found["2026"] is True and len(found) == 1

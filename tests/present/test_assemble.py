@@ -214,3 +214,27 @@ def test_a_fresh_result_shares_no_step_with_another(policy: Policy) -> None:
             for s, a, step in zip(shared["actions"], again["actions"], record.actions, strict=True)
             if step in kept
         )
+
+
+def test_a_step_showing_a_list_is_worded_not_kept(tmp_path: Any) -> None:
+    """A step's text may show a value of any kind a policy works out, a list among them:
+    such a step is worded each time (a kept step is looked up by its record, and a list
+    cannot be part of a key), in both languages, a second time as the first."""
+    from policykit.policy.compiler import load_policy
+
+    from ..conftest import edited_policy
+
+    shown = "{service.type}"
+    path = edited_policy(
+        tmp_path,
+        (f'告知客户所能提供的服务类别：{shown}"', f'告知客户所能提供的服务类别：{shown} {{service.codes_in_year}}"'),
+        (f'type of service offered: {shown}"', f'type of service offered: {shown} {{service.codes_in_year}}"'),
+    )
+    policy, _ = load_policy(path)
+    record = _record(policy)
+    [step] = [a for a in record.actions if a.id == "tell-service-type"]
+    assert any(isinstance(v, list) for _, v in step.text.values)
+    for lang in ("zh", "en", "zh"):
+        first = build_result(record, lang).to_dict(fresh=False)
+        assert next(a for a in first["actions"] if a["id"] == "tell-service-type")["text"]
+        assert build_result(record, lang).to_dict() == first

@@ -403,7 +403,9 @@ def parts_json(words: Wording, record: CaseRecord, fresh: bool = True) -> dict[s
     actions = []
     steps = words.steps
     for a in record.actions:
-        found = steps.get(a)  # a step with no values and no due day, as shown before
+        # a step with no values and no due day, as shown before (one showing values is
+        # never kept: they may be of a kind a key cannot hold, a list)
+        found = steps.get(a) if a.due is None and not a.text.values else None
         if found is not None:
             actions.append({**found, "cites": cite_list(a.cites)} if fresh else found)
             continue

@@ -92,9 +92,12 @@ class Found(dict[str, "bool | None"]):
 
     def __missing__(self, text: str) -> bool | None:
         found = True if self.search(text) is not None else None
-        if len(self) < MAX_FOUND:
+        if len(text) <= MAX_FOUND_CHARS and len(self) < MAX_FOUND:
             self[text] = found
         return found
 
 
 MAX_FOUND = 8192  # some 22 years of days; each kept text is ~150 bytes
+# a longer text is searched each time, never kept: a case may give a field of a day's form
+# a text of up to case_bytes (the pattern then refuses it), and 8 192 of those would stay
+MAX_FOUND_CHARS = 64
