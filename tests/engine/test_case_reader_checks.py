@@ -87,3 +87,30 @@ def _outcome(run: Any, facts: dict[str, Any], given_names: frozenset[str], kind:
         return ("holds", run(dict(facts), given_names, kind))
     except Exception as exc:  # (compared, not hidden)
         return ("raised", type(exc).__name__, str(exc))
+
+
+@pytest.mark.parametrize("generated", [True, False])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_check_that_cannot_be_worked_out_is_an_evaluation_error_at_its_field(
+    tmp_path: Any, generated: bool, lang: str
+) -> None:
+    """A policy's case check that raises on a case (a day compared with a text) is the
+    policy's fault, but no internal error: the case is refused (exit 2) with an
+    ``evaluation`` problem at the check's field, by either reader, in the run's language."""
+    import json
+
+    from policykit.engine.case import read_case
+    from policykit.errors import CaseError
+    from policykit.policy.compiler import load_policy
+
+    from ..conftest import ROOT, edited_policy
+
+    check = "  - field: sale.ship_date\n    require: sale.ship_date < '2027-01-01'\n    message: {zh: d, en: d}\n"
+    policy, _ = load_policy(edited_policy(tmp_path, ("case_checks:\n", "case_checks:\n" + check)))
+    case = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
+    with pytest.raises(CaseError) as info:
+        read_case(policy, case, "case.json", None, lang, generated=generated)
+    [problem] = info.value.diagnostics
+    assert (problem.code, problem.path) == ("evaluation", "sale.ship_date")
+    assert "'<' not supported" in problem.message
+    assert ("policy needs correcting" in problem.message) == (lang == "en")

@@ -181,6 +181,7 @@ def _checks(
     policy: Policy, facts: dict[str, Any], given: frozenset[str], lang: str
 ) -> list[tuple[tuple[Any, ...], str, str]]:
     from policykit.engine.env import FactEnv
+    from policykit.lang.expr import EvalError
 
     env = FactEnv(policy, facts, given=given)
     out = []
@@ -188,7 +189,11 @@ def _checks(
     for check in policy.case_checks:
         if check.applies_to and request_type not in check.applies_to:
             continue
-        result = check.require(env)
+        try:
+            result = check.require(env)
+        except EvalError as exc:  # the policy's check cannot be worked out: said where it is
+            out.append((tuple(check.field.split(".")), "evaluation", Words(policy, lang).check_error(exc)))
+            continue
         if result is False:
             out.append((tuple(check.field.split(".")), "case-check", check.message.get(lang)))
     return out

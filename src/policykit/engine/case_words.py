@@ -46,6 +46,11 @@ class Words:
     def required(self) -> str:
         return self.say("case_required")
 
+    def check_error(self, error: Exception) -> str:
+        """A check of the policy that raised an evaluation error on this case (a policy's
+        fault, shown where the check is: the case is not decided)."""
+        return self.say("case_check_error", error=str(error))
+
     def _or_null(self, words: str, nullable: bool) -> str:
         return self.say("case_or_null", kind=words) if nullable else words
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from policykit.engine.env import shared_names
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
+from policykit.lang.expr import EvalError
 from policykit.lang.fastpath import Known
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Budget
@@ -84,7 +85,10 @@ def case_checks(policy: Policy) -> Callable[[dict[str, Any], frozenset[str], Any
                             pass
                 if env is None:
                     env = CheckEnv(base, calendar, facts, given)
-                if require(env) is False:
+                try:
+                    if require(env) is False:
+                        return False
+                except EvalError:  # the exact reader says where, and what
                     return False
             return True
         finally:
