@@ -10,6 +10,7 @@ from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled, compile_expr
 from policykit.lang.fastpath import lazy_fast_function
 from policykit.lang.hints import null_comparisons, suggest
+from policykit.lang.kinds import kind_mismatches, parameter_kind
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Budget, Limits, note_need
 from policykit.policy.calendar_days import calendar_days
@@ -49,13 +50,21 @@ class _Expressions:
         self.budget = Budget(limits)
         data = doc.data
         names: dict[str, tuple[str, ...] | None] = {n: None for n in BUILTIN_NAMES}
+        # the kind each name is declared with, where it is one comparisons are judged by
+        kinds: dict[str, str] = {"as_of": "date", "policy.id": "string", "policy.version": "string"}
         for name, fact in data["facts"].items():
             names[name] = tuple(fact.get("values") or ()) if fact["type"] == "enum" else None
-        for name in data["parameters"]:
+            kinds[name] = fact["type"]
+        for name, parameter in data["parameters"].items():
             names[f"params.{name}"] = None
+            kind = parameter_kind(parameter.get("value"))
+            if kind is not None:
+                kinds[f"params.{name}"] = kind
         for _, _, item in value_items(data):
             names[item["id"]] = tuple(item.get("values") or ()) if item["type"] == "enum" else None
+            kinds[item["id"]] = item["type"]
         self.names = names
+        self.kinds = kinds
         self.diags: list[Diagnostic] = []
 
     def compile(self, source: Any, path: tuple[Any, ...]) -> Compiled | None:
@@ -84,6 +93,8 @@ class _Expressions:
             if "null" in source or "None" in source:
                 for message in null_comparisons(compiled.form, self.doc.data["facts"]):
                     self.diags.append(self.doc.diag(path, "null-compare", message))
+            for message in kind_mismatches(compiled.form, self.kinds):
+                self.diags.append(self.doc.diag(path, "type-mismatch", message))
         for issue in issues:
             self.diags.append(self.doc.diag(path, issue.code, issue.message))
         return compiled
