@@ -71,7 +71,18 @@ def test_limits_allow_needs_exactly_when_each_is_within(needs: dict[str, int], c
 
 @pytest.mark.parametrize(
     "needs",
-    [None, [], "value_depth", {"no_such_limit": 1}, {"value_depth": "3"}, {"value_depth": 3.0}, {"replace": 1}],
+    [
+        None,
+        [],
+        "value_depth",
+        {"no_such_limit": 1},
+        {"value_depth": "3"},
+        {"value_depth": 3.0},
+        {"replace": 1},
+        {"value_depth": -1},  # no limit is below 0: a forged entry
+        {"seconds": 1},  # a limit of time is not a need a compile records
+        {"value_depth": True},
+    ],
 )
 def test_limits_allow_nothing_but_needs_they_know(needs: Any) -> None:
     assert not DEFAULT.allows(needs) and not Limits(value_depth=10**9).allows(needs)

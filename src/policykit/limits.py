@@ -56,12 +56,15 @@ class Limits(NamedTuple):
     def allows(self, needs: Any) -> bool:
         """Whether these limits allow ``needs``: ``{limit name: the least value of it a job
         passes under}``, as a compiled policy keeps what its compile checked (see
-        :func:`note_need`).  Anything but such a mapping is not allowed."""
+        :func:`note_need`).  Anything but such a mapping is not allowed: a name of a limit
+        counted in whole units, each with a whole number from 0."""
         if not isinstance(needs, dict):
             return False
-        fields = self._fields
+        defaults = self._field_defaults
         for name, amount in needs.items():
-            if name not in fields or amount.__class__ is not int or amount > getattr(self, name):
+            if defaults.get(name).__class__ is not int or amount.__class__ is not int or amount < 0:
+                return False
+            if amount > getattr(self, name):
                 return False
         return True
 

@@ -94,7 +94,7 @@ def _outcome(run: Any, facts: dict[str, Any], given_names: frozenset[str], kind:
 def test_a_check_that_cannot_be_worked_out_is_an_evaluation_error_at_its_field(
     tmp_path: Any, generated: bool, lang: str
 ) -> None:
-    """A policy's case check that raises on a case (a day compared with a text) is the
+    """A policy's case check that raises on a case (a day compared with a text fact: only a literal is judged by its kind when compiled) is the
     policy's fault, but no internal error: the case is refused (exit 2) with an
     ``evaluation`` problem at the check's field, by either reader, in the run's language."""
     import json
@@ -105,7 +105,7 @@ def test_a_check_that_cannot_be_worked_out_is_an_evaluation_error_at_its_field(
 
     from ..conftest import ROOT, edited_policy
 
-    check = "  - field: sale.ship_date\n    require: sale.ship_date < '2027-01-01'\n    message: {zh: d, en: d}\n"
+    check = "  - field: sale.ship_date\n    require: sale.ship_date < fault.code\n    message: {zh: d, en: d}\n"
     policy, _ = load_policy(edited_policy(tmp_path, ("case_checks:\n", "case_checks:\n" + check)))
     case = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
     with pytest.raises(CaseError) as info:
