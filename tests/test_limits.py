@@ -264,3 +264,18 @@ def test_a_text_pays_for_every_time_it_shows_a_value() -> None:
     assert (
         len(json.dumps(evaluate(policy, case, AS_OF).to_dict(), ensure_ascii=False)) > 3_600_000
     )  # the defaults allow it
+
+
+def test_a_compile_over_its_work_is_placed_at_the_expression() -> None:
+    """file:line:col like every problem of a policy: the expression whose compile went over
+    ``operations``, with its path (it was the file alone)."""
+    from policykit.errors import PolicyError
+    from policykit.policy.compiler import load_policy
+
+    from .conftest import POLICY_FILE
+
+    with pytest.raises(PolicyError) as info:
+        load_policy(POLICY_FILE, limits=DEFAULT.replace(operations=1))
+    [problem] = info.value.diagnostics
+    assert problem.code == "limit-exceeded" and problem.line > 1 and problem.col > 0 and problem.path
+    assert str(POLICY_FILE) == problem.file

@@ -94,9 +94,10 @@ def _outcome(run: Any, facts: dict[str, Any], given_names: frozenset[str], kind:
 def test_a_check_that_cannot_be_worked_out_is_an_evaluation_error_at_its_field(
     tmp_path: Any, generated: bool, lang: str
 ) -> None:
-    """A policy's case check that raises on a case (a day compared with a text fact: only a literal is judged by its kind when compiled) is the
-    policy's fault, but no internal error: the case is refused (exit 2) with an
-    ``evaluation`` problem at the check's field, by either reader, in the run's language."""
+    """A policy's case check that raises on a case (a day compared with a text fact: only
+    a literal is judged by its kind when compiled) is the policy's fault, but no internal
+    error: the case is refused (exit 2) with an ``evaluation`` problem at the check's
+    field, by either reader, in the run's language."""
     import json
 
     from policykit.engine.case import read_case

@@ -12,7 +12,7 @@ from policykit.lang.fastpath import lazy_fast_function
 from policykit.lang.hints import null_comparisons, suggest
 from policykit.lang.kinds import kind_mismatches, parameter_kind
 from policykit.lang.values import Unknown
-from policykit.limits import DEFAULT, Budget, Limits, note_need
+from policykit.limits import DEFAULT, Budget, LimitError, Limits, note_need
 from policykit.policy.calendar_days import calendar_days
 from policykit.policy.document import Document
 from policykit.policy.model import (
@@ -82,7 +82,10 @@ class _Expressions:
             return shared
         known = self.seen.get(source) if isinstance(source, str) else None
         if known is None:
-            self.budget.charge(1 + len(source) // 16 if isinstance(source, str) else 1)
+            try:
+                self.budget.charge(1 + len(source) // 16 if isinstance(source, str) else 1)
+            except LimitError as exc:  # placed at the expression that went over
+                raise LimitError([self.doc.diag(path, d.code, d.message) for d in exc.diagnostics]) from None
             compiled, issues = compile_expr(source, self.names)
             if isinstance(source, str):
                 self.seen[source] = (compiled, issues)

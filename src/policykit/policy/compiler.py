@@ -88,7 +88,8 @@ def compile_document(doc: Document, sha: str, limits: Limits = DEFAULT) -> tuple
                 return None, diags
         policy, found = build(doc, sha, limits=limits)
     except LimitError as exc:
-        return None, diags + [Diagnostic(doc.file, 0, 0, d.code, d.message) for d in exc.diagnostics]
+        # placed where the work went over, if the stage said (else at the file)
+        return None, diags + [d if d.file else d.replace(file=doc.file) for d in exc.diagnostics]
     diags.extend(found)
     if policy is not None:
         for name, amount in policy.memo.get("needs", {}).items():
