@@ -17,7 +17,7 @@ from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import ActionRecord, AssumedRecord, DecisionRecord
 from policykit.lang.expr import Compiled
-from policykit.lang.values import Unknown, merge, truth
+from policykit.lang.values import Unknown, truth
 from policykit.policy.model import Policy
 
 TYPE_CHECKING = False
@@ -155,21 +155,13 @@ def _holds(policy: Policy, sub: CaseEnv, parts: tuple[Compiled, ...]) -> Any:
     road the quicker one the three-valued tables run: the same value."""
     unknown_facts = sub.unknown_facts
     tables = sub.tristate
-    unknown = None
-    for part in parts:
+
+    def run(part: Compiled) -> Any:
         if unknown_facts.isdisjoint(reach.part_reads(policy, part)):
-            value = part(sub)
-        else:
-            value = tables.exact_part(part)(sub) if tables is not None else part.run(sub)
-        if value.__class__ is Unknown:
-            held = truth(value)
-            if held is None:
-                unknown = value if unknown is None else merge(unknown, value)
-                continue
-            value = held
-        if not value:
-            return False
-    return unknown if unknown is not None else True
+            return part(sub)
+        return tables.exact_part(part)(sub) if tables is not None else part.run(sub)
+
+    return sub.holds(parts, False, run=run)
 
 
 _ABSENT = object()

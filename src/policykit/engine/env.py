@@ -220,12 +220,19 @@ class CaseEnv(FactEnv):
         self.cache[name] = result
         return result
 
-    def holds(self, parts: tuple[Compiled, ...], any_of: bool, trace: list[PartTrace] | None = None) -> Any:
-        """Kleene AND (or OR) of the parts; every part is evaluated when tracing."""
+    def holds(
+        self,
+        parts: tuple[Compiled, ...],
+        any_of: bool,
+        trace: list[PartTrace] | None = None,
+        run: Callable[[Compiled], Any] | None = None,
+    ) -> Any:
+        """Kleene AND (or OR) of the parts; every part is evaluated when tracing.  ``run``
+        works a part out in its stead (a probe picks each part's form), else the part is called."""
         unknown = None
         decided: bool | None = None
         for part in parts:
-            value = part(self)
+            value = part(self) if run is None else run(part)
             if trace is not None:
                 trace.append(PartTrace(part.source, value))
             if value.__class__ is Unknown and truth(value) is not None:
