@@ -38,7 +38,9 @@ else HMAC-SHA256: :mod:`policykit.digest`) of its name and contents under a key 
 installation (``key`` in the cache folder, random, readable by its owner alone).  A file
 that was edited, swapped, truncated or written by someone else fails the check and is
 ignored (and later rewritten); nothing in it is unpacked before the check.  Writing is
-atomic and best effort: an unwritable cache folder only costs speed.
+atomic and best effort: an unwritable cache folder only costs speed.  The folder is
+bounded: after each write it keeps the newest entries, an entry read again counting as
+new (:mod:`policykit.policy.cache_prune`).
 ``POLICYKIT_CACHE_DIR`` moves it; ``POLICYKIT_NO_CACHE=1`` turns it off.  No folder is made but the cache's own and its
 parent (so ``HOME=/nonexistent`` creates nothing).
 """
@@ -49,6 +51,7 @@ import marshal
 import os
 import stat
 import sys
+import time
 
 from policykit.digest import MAC_BYTES, key_hex, mac, same
 from policykit.version import __version__
@@ -69,6 +72,7 @@ FORMAT = 11
 MAGIC = b"pkcache11"
 KEY_BYTES = 32
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
+REFRESH_SECONDS = 60  # an entry read this long after it was written (or last read) is marked used now
 
 
 def key_of(raw: bytes) -> str:
@@ -166,6 +170,7 @@ def read(name: str) -> dict[str, Any] | None:
     try:
         with open(path, "rb") as handle:
             blob = handle.read(MAX_ENTRY_BYTES + 1)
+            marked = os.fstat(handle.fileno()).st_mtime
     except OSError:
         return None
     head = len(MAGIC) + MAC_BYTES
@@ -180,6 +185,11 @@ def read(name: str) -> dict[str, Any] | None:
         return None
     if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("name") != name:
         return None
+    if time.time() - marked > REFRESH_SECONDS:  # an entry in use is kept when the folder is pruned
+        try:
+            os.utime(path)
+        except OSError:
+            pass
     return entry
 
 
@@ -207,6 +217,9 @@ def write(name: str, entry: dict[str, Any]) -> None:
             handle.write(MAGIC + _mac(key, os.path.basename(path), payload) + payload)
         os.replace(tmp, path)
         tmp = None
+        from policykit.policy.cache_prune import prune
+
+        prune(folder)  # the folder keeps the newest entries: it never grows without bound
     except (OSError, ValueError):
         pass
     finally:
