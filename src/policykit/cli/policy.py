@@ -24,6 +24,13 @@ from policykit.policy.resources import command_policy, policies_dir
 
 
 def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from policykit.policy.compiler import loading_once
+
+    with loading_once():  # a folder's files are loaded as a set, then one by one: each compiled once
+        return _validate(args, out, err)
+
+
+def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     limits = limits_option(args.limit)
     paths, names = _policy_paths(args.policies)
     status = EXIT_OK

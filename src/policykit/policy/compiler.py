@@ -136,6 +136,26 @@ def _compile_text(
     return policy, sorted(set(diags + more)), doc
 
 
+_ONCE: dict[tuple[str, str, bool, Limits], tuple[Policy, list[Diagnostic]] | PolicyError] | None = None
+
+
+class loading_once:
+    """Within ``with loading_once():``, :func:`load_policy` compiles each file once: a
+    later load of the same file (path, name shown, cache use and limits) gives what the
+    first gave, the same policy and warnings or the same problems.  ``validate`` loads a
+    folder's set, then each of its files, then each amendment's base: each once."""
+
+    def __enter__(self) -> None:
+        global _ONCE
+        self.outer = _ONCE
+        if _ONCE is None:
+            _ONCE = {}
+
+    def __exit__(self, *exc: object) -> None:
+        global _ONCE
+        _ONCE = self.outer
+
+
 def load_policy(
     path: str | Path, display: str | None = None, use_cache: bool = False, limits: Limits = DEFAULT
 ) -> tuple[Policy, list[Diagnostic]]:
@@ -147,8 +167,29 @@ def load_policy(
     warning is repeated.  Under limits that do not allow it, it is compiled afresh, and
     refused as it would be without the cache.  An amendment's entry is named by the bytes
     of its folder's policy files too (:mod:`policykit.policy.amend_key`): its meaning
-    depends on its base.
+    depends on its base.  Within :class:`loading_once`, each file is compiled once.
     """
+    if _ONCE is None:
+        return _load_policy(path, display, use_cache, limits)
+    import os
+
+    key = (os.path.realpath(path), display or str(path), use_cache, limits)
+    found = _ONCE.get(key)
+    if found is None:
+        try:
+            found = _load_policy(path, display, use_cache, limits)
+        except PolicyError as exc:
+            found = exc
+        _ONCE[key] = found
+    if isinstance(found, PolicyError):
+        raise PolicyError(list(found.diagnostics))
+    return found[0], list(found[1])
+
+
+def _load_policy(
+    path: str | Path, display: str | None = None, use_cache: bool = False, limits: Limits = DEFAULT
+) -> tuple[Policy, list[Diagnostic]]:
+    """The body of :func:`load_policy`, whatever was loaded before."""
     name = display or str(path)
     raw = read_bounded(path, limits.policy_bytes, name, PolicyError)
     key = _cache_key(raw, path, limits) if use_cache else None
