@@ -80,10 +80,12 @@ MEANING = {
     "result_bytes": "a stored result read by `replay`",
     "test_file_bytes": "a policy test file (a case file it names is a case: case_bytes)",
     "operations": "units of work of one evaluation: a value worked out and each row it may read, "
-    "each item a function reads, each working day walked, each character a text will show / 16",
+    "each item a function reads, each working day walked, each character a text will show / 16; "
+    "and of compiling a policy's expressions: 1 + its characters / 16 each",
     "list_items": "items of a list worked out while deciding",
     "string_chars": "characters of a string worked out while deciding, or of a policy's string parameter",
-    "seconds": "wall time of one evaluation, and of the static checks of one policy",
+    "seconds": "wall time of one evaluation, of compiling a policy's expressions, "
+    "and of the static checks of one policy",
     "check_operations": "units of work of the static checks of one policy (rows times the inputs tried)",
     "text_diff_chars": "a clause text longer than this is compared line by line in `diff`, not character by character",
     "value_depth": "a chain of derived values, each worked out from the next",
