@@ -182,7 +182,7 @@ def load_policy(
             found = exc
         _ONCE[key] = found
     if isinstance(found, PolicyError):
-        raise PolicyError(list(found.diagnostics))
+        raise found.with_traceback(None)  # its problems as capped the first time (not capped again)
     return found[0], list(found[1])
 
 
