@@ -140,3 +140,45 @@ def test_pytest_collects_policy_test_files(tmp_path: Path) -> None:
     )
     assert run.returncode == 1
     assert "deadlines.ship_by" in run.stdout and "2026-02-24" in run.stdout and "1 failed, 1 passed" in run.stdout
+
+
+def _with_test(tmp_path: Path, extra: str) -> Path:
+    path = tmp_path / "typo.yaml"
+    path.write_text(SMALL.format(policy=POLICY_FILE) + extra, encoding="utf-8")
+    return path
+
+
+def test_a_misspelt_field_of_a_tests_case_fails_it_naming_the_field(tmp_path: Path) -> None:
+    """A typo in a test's case would run it silently on the base case's value."""
+    tests = _with_test(
+        tmp_path,
+        '  - title: the last day of warranty\n    case:\n      requst: {date: "2026-06-04"}\n'
+        "    expect:\n      decisions: {service.type: free_replacement}\n",
+    )
+    code, out, _ = cli("test", str(tests))
+    assert code == 1
+    assert "FAIL" in out and "the last day of warranty" in out
+    assert "unknown field requst (did you mean request?)" in out
+    assert "2 passed, 1 failed" in out
+
+
+def test_a_field_the_test_expects_a_warning_about_is_allowed(tmp_path: Path) -> None:
+    tests = _with_test(
+        tmp_path,
+        "  - title: an extra field from the CRM is ignored with a warning\n    case:\n"
+        "      crm_ticket: T-1\n    expect:\n      decisions: {service.type: free_replacement}\n"
+        "      warnings: [crm_ticket]\n",
+    )
+    code, out, _ = cli("test", str(tests))
+    assert code == 0, out
+    assert "3 passed, 0 failed" in out
+
+
+def test_a_misspelt_decision_is_answered_with_the_closest(tmp_path: Path) -> None:
+    tests = _with_test(
+        tmp_path,
+        '  - title: misspelt\n    expect:\n      decisions: {warranty.end_dat: "2026-06-04"}\n',
+    )
+    code, out, _ = cli("test", str(tests))
+    assert code == 1
+    assert "did you mean 'warranty.end_date'?" in out

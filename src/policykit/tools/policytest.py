@@ -19,6 +19,7 @@ from typing import Any
 
 from policykit.engine.case import parse_json
 from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError
+from policykit.lang.hints import suggest
 from policykit.limits import DEFAULT, read_bounded
 from policykit.policy.model import Policy
 from policykit.policy.resources import command_policy, policies_dir
@@ -176,7 +177,23 @@ def run_test(policy: Policy, test: PolicyTest) -> Outcome:
         return Outcome(test, (Mismatch("input", expect.get("error", "a valid case"), text),))
     if "error" in expect:
         return Outcome(test, (Mismatch("input", f"an error mentioning {expect['error']!r}", "accepted"),), result.fired)
-    return Outcome(test, tuple(compare(result.to_dict(), expect)), result.fired)
+    return Outcome(test, (*_unknown_fields(case.notices, expect), *compare(result.to_dict(), expect)), result.fired)
+
+
+def _unknown_fields(notices: Any, expect: dict[str, Any]) -> Iterator[Mismatch]:
+    """A field of the test's case that the case format does not know (a typo: the test
+    would run without it, on the base case's value) fails the test, unless the test
+    expects a warning naming it."""
+    expected = " ".join(expect.get("warnings") or [])
+    for key, fields in notices:
+        if key != "unknown_field":
+            continue
+        named = dict(fields)
+        field = str(named.get("field"))
+        if field in expected:
+            continue
+        hint = f" (did you mean {named['suggestion']}?)" if named.get("suggestion") else ""
+        yield Mismatch("case", "fields of the case format only", f"unknown field {field}{hint}")
 
 
 def compare(result: dict[str, Any], expect: dict[str, Any]) -> Iterator[Mismatch]:
@@ -184,7 +201,7 @@ def compare(result: dict[str, Any], expect: dict[str, Any]) -> Iterator[Mismatch
     decisions = result["decisions"]
     for did, wanted in (expect.get("decisions") or {}).items():
         if did not in decisions:
-            yield Mismatch(did, wanted, "(no such decision for this request)")
+            yield Mismatch(did, wanted, f"(no such decision for this request{suggest(did, list(decisions))})")
         elif decisions[did]["value"] != wanted:
             yield Mismatch(did, wanted, decisions[did]["value"])
     if "missing" in expect:

@@ -15,14 +15,16 @@ from policykit.tools.coverage import measure, render_coverage
 from policykit.tools.policytest import Mismatch, Outcome, TestFile, default_tests_dir, load_all, run_test
 
 
-def _short(value: Any) -> str:
+def _short(value: Any, width: int = 60) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-    return text if len(text) <= 60 else text[:57] + "..."
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def failure_report(outcome: Outcome) -> str:
-    """Expected and actual, side by side, under the test's file:line."""
-    rows = [("", "expected", "actual")] + [(m.what, _short(m.expected), _short(m.actual)) for m in outcome.mismatches]
+    """Expected and actual, side by side, under the test's file:line (the actual value,
+    last on its line, cut at 120 characters rather than 60: a hint at its end stays)."""
+    rows = [("", "expected", "actual")]
+    rows += [(m.what, _short(m.expected), _short(m.actual, 120)) for m in outcome.mismatches]
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
     lines = [f"FAIL {outcome.test.where}: {outcome.test.title}"]
