@@ -92,3 +92,21 @@ def test_numbers_with_their_unit(text: str, lang: str, expected: list[tuple[int,
 def test_any_arabic_number_is_read_with_its_unit(n: int, unit: str) -> None:
     found = quantities(f"在{n}{unit}内", "zh")
     assert [q.value for q in found] == [n]
+
+
+def test_a_default_reason_and_an_interpretation_are_read_too(tmp_path: Path) -> None:
+    """The review's edits: the warranty months and the express offset changed, the facts'
+    default reason and the interpretation naming the clause left as they were."""
+    months = _findings(_amend(tmp_path, "  - replace: parameters.standard_warranty_months.value\n    with: 24\n"))
+    reasons = [f for f in months if f["subject"] == "facts[sale.warranty_months]" and f["code"] == "stale-number"]
+    assert {f["message"].split(")")[0] for f in reasons} == {
+        "the default_reason of fact 'sale.warranty_months' (zh",
+        "the default_reason of fact 'sale.warranty_months' (en",
+    }
+    assert all("parameter 'standard_warranty_months', is 24 (months)" in f["message"] for f in reasons)
+    offset = _findings(_amend(tmp_path, "  - replace: parameters.warranty_start_express_days.value\n    with: 2\n"))
+    meant = [f for f in offset if f["subject"] == "interpretations.INT-1"]
+    assert meant and all(f["code"] == "stale-number" and "2 (days)" in f["message"] for f in meant)
+    assert all(int(f["line"]) > 0 for f in meant)
+    # the freight offset, named by the same clause, still agrees with it
+    assert not [f for f in offset if "warranty_start_freight_days" in f["message"]]

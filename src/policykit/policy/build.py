@@ -448,8 +448,8 @@ def build(
     minutes = (int(offset[1:3]) * 60 + int(offset[4:6])) * (-1 if offset[0] == "-" else 1)
     lines = {
         f"{section}.{name}": doc.where((section, name))[0]
-        for section in ("parameters", "facts")
-        for name in data[section]
+        for section in ("parameters", "facts", "interpretations")
+        for name in data.get(section) or {}
     }
     lines["calendar"] = doc.where(("calendar",))[0]
     lines["contract"] = doc.where(("contract",))[0]

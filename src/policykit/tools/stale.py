@@ -3,7 +3,10 @@ or a reason that no longer says what the parameter says.
 
 - A clause cited by a parameter that writes numbers of the parameter's unit, none of
   them its value (a clause that says 1 working day while the parameter is 2).
-- A parameter's description that writes a number of its unit other than its value.
+- A parameter's description that writes a number of its unit other than its value; so
+  does the ``default_reason`` of a fact whose default is that parameter.
+- An interpretation that names a clause a parameter cites (``(ops.x)`` in its text) and
+  writes numbers of the parameter's unit, none of them its value.
 - A reason template (``because``) that writes a number of the unit of a parameter its
   row reads, instead of ``{params.name}``.
 - Between two versions: a clause whose Chinese text changed while its English did not,
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policykit.policy.model import Parameter, Policy, Text
+from policykit.policy.model import Fact, Parameter, Policy, Text
 from policykit.tools.numbers import quantities
 
 UNITS = ("working_days", "days", "months", "count")
@@ -61,6 +64,41 @@ def stale_clause_numbers(policy: Policy) -> Iterator[tuple[int, str, str]]:
                     f"the description of parameter '{param.name}' ({lang}) writes {', '.join(written)}, "
                     f"but the parameter is {_show(param)}",
                 )
+        for name, fact in _defaulted_by(policy, param.name):
+            for lang, text in fact.default_reason.by_lang if fact.default_reason else ():
+                written = _differs(text, lang, param)
+                if written:
+                    yield (
+                        0,
+                        f"facts.{name}",
+                        f"the default_reason of fact '{name}' ({lang}) writes {', '.join(written)}, "
+                        f"but its default, parameter '{param.name}', is {_show(param)}",
+                    )
+        for iid, meaning in policy.interpretations.items():
+            texts = meaning.text.by_lang
+            if not any(cid in text for cid in param.cites for _, text in texts):
+                continue
+            for lang, text in texts:
+                written = _differs(text, lang, param)
+                if written:
+                    yield (
+                        0,
+                        f"interpretations.{iid}",
+                        f"interpretation '{iid}' ({lang}) writes {', '.join(written)}, but parameter "
+                        f"'{param.name}' of the clause it names is {_show(param)}: reword it or correct the parameter",
+                    )
+
+
+def _defaulted_by(policy: Policy, param: str) -> list[tuple[str, Fact]]:
+    """The facts whose default is parameter ``param`` (``default_param`` in the file)."""
+    raw = policy.raw.get("facts") if isinstance(policy.raw, dict) else None
+    if not isinstance(raw, dict):
+        return []
+    return [
+        (name, policy.facts[name])
+        for name, data in raw.items()
+        if isinstance(data, dict) and data.get("default_param") == param and name in policy.facts
+    ]
 
 
 def hard_coded_reasons(policy: Policy) -> Iterator[tuple[int, str, str]]:
