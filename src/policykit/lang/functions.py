@@ -37,6 +37,9 @@ class Function(NamedTuple):
     cost: Callable[..., int] | None = None
     """units of work a call costs, from its arguments (charged before it runs); None for a
     call of constant cost, which the row that makes it has paid for"""
+    count_unit: str | None = None
+    """the unit its second argument counts in (``days``, ``working_days``, ``months``): a
+    parameter of another unit passed there is a finding of ``policykit check``"""
 
 
 def _items_cost(items: Any, *rest: Any) -> int:
@@ -185,7 +188,15 @@ def _add_working_days(calendar: dates.WorkCalendar | dates.WatchedCalendar, day:
 FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in [
-        Function("add_days", dates.add_days, 2, 2, "add_days(date, n): n calendar days later", none_gives_none=True),
+        Function(
+            "add_days",
+            dates.add_days,
+            2,
+            2,
+            "add_days(date, n): n calendar days later",
+            none_gives_none=True,
+            count_unit="days",
+        ),
         Function(
             "add_months",
             dates.add_months,
@@ -193,6 +204,7 @@ FUNCTIONS: dict[str, Function] = {
             2,
             "add_months(date, n): same day n months later, clamped to the month's end",
             none_gives_none=True,
+            count_unit="months",
         ),
         Function(
             "add_working_days",
@@ -203,6 +215,7 @@ FUNCTIONS: dict[str, Function] = {
             needs_calendar=True,
             none_gives_none=True,
             cost=_days_cost,
+            count_unit="working_days",
         ),
         Function(
             "days_between",

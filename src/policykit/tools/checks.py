@@ -26,6 +26,7 @@ from policykit.policy.document import address
 from policykit.policy.model import Policy, Rule, Value
 from policykit.tools.scope import check_scope
 from policykit.tools.stale import hard_coded_reasons, stale_clause_numbers
+from policykit.tools.units import unit_mismatches
 
 MAX_COMBINATIONS = 1 << 14
 ENGINE_NAMES = frozenset({"case_id", "request.type"})  # read by the engine itself (the case contract)
@@ -378,6 +379,8 @@ def check_policy(policy: Policy, limits: Limits = DEFAULT) -> list[Finding]:
         findings.append(Finding("stale-number", line, subject, message))
     for line, subject, message in hard_coded_reasons(policy):
         findings.append(Finding("hard-coded-number", line, subject, message))
+    for line, subject, message in unit_mismatches(policy):
+        findings.append(Finding("unit-mismatch", line, subject, message))
     cited = {
         c.clause
         for v in policy.values.values()
