@@ -279,3 +279,17 @@ def test_impact_in_worker_processes_loads_the_versions_under_the_limits(tmp_path
     one = cli(*argv, "--limit", f"string_chars={chars}")
     assert one[0] == 0 and json.loads(one[1])["impact"]["cases"] == 40
     assert cli(*argv, "--limit", f"string_chars={chars}", "--jobs", "2") == one
+
+
+def test_replay_takes_the_decision_services_answer(policy_set: Path, tmp_path: Path) -> None:
+    """The service answers the result with the id it logged it under: that answer, kept by
+    a ticket system, replays like the result itself; anything else stays refused."""
+    case = _write(tmp_path, CASE)
+    answer = {**_evaluate(case, "--policy-set", str(policy_set)), "decision_id": "d-0001"}
+    stored = tmp_path / "answer.json"
+    stored.write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
+    code, out, err = cli("replay", str(stored), str(case), "--policy-set", str(policy_set))
+    assert code == 0 and out.startswith("identical"), err
+    stored.write_text(json.dumps({**answer, "decision_id": 1, "extra": True}), encoding="utf-8")
+    code, out, err = cli("replay", str(stored), str(case), "--policy-set", str(policy_set))
+    assert (code, out) == (2, "") and "not-a-result" in err and "(at (result))" in err and "(case)" not in err

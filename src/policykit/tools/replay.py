@@ -72,7 +72,7 @@ def check_result(stored: Any, name: str) -> None:
                     0,
                     "not-a-result",
                     f"not a policykit JSON result: {e.message}",
-                    dotted(tuple(e.absolute_path)),
+                    dotted(tuple(e.absolute_path)) if e.absolute_path else "(result)",
                 )
                 for e in errors
             ]
@@ -88,6 +88,9 @@ def replay(
     limits: Limits = DEFAULT,
 ) -> Replay:
     """Evaluate the case again under the policy the stored result names."""
+    if isinstance(stored, dict) and isinstance(stored.get("decision_id"), str):
+        # the decision service's answer: the result with the id it was logged under
+        stored = {k: v for k, v in stored.items() if k != "decision_id"}
     check_result(stored, result_name)
     try:
         ref = stored["policy"]
