@@ -30,7 +30,7 @@ from policykit.limits import DEFAULT, LimitError
 from policykit.policy.model import Policy
 from policykit.policy.resources import schema
 
-from .conftest import POLICY_FILE, ROOT, SHARED
+from .conftest import POLICY_FILE, ROOT, SHARED, cli
 
 LONG = bool(os.environ.get("POLICYKIT_LONG_FUZZ"))
 LONG_EXAMPLES = int(os.environ.get("POLICYKIT_LONG_FUZZ_EXAMPLES", "100000"))  # per case fuzzer
@@ -432,3 +432,18 @@ def test_ctrl_c_ends_quietly() -> None:
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err
+
+
+def test_a_number_of_thousands_of_digits_is_named_in_our_words(tmp_path: Path) -> None:
+    """Python refuses to read an integer of over 4300 digits, telling the reader to call
+    sys.set_int_max_str_digits(): a user is told what is wrong with the case instead."""
+    path = tmp_path / "digits.json"
+    path.write_text('{"request": {"type": "fault", "date": "2026-02-10"}, "x": ' + "9" * 5001 + "}", encoding="utf-8")
+    code, out, err = cli("evaluate", str(path))
+    assert (code, out) == (2, "")
+    assert err.strip() == f"{path}: json: a number of more digits than a case may give (4300)"
+    assert "sys." not in err
+    batch = tmp_path / "digits.jsonl"
+    batch.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    code, out, err = cli("evaluate", "--batch", str(batch), "--format", "json")
+    assert "sys." not in out + err and "4300" in out + err

@@ -85,3 +85,21 @@ def test_validate_loads_an_amendments_base_under_the_limits(tmp_path: Path) -> N
     code, out, err = cli("validate", str(amendment), "--limit", "string_chars=149")
     assert (code, out) == (2, "") and "standard_v1.yaml" in err and "string_chars = 149" in err
     assert cli("validate", str(amendment), "--limit", "string_chars=150")[0] == 0
+
+
+@pytest.mark.parametrize(
+    "given,says",
+    [
+        ("seconds=inf", "seconds='inf' is not a finite number"),
+        ("seconds=nan", "seconds='nan' is not a finite number"),
+        ("seconds=1e308", "seconds='1e308' is over the largest a limit may be, 999_999_999_999_999"),
+        ("operations=99999999999999999999999", "is over the largest a limit may be"),
+        ("operations=0", "operations must be above 0"),
+        ("seconds=-1", "seconds must be above 0"),
+    ],
+)
+def test_a_limit_out_of_range_says_why(given: str, says: str) -> None:
+    code, out, err = cli("evaluate", str(ROOT / "examples" / "fault.json"), "--limit", given)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"--limit: bad-limit: {err.split('bad-limit: ', 1)[1].strip()}"]
+    assert says in err

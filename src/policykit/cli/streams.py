@@ -79,7 +79,13 @@ def limits_option(items: list[str] | None) -> Limits:
         except ValueError:
             raise InputError([Diagnostic("--limit", 0, 0, "bad-limit", f"{name}={text!r} is not a number")]) from None
         if not 0 < value < 10**15:
-            raise InputError([Diagnostic("--limit", 0, 0, "bad-limit", f"{name} must be above 0")])
+            if value != value or value in (float("inf"), float("-inf")):
+                why = f"{name}={text!r} is not a finite number"
+            elif value >= 10**15:
+                why = f"{name}={text!r} is over the largest a limit may be, {10**15 - 1:_}"
+            else:
+                why = f"{name} must be above 0"
+            raise InputError([Diagnostic("--limit", 0, 0, "bad-limit", why)])
         limits = limits.replace(**{name: value})
     return limits
 

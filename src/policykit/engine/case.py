@@ -115,6 +115,8 @@ def parse_json_exact(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) 
         raise CaseError([Diagnostic(file, exc.lineno, exc.colno, "json", exc.msg)]) from None
     except (ValueError, RecursionError) as exc:
         message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
+        if "integer string conversion" in message:  # Python's own words would tell a user to call sys
+            message = "a number of more digits than a case may give (4300)"
         raise CaseError([Diagnostic(file, 0, 0, "json", message)]) from None
 
 
