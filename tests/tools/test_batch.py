@@ -60,3 +60,19 @@ def test_without_the_dask_extra_the_engine_says_how_to_install_it(
     code, out, err = cli(*argv)
     assert code == 2 and out == ""
     assert "pip install 'policykit[dask]'" in err
+
+
+def test_every_error_line_is_written_alike(tmp_path: Path) -> None:
+    """A line over the case limit, a line that is not JSON and a case the format refuses
+    each stand as ``{"line": N, "errors": [...]}``, written alike (CONTRACT's form)."""
+    good = (Path(POLICY_FILE).parent.parent / "examples" / "fault.json").read_text(encoding="utf-8")
+    good = json.dumps(json.loads(good), ensure_ascii=False)
+    lines = [good, "not json", '{"request": {"type": "nope", "date": "2026-02-10"}}', "x" * 2000]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = cli("evaluate", "--batch", str(path), "--format", "json", "--limit", "case_bytes=1900")
+    assert code == 2
+    errors = out.splitlines()[1:]
+    assert [json.loads(e)["line"] for e in errors] == [2, 3, 4]
+    assert [json.loads(e)["errors"][0]["code"] for e in errors] == ["json", "schema", "too-large"]
+    assert all(e == json.dumps(json.loads(e), ensure_ascii=False) for e in errors)

@@ -57,17 +57,17 @@ class Chunk(NamedTuple):
     last: int = 0  # the number of the run's last line (how far the batch is: its progress line)
 
 
-def _json_line(data: dict[str, Any]) -> bytes:
-    import orjson
-
-    return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
+def _error_line(number: int, errors: list[dict[str, Any]]) -> bytes:
+    """The line standing for a case that gave no result, written as CONTRACT.md writes it
+    (``{"line": N, "errors": [...]}``), whatever refused it."""
+    return _encoded(json.dumps({"line": number, "errors": errors}, ensure_ascii=False) + "\n")
 
 
 _WRITERS: list[Callable[[dict[str, Any]], bytes]] = []
 
 
 def _json_writer() -> Callable[[dict[str, Any]], bytes]:
-    """:func:`_json_line` with orjson found once (imported at the first batch, not at start)."""
+    """A result as its JSON line, with orjson found once (imported at the first batch, not at start)."""
     if not _WRITERS:
         import orjson
 
@@ -96,7 +96,7 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
         if raw is None:
             bad += 1
             message = f"line longer than {settings.limits.case_bytes} bytes"
-            out.append(_json_line({"line": number, "errors": [{"path": "", "code": "too-large", "message": message}]}))
+            out.append(_error_line(number, [{"path": "", "code": "too-large", "message": message}]))
             errors.append(Diagnostic(label, number, 0, "too-large", message).format())
             continue
         if not raw or raw.isspace():  # a blank line (no copy of the line made to see it)
@@ -114,16 +114,14 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
             bad += 1
             found = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
             if not text_format:
-                out.append(_encoded(json.dumps({"line": number, "errors": found}, ensure_ascii=False) + "\n"))
+                out.append(_error_line(number, found))
             errors.extend(Diagnostic(label, number, 0, d.code, d.message, d.path).format() for d in exc.diagnostics)
         except (OSError, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug shown by this line: report it, and go on with the next
             internal += 1
             message = f"internal error: {type(exc).__name__}: {exc}"
-            out.append(
-                _json_line({"line": number, "errors": [{"path": "", "code": "internal-error", "message": message}]})
-            )
+            out.append(_error_line(number, [{"path": "", "code": "internal-error", "message": message}]))
             errors.append(Diagnostic(label, number, 0, "internal-error", message).format())
     if cases:
         SWEEPER.decided(cases)
