@@ -75,3 +75,24 @@ def test_the_lazy_parser_parses_as_the_full_one(argv: list[str]) -> None:
     """Whatever the words, the parser built for them gives what the full parser gives:
     the same options, or the same usage error."""
     assert _parse(argv, parser_for(argv)) == _parse(argv, parser_for([]))  # [] builds every command
+
+
+@pytest.mark.parametrize(
+    "argv,meant",
+    [
+        (["evalute", "x"], "'evaluate'"),
+        (["valdate"], "'validate'"),
+        (["evaluate", "examples/fault.json", "--formt", "json"], "'--format'"),
+        (["evaluate", "examples/fault.json", "--format", "jsn"], "'json'"),
+        (["diff", "a.yaml", "b.yaml", "--cass", "c.jsonl"], "'--cases'"),
+    ],
+)
+def test_a_misspelt_command_option_or_choice_gets_the_closest(argv: list[str], meant: str) -> None:
+    code, out, err = cli(*argv)
+    assert (code, out) == (2, "")
+    assert err.strip().endswith(f"; did you mean {meant}?") and err.count("\n") == 1
+
+
+def test_nothing_close_suggests_nothing() -> None:
+    code, _, err = cli("zzzz")
+    assert code == 2 and "did you mean" not in err

@@ -27,7 +27,35 @@ class _Parser(argparse.ArgumentParser):
     _checking = False
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise InputError([Diagnostic("policykit", 0, 0, "usage", message)])
+        raise InputError([Diagnostic("policykit", 0, 0, "usage", message + self._closest(message))])
+
+    def _closest(self, message: str) -> str:
+        """ "; did you mean 'x'?" for a misspelt command, choice or option named in ``message``."""
+        from policykit.lang.hints import suggest
+
+        if "invalid choice: '" in message and "(choose from " in message:
+            given = message.split("invalid choice: '", 1)[1].split("'", 1)[0]
+            choices = [c.strip(" '") for c in message.split("(choose from ", 1)[1].rstrip(")").split(",")]
+            return suggest(given, choices)
+        if message.startswith("unrecognized arguments: "):
+            options = [o for parser in self._parsers() for o in parser._option_string_actions]
+            for word in message[len("unrecognized arguments: ") :].split():
+                if word.startswith("--"):
+                    return suggest(word.split("=", 1)[0], options)
+        return ""
+
+    def parse_known_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        self._words = list(args) if args is not None else []  # the command named, for a suggestion
+        return super().parse_known_args(args, namespace)
+
+    def _parsers(self) -> list[argparse.ArgumentParser]:
+        """This parser and the parser of the command named (the options a word may have meant)."""
+        found: list[argparse.ArgumentParser] = [self]
+        words = getattr(self, "_words", [])
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                found.extend(parser for name, parser in action.choices.items() if name in words[:1])
+        return found
 
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
         # argparse checks each argument's metavar with a help formatter; a formatter sizes
