@@ -182,3 +182,12 @@ def test_a_misspelt_decision_is_answered_with_the_closest(tmp_path: Path) -> Non
     code, out, _ = cli("test", str(tests))
     assert code == 1
     assert "did you mean 'warranty.end_date'?" in out
+
+
+def test_a_folder_with_no_test_file_is_refused(tmp_path: Path) -> None:
+    """A CI hook pointed at an empty folder must not pass having run nothing."""
+    empty = tmp_path / "tests"
+    empty.mkdir()
+    code, out, err = cli("test", str(empty))
+    assert (code, out) == (2, "")
+    assert err.strip() == f"{empty}: no-tests: no policy test file (.yaml) here"

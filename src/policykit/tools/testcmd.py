@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import IO, Any
 
-from policykit.errors import Diagnostic, PolicykitError
+from policykit.errors import Diagnostic, InputError, PolicykitError
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
 from policykit.policy.origin import origin
@@ -71,9 +71,12 @@ def run_tests(
     out: IO[str],
     err: IO[str],
 ) -> int:
-    files, problems = load_all(paths or [default_tests_dir()], Path(policy_path) if policy_path else None)
+    given = paths or [default_tests_dir()]
+    files, problems = load_all(given, Path(policy_path) if policy_path else None)
     if problems:
         raise PolicykitError(problems)
+    if not files:  # a check that ran nothing must not pass (a CI hook on an empty folder)
+        raise InputError([Diagnostic(str(p), 0, 0, "no-tests", "no policy test file (.yaml) here") for p in given])
     policies: dict[Path, Policy] = {}
     outcomes: list[Outcome] = []
     used_files: list[str] = []  # the policy file of each outcome, as outputs name it
