@@ -71,7 +71,7 @@ def run_tests(
     out: IO[str],
     err: IO[str],
 ) -> int:
-    given = paths or [default_tests_dir()]
+    given: list[str | Path] = [*paths] if paths else [default_tests_dir()]
     files, problems = load_all(given, Path(policy_path) if policy_path else None)
     if problems:
         raise PolicykitError(problems)
