@@ -96,3 +96,10 @@ def test_a_misspelt_command_option_or_choice_gets_the_closest(argv: list[str], m
 def test_nothing_close_suggests_nothing() -> None:
     code, _, err = cli("zzzz")
     assert code == 2 and "did you mean" not in err
+
+
+@pytest.mark.parametrize("given", ["101", "-5", "nan", "inf", "abc"])
+def test_fail_under_is_a_percentage(given: str) -> None:
+    code, out, err = cli("test", f"--fail-under={given}")
+    assert (code, out) == (2, "")
+    assert f"must be a percentage from 0 to 100, not '{given}'" in err

@@ -79,6 +79,16 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value <= 100:  # (nan too)
+        raise argparse.ArgumentTypeError(f"must be a percentage from 0 to 100, not {text!r}")
+    return value
+
+
 def _scale_options(parser: argparse.ArgumentParser, what: str) -> None:
     """--jobs, --engine and --scheduler: many cases on many cores or machines."""
     parser.add_argument(
@@ -144,7 +154,7 @@ def _test(sub: Any) -> None:
     te.add_argument("-k", dest="keyword", metavar="TEXT", help="only tests whose file or title contains TEXT")
     te.add_argument("--format", choices=["text", "json", "junit"], default="text")
     te.add_argument("--coverage", action="store_true", help="report which rules and clauses the tests exercised")
-    te.add_argument("--fail-under", type=float, metavar="N", help="exit 1 when rule coverage is under N percent")
+    te.add_argument("--fail-under", type=_percent, metavar="N", help="exit 1 when rule coverage is under N percent")
     te.add_argument("--policy", metavar="PATH", help="test this policy instead of the one the files name")
 
 
