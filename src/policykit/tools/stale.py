@@ -15,7 +15,7 @@ or a reason that no longer says what the parameter says.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from policykit.policy.model import Fact, Parameter, Policy, Text
 from policykit.tools.numbers import quantities
@@ -42,51 +42,38 @@ def stale_clause_numbers(policy: Policy) -> Iterator[tuple[int, str, str]]:
     for param in policy.parameters.values():
         if param.unit not in UNITS or isinstance(param.value, bool) or not isinstance(param.value, int):
             continue
-        for cid in param.cites:
-            clause = policy.clauses.get(cid)
-            if clause is None:
-                continue
-            for lang, text in (("zh", clause.zh), ("en", clause.en)):
-                written = _differs(text, lang, param)
-                if written:
-                    yield (
-                        clause.line,
-                        f"clauses.{cid}",
-                        f"clause '{cid}' ({lang}) writes {', '.join(written)}, but parameter '{param.name}' "
-                        f"that cites it is {_show(param)}: reword the clause or correct the parameter",
-                    )
-        for lang, text in param.description.by_lang if param.description else ():
-            written = _differs(text, lang, param)
-            if written:
-                yield (
-                    0,
-                    f"parameters.{param.name}",
-                    f"the description of parameter '{param.name}' ({lang}) writes {', '.join(written)}, "
-                    f"but the parameter is {_show(param)}",
-                )
-        for name, fact in _defaulted_by(policy, param.name):
-            for lang, text in fact.default_reason.by_lang if fact.default_reason else ():
-                written = _differs(text, lang, param)
-                if written:
-                    yield (
-                        0,
-                        f"facts.{name}",
-                        f"the default_reason of fact '{name}' ({lang}) writes {', '.join(written)}, "
-                        f"but its default, parameter '{param.name}', is {_show(param)}",
-                    )
-        for iid, meaning in policy.interpretations.items():
-            texts = meaning.text.by_lang
-            if not any(cid in text for cid in param.cites for _, text in texts):
-                continue
+        for line, subject, what, texts, but in _places(policy, param):
             for lang, text in texts:
                 written = _differs(text, lang, param)
                 if written:
-                    yield (
-                        0,
-                        f"interpretations.{iid}",
-                        f"interpretation '{iid}' ({lang}) writes {', '.join(written)}, but parameter "
-                        f"'{param.name}' of the clause it names is {_show(param)}: reword it or correct the parameter",
-                    )
+                    yield line, subject, f"{what} ({lang}) writes {', '.join(written)}, {but}"
+
+
+Place = tuple[int, str, str, Iterable[tuple[str, str]], str]
+
+
+def _places(policy: Policy, param: Parameter) -> Iterator[Place]:
+    """(line, subject, what it is, its texts by language, what the parameter says) of each
+    text that writes ``param``'s number: the clauses it cites, its description, the
+    default reason of a fact it is the default of, an interpretation naming a clause it cites."""
+    shown = _show(param)
+    for cid in param.cites:
+        clause = policy.clauses.get(cid)
+        if clause is not None:
+            but = f"but parameter '{param.name}' that cites it is {shown}: reword the clause or correct the parameter"
+            yield clause.line, f"clauses.{cid}", f"clause '{cid}'", (("zh", clause.zh), ("en", clause.en)), but
+    if param.description:
+        what = f"the description of parameter '{param.name}'"
+        yield 0, f"parameters.{param.name}", what, param.description.by_lang, f"but the parameter is {shown}"
+    for name, fact in _defaulted_by(policy, param.name):
+        if fact.default_reason:
+            but = f"but its default, parameter '{param.name}', is {shown}"
+            yield 0, f"facts.{name}", f"the default_reason of fact '{name}'", fact.default_reason.by_lang, but
+    for iid, meaning in policy.interpretations.items():
+        texts = meaning.text.by_lang
+        if any(cid in text for cid in param.cites for _, text in texts):
+            but = f"but parameter '{param.name}' of the clause it names is {shown}: reword it or correct the parameter"
+            yield 0, f"interpretations.{iid}", f"interpretation '{iid}'", texts, but
 
 
 def _defaulted_by(policy: Policy, param: str) -> list[tuple[str, Fact]]:
