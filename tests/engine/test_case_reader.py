@@ -563,3 +563,26 @@ def test_only_a_lone_surrogate_escape_is_refused(escape: str, lone: bool) -> Non
                 parse_json_exact(text, "c.json")
         else:
             assert parse_json_exact(text, "c.json") == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text,where,says",
+    [
+        (
+            '{"request": {"type": "fault",\n "date": "2026-02-10", "type": "x"}}',
+            (1, 13, "object"),
+            "duplicate key 'type'",
+        ),
+        ('{"request": {"type": "fault"},\n "sale": {"x": [1, NaN]}}', (2, 16, "list"), "NaN is not a number"),
+        ('{"a": {"b": 1e999}}', (1, 7, "object"), "1e999 is too large a number"),
+    ],
+)
+def test_a_value_json_refuses_is_placed_at_its_container(text: str, where: tuple[int, int, str], says: str) -> None:
+    """A duplicate key, NaN or a number too large is named with the line and column of
+    the object or list that holds it (the parser's hooks know no place of their own)."""
+    line, col, kind = where
+    with pytest.raises(CaseError) as caught:
+        parse_json(text.encode(), "c.json")
+    (diag,) = caught.value.diagnostics
+    assert (diag.line, diag.col, diag.code) == (line, col, "json")
+    assert diag.message == f"{says} (in the {kind} that begins here)"

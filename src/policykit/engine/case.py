@@ -46,6 +46,10 @@ def _finite(text: str) -> float:
     return value
 
 
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_float=_finite)
+_LOCATE_CHARS = 1 << 20  # a refused text read again, by the slower scanner, to say where: up to 1 MiB
+
+
 def _lone_surrogate(data: Any) -> tuple[Any, ...] | None:
     """The path of the first string holding a lone surrogate (not a character; not UTF-8)."""
     stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
@@ -99,7 +103,7 @@ def parse_json_exact(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) 
         except UnicodeDecodeError as exc:
             raise CaseError([Diagnostic(file, 0, 0, "encoding", f"not valid UTF-8 (byte {exc.start})")]) from None
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_float=_finite)
+        data = _DECODER.decode(text)
         if "\\ud" in text or "\\uD" in text:  # an escape that may be a surrogate's (\ud800-\udfff)
             bad = _lone_surrogate(data)
             if bad is not None:
@@ -117,7 +121,16 @@ def parse_json_exact(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) 
         message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
         if "integer string conversion" in message:  # Python's own words would tell a user to call sys
             message = "a number of more digits than a case may give (4300)"
-        raise CaseError([Diagnostic(file, 0, 0, "json", message)]) from None
+        line = col = 0
+        if isinstance(exc, ValueError) and len(text) <= _LOCATE_CHARS:
+            # a value the parser refused (NaN, 1e999, a duplicate key...): the object or list holding it
+            from policykit.engine.json_where import refused_at
+
+            found = refused_at(text, _DECODER)
+            if found is not None:
+                line, col, kind = found
+                message += f" (in the {kind} that begins here)"
+        raise CaseError([Diagnostic(file, line, col, "json", message)]) from None
 
 
 def read_case(
