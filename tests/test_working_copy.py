@@ -69,7 +69,8 @@ def test_validate_and_check_name_the_working_copy_s_file(project: Path) -> None:
     assert out.startswith(f"{NAME}: ok: ")
     assert all(line.startswith(f"{NAME}:") for line in err.splitlines())  # its warnings too
     code, out, _ = cli("check")
-    assert out.splitlines()[-1].startswith(f"{NAME}: 5 findings")  # the 18 months are stale in text
+    # the 18 months are stale in text: two clauses (3 texts), the description (2), the default's reason (2)
+    assert out.splitlines()[-1].startswith(f"{NAME}: 7 findings")
 
 
 def test_evaluate_names_the_file_that_decided(project: Path) -> None:
