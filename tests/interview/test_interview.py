@@ -161,14 +161,10 @@ def _script(policy: Policy, case: dict[str, Any], answers: dict[str, str]) -> tu
         order.append(q.fact)
         text = answers.get(q.fact, "")
         lines.append(text)
-        if q.assumed:
-            confirmed.add(q.fact)
         if text:
             case = set_answer(case, q.fact, parse(q, text))
-        elif q.assumed:
-            case = set_answer(case, q.fact, q.default)
         else:
-            skipped.add(q.fact)
+            (confirmed if q.assumed else skipped).add(q.fact)
     return "".join(line + "\n" for line in lines), order
 
 
@@ -203,11 +199,40 @@ def test_the_terminal_asks_in_the_same_order_and_writes_the_case(policy: Policy,
     positions = [out.index(text) for text in asked]
     assert positions == sorted(positions), "the terminal asks in the core's order"
     case = json.loads(out_file.read_text(encoding="utf-8"))
-    # a default confirmed with Enter is written as given
-    assert case["sale"] == {"ship_date": "2025-06-01", "shipping_method": "express", "warranty_months": 12}
+    # a default left with Enter stays an assumption: not written as a fact
+    assert case["sale"] == {"ship_date": "2025-06-01", "shipping_method": "express"}
     assert case["fault"]["works_normally"] is False
     label = policy.values["service.type"].label("free_replacement", "zh")
     assert label and label in out  # the result is printed at the end
+
+
+FAULT_TYPED = "2025-06-01\n1\nA\nB\nC\nD\n2026-02-13\nS1\n\n"  # to the first default to confirm
+
+
+def _terminal(tmp_path: Path, typed: str) -> tuple[str, dict[str, Any]]:
+    out_file = tmp_path / "case.json"
+    args = ("--type", "fault", "--date", "2026-02-10", "--as-of", "2026-11-27", "--out", str(out_file))
+    code, out, err = cli("interview", *args, stdin=typed)
+    assert code == 0, err
+    return out, json.loads(out_file.read_text(encoding="utf-8"))
+
+
+def test_enter_on_a_default_leaves_it_assumed_with_its_inspection_step(policy: Policy, tmp_path: Path) -> None:
+    out, case = _terminal(tmp_path, FAULT_TYPED + "\n" * 20)
+    assert "客户是否私自拆卸过？" in out  # asked, and Enter answered it
+    assert "disassembled" not in case.get("fault", {}) and "warranty_months" not in case["sale"]
+    assert "history" not in case
+    confirm = policy.facts["fault.disassembled"].confirm_step
+    text = next(a.text.get("zh") for a in policy.actions if a.id == confirm)
+    assert text.split("：")[0] in out  # the step that checks the assumption is still listed
+    # the same case on its own keeps the step: the terminal and the page agree
+    assert confirm in [a.id for a in step(policy, case, AS_OF).record.actions]  # type: ignore[union-attr]
+
+
+def test_the_terminal_takes_another_contract_term_after_a_bad_one(tmp_path: Path) -> None:
+    out, case = _terminal(tmp_path, FAULT_TYPED + "abc\n24\n" + "\n" * 20)
+    assert "'abc'" in out and out.count("合同约定的质保期是几个月？") == 2  # refused, then asked again
+    assert case["sale"]["warranty_months"] == 24
 
 
 def _question(policy: Policy, fact: str) -> Question:

@@ -1,8 +1,8 @@
 """``policykit interview``: the service desk's interview in a terminal.
 
 The same questions in the same order as the web page (one implementation:
-:mod:`policykit.interview.core`); answers are checked as they are typed, Enter accepts a
-default (or skips), ``?`` shows the clauses behind a question, Ctrl-D stops.  At the end it
+:mod:`policykit.interview.core`); answers are checked as they are typed, Enter leaves a
+default standing as an assumption (or skips), ``?`` shows the clauses behind a question, Ctrl-D stops.  At the end it
 prints the result and writes the case.
 """
 
@@ -42,7 +42,8 @@ class Terminal:
         return line.rstrip("\r\n")
 
     def ask(self, q: Question) -> tuple[bool, Any]:
-        """(answered?, value) for ``q``: Enter gives the default, or (False, None) to skip."""
+        """(answered?, value) for ``q``: Enter gives (False, None): the question is skipped,
+        or its default stands as an assumption (not written into the case as a fact)."""
         from policykit.interview.answers import NotAnAnswer, parse
 
         self.say()
@@ -59,16 +60,17 @@ class Terminal:
                 + self.ui["default_hint"].format(value=shown)
                 + (f" — {q.default_reason}" if q.default_reason else "")
             )
-        if q.kind == "list":
-            return True, self.ask_list(q)
+        if q.kind == "list":  # an empty line at once: as Enter on any question
+            entries = self.ask_list(q)
+            return (True, entries) if entries else (False, None)
         while True:
             text = self.read()
             if text.strip() == "?":
                 for c in q.clauses:
                     self.say(f"  [{c.clause}] {c.text if self.lang == 'zh' else c.en}")
                 continue
-            if not text.strip():
-                return (True, q.default) if q.assumed else (False, None)
+            if not text.strip():  # a default stays an assumption: only an answer establishes a fact
+                return False, None
             try:
                 return True, parse(q, text)
             except NotAnAnswer:
@@ -133,10 +135,8 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
             q = pending[0]
             answered, value = terminal.ask(q)
             last_case = case
-            if q.assumed:
-                confirmed.add(q.fact)
-            if not answered:
-                skipped.add(q.fact)
+            if not answered:  # Enter: skipped, or the default left standing as assumed
+                (confirmed if q.assumed else skipped).add(q.fact)
                 continue
             case = set_answer(case, q.fact, value)
     except _Stop:
