@@ -7,6 +7,7 @@
   const store = window.sessionStorage;
   let state = JSON.parse(store.getItem("policykit-interview") || "null") || { case: {}, skipped: [] };
   let last = null; // the last step from the server
+  let changing = null; // an assumed fact of no choices being changed in the question form
   const $ = (id) => document.getElementById(id);
 
   function save() { store.setItem("policykit-interview", JSON.stringify(state)); }
@@ -126,7 +127,8 @@
   function render(step) {
     showErrors(step.errors || []);
     $("start").hidden = Boolean(getPath(state.case, "request.type")) && Boolean(getPath(state.case, "request.date"));
-    const q = (step.questions || []).find((x) => x.fact !== "request.type" && x.fact !== "request.date");
+    const asked = (step.questions || []).find((x) => x.fact !== "request.type" && x.fact !== "request.date");
+    const q = (changing && (step.assumed || []).find((x) => x.fact === changing)) || asked;
     const form = $("question");
     if (q && $("start").hidden) {
       form.hidden = false;
@@ -156,13 +158,19 @@
       const shown = a.choices.find((c) => c.value === a.default);
       const item = el("li", { "data-fact": a.fact },
         el("div", { text: a.text }),
-        el("div", { class: "meta", text: ui.assumed_value.replace("{value}", shown ? shown.label : String(a.default)) + (a.default_reason ? " — " + a.default_reason : "") }));
+        el("div", { class: "meta", text: ui.assumed_value.replace("{value}", shown ? shown.label : Array.isArray(a.default) && !a.default.length ? ui.none : String(a.default)) + (a.default_reason ? " — " + a.default_reason : "") }));
       const confirm = el("button", { type: "button", class: "quiet", text: ui.confirm });
       confirm.addEventListener("click", () => answer(a.fact, a.default));
       item.append(confirm);
       for (const c of a.choices.filter((c) => c.value !== a.default)) {
         const change = el("button", { type: "button", class: "quiet", text: ui.change + " " + c.label });
         change.addEventListener("click", () => answer(a.fact, c.value));
+        item.append(document.createTextNode(" "), change);
+      }
+      if (!a.choices.length) {
+        // a number, a date, a text or a list: typed in the question form
+        const change = el("button", { type: "button", class: "quiet", text: ui.change + "…" });
+        change.addEventListener("click", () => { changing = a.fact; render(last); });
         item.append(document.createTextNode(" "), change);
       }
       list.append(item);
@@ -202,6 +210,8 @@
   }
 
   async function answer(fact, value) {
+    const wasChanging = changing;
+    changing = null;
     const before = getPath(state.case, fact);
     setPath(state.case, fact, value);
     const step = await refresh();
@@ -210,6 +220,7 @@
     if (errors.length) {
       // the answer is not taken: the same message as the CLI, beside the question
       setPath(state.case, fact, before);
+      changing = wasChanging; // a bad new value for an assumption: its question stays
       save();
       $("q-error").textContent = errors.map((e) => (e.path ? e.path + ": " : "") + e.message).join("; ");
       $("q-error").hidden = false;
@@ -238,13 +249,15 @@
 
   $("question").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const q = (last.questions || []).find((x) => x.fact === $("question").dataset.fact);
+    const fact = $("question").dataset.fact;
+    const q = [...(last.questions || []), ...(last.assumed || [])].find((x) => x.fact === fact);
     const value = answerOf(q);
     if (value === undefined) { $("q-error").textContent = ui.errors; $("q-error").hidden = false; return; }
     await answer(q.fact, value);
   });
 
   $("skip-button").addEventListener("click", () => {
+    if (changing) { changing = null; render(last); return; } // the default stands
     state.skipped.push($("question").dataset.fact);
     refresh();
   });
