@@ -131,6 +131,7 @@ async def record(request: Request) -> Response:
         for c in a.cites:
             cited.setdefault(c.clause, c.to_dict())
     given = view.given(policy, case, lang)
+    head_title, head = view.head(policy, given, lang)  # grouped as the policy's summary groups them
     html = (
         templates()
         .get_template("record.html")
@@ -138,9 +139,9 @@ async def record(request: Request) -> Response:
             lang=lang,
             ui=view.ui(lang),
             case=case,
-            customer=[g for g in given if g["fact"].startswith("customer.")],
-            product=[g for g in given if g["fact"].startswith("product.")],
-            given=[g for g in given if not g["fact"].startswith(("customer.", "product."))],
+            head_title=head_title,
+            head=head,
+            given=[g for g in given if g not in head],
             assumed=[q.to_dict() for q in step.assumed],
             decisions=view.decisions(policy, result, lang),
             steps=view.steps(result, lang),
