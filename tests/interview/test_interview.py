@@ -318,3 +318,33 @@ def test_a_new_fact_is_asked_by_the_page_and_the_terminal(tmp_path: Path) -> Non
     assert answered["fault"]["lightning"] is True
     label = edited.values["service.type"].label("paid_repair", "zh")
     assert label and label in out
+
+
+# -- the terminal's options and its end ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "where"),
+    [
+        (("--type", "fault", "--date", "2026-02-30"), "--date: bad-value:"),
+        (("--type", "foo", "--date", "2026-02-10"), "--type: schema:"),
+        (("--type", "foo"), "--type: schema:"),
+        (("--out", "/no/such/folder/case.json"), "/no/such/folder/case.json: not-writable:"),
+        (("--out", "."), ".: not-writable:"),
+    ],
+)
+def test_a_bad_option_is_refused_before_any_question(options: tuple[str, ...], where: str) -> None:
+    code, out, err = cli("interview", *options, stdin="2025-06-01\n")
+    assert code == 2
+    assert out == ""
+    assert err.strip().startswith(where) and len(err.strip().splitlines()) == 1
+
+
+def test_enter_on_the_request_day_asks_it_again_and_writes_no_incomplete_case(tmp_path: Path) -> None:
+    out_file = tmp_path / "case.json"
+    code, out, err = cli("interview", "--out", str(out_file), stdin="1\n\n")
+    assert code == 2 and "incomplete" in err
+    assert not out_file.exists()
+    question = load_policy(POLICY_FILE)[0].facts["request.date"].question
+    assert question is not None
+    assert out.count(question.get("zh")) == 2  # Enter: asked again
