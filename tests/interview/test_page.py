@@ -27,3 +27,30 @@ def test_an_assumed_number_can_be_changed_to_another_term(page: Page, server: st
     case = page.evaluate("JSON.parse(sessionStorage.getItem('policykit-interview')).case")
     assert case["sale"]["warranty_months"] == 24
     assert page.locator("#assumed-list li[data-fact='sale.warranty_months']").count() == 0
+
+
+def test_a_server_error_is_not_shown_as_the_clerks_mistake(page: Page, server: str) -> None:  # noqa: F811
+    page.route("**/v1/interview?*", lambda route: route.fulfill(status=500, body="Internal Server Error"))
+    page.goto(f"{server}/?lang=zh")
+    page.evaluate("sessionStorage.clear()")
+    page.goto(f"{server}/?lang=zh")
+    page.fill("#request-date", "2026-02-10")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#errors", state="visible")
+    shown = page.locator("#errors").inner_text()
+    assert "服务暂时出错" in shown and "undefined" not in shown and "请更正" not in shown
+    page.screenshot(path=str(SHOTS / "interview-server-error-1280.png"))
+
+
+def test_a_problem_of_the_request_still_says_what_to_correct(page: Page, server: str) -> None:  # noqa: F811
+    problem = '{"type": "about:blank", "title": "expected {case: {...}}", "status": 422}'
+    page.route(
+        "**/v1/interview?*",
+        lambda route: route.fulfill(status=422, body=problem, content_type="application/problem+json"),
+    )
+    page.goto(f"{server}/?lang=zh")
+    page.fill("#request-date", "2026-02-10")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#errors", state="visible")
+    shown = page.locator("#errors").inner_text()
+    assert "请更正" in shown and "expected {case: {...}}" in shown

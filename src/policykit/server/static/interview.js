@@ -36,10 +36,17 @@
   }
 
   async function post(path, payload) {
-    const response = await fetch(path + "?lang=" + lang, { method: "POST", headers: headers(), body: JSON.stringify(payload) });
+    let response;
+    try {
+      response = await fetch(path + "?lang=" + lang, { method: "POST", headers: headers(), body: JSON.stringify(payload) });
+    } catch (e) {
+      throw { status: 0 }; // no answer at all: the service is down or unreachable
+    }
     const text = await response.text();
     if (!response.ok) {
-      let problem; try { problem = JSON.parse(text); } catch (e) { problem = { title: text }; }
+      let problem; try { problem = JSON.parse(text); } catch (e) { problem = {}; }
+      if (!problem || typeof problem !== "object") problem = {};
+      problem.status = response.status;
       throw problem;
     }
     return text;
@@ -51,7 +58,7 @@
     try {
       step = JSON.parse(await post("/v1/interview", { case: state.case, skipped: state.skipped }));
     } catch (problem) {
-      showErrors([{ path: "", message: problem.title + (problem.detail ? ": " + problem.detail : "") }]);
+      showProblem(problem);
       return null;
     }
     last = step;
@@ -59,11 +66,21 @@
     return step;
   }
 
-  function showErrors(errors) {
+  // a problem answer: the clerk's to correct (4xx, with what is wrong), or the service's own (5xx, none)
+  function showProblem(problem) {
+    if (!problem.status || problem.status >= 500 || !problem.title) {
+      showErrors([{ path: "", message: ui.server_error }], "");
+      return;
+    }
+    const listed = (problem.errors || []).map((e) => ({ path: e.path || "", message: e.message }));
+    showErrors(listed.length ? listed : [{ path: "", message: problem.title + (problem.detail ? ": " + problem.detail : "") }]);
+  }
+
+  function showErrors(errors, heading) {
     const box = $("errors");
     box.replaceChildren();
     if (!errors.length) { box.hidden = true; return; }
-    box.append(el("strong", { text: ui.errors }));
+    if (heading !== "") box.append(el("strong", { text: ui.errors }));
     const list = el("ul");
     for (const e of errors) list.append(el("li", { text: (e.path ? e.path + ": " : "") + e.message }));
     box.append(list);
@@ -283,7 +300,7 @@
       popup.document.open(); popup.document.write(html); popup.document.close();
     } catch (problem) {
       popup.close();
-      showErrors([{ path: "", message: problem.title || String(problem) }]);
+      showProblem(problem);
     }
   });
 
