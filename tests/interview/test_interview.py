@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from policykit.interview.answers import NotAnAnswer, parse
-from policykit.interview.core import Question, set_answer, step
+from policykit.interview.core import Question, _purpose, set_answer, step
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
 from policykit.server.app import create_app
@@ -28,8 +28,11 @@ def test_first_the_request_then_what_most_decisions_need(policy: Policy) -> None
     assert [q.fact for q in step(policy, {}, AS_OF).questions] == ["request.type", "request.date"]
     first = step(policy, {"request": {"type": "fault", "date": "2026-02-10"}}, AS_OF)
     assert first.errors == [] and first.result is not None
-    needs = [len(q.needed_for) for q in first.questions]
+    missing = {m.fact for m in first.result.missing}
+    needs = [len(q.needed_for) for q in first.questions if q.fact in missing]
     assert needs == sorted(needs, reverse=True)
+    asked = [q.fact in missing for q in first.questions]
+    assert asked == sorted(asked, reverse=True), "the missing facts come first"
     assert first.questions[0].fact == "sale.ship_date"
     assert all(q.text and not q.text.startswith(("sale.", "fault.")) for q in first.questions)
 
@@ -37,11 +40,64 @@ def test_first_the_request_then_what_most_decisions_need(policy: Policy) -> None
 def test_every_request_type_asks_only_what_its_decisions_need(policy: Policy) -> None:
     for kind in policy.facts["request.type"].values:
         current = step(policy, {"request": {"type": kind, "date": "2026-03-02"}}, AS_OF)
+        _, actions, warnings = policy.plan(kind)
         decisions = {d.id for d in policy.decisions_for(kind)}
+        purposes = {_purpose(policy, name, "zh") for name in decisions | {a.id for a in (*actions, *warnings)}}
+        assert current.result is not None
+        missing = {m.fact: m for m in current.result.missing}
         for q in current.questions:
-            assert current.result is not None
-            missing = next(m for m in current.result.missing if m.fact == q.fact)
-            assert set(missing.needed_for) & (decisions | {"register-customer"}), (kind, q.fact)
+            if q.fact in missing:
+                assert set(missing[q.fact].needed_for) & (decisions | {"register-customer"}), (kind, q.fact)
+            else:  # read through coalesce/is_known: it decides one of this request's decisions or steps
+                assert q.needed_for and set(q.needed_for) <= purposes, (kind, q.fact)
+            assert q.fact not in {"request.type", "request.date"}
+
+
+# -- facts read through coalesce(...) / is_known(...) are asked too ---------------------------
+
+NO_PROOF: dict[str, Any] = {
+    "request": {"type": "fault", "date": "2026-02-10"},
+    "sale": {"ship_date": "2025-06-01", "shipping_method": "express"},
+    "customer": {"name": "A", "address": "B", "phone": "C"},
+    "product": {"model": "D", "has_warranty_card": False, "has_company_mark": False, "origin_proven": False},
+    "received_on": "2026-02-13",
+}
+RETURN: dict[str, Any] = json.loads((ROOT / "examples" / "return.json").read_text(encoding="utf-8"))
+
+
+def _service_type(current: Any) -> Any:
+    return next(d.value for d in current.record.decisions if d.id == "service.type")
+
+
+def test_a_fact_read_through_coalesce_is_asked_when_it_changes_the_decision(policy: Policy) -> None:
+    without = step(policy, NO_PROOF, AS_OF)
+    assert "product.serial_number" in [q.fact for q in without.questions]
+    assert _service_type(without) == "paid_repair"
+    answered = step(policy, set_answer(NO_PROOF, "product.serial_number", "OY300-1"), AS_OF)
+    assert "product.serial_number" not in [q.fact for q in answered.questions]
+    assert _service_type(answered) == "free_replacement"  # the answer the interview asked for changed it
+
+
+def test_a_return_asks_the_day_received_and_the_contracts_period(policy: Policy, tmp_path: Path) -> None:
+    case = {k: v for k, v in RETURN.items() if k != "case_id"}
+    case["sale"] = {k: v for k, v in RETURN["sale"].items() if k != "delivered_on"}
+    asked = [q.fact for q in step(policy, case, date(2026, 3, 2)).questions]
+    assert asked[:2] == ["sale.delivered_on", "sale.return_days"]
+    config = ServerConfig(policy_set=str(POLICY_FILE.parent), log_db=str(tmp_path / "log.sqlite3"))
+    with TestClient(create_app(config)) as client:
+        page = client.post("/v1/interview?as_of=2026-03-02", json={"case": case}).json()
+    assert [q["fact"] for q in page["questions"]][:2] == asked[:2]
+
+
+def test_a_shipment_asks_the_method_the_customer_asked_for(policy: Policy) -> None:
+    current = step(policy, {"request": {"type": "shipment", "date": "2026-03-02"}}, AS_OF)
+    assert "shipment.customer_requested_method" in [q.fact for q in current.questions]
+
+
+def test_the_history_with_no_question_is_asked_by_its_title(policy: Policy) -> None:
+    history = next(q for q in step(policy, FAULT, AS_OF).assumed if q.fact == "history")
+    title = policy.facts["history"].title
+    assert title is not None and history.text == title.get("zh") and history.kind == "list"
 
 
 def test_the_example_has_nothing_left_to_ask_but_its_assumptions(policy: Policy) -> None:
@@ -105,14 +161,10 @@ def _script(policy: Policy, case: dict[str, Any], answers: dict[str, str]) -> tu
         order.append(q.fact)
         text = answers.get(q.fact, "")
         lines.append(text)
-        if q.assumed:
-            confirmed.add(q.fact)
         if text:
             case = set_answer(case, q.fact, parse(q, text))
-        elif q.assumed:
-            case = set_answer(case, q.fact, q.default)
         else:
-            skipped.add(q.fact)
+            (confirmed if q.assumed else skipped).add(q.fact)
     return "".join(line + "\n" for line in lines), order
 
 
@@ -147,15 +199,44 @@ def test_the_terminal_asks_in_the_same_order_and_writes_the_case(policy: Policy,
     positions = [out.index(text) for text in asked]
     assert positions == sorted(positions), "the terminal asks in the core's order"
     case = json.loads(out_file.read_text(encoding="utf-8"))
-    # a default confirmed with Enter is written as given
-    assert case["sale"] == {"ship_date": "2025-06-01", "shipping_method": "express", "warranty_months": 12}
+    # a default left with Enter stays an assumption: not written as a fact
+    assert case["sale"] == {"ship_date": "2025-06-01", "shipping_method": "express"}
     assert case["fault"]["works_normally"] is False
     label = policy.values["service.type"].label("free_replacement", "zh")
     assert label and label in out  # the result is printed at the end
 
 
+FAULT_TYPED = "2025-06-01\n1\nA\nB\nC\nD\n2026-02-13\nS1\n\n"  # to the first default to confirm
+
+
+def _terminal(tmp_path: Path, typed: str) -> tuple[str, dict[str, Any]]:
+    out_file = tmp_path / "case.json"
+    args = ("--type", "fault", "--date", "2026-02-10", "--as-of", "2026-11-27", "--out", str(out_file))
+    code, out, err = cli("interview", *args, stdin=typed)
+    assert code == 0, err
+    return out, json.loads(out_file.read_text(encoding="utf-8"))
+
+
+def test_enter_on_a_default_leaves_it_assumed_with_its_inspection_step(policy: Policy, tmp_path: Path) -> None:
+    out, case = _terminal(tmp_path, FAULT_TYPED + "\n" * 20)
+    assert "客户是否私自拆卸过？" in out  # asked, and Enter answered it
+    assert "disassembled" not in case.get("fault", {}) and "warranty_months" not in case["sale"]
+    assert "history" not in case
+    confirm = policy.facts["fault.disassembled"].confirm_step
+    text = next(a.text.get("zh") for a in policy.actions if a.id == confirm)
+    assert text.split("：")[0] in out  # the step that checks the assumption is still listed
+    # the same case on its own keeps the step: the terminal and the page agree
+    assert confirm in [a.id for a in step(policy, case, AS_OF).record.actions]  # type: ignore[union-attr]
+
+
+def test_the_terminal_takes_another_contract_term_after_a_bad_one(tmp_path: Path) -> None:
+    out, case = _terminal(tmp_path, FAULT_TYPED + "abc\n24\n" + "\n" * 20)
+    assert "'abc'" in out and out.count("合同约定的质保期是几个月？") == 2  # refused, then asked again
+    assert case["sale"]["warranty_months"] == 24
+
+
 def _question(policy: Policy, fact: str) -> Question:
-    text = policy.facts[fact].question
+    text = policy.facts[fact].question or policy.facts[fact].title
     assert text is not None
     return Question(fact, "", text.get("zh"), (), (), (), ())
 
@@ -237,3 +318,33 @@ def test_a_new_fact_is_asked_by_the_page_and_the_terminal(tmp_path: Path) -> Non
     assert answered["fault"]["lightning"] is True
     label = edited.values["service.type"].label("paid_repair", "zh")
     assert label and label in out
+
+
+# -- the terminal's options and its end ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "where"),
+    [
+        (("--type", "fault", "--date", "2026-02-30"), "--date: bad-value:"),
+        (("--type", "foo", "--date", "2026-02-10"), "--type: schema:"),
+        (("--type", "foo"), "--type: schema:"),
+        (("--out", "/no/such/folder/case.json"), "/no/such/folder/case.json: not-writable:"),
+        (("--out", "."), ".: not-writable:"),
+    ],
+)
+def test_a_bad_option_is_refused_before_any_question(options: tuple[str, ...], where: str) -> None:
+    code, out, err = cli("interview", *options, stdin="2025-06-01\n")
+    assert code == 2
+    assert out == ""
+    assert err.strip().startswith(where) and len(err.strip().splitlines()) == 1
+
+
+def test_enter_on_the_request_day_asks_it_again_and_writes_no_incomplete_case(tmp_path: Path) -> None:
+    out_file = tmp_path / "case.json"
+    code, out, err = cli("interview", "--out", str(out_file), stdin="1\n\n")
+    assert code == 2 and "incomplete" in err
+    assert not out_file.exists()
+    question = load_policy(POLICY_FILE)[0].facts["request.date"].question
+    assert question is not None
+    assert out.count(question.get("zh")) == 2  # Enter: asked again

@@ -1,8 +1,8 @@
 """``policykit interview``: the service desk's interview in a terminal.
 
 The same questions in the same order as the web page (one implementation:
-:mod:`policykit.interview.core`); answers are checked as they are typed, Enter accepts a
-default (or skips), ``?`` shows the clauses behind a question, Ctrl-D stops.  At the end it
+:mod:`policykit.interview.core`); answers are checked as they are typed, Enter leaves a
+default standing as an assumption (or skips), ``?`` shows the clauses behind a question, Ctrl-D stops.  At the end it
 prints the result and writes the case.
 """
 
@@ -42,7 +42,8 @@ class Terminal:
         return line.rstrip("\r\n")
 
     def ask(self, q: Question) -> tuple[bool, Any]:
-        """(answered?, value) for ``q``: Enter gives the default, or (False, None) to skip."""
+        """(answered?, value) for ``q``: Enter gives (False, None): the question is skipped,
+        or its default stands as an assumption (not written into the case as a fact)."""
         from policykit.interview.answers import NotAnAnswer, parse
 
         self.say()
@@ -59,16 +60,17 @@ class Terminal:
                 + self.ui["default_hint"].format(value=shown)
                 + (f" — {q.default_reason}" if q.default_reason else "")
             )
-        if q.kind == "list":
-            return True, self.ask_list(q)
+        if q.kind == "list":  # an empty line at once: as Enter on any question
+            entries = self.ask_list(q)
+            return (True, entries) if entries else (False, None)
         while True:
             text = self.read()
             if text.strip() == "?":
                 for c in q.clauses:
                     self.say(f"  [{c.clause}] {c.text if self.lang == 'zh' else c.en}")
                 continue
-            if not text.strip():
-                return (True, q.default) if q.assumed else (False, None)
+            if not text.strip():  # a default stays an assumption: only an answer establishes a fact
+                return False, None
             try:
                 return True, parse(q, text)
             except NotAnAnswer:
@@ -95,11 +97,14 @@ class Terminal:
 
 
 def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str]) -> int:
-    from policykit.interview.core import set_answer, step
+    from policykit.errors import Diagnostic, InputError
+    from policykit.interview.core import START, set_answer, step
     from policykit.policy.resources import policies_dir
     from policykit.present.text import render_text
     from policykit.tools.versions import load_policy_set
 
+    if args.out:
+        _check_writable(args.out)  # refused before the clerk answers anything
     policies = load_policy_set(args.policy_set or policies_dir(), use_cache=True)
     terminal = Terminal(out, inp, args.lang)
     case: dict[str, Any] = {}
@@ -107,6 +112,7 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
         case = set_answer(case, "request.type", args.type)
     if args.date:
         case = set_answer(case, "request.date", args.date)
+    _check_options(policies.latest, case, as_of_option(args.as_of), args.lang)
     skipped: set[str] = set()
     confirmed: set[str] = set()
     terminal.say(terminal.ui["terminal_help"])
@@ -133,15 +139,18 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
             q = pending[0]
             answered, value = terminal.ask(q)
             last_case = case
-            if q.assumed:
-                confirmed.add(q.fact)
-            if not answered:
-                skipped.add(q.fact)
+            if not answered and q.fact in START:
+                continue  # nothing is decided without them: asked again
+            if not answered:  # Enter: skipped, or the default left standing as assumed
+                (confirmed if q.assumed else skipped).add(q.fact)
                 continue
             case = set_answer(case, q.fact, value)
     except _Stop:
         terminal.say()
         terminal.say(terminal.ui["stopped"])
+    if any(not (case.get("request") or {}).get(name.split(".")[1]) for name in START):
+        where = Diagnostic("<interview>", 0, 0, "incomplete", "stopped before the request was given: no case written")
+        raise InputError([where])
     if last is not None and last.result is not None:
         from policykit.engine.case import read_case
         from policykit.present.text import TextOptions
@@ -154,6 +163,43 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
     else:
         terminal.say(json.dumps(case, ensure_ascii=False, indent=2))
     return EXIT_OK
+
+
+def _check_writable(path: str) -> None:
+    """Refuse an --out the interview could not write at its end."""
+    import os
+    from pathlib import Path
+
+    from policykit.errors import Diagnostic, InputError
+
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        problem = "is a folder"
+    elif not folder.is_dir():
+        problem = f"no such folder: {folder}"
+    elif not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        problem = "not writable"
+    else:
+        return
+    raise InputError([Diagnostic(path, 0, 0, "not-writable", problem)])
+
+
+def _check_options(policy: Any, case: dict[str, Any], as_of: Any, lang: str) -> None:
+    """--type and --date as the case format reads them: a bad one is bad input (exit 2), not a
+    question asked again."""
+    from policykit.errors import Diagnostic, InputError
+    from policykit.interview.core import START, set_answer, step
+
+    given = {name for name in START if (case.get("request") or {}).get(name.split(".")[1])}
+    if not given:
+        return
+    kind, day = START
+    probe = case if kind in given else set_answer(case, kind, policy.facts[kind].values[0])
+    probe = probe if day in given else set_answer(probe, day, (as_of or policy.today()).isoformat())
+    errors = [e for e in step(policy, probe, as_of or policy.today(), lang).errors if e["path"] in given]
+    if errors:
+        raise InputError([Diagnostic("--" + e["path"].split(".")[-1], 0, 0, e["code"], e["message"]) for e in errors])
 
 
 def add_parser(sub: Any) -> None:

@@ -18,10 +18,13 @@ from policykit.engine.case import Case, read_case
 from policykit.engine.decide import decide_case
 from policykit.engine.record import CaseRecord
 from policykit.errors import PolicykitError
-from policykit.policy.model import Fact, Policy
+from policykit.interview.unknowns import set_answer, worth_asking
+from policykit.policy.model import Fact, Policy, Text
 from policykit.present.assemble import build_result
 from policykit.present.result import CitedClause, Result
 from policykit.present.words import cited_clause
+
+__all__ = ["Question", "Step", "question", "set_answer", "step"]
 
 START = ("request.type", "request.date")  # what every case needs before anything is decided
 
@@ -123,7 +126,7 @@ def _purpose(policy: Policy, name: str, lang: str) -> str:
     value = policy.values.get(name)
     if value is not None:
         return value.title.get(lang) if value.title else name
-    step_ = next((s for s in policy.actions if s.id == name), None)
+    step_ = next((s for s in (*policy.actions, *policy.warnings) if s.id == name), None)
     if step_ is not None:
         return step_.text.get(lang).split("{")[0].rstrip("：: ")
     return name
@@ -144,7 +147,7 @@ def question(
     return Question(
         name,
         fact.type,
-        fact.question.get(lang) if fact.question else name,
+        words.get(lang) if (words := _asked_as(fact)) else name,
         _choices(policy, fact, lang),
         fact.item,
         tuple(dict.fromkeys(titles)),
@@ -174,25 +177,22 @@ def step(policy: Policy, data: dict[str, Any], as_of: date, lang: str = "zh", do
     assumed = [
         _assumed(question(policy, a.fact, lang, a.needed_for, docs_url))
         for a in record.assumed
-        if a.fact not in asked and policy.facts[a.fact].question
+        if a.fact not in asked and _asked_as(policy.facts[a.fact])
     ]
+    # facts read through coalesce/is_known: neither missing nor assumed, yet they may matter
+    known = asked | {q.fact for q in assumed}
+    for name, needed_for in worth_asking(policy, data, record, as_of, known):
+        questions.append(question(policy, name, lang, needed_for, docs_url))
     return Step(questions=questions, assumed=assumed, result=result, record=record)
+
+
+def _asked_as(fact: Fact) -> Text | None:
+    """The words that ask for a fact: its question, else its title (a fact the policy
+    gives no question, such as a list of records, is still asked)."""
+    return fact.question or fact.title
 
 
 def _assumed(q: Question) -> Question:
     return Question(
         q.fact, q.kind, q.text, q.choices, q.item, q.needed_for, q.clauses, True, q.default, q.default_reason
     )
-
-
-def set_answer(data: dict[str, Any], fact: str, value: Any) -> dict[str, Any]:
-    """``data`` with ``fact`` (a dotted name) set to ``value`` (a new dict along the path)."""
-    parts = fact.split(".")
-    out = dict(data)
-    node = out
-    for part in parts[:-1]:
-        child = node.get(part)
-        node[part] = dict(child) if isinstance(child, dict) else {}
-        node = node[part]
-    node[parts[-1]] = value
-    return out

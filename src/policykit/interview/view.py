@@ -94,6 +94,14 @@ def given(policy: Policy, case: dict[str, Any], lang: str) -> list[dict[str, Any
     return out
 
 
+def head(policy: Policy, given_: list[dict[str, Any]], lang: str) -> tuple[str, list[dict[str, Any]]]:
+    """The facts a person sees first, from the policy's ``summary``: its titles, and the given
+    facts of each group of the case format (the object a fact sits in) that a summary lists."""
+    groups = {name.rpartition(".")[0] or name for _, names in policy.summary for name in names}
+    title = " · ".join(t.get(lang) for t, _ in policy.summary)
+    return title, [g for g in given_ if (g["fact"].rpartition(".")[0] or g["fact"]) in groups]
+
+
 def _flatten(case: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     for key, value in case.items():

@@ -13,9 +13,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from policykit.engine.case import parse_json
+from policykit.errors import CaseError
 from policykit.interview import core, view
 from policykit.policy.model import Policy
-from policykit.server.problems import Problem
+from policykit.server.problems import Problem, diagnostics
 from policykit.server.responses import Answer
 from policykit.server.routes import log_decisions, read_body, service
 from policykit.server.service import Options, decide_body
@@ -71,14 +73,19 @@ async def interview_step(request: Request) -> Response:
     svc.authorize(request, "evaluate")
     lang = _lang(request)
     options = Options.parse(request.query_params)
-    try:
-        data = json.loads(await read_body(request, svc.config.max_body_bytes) or b"{}")
-    except ValueError as exc:
-        raise Problem(400, "the body is not JSON", str(exc)) from None
+    try:  # read as /v1/evaluate reads a case: nesting and size bounded, problems placed
+        data = parse_json(await read_body(request, svc.config.max_body_bytes) or b"{}", "<interview>")
+    except CaseError as exc:
+        raise Problem(400, "the body is not JSON", errors=diagnostics(exc.diagnostics)) from None
     case = data.get("case") if isinstance(data, dict) else None
     if not isinstance(case, dict):
-        raise Problem(422, "expected {case: {...}}")
-    skipped = set(data.get("skipped") or ())
+        raise Problem(422, "expected {case: {...}}", errors=[_schema("case", "not an object")])
+    listed = data.get("skipped")
+    if listed is None:
+        listed = []
+    if not isinstance(listed, list) or not all(isinstance(s, str) for s in listed):
+        raise Problem(422, "expected {skipped: [fact, ...]}", errors=[_schema("skipped", "not a list of fact names")])
+    skipped = set(listed)
     policy = _policy(svc, case)
     as_of = options.as_of or policy.today()
     step = core.step(policy, case, as_of, lang, svc.config.docs_url)
@@ -93,6 +100,10 @@ async def interview_step(request: Request) -> Response:
         out["warnings"] = list(step.result.warnings)
     out["given"] = view.given(policy, case, lang)
     return Answer(out)
+
+
+def _schema(path: str, message: str) -> dict[str, str]:
+    return {"code": "schema", "path": path, "message": message}
 
 
 async def favicon(request: Request) -> Response:
@@ -120,6 +131,7 @@ async def record(request: Request) -> Response:
         for c in a.cites:
             cited.setdefault(c.clause, c.to_dict())
     given = view.given(policy, case, lang)
+    head_title, head = view.head(policy, given, lang)  # grouped as the policy's summary groups them
     html = (
         templates()
         .get_template("record.html")
@@ -127,9 +139,9 @@ async def record(request: Request) -> Response:
             lang=lang,
             ui=view.ui(lang),
             case=case,
-            customer=[g for g in given if g["fact"].startswith("customer.")],
-            product=[g for g in given if g["fact"].startswith("product.")],
-            given=[g for g in given if not g["fact"].startswith(("customer.", "product."))],
+            head_title=head_title,
+            head=head,
+            given=[g for g in given if g not in head],
             assumed=[q.to_dict() for q in step.assumed],
             decisions=view.decisions(policy, result, lang),
             steps=view.steps(result, lang),

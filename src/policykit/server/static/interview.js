@@ -7,6 +7,7 @@
   const store = window.sessionStorage;
   let state = JSON.parse(store.getItem("policykit-interview") || "null") || { case: {}, skipped: [] };
   let last = null; // the last step from the server
+  let changing = null; // an assumed fact of no choices being changed in the question form
   const $ = (id) => document.getElementById(id);
 
   function save() { store.setItem("policykit-interview", JSON.stringify(state)); }
@@ -35,10 +36,17 @@
   }
 
   async function post(path, payload) {
-    const response = await fetch(path + "?lang=" + lang, { method: "POST", headers: headers(), body: JSON.stringify(payload) });
+    let response;
+    try {
+      response = await fetch(path + "?lang=" + lang, { method: "POST", headers: headers(), body: JSON.stringify(payload) });
+    } catch (e) {
+      throw { status: 0 }; // no answer at all: the service is down or unreachable
+    }
     const text = await response.text();
     if (!response.ok) {
-      let problem; try { problem = JSON.parse(text); } catch (e) { problem = { title: text }; }
+      let problem; try { problem = JSON.parse(text); } catch (e) { problem = {}; }
+      if (!problem || typeof problem !== "object") problem = {};
+      problem.status = response.status;
       throw problem;
     }
     return text;
@@ -50,7 +58,7 @@
     try {
       step = JSON.parse(await post("/v1/interview", { case: state.case, skipped: state.skipped }));
     } catch (problem) {
-      showErrors([{ path: "", message: problem.title + (problem.detail ? ": " + problem.detail : "") }]);
+      showProblem(problem);
       return null;
     }
     last = step;
@@ -58,11 +66,21 @@
     return step;
   }
 
-  function showErrors(errors) {
+  // a problem answer: the clerk's to correct (4xx, with what is wrong), or the service's own (5xx, none)
+  function showProblem(problem) {
+    if (!problem.status || problem.status >= 500 || !problem.title) {
+      showErrors([{ path: "", message: ui.server_error }], "");
+      return;
+    }
+    const listed = (problem.errors || []).map((e) => ({ path: e.path || "", message: e.message }));
+    showErrors(listed.length ? listed : [{ path: "", message: problem.title + (problem.detail ? ": " + problem.detail : "") }]);
+  }
+
+  function showErrors(errors, heading) {
     const box = $("errors");
     box.replaceChildren();
     if (!errors.length) { box.hidden = true; return; }
-    box.append(el("strong", { text: ui.errors }));
+    if (heading !== "") box.append(el("strong", { text: ui.errors }));
     const list = el("ul");
     for (const e of errors) list.append(el("li", { text: (e.path ? e.path + ": " : "") + e.message }));
     box.append(list);
@@ -126,7 +144,8 @@
   function render(step) {
     showErrors(step.errors || []);
     $("start").hidden = Boolean(getPath(state.case, "request.type")) && Boolean(getPath(state.case, "request.date"));
-    const q = (step.questions || []).find((x) => x.fact !== "request.type" && x.fact !== "request.date");
+    const asked = (step.questions || []).find((x) => x.fact !== "request.type" && x.fact !== "request.date");
+    const q = (changing && (step.assumed || []).find((x) => x.fact === changing)) || asked;
     const form = $("question");
     if (q && $("start").hidden) {
       form.hidden = false;
@@ -156,13 +175,19 @@
       const shown = a.choices.find((c) => c.value === a.default);
       const item = el("li", { "data-fact": a.fact },
         el("div", { text: a.text }),
-        el("div", { class: "meta", text: ui.assumed_value.replace("{value}", shown ? shown.label : String(a.default)) + (a.default_reason ? " — " + a.default_reason : "") }));
+        el("div", { class: "meta", text: ui.assumed_value.replace("{value}", shown ? shown.label : Array.isArray(a.default) && !a.default.length ? ui.none : String(a.default)) + (a.default_reason ? " — " + a.default_reason : "") }));
       const confirm = el("button", { type: "button", class: "quiet", text: ui.confirm });
       confirm.addEventListener("click", () => answer(a.fact, a.default));
       item.append(confirm);
       for (const c of a.choices.filter((c) => c.value !== a.default)) {
         const change = el("button", { type: "button", class: "quiet", text: ui.change + " " + c.label });
         change.addEventListener("click", () => answer(a.fact, c.value));
+        item.append(document.createTextNode(" "), change);
+      }
+      if (!a.choices.length) {
+        // a number, a date, a text or a list: typed in the question form
+        const change = el("button", { type: "button", class: "quiet", text: ui.change + "…" });
+        change.addEventListener("click", () => { changing = a.fact; render(last); });
         item.append(document.createTextNode(" "), change);
       }
       list.append(item);
@@ -202,6 +227,8 @@
   }
 
   async function answer(fact, value) {
+    const wasChanging = changing;
+    changing = null;
     const before = getPath(state.case, fact);
     setPath(state.case, fact, value);
     const step = await refresh();
@@ -210,6 +237,7 @@
     if (errors.length) {
       // the answer is not taken: the same message as the CLI, beside the question
       setPath(state.case, fact, before);
+      changing = wasChanging; // a bad new value for an assumption: its question stays
       save();
       $("q-error").textContent = errors.map((e) => (e.path ? e.path + ": " : "") + e.message).join("; ");
       $("q-error").hidden = false;
@@ -238,13 +266,15 @@
 
   $("question").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const q = (last.questions || []).find((x) => x.fact === $("question").dataset.fact);
+    const fact = $("question").dataset.fact;
+    const q = [...(last.questions || []), ...(last.assumed || [])].find((x) => x.fact === fact);
     const value = answerOf(q);
     if (value === undefined) { $("q-error").textContent = ui.errors; $("q-error").hidden = false; return; }
     await answer(q.fact, value);
   });
 
   $("skip-button").addEventListener("click", () => {
+    if (changing) { changing = null; render(last); return; } // the default stands
     state.skipped.push($("question").dataset.fact);
     refresh();
   });
@@ -270,7 +300,7 @@
       popup.document.open(); popup.document.write(html); popup.document.close();
     } catch (problem) {
       popup.close();
-      showErrors([{ path: "", message: problem.title || String(problem) }]);
+      showProblem(problem);
     }
   });
 

@@ -1,0 +1,89 @@
+"""``POST /v1/interview`` with a body it cannot use: a problem+json, as /v1/evaluate gives,
+never a server error."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from policykit.server.app import create_app
+from policykit.server.config import ServerConfig
+
+from ..conftest import POLICY_FILE, ROOT
+
+START = {"request": {"type": "fault", "date": "2026-02-10"}}
+DEEP = b'{"case":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    log = Path(tmp_path_factory.mktemp("api")) / "log.sqlite3"
+    config = ServerConfig(policy_set=str(POLICY_FILE.parent), log_db=str(log))
+    with TestClient(create_app(config), raise_server_exceptions=False) as made:
+        yield made
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "path"),
+    [
+        ({"case": {}, "skipped": 5}, 422, "skipped"),
+        ({"case": START, "skipped": [[1]]}, 422, "skipped"),
+        ({"case": START, "skipped": [{"a": 1}]}, 422, "skipped"),
+        ({"case": START, "skipped": "sale.ship_date"}, 422, "skipped"),
+        ({"case": [1]}, 422, "case"),
+        ([1], 422, "case"),
+    ],
+)
+def test_a_body_it_cannot_use_is_a_problem(client: TestClient, body: Any, status: int, path: str) -> None:
+    answer = client.post("/v1/interview", json=body)
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert [e["path"] for e in answer.json()["errors"]] == [path]
+
+
+@pytest.mark.parametrize("body", [DEEP, b"{", b"\xff"])
+def test_a_body_that_is_not_json_is_a_400_as_for_evaluate(client: TestClient, body: bytes) -> None:
+    answer = client.post("/v1/interview", content=body, headers={"content-type": "application/json"})
+    assert answer.status_code == 400, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    evaluate = client.post("/v1/evaluate", content=body, headers={"content-type": "application/json"})
+    assert evaluate.status_code == 400
+
+
+def test_skipped_facts_still_work(client: TestClient) -> None:
+    answer = client.post("/v1/interview", json={"case": START, "skipped": ["sale.ship_date"]})
+    assert answer.status_code == 200
+    assert "sale.ship_date" not in [q["fact"] for q in answer.json()["questions"]]
+    assert answer.json()["skipped"] == ["sale.ship_date"]
+
+
+# -- the record page groups facts as the policy does ---------------------------------------
+
+
+def _section(html: str, heading: str) -> str:
+    start = html.index(f"<h2>{heading}</h2>")
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_record_heads_the_facts_the_policys_summary_groups(tmp_path: Path) -> None:
+    """Rename a group of the case format in a copy of the policy: its facts stay at the head."""
+    text = re.sub(r"\bcustomer\.", "client.", POLICY_FILE.read_text(encoding="utf-8"))
+    text = text.replace("\n      customer: {type: object", "\n      client: {type: object")
+    folder = tmp_path / "set"
+    folder.mkdir()
+    (folder / POLICY_FILE.name).write_text(text, encoding="utf-8")
+    case = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
+    case["client"] = case.pop("customer")
+    config = ServerConfig(policy_set=str(folder), log_db=str(tmp_path / "log.sqlite3"))
+    with TestClient(create_app(config)) as made:
+        html = made.post("/v1/interview/record?as_of=2026-11-27", json=case).text
+    head, given = _section(html, "客户 · 产品"), _section(html, "已提供的事实")
+    for value in (case["client"]["name"], case["client"]["address"], case["product"]["serial_number"]):
+        assert value in head and value not in given
+    assert case["sale"]["ship_date"] in given and case["sale"]["ship_date"] not in head

@@ -1,0 +1,56 @@
+"""The interview page in a real browser (the fixtures and helpers of the page's browser
+tests): what the terminal does, the page does too."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+# the page's browser fixtures (they skip where there is no Chromium) and its helpers
+from ..server.test_browser import SHOTS, _answer_from, _start, browser, page, server  # noqa: F401
+
+
+def test_an_assumed_number_can_be_changed_to_another_term(page: Page, server: str) -> None:  # noqa: F811
+    _start(page, server, "fault", "2026-02-10")
+    _answer_from(page, {"sale.ship_date": "2025-06-01", "sale.shipping_method": "express"}, limit=3)
+    item = page.locator("#assumed-list li[data-fact='sale.warranty_months']")
+    item.get_by_role("button", name="改为…").click()
+    page.wait_for_selector("#question[data-fact='sale.warranty_months']")
+    page.fill("#answer", "abc")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#q-error", state="visible")  # refused with the CLI's words; still asked
+    assert page.locator("#question").get_attribute("data-fact") == "sale.warranty_months"
+    page.fill("#answer", "24")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#answered-list li[data-fact='sale.warranty_months']")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "interview-change-number-1280.png"), full_page=True)
+    case = page.evaluate("JSON.parse(sessionStorage.getItem('policykit-interview')).case")
+    assert case["sale"]["warranty_months"] == 24
+    assert page.locator("#assumed-list li[data-fact='sale.warranty_months']").count() == 0
+
+
+def test_a_server_error_is_not_shown_as_the_clerks_mistake(page: Page, server: str) -> None:  # noqa: F811
+    page.route("**/v1/interview?*", lambda route: route.fulfill(status=500, body="Internal Server Error"))
+    page.goto(f"{server}/?lang=zh")
+    page.evaluate("sessionStorage.clear()")
+    page.goto(f"{server}/?lang=zh")
+    page.fill("#request-date", "2026-02-10")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#errors", state="visible")
+    shown = page.locator("#errors").inner_text()
+    assert "服务暂时出错" in shown and "undefined" not in shown and "请更正" not in shown
+    page.screenshot(path=str(SHOTS / "interview-server-error-1280.png"))
+
+
+def test_a_problem_of_the_request_still_says_what_to_correct(page: Page, server: str) -> None:  # noqa: F811
+    problem = '{"type": "about:blank", "title": "expected {case: {...}}", "status": 422}'
+    page.route(
+        "**/v1/interview?*",
+        lambda route: route.fulfill(status=422, body=problem, content_type="application/problem+json"),
+    )
+    page.goto(f"{server}/?lang=zh")
+    page.fill("#request-date", "2026-02-10")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#errors", state="visible")
+    shown = page.locator("#errors").inner_text()
+    assert "请更正" in shown and "expected {case: {...}}" in shown
