@@ -163,3 +163,21 @@ def test_replay_reports_a_difference(client: TestClient) -> None:
     replay = client.post(f"/v1/decisions/{answer['decision_id']}/replay").json()
     assert replay["identical"] is False
     assert any(d.startswith("service.type: 'paid_repair' -> ") for d in replay["differences"])
+
+
+@pytest.mark.parametrize("keep_personal", [False, True])
+def test_an_integer_outside_64_bits_is_decided_logged_and_replayed(make_client: Any, keep_personal: bool) -> None:
+    """The CLI decides a case with such a number in a field it ignores; so does the server."""
+    client = make_client(keep_personal=keep_personal)
+    case = json.loads(example("fault"))
+    case["x"] = 10**30
+    response = client.post("/v1/evaluate", content=json.dumps(case), params={"as_of": "2026-11-27"})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    entry = client.get(f"/v1/decisions/{answer['decision_id']}").json()
+    assert {**entry["result"], "decision_id": entry["decision_id"]} == answer
+    if keep_personal:
+        assert entry["case"] == case  # the number itself, not a float near it
+    listed = client.get("/v1/decisions").json()["decisions"]
+    assert [e["decision_id"] for e in listed] == [answer["decision_id"]]
+    assert client.post(f"/v1/decisions/{answer['decision_id']}/replay").json()["identical"] is True

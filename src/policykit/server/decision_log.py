@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
+from policykit.server.jsoncodec import dumps, loads
 
 # each entry moves the schema one version forward; never edit one that has shipped
 MIGRATIONS: tuple[str, ...] = (
@@ -94,22 +94,22 @@ class Entry:
             self.request_type,
             self.case_id,
             self.case_sha256,
-            orjson.dumps(self.case).decode("utf-8"),
+            dumps(self.case).decode("utf-8"),
             int(self.masked),
             self.policy_id,
             self.policy_version,
             self.policy_sha256,
             self.as_of,
             self.lang,
-            orjson.dumps(self.result).decode("utf-8"),
+            dumps(self.result).decode("utf-8"),
             self.latency_ms,
         )
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Entry:
         values = dict(zip(COLUMNS, row, strict=True))
-        values["case"] = orjson.loads(values.pop("case_json"))
-        values["result"] = orjson.loads(values.pop("result_json"))
+        values["case"] = loads(values.pop("case_json"))
+        values["result"] = loads(values.pop("result_json"))
         values["masked"] = bool(values["masked"])
         return cls(**values)
 
