@@ -181,3 +181,25 @@ def test_an_integer_outside_64_bits_is_decided_logged_and_replayed(make_client: 
     listed = client.get("/v1/decisions").json()["decisions"]
     assert [e["decision_id"] for e in listed] == [answer["decision_id"]]
     assert client.post(f"/v1/decisions/{answer['decision_id']}/replay").json()["identical"] is True
+
+
+def test_fields_the_engine_ignores_are_masked_in_the_log_and_replay_is_identical(client: TestClient) -> None:
+    """The review's case: an id card, an e-mail and a mobile number sent beside the case's facts."""
+    case = json.loads(example("fault"))
+    secrets = {"id_card": "610102199001011234", "email": "wang@example.cn", "mobile": "13800138000"}
+    case["customer"].update(secrets)
+    case["notes"] = {"taken_by": "李四"}
+    body = json.dumps(case, ensure_ascii=False).encode("utf-8")
+    answer = client.post("/v1/evaluate", content=body, params={"as_of": "2026-11-27", "lang": "en"}).json()
+    assert sum("customer.id_card" in w or "notes" in w for w in answer["warnings"]) == 2  # still warned of
+    for response in (
+        client.get(f"/v1/decisions/{answer['decision_id']}"),
+        client.get("/v1/decisions"),
+    ):
+        assert not any(s in response.text for s in [*secrets.values(), "李四"]), response.text
+    entry = client.get(f"/v1/decisions/{answer['decision_id']}").json()
+    assert entry["masked"] is True
+    assert {k: entry["case"]["customer"][k] for k in secrets} == dict.fromkeys(secrets, MASK)
+    assert entry["case"]["notes"] == MASK
+    replay = client.post(f"/v1/decisions/{answer['decision_id']}/replay").json()
+    assert replay["identical"] is True, replay["differences"]

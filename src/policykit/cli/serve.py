@@ -30,7 +30,9 @@ def _add_serve(sub: Any) -> None:
         "--keys", metavar="FILE", help="API key file (also $POLICYKIT_API_KEYS); without keys, loopback only"
     )
     se.add_argument(
-        "--keep-personal", action="store_true", help="log personal facts (name, phone...) as given instead of masked"
+        "--keep-personal",
+        action="store_true",
+        help="log personal facts (name, phone...) and fields the case format does not know as given instead of masked",
     )
     se.add_argument("--retention-days", type=float, metavar="N", help="prune log entries older than N days")
     se.add_argument("--max-concurrency", type=int, default=64, metavar="N", help="requests at once (default 64)")
