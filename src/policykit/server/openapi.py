@@ -63,9 +63,9 @@ def _json(ref: str) -> dict[str, Any]:
 
 def _problems(*codes: int) -> dict[str, Any]:
     words = {
-        400: "the body or a parameter cannot be read",
+        400: "the body or a parameter cannot be read; without keys, a Host that is not loopback",
         401: "no valid API key",
-        403: "the key lacks the scope",
+        403: "the key lacks the scope; without keys, a request from another site (Origin)",
         404: "not found",
         409: "conflict",
         413: "body too large",
@@ -111,7 +111,8 @@ def _op(
         op["parameters"] = parameters
     if body is not None:
         op["requestBody"] = {"required": True, "content": body}
-    op["responses"] = {"200": {"description": ok[0], "content": ok[1]}, **_problems(*problems)}
+    # any request may meet a keyless server's Host (400) and Origin (403) checks
+    op["responses"] = {"200": {"description": ok[0], "content": ok[1]}, **_problems(*sorted({*problems, 400, 403}))}
     return op
 
 
