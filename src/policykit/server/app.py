@@ -24,7 +24,6 @@ from policykit.server import interview_routes, routes
 from policykit.server.config import ServerConfig
 from policykit.server.context import Service
 from policykit.server.loopback import LoopbackOnly, allowed_hosts
-from policykit.server.openapi import build_openapi
 from policykit.server.problems import Problem, send_problem
 
 UNGUARDED = ("/healthz", "/readyz", "/metrics")
@@ -159,13 +158,10 @@ def create_app(config: ServerConfig) -> Starlette:
 
 def _reload_quietly(svc: Service) -> None:
     try:
-        svc.policies.reload()
-        svc.openapi = build_openapi(svc.policies.current)
-        svc.metrics.reloads.labels("done").inc()
-        svc.logger.info("SIGHUP: policy set reloaded")
+        svc.refresh()
+        svc.logger.info("SIGHUP: policy set and keys reloaded")
     except Exception as exc:
-        svc.metrics.reloads.labels("refused").inc()
-        svc.logger.error("SIGHUP: the policy set has errors; the old one goes on serving:\n%s", exc)
+        svc.logger.error("SIGHUP: refused; the old policy set and keys go on serving:\n%s", exc)
 
 
 async def _prune_forever(svc: Service) -> None:

@@ -214,7 +214,7 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
         },
         "/v1/admin/reload": {
             "post": _op(
-                "Reload the policy set (checked first; a bad set never replaces the good one)",
+                "Reload the policy set and the key file (checked first; a bad one never replaces the good one)",
                 "reload",
                 "admin",
                 [],

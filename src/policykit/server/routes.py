@@ -19,6 +19,7 @@ from policykit.evaluator import evaluate
 from policykit.present.words import cited_clause
 from policykit.server.decision_log import Entry
 from policykit.server.jsoncodec import dumps
+from policykit.server.keys import KeysRefused
 from policykit.server.problems import Problem, diagnostics
 from policykit.server.responses import Answer
 from policykit.server.service import Decision, Options, decide_body, line_error, too_long
@@ -310,6 +311,9 @@ async def reload_policies(request: Request) -> Response:
     svc.authorize(request, "admin")
     try:
         fresh = await anyio.to_thread.run_sync(svc.reload)
+    except KeysRefused as exc:
+        title = "the key file has errors; the old keys and policy set go on serving"
+        raise Problem(422, title, errors=diagnostics(exc.diagnostics)) from None
     except PolicykitError as exc:
         title = "the policy set has errors; the old one goes on serving"
         raise Problem(422, title, errors=diagnostics(exc.diagnostics)) from None
