@@ -234,7 +234,10 @@ class DecisionLog:
             after = page[-1].decision_id
 
     def prune(self, older_than_days: float) -> int:
-        """Delete entries older than ``older_than_days``; return how many went."""
+        """Delete entries older than ``older_than_days`` (above 0: none would delete every
+        entry); return how many went."""
+        if not 0 < older_than_days < float("inf"):
+            raise ValueError(f"older_than_days must be above 0, not {older_than_days!r}")
         cutoff = (datetime.now(UTC) - timedelta(days=older_than_days)).isoformat(timespec="milliseconds")
         with self._lock:
             cursor = self._db.execute("DELETE FROM decisions WHERE time < ?", (cutoff.replace("+00:00", "Z"),))
