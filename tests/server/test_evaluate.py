@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -203,3 +204,18 @@ def test_fields_the_engine_ignores_are_masked_in_the_log_and_replay_is_identical
     assert entry["case"]["notes"] == MASK
     replay = client.post(f"/v1/decisions/{answer['decision_id']}/replay").json()
     assert replay["identical"] is True, replay["differences"]
+
+
+def test_the_log_is_paged_by_time_with_offsets_and_bad_bounds_are_400(client: TestClient) -> None:
+    answer = client.post("/v1/evaluate", content=example("fault")).json()
+    time = client.get(f"/v1/decisions/{answer['decision_id']}").json()["time"]  # e.g. 2026-11-30T20:58:06.155Z
+    second = time[:19] + "Z"  # the same second, without its milliseconds
+    east = (datetime.fromisoformat(time) + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%S.%f")[:23] + "+08:00"
+    for params in ({"from": second}, {"from": east}, {"to": "9999-01-01"}, {"from": time, "limit": "1"}):
+        found = client.get("/v1/decisions", params=params).json()["decisions"]
+        assert [e["decision_id"] for e in found] == [answer["decision_id"]], params
+    assert client.get("/v1/decisions", params={"to": east}).json()["decisions"] == []
+    for params, path in (({"from": "yesterday"}, "from"), ({"to": "2026-02-30"}, "to"), ({"limit": "-2"}, "limit")):
+        response = client.get("/v1/decisions", params=params)
+        assert response.status_code == 400 and response.headers["content-type"] == "application/problem+json"
+        assert [e["path"] for e in response.json()["errors"]] == [path]

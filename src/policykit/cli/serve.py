@@ -72,9 +72,7 @@ def _add_serve(sub: Any) -> None:
         action="store_true",
         help="log personal facts (name, phone...) and fields the case format does not know as given instead of masked",
     )
-    se.add_argument(
-        "--retention-days", type=_days, metavar="N", help="prune log entries older than N days (N above 0)"
-    )
+    se.add_argument("--retention-days", type=_days, metavar="N", help="prune log entries older than N days (N above 0)")
     se.add_argument("--max-concurrency", type=_whole(1), default=64, metavar="N", help="requests at once (default 64)")
     se.add_argument(
         "--timeout", type=_above_zero, default=30.0, metavar="S", help="time limit per request (default 30 s)"
@@ -98,8 +96,8 @@ def _add_log(sub: Any) -> None:
     lo_sub = lo.add_subparsers(dest="log_command", required=True)
     ex = lo_sub.add_parser("export", help="write entries as JSON Lines")
     ex.add_argument("--log-db", default=os.environ.get("POLICYKIT_LOG_DB", DEFAULT_LOG), metavar="PATH")
-    ex.add_argument("--from", dest="start", metavar="TIME", help="from this time (ISO 8601, inclusive)")
-    ex.add_argument("--to", dest="end", metavar="TIME", help="up to this time (exclusive)")
+    ex.add_argument("--from", dest="start", metavar="TIME", help="from this time (ISO 8601, inclusive; no offset: UTC)")
+    ex.add_argument("--to", dest="end", metavar="TIME", help="up to this time (exclusive; a day: its midnight UTC)")
     pr = lo_sub.add_parser("prune", help="delete entries older than N days")
     pr.add_argument("--log-db", default=os.environ.get("POLICYKIT_LOG_DB", DEFAULT_LOG), metavar="PATH")
     pr.add_argument("--older-than-days", type=_days, required=True, metavar="N", help="N above 0")
@@ -129,8 +127,17 @@ def run_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         return EXIT_OK
     from pathlib import Path
 
-    from policykit.server.decision_log import DecisionLog
+    from policykit.server.decision_log import DecisionLog, log_time
 
+    if args.log_command == "export":
+        problems = []
+        for option, name in (("--from", "start"), ("--to", "end")):
+            try:
+                setattr(args, name, log_time(getattr(args, name)) if getattr(args, name) else None)
+            except ValueError as exc:
+                problems.append(Diagnostic(option, 0, 0, "bad-date", str(exc)))
+        if problems:
+            raise InputError(problems)
     if not Path(args.log_db).is_file():
         raise InputError([Diagnostic(args.log_db, 0, 0, "not-found", "no decision log here")])
     log = DecisionLog(args.log_db)

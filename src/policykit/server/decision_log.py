@@ -136,6 +136,26 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def log_time(text: str) -> str:
+    """``text``, an ISO 8601 time (an offset or ``Z``; none means UTC) or day (its midnight,
+    UTC), as the log writes times, so that the log's times compare with it as text: UTC,
+    milliseconds, ``Z``.  A part of a millisecond rounds up: the log's times are whole
+    milliseconds, so ``time >= t`` and ``time < t`` keep their meaning.  ValueError if
+    it is not such a time."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+        if moment.microsecond % 1000:
+            moment += timedelta(microseconds=1000 - moment.microsecond % 1000)
+    except OverflowError:
+        raise ValueError(f"{text!r} is outside the calendar") from None
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 time or day (e.g. 2026-11-30T20:58:06+08:00)") from None
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 class DecisionLog:
     """A decision log file.  Safe to share between threads (one connection, one lock) and
     between processes (SQLite's own locking)."""
@@ -215,8 +235,11 @@ class DecisionLog:
         after: str | None = None,
         limit: int = 100,
     ) -> list[Entry]:
-        """Entries oldest first (decision ids are time-ordered), ``time`` in [start, end),
-        after the decision id ``after`` (the cursor of the previous page)."""
+        """Entries oldest first (decision ids are time-ordered), ``time`` in [start, end)
+        (ISO 8601 times: :func:`log_time`; ValueError for another), after the decision id
+        ``after`` (the cursor of the previous page)."""
+        start = log_time(start) if start is not None else None
+        end = log_time(end) if end is not None else None
         where, args = _filters(case_id, start, end, after)
         sql = _SELECT + where + " ORDER BY decision_id LIMIT ?"
         with self._lock:

@@ -183,8 +183,12 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
                 "log",
                 [
                     _query("case_id", "only this case", type="string"),
-                    _query("from", "time from (ISO 8601, inclusive)", type="string"),
-                    _query("to", "time up to (ISO 8601, exclusive)", type="string"),
+                    _query(
+                        "from",
+                        "from this time, inclusive (ISO 8601: an offset or Z, none meaning UTC; or a day, its midnight UTC)",
+                        type="string",
+                    ),
+                    _query("to", "up to this time, exclusive (as from)", type="string"),
                     _query("after", "the `next` of the previous page", type="string"),
                     _query("limit", "page size (at most 1000)", type="integer", minimum=1, maximum=1000),
                 ],

@@ -17,7 +17,7 @@ from policykit.engine.case import parse_json, read_case
 from policykit.errors import PolicykitError
 from policykit.evaluator import evaluate
 from policykit.present.words import cited_clause
-from policykit.server.decision_log import Entry
+from policykit.server.decision_log import Entry, log_time
 from policykit.server.jsoncodec import dumps
 from policykit.server.keys import KeysRefused
 from policykit.server.problems import Problem, diagnostics
@@ -256,13 +256,24 @@ async def list_decisions(request: Request) -> Response:
     svc = service(request)
     svc.authorize(request, "read_log")
     q = request.query_params
+    errors, limit, bounds = [], svc.config.page_size, {}
     try:
         limit = min(int(q.get("limit") or svc.config.page_size), 1000)
+        if limit < 1:
+            raise ValueError
     except ValueError:
-        error = {"code": "bad-value", "path": "limit", "message": "not a number"}
-        raise Problem(400, "bad query parameters", errors=[error]) from None
+        errors.append(
+            {"code": "bad-value", "path": "limit", "message": "a whole number from 1 (at most 1000 are given)"}
+        )
+    for name in ("from", "to"):
+        try:
+            bounds[name] = log_time(q[name]) if q.get(name) else None
+        except ValueError as exc:
+            errors.append({"code": "bad-date", "path": name, "message": str(exc)})
+    if errors:
+        raise Problem(400, "bad query parameters", errors=errors)
     entries = await anyio.to_thread.run_sync(
-        lambda: svc.log.query(q.get("case_id"), q.get("from"), q.get("to"), q.get("after"), limit + 1)
+        lambda: svc.log.query(q.get("case_id"), bounds["from"], bounds["to"], q.get("after"), limit + 1)
     )
     more = len(entries) > limit
     entries = entries[:limit]
