@@ -76,6 +76,10 @@ def _problems(*codes: int) -> dict[str, Any]:
     return {str(c): {"description": words[c], "content": content} for c in codes}
 
 
+# a time or a day of ISO 8601 begins with the day (the rest is checked when read: 400)
+TIME_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
 def _query(name: str, description: str, **schema_: Any) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema_}
 
@@ -185,10 +189,11 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
                     _query("case_id", "only this case", type="string"),
                     _query(
                         "from",
-                        "from this time, inclusive (ISO 8601: an offset or Z, none meaning UTC; or a day, its midnight UTC)",
+                        "from this time, inclusive (ISO 8601, an offset or Z, none meaning UTC; a day: its midnight)",
                         type="string",
+                        pattern=TIME_PATTERN,
                     ),
-                    _query("to", "up to this time, exclusive (as from)", type="string"),
+                    _query("to", "up to this time, exclusive (as from)", type="string", pattern=TIME_PATTERN),
                     _query("after", "the `next` of the previous page", type="string"),
                     _query("limit", "page size (at most 1000)", type="integer", minimum=1, maximum=1000),
                 ],
