@@ -293,7 +293,7 @@ def test_a_new_fact_is_asked_by_the_page_and_the_terminal(tmp_path: Path) -> Non
     assert [q.fact for q in ours.questions] == ["fault.lightning"]
     # the page: the service's interview step
     config = ServerConfig(policy_set=str(folder), log_db=str(tmp_path / "log.sqlite3"))
-    with TestClient(create_app(config)) as client:
+    with TestClient(create_app(config), base_url="http://127.0.0.1") as client:  # keyless: loopback only
         page = client.post("/v1/interview", json={"case": case}).json()
     assert [q["fact"] for q in page["questions"]] == ["fault.lightning"]
     assert page["questions"][0]["text"] == "设备是否遭雷击损坏？"

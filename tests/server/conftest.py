@@ -20,6 +20,7 @@ from policykit.server.keys import digest
 
 from ..conftest import ROOT, SHARED
 
+BASE_URL = "http://127.0.0.1:8080"
 KEYS = {
     "evaluator": ("pk_eval", ["evaluate"]),
     "auditor": ("pk_audit", ["read_log"]),
@@ -49,7 +50,8 @@ def make_client(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
     def make(**changes: Any) -> TestClient:
         settings: dict[str, Any] = {"policy_set": str(data_dir("policies")), "log_db": str(tmp_path / "log.sqlite3")}
         settings.update(changes)
-        client = TestClient(create_app(ServerConfig(**settings)), raise_server_exceptions=False)
+        # a loopback name, as a client of a keyless server must give
+        client = TestClient(create_app(ServerConfig(**settings)), base_url=BASE_URL, raise_server_exceptions=False)
         client.__enter__()
         made.append(client)
         return client

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from starlette.testclient import TestClient
 
-from .conftest import acceptance_cases, example
+from .conftest import acceptance_cases, example, service
 
 
 def _lines(response: Any) -> list[dict[str, Any]]:
@@ -45,3 +46,41 @@ def test_a_line_over_the_limit_fails_alone(make_client: Any) -> None:
 def test_the_last_line_needs_no_newline(client: TestClient) -> None:
     out = _lines(client.post("/v1/evaluate/batch", content=example("return").replace(b"\n", b" ")))
     assert len(out) == 1 and "decision_id" in out[0]
+
+
+def _seven(special: dict[str, Any]) -> bytes:
+    lines = []
+    for n in range(1, 8):
+        case = json.loads(example("fault"))
+        case["case_id"] = f"L{n}"
+        if n == 4:
+            case.update(special)
+        lines.append(json.dumps(case, ensure_ascii=False))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_an_integer_outside_64_bits_on_a_line_is_decided_like_the_others(make_client: Any) -> None:
+    client = make_client(keep_personal=True)
+    out = _lines(client.post("/v1/evaluate/batch", content=_seven({"x": 10**30})))
+    assert [o.get("case_id") for o in out] == [f"L{n}" for n in range(1, 8)]
+    assert all("decision_id" in o for o in out)
+    logged = {e["case_id"]: e for e in client.get("/v1/decisions").json()["decisions"]}
+    assert logged["L4"]["case"]["x"] == 10**30
+
+
+def test_a_line_that_cannot_be_logged_fails_alone_with_its_own_number(make_client: Any) -> None:
+    client = make_client()
+    log = service(client).log
+    original = log.write_many
+
+    def refusing(entries: list[Any]) -> None:  # a log that cannot take line 4's entry
+        if any(e.case_id == "L4" for e in entries):
+            raise sqlite3.OperationalError("disk I/O error")
+        original(entries)
+
+    log.write_many = refusing  # type: ignore[method-assign]
+    out = _lines(client.post("/v1/evaluate/batch", content=_seven({})))
+    assert [o.get("case_id", o.get("line")) for o in out] == ["L1", "L2", "L3", 4, "L5", "L6", "L7"]
+    assert out[3]["error"]["status"] == 503 and "decision_id" not in out[3]
+    logged = {e["case_id"] for e in client.get("/v1/decisions").json()["decisions"]}
+    assert logged == {"L1", "L2", "L3", "L5", "L6", "L7"}

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
-from policykit.server.decision_log import MIGRATIONS, DecisionLog, Entry, now
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policykit.server.decision_log import MIGRATIONS, DecisionLog, Entry, log_time, now
 from policykit.server.service import new_decision_id
 
 from ..conftest import cli
@@ -100,3 +105,32 @@ def test_log_export_and_prune_commands(tmp_path: Path) -> None:
     assert code == 0 and "1 entries" in err
     code, out, err = cli("log", "export", "--log-db", str(tmp_path / "none.sqlite3"))
     assert code == 2 and out == "" and "no decision log" in err
+    code, out, err = cli("log", "export", "--log-db", str(path), "--from", "yesterday", "--to", "2026-02-30")
+    assert (code, out) == (2, "") and [line.split(":")[0] for line in err.splitlines()] == ["--from", "--to"]
+
+
+def test_time_bounds_are_times_not_text(tmp_path: Path) -> None:
+    """The review's cases: a bound without milliseconds, with an offset, and a bad one."""
+    log = DecisionLog(tmp_path / "log.sqlite3")
+    log.write(_entry("a", time="2026-11-30T20:58:06.155Z"))
+    assert [e.case_id for e in log.query(start="2026-11-30T20:58:06Z")] == ["a"]
+    assert [e.case_id for e in log.query(start="2026-12-01T04:58:06+08:00")] == ["a"]  # the same moment
+    assert log.query(start="2026-12-01T04:58:06.156+08:00") == []
+    assert [e.case_id for e in log.query(end="2026-11-30T20:58:06.1551Z")] == ["a"]  # rounds up to .156
+    assert log.query(end="2026-11-30T20:58:06.155Z") == []  # exclusive
+    assert [e.case_id for e in log.query(start="2026-11-30", end="2026-12-01")] == ["a"]
+    for bad in ("yesterday", "2026-13-01", "0001-01-01T00:00:00+01:00", ""):
+        with pytest.raises(ValueError):
+            log.query(start=bad)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a shared, loaded machine
+@given(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.timezones()),
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)),
+)
+def test_a_bound_compares_with_a_logged_time_as_the_moments_do(bound: datetime, logged: datetime) -> None:
+    stamp = logged.replace(microsecond=logged.microsecond // 1000 * 1000, tzinfo=UTC)
+    text = stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")  # as the log writes it
+    assert (text >= log_time(bound.isoformat())) == (stamp >= bound)
+    assert (text < log_time(bound.isoformat())) == (stamp < bound)

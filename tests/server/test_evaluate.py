@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -163,3 +164,58 @@ def test_replay_reports_a_difference(client: TestClient) -> None:
     replay = client.post(f"/v1/decisions/{answer['decision_id']}/replay").json()
     assert replay["identical"] is False
     assert any(d.startswith("service.type: 'paid_repair' -> ") for d in replay["differences"])
+
+
+@pytest.mark.parametrize("keep_personal", [False, True])
+def test_an_integer_outside_64_bits_is_decided_logged_and_replayed(make_client: Any, keep_personal: bool) -> None:
+    """The CLI decides a case with such a number in a field it ignores; so does the server."""
+    client = make_client(keep_personal=keep_personal)
+    case = json.loads(example("fault"))
+    case["x"] = 10**30
+    response = client.post("/v1/evaluate", content=json.dumps(case), params={"as_of": "2026-11-27"})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    entry = client.get(f"/v1/decisions/{answer['decision_id']}").json()
+    assert {**entry["result"], "decision_id": entry["decision_id"]} == answer
+    if keep_personal:
+        assert entry["case"] == case  # the number itself, not a float near it
+    listed = client.get("/v1/decisions").json()["decisions"]
+    assert [e["decision_id"] for e in listed] == [answer["decision_id"]]
+    assert client.post(f"/v1/decisions/{answer['decision_id']}/replay").json()["identical"] is True
+
+
+def test_fields_the_engine_ignores_are_masked_in_the_log_and_replay_is_identical(client: TestClient) -> None:
+    """The review's case: an id card, an e-mail and a mobile number sent beside the case's facts."""
+    case = json.loads(example("fault"))
+    secrets = {"id_card": "610102199001011234", "email": "wang@example.cn", "mobile": "13800138000"}
+    case["customer"].update(secrets)
+    case["notes"] = {"taken_by": "李四"}
+    body = json.dumps(case, ensure_ascii=False).encode("utf-8")
+    answer = client.post("/v1/evaluate", content=body, params={"as_of": "2026-11-27", "lang": "en"}).json()
+    assert sum("customer.id_card" in w or "notes" in w for w in answer["warnings"]) == 2  # still warned of
+    for response in (
+        client.get(f"/v1/decisions/{answer['decision_id']}"),
+        client.get("/v1/decisions"),
+    ):
+        assert not any(s in response.text for s in [*secrets.values(), "李四"]), response.text
+    entry = client.get(f"/v1/decisions/{answer['decision_id']}").json()
+    assert entry["masked"] is True
+    assert {k: entry["case"]["customer"][k] for k in secrets} == dict.fromkeys(secrets, MASK)
+    assert entry["case"]["notes"] == MASK
+    replay = client.post(f"/v1/decisions/{answer['decision_id']}/replay").json()
+    assert replay["identical"] is True, replay["differences"]
+
+
+def test_the_log_is_paged_by_time_with_offsets_and_bad_bounds_are_400(client: TestClient) -> None:
+    answer = client.post("/v1/evaluate", content=example("fault")).json()
+    time = client.get(f"/v1/decisions/{answer['decision_id']}").json()["time"]  # e.g. 2026-11-30T20:58:06.155Z
+    second = time[:19] + "Z"  # the same second, without its milliseconds
+    east = (datetime.fromisoformat(time) + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%S.%f")[:23] + "+08:00"
+    for params in ({"from": second}, {"from": east}, {"to": "9999-01-01"}, {"from": time, "limit": "1"}):
+        found = client.get("/v1/decisions", params=params).json()["decisions"]
+        assert [e["decision_id"] for e in found] == [answer["decision_id"]], params
+    assert client.get("/v1/decisions", params={"to": east}).json()["decisions"] == []
+    for params, path in (({"from": "yesterday"}, "from"), ({"to": "2026-02-30"}, "to"), ({"limit": "-2"}, "limit")):
+        response = client.get("/v1/decisions", params=params)
+        assert response.status_code == 400 and response.headers["content-type"] == "application/problem+json"
+        assert [e["path"] for e in response.json()["errors"]] == [path]

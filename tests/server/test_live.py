@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 
 from ..conftest import ROOT, cli
+from .conftest import bearer, write_keys
 from .live import free_port, live_server
 
 
@@ -23,6 +24,10 @@ def test_serve_answers_as_the_cli_and_logs(tmp_path: Path) -> None:
         answer = httpx.post(url + "/v1/evaluate", content=fault, params={"as_of": "2026-11-27"}, timeout=30).json()
         entry = httpx.get(f"{url}/v1/decisions/{answer['decision_id']}", timeout=30).json()
         assert httpx.get(url + "/openapi.json", timeout=30).json()["openapi"] == "3.1.0"
+        # without keys: another name for this machine (DNS rebinding) and another site's page are refused
+        assert httpx.get(url + "/v1/decisions", headers={"Host": "attacker.example"}, timeout=30).status_code == 400
+        evil = {"Origin": "http://evil.example", "Content-Type": "text/plain"}
+        assert httpx.post(url + "/v1/admin/reload", headers=evil, timeout=30).status_code == 403
     code, out, err = cli("evaluate", str(ROOT / "examples" / "fault.json"), "--format", "json", "--as-of", "2026-11-27")
     assert code == 0, err
     decision_id = answer.pop("decision_id")
@@ -124,3 +129,25 @@ def test_two_workers_share_the_port_and_the_log(tmp_path: Path) -> None:
     logged = {row[0] for row in sqlite3.connect(log_db).execute("SELECT decision_id FROM decisions")}
     assert set(ids) <= logged and len(ids) == 40
     assert len(pids) >= 1
+
+
+def test_sighup_rereads_the_key_file(tmp_path: Path) -> None:
+    """A key removed from the file stops working at SIGHUP, without a restart."""
+    keys = write_keys(tmp_path / "keys.json")
+    fault = (ROOT / "examples" / "fault.json").read_bytes()
+    with live_server(tmp_path / "log.sqlite3", "--keys", str(keys)) as (url, process):
+        assert (
+            httpx.post(url + "/v1/evaluate", content=fault, headers=bearer("evaluator"), timeout=30).status_code == 200
+        )
+        entries = json.loads(keys.read_text(encoding="utf-8"))["keys"]
+        keys.write_text(json.dumps({"keys": [k for k in entries if k["id"] != "evaluator"]}), encoding="utf-8")
+        os.kill(process.pid, signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        status = 200
+        while status == 200 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            status = httpx.post(
+                url + "/v1/evaluate", content=fault, headers=bearer("evaluator"), timeout=30
+            ).status_code
+        assert status == 401
+        assert httpx.post(url + "/v1/evaluate", content=fault, headers=bearer("root"), timeout=30).status_code == 200

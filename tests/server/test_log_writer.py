@@ -4,6 +4,8 @@ concurrent callers share transactions, and a failed write reaches each of its ca
 from __future__ import annotations
 
 import asyncio
+import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +57,39 @@ def test_a_failed_write_fails_each_caller(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         asyncio.run(writer.write([_entry()]))
     writer.stop()
+
+
+def test_an_entry_that_cannot_be_written_fails_only_its_own_request(tmp_path: Path) -> None:
+    """The review's case: one bad entry among others waiting for the same commit failed them all."""
+    log = DecisionLog(tmp_path / "log.sqlite3")
+    writer = LogWriter(log)
+    gate, entered = threading.Event(), threading.Event()
+    calls: list[int] = []
+    original = log.write_many
+
+    def gated(entries: list[Any]) -> None:
+        calls.append(len(entries))
+        entered.set()
+        gate.wait(10)  # the first commit waits until every other request is queued behind it
+        original(entries)
+
+    log.write_many = gated  # type: ignore[method-assign]  # a slow disk in the log's place
+    good = [_entry(f"good{i}") for i in range(30)]
+    bad = replace(_entry("bad"), case={"x": object()})  # not JSON: its row cannot be made
+
+    async def main() -> list[Any]:
+        first = asyncio.ensure_future(writer.write([good[0]]))
+        await asyncio.to_thread(entered.wait, 10)
+        rest = [asyncio.ensure_future(writer.write([e])) for e in [*good[1:15], bad, *good[15:]]]
+        await asyncio.sleep(0.05)  # each has put its entries on the queue
+        gate.set()
+        return await asyncio.gather(first, *rest, return_exceptions=True)
+
+    results = asyncio.run(main())
+    writer.stop()
+    failed = [r for r in results if r is not None]
+    assert len(failed) == 1 and isinstance(failed[0], TypeError)
+    assert results[15] is failed[0]  # the bad entry's own request
+    assert calls[1] == 30  # the bad entry shared a transaction with 29 good ones...
+    assert log.count() == 30  # ...and every good one was committed all the same
+    assert log.get(bad.decision_id) is None

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
 from policykit.policy.resources import default_policy
-from policykit.server.masking import MASK, mask_case, personal_fields
+from policykit.server.masking import MASK, mask_case, personal_fields, unknown_fields
 
 from ..conftest import ROOT
 
@@ -43,5 +43,52 @@ def test_masking_keeps_whether_each_was_given(customer: dict[str, Any]) -> None:
     out = masked["customer"]
     assert set(out) == set(customer)
     for key, value in customer.items():
-        blank = not isinstance(value, str) or not value.strip()
-        assert out[key] == (value if blank or key == "other" else MASK)
+        if key == "other":  # not a field of the case format: masked whatever it holds
+            blank = value is None or (isinstance(value, str) and not value.strip())
+        else:
+            blank = not isinstance(value, str) or not value.strip()
+        assert out[key] == (value if blank else MASK)
+
+
+PERSONAL_EXTRAS = {"id_card": "610102199001011234", "email": "wang@example.cn", "mobile": 13800138000}
+
+
+def test_fields_the_case_format_does_not_know_are_masked_whatever_they_hold(policy: Policy) -> None:
+    case: dict[str, Any] = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
+    case["customer"].update(PERSONAL_EXTRAS, note="  ", fax=None)
+    case["notes"] = {"by": "李四", "ids": [1, 2]}
+    before = copy.deepcopy(case)
+    masked, changed = mask_case(policy, case)
+    assert changed and case == before
+    assert {k: masked["customer"][k] for k in (*PERSONAL_EXTRAS, "note", "fax")} == {
+        **dict.fromkeys(PERSONAL_EXTRAS, MASK),
+        "note": "  ",
+        "fax": None,
+    }
+    assert masked["notes"] == MASK
+    assert masked["product"] is case["product"] and masked["request"] == case["request"]
+    kept, _ = mask_case(policy, case, unknown_too=False)
+    assert kept["customer"]["id_card"] == PERSONAL_EXTRAS["id_card"]
+
+
+def test_unknown_fields_are_found_where_the_reader_finds_them(policy: Policy) -> None:
+    case = {"request": {"type": "fault", "date": "2026-01-05", "channel": "phone"}, "x": 1, "customer": {"email": "e"}}
+    assert sorted(unknown_fields(policy, case)) == [("customer", "email"), ("request", "channel"), ("x",)]
+    assert unknown_fields(policy, {"request": {"type": "fault", "date": "2026-01-05"}}) == []
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a shared, loaded machine
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=6).filter(lambda k: k not in {"name", "address", "phone", "contact"}),
+        st.one_of(texts, st.booleans(), st.lists(st.integers(), max_size=2)),
+        max_size=4,
+    )
+)
+def test_an_unknown_field_keeps_its_name_and_only_whether_it_was_given(extra: dict[str, Any]) -> None:
+    masked, _ = mask_case(POLICY, {"request": {"type": "fault"}, "customer": extra})
+    out = masked["customer"]
+    assert set(out) == set(extra)
+    for key, value in extra.items():
+        given = value is not None and not (isinstance(value, str) and not value.strip())
+        assert out[key] == (MASK if given else value)

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from policykit.server.openapi import embed
 
-from .conftest import example, service
+from .conftest import BASE_URL, example, service
 
 
 def test_health_and_readiness(client: TestClient) -> None:
@@ -132,7 +132,7 @@ def test_a_full_server_answers_503_with_retry_after(make_client: Any) -> None:
             await gate.wait()
 
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
             first = asyncio.create_task(http.post("/v1/evaluate/batch", content=slow_body()))
             await asyncio.sleep(0.2)
             second = await http.post("/v1/evaluate", content=example("fault"))

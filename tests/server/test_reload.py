@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
+
+import pytest
+
+from policykit.server.keys import digest
 
 from ..conftest import POLICY_FILE
 from .conftest import bearer, example, service, write_keys
@@ -55,3 +60,62 @@ def test_a_request_in_flight_keeps_its_set(make_client: Any, tmp_path: Path) -> 
     )
     store.reload()
     assert store.current is not held and held.latest.sha256 != store.current.latest.sha256
+
+
+def _keys_without(path: Path, name: str) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["keys"] = [k for k in data["keys"] if k["id"] != name]
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_key_removed_from_the_file_stops_working_at_the_reload(make_client: Any, tmp_path: Path) -> None:
+    """The review's case: a revoked key went on working until the server was restarted."""
+    keys = write_keys(tmp_path / "keys.json")
+    client = make_client(keys_file=str(keys))
+    assert client.post("/v1/evaluate", content=example("fault"), headers=bearer("evaluator")).status_code == 200
+    _keys_without(keys, "evaluator")
+    assert client.post("/v1/admin/reload", headers=bearer("root")).status_code == 200
+    assert client.post("/v1/evaluate", content=example("fault"), headers=bearer("evaluator")).status_code == 401
+    assert client.post("/v1/evaluate", content=example("fault"), headers=bearer("root")).status_code == 200
+    # rotation: a new key added to the file works from the next reload on
+    entries = json.loads(keys.read_text(encoding="utf-8"))["keys"]
+    entries.append({"id": "evaluator-2", "sha256": digest("pk_eval_2"), "scopes": ["evaluate"]})
+    keys.write_text(json.dumps({"keys": entries}), encoding="utf-8")
+    new = {"Authorization": "Bearer pk_eval_2"}
+    assert client.post("/v1/evaluate", content=example("fault"), headers=new).status_code == 401
+    assert client.post("/v1/admin/reload", headers=bearer("root")).status_code == 200
+    answer = client.post("/v1/evaluate", content=example("fault"), headers=new).json()
+    logged = client.get(f"/v1/decisions/{answer['decision_id']}", headers=bearer("root")).json()
+    assert logged["key_id"] == "evaluator-2"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("{not json", "bad-keys"),
+        ('{"keys": [{"id": "x", "sha256": "zz", "scopes": ["admin"]}]}', "bad-keys"),
+        ('{"keys": []}', "no-keys"),
+        (None, "unreadable"),
+    ],
+)
+def test_a_bad_key_file_is_refused_and_the_old_keys_stay(
+    make_client: Any, tmp_path: Path, text: str | None, code: str
+) -> None:
+    folder = _set(tmp_path)
+    keys = write_keys(tmp_path / "keys.json")
+    client = make_client(policy_set=str(folder), keys_file=str(keys))
+    before = service(client).policies.current
+    if text is None:
+        keys.unlink()
+    else:
+        keys.write_text(text, encoding="utf-8")
+    # the policy set changed too: it is not taken either, the reload is one
+    (folder / "standard_v1.yaml").write_text(POLICY_FILE.read_text(encoding="utf-8") + "\n# new\n", encoding="utf-8")
+    response = client.post("/v1/admin/reload", headers=bearer("root"))
+    assert response.status_code == 422
+    assert response.json()["title"].startswith("the key file has errors")
+    assert [e["code"] for e in response.json()["errors"]] == [code]
+    assert service(client).policies.current is before
+    for who in ("evaluator", "root"):
+        assert client.post("/v1/evaluate", content=example("fault"), headers=bearer(who)).status_code == 200
+    assert 'policykit_policy_reloads_total{outcome="refused"} 1.0' in client.get("/metrics").text

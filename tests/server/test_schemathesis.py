@@ -37,7 +37,10 @@ SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 # the policy (a fault before the ship date, a day outside the calendar) and is then 422, as
 # CONTRACT.md's invalid cases are.  So "schema-valid data is accepted" does not hold there.
 DECIDING = ("POST /v1/evaluate", "POST /v1/evaluate/batch", "POST /v1/interview/record")
-EXCLUDED = {label: [schemathesis.checks.positive_data_acceptance] for label in DECIDING}
+# Nor can a pattern say which texts are times: one of the documented form may name no moment
+# (2026-02-30, a bad offset) and is then 400, as the API document says.
+TIMES = ("GET /v1/decisions",)
+EXCLUDED = {label: [schemathesis.checks.positive_data_acceptance] for label in (*DECIDING, *TIMES)}
 
 
 def _operation(found: Ok[APIOperation[Any, Any, Any, Any]] | Err[InvalidSchema]) -> APIOperation[Any, Any, Any, Any]:

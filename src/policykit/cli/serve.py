@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+from collections.abc import Callable
 from typing import IO, Any
 
 from policykit.cli.streams import EXIT_OK
@@ -12,14 +14,50 @@ from policykit.errors import Diagnostic, InputError
 
 DEFAULT_LOG = "policykit-decisions.sqlite3"
 COMMANDS = ("serve", "log", "keys")
+MAX_DAYS = 100_000  # (about 270 years: a cutoff day further back is before the calendar's year 1)
+
+
+def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An option's type: a whole number from ``low`` (to ``high``)."""
+
+    def whole(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"of {low} or more"
+            raise argparse.ArgumentTypeError(f"must be a whole number {span}, not {text!r}")
+        return value
+
+    return whole
+
+
+def _above_zero(text: str) -> float:
+    """An option's type: a finite number above 0 (seconds)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (0 < value < math.inf):
+        raise argparse.ArgumentTypeError(f"must be a number above 0, not {text!r}")
+    return value
+
+
+def _days(text: str) -> float:
+    """An option's type: a number of days above 0, within the calendar's reach."""
+    value = _above_zero(text)
+    if value > MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"must be a number of days from above 0 to {MAX_DAYS}, not {text!r}")
+    return value
 
 
 def _add_serve(sub: Any) -> None:
     se = sub.add_parser("serve", help="the decision service: HTTP API, decision log, API keys")
     se.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the bundled policies)")
     se.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    se.add_argument("--port", type=int, default=8080)
-    se.add_argument("--workers", type=int, default=1, help="processes sharing the port and the log")
+    se.add_argument("--port", type=_whole(1, 65535), default=8080, help="TCP port (default 8080)")
+    se.add_argument("--workers", type=_whole(1), default=1, help="processes sharing the port and the log")
     se.add_argument(
         "--log-db",
         default=os.environ.get("POLICYKIT_LOG_DB", DEFAULT_LOG),
@@ -30,16 +68,21 @@ def _add_serve(sub: Any) -> None:
         "--keys", metavar="FILE", help="API key file (also $POLICYKIT_API_KEYS); without keys, loopback only"
     )
     se.add_argument(
-        "--keep-personal", action="store_true", help="log personal facts (name, phone...) as given instead of masked"
+        "--keep-personal",
+        action="store_true",
+        help="log personal facts (name, phone...) and fields the case format does not know as given instead of masked",
     )
-    se.add_argument("--retention-days", type=float, metavar="N", help="prune log entries older than N days")
-    se.add_argument("--max-concurrency", type=int, default=64, metavar="N", help="requests at once (default 64)")
-    se.add_argument("--timeout", type=float, default=30.0, metavar="S", help="time limit per request (default 30 s)")
+    se.add_argument("--retention-days", type=_days, metavar="N", help="prune log entries older than N days (N above 0)")
+    se.add_argument("--max-concurrency", type=_whole(1), default=64, metavar="N", help="requests at once (default 64)")
+    se.add_argument(
+        "--timeout", type=_above_zero, default=30.0, metavar="S", help="time limit per request (default 30 s)"
+    )
     se.add_argument(
         "--limit",
         action="append",
         metavar="NAME=VALUE",
-        help="a work limit of each request (see the README's limits table), e.g. operations=500000",
+        help="a work limit of each request (see the README's limits table), e.g. operations=500000; "
+        "case_bytes is also the most a request body or a batch line may hold",
     )
     se.add_argument("--durable", action="store_true", help="fsync each log commit (survives power loss, slower)")
     se.add_argument("--docs-url", metavar="URL", default=os.environ.get("POLICYKIT_DOCS_URL") or None)
@@ -53,11 +96,11 @@ def _add_log(sub: Any) -> None:
     lo_sub = lo.add_subparsers(dest="log_command", required=True)
     ex = lo_sub.add_parser("export", help="write entries as JSON Lines")
     ex.add_argument("--log-db", default=os.environ.get("POLICYKIT_LOG_DB", DEFAULT_LOG), metavar="PATH")
-    ex.add_argument("--from", dest="start", metavar="TIME", help="from this time (ISO 8601, inclusive)")
-    ex.add_argument("--to", dest="end", metavar="TIME", help="up to this time (exclusive)")
+    ex.add_argument("--from", dest="start", metavar="TIME", help="from this time (ISO 8601, inclusive; no offset: UTC)")
+    ex.add_argument("--to", dest="end", metavar="TIME", help="up to this time (exclusive; a day: its midnight UTC)")
     pr = lo_sub.add_parser("prune", help="delete entries older than N days")
     pr.add_argument("--log-db", default=os.environ.get("POLICYKIT_LOG_DB", DEFAULT_LOG), metavar="PATH")
-    pr.add_argument("--older-than-days", type=float, required=True, metavar="N")
+    pr.add_argument("--older-than-days", type=_days, required=True, metavar="N", help="N above 0")
 
 
 def _add_keys(sub: Any) -> None:
@@ -84,8 +127,17 @@ def run_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         return EXIT_OK
     from pathlib import Path
 
-    from policykit.server.decision_log import DecisionLog
+    from policykit.server.decision_log import DecisionLog, log_time
 
+    if args.log_command == "export":
+        problems = []
+        for option, name in (("--from", "start"), ("--to", "end")):
+            try:
+                setattr(args, name, log_time(getattr(args, name)) if getattr(args, name) else None)
+            except ValueError as exc:
+                problems.append(Diagnostic(option, 0, 0, "bad-date", str(exc)))
+        if problems:
+            raise InputError(problems)
     if not Path(args.log_db).is_file():
         raise InputError([Diagnostic(args.log_db, 0, 0, "not-found", "no decision log here")])
     log = DecisionLog(args.log_db)

@@ -23,8 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from policykit.server import interview_routes, routes
 from policykit.server.config import ServerConfig
 from policykit.server.context import Service
-from policykit.server.openapi import build_openapi
-from policykit.server.problems import Problem
+from policykit.server.loopback import LoopbackOnly, allowed_hosts
+from policykit.server.problems import Problem, send_problem
 
 UNGUARDED = ("/healthz", "/readyz", "/metrics")
 STREAMING = ("/v1/evaluate/batch",)
@@ -47,7 +47,7 @@ class Guard:
         path = scope["path"]
         if path not in UNGUARDED and self.active >= svc.config.max_concurrency:
             svc.metrics.rejected.inc()
-            await _send(send, Problem(503, "the server is busy", "try again", headers={"Retry-After": "1"}))
+            await send_problem(send, Problem(503, "the server is busy", "try again", headers={"Retry-After": "1"}))
             return
         started = {"status": 0}
 
@@ -65,24 +65,20 @@ class Guard:
                 await self.app(scope, receive, tracking_send)
         except TimeoutError:
             if not started["status"]:
-                await _send(tracking_send, Problem(503, "the request took too long", headers={"Retry-After": "1"}))
+                await send_problem(
+                    tracking_send, Problem(503, "the request took too long", headers={"Retry-After": "1"})
+                )
         except Exception:
             error_id = uuid.uuid4().hex
             svc.logger.exception("internal error %s on %s %s", error_id, scope.get("method"), path)
             if not started["status"]:
-                await _send(tracking_send, Problem(500, "internal error", error_id=error_id))
+                await send_problem(tracking_send, Problem(500, "internal error", error_id=error_id))
         finally:
             self.active -= 1
             svc.metrics.in_flight.dec()
             route = _route_of(scope)
             svc.metrics.latency.labels(route).observe(time.perf_counter() - begin)
             svc.metrics.requests.labels(scope.get("method", ""), route, str(started["status"])).inc()
-
-
-async def _send(send: Send, problem: Problem) -> None:
-    response = problem.response()
-    await send({"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers})
-    await send({"type": "http.response.body", "body": response.body})
 
 
 def _route_of(scope: Scope) -> str:
@@ -154,19 +150,18 @@ def create_app(config: ServerConfig) -> Starlette:
         exception_handlers={Problem: _problem_response, HTTPException: _http_error},
     )
     app.state.service = svc
-    app.add_middleware(Guard, get_service=lambda: svc)
+    if not svc.keys:  # open to this machine only: no other site through its browser either
+        app.add_middleware(LoopbackOnly, hosts=allowed_hosts(config.extra.get("host")))
+    app.add_middleware(Guard, get_service=lambda: svc)  # outermost: refusals are counted too
     return app
 
 
 def _reload_quietly(svc: Service) -> None:
     try:
-        svc.policies.reload()
-        svc.openapi = build_openapi(svc.policies.current)
-        svc.metrics.reloads.labels("done").inc()
-        svc.logger.info("SIGHUP: policy set reloaded")
+        svc.refresh()
+        svc.logger.info("SIGHUP: policy set and keys reloaded")
     except Exception as exc:
-        svc.metrics.reloads.labels("refused").inc()
-        svc.logger.error("SIGHUP: the policy set has errors; the old one goes on serving:\n%s", exc)
+        svc.logger.error("SIGHUP: refused; the old policy set and keys go on serving:\n%s", exc)
 
 
 async def _prune_forever(svc: Service) -> None:

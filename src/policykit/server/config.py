@@ -11,7 +11,6 @@ from typing import Any
 from policykit.limits import DEFAULT, Limits
 
 ENV = "POLICYKIT_SERVE_CONFIG"
-MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -21,8 +20,8 @@ class ServerConfig:
     keys_file: str | None = None
     keep_personal: bool = False  # keep personal facts in the log unmasked
     docs_url: str | None = None
-    max_body_bytes: int = MIB  # one case
-    max_line_bytes: int = MIB  # one line of a batch
+    max_body_bytes: int = 0  # one case; 0: the case_bytes work limit (--limit case_bytes=N)
+    max_line_bytes: int = 0  # one line of a batch; 0: the case_bytes work limit
     max_concurrency: int = 64  # requests served at once; more get 503 and Retry-After
     request_timeout_s: float = 30.0
     retention_days: float | None = None  # prune log entries older than this
@@ -31,6 +30,12 @@ class ServerConfig:
     allow_draft: bool = False
     limits: dict[str, float] = field(default_factory=dict)  # over policykit.limits.DEFAULT, per request
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        case_bytes = int(self.work_limits.case_bytes)
+        for name in ("max_body_bytes", "max_line_bytes"):
+            if not getattr(self, name):
+                object.__setattr__(self, name, case_bytes)  # (frozen: set once, here)
 
     @property
     def work_limits(self) -> Limits:

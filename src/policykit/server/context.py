@@ -1,5 +1,6 @@
 """What every request of the service shares: settings, the policy set, the decision log,
-the API keys and the metrics; and the two things done with them (authorising, reloading)."""
+the API keys and the metrics; and the two things done with them (authorising, reloading
+the policy set and the keys)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from starlette.requests import Request
 
 from policykit.server.config import ServerConfig
 from policykit.server.decision_log import DecisionLog
-from policykit.server.keys import ApiKey, load_keys, match
+from policykit.server.keys import ApiKey, load_keys, match, reload_keys
 from policykit.server.log_writer import LogWriter
 from policykit.server.metrics import Metrics
 from policykit.server.openapi import build_openapi
@@ -51,16 +52,24 @@ class Service:
             raise Problem(403, "this key may not do that", f"the {scope!r} scope is needed")
         return key.id
 
-    def reload(self) -> PolicySet:
-        """Load the policy set again (checked in full first; on error the old one stays).
-        Under several worker processes, ask the supervisor to replace each worker in turn."""
+    def refresh(self) -> PolicySet:
+        """Read the key file and load the policy set again, each checked in full first: on
+        any error both old ones stay (a key removed from the file stops working now)."""
         try:
+            keys = reload_keys(self.config.keys_file, self.keys)
             fresh = self.policies.reload()
         except Exception:
             self.metrics.reloads.labels("refused").inc()
             raise
+        self.keys = keys
         self.openapi = build_openapi(fresh)
         self.metrics.reloads.labels("done").inc()
+        return fresh
+
+    def reload(self) -> PolicySet:
+        """:meth:`refresh`; under several worker processes, then ask the supervisor to
+        replace each worker in turn (each new one reads both at its start)."""
+        fresh = self.refresh()
         if int(self.config.extra.get("workers", 1)) > 1:
             os.kill(os.getppid(), signal.SIGHUP)  # uvicorn's supervisor: a rolling restart
         return fresh

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
+from policykit.server.jsoncodec import dumps, loads
 
 # each entry moves the schema one version forward; never edit one that has shipped
 MIGRATIONS: tuple[str, ...] = (
@@ -94,22 +94,22 @@ class Entry:
             self.request_type,
             self.case_id,
             self.case_sha256,
-            orjson.dumps(self.case).decode("utf-8"),
+            dumps(self.case).decode("utf-8"),
             int(self.masked),
             self.policy_id,
             self.policy_version,
             self.policy_sha256,
             self.as_of,
             self.lang,
-            orjson.dumps(self.result).decode("utf-8"),
+            dumps(self.result).decode("utf-8"),
             self.latency_ms,
         )
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Entry:
         values = dict(zip(COLUMNS, row, strict=True))
-        values["case"] = orjson.loads(values.pop("case_json"))
-        values["result"] = orjson.loads(values.pop("result_json"))
+        values["case"] = loads(values.pop("case_json"))
+        values["result"] = loads(values.pop("result_json"))
         values["masked"] = bool(values["masked"])
         return cls(**values)
 
@@ -134,6 +134,26 @@ class Entry:
 def now() -> str:
     """The time of a log entry: UTC, ISO 8601, milliseconds."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def log_time(text: str) -> str:
+    """``text``, an ISO 8601 time (an offset or ``Z``; none means UTC) or day (its midnight,
+    UTC), as the log writes times, so that the log's times compare with it as text: UTC,
+    milliseconds, ``Z``.  A part of a millisecond rounds up: the log's times are whole
+    milliseconds, so ``time >= t`` and ``time < t`` keep their meaning.  ValueError if
+    it is not such a time."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+        if moment.microsecond % 1000:
+            moment += timedelta(microseconds=1000 - moment.microsecond % 1000)
+    except OverflowError:
+        raise ValueError(f"{text!r} is outside the calendar") from None
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 time or day (e.g. 2026-11-30T20:58:06+08:00)") from None
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class DecisionLog:
@@ -215,8 +235,11 @@ class DecisionLog:
         after: str | None = None,
         limit: int = 100,
     ) -> list[Entry]:
-        """Entries oldest first (decision ids are time-ordered), ``time`` in [start, end),
-        after the decision id ``after`` (the cursor of the previous page)."""
+        """Entries oldest first (decision ids are time-ordered), ``time`` in [start, end)
+        (ISO 8601 times: :func:`log_time`; ValueError for another), after the decision id
+        ``after`` (the cursor of the previous page)."""
+        start = log_time(start) if start is not None else None
+        end = log_time(end) if end is not None else None
         where, args = _filters(case_id, start, end, after)
         sql = _SELECT + where + " ORDER BY decision_id LIMIT ?"
         with self._lock:
@@ -234,7 +257,10 @@ class DecisionLog:
             after = page[-1].decision_id
 
     def prune(self, older_than_days: float) -> int:
-        """Delete entries older than ``older_than_days``; return how many went."""
+        """Delete entries older than ``older_than_days`` (above 0: none would delete every
+        entry); return how many went."""
+        if not 0 < older_than_days < float("inf"):
+            raise ValueError(f"older_than_days must be above 0, not {older_than_days!r}")
         cutoff = (datetime.now(UTC) - timedelta(days=older_than_days)).isoformat(timespec="milliseconds")
         with self._lock:
             cursor = self._db.execute("DELETE FROM decisions WHERE time < ?", (cutoff.replace("+00:00", "Z"),))

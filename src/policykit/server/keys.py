@@ -93,6 +93,25 @@ def load_keys(path: str | Path | None) -> tuple[ApiKey, ...]:
     return tuple(keys)
 
 
+class KeysRefused(InputError):
+    """A key file read again (on reload) that cannot replace the keys in use."""
+
+
+def reload_keys(path: str | Path | None, current: tuple[ApiKey, ...]) -> tuple[ApiKey, ...]:
+    """The keys of ``path`` read again, to replace ``current``; :class:`KeysRefused` for a
+    bad file, or for one with no key where there were keys (that would open the service
+    to anyone who can reach it: stop it and start it without keys, on loopback, instead)."""
+    try:
+        fresh = load_keys(path)
+    except InputError as exc:
+        raise KeysRefused(exc.diagnostics) from None
+    if current and not fresh:
+        where = str(path) if path is not None else "$" + ENV
+        message = "no key left: a server started with keys keeps at least one (revoke all by stopping it)"
+        raise KeysRefused([Diagnostic(where, 0, 0, "no-keys", message)])
+    return fresh
+
+
 def add_key(path: str | Path, key_id: str, scopes: list[str]) -> str:
     """Make a key, add its hash to the key file at ``path`` (made if need be); return the key."""
     file = Path(path)

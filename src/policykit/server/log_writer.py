@@ -3,7 +3,8 @@ wait until the transaction that holds them is committed.
 
 Under load, the entries of every request waiting at that moment go into one transaction,
 so a commit (and a thread wake-up) is shared by many decisions, and no decision is
-answered before it is on disk.
+answered before it is on disk.  A transaction that fails is tried again request by request:
+an entry that cannot be written fails its own request, never the others of its group.
 """
 
 from __future__ import annotations
@@ -67,15 +68,28 @@ class LogWriter:
                     break
                 group.append(more)
                 size += len(more[0])
-            error: BaseException | None = None
-            try:
-                self.log.write_many([e for entries, _, _ in group for e in entries])
-            except Exception as exc:
-                error = exc
-            for _, loop, done in group:
+            for (_, loop, done), error in zip(group, self._commit(group), strict=True):
                 loop.call_soon_threadsafe(_settle, done, error)
             if stop:
                 return
+
+    def _commit(self, group: list[_Item]) -> list[Exception | None]:
+        """Commit the group's entries in one transaction; should that fail, each request's
+        entries in a transaction of their own, so that one bad entry fails only its request."""
+        try:
+            self.log.write_many([e for entries, _, _ in group for e in entries])
+            return [None] * len(group)
+        except Exception as exc:
+            if len(group) == 1:
+                return [exc]
+        return [self._commit_alone(entries) for entries, _, _ in group]
+
+    def _commit_alone(self, entries: list[Entry]) -> Exception | None:
+        try:
+            self.log.write_many(entries)
+        except Exception as exc:
+            return exc
+        return None
 
 
 def _settle(done: asyncio.Future[Any], error: BaseException | None) -> None:

@@ -63,9 +63,9 @@ def _json(ref: str) -> dict[str, Any]:
 
 def _problems(*codes: int) -> dict[str, Any]:
     words = {
-        400: "the body or a parameter cannot be read",
+        400: "the body or a parameter cannot be read; without keys, a Host that is not loopback",
         401: "no valid API key",
-        403: "the key lacks the scope",
+        403: "the key lacks the scope; without keys, a request from another site (Origin)",
         404: "not found",
         409: "conflict",
         413: "body too large",
@@ -74,6 +74,10 @@ def _problems(*codes: int) -> dict[str, Any]:
     }
     content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     return {str(c): {"description": words[c], "content": content} for c in codes}
+
+
+# a time or a day of ISO 8601 begins with the day (the rest is checked when read: 400)
+TIME_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 def _query(name: str, description: str, **schema_: Any) -> dict[str, Any]:
@@ -111,7 +115,8 @@ def _op(
         op["parameters"] = parameters
     if body is not None:
         op["requestBody"] = {"required": True, "content": body}
-    op["responses"] = {"200": {"description": ok[0], "content": ok[1]}, **_problems(*problems)}
+    # any request may meet a keyless server's Host (400) and Origin (403) checks
+    op["responses"] = {"200": {"description": ok[0], "content": ok[1]}, **_problems(*sorted({*problems, 400, 403}))}
     return op
 
 
@@ -182,8 +187,13 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
                 "log",
                 [
                     _query("case_id", "only this case", type="string"),
-                    _query("from", "time from (ISO 8601, inclusive)", type="string"),
-                    _query("to", "time up to (ISO 8601, exclusive)", type="string"),
+                    _query(
+                        "from",
+                        "from this time, inclusive (ISO 8601, an offset or Z, none meaning UTC; a day: its midnight)",
+                        type="string",
+                        pattern=TIME_PATTERN,
+                    ),
+                    _query("to", "up to this time, exclusive (as from)", type="string", pattern=TIME_PATTERN),
                     _query("after", "the `next` of the previous page", type="string"),
                     _query("limit", "page size (at most 1000)", type="integer", minimum=1, maximum=1000),
                 ],
@@ -213,7 +223,7 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
         },
         "/v1/admin/reload": {
             "post": _op(
-                "Reload the policy set (checked first; a bad set never replaces the good one)",
+                "Reload the policy set and the key file (checked first; a bad one never replaces the good one)",
                 "reload",
                 "admin",
                 [],

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import JSONResponse
+from starlette.types import Send
 
 from policykit.errors import Diagnostic
 
@@ -52,3 +53,10 @@ def diagnostics(diags: list[Diagnostic]) -> list[dict[str, Any]]:
             entry["line"] = d.line
         out.append(entry)
     return out
+
+
+async def send_problem(send: Send, problem: Problem) -> None:
+    """Answer ``problem`` on a raw ASGI channel (from a middleware, before any route)."""
+    response = problem.response()
+    await send({"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers})
+    await send({"type": "http.response.body", "body": response.body})

@@ -9,7 +9,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import anyio
-import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -18,7 +17,9 @@ from policykit.engine.case import parse_json, read_case
 from policykit.errors import PolicykitError
 from policykit.evaluator import evaluate
 from policykit.present.words import cited_clause
-from policykit.server.decision_log import Entry
+from policykit.server.decision_log import Entry, log_time
+from policykit.server.jsoncodec import dumps
+from policykit.server.keys import KeysRefused
 from policykit.server.problems import Problem, diagnostics
 from policykit.server.responses import Answer
 from policykit.server.service import Decision, Options, decide_body, line_error, too_long
@@ -118,47 +119,50 @@ class EvaluateBatch:
         policies = svc.policies.current  # the whole batch under one set, even across a reload
         limit = svc.config.max_line_bytes
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", NDJSON.encode())]})
-        pending: list[tuple[Decision | None, dict[str, Any]]] = []
+        pending: list[tuple[int, Decision | None, dict[str, Any]]] = []  # (line, decision, its output)
         number = 0
-        try:
-            async for line in _lines(request, limit):
-                number += 1
-                if line is None:
-                    pending.append((None, too_long(number, limit)))
-                elif line.strip():
-                    try:
-                        d = decide_body(line, f"<line {number}>", options, policies, svc.config, key_id)
-                        pending.append((d, {**d.answer, "decision_id": d.entry.decision_id}))
-                    except Problem as problem:
-                        pending.append((None, line_error(number, problem)))
-                if len(pending) >= self.CHUNK:
-                    await self._flush(svc, pending, send)
-            await self._flush(svc, pending, send)
-        except Problem as problem:  # the log failed: say so in the stream and stop
-            await send(
-                {
-                    "type": "http.response.body",
-                    "body": _ndjson({"line": number, "error": problem.body()}),
-                    "more_body": True,
-                }
-            )
+        async for line in _lines(request, limit):
+            number += 1
+            if line is None:
+                pending.append((number, None, too_long(number, limit)))
+            elif line.strip():
+                try:
+                    d = decide_body(line, f"<line {number}>", options, policies, svc.config, key_id)
+                    pending.append((number, d, {**d.answer, "decision_id": d.entry.decision_id}))
+                except Problem as problem:
+                    pending.append((number, None, line_error(number, problem)))
+            if len(pending) >= self.CHUNK:
+                await self._flush(svc, pending, send)
+        await self._flush(svc, pending, send)
         await send({"type": "http.response.body", "body": b""})
 
     @staticmethod
-    async def _flush(svc: Service, pending: list[tuple[Decision | None, dict[str, Any]]], send: Send) -> None:
-        decided = [d for d, _ in pending if d is not None]
+    async def _flush(svc: Service, pending: list[tuple[int, Decision | None, dict[str, Any]]], send: Send) -> None:
+        """Log the decided lines in one transaction, then send every line's output.  Should
+        the transaction fail, each line is logged alone, and a line that cannot be is
+        answered with its own error (its decision is not given)."""
+        decided = [d for _, d, _ in pending if d is not None]
         if decided:
-            await log_decisions(svc, [d.entry for d in decided])
-            for d in decided:
-                _count(svc, d)
-        body = b"".join(_ndjson(out) for _, out in pending)
+            try:
+                await svc.writer.write([d.entry for d in decided])
+            except Exception:
+                for i, (number, d, _) in enumerate(pending):
+                    if d is not None:
+                        try:
+                            await log_decisions(svc, [d.entry])
+                        except Problem as problem:
+                            pending[i] = (number, None, line_error(number, problem))
+            for _, d, _ in pending:
+                if d is not None:
+                    _count(svc, d)
+        body = b"".join(_ndjson(out) for _, _, out in pending)
         pending.clear()
         if body:
             await send({"type": "http.response.body", "body": body, "more_body": True})
 
 
 def _ndjson(data: dict[str, Any]) -> bytes:
-    return orjson.dumps(data) + b"\n"
+    return dumps(data) + b"\n"
 
 
 def _policy_summary(policy: Any) -> dict[str, Any]:
@@ -252,13 +256,24 @@ async def list_decisions(request: Request) -> Response:
     svc = service(request)
     svc.authorize(request, "read_log")
     q = request.query_params
+    errors, limit, bounds = [], svc.config.page_size, {}
     try:
         limit = min(int(q.get("limit") or svc.config.page_size), 1000)
+        if limit < 1:
+            raise ValueError
     except ValueError:
-        error = {"code": "bad-value", "path": "limit", "message": "not a number"}
-        raise Problem(400, "bad query parameters", errors=[error]) from None
+        errors.append(
+            {"code": "bad-value", "path": "limit", "message": "a whole number from 1 (at most 1000 are given)"}
+        )
+    for name in ("from", "to"):
+        try:
+            bounds[name] = log_time(q[name]) if q.get(name) else None
+        except ValueError as exc:
+            errors.append({"code": "bad-date", "path": name, "message": str(exc)})
+    if errors:
+        raise Problem(400, "bad query parameters", errors=errors)
     entries = await anyio.to_thread.run_sync(
-        lambda: svc.log.query(q.get("case_id"), q.get("from"), q.get("to"), q.get("after"), limit + 1)
+        lambda: svc.log.query(q.get("case_id"), bounds["from"], bounds["to"], q.get("after"), limit + 1)
     )
     more = len(entries) > limit
     entries = entries[:limit]
@@ -307,6 +322,9 @@ async def reload_policies(request: Request) -> Response:
     svc.authorize(request, "admin")
     try:
         fresh = await anyio.to_thread.run_sync(svc.reload)
+    except KeysRefused as exc:
+        title = "the key file has errors; the old keys and policy set go on serving"
+        raise Problem(422, title, errors=diagnostics(exc.diagnostics)) from None
     except PolicykitError as exc:
         title = "the policy set has errors; the old one goes on serving"
         raise Problem(422, title, errors=diagnostics(exc.diagnostics)) from None

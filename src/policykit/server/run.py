@@ -49,7 +49,7 @@ def serve(config: ServerConfig, host: str = "127.0.0.1", port: int = 8080, worke
     import uvicorn
 
     check(config, host, workers)
-    config = ServerConfig(**{**config.__dict__, "extra": {**config.extra, "workers": workers}})
+    config = ServerConfig(**{**config.__dict__, "extra": {**config.extra, "workers": workers, "host": host}})
     os.environ[ENV] = config.to_env()
     # the app is built now in this process, so a bad policy set or log stops here with a
     # message, not in each worker

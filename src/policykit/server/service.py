@@ -115,7 +115,9 @@ def decide_body(
     answer = result.to_dict()
     if options.explain:
         answer["explain"] = explain_json(result)
-    stored_case, masked = (data, False) if config.keep_personal else mask_case(policy, data)
+    # personal facts and fields the case format does not know are masked (the reader warns of
+    # each unknown field: with no notice there is none to look for)
+    stored_case, masked = (data, False) if config.keep_personal else mask_case(policy, data, bool(case.notices))
     entry = Entry(
         decision_id=new_decision_id(),
         time=now(),
