@@ -84,7 +84,7 @@ def test_a_return_asks_the_day_received_and_the_contracts_period(policy: Policy,
     asked = [q.fact for q in step(policy, case, date(2026, 3, 2)).questions]
     assert asked[:2] == ["sale.delivered_on", "sale.return_days"]
     config = ServerConfig(policy_set=str(POLICY_FILE.parent), log_db=str(tmp_path / "log.sqlite3"))
-    with TestClient(create_app(config)) as client:
+    with TestClient(create_app(config), base_url="http://127.0.0.1") as client:
         page = client.post("/v1/interview?as_of=2026-03-02", json={"case": case}).json()
     assert [q["fact"] for q in page["questions"]][:2] == asked[:2]
 
@@ -348,3 +348,47 @@ def test_enter_on_the_request_day_asks_it_again_and_writes_no_incomplete_case(tm
     question = load_policy(POLICY_FILE)[0].facts["request.date"].question
     assert question is not None
     assert out.count(question.get("zh")) == 2  # Enter: asked again
+
+
+def test_a_day_a_false_condition_reads_is_not_asked(policy: Policy) -> None:
+    """A date read only by a warning whose other part is false (no carrier claim) can
+    change nothing: not asked; with the claim, it is."""
+    case = {"request": {"type": "transport_damage", "date": "2026-03-01"}, "transport": {"damage": "none"}}
+    assert "transport.claimed_on" not in [q.fact for q in step(policy, case, date(2026, 3, 5)).questions]
+    example = json.loads((ROOT / "examples" / "transport_damage.json").read_text(encoding="utf-8"))
+    example["transport"].pop("claimed_on", None)
+    assert "transport.claimed_on" in [q.fact for q in step(policy, example, date(2026, 3, 5)).questions]
+
+
+def test_a_yes_no_fact_only_a_warning_reads_is_asked(tmp_path: Path) -> None:
+    """Trying a yes/no fact's values compares the warnings too, not only decisions and steps."""
+    text = POLICY_FILE.read_text(encoding="utf-8")
+    old = "when: transport.claim == 'claim_with_carrier' and not is_known(transport.claimed_on)"
+    assert text.count(old) == 1
+    text = text.replace(old, old + " and not coalesce(transport.claimed, false)")
+    anchor = "  transport.claimed_on:\n"
+    assert text.count(anchor) == 1
+    fact = '  transport.claimed:\n    type: bool\n    title: {zh: "已向承运人索赔", en: "claimed from the carrier"}\n'
+    text = text.replace(anchor, fact + anchor)
+    contract = "      transport.claimed_on: {type: date,"
+    assert text.count(contract) == 1
+    text = text.replace(contract, "      transport.claimed: {type: bool}\n" + contract)
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    edited, _ = load_policy(tmp_path / "p.yaml")
+    example = json.loads((ROOT / "examples" / "transport_damage.json").read_text(encoding="utf-8"))
+    example["transport"].pop("claimed_on", None)
+    asked = [q.fact for q in step(edited, example, date(2026, 3, 5)).questions]
+    assert "transport.claimed" in asked
+
+
+def test_an_out_file_that_cannot_be_written_is_refused_first(tmp_path: Path) -> None:
+    """A name too long, or a place no file can be made in, refuses before any question."""
+    for out_file in (str(tmp_path / ("a" * 300 + ".json")), "/proc/case.json"):
+        code, out, err = cli("interview", "--out", out_file, stdin="fault\n2026-03-01\n")
+        assert (code, out) == (2, "")
+        assert err.startswith(f"{out_file}: not-writable:") and len(err.strip().splitlines()) == 1
+    kept = tmp_path / "kept.json"
+    kept.write_text("old", encoding="utf-8")
+    code, _, _ = cli("interview", "--out", str(kept), "--type", "foo")
+    assert code == 2 and kept.read_text(encoding="utf-8") == "old"  # the check leaves a file as it was
+    assert not (tmp_path / "new.json").exists()

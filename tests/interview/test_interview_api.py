@@ -25,7 +25,7 @@ DEEP = b'{"case":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     log = Path(tmp_path_factory.mktemp("api")) / "log.sqlite3"
     config = ServerConfig(policy_set=str(POLICY_FILE.parent), log_db=str(log))
-    with TestClient(create_app(config), raise_server_exceptions=False) as made:
+    with TestClient(create_app(config), base_url="http://127.0.0.1", raise_server_exceptions=False) as made:
         yield made
 
 
@@ -81,9 +81,19 @@ def test_the_record_heads_the_facts_the_policys_summary_groups(tmp_path: Path) -
     case = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
     case["client"] = case.pop("customer")
     config = ServerConfig(policy_set=str(folder), log_db=str(tmp_path / "log.sqlite3"))
-    with TestClient(create_app(config)) as made:
+    with TestClient(create_app(config), base_url="http://127.0.0.1") as made:
         html = made.post("/v1/interview/record?as_of=2026-11-27", json=case).text
     head, given = _section(html, "客户 · 产品"), _section(html, "已提供的事实")
     for value in (case["client"]["name"], case["client"]["address"], case["product"]["serial_number"]):
         assert value in head and value not in given
     assert case["sale"]["ship_date"] in given and case["sale"]["ship_date"] not in head
+
+
+def test_done_once_every_question_left_is_skipped(client: TestClient) -> None:
+    """Skipping the last questions ends the interview: done, with no question shown."""
+    case = json.loads((ROOT / "examples" / "transport_damage.json").read_text(encoding="utf-8"))
+    first = client.post("/v1/interview", json={"case": case}).json()
+    left = [q["fact"] for q in first["questions"]]
+    assert left and not first["done"]
+    answer = client.post("/v1/interview", json={"case": case, "skipped": left}).json()
+    assert answer["questions"] == [] and answer["done"] is True

@@ -166,23 +166,23 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
 
 
 def _check_writable(path: str) -> None:
-    """Refuse an --out the interview could not write at its end."""
+    """Refuse an --out the interview could not write at its end: the file is opened for
+    writing now (and left as it was), so that whatever would refuse it then (no such
+    folder, a folder, a name too long, a read-only place) refuses it before any question."""
     import os
-    from pathlib import Path
 
     from policykit.errors import Diagnostic, InputError
 
-    target = Path(path)
-    folder = target.parent
-    if target.is_dir():
-        problem = "is a folder"
-    elif not folder.is_dir():
-        problem = f"no such folder: {folder}"
-    elif not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        problem = "not writable"
-    else:
-        return
-    raise InputError([Diagnostic(path, 0, 0, "not-writable", problem)])
+    try:
+        if os.path.isdir(path):
+            raise IsADirectoryError(21, "is a folder")
+        existed = os.path.lexists(path)
+        with open(path, "a", encoding="utf-8"):
+            pass
+        if not existed:
+            os.unlink(path)
+    except OSError as exc:
+        raise InputError([Diagnostic(path, 0, 0, "not-writable", exc.strerror or str(exc))]) from None
 
 
 def _check_options(policy: Any, case: dict[str, Any], as_of: Any, lang: str) -> None:

@@ -5,10 +5,13 @@ fact unknown, so the fact is neither missing nor assumed; yet knowing it may cha
 result.  Generic over the policy; the rule (docs/interview.md):
 
 * a yes/no or choice fact that the request's decisions or steps may read is asked when one
-  of its values, tried in the case, changes a decision's value or the steps listed;
+  of its values, tried in the case, changes a decision's value, the steps listed or the
+  warnings;
 * a fact of another kind (a date, a number, a text, a list) cannot be tried value by value,
   so it is asked when the rows that gave the request's decisions their values, or the
-  conditions of its steps, read it (what the result actually consulted).
+  conditions of its steps and warnings, read it (what the result actually consulted), a
+  condition counted unless it is false with the fact unknown and with a few values of its
+  kind (:func:`_step_reads`).
 
 A fact with a default is left out: where a result rests on its default it is asked as
 an assumption to confirm.  Such questions come after the missing facts and can be
@@ -17,14 +20,17 @@ skipped like any other.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from policykit.engine.case import read_case
+from policykit.engine.case import Case, read_case
 from policykit.engine.decide import decide_case
+from policykit.engine.env import CaseEnv
 from policykit.engine.reach import fact_deps, in_fact_order, row_reach
 from policykit.engine.record import CaseRecord
 from policykit.errors import PolicykitError
+from policykit.lang.expr import EvalError
 from policykit.policy.model import Policy
 
 CHOICE_KINDS = ("bool", "enum")
@@ -41,21 +47,65 @@ def given_facts(data: dict[str, Any], prefix: str = "") -> set[str]:
     return out
 
 
-def _step_reads(policy: Policy, request_type: str) -> dict[str, list[str]]:
-    """For each fact the conditions of the request's steps may read, those steps."""
+def _reads(policy: Policy, names: Iterable[str]) -> set[str]:
+    """The facts read by ``names`` (facts, or values through what they read)."""
     deps = fact_deps(policy)
+    found: set[str] = set()
+    for name in names:
+        found |= {name} if name in policy.facts else set(deps.get(name, frozenset()))
+    return found
+
+
+def _step_reads(policy: Policy, request_type: str, case: Case, as_of: date) -> dict[str, list[str]]:
+    """For each fact the conditions of the request's steps may read, those steps, where
+    the fact may still change the condition: not where the condition is false with the
+    fact unknown and with each of a few values of its kind (a far past and a far future
+    day, 0 and a large number, an empty and a non-empty text), as the condition ``claim ==
+    'x' and not is_known(day)`` is while the claim is another."""
     _, actions, warnings = policy.plan(request_type)
     found: dict[str, list[str]] = {}
     for step in (*actions, *warnings):
-        for name in {n for part in step.parts for n in part.names}:
-            for fact in {name} if name in policy.facts else deps.get(name, frozenset()):
-                found.setdefault(fact, []).append(step.id)
+        for fact in _reads(policy, {n for part in step.parts for n in part.names}):
+            if _always_false(policy, step.parts, case, as_of, fact):
+                continue
+            found.setdefault(fact, []).append(step.id)
     return found
+
+
+def _witnesses(kind: str, as_of: date) -> tuple[Any, ...] | None:
+    if kind == "date":
+        return (as_of, date(as_of.year - 50, 1, 1), date(as_of.year + 50, 12, 31))
+    if kind == "int":
+        return (0, 1, 10**6)
+    if kind == "string":
+        return ("", "x")
+    if kind == "list":
+        return ([],)
+    return None
+
+
+def _always_false(policy: Policy, parts: tuple[Any, ...], case: Case, as_of: date, fact: str) -> bool:
+    known = policy.facts.get(fact)
+    witnesses = _witnesses(known.type, as_of) if known is not None else None
+    if witnesses is None or fact in case.given:
+        return False
+    for value in (None, *witnesses):  # None: as the case has it (unknown)
+        facts = case.facts if value is None else {**case.facts, fact: value}
+        given = case.given if value is None else case.given | {fact}
+        env = CaseEnv(policy, facts, as_of, given=frozenset(given))
+        try:
+            if env.holds(parts, False) is not False:
+                return False
+        except (EvalError, RecursionError):
+            return False
+        finally:
+            env.release()
+    return True
 
 
 def _outcome(record: CaseRecord) -> tuple[Any, ...]:
     decided = tuple((d.id, d.decided, repr(d.value)) for d in record.decisions)
-    return decided, tuple(sorted(a.id for a in record.actions))
+    return decided, tuple(sorted(a.id for a in record.actions)), tuple(repr(w) for w in record.warnings)
 
 
 def set_answer(data: dict[str, Any], fact: str, value: Any) -> dict[str, Any]:
@@ -90,7 +140,7 @@ def worth_asking(
     request_type = record.request_type
     decisions, _, _ = policy.plan(request_type)
     deps, rows = fact_deps(policy), row_reach(policy)
-    steps = _step_reads(policy, request_type)
+    steps = _step_reads(policy, request_type, read_case(policy, data), as_of)
     given = given_facts(data) | skip
     readers: dict[str, list[str]] = {}
     consulted: set[str] = set(steps)

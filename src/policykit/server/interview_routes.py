@@ -91,6 +91,8 @@ async def interview_step(request: Request) -> Response:
     step = core.step(policy, case, as_of, lang, svc.config.docs_url)
     out = step.to_dict()
     out["questions"] = [q for q in out["questions"] if q["fact"] not in skipped]
+    # done once no question is left but those skipped
+    out["done"] = step.result is not None and not step.errors and not out["questions"]
     out["skipped"] = sorted(skipped)
     out["as_of"] = as_of.isoformat()
     out["policy"] = {"id": policy.id, "version": policy.version, "sha256": policy.sha256}
