@@ -205,10 +205,11 @@ def show_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     """The resolved policy of a version: what evaluate, diff and the docs read."""
     import yaml
 
+    from policykit.cli.schema import set_folder
     from policykit.policy.amend import find_version
     from policykit.policy.compiler import load_policy
 
-    folder = Path(args.policy_set) if args.policy_set else policies_dir()
+    folder = set_folder(args.policy_set) if args.policy_set else policies_dir()
     path = Path(args.version) if Path(args.version).is_file() else find_version(folder, args.version, folder)
     if path is None:
         raise InputError([Diagnostic(str(folder), 0, 0, "unknown-version", f"no version {args.version} here")])
