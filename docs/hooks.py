@@ -39,12 +39,21 @@ def _as_of(config: Any) -> date:
 
 
 def _versions(config: Any) -> tuple[Policy, list[Policy]]:
-    """The version in force on the site's day (the default pages) and every version."""
+    """The version in force on the site's day (the default pages) and every version.  A set
+    that cannot be read fails the build with its problems, one line each, and no traceback."""
+    folder = _folder()
     if "set" not in _STATE:
+        from mkdocs.exceptions import PluginError
+
+        from policykit.errors import PolicykitError
         from policykit.tools.versions import load_policy_set
 
-        policy_set = load_policy_set(_folder(), use_cache=False)
-        _STATE["set"] = (policy_set.select(_as_of(config)), list(policy_set.versions))
+        try:
+            policy_set = load_policy_set(folder, use_cache=False)
+            _STATE["set"] = (policy_set.select(_as_of(config)), list(policy_set.versions))
+        except PolicykitError as exc:
+            lines = "\n".join(d.format() for d in exc.diagnostics)
+            raise PluginError(f"the policy set {folder} cannot be rendered:\n{lines}") from None
     found: tuple[Policy, list[Policy]] = _STATE["set"]
     return found
 
