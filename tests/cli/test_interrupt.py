@@ -30,11 +30,11 @@ def _children(pid: int) -> int:
     return count
 
 
-def _interrupted(argv: list[str], cwd: Path) -> tuple[int, str]:
+def _interrupted(argv: list[str], cwd: Path, pause: float) -> tuple[int, str]:
     """Start ``policykit argv``, wait until its two workers run, Ctrl-C the group.
 
-    Its output is not read until then: a batch's parent blocks writing it, its workers
-    wait for work (where an inherited Ctrl-C handler printed a traceback each)."""
+    Its output is not read until then: a batch's parent blocks writing it after ``pause``,
+    its workers wait for work (where an inherited Ctrl-C handler printed a traceback each)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "policykit", *argv],
         cwd=cwd,
@@ -48,7 +48,7 @@ def _interrupted(argv: list[str], cwd: Path) -> tuple[int, str]:
                 break
             time.sleep(0.05)
         assert proc.poll() is None, "the run ended before it could be interrupted: give it more cases"
-        time.sleep(1)  # the output's pipe full, the workers idle
+        time.sleep(pause)
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=120)
     finally:
@@ -62,15 +62,15 @@ def _interrupted(argv: list[str], cwd: Path) -> tuple[int, str]:
 def many_cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
     line = (ROOT / "examples" / "fault.json").read_text(encoding="utf-8").replace("\n", " ")
     path = tmp_path_factory.mktemp("cases") / "many.jsonl"
-    path.write_text((line + "\n") * 40000, encoding="utf-8")
+    path.write_text((line + "\n") * 80000, encoding="utf-8")
     return path
 
 
 @pytest.mark.parametrize("command", ["evaluate", "diff"])
 def test_ctrl_c_with_jobs_ends_with_one_line(many_cases: Path, tmp_path: Path, command: str) -> None:
-    if command == "evaluate":
-        argv = ["evaluate", "--batch", str(many_cases), "--jobs", "2"]
-    else:
-        argv = ["diff", str(POLICY_FILE), str(POLICY_FILE), "--cases", str(many_cases), "--jobs", "2"]
-    code, err = _interrupted(argv, tmp_path)
+    if command == "evaluate":  # the output's pipe full by then: the workers idle
+        argv, pause = ["evaluate", "--batch", str(many_cases), "--jobs", "2"], 1.0
+    else:  # it writes at the end: interrupted at work
+        argv, pause = ["diff", str(POLICY_FILE), str(POLICY_FILE), "--cases", str(many_cases), "--jobs", "2"], 0.1
+    code, err = _interrupted(argv, tmp_path, pause)
     assert (code, err) == (130, "policykit: interrupted\n")
