@@ -38,15 +38,45 @@ def _as_of(config: Any) -> date:
     return date.fromisoformat(str(text)) if text else date.today()
 
 
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """The folder's files as they are now (name, change time, size): a set edited since it
+    was loaded has another signature."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        return tuple((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries if e.is_file())
+    except OSError:
+        return ()
+
+
 def _versions(config: Any) -> tuple[Policy, list[Policy]]:
-    """The version in force on the site's day (the default pages) and every version."""
-    if "set" not in _STATE:
+    """The version in force on the site's day (the default pages) and every version; loaded
+    again when a file of the set changed since (``mkdocs serve`` shows the edit).  A set that
+    cannot be read fails the build with its problems, one line each, and no traceback."""
+    folder = _folder()
+    signature = (str(folder), _signature(folder))
+    if _STATE.get("signature") != signature:
+        from mkdocs.exceptions import PluginError
+
+        from policykit.errors import PolicykitError
         from policykit.tools.versions import load_policy_set
 
-        policy_set = load_policy_set(_folder(), use_cache=False)
-        _STATE["set"] = (policy_set.select(_as_of(config)), list(policy_set.versions))
+        try:
+            policy_set = load_policy_set(folder, use_cache=False)
+            _STATE["set"] = (policy_set.select(_as_of(config)), list(policy_set.versions))
+        except PolicykitError as exc:
+            _STATE.pop("signature", None)
+            lines = "\n".join(d.format() for d in exc.diagnostics)
+            raise PluginError(f"the policy set {folder} cannot be rendered:\n{lines}") from None
+        _STATE["signature"] = signature
+        _STATE.pop("client", None)  # the service read the set before
     found: tuple[Policy, list[Policy]] = _STATE["set"]
     return found
+
+
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    """``mkdocs serve`` rebuilds when a policy file changes, not only a page."""
+    server.watch(str(_folder()))
+    return server
 
 
 def _version_nav(policy: Policy, prefix: str = "") -> list[Any]:

@@ -155,3 +155,36 @@ def test_a_terminal_sees_the_files_done_counted(inputs: list[Path], scheduler: s
     assert [p.source for p in parts] == [str(p) for p in inputs]
     last = progress.getvalue().rsplit("\r\x1b[K", 1)[-1]
     assert last.startswith(f"  {len(inputs)} files decided in ") and last.endswith("/s)\n")
+
+
+def test_bad_options_are_refused_with_one_line(inputs: list[Path], tmp_path: Path) -> None:
+    import dask
+
+    batch = ["evaluate", "--batch", str(inputs[0]), *ARGS, "--engine", "dask"]
+    afile = tmp_path / "afile"
+    afile.write_text("", encoding="utf-8")
+    assert cli(*batch, "--output", str(afile)) == (
+        2,
+        "",
+        f"{afile}: not-a-folder: --output names a file: give a folder\n",
+    )
+    out_dir = str(tmp_path / "out")
+    code, out, err = cli(*batch, "--output", out_dir, "--scheduler", "garbage")
+    assert (code, out) == (2, "") and err.startswith("--scheduler: scheduler-unreachable: ") and err.count("\n") == 1
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        code, out, err = cli(*batch, "--output", out_dir, "--scheduler", "tcp://127.0.0.1:1")
+    assert (code, out) == (2, "") and err.startswith("--scheduler: scheduler-unreachable: ") and err.count("\n") == 1
+
+
+def test_an_output_folder_reused_keeps_no_part_of_the_earlier_run(
+    inputs: list[Path], scheduler: str, tmp_path: Path
+) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "part-00099.jsonl").write_text("old\n", encoding="utf-8")
+    (out_dir / "notes.md").write_text("mine\n", encoding="utf-8")
+    dask = ["--engine", "dask", "--scheduler", scheduler, "--output", str(out_dir)]
+    code, out, err = cli("evaluate", "--batch", str(inputs[0]), *ARGS, *dask)
+    assert code in (0, 2), err
+    assert [json.loads(line)["output"] for line in out.splitlines()] == [str(out_dir / "part-00000.jsonl")]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["notes.md", "part-00000.jsonl"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import IO, Any
@@ -30,6 +31,15 @@ def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> in
         return _validate(args, out, err)
 
 
+def _about_the_set(diag: Diagnostic, files: list[str]) -> bool:
+    """Whether a problem of loading a folder as a set is the set's (an empty folder, the
+    versions' chain, a breaking change between them) rather than one file's, which the
+    check of that file reports after."""
+    if diag.code.startswith(("set-", "contract-breaking")):
+        return True
+    return os.path.realpath(diag.file) not in {os.path.realpath(f) for f in files}
+
+
 def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     limits = limits_option(args.limit)
     paths, names = _policy_paths(args.policies)
@@ -53,7 +63,7 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
                 for diag in translation_warnings(policy_set.versions):
                     print(diag.format().replace(f": {diag.code}:", f": warning: {diag.code}:", 1), file=err)
             except PolicykitError as exc:
-                chain = [d for d in exc.diagnostics if d.code.startswith(("set-", "contract-breaking"))]
+                chain = [d for d in exc.diagnostics if _about_the_set(d, files)]
                 for diag in chain:
                     print(diag.format(), file=err)
                     said.add(diag)
@@ -195,10 +205,11 @@ def show_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     """The resolved policy of a version: what evaluate, diff and the docs read."""
     import yaml
 
+    from policykit.cli.schema import set_folder
     from policykit.policy.amend import find_version
     from policykit.policy.compiler import load_policy
 
-    folder = Path(args.policy_set) if args.policy_set else policies_dir()
+    folder = set_folder(args.policy_set) if args.policy_set else policies_dir()
     path = Path(args.version) if Path(args.version).is_file() else find_version(folder, args.version, folder)
     if path is None:
         raise InputError([Diagnostic(str(folder), 0, 0, "unknown-version", f"no version {args.version} here")])

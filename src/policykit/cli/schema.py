@@ -22,9 +22,26 @@ def add_parser(sub: Any) -> None:
     sc.add_argument("kind", choices=["case", "contract"], help="case: the case format; contract: the decisions")
     sc.add_argument("--version", dest="policy_version", metavar="V", help="a version of the policy set")
     sc.add_argument("--policy", metavar="FILE", help="a policy file (default: the working copy's standard)")
-    sc.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the working copy's)")
+    sc.add_argument(
+        "--policy-set",
+        metavar="DIR",
+        help="folder of policy versions: its latest, or the --version named (default: the working copy's standard)",
+    )
     sc.add_argument("--out", metavar="FILE", help="write this file instead of printing")
     sc.add_argument("--check", action="store_true", help="with --out: change nothing, exit 1 if the file is stale")
+
+
+def set_folder(given: str) -> Path:
+    """The folder named by ``--policy-set``, refused (exit 2) when it is no folder or holds
+    no policy file: said as ``evaluate --policy-set`` says it, not as an unknown version."""
+    from policykit.tools.versions import policy_files
+
+    folder = Path(given)
+    if not folder.is_dir():
+        raise InputError([Diagnostic(str(folder), 0, 0, "not-found", "no such policy folder")])
+    if not policy_files(folder):
+        raise InputError([Diagnostic(str(folder), 0, 0, "empty-set", "no policy file in this folder")])
+    return folder
 
 
 def schema_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -36,12 +53,16 @@ def schema_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if args.check and not args.out:
         raise InputError([Diagnostic("policykit", 0, 0, "usage", "--check needs --out FILE: the file to compare")])
     if args.policy_version:
-        folder = Path(args.policy_set) if args.policy_set else policies_dir()
+        folder = set_folder(args.policy_set) if args.policy_set else policies_dir()
         path = find_version(folder, args.policy_version, folder)
         if path is None:
             raise InputError(
                 [Diagnostic(str(folder), 0, 0, "unknown-version", f"no version {args.policy_version} here")]
             )
+    elif args.policy_set:
+        from policykit.tools.versions import load_policy_set
+
+        path = Path(load_policy_set(args.policy_set).latest.file)
     else:
         path = Path(args.policy) if args.policy else command_policy()
     policy, _ = load_policy(path)

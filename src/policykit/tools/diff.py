@@ -1,8 +1,11 @@
 """``policykit diff OLD NEW``: what changed between two versions, grouped for an editor.
 
-Compares the policy files as written: metadata, clauses (with an inline text diff),
-parameters, facts and their defaults, the calendar, interpretations, every rule row of
-every value, actions and warnings.
+Compares the policy files as written: the contract, the case checks, metadata, the
+words of the result (``messages``, ``summary``), clauses (with an inline text diff),
+parameters, facts and their defaults, the registration, the calendar, interpretations,
+every rule row of every value, actions and warnings.  ``DIFFED`` names the section each
+top-level key of a policy is compared in and ``NOT_DIFFED`` why the others are not (a test
+holds the two to the policy schema, so a new key cannot be forgotten).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from typing import Any
 
@@ -21,16 +24,53 @@ from policykit.policy.model import Policy
 
 SECTIONS = (
     "contract",
+    "case_checks",
     "metadata",
+    "messages",
+    "summary",
     "clauses",
     "parameters",
     "facts",
+    "registration",
     "calendar",
     "interpretations",
     "rules",
     "actions",
     "warnings",
 )
+
+# Each top-level key of a policy: the section its changes are shown in.
+DIFFED = {
+    "contract": "contract",
+    "contract_extension": "contract",  # compared as the case format the two together make
+    "case_checks": "case_checks",
+    "metadata": "metadata",
+    "messages": "messages",
+    "summary": "summary",
+    "clauses": "clauses",
+    "parameters": "parameters",
+    "facts": "facts",
+    "registration": "registration",
+    "calendar": "calendar",
+    "interpretations": "interpretations",
+    "derived": "rules",
+    "decisions": "rules",
+    "actions": "actions",
+    "warnings": "warnings",
+}
+# The top-level keys deliberately not compared, and why.
+NOT_DIFFED = {
+    "policykit": "the format version a file is read with: no result or case depends on it",
+    "amends": "an amendment is compared as the whole version it resolves to",
+}
+
+# What a change does to the cases and results, where a section says it on its own.
+IMPACTS = {
+    "breaking": "breaking: refuses cases the old version decided",
+    "relaxing": "relaxing: decides cases the old version refused",
+    "results": "changing results",
+    "wording": "wording only: how results read, not what is decided",
+}
 
 
 @dataclass(frozen=True)
@@ -43,11 +83,14 @@ class Change:
     detail: str = ""
     # a field of a rule row: the whole row before and after (the text view shows them)
     rows: tuple[Any, Any] | None = dataclass_field(default=None, compare=False, repr=False)
+    impact: str = ""  # a key of IMPACTS, where the section says what the change does
 
     def to_dict(self) -> dict[str, Any]:
         out = {"section": self.section, "key": self.key, "kind": self.kind, "old": self.old, "new": self.new}
         if self.detail:
             out["detail"] = self.detail
+        if self.impact:
+            out["impact"] = self.impact
         return out
 
 
@@ -207,6 +250,48 @@ def _is_texts(value: Any) -> bool:
     return isinstance(value, dict) and bool(value) and all(isinstance(v, str) for v in value.values())
 
 
+def _with(changes: Iterator[Change], impact: str) -> Iterator[Change]:
+    return (_impact(c, impact) for c in changes)
+
+
+def _impact(change: Change, impact: str) -> Change:
+    return replace(change, impact=impact)
+
+
+def _numbered(items: Any) -> dict[str, Any]:
+    """A list of groups as a mapping by position: ``group 1``, ``group 2``…"""
+    return {f"group {n}": item for n, item in enumerate(items if isinstance(items, list) else [], 1)}
+
+
+def _case_checks(old: list[Any], new: list[Any]) -> Iterator[Change]:
+    """The checks aligned as a sequence.  A new check, or a changed condition, field or
+    request type, refuses cases the old version decided (breaking); a check removed decides
+    cases it refused; a changed message only rewords the refusal."""
+    keys_old = [json.dumps(c, sort_keys=True, ensure_ascii=False) for c in old]
+    keys_new = [json.dumps(c, sort_keys=True, ensure_ascii=False) for c in new]
+
+    def name(check: Any, n: int) -> str:
+        return f"check {n} ({check.get('field')})" if isinstance(check, dict) else f"check {n}"
+
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, keys_old, keys_new, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and a2 - a1 == b2 - b1:
+            for i, j in zip(range(a1, a2), range(b1, b2), strict=True):
+                before, after = old[i], new[j]
+                if not (isinstance(before, dict) and isinstance(after, dict)):
+                    yield Change("case_checks", name(after, j + 1), "changed", before, after, impact="breaking")
+                    continue
+                for change in _fields("case_checks", name(after, j + 1), before, after):
+                    field = change.key.rsplit(".", 1)[-1]
+                    yield _impact(change, "wording" if field == "message" else "breaking")
+            continue
+        for i in range(a1, a2):
+            yield Change("case_checks", f"{name(old[i], i + 1)} (was)", "removed", old[i], None, impact="relaxing")
+        for j in range(b1, b2):
+            yield Change("case_checks", name(new[j], j + 1), "added", None, new[j], impact="breaking")
+
+
 def diff_policies(old: Policy, new: Policy, limits: Limits = DEFAULT) -> list[Change]:
     token = _TEXT_LIMIT.set(limits.text_diff_chars)
     try:
@@ -224,7 +309,10 @@ def _diff_policies(old: Policy, new: Policy) -> list[Change]:
         Change("contract", subject, kind, detail=what)
         for kind, subject, what in contract_changes(a, old.case_schema, b, new.case_schema)
     ]
+    changes.extend(_case_checks(a.get("case_checks") or [], b.get("case_checks") or []))
     changes.extend(_mapping("metadata", a.get("metadata") or {}, b.get("metadata") or {}))
+    changes.extend(_with(_mapping("messages", a.get("messages") or {}, b.get("messages") or {}), "wording"))
+    changes.extend(_with(_mapping("summary", _numbered(a.get("summary")), _numbered(b.get("summary"))), "wording"))
     old_clauses, new_clauses = _keyed(a.get("clauses")), _keyed(b.get("clauses"))
     for cid in old_clauses:
         if cid not in new_clauses:
@@ -244,6 +332,7 @@ def _diff_policies(old: Policy, new: Policy) -> list[Change]:
                 )
     changes.extend(_mapping("parameters", a.get("parameters") or {}, b.get("parameters") or {}))
     changes.extend(_mapping("facts", a.get("facts") or {}, b.get("facts") or {}))
+    changes.extend(_with(_mapping("registration", a.get("registration") or {}, b.get("registration") or {}), "results"))
     changes.extend(_mapping("calendar", a.get("calendar") or {}, b.get("calendar") or {}))
     changes.extend(_mapping("interpretations", a.get("interpretations") or {}, b.get("interpretations") or {}))
     changes.extend(_rules(a, b))

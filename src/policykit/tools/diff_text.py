@@ -12,7 +12,7 @@ from typing import Any
 
 from policykit.policy.model import Policy
 from policykit.policy.origin import origin
-from policykit.tools.diff import SECTIONS, Change
+from policykit.tools.diff import IMPACTS, SECTIONS, Change
 
 _TOKEN = re.compile(r"\s+|[A-Za-z0-9_'.-]+|.", re.S)  # English words whole, Chinese by character
 _MARKS = {"added": "+", "removed": "-", "changed": "~", "reworded": "~"}
@@ -161,6 +161,13 @@ def _rule_lines(lines: list[str], group: list[Change]) -> None:
         _change_lines(lines, c)
 
 
+def _impacts(group: list[Change]) -> str:
+    """What the changes of a section do, where it says: ``: 1 breaking: refuses cases…``."""
+    counts = {impact: sum(c.impact == impact for c in group) for impact in IMPACTS}
+    said = [f"{n} {IMPACTS[impact]}" for impact, n in counts.items() if n]
+    return ": " + "; ".join(said) if said else ""
+
+
 def render_diff(old: Policy, new: Policy, changes: list[Change]) -> str:
     """What changed from ``old`` to ``new``, for an editor."""
     lines = [
@@ -181,10 +188,13 @@ def render_diff(old: Policy, new: Policy, changes: list[Change]) -> str:
             lines.append(f"CONTRACT ({len(group)}: {breaking} breaking, {len(group) - breaking} additive)")
             lines.extend(f"  {'!' if c.kind == 'breaking' else '+'} {c.kind}: {c.key}: {c.detail}" for c in group)
             continue
-        lines.append(f"{section.capitalize()} ({len(group)})")
+        lines.append(f"{section.replace('_', ' ').capitalize()} ({len(group)}{_impacts(group)})")
         if section == "rules":
             _rule_lines(lines, group)
         else:
             for c in group:
+                at = len(lines)
                 _change_lines(lines, c)
+                if c.impact == "breaking":  # loud, as a breaking change of the contract
+                    lines[at] = "  ! " + lines[at][2:]
     return "\n".join(lines) + "\n"

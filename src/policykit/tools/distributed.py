@@ -3,12 +3,17 @@ Dask distributed cluster, one task per file, each writing its own part of the ou
 
 A task runs the very functions a single process runs (:mod:`policykit.tools.batch`,
 :mod:`policykit.tools.impact`), so results are identical; Dask does the scheduling.
+
+The output folder may be one an earlier run wrote: the parts that run left
+(``part-NNNNN.jsonl`` or ``.txt``, our names only) are removed before the new ones are
+written, so no old part sits beside them; any other file in it is left alone.
 """
 
 from __future__ import annotations
 
 import glob
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -94,7 +99,12 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     except ImportError:
         raise _missing("dask.distributed") from None
     if scheduler:
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler)
+        except (ValueError, OSError, TimeoutError) as exc:  # a bad address, or no scheduler there in time
+            message = f"cannot reach a Dask scheduler at {scheduler}: {exc}"
+            raise InputError([Diagnostic("--scheduler", 0, 0, "scheduler-unreachable", message)]) from None
+        with client:
             yield client
         return
     with (
@@ -132,10 +142,30 @@ def evaluate_on_cluster(
 ) -> list[Part]:
     """Every file of ``pattern`` decided on the cluster; the parts in the order of the files."""
     files = expand(pattern)
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    output_folder(out_dir)
     work = partial(evaluate_file, settings, str(Path(out_dir).resolve()))
     with dask_client(scheduler, workers) as client:
         return _each(client, list(enumerate(files)), work, progress, "files decided")
+
+
+_PART = re.compile(r"part-\d{5}\.(jsonl|txt)")
+
+
+def output_folder(out_dir: str) -> None:
+    """``out_dir`` made if new, emptied of the parts an earlier run wrote; refused (exit 2)
+    when it names a file or cannot be made."""
+    folder = Path(out_dir)
+    if folder.exists() and not folder.is_dir():
+        raise InputError([Diagnostic(out_dir, 0, 0, "not-a-folder", "--output names a file: give a folder")])
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.iterdir():
+            if _PART.fullmatch(old.name) and old.is_file():
+                old.unlink()
+    except OSError as exc:
+        raise InputError(
+            [Diagnostic(out_dir, 0, 0, "write-failed", f"cannot use as --output: {exc.strerror or exc}")]
+        ) from None
 
 
 def impact_on_cluster(

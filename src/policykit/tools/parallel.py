@@ -1,9 +1,14 @@
 """An ordered parallel map over worker processes with a bounded window: results come back
 in input order, and at most ``window`` chunks are read ahead, so memory stays flat
-however long the input is.  ``jobs == 1`` runs in this process."""
+however long the input is.  ``jobs == 1`` runs in this process.
+
+The workers ignore Ctrl-C (SIGINT goes to the whole process group): the parent alone gets
+the ``KeyboardInterrupt``, drops the work not yet started, lets each worker finish its
+chunk and end, and says its one line, so no worker prints a traceback."""
 
 from __future__ import annotations
 
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -32,7 +37,8 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int = 1, window:
             yield fn(item)
         return
     window = window or 4 * jobs
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupt)
+    try:
         pending: deque[Future[R]] = deque()
         for item in items:
             pending.append(pool.submit(fn, item))
@@ -40,3 +46,19 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int = 1, window:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BaseException:  # Ctrl-C, an error, or the reader stopping early: no work is wanted
+        _end(pool)
+        raise
+    pool.shutdown()
+
+
+def _ignore_interrupt() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (it ends the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _end(pool: ProcessPoolExecutor) -> None:
+    """The work not yet given to a worker dropped; the workers end once the chunk each
+    holds is done (at most ``jobs`` + 1 chunks: a chunk's time).  Not killed: a worker
+    killed while the pool's queue feeds it leaves that queue's thread blocked for ever."""
+    pool.shutdown(wait=True, cancel_futures=True)

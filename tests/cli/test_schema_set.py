@@ -1,0 +1,35 @@
+"""``schema --policy-set DIR`` reads DIR (its latest version, or the ``--version`` named),
+and ``schema`` and ``show`` refuse a missing or empty folder as ``evaluate --policy-set``
+does: ``not-found`` or ``empty-set``, exit 2, never the working copy's schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ..conftest import cli
+
+
+def test_schema_reads_the_latest_version_of_the_set_named(policy_set: Path) -> None:
+    for kind in ("case", "contract"):
+        code, out, err = cli("schema", kind, "--policy-set", str(policy_set))
+        assert code == 0, err
+        assert "ouyi-service-standard 1.1.0" in json.loads(out)["$comment"]
+        code, out, err = cli("schema", kind, "--policy-set", str(policy_set), "--version", "1.0.0")
+        assert code == 0, err
+        assert "ouyi-service-standard 1.0.0" in json.loads(out)["$comment"]
+
+
+@pytest.mark.parametrize(
+    "command", [("schema", "case"), ("schema", "contract", "--version", "1.0.0"), ("show", "1.0.0")]
+)
+def test_a_missing_or_empty_folder_is_refused(tmp_path: Path, command: tuple[str, ...]) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for folder, line in (
+        (tmp_path / "nope", f"{tmp_path / 'nope'}: not-found: no such policy folder\n"),
+        (empty, f"{empty}: empty-set: no policy file in this folder\n"),
+    ):
+        assert cli(*command, "--policy-set", str(folder)) == (2, "", line)

@@ -1,0 +1,71 @@
+"""The docs hook: a policy set that cannot be read fails ``mkdocs build`` with its problems,
+one line each and no traceback; ``mkdocs serve`` watches the set and renders an edit."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import shutil
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from .conftest import POLICY_FILE, ROOT
+from .test_docs import build
+
+
+def _hooks() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("policykit_docs_hooks_under_test", ROOT / "docs" / "hooks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("kind", ["broken", "empty", "missing"])
+def test_a_set_that_cannot_be_read_fails_the_build_with_its_problems(tmp_path: Path, kind: str) -> None:
+    folder = tmp_path / "policies"
+    if kind != "missing":
+        folder.mkdir()
+    if kind == "broken":
+        text = POLICY_FILE.read_text(encoding="utf-8")
+        text = text.replace("[fault, return, complaint]", "[fault, retrun, complaint]")
+        (folder / POLICY_FILE.name).write_text(text, encoding="utf-8")
+    run = build(tmp_path / "site", folder)
+    log = run.stdout + run.stderr
+    assert run.returncode != 0
+    assert "Traceback" not in log and f"the policy set {folder} cannot be rendered:" in log
+    expected = {
+        "broken": "unknown request type 'retrun'; did you mean 'return'? (at registration.applies_to[1])",
+        "empty": f"{folder}: empty-set: no policy file in this folder",
+        "missing": f"{folder}: not-found: no such policy folder",
+    }[kind]
+    assert expected in log
+
+
+def test_serve_watches_the_set_and_a_build_renders_its_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    policy_file = folder / POLICY_FILE.name
+    shutil.copyfile(POLICY_FILE, policy_file)
+    monkeypatch.setenv("POLICYKIT_DOCS_POLICIES", str(folder))
+    hooks = _hooks()
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    assert hooks.on_serve(server, {}, None) is server and server.watched == [str(folder)]
+    config: dict[str, Any] = {"extra": {"policykit_as_of": "2026-06-01"}}
+    first, _ = hooks._versions(config)
+    assert hooks._versions(config)[0] is first  # unchanged: not loaded again
+    policy_file.write_text(policy_file.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    edited, _ = hooks._versions(config)
+    assert edited is not first
+    assert edited.sha256 == hashlib.sha256(policy_file.read_bytes()).hexdigest() != first.sha256
