@@ -30,7 +30,7 @@ def _children(pid: int) -> int:
     return count
 
 
-def _interrupted(argv: list[str], cwd: Path, pause: float) -> tuple[int, str]:
+def _interrupted(argv: list[str], cwd: Path, pause: float, times: int = 1) -> tuple[int, str]:
     """Start ``policykit argv``, wait until its two workers run, Ctrl-C the group.
 
     Its output is not read until then: a batch's parent blocks writing it after ``pause``,
@@ -49,7 +49,10 @@ def _interrupted(argv: list[str], cwd: Path, pause: float) -> tuple[int, str]:
             time.sleep(0.05)
         assert proc.poll() is None, "the run ended before it could be interrupted: give it more cases"
         time.sleep(pause)
-        os.killpg(proc.pid, signal.SIGINT)
+        for i in range(times):  # Ctrl-C pressed again while the workers end (or passed on by `timeout`)
+            if i:
+                time.sleep(0.05)
+            os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
@@ -73,4 +76,12 @@ def test_ctrl_c_with_jobs_ends_with_one_line(many_cases: Path, tmp_path: Path, c
     else:  # it writes at the end: interrupted at work
         argv, pause = ["diff", str(POLICY_FILE), str(POLICY_FILE), "--cases", str(many_cases), "--jobs", "2"], 0.1
     code, err = _interrupted(argv, tmp_path, pause)
+    assert (code, err) == (130, "policykit: interrupted\n")
+
+
+def test_ctrl_c_pressed_again_while_the_workers_end_is_ignored(many_cases: Path, tmp_path: Path) -> None:
+    """A second and third Ctrl-C broke the parent's wait for its workers: a traceback, and
+    a process that never ended."""
+    argv = ["evaluate", "--batch", str(many_cases), "--jobs", "2"]
+    code, err = _interrupted(argv, tmp_path, 1.0, times=3)
     assert (code, err) == (130, "policykit: interrupted\n")

@@ -46,8 +46,8 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int = 1, window:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-    except BaseException:  # Ctrl-C, an error, or the reader stopping early: no work is wanted
-        _end(pool)
+    except BaseException as exc:  # Ctrl-C, an error, or the reader stopping early: no work is wanted
+        _end(pool, isinstance(exc, KeyboardInterrupt))
         raise
     pool.shutdown()
 
@@ -57,8 +57,19 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _end(pool: ProcessPoolExecutor) -> None:
+def _end(pool: ProcessPoolExecutor, interrupted: bool) -> None:
     """The work not yet given to a worker dropped; the workers end once the chunk each
     holds is done (at most ``jobs`` + 1 chunks: a chunk's time).  Not killed: a worker
-    killed while the pool's queue feeds it leaves that queue's thread blocked for ever."""
-    pool.shutdown(wait=True, cancel_futures=True)
+    killed while the pool's queue feeds it leaves that queue's thread blocked for ever.
+    Ctrl-C pressed again meanwhile (or passed on again by ``timeout``) is ignored: it
+    would break the wait and leave the process hung; after an interrupt it stays ignored
+    until the process ends (its exit joins the pool's threads too)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals are not ours to hold
+        previous = None
+    try:
+        pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        if previous is not None and not interrupted:
+            signal.signal(signal.SIGINT, previous)
