@@ -169,11 +169,16 @@ def test_bad_options_are_refused_with_one_line(inputs: list[Path], tmp_path: Pat
         f"{afile}: not-a-folder: --output names a file: give a folder\n",
     )
     out_dir = str(tmp_path / "out")
+    (tmp_path / "out").mkdir()
+    earlier = tmp_path / "out" / "part-00000.jsonl"
+    earlier.write_text("the last run's results\n", encoding="utf-8")
     code, out, err = cli(*batch, "--output", out_dir, "--scheduler", "garbage")
     assert (code, out) == (2, "") and err.startswith("--scheduler: scheduler-unreachable: ") and err.count("\n") == 1
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         code, out, err = cli(*batch, "--output", out_dir, "--scheduler", "tcp://127.0.0.1:1")
     assert (code, out) == (2, "") and err.startswith("--scheduler: scheduler-unreachable: ") and err.count("\n") == 1
+    # a run refused before any work keeps the last results
+    assert earlier.read_text(encoding="utf-8") == "the last run's results\n"
 
 
 def test_an_output_folder_reused_keeps_no_part_of_the_earlier_run(

@@ -145,6 +145,7 @@ def evaluate_on_cluster(
     output_folder(out_dir)
     work = partial(evaluate_file, settings, str(Path(out_dir).resolve()))
     with dask_client(scheduler, workers) as client:
+        clear_parts(out_dir)  # only once the cluster answers: a refused run keeps the last results
         return _each(client, list(enumerate(files)), work, progress, "files decided")
 
 
@@ -152,20 +153,29 @@ _PART = re.compile(r"part-\d{5}\.(jsonl|txt)")
 
 
 def output_folder(out_dir: str) -> None:
-    """``out_dir`` made if new, emptied of the parts an earlier run wrote; refused (exit 2)
-    when it names a file or cannot be made."""
+    """``out_dir`` made if new; refused (exit 2) when it names a file or cannot be made."""
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise InputError([Diagnostic(out_dir, 0, 0, "not-a-folder", "--output names a file: give a folder")])
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.iterdir():
+    except OSError as exc:
+        raise _unusable(out_dir, exc) from None
+
+
+def clear_parts(out_dir: str) -> None:
+    """``out_dir`` emptied of the parts an earlier run wrote (``part-NNNNN.jsonl``/``.txt``),
+    so that the folder holds this run's alone; any other file is kept."""
+    try:
+        for old in Path(out_dir).iterdir():
             if _PART.fullmatch(old.name) and old.is_file():
                 old.unlink()
     except OSError as exc:
-        raise InputError(
-            [Diagnostic(out_dir, 0, 0, "write-failed", f"cannot use as --output: {exc.strerror or exc}")]
-        ) from None
+        raise _unusable(out_dir, exc) from None
+
+
+def _unusable(out_dir: str, exc: OSError) -> InputError:
+    return InputError([Diagnostic(out_dir, 0, 0, "write-failed", f"cannot use as --output: {exc.strerror or exc}")])
 
 
 def impact_on_cluster(
