@@ -92,3 +92,23 @@ def test_messages_and_summary_changes_are_wording(tmp_path: Path) -> None:
     text = _diff(tmp_path, MESSAGE, SUMMARY)
     assert f"Messages (1: 1 {IMPACTS['wording']})\n  ~ missing.en: Still to [-ask-]{{+be asked+}}\n" in text
     assert f"Summary (1: 1 {IMPACTS['wording']})\n  ~ group 2.facts:\n      - product.serial_number\n" in text
+
+
+def test_case_checks_in_another_order_are_no_change(tmp_path: Path) -> None:
+    text = POLICY_FILE.read_text(encoding="utf-8")
+    first = text.index("  - field: request.date\n    applies_to")
+    second = text.index("  - field: received_on")
+    end = text.index("\n\n", second) + 1
+    swapped = tmp_path / "swapped.yaml"
+    swapped.write_text(text[:first] + text[second:end] + text[first:second] + text[end:], encoding="utf-8")
+    code, out, err = cli("diff", str(POLICY_FILE), str(swapped))
+    assert code == 0, err
+    assert out.splitlines()[-1] == "no changes"
+
+
+def test_a_check_changed_in_scope_changes_results_not_breaking(tmp_path: Path) -> None:
+    """A check limited to fewer request types refuses fewer cases: not 'breaking'."""
+    narrowed = ("  - field: received_on\n    require:", "  - field: received_on\n    applies_to: [fault]\n    require:")
+    (change,) = json.loads(_diff(tmp_path, narrowed, fmt="json"))["changes"]
+    assert (change["section"], change["impact"]) == ("case_checks", "results")
+    assert change["key"] == "check 2 (received_on).applies_to" and change["new"] == ["fault"]

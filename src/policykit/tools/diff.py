@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -264,32 +265,44 @@ def _numbered(items: Any) -> dict[str, Any]:
 
 
 def _case_checks(old: list[Any], new: list[Any]) -> Iterator[Change]:
-    """The checks aligned as a sequence.  A new check, or a changed condition, field or
-    request type, refuses cases the old version decided (breaking); a check removed decides
-    cases it refused; a changed message only rewords the refusal."""
+    """The checks in both versions alike left out (their order decides nothing), the rest
+    paired by the field they check.  A new check refuses cases the old version decided
+    (breaking); a check removed decides cases it refused (relaxing); a changed condition,
+    field or request type may do either (changing results); a changed message only
+    rewords the refusal."""
     keys_old = [json.dumps(c, sort_keys=True, ensure_ascii=False) for c in old]
     keys_new = [json.dumps(c, sort_keys=True, ensure_ascii=False) for c in new]
+    both = Counter(keys_old) & Counter(keys_new)
+    left = both.copy()
+    unmatched = [i for i, k in enumerate(keys_old) if not _take(left, k)]
+    left = both.copy()
+    changed = [j for j, k in enumerate(keys_new) if not _take(left, k)]
 
     def name(check: Any, n: int) -> str:
         return f"check {n} ({check.get('field')})" if isinstance(check, dict) else f"check {n}"
 
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, keys_old, keys_new, autojunk=False).get_opcodes():
-        if op == "equal":
+    def field_of(check: Any) -> Any:
+        return check.get("field") if isinstance(check, dict) else None
+
+    for j in changed:
+        after = new[j]
+        i = next((i for i in unmatched if field_of(old[i]) == field_of(after) is not None), None)
+        if i is None:
+            yield Change("case_checks", name(after, j + 1), "added", None, after, impact="breaking")
             continue
-        if op == "replace" and a2 - a1 == b2 - b1:
-            for i, j in zip(range(a1, a2), range(b1, b2), strict=True):
-                before, after = old[i], new[j]
-                if not (isinstance(before, dict) and isinstance(after, dict)):
-                    yield Change("case_checks", name(after, j + 1), "changed", before, after, impact="breaking")
-                    continue
-                for change in _fields("case_checks", name(after, j + 1), before, after):
-                    field = change.key.rsplit(".", 1)[-1]
-                    yield _impact(change, "wording" if field == "message" else "breaking")
-            continue
-        for i in range(a1, a2):
-            yield Change("case_checks", f"{name(old[i], i + 1)} (was)", "removed", old[i], None, impact="relaxing")
-        for j in range(b1, b2):
-            yield Change("case_checks", name(new[j], j + 1), "added", None, new[j], impact="breaking")
+        unmatched.remove(i)
+        for change in _fields("case_checks", name(after, j + 1), old[i], after):
+            yield _impact(change, "wording" if change.key.rsplit(".", 1)[-1] == "message" else "results")
+    for i in unmatched:
+        yield Change("case_checks", f"{name(old[i], i + 1)} (was)", "removed", old[i], None, impact="relaxing")
+
+
+def _take(left: Counter[str], key: str) -> bool:
+    """Whether one more of ``key`` is in ``left`` (and count it taken)."""
+    if left[key] > 0:
+        left[key] -= 1
+        return True
+    return False
 
 
 def diff_policies(old: Policy, new: Policy, limits: Limits = DEFAULT) -> list[Change]:
