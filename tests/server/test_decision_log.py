@@ -134,3 +134,21 @@ def test_a_bound_compares_with_a_logged_time_as_the_moments_do(bound: datetime, 
     text = stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")  # as the log writes it
     assert (text >= log_time(bound.isoformat())) == (stamp >= bound)
     assert (text < log_time(bound.isoformat())) == (stamp < bound)
+
+
+@pytest.mark.parametrize(
+    "given,read",
+    [
+        ("2026-11-30T10:00:00.0000001Z", "2026-11-30T10:00:00.001Z"),  # past the microsecond: still later
+        ("2026-11-30T10:00:00.0000000Z", "2026-11-30T10:00:00.000Z"),
+        ("2026-11-30T10:00:00,5+08:00", "2026-11-30T02:00:00.500Z"),
+    ],
+)
+def test_a_bound_finer_than_a_microsecond_keeps_its_order(given: str, read: str) -> None:
+    assert log_time(given) == read
+
+
+@pytest.mark.parametrize("given", ["20261130", "2026-W48-1", "2026-11-30T24:00:00", "yesterday"])
+def test_a_bound_the_api_document_does_not_give_is_refused(given: str) -> None:
+    with pytest.raises(ValueError, match="is not an ISO 8601 time or day"):
+        log_time(given)

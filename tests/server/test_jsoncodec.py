@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import orjson
@@ -30,7 +29,7 @@ def test_the_bytes_are_orjsons_where_orjson_can_write_them(value: Any) -> None:
     try:
         expected = orjson.dumps(value)
     except orjson.JSONEncodeError:
-        expected = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return  # what orjson refuses (an integer past 64 bits) is pinned by the next test
     assert dumps(value) == expected
 
 

@@ -142,11 +142,16 @@ def log_time(text: str) -> str:
     milliseconds, ``Z``.  A part of a millisecond rounds up: the log's times are whole
     milliseconds, so ``time >= t`` and ``time < t`` keep their meaning.  ValueError if
     it is not such a time."""
+    text = text.strip()
     try:
-        moment = datetime.fromisoformat(text.strip())
+        if not (len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit()):
+            raise ValueError  # the forms the API document gives: a day first (no 20261130, 2026-W48)
+        moment = datetime.fromisoformat(text)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         moment = moment.astimezone(UTC)
+        if _past_microseconds(text):  # a part of a microsecond fromisoformat dropped: later still
+            moment += timedelta(microseconds=1)
         if moment.microsecond % 1000:
             moment += timedelta(microseconds=1000 - moment.microsecond % 1000)
     except OverflowError:
@@ -154,6 +159,18 @@ def log_time(text: str) -> str:
     except ValueError:
         raise ValueError(f"{text!r} is not an ISO 8601 time or day (e.g. 2026-11-30T20:58:06+08:00)") from None
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _past_microseconds(text: str) -> bool:
+    """Whether the fraction of a second in ``text`` has a non-zero digit past the sixth."""
+    for mark in (".", ","):
+        at = text.find(mark, 10)
+        if at > 0:
+            end = at + 1
+            while end < len(text) and text[end].isdigit():
+                end += 1
+            return any(d != "0" for d in text[at + 7 : end])
+    return False
 
 
 class DecisionLog:
