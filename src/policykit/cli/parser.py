@@ -73,20 +73,40 @@ class _Parser(argparse.ArgumentParser):
         return super()._get_formatter()
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text!r}")
-    return int(text)
+def whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An option's type: a whole number from ``low`` (to ``high``)."""
+
+    def read(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"of {low} or more"
+            raise argparse.ArgumentTypeError(f"must be a whole number {span}, not {text!r}")
+        return value
+
+    return read
 
 
-def _percent(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 <= value <= 100:  # (nan too)
-        raise argparse.ArgumentTypeError(f"must be a percentage from 0 to 100, not {text!r}")
-    return value
+def number(low: float, high: float, what: str, above: bool = False) -> Callable[[str], float]:
+    """An option's type: a finite number from ``low`` (or ``above`` it) to ``high``,
+    described as ``what`` when refused."""
+
+    def read(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not (low < value if above else low <= value) or not value <= high or value == float("inf"):  # (nan too)
+            raise argparse.ArgumentTypeError(f"must be {what}, not {text!r}")
+        return value
+
+    return read
+
+
+_positive = whole(1)
+_percent = number(0, 100, "a percentage from 0 to 100")
 
 
 def _scale_options(parser: argparse.ArgumentParser, what: str) -> None:

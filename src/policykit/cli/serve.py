@@ -6,9 +6,9 @@ import argparse
 import json
 import math
 import os
-from collections.abc import Callable
 from typing import IO, Any
 
+from policykit.cli.parser import number, whole
 from policykit.cli.streams import EXIT_OK
 from policykit.errors import Diagnostic, InputError
 
@@ -17,47 +17,16 @@ COMMANDS = ("serve", "log", "keys")
 MAX_DAYS = 100_000  # (about 270 years: a cutoff day further back is before the calendar's year 1)
 
 
-def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
-    """An option's type: a whole number from ``low`` (to ``high``)."""
-
-    def whole(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = low - 1
-        if value < low or (high is not None and value > high):
-            span = f"from {low} to {high}" if high is not None else f"of {low} or more"
-            raise argparse.ArgumentTypeError(f"must be a whole number {span}, not {text!r}")
-        return value
-
-    return whole
-
-
-def _above_zero(text: str) -> float:
-    """An option's type: a finite number above 0 (seconds)."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (0 < value < math.inf):
-        raise argparse.ArgumentTypeError(f"must be a number above 0, not {text!r}")
-    return value
-
-
-def _days(text: str) -> float:
-    """An option's type: a number of days above 0, within the calendar's reach."""
-    value = _above_zero(text)
-    if value > MAX_DAYS:
-        raise argparse.ArgumentTypeError(f"must be a number of days from above 0 to {MAX_DAYS}, not {text!r}")
-    return value
+_above_zero = number(0, math.inf, "a number above 0", above=True)
+_days = number(0, MAX_DAYS, f"a number of days from above 0 to {MAX_DAYS}", above=True)
 
 
 def _add_serve(sub: Any) -> None:
     se = sub.add_parser("serve", help="the decision service: HTTP API, decision log, API keys")
     se.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the bundled policies)")
     se.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    se.add_argument("--port", type=_whole(1, 65535), default=8080, help="TCP port (default 8080)")
-    se.add_argument("--workers", type=_whole(1), default=1, help="processes sharing the port and the log")
+    se.add_argument("--port", type=whole(1, 65535), default=8080, help="TCP port (default 8080)")
+    se.add_argument("--workers", type=whole(1), default=1, help="processes sharing the port and the log")
     se.add_argument(
         "--log-db",
         default=os.environ.get("POLICYKIT_LOG_DB", DEFAULT_LOG),
@@ -73,7 +42,7 @@ def _add_serve(sub: Any) -> None:
         help="log personal facts (name, phone...) and fields the case format does not know as given instead of masked",
     )
     se.add_argument("--retention-days", type=_days, metavar="N", help="prune log entries older than N days (N above 0)")
-    se.add_argument("--max-concurrency", type=_whole(1), default=64, metavar="N", help="requests at once (default 64)")
+    se.add_argument("--max-concurrency", type=whole(1), default=64, metavar="N", help="requests at once (default 64)")
     se.add_argument(
         "--timeout", type=_above_zero, default=30.0, metavar="S", help="time limit per request (default 30 s)"
     )
