@@ -37,19 +37,18 @@ Notices = list[tuple[str, tuple[tuple[str, str], ...]]]
 
 def _shape_problems(policy: Policy, data: Any, words: Words) -> tuple[list[tuple[tuple[Any, ...], str, str]], Notices]:
     """Every way ``data`` breaks the case schema (errors), and its unknown fields (notices)."""
-    from policykit.engine.case_schema import case_validator
+    from policykit.engine.case_schema import case_validator, unknown_keys
 
     errors: list[tuple[tuple[Any, ...], str, str]] = []
     warnings: Notices = []
     for error in case_validator(policy.case_schema).iter_errors(data):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = set(error.schema.get("properties", {}))
-            for key in error.instance:
-                if key not in allowed:
-                    name = dotted(path + (key,))
-                    hint = _close_name(name, [dotted(path + (k,)) for k in allowed] + list(policy.facts))
-                    warnings.append(("unknown_field", (("field", name), ("suggestion", hint))))
+            allowed = error.schema.get("properties", {})
+            for key in unknown_keys(error):
+                name = dotted(path + (key,))
+                hint = _close_name(name, [dotted(path + (k,)) for k in allowed] + list(policy.facts))
+                warnings.append(("unknown_field", (("field", name), ("suggestion", hint))))
             continue
         if error.validator == "required" and isinstance(error.instance, dict):
             for key in error.validator_value:

@@ -26,6 +26,15 @@ def case_validator(schema: dict[str, Any]) -> Any:
     return _validator_class()(schema)
 
 
+def unknown_keys(error: Any) -> list[str]:
+    """The keys an ``additionalProperties`` error of the case format names: the fields of
+    that object the format does not know (none for any other error)."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    known = error.schema.get("properties", {})
+    return [key for key in error.instance if key not in known]
+
+
 @functools.cache
 def _validator_class() -> Any:
     from jsonschema import Draft202012Validator, validators

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policykit.engine.case_schema import case_validator
+from policykit.engine.case_schema import case_validator, unknown_keys
 from policykit.policy.model import Policy
 
 MASK = "***"
@@ -39,9 +39,7 @@ def unknown_fields(policy: Policy, case: Any) -> list[Path]:
     reader finds them (the format's ``additionalProperties: false``)."""
     found: list[Path] = []
     for error in case_validator(policy.case_schema).iter_errors(case):
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = error.schema.get("properties", {})
-            found.extend((*error.absolute_path, key) for key in error.instance if key not in known)
+        found.extend((*error.absolute_path, key) for key in unknown_keys(error))
     return found
 
 
