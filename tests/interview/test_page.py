@@ -54,3 +54,12 @@ def test_a_problem_of_the_request_still_says_what_to_correct(page: Page, server:
     page.wait_for_selector("#errors", state="visible")
     shown = page.locator("#errors").inner_text()
     assert "请更正" in shown and "expected {case: {...}}" in shown
+
+
+def test_what_a_question_decides_is_listed_in_the_pages_language(page: Page, server: str) -> None:  # noqa: F811
+    """The list of what a question decides is joined with the language's separator: in
+    English ', ', not the Chinese '、' the page once wrote in both."""
+    for lang, sep, other in (("en", ", ", "、"), ("zh", "、", ", ")):
+        _start(page, server, "fault", "2026-02-10", lang)
+        purpose = page.locator("#q-purpose").inner_text()
+        assert sep in purpose and other not in purpose, purpose
