@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from policykit.cli.streams import number, whole
 from policykit.errors import Diagnostic, InputError
 from policykit.version import __version__
 
@@ -71,38 +72,6 @@ class _Parser(argparse.ArgumentParser):
         if self._checking:
             return argparse.HelpFormatter(prog=self.prog, width=80)
         return super()._get_formatter()
-
-
-def whole(low: int, high: int | None = None) -> Callable[[str], int]:
-    """An option's type: a whole number from ``low`` (to ``high``)."""
-
-    def read(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = low - 1
-        if value < low or (high is not None and value > high):
-            span = f"from {low} to {high}" if high is not None else f"of {low} or more"
-            raise argparse.ArgumentTypeError(f"must be a whole number {span}, not {text!r}")
-        return value
-
-    return read
-
-
-def number(low: float, high: float, what: str, above: bool = False) -> Callable[[str], float]:
-    """An option's type: a finite number from ``low`` (or ``above`` it) to ``high``,
-    described as ``what`` when refused."""
-
-    def read(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            value = float("nan")
-        if not (low < value if above else low <= value) or not value <= high or value == float("inf"):  # (nan too)
-            raise argparse.ArgumentTypeError(f"must be {what}, not {text!r}")
-        return value
-
-    return read
 
 
 _positive = whole(1)

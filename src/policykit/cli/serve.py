@@ -8,8 +8,7 @@ import math
 import os
 from typing import IO, Any
 
-from policykit.cli.parser import number, whole
-from policykit.cli.streams import EXIT_OK
+from policykit.cli.streams import EXIT_OK, number, whole
 from policykit.errors import Diagnostic, InputError
 
 DEFAULT_LOG = "policykit-decisions.sqlite3"

@@ -8,6 +8,7 @@ from policykit.limits import DEFAULT, Limits, read_bounded, read_stream
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import IO
 
     from policykit.lang.dates import date
@@ -119,3 +120,42 @@ def columns(stream: IO[str]) -> int:
         import shutil  # its compression modules are no part of a run that writes to a file
 
         return shutil.get_terminal_size((80, 24)).columns
+
+
+# -- option types (argparse's ``type=``): a bad value is a usage error naming the option --
+
+
+def whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An option's type: a whole number from ``low`` (to ``high``)."""
+
+    def read(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"of {low} or more"
+            from argparse import ArgumentTypeError  # (argparse is not on every command's road)
+
+            raise ArgumentTypeError(f"must be a whole number {span}, not {text!r}")
+        return value
+
+    return read
+
+
+def number(low: float, high: float, what: str, above: bool = False) -> Callable[[str], float]:
+    """An option's type: a finite number from ``low`` (or ``above`` it) to ``high``,
+    described as ``what`` when refused."""
+
+    def read(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not (low < value if above else low <= value) or not value <= high or value == float("inf"):  # (nan too)
+            from argparse import ArgumentTypeError  # (argparse is not on every command's road)
+
+            raise ArgumentTypeError(f"must be {what}, not {text!r}")
+        return value
+
+    return read
