@@ -5,6 +5,7 @@ output must be the one the page shows (``scripts/editing_doc.py update`` refresh
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from types import ModuleType
 from typing import Any
@@ -49,14 +50,42 @@ def test_each_revision_is_walked_through_end_to_end(walked: list[tuple[Any, list
         assert any(f"policies/{name}.yaml" in c and c.startswith(("validate", "check")) for c in commands)
 
 
+_MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$", re.M)
+
+
+def _schema_path(text: str) -> str | None:
+    found = _MODELINE.search(text)
+    return found.group(1) if found else None
+
+
 def test_the_files_shown_are_the_revisions_the_tests_use() -> None:
+    """The page shows each fixture as it is, but for its schema line, which points at the
+    schema from where the file is (a project's ``policies/tests/``, the fixtures' own folder)."""
     files: dict[str, str] = {}
     for item in DOC.parse(PAGE):
         if isinstance(item, DOC.File):
             files[item.path] = item.text  # the last one of a path is the revision
     for name in REVISIONS:
         assert files[f"policies/{name}.yaml"] == (FIXTURES / f"{name}.yaml").read_text(encoding="utf-8")
-        assert files[f"policies/tests/{name}.yaml"] == (FIXTURES / "tests" / f"{name}.yaml").read_text(encoding="utf-8")
+        fixture = (FIXTURES / "tests" / f"{name}.yaml").read_text(encoding="utf-8")
+        shown = files[f"policies/tests/{name}.yaml"]
+        assert _MODELINE.sub("", shown) == _MODELINE.sub("", fixture)
+
+
+def test_every_schema_line_resolves_from_where_its_file_is() -> None:
+    """An editor resolves ``$schema=`` from the file's own folder: a file the page shows at
+    ``policies/tests/x.yaml`` (copied into a project laid out as this repository) and each
+    fixture must each name a schema that exists from there."""
+    shown = [(ROOT / item.path, item.text) for item in DOC.parse(PAGE) if isinstance(item, DOC.File)]
+    fixtures = [(path, path.read_text(encoding="utf-8")) for path in sorted(FIXTURES.rglob("*.yaml"))]
+    checked = 0
+    for path, text in [*shown, *fixtures]:
+        target = _schema_path(text)
+        if target is None:
+            continue
+        assert (path.parent / target).resolve().is_file(), f"{path}: $schema={target} does not resolve"
+        checked += 1
+    assert checked >= 2 * len(REVISIONS)  # the page's test files and the fixtures' at least
 
 
 @pytest.mark.parametrize(
