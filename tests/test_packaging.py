@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -131,3 +132,16 @@ def test_a_users_mypy_reads_the_installed_packages_types(wheel: Path, tmp_path: 
     assert 'user.py:8: error: Argument 2 to "evaluate" has incompatible type "str"; expected "Case"' in out, out
     assert 'user.py:8: error: Argument 3 to "evaluate" has incompatible type "str"; expected "date"' in out, out
     assert run.returncode == 1 and "Found 2 errors in 1 file" in out, out
+
+
+def test_the_docs_extra_has_what_the_docs_build_needs() -> None:
+    """``pip install '.[docs]' && mkdocs build`` (the README's command): the API page asks
+    the service in-process through Starlette's TestClient, which needs ``httpx2``; the docs
+    extra must bring it (the test extra alone did, and a docs-only install crashed)."""
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    hooks = (ROOT / "docs" / "hooks.py").read_text(encoding="utf-8")
+    assert "starlette.testclient" in hooks
+    names = {re.split(r"[<>=\[ ]", spec, maxsplit=1)[0] for spec in extras["docs"]}
+    assert {"mkdocs", "mkdocs-material", "httpx2"} <= names
