@@ -148,6 +148,8 @@ def _output(command: str, config: Any) -> str:
     argv = shlex.split(command)
     if argv and argv[0] == "evaluate" and "--as-of" not in argv:
         argv += ["--as-of", _as_of(config).isoformat()]
+    if argv and argv[0] == "evaluate" and "--policy" not in argv and "--policy-set" not in argv:
+        argv += ["--policy-set", str(_folder())]  # the set the site renders, not the checkout's
     out, err = io.StringIO(), io.StringIO()
     cwd = os.getcwd()
     os.chdir(ROOT)

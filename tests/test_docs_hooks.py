@@ -69,3 +69,21 @@ def test_serve_watches_the_set_and_a_build_renders_its_edit(tmp_path: Path, monk
     edited, _ = hooks._versions(config)
     assert edited is not first
     assert edited.sha256 == hashlib.sha256(policy_file.read_bytes()).hexdigest() != first.sha256
+
+
+def test_the_cli_output_on_a_page_comes_from_the_set_the_site_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``<!-- policykit: evaluate ... -->`` is run against POLICYKIT_DOCS_POLICIES, as every
+    other page is rendered from it: not against the checkout's ``policies/``."""
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    text = POLICY_FILE.read_text(encoding="utf-8")
+    assert "  version: 1.0.0\n" in text
+    (folder / POLICY_FILE.name).write_text(
+        text.replace("  version: 1.0.0\n", "  version: 9.8.7\n", 1), encoding="utf-8"
+    )
+    monkeypatch.setenv("POLICYKIT_DOCS_POLICIES", str(folder))
+    config: dict[str, Any] = {"extra": {"policykit_as_of": "2026-06-01"}}
+    shown = _hooks()._output("evaluate examples/fault.json --format json", config)
+    assert '"version": "9.8.7"' in shown and "(exit status 0)" in shown
