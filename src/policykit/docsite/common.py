@@ -3,6 +3,8 @@ and links to a decision."""
 
 from __future__ import annotations
 
+import html
+
 from policykit.policy.model import Policy, Value
 from policykit.present.catalogue import say
 
@@ -18,8 +20,14 @@ def both(where: Policy, key: str, /, **fields: object) -> str:
     return f"{site_say(where, key, **fields)} · {say(where, key, 'en', **fields)}"
 
 
+# Markdown's escapable punctuation (and the table's bar): each is shown as itself
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|"})
+
+
 def cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """``text`` (a clause, a title: written by an editor) in a Markdown table cell as it is:
+    its HTML and its Markdown shown, not obeyed (``*a*`` stays ``*a*``, ``<img>`` is text)."""
+    return html.escape(text, quote=False).translate(_MARKDOWN).replace("\n", " ")
 
 
 def value_link(value: Value, depth: str = "../", name: str | None = None) -> str:
