@@ -127,3 +127,30 @@ def test_the_contract_is_published_from_the_schemas(site: Path, policy: Policy) 
     html = (site / "contract" / "index.html").read_text(encoding="utf-8")
     assert "sale.ship_date" in html and "case_sha256" in html
     assert "service.type" in html and "免费更换" in html  # a decision of the contract, its values in words
+
+
+def test_every_step_and_warning_is_shown_with_its_condition_due_and_clauses(site: Path, policy: Policy) -> None:
+    """The procedures are part of the standard: each step of a request type is on its
+    decisions page (anchored, with its text, its condition and its clauses), each warning
+    too, and a clause a step cites lists that step on its own page."""
+    types = list(policy.facts["request.type"].values)
+    for rtype in types:
+        html = (site / "decisions" / rtype / "index.html").read_text(encoding="utf-8")
+        _, actions, warnings = policy.plan(rtype)
+        for step in (*actions, *warnings):
+            assert f'id="step-{step.id}"' in html, (rtype, step.id)
+            row = html[html.index(f'id="step-{step.id}"') :].split("</tr>", 1)[0]
+            assert f"<code>{step.id}</code>" in row
+            for cite in step.cites:
+                assert f"#{cite.clause}" in row, (step.id, cite.clause)
+            if step.due is not None:
+                cells = row.split("<td")
+                assert len(cells) >= 4 and re.sub(r"<[^>]+>|\s", "", cells[3].split(">", 1)[1]), step.id
+    cited = {c.clause: step for step in (*policy.actions, *policy.warnings) for c in step.cites}
+    assert cited
+    for clause, step in cited.items():
+        html = (site / clause_page(clause) / "index.html").read_text(encoding="utf-8")
+        section = html[html.index(f'id="{clause}"') :]
+        nxt = re.search(r'<a id="[^"]+"></a>', section[10:])
+        section = section[: nxt.start() + 10] if nxt else section
+        assert "Steps that cite it" in section and f"#step-{step.id}" in section, (clause, step.id)

@@ -1,12 +1,15 @@
-"""What every page of the docs site shares: its language, bilingual headings, table cells
-and links to a decision."""
+"""What every page of the docs site shares: its language, bilingual headings, table cells,
+citations, texts with placeholders and links to a decision."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
-from policykit.policy.model import Policy, Value
+from policykit.policy.model import Cite, Policy, Text, Value
 from policykit.present.catalogue import say
+from policykit.present.links import clause_page
+from policykit.present.sentence import condition, title
 
 LANG = "zh"  # the site's language; English stands beside it
 
@@ -35,3 +38,29 @@ def value_link(value: Value, depth: str = "../", name: str | None = None) -> str
     if value.output and value.applies_to:
         return f"[{text}]({depth}decisions/{value.applies_to[0]}.md#{value.id})"
     return f"[{text}]({depth}decisions/derived.md#{value.id})"
+
+
+def cites_cell(policy: Policy, cites: Iterable[Cite]) -> str:
+    """Each clause cited, linked to its place in the standard, with the condition under
+    which it is cited (if any)."""
+    out = []
+    for cite in cites:
+        link = f"[{cite.clause}](../{clause_page(cite.clause)}.md#{cite.clause})"
+        when = f"（{condition(policy, cite.when.source, LANG)}）" if cite.when is not None else ""
+        out.append(link + cell(when))
+    return ", ".join(out)
+
+
+def placeheld(policy: Policy, text: Text | None) -> str:
+    """A reason or a step's text with each placeholder by what it shows (a parameter by its
+    value, anything else by its title), for a table cell."""
+    if text is None:
+        return ""
+    shown = text.get(LANG)
+    for name in text.names:
+        if name.startswith("params.") and name[len("params.") :] in policy.parameters:
+            value = str(policy.parameters[name[len("params.") :]].value)
+        else:
+            value = site_say(policy, "placeholder", a=title(policy, name, LANG))
+        shown = shown.replace("{" + name + "}", value)
+    return cell(shown)

@@ -16,15 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from policykit.docsite.calendar import calendar_page
-from policykit.docsite.common import LANG, both, cell, site_say, value_link
+from policykit.docsite.common import LANG, both, cell, cites_cell, placeheld, site_say, value_link
 from policykit.docsite.contract import contract_page
+from policykit.docsite.steps import citing_lines, citing_steps, steps_section
 from policykit.errors import PolicykitError
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy, Rule, Value
 from policykit.policy.status import APPROVALS
 from policykit.present.catalogue import say
 from policykit.present.links import clause_page
-from policykit.present.sentence import condition, outcome_words, rule_condition, title
+from policykit.present.sentence import outcome_words, rule_condition, title
 from policykit.present.words import show
 
 
@@ -73,15 +74,6 @@ def _expressions(policy: Policy, value: Value) -> list[str]:
     return lines
 
 
-def _cites(policy: Policy, rule: Rule) -> str:
-    out = []
-    for cite in rule.every_cite:
-        link = f"[{cite.clause}](../{clause_page(cite.clause)}.md#{cite.clause})"
-        when = f"（{condition(policy, cite.when.source, LANG)}）" if cite.when is not None else ""
-        out.append(link + cell(when))
-    return ", ".join(out)
-
-
 def _citers(policy: Policy) -> dict[str, list[tuple[Value, Rule]]]:
     out: dict[str, list[tuple[Value, Rule]]] = {}
     for value in policy.values.values():
@@ -122,22 +114,9 @@ def _page_titles(policy: Policy) -> dict[str, str]:
     return out
 
 
-def _because(policy: Policy, rule: Rule) -> str:
-    """A row's reason with each placeholder by what it shows (a parameter by its value)."""
-    if rule.because is None:
-        return ""
-    text = rule.because.get(LANG)
-    for name in rule.because.names:
-        if name.startswith("params.") and name[len("params.") :] in policy.parameters:
-            shown = str(policy.parameters[name[len("params.") :]].value)
-        else:
-            shown = site_say(policy, "placeholder", a=title(policy, name, LANG))
-        text = text.replace("{" + name + "}", shown)
-    return cell(text)
-
-
 def standard_pages(policy: Policy) -> dict[str, str]:
     citers = _citers(policy)
+    steps_citing = citing_steps(policy)
     titles = _clause_titles(policy)
     page_titles = _page_titles(policy)
     pages: dict[str, list[str]] = {}
@@ -172,6 +151,7 @@ def standard_pages(policy: Policy) -> dict[str, str]:
                         f"{_rule_condition(policy, rule)} → {_rule_outcome(policy, value, rule)}"
                     )
             lines.append("")
+        lines.extend(citing_lines(policy, steps_citing.get(clause.id, [])))
         governing = sorted(
             {i for value, rule in rules for i in (*value.interpretations, *rule.interpretations)},
             key=lambda s: int(s.split("-")[1]),
@@ -227,8 +207,8 @@ def _table(policy: Policy, value: Value) -> list[str]:
         )
         for rule in value.rules:
             lines.append(
-                f"| {_rule_outcome(policy, value, rule)} | {_rule_condition(policy, rule)} | {_cites(policy, rule)} | "
-                f"{_because(policy, rule)} |"
+                f"| {_rule_outcome(policy, value, rule)} | {_rule_condition(policy, rule)} | "
+                f"{cites_cell(policy, rule.every_cite)} | {placeheld(policy, rule.because)} |"
             )
     else:
         lines.append(s(policy, "site_first_hit") + "\n")
@@ -239,7 +219,7 @@ def _table(policy: Policy, value: Value) -> list[str]:
         for rule in value.rules:
             lines.append(
                 f"| {rule.index + 1} | {_rule_condition(policy, rule)} | {_rule_outcome(policy, value, rule)} | "
-                f"{_cites(policy, rule)} | {_because(policy, rule)} |"
+                f"{cites_cell(policy, rule.every_cite)} | {placeheld(policy, rule.because)} |"
             )
     lines.append("")
     lines.extend(_expressions(policy, value))
@@ -260,6 +240,7 @@ def decision_pages(policy: Policy) -> dict[str, str]:
         ]
         for value in decisions:
             lines.extend(_table(policy, value))
+        lines.extend(steps_section(policy, rtype))
         facts = _facts_read(policy, decisions)
         lines.append(f"## {site_say(policy, 'site_facts')}\n")
         cols = ("site_col_fact", "site_col_default", "site_col_why", "site_col_question")

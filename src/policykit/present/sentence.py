@@ -14,7 +14,10 @@ from policykit.present.catalogue import title as title  # (where the text view a
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
+
+    from policykit.lang.expr import Compiled
 
 _COMPARE = {ast.Eq: "eq", ast.NotEq: "ne", ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
 
@@ -23,15 +26,22 @@ def rule_condition(policy: Policy, rule: Rule, lang: str) -> str:
     """The condition of one row in words (``otherwise`` for a row with none)."""
     if not rule.parts:  # the first row with no condition always holds; a later one is the rest
         return say(policy, "always" if rule.index == 0 else "otherwise", lang)
-    joiner = say(policy, "or" if rule.any_of else "and", lang)
-    if len(rule.parts) == 1:
-        return condition(policy, rule.parts[0].source, lang)
-    inner = ast.And if rule.any_of else ast.Or  # a part joined the other way is grouped
+    return parts_condition(policy, rule.parts, rule.any_of, lang)
+
+
+def parts_condition(policy: Policy, parts: Sequence[Compiled], any_of: bool, lang: str) -> str:
+    """Parts joined by AND (or OR, ``any_of``) in words: a row's, a step's (``always`` for none)."""
+    if not parts:
+        return say(policy, "always", lang)
+    joiner = say(policy, "or" if any_of else "and", lang)
+    if len(parts) == 1:
+        return condition(policy, parts[0].source, lang)
+    inner = ast.And if any_of else ast.Or  # a part joined the other way is grouped
     return joiner.join(
         say(policy, "grouped", lang, a=condition(policy, p.source, lang))
         if _joined_by(p.source, inner)
         else condition(policy, p.source, lang)
-        for p in rule.parts
+        for p in parts
     )
 
 
