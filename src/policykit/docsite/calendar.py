@@ -56,9 +56,9 @@ def calendar_page(policy: Policy) -> str:
     for off, item in rows:
         kind = both(policy, "day_off_word" if off else "working_day_word")
         cites = ", ".join(f"[{c}]({clause_page(c)}.md#{c})" for c in item.get("cites") or [])
-        cells = (_when(policy, item), kind, _both_text(item.get("name")), _both_text(item.get("reason")), cites)
+        texts = " | ".join(cell(_both_text(item.get(key))) for key in ("name", "reason"))  # the editor's words
         anchor = f'<a id="{_anchor(item)}"></a>'
-        lines.append("| " + anchor + " | ".join(cell(c) for c in cells) + " |")
+        lines.append(f"| {anchor}{_when(policy, item)} | {kind} | {texts} | {cites} |")
     return "\n".join(lines) + "\n"
 
 

@@ -23,8 +23,9 @@ def both(where: Policy, key: str, /, **fields: object) -> str:
     return f"{site_say(where, key, **fields)} · {say(where, key, 'en', **fields)}"
 
 
-# Markdown's escapable punctuation (and the table's bar): each is shown as itself
-_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|"})
+# the punctuation Markdown reads inside a line (emphasis, code, links, attribute lists) and
+# the table's bar: each is shown as itself (a cell never starts a line, so # + - . do not count)
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]|"})
 
 
 def cell(text: str) -> str:
