@@ -188,6 +188,7 @@ def test_function_calls_with_an_unknown_argument() -> None:
     assert run("add_working_days(x, 1)") == U("x")
     assert run("distinct(x)") == U("x")
     assert run("where(items, 'kind', x)", {"items": [{"kind": 1}]}) == U("x")
+    assert run("trim(x)") == U("x")
     # the three that look at unknowns themselves
     assert run("is_known(x)") is False
     assert run("is_known(x)", {"x": None}) is True
@@ -207,6 +208,9 @@ def test_functions_on_known_values() -> None:
     assert run("add_working_days(d, 1)", {"d": d}) == date(2026, 2, 14)  # INT-3 example
     assert run("add_months(d, 12)", {"d": date(2024, 2, 29)}) == date(2025, 2, 28)  # INT-2 example
     assert run("days_between(d, add_days(d, 30))", {"d": d}) == 30
+    assert run("trim(t)", {"t": "  OY-IR-300 \t"}) == "OY-IR-300"
+    assert run("trim(t) == ''", {"t": " \u3000 "}) is True  # an ideographic space is white space too
+    assert run("trim(t)", {"t": None}) is None
     assert run("len(distinct(pluck(items, 'k')))", {"items": [{"k": 1}, {"k": 1}, {"k": 2}, {}]}) == 2
 
 

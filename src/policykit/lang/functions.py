@@ -152,6 +152,10 @@ def _is_true(value: Any) -> bool:
     return value is True
 
 
+def _trim(value: Any) -> Any:
+    return value.strip() if value.__class__ is str else value
+
+
 def _coalesce(value: Any, fallback: Any) -> Any:
     # the first is an optional refinement: unknown, it gives way to the fallback, which is
     # then what a missing-facts list asks for
@@ -271,5 +275,6 @@ FUNCTIONS: dict[str, Function] = {
         ),
         Function("is_true", _is_true, 1, 1, "is_true(x): x is known and true", sees_unknown=True),
         Function("coalesce", _coalesce, 2, 2, "coalesce(x, fallback): x if known and not null", sees_unknown=True),
+        Function("trim", _trim, 1, 1, "trim(text): the text without white space at either end (null stays null)"),
     ]
 }
