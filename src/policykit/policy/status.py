@@ -49,7 +49,8 @@ def calendar_warnings(policy: Policy, today: date) -> list[Diagnostic]:
             "calendar-unpublished",
             f"the policy is in force into {year}, but the official holiday schedule (with its working "
             f"weekend days) is known only through {through}: working-day deadlines in {year} count "
-            "weekends only; add the official days to calendar.extra_holidays and "
+            "weekends and the public holidays as projected, without working weekend days; add the "
+            "official days to calendar.extra_holidays and "
             "calendar.extra_working_days when they are published",
             "calendar",
             "warning",
