@@ -23,6 +23,10 @@ from policykit.version import __version__
 LIMIT_HELP = "change one limit of the work (repeatable; see README, Limits and safety), e.g. operations=5000000"
 DESCRIPTION = "A service standard as policy code: validate it, evaluate cases."
 
+# Options that name the policy in two ways: a command that takes both refuses them together
+# (one would be ignored), whichever command it is.
+EXCLUSIVE = (("--policy", "--policy-set"), ("--policy", "--version"))
+
 
 class _Parser(argparse.ArgumentParser):
     _checking = False
@@ -47,7 +51,17 @@ class _Parser(argparse.ArgumentParser):
 
     def parse_known_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:  # type: ignore[override]
         self._words = list(args) if args is not None else []  # the command named, for a suggestion
-        return super().parse_known_args(args, namespace)
+        parsed, rest = super().parse_known_args(args, namespace)
+        self._refuse_both(parsed)
+        return parsed, rest
+
+    def _refuse_both(self, parsed: argparse.Namespace) -> None:
+        """A usage error when two options of an :data:`EXCLUSIVE` pair are both given."""
+        options = self._option_string_actions
+        for first, second in EXCLUSIVE:
+            pair = [options.get(first), options.get(second)]
+            if all(a is not None and getattr(parsed, a.dest, a.default) != a.default for a in pair):
+                self.error(f"argument {second}: not allowed with argument {first} (they name the policy twice)")
 
     def _parsers(self) -> list[argparse.ArgumentParser]:
         """This parser and the parser of the command named (the options a word may have meant)."""
@@ -104,7 +118,9 @@ def _evaluate(sub: Any) -> None:
     ev.add_argument("--format", choices=["text", "json"], help="default: text on a terminal, JSON otherwise")
     ev.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of all a person reads")
     ev.add_argument("--as-of", metavar="DATE", help="evaluation day YYYY-MM-DD (default: today)")
-    ev.add_argument("--policy", metavar="PATH", help="use this policy file, whatever the case's date")
+    ev.add_argument(
+        "--policy", metavar="PATH", help="use this policy file, whatever the case's date (not with --policy-set)"
+    )
     ev.add_argument(
         "--policy-set",
         metavar="DIR",
