@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from policykit.cli.streams import number, whole
+from policykit.cli.streams import JOBS_PER_CORE, cores, max_jobs, number, whole
 from policykit.errors import Diagnostic, InputError
 from policykit.version import __version__
 
@@ -94,8 +94,14 @@ _percent = number(0, 100, "a percentage from 0 to 100")
 
 def _scale_options(parser: argparse.ArgumentParser, what: str) -> None:
     """--jobs, --engine and --scheduler: many cases on many cores or machines."""
+    most = max_jobs()
     parser.add_argument(
-        "--jobs", type=_positive, default=1, metavar="N", help=f"{what}: decide in N worker processes (order kept)"
+        "--jobs",
+        type=whole(1, most, f" ({JOBS_PER_CORE} per core, {cores()} cores here)"),
+        default=1,
+        metavar="N",
+        help=f"{what}: decide in N worker processes (order kept; never more than there are chunks of work), "
+        f"N at most {JOBS_PER_CORE} per core ({most} here)",
     )
     parser.add_argument(
         "--engine",

@@ -122,11 +122,31 @@ def columns(stream: IO[str]) -> int:
         return shutil.get_terminal_size((80, 24)).columns
 
 
+JOBS_PER_CORE = 4
+"""The most worker processes ``--jobs`` may ask for, per core: enough to keep every core busy
+while some wait on their input or output, not a thousand processes by a slip of the finger."""
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity, where the system tells it)."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # (macOS, Windows)
+        return os.cpu_count() or 1
+
+
+def max_jobs() -> int:
+    """The largest ``--jobs`` taken: :data:`JOBS_PER_CORE` per core."""
+    return JOBS_PER_CORE * cores()
+
+
 # -- option types (argparse's ``type=``): a bad value is a usage error naming the option --
 
 
-def whole(low: int, high: int | None = None) -> Callable[[str], int]:
-    """An option's type: a whole number from ``low`` (to ``high``)."""
+def whole(low: int, high: int | None = None, why: str = "") -> Callable[[str], int]:
+    """An option's type: a whole number from ``low`` (to ``high``, the bound explained by ``why``)."""
 
     def read(text: str) -> int:
         try:
@@ -134,7 +154,7 @@ def whole(low: int, high: int | None = None) -> Callable[[str], int]:
         except ValueError:
             value = low - 1
         if value < low or (high is not None and value > high):
-            span = f"from {low} to {high}" if high is not None else f"of {low} or more"
+            span = f"from {low} to {high}{why}" if high is not None else f"of {low} or more"
             from argparse import ArgumentTypeError  # (argparse is not on every command's road)
 
             raise ArgumentTypeError(f"must be a whole number {span}, not {text!r}")

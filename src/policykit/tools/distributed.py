@@ -144,7 +144,7 @@ def evaluate_on_cluster(
     files = expand(pattern)
     output_folder(out_dir)
     work = partial(evaluate_file, settings, str(Path(out_dir).resolve()))
-    with dask_client(scheduler, workers) as client:
+    with dask_client(scheduler, min(workers, len(files))) as client:  # a worker a file at most
         clear_parts(out_dir)  # only once the cluster answers: a refused run keeps the last results
         return _each(client, list(enumerate(files)), work, progress, "files decided")
 
@@ -193,7 +193,7 @@ def impact_on_cluster(
     files = expand(pattern)
     total = Impact()
     work = partial(impact_of_file, old, new, as_of, limits=limits)
-    with dask_client(scheduler, workers) as client:
+    with dask_client(scheduler, min(workers, len(files))) as client:  # a worker a file at most
         for part in _each(client, files, work, progress, "files compared"):
             total.merge(part)
     return total
