@@ -190,7 +190,9 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             "changes": [c.to_dict() for c in changes],
         }
         if impact is not None:
-            data["impact"] = impact.to_dict()
+            from policykit.tools.impact import summarize
+
+            data["impact"] = {**impact.to_dict(), "summary": summarize(impact, old, new)}
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(render_diff(old, new, changes))
