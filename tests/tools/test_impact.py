@@ -21,7 +21,7 @@ from policykit.tools.impact import SHOWN, Impact, summarize
 
 from ..conftest import POLICY_FILE, amended_policy_text, cli, edited_text
 
-AS_OF = "2026-11-27"
+AS_OF = "2030-01-01"  # after every generated request
 # (the edit, the decision it moves, by how many days each case it changes may move)
 EDITS = {
     "a day offset": (
@@ -172,3 +172,47 @@ def test_a_line_names_the_commonest_kinds_and_counts_the_rest(policy: Policy) ->
         f"  warranty.end_date  {sum(100 - d for d in range(1, SHOWN + 3))} cases: 99 shifted by +1 day, 98 by +2 days"
     )
     assert line.endswith(f", {(100 - SHOWN - 1) + (100 - SHOWN - 2)} otherwise (2 more kinds of change)")
+
+
+# -- --as-of before the request date (a mistyped day?): one warning line, the rest unchanged --
+
+WARNING = "as-of-before-request: --as-of {as_of} is before the request date of {n} cases, the first {first}: "
+
+
+def _early(cases: Path, as_of: str) -> tuple[int, int]:
+    """(how many cases were requested after ``as_of``, the line of the first)."""
+    days = [json.loads(line)["request"]["date"] for line in cases.read_text(encoding="utf-8").splitlines()]
+    late = [n for n, day in enumerate(days, 1) if day > as_of]
+    return len(late), late[0]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_day_before_requests_is_said_once(cases: Path, jobs: str) -> None:
+    as_of = "2025-06-30"
+    n, first = _early(cases, as_of)
+    argv = ["diff", str(POLICY_FILE), str(POLICY_FILE), "--cases", str(cases), "--format", "json"]
+    code, out, err = cli(*argv, "--as-of", as_of, "--jobs", jobs)
+    assert 0 < n < 400 and code == 0
+    assert err.startswith(f"{cases}:{first}: " + WARNING.format(as_of=as_of, n=n, first=f"on line {first}"))
+    assert err.count("\n") == 1
+    assert json.loads(out)["impact"]["cases"] == 400  # decided all the same
+
+
+def test_a_folder_s_first_case_is_named_by_its_file(tmp_path: Path) -> None:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for case in generate(3):
+        (folder / f"{case['case_id']}.json").write_text(json.dumps(case), encoding="utf-8")
+    first = folder / "GEN-0000001.json"
+    code, _, err = cli("diff", str(POLICY_FILE), str(POLICY_FILE), "--cases", str(folder), "--as-of", "2020-01-01")
+    assert code == 0
+    assert err == f"{first}: " + WARNING.format(as_of="2020-01-01", n=3, first=f"in {first}") + (
+        "decided as of a day before the request was made (a typo?) (at request.date)\n"
+    )
+
+
+def test_no_as_of_no_warning(cases: Path) -> None:
+    """Without --as-of the cases are decided as of today: a case requested later is no mistyped option."""
+    assert _early(cases, date.today().isoformat())[0] > 0
+    code, _, err = cli("diff", str(POLICY_FILE), str(POLICY_FILE), "--cases", str(cases))
+    assert (code, err) == (0, "")

@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from typing import IO, Any
 
-from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, cores, progress_stream
+from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_warning, cores, progress_stream
 from policykit.errors import Diagnostic, InputError
 
 
@@ -28,6 +28,8 @@ def evaluate_on_dask(settings: Any, args: argparse.Namespace, out: IO[str], err:
     for part in parts:
         for line in part.errors:
             print(line, file=err)
+        if part.early and settings.as_of is not None:  # each file a batch of its own
+            print(as_of_warning(settings.as_of, part.source, part.early_line, 0, part.early), file=err)
     out.write(summary_lines(parts))
     return EXIT_BAD_INPUT if any(p.bad for p in parts) else EXIT_OK
 

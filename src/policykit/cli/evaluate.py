@@ -11,6 +11,7 @@ from policykit.cli.streams import (
     EXIT_INTERNAL,
     EXIT_OK,
     as_of_option,
+    as_of_warning,
     columns,
     is_terminal,
     limits_option,
@@ -76,9 +77,8 @@ def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int
         policy, case, result = evaluate_raw(settings, raw, name, generated=False)
     else:
         policy, case, result = evaluate_raw(settings, raw, name)
-    day = requested_after(case, settings.as_of)
-    if day is not None:
-        print(_as_of_warning(settings.as_of, name, *_where(raw, name, ("request", "date")), day), file=err)
+    if settings.as_of is not None and (day := requested_after(case, settings.as_of)) is not None:
+        print(as_of_warning(settings.as_of, name, *_where(raw, name, ("request", "date")), day=day), file=err)
     if fmt == "json":
         data = result.to_dict()
         if args.explain:
@@ -89,20 +89,6 @@ def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int
     else:
         out.write(render_text(settings, policy, case, result))
     return EXIT_OK
-
-
-def _as_of_warning(as_of: Any, name: str, line: int, col: int, day: str | None, cases: int = 1) -> str:
-    """The one line that says cases were decided as of a day before their request date: one
-    case (requested on ``day``) at ``line:col``, or ``cases`` of a batch, the first on ``line``
-    (not an error: the exit status and the output stay as they are)."""
-    if cases == 1 and day is not None:
-        what = f"the request date {day}"
-    elif cases == 1:
-        what = f"the request date of 1 case, on line {line}"
-    else:
-        what = f"the request date of {cases} cases, the first on line {line}"
-    message = f"--as-of {as_of.isoformat()} is before {what}: decided as of a day before the request was made (a typo?)"
-    return Diagnostic(name, line, col, "as-of-before-request", message, "request.date").format()
 
 
 def _where(raw: bytes, name: str, path: tuple[str, ...]) -> tuple[int, int]:
@@ -177,7 +163,7 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
             progress.done(last)
         if early:
             label = "<stdin>" if streaming else batch
-            print(_as_of_warning(settings.as_of, label, early_line, 0, None, early), file=err)
+            print(as_of_warning(settings.as_of, label, early_line, 0, early), file=err)
     finally:
         if progress is not None:
             progress.clear()

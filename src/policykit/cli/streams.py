@@ -27,6 +27,25 @@ def as_of_option(text: str | None) -> date | None:
         raise InputError([Diagnostic("--as-of", 0, 0, "bad-date", str(exc))]) from None
 
 
+def as_of_warning(as_of: date, file: str, line: int, col: int, cases: int = 1, day: str | None = None) -> str:
+    """The one line that says cases were decided as of a day before their request date (the
+    day of evaluation before the request was made: likely a typo): one case, requested on
+    ``day``, its request date at ``file:line:col``; or ``cases`` of a batch, the first at
+    ``file:line`` (a file of a folder: ``line`` 0).  A warning, not an error: the exit
+    status and the output stay as they are."""
+    if day is not None:
+        what = f"the request date {day}"
+    else:
+        first = f"on line {line}" if line else f"in {file}"
+        what = (
+            f"the request date of 1 case, {first}"
+            if cases == 1
+            else f"the request date of {cases} cases, the first {first}"
+        )
+    message = f"--as-of {as_of.isoformat()} is before {what}: decided as of a day before the request was made (a typo?)"
+    return Diagnostic(file, line, col, "as-of-before-request", message, "request.date").format()
+
+
 def read_input(path: str, inp: IO[str], limit: int = DEFAULT.case_bytes) -> tuple[bytes, str]:
     """A case: a file or standard input (``-``), read no further than ``limit`` bytes."""
     if path == "-":

@@ -51,6 +51,8 @@ class Part:
     cases: int
     bad: int
     errors: tuple[str, ...]
+    early: int = 0  # cases decided as of a day before their request date (a mistyped --as-of?)
+    early_line: int = 0  # the line of the first
 
     def to_dict(self) -> dict[str, Any]:
         return {"input": self.source, "output": self.output, "cases": self.cases, "bad": self.bad}
@@ -61,7 +63,7 @@ def evaluate_file(settings: BatchSettings, out_dir: str, task: tuple[int, str]) 
     index, source = task
     suffix = "txt" if settings.fmt == "text" else "jsonl"
     target = str(Path(out_dir) / f"part-{index:05d}.{suffix}")
-    cases = bad = 0
+    cases = bad = early = early_line = 0
     errors: list[str] = []
     with open(target, "wb") as out:  # the chunks' bytes as they are
         chunk: list[tuple[int, bytes | None]] = []
@@ -72,12 +74,14 @@ def evaluate_file(settings: BatchSettings, out_dir: str, task: tuple[int, str]) 
                 out.write(done.data)
                 cases, bad = cases + _count(chunk), bad + done.bad
                 errors.extend(done.errors)
+                early, early_line = early + done.early, early_line or done.early_line
                 chunk = []
         done = evaluate_lines(settings, source, chunk)
         out.write(done.data)
         cases, bad = cases + _count(chunk), bad + done.bad
         errors.extend(done.errors)
-    return Part(source, target, cases, bad, tuple(errors))
+        early, early_line = early + done.early, early_line or done.early_line
+    return Part(source, target, cases, bad, tuple(errors), early, early_line)
 
 
 def _count(chunk: list[tuple[int, bytes | None]]) -> int:

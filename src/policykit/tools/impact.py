@@ -18,6 +18,7 @@ from policykit.evaluator import Decided, decide
 from policykit.limits import DEFAULT, Limits, read_bounded
 from policykit.policy.model import Policy
 from policykit.present.result import jsonable
+from policykit.tools.document import requested_after
 
 EXAMPLES = 3
 
@@ -31,6 +32,8 @@ class Impact:
     examples: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
     undecided: Counter[str] = field(default_factory=Counter)
     undecided_examples: dict[str, list[str]] = field(default_factory=dict)
+    early: int = 0  # cases decided as of a day before their request date (a mistyped --as-of?)
+    early_first: str = ""  # the name of the first (its file, or file:line)
 
     def add(self, case_id: str, old: Decided, new: Decided) -> None:
         self.cases += 1
@@ -57,6 +60,8 @@ class Impact:
         self.cases += other.cases
         self.changed += other.changed
         self.rejected += other.rejected
+        self.early += other.early
+        self.early_first = self.early_first or other.early_first
         self.transitions.update(other.transitions)
         self.undecided.update(other.undecided)
         _first_examples(self.examples, other.examples)
@@ -138,11 +143,15 @@ def impact_of(
             continue
         try:
             data = parse_json(raw, name, limits.case_bytes)
-            before = decide(old, read_case(old, data, name), as_of, limits)
+            case = read_case(old, data, name)
+            before = decide(old, case, as_of, limits)
             after = decide(new, read_case(new, data, name), as_of, limits)
         except PolicykitError:
             impact.rejected += 1
             continue
+        if requested_after(case, as_of):
+            impact.early += 1
+            impact.early_first = impact.early_first or name
         impact.add(str(data.get("case_id") or name), before, after)
     return impact
 
