@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policykit.cli.parser import COMMANDS, invoked, parser_for
+from policykit.cli.parser import COMMANDS, EXCLUSIVE, invoked, parser_for
 from policykit.errors import InputError
 
-from ..conftest import cli
+from ..conftest import POLICY_FILE, cli
 
 
 def _choices(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -103,3 +103,52 @@ def test_fail_under_is_a_percentage(given: str) -> None:
     code, out, err = cli("test", f"--fail-under={given}")
     assert (code, out) == (2, "")
     assert f"must be a percentage from 0 to 100, not '{given}'" in err
+
+
+def _takes(name: str) -> tuple[argparse.ArgumentParser, list[str]]:
+    """A command's parser, and words that fill its positionals (the first choice, else a file name)."""
+    parser = _choices(parser_for([name]))[name]
+    words = [
+        str(next(iter(a.choices)) if a.choices else "x.json")
+        for a in parser._actions
+        if not a.option_strings and not isinstance(a, argparse._SubParsersAction)
+    ]
+    return parser, words
+
+
+PAIRS = [
+    (name, pair)
+    for name in COMMANDS
+    for pair in EXCLUSIVE
+    if all(option in _takes(name)[0]._option_string_actions for option in pair)
+]
+
+
+def test_the_policy_is_named_twice_in_evaluate_and_schema() -> None:
+    assert {(name, pair) for name, pair in PAIRS} >= {
+        ("evaluate", ("--policy", "--policy-set")),
+        ("schema", ("--policy", "--policy-set")),
+        ("schema", ("--policy", "--version")),
+    }
+
+
+@pytest.mark.parametrize("name,pair", PAIRS)
+@pytest.mark.parametrize("joined", [False, True])
+def test_two_options_naming_the_policy_are_refused_together(name: str, pair: tuple[str, str], joined: bool) -> None:
+    """Whichever command takes both, and however they are written: one usage line naming
+    both, before any file is read (those named here do not exist)."""
+    _, words = _takes(name)
+    given = [f"{pair[0]}=a.yaml", f"{pair[1]}=1.0.0"] if joined else [pair[1], "1.0.0", pair[0], "a.yaml"]
+    code, out, err = cli(name, *words, *given)
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == f"policykit: usage: argument {pair[1]}: not allowed with argument {pair[0]} (they name the policy twice)\n"
+    )
+
+
+@pytest.mark.parametrize("option", ["--policy", "--policy-set"])
+def test_either_alone_is_taken(option: str) -> None:
+    value = POLICY_FILE if option == "--policy" else POLICY_FILE.parent
+    code, out, _ = cli("schema", "case", option, str(value))
+    assert code == 0 and out.startswith("{")

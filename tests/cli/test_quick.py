@@ -62,6 +62,7 @@ def test_the_docs_url_default_comes_from_the_environment(monkeypatch: pytest.Mon
         ["evaluate", "--", "a.json"],
         ["evaluate", "a.json", "--explain"],
         ["evaluate", "--batch", "a.jsonl"],
+        ["evaluate", "a.json", "--policy", "p.yaml", "--policy-set", "policies"],  # refused by argparse
         ["validate", "a.json"],
         ["--version"],
     ],

@@ -41,3 +41,19 @@ def jsonl_parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Pa
         part.write_bytes(b"\n".join(lines[start : start + 250]) + b"\n")
         parts.append(part)
     return whole, parts
+
+
+@pytest.fixture()
+def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of every process started during the test, counted as each starts (not timed)."""
+    import multiprocessing.process
+
+    names: list[str] = []
+    start = multiprocessing.process.BaseProcess.start
+
+    def counted(process: multiprocessing.process.BaseProcess) -> None:
+        names.append(process.name)
+        start(process)
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", counted)
+    return names

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.casegen import generate
+from policykit.cli.evaluate import CHUNK_LINES
+from policykit.cli.streams import JOBS_PER_CORE, cores, max_jobs
+
 from ..conftest import POLICY_FILE, amended_policy_text, cli
 
 
@@ -41,6 +45,55 @@ def test_jobs_below_one_is_a_usage_error(command: list[str]) -> None:
     code, out, err = cli(*command, "--jobs", "0")
     assert code == 2 and out == ""
     assert "--jobs" in err
+
+
+COMMANDS = [["evaluate", "--batch", "x.jsonl"], ["diff", "a.yaml", "b.yaml", "--cases", "x"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_jobs_above_the_most_per_core_is_a_usage_error(command: list[str]) -> None:
+    most = max_jobs()
+    assert most == JOBS_PER_CORE * cores()
+    code, out, err = cli(*command, "--jobs", str(most + 1))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"policykit: usage: argument --jobs: must be a whole number from 1 to {most} "
+        f"({JOBS_PER_CORE} per core, {cores()} cores here), not '{most + 1}'\n"
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_the_most_jobs_is_in_the_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(command[0], "--help")[0] == 0
+    assert f"most {JOBS_PER_CORE} per core ({max_jobs()} here)" in " ".join(capsys.readouterr().out.split())
+
+
+def _lines(tmp_path: Path, count: int) -> Path:
+    batch = tmp_path / f"{count}.jsonl"
+    batch.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in generate(count)), encoding="utf-8")
+    return batch
+
+
+@pytest.mark.parametrize(("count", "most"), [(12, 0), (CHUNK_LINES + 1, 2)])
+def test_a_small_batch_starts_no_more_workers_than_chunks(
+    tmp_path: Path, count: int, most: int, started: list[str]
+) -> None:
+    """--jobs at its most on a batch of one chunk starts no process, of two chunks two at most;
+    the output is what one process gives."""
+    argv = ["evaluate", "--batch", str(_lines(tmp_path, count)), "--as-of", "2026-11-27", "--format", "json"]
+    one = cli(*argv)
+    assert started == [] and one[0] == 0 and one[1].count("\n") == count
+    assert cli(*argv, "--jobs", str(max_jobs())) == one
+    assert len(started) <= most
+
+
+def test_a_small_impact_run_starts_no_worker(tmp_path: Path, started: list[str]) -> None:
+    cases = _lines(tmp_path, 12)
+    argv = ["diff", str(POLICY_FILE), str(POLICY_FILE), "--cases", str(cases), "--format", "json"]
+    one = cli(*argv, "--as-of", "2026-11-27")
+    assert one[0] == 0 and json.loads(one[1])["impact"]["cases"] == 12
+    assert cli(*argv, "--as-of", "2026-11-27", "--jobs", str(max_jobs())) == one
+    assert started == []
 
 
 def test_a_bad_policy_fails_before_any_line(jsonl_parts: tuple[Path, list[Path]], tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,7 +109,20 @@ def test_the_cluster_counts_the_impact_under_the_limits_given(
     assert json.loads(on_dask[1])["impact"] == json.loads(one[1])["impact"]
 
 
-def test_a_local_cluster_when_no_scheduler_is_given(inputs: list[Path], tmp_path: Path) -> None:
+def test_a_local_cluster_when_no_scheduler_is_given(
+    inputs: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """... of --jobs workers, never more than the files (one here)."""
+    from policykit.tools import distributed as on_dask
+
+    asked: list[int] = []
+    real = on_dask.dask_client
+
+    def client(scheduler: str | None, workers: int) -> Any:
+        asked.append(workers)
+        return real(scheduler, workers)
+
+    monkeypatch.setattr(on_dask, "dask_client", client)
     code, out, err = cli(
         "evaluate",
         "--batch",
@@ -122,6 +136,7 @@ def test_a_local_cluster_when_no_scheduler_is_given(inputs: list[Path], tmp_path
         str(tmp_path / "out"),
     )
     assert code == 0, err
+    assert asked == [1]
     (part,) = [json.loads(line) for line in out.splitlines()]
     assert Path(part["output"]).read_text(encoding="utf-8") == cli("evaluate", "--batch", str(inputs[-1]), *ARGS)[1]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -40,3 +41,19 @@ def test_the_window_bounds_how_far_the_input_is_read_ahead() -> None:
     assert next(results) == 0
     assert len(read) <= 5
     assert list(results) == list(range(1, 100))
+
+
+@pytest.mark.parametrize(("count", "jobs", "most"), [(0, 8, 0), (1, 8, 0), (3, 8, 3), (20, 3, 3)])
+def test_no_more_processes_start_than_there_are_items(count: int, jobs: int, most: int, started: list[str]) -> None:
+    """A single item is worked here; otherwise a process an item at most, ``jobs`` at most."""
+    items = list(range(-count, 0))
+    assert list(ordered_map(abs, items, jobs=jobs)) == [abs(x) for x in items]
+    assert len(started) <= most
+    if count == 1:
+        assert started == []
+
+
+def test_processes_are_started_when_there_is_work_for_them(started: list[str]) -> None:
+    """The counting sees a pool's processes (so a count of none above means none)."""
+    assert list(ordered_map(abs, range(-8, 0), jobs=2)) == list(range(8, 0, -1))
+    assert len(started) == 2

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import os
 from datetime import date
 from typing import IO, Any
 
-from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, progress_stream
+from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_warning, cores, progress_stream
 from policykit.errors import Diagnostic, InputError
 
 
 def _workers(args: argparse.Namespace) -> int:
+    """The LocalCluster's workers: ``--jobs``, else one per core (never more than the files:
+    the cluster's side of it)."""
     jobs = getattr(args, "jobs", 1)
-    return jobs if jobs > 1 else os.cpu_count() or 1
+    return jobs if jobs > 1 else cores()
 
 
 def evaluate_on_dask(settings: Any, args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -27,6 +28,8 @@ def evaluate_on_dask(settings: Any, args: argparse.Namespace, out: IO[str], err:
     for part in parts:
         for line in part.errors:
             print(line, file=err)
+        if part.early and settings.as_of is not None:  # each file a batch of its own
+            print(as_of_warning(settings.as_of, part.source, part.early_line, 0, part.early), file=err)
     out.write(summary_lines(parts))
     return EXIT_BAD_INPUT if any(p.bad for p in parts) else EXIT_OK
 

@@ -11,6 +11,7 @@ from policykit.cli.streams import (
     EXIT_INTERNAL,
     EXIT_OK,
     as_of_option,
+    as_of_warning,
     columns,
     is_terminal,
     limits_option,
@@ -36,7 +37,7 @@ def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int
 
     if (args.case is None) == (args.batch is None):
         raise InputError([Diagnostic("policykit", 0, 0, "usage", "give a case file (or -), or --batch FILE")])
-    from policykit.tools.document import BatchSettings, chooser, evaluate_raw, render_text
+    from policykit.tools.document import BatchSettings, chooser, evaluate_raw, render_text, requested_after
 
     limits = limits_option(args.limit)
     fmt = args.format or ("text" if is_terminal(out) else "json")
@@ -76,6 +77,8 @@ def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int
         policy, case, result = evaluate_raw(settings, raw, name, generated=False)
     else:
         policy, case, result = evaluate_raw(settings, raw, name)
+    if settings.as_of is not None and (day := requested_after(case, settings.as_of)) is not None:
+        print(as_of_warning(settings.as_of, name, *_where(raw, name, ("request", "date")), day=day), file=err)
     if fmt == "json":
         data = result.to_dict()
         if args.explain:
@@ -86,6 +89,14 @@ def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int
     else:
         out.write(render_text(settings, policy, case, result))
     return EXIT_OK
+
+
+def _where(raw: bytes, name: str, path: tuple[str, ...]) -> tuple[int, int]:
+    """The line and column of the field at ``path`` in the JSON text ``raw`` (0, 0: not found)."""
+    from policykit.policy.yamlload import load_yaml  # (only on this rare road: a JSON text is YAML)
+
+    doc, _ = load_yaml(raw, name, max_bytes=len(raw) + 1)
+    return doc.lines.get(path, (0, 0)) if doc is not None else (0, 0)
 
 
 # Lines per task: a result can be 16 KiB (every reason, clause and step in words), and a
@@ -123,7 +134,7 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
     size = CHUNK_LINES if jobs > 1 else (1 if streaming else LOCAL_CHUNK_LINES)
     write = _bytes_writer(out, streaming)
     pending: list[bytes] = []
-    held = last = 0
+    held = last = early = early_line = 0
     progress = _progress(err, streaming, out)
     try:
         work = partial(evaluate_lines, settings, batch)
@@ -145,10 +156,14 @@ def _batch(settings: Any, batch: str, jobs: int, out: IO[str], err: IO[str], inp
             elif chunk.bad and status != EXIT_INTERNAL:
                 status = EXIT_BAD_INPUT
             last = chunk.last or last
+            early, early_line = early + chunk.early, early_line or chunk.early_line
             if progress is not None:
                 progress.update(last)
         if progress is not None:
             progress.done(last)
+        if early:
+            label = "<stdin>" if streaming else batch
+            print(as_of_warning(settings.as_of, label, early_line, 0, early), file=err)
     finally:
         if progress is not None:
             progress.clear()

@@ -16,12 +16,16 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from policykit.cli.streams import number, whole
+from policykit.cli.streams import JOBS_PER_CORE, cores, max_jobs, number, whole
 from policykit.errors import Diagnostic, InputError
 from policykit.version import __version__
 
 LIMIT_HELP = "change one limit of the work (repeatable; see README, Limits and safety), e.g. operations=5000000"
 DESCRIPTION = "A service standard as policy code: validate it, evaluate cases."
+
+# Options that name the policy in two ways: a command that takes both refuses them together
+# (one would be ignored), whichever command it is.
+EXCLUSIVE = (("--policy", "--policy-set"), ("--policy", "--version"))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,7 +51,17 @@ class _Parser(argparse.ArgumentParser):
 
     def parse_known_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:  # type: ignore[override]
         self._words = list(args) if args is not None else []  # the command named, for a suggestion
-        return super().parse_known_args(args, namespace)
+        parsed, rest = super().parse_known_args(args, namespace)
+        self._refuse_both(parsed)
+        return parsed, rest
+
+    def _refuse_both(self, parsed: argparse.Namespace) -> None:
+        """A usage error when two options of an :data:`EXCLUSIVE` pair are both given."""
+        options = self._option_string_actions
+        for first, second in EXCLUSIVE:
+            pair = [options.get(first), options.get(second)]
+            if all(a is not None and getattr(parsed, a.dest, a.default) != a.default for a in pair):
+                self.error(f"argument {second}: not allowed with argument {first} (they name the policy twice)")
 
     def _parsers(self) -> list[argparse.ArgumentParser]:
         """This parser and the parser of the command named (the options a word may have meant)."""
@@ -80,8 +94,14 @@ _percent = number(0, 100, "a percentage from 0 to 100")
 
 def _scale_options(parser: argparse.ArgumentParser, what: str) -> None:
     """--jobs, --engine and --scheduler: many cases on many cores or machines."""
+    most = max_jobs()
     parser.add_argument(
-        "--jobs", type=_positive, default=1, metavar="N", help=f"{what}: decide in N worker processes (order kept)"
+        "--jobs",
+        type=whole(1, most, f" ({JOBS_PER_CORE} per core, {cores()} cores here)"),
+        default=1,
+        metavar="N",
+        help=f"{what}: decide in N worker processes (order kept; never more than there are chunks of work), "
+        f"N at most {JOBS_PER_CORE} per core ({most} here)",
     )
     parser.add_argument(
         "--engine",
@@ -104,7 +124,9 @@ def _evaluate(sub: Any) -> None:
     ev.add_argument("--format", choices=["text", "json"], help="default: text on a terminal, JSON otherwise")
     ev.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of all a person reads")
     ev.add_argument("--as-of", metavar="DATE", help="evaluation day YYYY-MM-DD (default: today)")
-    ev.add_argument("--policy", metavar="PATH", help="use this policy file, whatever the case's date")
+    ev.add_argument(
+        "--policy", metavar="PATH", help="use this policy file, whatever the case's date (not with --policy-set)"
+    )
     ev.add_argument(
         "--policy-set",
         metavar="DIR",

@@ -13,6 +13,7 @@ from policykit.cli.streams import (
     EXIT_BAD_INPUT,
     EXIT_OK,
     as_of_option,
+    as_of_warning,
     limits_option,
     progress_stream,
     read_input,
@@ -183,6 +184,10 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         else:
             progress = progress_stream(err)
             impact = measure_impact(old, new, args.cases, as_of, progress, jobs, (args.old, args.new), limits)
+    if impact is not None and impact.early and args.as_of is not None:
+        file, _, line = impact.early_first.rpartition(":")
+        file, line = (file, line) if line.isdigit() else (impact.early_first, "0")
+        print(as_of_warning(as_of, file, int(line), 0, impact.early), file=err)
     if args.format == "json":
         data: dict[str, Any] = {
             "old": {"id": old.id, "version": old.version, "sha256": old.sha256, "file": origin(old.file)},
@@ -190,7 +195,9 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             "changes": [c.to_dict() for c in changes],
         }
         if impact is not None:
-            data["impact"] = impact.to_dict()
+            from policykit.tools.impact import summarize
+
+            data["impact"] = {**impact.to_dict(), "summary": summarize(impact, old, new)}
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(render_diff(old, new, changes))

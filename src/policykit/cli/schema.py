@@ -21,7 +21,11 @@ def add_parser(sub: Any) -> None:
     sc = sub.add_parser("schema", help="print or write the JSON Schemas generated from the policy's contract")
     sc.add_argument("kind", choices=["case", "contract"], help="case: the case format; contract: the decisions")
     sc.add_argument("--version", dest="policy_version", metavar="V", help="a version of the policy set")
-    sc.add_argument("--policy", metavar="FILE", help="a policy file (default: the working copy's standard)")
+    sc.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="a policy file (default: the working copy's standard; not with --policy-set or --version)",
+    )
     sc.add_argument(
         "--policy-set",
         metavar="DIR",

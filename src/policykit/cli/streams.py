@@ -27,6 +27,25 @@ def as_of_option(text: str | None) -> date | None:
         raise InputError([Diagnostic("--as-of", 0, 0, "bad-date", str(exc))]) from None
 
 
+def as_of_warning(as_of: date, file: str, line: int, col: int, cases: int = 1, day: str | None = None) -> str:
+    """The one line that says cases were decided as of a day before their request date (the
+    day of evaluation before the request was made: likely a typo): one case, requested on
+    ``day``, its request date at ``file:line:col``; or ``cases`` of a batch, the first at
+    ``file:line`` (a file of a folder: ``line`` 0).  A warning, not an error: the exit
+    status and the output stay as they are."""
+    if day is not None:
+        what = f"the request date {day}"
+    else:
+        first = f"on line {line}" if line else f"in {file}"
+        what = (
+            f"the request date of 1 case, {first}"
+            if cases == 1
+            else f"the request date of {cases} cases, the first {first}"
+        )
+    message = f"--as-of {as_of.isoformat()} is before {what}: decided as of a day before the request was made (a typo?)"
+    return Diagnostic(file, line, col, "as-of-before-request", message, "request.date").format()
+
+
 def read_input(path: str, inp: IO[str], limit: int = DEFAULT.case_bytes) -> tuple[bytes, str]:
     """A case: a file or standard input (``-``), read no further than ``limit`` bytes."""
     if path == "-":
@@ -122,11 +141,31 @@ def columns(stream: IO[str]) -> int:
         return shutil.get_terminal_size((80, 24)).columns
 
 
+JOBS_PER_CORE = 4
+"""The most worker processes ``--jobs`` may ask for, per core: enough to keep every core busy
+while some wait on their input or output, not a thousand processes by a slip of the finger."""
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity, where the system tells it)."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # (macOS, Windows)
+        return os.cpu_count() or 1
+
+
+def max_jobs() -> int:
+    """The largest ``--jobs`` taken: :data:`JOBS_PER_CORE` per core."""
+    return JOBS_PER_CORE * cores()
+
+
 # -- option types (argparse's ``type=``): a bad value is a usage error naming the option --
 
 
-def whole(low: int, high: int | None = None) -> Callable[[str], int]:
-    """An option's type: a whole number from ``low`` (to ``high``)."""
+def whole(low: int, high: int | None = None, why: str = "") -> Callable[[str], int]:
+    """An option's type: a whole number from ``low`` (to ``high``, the bound explained by ``why``)."""
 
     def read(text: str) -> int:
         try:
@@ -134,7 +173,7 @@ def whole(low: int, high: int | None = None) -> Callable[[str], int]:
         except ValueError:
             value = low - 1
         if value < low or (high is not None and value > high):
-            span = f"from {low} to {high}" if high is not None else f"of {low} or more"
+            span = f"from {low} to {high}{why}" if high is not None else f"of {low} or more"
             from argparse import ArgumentTypeError  # (argparse is not on every command's road)
 
             raise ArgumentTypeError(f"must be a whole number {span}, not {text!r}")

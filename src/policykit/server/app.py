@@ -25,6 +25,7 @@ from policykit.server.config import ServerConfig
 from policykit.server.context import Service
 from policykit.server.loopback import LoopbackOnly, allowed_hosts
 from policykit.server.problems import Problem, send_problem
+from policykit.server.single_headers import SingleHeaders
 
 UNGUARDED = ("/healthz", "/readyz", "/metrics")
 STREAMING = ("/v1/evaluate/batch",)
@@ -152,6 +153,7 @@ def create_app(config: ServerConfig) -> Starlette:
     app.state.service = svc
     if not svc.keys:  # open to this machine only: no other site through its browser either
         app.add_middleware(LoopbackOnly, hosts=allowed_hosts(config.extra.get("host")))
+    app.add_middleware(SingleHeaders)  # before any check reads a header, whatever the key mode
     app.add_middleware(Guard, get_service=lambda: svc)  # outermost: refusals are counted too
     return app
 

@@ -63,7 +63,9 @@ def _json(ref: str) -> dict[str, Any]:
 
 def _problems(*codes: int) -> dict[str, Any]:
     words = {
-        400: "the body or a parameter cannot be read; without keys, a Host that is not loopback",
+        400: "the body or a parameter cannot be read; a header given twice that is read once (Host, "
+        "Authorization, X-API-Key, Content-Type, Content-Length, Origin, Sec-Fetch-Site); "
+        "without keys, a Host that is not loopback",
         401: "no valid API key",
         403: "the key lacks the scope; without keys, a request from another site (Origin)",
         404: "not found",

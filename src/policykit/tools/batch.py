@@ -22,6 +22,7 @@ from policykit.tools.document import (
     evaluate_raw,
     named,
     render_text,
+    requested_after,
 )
 
 TYPE_CHECKING = False
@@ -55,6 +56,8 @@ class Chunk(NamedTuple):
     bad: int
     internal: int = 0  # lines that hit a bug (exit status 1 at the end)
     last: int = 0  # the number of the run's last line (how far the batch is: its progress line)
+    early: int = 0  # cases decided as of a day before their request date (--as-of likely a typo)
+    early_line: int = 0  # the first of them
 
 
 def _error_line(number: int, errors: list[dict[str, Any]]) -> bytes:
@@ -88,7 +91,7 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
     a long run's memory flat."""
     out: list[bytes] = []
     errors: list[str] = []
-    bad = internal = cases = number = 0
+    bad = internal = cases = number = early = early_line = 0
     text_format = settings.fmt == "text"
     decide: _Reader | None = None  # made once for the run of lines, at its first case
     json_line = _json_writer()
@@ -106,6 +109,8 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
             if decide is None:
                 decide = _reader(settings)
             policy, case, result = decide(raw, f"{label}:{number}")
+            if settings.as_of is not None and requested_after(case, settings.as_of):
+                early, early_line = early + 1, early_line or number
             if text_format:
                 out.append(_encoded((SEPARATOR if number > 1 else "") + render_text(settings, policy, case, result)))
             else:
@@ -125,7 +130,7 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
             errors.append(Diagnostic(label, number, 0, "internal-error", message).format())
     if cases:
         SWEEPER.decided(cases)
-    return Chunk(b"".join(out), tuple(errors), bad, internal, number)
+    return Chunk(b"".join(out), tuple(errors), bad, internal, number, early, early_line)
 
 
 def read_lines(stream: Any, limit: int = DEFAULT.case_bytes) -> Iterator[bytes | None]:

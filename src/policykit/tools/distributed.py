@@ -51,6 +51,8 @@ class Part:
     cases: int
     bad: int
     errors: tuple[str, ...]
+    early: int = 0  # cases decided as of a day before their request date (a mistyped --as-of?)
+    early_line: int = 0  # the line of the first
 
     def to_dict(self) -> dict[str, Any]:
         return {"input": self.source, "output": self.output, "cases": self.cases, "bad": self.bad}
@@ -61,7 +63,7 @@ def evaluate_file(settings: BatchSettings, out_dir: str, task: tuple[int, str]) 
     index, source = task
     suffix = "txt" if settings.fmt == "text" else "jsonl"
     target = str(Path(out_dir) / f"part-{index:05d}.{suffix}")
-    cases = bad = 0
+    cases = bad = early = early_line = 0
     errors: list[str] = []
     with open(target, "wb") as out:  # the chunks' bytes as they are
         chunk: list[tuple[int, bytes | None]] = []
@@ -72,12 +74,14 @@ def evaluate_file(settings: BatchSettings, out_dir: str, task: tuple[int, str]) 
                 out.write(done.data)
                 cases, bad = cases + _count(chunk), bad + done.bad
                 errors.extend(done.errors)
+                early, early_line = early + done.early, early_line or done.early_line
                 chunk = []
         done = evaluate_lines(settings, source, chunk)
         out.write(done.data)
         cases, bad = cases + _count(chunk), bad + done.bad
         errors.extend(done.errors)
-    return Part(source, target, cases, bad, tuple(errors))
+        early, early_line = early + done.early, early_line or done.early_line
+    return Part(source, target, cases, bad, tuple(errors), early, early_line)
 
 
 def _count(chunk: list[tuple[int, bytes | None]]) -> int:
@@ -144,7 +148,7 @@ def evaluate_on_cluster(
     files = expand(pattern)
     output_folder(out_dir)
     work = partial(evaluate_file, settings, str(Path(out_dir).resolve()))
-    with dask_client(scheduler, workers) as client:
+    with dask_client(scheduler, min(workers, len(files))) as client:  # a worker a file at most
         clear_parts(out_dir)  # only once the cluster answers: a refused run keeps the last results
         return _each(client, list(enumerate(files)), work, progress, "files decided")
 
@@ -193,7 +197,7 @@ def impact_on_cluster(
     files = expand(pattern)
     total = Impact()
     work = partial(impact_of_file, old, new, as_of, limits=limits)
-    with dask_client(scheduler, workers) as client:
+    with dask_client(scheduler, min(workers, len(files))) as client:  # a worker a file at most
         for part in _each(client, files, work, progress, "files compared"):
             total.merge(part)
     return total

@@ -207,6 +207,17 @@ def evaluate_raw(
     return _Reader(settings, choose, generated)(raw, name)
 
 
+def requested_after(case: Any, as_of: date | None) -> str | None:
+    """The request date of ``case`` (a read case), when ``as_of`` (the day given to decide it
+    on) is before it: the day of evaluation before the request was made, likely a typo.
+    (A date the case format has read is ``YYYY-MM-DD``: its text sorts as the day.)"""
+    if as_of is None:
+        return None
+    request = case.raw.get("request")
+    day = request.get("date") if isinstance(request, dict) else None
+    return day if isinstance(day, str) and day > as_of.isoformat() else None
+
+
 def named(result: Any, policy: Any) -> Any:
     """``result`` naming the policy file that decided it (``policy.file`` of the JSON)."""
     from policykit.policy.origin import origin

@@ -18,6 +18,7 @@ from policykit.evaluator import Decided, decide
 from policykit.limits import DEFAULT, Limits, read_bounded
 from policykit.policy.model import Policy
 from policykit.present.result import jsonable
+from policykit.tools.document import requested_after
 
 EXAMPLES = 3
 
@@ -31,6 +32,8 @@ class Impact:
     examples: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
     undecided: Counter[str] = field(default_factory=Counter)
     undecided_examples: dict[str, list[str]] = field(default_factory=dict)
+    early: int = 0  # cases decided as of a day before their request date (a mistyped --as-of?)
+    early_first: str = ""  # the name of the first (its file, or file:line)
 
     def add(self, case_id: str, old: Decided, new: Decided) -> None:
         self.cases += 1
@@ -57,6 +60,8 @@ class Impact:
         self.cases += other.cases
         self.changed += other.changed
         self.rejected += other.rejected
+        self.early += other.early
+        self.early_first = self.early_first or other.early_first
         self.transitions.update(other.transitions)
         self.undecided.update(other.undecided)
         _first_examples(self.examples, other.examples)
@@ -138,11 +143,15 @@ def impact_of(
             continue
         try:
             data = parse_json(raw, name, limits.case_bytes)
-            before = decide(old, read_case(old, data, name), as_of, limits)
+            case = read_case(old, data, name)
+            before = decide(old, case, as_of, limits)
             after = decide(new, read_case(new, data, name), as_of, limits)
         except PolicykitError:
             impact.rejected += 1
             continue
+        if requested_after(case, as_of):
+            impact.early += 1
+            impact.early_first = impact.early_first or name
         impact.add(str(data.get("case_id") or name), before, after)
     return impact
 
@@ -202,6 +211,73 @@ def measure_impact(
     return impact
 
 
+def summarize(impact: Impact, old: Policy, new: Policy) -> list[dict[str, Any]]:
+    """Per decision that changes (in id order), how many cases it changes in, and how: for a
+    date, by how many days the cases shifted (``shifts``, most cases first); for any other
+    value, and a date that comes or goes, the cases per old -> new value (``changes``; a
+    date decision's dates written ``date`` there, whatever the day)."""
+    summary: dict[str, dict[str, Any]] = {}
+    for (did, a, b), n in impact.transitions.items():
+        value = new.values.get(did) or old.values.get(did)
+        dated = value is not None and value.type == "date"
+        entry = summary.setdefault(did, {"decision": did, "cases": 0, "shifts": Counter(), "changes": Counter()})
+        entry["cases"] += n
+        day_a, day_b = (_day(a), _day(b)) if dated else (None, None)
+        if day_a is not None and day_b is not None:
+            entry["shifts"][(day_b - day_a).days] += n
+        else:
+            entry["changes"][("date" if day_a is not None else a, "date" if day_b is not None else b)] += n
+    return [
+        {
+            **entry,
+            "shifts": [
+                {"days": d, "cases": n} for d, n in sorted(entry["shifts"].items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            "changes": [
+                {"from": a, "to": b, "cases": n}
+                for (a, b), n in sorted(entry["changes"].items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+        }
+        for _, entry in sorted(summary.items())
+    ]
+
+
+def _day(label: str) -> date | None:
+    """The day a date decision's label names (None: ``null``)."""
+    try:
+        return date.fromisoformat(label)
+    except ValueError:
+        return None
+
+
+SHOWN = 5  # the kinds of change a summary line names; the rest are counted
+
+
+def _summary_lines(summary: list[dict[str, Any]]) -> list[str]:
+    """One line a decision: ``id  N cases: n shifted by +1 day, m by +3 days, k a → b``
+    (``all shifted by +1 day`` when every case changed alike), naming its :data:`SHOWN`
+    commonest kinds of change and counting the rest."""
+    width = max(len(entry["decision"]) for entry in summary)
+    lines = []
+    for entry in summary:
+        kinds = [(f"by {s['days']:+d} {_days(s['days'])}", s["cases"]) for s in entry["shifts"]]
+        kinds += [(f"{c['from']} → {c['to']}", c["cases"]) for c in entry["changes"]]
+        said = [f"{n} {what}" for what, n in kinds[:SHOWN]]
+        if entry["shifts"]:
+            said[0] = said[0].replace(" by ", " shifted by ", 1)
+        if len(kinds) == 1:  # every case alike
+            said = [said[0].split(" ", 1)[1] if entry["cases"] == 1 else "all " + said[0].split(" ", 1)[1]]
+        if kinds[SHOWN:]:
+            said.append(f"{sum(n for _, n in kinds[SHOWN:])} otherwise ({len(kinds) - SHOWN} more kinds of change)")
+        noun = "case" if entry["cases"] == 1 else "cases"
+        lines.append(f"  {entry['decision']:<{width}}  {entry['cases']} {noun}: {', '.join(said)}")
+    return lines
+
+
+def _days(count: int) -> str:
+    return "day" if abs(count) == 1 else "days"
+
+
 def render_impact(old: Policy, new: Policy, impact: Impact) -> str:
     lines = [
         f"Impact of {old.id} {old.version} -> {new.version} on {impact.cases} cases: "
@@ -209,6 +285,9 @@ def render_impact(old: Policy, new: Policy, impact: Impact) -> str:
         + (f"; {impact.rejected} cases rejected as bad input" if impact.rejected else "")
     ]
     if impact.transitions:
+        lines.append("")
+        lines.append("Summary by decision:")
+        lines.extend(_summary_lines(summarize(impact, old, new)))
         lines.append("")
         lines.append("Decisions that change:")
         for (did, a, b), n in sorted(impact.transitions.items(), key=lambda kv: (kv[0][0], -kv[1])):

@@ -12,6 +12,7 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import chain, islice
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -31,16 +32,22 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int = 1, window: int = 0) -> Iterator[R]:
-    """``fn`` over ``items`` in ``jobs`` processes, yielded in the order of ``items``."""
-    if jobs <= 1:
-        for item in items:
+    """``fn`` over ``items`` in at most ``jobs`` processes, yielded in the order of ``items``.
+
+    No more processes start than there are items to give them (read ahead before the first
+    starts, no further than the window), and none for a single item: ``--jobs 64`` on a
+    batch of twelve lines decides them here."""
+    window = window or 4 * jobs
+    items = iter(items)
+    first = list(islice(items, min(jobs, window))) if jobs > 1 else []
+    if len(first) <= 1:
+        for item in chain(first, items):
             yield fn(item)
         return
-    window = window or 4 * jobs
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupt)
+    pool = ProcessPoolExecutor(max_workers=len(first), initializer=_ignore_interrupt)
     try:
         pending: deque[Future[R]] = deque()
-        for item in items:
+        for item in chain(first, items):
             pending.append(pool.submit(fn, item))
             if len(pending) >= window:
                 yield pending.popleft().result()
