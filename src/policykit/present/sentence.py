@@ -152,6 +152,8 @@ class _Words:
     def term(self, node: ast.expr) -> str:
         """``node`` read as a value."""
         name = dotted_name(node)
+        if name == "null":  # the language's own word for no value
+            return self.say("null_value")
         if name is not None:
             if name.startswith("params."):
                 param = self.policy.parameters.get(name[len("params.") :])
@@ -175,16 +177,7 @@ class _Words:
         if isinstance(node, ast.List | ast.Tuple):
             return self.say("list_sep").join(self.term(e) for e in node.elts)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            args = [self.term(a) for a in node.args]
-            key = f"fn_{node.func.id}"
-            if not has(self.policy, key):
-                return f"{node.func.id}({', '.join(args)})"
-            text = self.say(key)
-            if node.func.id in ("latest", "earliest"):
-                return text.replace("{0}", self.say("list_sep").join(args))
-            for i, arg in enumerate(args):
-                text = text.replace("{" + str(i) + "}", arg)
-            return text
+            return self.call(node.func.id, node.args)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
             key = "plus" if isinstance(node.op, ast.Add) else "minus"
             return self.say(key, a=self.term(node.left), b=self.term(node.right))
@@ -196,8 +189,46 @@ class _Words:
             return self.truth(node)
         return ast.unparse(node)
 
+    def call(self, name: str, nodes: list[ast.expr]) -> str:
+        """A function call in words: a count back in time as "before" (``add_days(d, -3)``),
+        a range open at its start as "at most" (``between(x, f, null, d)``)."""
+        if (
+            name.startswith("add_")
+            and len(nodes) == 2
+            and _negative(nodes[1])
+            and has(self.policy, f"fn_{name}_before")
+        ):
+            operand = nodes[1].operand if isinstance(nodes[1], ast.UnaryOp) else nodes[1]
+            return self._fill(f"fn_{name}_before", [self.term(nodes[0]), self.term(operand)])
+        if name == "between" and len(nodes) == 4 and _is_null(nodes[2]):
+            return self.call("at_most", [nodes[0], nodes[1], nodes[3]])
+        args = [self.term(a) for a in nodes]
+        key = f"fn_{name}"
+        if not has(self.policy, key):
+            return f"{name}({', '.join(args)})"
+        if name in ("latest", "earliest"):
+            return self.say(key).replace("{0}", self.say("list_sep").join(args))
+        return self._fill(key, args)
+
+    def _fill(self, key: str, args: list[str]) -> str:
+        text = self.say(key)
+        for i, arg in enumerate(args):
+            text = text.replace("{" + str(i) + "}", arg)
+        return text
+
 
 def _len_of(node: ast.expr) -> ast.expr | None:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and node.args:
         return node.args[0]
     return None
+
+
+def _negative(node: ast.expr) -> bool:
+    """A literal count below zero (``-3``)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return isinstance(node.operand, ast.Constant) and isinstance(node.operand.value, int)
+    return False
+
+
+def _is_null(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "null") or (isinstance(node, ast.Constant) and node.value is None)
