@@ -276,7 +276,7 @@ def test_only_a_python_whose_class_is_copied_takes_the_light_road(monkeypatch: p
         made.append(typename)
         return real(typename, *args, **kwargs)
 
-    monkeypatch.setattr(records, "namedtuple", spy)
+    monkeypatch.setattr(records, "_collections_named_tuple", lambda: spy)
     monkeypatch.setattr(records, "_COPIED_VERSION", False)
     assert records._named_tuple("Rec", ("a", "b"), (), __name__)(1, 2) == (1, 2) and made == ["Rec"]
     monkeypatch.setattr(records, "_COPIED_VERSION", True)

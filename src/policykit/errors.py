@@ -8,8 +8,6 @@ by one, so that a user sees every problem at once.
 
 from __future__ import annotations
 
-import re
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -24,6 +22,8 @@ _CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029]"
 def printable(text: str, keep: str = "") -> str:
     """``text`` with control characters (newlines, ESC, bell...) written as escapes, except those in ``keep``,
     and anything that is not Unicode (a lone surrogate) as its escape: safe for one line of a terminal."""
+    import re  # (a run that reports no problem loads no regular expressions)
+
     control = re.compile(_CONTROL)
     if control.search(text):
         text = control.sub(lambda m: m.group() if m.group() in keep else ascii(m.group())[1:-1], text)

@@ -14,9 +14,7 @@ import annotations`` they are strings, each of which ``typing`` compiles).
 from __future__ import annotations
 
 import sys
-from collections import namedtuple
-from keyword import iskeyword  # (loaded with collections)
-from types import FunctionType
+from keyword import iskeyword
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -83,7 +81,7 @@ def _named_tuple(typename: str, fields: tuple[str, ...], defaults: tuple[Any, ..
     only), collections makes it."""
     template = _NEW[len(fields)] if 0 < len(fields) < len(_NEW) and _COPIED_VERSION else None
     if template is None or any(not f.isidentifier() or f.startswith("_") or iskeyword(f) for f in fields):
-        return namedtuple(typename, fields, defaults=defaults, module=module)  # (and its messages)
+        return _collections_named_tuple()(typename, fields, defaults=defaults, module=module)  # (and its messages)
     if len(defaults) > len(fields):
         raise TypeError("Got more default values than field names")
     typename = sys.intern(typename)
@@ -153,6 +151,20 @@ def _named_tuple(typename: str, fields: tuple[str, ...], defaults: tuple[Any, ..
 
 
 _tuple_new = tuple.__new__
+
+
+def _collections_named_tuple() -> Callable[..., type]:
+    """:func:`collections.namedtuple`, imported when first needed (a cold start has no other
+    use for :mod:`collections`)."""
+    from collections import namedtuple
+
+    return namedtuple
+
+
+if TYPE_CHECKING:
+    from types import FunctionType
+else:
+    FunctionType = type(_named_tuple)  # types.FunctionType, as the types module takes it (without loading it)
 
 
 # The constructors of named tuples of 1 to 16 fields, as collections writes them (its

@@ -67,6 +67,7 @@ def test_whatever_text_plain_takes_re2_compiles_and_both_agree_on(pattern: str, 
         warnings.simplefilter("error")  # (re warns of a set it may one day read otherwise: never plain)
         by_re = re.compile(fixed, re.ASCII).search(text) is not None
     assert by_re == (re2.compile(pattern).search(text.encode("utf-8", "surrogatepass")) is not None)
+    assert (searcher(pattern)(text) is not None) == by_re  # the row of classes (policy/fixed_width.py) too
 
 
 VARYING = [

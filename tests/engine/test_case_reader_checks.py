@@ -115,3 +115,12 @@ def test_a_check_that_cannot_be_worked_out_is_an_evaluation_error_at_its_field(
     assert (problem.code, problem.path) == ("evaluation", "sale.ship_date")
     assert "'<' not supported" in problem.message
     assert ("policy needs correcting" in problem.message) == (lang == "en")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(source=st.text(st.sampled_from("_e ()[]a9中.'\""), max_size=16), start=st.integers(0, 6))
+def test_whether_a_fast_form_names_the_environment_is_what_re_says(source: str, start: int) -> None:
+    """``_names_env`` is ``re.search(r"\\b_e\\b", source, start)``, without loading re."""
+    import re
+
+    assert checks_module._names_env(source, start) == (re.compile(r"\b_e\b").search(source, start) is not None)

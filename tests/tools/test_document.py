@@ -8,6 +8,8 @@ import pickle
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policykit.limits import DEFAULT
 from policykit.tools.document import BatchSettings, chooser, evaluate_raw
@@ -36,3 +38,12 @@ def test_one_document_is_decided_under_the_settings_policy() -> None:
     assert result.policy.sha256 == policy.sha256
     again = evaluate_raw(settings, raw, "fault.json", generated=False)[2]
     assert again.to_dict() == result.to_dict()  # the interpreter alone gives the same result
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.text(st.sampled_from("a中\n\t \x00\x1b\x7f\x85\u2028\u3000\ud800é"), max_size=12))
+def test_a_text_view_is_escaped_as_printable_escapes_it_without_re_where_nothing_needs_it(text: str) -> None:
+    from policykit.errors import printable
+    from policykit.tools.document import _printable
+
+    assert _printable(text) == printable(text, keep="\n\t")

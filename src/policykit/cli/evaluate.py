@@ -3,7 +3,6 @@ in force on its day, as text or JSON."""
 
 from __future__ import annotations
 
-import json
 import os
 
 from policykit.cli.streams import (
@@ -85,7 +84,7 @@ def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int
             from policykit.present.explain import explain_json
 
             data["explain"] = explain_json(result)
-        out.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+        out.write(_indented(data) + "\n")
     else:
         out.write(render_text(settings, policy, case, result))
     return EXIT_OK
@@ -200,3 +199,16 @@ def _bytes_writer(out: IO[str], streaming: bool = False) -> Any:
     if streaming:
         return lambda data: (buffer.write(data), buffer.flush())
     return buffer.write
+
+
+def _indented(data: Any) -> str:
+    """``data`` as indented JSON: by the interpreter's C accelerator where it can
+    (:mod:`policykit.json_accel`: without importing json), else by :mod:`json`."""
+    from policykit.json_accel import dumps_indented
+
+    text = dumps_indented(data)
+    if text is None:
+        import json
+
+        text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+    return text

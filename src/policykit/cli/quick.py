@@ -14,7 +14,13 @@ for every line it tries.
 from __future__ import annotations
 
 import os
-from types import SimpleNamespace
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import SimpleNamespace
+else:  # as the types module takes it (without loading that module)
+    SimpleNamespace = type(sys.implementation)
 
 # the options read here, with the values argparse allows (None: any)
 _OPTIONS: dict[str, tuple[str, tuple[str, ...] | None]] = {

@@ -9,9 +9,6 @@ of the others matter (out of warranty, a unit's state does not change a paid rep
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from policykit.engine import reach
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
@@ -63,6 +60,12 @@ class Probes:
         for entry in self.groups:
             if entry[1] is not None:
                 entry[1].release()
+
+    def __enter__(self) -> Probes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
     def decisions(self, records: tuple[DecisionRecord, ...]) -> tuple[DecisionRecord, ...]:
         """Each decided record with the defaulted facts its value rests on (and those its rows read)."""
@@ -253,13 +256,10 @@ def _touched(policy: Policy, group: frozenset[str]) -> tuple[frozenset[int], fro
     return found
 
 
-@contextmanager
-def probes(env: CaseEnv, case: Case) -> Iterator[Probes]:
-    found = Probes(env, case)
-    try:
-        yield found
-    finally:
-        found.release()
+def probes(env: CaseEnv, case: Case) -> Probes:
+    """The probes of ``case``, to use in a ``with`` block: the cases they made are
+    released as it ends."""
+    return Probes(env, case)
 
 
 def assumptions(

@@ -9,12 +9,13 @@ keys, numbers too large, lone surrogates...).
 
 from __future__ import annotations
 
-import json
 import math
 
+from policykit import json_accel
 from policykit.engine.case_reader.model import Case as Case
 from policykit.engine.case_reader.model import dotted as dotted
 from policykit.errors import CaseError, Diagnostic
+from policykit.json_accel import REFUSED
 from policykit.limits import DEFAULT
 from policykit.policy.model import Policy
 
@@ -46,7 +47,44 @@ def _finite(text: str) -> float:
     return value
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_float=_finite)
+class _Hooks:
+    """What the decoder of a case hands its scanner: ``json.JSONDecoder(object_pairs_hook=
+    _no_duplicates, parse_constant=_reject_constant, parse_float=_finite)`` has these
+    attributes (``tests/test_json_accel.py``)."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = staticmethod(_no_duplicates)
+    parse_float = staticmethod(_finite)
+    parse_int = int
+    parse_constant = staticmethod(_reject_constant)
+
+
+HOOKS = _Hooks()
+_SCAN = json_accel.scanner(HOOKS)  # None: no accelerator
+
+
+def _scan(text: str) -> Any:
+    """The data of ``text`` by the C scanner, as the decoder gives it, or REFUSED where the
+    decoder would raise (it is asked then, for its words): :mod:`json` is not imported
+    for a good case (:mod:`policykit.json_accel`)."""
+    if _SCAN is None:  # pragma: no cover - no accelerator
+        return REFUSED
+    return json_accel.scan(_SCAN, text)
+
+
+def decoder() -> Any:
+    """The decoder of a case (:class:`json.JSONDecoder` with the hooks), made when first asked for."""
+    if not _DECODER:
+        import json
+
+        _DECODER.append(
+            json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_float=_finite)
+        )
+    return _DECODER[0]
+
+
+_DECODER: list[Any] = []
 _LOCATE_CHARS = 1 << 20  # a refused text read again, by the slower scanner, to say where: up to 1 MiB
 
 
@@ -102,19 +140,29 @@ def parse_json_exact(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) 
             text = (text[3:] if text[:3] == b"\xef\xbb\xbf" else text).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise CaseError([Diagnostic(file, 0, 0, "encoding", f"not valid UTF-8 (byte {exc.start})")]) from None
+    data = _scan(text)  # (a good case: without importing json)
+    if data is REFUSED:
+        data = _decode(text, file)
+    if "\\ud" in text or "\\uD" in text:  # an escape that may be a surrogate's (\ud800-\udfff)
+        bad = _lone_surrogate(data)
+        if bad is not None:
+            raise CaseError(
+                [
+                    Diagnostic(
+                        file, 0, 0, "encoding", "a lone surrogate (\\ud800-\\udfff) is not a character", dotted(bad)
+                    )
+                ]
+            )
+    return data
+
+
+def _decode(text: str, file: str) -> Any:
+    """``text`` decoded by :mod:`json` (what the C scanner refused: mostly bad JSON, which
+    it words), a :class:`CaseError` for every problem."""
+    import json
+
     try:
-        data = _DECODER.decode(text)
-        if "\\ud" in text or "\\uD" in text:  # an escape that may be a surrogate's (\ud800-\udfff)
-            bad = _lone_surrogate(data)
-            if bad is not None:
-                raise CaseError(
-                    [
-                        Diagnostic(
-                            file, 0, 0, "encoding", "a lone surrogate (\\ud800-\\udfff) is not a character", dotted(bad)
-                        )
-                    ]
-                )
-        return data
+        return decoder().decode(text)
     except json.JSONDecodeError as exc:
         raise CaseError([Diagnostic(file, exc.lineno, exc.colno, "json", exc.msg)]) from None
     except (ValueError, RecursionError) as exc:
@@ -126,7 +174,7 @@ def parse_json_exact(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) 
             # a value the parser refused (NaN, 1e999, a duplicate key...): the object or list holding it
             from policykit.engine.json_where import refused_at
 
-            found = refused_at(text, _DECODER)
+            found = refused_at(text, decoder())
             if found is not None:
                 line, col, kind = found
                 message += f" (in the {kind} that begins here)"

@@ -4,8 +4,6 @@ and, for the texts the policy will show, the values they need: no words."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-
 from policykit.engine.reach import fact_deps, possible_values
 from policykit.engine.record import PartTrace, Reason, RuleTrace
 from policykit.lang.dates import WatchedCalendar, WorkCalendar, date
@@ -17,6 +15,7 @@ from policykit.policy.model import Cite, Policy, Rule, Text, Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
     from policykit.engine.codegen import Generated

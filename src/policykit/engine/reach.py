@@ -9,8 +9,6 @@ out again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from policykit.lang.dates import date
 from policykit.lang.expr import Compiled
 from policykit.lang.values import Unknown
@@ -18,6 +16,7 @@ from policykit.policy.model import Policy, Rule
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
 Reach = tuple[frozenset[str], frozenset[str]]

@@ -12,7 +12,6 @@ tried the same way, and cites what holds in every branch where it has the same v
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import product
 from math import prod
 
@@ -25,13 +24,14 @@ from policykit.policy.model import Policy, Rule, Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Generator, Iterable, Iterator
     from typing import Any
+
+    Build = Callable[[CaseEnv, Value, bool], DecisionRecord]
 
 __all__ = ["MAX_SPLITS", "holds_everywhere", "record_of", "settle", "settle_open", "settle_value"]
 
 MAX_SPLITS = 64  # branches tried to settle one value
-
-Build = Callable[[CaseEnv, Value, bool], DecisionRecord]
 
 
 def record_of(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:

@@ -14,7 +14,7 @@ other operation on an unknown is unknown, carrying the facts it depends on.
 
 from __future__ import annotations
 
-import operator
+import _operator as operator  # (operator.py re-exports these C functions; importing it loads nothing they need)
 
 from policykit.lang.form import CONSTANT_NAMES, KW_SUFFIX, MAX_DEPTH, MAX_INT, MAX_STRING
 from policykit.lang.functions import FUNCTIONS, arithmetic

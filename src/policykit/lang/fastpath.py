@@ -10,8 +10,6 @@ generated code can do nothing the closures cannot.
 
 from __future__ import annotations
 
-import types
-
 from policykit.lang.form import PLAIN_TYPES
 from policykit.lang.functions import FUNCTIONS, Function, arithmetic
 from policykit.lang.values import Unknown
@@ -19,11 +17,15 @@ from policykit.lang.values import Unknown
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from types import CodeType, FunctionType
     from typing import Any
 
     _Values = dict[str, Any]
 else:
     _Values = dict
+    # as the types module takes them (without loading it)
+    FunctionType = type(lambda: None)
+    CodeType = type((lambda: None).__code__)
 
 
 class UnknownHit(Exception):
@@ -90,7 +92,7 @@ def fast_function(source: str) -> Callable[[Any, Any], Any]:
     return result
 
 
-def _checked_code(source: str) -> types.CodeType | None:
+def _checked_code(source: str) -> CodeType | None:
     """The code of ``source`` if it is an ``eval`` of one lambda that passes the whitelist, else None."""
     if not plain_source(source):
         return None
@@ -98,7 +100,7 @@ def _checked_code(source: str) -> types.CodeType | None:
         code = compile(source, "<policy expression>", "eval", dont_inherit=True)
     except (SyntaxError, RecursionError, MemoryError, ValueError):
         return None
-    lambdas = [c for c in code.co_consts if isinstance(c, types.CodeType)]
+    lambdas = [c for c in code.co_consts if isinstance(c, CodeType)]
     if code.co_names or len(lambdas) != 1 or lambdas[0].co_argcount != 2 or not plain_code(code):
         return None  # (what fast_code makes is one lambda of two arguments, and nothing around it)
     return code
@@ -115,7 +117,7 @@ def _resolve_fast(stub: Any) -> Callable[[Any, Any], Any]:
     refuses becomes a form that always gives way to the exact one."""
     if stub.__code__ is _lazy_stub.__code__:  # (two threads may both get here: the same code)
         code = _checked_code(stub.__globals__["_text"])
-        lam = next((c for c in code.co_consts if isinstance(c, types.CodeType)), None) if code is not None else None
+        lam = next((c for c in code.co_consts if isinstance(c, CodeType)), None) if code is not None else None
         stub.__code__ = lam or _give_way.__code__
     resolved: Callable[[Any, Any], Any] = stub
     return resolved
@@ -134,7 +136,7 @@ def lazy_fast_function(source: str) -> Callable[[Any, Any], Any]:
         raise ValueError("not the source of a policy expression")
     scope: dict[str, Any] = {**_GLOBALS, "__builtins__": {}, "_text": source, "_resolve": _resolve_fast}
     scope["UnknownHit"] = UnknownHit  # (for a refused text's form, which always gives way)
-    stub = types.FunctionType(_lazy_stub.__code__, scope, "<lambda>")
+    stub = FunctionType(_lazy_stub.__code__, scope, "<lambda>")
     scope["_self"] = stub
     return stub
 
@@ -156,13 +158,13 @@ def plain_source(source: str) -> bool:
 def plain_code(code: Any) -> bool:
     """Whether ``code`` is what :func:`~policykit.lang.fastcode.fast_code` makes: a lambda over ``_e`` and ``_k`` that
     names nothing but the whitelist and holds only plain constants."""
-    if not isinstance(code, types.CodeType):
+    if not isinstance(code, CodeType):
         return False
     for name in code.co_names:
         if name not in ALLOWED_NAMES or name.startswith("__"):
             return False
     for const in code.co_consts:
-        if isinstance(const, types.CodeType):
+        if isinstance(const, CodeType):
             if not plain_code(const):
                 return False
         elif isinstance(const, tuple):

@@ -7,8 +7,8 @@ applicable": a date function given ``None`` returns ``None``.
 
 from __future__ import annotations
 
+import _operator as operator  # (operator.py re-exports these C functions; importing it loads nothing they need)
 import math
-import operator
 
 from policykit.lang import dates
 from policykit.lang.dates import date

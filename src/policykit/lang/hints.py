@@ -3,14 +3,11 @@ the form the policy language uses (``=`` for ``==``, ``&&`` for ``and``...)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Container, Iterator, Sequence
-from functools import cache
-
 from policykit.lang.form import name_of, walk
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Container, Iterator, Sequence
     from typing import Any
 
 _NULL_SPELLINGS = ("nil", "NULL", "Null", "undefined", "none", "nullptr")  # null in other languages
@@ -27,8 +24,10 @@ _HINT_PATTERNS = (
 )
 
 
-@cache
-def _hints() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _hints() -> tuple[tuple[Any, str], ...]:
+    """The patterns compiled (then found in re's own cache): only a refused expression loads :mod:`re`."""
+    import re
+
     return tuple((re.compile(pattern), text) for pattern, text in _HINT_PATTERNS)
 
 
@@ -100,6 +99,8 @@ def name_hint(name: str) -> str:
 
 
 def _without_strings(source: str) -> str:
+    import re
+
     return re.sub(r"'[^']*'|\"[^\"]*\"", "''", source)
 
 

@@ -11,12 +11,11 @@ side is worked out, or the kind is one this module does not know, nothing is sai
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-
 from policykit.lang.form import name_of, walk
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
     from typing import Any
 
 # for each declared kind, the kinds of literal it can be compared with (null: any); a

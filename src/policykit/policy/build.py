@@ -3,8 +3,6 @@ values checked), no value depending on itself, then the frozen :class:`Policy`."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from policykit.errors import Diagnostic
 from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled, compile_expr
@@ -33,6 +31,7 @@ from policykit.policy.policy_data import as_list, value_items
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
 BUILTIN_NAMES = ("as_of", "policy.id", "policy.version", "policy.status")

@@ -107,7 +107,10 @@ def calendar_source() -> str:
     file's size and time, so that upgrading it (a new year's official schedule) makes
     every entry stale.  Found without importing it (that is what the cache saves)."""
     if not _SOURCE:
-        from importlib.machinery import PathFinder  # (importlib.util costs a start more)
+        try:  # the import system's own finder (importlib.machinery's), without loading importlib
+            from _frozen_importlib_external import PathFinder
+        except ImportError:  # pragma: no cover - an interpreter whose import system is not frozen
+            from importlib.machinery import PathFinder
 
         try:
             spec = PathFinder.find_spec("holidays")

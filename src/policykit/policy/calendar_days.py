@@ -12,8 +12,6 @@ Each entry is a date (``"2026-03-18"``) or a day with a name::
 
 from __future__ import annotations
 
-import re
-
 from policykit.errors import Diagnostic
 from policykit.lang.dates import CalendarDay, date, parse_date
 from policykit.policy.model import Text
@@ -32,6 +30,8 @@ _MONTH_DAY = r"([0-9]{2})-([0-9]{2})"  # compiled when first used (a cached poli
 
 
 def _month_day(text: str) -> tuple[int, int]:
+    import re  # (a cached policy never reads a day of the year)
+
     match = re.fullmatch(_MONTH_DAY, text) if isinstance(text, str) else None
     if match is None:
         raise ValueError(f"'{text}' is not a day of the year in the form MM-DD")

@@ -6,7 +6,8 @@ key take precedence."""
 from __future__ import annotations
 
 import os
-from functools import cache
+
+from policykit.memo import cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -3,13 +3,11 @@ one way a place in it is named for a person (:func:`address`)."""
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-
 from policykit.errors import Diagnostic
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections import Counter
     from typing import Any
 
 Path = tuple[str | int, ...]
@@ -30,6 +28,8 @@ _KEY = r"[^\[\]\s]+\Z"
 def item_key(item: Any, keys: tuple[str, ...] = ITEM_KEYS) -> str | None:
     """The id (or date, day of the year, name, clause, value) that names a list item, if it has one."""
     if isinstance(item, dict):
+        import re  # (found in sys.modules after the first time)
+
         for key in keys:
             value = item.get(key)
             if isinstance(value, str) and re.match(_KEY, value):
@@ -44,6 +44,8 @@ def _by_key(items: list[Any], i: int, seen: dict[int, Counter[str | None]]) -> s
         return None
     counts = seen.get(id(items))
     if counts is None:
+        from collections import Counter
+
         counts = seen[id(items)] = Counter(item_key(item, _ADDRESS_KEYS) for item in items)
     return key if counts[key] == 1 else None
 
@@ -56,6 +58,8 @@ def address(data: Any, path: Path, seen: dict[int, Counter[str | None]] | None =
     days by their date...) is named by it, any other by its position from 0; a key that is
     not a plain name (``fault.lightning``) is written in brackets.  The root is ``""``.
     ``seen`` keeps the keys of the lists met, for many calls on the same data."""
+    import re
+
     seen = {} if seen is None else seen
     out = ""
     node = data

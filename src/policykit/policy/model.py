@@ -8,11 +8,10 @@ Each has ``_replace(**changes)``."""
 
 from __future__ import annotations
 
-import re
-from functools import cached_property
-
 from policykit.lang.dates import date, datetime, timedelta, timezone
+from policykit.memo import cached_property
 from policykit.policy.catalogue import catalogue
+from policykit.policy.placeholders import names as placeholder_names
 from policykit.records import Frozen
 
 TYPE_CHECKING = False
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
 else:
     from policykit.records import NamedTuple
 
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _NAMES: dict[tuple[tuple[str, str], ...], tuple[str, ...]] = {}  # a text's placeholders, found once
 
 
@@ -43,7 +41,7 @@ class Text(NamedTuple):
         found = _NAMES.get(self.by_lang)
         if found is None:
             found = _NAMES[self.by_lang] = tuple(
-                dict.fromkeys(m for _, text in self.by_lang for m in _PLACEHOLDER.findall(text))
+                dict.fromkeys(m for _, text in self.by_lang for m in placeholder_names(text))
             )
         return found
 
@@ -52,7 +50,7 @@ class Text(NamedTuple):
         """How many times each name is shown, in the language that shows it most."""
         counts: dict[str, int] = {}
         for _, text in self.by_lang:
-            found = _PLACEHOLDER.findall(text)
+            found = placeholder_names(text)
             for name in set(found):
                 counts[name] = max(counts.get(name, 0), found.count(name))
         return counts

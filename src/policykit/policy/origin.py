@@ -5,8 +5,8 @@ the project root (``policies/standard_v1.yaml``), the standard bundled with poli
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 
+from policykit.memo import lru_cache
 from policykit.policy.resources import data_folder, shown, working_folder
 
 TYPE_CHECKING = False

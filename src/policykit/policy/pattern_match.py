@@ -14,15 +14,18 @@ Importing RE2 costs a cold start milliseconds, and most patterns need none of it
 pattern with no part of varying width (literals, sets, ``.``, ``\\d``/``\\w``, groups and
 fixed counts like ``{4}``, ``^`` first and ``$`` last: the form of a date) cannot
 backtrack beyond its own width.  Such a pattern (:func:`plain`, a small grammar on which
-both engines agree; a test compares them) is searched for by ``re``, with ``$`` written
-``\\Z`` and ``\\d``/``\\w`` made ASCII; RE2 is imported only for another pattern.  The
+both engines agree; a test compares them) is a row of character classes, one per
+character it matches, and is searched for by comparing that row with the text
+(:mod:`policykit.policy.fixed_width`, as ``re`` with ``$`` written ``\\Z`` and
+``\\d``/``\\w`` made ASCII would: without loading ``re``); RE2 is imported only for
+another pattern.  The
 generated case reader and the exact one (JSON Schema) both search through
 :func:`searcher`, so they agree on every text.
 """
 
 from __future__ import annotations
 
-import functools
+from policykit.memo import lru_cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -44,15 +47,15 @@ _ESCAPES = frozenset("dDwWtnrfv")  # the same in re (made ASCII) and RE2
 _SPECIAL = frozenset("\\^$.|?*+()[]{}")
 
 
-@functools.lru_cache(maxsize=256)
+@lru_cache(maxsize=256)
 def searcher(pattern: str) -> Search:
-    """What searches for ``pattern`` (compiled once): ``re`` for a :func:`plain` pattern,
-    else RE2.  ``pattern`` must compile (:func:`re2_problem` gave None)."""
-    fixed = plain(pattern)
-    if fixed is not None:
-        import re
+    """What searches for ``pattern`` (compiled once): a row of character classes compared
+    with the text (:mod:`policykit.policy.fixed_width`, as ``re`` would) for a :func:`plain`
+    pattern, else RE2.  ``pattern`` must compile (:func:`re2_problem` gave None)."""
+    if plain(pattern) is not None:
+        from policykit.policy.fixed_width import fixed_search
 
-        return re.compile(fixed, re.ASCII).search
+        return fixed_search(pattern)
     compiled = _re2_compile(pattern)
     search = compiled.search
 

@@ -7,7 +7,8 @@ The ``..._folder`` functions give a path as a string (the path of ``evaluate FIL
 from __future__ import annotations
 
 import os
-from functools import cache
+
+from policykit.memo import cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

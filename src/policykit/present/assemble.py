@@ -12,8 +12,6 @@ shows, straight from the record (no titles or labels).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from policykit.engine.record import (
     ActionRecord,
     AssumedRecord,
@@ -40,6 +38,7 @@ from policykit.present.words import Filler, Positional, cited_clause, template
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
 _AS_IS = frozenset({str, int, bool, float, type(None)})  # values whose JSON is the value itself

@@ -8,9 +8,8 @@ through ``object.__setattr__`` (what a frozen dataclass does) costs twice that a
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from policykit.lang.dates import date
+from policykit.memo import cached_property
 from policykit.records import Frozen
 
 TYPE_CHECKING = False

@@ -3,23 +3,20 @@ label, a cited clause with its verbatim text (and its link on the docs site)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
-from functools import lru_cache
-
 from policykit.engine.record import Reason
 from policykit.lang.dates import date
 from policykit.lang.values import Unknown
+from policykit.memo import lru_cache
 from policykit.policy.model import Fact, Policy, Value
+from policykit.policy.placeholders import simple, spans
 from policykit.present.catalogue import day, say
 from policykit.present.links import clause_url
 from policykit.present.result import CitedClause, iso_day, jsonable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
     from typing import Any
-
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
 def render(policy: Policy, reason: Reason | None, lang: str, days: bool = False) -> str:
@@ -48,7 +45,6 @@ def fill(policy: Policy, pieces: Iterable[tuple[bool, str]], reason: Reason, lan
 
 # the classes ``format`` shows as :func:`fmt` does (a float too: ``format(x, "")`` is ``str(x)``)
 _AS_FORMATTED = frozenset({str, int, float, date})
-_SIMPLE_NAME = re.compile(r"[A-Za-z_][\w.\-]*")
 
 
 class Filler:
@@ -77,7 +73,7 @@ class Filler:
         self.form = "".join("{}" if is_name else _escaped(piece) for is_name, piece in pieces)
         self.fields = tuple((piece, shower(policy, piece, lang, days)) for is_name, piece in pieces if is_name)
         names = [piece for is_name, piece in pieces if is_name]
-        plain_names = all(_SIMPLE_NAME.fullmatch(n) and not _labelled(policy, n) for n in names)
+        plain_names = all(simple(n) and not _labelled(policy, n) for n in names)
         # ``{0[name]}`` looks each name up in the values: a missing one raises KeyError
         self.direct = (
             "".join("{0[" + piece + "]}" if is_name else _escaped(piece) for is_name, piece in pieces)
@@ -262,11 +258,11 @@ def template(text: str) -> tuple[tuple[bool, str], ...]:
     """A reason template as (is a name, text) pieces: ``"{a} and b"`` -> ((True, "a"), (False, " and b"))."""
     pieces: list[tuple[bool, str]] = []
     last = 0
-    for match in _PLACEHOLDER.finditer(text):
-        if match.start() > last:
-            pieces.append((False, text[last : match.start()]))
-        pieces.append((True, match.group(1)))
-        last = match.end()
+    for start, end, name in spans(text):
+        if start > last:
+            pieces.append((False, text[last:start]))
+        pieces.append((True, name))
+        last = end
     if last < len(text):
         pieces.append((False, text[last:]))
     return tuple(pieces)

@@ -11,9 +11,6 @@ environment, as every check did.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
 from policykit.engine.env import shared_names
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.expr import EvalError
@@ -24,6 +21,7 @@ from policykit.policy.model import Policy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from policykit.lang.expr import Compiled
@@ -98,7 +96,19 @@ def case_checks(policy: Policy) -> Callable[[dict[str, Any], frozenset[str], Any
     return run
 
 
-_NAMES_ENV = re.compile(r"\b_e\b")
+def _names_env(source: str, start: int) -> bool:
+    """Whether ``source`` names ``_e`` from ``start`` on: ``re.search(r"\\b_e\\b", source,
+    start)``, without loading :mod:`re` (a word character: alphanumeric or ``_``)."""
+    at = source.find("_e", start)
+    while at >= 0:
+        before = source[at - 1] if at > 0 else " "
+        after = source[at + 2] if at + 2 < len(source) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+        at = source.find("_e", at + 1)
+    return False
+
+
 _FAST_HEAD = "lambda _e, _k:"
 
 
@@ -109,6 +119,6 @@ def on_facts(require: Compiled) -> tuple[str, ...] | None:
     source = require.fast_source
     if require.fast is None or source is None or not source.startswith(_FAST_HEAD):
         return None
-    if _NAMES_ENV.search(source, len(_FAST_HEAD)) or "as_of" in require.names:
+    if _names_env(source, len(_FAST_HEAD)) or "as_of" in require.names:
         return None
     return tuple(sorted(require.names))

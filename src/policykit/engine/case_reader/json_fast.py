@@ -17,10 +17,9 @@ library as its import would cost (orjson loads ``uuid`` and ``platform``: about 
 
 from __future__ import annotations
 
-from types import ModuleType
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from types import ModuleType
     from typing import Any
 
 _ORJSON: list[ModuleType | None] = []  # []: no document read yet; [None]: one; [orjson]: more

@@ -10,8 +10,6 @@ back from the cache would.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from policykit.engine.case_reader.checks import case_checks
 from policykit.engine.case_reader.model import Case, FactSpec
 from policykit.lang.values import Unknown
@@ -19,11 +17,12 @@ from policykit.policy.model import Policy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
+
+    Reader = Callable[[Any], "Case | None"]
 else:
     Any = object  # in the type aliases only, which nothing reads at run time
-
-Reader = Callable[[Any], "Case | None"]
 
 
 def case_format(policy: Policy) -> dict[str, Any]:

@@ -3,12 +3,11 @@ on first use, and the helpers that type a fact's value."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from policykit.lang.dates import parse_date
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 ABSENT = object()

@@ -12,17 +12,18 @@ that stands for it, :mod:`~policykit.engine.case_reader.walk`) and what they ref
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 from policykit.policy.contract_schema import DATE_PATTERN
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
+
+    Parts = Callable[[Any], list[Any]]
 else:
     Any = object  # in the type alias only, which nothing reads at run time
 
-Parts = Callable[[Any], list[Any]]
 
 MAX_DEPTH = 64
 """How deep the readers follow a format (deeper: :class:`Unsupported`)."""

@@ -14,7 +14,7 @@ so every case goes to the exact reader: the same results, since it is the refere
 
 from __future__ import annotations
 
-from operator import ge, gt, le, lt
+from _operator import ge, gt, le, lt  # (what operator re-exports, without loading it)
 
 from policykit.engine.case_reader.runtime import ABSENT, JSON_CLASSES, list_reader, whole
 from policykit.engine.case_reader.shapes import (
