@@ -3,6 +3,7 @@ the paragraphs it has laid out), and lays out exactly what measuring every line 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hypothesis import given, settings
@@ -16,12 +17,16 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_TOKENS = rf"\s+|[{_CJK}]|[^\s{_CJK}]+"
+
+
 def _reference_wrap(text: str, columns: int) -> list[str]:
     """The wrapper as first written: every line measured afresh at every word."""
     columns = max(columns, 8)
     lines: list[str] = []
     line = ""
-    for token in layout._TOKENS.findall(text):
+    for token in re.findall(_TOKENS, text):  # (the tokens as first written)
         if token.isspace():
             if line:
                 line += " "

@@ -4,8 +4,6 @@ with its name, reason and clauses (``calendar.extra_holidays`` and ``extra_worki
 
 from __future__ import annotations
 
-import re
-
 from policykit.engine.case import Case
 from policykit.lang.dates import date, timedelta
 from policykit.lang.form import name_of
@@ -20,7 +18,19 @@ if TYPE_CHECKING:
 else:
     from policykit.records import NamedTuple
 
-_WORKING = re.compile(r"\badd_working_days\(")
+_WORKING = "add_working_days("
+
+
+def _counts_working_days(source: str) -> bool:
+    """Whether ``source`` calls ``add_working_days`` (``re.search(r"\\badd_working_days\\(")``:
+    the name not the end of a longer one)."""
+    at = source.find(_WORKING)
+    while at >= 0:
+        before = source[at - 1] if at > 0 else " "
+        if not (before.isalnum() or before == "_"):
+            return True
+        at = source.find(_WORKING, at + 1)
+    return False
 
 
 class Counted(NamedTuple):
@@ -40,7 +50,7 @@ def counted(policy: Policy, result: Result, d: DecisionResult, case: Case | None
     if fired is None or definition is None or not 0 <= fired < len(definition.rules):
         return None
     outcome = definition.rules[fired].outcome
-    if outcome is None or not _WORKING.search(outcome.source):
+    if outcome is None or not _counts_working_days(outcome.source):
         return None
     call = outcome.checked_form()  # (its parsed form, checked if the cache kept it: nothing to parse)
     start_name = name_of(call[2][0]) if call is not None and call[0] == "call" and call[2] else None

@@ -5,15 +5,46 @@ ragged, so this small wrapper is our own.)"""
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from functools import lru_cache
 
-_TOKENS = re.compile(
-    r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+"
-)
-# spacing the wrapper changes: a blank other than a space, two in a row, one at the start
-_ODD_SPACE = re.compile(r"[^\S ]|  |^ ")
+from policykit.memo import lru_cache
+
+# the characters laid out one by one, any two of which a line may break between
+_CJK = (("\u2e80", "\u9fff"), ("\uf900", "\ufaff"), ("\uff00", "\uffef"))
+
+
+def _cjk(ch: str) -> bool:
+    return any(low <= ch <= high for low, high in _CJK)
+
+
+def tokens(text: str) -> list[str]:
+    """``text`` as runs of white space, single Chinese (and other wide East Asian)
+    characters and runs of anything else: what ``re.findall(r"\\s+|[CJK]|[^\\sCJK]+")``
+    gives (``\\s`` is ``str.isspace``), without loading :mod:`re`."""
+    out = []
+    i, end = 0, len(text)
+    while i < end:
+        ch = text[i]
+        j = i + 1
+        if ch.isspace():
+            while j < end and text[j].isspace():
+                j += 1
+        elif not _cjk(ch):
+            while j < end and not text[j].isspace() and not _cjk(text[j]):
+                j += 1
+        out.append(text[i:j])
+        i = j
+    return out
+
+
+def _odd_space(text: str) -> bool:
+    """Spacing the wrapper changes: a blank other than a space, two in a row, one at the
+    start (``re.search(r"[^\\S ]|  |^ ", text)``).  Every blank but the space is unprintable."""
+    if text.startswith(" ") or "  " in text:
+        return True
+    return not text.isprintable() and any(ch.isspace() and ch != " " for ch in text)
+
+
 _NO_LINE_START = set("，。、；：！？）」』”’》〉】,.;:!?)]")
 
 
@@ -47,12 +78,12 @@ def wrap(text: str, columns: int) -> list[str]:
 @lru_cache(maxsize=4096)
 def _wrapped(text: str, columns: int) -> tuple[str, ...]:
     """:func:`wrap`, kept for the texts every result shows alike (a clause, a fixed reason)."""
-    if _ODD_SPACE.search(text) is None and width(text) <= columns:
+    if not _odd_space(text) and width(text) <= columns:
         return (text.rstrip(),)  # one line, its spaces as they are: what the loop below gives
     lines: list[str] = []
     line = ""
     used = 0  # the columns ``line`` takes, kept as it grows
-    for token in _TOKENS.findall(text):
+    for token in tokens(text):
         if token.isspace():
             if line:
                 line += " "

@@ -7,11 +7,9 @@ fixed word comes from the policy's messages or the package catalogue, in one lan
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 from policykit.engine.case import Case
 from policykit.lang.dates import date
+from policykit.memo import lru_cache
 from policykit.policy.model import Policy
 from policykit.policy.origin import BUNDLED, is_bundled, origin
 from policykit.present.calendar_notes import counted, skipped_line
@@ -250,13 +248,25 @@ def _clauses(view: _View) -> None:
         view.para("  ", view.say("clauses_full_hint"), 2)
 
 
-_END = re.compile(r"(?<=[。；;!?！？])|(?<=\. )")
+_ENDS = frozenset("。；;!?！？")  # a sentence ends after one of these, or after ". "
+
+
+def first_sentence(text: str) -> str:
+    """The first piece of ``text`` that is not blank when it is cut after each sentence
+    end (``re.split(r"(?<=[。；;!?！？])|(?<=\\. )", text)``), or ``text`` where none is."""
+    start = 0
+    for i in range(1, len(text) + 1):
+        if text[i - 1] in _ENDS or (i >= 2 and text[i - 2 : i] == ". "):
+            if text[start:i].strip():
+                return text[start:i]
+            start = i
+    return text[start:] if text[start:].strip() else text
 
 
 @lru_cache(maxsize=4096)
 def _sentence(text: str, limit: int = 70) -> str:
     """The first sentence of a clause, cut at ``limit`` columns."""
-    first = next((s for s in _END.split(text) if s.strip()), text).strip()
+    first = first_sentence(text).strip()
     if width(first) <= limit:
         return first
     cut, used = 0, 0
