@@ -234,13 +234,32 @@ def rss_rows(r: dict[str, Any]) -> list[tuple[str, ...]]:
     ]
 
 
+def _command() -> list[str]:
+    """The ``policykit`` command of this interpreter's environment (what the target names:
+    a modern pip writes it to import ``sys`` and policykit alone), or ``python -m
+    policykit`` where there is none (``runpy`` then loads importlib, contextlib, functools
+    and collections: some 3 ms more)."""
+    script = Path(sys.executable).parent / "policykit"
+    return [str(script)] if script.is_file() else _policykit()
+
+
 def cold(rounds: int) -> dict[str, Any]:
-    argv = [*_policykit(), "evaluate", str(ROOT / "examples" / "fault.json"), "--as-of", AS_OF.isoformat()]
+    tail = ["evaluate", str(ROOT / "examples" / "fault.json"), "--as-of", AS_OF.isoformat()]
+    argv = [*_command(), *tail]
     _child(argv)()  # fills the compile cache, as any first run does
     before = load()
-    medians = interleaved({"tool": _child(argv), "bare": _child([sys.executable, "-c", "pass"])}, rounds)
+    medians = interleaved(
+        {
+            "tool": _child(argv),
+            "module": _child([*_policykit(), *tail]),
+            "bare": _child([sys.executable, "-c", "pass"]),
+        },
+        rounds,
+    )
     return {
         "cold_cli_s": medians["tool"],
+        "cold_module_s": medians["module"],
+        "cold_command": os.path.basename(argv[0]),
         "python_pass_s": medians["bare"],
         "cold_ratio": medians["tool"] / medians["bare"],
         "load_c": (before, load()),
@@ -461,6 +480,12 @@ def rows_of(r: dict[str, Any]) -> list[tuple[str, ...]]:
     rows += [
         ("c. cold CLI / python -c pass", f"{r['cold_ratio']:.1f} x", "<= 2.5", ld("load_c")),
         ("c. cold CLI, python -c pass", f"{r['cold_cli_s'] * 1000:.0f} / {r['python_pass_s'] * 1000:.0f} ms", "", ""),
+        (
+            "c. ... python -m policykit (runpy's imports)",
+            f"{r['cold_module_s'] * 1000:.0f} ms = {r['cold_module_s'] / r['python_pass_s']:.1f} x",
+            "",
+            "",
+        ),
         ("d. small decision, policykit", f"{r['small_policykit_us']:.1f} µs", "< zen-engine", ld("load_d")),
         ("d. small decision, plain Python", f"{r['small_python_us']:.1f} µs", "(the floor)", ld("load_d")),
         ("d. policykit / plain Python", f"{r['small_policykit_vs_python']:.2f} x", "<= 2", ld("load_d")),

@@ -26,19 +26,31 @@ them until a function is called, and the error classes, ``Limits`` and ``__versi
 only when first named (``import policykit`` costs next to nothing).
 """
 
-import sys as _sys  # no "from __future__" import here: it would load a module before the handler below
+try:  # first: a Ctrl-C in the microseconds before the handler below is in place is caught too
+    import sys as _sys  # no "from __future__" import here: it would load a module before the handler below
 
-_started_as = getattr(_sys, "orig_argv", [])
-if ("-m" in _started_as and "policykit" in _started_as[_started_as.index("-m") + 1 : _started_as.index("-m") + 2]) or (
-    _sys.argv and _sys.argv[0].endswith(("/policykit", "\\policykit.exe"))
-):
-    # the policykit command is starting (python -m policykit, or the console script): Ctrl-C
-    # while its modules load ends it quietly, as it does later (cli.app.main puts back the
-    # usual handler).  A program that imports policykit keeps its own handler.
-    import _signal  # type: ignore[import-not-found]  # the C module: no import of enum first
+    def _is_command() -> bool:
+        """Whether the policykit command is starting (python -m policykit, or the console script)."""
+        started = getattr(_sys, "orig_argv", [])
+        at = started.index("-m") if "-m" in started else -1
+        return (at >= 0 and started[at + 1 : at + 2] == ["policykit"]) or bool(
+            _sys.argv and _sys.argv[0].endswith(("/policykit", "\\policykit.exe"))
+        )
+
+    if _is_command():
+        # Ctrl-C while its modules load ends it quietly, as it does later (cli.app.main puts
+        # back the usual handler).  A program that imports policykit keeps its own handler.
+        import _signal  # type: ignore[import-not-found]  # the C module: no import of enum first
+        import os as _os
+
+        _signal.signal(_signal.SIGINT, lambda *_: _os._exit(130))
+except KeyboardInterrupt:
     import os as _os
+    import sys as _sys
 
-    _signal.signal(_signal.SIGINT, lambda *_: _os._exit(130))
+    if "_is_command" in globals() and _is_command():
+        _os._exit(130)
+    raise
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
