@@ -128,6 +128,7 @@ STANDARD = (
     "importlib",
     "string",
     "types",
+    "math",  # (a shared library to load: finiteness is tested without it)
 )
 
 # The `policykit` command as pip writes it (`import sys; from policykit.__main__ import

@@ -9,8 +9,6 @@ keys, numbers too large, lone surrogates...).
 
 from __future__ import annotations
 
-import math
-
 from policykit import json_accel
 from policykit.engine.case_reader.model import Case as Case
 from policykit.engine.case_reader.model import dotted as dotted
@@ -18,6 +16,8 @@ from policykit.errors import CaseError, Diagnostic
 from policykit.json_accel import REFUSED
 from policykit.limits import DEFAULT
 from policykit.policy.model import Policy
+
+_INFINITE = (float("inf"), float("-inf"))  # (math.isfinite without loading math: a shared library)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def _reject_constant(name: str) -> Any:
 
 def _finite(text: str) -> float:
     value = float(text)
-    if not math.isfinite(value):
+    if value != value or value in _INFINITE:  # not finite (NaN, or past the largest float)
         raise ValueError(f"{text} is too large a number")
     return value
 

@@ -377,7 +377,8 @@ def build(
     # (kept with the policy, and by the compile cache: a run under other limits uses it
     # only if they allow it); a build from the cache measures nothing
     needs = {"operations": ex.budget.total - ex.budget.left} if cached is None else None
-    if not diags:
+    if not diags and cached is None:  # (an entry is written only for a policy that passed, its
+        # longest chain kept in its needs, which the limits of a run from it allow)
         diags.extend(_check_cycles(doc, values, limits.value_depth, needs))
     if not diags and cached is None:
         from graphlib import TopologicalSorter
