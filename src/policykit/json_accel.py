@@ -103,36 +103,34 @@ def _value(value: Any, parts: list[str], newline: str) -> None:
             raise _NotPlain  # (json refuses it: allow_nan=False)
         parts.append(_float(value))
     elif isinstance(value, (list, tuple)):
-        if not value:
-            parts.append("[]")
-            return
-        inner = newline + "  "
-        separator = "," + inner
-        parts.append("[" + inner)
-        first = True
-        for item in value:
-            if not first:
-                parts.append(separator)
-            first = False
-            _value(item, parts, inner)
-        parts.append(newline + "]")
+        _items(parts, newline, "[]", [(_ITEM, item) for item in value])
     elif isinstance(value, dict):
-        if not value:
-            parts.append("{}")
-            return
-        inner = newline + "  "
-        separator = "," + inner
-        parts.append("{" + inner)
-        first = True
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise _NotPlain  # (json turns numbers and constants into keys its own way)
-            if not first:
-                parts.append(separator)
-            first = False
-            parts.append(_string(key))  # type: ignore[misc]
-            parts.append(": ")
-            _value(item, parts, inner)
-        parts.append(newline + "}")
+        _items(parts, newline, "{}", value.items())
     else:
         raise _NotPlain
+
+
+_ITEM = object()  # the key of a list's items (a list is written as an object without keys)
+
+
+def _items(parts: list[str], newline: str, brackets: str, pairs: Any) -> None:
+    """A list (``pairs`` of :data:`_ITEM` and each item) or an object (its pairs), one item
+    a line, indented a step further than ``newline``."""
+    if not pairs:
+        parts.append(brackets)
+        return
+    inner = newline + "  "
+    separator = "," + inner
+    parts.append(brackets[0] + inner)
+    first = True
+    for key, item in pairs:
+        if not first:
+            parts.append(separator)
+        first = False
+        if key is not _ITEM:
+            if not isinstance(key, str):
+                raise _NotPlain  # (json turns numbers and constants into keys its own way)
+            parts.append(_string(key))  # type: ignore[misc]  # (not None: checked by dumps_indented)
+            parts.append(": ")
+        _value(item, parts, inner)
+    parts.append(newline + brackets[1])
