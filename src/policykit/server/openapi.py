@@ -310,7 +310,7 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "info": {
-            "title": f"policykit decision service · {latest.metadata.get('title', latest.id)}",
+            "title": f"policykit decision service · {_title(latest.metadata.get('title'), latest.id)}",
             "version": __version__,
             "description": "Decisions under the company's service standard, each with the verbatim clauses that "
             "decide it, logged and replayable.  The case format and the result are the project's JSON Schemas.",
@@ -387,3 +387,12 @@ def api_page(document: dict[str, Any]) -> str:
         + html.escape(json.dumps(document, ensure_ascii=False, indent=1)[:200_000])
         + "</pre></details></body></html>"
     )
+
+
+def _title(title: Any, fallback: str) -> str:
+    """The policy's title for the OpenAPI document (one line of text): its English text,
+    else its first, where it is given by language (``{zh: ..., en: ...}``)."""
+    if isinstance(title, dict):
+        texts = [str(t) for t in title.values() if t]
+        return str(title.get("en") or (texts[0] if texts else fallback))
+    return str(title) if title else fallback
