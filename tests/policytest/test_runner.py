@@ -142,6 +142,22 @@ def test_pytest_collects_policy_test_files(tmp_path: Path) -> None:
     assert "deadlines.ship_by" in run.stdout and "2026-02-24" in run.stdout and "1 failed, 1 passed" in run.stdout
 
 
+def test_pytest_reports_a_bad_test_file_by_its_line_without_a_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("policykit_tests: 1\ntests:\n  - title: x\n    expekt: {}\n", encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(bad)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 2, run.stdout + run.stderr  # a collection error, as pytest reports one
+    assert f"{bad}:4:" in run.stdout and "expekt" in run.stdout
+    assert "Traceback" not in run.stdout and "policykit/tools" not in run.stdout, run.stdout
+
+
 def _with_test(tmp_path: Path, extra: str) -> Path:
     path = tmp_path / "typo.yaml"
     path.write_text(SMALL.format(policy=POLICY_FILE) + extra, encoding="utf-8")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import policykit
+from policykit.errors import PolicykitError
 from policykit.policy.model import Policy
 from policykit.tools.policytest import Outcome, PolicyTest, load_test_file, run_test
 from policykit.tools.testcmd import failure_report
@@ -52,6 +53,13 @@ class PolicyTestFile(pytest.File):
             _POLICIES[key] = policykit.load_policy(test_file.policy, use_cache=False)
         for test in test_file.tests:
             yield PolicyTestItem.from_parent(self, name=test.title, test=test, policy=_POLICIES[key])
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        """A bad test file or policy: its problems as ``file:line:col: code: message``
+        lines, as ``policykit test`` prints them (no traceback of policykit's)."""
+        if isinstance(excinfo.value, PolicykitError):
+            return "\n".join(d.format() for d in sorted(excinfo.value.diagnostics)) or str(excinfo.value)
+        return super().repr_failure(excinfo)
 
 
 class PolicyTestItem(pytest.Item):
