@@ -97,6 +97,13 @@ def test_a_bad_test_file_exits_2_naming_the_line(tmp_path: Path) -> None:
     assert f"{bad}:4:" in err and "expekt" in err
 
 
+def test_a_keyword_that_selects_no_test_is_refused_not_passed(tmp_path: Path) -> None:
+    tests = _write(tmp_path, POLICY_FILE)
+    code, out, err = cli("test", str(tests), "-k", "no such test")
+    assert code == 2 and out == ""
+    assert err.startswith("-k: no-tests: no test matches 'no such test' (of ")
+
+
 def test_coverage_names_rows_never_fired_and_fail_under(tmp_path: Path) -> None:
     tests = _write(tmp_path, POLICY_FILE)
     code, out, err = cli("test", str(tests), "--coverage", "--fail-under", "100")

@@ -77,6 +77,12 @@ def run_tests(
         raise PolicykitError(problems)
     if not files:  # a check that ran nothing must not pass (a CI hook on an empty folder)
         raise InputError([Diagnostic(str(p), 0, 0, "no-tests", "no policy test file (.yaml) here") for p in given])
+    if keyword and not any(keyword.lower() in f"{t.file} {t.title}".lower() for tf in files for t in tf.tests):
+        # a filter that selects nothing is refused, not passed (a misspelt -k in a CI job)
+        count = sum(len(tf.tests) for tf in files)
+        raise InputError(
+            [Diagnostic("-k", 0, 0, "no-tests", f"no test matches {keyword!r} (of {count} in {len(files)} files)")]
+        )
     policies: dict[Path, Policy] = {}
     outcomes: list[Outcome] = []
     used_files: list[str] = []  # the policy file of each outcome, as outputs name it
@@ -132,8 +138,6 @@ def run_tests(
             for policy, cov in reports:
                 out.write("\n" + render_coverage(policy, cov))
         print(f"\n{len(outcomes) - failed} passed, {failed} failed", file=out)
-    if not outcomes:
-        print("policykit test: no test selected", file=err)
     return status
 
 
