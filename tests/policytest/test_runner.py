@@ -97,6 +97,18 @@ def test_a_bad_test_file_exits_2_naming_the_line(tmp_path: Path) -> None:
     assert f"{bad}:4:" in err and "expekt" in err
 
 
+def test_a_bad_file_level_as_of_is_placed_on_its_own_line(tmp_path: Path) -> None:
+    bad = tmp_path / "asof.yaml"
+    bad.write_text(
+        f"policy: {POLICY_FILE}\npolicykit_tests: 1\nas_of: '2026-13-45'\ntests:\n  - title: x\n"
+        "    case: {request: {type: fault, date: '2026-05-20'}}\n    expect: {decisions: {}}\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli("test", str(bad))
+    assert code == 2 and out == ""
+    assert err.startswith(f"{bad}:3:") and "bad-date" in err and "(at as_of)" in err, err
+
+
 def test_a_keyword_that_selects_no_test_is_refused_not_passed(tmp_path: Path) -> None:
     tests = _write(tmp_path, POLICY_FILE)
     code, out, err = cli("test", str(tests), "-k", "no such test")

@@ -152,7 +152,9 @@ def load_test_file(path: Path, policy_override: Path | None = None) -> TestFile:
         try:
             as_of = date.fromisoformat(as_of_text)
         except ValueError as exc:
-            raise InputError([doc.diag(("tests", i, "as_of"), "bad-date", str(exc))]) from None
+            # placed where it is written: the test's own, or the file's that the test takes
+            where = ("tests", i, "as_of") if item.get("as_of") else ("as_of",)
+            raise InputError([doc.diag(where, "bad-date", str(exc))]) from None
         tests.append(
             PolicyTest(
                 name, doc.where(("tests", i))[0], item["title"], as_of, case, item["expect"], item.get("lang", "zh")
