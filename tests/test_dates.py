@@ -529,3 +529,11 @@ def test_parse_date_accepts_exactly_the_iso_pattern(text: str) -> None:
     if accepted:
         assert shaped
     assert not accepted or date.fromisoformat(text).isoformat() == text
+
+
+def test_a_day_past_the_28th_moved_to_february_keeps_the_leap_years_of_the_calendar() -> None:
+    """add_months finds February's last day without the calendar module, for every year."""
+    from policykit.lang.dates import add_months
+
+    for year in range(1, 10000):
+        assert add_months(date(year, 1, 31), 1) == date(year, 2, 29 if calendar.isleap(year) else 28), year

@@ -38,6 +38,8 @@ def test_lru_cache_hits_misses_and_evicts_as_functools_does(calls: list[Any], ma
         assert ours(x) == theirs(x)
     assert ours_log == theirs_log  # the same calls reached the function: the same hits and evictions
     assert tuple(ours.cache_info()) == tuple(theirs.cache_info())
+    info = ours.cache_info()
+    assert (info.hits, info.misses, info.maxsize, info.currsize) == tuple(theirs.cache_info())
     ours.cache_clear()
     assert tuple(ours.cache_info())[1:] == (0, maxsize, 0)
 
@@ -76,3 +78,24 @@ def test_a_cached_property_under_two_names_is_refused_as_functools_refuses_it() 
         class Twice:
             a = shared
             b = shared
+
+
+def test_the_bare_decorator_and_annotations_are_as_functools_has_them() -> None:
+    def f(x: int) -> int:
+        return x + 1
+
+    bare = memo.lru_cache(f)
+    assert bare(1) == 2 and bare(1) == 2 and tuple(bare.cache_info()) == (1, 1, 128, 1)
+    assert bare.__annotations__ == f.__annotations__ == functools.lru_cache(f).__annotations__
+
+
+def test_a_cached_property_on_a_class_without_a_dict_is_refused_as_functools_refuses_it() -> None:
+    class Slotted:
+        __slots__ = ()
+
+        @memo.cached_property
+        def value(self) -> int:
+            return 1
+
+    with pytest.raises(TypeError, match="No '__dict__' attribute"):
+        _ = Slotted().value

@@ -6,11 +6,13 @@ rest: with :mod:`re`, :mod:`enum` and :mod:`json`, some 8 ms of a ~30 ms
 
 - :func:`lru_cache` and :func:`cache` are ``functools``' own C cache
   (``_functools._lru_cache_wrapper``, the same hits, misses and order of eviction), with
-  the wrapped function's name, documentation and ``__wrapped__`` as ``update_wrapper``
-  copies them; ``cache_info()`` gives the same four numbers as a plain tuple.
+  the wrapped function's name, documentation, annotations and ``__wrapped__`` as
+  ``update_wrapper`` copies them, bare (``@lru_cache``) or with arguments; ``cache_info()``
+  gives the same four numbers, each also by name.
 - :class:`cached_property` computes a value on first access and keeps it in the
-  instance's ``__dict__``, as ``functools.cached_property`` does (without its lock: no
-  record here is shared between threads while it is being made).
+  instance's ``__dict__``, as ``functools.cached_property`` does from Python 3.12 (3.11's
+  also takes a lock: two threads reading it first at once may each work it out, and the
+  value one of them kept stays).
 - :data:`partial` is ``functools.partial`` (the same C class).
 
 Type checkers read the ``functools`` forms (``TYPE_CHECKING``).  ``tests/test_memo.py``
@@ -31,15 +33,27 @@ if TYPE_CHECKING:
     from typing import Any
 else:
 
-    def _info(hits: int, misses: int, maxsize: int | None, currsize: int) -> tuple[int, int, int | None, int]:
-        return (hits, misses, maxsize, currsize)
+    class _CacheInfo(tuple):
+        """``functools``' ``CacheInfo``: (hits, misses, maxsize, currsize), each also by name."""
 
-    def lru_cache(maxsize: int | None = 128, typed: bool = False) -> Callable[[Callable[..., Any]], Any]:
-        """``functools.lru_cache(maxsize, typed)`` (the decorator form with arguments)."""
+        __slots__ = ()
+
+        def __new__(cls, hits: int, misses: int, maxsize: int | None, currsize: int) -> _CacheInfo:
+            return tuple.__new__(cls, (hits, misses, maxsize, currsize))
+
+        hits = property(lambda self: self[0])
+        misses = property(lambda self: self[1])
+        maxsize = property(lambda self: self[2])
+        currsize = property(lambda self: self[3])
+
+    def lru_cache(maxsize: Any = 128, typed: bool = False) -> Any:
+        """``functools.lru_cache``: ``@lru_cache(maxsize, typed)``, or ``@lru_cache`` bare."""
+        if callable(maxsize) and isinstance(typed, bool):  # @lru_cache without arguments
+            return lru_cache(128, typed)(maxsize)
 
         def decorating(function: Callable[..., Any]) -> Any:
-            wrapper = _lru_cache_wrapper(function, maxsize, typed, _info)
-            for name in ("__module__", "__name__", "__qualname__", "__doc__"):
+            wrapper = _lru_cache_wrapper(function, maxsize, typed, _CacheInfo)
+            for name in ("__module__", "__name__", "__qualname__", "__doc__", "__annotations__"):
                 try:
                     setattr(wrapper, name, getattr(function, name))
                 except AttributeError:
@@ -78,6 +92,12 @@ else:
                 return self
             if self.attrname is None:
                 raise TypeError("Cannot use cached_property instance without calling __set_name__ on it.")
-            value = self.func(instance)
-            instance.__dict__[self.attrname] = value
+            try:
+                kept = instance.__dict__
+            except AttributeError:  # a class with __slots__: as functools words it
+                name = type(instance).__name__
+                raise TypeError(
+                    f"No '__dict__' attribute on {name!r} instance to cache {self.attrname!r} property."
+                ) from None
+            value = kept[self.attrname] = self.func(instance)
             return value

@@ -109,7 +109,7 @@ HEAVY = (
     "locale",
 )
 
-# and those the `policykit` command as pip 24.3 and later writes it (no `re` in the
+# and those the `policykit` command as a recent pip writes it (pypa/pip#13166: no `re` in the
 # script) needs none of either, for JSON or the text view: JSON is read and written by the
 # interpreter's C accelerator (policykit.json_accel), placeholders, the case format's date
 # pattern and the text view's words and sentences are read with str methods, and what
@@ -205,6 +205,16 @@ def test_a_cached_evaluate_imports_nothing_heavy(warm: Path) -> None:
     assert code == 0 and json.loads(out)["request_type"] == "fault"
     assert sorted(m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY) == []
     assert sorted(m for m in modules if m.split(".")[0] in STANDARD) == []
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in (ROOT / "examples").glob("*.json")))
+def test_no_example_loads_what_the_cold_road_does_without(warm: Path, example: str) -> None:
+    """Every bundled example, in JSON and in the text view: a return past the 28th moved to
+    February, say, once loaded the calendar module (and with it re, enum, functools...)."""
+    for view in (("--format", "json"), ("--format", "text", "--lang", "zh")):
+        code, out, modules = _evaluate(warm, str(ROOT / "examples" / example), "--as-of", "2026-11-27", *view)
+        assert code == 0 and out
+        assert sorted(m for m in modules if m.split(".")[0] in HEAVY or m.split(".")[0] in STANDARD) == []
 
 
 def test_the_text_view_imports_nothing_heavy_either(warm: Path) -> None:

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import warnings
+from typing import Any
 
 import pytest
 import re2
@@ -192,3 +193,37 @@ def test_re2_is_imported_only_for_a_pattern_that_is_not_plain() -> None:
     )
     assert run.stdout.split() == ["False", "True"]
     assert run.stderr == ""  # RE2 writes nothing of its own
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=plain_patterns, text=st.text(st.sampled_from("ab0-.$^\n中é ,٣_\\[]"), min_size=40, max_size=120))
+def test_a_long_text_is_searched_as_re_searches_it(pattern: str, text: str) -> None:
+    """Past LONG characters the row of classes hands the text to re (the row compared at each
+    place would be slow); either way the answer is re's."""
+    from policykit.policy.fixed_width import LONG, fixed_search
+
+    fixed = plain(pattern)
+    assert fixed is not None
+    expected = re.compile(fixed, re.ASCII).search(text) is not None
+    assert (fixed_search(pattern, fixed)(text) is not None) == expected
+    if len(text) <= LONG:  # (the row's own answer)
+        assert (searcher(pattern)(text) is not None) == expected
+
+
+def test_a_long_text_is_handed_to_re_not_compared_place_by_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case may give a string of a MiB: the row compared at each of its places would take
+    minutes for a wide pattern, re takes milliseconds.  (Asserts the road, not a time.)"""
+    from policykit.policy import fixed_width
+
+    compared: list[int] = []
+    real = fixed_width._at
+
+    def counting(row: Any, text: str, offset: int) -> bool:
+        compared.append(offset)
+        return real(row, text, offset)
+
+    monkeypatch.setattr(fixed_width, "_at", counting)
+    search = fixed_width.fixed_search("[a-z]{50}", "[a-z]{50}")
+    assert search(("a" * 49 + "!") * 2000) is None and search("x" + "a" * 50 + "!" * 200)
+    assert compared == []
+    assert search("a" * 50) and search("b" * 49) is None and compared  # a short text: the row

@@ -77,3 +77,16 @@ def test_the_form_of_a_day_is_seen_through_references_and_a_null_alternative() -
     assert not day_form({"anyOf": [{"$ref": "#/$defs/day"}, {"type": "integer"}]}, parts)
     assert not day_form({"type": "string", "pattern": "^[0-9]{4}"}, parts)
     assert not day_form({"type": "null"}, parts)
+
+
+def test_a_limit_is_any_finite_number_a_whole_one_of_any_size_too() -> None:
+    """(math.isfinite raised OverflowError on an integer past the largest float: such a
+    limit is a number JSON Schema compares exactly, and the reader takes it.)"""
+    import pytest
+
+    from policykit.engine.case_reader.shapes import Unsupported, limit
+
+    assert limit(10**400) == 10**400 and limit(-2.5) == -2.5
+    for bad in (float("inf"), float("-inf"), float("nan"), True, "1"):
+        with pytest.raises(Unsupported):
+            limit(bad)

@@ -135,28 +135,26 @@ def test_the_projects_policy_tests_cover_every_rule() -> None:
     assert "TOTAL rules covered:" in out and "= 100.0%" in out
 
 
-def test_pytest_collects_policy_test_files(tmp_path: Path) -> None:
-    tests = _write(tmp_path, POLICY_FILE)
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only", str(tests)],
+def _pytest(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest (with the policykit plugin) run on ``args`` in ``where``."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
         capture_output=True,
         text=True,
-        cwd=tmp_path,
+        cwd=where,
         timeout=300,
         check=False,
     )
+
+
+def test_pytest_collects_policy_test_files(tmp_path: Path) -> None:
+    tests = _write(tmp_path, POLICY_FILE)
+    run = _pytest(tmp_path, "--collect-only", str(tests))
     assert run.returncode == 0, run.stdout + run.stderr
     assert "free replacement ships on the working Saturday" in run.stdout
     broken = _broken_policy(tmp_path)
     tests.write_text(SMALL.format(policy=broken), encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=300,
-        check=False,
-    )
+    run = _pytest(tmp_path, str(tests))
     assert run.returncode == 1
     assert "deadlines.ship_by" in run.stdout and "2026-02-24" in run.stdout and "1 failed, 1 passed" in run.stdout
 
@@ -164,14 +162,7 @@ def test_pytest_collects_policy_test_files(tmp_path: Path) -> None:
 def test_pytest_reports_a_bad_test_file_by_its_line_without_a_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("policykit_tests: 1\ntests:\n  - title: x\n    expekt: {}\n", encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(bad)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=300,
-        check=False,
-    )
+    run = _pytest(tmp_path, str(bad))
     assert run.returncode == 2, run.stdout + run.stderr  # a collection error, as pytest reports one
     assert f"{bad}:4:" in run.stdout and "expekt" in run.stdout
     assert "Traceback" not in run.stdout and "policykit/tools" not in run.stdout, run.stdout

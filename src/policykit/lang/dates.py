@@ -80,10 +80,8 @@ def add_months(day: date, months: int) -> date:
         raise OverflowError(f"{day.isoformat()} + {months} months is outside the calendar")
     wanted = day.day
     if wanted > 28:  # a day every month has needs no looking up
-        if month == 2:
-            import calendar  # (and locale): only for a day past the 28th moved to February
-
-            last = 29 if calendar.isleap(year) else 28
+        if month == 2:  # the Gregorian leap year (calendar.isleap, without loading calendar and locale)
+            last = 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
         else:
             last = _MONTH_DAYS[month - 1]
         wanted = min(wanted, last)

@@ -37,37 +37,54 @@ _ESCAPES: dict[str, Class] = {
     "v": (False, frozenset("\v"), ()),
 }
 _ANY: Class = (True, frozenset("\n"), ())
+_WRITTEN_OUT = 256  # a range of fewer characters is written out as a set of them
 
 
-def fixed_search(pattern: str) -> Callable[[str], object]:
-    """The search for the plain pattern ``pattern``: a text -> True where the pattern occurs
-    in it, None where it does not."""
+LONG = 64
+"""The longest text the row is compared with here: a longer one is searched by ``re``
+(the row compared at each of its places in Python would take time in the product of the
+text's length and the pattern's width: seconds for a long text a case may give)."""
+
+
+def fixed_search(pattern: str, fixed: str) -> Callable[[str], object]:
+    """The search for the plain pattern ``pattern`` (``fixed``: its form for ``re``, from
+    :func:`~policykit.policy.pattern_match.plain`): a text -> a true value where the
+    pattern occurs in it, None where it does not."""
     start = pattern.startswith("^")
     end = len(pattern) > start and pattern[-1] == "$" and not _escaped(pattern, len(pattern) - 1)
     row = tuple(_row(pattern[1 if start else 0 : len(pattern) - 1 if end else len(pattern)]))
     width = len(row)
 
-    def at(text: str, offset: int) -> bool:
-        for k in range(width):
-            complemented, chars, ranges = row[k]
-            ch = text[offset + k]
-            held = ch in chars or (bool(ranges) and any(low <= ch <= high for low, high in ranges))
-            if held == complemented:
-                return False
-        return True
+    long: list[Callable[[str], object]] = []  # re's search, compiled when a long text first comes
 
     def search(text: str) -> object:
+        if len(text) > LONG:
+            if not long:
+                import re
+
+                long.append(re.compile(fixed, re.ASCII).search)
+            return long[0](text)
         room = len(text) - width
         if room < 0:
             return None
         first = room if end else 0
         last = 0 if start else room
         for offset in range(first, last + 1):
-            if at(text, offset):
+            if _at(row, text, offset):
                 return True
         return None
 
     return search
+
+
+def _at(row: tuple[Class, ...], text: str, offset: int) -> bool:
+    """Whether ``text`` holds the row's characters from ``offset`` on."""
+    for k, (complemented, chars, ranges) in enumerate(row):
+        ch = text[offset + k]
+        held = ch in chars or (bool(ranges) and any(low <= ch <= high for low, high in ranges))
+        if held == complemented:
+            return False
+    return True
 
 
 def _escaped(text: str, i: int) -> bool:
@@ -133,7 +150,10 @@ def _set(body: str, start: int) -> tuple[Class, int]:
         if isinstance(low, str) and body[i] == "-" and body[i + 1] != "]":
             high, i = _item(body, i + 1)
             assert isinstance(high, str)
-            parts.append((False, frozenset(), ((low, high),)))
+            if ord(high) - ord(low) < _WRITTEN_OUT:  # a set lookup, not a comparison a character
+                parts.append((False, frozenset(map(chr, range(ord(low), ord(high) + 1))), ()))
+            else:
+                parts.append((False, frozenset(), ((low, high),)))
         else:
             parts.append(low if not isinstance(low, str) else (False, frozenset(low), ()))
     union = _union(parts)

@@ -52,10 +52,11 @@ def searcher(pattern: str) -> Search:
     """What searches for ``pattern`` (compiled once): a row of character classes compared
     with the text (:mod:`policykit.policy.fixed_width`, as ``re`` would) for a :func:`plain`
     pattern, else RE2.  ``pattern`` must compile (:func:`re2_problem` gave None)."""
-    if plain(pattern) is not None:
+    fixed = plain(pattern)
+    if fixed is not None:
         from policykit.policy.fixed_width import fixed_search
 
-        return fixed_search(pattern)
+        return fixed_search(pattern, fixed)
     compiled = _re2_compile(pattern)
     search = compiled.search
 
