@@ -217,6 +217,19 @@ def test_no_example_loads_what_the_cold_road_does_without(warm: Path, example: s
         assert sorted(m for m in modules if m.split(".")[0] in HEAVY or m.split(".")[0] in STANDARD) == []
 
 
+def test_a_text_with_an_unprintable_character_it_keeps_is_shown_without_re(warm: Path, tmp_path: Path) -> None:
+    """A format character (a zero-width joiner, a soft hyphen) is not printable, and needs no
+    escaping: the text view tells so without loading re.  (A wide or no-break space is laid
+    out as a plain one before.)"""
+    case = json.loads(FAULT.read_text(encoding="utf-8"))
+    case["customer"]["name"] = "西安\u3000某安防\u200d工程\xad公司"
+    path = tmp_path / "spaces.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    code, out, modules = _evaluate(warm, str(path), "--as-of", "2026-11-27", "--format", "text", "--lang", "zh")
+    assert code == 0 and "某安防\u200d工程\xad公司" in out
+    assert sorted(m for m in modules if m.split(".")[0] in STANDARD) == []
+
+
 def test_the_text_view_imports_nothing_heavy_either(warm: Path) -> None:
     for lang in ("en", "zh"):
         code, out, modules = _evaluate(warm, str(FAULT), "--as-of", "2026-11-27", "--format", "text", "--lang", lang)

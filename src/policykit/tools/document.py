@@ -247,6 +247,24 @@ def _printable(text: str) -> str:
     (a text view has a newline on every line).  A text printable but for its newlines and
     tabs has none of :data:`_ESCAPED` (each a control, a line or paragraph separator or a
     surrogate: none printable), and is told so without loading :mod:`re`."""
-    if text.replace("\n", "").replace("\t", "").isprintable() or _escaped().search(text) is None:
+    if text.replace("\n", "").replace("\t", "").isprintable() or _none_escaped(text):
         return text
     return printable(text, keep="\n\t")
+
+
+# the characters of _ESCAPED but the surrogates, each to be dropped by str.translate
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029])
+
+
+def _none_escaped(text: str) -> bool:
+    """Whether ``text`` has none of :data:`_ESCAPED` (``_escaped().search(text) is None``),
+    told without :mod:`re`: no control or separator to drop, and UTF-8 for every character
+    (a surrogate has none).  A Chinese address with an ideographic or no-break space is
+    not printable, and has none of them."""
+    if len(text.translate(_CONTROLS)) != len(text):
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
