@@ -95,15 +95,21 @@ class Probes:
         record.assumed, record.assumed_here = assumed, tuple([f for f in assumed if f in here])  # made for this case
         return record
 
-    def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:
+    def condition(
+        self, parts: tuple[Compiled, ...], deps: tuple[frozenset[str], frozenset[str]] | None = None
+    ) -> tuple[str, ...]:
         """The defaulted facts a step's condition rests on.  A condition that reads only
         values the probe has as the case had them (no fact of the group; each value taken
         over, or worked out again to the same) is what it was in the case: it is not worked
-        out again where that rests on no default (no unknown fact of the case has one)."""
-        policy = self.env.policy
-        reads, names = reach.parts_deps(policy, parts)
+        out again where that rests on no default (no unknown fact of the case has one).
+        ``deps``: what ``parts`` read (:func:`~policykit.engine.reach.parts_deps`), where
+        the caller has it."""
+        if deps is None:
+            deps = reach.parts_deps(self.env.policy, parts)
+        reads, names = deps
         if self.defaulted.isdisjoint(reads):
             return ()
+        policy = self.env.policy
         found: frozenset[str] = _NONE
         for entry in self.groups:
             group = entry[0]

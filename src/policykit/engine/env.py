@@ -89,6 +89,19 @@ class FactEnv:
 
 
 _NO_TRACE: list[RuleTrace] = []
+# each text reasons were made of, by id (the text kept with it: its id stays its own):
+# its placeholders' names, and its one reason where it shows none (a reason is immutable)
+_TEXTS: dict[int, tuple[Text, tuple[str, ...], Reason]] = {}
+
+
+def _text_names(text: Text) -> tuple[Text, tuple[str, ...], Reason]:
+    names = text.names
+    kept = (text, names, Reason(text, ()))
+    if len(_TEXTS) < 10_000:  # the policies' texts: few, kept
+        _TEXTS[id(text)] = kept
+    return kept
+
+
 _USES: dict[tuple[tuple[str, str], ...], dict[str, int]] = {}  # how often a text shows each name
 _ABSENT = object()
 
@@ -324,9 +337,12 @@ class CaseEnv(FactEnv):
     # -- what texts will show: values, never words --------------------------------------
     def reason(self, text: Text, extra: dict[str, Any] | None = None) -> Reason:
         """``text`` with the values of its placeholders, looked up now (words come later)."""
-        names = text.names
+        kept = _TEXTS.get(id(text))
+        if kept is None or kept[0] is not text:
+            kept = _text_names(text)
+        names = kept[1]
         if not names:
-            return Reason(text, ())
+            return kept[2]  # a text showing no value: its one reason, made once
         if not extra:
             values = tuple([(n, self.lookup(n)) for n in names])
             self._charge_words(text, values)
