@@ -226,18 +226,23 @@ def _stale(env: CaseEnv, group: frozenset[str]) -> list[str]:
     table_rows = reach.row_reach(policy)
     rows, values = _touched(policy, group)
     settled = env.settled
+    value_deps = reach.value_deps(policy) if settled else None
     stale = []
     for name, outcome in env.outcomes.items():
-        result = outcome.value
         rules = outcome.rules
-        # one table row gave a known value: what the rows up to it read; else what all its rows may
-        one = len(rules) == 1 and result is not None and result.__class__ is not Unknown and id(rules[0]) in table_rows
-        if (id(rules[0]) in rows) if one else (name in values):
+        if len(rules) == 1:
+            result = outcome.value
+            row = id(rules[0])
+            if result is not None and result.__class__ is not Unknown and row in table_rows:
+                # one table row gave a known value: what the rows up to it read
+                if row in rows or (settled and (name in settled or not settled.keys().isdisjoint(table_rows[row][1]))):
+                    stale.append(name)
+                continue
+        # else what all its rows may read
+        if name in values or (
+            value_deps is not None and (name in settled or not settled.keys().isdisjoint(value_deps[name]))
+        ):
             stale.append(name)
-        elif settled:
-            read_values = table_rows[id(rules[0])][1] if one else reach.value_deps(policy)[name]
-            if name in settled or not settled.keys().isdisjoint(read_values):
-                stale.append(name)
     return stale
 
 
