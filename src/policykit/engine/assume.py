@@ -17,7 +17,7 @@ from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import ActionRecord, AssumedRecord, DecisionRecord
 from policykit.lang.expr import Compiled
-from policykit.lang.values import Unknown, truth
+from policykit.lang.values import Unknown, merge, truth
 from policykit.policy.model import Policy
 
 TYPE_CHECKING = False
@@ -161,13 +161,35 @@ def _holds(policy: Policy, sub: CaseEnv, parts: tuple[Compiled, ...]) -> Any:
     road the quicker one the three-valued tables run: the same value."""
     unknown_facts = sub.unknown_facts
     tables = sub.tristate
+    unknown = None
+    for part, reads in _part_reads(policy, parts):
+        if unknown_facts.isdisjoint(reads):
+            value = part(sub)
+        else:
+            value = tables.exact_part(part)(sub) if tables is not None else part.run(sub)
+        if value.__class__ is Unknown:
+            held = truth(value)
+            if held is None:
+                unknown = value if unknown is None else merge(unknown, value)
+                continue
+            value = held
+        if not value:
+            return False
+    return unknown if unknown is not None else True
 
-    def run(part: Compiled) -> Any:
-        if unknown_facts.isdisjoint(reach.part_reads(policy, part)):
-            return part(sub)
-        return tables.exact_part(part)(sub) if tables is not None else part.run(sub)
 
-    return sub.holds(parts, False, run=run)
+def _part_reads(policy: Policy, parts: tuple[Compiled, ...]) -> tuple[tuple[Compiled, frozenset[str]], ...]:
+    """Each part of a condition with what it may read (:func:`~policykit.engine.reach.part_reads`),
+    kept per condition of the policy."""
+    kept: dict[int, tuple[tuple[Compiled, ...], tuple[tuple[Compiled, frozenset[str]], ...]]] = policy.memo.setdefault(
+        "parts_reads", {}
+    )
+    found = kept.get(id(parts))
+    if found is None:
+        found = (parts, tuple([(part, reach.part_reads(policy, part)) for part in parts]))
+        if len(kept) < 10_000:
+            kept[id(parts)] = found  # the parts kept with it: their id stays theirs
+    return found[1]
 
 
 _ABSENT = object()
