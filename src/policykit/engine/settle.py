@@ -37,15 +37,16 @@ Build = Callable[[CaseEnv, Value, bool], DecisionRecord]
 def record_of(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
     """The decision of ``value`` in ``env``: its cited clauses, the ground of each
     ``when_any`` row and, with ``words``, the values its reasons will show."""
-    result = env.get(value.id)
-    outcome = env.outcomes[value.id]
+    name = value.id
+    result = env.get(name)
+    outcome = env.outcomes[name]
     rules = outcome.rules
     if len(rules) == 1 and not env.tracing and not outcome.days and result.__class__ is not Unknown:
-        rule = rules[0]
-        fixed = _fixed_cites(env.policy).get(id(rule))
+        fixed = _fixed_cites(env.policy).get(id(rules[0]))
         if fixed is not None:  # one row, its clauses cited whatever the case: nothing to work out
-            said = (env.reason(rule.because),) if words and rule.because is not None else ()
-            return DecisionRecord(value, result, True, (rule,), fixed, said, grounds=((),))
+            because = rules[0].because
+            said = (env.reason(because),) if words and because is not None else ()
+            return DecisionRecord(value, result, True, fixed[1], fixed[0], said, (), (), (), _ONE_GROUND)
     params: tuple[tuple[str, Any], ...] = ()
     if env.tracing:
         used = sorted(
@@ -89,16 +90,20 @@ def record_of(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
     )
 
 
-def _fixed_cites(policy: Policy) -> dict[int, tuple[str, ...]]:
+_ONE_GROUND: tuple[tuple[int, ...], ...] = ((),)  # the ground of one row with no ``when_any`` parts to cite
+
+
+def _fixed_cites(policy: Policy) -> dict[int, tuple[tuple[str, ...], tuple[Rule]]]:
     """For each row (by id) whose clauses are cited unconditionally and that has no
-    ``when_any`` parts of its own to cite, the clause ids it cites (once each)."""
-    found: dict[int, tuple[str, ...]] | None = policy.memo.get("fixed_cites")
+    ``when_any`` parts of its own to cite, the clause ids it cites (once each), and the
+    row alone (the rows of a record it gives by itself: immutable, made once)."""
+    found: dict[int, tuple[tuple[str, ...], tuple[Rule]]] | None = policy.memo.get("fixed_cites")
     if found is None:
         found = {}
         for value in policy.values.values():
             for rule in (*value.rules, *([value.otherwise] if value.otherwise else [])):
                 if not rule.part_cites and not rule.part_because and all(c.when is None for c in rule.cites):
-                    found[id(rule)] = tuple(dict.fromkeys(c.clause for c in rule.cites))
+                    found[id(rule)] = (tuple(dict.fromkeys(c.clause for c in rule.cites)), (rule,))
         policy.memo["fixed_cites"] = found  # the rows are the policy's own: their ids stay theirs while it lives
     return found
 
