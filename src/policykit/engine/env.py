@@ -186,6 +186,30 @@ class CaseEnv(FactEnv):
         sub.watched = set()
         return sub
 
+    def branch(self, facts: dict[str, Any], given: frozenset[str], unknown: frozenset[str]) -> CaseEnv:
+        """A case made to settle a value over its unknowns (:mod:`policykit.engine.settle`):
+        ``facts``, of which those of ``unknown`` are unknown, worked out anew on the lean
+        road of this case (its generated functions, if any), sharing its budget, calendar
+        and settled values.  What ``CaseEnv(policy, facts, as_of, given=given,
+        generated=self.generated, unknown=unknown)`` is once given those, without making
+        the budget, calendar and tables it would drop (a test holds the two alike)."""
+        sub = CaseEnv.__new__(CaseEnv)
+        policy = sub.policy = self.policy
+        sub.given, sub.budget, sub.calendar = given, self.budget, self.calendar
+        sub.cache = cache = {**shared_names(policy), **facts, "as_of": self.cache["as_of"]}
+        sub.known = known = Known(sub, cache)  # a copy
+        for name in unknown:
+            del known[name]
+        sub.unknown_facts = unknown
+        sub.outcomes = {}
+        sub.tracing = False
+        sub.generated, sub.tristate, sub.deps = self.generated, self.tristate, self.deps
+        sub.settled = self.settled
+        sub.lean = True
+        sub.watch = frozenset()
+        sub.watched = set()
+        return sub
+
     def get(self, name: str) -> Any:
         found = self.cache.get(name, _ABSENT)
         if found is not _ABSENT:

@@ -215,11 +215,7 @@ def _branches(env: CaseEnv, case: Case, names: list[str]) -> Generator[CaseEnv, 
         unknown = frozenset([n for n, v in case.facts.items() if v.__class__ is Unknown and n not in fixed])
         for combo in product(*domains):
             facts = {**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}
-            sub = CaseEnv(policy, facts, env.cache["as_of"], given=given, generated=env.generated, unknown=unknown)
-            sub.budget = env.budget
-            sub.lean = True
-            sub.settled = env.settled
-            sub.calendar = env.calendar
+            sub = env.branch(facts, given, unknown)
             try:
                 yield sub
             finally:
