@@ -90,19 +90,19 @@ class FactEnv:
 
 _NO_TRACE: list[RuleTrace] = []
 # each text reasons were made of, by id (the text kept with it: its id stays its own):
-# its placeholders' names, and its one reason where it shows none (a reason is immutable)
-_TEXTS: dict[int, tuple[Text, tuple[str, ...], Reason]] = {}
+# its placeholders' names, its one reason where it shows none (a reason is immutable),
+# and how many times it shows each name (what a long value shown costs)
+_TEXTS: dict[int, tuple[Text, tuple[str, ...], Reason, dict[str, int]]] = {}
 
 
-def _text_names(text: Text) -> tuple[Text, tuple[str, ...], Reason]:
+def _text_names(text: Text) -> tuple[Text, tuple[str, ...], Reason, dict[str, int]]:
     names = text.names
-    kept = (text, names, Reason(text, ()))
+    kept = (text, names, Reason(text, ()), text.uses if names else {})
     if len(_TEXTS) < 10_000:  # the policies' texts: few, kept
         _TEXTS[id(text)] = kept
     return kept
 
 
-_USES: dict[tuple[tuple[str, str], ...], dict[str, int]] = {}  # how often a text shows each name
 _ABSENT = object()
 
 
@@ -367,24 +367,21 @@ class CaseEnv(FactEnv):
         names = kept[1]
         if not names:
             return kept[2]  # a text showing no value: its one reason, made once
+        cache = self.cache
         if not extra:
-            values = tuple([(n, self.lookup(n)) for n in names])
-            self._charge_words(text, values)
+            values = tuple([(n, cache[n]) if n in cache else (n, self.lookup(n)) for n in names])
+            self._charge_words(kept[3], values)
             return Reason(text, values)
-        values = tuple([(n, extra[n] if n in extra else self.lookup(n)) for n in names])
-        self._charge_words(text, values)
-        return Reason(text, values, frozenset(n for n in names if n in extra))
+        values = tuple([(n, extra[n]) if n in extra else (n, self.lookup(n)) for n in names])
+        self._charge_words(kept[3], values)
+        return Reason(text, values, frozenset([n for n in names if n in extra]))
 
-    def _charge_words(self, text: Text, values: tuple[tuple[str, Any], ...]) -> None:
-        """A text costs what it will show: a long string or list shown many times adds up."""
+    def _charge_words(self, uses: dict[str, int], values: tuple[tuple[str, Any], ...]) -> None:
+        """A text costs what it will show: a long string or list shown many times adds up
+        (``uses``: how many times the text shows each name)."""
         cost = len(values)
         for name, value in values:
             if value.__class__ is str or value.__class__ is list:
-                uses = _USES.get(text.by_lang)
-                if uses is None:
-                    uses = text.uses
-                    if len(_USES) < 10_000:  # the policies' texts: few, kept
-                        _USES[text.by_lang] = uses
                 cost += uses.get(name, 1) * (len(value) // 16)
         self.budget.charge(cost)
 
