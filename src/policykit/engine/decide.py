@@ -17,7 +17,7 @@ the tables alone, the reference the differential tests hold the generated road t
 
 from __future__ import annotations
 
-from policykit.engine.assume import assumptions, defaulted_facts, probes
+from policykit.engine.assume import Probes, assumptions, defaulted_facts
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.reach import in_fact_order, parts_deps
@@ -163,14 +163,20 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
     plan_warnings = policy.plan(case.request_type)[2]
     decisions = _decisions(env, case)
     missing = _missing(env, case, decisions)
-    with probes(env, case) as found:
+    found = Probes(env, case)  # (not the context manager probes(): the same, without its generator per case)
+    try:
         decisions = found.decisions(decisions)
-        resting = {fact for d in decisions for fact in d.assumed_here}
-        to_confirm = {policy.facts[f].confirm_step for f in resting} - {None}
+        to_confirm: set[str | None] | None = (
+            None  # the steps confirming what a decision rests on, found when first asked
+        )
         actions = []
         for step, parts, due_of, fixed, deps in _steps(policy, case.request_type):
-            if step.on_assumption and step.id not in to_confirm:
-                continue
+            if step.on_assumption:
+                if to_confirm is None:
+                    resting = {fact for d in decisions for fact in d.assumed_here}
+                    to_confirm = {policy.facts[f].confirm_step for f in resting} - {None}
+                if step.id not in to_confirm:
+                    continue
             if holds_everywhere(env, case, parts):
                 due = due_of(env) if due_of is not None else None
                 actions.append(
@@ -182,6 +188,8 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
                         found.condition(parts, deps),
                     )
                 )
+    finally:
+        found.release()
     warnings = tuple([env.reason(w.text) for w in plan_warnings if holds_everywhere(env, case, w.parts)])
     trace: tuple[DecisionRecord, ...] = ()
     if env.tracing:
