@@ -301,9 +301,14 @@ def assumptions(
     """Each defaulted fact some decision or step rests on, with what rests on it."""
     policy = env.policy
     needed: dict[str, list[str]] = {}
-    for user, assumed in [*[(d.id, d.assumed) for d in decisions], *[(a.id, a.assumed) for a in actions]]:
-        for name in assumed:
-            needed.setdefault(name, []).append(user)
+    for d in decisions:
+        for name in d.assumed:
+            needed.setdefault(name, []).append(d.id)
+    for a in actions:
+        for name in a.assumed:
+            needed.setdefault(name, []).append(a.id)
+    if not needed:
+        return ()
     out = []
     for name in reach.in_fact_order(policy, needed):
         fact = policy.facts[name]

@@ -38,7 +38,9 @@ def record_of(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
     """The decision of ``value`` in ``env``: its cited clauses, the ground of each
     ``when_any`` row and, with ``words``, the values its reasons will show."""
     name = value.id
-    result = env.get(name)
+    result = env.cache.get(name, _NONE)
+    if result is _NONE or name in env.watch:  # (a value read through get() where it is worked out or noted)
+        result = env.get(name)
     outcome = env.outcomes[name]
     rules = outcome.rules
     if len(rules) == 1 and not env.tracing and not outcome.days and result.__class__ is not Unknown:
