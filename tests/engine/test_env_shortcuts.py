@@ -92,3 +92,43 @@ def test_the_probes_condition_loop_is_holds(policy: Policy) -> None:
             for env in envs:
                 env.release()
     assert compared > 1000
+
+
+def test_a_reason_is_what_its_text_and_values_make(policy: Policy) -> None:
+    """``CaseEnv.reason`` keeps each text's names, uses and (showing none) its one reason
+    by the text's id: every text of the policy, and an equal text made anew, give the
+    reason and the charge worked out from the text itself."""
+    from policykit.engine.record import Reason
+    from policykit.policy.model import Text
+
+    texts = [s.text for s in (*policy.actions, *policy.warnings)]
+    texts += [r.because for v in policy.values.values() for r in v.rules if r.because is not None]
+    texts += [f.question for f in policy.facts.values() if f.question is not None]
+    # a long value shown twice in one language costs twice its length
+    texts.append(Text((("zh", "{test.long}"), ("en", "{test.long}, {test.long} {test.list}"))))
+    checked = 0
+    for case in readable(policy, 40, 75):
+        env = _env(policy, case, AS_OF, DEFAULT, True, watch=True)
+        env.cache["test.long"], env.cache["test.list"] = "a" * 80, list(range(40))
+        for text in texts:
+            for same in (text, Text(tuple(text.by_lang))):
+                for extra in (None, {"due": AS_OF}):
+                    env.reason(same, extra)  # the values it shows worked out: charged below is the text alone
+                    left = env.budget.left
+                    found = env.reason(same, extra)
+                    charged = left - env.budget.left
+                    names = same.names
+                    values = tuple((n, extra[n] if extra and n in extra else env.lookup(n)) for n in names)
+                    plain = frozenset(n for n in names if extra and n in extra)
+                    assert found == Reason(same, values, plain)
+                    if names:
+                        uses = same.uses
+                        cost = len(values) + sum(
+                            uses.get(n, 1) * (len(v) // 16) for n, v in values if v.__class__ in (str, list)
+                        )
+                        assert charged == cost
+                    else:
+                        assert charged == 0
+                    checked += 1
+        env.release()
+    assert checked > 1000
