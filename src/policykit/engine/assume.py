@@ -181,9 +181,9 @@ def _holds(policy: Policy, sub: CaseEnv, parts: tuple[Compiled, ...]) -> Any:
 def _part_reads(policy: Policy, parts: tuple[Compiled, ...]) -> tuple[tuple[Compiled, frozenset[str]], ...]:
     """Each part of a condition with what it may read (:func:`~policykit.engine.reach.part_reads`),
     kept per condition of the policy."""
-    kept: dict[int, tuple[tuple[Compiled, ...], tuple[tuple[Compiled, frozenset[str]], ...]]] = policy.memo.setdefault(
-        "parts_reads", {}
-    )
+    kept: dict[int, tuple[tuple[Compiled, ...], tuple[tuple[Compiled, frozenset[str]], ...]]] = policy.memo.get(
+        "parts_reads"
+    ) or policy.memo.setdefault("parts_reads", {})
     found = kept.get(id(parts))
     if found is None:
         found = (parts, tuple([(part, reach.part_reads(policy, part)) for part in parts]))
@@ -208,9 +208,9 @@ def _groups(policy: Policy, given: frozenset[str]) -> tuple[frozenset[str], tupl
     """(the facts that take their default when ``given`` are given, the groups they are
     made unknown in: the yes/no and choice ones together, each other one alone), kept
     per set of facts given."""
-    kept: dict[frozenset[str], tuple[frozenset[str], tuple[frozenset[str], ...]]] = policy.memo.setdefault(
-        "default_groups", {}
-    )
+    kept: dict[frozenset[str], tuple[frozenset[str], tuple[frozenset[str], ...]]] = policy.memo.get(
+        "default_groups"
+    ) or policy.memo.setdefault("default_groups", {})
     if given.__class__ is not frozenset:  # a Case made by hand with a set: a key must be hashable
         given = frozenset(given)
     found = kept.get(given)
@@ -274,7 +274,9 @@ _MAX_GROUPS = 256  # the groups whose reach is kept (a batch has few)
 def _touched(policy: Policy, group: frozenset[str]) -> tuple[frozenset[int], frozenset[str]]:
     """(the table rows, by id, such that the rows up to one may read a fact of ``group``;
     the values that may read one), kept per group."""
-    kept: dict[frozenset[str], tuple[frozenset[int], frozenset[str]]] = policy.memo.setdefault("touched", {})
+    kept: dict[frozenset[str], tuple[frozenset[int], frozenset[str]]] = policy.memo.get(
+        "touched"
+    ) or policy.memo.setdefault("touched", {})
     found = kept.get(group)
     if found is None:
         facts = reach.fact_deps(policy)

@@ -80,7 +80,9 @@ def _missing(env: CaseEnv, case: Case, decisions: tuple[DecisionRecord, ...]) ->
 
 def _registered(policy: Policy, request_type: str) -> tuple[tuple[str, str], ...]:
     """The facts registering a case of ``request_type`` asks for, in order, each with what it is needed for."""
-    made: dict[str, tuple[tuple[str, str], ...]] = policy.memo.setdefault("registered", {})
+    made: dict[str, tuple[tuple[str, str], ...]] = policy.memo.get("registered") or policy.memo.setdefault(
+        "registered", {}
+    )
     found = made.get(request_type)
     if found is None:
         found = made[request_type] = tuple(
@@ -125,7 +127,7 @@ def _steps(policy: Policy, request_type: str) -> tuple[StepPlan, ...]:
     """The steps of ``request_type`` in order, each with its condition, its due day's
     expression, its clauses where they are cited whatever the case (else None), and what
     its condition reads (:func:`~policykit.engine.reach.parts_deps`): looked up once."""
-    made: dict[str, tuple[StepPlan, ...]] = policy.memo.setdefault("step_plans", {})
+    made: dict[str, tuple[StepPlan, ...]] = policy.memo.get("step_plans") or policy.memo.setdefault("step_plans", {})
     found = made.get(request_type)
     if found is None:
         fixed = _fixed_step_cites(policy)
