@@ -1,5 +1,5 @@
 """The case environments made on the hot path without the general constructor are what
-the constructor makes: a branch made to settle a value (``CaseEnv.branch``, ``brancher``), and the
+the constructor makes: a branch made to settle a value (``CaseEnv.branch``), and the
 probes' condition loop (``assume._holds``) against ``CaseEnv.holds``."""
 
 from __future__ import annotations
@@ -32,18 +32,13 @@ def test_a_branch_is_what_the_constructor_makes(policy: Policy) -> None:
             env = _env(policy, case, AS_OF, DEFAULT, generated, watch=True)
             env.settled = {"some.value": 1}
             unknown_facts = [n for n, v in case.facts.items() if v.__class__ is Unknown]
-            fixed: dict[str, Any] = {name: True for name in unknown_facts[:1]}
-            fixed["a.value"] = "x"  # a value fixed by a split (not a fact)
-            facts = {**case.facts, "some.value": 1, **fixed}
+            fixed = {name: True for name in unknown_facts[:1]}
+            facts = {**case.facts, **fixed}
             unknown = frozenset(n for n in unknown_facts if n not in fixed)
             given = case.given | frozenset(fixed)
             made = CaseEnv(policy, facts, AS_OF, given=given, generated=env.generated, unknown=unknown)
             made.budget, made.lean, made.settled, made.calendar = env.budget, True, env.settled, env.calendar
-            if compared % 2:
-                branch = env.branch(facts, given, unknown)
-            else:  # the branches of one split: the facts, then the values each fixes
-                branch = env.brancher({**case.facts, "some.value": 1}, given, unknown)(fixed)
-            assert list(branch.cache) == list(made.cache)  # in the same order
+            branch = env.branch(facts, given, unknown)
             assert branch.known.env is branch
             assert _state(branch).keys() == _state(made).keys()
             for key, value in _state(made).items():

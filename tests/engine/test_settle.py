@@ -4,7 +4,6 @@ case that gives those facts; citations settled after the unknowns; the ground of
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -157,22 +156,17 @@ def test_every_case_made_knows_which_of_its_facts_are_unknown(policy: Policy, mo
         init(self, p, facts, *args, **kwargs)
         made.append((self, frozenset(n for n, v in facts.items() if v.__class__ is Unknown)))
 
-    brancher = env_module.CaseEnv.brancher
+    branch = env_module.CaseEnv.branch
 
-    def noting_brancher(
+    def noting_branch(
         self: env_module.CaseEnv, facts: dict[str, Any], given: frozenset[str], unknown: frozenset[str]
-    ) -> Callable[[dict[str, Any]], env_module.CaseEnv]:
-        make = brancher(self, facts, given, unknown)
-
-        def noted(fixed: dict[str, Any]) -> env_module.CaseEnv:
-            sub = make(fixed)
-            made.append((sub, frozenset(n for n, v in {**facts, **fixed}.items() if v.__class__ is Unknown)))
-            return sub
-
-        return noted
+    ) -> env_module.CaseEnv:
+        sub = branch(self, facts, given, unknown)
+        made.append((sub, frozenset(n for n, v in facts.items() if v.__class__ is Unknown)))
+        return sub
 
     monkeypatch.setattr(env_module.CaseEnv, "__init__", noting)
-    monkeypatch.setattr(env_module.CaseEnv, "brancher", noting_brancher)
+    monkeypatch.setattr(env_module.CaseEnv, "branch", noting_branch)
     branches = 0
     for raw in casegen.generate_edges(150, 41):
         try:

@@ -193,41 +193,22 @@ class CaseEnv(FactEnv):
         and settled values.  What ``CaseEnv(policy, facts, as_of, given=given,
         generated=self.generated, unknown=unknown)`` is once given those, without making
         the budget, calendar and tables it would drop (a test holds the two alike)."""
-        return self.brancher(facts, given, unknown)({})
-
-    def brancher(
-        self, facts: dict[str, Any], given: frozenset[str], unknown: frozenset[str]
-    ) -> Callable[[dict[str, Any]], CaseEnv]:
-        """What makes the branches of one split: given the values a branch fixes (none of
-        them in ``unknown``), :meth:`branch` of ``facts`` with those values, the tables the
-        branches share (the names and facts, and the known ones) made once."""
-        policy = self.policy
-        as_of = self.cache["as_of"]
-        base = {**shared_names(policy), **facts}
-        base_known = {n: v for n, v in base.items() if n not in unknown}
-        budget, calendar, settled = self.budget, self.calendar, self.settled
-        generated, tristate, deps = self.generated, self.tristate, self.deps
-
-        def make(fixed: dict[str, Any]) -> CaseEnv:
-            sub = CaseEnv.__new__(CaseEnv)
-            sub.policy, sub.given, sub.budget, sub.calendar = policy, given, budget, calendar
-            sub.cache = cache = base.copy()
-            cache.update(fixed)
-            cache["as_of"] = as_of
-            sub.known = known = Known(sub, base_known)  # a copy
-            known.update(fixed)
-            known["as_of"] = as_of
-            sub.unknown_facts = unknown
-            sub.outcomes = {}
-            sub.tracing = False
-            sub.generated, sub.tristate, sub.deps = generated, tristate, deps
-            sub.settled = settled
-            sub.lean = True
-            sub.watch = frozenset()
-            sub.watched = set()
-            return sub
-
-        return make
+        sub = CaseEnv.__new__(CaseEnv)
+        policy = sub.policy = self.policy
+        sub.given, sub.budget, sub.calendar = given, self.budget, self.calendar
+        sub.cache = cache = {**shared_names(policy), **facts, "as_of": self.cache["as_of"]}
+        sub.known = known = Known(sub, cache)  # a copy
+        for name in unknown:
+            del known[name]
+        sub.unknown_facts = unknown
+        sub.outcomes = {}
+        sub.tracing = False
+        sub.generated, sub.tristate, sub.deps = self.generated, self.tristate, self.deps
+        sub.settled = self.settled
+        sub.lean = True
+        sub.watch = frozenset()
+        sub.watched = set()
+        return sub
 
     def get(self, name: str) -> Any:
         found = self.cache.get(name, _ABSENT)

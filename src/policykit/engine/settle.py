@@ -215,9 +215,9 @@ def _branches(env: CaseEnv, case: Case, names: list[str]) -> Generator[CaseEnv, 
         # the facts the case does not know, but those each branch fixes
         fixed = {*env.settled, *names}
         unknown = frozenset([n for n, v in case.facts.items() if v.__class__ is Unknown and n not in fixed])
-        make = env.brancher({**case.facts, **env.settled}, given, unknown)
         for combo in product(*domains):
-            sub = make(dict(zip(names, combo, strict=True)))
+            facts = {**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}
+            sub = env.branch(facts, given, unknown)
             try:
                 yield sub
             finally:
