@@ -18,6 +18,7 @@ from math import prod
 
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
+from policykit.engine.reach import parts_deps
 from policykit.engine.record import DecisionRecord, Reason
 from policykit.lang.expr import GIVE_WAY, Compiled
 from policykit.lang.values import Unknown
@@ -366,7 +367,7 @@ def holds_everywhere(env: CaseEnv, case: Case, parts: tuple[Compiled, ...]) -> b
     held = env.holds(rest, False)
     if held is True or held.__class__ is not Unknown:
         return held is True
-    names = frozenset(n for part in parts for n in part.names)
+    names = parts_deps(env.policy, parts)[1]  # the names its parts read (kept per condition)
     for split in _ways(env, held.facts, names):
         branches = _branches(env, case, split)
         if branches is None:
