@@ -156,7 +156,17 @@ def test_every_case_made_knows_which_of_its_facts_are_unknown(policy: Policy, mo
         init(self, p, facts, *args, **kwargs)
         made.append((self, frozenset(n for n, v in facts.items() if v.__class__ is Unknown)))
 
+    branch = env_module.CaseEnv.branch
+
+    def noting_branch(
+        self: env_module.CaseEnv, facts: dict[str, Any], given: frozenset[str], unknown: frozenset[str]
+    ) -> env_module.CaseEnv:
+        sub = branch(self, facts, given, unknown)
+        made.append((sub, frozenset(n for n, v in facts.items() if v.__class__ is Unknown)))
+        return sub
+
     monkeypatch.setattr(env_module.CaseEnv, "__init__", noting)
+    monkeypatch.setattr(env_module.CaseEnv, "branch", noting_branch)
     branches = 0
     for raw in casegen.generate_edges(150, 41):
         try:

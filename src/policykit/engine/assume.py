@@ -14,7 +14,7 @@ from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
 from policykit.engine.record import ActionRecord, AssumedRecord, DecisionRecord
 from policykit.lang.expr import Compiled
-from policykit.lang.values import Unknown, truth
+from policykit.lang.values import Unknown, merge, truth
 from policykit.policy.model import Policy
 
 TYPE_CHECKING = False
@@ -98,15 +98,21 @@ class Probes:
         record.assumed, record.assumed_here = assumed, tuple([f for f in assumed if f in here])  # made for this case
         return record
 
-    def condition(self, parts: tuple[Compiled, ...]) -> tuple[str, ...]:
+    def condition(
+        self, parts: tuple[Compiled, ...], deps: tuple[frozenset[str], frozenset[str]] | None = None
+    ) -> tuple[str, ...]:
         """The defaulted facts a step's condition rests on.  A condition that reads only
         values the probe has as the case had them (no fact of the group; each value taken
         over, or worked out again to the same) is what it was in the case: it is not worked
-        out again where that rests on no default (no unknown fact of the case has one)."""
-        policy = self.env.policy
-        reads, names = reach.parts_deps(policy, parts)
+        out again where that rests on no default (no unknown fact of the case has one).
+        ``deps``: what ``parts`` read (:func:`~policykit.engine.reach.parts_deps`), where
+        the caller has it."""
+        if deps is None:
+            deps = reach.parts_deps(self.env.policy, parts)
+        reads, names = deps
         if self.defaulted.isdisjoint(reads):
             return ()
+        policy = self.env.policy
         found: frozenset[str] = _NONE
         for entry in self.groups:
             group = entry[0]
@@ -158,13 +164,35 @@ def _holds(policy: Policy, sub: CaseEnv, parts: tuple[Compiled, ...]) -> Any:
     road the quicker one the three-valued tables run: the same value."""
     unknown_facts = sub.unknown_facts
     tables = sub.tristate
+    unknown = None
+    for part, reads in _part_reads(policy, parts):
+        if unknown_facts.isdisjoint(reads):
+            value = part(sub)
+        else:
+            value = tables.exact_part(part)(sub) if tables is not None else part.run(sub)
+        if value.__class__ is Unknown:
+            held = truth(value)
+            if held is None:
+                unknown = value if unknown is None else merge(unknown, value)
+                continue
+            value = held
+        if not value:
+            return False
+    return unknown if unknown is not None else True
 
-    def run(part: Compiled) -> Any:
-        if unknown_facts.isdisjoint(reach.part_reads(policy, part)):
-            return part(sub)
-        return tables.exact_part(part)(sub) if tables is not None else part.run(sub)
 
-    return sub.holds(parts, False, run=run)
+def _part_reads(policy: Policy, parts: tuple[Compiled, ...]) -> tuple[tuple[Compiled, frozenset[str]], ...]:
+    """Each part of a condition with what it may read (:func:`~policykit.engine.reach.part_reads`),
+    kept per condition of the policy."""
+    kept: dict[int, tuple[tuple[Compiled, ...], tuple[tuple[Compiled, frozenset[str]], ...]]] = policy.memo.get(
+        "parts_reads"
+    ) or policy.memo.setdefault("parts_reads", {})
+    found = kept.get(id(parts))
+    if found is None:
+        found = (parts, tuple([(part, reach.part_reads(policy, part)) for part in parts]))
+        if len(kept) < 10_000:
+            kept[id(parts)] = found  # the parts kept with it: their id stays theirs
+    return found[1]
 
 
 _ABSENT = object()
@@ -183,9 +211,9 @@ def _groups(policy: Policy, given: frozenset[str]) -> tuple[frozenset[str], tupl
     """(the facts that take their default when ``given`` are given, the groups they are
     made unknown in: the yes/no and choice ones together, each other one alone), kept
     per set of facts given."""
-    kept: dict[frozenset[str], tuple[frozenset[str], tuple[frozenset[str], ...]]] = policy.memo.setdefault(
-        "default_groups", {}
-    )
+    kept: dict[frozenset[str], tuple[frozenset[str], tuple[frozenset[str], ...]]] = policy.memo.get(
+        "default_groups"
+    ) or policy.memo.setdefault("default_groups", {})
     if given.__class__ is not frozenset:  # a Case made by hand with a set: a key must be hashable
         given = frozenset(given)
     found = kept.get(given)
@@ -223,18 +251,23 @@ def _stale(env: CaseEnv, group: frozenset[str]) -> list[str]:
     table_rows = reach.row_reach(policy)
     rows, values = _touched(policy, group)
     settled = env.settled
+    value_deps = reach.value_deps(policy) if settled else None
     stale = []
     for name, outcome in env.outcomes.items():
-        result = outcome.value
         rules = outcome.rules
-        # one table row gave a known value: what the rows up to it read; else what all its rows may
-        one = len(rules) == 1 and result is not None and result.__class__ is not Unknown and id(rules[0]) in table_rows
-        if (id(rules[0]) in rows) if one else (name in values):
+        if len(rules) == 1:
+            result = outcome.value
+            row = id(rules[0])
+            if result is not None and result.__class__ is not Unknown and row in table_rows:
+                # one table row gave a known value: what the rows up to it read
+                if row in rows or (settled and (name in settled or not settled.keys().isdisjoint(table_rows[row][1]))):
+                    stale.append(name)
+                continue
+        # else what all its rows may read
+        if name in values or (
+            value_deps is not None and (name in settled or not settled.keys().isdisjoint(value_deps[name]))
+        ):
             stale.append(name)
-        elif settled:
-            read_values = table_rows[id(rules[0])][1] if one else reach.value_deps(policy)[name]
-            if name in settled or not settled.keys().isdisjoint(read_values):
-                stale.append(name)
     return stale
 
 
@@ -244,7 +277,9 @@ _MAX_GROUPS = 256  # the groups whose reach is kept (a batch has few)
 def _touched(policy: Policy, group: frozenset[str]) -> tuple[frozenset[int], frozenset[str]]:
     """(the table rows, by id, such that the rows up to one may read a fact of ``group``;
     the values that may read one), kept per group."""
-    kept: dict[frozenset[str], tuple[frozenset[int], frozenset[str]]] = policy.memo.setdefault("touched", {})
+    kept: dict[frozenset[str], tuple[frozenset[int], frozenset[str]]] = policy.memo.get(
+        "touched"
+    ) or policy.memo.setdefault("touched", {})
     found = kept.get(group)
     if found is None:
         facts = reach.fact_deps(policy)
@@ -268,9 +303,14 @@ def assumptions(
     """Each defaulted fact some decision or step rests on, with what rests on it."""
     policy = env.policy
     needed: dict[str, list[str]] = {}
-    for user, assumed in [*[(d.id, d.assumed) for d in decisions], *[(a.id, a.assumed) for a in actions]]:
-        for name in assumed:
-            needed.setdefault(name, []).append(user)
+    for d in decisions:
+        for name in d.assumed:
+            needed.setdefault(name, []).append(d.id)
+    for a in actions:
+        for name in a.assumed:
+            needed.setdefault(name, []).append(a.id)
+    if not needed:
+        return ()
     out = []
     for name in reach.in_fact_order(policy, needed):
         fact = policy.facts[name]

@@ -17,10 +17,10 @@ the tables alone, the reference the differential tests hold the generated road t
 
 from __future__ import annotations
 
-from policykit.engine.assume import assumptions, defaulted_facts, probes
+from policykit.engine.assume import Probes, assumptions, defaulted_facts
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
-from policykit.engine.reach import in_fact_order
+from policykit.engine.reach import in_fact_order, parts_deps
 from policykit.engine.record import (
     ActionRecord,
     CaseRecord,
@@ -43,6 +43,16 @@ if TYPE_CHECKING:
     from types import ModuleType
     from typing import Any
 
+    from policykit.lang.expr import Compiled
+
+    StepPlan = tuple[
+        Step,
+        tuple[Compiled, ...],
+        Compiled | None,
+        tuple[str, ...] | None,
+        tuple[frozenset[str], frozenset[str]],
+    ]
+
 __all__ = ["MAX_SPLITS", "decide", "decide_case", "decide_interpreted"]
 
 
@@ -54,12 +64,11 @@ def _missing(env: CaseEnv, case: Case, decisions: tuple[DecisionRecord, ...]) ->
         if isinstance(value, Unknown):
             for fact in value.facts:
                 needed.setdefault(fact, []).append(d.id)
-    for reg in policy.registration:
-        if case.request_type in reg.applies_to:
-            for fact in reg.facts:
-                value = env.cache.get(fact)
-                if isinstance(value, Unknown) or (isinstance(value, str) and not value.strip()):
-                    needed.setdefault(fact, []).append(reg.needed_for)
+    cache = env.cache
+    for fact, needed_for in _registered(policy, case.request_type):
+        value = cache.get(fact)
+        if isinstance(value, Unknown) or (isinstance(value, str) and not value.strip()):
+            needed.setdefault(fact, []).append(needed_for)
     if not needed:
         return ()
     facts = policy.facts
@@ -67,6 +76,24 @@ def _missing(env: CaseEnv, case: Case, decisions: tuple[DecisionRecord, ...]) ->
         MissingRecord(name, tuple(needed[name]), env.reason(question) if (question := facts[name].question) else None)
         for name in in_fact_order(policy, needed)
     )
+
+
+def _registered(policy: Policy, request_type: str) -> tuple[tuple[str, str], ...]:
+    """The facts registering a case of ``request_type`` asks for, in order, each with what it is needed for."""
+    made: dict[str, tuple[tuple[str, str], ...]] = policy.memo.get("registered") or policy.memo.setdefault(
+        "registered", {}
+    )
+    found = made.get(request_type)
+    if found is None:
+        found = made[request_type] = tuple(
+            [
+                (fact, reg.needed_for)
+                for reg in policy.registration
+                if request_type in reg.applies_to
+                for fact in reg.facts
+            ]
+        )
+    return found
 
 
 def _decisions(env: CaseEnv, case: Case) -> tuple[DecisionRecord, ...]:
@@ -96,6 +123,23 @@ def _fixed_step_cites(policy: Policy) -> dict[int, tuple[str, ...]]:
     return found
 
 
+def _steps(policy: Policy, request_type: str) -> tuple[StepPlan, ...]:
+    """The steps of ``request_type`` in order, each with its condition, its due day's
+    expression, its clauses where they are cited whatever the case (else None), and what
+    its condition reads (:func:`~policykit.engine.reach.parts_deps`): looked up once."""
+    made: dict[str, tuple[StepPlan, ...]] = policy.memo.get("step_plans") or policy.memo.setdefault("step_plans", {})
+    found = made.get(request_type)
+    if found is None:
+        fixed = _fixed_step_cites(policy)
+        found = made[request_type] = tuple(
+            [
+                (step, step.parts, step.due, fixed.get(id(step)), parts_deps(policy, step.parts))
+                for step in policy.plan(request_type)[1]
+            ]
+        )
+    return found
+
+
 def _step_cites(env: CaseEnv, step: Step) -> tuple[str, ...]:
     """The clauses a step cites: those whose condition holds, and those the unknowns leave
     open (the step follows one of them, the unknown will tell which)."""
@@ -118,28 +162,36 @@ def _step_cites(env: CaseEnv, step: Step) -> tuple[str, ...]:
 
 def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
     policy = env.policy
-    _, plan_actions, plan_warnings = policy.plan(case.request_type)
+    plan_warnings = policy.plan(case.request_type)[2]
     decisions = _decisions(env, case)
     missing = _missing(env, case, decisions)
-    with probes(env, case) as found:
+    found = Probes(env, case)  # (not the context manager probes(): the same, without its generator per case)
+    try:
         decisions = found.decisions(decisions)
-        resting = {fact for d in decisions for fact in d.assumed_here}
-        to_confirm = {policy.facts[f].confirm_step for f in resting} - {None}
+        to_confirm: set[str | None] | None = (
+            None  # the steps confirming what a decision rests on, found when first asked
+        )
         actions = []
-        for step in plan_actions:
-            if step.on_assumption and step.id not in to_confirm:
-                continue
-            if holds_everywhere(env, case, step.parts):
-                due = step.due(env) if step.due is not None else None
+        for step, parts, due_of, fixed, deps in _steps(policy, case.request_type):
+            if step.on_assumption:
+                if to_confirm is None:
+                    resting = {fact for d in decisions for fact in d.assumed_here}
+                    to_confirm = {policy.facts[f].confirm_step for f in resting} - {None}
+                if step.id not in to_confirm:
+                    continue
+            if holds_everywhere(env, case, parts):
+                due = due_of(env) if due_of is not None else None
                 actions.append(
                     ActionRecord(
                         step.id,
                         env.reason(step.text, {"due": due}),
                         due if isinstance(due, date) else None,
-                        _step_cites(env, step),
-                        found.condition(step.parts),
+                        fixed if fixed is not None else _step_cites(env, step),
+                        found.condition(parts, deps),
                     )
                 )
+    finally:
+        found.release()
     warnings = tuple([env.reason(w.text) for w in plan_warnings if holds_everywhere(env, case, w.parts)])
     trace: tuple[DecisionRecord, ...] = ()
     if env.tracing:

@@ -88,7 +88,20 @@ class FactEnv:
 
 
 _NO_TRACE: list[RuleTrace] = []
-_USES: dict[tuple[tuple[str, str], ...], dict[str, int]] = {}  # how often a text shows each name
+# each text reasons were made of, by id (the text kept with it: its id stays its own):
+# its placeholders' names, its one reason where it shows none (a reason is immutable),
+# and how many times it shows each name (what a long value shown costs)
+_TEXTS: dict[int, tuple[Text, tuple[str, ...], Reason, dict[str, int]]] = {}
+
+
+def _text_names(text: Text) -> tuple[Text, tuple[str, ...], Reason, dict[str, int]]:
+    names = text.names
+    kept = (text, names, Reason(text, ()), text.uses if names else {})
+    if len(_TEXTS) < 10_000:  # the policies' texts: few, kept
+        _TEXTS[id(text)] = kept
+    return kept
+
+
 _ABSENT = object()
 
 
@@ -168,6 +181,30 @@ class CaseEnv(FactEnv):
         sub.settled = {}
         sub.lean = True
         sub.unknown_facts = self.unknown_facts | unknown
+        sub.watch = frozenset()
+        sub.watched = set()
+        return sub
+
+    def branch(self, facts: dict[str, Any], given: frozenset[str], unknown: frozenset[str]) -> CaseEnv:
+        """A case made to settle a value over its unknowns (:mod:`policykit.engine.settle`):
+        ``facts``, of which those of ``unknown`` are unknown, worked out anew on the lean
+        road of this case (its generated functions, if any), sharing its budget, calendar
+        and settled values.  What ``CaseEnv(policy, facts, as_of, given=given,
+        generated=self.generated, unknown=unknown)`` is once given those, without making
+        the budget, calendar and tables it would drop (a test holds the two alike)."""
+        sub = CaseEnv.__new__(CaseEnv)
+        policy = sub.policy = self.policy
+        sub.given, sub.budget, sub.calendar = given, self.budget, self.calendar
+        sub.cache = cache = {**shared_names(policy), **facts, "as_of": self.cache["as_of"]}
+        sub.known = known = Known(sub, cache)  # a copy
+        for name in unknown:
+            del known[name]
+        sub.unknown_facts = unknown
+        sub.outcomes = {}
+        sub.tracing = False
+        sub.generated, sub.tristate, sub.deps = self.generated, self.tristate, self.deps
+        sub.settled = self.settled
+        sub.lean = True
         sub.watch = frozenset()
         sub.watched = set()
         return sub
@@ -323,27 +360,27 @@ class CaseEnv(FactEnv):
     # -- what texts will show: values, never words --------------------------------------
     def reason(self, text: Text, extra: dict[str, Any] | None = None) -> Reason:
         """``text`` with the values of its placeholders, looked up now (words come later)."""
-        names = text.names
+        kept = _TEXTS.get(id(text))
+        if kept is None or kept[0] is not text:
+            kept = _text_names(text)
+        names = kept[1]
         if not names:
-            return Reason(text, ())
+            return kept[2]  # a text showing no value: its one reason, made once
+        cache = self.cache
         if not extra:
-            values = tuple([(n, self.lookup(n)) for n in names])
-            self._charge_words(text, values)
+            values = tuple([(n, cache[n]) if n in cache else (n, self.lookup(n)) for n in names])
+            self._charge_words(kept[3], values)
             return Reason(text, values)
-        values = tuple([(n, extra[n] if n in extra else self.lookup(n)) for n in names])
-        self._charge_words(text, values)
-        return Reason(text, values, frozenset(n for n in names if n in extra))
+        values = tuple([(n, extra[n]) if n in extra else (n, self.lookup(n)) for n in names])
+        self._charge_words(kept[3], values)
+        return Reason(text, values, frozenset([n for n in names if n in extra]))
 
-    def _charge_words(self, text: Text, values: tuple[tuple[str, Any], ...]) -> None:
-        """A text costs what it will show: a long string or list shown many times adds up."""
+    def _charge_words(self, uses: dict[str, int], values: tuple[tuple[str, Any], ...]) -> None:
+        """A text costs what it will show: a long string or list shown many times adds up
+        (``uses``: how many times the text shows each name)."""
         cost = len(values)
         for name, value in values:
             if value.__class__ is str or value.__class__ is list:
-                uses = _USES.get(text.by_lang)
-                if uses is None:
-                    uses = text.uses
-                    if len(_USES) < 10_000:  # the policies' texts: few, kept
-                        _USES[text.by_lang] = uses
                 cost += uses.get(name, 1) * (len(value) // 16)
         self.budget.charge(cost)
 

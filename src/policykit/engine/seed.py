@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 def seeder(policy: Policy, request_type: str) -> Seeder:
     """The generated function giving every value of ``request_type`` with its rows (made
     once per compiled policy and request type, on first use)."""
-    made: dict[str, Seeder] = policy.memo.setdefault("seeders", {})
+    made: dict[str, Seeder] = policy.memo.get("seeders") or policy.memo.setdefault("seeders", {})
     function = made.get(request_type)
     if function is None:
         # the code generator (and ``ast``) loaded when first needed: one case decided from

@@ -16,6 +16,7 @@ from itertools import product
 
 from policykit.engine.case import Case
 from policykit.engine.env import CaseEnv
+from policykit.engine.reach import parts_deps
 from policykit.engine.record import DecisionRecord, Reason
 from policykit.lang.expr import GIVE_WAY, Compiled
 from policykit.lang.values import Unknown
@@ -36,15 +37,18 @@ MAX_SPLITS = 64  # branches tried to settle one value
 def record_of(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
     """The decision of ``value`` in ``env``: its cited clauses, the ground of each
     ``when_any`` row and, with ``words``, the values its reasons will show."""
-    result = env.get(value.id)
-    outcome = env.outcomes[value.id]
+    name = value.id
+    result = env.cache.get(name, _NONE)
+    if result is _NONE or name in env.watch:  # (a value read through get() where it is worked out or noted)
+        result = env.get(name)
+    outcome = env.outcomes[name]
     rules = outcome.rules
     if len(rules) == 1 and not env.tracing and not outcome.days and result.__class__ is not Unknown:
-        rule = rules[0]
-        fixed = _fixed_cites(env.policy).get(id(rule))
+        fixed = _fixed_cites(env.policy).get(id(rules[0]))
         if fixed is not None:  # one row, its clauses cited whatever the case: nothing to work out
-            said = (env.reason(rule.because),) if words and rule.because is not None else ()
-            return DecisionRecord(value, result, True, (rule,), fixed, said, grounds=((),))
+            because = rules[0].because
+            said = (env.reason(because),) if words and because is not None else ()
+            return DecisionRecord(value, result, True, fixed[1], fixed[0], said, (), (), (), _ONE_GROUND)
     params: tuple[tuple[str, Any], ...] = ()
     if env.tracing:
         used = sorted(
@@ -88,16 +92,20 @@ def record_of(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
     )
 
 
-def _fixed_cites(policy: Policy) -> dict[int, tuple[str, ...]]:
+_ONE_GROUND: tuple[tuple[int, ...], ...] = ((),)  # the ground of one row with no ``when_any`` parts to cite
+
+
+def _fixed_cites(policy: Policy) -> dict[int, tuple[tuple[str, ...], tuple[Rule]]]:
     """For each row (by id) whose clauses are cited unconditionally and that has no
-    ``when_any`` parts of its own to cite, the clause ids it cites (once each)."""
-    found: dict[int, tuple[str, ...]] | None = policy.memo.get("fixed_cites")
+    ``when_any`` parts of its own to cite, the clause ids it cites (once each), and the
+    row alone (the rows of a record it gives by itself: immutable, made once)."""
+    found: dict[int, tuple[tuple[str, ...], tuple[Rule]]] | None = policy.memo.get("fixed_cites")
     if found is None:
         found = {}
         for value in policy.values.values():
             for rule in (*value.rules, *([value.otherwise] if value.otherwise else [])):
                 if not rule.part_cites and not rule.part_because and all(c.when is None for c in rule.cites):
-                    found[id(rule)] = tuple(dict.fromkeys(c.clause for c in rule.cites))
+                    found[id(rule)] = (tuple(dict.fromkeys(c.clause for c in rule.cites)), (rule,))
         policy.memo["fixed_cites"] = found  # the rows are the policy's own: their ids stay theirs while it lives
     return found
 
@@ -212,11 +220,7 @@ def _branches(env: CaseEnv, case: Case, names: list[str]) -> Generator[CaseEnv, 
         unknown = frozenset([n for n, v in case.facts.items() if v.__class__ is Unknown and n not in fixed])
         for combo in product(*domains):
             facts = {**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}
-            sub = CaseEnv(policy, facts, env.cache["as_of"], given=given, generated=env.generated, unknown=unknown)
-            sub.budget = env.budget
-            sub.lean = True
-            sub.settled = env.settled
-            sub.calendar = env.calendar
+            sub = env.branch(facts, given, unknown)
             try:
                 yield sub
             finally:
@@ -365,7 +369,7 @@ def holds_everywhere(env: CaseEnv, case: Case, parts: tuple[Compiled, ...]) -> b
     held = env.holds(rest, False)
     if held is True or held.__class__ is not Unknown:
         return held is True
-    names = frozenset(n for part in parts for n in part.names)
+    names = parts_deps(env.policy, parts)[1]  # the names its parts read (kept per condition)
     for split in _ways(env, held.facts, names):
         branches = _branches(env, case, split)
         if branches is None:

@@ -155,7 +155,9 @@ def _collect(src: _Source, value: Value) -> None:
 def exact_part(policy: Policy, part: Compiled) -> Callable[[Any], Any]:
     """``part``'s exact form, the quicker one where its shape allows
     (:mod:`policykit.engine.codegen.parts`), kept per part of the policy."""
-    kept: dict[int, tuple[Compiled, Callable[[Any], Any]]] = policy.memo.setdefault("exact_parts", {})
+    kept: dict[int, tuple[Compiled, Callable[[Any], Any]]] = policy.memo.get("exact_parts") or policy.memo.setdefault(
+        "exact_parts", {}
+    )
     found = kept.get(id(part))
     if found is None:
         found = (part, quick_exact(part))
