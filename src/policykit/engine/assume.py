@@ -61,12 +61,6 @@ class Probes:
             if entry[1] is not None:
                 entry[1].release()
 
-    def __enter__(self) -> Probes:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
     def decisions(self, records: tuple[DecisionRecord, ...]) -> tuple[DecisionRecord, ...]:
         """Each decided record with the defaulted facts its value rests on (and those its rows read)."""
         deps, defaulted = self.deps, self.defaulted
@@ -289,12 +283,6 @@ def _touched(policy: Policy, group: frozenset[str]) -> tuple[frozenset[int], fro
             kept.clear()
         kept[group] = found
     return found
-
-
-def probes(env: CaseEnv, case: Case) -> Probes:
-    """The probes of ``case``, to use in a ``with`` block: the cases they made are
-    released as it ends."""
-    return Probes(env, case)
 
 
 def assumptions(

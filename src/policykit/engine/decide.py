@@ -165,7 +165,7 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
     plan_warnings = policy.plan(case.request_type)[2]
     decisions = _decisions(env, case)
     missing = _missing(env, case, decisions)
-    found = Probes(env, case)  # (not the context manager probes(): the same, without its generator per case)
+    found = Probes(env, case)  # released in the finally below
     try:
         decisions = found.decisions(decisions)
         to_confirm: set[str | None] | None = (
