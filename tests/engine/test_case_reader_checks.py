@@ -22,7 +22,18 @@ _VALUE = st.one_of(
     st.just(_ABSENT),
     st.none(),
     st.dates(date(2025, 12, 25), date(2026, 1, 5)),
-    st.sampled_from([Unknown(frozenset({"x"})), "2026-01-01", 3, 2.5, True, [date(2026, 1, 1)]]),
+    st.sampled_from(
+        [
+            Unknown(frozenset({"x"})),
+            Unknown(frozenset({"x"}), frozenset({date(2025, 12, 28), date(2026, 1, 2)})),  # one of a few days
+            Unknown(frozenset({"x"}), frozenset({date(2026, 1, 2)})),
+            "2026-01-01",
+            3,
+            2.5,
+            True,
+            [date(2026, 1, 1)],
+        ]
+    ),
 )
 
 
@@ -124,3 +135,27 @@ def test_whether_a_fast_form_names_the_environment_is_what_re_says(source: str, 
     import re
 
     assert checks_module._names_env(source, start) == (re.compile(r"\b_e\b").search(source, start) is not None)
+
+
+def test_a_comparison_of_two_names_is_known_to_hold_where_one_is_unknown(policy: Policy) -> None:
+    """Such a check (the standard's are all of this form) is not worked out on an environment
+    where a name it reads is unknown with no values known: it is unknown, so it holds."""
+    from policykit.lang.closures import unknown_if_a_name_is
+
+    assert all(unknown_if_a_name_is(check.require.checked_form()) for check in policy.case_checks)
+    assert not unknown_if_a_name_is(("compare", ("In",), (("name", ("a",)), ("name", ("b",)))))
+    assert not unknown_if_a_name_is(("compare", ("GtE",), (("name", ("a",)), ("const", 1))))
+    assert not unknown_if_a_name_is(("and", (("name", ("a",)), ("name", ("b",)))))
+    made: list[object] = []
+    real = checks_module.CheckEnv
+
+    def counting(*args: Any) -> Any:
+        made.append(args)
+        return real(*args)
+
+    run = case_checks(policy)
+    assert run is not None
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(checks_module, "CheckEnv", counting)
+        facts = {name: Unknown(frozenset({name})) for name in _names(policy)}
+        assert run(facts, frozenset(), "fault") is True and made == []

@@ -299,6 +299,22 @@ class Compiler:
         return _call(spec, [self.compile(a, depth) for a in args])
 
 
+def unknown_if_a_name_is(form: Any) -> bool:
+    """Whether ``form`` (a parsed form) is one comparison of two names, not a membership
+    test: its value is then unknown wherever one of them is unknown with no values known
+    (:func:`_pair`: a known outcome needs the unknown side's few values, or an empty list
+    to be in), whatever the other is."""
+    return (
+        isinstance(form, tuple)
+        and len(form) == 3
+        and form[0] == "compare"
+        and len(form[1]) == 1
+        and form[1][0] in ("Eq", "NotEq", *_ORDERING)
+        and len(form[2]) == 2
+        and all(isinstance(side, tuple) and side[:1] == ("name",) for side in form[2])
+    )
+
+
 def _pair(op_name: str, left: Run, right: Run) -> Run:
     op = _COMPARE[op_name]
     ordering = op_name in _ORDERING

@@ -12,6 +12,7 @@ environment, as every check did.
 from __future__ import annotations
 
 from policykit.engine.env import shared_names
+from policykit.lang.closures import unknown_if_a_name_is
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.expr import EvalError
 from policykit.lang.fastpath import Known
@@ -57,7 +58,10 @@ class CheckEnv:
 
 def case_checks(policy: Policy) -> Callable[[dict[str, Any], frozenset[str], Any], bool] | None:
     """``(facts, given, request type) -> whether every check that applies holds`` (None: no checks)."""
-    checks = tuple((check.applies_to, check.require, on_facts(check.require)) for check in policy.case_checks)
+    checks = tuple(
+        (check.applies_to, check.require, on_facts(check.require), _unknown_if_a_name_is(check.require))
+        for check in policy.case_checks
+    )
     if not checks:
         return None
     base, calendar = shared_names(policy), policy.calendar
@@ -66,7 +70,7 @@ def case_checks(policy: Policy) -> Callable[[dict[str, Any], frozenset[str], Any
     def run(facts: dict[str, Any], given: frozenset[str], request_type: Any) -> bool:
         env = None
         try:
-            for applies_to, require, names in checks:
+            for applies_to, require, names, strict in checks:
                 if applies_to and request_type not in applies_to:
                     continue
                 if names is not None and require.try_fast:  # read on the facts, where it reads known ones
@@ -81,6 +85,8 @@ def case_checks(policy: Policy) -> Callable[[dict[str, Any], frozenset[str], Any
                             continue
                         except Exception:  # the environment's road decides, and says the same
                             pass
+                    if strict and value.__class__ is Unknown and not value.values:
+                        continue  # unknown whatever the other side is: it does not fail
                 if env is None:
                     env = CheckEnv(base, calendar, facts, given)
                 try:
@@ -94,6 +100,17 @@ def case_checks(policy: Policy) -> Callable[[dict[str, Any], frozenset[str], Any
                 env.known.env = None  # no cycle left for the GC
 
     return run
+
+
+def _unknown_if_a_name_is(require: Compiled) -> bool:
+    """Whether the check is unknown (so holds) wherever a name it reads is unknown with no
+    values known (:func:`~policykit.lang.closures.unknown_if_a_name_is`): such a case is
+    not worked out on an environment."""
+    try:
+        form = require.checked_form()
+    except Exception:  # (no form to read: the environment's road, as before)
+        return False
+    return form is not None and unknown_if_a_name_is(form)
 
 
 def _names_env(source: str, start: int) -> bool:
