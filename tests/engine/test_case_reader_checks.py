@@ -128,15 +128,6 @@ def test_a_check_that_cannot_be_worked_out_is_an_evaluation_error_at_its_field(
     assert ("policy needs correcting" in problem.message) == (lang == "en")
 
 
-@settings(max_examples=2000, deadline=None)
-@given(source=st.text(st.sampled_from("_e ()[]a9中.'\""), max_size=16), start=st.integers(0, 6))
-def test_whether_a_fast_form_names_the_environment_is_what_re_says(source: str, start: int) -> None:
-    """``_names_env`` is ``re.search(r"\\b_e\\b", source, start)``, without loading re."""
-    import re
-
-    assert checks_module._names_env(source, start) == (re.compile(r"\b_e\b").search(source, start) is not None)
-
-
 def test_a_comparison_of_two_names_is_known_to_hold_where_one_is_unknown(policy: Policy) -> None:
     """Such a check (the standard's are all of this form) is not worked out on an environment
     where a name it reads is unknown with no values known: it is unknown, so it holds."""

@@ -9,7 +9,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policykit.present import calendar_notes, layout, text
+from policykit.present import layout, text
 
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 texts = st.text(st.sampled_from("ab 中。；;!?！？.,\u3000\u00a0\t\n\u2e80\u9fff\uff00\uffef\u2e7f_("), max_size=20)
@@ -32,10 +32,3 @@ def test_odd_spacing_is_what_re_finds(value: str) -> None:
 def test_the_first_sentence_is_the_first_piece_re_splits_off(value: str) -> None:
     pieces = re.split(r"(?<=[。；;!?！？])|(?<=\. )", value)
     assert text.first_sentence(value) == next((s for s in pieces if s.strip()), value)
-
-
-@settings(max_examples=2000, deadline=None)
-@given(value=st.lists(st.sampled_from(["add_working_days(", "x", "_", " ", "(", "a", "中"]), max_size=6).map("".join))
-def test_a_working_day_count_is_found_as_re_finds_it(value: str) -> None:
-    expected = re.search(r"\badd_working_days\(", value) is not None
-    assert calendar_notes._counts_working_days(value) == expected

@@ -155,7 +155,10 @@ def _live(env: CaseEnv, group: frozenset[str]) -> bool:
 def _holds(policy: Policy, sub: CaseEnv, parts: tuple[Compiled, ...]) -> Any:
     """:meth:`CaseEnv.holds` (AND), each part that may read a fact the probe does not know
     run by its exact form at once (its fast form would give way there), on the generated
-    road the quicker one the three-valued tables run: the same value."""
+    road the quicker one the three-valued tables run: the same value.  Kleene's AND written
+    out as the language's ``and`` is (``lang/closures.py`` ``c_and``), part by part: a
+    shared function taking the parts' values would cost a generator a condition on both of
+    these hot loops."""
     unknown_facts = sub.unknown_facts
     tables = sub.tristate
     unknown = None

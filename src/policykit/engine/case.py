@@ -14,10 +14,9 @@ from policykit.engine.case_reader.model import Case as Case
 from policykit.engine.case_reader.model import dotted as dotted
 from policykit.errors import CaseError, Diagnostic
 from policykit.json_accel import REFUSED
+from policykit.lang.values import finite
 from policykit.limits import DEFAULT
 from policykit.policy.model import Policy
-
-_INFINITE = (float("inf"), float("-inf"))  # (math.isfinite without loading math: a shared library)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,7 +41,7 @@ def _reject_constant(name: str) -> Any:
 
 def _finite(text: str) -> float:
     value = float(text)
-    if value != value or value in _INFINITE:  # not finite (NaN, or past the largest float)
+    if not finite(value):  # NaN, or past the largest float
         raise ValueError(f"{text} is too large a number")
     return value
 

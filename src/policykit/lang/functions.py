@@ -11,9 +11,7 @@ import _operator as operator  # (operator.py re-exports these C functions; impor
 
 from policykit.lang import dates
 from policykit.lang.dates import date
-from policykit.lang.values import Unknown
-
-_INFINITE = (float("inf"), float("-inf"))  # (math.isfinite without loading math: a shared library)
+from policykit.lang.values import Unknown, finite
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -176,7 +174,7 @@ def arithmetic(budget: Budget, op: str, a: Any, b: Any) -> Any:
     if a.__class__ is bool or b.__class__ is bool:
         raise TypeError(f"cannot {'add' if op == '+' else 'subtract'} yes/no values")
     result = a + b if op == "+" else a - b
-    if isinstance(result, float) and (result != result or result in _INFINITE):  # not finite
+    if isinstance(result, float) and not finite(result):
         raise ValueError(f"'{op}' gives a number too large to write")
     if not isinstance(result, (int, float, date)) or isinstance(result, bool):
         raise TypeError(

@@ -47,6 +47,16 @@ def truth(value: Unknown) -> bool | None:
     return truths.pop() if len(truths) == 1 else None
 
 
+_INFINITE = (float("inf"), float("-inf"))
+
+
+def finite(number: Any) -> bool:
+    """``math.isfinite(number)`` for a float or an integer of any size (without loading
+    math, a shared library a cold start needs for nothing else; nor does it refuse an
+    integer past the largest float, which is finite)."""
+    return number == number and number not in _INFINITE
+
+
 def merge(*values: Any) -> Unknown:
     """The unknown that depends on every unknown among ``values``."""
     facts: frozenset[str] = frozenset()

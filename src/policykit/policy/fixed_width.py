@@ -51,7 +51,7 @@ def fixed_search(pattern: str, fixed: str) -> Callable[[str], object]:
     :func:`~policykit.policy.pattern_match.plain`): a text -> a true value where the
     pattern occurs in it, None where it does not."""
     start = pattern.startswith("^")
-    end = len(pattern) > start and pattern[-1] == "$" and not _escaped(pattern, len(pattern) - 1)
+    end = len(pattern) > start and pattern[-1] == "$" and not escaped_at(pattern, len(pattern) - 1)
     row = tuple(_row(pattern[1 if start else 0 : len(pattern) - 1 if end else len(pattern)]))
     width = len(row)
 
@@ -87,7 +87,7 @@ def _at(row: tuple[Class, ...], text: str, offset: int) -> bool:
     return True
 
 
-def _escaped(text: str, i: int) -> bool:
+def escaped_at(text: str, i: int) -> bool:
     """Whether the character at ``i`` follows an odd number of backslashes."""
     slashes = 0
     while i - slashes > 0 and text[i - slashes - 1] == "\\":

@@ -26,6 +26,7 @@ generated case reader and the exact one (JSON Schema) both search through
 from __future__ import annotations
 
 from policykit.memo import lru_cache
+from policykit.policy.fixed_width import escaped_at, fixed_search
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,8 +55,6 @@ def searcher(pattern: str) -> Search:
     pattern, else RE2.  ``pattern`` must compile (:func:`re2_problem` gave None)."""
     fixed = plain(pattern)
     if fixed is not None:
-        from policykit.policy.fixed_width import fixed_search
-
         return fixed_search(pattern, fixed)
     compiled = _re2_compile(pattern)
     search = compiled.search
@@ -101,20 +100,12 @@ def plain(pattern: str) -> str | None:
     those and ranges, groups ``(...)`` and ``(?:...)``, and a count ``{n}`` (1 to 1000)
     after any of them; at most :data:`MAX_PLAIN_WIDTH` characters wide."""
     end = len(pattern)
-    anchored = end > 0 and pattern[-1] == "$" and not _escaped(pattern, end - 1)
+    anchored = end > 0 and pattern[-1] == "$" and not escaped_at(pattern, end - 1)
     body = pattern[1 if pattern.startswith("^") else 0 : end - 1 if anchored else end]
     width = _width(body)
     if width is None or width > MAX_PLAIN_WIDTH:
         return None
     return pattern[:-1] + "\\Z" if anchored else pattern
-
-
-def _escaped(text: str, i: int) -> bool:
-    """Whether the character at ``i`` follows an odd number of backslashes."""
-    slashes = 0
-    while i - slashes > 0 and text[i - slashes - 1] == "\\":
-        slashes += 1
-    return slashes % 2 == 1
 
 
 def _width(body: str) -> int | None:

@@ -9,6 +9,7 @@ from policykit.lang.dates import date, timedelta
 from policykit.lang.form import name_of
 from policykit.policy.calendar_days import NamedDay, named_days
 from policykit.policy.model import Policy
+from policykit.policy.placeholders import has_word
 from policykit.present.catalogue import day, say
 from policykit.present.result import DecisionResult, Result
 
@@ -17,20 +18,6 @@ if TYPE_CHECKING:
     from typing import NamedTuple
 else:
     from policykit.records import NamedTuple
-
-_WORKING = "add_working_days("
-
-
-def _counts_working_days(source: str) -> bool:
-    """Whether ``source`` calls ``add_working_days`` (``re.search(r"\\badd_working_days\\(")``:
-    the name not the end of a longer one)."""
-    at = source.find(_WORKING)
-    while at >= 0:
-        before = source[at - 1] if at > 0 else " "
-        if not (before.isalnum() or before == "_"):
-            return True
-        at = source.find(_WORKING, at + 1)
-    return False
 
 
 class Counted(NamedTuple):
@@ -50,7 +37,7 @@ def counted(policy: Policy, result: Result, d: DecisionResult, case: Case | None
     if fired is None or definition is None or not 0 <= fired < len(definition.rules):
         return None
     outcome = definition.rules[fired].outcome
-    if outcome is None or not _counts_working_days(outcome.source):
+    if outcome is None or not has_word(outcome.source, "add_working_days("):
         return None
     call = outcome.checked_form()  # (its parsed form, checked if the cache kept it: nothing to parse)
     start_name = name_of(call[2][0]) if call is not None and call[0] == "call" and call[2] else None

@@ -19,6 +19,7 @@ from policykit.lang.fastpath import Known
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Budget
 from policykit.policy.model import Policy
+from policykit.policy.placeholders import has_word
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -113,19 +114,6 @@ def _unknown_if_a_name_is(require: Compiled) -> bool:
     return form is not None and unknown_if_a_name_is(form)
 
 
-def _names_env(source: str, start: int) -> bool:
-    """Whether ``source`` names ``_e`` from ``start`` on: ``re.search(r"\\b_e\\b", source,
-    start)``, without loading :mod:`re` (a word character: alphanumeric or ``_``)."""
-    at = source.find("_e", start)
-    while at >= 0:
-        before = source[at - 1] if at > 0 else " "
-        after = source[at + 2] if at + 2 < len(source) else " "
-        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
-            return True
-        at = source.find("_e", at + 1)
-    return False
-
-
 _FAST_HEAD = "lambda _e, _k:"
 
 
@@ -136,6 +124,6 @@ def on_facts(require: Compiled) -> tuple[str, ...] | None:
     source = require.fast_source
     if require.fast is None or source is None or not source.startswith(_FAST_HEAD):
         return None
-    if _names_env(source, len(_FAST_HEAD)) or "as_of" in require.names:
+    if has_word(source, "_e", len(_FAST_HEAD)) or "as_of" in require.names:
         return None
     return tuple(sorted(require.names))

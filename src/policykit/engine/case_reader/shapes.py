@@ -11,9 +11,8 @@ that stands for it, :mod:`~policykit.engine.case_reader.walk`) and what they ref
 
 from __future__ import annotations
 
+from policykit.lang.values import finite
 from policykit.policy.contract_schema import DATE_PATTERN
-
-_INFINITE = (float("inf"), float("-inf"))  # (not finite, without loading math: a shared library)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -80,7 +79,7 @@ HANDLED = CHECKS | {"$ref", "anyOf", "allOf", "oneOf", "not"}
 
 def limit(value: Any) -> Any:
     """A bound of ``minimum``...: a finite number (else :class:`Unsupported`)."""
-    if value.__class__ not in (int, float) or value != value or value in _INFINITE:  # (math.isfinite)
+    if value.__class__ not in (int, float) or not finite(value):
         raise Unsupported(f"a limit of {value!r}")
     return value
 
