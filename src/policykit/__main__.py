@@ -15,6 +15,9 @@ def main() -> None:
     # ~60 ms run).  cli.app.main turns it back on, for every command but one case.
     gc.disable()
     try:
+        from policykit.fastload import install
+
+        install("policykit")  # the command's own modules read from their byte code at once
         from policykit.cli.app import main as run_main
     except KeyboardInterrupt:
         raise SystemExit(130) from None
