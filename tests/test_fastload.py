@@ -96,15 +96,25 @@ def test_a_garbled_pyc_is_never_exec_d(finder: tuple[fastload.Finder, Path]) -> 
     assert _fresh(f"{PACKAGE}.plain").VALUE == 1
 
 
-def test_packages_other_names_and_absent_modules_are_left_alone(finder: tuple[fastload.Finder, Path]) -> None:
+def test_packages_served_other_names_and_absent_modules_left_alone(
+    finder: tuple[fastload.Finder, Path],
+) -> None:
     made, folder = finder
     (folder / "sub").mkdir()
     (folder / "sub" / "__init__.py").write_text("X = 'sub'\n")
-    assert made.find_spec(f"{PACKAGE}.sub", [str(folder)]) is None  # a package: Python's
+    spec = made.find_spec(f"{PACKAGE}.sub", [str(folder)])  # a package: its __init__
+    assert spec.origin == f"{folder}/sub/__init__.py"
+    assert spec.submodule_search_locations == [f"{folder}/sub"]
+    (folder / "sub" / "inner.py").write_text("Y = 'inner'\n")
     assert made.find_spec("json.decoder", [str(folder)]) is None  # not ours
     assert made.find_spec(PACKAGE, None) is None  # top level
     assert made.find_spec(f"{PACKAGE}.plain", [str(folder), "/elsewhere"]) is None  # a namespace path
+    py_compile.compile(str(folder / "sub" / "__init__.py"), doraise=True)
     assert _fresh(f"{PACKAGE}.sub").X == "sub"
+    assert type(sys.modules[f"{PACKAGE}.sub"].__loader__) is fastload._Loader
+    assert _fresh(f"{PACKAGE}.sub.inner").Y == "inner"
+    (folder / "ns").mkdir()  # a namespace package: Python's
+    assert made.find_spec(f"{PACKAGE}.ns", [str(folder)]) is None
     with pytest.raises(ModuleNotFoundError):
         _fresh(f"{PACKAGE}.absent")
 
@@ -138,7 +148,7 @@ def test_the_command_serves_its_modules_from_byte_code(tmp_path: Path) -> None:
     by_python = [
         line
         for line in accepted
-        if not line.split(" matches ")[1].endswith(("__init__.py", "__main__.py", "fastload.py"))
+        if not line.split(" matches ")[1].endswith(("policykit/__init__.py", "__main__.py", "fastload.py"))
     ]
     assert by_python == []
     plain = subprocess.run(
@@ -146,3 +156,16 @@ def test_the_command_serves_its_modules_from_byte_code(tmp_path: Path) -> None:
     )
     assert fast.returncode == plain.returncode == 0
     assert fast.stdout == plain.stdout
+
+
+def test_no_name_of_the_package_is_both_a_module_and_a_package_or_extension() -> None:
+    """The finder looks for ``name.py`` before ``name/__init__.py``; Python's path finder
+    takes a package first, and an extension module before either.  The same module is
+    found by both only while no name is two of these."""
+    root = Path(fastload.__file__).parent
+    for folder in [root, *[p for p in root.rglob("*") if p.is_dir() and p.name != "__pycache__"]]:
+        modules = {p.stem for p in folder.glob("*.py")}
+        packages = {p.name for p in folder.iterdir() if (p / "__init__.py").is_file()}
+        extensions = {p.name.split(".")[0] for p in folder.iterdir() if p.suffix in (".so", ".pyd")}
+        assert not modules & packages, folder
+        assert not (modules | packages) & extensions, folder

@@ -1,17 +1,19 @@
 """The command's own modules loaded straight from their byte code.
 
 A cold ``policykit evaluate`` imports some seventy of its modules.  For each, Python's
-path finder and source loader run a few hundred lines of ``importlib`` written in
-Python (the path entry's finder, the suffixes tried, the cache path worked out, the pyc
-header taken apart): about a sixth of the instructions of a cold start.  :func:`install`
+path finder and source loader run a few hundred lines of ``importlib`` written in Python
+(the path entry's finder, the suffixes tried, the cache path worked out, the pyc header
+taken apart): about a fifteenth of the instructions of a cold start.  :func:`install`
 puts a finder first on ``sys.meta_path`` that serves the submodules of one package: it
-names the module's file from its package's folder, and its loader (a
-:class:`~importlib.machinery.SourceFileLoader`, so ``get_source``, resources and
-``runpy`` work as ever) execs the byte code Python cached for it when the cached file
-is the one Python itself would accept (the header it writes for that source: magic
-number, timestamp mode, the source's modification time and size).  Anything else (no
-such file, a package, a stale or hash-based pyc, another cache layout or optimisation
-level) goes to Python's own machinery, which compiles and caches as usual.
+names the file from the package's folder (``name.py``, else ``name/__init__.py``), and
+its loader (a :class:`~importlib.machinery.SourceFileLoader`, so ``get_source``,
+resources and ``runpy`` work as ever) execs the byte code Python cached for it when the
+cached file is one Python itself would accept (the header it writes for that source:
+magic number, timestamp mode, the source's modification time and size).  Anything else
+(no such file, a namespace package, a stale or hash-based pyc, another cache layout or
+optimisation level) goes to Python's own machinery, which compiles and caches as usual.
+(Python's finder would take a package, or an extension module, before ``name.py``: the
+package never has two of these under one name, which a test holds.)
 
 Installed by the command (``policykit.__main__``) only: a program that imports
 policykit keeps the import system it had.
@@ -75,19 +77,29 @@ class Finder:
         folder = path[0]
         tail = name.rpartition(".")[2]
         source = f"{folder}/{tail}.py"
+        inside = None  # a package's folder
         try:
             found = stat(source)
+            cached = f"{folder}/__pycache__/{tail}.{self.tag}.pyc"
         except (OSError, ValueError):
-            return None  # a package, an extension, absent: Python's machinery decides
+            inside = f"{folder}/{tail}"
+            source = f"{inside}/__init__.py"
+            try:
+                found = stat(source)
+            except (OSError, ValueError):
+                return None  # an extension, a namespace package, absent: Python's machinery decides
+            cached = f"{inside}/__pycache__/__init__.{self.tag}.pyc"
         loader = _Loader(name, source)
-        loader.cached = cached = f"{folder}/__pycache__/{tail}.{self.tag}.pyc"
+        loader.cached = cached
         loader.header = (
             MAGIC_NUMBER
             + b"\0\0\0\0"
             + (int(found.st_mtime) & 0xFFFFFFFF).to_bytes(4, "little")
             + (found.st_size & 0xFFFFFFFF).to_bytes(4, "little")
         )
-        spec = ModuleSpec(name, loader, origin=source)
+        spec = ModuleSpec(name, loader, origin=source, is_package=inside is not None)
+        if inside is not None:
+            spec.submodule_search_locations = [inside]
         spec.has_location = True
         spec.cached = cached
         return spec
