@@ -212,7 +212,7 @@ def write(name: str, entry: dict[str, Any]) -> None:
         key = _key(folder, create=True)
         if key is None:
             return
-        payload = marshal.dumps(plain_data(entry))
+        payload = marshal.dumps(shared(plain_data(entry)))
         import tempfile  # only a run that writes the cache pays for it
 
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
@@ -252,3 +252,46 @@ def plain_data(value: Any) -> Any:
         else:
             raise TypeError(f"the compile cache keeps data only, not {type(item).__name__}")
     return value
+
+
+def shared(value: Any) -> Any:
+    """A copy of the data ``value`` in which equal strings, and equal tuples of such data,
+    are one object each: marshal writes an object it meets again as a reference to the
+    first, so the entry is smaller and is read back with fewer objects made (the bundled
+    standard's: 162 kB -> 138 kB, unmarshalled in a quarter less time).  Equal is of the
+    same type too (``(1,)`` and ``(True,)``, ``0.0`` and ``-0.0`` stay apart); lists,
+    dicts and sets are copied, never shared.  The nesting is that of a compiled policy
+    (its depth bounded by the compile)."""
+    memo: dict[Any, Any] = {}
+
+    def share(item: Any) -> Any:
+        kind = item.__class__
+        if kind is str:
+            return memo.setdefault((str, item), item)
+        if kind is tuple:
+            made = tuple([share(x) for x in item])
+            key = (tuple, *[_identity(x) for x in made])
+            return memo.setdefault(key, made)
+        if kind is dict:
+            return {share(k): share(v) for k, v in item.items()}
+        if kind is list:
+            return [share(x) for x in item]
+        if kind is set or kind is frozenset:
+            return kind(share(x) for x in item)
+        return item
+
+    return share(value)
+
+
+def _identity(item: Any) -> Any:
+    """What tells an element of a tuple apart for :func:`shared`: a float by its text
+    (``-0.0``, ``nan``), an integer, a bool, bytes or None by type and value, anything else
+    by its identity."""
+    kind = item.__class__
+    if kind is float:
+        return (float, repr(item))
+    if kind is int or kind is bool or kind is bytes or item is None:
+        return (kind, item)
+    # a string or tuple made one object already; anything else (a list, a dict, a set,
+    # whose equal ones may differ in their elements' types) never equal to another
+    return (kind, id(item))
