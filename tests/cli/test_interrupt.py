@@ -85,3 +85,16 @@ def test_ctrl_c_pressed_again_while_the_workers_end_is_ignored(many_cases: Path,
     argv = ["evaluate", "--batch", str(many_cases), "--jobs", "2"]
     code, err = _interrupted(argv, tmp_path, 1.0, times=3)
     assert (code, err) == (130, "policykit: interrupted\n")
+
+
+def test_ctrl_c_on_a_local_dask_cluster_ends_with_one_line(many_cases: Path, tmp_path: Path) -> None:
+    """The scheduler's and workers' own warnings (a task cancelled, a worker killed as the
+    cluster closed) reached the terminal beside the parent's line."""
+    pytest.importorskip("distributed", reason="the dask extra: pip install 'policykit[dask]'")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.jsonl", "b.jsonl"):
+        (folder / name).write_bytes(many_cases.read_bytes())
+    argv = ["evaluate", "--batch", str(folder / "*.jsonl"), "--engine", "dask", "--jobs", "2"]
+    code, err = _interrupted([*argv, "--output", str(tmp_path / "out")], tmp_path, 1.0)
+    assert (code, err) == (130, "policykit: interrupted\n")

@@ -208,3 +208,22 @@ def test_an_output_folder_reused_keeps_no_part_of_the_earlier_run(
     assert code in (0, 2), err
     assert [json.loads(line)["output"] for line in out.splitlines()] == [str(out_dir / "part-00000.jsonl")]
     assert sorted(p.name for p in out_dir.iterdir()) == ["notes.md", "part-00000.jsonl"]
+
+
+def test_a_local_workers_preload_leaves_ctrl_c_to_the_command() -> None:
+    """In its main thread it ignores SIGINT; anywhere else it changes nothing."""
+    import signal
+    import subprocess
+    import sys
+
+    probe = (
+        "import signal, threading\n"
+        "from policykit.tools.dask_worker import dask_setup\n"
+        "t = threading.Thread(target=dask_setup, args=(None,)); t.start(); t.join()\n"
+        "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n"
+        "dask_setup(None)\n"
+        "print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True"]
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # this process untouched

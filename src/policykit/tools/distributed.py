@@ -111,11 +111,53 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         with client:
             yield client
         return
+    import logging
+
+    # the scheduler's and workers' own warnings (a task cancelled by Ctrl-C, a worker killed
+    # as the cluster closes) are not the user's problems: their errors still show
+    quiet = logging.ERROR
     with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        _quiet_once_interrupted(),
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=quiet,
+            preload=["policykit.tools.dask_worker"],  # its workers leave Ctrl-C to the command
+        ) as cluster,
         Client(cluster) as client,
     ):
         yield client
+
+
+@contextmanager
+def _quiet_once_interrupted() -> Iterator[None]:
+    """Ctrl-C (a KeyboardInterrupt, as ever) also silences every log of this process: the
+    terminal sends it to the cluster's workers too, and the nannies here log each worker's
+    end, and the cluster's closing, as errors with tracebacks.  The command ends with its one
+    line.  Only the main thread can set a signal handler: elsewhere nothing changes."""
+    import logging
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.getsignal(signal.SIGINT)
+
+    def interrupted(signum: int, frame: Any) -> None:
+        logging.disable(logging.CRITICAL)
+        if callable(before):
+            before(signum, frame)  # Python's own raises KeyboardInterrupt
+        raise KeyboardInterrupt
+
+    if before is not signal.SIG_IGN:  # a Ctrl-C ignored stays so
+        signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _each(client: Any, tasks: list[Any], fn: Any, progress: IO[str] | None, what: str) -> list[Any]:
