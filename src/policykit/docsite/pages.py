@@ -326,6 +326,7 @@ def examples_page(
     from policykit.engine.case import read_case
     from policykit.evaluator import evaluate
     from policykit.tools.policytest import load_all, run_test
+    from policykit.tools.testcmd import shown
 
     lines = [
         f"# {both(policy, 'site_examples')}\n",
@@ -377,7 +378,10 @@ def examples_page(
                     "✅ pass"
                     if outcome.passed
                     else "❌ FAIL: "
-                    + "; ".join(f"{m.what}: expected {m.expected}, got {m.actual}" for m in outcome.mismatches)
+                    + "; ".join(
+                        f"{m.what}: expected {shown(m.expected)}, got {shown(m.actual, 120)}"
+                        for m in outcome.mismatches
+                    )
                 )
                 lines.append(f"| {cell(mark)} | `{Path(test.file).name}:{test.line}` | {cell(test.title)} |")
                 if not outcome.passed and failures is not None:

@@ -15,7 +15,9 @@ from policykit.tools.coverage import measure, render_coverage
 from policykit.tools.policytest import Mismatch, Outcome, TestFile, default_tests_dir, load_all, run_test
 
 
-def _short(value: Any, width: int = 60) -> str:
+def shown(value: Any, width: int = 60) -> str:
+    """A value of a test's expectation or result as the runner shows it: a string as it is,
+    anything else as JSON (``null``, ``["a"]``), cut at ``width`` characters."""
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
     return text if len(text) <= width else text[: width - 3] + "..."
 
@@ -24,7 +26,7 @@ def failure_report(outcome: Outcome) -> str:
     """Expected and actual, side by side, under the test's file:line (the actual value,
     last on its line, cut at 120 characters rather than 60: a hint at its end stays)."""
     rows = [("", "expected", "actual")]
-    rows += [(m.what, _short(m.expected), _short(m.actual, 120)) for m in outcome.mismatches]
+    rows += [(m.what, shown(m.expected), shown(m.actual, 120)) for m in outcome.mismatches]
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
     lines = [f"FAIL {outcome.test.where}: {outcome.test.title}"]

@@ -1,0 +1,40 @@
+"""A policy test that fails is shown on the examples page as ``policykit test`` shows it:
+each value as JSON (``null``, ``["a"]``), never Python's ``None`` or ``['a']``."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from policykit.docsite.pages import examples_page
+from policykit.policy.model import Policy
+
+from ..conftest import POLICY_FILE
+
+FAILING = f"""\
+policykit_tests: 1
+policy: {POLICY_FILE}
+as_of: "2026-11-27"
+tests:
+  - title: a carrier expected where none can be chosen
+    case:
+      request: {{type: shipment, date: "2026-03-02"}}
+      shipment: {{options: []}}
+    expect:
+      decisions:
+        shipment.carrier: SF Express
+        shipment.failed_checks: [model_mismatch]
+"""
+
+
+def test_a_failing_test_shows_its_values_as_json(policy: Policy, tmp_path: Path) -> None:
+    (tmp_path / "failing.yaml").write_text(FAILING, encoding="utf-8")
+    failures: list[str] = []
+    page = examples_page(policy, [], tmp_path, date(2026, 11, 27), failures)
+    (marked,) = [line for line in page.splitlines() if "FAIL" in line]
+    row = re.sub(r"\\(.)", r"\1", marked)  # the cell's Markdown escapes taken off
+    assert "shipment.carrier: expected SF Express, got null" in row
+    assert 'expected ["model_mismatch"]' in row
+    assert "None" not in row and "['" not in row
+    assert len(failures) == 1 and "got null" in failures[0]
