@@ -10,11 +10,9 @@ from pathlib import Path
 from policykit.docsite.pages import examples_page
 from policykit.policy.model import Policy
 
-from ..conftest import POLICY_FILE
-
-FAILING = f"""\
+FAILING = """\
 policykit_tests: 1
-policy: {POLICY_FILE}
+policy: {file}
 as_of: "2026-11-27"
 tests:
   - title: a carrier expected where none can be chosen
@@ -29,7 +27,8 @@ tests:
 
 
 def test_a_failing_test_shows_its_values_as_json(policy: Policy, tmp_path: Path) -> None:
-    (tmp_path / "failing.yaml").write_text(FAILING, encoding="utf-8")
+    # a test file of this policy's own file (the bundled copy, where the package is installed)
+    (tmp_path / "failing.yaml").write_text(FAILING.format(file=policy.file), encoding="utf-8")
     failures: list[str] = []
     page = examples_page(policy, [], tmp_path, date(2026, 11, 27), failures)
     (marked,) = [line for line in page.splitlines() if "FAIL" in line]
