@@ -23,9 +23,6 @@ from policykit.lang.form import MAX_STRING as MAX_STRING
 from policykit.lang.form import checked_form
 from policykit.lang.functions import FUNCTIONS
 from policykit.lang.hints import hint, quote
-from policykit.lang.syntax import dotted_name as dotted_name  # imported from here by the policy's tools
-from policykit.lang.syntax import parse_form
-from policykit.lang.syntax import parse_tree as parse_tree
 from policykit.records import Frozen
 
 TYPE_CHECKING = False
@@ -150,6 +147,8 @@ def compile_expr(
         return None, [Issue("expression-type", "an expression must be a string")]
     if len(source) > MAX_SOURCE:
         return None, [Issue("expression-too-long", f"expression longer than {MAX_SOURCE} characters")]
+    from policykit.lang.syntax import parse_form  # the parser: never loaded by a policy read from the cache
+
     try:
         form, body = parse_form(source)
     except SyntaxError as exc:
@@ -168,6 +167,7 @@ def _fast_form(body: Any) -> tuple[str | None, Callable[[Any, Any], Any] | None]
     """(text, function) of the fast form of a checked syntax tree; (None, None) if it has none."""
     from policykit.lang.fastcode import fast_code
     from policykit.lang.fastpath import fast_function
+    from policykit.lang.syntax import dotted_name
 
     text = fast_code(body, dotted_name)
     try:

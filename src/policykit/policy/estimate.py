@@ -19,7 +19,8 @@ from typing import Any
 
 from policykit.errors import Diagnostic
 from policykit.lang.dates import MAX_WORKING_DAYS
-from policykit.lang.expr import Compiled, dotted_name, parse_tree
+from policykit.lang.expr import Compiled
+from policykit.lang.syntax import dotted_name, parse_tree
 from policykit.limits import Limits, note_need
 from policykit.policy.document import Document
 from policykit.policy.model import Step, Text, Value

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 
-from policykit.lang.expr import dotted_name, parse_tree
+from policykit.lang.syntax import dotted_name, parse_tree
 from policykit.policy.model import Policy, Rule
 from policykit.present.catalogue import has, say
 from policykit.present.catalogue import title as title  # (where the text view and the docs import it from)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policykit.errors import Diagnostic
-from policykit.lang.expr import dotted_name, parse_tree
+from policykit.lang.syntax import dotted_name, parse_tree
 from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.document import address
 from policykit.policy.model import Policy, Rule, Value

@@ -14,7 +14,8 @@ import ast
 from collections.abc import Iterator
 from typing import Any
 
-from policykit.lang.expr import Compiled, dotted_name, parse_tree
+from policykit.lang.expr import Compiled
+from policykit.lang.syntax import dotted_name, parse_tree
 from policykit.lang.values import Unknown
 from policykit.policy.model import Cite, Policy, Step, Value
 
