@@ -18,7 +18,10 @@ version and a tag of the installed ``holidays`` package, so a changed policy, to
 interpreter or official calendar never reads a stale entry.  An amendment's digest is of
 its folder's policy files too (:mod:`policykit.policy.amend_key`), and its entry keeps the
 resolved policy and the chain of files it was resolved from; a policy set's index
-(:mod:`policykit.tools.set_index`) is an entry of the same kind.
+(:mod:`policykit.tools.set_index`) is an entry of the same kind.  A file read before is
+not digested again: a small entry, its alias, named by the file as ``stat`` describes it
+(change time included, which no one can set back), holds the name of its bytes' entry
+(:func:`file_key`).
 
 The name carries no limit (:mod:`policykit.limits`), so a run under the default limits
 and one under ``--limit`` share an entry: a limit only refuses a policy, and one that
