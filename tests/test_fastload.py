@@ -10,6 +10,7 @@ import py_compile
 import subprocess
 import sys
 from collections.abc import Iterator
+from importlib.machinery import BuiltinImporter, FrozenImporter, PathFinder
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,9 @@ def test_install_is_idempotent_and_declines_another_cache_layout(monkeypatch: py
         assert fastload.install(PACKAGE)
         ours = [f for f in sys.meta_path if isinstance(f, fastload.Finder)]
         assert [f.prefix for f in ours].count(PACKAGE + ".") == 1
-        assert sys.meta_path[0] is ours[0]
+        # just before Python's own finders: a hook put in front of them before comes first
+        first = min(sys.meta_path.index(f) for f in (BuiltinImporter, FrozenImporter, PathFinder))
+        assert sys.meta_path[first - 1] is ours[0]
     finally:
         sys.meta_path[:] = before
     monkeypatch.setattr(sys, "pycache_prefix", "/tmp/elsewhere")
@@ -138,11 +141,12 @@ def test_the_command_serves_its_modules_from_byte_code(tmp_path: Path) -> None:
     """Started as the command, policykit's modules (not its packages, nor the two loaded
     before the finder is in place) no longer come through Python's source loader, whose
     ``-v`` message names each pyc it accepts; and the result is the one Python's own
-    import gives."""
+    import gives (the byte code kept elsewhere, where the finder declines)."""
     example = Path(__file__).resolve().parent.parent / "examples" / "fault.json"
     command = [sys.executable, "-m", "policykit", "evaluate", str(example)]
-    subprocess.run(command, capture_output=True, check=True, cwd=tmp_path)  # the byte code written
-    fast = subprocess.run([sys.executable, "-v", *command[1:]], capture_output=True, text=True, cwd=tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(command, capture_output=True, check=True, cwd=tmp_path, env=env)  # the byte code written
+    fast = subprocess.run([sys.executable, "-v", *command[1:]], capture_output=True, text=True, cwd=tmp_path, env=env)
     accepted = [line for line in fast.stderr.splitlines() if " matches " in line and "policykit" in line]
     assert accepted, "python -v names the pyc files its own loader accepts"
     by_python = [
@@ -151,21 +155,41 @@ def test_the_command_serves_its_modules_from_byte_code(tmp_path: Path) -> None:
         if not line.split(" matches ")[1].endswith(("policykit/__init__.py", "__main__.py", "fastload.py"))
     ]
     assert by_python == []
-    plain = subprocess.run(
-        command, capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    )
+    # Python's own import alone: byte code elsewhere, where the finder is not installed
+    alone = [sys.executable, "-X", f"pycache_prefix={tmp_path / 'pyc'}", *command[1:]]
+    plain = subprocess.run(alone, capture_output=True, text=True, cwd=tmp_path, env=env)
     assert fast.returncode == plain.returncode == 0
     assert fast.stdout == plain.stdout
 
 
-def test_no_name_of_the_package_is_both_a_module_and_a_package_or_extension() -> None:
-    """The finder looks for ``name.py`` before ``name/__init__.py``; Python's path finder
-    takes a package first, and an extension module before either.  The same module is
-    found by both only while no name is two of these."""
+def test_it_finds_what_pythons_finder_finds(finder: tuple[fastload.Finder, Path]) -> None:
+    """A package before a module of the same name (a stale module beside it, say); a folder
+    named like a source file, and a name that is no identifier, not served."""
+    made, folder = finder
+    (folder / "both.py").write_text("KIND = 'module'\n")
+    (folder / "both").mkdir()
+    (folder / "both" / "__init__.py").write_text("KIND = 'package'\n")
+    spec = made.find_spec(f"{PACKAGE}.both", [str(folder)])
+    assert spec is not None and spec.origin == f"{folder}/both/__init__.py"
+    assert _fresh(f"{PACKAGE}.both").KIND == "package"
+    (folder / "odd.py").mkdir()  # a folder named like a source file
+    assert made.find_spec(f"{PACKAGE}.odd", [str(folder)]) is None
+    assert made.find_spec(f"{PACKAGE}.sub/plain", [str(folder)]) is None
+
+
+def test_the_installed_package_has_no_extension_module() -> None:
+    """Python's finder would take one before a source of the same name; the finder assumes
+    there is none (policykit is pure Python), here where the tests import it from."""
     root = Path(fastload.__file__).parent
-    for folder in [root, *[p for p in root.rglob("*") if p.is_dir() and p.name != "__pycache__"]]:
-        modules = {p.stem for p in folder.glob("*.py")}
-        packages = {p.name for p in folder.iterdir() if (p / "__init__.py").is_file()}
-        extensions = {p.name.split(".")[0] for p in folder.iterdir() if p.suffix in (".so", ".pyd")}
-        assert not modules & packages, folder
-        assert not (modules | packages) & extensions, folder
+    assert [p for p in root.rglob("*") if p.suffix in (".so", ".pyd")] == []
+
+
+def test_a_current_header_on_no_code_is_refused_as_python_refuses_it(finder: tuple[fastload.Finder, Path]) -> None:
+    import marshal
+
+    _, folder = finder
+    source = folder / "plain.py"
+    cached = Path(str(py_compile.compile(str(source), doraise=True)))
+    cached.write_bytes(cached.read_bytes()[:16] + marshal.dumps(42))
+    with pytest.raises(ImportError, match="Non-code object"):
+        _fresh(f"{PACKAGE}.plain")

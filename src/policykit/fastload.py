@@ -4,16 +4,15 @@ A cold ``policykit evaluate`` imports some seventy of its modules.  For each, Py
 path finder and source loader run a few hundred lines of ``importlib`` written in Python
 (the path entry's finder, the suffixes tried, the cache path worked out, the pyc header
 taken apart): about a fifteenth of the instructions of a cold start.  :func:`install`
-puts a finder first on ``sys.meta_path`` that serves the submodules of one package: it
-names the file from the package's folder (``name.py``, else ``name/__init__.py``), and
-its loader (a :class:`~importlib.machinery.SourceFileLoader`, so ``get_source``,
-resources and ``runpy`` work as ever) execs the byte code Python cached for it when the
-cached file is one Python itself would accept (the header it writes for that source:
-magic number, timestamp mode, the source's modification time and size).  Anything else
-(no such file, a namespace package, a stale or hash-based pyc, another cache layout or
-optimisation level) goes to Python's own machinery, which compiles and caches as usual.
-(Python's finder would take a package, or an extension module, before ``name.py``: the
-package never has two of these under one name, which a test holds.)
+puts a finder on ``sys.meta_path``, just before Python's own finders, that serves the
+submodules of one package: it finds the file as Python's finder would (a package's
+``__init__.py`` before a module's ``name.py``), and its loader (a
+:class:`~importlib.machinery.SourceFileLoader`, so ``get_source``, resources and ``runpy``
+work as ever) execs the byte code Python cached for it when the cached file is one Python
+itself would accept (the header it writes for that source: magic number, timestamp mode,
+the source's modification time and size).  Anything else (no such file, a namespace
+package, a stale or hash-based pyc, another cache layout or optimisation level) goes to
+Python's own machinery, which compiles and caches as usual.
 
 Installed by the command (``policykit.__main__``) only: a program that imports
 policykit keeps the import system it had.
@@ -30,18 +29,22 @@ if TYPE_CHECKING:
     from typing import Any
 
 try:  # what importlib.machinery re-exports, without importing importlib's package
-    from _frozen_importlib import ModuleSpec
-    from _frozen_importlib_external import MAGIC_NUMBER, SourceFileLoader
+    from _frozen_importlib import BuiltinImporter, FrozenImporter, ModuleSpec
+    from _frozen_importlib_external import MAGIC_NUMBER, PathFinder, SourceFileLoader
     from _imp import _fix_co_filename  # type: ignore[attr-defined]
     from _io import FileIO
+    from _stat import S_ISREG
     from marshal import loads
-    from posix import stat
+    from posix import F_OK, access, stat
 
     _AVAILABLE = True
 except ImportError:  # pragma: no cover - another interpreter, or not POSIX: Python's own import
     from importlib.machinery import SourceFileLoader
 
     _AVAILABLE = False
+
+_CODE = type((lambda: 0).__code__)  # types.CodeType, without importing types
+_PYTHONS = (BuiltinImporter, FrozenImporter, PathFinder) if _AVAILABLE else ()
 
 
 class _Loader(SourceFileLoader):
@@ -61,34 +64,45 @@ class _Loader(SourceFileLoader):
             super().exec_module(module)  # compiled from the source (and cached) as ever
             return
         code = loads(memoryview(data)[16:])
+        if code.__class__ is not _CODE:  # as Python's loader words it
+            raise ImportError(f"Non-code object in {self.cached!r}", name=self.name, path=self.cached)
         _fix_co_filename(code, self.path)  # as Python's loader does (a moved install)
         exec(code, module.__dict__)
 
 
 class Finder:
-    """A meta path finder for the submodules of the package ``prefix`` names (``"policykit."``)."""
+    """A meta path finder for the submodules of the package ``prefix`` names (``"policykit."``).
+
+    It finds what Python's path finder would, for a package without extension modules (as
+    policykit is): a folder of the name with an ``__init__.py`` before a module's
+    ``name.py``, each a regular file; a name that is not an identifier is left to Python.
+    (On a file system that ignores case, a name written in another case would be served
+    where Python refuses it: only policykit's own code imports these, by their names.)"""
 
     def __init__(self, prefix: str, tag: str) -> None:
         self.prefix, self.tag = prefix, tag
 
     def find_spec(self, name: str, path: Sequence[str] | None = None, target: Any = None) -> Any:
-        if path is None or not name.startswith(self.prefix) or len(path) != 1:
+        if path is None or len(path) != 1 or not name.startswith(self.prefix):
             return None
         folder = path[0]
         tail = name.rpartition(".")[2]
-        source = f"{folder}/{tail}.py"
-        inside = None  # a package's folder
+        if not tail.isidentifier():
+            return None
+        inside: str | None = f"{folder}/{tail}"  # a package first, as Python's finder
+        source = f"{inside}/__init__.py"
+        if not access(source, F_OK):  # (no exception made for each module that is no package)
+            inside, source = None, f"{folder}/{tail}.py"
         try:
             found = stat(source)
-            cached = f"{folder}/__pycache__/{tail}.{self.tag}.pyc"
         except (OSError, ValueError):
-            inside = f"{folder}/{tail}"
-            source = f"{inside}/__init__.py"
-            try:
-                found = stat(source)
-            except (OSError, ValueError):
-                return None  # an extension, a namespace package, absent: Python's machinery decides
+            return None  # an extension, a namespace package, absent: Python's machinery decides
+        if not S_ISREG(found.st_mode):
+            return None
+        if inside is not None:
             cached = f"{inside}/__pycache__/__init__.{self.tag}.pyc"
+        else:
+            cached = f"{folder}/__pycache__/{tail}.{self.tag}.pyc"
         loader = _Loader(name, source)
         loader.cached = cached
         loader.header = (
@@ -106,13 +120,19 @@ class Finder:
 
 
 def install(package: str) -> bool:
-    """Put a :class:`Finder` for ``package``'s submodules first on ``sys.meta_path`` (once);
-    False, and nothing done, where the byte code is not where or what it assumes."""
+    """Put a :class:`Finder` for ``package``'s submodules on ``sys.meta_path`` (once), just
+    before Python's own finders, so that one put in front of them before (an import hook
+    of a ``sitecustomize``) still comes first; False, and nothing done, where the byte
+    code is not where or what it assumes."""
     tag = sys.implementation.cache_tag
     if not _AVAILABLE or tag is None or sys.pycache_prefix is not None or sys.flags.optimize or sys.platform == "win32":
         return False
     prefix = package + "."
-    if any(isinstance(f, Finder) and f.prefix == prefix for f in sys.meta_path):
+    finders = sys.meta_path
+    if any(isinstance(f, Finder) and f.prefix == prefix for f in finders):
         return True
-    sys.meta_path.insert(0, Finder(prefix, tag))
+    # before Python's own finders (no built-in or frozen module is one of the package's),
+    # after any put in front of them before
+    at = next((i for i, f in enumerate(finders) if f in _PYTHONS), len(finders))
+    finders.insert(at, Finder(prefix, tag))
     return True
