@@ -71,7 +71,7 @@ def test_a_file_changed_a_moment_ago_keeps_no_alias(tmp_path: Path, counted: lis
     for _ in range(2):
         assert cache.file_key(str(path), b"fresh") == key_hex(b"fresh")
     assert counted == [5, 5]
-    assert list((tmp_path / "cache").glob("*.bin")) == []  # nothing written
+    assert list((tmp_path / "cache").glob("*")) == []  # nothing written
 
 
 def test_bytes_that_are_not_the_file_as_it_is_keep_no_alias(tmp_path: Path, counted: list[int]) -> None:
@@ -89,17 +89,18 @@ def test_an_alias_of_another_shape_is_not_used(
     path = tmp_path / "p.yaml"
     _settled(path, "bytes")
     _wait_settled()
-    written: list[tuple[str, dict[str, object]]] = []
+    written: list[tuple[str, dict[str, object], str]] = []
     real_write = cache.write
 
-    def write(name: str, entry: dict[str, object]) -> None:
-        written.append((name, entry))
-        real_write(name, entry)
+    def write(name: str, entry: dict[str, object], suffix: str = ".bin") -> None:
+        written.append((name, entry, suffix))
+        real_write(name, entry, suffix)
 
     monkeypatch.setattr(cache, "write", write)
     cache.file_key(str(path), b"bytes")
-    ((alias, _),) = written
-    real_write(alias, {"key": 42})  # authentic, but not a name
+    ((alias, _, suffix),) = written
+    assert suffix == cache.ALIAS_SUFFIX
+    real_write(alias, {"key": 42}, suffix)  # authentic, but not a name
     assert cache.file_key(str(path), b"bytes") == key_hex(b"bytes")
     assert len(counted) == 2
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import marshal
+import struct
 from typing import Any
 
 from hypothesis import given
@@ -16,7 +17,7 @@ _SCALARS = st.one_of(
     st.booleans(),
     st.integers(-3, 3),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([0.0, -0.0, 1.0]),
+    st.sampled_from([0.0, -0.0, 1.0, float("nan"), -float("nan")]),
     st.text(max_size=3),
     st.binary(max_size=2),
 )
@@ -33,11 +34,11 @@ _DATA = st.recursive(
 
 
 def _typed(value: Any) -> Any:
-    """``value`` with the type of each part written beside it, floats by their text: equal
+    """``value`` with the type of each part written beside it, floats by their bits: equal
     only where the data is the same, type for type."""
     kind = value.__class__
     if kind is float:
-        return ("float", repr(value))
+        return ("float", struct.pack("<d", value))  # its bits: a NaN's sign too
     if kind in (list, tuple):
         return (kind.__name__, [_typed(x) for x in value])
     if kind is dict:
@@ -61,6 +62,8 @@ def test_equal_strings_and_tuples_become_one_object_and_nothing_else_does() -> N
     assert made["x"][1] is made["y"][1]
     assert made["z"][0] is not made["x"][1]  # (True, ...) is not (1, ...)
     assert made["f"][0] is not made["f"][1]
+    nans = marshal.loads(marshal.dumps(shared([(float("nan"),), (-float("nan"),)])))
+    assert [struct.pack("<d", t[0])[-1] >> 7 for t in nans] == [0, 1]  # each NaN's sign kept
     assert made["l"][0] is not made["l"][1]  # lists are never shared
     back = marshal.loads(marshal.dumps(made))
     assert back["x"][1] is back["y"][1]  # marshal kept them one object

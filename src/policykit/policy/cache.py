@@ -83,6 +83,7 @@ def key_of(raw: bytes) -> str:
     return key_hex(raw)
 
 
+ALIAS_SUFFIX = ".alias"  # a file's alias: an entry of its own kind (pruned with the others)
 SETTLED_SECONDS = 2.0
 """How long a file must have been left alone for its alias to be kept (:func:`file_key`)."""
 
@@ -115,13 +116,13 @@ def file_key(path: str, raw: bytes, prefix: bytes = b"") -> str:
         ]
     )
     alias = key_hex(named)
-    entry = read(alias)
+    entry = read(alias, ALIAS_SUFFIX)
     found = entry.get("key") if entry is not None else None
     if isinstance(found, str) and len(found) == len(alias):
         return found
     key = key_of(prefix + raw)
     if time.time() - max(info.st_mtime, info.st_ctime) >= SETTLED_SECONDS:
-        write(alias, {"key": key})
+        write(alias, {"key": key}, ALIAS_SUFFIX)
     return key
 
 
@@ -135,13 +136,14 @@ def cache_dir() -> str | None:
     return os.path.join(base, "policykit")
 
 
-def entry_path(key: str) -> str | None:
+def entry_path(key: str, suffix: str = ".bin") -> str | None:
+    """The file of the entry named ``key`` (``suffix`` ``.alias`` for a file's alias)."""
     folder = cache_dir()
     if folder is None:
         return None
     # the format too: two builds of one version (a checkout and an install) keep apart
     python = f"py{sys.version_info[0]}{sys.version_info[1]}"
-    return os.path.join(folder, f"{key}-{__version__}-f{FORMAT}-{python}-{calendar_source()}.bin")
+    return os.path.join(folder, f"{key}-{__version__}-f{FORMAT}-{python}-{calendar_source()}{suffix}")
 
 
 _SOURCE: list[str] = []
@@ -206,10 +208,10 @@ def _mac(key: bytes, name: str, payload: bytes) -> bytes:
     return mac(key, name.encode("utf-8") + b"\0" + payload)
 
 
-def read(name: str) -> dict[str, Any] | None:
+def read(name: str, suffix: str = ".bin") -> dict[str, Any] | None:
     """The authentic entry stored under ``name`` (:func:`key_of` a file's bytes), or None
     (missing, edited, foreign, unreadable)."""
-    path = entry_path(name)
+    path = entry_path(name, suffix)
     if path is None:
         return None
     key = _key(os.path.dirname(path), create=False)
@@ -241,8 +243,8 @@ def read(name: str) -> dict[str, Any] | None:
     return entry
 
 
-def write(name: str, entry: dict[str, Any]) -> None:
-    path = entry_path(name)
+def write(name: str, entry: dict[str, Any], suffix: str = ".bin") -> None:
+    path = entry_path(name, suffix)
     if path is None:
         return
     entry = {**entry, "format": FORMAT, "name": name}
@@ -304,7 +306,7 @@ def shared(value: Any) -> Any:
     are one object each: marshal writes an object it meets again as a reference to the
     first, so the entry is smaller and is read back with fewer objects made (the bundled
     standard's: 162 kB -> 138 kB, unmarshalled in a quarter less time).  Equal is of the
-    same type too (``(1,)`` and ``(True,)``, ``0.0`` and ``-0.0`` stay apart); lists,
+    same type and bits too (``(1,)`` and ``(True,)``, ``0.0`` and ``-0.0`` stay apart); lists,
     dicts and sets are copied, never shared.  The nesting is that of a compiled policy
     (its depth bounded by the compile)."""
     memo: dict[Any, Any] = {}
@@ -329,12 +331,14 @@ def shared(value: Any) -> Any:
 
 
 def _identity(item: Any) -> Any:
-    """What tells an element of a tuple apart for :func:`shared`: a float by its text
-    (``-0.0``, ``nan``), an integer, a bool, bytes or None by type and value, anything else
+    """What tells an element of a tuple apart for :func:`shared`: a float by its bits
+    (``-0.0``, a NaN's sign), an integer, a bool, bytes or None by type and value, anything else
     by its identity."""
     kind = item.__class__
     if kind is float:
-        return (float, repr(item))
+        from _struct import pack  # (written once per compile, never read)
+
+        return (float, pack("<d", item))  # its bits: -0.0, and a NaN's sign, kept apart
     if kind is int or kind is bool or kind is bytes or item is None:
         return (kind, item)
     # a string or tuple made one object already; anything else (a list, a dict, a set,
