@@ -87,14 +87,16 @@ def test_ctrl_c_pressed_again_while_the_workers_end_is_ignored(many_cases: Path,
     assert (code, err) == (130, "policykit: interrupted\n")
 
 
-def test_ctrl_c_on_a_local_dask_cluster_ends_with_one_line(many_cases: Path, tmp_path: Path) -> None:
-    """The scheduler's and workers' own warnings (a task cancelled, a worker killed as the
-    cluster closed) reached the terminal beside the parent's line."""
+@pytest.mark.parametrize("times", [1, 3])
+def test_ctrl_c_on_a_local_dask_cluster_ends_with_one_line(many_cases: Path, tmp_path: Path, times: int) -> None:
+    """The scheduler's and workers' own warnings and tracebacks (a task cancelled, a worker
+    ended by the signal, the cluster closing) reached the terminal beside the parent's line;
+    and Ctrl-C pressed again while the cluster closed broke its closing."""
     pytest.importorskip("distributed", reason="the dask extra: pip install 'policykit[dask]'")
     folder = tmp_path / "in"
     folder.mkdir()
     for name in ("a.jsonl", "b.jsonl"):
         (folder / name).write_bytes(many_cases.read_bytes())
     argv = ["evaluate", "--batch", str(folder / "*.jsonl"), "--engine", "dask", "--jobs", "2"]
-    code, err = _interrupted([*argv, "--output", str(tmp_path / "out")], tmp_path, 1.0)
+    code, err = _interrupted([*argv, "--output", str(tmp_path / "out")], tmp_path, 1.0, times)
     assert (code, err) == (130, "policykit: interrupted\n")

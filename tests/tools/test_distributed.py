@@ -227,3 +227,27 @@ def test_a_local_workers_preload_leaves_ctrl_c_to_the_command() -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "True"]
     assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # this process untouched
+
+
+def test_ctrl_c_silences_the_logs_until_the_cluster_closes_then_puts_them_back() -> None:
+    """The first Ctrl-C raises KeyboardInterrupt with every log off; one pressed again while
+    the cluster closes is ignored; after, the logging and the handler are as they were."""
+    import logging
+    import os
+    import signal
+    import time
+
+    from policykit.tools.distributed import _quiet_once_interrupted
+
+    before, was = signal.getsignal(signal.SIGINT), logging.root.manager.disable
+    seen: list[object] = []
+    with pytest.raises(KeyboardInterrupt), _quiet_once_interrupted():
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # a bound: the handler runs at once
+        finally:  # as the cluster closes
+            seen += [logging.root.manager.disable, signal.getsignal(signal.SIGINT)]
+            os.kill(os.getpid(), signal.SIGINT)  # pressed again: ignored
+    assert seen == [logging.CRITICAL, signal.SIG_IGN]
+    assert logging.root.manager.disable == was
+    assert signal.getsignal(signal.SIGINT) is before

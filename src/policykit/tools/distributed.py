@@ -133,31 +133,36 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
 
 @contextmanager
 def _quiet_once_interrupted() -> Iterator[None]:
-    """Ctrl-C (a KeyboardInterrupt, as ever) also silences every log of this process: the
-    terminal sends it to the cluster's workers too, and the nannies here log each worker's
-    end, and the cluster's closing, as errors with tracebacks.  The command ends with its one
-    line.  Only the main thread can set a signal handler: elsewhere nothing changes."""
+    """Ctrl-C (a KeyboardInterrupt, as ever) also silences every log of this process until
+    the cluster is closed: the terminal sends it to the cluster's workers too, and the
+    nannies here log each worker's end, and the cluster's closing, as errors with
+    tracebacks.  A Ctrl-C pressed again while it closes is ignored (as with ``--jobs``).
+    The command ends with its one line.  The logging and the handler are put back after.
+    Only the main thread can set a signal handler, and one set from C cannot be put back:
+    then nothing changes."""
     import logging
     import signal
     import threading
 
-    if threading.current_thread() is not threading.main_thread():
+    before = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
+    if before is None or before is signal.SIG_IGN:  # not ours to change; a Ctrl-C ignored stays so
         yield
         return
-    before = signal.getsignal(signal.SIGINT)
+    was = logging.root.manager.disable
 
     def interrupted(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # once is enough: the cluster is closing
         logging.disable(logging.CRITICAL)
         if callable(before):
             before(signum, frame)  # Python's own raises KeyboardInterrupt
         raise KeyboardInterrupt
 
-    if before is not signal.SIG_IGN:  # a Ctrl-C ignored stays so
-        signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, before)
+        logging.disable(was)
 
 
 def _each(client: Any, tasks: list[Any], fn: Any, progress: IO[str] | None, what: str) -> list[Any]:
