@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from policykit.policy.cache import shared
 
+from .strategies import nested
+
 _SCALARS = st.one_of(
     st.none(),
     st.booleans(),
@@ -21,15 +23,12 @@ _SCALARS = st.one_of(
     st.text(max_size=3),
     st.binary(max_size=2),
 )
-_DATA = st.recursive(
+_DATA = nested(
     _SCALARS,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4),
-        st.lists(inner, max_size=4).map(tuple),
-        st.dictionaries(st.text(max_size=3), inner, max_size=4),
-        st.frozensets(st.one_of(st.integers(0, 2), st.booleans(), st.text(max_size=2)), max_size=3),
-    ),
-    max_leaves=30,
+    st.text(max_size=3),
+    30,
+    4,
+    st.frozensets(st.one_of(st.integers(0, 2), st.booleans(), st.text(max_size=2)), max_size=3),
 )
 
 

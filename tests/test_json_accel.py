@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from policykit import json_accel
 from policykit.engine import case as case_module
 
+from .strategies import nested
+
 scalars = st.one_of(
     st.none(),
     st.booleans(),
@@ -21,15 +23,7 @@ scalars = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=12),
 )
-documents = st.recursive(
-    scalars,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4),
-        st.lists(inner, max_size=3).map(tuple),
-        st.dictionaries(st.text(max_size=6), inner, max_size=4),
-    ),
-    max_leaves=20,
-)
+documents = nested(scalars, st.text(max_size=6), 20, 3)
 
 
 @settings(max_examples=600, deadline=None)
