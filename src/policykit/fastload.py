@@ -91,9 +91,9 @@ class Finder:
             return None
         inside: str | None = f"{folder}/{tail}"  # a package first, as Python's finder
         source = f"{inside}/__init__.py"
-        if not access(source, F_OK):  # (no exception made for each module that is no package)
-            inside, source = None, f"{folder}/{tail}.py"
         try:
+            if not access(source, F_OK):  # (no exception made for each module that is no package)
+                inside, source = None, f"{folder}/{tail}.py"
             found = stat(source)
         except (OSError, ValueError):
             return None  # an extension, a namespace package, absent: Python's machinery decides

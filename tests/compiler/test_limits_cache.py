@@ -47,17 +47,15 @@ def _needs(path: Path) -> dict[str, int]:
 
 
 class Writes:
-    """The entries the compile cache writes (each :func:`cache.write` call, by name; a
-    file's alias, which names an entry, is none)."""
+    """The entries the compile cache writes (each :func:`cache.write` call, by name)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.names: list[str] = []
         real = cache.write
 
-        def spy(name: str, entry: dict[str, Any], suffix: str = ".bin") -> None:
-            if suffix != cache.ALIAS_SUFFIX:
-                self.names.append(name)
-            real(name, entry, suffix)
+        def spy(name: str, entry: dict[str, Any]) -> None:
+            self.names.append(name)
+            real(name, entry)
 
         monkeypatch.setattr(cache, "write", spy)
 

@@ -18,10 +18,7 @@ version and a tag of the installed ``holidays`` package, so a changed policy, to
 interpreter or official calendar never reads a stale entry.  An amendment's digest is of
 its folder's policy files too (:mod:`policykit.policy.amend_key`), and its entry keeps the
 resolved policy and the chain of files it was resolved from; a policy set's index
-(:mod:`policykit.tools.set_index`) is an entry of the same kind.  A file read before is
-not digested again: a small entry, its alias, named by the file as ``stat`` describes it
-(change time included, which no one can set back), holds the name of its bytes' entry
-(:func:`file_key`).
+(:mod:`policykit.tools.set_index`) is an entry of the same kind.
 
 The name carries no limit (:mod:`policykit.limits`), so a run under the default limits
 and one under ``--limit`` share an entry: a limit only refuses a policy, and one that
@@ -83,49 +80,6 @@ def key_of(raw: bytes) -> str:
     return key_hex(raw)
 
 
-ALIAS_SUFFIX = ".alias"  # a file's alias: an entry of its own kind (pruned with the others)
-SETTLED_SECONDS = 2.0
-"""How long a file must have been left alone for its alias to be kept (:func:`file_key`)."""
-
-
-def file_key(path: str, raw: bytes, prefix: bytes = b"") -> str:
-    """:func:`key_of` ``prefix + raw``, the bytes just read from the file at ``path``,
-    without digesting them where an alias says what they are.
-
-    The alias is an entry like any other (authenticated, data only), named by the file
-    as ``stat`` describes it: its absolute path, device, inode, size, and its times of
-    modification and of change in nanoseconds; it holds the name of the bytes' entry.
-    A file written, replaced, renamed or touched has another change time, which no one
-    can set back, so another alias.  One is kept only for a file whose size is that of
-    the bytes read and that was last changed :data:`SETTLED_SECONDS` or more before (so
-    that a write in the same tick of a coarse clock is not missed, as git's index does
-    with its "racily clean" files).  Digesting a policy's 127 kB is about 1.5 M
-    instructions of a cold start; reading an alias, some tens of thousands."""
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return key_of(prefix + raw)
-    if not stat.S_ISREG(info.st_mode) or info.st_size != len(raw):
-        return key_of(prefix + raw)  # a pipe, or a file changed since it was read
-    named = b"\0".join(
-        [
-            b"alias",
-            prefix,
-            os.fsencode(os.path.abspath(path)),
-            b"%d\0%d\0%d\0%d\0%d" % (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns),
-        ]
-    )
-    alias = key_hex(named)
-    entry = read(alias, ALIAS_SUFFIX)
-    found = entry.get("key") if entry is not None else None
-    if isinstance(found, str) and len(found) == len(alias):
-        return found
-    key = key_of(prefix + raw)
-    if time.time() - max(info.st_mtime, info.st_ctime) >= SETTLED_SECONDS:
-        write(alias, {"key": key}, ALIAS_SUFFIX)
-    return key
-
-
 def cache_dir() -> str | None:
     if os.environ.get("POLICYKIT_NO_CACHE"):
         return None
@@ -136,14 +90,13 @@ def cache_dir() -> str | None:
     return os.path.join(base, "policykit")
 
 
-def entry_path(key: str, suffix: str = ".bin") -> str | None:
-    """The file of the entry named ``key`` (``suffix`` ``.alias`` for a file's alias)."""
+def entry_path(key: str) -> str | None:
     folder = cache_dir()
     if folder is None:
         return None
     # the format too: two builds of one version (a checkout and an install) keep apart
     python = f"py{sys.version_info[0]}{sys.version_info[1]}"
-    return os.path.join(folder, f"{key}-{__version__}-f{FORMAT}-{python}-{calendar_source()}{suffix}")
+    return os.path.join(folder, f"{key}-{__version__}-f{FORMAT}-{python}-{calendar_source()}.bin")
 
 
 _SOURCE: list[str] = []
@@ -208,10 +161,10 @@ def _mac(key: bytes, name: str, payload: bytes) -> bytes:
     return mac(key, name.encode("utf-8") + b"\0" + payload)
 
 
-def read(name: str, suffix: str = ".bin") -> dict[str, Any] | None:
+def read(name: str) -> dict[str, Any] | None:
     """The authentic entry stored under ``name`` (:func:`key_of` a file's bytes), or None
     (missing, edited, foreign, unreadable)."""
-    path = entry_path(name, suffix)
+    path = entry_path(name)
     if path is None:
         return None
     key = _key(os.path.dirname(path), create=False)
@@ -243,8 +196,8 @@ def read(name: str, suffix: str = ".bin") -> dict[str, Any] | None:
     return entry
 
 
-def write(name: str, entry: dict[str, Any], suffix: str = ".bin") -> None:
-    path = entry_path(name, suffix)
+def write(name: str, entry: dict[str, Any]) -> None:
+    path = entry_path(name)
     if path is None:
         return
     entry = {**entry, "format": FORMAT, "name": name}

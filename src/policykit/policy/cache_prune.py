@@ -23,7 +23,6 @@ STALE_TMP_SECONDS = 3600
 """A writer's temporary file this old is one a killed process left."""
 
 ENTRY_SUFFIX = ".bin"
-ENTRY_SUFFIXES = (ENTRY_SUFFIX, ".alias")  # entries, and files' aliases (policykit.policy.cache)
 TMP_PREFIX = ".tmp-"
 
 
@@ -42,7 +41,7 @@ def prune(folder: str, keep: int | None = None) -> int:
                 try:
                     if not item.is_file(follow_symlinks=False):
                         continue
-                    if name.endswith(ENTRY_SUFFIXES) and not name.startswith("."):
+                    if name.endswith(ENTRY_SUFFIX) and not name.startswith("."):
                         entries.append((item.stat(follow_symlinks=False).st_mtime_ns, item.path))
                     elif (
                         name.startswith(TMP_PREFIX)

@@ -26,7 +26,7 @@ def catalogue() -> dict[str, tuple[tuple[str, str], ...]]:
 
     with open(_FILE, "rb") as handle:
         raw = handle.read()
-    key = compile_cache.file_key(_FILE, raw, b"catalogue\0")
+    key = compile_cache.key_of(b"catalogue\0" + raw)
     entry = compile_cache.read(key)
     texts = entry.get("texts") if entry is not None else None
     if isinstance(texts, dict):

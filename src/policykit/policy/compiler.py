@@ -220,12 +220,12 @@ def _load_policy(
 def _cache_key(raw: bytes, path: str | Path, limits: Limits) -> tuple[str, bool] | None:
     """The name of the entry of a policy file with bytes ``raw``, and whether its folder is
     part of it (an amendment's); None if it cannot be named (an unreadable folder)."""
-    import os
-
     from policykit.policy import cache
 
     if not amends_a_version(raw):
-        return cache.file_key(os.fspath(path), raw), False
+        return cache.key_of(raw), False
+    import os
+
     from policykit.policy.amend_key import amendment_key_bytes
 
     named = amendment_key_bytes(raw, os.path.dirname(os.fspath(path)), limits.policy_bytes)
