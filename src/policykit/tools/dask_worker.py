@@ -11,9 +11,11 @@ from typing import Any
 
 
 def dask_setup(worker: Any) -> None:
-    """Ctrl-C ignored by this worker process (where Dask runs this in its main thread)."""
-    import signal
+    """Ctrl-C ignored by this worker process, as by ``--jobs``' workers (where Dask runs
+    this in its main thread)."""
     import threading
 
+    from policykit.tools.parallel import ignore_interrupt
+
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        ignore_interrupt()

@@ -44,7 +44,7 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int = 1, window:
         for item in chain(first, items):
             yield fn(item)
         return
-    pool = ProcessPoolExecutor(max_workers=len(first), initializer=_ignore_interrupt)
+    pool = ProcessPoolExecutor(max_workers=len(first), initializer=ignore_interrupt)
     try:
         pending: deque[Future[R]] = deque()
         for item in chain(first, items):
@@ -59,8 +59,9 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], jobs: int = 1, window:
     pool.shutdown()
 
 
-def _ignore_interrupt() -> None:
-    """In a worker: Ctrl-C is the parent's to handle (it ends the workers)."""
+def ignore_interrupt() -> None:
+    """In a worker (of the pool here, or of a local Dask cluster): Ctrl-C is the parent's to
+    handle (it ends the workers)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
