@@ -248,6 +248,18 @@ def test_the_terminal_question_mark_shows_the_clauses_and_ctrl_d_stops(tmp_path:
     assert "问询结束" in out and '"type": "fault"' in out
 
 
+@pytest.mark.parametrize(("as_of", "warned"), [("2026-02-09", True), ("2026-02-10", False), ("2026-03-01", False)])
+def test_the_terminal_says_an_as_of_before_the_request_date_as_evaluate_does(as_of: str, warned: bool) -> None:
+    code, out, err = cli("interview", "--type", "fault", "--date", "2026-02-10", "--as-of", as_of, stdin="?\n")
+    assert code == 0 and '"date": "2026-02-10"' in out  # the case is written all the same
+    line = (
+        f"<interview>: as-of-before-request: --as-of {as_of} is before the request date 2026-02-10: "
+        "decided as of a day before the request was made (a typo?) (at request.date)\n"
+    )
+    assert (line in err) is warned
+    assert ("as-of-before-request" in err) is warned
+
+
 def test_the_terminal_refuses_an_impossible_date_and_asks_again() -> None:
     code, out, _ = cli("interview", "--type", "fault", "--date", "2026-02-10", stdin="2025-02-30\n2025-06-01\n")
     assert code == 0
