@@ -217,3 +217,34 @@ def test_a_folder_with_no_test_file_is_refused(tmp_path: Path) -> None:
     code, out, err = cli("test", str(empty))
     assert (code, out) == (2, "")
     assert err.strip() == f"{empty}: no-tests: no policy test file (.yaml) here"
+
+
+SETTLED = """\
+policykit_tests: 1
+policy: {policy}
+as_of: "2026-11-27"
+tests:
+  - title: out of warranty by either shipping method
+    case:
+      request: {{type: fault, date: "2028-09-21"}}
+      customer: {{name: n, address: a, phone: p}}
+      product: {{model: m, serial_number: s}}
+      sale: {{ship_date: "2026-04-23"}}
+      fault: {{code: no-video}}
+      received_on: "2028-09-22"
+    expect:
+      decisions: {{warranty.status: out_of_warranty}}
+"""
+
+
+def test_coverage_counts_the_row_that_decided_a_value_settled_over_an_unknown(tmp_path: Path) -> None:
+    """The shipping method unknown, the warranty is out either way (CONTRACT 1.1): the row
+    that says so decided the test's value, and coverage counts it fired."""
+    tests = tmp_path / "settled.yaml"
+    tests.write_text(SETTLED.format(policy=POLICY_FILE), encoding="utf-8")
+    code, out, err = cli("test", str(tests), "--coverage", "--format", "json")
+    assert code == 0, out + err
+    cov = next(iter(json.loads(out)["coverage"].values()))
+    status = cov["values"]["warranty.status"]
+    assert [row["row"] for row in status["fired"]] == ["2"], status
+    assert cov["clauses"]["warranty.period"] is True

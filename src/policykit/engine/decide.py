@@ -207,10 +207,21 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
         warnings,
         tuple([Notice(key, fields) for key, fields in case.notices]),
         trace,
-        tuple([(name, rule.index) for name, outcome in env.outcomes.items() for rule in outcome.rules]),
+        _fired(env, decisions),
         assumptions(env, decisions, tuple(actions)),
         tuple(sorted(env.calendar.years)) if isinstance(env.calendar, WatchedCalendar) else (),
     )
+
+
+def _fired(env: CaseEnv, decisions: tuple[DecisionRecord, ...]) -> tuple[tuple[str, int], ...]:
+    """The rows that gave the case's values (coverage), and those that gave each decision
+    settled over its unknowns (every branch gave the same value: the case's own table was
+    left undecided, and the record names the rows of the branches that decided it)."""
+    fired = [(name, rule.index) for name, outcome in env.outcomes.items() for rule in outcome.rules]
+    if env.settled:
+        fired += [(d.id, rule.index) for d in decisions if d.id in env.settled for rule in d.rules]
+        return tuple(dict.fromkeys(fired))
+    return tuple(fired)
 
 
 def _evaluation_error(exc: Exception) -> CaseError:
