@@ -151,11 +151,11 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
     if any(not (case.get("request") or {}).get(name.split(".")[1]) for name in START):
         where = Diagnostic("<interview>", 0, 0, "incomplete", "stopped before the request was given: no case written")
         raise InputError([where])
-    as_of = as_of_option(args.as_of)
+    given_as_of = as_of_option(args.as_of)
     day = (case.get("request") or {}).get("date")
-    if as_of is not None and isinstance(day, str) and day > as_of.isoformat():
+    if given_as_of is not None and isinstance(day, str) and day > given_as_of.isoformat():
         # as evaluate says it: the interview decided as of a day before the request was made
-        print(as_of_warning(as_of, "<interview>", 0, 0, day=day), file=err)
+        print(as_of_warning(given_as_of, "<interview>", 0, 0, day=day), file=err)
     if last is not None and last.result is not None:
         from policykit.engine.case import read_case
         from policykit.present.text import TextOptions
