@@ -75,3 +75,24 @@ def test_a_working_day_deadline_in_a_year_without_an_official_schedule_warns(tmp
     case["received_on"] = "2026-12-30"  # counted within 2026 (the next working day is 12-31)
     path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
     assert not any("not published" in w for w in _json(path, "--lang", "en")["warnings"])
+
+
+def test_an_accepted_return_before_its_inspection_never_says_the_inspection_found(tmp_path: Path) -> None:
+    """The inspection facts left to their defaults (the unit not yet inspected): the reason
+    says nothing was found, never that an inspection found it; the step that inspects is listed."""
+    case = {
+        "request": {"type": "return", "date": "2026-03-05"},
+        "customer": {"name": "n", "address": "a", "phone": "p"},
+        "product": {"model": "m", "serial_number": "s", "has_warranty_card": True, "has_company_mark": True},
+        "sale": {"ship_date": "2026-02-20", "shipping_method": "express"},
+        "return": {"strongly_requested": False},
+    }
+    path = tmp_path / "return.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    for lang in ("en", "zh"):
+        result = _json(path, "--lang", lang)
+        decision = result["decisions"]["return.decision"]
+        assert decision["value"] == "accepted"
+        assert {"inspection.damaged", "inspection.disassembled"} <= {a["fact"] for a in result["assumed"]}
+        assert "inspect-returned-unit" in [a["id"] for a in result["actions"]]
+        assert not any("inspection found" in line or "质检确认" in line for line in decision["because"]), decision
