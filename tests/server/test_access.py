@@ -101,3 +101,34 @@ def test_a_bad_key_file_is_named(text: str, words: str) -> None:
     with pytest.raises(InputError) as bad:
         parse_keys(text, "keys.json")
     assert words in str(bad.value) and "keys.json" in str(bad.value)
+
+
+def test_keys_new_refuses_a_folder_a_non_text_file_and_an_empty_id(tmp_path: Path) -> None:
+    """Exit 2 naming the file or the id, never an internal error; nothing written."""
+    folder, binary = tmp_path / "d", tmp_path / "keys.bin"
+    folder.mkdir()
+    binary.write_bytes(b"\xff\xfe\x00")
+    for args, where, words in (
+        (("crm", "--file", str(folder)), str(folder), "Is a directory"),
+        (("crm", "--file", str(binary)), str(binary), "not UTF-8"),
+        (("  ", "--file", str(tmp_path / "k.json")), "id", "not empty"),
+    ):
+        code, out, err = cli("keys", "new", *args, "--scopes", "evaluate")
+        assert (code, out) == (2, ""), err
+        assert err.startswith(f"{where}: bad-keys: ") and words in err, err
+    assert not (tmp_path / "k.json").exists() and binary.read_bytes() == b"\xff\xfe\x00"
+
+
+def test_serve_refuses_a_port_in_use_as_bad_input(tmp_path: Path) -> None:
+    """A port another program listens on: exit 2 with one line naming the address, before
+    any policy is loaded (uvicorn would log it and end with a status of its own)."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, out, err = cli("serve", "--port", str(port), "--log-db", str(tmp_path / "l.sqlite3"))
+    assert (code, out) == (2, "")
+    assert err == f"--port: cannot-listen: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    assert not (tmp_path / "l.sqlite3").exists()

@@ -152,3 +152,61 @@ def test_a_bound_finer_than_a_microsecond_keeps_its_order(given: str, read: str)
 def test_a_bound_the_api_document_does_not_give_is_refused(given: str) -> None:
     with pytest.raises(ValueError, match="is not an ISO 8601 time or day"):
         log_time(given)
+
+
+def _foreign(path: Path) -> bytes:
+    """Another program's SQLite database at ``path``; its bytes."""
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE x (a)")
+    db.commit()
+    db.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("command", [("log", "export"), ("log", "prune", "--older-than-days", "5")])
+def test_the_log_commands_refuse_what_is_not_a_log_and_leave_it_as_it_was(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Exit 2 with the file named, never an internal error, and no table added to (nor a
+    journal mode set in) a database of another program, nor a log made of an empty file."""
+    foreign, empty, text, folder = (
+        tmp_path / "other.sqlite3",
+        tmp_path / "empty.sqlite3",
+        tmp_path / "a.json",
+        tmp_path / "d",
+    )
+    before = _foreign(foreign)
+    empty.write_bytes(b"")
+    text.write_text("{}\n", encoding="utf-8")
+    folder.mkdir()
+    said = {
+        foreign: "a database of another program (its tables: x)",
+        empty: "no decision log here (an empty database)",
+        text: "cannot be the decision log: file is not a database",
+        folder: "no decision log here",
+    }
+    for path, words in said.items():
+        code, out, err = cli(*command, "--log-db", str(path))
+        assert (code, out) == (2, ""), err
+        assert err.startswith(f"{path}: ") and words in err and err.count("\n") == 1, err
+    assert foreign.read_bytes() == before and empty.read_bytes() == b""
+
+
+def test_a_path_that_cannot_be_the_log_is_bad_input_for_the_server_too(tmp_path: Path) -> None:
+    from policykit.errors import InputError
+
+    folder, foreign = tmp_path / "d", tmp_path / "other.sqlite3"
+    folder.mkdir()
+    before = _foreign(foreign)
+    for path, words in ((folder, "a folder"), (foreign, "another program")):
+        with pytest.raises(InputError) as caught:
+            DecisionLog(path)
+        (diag,) = caught.value.diagnostics
+        assert (diag.file, diag.code) == (str(path), "bad-log") and words in diag.message
+    assert foreign.read_bytes() == before
+    fresh = DecisionLog(tmp_path / "new" / "log.sqlite3")  # a new log, its folder made: as before
+    assert fresh.schema_version == len(MIGRATIONS)
+    fresh.close()
+    again = DecisionLog(tmp_path / "new" / "log.sqlite3", create=False)  # a log already: opened
+    assert again.count() == 0
+    again.close()

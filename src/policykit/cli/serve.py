@@ -108,7 +108,7 @@ def run_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             raise InputError(problems)
     if not Path(args.log_db).is_file():
         raise InputError([Diagnostic(args.log_db, 0, 0, "not-found", "no decision log here")])
-    log = DecisionLog(args.log_db)
+    log = DecisionLog(args.log_db, create=False)  # a log already: never one made from another file
     try:
         if args.log_command == "export":
             for entry in log.export(args.start, args.end):

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from policykit.errors import Diagnostic, InputError
 from policykit.server.jsoncodec import dumps, loads
 
 # each entry moves the schema one version forward; never edit one that has shipped
@@ -173,22 +174,59 @@ def _past_microseconds(text: str) -> bool:
     return False
 
 
+class _NotALog(Exception):
+    """A path that holds something other than a decision log."""
+
+
 class DecisionLog:
     """A decision log file.  Safe to share between threads (one connection, one lock) and
     between processes (SQLite's own locking)."""
 
-    def __init__(self, path: str | Path, synchronous: str = "NORMAL", busy_timeout_ms: int = 10_000) -> None:
+    def __init__(
+        self, path: str | Path, synchronous: str = "NORMAL", busy_timeout_ms: int = 10_000, create: bool = True
+    ) -> None:
+        """Open the log at ``path``, made (with its folder) if need be; ``create=False``: only a
+        log that is one already (``policykit log``, which reads or prunes one).  A path that
+        cannot hold a log (a folder, a file that is not SQLite, another program's database)
+        is an :class:`~policykit.errors.InputError` naming it: no table is added to a
+        database that is not a decision log."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._synchronous = "FULL" if synchronous.upper() == "FULL" else "NORMAL"
         self._busy_timeout_ms = int(busy_timeout_ms)
-        self._db = self._connect()
-        self._migrate()
+        self.closed = True
+        try:
+            if self.path.is_dir():
+                raise _NotALog("a folder, not a decision log file")
+            if create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            elif not self.path.is_file():
+                raise _NotALog("no decision log here")
+            self._db = self._connect(create)
+            try:
+                self._migrate()
+            except BaseException:
+                self.close()
+                raise
+        except _NotALog as exc:
+            raise InputError([Diagnostic(str(path), 0, 0, "bad-log", str(exc))]) from None
+        except (sqlite3.DatabaseError, OSError) as exc:
+            said = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise InputError([Diagnostic(str(path), 0, 0, "bad-log", f"cannot be the decision log: {said}")]) from None
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, create: bool = True) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=self._busy_timeout_ms / 1000, check_same_thread=False)
         db.isolation_level = None  # transactions are explicit
+        try:  # what the file holds, before any setting is written to it
+            if db.execute("PRAGMA user_version").fetchone()[0] == 0:  # no log yet: empty, or another program's
+                tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+                if tables:
+                    raise _NotALog(f"a database of another program (its tables: {', '.join(sorted(tables)[:5])})")
+                if not create:
+                    raise _NotALog("no decision log here (an empty database)")
+        except BaseException:
+            db.close()
+            raise
         db.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode: a committed decision survives the process being killed; FULL
         # also survives the machine losing power, at an fsync per commit

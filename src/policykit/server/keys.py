@@ -115,6 +115,17 @@ def reload_keys(path: str | Path | None, current: tuple[ApiKey, ...]) -> tuple[A
 def add_key(path: str | Path, key_id: str, scopes: list[str]) -> str:
     """Make a key, add its hash to the key file at ``path`` (made if need be); return the key."""
     file = Path(path)
+    if not key_id.strip():
+        raise InputError([Diagnostic("id", 0, 0, "bad-keys", "a key's id is a name: not empty, not only spaces")])
+    try:
+        return _add_key(file, key_id, scopes)
+    except OSError as exc:  # a folder, no such place, no permission: the file named, exit 2
+        raise InputError([Diagnostic(str(file), 0, 0, "bad-keys", exc.strerror or str(exc))]) from None
+    except UnicodeDecodeError:
+        raise InputError([Diagnostic(str(file), 0, 0, "bad-keys", "not a key file: not UTF-8 text")]) from None
+
+
+def _add_key(file: Path, key_id: str, scopes: list[str]) -> str:
     existing = list(parse_keys(file.read_text(encoding="utf-8"), str(file))) if file.exists() else []
     if any(k.id == key_id for k in existing):
         raise InputError([Diagnostic(str(file), 0, 0, "bad-keys", f"a key with id {key_id!r} exists already")])

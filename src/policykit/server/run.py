@@ -44,11 +44,28 @@ def check(config: ServerConfig, host: str, workers: int) -> None:
         raise InputError(problems)
 
 
+def _can_listen(host: str, port: int) -> None:
+    """Refuse, as bad input (exit 2), an address the server could not listen on (a port in
+    use, an address not of this machine), before any policy is loaded: uvicorn would log
+    the error and end with a status of its own.  Bound as uvicorn binds it, then let go."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        said = exc.strerror or str(exc)
+        raise InputError(
+            [Diagnostic("--port", 0, 0, "cannot-listen", f"cannot listen on {host}:{port}: {said}")]
+        ) from None
+
+
 def serve(config: ServerConfig, host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> None:
     """Serve until stopped (Ctrl-C or SIGTERM; SIGHUP reloads the policy set)."""
     import uvicorn
 
     check(config, host, workers)
+    _can_listen(host, port)
     config = ServerConfig(**{**config.__dict__, "extra": {**config.extra, "workers": workers, "host": host}})
     os.environ[ENV] = config.to_env()
     # the app is built now in this process, so a bad policy set or log stops here with a
