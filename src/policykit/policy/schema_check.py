@@ -32,22 +32,28 @@ def schema_errors(doc: Document, schema_name: str) -> Iterator[Diagnostic]:
 
     validator = Draft202012Validator(schema(schema_name))
     for error in validator.iter_errors(doc.data):
-        path = tuple(error.absolute_path)
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            yield from _unknown_keys(doc, path, error)
-            continue
-        keys = _unknown_keys_in_branch(error)
-        if keys is not None:
-            # a mapping in a place that also takes another form (a clause id, or a clause
-            # with its condition): its unknown keys with the key meant, not the branch's
-            # "'clause' is a required property" that the misspelt key leaves behind
-            unknown, rest = keys
-            for key_error in unknown:
-                yield from _unknown_keys(doc, path, key_error)
-            for other in rest:
-                yield doc.diag(tuple(other.absolute_path), "schema", _message(other))
-            continue
+        yield from _diagnostics(doc, error)
+
+
+def _diagnostics(doc: Document, error: Any) -> Iterator[Diagnostic]:
+    """The diagnostics of one schema error: a mapping's unknown keys each with the key meant;
+    a mapping in a place that also takes another form (a clause id, or a clause with its
+    condition; a condition, or one with its clauses) as the one form that takes a mapping
+    sees it, each of its problems in its place (the same way down), rather than one line
+    for the whole; anything else in jsonschema's words."""
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        yield from _unknown_keys(doc, path, error)
+        return
+    own = _mapping_branch(error)
+    if own is None:
         yield doc.diag(path, "schema", _message(error))
+        return
+    left_out = _left_out(own)
+    for e in own:
+        if not e.relative_path and (e.validator == "type" or _only_misspelt(e, left_out)):
+            continue  # the misspelt key is named as unknown, with the key meant
+        yield from _diagnostics(doc, e)
 
 
 def _unknown_keys(doc: Document, path: tuple[Any, ...], error: Any) -> Iterator[Diagnostic]:
@@ -61,31 +67,57 @@ def _unknown_keys(doc: Document, path: tuple[Any, ...], error: Any) -> Iterator[
             yield doc.diag(path + (key,), "unknown-key", f"unknown key '{key}'{suggest(key, allowed)}")
 
 
-def _unknown_keys_in_branch(error: Any) -> tuple[list[Any], list[Any]] | None:
-    """For a ``oneOf``/``anyOf`` that a mapping fits no branch of, where the one branch taking
-    a mapping refuses some of its keys: (those ``additionalProperties`` errors, the branch's
-    other errors less each key required that an unknown key misspells); else None."""
+def _takes_mapping(branch: Any) -> bool:
+    """Whether a branch of a ``oneOf``/``anyOf`` is the form of a mapping, by its schema."""
+    if not isinstance(branch, dict):
+        return False
+    kind = branch.get("type")
+    if kind is not None:
+        return kind == "object" or (isinstance(kind, list) and "object" in kind)
+    return any(k in branch for k in ("properties", "additionalProperties", "required"))
+
+
+def _mapping_branch(error: Any) -> list[Any] | None:
+    """For a ``oneOf``/``anyOf`` that a mapping fits no branch of, where exactly one branch is
+    the form of a mapping: that branch's errors; else None."""
     if error.validator not in ("oneOf", "anyOf") or not isinstance(error.instance, dict) or not error.context:
         return None
-    branch = [e for e in error.context if not e.relative_path and e.validator != "type"]
-    unknown = [e for e in branch if e.validator == "additionalProperties"]
-    if not unknown or len({e.relative_schema_path[0] for e in branch}) != 1:
-        return None  # no key refused, or more than one branch takes a mapping: the usual line
+    branches = error.validator_value if isinstance(error.validator_value, list) else []
+    taking = [i for i, branch in enumerate(branches) if _takes_mapping(branch)]
+    if len(taking) != 1:
+        return None  # none or several forms take a mapping: jsonschema's best match says it
+    own = [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == taking[0]]
+    return own or None
+
+
+def _left_out(own: list[Any]) -> set[str]:
+    """jsonschema's words for each key required that an unknown key of the mapping misspells."""
     import difflib
 
-    misspelt = {
-        close
-        for e in unknown
-        for key in e.instance
-        if key not in e.schema.get("properties", {})
-        for close in difflib.get_close_matches(key, list(e.schema.get("properties", {})), n=1, cutoff=0.6)
-    }
-    left_out = {f"{name!r} is a required property" for name in misspelt}  # jsonschema's words
-    rest = [
-        e
-        for e in error.context
-        if e.validator not in ("type", "additionalProperties")
-        and not (e.validator == "required" and e.message in left_out)
-        and e.relative_schema_path[0] == unknown[0].relative_schema_path[0]
-    ]
-    return unknown, rest
+    found: set[str] = set()
+    for e in own:
+        if e.validator == "additionalProperties" and not e.relative_path and isinstance(e.instance, dict):
+            allowed = list(e.schema.get("properties", {}))
+            for key in e.instance:
+                if key not in allowed:
+                    found.update(
+                        f"{close!r} is a required property"
+                        for close in difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                    )
+    return found
+
+
+def _only_misspelt(error: Any, left_out: set[str]) -> bool:
+    """Whether ``error`` says only that a key is missing that an unknown key misspells: a
+    ``required`` error, or a ``oneOf``/``anyOf`` of which some branch asks only for such keys
+    (a day named by ``date`` or by ``every``)."""
+    if error.validator == "required":
+        return error.message in left_out
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        by_branch: dict[Any, list[Any]] = {}
+        for e in error.context:
+            by_branch.setdefault(e.relative_schema_path[0] if e.relative_schema_path else None, []).append(e)
+        return any(
+            all(e.validator == "required" and e.message in left_out for e in errors) for errors in by_branch.values()
+        )
+    return False
