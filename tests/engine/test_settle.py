@@ -204,3 +204,41 @@ def test_the_rows_that_decided_a_settled_value_count_as_fired(policy: Policy) ->
                 settled += bool(d.settled_on and d.rules)
                 assert {(d.id, rule.index) for rule in d.rules} <= fired, (d.id, raw)
     assert settled > 0  # the corpus settles some: the law is not held vacuously
+
+
+# a fault on 2024-10-04 (a Friday before the National Day week's end), the ship date
+# unknown: a free replacement ships 1 working day after receipt and a repair 4 days after,
+# and both come to 2024-10-08: the deadline is settled, by one row in each branch
+BY_TWO_ROWS = {
+    "request": {"type": "fault", "date": "2024-10-02"},
+    "customer": CUSTOMER,
+    "product": {"model": "m", "serial_number": "s"},
+    "sale": {"shipping_method": "freight"},
+    "fault": {"code": "ptz-stuck"},
+    "received_on": "2024-10-04",
+}
+
+
+def test_a_value_settled_by_two_rows_fired_both_and_counts_no_days_off(policy: Policy) -> None:
+    """Coverage counts the row of every branch; the text view says no days off were skipped
+    (the count of one branch's row is not the deadline's: the other row counts days)."""
+    from policykit.engine.decide import decide_case
+    from policykit.present.assemble import build_result
+    from policykit.present.calendar_notes import counted
+
+    case = read_case(policy, copy.deepcopy(BY_TWO_ROWS))
+    record = decide_case(policy, case, AS_OF)
+    ship_by = next(d for d in record.decisions if d.id == "deadlines.ship_by")
+    assert ship_by.value == date(2024, 10, 8) and ship_by.settled_on == ("sale.ship_date",)
+    assert {i for name, i in record.fired if name == "deadlines.ship_by"} == {0, 1}
+    result = build_result(record, "en")
+    shown = next(d for d in result.decisions if d.id == "deadlines.ship_by")
+    assert counted(policy, result, shown, case) is None
+    # decided by one row, the same deadline counts the days off it stepped over
+    given = copy.deepcopy(BY_TWO_ROWS)
+    given["sale"]["ship_date"] = "2024-09-01"
+    one = read_case(policy, given)
+    result = build_result(decide_case(policy, one, AS_OF), "en")
+    shown = next(d for d in result.decisions if d.id == "deadlines.ship_by")
+    found = counted(policy, result, shown, one)
+    assert found is not None and date(2024, 10, 5) in found.off

@@ -215,11 +215,12 @@ def _decide(env: CaseEnv, case: Case, as_of: date) -> CaseRecord:
 
 def _fired(env: CaseEnv, decisions: tuple[DecisionRecord, ...]) -> tuple[tuple[str, int], ...]:
     """The rows that gave the case's values (coverage), and those that gave each decision
-    settled over its unknowns (every branch gave the same value: the case's own table was
-    left undecided, and the record names the rows of the branches that decided it)."""
+    settled over its unknowns (every branch gave the same value, by one row or by several:
+    the case's own table was left undecided)."""
     fired = [(name, rule.index) for name, outcome in env.outcomes.items() for rule in outcome.rules]
     if env.settled:
-        fired += [(d.id, rule.index) for d in decisions if d.id in env.settled for rule in d.rules]
+        rows = env.settled_rows
+        fired += [(d.id, rule.index) for d in decisions if d.id in env.settled for rule in rows.get(d.id, d.rules)]
         return tuple(dict.fromkeys(fired))
     return tuple(fired)
 

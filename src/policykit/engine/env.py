@@ -146,6 +146,8 @@ class CaseEnv(FactEnv):
         if self.generated is not None:
             self.tristate = (_TRISTATE or _generated_road())(policy)
         self.settled: dict[str, Any] = {}  # values the unknowns were found not to change
+        # the rows that gave a value settled over its unknowns, in every branch (coverage)
+        self.settled_rows: dict[str, tuple[Rule, ...]] = {}
         # a case made to settle a value or probe an assumption: the rows it fired are not
         # shown, so a table the generated road left goes straight to the three-valued tables
         self.lean = False
@@ -179,6 +181,7 @@ class CaseEnv(FactEnv):
         sub.tracing = False
         sub.generated, sub.tristate, sub.deps = self.generated, self.tristate, self.deps
         sub.settled = {}
+        sub.settled_rows = {}
         sub.lean = True
         sub.unknown_facts = self.unknown_facts | unknown
         sub.watch = frozenset()
@@ -203,7 +206,7 @@ class CaseEnv(FactEnv):
         sub.outcomes = {}
         sub.tracing = False
         sub.generated, sub.tristate, sub.deps = self.generated, self.tristate, self.deps
-        sub.settled = self.settled
+        sub.settled, sub.settled_rows = self.settled, self.settled_rows
         sub.lean = True
         sub.watch = frozenset()
         sub.watched = set()

@@ -283,6 +283,8 @@ def settle(env: CaseEnv, case: Case, undecided: DecisionRecord, words: bool = Tr
             continue
         first = records[0]
         env.cache[undecided.id] = env.settled[undecided.id] = first.value
+        rows: dict[int, Rule] = {id(rule): rule for b in records for rule in b.rules}  # (a row is no key)
+        env.settled_rows[undecided.id] = tuple(rows.values())
         common = tuple([c for c in first.cites if all(c in b.cites for b in records)])
         cites = common or tuple(dict.fromkeys(c for b in records for c in b.cites))
         reasons = tuple([r for r in first.reasons if all(r in b.reasons for b in records)])

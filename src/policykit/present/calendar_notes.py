@@ -32,9 +32,12 @@ def counted(policy: Policy, result: Result, d: DecisionResult, case: Case | None
     over, from the day after that date to the deadline; None for any other value."""
     if case is None or not d.decided or not isinstance(d.value, date):
         return None
-    fired = dict(result.fired).get(d.id)
+    rows = {i for name, i in result.fired if name == d.id}
+    if len(rows) != 1:  # none, or a value settled over branches that gave it by different rows
+        return None
+    fired = rows.pop()
     definition = policy.values.get(d.id)
-    if fired is None or definition is None or not 0 <= fired < len(definition.rules):
+    if definition is None or not 0 <= fired < len(definition.rules):
         return None
     outcome = definition.rules[fired].outcome
     if outcome is None or not has_word(outcome.source, "add_working_days("):
