@@ -129,3 +129,26 @@ def test_every_error_line_is_written_alike(tmp_path: Path) -> None:
     assert [json.loads(e)["line"] for e in errors] == [2, 3, 4]
     assert [json.loads(e)["errors"][0]["code"] for e in errors] == ["json", "schema", "too-large"]
     assert all(e == json.dumps(json.loads(e), ensure_ascii=False) for e in errors)
+
+
+@pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]])
+def test_explain_is_in_every_json_line_as_in_a_single_case(tmp_path: Path, jobs: list[str]) -> None:
+    """``--explain --format json`` adds ``explain`` to a batch's lines as to a single case's
+    result (it was dropped from the lines), the same rules considered."""
+    from ..conftest import ROOT
+
+    example = ROOT / "examples" / "fault.json"
+    lines = tmp_path / "cases.jsonl"
+    line = json.dumps(json.loads(example.read_text(encoding="utf-8")), ensure_ascii=False)
+    lines.write_text(f"{line}\n{line}\n", encoding="utf-8")
+    common = ["--explain", "--format", "json", "--as-of", "2026-11-27"]
+    code, out, err = cli("evaluate", str(example), *common)
+    assert code == 0, err
+    single = json.loads(out)
+    code, out, err = cli("evaluate", "--batch", str(lines), *common, *jobs)
+    assert code == 0, err
+    records = [json.loads(x) for x in out.splitlines()]
+    assert len(records) == 2 and all(r["explain"] == single["explain"] and r["explain"] for r in records)
+    assert all(r["decisions"] == single["decisions"] for r in records)
+    code, out, _ = cli("evaluate", "--batch", str(lines), "--format", "json", "--as-of", "2026-11-27")
+    assert not any("explain" in json.loads(x) for x in out.splitlines())  # only when asked for

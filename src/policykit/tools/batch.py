@@ -113,6 +113,10 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
                 early, early_line = early + 1, early_line or number
             if text_format:
                 out.append(_encoded((SEPARATOR if number > 1 else "") + render_text(settings, policy, case, result)))
+            elif settings.explain:  # as a single case's JSON: the result, then every rule considered
+                from policykit.present.explain import explain_json
+
+                out.append(json_line({**result.to_dict(fresh=False), "explain": explain_json(result)}))
             else:
                 out.append(json_line(result.to_dict(fresh=False)))  # written out at once, never changed
         except PolicykitError as exc:
