@@ -75,6 +75,21 @@ def test_bad_query_parameters_are_400(client: TestClient, params: dict[str, str]
     assert [e["path"] for e in response.json()["errors"]] == [path]
 
 
+@pytest.mark.parametrize("endpoint", ["/v1/evaluate", "/v1/evaluate/batch"])
+def test_an_unknown_query_parameter_is_400_with_the_name_meant(client: TestClient, endpoint: str) -> None:
+    """A misspelt ``as_of`` would decide the case as of today, unsaid: it is refused, with the
+    parameter meant, and nothing is decided or logged."""
+    before = client.get("/v1/decisions").json()
+    response = client.post(endpoint, content=example("fault"), params={"asof": "2026-11-27", "lang": "en"})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    (error,) = response.json()["errors"]
+    assert (error["code"], error["path"]) == ("unknown-parameter", "asof")
+    assert "did you mean 'as_of'?" in error["message"]
+    assert client.get("/v1/decisions").json() == before
+    assert client.post(endpoint, content=example("fault"), params={"as_of": "2026-11-27"}).status_code == 200
+
+
 def test_unreadable_body_is_400_and_a_bad_case_422_naming_each_field(client: TestClient) -> None:
     response = client.post("/v1/evaluate", content=b"{not json")
     assert response.status_code == 400

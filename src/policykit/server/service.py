@@ -37,9 +37,17 @@ class Options:
     explain: bool = False
     version: str | None = None
 
+    NAMES = ("as_of", "lang", "explain", "version")
+
     @classmethod
     def parse(cls, query: Any) -> Options:
         problems = []
+        for name in query.keys():
+            if name not in cls.NAMES:  # a misspelt as_of would decide as of today, unsaid
+                from policykit.lang.hints import suggest
+
+                said = f"unknown parameter {name!r}{suggest(name, cls.NAMES)} (known: {', '.join(cls.NAMES)})"
+                problems.append({"code": "unknown-parameter", "path": name, "message": said})
         as_of = None
         if query.get("as_of"):
             try:
