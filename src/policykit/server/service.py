@@ -42,7 +42,7 @@ class Options:
     @classmethod
     def parse(cls, query: Any) -> Options:
         problems = []
-        for name in query.keys():
+        for name in query:
             if name not in cls.NAMES:  # a misspelt as_of would decide as of today, unsaid
                 from policykit.lang.hints import suggest
 
