@@ -152,3 +152,21 @@ def test_explain_is_in_every_json_line_as_in_a_single_case(tmp_path: Path, jobs:
     assert all(r["decisions"] == single["decisions"] for r in records)
     code, out, _ = cli("evaluate", "--batch", str(lines), "--format", "json", "--as-of", "2026-11-27")
     assert not any("explain" in json.loads(x) for x in out.splitlines())  # only when asked for
+
+
+@pytest.mark.parametrize(
+    ("argv", "needs"),
+    [
+        (["evaluate", "examples/fault.json"], "--batch"),
+        (["diff", str(POLICY_FILE), str(POLICY_FILE)], "--cases"),
+    ],
+)
+def test_jobs_where_it_does_nothing_is_a_usage_error(argv: list[str], needs: str) -> None:
+    """``--jobs`` with one case (or a diff without cases) was accepted and did nothing."""
+    from ..conftest import ROOT
+
+    argv = [str(ROOT / a) if a.startswith("examples/") else a for a in argv]
+    code, out, err = cli(*argv, "--jobs", "2")
+    assert (code, out) == (2, "")
+    assert err.startswith("--jobs: usage: ") and needs in err and err.count("\n") == 1
+    assert cli(*argv)[0] == 0  # without it, the same command runs

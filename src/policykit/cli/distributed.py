@@ -13,7 +13,7 @@ from policykit.errors import Diagnostic, InputError
 def _workers(args: argparse.Namespace) -> int:
     """The LocalCluster's workers: ``--jobs``, else one per core (never more than the files:
     the cluster's side of it)."""
-    jobs = getattr(args, "jobs", 1)
+    jobs = getattr(args, "jobs", None) or 1
     return jobs if jobs > 1 else cores()
 
 

@@ -55,7 +55,12 @@ def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int
         limits,
     )
     chooser(settings)  # a bad policy fails here, before any output
-    jobs = getattr(args, "jobs", 1)
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and args.batch is None:
+        raise InputError(
+            [Diagnostic("--jobs", 0, 0, "usage", "--jobs works with --batch: one case is decided in one process")]
+        )
+    jobs = jobs or 1
     if getattr(args, "engine", "local") == "dask":
         if args.batch is None:
             raise InputError([Diagnostic("--engine", 0, 0, "usage", "--engine dask needs --batch GLOB")])

@@ -98,7 +98,7 @@ def _scale_options(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--jobs",
         type=whole(1, most, f" ({JOBS_PER_CORE} per core, {cores()} cores here)"),
-        default=1,
+        default=None,  # (1; None tells an option given where it does nothing)
         metavar="N",
         help=f"{what}: decide in N worker processes (order kept; never more than there are chunks of work), "
         f"N at most {JOBS_PER_CORE} per core ({most} here)",

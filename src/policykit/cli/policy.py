@@ -172,11 +172,15 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     new, _ = load_policy(args.new, limits=limits)
     changes = diff_policies(old, new, limits)
     impact = None
+    if not args.cases and getattr(args, "jobs", None) is not None:
+        raise InputError(
+            [Diagnostic("--jobs", 0, 0, "usage", "--jobs works with --cases (the impact run): give --cases FILE")]
+        )
     if args.cases:
         from policykit.tools.impact import measure_impact
 
         as_of = as_of_option(args.as_of) or new.today()
-        jobs = getattr(args, "jobs", 1)
+        jobs = getattr(args, "jobs", None) or 1
         if getattr(args, "engine", "local") == "dask":
             from policykit.cli.distributed import impact_on_dask
 

@@ -45,7 +45,7 @@ def evaluate_defaults() -> dict[str, object]:
         "codes": False,
         "clauses": "short",
         "docs_url": os.environ.get("POLICYKIT_DOCS_URL") or None,
-        "jobs": 1,
+        "jobs": None,
         "engine": "local",
         "scheduler": None,
         "output": None,
