@@ -539,7 +539,13 @@ def test_the_exact_parser_decodes_bytes_as_the_utf_8_sig_codec_does(body: bytes,
         with pytest.raises(CaseError) as refused:
             parse_json_exact(raw, "f")
         found = refused.value.diagnostics[0]
-        assert (found.code, found.message) == ("encoding", f"not valid UTF-8 (byte {exc.start})")
+        after = raw[3:] if bom else raw
+        assert (found.code, found.message) == (
+            "encoding",
+            f"not valid UTF-8 (byte {exc.start}: 0x{after[exc.start]:02x})",
+        )
+        before = after[: exc.start].decode("utf-8")  # placed as an editor places it: line and column
+        assert (found.line, found.col) == (before.count("\n") + 1, len(before.rsplit("\n", 1)[-1]) + 1)
         return
     try:
         want = json.loads(text)

@@ -135,10 +135,15 @@ def parse_json_exact(text: str | bytes, file: str, limit: int = MAX_CASE_BYTES) 
     if size > limit:
         raise CaseError([Diagnostic(file, 0, 0, "too-large", f"{size} bytes is over the case limit of {limit}")])
     if isinstance(text, bytes):
+        raw = text[3:] if text[:3] == b"\xef\xbb\xbf" else text
         try:  # as the codec utf-8-sig decodes (a byte order mark dropped), without importing it
-            text = (text[3:] if text[:3] == b"\xef\xbb\xbf" else text).decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise CaseError([Diagnostic(file, 0, 0, "encoding", f"not valid UTF-8 (byte {exc.start})")]) from None
+            before = raw[: exc.start]  # good UTF-8: the line and the column of the bad byte
+            line_start = before.rfind(b"\n") + 1
+            line, col = before.count(b"\n") + 1, len(before[line_start:].decode("utf-8")) + 1
+            said = f"not valid UTF-8 (byte {exc.start}: 0x{raw[exc.start]:02x})"
+            raise CaseError([Diagnostic(file, line, col, "encoding", said)]) from None
     data = _scan(text)  # (a good case: without importing json)
     if data is REFUSED:
         data = _decode(text, file)
