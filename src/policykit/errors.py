@@ -132,7 +132,12 @@ class Diagnostic:
             where += f":{self.line}"
             if self.col:
                 where += f":{self.col}"
-        text = f"{where}: {self.code}: {printable(self.message)}"
+        return f"{where}: {self.said()}"
+
+    def said(self) -> str:
+        """``code: message (at path)``: the problem without its file and line (where these
+        head it already)."""
+        text = f"{self.code}: {printable(self.message)}"
         if self.path:
             text += f" (at {printable(self.path)})"
         return text

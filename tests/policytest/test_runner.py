@@ -248,3 +248,18 @@ def test_coverage_counts_the_row_that_decided_a_value_settled_over_an_unknown(tm
     status = cov["values"]["warranty.status"]
     assert [row["row"] for row in status["fired"]] == ["2"], status
     assert cov["clauses"]["warranty.period"] is True
+
+
+def test_a_refused_case_is_reported_whole_and_without_its_place_again(tmp_path: Path) -> None:
+    """The field a bad input names ends the line, however long the file's path (it was cut
+    off, the path said twice); the test's file and line head the report."""
+    folder = tmp_path / "a" / "rather" / "long" / "folder" / "of" / "policy" / "tests"
+    folder.mkdir(parents=True)
+    tests = folder / "received_day_tests.yaml"
+    text = SMALL.format(policy=POLICY_FILE).replace('received_on: "2026-02-13"', 'received_on: "2026-02-30"')
+    tests.write_text(text, encoding="utf-8")
+    code, out, _ = cli("test", str(tests))
+    assert code == 1
+    (line,) = [x for x in out.splitlines() if x.strip().startswith("input")]
+    assert line.endswith("is not a day of the calendar (expected a real day, YYYY-MM-DD) (at received_on)"), line
+    assert str(tests) not in line and "bad-value: " in line

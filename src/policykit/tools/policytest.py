@@ -173,7 +173,8 @@ def run_test(policy: Policy, test: PolicyTest) -> Outcome:
         case = read_case(policy, copy.deepcopy(test.case), test.where)
         result = evaluate(policy, case, test.as_of, test.lang)
     except CaseError as exc:
-        text = "; ".join(d.format() for d in exc.diagnostics)
+        # each problem without the place: the test's own file and line head the report
+        text = "; ".join(d.said() for d in exc.diagnostics)
         if "error" in expect and expect["error"] in text:
             return Outcome(test, ())
         return Outcome(test, (Mismatch("input", expect.get("error", "a valid case"), text),))

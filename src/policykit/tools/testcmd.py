@@ -24,9 +24,12 @@ def shown(value: Any, width: int = 60) -> str:
 
 def failure_report(outcome: Outcome) -> str:
     """Expected and actual, side by side, under the test's file:line (the actual value,
-    last on its line, cut at 120 characters rather than 60: a hint at its end stays)."""
+    last on its line, cut at 120 characters rather than 60: a hint at its end stays; a case
+    refused as input, not cut: what is wrong and where is at its end)."""
     rows = [("", "expected", "actual")]
-    rows += [(m.what, shown(m.expected), shown(m.actual, 120)) for m in outcome.mismatches]
+    rows += [
+        (m.what, shown(m.expected), shown(m.actual, 1000 if m.what == "input" else 120)) for m in outcome.mismatches
+    ]
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
     lines = [f"FAIL {outcome.test.where}: {outcome.test.title}"]
