@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from policykit.cli import evaluate as cmd_evaluate
+from policykit.present.layout import width
 
 from .conftest import ROOT, cli
 
@@ -111,7 +112,8 @@ def test_explain_shows_every_row_and_part(tmp_path: Path) -> None:
     section = out[out.index("Service type = free replacement   [decision: service.type]") :]
     section = section[: section.index("\n\n")]
     assert "✗ row 1" in section and "✗ row 2" in section and "✗ row 3" in section and "✓ row 4" in section
-    assert "(warranty.status == 'out_of_warranty')" in section  # the expression beside its words
+    assert "(warranty.status == 'out_of_warranty')" in " ".join(section.split())  # the expression beside its words
+    assert all(width(line) <= 80 for line in out.splitlines())  # wrapped, as the text view is
     assert "derived" in out and "parameter params.replacement_ship_working_days = 1" in out
     code, out, _ = cli(
         "evaluate", str(ROOT / "examples" / "fault.json"), "--format", "json", "--explain", "--as-of", "2026-11-27"

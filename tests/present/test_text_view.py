@@ -186,3 +186,16 @@ def test_batch_text_prints_one_block_per_case(tmp_path: Path) -> None:
     assert code == 0, err
     assert out.count("\n案例 ") + out.startswith("案例 ") == 3
     assert not out.lstrip().startswith("{")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_explain_fits_the_width_and_shows_list_items_in_words(lang: str) -> None:
+    """Every line of ``--explain`` within 80 columns (its continuation indented under it), and
+    an item of a list (a repair of the history) as its fields, never Python's repr."""
+    code, out, err = cli(
+        "evaluate", "examples/complaint.json", "--format", "text", "--explain", "--lang", lang, "--as-of", "2026-11-27"
+    )
+    assert code == 0, err
+    assert all(width(line) <= 80 for line in out.splitlines()), max(out.splitlines(), key=width)
+    assert "datetime" not in out and "{'" not in out
+    assert "(date: 2026-03-01, kind: repair, fault_code: ir-cut)" in " ".join(out.split())

@@ -11,6 +11,7 @@ from policykit.lang.values import Unknown
 from policykit.policy.model import Policy
 from policykit.present.calendar_notes import counted, day_name
 from policykit.present.catalogue import say
+from policykit.present.layout import width, wrap
 from policykit.present.result import DecisionResult, Result, jsonable
 from policykit.present.sentence import condition, rule_condition, title
 from policykit.present.words import show
@@ -75,9 +76,12 @@ def _explain_one(
         lines.append("  " + s(key, day=day_name(policy, named, lang)) + cites)
 
 
-def render_explain(policy: Policy, result: Result, lang: str = "en", case: Case | None = None) -> str:
+def render_explain(
+    policy: Policy, result: Result, lang: str = "en", case: Case | None = None, columns: int | None = None
+) -> str:
     """Every value worked out for ``result``, in ``lang`` (with ``case``, the policy's own
-    calendar days a working-day deadline counted over, each with its name and reason)."""
+    calendar days a working-day deadline counted over, each with its name and reason); with
+    ``columns``, each line wrapped to them, its continuation indented under it."""
     lines: list[str] = [
         say(
             policy,
@@ -94,7 +98,21 @@ def render_explain(policy: Policy, result: Result, lang: str = "en", case: Case 
     for d in result.trace:
         _explain_one(policy, result, d, lang, lines, case)
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines if columns is None else _laid_out(lines, columns))
+
+
+def _laid_out(lines: list[str], columns: int) -> list[str]:
+    """Each line in ``columns``, its continuation indented four more than it."""
+    out = []
+    for line in lines:
+        if width(line) <= columns:
+            out.append(line)
+            continue
+        lead = len(line) - len(line.lstrip(" "))
+        first, *rest = wrap(line[lead:], columns - lead - 4)
+        out.append(" " * lead + first)
+        out.extend(" " * (lead + 4) + piece for piece in rest)
+    return out
 
 
 def _typed(value: Any) -> Any:

@@ -238,6 +238,8 @@ def fmt(policy: Policy, value: Any, lang: str, days: bool = False) -> str:
         return say(policy, "list_sep", lang).join(fmt(policy, v, lang, days) for v in value) or say(
             policy, "none_word", lang
         )
+    if isinstance(value, dict):  # an item of a list fact (a repair of the history): its fields
+        return "(" + ", ".join(f"{k}: {fmt(policy, v, lang, days)}" for k, v in value.items()) + ")"
     return str(value)
 
 

@@ -238,7 +238,7 @@ def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) ->
     if settings.explain:
         from policykit.present.explain import render_explain
 
-        text += "\n" + render_explain(policy, result, settings.lang, case)
+        text += "\n" + render_explain(policy, result, settings.lang, case, settings.columns)
     return _printable(text)  # a case's own control characters are never written raw
 
 
