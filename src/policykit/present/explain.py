@@ -28,8 +28,12 @@ def _show(policy: Policy, name: str, value: Any, lang: str) -> str:
     return show(policy, name, value, lang)
 
 
+Line = str | tuple[str, str]
+"""A line of the explanation, or a condition's part in words with its expression beside it."""
+
+
 def _explain_one(
-    policy: Policy, result: Result, d: DecisionResult, lang: str, lines: list[str], case: Case | None
+    policy: Policy, result: Result, d: DecisionResult, lang: str, lines: list[Line], case: Case | None
 ) -> None:
     def s(key: str, **fields: object) -> str:
         return say(policy, key, lang, **fields)
@@ -58,7 +62,7 @@ def _explain_one(
             shown = (
                 "?" if isinstance(part.value, Unknown) else MARKS.get(part.value, _show(policy, "", part.value, lang))
             )
-            lines.append(f"        {shown}  {condition(policy, part.source, lang)}   ({part.source})")
+            lines.append((f"        {shown}  {condition(policy, part.source, lang)}", f"({part.source})"))
     if d.decided:
         cites = ", ".join(c.clause for c in d.cites)
         lines.append(
@@ -82,7 +86,7 @@ def render_explain(
     """Every value worked out for ``result``, in ``lang`` (with ``case``, the policy's own
     calendar days a working-day deadline counted over, each with its name and reason); with
     ``columns``, each line wrapped to them, its continuation indented under it."""
-    lines: list[str] = [
+    lines: list[Line] = [
         say(
             policy,
             "explain_title",
@@ -98,21 +102,37 @@ def render_explain(
     for d in result.trace:
         _explain_one(policy, result, d, lang, lines, case)
         lines.append("")
-    return "\n".join(lines if columns is None else _laid_out(lines, columns))
+    return "\n".join(_laid_out(lines, columns))
 
 
-def _laid_out(lines: list[str], columns: int) -> list[str]:
-    """Each line in ``columns``, its continuation indented four more than it."""
-    out = []
+def _laid_out(lines: list[Line], columns: int | None) -> list[str]:
+    """Each line in ``columns`` (None: as it is), its continuation indented four more than
+    it; a part whose expression does not fit beside its words has it on the next line."""
+    out: list[str] = []
     for line in lines:
-        if width(line) <= columns:
+        if isinstance(line, tuple):
+            words, source = line
+            joined = f"{words}   {source}"
+            if columns is None or width(joined) <= columns:
+                out.append(joined)
+                continue
+            lead = len(words) - len(words.lstrip(" "))
+            out.extend(_wrapped(words, columns))
+            out.extend(_wrapped(" " * (lead + 3) + source, columns))
+        elif columns is None or width(line) <= columns:
             out.append(line)
-            continue
-        lead = len(line) - len(line.lstrip(" "))
-        first, *rest = wrap(line[lead:], columns - lead - 4)
-        out.append(" " * lead + first)
-        out.extend(" " * (lead + 4) + piece for piece in rest)
+        else:
+            out.extend(_wrapped(line, columns))
     return out
+
+
+def _wrapped(line: str, columns: int) -> list[str]:
+    """``line`` in ``columns``, its continuation indented four more than it."""
+    if width(line) <= columns:
+        return [line]
+    lead = len(line) - len(line.lstrip(" "))
+    first, *rest = wrap(line[lead:], columns - lead - 4)
+    return [" " * lead + first, *(" " * (lead + 4) + piece for piece in rest)]
 
 
 def _typed(value: Any) -> Any:
