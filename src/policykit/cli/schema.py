@@ -75,12 +75,14 @@ def schema_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         out.write(text)
         return EXIT_OK
     if args.check:
-        if read_output(args.out) != text:
-            print(
-                f"{args.out}: stale: it is not what the contract of {shown(path)} generates; "
-                f"run: policykit schema {args.kind} --out {args.out}",
-                file=err,
+        found = read_output(args.out)
+        if found != text:
+            what = (
+                f"missing: there is no such file to hold what the contract of {shown(path)} generates"
+                if found is None
+                else f"stale: it is not what the contract of {shown(path)} generates"
             )
+            print(f"{args.out}: {what}; run: policykit schema {args.kind} --out {args.out}", file=err)
             return EXIT_STALE
         print(f"{args.out}: up to date with {shown(path)}", file=out)
         return EXIT_OK
