@@ -103,6 +103,7 @@ def test_the_keys_there_were_stay_as_they_were(cases: Path, tmp_path: Path) -> N
         "rejected",
         "transitions",
         "became_undecided",
+        "rejected_examples",  # (added: a new key comes after the ones there were)
         "summary",
     ]
 
@@ -216,3 +217,22 @@ def test_no_as_of_no_warning(cases: Path) -> None:
     assert _early(cases, date.today().isoformat())[0] > 0
     code, _, err = cli("diff", str(POLICY_FILE), str(POLICY_FILE), "--cases", str(cases))
     assert (code, err) == (0, "")
+
+
+def test_the_rejected_cases_are_named_by_their_lines(tmp_path: Path) -> None:
+    """``N cases rejected as bad input`` says where the first few are (it said only how many)."""
+    import json as json_module
+
+    from ..conftest import ROOT, cli
+
+    line = json_module.dumps(json_module.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8")))
+    cases = tmp_path / "b.jsonl"
+    cases.write_text(f'{line}\n{{bad\n{line}\n{{"x": 1}}\n', encoding="utf-8")
+    argv = ["diff", str(ROOT / "policies" / "standard_v1.yaml"), str(ROOT / "policies" / "standard_v1.yaml")]
+    argv += ["--cases", str(cases), "--as-of", "2026-11-27"]
+    code, out, err = cli(*argv, "--format", "text")
+    assert code == 0, err
+    assert f"2 cases rejected as bad input ({cases}:2, {cases}:4: evaluate --batch says why)" in out
+    code, out, err = cli(*argv, "--format", "json")
+    impact = json_module.loads(out)["impact"]
+    assert (impact["rejected"], impact["rejected_examples"]) == (2, [f"{cases}:2", f"{cases}:4"])

@@ -28,6 +28,7 @@ class Impact:
     cases: int = 0
     changed: int = 0
     rejected: int = 0
+    rejected_examples: list[str] = field(default_factory=list)  # the first few, as file:line
     transitions: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     examples: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
     undecided: Counter[str] = field(default_factory=Counter)
@@ -55,11 +56,18 @@ class Impact:
                     more.append(case_id)
         self.changed += changed
 
+    def reject(self, name: str) -> None:
+        """A case that could not be read or decided (bad input), named by ``name``."""
+        self.rejected += 1
+        if len(self.rejected_examples) < EXAMPLES:
+            self.rejected_examples.append(name)
+
     def merge(self, other: Impact) -> None:
         """Add the impact of the cases that came after these (examples keep their order)."""
         self.cases += other.cases
         self.changed += other.changed
         self.rejected += other.rejected
+        self.rejected_examples += other.rejected_examples[: EXAMPLES - len(self.rejected_examples)]
         self.early += other.early
         self.early_first = self.early_first or other.early_first
         self.transitions.update(other.transitions)
@@ -81,6 +89,7 @@ class Impact:
                 {"decision": d, "cases": n, "examples": self.undecided_examples[d]}
                 for d, n in sorted(self.undecided.items())
             ],
+            "rejected_examples": self.rejected_examples,  # (added after the keys there were)
         }
 
 
@@ -139,7 +148,7 @@ def impact_of(
     impact = Impact()
     for name, raw in items:
         if raw is None or isinstance(raw, PolicykitError):  # could not be read
-            impact.rejected += 1
+            impact.reject(name)
             continue
         try:
             data = parse_json(raw, name, limits.case_bytes)
@@ -147,7 +156,7 @@ def impact_of(
             before = decide(old, case, as_of, limits)
             after = decide(new, read_case(new, data, name), as_of, limits)
         except PolicykitError:
-            impact.rejected += 1
+            impact.reject(name)
             continue
         if requested_after(case, as_of):
             impact.early += 1
@@ -278,11 +287,21 @@ def _days(count: int) -> str:
     return "day" if abs(count) == 1 else "days"
 
 
+def _first(impact: Impact) -> str:
+    """Where the rejected cases are: ``b.jsonl:2, b.jsonl:5`` (the first few)."""
+    shown = ", ".join(impact.rejected_examples)
+    return shown if impact.rejected <= len(impact.rejected_examples) else f"the first {shown}"
+
+
 def render_impact(old: Policy, new: Policy, impact: Impact) -> str:
     lines = [
         f"Impact of {old.id} {old.version} -> {new.version} on {impact.cases} cases: "
         f"{impact.changed} change, {impact.cases - impact.changed} do not"
-        + (f"; {impact.rejected} cases rejected as bad input" if impact.rejected else "")
+        + (
+            f"; {impact.rejected} cases rejected as bad input ({_first(impact)}: evaluate --batch says why)"
+            if impact.rejected
+            else ""
+        )
     ]
     if impact.transitions:
         lines.append("")
