@@ -175,7 +175,10 @@ def test_reference_stage_reports_every_problem_at_once(policy_text: str) -> None
 def test_expression_stage_reports_every_problem_at_once(policy_text: str) -> None:
     text = edit(
         policy_text,
-        ("      - when: fault.works_normally\n", "      - when: fault.works_normaly\n"),
+        (
+            "      - when: fault.works_normally\n        value: no_fault_found\n",
+            "      - when: fault.works_normaly\n        value: no_fault_found\n",
+        ),
         ("      - when: complaint.serious\n", "      - when: 2 ** 10 > 0\n"),
         (
             "        compute: add_working_days(received_on, params.quote_working_days)\n",

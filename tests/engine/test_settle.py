@@ -209,7 +209,7 @@ def test_the_rows_that_decided_a_settled_value_count_as_fired(policy: Policy) ->
 # a fault on 2024-10-04 (a Friday before the National Day week's end), the ship date
 # unknown: a free replacement ships 1 working day after receipt and a repair 4 days after,
 # and both come to 2024-10-08: the deadline is settled, by one row in each branch
-BY_TWO_ROWS = {
+BY_TWO_ROWS: dict[str, Any] = {
     "request": {"type": "fault", "date": "2024-10-02"},
     "customer": CUSTOMER,
     "product": {"model": "m", "serial_number": "s"},
