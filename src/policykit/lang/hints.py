@@ -110,9 +110,15 @@ def quote(text: str, limit: int = 60) -> str:
     return "'" + "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in short) + "'"
 
 
-def suggest(name: str, candidates: Sequence[str]) -> str:
-    """ "; did you mean 'x'?" for the closest of ``candidates``, or ""."""
+def closest(name: str, candidates: Sequence[str]) -> str | None:
+    """The one of ``candidates`` that ``name`` most likely misspells, or None."""
     import difflib  # only when a name is unknown
 
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else None
+
+
+def suggest(name: str, candidates: Sequence[str]) -> str:
+    """ "; did you mean 'x'?" for the closest of ``candidates``, or ""."""
+    close = closest(name, candidates)
+    return f"; did you mean '{close}'?" if close is not None else ""

@@ -92,18 +92,15 @@ def _mapping_branch(error: Any) -> list[Any] | None:
 
 def _left_out(own: list[Any]) -> set[str]:
     """jsonschema's words for each key required that an unknown key of the mapping misspells."""
-    import difflib
+    from policykit.lang.hints import closest
 
     found: set[str] = set()
     for e in own:
         if e.validator == "additionalProperties" and not e.relative_path and isinstance(e.instance, dict):
             allowed = list(e.schema.get("properties", {}))
             for key in e.instance:
-                if key not in allowed:
-                    found.update(
-                        f"{close!r} is a required property"
-                        for close in difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                    )
+                if key not in allowed and (close := closest(str(key), allowed)) is not None:
+                    found.add(f"{close!r} is a required property")
     return found
 
 
