@@ -260,6 +260,21 @@ def test_the_terminal_says_an_as_of_before_the_request_date_as_evaluate_does(as_
     assert ("as-of-before-request" in err) is warned
 
 
+def test_an_answer_that_leaves_a_case_no_one_can_work_out_is_refused_and_asked_again(tmp_path: Path) -> None:
+    """A ship date whose warranty ends past the calendar: the answer is refused with the
+    engine's words and the question comes again; the interview goes on and writes the case
+    (it ended with exit 2 and nothing written)."""
+    out_file = tmp_path / "case.json"
+    typed = "9999-12-20\n9998-06-01\n" + "\n" * 30
+    code, out, err = cli(
+        "interview", "--type", "fault", "--date", "9999-12-31", "--lang", "en", "--out", str(out_file), stdin=typed
+    )
+    assert code == 0, err
+    assert "  ! cannot evaluate this case: add_months(): 9999-12-23 + 12 months is outside the calendar" in out
+    assert out.count("On what day did the company ship the unit?") == 2
+    assert json.loads(out_file.read_text(encoding="utf-8"))["sale"]["ship_date"] == "9998-06-01"
+
+
 def test_the_terminal_refuses_an_impossible_date_and_asks_again() -> None:
     code, out, _ = cli("interview", "--type", "fault", "--date", "2026-02-10", stdin="2025-02-30\n2025-06-01\n")
     assert code == 0

@@ -97,3 +97,20 @@ def test_done_once_every_question_left_is_skipped(client: TestClient) -> None:
     assert left and not first["done"]
     answer = client.post("/v1/interview", json={"case": case, "skipped": left}).json()
     assert answer["questions"] == [] and answer["done"] is True
+
+
+# a case that reads well but cannot be worked out: the warranty's end is past the calendar's
+PAST_THE_CALENDAR = {
+    "request": {"type": "fault", "date": "9999-12-31"},
+    "sale": {"ship_date": "9999-12-20", "shipping_method": "express"},
+}
+
+
+def test_a_case_that_cannot_be_worked_out_is_an_error_of_the_step_not_of_the_server(client: TestClient) -> None:
+    """As a bad answer is: 200 with the step's ``errors``, the answers refused (it was a 500)."""
+    answer = client.post("/v1/interview", json={"case": PAST_THE_CALENDAR})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert [e["code"] for e in body["errors"]] == ["evaluation"]
+    assert "outside the calendar" in body["errors"][0]["message"]
+    assert body.get("result") is None

@@ -126,7 +126,7 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
             current = step(policy, case, as_of, args.lang)
             if current.errors:
                 for e in current.errors:
-                    terminal.say(f"  ! {e['path']}: {e['message']}")
+                    terminal.say(f"  ! {e['path']}: {e['message']}" if e["path"] else f"  ! {e['message']}")
                 if case is last_case:
                     break
                 case = last_case  # the answer is not taken; its question comes again

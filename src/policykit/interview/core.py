@@ -165,10 +165,12 @@ def step(policy: Policy, data: dict[str, Any], as_of: date, lang: str = "zh", do
         return Step(questions=[question(policy, n, lang, docs_url=docs_url) for n in unanswered])
     try:
         case: Case = read_case(policy, data, lang=lang)  # the problems in the page's language
+        # a case that reads well but cannot be worked out (a date past the calendar's end, a
+        # limit): its answers are refused as a bad one is, never an error of the interview
+        record = decide_case(policy, case, as_of)
     except PolicykitError as exc:
         errors = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
         return Step(errors=errors)
-    record = decide_case(policy, case, as_of)
     result = build_result(record, lang, docs_url)
     order = {name: i for i, name in enumerate(policy.facts)}
     missing = sorted(record.missing, key=lambda m: (-len(m.needed_for), order[m.fact]))
