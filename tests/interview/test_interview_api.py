@@ -114,3 +114,19 @@ def test_a_case_that_cannot_be_worked_out_is_an_error_of_the_step_not_of_the_ser
     assert [e["code"] for e in body["errors"]] == ["evaluation"]
     assert "outside the calendar" in body["errors"][0]["message"]
     assert body.get("result") is None
+
+
+def test_a_step_takes_the_version_and_day_asked_for_and_refuses_the_rest(client: TestClient) -> None:
+    """``version`` names the policy (404 for one not in the set, as /v1/interview/record
+    says); ``as_of`` the day; an option a step has no use for (``explain``) is refused; the
+    API document lists what the step takes."""
+    case = {**START, "sale": {"ship_date": "2025-06-01", "shipping_method": "express"}}
+    answer = client.post("/v1/interview", params={"version": "9.9.9"}, json={"case": case})
+    assert answer.status_code == 404 and "9.9.9" in answer.json()["detail"]
+    answer = client.post("/v1/interview", params={"version": "1.0.0", "as_of": "2026-03-01"}, json={"case": case})
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["policy"]["version"], answer.json()["as_of"]) == ("1.0.0", "2026-03-01")
+    answer = client.post("/v1/interview", params={"explain": "true"}, json={"case": case})
+    assert answer.status_code == 400 and answer.json()["errors"][0]["code"] == "unknown-parameter"
+    listed = client.get("/openapi.json").json()["paths"]["/v1/interview"]["post"]["parameters"]
+    assert sorted(p["name"] for p in listed) == ["as_of", "lang", "version"]

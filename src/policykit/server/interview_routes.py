@@ -20,12 +20,13 @@ from policykit.policy.model import Policy
 from policykit.server.problems import Problem, diagnostics
 from policykit.server.responses import Answer
 from policykit.server.routes import log_decisions, read_body, service
-from policykit.server.service import Options, decide_body
+from policykit.server.service import Options, choose_policy, decide_body
 
 if TYPE_CHECKING:
     from policykit.server.context import Service
 
 HERE = Path(__file__).resolve().parent
+STEP_QUERY = ("as_of", "lang", "version")  # a step shows no explanation: no explain
 
 
 @cache
@@ -72,7 +73,7 @@ async def interview_step(request: Request) -> Response:
     svc = service(request)
     svc.authorize(request, "evaluate")
     lang = _lang(request)
-    options = Options.parse(request.query_params)
+    options = Options.parse(request.query_params, STEP_QUERY)
     try:  # read as /v1/evaluate reads a case: nesting and size bounded, problems placed
         data = parse_json(await read_body(request, svc.config.max_body_bytes) or b"{}", "<interview>")
     except CaseError as exc:
@@ -86,7 +87,7 @@ async def interview_step(request: Request) -> Response:
     if not isinstance(listed, list) or not all(isinstance(s, str) for s in listed):
         raise Problem(422, "expected {skipped: [fact, ...]}", errors=[_schema("skipped", "not a list of fact names")])
     skipped = set(listed)
-    policy = _policy(svc, case)
+    policy = _policy(svc, case) if options.version is None else choose_policy(svc.policies.current, case, options, True)
     as_of = options.as_of or policy.today()
     step = core.step(policy, case, as_of, lang, svc.config.docs_url)
     out = step.to_dict()

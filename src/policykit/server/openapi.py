@@ -238,8 +238,8 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
                 "One step of the interview: the questions still to ask, most needed first, and the decisions so far",
                 "interviewStep",
                 "interview",
-                [_query("lang", "language", type="string", enum=["zh", "en"])],
-                (400, 401, 403, 413, 422),
+                [q for q in EVALUATE_QUERY if q["name"] != "explain"],
+                (400, 401, 403, 404, 413, 422),
                 ok=("the step", _json("Object")),
                 body={
                     "application/json": {

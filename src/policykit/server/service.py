@@ -40,13 +40,15 @@ class Options:
     NAMES = ("as_of", "lang", "explain", "version")
 
     @classmethod
-    def parse(cls, query: Any) -> Options:
+    def parse(cls, query: Any, names: tuple[str, ...] = NAMES) -> Options:
+        """The options of ``query``; a 400 for a bad one, or one not among ``names`` (the
+        endpoint's: a misspelt as_of would decide as of today, unsaid)."""
         problems = []
         for name in query:
-            if name not in cls.NAMES:  # a misspelt as_of would decide as of today, unsaid
+            if name not in names:
                 from policykit.lang.hints import suggest
 
-                said = f"unknown parameter {name!r}{suggest(name, cls.NAMES)} (known: {', '.join(cls.NAMES)})"
+                said = f"unknown parameter {name!r}{suggest(name, names)} (known: {', '.join(names)})"
                 problems.append({"code": "unknown-parameter", "path": name, "message": said})
         as_of = None
         if query.get("as_of"):
