@@ -419,3 +419,26 @@ def test_an_out_file_that_cannot_be_written_is_refused_first(tmp_path: Path) -> 
     code, _, _ = cli("interview", "--out", str(kept), "--type", "foo")
     assert code == 2 and kept.read_text(encoding="utf-8") == "old"  # the check leaves a file as it was
     assert not (tmp_path / "new.json").exists()
+
+
+@pytest.mark.parametrize("option", ["--type", "--date"])
+def test_an_empty_type_or_date_is_refused_before_any_question(option: str) -> None:
+    """Given but empty, it was taken for "ask it", and the interview ended later with exit 2."""
+    code, out, err = cli("interview", option, "", stdin="fault\n2026-02-10\n")
+    assert (code, out) == (2, "")
+    assert err == f"{option}: bad-value: {option} is empty: give a value, or leave it out\n"
+
+
+def test_the_view_at_the_end_is_the_one_evaluate_gives_of_the_case_written(tmp_path: Path) -> None:
+    """The same words, the days with their weekdays (the interview's view left them out)."""
+    out_file = tmp_path / "case.json"
+    typed = "2025-06-01\n1\n2026-02-13\n" + "\n" * 30
+    argv = ["--as-of", "2026-02-12", "--lang", "en"]
+    asked = ["interview", "--type", "fault", "--date", "2026-02-10", *argv, "--out", str(out_file)]
+    code, out, err = cli(*asked, stdin=typed)
+    assert code == 0, err
+    shown = out[out.index("Case unknown") :]
+    code, evaluated, err = cli("evaluate", str(out_file), *argv, "--format", "text")
+    assert code == 0, err
+    assert shown.rstrip("\n") == evaluated.rstrip("\n")
+    assert "2025-06-01 Sun" in shown

@@ -103,6 +103,10 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
     from policykit.present.text import render_text
     from policykit.tools.versions import load_policy_set
 
+    for option, given in (("--type", args.type), ("--date", args.date)):
+        if given is not None and not given.strip():  # given, but empty: never taken for "ask it"
+            said = f"{option} is empty: give a value, or leave it out"
+            raise InputError([Diagnostic(option, 0, 0, "bad-value", said)])
     if args.out:
         _check_writable(args.out)  # refused before the clerk answers anything
     policies = load_policy_set(args.policy_set or policies_dir(), use_cache=True)
@@ -161,7 +165,11 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
         from policykit.present.text import TextOptions
 
         terminal.say()
-        terminal.say(render_text(policy, last.result, args.lang, read_case(policy, case), TextOptions()))
+        from policykit.present.assemble import build_result
+
+        # worded as evaluate's text view words it: the days with their weekdays
+        shown = build_result(last.record, args.lang, None, None, True) if last.record is not None else last.result
+        terminal.say(render_text(policy, shown, args.lang, read_case(policy, case), TextOptions()))
     if args.out:
         write_output(args.out, json.dumps(case, ensure_ascii=False, indent=2) + "\n")
         print(terminal.ui["written"].format(path=args.out), file=err)
