@@ -28,6 +28,14 @@ class Terminal:
 
         self.out, self.inp, self.lang = out, inp, lang
         self.ui = view.ui(lang)
+        self.words: Any = None  # the case reader's words for a bad day (set once a policy is read)
+
+    def bad_day(self, text: str) -> str:
+        """Why ``text`` is no day, as the case reader words it."""
+        if self.words is None:
+            return f"{text!r}: YYYY-MM-DD"
+        shaped = len(text) == 10 and text[4] == text[7] == "-" and text.replace("-", "").isdigit()
+        return str(self.words.not_a_day(text) if shaped else self.words.not_a_date(text))
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -55,6 +63,8 @@ class Terminal:
             self.say(f"  {i}) {words}")
         if q.assumed:
             shown = next((w for v, w in q.choices if v == q.default), str(q.default))
+            if q.kind == "list" and not q.default:
+                shown = str(self.ui["none"])
             self.say(
                 "  "
                 + self.ui["default_hint"].format(value=shown)
@@ -78,21 +88,41 @@ class Terminal:
                 self.say("  " + self.ui["not_a_choice"].format(choices=choices))
 
     def ask_list(self, q: Question) -> list[dict[str, Any]]:
-        from policykit.interview.answers import parse
+        """The entries of a list, field by field: a field that takes one of a few values
+        shows them numbered, and an answer that is none of them, or a day that is not one,
+        is refused and the field asked again (not the whole list, after its last entry)."""
+        from policykit.interview.answers import NotAnAnswer, parse
         from policykit.interview.core import Question
+        from policykit.lang.dates import parse_date
 
+        choices = dict(q.item_choices)
         entries: list[dict[str, Any]] = []
         first = q.item[0][0] if q.item else ""
         self.say("  " + self.ui["item_hint"].format(field=", ".join(f for f, _ in q.item)))
         while True:
             entry: dict[str, Any] = {}
             for field, kind in q.item:
-                self.say(f"  {field} ({kind})")
-                text = self.read()
-                if field == first and not text.strip():
-                    return entries
-                if text.strip():
-                    entry[field] = parse(Question(field, kind, field, (), (), (), ()), text)
+                values = choices.get(field, ())
+                asked = Question(field, kind, field, tuple((v, str(v)) for v in values), (), (), ())
+                self.say(f"  {field} ({kind})" if not values else f"  {field}")
+                for i, value in enumerate(values, 1):
+                    self.say(f"    {i}) {value}")
+                while True:
+                    text = self.read()
+                    if field == first and not text.strip():
+                        return entries
+                    if not text.strip():
+                        break  # a field left out: the case reader says if it was needed
+                    try:
+                        if kind == "date" and not values:
+                            parse_date(text.strip())
+                        entry[field] = parse(asked, text)
+                        break
+                    except NotAnAnswer:
+                        listed = ", ".join(f"{i}) {v}" for i, v in enumerate(values, 1))
+                        self.say("  " + self.ui["not_a_choice"].format(choices=listed))
+                    except ValueError:
+                        self.say(f"  ! {self.bad_day(text.strip())}")
             entries.append(entry)
 
 
@@ -111,6 +141,9 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
         _check_writable(args.out)  # refused before the clerk answers anything
     policies = load_policy_set(args.policy_set or policies_dir(), use_cache=True)
     terminal = Terminal(out, inp, args.lang)
+    from policykit.engine.case_words import Words
+
+    terminal.words = Words(policies.latest, args.lang)
     case: dict[str, Any] = {}
     if args.type:
         case = set_answer(case, "request.type", args.type)

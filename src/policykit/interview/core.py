@@ -41,6 +41,8 @@ class Question:
     assumed: bool = False  # not given: a default stands in for it
     default: Any = None
     default_reason: str = ""
+    # the values a field of a list entry may take, where the case format names them
+    item_choices: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,7 +50,9 @@ class Question:
             "kind": self.kind,
             "text": self.text,
             "choices": [{"value": v, "label": w} for v, w in self.choices],
-            "item": [{"field": f, "kind": k} for f, k in self.item],
+            "item": [
+                {"field": f, "kind": k, "choices": list(dict(self.item_choices).get(f, ()))} for f, k in self.item
+            ],
             "needed_for": list(self.needed_for),
             "clauses": [c.to_dict() for c in self.clauses],
             "assumed": self.assumed,
@@ -154,6 +158,24 @@ def question(
         tuple(cited_clause(policy, cid, docs_url) for cid in clauses[:4]),
         default=fact.default if fact.has_default else None,
         default_reason=default_reason,
+        item_choices=_item_choices(policy, name) if fact.item else (),
+    )
+
+
+def _item_choices(policy: Policy, name: str) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """The fields of ``name``'s list entries that take one of a few values, with those
+    values, as the case format (the contract) names them."""
+    node: Any = policy.case_schema
+    for part in name.split("."):
+        node = (node.get("properties") or {}).get(part) if isinstance(node, dict) else None
+    items = node.get("items") if isinstance(node, dict) else None
+    fields = items.get("properties") if isinstance(items, dict) else None
+    if not isinstance(fields, dict):
+        return ()
+    return tuple(
+        (field, tuple(v for v in spec["enum"] if v is not None))
+        for field, spec in fields.items()
+        if isinstance(spec, dict) and isinstance(spec.get("enum"), list)
     )
 
 
@@ -196,5 +218,15 @@ def _asked_as(fact: Fact) -> Text | None:
 
 def _assumed(q: Question) -> Question:
     return Question(
-        q.fact, q.kind, q.text, q.choices, q.item, q.needed_for, q.clauses, True, q.default, q.default_reason
+        q.fact,
+        q.kind,
+        q.text,
+        q.choices,
+        q.item,
+        q.needed_for,
+        q.clauses,
+        True,
+        q.default,
+        q.default_reason,
+        q.item_choices,
     )
