@@ -63,3 +63,23 @@ def test_what_a_question_decides_is_listed_in_the_pages_language(page: Page, ser
         _start(page, server, "fault", "2026-02-10", lang)
         purpose = page.locator("#q-purpose").inner_text()
         assert sep in purpose and other not in purpose, purpose
+
+
+def test_a_repair_of_the_history_picks_its_kind_from_the_case_formats_values(page: Page, server: str) -> None:  # noqa: F811
+    """The kind of a repair is one of the case format's values, chosen from a list (it was a
+    free text field, and a word that is none of them came back as an error of the case)."""
+    _start(page, server, "fault", "2026-02-10")
+    _answer_from(page, {"sale.ship_date": "2025-06-01", "sale.shipping_method": "express"}, limit=3)
+    page.locator("#assumed-list li[data-fact='history']").get_by_role("button", name="改为…").click()
+    page.wait_for_selector("#question[data-fact='history']")
+    kinds = page.locator("select#item-kind option").all_inner_texts()
+    assert kinds == ["—", "repair", "replacement"]
+    page.fill("#item-date", "2026-01-05")
+    page.select_option("#item-kind", "replacement")
+    page.fill("#item-fault_code", "no-video")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "interview-history-entry-1280.png"), full_page=True)
+    page.click("#answer-button")
+    page.wait_for_selector("#answered-list li[data-fact='history']")
+    case = page.evaluate("JSON.parse(sessionStorage.getItem('policykit-interview')).case")
+    assert case["history"] == [{"date": "2026-01-05", "kind": "replacement", "fault_code": "no-video"}]
