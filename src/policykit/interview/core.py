@@ -10,7 +10,7 @@ policy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -217,16 +217,4 @@ def _asked_as(fact: Fact) -> Text | None:
 
 
 def _assumed(q: Question) -> Question:
-    return Question(
-        q.fact,
-        q.kind,
-        q.text,
-        q.choices,
-        q.item,
-        q.needed_for,
-        q.clauses,
-        True,
-        q.default,
-        q.default_reason,
-        q.item_choices,
-    )
+    return replace(q, assumed=True)  # (every other field as it is: one added later is kept too)

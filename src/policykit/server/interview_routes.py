@@ -87,7 +87,10 @@ async def interview_step(request: Request) -> Response:
     if not isinstance(listed, list) or not all(isinstance(s, str) for s in listed):
         raise Problem(422, "expected {skipped: [fact, ...]}", errors=[_schema("skipped", "not a list of fact names")])
     skipped = set(listed)
-    policy = _policy(svc, case) if options.version is None else choose_policy(svc.policies.current, case, options, True)
+    if options.version is None:
+        policy = _policy(svc, case)
+    else:  # the version asked for, or 404 as the record says
+        policy = choose_policy(svc.policies.current, case, options, svc.config.allow_draft)
     as_of = options.as_of or policy.today()
     step = core.step(policy, case, as_of, lang, svc.config.docs_url)
     out = step.to_dict()
