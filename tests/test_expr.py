@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from policykit.lang.dates import WatchedCalendar, WorkCalendar
 from policykit.lang.expr import MAX_DEPTH, MAX_SOURCE, Compiled, EvalError, compile_expr, exact_forms_only
 from policykit.lang.fastpath import Known
-from policykit.lang.values import Unknown
+from policykit.lang.values import MAX_MAYBE, Unknown, few_lists, plain
 from policykit.limits import Budget
 
 CAL = WorkCalendar("CN")
@@ -201,6 +201,58 @@ def test_function_calls_with_an_unknown_argument() -> None:
     assert run("coalesce(x, y)", {"y": None}) is None
     # both unknown: the first is an optional refinement, so the fallback's facts are asked for
     assert run("coalesce(x, y)") == U("y")
+
+
+def test_a_call_over_an_unknown_of_few_values_is_decided_where_they_all_agree() -> None:
+    """A function of an unknown that is one of a few values (a collected list with rows left
+    open, a service type that is one of two) is worked out for each of them: known where
+    they all give the same, else an unknown that is one of what they give."""
+    lists = Unknown(frozenset(["m"]), few_lists(["misuse"], [(1, "third_party_repair")]))
+    assert run("len(x) > 0", {"x": lists}) is True  # one exclusion is known: the rest cannot empty it
+    assert run("len(x)", {"x": lists}) == Unknown(frozenset(["m"]), frozenset([1, 2]))
+    assert run("len(x) > 1", {"x": lists}) == Unknown(frozenset(["m"]))
+    assert run("'misuse' in x", {"x": lists}) is True
+    assert run("'third_party_repair' in x", {"x": lists}).__class__ is Unknown
+    assert run("x == ['misuse']", {"x": lists}).__class__ is Unknown
+    # a list given back is a list, not the hashable stand-in the unknown holds
+    same = Unknown(frozenset(["m"]), few_lists(["a", "b"], []))
+    assert run("distinct(x)", {"x": same}) == ["a", "b"] and type(run("distinct(x)", {"x": same})) is list
+    # a value no combination may have, or too many of them: unknown, with every fact
+    dates = Unknown(frozenset(["d"]), frozenset([date(2026, 1, 1), date(2026, 1, 2)]))
+    assert run("add_days(d, 1) > d2", {"d": dates, "d2": date(2025, 1, 1)}, {**NAMES, "d2": None}) is True
+    two = Unknown(frozenset(["n"]), frozenset([0, 1]))
+    assert run("add_days(d, n)", {"d": dates, "n": two}) == Unknown(
+        frozenset(["d", "n"]), frozenset([date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3)])
+    )
+    many = Unknown(frozenset(["n"]), frozenset(range(33)))  # 2 x 33 combinations: past the 64 tried
+    assert run("add_days(d, n)", {"d": dates, "n": many}) == Unknown(frozenset(["d", "n"]))
+    assert run("add_days(d, n)", {"d": dates, "n": U("n")}) == Unknown(frozenset(["d", "n"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcde"), st.sampled_from(["in", "out", "open"])), max_size=7))
+def test_the_few_lists_are_those_the_open_rows_can_make(rows: list[tuple[str, str]]) -> None:
+    """A collected list's possible values are exactly the lists each way of settling its
+    open rows gives, in row order; past MAX_MAYBE open rows there are none to give."""
+    items: list[str] = []
+    maybe: list[tuple[int, str]] = []
+    for item, state in rows:
+        if state == "open":
+            maybe.append((len(items), item))
+        elif state == "in":
+            items.append(item)
+    found = few_lists(items, maybe)
+    opened = [i for i, (_, state) in enumerate(rows) if state == "open"]
+    if len(opened) > MAX_MAYBE:
+        assert found is None
+        return
+    assert found is not None
+    want = set()
+    for held in itertools.product([False, True], repeat=len(opened)):
+        chosen = {i for i, h in zip(opened, held, strict=True) if h}
+        want.add(tuple(item for i, (item, state) in enumerate(rows) if state == "in" or i in chosen))
+    assert {tuple(v) for v in found} == want
+    assert all(v == list(v) and plain(v).__class__ is list for v in found)
 
 
 def test_functions_on_known_values() -> None:

@@ -4,15 +4,19 @@ text view where each is used, and a calendar year without an official schedule."
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from policykit.engine.case import read_case
+from policykit.engine.decide import decide_case
 from policykit.policy.compiler import load_policy
 from policykit.policy.resources import default_policy
 
 from ..conftest import ROOT, cli
 
 EXAMPLE = ROOT / "examples" / "fault.json"
+AS_OF = date(2026, 11, 27)
 
 
 def _json(path: Path, *extra: str) -> dict[str, Any]:
@@ -96,3 +100,26 @@ def test_an_accepted_return_before_its_inspection_never_says_the_inspection_foun
         assert {"inspection.damaged", "inspection.disassembled"} <= {a["fact"] for a in result["assumed"]}
         assert "inspect-returned-unit" in [a["id"] for a in result["actions"]]
         assert not any("inspection found" in line or "质检确认" in line for line in decision["because"]), decision
+
+
+def test_a_known_exclusion_leaves_the_other_exclusions_defaults_unneeded(tmp_path: Path) -> None:
+    """Misuse established: the service type is a paid repair whatever the unit's other
+    unestablished states (a list with one item known in is not empty, whichever of its
+    open rows hold), so only the facts that could still change it are named as assumed
+    for it; the open row of the exclusions themselves is still named for them.  The
+    generated road and the interpreter say the same."""
+    case = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    case["fault"]["misuse"] = True
+    path = tmp_path / "misuse.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    result = _json(path)
+    assert result["decisions"]["service.type"]["value"] == "paid_repair"
+    needed = {a["fact"]: set(a["needed_for"]) for a in result["assumed"]}
+    resting = {fact for fact, names in needed.items() if "service.type" in names}
+    assert resting == {"fault.works_normally"}  # a unit that works needs no repair at all
+    assert "warranty.exclusions" in needed["fault.third_party_repair"]
+    policy = load_policy(default_policy())[0]
+    read = read_case(policy, json.loads(path.read_text(encoding="utf-8")))
+    roads = [decide_case(policy, read, AS_OF, generated=generated) for generated in (True, False)]
+    assert [(a.fact, a.needed_for) for a in roads[0].assumed] == [(a.fact, a.needed_for) for a in roads[1].assumed]
+    assert {a.fact for a in roads[0].assumed if "service.type" in a.needed_for} == resting

@@ -9,7 +9,7 @@ from policykit.engine.record import PartTrace, Reason, RuleTrace
 from policykit.lang.dates import WatchedCalendar, WorkCalendar, date
 from policykit.lang.expr import Compiled, EvalError
 from policykit.lang.fastpath import Known
-from policykit.lang.values import Unknown, merge, truth
+from policykit.lang.values import Unknown, few_lists, merge, truth
 from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.model import Cite, Policy, Rule, Text, Value
 
@@ -343,6 +343,7 @@ class CaseEnv(FactEnv):
         rules: list[Rule] = []
         trace: list[RuleTrace] = []
         unknown: Unknown | None = None
+        maybe: list[tuple[int, Any]] = []  # the rows left open: where each item would go, the item
         for rule in value.rules:
             parts: list[PartTrace] | None = [] if self.tracing else None
             cond = self.holds(rule.parts, rule.any_of, parts)
@@ -351,11 +352,12 @@ class CaseEnv(FactEnv):
             if cond.__class__ is Unknown:
                 if not value.skip_unknown:
                     unknown = cond if unknown is None else merge(unknown, cond)
+                    maybe.append((len(items), rule.value))
             elif cond:
                 items.append(rule.value)
                 rules.append(rule)
         if unknown is not None:
-            return Outcome(unknown, [], trace)
+            return Outcome(Unknown(unknown.facts, few_lists(items, maybe)), [], trace)
         if not rules and value.otherwise is not None:
             rules = [value.otherwise]
         return Outcome(items, rules, trace)

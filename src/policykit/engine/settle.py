@@ -19,7 +19,7 @@ from policykit.engine.env import CaseEnv
 from policykit.engine.reach import parts_deps
 from policykit.engine.record import DecisionRecord, Reason
 from policykit.lang.expr import GIVE_WAY, Compiled
-from policykit.lang.values import Unknown
+from policykit.lang.values import Items, Unknown
 from policykit.policy.model import Policy, Rule, Value
 
 TYPE_CHECKING = False
@@ -139,6 +139,8 @@ def _static_domain(value: Value) -> tuple[Any, ...] | None:
 def _domain(policy: Policy, name: str, current: Unknown) -> tuple[Any, ...] | None:
     """Every value ``name`` may take, when they are few (else None)."""
     if current.values is not None:
+        if any(v.__class__ is Items for v in current.values):
+            return None  # a list is no value to split on: the facts it reads are
         return tuple(sorted(current.values, key=repr))
     fact = policy.facts.get(name)
     if fact is not None:

@@ -15,11 +15,12 @@ other operation on an unknown is unknown, carrying the facts it depends on.
 from __future__ import annotations
 
 import _operator as operator  # (operator.py re-exports these C functions; importing it loads nothing they need)
+from itertools import product
 
 from policykit.lang.form import CONSTANT_NAMES, KW_SUFFIX, MAX_DEPTH, MAX_INT, MAX_STRING
 from policykit.lang.functions import FUNCTIONS, arithmetic
 from policykit.lang.hints import is_null_hint, name_hint, suggest
-from policykit.lang.values import Unknown, merge, truth
+from policykit.lang.values import Unknown, hashable, merge, plain, truth
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -335,9 +336,9 @@ def _pair(op_name: str, left: Run, right: Run) -> Run:
                 return empty_result  # nothing is in an empty list, known or not
             # one side is one of a few values: decided if every one of them agrees
             if a.__class__ is Unknown and a.values and b.__class__ is not Unknown:
-                outcomes = {known(v, b) for v in a.values}
+                outcomes = {known(plain(v), b) for v in a.values}
             elif b.__class__ is Unknown and b.values and a.__class__ is not Unknown:
-                outcomes = {known(a, v) for v in b.values}
+                outcomes = {known(a, plain(v)) for v in b.values}
             else:
                 outcomes = set()
             if len(outcomes) == 1:
@@ -367,7 +368,7 @@ def _call(spec: Function, args: list[Run]) -> Run:
     def run(env: Env) -> Any:
         values = [a(env) for a in args]
         if not spec.sees_unknown and any(v.__class__ is Unknown for v in values):
-            return merge(*values)
+            return _over_few(spec, env, values)
         if spec.none_gives_none and any(v is None for v in values):
             return None
         if spec.cost is not None:
@@ -380,6 +381,44 @@ def _call(spec: Function, args: list[Run]) -> Run:
             raise EvalError(f"{spec.name}(): {exc}") from None
 
     return run
+
+
+MAX_COMBINATIONS = 64
+"""Combinations of its unknown arguments' few values a call is worked out for, at most."""
+
+
+def _over_few(spec: Function, env: Env, values: list[Any]) -> Any:
+    """A call with an unknown argument: where each unknown one is one of a few values, the
+    call worked out for every combination of them - the value they all give, else an
+    unknown that is one of what they give; otherwise (or where a combination fails, or
+    gives what cannot be one of few values) the unknown every argument's facts make."""
+    choices: list[Any] = []
+    count = 1
+    for value in values:
+        if value.__class__ is Unknown:
+            if not value.values:
+                return merge(*values)
+            count *= len(value.values)
+            if count > MAX_COMBINATIONS:
+                return merge(*values)
+            choices.append([plain(v) for v in value.values])
+        else:
+            choices.append((value,))
+    found = set()
+    try:
+        for combination in product(*choices):
+            if spec.none_gives_none and None in combination:
+                found.add(None)
+                continue
+            if spec.cost is not None:
+                env.budget.charge(spec.cost(*combination))
+            result = spec.impl(env.calendar, *combination) if spec.needs_calendar else spec.impl(*combination)
+            found.add(hashable(result))
+    except (EvalError, TypeError, ValueError, OverflowError, AttributeError, KeyError):
+        return merge(*values)  # (a combination no case may have can fail)
+    if len(found) == 1:
+        return plain(found.pop())
+    return Unknown(merge(*values).facts, frozenset(found))
 
 
 def compile_form(

@@ -57,6 +57,66 @@ def finite(number: Any) -> bool:
     return number == number and number not in _INFINITE
 
 
+class Items(tuple):  # type: ignore[type-arg]  # (any items: the language's lists hold any value)
+    """One of the few lists an unknown list may be (in :attr:`Unknown.values`, which must be
+    hashable): its items, equal to the list of the same items.  :func:`plain` gives the
+    list back before a function or comparison reads it."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is list:
+            return tuple.__eq__(self, tuple(other))  # type: ignore[arg-type]
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = tuple.__hash__
+
+
+def plain(value: Any) -> Any:
+    """One of an unknown's few values as the language has it (an :class:`Items` a list)."""
+    return list(value) if value.__class__ is Items else value
+
+
+def hashable(value: Any) -> Any:
+    """``value`` as one of an unknown's few values (a list as :class:`Items`): raises
+    TypeError where it cannot be one (a list of mappings)."""
+    if value.__class__ is list:
+        value = Items(value)
+    hash(value)
+    return value
+
+
+MAX_MAYBE = 4
+"""Rows of a collected list its unknowns leave open, at most, for its few possible lists
+to be worked out (2 ** 4 = 16 of them); past that the list is unknown with no values."""
+
+
+def few_lists(items: list[Any], maybe: list[tuple[int, Any]]) -> frozenset[Any] | None:
+    """The lists a collected list may be: ``items`` (those known to be in, in order) with
+    any of ``maybe`` (each ``(where in items it would go, the item)``, in order) added; None
+    where the open rows are more than :data:`MAX_MAYBE` or an item cannot be hashed."""
+    if len(maybe) > MAX_MAYBE:
+        return None
+    found = set()
+    try:
+        for mask in range(1 << len(maybe)):
+            out: list[Any] = []
+            at = 0
+            for bit, (pos, item) in enumerate(maybe):
+                if mask >> bit & 1:
+                    out.extend(items[at:pos])
+                    at = pos
+                    out.append(item)
+            out.extend(items[at:])
+            found.add(hashable(out))
+    except TypeError:
+        return None
+    return frozenset(found)
+
+
 def merge(*values: Any) -> Unknown:
     """The unknown that depends on every unknown among ``values``."""
     facts: frozenset[str] = frozenset()

@@ -14,7 +14,7 @@ import operator
 from collections.abc import Callable
 
 from policykit.lang.expr import Compiled, EvalError
-from policykit.lang.values import Unknown, merge
+from policykit.lang.values import Unknown, merge, plain
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def _equality(name: str, op: Callable[[Any, Any], Any], literal: Any) -> Run:
         if value.__class__ is Unknown:
             # one of a few values: decided if every one of them agrees
             if value.values:
-                outcomes = {_checked(op, v, literal) for v in value.values}
+                outcomes = {_checked(op, plain(v), literal) for v in value.values}
                 if len(outcomes) == 1:
                     return outcomes.pop()
             return merge(value, literal)
@@ -100,7 +100,7 @@ def _membership(name: str, op_name: str, literals: tuple[Any, ...]) -> Run:
             if not items:
                 return empty_result  # nothing is in an empty list, known or not
             if value.values:
-                outcomes = {_checked(op, v, items) for v in value.values}
+                outcomes = {_checked(op, plain(v), items) for v in value.values}
                 if len(outcomes) == 1:
                     return outcomes.pop()
             return merge(value, items)

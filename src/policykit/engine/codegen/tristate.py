@@ -17,7 +17,7 @@ from collections.abc import Callable
 from policykit.engine.codegen.parts import quick_exact
 from policykit.engine.reach import part_reads, possible_values
 from policykit.lang.expr import Compiled
-from policykit.lang.values import Unknown, merge, truth
+from policykit.lang.values import Unknown, few_lists, merge, truth
 from policykit.policy.model import Policy, Rule, Value
 
 TYPE_CHECKING = False
@@ -63,6 +63,8 @@ class _Source:
             "_U": Unknown,
             "_truth": truth,
             "_merge": merge,
+            "_few": few_lists,
+            "_len": len,
             "_finish": finish,
             "_E": _EMPTY,
         }
@@ -137,15 +139,20 @@ def _collect(src: _Source, value: Value) -> None:
     src.add(1, "_items = []")
     src.add(1, "_rows = []")
     src.add(1, "_w = None")
+    src.add(1, "_m = []")
     for rule in value.rules:
         _condition(src, rule, 1)
         src.add(1, "if _c.__class__ is _U:")
-        src.add(2, "pass" if value.skip_unknown else "_w = _c if _w is None else _merge(_w, _c)")
+        if value.skip_unknown:
+            src.add(2, "pass")
+        else:
+            src.add(2, "_w = _c if _w is None else _merge(_w, _c)")
+            src.add(2, f"_m.append((_len(_items), {src.name(rule.value)}))")
         src.add(1, "elif _c:")
         src.add(2, f"_items.append({src.name(rule.value)})")
         src.add(2, f"_rows.append({src.name(rule)})")
     src.add(1, "if _w is not None:")
-    src.add(2, "return _w, []")
+    src.add(2, "return _U(_w.facts, _few(_items, _m)), []")
     if value.otherwise is not None:
         src.add(1, "if not _rows:")
         src.add(2, f"return _items, [{src.name(value.otherwise)}]")
