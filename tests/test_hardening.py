@@ -443,7 +443,7 @@ def test_a_number_of_thousands_of_digits_is_named_in_our_words(tmp_path: Path) -
     assert (code, out) == (2, "")
     assert (
         err.strip()
-        == f"{path}:1:1: json: a number of more digits than a case may give (4300) (in the object that begins here)"
+        == f"{path}:1:59: json: a number of more digits than a case may give (4300) (at x)"
     )
     assert "sys." not in err
     batch = tmp_path / "digits.jsonl"

@@ -576,19 +576,22 @@ def test_only_a_lone_surrogate_escape_is_refused(escape: str, lone: bool) -> Non
     [
         (
             '{"request": {"type": "fault",\n "date": "2026-02-10", "type": "x"}}',
-            (1, 13, "object"),
+            (2, 24, "request.type"),
             "duplicate key 'type'",
         ),
-        ('{"request": {"type": "fault"},\n "sale": {"x": [1, NaN]}}', (2, 16, "list"), "NaN is not a number"),
-        ('{"a": {"b": 1e999}}', (1, 7, "object"), "1e999 is too large a number"),
+        ('{"request": {"type": "fault"},\n "sale": {"x": [1, NaN]}}', (2, 20, "sale.x[1]"), "NaN is not a number"),
+        ('{"a": {"b": 1e999}}', (1, 13, "a.b"), "1e999 is too large a number"),
+        ('[{"a": 1}, {"b": [2, {"c": -1e999}]}]', (1, 28, "[1].b[1].c"), "-1e999 is too large a number"),
+        ('{"a\\"b": 1, "a\\"b": 2}', (1, 13, 'a"b'), "duplicate key 'a\"b'"),
     ],
 )
-def test_a_value_json_refuses_is_placed_at_its_container(text: str, where: tuple[int, int, str], says: str) -> None:
-    """A duplicate key, NaN or a number too large is named with the line and column of
-    the object or list that holds it (the parser's hooks know no place of their own)."""
-    line, col, kind = where
+def test_a_value_json_refuses_is_placed_where_it_stands(text: str, where: tuple[int, int, str], says: str) -> None:
+    """A duplicate key, NaN or a number too large is named with its own line and column
+    (the second of two keys alike: the key) and the path of its field, though the
+    parser's hooks know no place of their own."""
+    line, col, path = where
     with pytest.raises(CaseError) as caught:
         parse_json(text.encode(), "c.json")
     (diag,) = caught.value.diagnostics
-    assert (diag.line, diag.col, diag.code) == (line, col, "json")
-    assert diag.message == f"{says} (in the {kind} that begins here)"
+    assert (diag.line, diag.col, diag.code, diag.path) == (line, col, "json", path)
+    assert diag.message == says

@@ -174,15 +174,16 @@ def _decode(text: str, file: str) -> Any:
         if "integer string conversion" in message:  # Python's own words would tell a user to call sys
             message = "a number of more digits than a case may give (4300)"
         line = col = 0
+        path = ""
         if isinstance(exc, ValueError) and len(text) <= _LOCATE_CHARS:
-            # a value the parser refused (NaN, 1e999, a duplicate key...): the object or list holding it
+            # a value the parser refused (NaN, 1e999, a duplicate key...): where it stands, its field
             from policykit.engine.json_where import refused_at
 
             found = refused_at(text, decoder())
             if found is not None:
-                line, col, kind = found
-                message += f" (in the {kind} that begins here)"
-        raise CaseError([Diagnostic(file, line, col, "json", message)]) from None
+                line, col, at = found
+                path = dotted(at) if at else ""
+        raise CaseError([Diagnostic(file, line, col, "json", message, path)]) from None
 
 
 def read_case(
