@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policykit.engine.record import Reason
-from policykit.lang.values import Unknown
+from policykit.lang.values import Unknown, few_lists
 from policykit.policy.model import Policy, Text
-from policykit.present.words import Filler, fill, template
+from policykit.present.words import Filler, fill, show, template
 
 from .values import VALUES
 
@@ -57,3 +57,16 @@ def test_a_ready_template_fills_as_its_pieces_do(policy: Policy) -> None:
         assert filler.known(reason, tuple(v.__class__ for _, v in reason.values)) == expected
 
     check()
+
+
+def test_an_unknown_list_of_few_values_is_shown_as_each_list_in_words(policy: Policy) -> None:
+    """An unknown collected list is shown as the lists it may be, each by its items'
+    labels, never as the hashable stand-in it holds them by."""
+    listed = next(name for name, value in policy.values.items() if value.labels and value.type == "list")
+    keys = [key for key, _ in policy.values[listed].labels][:2]
+    unknown = Unknown(frozenset(["f"]), few_lists([keys[0]], [(1, keys[1])]))
+    shown = show(policy, listed, unknown, "en")
+    first, second = (policy.values[listed].label(k, "en") for k in keys)
+    assert first is not None and second is not None
+    assert shown.split(" / ") == sorted([first, show(policy, listed, [keys[0], keys[1]], "en")])
+    assert "(" not in shown and "'" not in shown

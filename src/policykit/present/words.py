@@ -6,6 +6,7 @@ from __future__ import annotations
 from policykit.engine.record import Reason
 from policykit.lang.dates import date
 from policykit.lang.values import Unknown
+from policykit.lang.values import plain as plain_value
 from policykit.memo import lru_cache
 from policykit.policy.model import Fact, Policy, Value
 from policykit.policy.placeholders import simple, spans
@@ -209,9 +210,8 @@ def show(policy: Policy, name: str, value: Any, lang: str, days: bool = False) -
     """The value of ``name`` in words: by its label where the policy gives one."""
     target: Value | Fact | None = policy.values.get(name) or policy.facts.get(name)
     if value.__class__ is Unknown and value.values:
-        # one of a few: name them all ("free repair / paid repair")
-        shown = sorted((target.label(v, lang) if target else None) or fmt(policy, v, lang, days) for v in value.values)
-        return " / ".join(shown)
+        # one of a few: name them all ("free repair / paid repair"; a list's: "misuse / misuse, third-party repair")
+        return " / ".join(sorted(show(policy, name, plain_value(v), lang, days) for v in value.values))
     if target is not None and target.labels and not isinstance(value, Unknown):
         if isinstance(value, list):
             sep = say(policy, "list_sep", lang)
