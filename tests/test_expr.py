@@ -227,6 +227,8 @@ def test_a_call_over_an_unknown_of_few_values_is_decided_where_they_all_agree() 
     many = Unknown(frozenset(["n"]), frozenset(range(33)))  # 2 x 33 combinations: past the 64 tried
     assert run("add_days(d, n)", {"d": dates, "n": many}) == Unknown(frozenset(["d", "n"]))
     assert run("add_days(d, n)", {"d": dates, "n": U("n")}) == Unknown(frozenset(["d", "n"]))
+    # a working-day count notes the calendar's days it passes (the case's citations): never a guess's
+    assert run("add_working_days(d, 1)", {"d": dates}) == Unknown(frozenset(["d"]))
 
 
 @settings(max_examples=200, deadline=None)

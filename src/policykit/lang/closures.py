@@ -391,7 +391,11 @@ def _over_few(spec: Function, env: Env, values: list[Any]) -> Any:
     """A call with an unknown argument: where each unknown one is one of a few values, the
     call worked out for every combination of them - the value they all give, else an
     unknown that is one of what they give; otherwise (or where a combination fails, or
-    gives what cannot be one of few values) the unknown every argument's facts make."""
+    gives what cannot be one of few values, or the function counts working days, noting
+    the calendar's days it passes for the case's citations) the unknown every argument's
+    facts make."""
+    if spec.needs_calendar:
+        return merge(*values)  # (a working-day count notes the days it passes: only the case's own)
     choices: list[Any] = []
     count = 1
     for value in values:
