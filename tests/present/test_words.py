@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from policykit.engine.record import Reason
 from policykit.lang.values import Unknown, few_lists
 from policykit.policy.model import Policy, Text
-from policykit.present.words import Filler, fill, show, template
+from policykit.present.words import Filler, fill, fmt, show, template
 
 from .values import VALUES
 
@@ -70,3 +70,25 @@ def test_an_unknown_list_of_few_values_is_shown_as_each_list_in_words(policy: Po
     assert first is not None and second is not None
     assert shown.split(" / ") == sorted([first, show(policy, listed, [keys[0], keys[1]], "en")])
     assert "(" not in shown and "'" not in shown
+
+
+def test_a_number_is_shown_as_people_write_it(policy: Policy) -> None:
+    """A whole number given as a float shows as the integer (a cost of 180.0 as 180; -0.0,
+    which a case may give for a cost of at least 0, as 0); any other as Python writes it;
+    a template shows it so too, on each of its roads."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.floats(allow_nan=False, allow_infinity=False))
+    def check(number: float) -> None:
+        shown = fmt(policy, number, "en")
+        if number.is_integer() and abs(number) < 1e15:
+            assert shown == str(int(number)) and "." not in shown and shown != "-0"
+        else:
+            assert shown == str(number)
+        pieces = template("cost {c}")
+        reason = Reason(Text((("en", "cost {c}"), ("zh", "费用 {c}"))), (("c", number),))
+        assert fill(policy, pieces, reason, "en") == f"cost {shown}"
+        filler = Filler(policy, pieces, "en", False)
+        assert filler(reason) == filler.known(reason, (float,)) == f"cost {shown}"
+
+    check()

@@ -44,8 +44,8 @@ def fill(policy: Policy, pieces: Iterable[tuple[bool, str]], reason: Reason, lan
     )
 
 
-# the classes ``format`` shows as :func:`fmt` does (a float too: ``format(x, "")`` is ``str(x)``)
-_AS_FORMATTED = frozenset({str, int, float, date})
+# the classes ``format`` shows as :func:`fmt` does (not a float: fmt shows 180.0 as 180, -0.0 as 0)
+_AS_FORMATTED = frozenset({str, int, date})
 
 
 class Filler:
@@ -240,6 +240,8 @@ def fmt(policy: Policy, value: Any, lang: str, days: bool = False) -> str:
         )
     if isinstance(value, dict):  # an item of a list fact (a repair of the history): its fields
         return "(" + ", ".join(f"{k}: {fmt(policy, v, lang, days)}" for k, v in value.items()) + ")"
+    if value.__class__ is float and value.is_integer() and -1e15 < value < 1e15:
+        return str(int(value))  # a whole number as people write it: 180, not 180.0; 0, not -0.0
     return str(value)
 
 
