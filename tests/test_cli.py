@@ -237,3 +237,18 @@ def test_validate_summary_and_exit_codes(tmp_path: Path) -> None:
     code, out, err = cli("validate", str(broken))
     assert code == 2 and out == ""
     assert "unknown-clause" in err and "did you mean 'repair-time." in err
+
+
+def test_a_batch_problem_is_placed_at_its_line_and_column() -> None:
+    """A line of a batch is one JSON text: a problem on it is named by the batch's line
+    number and the column within the line, as a single case's would be."""
+    good = json.dumps(json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8")), ensure_ascii=False)
+    bad_json = '{"request": {"type": "fault",, }}'
+    bad_day = '{"request": {"type": "fault", "date": "2026-02-30"}}'
+    stdin = "\n".join([good, bad_json, bad_day]) + "\n"
+    code, out, err = cli("evaluate", "--batch", "-", "--as-of", "2026-11-27", "--lang", "en", stdin=stdin)
+    assert code == 2 and len(out.splitlines()) == 3
+    lines = err.splitlines()
+    assert lines[0].startswith(f"-:2:{bad_json.index(',,') + 2}: json: ")
+    date_at = bad_day.index('"date"') + 1
+    assert lines[1].startswith(f"-:3:{date_at}: ") and lines[1].endswith("(at request.date)")

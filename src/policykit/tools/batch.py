@@ -124,7 +124,11 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
             found = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
             if not text_format:
                 out.append(_error_line(number, found))
-            errors.extend(Diagnostic(label, number, 0, d.code, d.message, d.path).format() for d in exc.diagnostics)
+            # a line is one JSON text: a problem placed on its (first and only) line keeps its column
+            errors.extend(
+                Diagnostic(label, number, d.col if d.line == 1 else 0, d.code, d.message, d.path).format()
+                for d in exc.diagnostics
+            )
         except (OSError, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug shown by this line: report it, and go on with the next
