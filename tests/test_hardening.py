@@ -441,10 +441,7 @@ def test_a_number_of_thousands_of_digits_is_named_in_our_words(tmp_path: Path) -
     path.write_text('{"request": {"type": "fault", "date": "2026-02-10"}, "x": ' + "9" * 5001 + "}", encoding="utf-8")
     code, out, err = cli("evaluate", str(path))
     assert (code, out) == (2, "")
-    assert (
-        err.strip()
-        == f"{path}:1:59: json: a number of more digits than a case may give (4300) (at x)"
-    )
+    assert err.strip() == f"{path}:1:59: json: a number of more digits than a case may give (4300) (at x)"
     assert "sys." not in err
     batch = tmp_path / "digits.jsonl"
     batch.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")

@@ -34,7 +34,7 @@ def _key_before(text: str, start: int, index: int) -> tuple[str, int] | None:
     if quote < 0:
         return None
     try:
-        key, _ = json.decoder.scanstring(text, quote + 1, True)
+        key, _ = json.decoder.scanstring(text, quote + 1, True)  # type: ignore[attr-defined]
     except ValueError:
         return None
     return key, quote
@@ -42,7 +42,7 @@ def _key_before(text: str, start: int, index: int) -> tuple[str, int] | None:
 
 def _object(read: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(s_and_end: tuple[str, int], strict: bool, scan_once: Callable[..., Any], *rest: Any) -> Any:
-        text, after = s_and_end
+        after = s_and_end[1]
         state: dict[str, Any] = {"from": after, "seen": set(), "again": None}
 
         def noting(s: str, index: int) -> Any:

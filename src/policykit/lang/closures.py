@@ -408,7 +408,7 @@ def _over_few(spec: Function, env: Env, values: list[Any]) -> Any:
             choices.append([plain(v) for v in value.values])
         else:
             choices.append((value,))
-    found = set()
+    found: set[Any] = set()
     try:
         for combination in product(*choices):
             if spec.none_gives_none and None in combination:

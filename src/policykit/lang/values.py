@@ -66,7 +66,7 @@ class Items(tuple):  # type: ignore[type-arg]  # (any items: the language's list
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is list:
-            return tuple.__eq__(self, tuple(other))  # type: ignore[arg-type]
+            return tuple.__eq__(self, tuple(other))
         return tuple.__eq__(self, other)
 
     def __ne__(self, other: object) -> bool:
