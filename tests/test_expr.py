@@ -227,6 +227,12 @@ def test_a_call_over_an_unknown_of_few_values_is_decided_where_they_all_agree() 
     many = Unknown(frozenset(["n"]), frozenset(range(33)))  # 2 x 33 combinations: past the 64 tried
     assert run("add_days(d, n)", {"d": dates, "n": many}) == Unknown(frozenset(["d", "n"]))
     assert run("add_days(d, n)", {"d": dates, "n": U("n")}) == Unknown(frozenset(["d", "n"]))
+    # results Python holds equal across classes (True and 1, 1 and 1.0) are not one value
+    flag = Unknown(frozenset(["f"]), frozenset([True, False]))
+    assert run("latest(f, 1)", {"f": flag}) == Unknown(frozenset(["f"]))  # True with f true, else 1
+    ones = Unknown(frozenset(["n"]), frozenset([1, 2]))
+    assert run("earliest(n, 1.0)", {"n": ones}) == Unknown(frozenset(["n"]))  # 1 with n 1, else 1.0
+    assert few_lists([], [(0, True), (0, 1)]) is None  # [True] and [1]: alike to a set, not to a case
     # a working-day count notes the calendar's days it passes (the case's citations): never a guess's
     assert run("add_working_days(d, 1)", {"d": dates}) == Unknown(frozenset(["d"]))
 

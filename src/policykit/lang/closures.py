@@ -20,7 +20,7 @@ from itertools import product
 from policykit.lang.form import CONSTANT_NAMES, KW_SUFFIX, MAX_DEPTH, MAX_INT, MAX_STRING
 from policykit.lang.functions import FUNCTIONS, arithmetic
 from policykit.lang.hints import is_null_hint, name_hint, suggest
-from policykit.lang.values import Unknown, hashable, merge, plain, truth
+from policykit.lang.values import Unknown, few, merge, plain, truth
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -408,21 +408,23 @@ def _over_few(spec: Function, env: Env, values: list[Any]) -> Any:
             choices.append([plain(v) for v in value.values])
         else:
             choices.append((value,))
-    found: set[Any] = set()
+    results = []
     try:
         for combination in product(*choices):
-            if spec.none_gives_none and None in combination:
-                found.add(None)
+            if spec.none_gives_none and any(v is None for v in combination):
+                results.append(None)
                 continue
             if spec.cost is not None:
                 env.budget.charge(spec.cost(*combination))
-            result = spec.impl(env.calendar, *combination) if spec.needs_calendar else spec.impl(*combination)
-            found.add(hashable(result))
+            results.append(spec.impl(*combination))
     except (EvalError, TypeError, ValueError, OverflowError, AttributeError, KeyError):
         return merge(*values)  # (a combination no case may have can fail)
+    found = few(results)
+    if found is None:
+        return merge(*values)
     if len(found) == 1:
-        return plain(found.pop())
-    return Unknown(merge(*values).facts, frozenset(found))
+        return plain(next(iter(found)))
+    return Unknown(merge(*values).facts, found)
 
 
 def compile_form(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
 
@@ -89,6 +90,30 @@ def hashable(value: Any) -> Any:
     return value
 
 
+def typed(value: Any) -> Any:
+    """A key telling apart values Python holds equal across classes (True, 1 and 1.0; the
+    same in a list): two values are one of an unknown's few values only if alike in it."""
+    if value.__class__ is Items:
+        return (Items, tuple([typed(item) for item in value]))
+    return (value.__class__, value)
+
+
+def few(values: Iterable[Any]) -> frozenset[Any] | None:
+    """``values`` (each made :func:`hashable`) as an unknown's few values; None where two
+    of them are equal but not alike (True and 1: a set would keep one of them only, and
+    what is worked out from the one kept could be wrong for the other), or one cannot be
+    hashed."""
+    kept: dict[Any, Any] = {}
+    try:
+        for value in values:
+            value = hashable(value)
+            kept.setdefault(typed(value), value)
+    except TypeError:
+        return None
+    found = frozenset(kept.values())
+    return found if len(found) == len(kept) else None
+
+
 MAX_MAYBE = 4
 """Rows of a collected list its unknowns leave open, at most, for its few possible lists
 to be worked out (2 ** 4 = 16 of them); past that the list is unknown with no values."""
@@ -97,24 +122,21 @@ to be worked out (2 ** 4 = 16 of them); past that the list is unknown with no va
 def few_lists(items: list[Any], maybe: list[tuple[int, Any]]) -> frozenset[Any] | None:
     """The lists a collected list may be: ``items`` (those known to be in, in order) with
     any of ``maybe`` (each ``(where in items it would go, the item)``, in order) added; None
-    where the open rows are more than :data:`MAX_MAYBE` or an item cannot be hashed."""
+    where the open rows are more than :data:`MAX_MAYBE` (or :func:`few` gives none)."""
     if len(maybe) > MAX_MAYBE:
         return None
-    found = set()
-    try:
-        for mask in range(1 << len(maybe)):
-            out: list[Any] = []
-            at = 0
-            for bit, (pos, item) in enumerate(maybe):
-                if mask >> bit & 1:
-                    out.extend(items[at:pos])
-                    at = pos
-                    out.append(item)
-            out.extend(items[at:])
-            found.add(hashable(out))
-    except TypeError:
-        return None
-    return frozenset(found)
+    lists = []
+    for mask in range(1 << len(maybe)):
+        out: list[Any] = []
+        at = 0
+        for bit, (pos, item) in enumerate(maybe):
+            if mask >> bit & 1:
+                out.extend(items[at:pos])
+                at = pos
+                out.append(item)
+        out.extend(items[at:])
+        lists.append(out)
+    return few(lists)
 
 
 def merge(*values: Any) -> Unknown:
