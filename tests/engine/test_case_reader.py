@@ -583,6 +583,7 @@ def test_only_a_lone_surrogate_escape_is_refused(escape: str, lone: bool) -> Non
         ('{"a": {"b": 1e999}}', (1, 13, "a.b"), "1e999 is too large a number"),
         ('[{"a": 1}, {"b": [2, {"c": -1e999}]}]', (1, 28, "[1].b[1].c"), "-1e999 is too large a number"),
         ('{"a\\"b": 1, "a\\"b": 2}', (1, 13, 'a"b'), "duplicate key 'a\"b'"),
+        ("  \n NaN", (2, 2, ""), "NaN is not a number"),
     ],
 )
 def test_a_value_json_refuses_is_placed_where_it_stands(text: str, where: tuple[int, int, str], says: str) -> None:

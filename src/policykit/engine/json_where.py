@@ -102,8 +102,8 @@ def _array(read: Callable[..., Any]) -> Callable[..., Any]:
 
 def refused_at(text: str, decoder: json.JSONDecoder) -> tuple[int, int, tuple[Any, ...]] | None:
     """(line, column, from 1; the path of the field) of the value ``decoder``'s hooks
-    refused in ``text``: the number or constant itself, or the second of two keys alike;
-    None where nothing is refused (or the text fails otherwise)."""
+    refused in ``text``: the number or constant itself (the whole text, if it is one), or
+    the second of two keys alike; None where nothing is refused (or the text fails otherwise)."""
     located = json.JSONDecoder(
         object_hook=decoder.object_hook,
         object_pairs_hook=decoder.object_pairs_hook,
@@ -113,7 +113,17 @@ def refused_at(text: str, decoder: json.JSONDecoder) -> tuple[int, int, tuple[An
     )
     located.parse_object = _object(json.decoder.JSONObject)  # type: ignore[attr-defined]
     located.parse_array = _array(json.decoder.JSONArray)  # type: ignore[attr-defined]
-    located.scan_once = json.scanner.py_make_scanner(located)  # type: ignore[attr-defined]
+    scan = json.scanner.py_make_scanner(located)
+
+    def top(s: str, index: int) -> Any:  # the whole text one value: refused where it begins
+        try:
+            return scan(s, index)
+        except (_At, StopIteration, json.JSONDecodeError):
+            raise
+        except ValueError:
+            raise _At(index, []) from None
+
+    located.scan_once = top  # type: ignore[attr-defined]
     try:
         located.decode(text)
     except _At as at:
