@@ -67,9 +67,10 @@ if TYPE_CHECKING:
 # amendment's entry too (named by its folder's files as well), with its chain of files;
 # 10: what the compile checked against the limits (needs), in every entry and set index;
 # 11: written by a compile that refuses comparisons of mismatched kinds (an entry of 10
-# could keep a policy that check refuses: a check added to the compile bumps the format)
-FORMAT = 11
-MAGIC = b"pkcache11"
+# could keep a policy that check refuses: a check added to the compile bumps the format);
+# 12: written by a compile that refuses a fact's default or a parameter's value of the wrong kind
+FORMAT = 12
+MAGIC = b"pkcache12"
 KEY_BYTES = 32
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 REFRESH_SECONDS = 60  # an entry read this long after it was written (or last read) is marked used now

@@ -63,12 +63,19 @@ def _status(doc: Document, limits: Limits, needs: dict[str, int]) -> Iterable[Di
     return check_status(doc)
 
 
+def _given_values(doc: Document, limits: Limits, needs: dict[str, int]) -> Iterable[Diagnostic]:
+    from policykit.policy.given_values import check_given_values
+
+    return check_given_values(doc)
+
+
 STAGES: tuple[tuple[str, Callable[[Document, Limits, dict[str, int]], Iterable[Diagnostic]]], ...] = (
     ("schema", lambda doc, limits, needs: check_schema(doc)),
     ("references", _references),
     ("bounds", _bounds),
     ("contract", _contract),
     ("status", _status),
+    ("given values", _given_values),
 )
 
 
