@@ -216,6 +216,29 @@ def test_pipeline_stops_after_the_first_stage_with_errors(policy_text: str) -> N
     assert {d.code for d in errors_of(text)} == {"schema"}
 
 
+def test_the_stages_after_the_schema_report_together_with_the_expressions(policy_text: str) -> None:
+    """Past the schema, each stage reads the document alone: a bad parameter, a signed-off
+    version missing its sign-offs and an unknown name in a condition are told in one
+    round, sorted by line; an unknown reference still holds back the expressions, whose
+    assembly reads what it names."""
+    text = edit(
+        policy_text,
+        ("  warranty_start_express_days:\n    value: 3\n", "  warranty_start_express_days:\n    value: three\n"),
+        ("  status: draft\n", "  status: approved\n"),
+        (
+            "      - when: fault.works_normally\n        value: no_fault_found\n",
+            "      - when: fault.works_normaly\n        value: no_fault_found\n",
+        ),
+    )
+    found = errors_of(text)
+    codes = [d.code for d in found]
+    assert {"bad-parameter", "approval-missing", "unknown-name"} <= set(codes)
+    assert [d.line for d in found] == sorted(d.line for d in found)
+    held = edit(text, ("    interpretation: INT-7\n", "    interpretation: INT-77\n"))
+    codes = {d.code for d in errors_of(held)}
+    assert {"bad-parameter", "unknown-interpretation"} <= codes and "unknown-name" not in codes
+
+
 def test_load_policy_raises_with_errors_sorted_by_line(policy_text: str, tmp_path: Path) -> None:
     text = edit(
         policy_text,

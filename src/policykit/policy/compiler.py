@@ -1,6 +1,7 @@
-"""The pipeline: parse -> schema -> references -> contract -> status -> expressions and
-assembly, each stage a function of its own module that yields diagnostics and checks one
-thing.  :func:`load_policy` stops after a stage that found errors and returns a frozen
+"""The pipeline: parse -> schema -> references, bounds, contract, status, given values ->
+expressions and assembly, each stage a function of its own module that yields diagnostics
+and checks one thing.  :func:`load_policy` stops after the schema if it found errors, and
+before the expressions if any of the stages after it did, and returns a frozen
 :class:`~policykit.model.Policy` ready to evaluate many cases (from the compile cache when
 asked and possible).
 """
@@ -69,6 +70,8 @@ def _given_values(doc: Document, limits: Limits, needs: dict[str, int]) -> Itera
     return check_given_values(doc)
 
 
+_BUILD_NEEDS = frozenset({"references", "bounds"})  # stages whose errors the assembly cannot be made past
+
 STAGES: tuple[tuple[str, Callable[[Document, Limits, dict[str, int]], Iterable[Diagnostic]]], ...] = (
     ("schema", lambda doc, limits, needs: check_schema(doc)),
     ("references", _references),
@@ -80,7 +83,8 @@ STAGES: tuple[tuple[str, Callable[[Document, Limits, dict[str, int]], Iterable[D
 
 
 def compile_document(doc: Document, sha: str, limits: Limits = DEFAULT) -> tuple[Policy | None, list[Diagnostic]]:
-    """Run the named stages in order; stop after the first that finds an error.
+    """Run the named stages in order: the schema, then the others all (each reads the
+    document alone), then the expressions and the assembly only if none found an error.
 
     The policy's ``memo["needs"]`` says the least value of each limit the compile checked
     that it passes under: it compiles under any limits that allow them
@@ -88,12 +92,22 @@ def compile_document(doc: Document, sha: str, limits: Limits = DEFAULT) -> tuple
     diags: list[Diagnostic] = []
     needs: dict[str, int] = {}
     try:
-        for _name, stage in STAGES:
+        blocked = False  # whether the expressions and the assembly cannot be made
+        for name, stage in STAGES:
             found = list(stage(doc, limits, needs))
             diags.extend(found)
             if any(d.severity == "error" for d in found):
-                return None, diags
+                # the schema first: every later stage reads a well-formed document, and
+                # reads nothing of the others, so an editor hears of all their problems
+                # at once; the assembly reads what the schema, references and bounds check
+                if name == "schema":
+                    return None, diags
+                blocked = blocked or name in _BUILD_NEEDS
+        if blocked:
+            return None, diags
         policy, found = build(doc, sha, limits=limits)
+        if any(d.severity == "error" for d in diags):
+            return None, sorted(diags + found)
     except LimitError as exc:
         # placed where the work went over, if the stage said (else at the file)
         return None, diags + [d if d.file else d.replace(file=doc.file) for d in exc.diagnostics]
