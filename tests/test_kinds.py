@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policykit.lang.kinds import kind_mismatches
+from policykit.lang.kinds import kind_mismatches, kind_problems, not_a_condition
 from policykit.lang.syntax import parse_form
 
 # a value of each declared kind, as a case or the engine gives it
@@ -72,3 +72,87 @@ def test_what_can_work_is_let_be() -> None:
         assert list(kind_mismatches(parse_form(source)[0], kinds)) == [], source
     assert len(list(kind_mismatches(parse_form("n in [1, 'two', 3, 'four']")[0], kinds))) == 2
     assert date(2026, 1, 1) != "2026-01-01"  # why a day against a text is refused
+
+
+# -- the kinds of arithmetic, function arguments and conditions ----------------------------
+_ALL = {**_VALUES, "list": st.lists(st.text("ab", max_size=2), max_size=3)}
+_FORMS = [
+    "x + y",
+    "x - y",
+    "-x",
+    "add_days(x, y)",
+    "add_months(x, y)",
+    "days_between(x, y)",
+    "len(x)",
+    "trim(x)",
+    "distinct(x)",
+]
+
+
+class _Env:
+    def __init__(self, values: dict[str, Any]) -> None:
+        from policykit.lang.dates import WorkCalendar
+        from policykit.lang.fastpath import Known
+        from policykit.limits import Budget
+
+        self.values, self.calendar, self.budget = values, WorkCalendar("CN"), Budget()
+        self.given = frozenset(values)
+        self.known = Known(self, {})
+
+    def get(self, name: str) -> Any:
+        return self.values[name]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_FORMS), st.sampled_from(sorted(_ALL)), st.sampled_from(sorted(_ALL)), st.data())
+def test_a_refused_calculation_never_works(source: str, x_kind: str, y_kind: str, data: Any) -> None:
+    """Refused at compile time (a day plus a number, a text given for a day...): it fails
+    on every value of the kinds it is given, the exact form and the fast one alike."""
+    from policykit.lang.expr import EvalError, compile_expr
+
+    form = parse_form(source)[0]
+    if not kind_problems(form, {"x": x_kind, "y": y_kind}):
+        return
+    compiled, issues = compile_expr(source, {"x": None, "y": None})
+    assert compiled is not None and not issues
+    for _ in range(5):
+        values = {"x": data.draw(_ALL[x_kind]), "y": data.draw(_ALL[y_kind])}
+        for road in (compiled, compiled.run):
+            try:
+                result = road(_Env(values))
+            except (EvalError, TypeError, ValueError, AttributeError, OverflowError):
+                continue
+            raise AssertionError(f"{source} with {x_kind}, {y_kind} is refused, and works for {values}: {result!r}")
+
+
+def test_a_calculation_that_can_work_is_let_be() -> None:
+    kinds = {"d": "date", "n": "int", "f": "number", "s": "string", "e": "enum", "l": "list", "b": "bool"}
+    for source in (
+        "add_days(d, n) > d",
+        "n + f - 1",
+        "s + e",
+        "l + [s]",
+        "len(s) + len(l)",
+        "days_between(d, as_of) > n",
+        "latest(d, as_of) < add_months(d, -n)",
+        "coalesce(n, 0) + 1",
+        "z + 1",  # a name of no known kind
+        "n if b else f",
+    ):
+        assert kind_problems(parse_form(source)[0], {**kinds, "as_of": "date"}) == [], source
+    for source, words in (
+        ("d + 1", "add_days(d, 1)"),
+        ("d - n", "add_days(d, -n)"),
+        ("d - as_of", "days_between(as_of, d)"),
+        ("b + 1", "yes/no"),
+        ("s + n", "a text + a whole number"),
+        ("add_days(e, n)", "add_days(): its argument 1, e, is a choice, not a day"),
+        ("-s", "-s: s is a text"),
+    ):
+        (said,) = kind_problems(parse_form(source)[0], {**kinds, "as_of": "date"})
+        assert words in said, (source, said)
+    for source, what in (("d", "a day"), ("n", "a whole number"), ("s", "a text"), ("add_days(d, 1)", "a day")):
+        said = not_a_condition(parse_form(source)[0], kinds)
+        assert said is not None and what in said, source
+    for source in ("b", "l", "d > as_of", "is_known(d)", "z", "not d", "b and n > 1"):
+        assert not_a_condition(parse_form(source)[0], {**kinds, "as_of": "date"}) is None, source

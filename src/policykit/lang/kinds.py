@@ -89,3 +89,176 @@ def _message(name: str, kind: str, value: Any, found: str, op: str) -> str:
         outcome = "they are never equal"
     hint = " (hint: compare it with a date: a fact, value or function giving one)" if kind == "date" else ""
     return f"{name} is {what}, and {shown} is a {found} literal: {outcome}{hint}"
+
+
+# -- the kind of every part of an expression ---------------------------------------------
+# each function's arguments' kinds (None: any; "*": the rest of its arguments like the
+# last) and what it gives (None: a kind of its own, worked out below or not known)
+_NUMBERS = frozenset({"int", "number"})
+_WORDS = {
+    "date": "a day",
+    "bool": "yes/no",
+    "int": "a whole number",
+    "number": "a number",
+    "string": "a text",
+    "enum": "a choice",
+    "list": "a list",
+}
+_SIGNATURES: dict[str, tuple[tuple[str | None, ...], str | None]] = {
+    "add_days": (("date", "int"), "date"),
+    "add_months": (("date", "int"), "date"),
+    "add_working_days": (("date", "int"), "date"),
+    "days_between": (("date", "date"), "int"),
+    "len": (("list",), "int"),
+    "distinct": (("list",), "list"),
+    "pluck": (("list", "string"), "list"),
+    "where": (("list", "string", None), "list"),
+    "between": (("list", "string", None, None), "list"),
+    "at_most": (("list", "string", None), "list"),
+    "min_by": (("list", "string", "*"), None),
+    "best_per_limit": (("list", "string", "string", "*"), "list"),
+    "get": ((None, "string"), None),
+    "is_known": ((None,), "bool"),
+    "is_given": ((None,), "bool"),
+    "is_true": ((None,), "bool"),
+    "trim": ((None,), None),  # (anything but a text is given back as it is)
+}
+_SAME_KIND = ("latest", "earliest", "coalesce")  # they give one of their arguments
+
+
+def _fits(kind: str, wanted: str) -> bool:
+    if wanted == "int":
+        return kind in _NUMBERS
+    if wanted == "string":
+        return kind in ("string", "enum")
+    if wanted == "list":
+        return kind in ("list", "string", "enum")  # len() of a text counts its characters
+    return kind == wanted
+
+
+def _shown(node: Any) -> str:
+    name = name_of(node)
+    if name is not None:
+        return name
+    if node[0] == "const":
+        return repr(node[1]) if not isinstance(node[1], bool) else str(node[1]).lower()
+    return "its value"
+
+
+class _Kinds:
+    def __init__(self, kinds: Mapping[str, str]) -> None:
+        self.kinds = kinds
+        self.problems: list[str] = []
+
+    def of(self, node: Any) -> str | None:
+        kind = node[0]
+        if kind == "const":
+            value = node[1]
+            found = literal_kind(value)
+            return {"yes/no": "bool", "text": "string"}.get(found, found) if found != "number" else (
+                "int" if isinstance(value, int) else "number"
+            )
+        if kind == "name":
+            name = name_of(node)
+            return self.kinds.get(name) if name is not None else None
+        if kind == "list":
+            for item in node[1]:
+                self.of(item)
+            return "list"
+        if kind in ("and", "or"):
+            for part in node[1]:
+                self.of(part)
+            return "bool"
+        if kind == "compare":
+            for operand in node[2]:
+                self.of(operand)
+            return "bool"
+        if kind == "unary":
+            inner = self.of(node[2])
+            if node[1] == "Not":
+                return "bool"
+            if inner is not None and inner not in _NUMBERS and inner != "bool":  # (-true is -1, as Python has it)
+                self.problems.append(f"-{_shown(node[2])}: {_shown(node[2])} is {_WORDS[inner]}, not a number")
+                return None
+            return inner
+        if kind == "binop":
+            return self.binop(node)
+        if kind == "if":
+            self.of(node[1])
+            body, orelse = self.of(node[2]), self.of(node[3])
+            return body if body == orelse else None
+        if kind == "call":
+            return self.call(node)
+        return None
+
+    def binop(self, node: Any) -> str | None:
+        op = "+" if node[1] == "Add" else "-"
+        left, right = self.of(node[2]), self.of(node[3])
+        if left is None or right is None:
+            return None
+        a, b = _shown(node[2]), _shown(node[3])
+        if "date" in (left, right):
+            if left == "date" and right in _NUMBERS:
+                way = f"add_days({a}, {'-' if op == '-' else ''}{b})"
+                self.problems.append(f"{a} {op} {b}: {a} is a day and {b} a number; a day {op} days is {way}")
+            elif left == "date" and right == "date" and op == "-":
+                self.problems.append(f"{a} - {b}: days_between({b}, {a}) gives the days between two days")
+            else:
+                self.problems.append(f"{a} {op} {b}: {_WORDS[left]} {op} {_WORDS[right]} is not allowed")
+            return None
+        if "bool" in (left, right):
+            self.problems.append(f"{a} {op} {b}: yes/no values cannot be added or subtracted")
+            return None
+        if left in _NUMBERS and right in _NUMBERS:
+            return "int" if left == right == "int" else "number"
+        if op == "+" and left == right == "list":
+            return "list"
+        if op == "+" and left in ("string", "enum") and right in ("string", "enum"):
+            return "string"
+        self.problems.append(f"{a} {op} {b}: {_WORDS[left]} {op} {_WORDS[right]} is not allowed")
+        return None
+
+    def call(self, node: Any) -> str | None:
+        function, args = node[1], node[2]
+        found = [self.of(arg) for arg in args]
+        if not isinstance(function, str):
+            return None
+        if function in _SAME_KIND:
+            known = {k for k in found if k is not None}
+            return known.pop() if len(known) == 1 and None not in found else None
+        signature = _SIGNATURES.get(function)
+        if signature is None:
+            return None
+        wanted, gives = signature
+        for i, (arg, kind) in enumerate(zip(args, found, strict=False)):
+            want = wanted[min(i, len(wanted) - 1)] if wanted else None
+            if want == "*":
+                want = wanted[-2] if len(wanted) > 1 else None
+            if want is None or kind is None or _fits(kind, want):
+                continue
+            self.problems.append(
+                f"{function}(): its argument {i + 1}, {_shown(arg)}, is {_WORDS[kind]}, not {_WORDS[want]}"
+            )
+        return gives
+
+
+def kind_problems(form: Any, kinds: Mapping[str, str]) -> list[str]:
+    """A message for each part of a parsed form that works out values of kinds it cannot
+    take (a day plus a number, a text given a function for a day): it would fail on every
+    case that reaches it."""
+    found = _Kinds(kinds)
+    found.of(form)
+    return found.problems
+
+
+def not_a_condition(form: Any, kinds: Mapping[str, str]) -> str | None:
+    """What is wrong with a parsed form as a condition (a part of ``when``): one giving a
+    day, a number, a text or a choice is no yes/no (any such value but null would hold)."""
+    found = _Kinds(kinds).of(form)
+    if found is None or found in ("bool", "list"):
+        return None
+    what = _shown(form)
+    return (
+        f"a condition must be yes or no, and {what} is {_WORDS[found]}: it would hold whenever it is not null "
+        f"(to ask whether it is given: is_known({what}); else compare it)"
+    )

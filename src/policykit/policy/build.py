@@ -8,7 +8,7 @@ from policykit.lang.dates import WorkCalendar
 from policykit.lang.expr import Compiled, compile_expr
 from policykit.lang.fastpath import lazy_fast_function
 from policykit.lang.hints import null_comparisons, suggest
-from policykit.lang.kinds import kind_mismatches, parameter_kind
+from policykit.lang.kinds import kind_mismatches, kind_problems, not_a_condition, parameter_kind
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Budget, LimitError, Limits, note_need
 from policykit.policy.calendar_days import calendar_days
@@ -97,6 +97,8 @@ class _Expressions:
                     self.diags.append(self.doc.diag(path, "null-compare", message))
             for message in kind_mismatches(compiled.form, self.kinds):
                 self.diags.append(self.doc.diag(path, "type-mismatch", message))
+            for message in kind_problems(compiled.form, self.kinds):
+                self.diags.append(self.doc.diag(path, "type-mismatch", message))
         for issue in issues:
             self.diags.append(self.doc.diag(path, issue.code, issue.message))
         return compiled
@@ -105,10 +107,15 @@ class _Expressions:
         if when is None:
             return ()
         if isinstance(when, list):
-            out = [self.compile(w, path + (i,)) for i, w in enumerate(when)]
+            out = [(self.compile(w, path + (i,)), path + (i,)) for i, w in enumerate(when)]
         else:
-            out = [self.compile(when, path)]
-        return tuple(c for c in out if c is not None)
+            out = [(self.compile(when, path), path)]
+        for compiled, where in out:
+            if compiled is not None and self.precompiled is None:
+                said = not_a_condition(compiled.form, self.kinds)
+                if said is not None:
+                    self.diags.append(self.doc.diag(where, "not-a-condition", said))
+        return tuple(c for c, _ in out if c is not None)
 
     def template(self, text: Any, path: tuple[Any, ...]) -> Text | None:
         if not text:
