@@ -68,7 +68,8 @@ if TYPE_CHECKING:
 # 10: what the compile checked against the limits (needs), in every entry and set index;
 # 11: written by a compile that refuses comparisons of mismatched kinds (an entry of 10
 # could keep a policy that check refuses: a check added to the compile bumps the format);
-# 12: written by a compile that refuses a fact's default or a parameter's value of the wrong kind
+# 12: written by a compile that refuses a fact's default or a parameter's value of the wrong kind,
+# a calculation with values of kinds it cannot take and a condition that is not yes or no
 FORMAT = 12
 MAGIC = b"pkcache12"
 KEY_BYTES = 32
