@@ -133,3 +133,20 @@ def test_checks_out_of_time_stop_and_say_where(policy: Policy) -> None:
     findings = check_policy(policy, DEFAULT.replace(seconds=0.0))
     stopped = [f for f in findings if f.code == "check-stopped"]
     assert len(stopped) == 1 and "seconds = 0.0" in stopped[0].message and "tables not checked" in stopped[0].message
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_policy_that_does_not_load_leaves_stdout_empty(tmp_path: Path, fmt: str) -> None:
+    """Bad input: its problems on stderr, exit 2 and nothing on stdout (not an empty JSON
+    report, nor the findings of the other files named with it)."""
+    good = _edited(tmp_path, GAP)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(good.read_text(encoding="utf-8").replace("when: fault.disassembled", "when: fault.disasembled"))
+    code, out, err = cli("check", str(good), str(bad), "--format", fmt)
+    assert (code, out) == (2, "")
+    assert "unknown-name" in err and "did you mean 'fault.disassembled'" in err
+
+
+def test_the_summary_counts_one_finding_in_the_singular(tmp_path: Path) -> None:
+    code, out, _ = cli("check", str(_edited(tmp_path, GAP)))
+    assert code == 1 and out.splitlines()[-1].endswith(": 1 finding, 3 explained as intended")

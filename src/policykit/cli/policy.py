@@ -283,6 +283,7 @@ def check_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
     status = EXIT_OK
     report = []
+    lines: list[str] = []  # the text report, written once every file has loaded
     limits = limits_option(args.limit)
     paths, names = _policy_paths(args.policies)
     for path in paths:
@@ -294,14 +295,18 @@ def check_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         diags = located(policy, check_policy(policy, limits), policy.lines)
         open_findings = [d for d in diags if d.severity != "info"]
         report.extend(diags)
-        if args.format == "text":
-            for d in diags:
-                print(d.format().replace(f": {d.code}:", f": {d.severity}: {d.code}:", 1), file=out)
-            explained = len(diags) - len(open_findings)
-            print(f"{policy.file}: {len(open_findings)} findings, {explained} explained as intended", file=out)
+        for d in diags:
+            lines.append(d.format().replace(f": {d.code}:", f": {d.severity}: {d.code}:", 1))
+        explained = len(diags) - len(open_findings)
+        found = f"{len(open_findings)} finding{'' if len(open_findings) == 1 else 's'}"
+        lines.append(f"{policy.file}: {found}, {explained} explained as intended")
         if open_findings and status == EXIT_OK:
             status = 1
-    if args.format == "json":
+    if status == EXIT_BAD_INPUT:
+        return status  # a policy that does not load: its problems on stderr, nothing on stdout
+    if args.format == "text":
+        out.write("".join(line + "\n" for line in lines))
+    else:
         items = [
             {
                 "file": d.file,

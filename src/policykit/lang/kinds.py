@@ -155,8 +155,10 @@ class _Kinds:
         if kind == "const":
             value = node[1]
             found = literal_kind(value)
-            return {"yes/no": "bool", "text": "string"}.get(found, found) if found != "number" else (
-                "int" if isinstance(value, int) else "number"
+            return (
+                {"yes/no": "bool", "text": "string"}.get(found, found)
+                if found != "number"
+                else ("int" if isinstance(value, int) else "number")
             )
         if kind == "name":
             name = name_of(node)

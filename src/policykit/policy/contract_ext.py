@@ -252,5 +252,5 @@ def _value_changes(where: str, before: list[Any], after: list[Any]) -> list[tupl
     """A removed value breaks what relies on it; an added one is additive."""
     gone = [v for v in before if v not in after]
     added = [v for v in after if v not in before]
-    out = [("breaking", where, f"values removed: {gone}")] if gone else []
-    return out + ([("additive", where, f"values added: {added}")] if added else [])
+    out = [("breaking", where, f"values removed: {', '.join(map(str, gone))}")] if gone else []
+    return out + ([("additive", where, f"values added: {', '.join(map(str, added))}")] if added else [])

@@ -129,7 +129,7 @@ def check_scope(policy: Policy) -> list[tuple[int, str, str]]:
                 continue
             for name, governed in clause.governs:
                 values = _possible(policy, name, applies_to, conditions, _own_value(subject, name, own))
-                outside = sorted((str(v) for v in values if v not in governed), key=str)
+                outside = sorted(("null" if v is None else str(v) for v in values if v not in governed), key=str)
                 if outside:
                     findings.append(
                         (
