@@ -330,3 +330,25 @@ def test_validate_missing_file_exits_2(tmp_path: Path) -> None:
     status, out, err = _validate(tmp_path / "nope.yaml")
     assert (status, out) == (2, "")
     assert err == f"{tmp_path / 'nope.yaml'}: not-found: no such file\n"
+
+
+def test_a_value_left_without_words_among_labelled_ones_is_warned_of(policy_text: str) -> None:
+    """A decision's or a choice fact's value with no label, where the others have one
+    (a value added and its label forgotten): the policy compiles, with a warning naming it,
+    since the results would show its code among words."""
+    express = '      express: {zh: "快寄", en: "express"}\n'
+    question = '    question: {zh: "当时是快寄还是货运发货？"'
+    for find, replace, name in (
+        ('      free_replacement: {zh: "免费更换", en: free replacement}\n', "", "service.type"),
+        (
+            express + '      freight: {zh: "货运", en: "freight"}\n' + question,
+            express + question,
+            "sale.shipping_method",
+        ),
+    ):
+        text = edit(policy_text, (find, replace))
+        policy, diags = load_policy_text(text.encode("utf-8"), "policy.yaml")
+        assert policy is not None, [d.format() for d in diags if d.severity == "error"]
+        (warned,) = [d for d in diags if d.code == "missing-label"]
+        assert warned.severity == "warning" and name in warned.message and "no label for '" in warned.message
+    assert not [d for d in load_policy_text(policy_text.encode("utf-8"), "policy.yaml")[1] if d.code == "missing-label"]

@@ -231,6 +231,18 @@ def _build_value(ex: _Expressions, section: str, i: int, item: dict[str, Any], o
                     f"label for '{k}', which is not a value of {item['id']}{suggest(k, list(domain))}",
                 )
             )
+    if labels and domain:  # labelled, but a value left without words: results would show its code
+        unlabelled = [v for v in domain if v not in dict(labels)]
+        if unlabelled:
+            ex.diags.append(
+                ex.doc.diag(
+                    path + ("labels",),
+                    "missing-label",
+                    f"no label for {', '.join(repr(v) for v in unlabelled)}: the results would show the code "
+                    f"where the other values of {item['id']} are in words",
+                    "warning",
+                )
+            )
     return Value(
         item["id"],
         Text.of(item.get("title")),

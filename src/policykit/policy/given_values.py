@@ -1,4 +1,5 @@
-"""Stage: the values a policy gives of its own are of the kind they stand for.
+"""Stage: the values a policy gives of its own are of the kind they stand for (and a
+choice fact's values each have words, where the others have).
 
 A fact's ``default`` (or the parameter its ``default_param`` names) must be a value the
 fact could take: a yes/no fact's default ``"no"`` is a text, which every condition reads
@@ -110,6 +111,15 @@ def check_given_values(doc: Document) -> Iterator[Diagnostic]:
             message = f"{value} {unit} is negative: a count that goes back; is that meant?"
             yield doc.diag(("parameters", name, "value"), "negative-parameter", message, "warning")
     for name, fact in (data.get("facts") or {}).items():
+        labels, values = fact.get("labels"), fact.get("values")
+        if labels and isinstance(values, list) and fact["type"] == "enum":
+            unlabelled = [v for v in values if v not in labels]
+            if unlabelled:
+                message = (
+                    f"no label for {', '.join(repr(v) for v in unlabelled)}: the results would show the code "
+                    f"where the other values of {name} are in words"
+                )
+                yield doc.diag(("facts", name, "labels"), "missing-label", message, "warning")
         if "default" in fact:
             said = _fact_default(name, fact, fact["default"])
             if said is not None:
