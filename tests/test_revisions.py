@@ -161,6 +161,14 @@ def test_show_prints_the_resolved_version_and_its_chain(scratch: Path) -> None:
     assert head.startswith("# ouyi-service-standard 1.2.0, resolved from ")
     assert head.endswith(f"lightning.yaml <- {scratch / POLICY_FILE.name}")
     assert sha.startswith("# sha256 ")
-    assert "id: warranty.2.4" in out and "amends: 1.0.0" in out and "changes:" not in out
+    assert "id: warranty.2.4" in out and "amends:" not in out and "changes:" not in out
+    # the version as one file of its own: it validates anywhere, with no base beside it
+    alone = scratch.parent / "alone"
+    alone.mkdir()
+    (alone / "resolved.yaml").write_text(out, encoding="utf-8")
+    code, said, err = cli("validate", str(alone / "resolved.yaml"))
+    assert code == 0 and "1.2.0" in said, err
     code, out, err = cli("show", "9.9.9", "--policy-set", str(scratch))
     assert code == 2 and out == "" and "unknown-version" in err
+    code, out, err = cli("show", "1.2", "--policy-set", str(scratch))
+    assert code == 2 and out == "" and "did you mean '1.2.0'" in err and "1.0.0" in err

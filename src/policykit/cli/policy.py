@@ -216,16 +216,17 @@ def show_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     """The resolved policy of a version: what evaluate, diff and the docs read."""
     import yaml
 
-    from policykit.cli.schema import set_folder
+    from policykit.cli.schema import set_folder, unknown_version
     from policykit.policy.amend import find_version
     from policykit.policy.compiler import load_policy
 
     folder = set_folder(args.policy_set) if args.policy_set else policies_dir()
     path = Path(args.version) if Path(args.version).is_file() else find_version(folder, args.version, folder)
     if path is None:
-        raise InputError([Diagnostic(str(folder), 0, 0, "unknown-version", f"no version {args.version} here")])
+        raise unknown_version(folder, args.version)
     policy, _ = load_policy(path)
-    data = {k: v for k, v in policy.raw.items()}
+    # the version as one file: an amendment's changes applied, so no longer amending any
+    data = {k: v for k, v in policy.raw.items() if k != "amends"}
     if args.format == "json":
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK

@@ -48,6 +48,21 @@ def set_folder(given: str) -> Path:
     return folder
 
 
+def unknown_version(folder: Path, version: str) -> InputError:
+    """The refusal of a version ``folder`` does not have, naming those it has (and the one
+    meant, where one is close)."""
+    from policykit.errors import PolicykitError
+    from policykit.lang.hints import suggest
+    from policykit.tools.versions import load_policy_set
+
+    try:
+        known = [p.version for p in load_policy_set(folder).versions]
+    except PolicykitError:  # a folder whose set does not load: the version alone is named
+        known = []
+    listed = f" (its versions: {', '.join(known)}{suggest(version, known)})" if known else ""
+    return InputError([Diagnostic(str(folder), 0, 0, "unknown-version", f"no version {version} here{listed}")])
+
+
 def schema_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from policykit.policy.amend import find_version
     from policykit.policy.compiler import load_policy
@@ -60,9 +75,7 @@ def schema_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         folder = set_folder(args.policy_set) if args.policy_set else policies_dir()
         path = find_version(folder, args.policy_version, folder)
         if path is None:
-            raise InputError(
-                [Diagnostic(str(folder), 0, 0, "unknown-version", f"no version {args.policy_version} here")]
-            )
+            raise unknown_version(folder, args.policy_version)
     elif args.policy_set:
         from policykit.tools.versions import load_policy_set
 
