@@ -210,6 +210,21 @@ def test_a_misspelt_decision_is_answered_with_the_closest(tmp_path: Path) -> Non
     assert "did you mean 'warranty.end_date'?" in out
 
 
+def test_a_value_or_clause_the_policy_does_not_have_is_named_as_such(tmp_path: Path) -> None:
+    """An expectation that could hold for no case (a misspelt value of a decision, a clause
+    id the policy lacks) fails with what was meant, not only expected beside actual."""
+    tests = _with_test(
+        tmp_path,
+        "  - title: misspelt value\n    expect:\n      decisions: {service.type: free_replacment}\n"
+        "  - title: unknown clause\n    expect:\n      cites: {deadlines.ship_by: [repair-time.9, repair-time.1]}\n",
+    )
+    code, out, _ = cli("test", str(tests))
+    assert code == 1 and "2 passed, 2 failed" in out
+    assert "('free_replacment' is not a value of service.type; did you mean 'free_replacement'?)" in out
+    assert "(no clause 'repair-time.9'; did you mean" in out and "(no clause 'repair-time.1'" not in out
+    assert '["repair-time.1"' in out  # the clauses cited, as a list is shown
+
+
 def test_a_folder_with_no_test_file_is_refused(tmp_path: Path) -> None:
     """A CI hook pointed at an empty folder must not pass having run nothing."""
     empty = tmp_path / "tests"

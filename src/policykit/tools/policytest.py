@@ -10,6 +10,7 @@ input error.  Used by ``policykit test`` and by the pytest plugin.
 from __future__ import annotations
 
 import copy
+import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -180,7 +181,8 @@ def run_test(policy: Policy, test: PolicyTest) -> Outcome:
         return Outcome(test, (Mismatch("input", expect.get("error", "a valid case"), text),))
     if "error" in expect:
         return Outcome(test, (Mismatch("input", f"an error mentioning {expect['error']!r}", "accepted"),), result.fired)
-    return Outcome(test, (*_unknown_fields(case.notices, expect), *compare(result.to_dict(), expect)), result.fired)
+    found = compare(result.to_dict(), expect, policy)
+    return Outcome(test, (*_unknown_fields(case.notices, expect), *found), result.fired)
 
 
 def _unknown_fields(notices: Any, expect: dict[str, Any]) -> Iterator[Mismatch]:
@@ -199,14 +201,35 @@ def _unknown_fields(notices: Any, expect: dict[str, Any]) -> Iterator[Mismatch]:
         yield Mismatch("case", "fields of the case format only", f"unknown field {field}{hint}")
 
 
-def compare(result: dict[str, Any], expect: dict[str, Any]) -> Iterator[Mismatch]:
-    """Every way ``result`` (a JSON result) falls short of ``expect``."""
+def _not_a_value(policy: Policy | None, did: str, wanted: Any) -> str:
+    """`` (… is not a value of …)`` where a test expects of a decision of few values one it
+    never gives (a typo, which would fail whatever the case), else ""."""
+    definition = policy.values.get(did) if policy is not None else None
+    domain = definition.values if definition is not None else ()
+    if not domain or wanted is None or wanted in domain or not isinstance(wanted, str):
+        return ""
+    return f" ({wanted!r} is not a value of {did}{suggest(wanted, list(domain))})"
+
+
+def _not_clauses(policy: Policy | None, clauses: list[Any]) -> str:
+    """`` (no clause …)`` for each clause id a test names that the policy does not have."""
+    if policy is None:
+        return ""
+    known = list(policy.clauses)
+    return "".join(f" (no clause {c!r}{suggest(str(c), known)})" for c in clauses if c not in policy.clauses)
+
+
+def compare(result: dict[str, Any], expect: dict[str, Any], policy: Policy | None = None) -> Iterator[Mismatch]:
+    """Every way ``result`` (a JSON result) falls short of ``expect``; with ``policy``, an
+    expectation that could never hold (a value or clause it does not have) says so."""
     decisions = result["decisions"]
     for did, wanted in (expect.get("decisions") or {}).items():
         if did not in decisions:
             yield Mismatch(did, wanted, f"(no such decision for this request{suggest(did, list(decisions))})")
         elif decisions[did]["value"] != wanted:
-            yield Mismatch(did, wanted, decisions[did]["value"])
+            actual = decisions[did]["value"]
+            why = _not_a_value(policy, did, wanted)
+            yield Mismatch(did, wanted, f"{actual}{why}" if why else actual)
     if "missing" in expect:
         actual = sorted(m["fact"] for m in result["missing"])
         if actual != sorted(expect["missing"]):
@@ -215,7 +238,9 @@ def compare(result: dict[str, Any], expect: dict[str, Any]) -> Iterator[Mismatch
         got = [c["clause"] for c in decisions.get(did, {}).get("cites", [])]
         lacking = [c for c in clauses if c not in got]
         if lacking:
-            yield Mismatch(f"cites of {did}", clauses, got)
+            why = _not_clauses(policy, lacking)
+            shown = json.dumps(got, ensure_ascii=False) + why if why else got  # (as the report shows a list)
+            yield Mismatch(f"cites of {did}", clauses, shown)
     for did, clauses in (expect.get("not_cites") or {}).items():
         got = [c["clause"] for c in decisions.get(did, {}).get("cites", [])]
         if any(c in got for c in clauses):
