@@ -52,6 +52,18 @@ def test_two_working_days_without_rewording_names_repair_time_1(tmp_path: Path) 
     assert any("(en) writes 1 working day" in m for m in messages)
 
 
+def test_a_number_left_when_the_new_value_is_written_for_another_parameter(tmp_path: Path) -> None:
+    """The express offset made 5, the freight one's number: the clause writes 3 days and 5
+    days, so each parameter finds its value there, yet 3 is now no parameter's (QA)."""
+    path = _amend(tmp_path, "  - replace: parameters.warranty_start_express_days.value\n    with: 5\n")
+    found = [f for f in _findings(path) if f["code"] == "stale-number"]
+    subjects = {f["subject"] for f in found}
+    assert {"clauses[ops.warranty-start]", "interpretations.INT-1"} <= subjects
+    said = [f["message"] for f in found if f["subject"] == "clauses[ops.warranty-start]"]
+    assert any("(zh) writes 3天, which none of the parameters it goes with is" in m for m in said)
+    assert all("'warranty_start_freight_days' 5 (days)" in m for m in said)
+
+
 def test_a_year_in_the_clause_is_twelve_months(tmp_path: Path) -> None:
     path = _amend(tmp_path, "  - replace: parameters.standard_warranty_months.value\n    with: 18\n")
     messages = [f["message"] for f in _findings(path) if f["subject"] == "clauses[warranty.period]"]

@@ -25,7 +25,7 @@ from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.document import address
 from policykit.policy.model import Policy, Rule, Value
 from policykit.tools.scope import check_scope
-from policykit.tools.stale import hard_coded_reasons, stale_clause_numbers
+from policykit.tools.stale import hard_coded_reasons, stale_clause_numbers, stale_leftovers
 from policykit.tools.units import unit_mismatches
 
 MAX_COMBINATIONS = 1 << 14
@@ -375,7 +375,7 @@ def check_policy(policy: Policy, limits: Limits = DEFAULT) -> list[Finding]:
         section, key = ("actions", rest) if kind == "action" else ("decisions", kind)
         code = "cited-out-of-scope"
         findings.append(Finding(code, line, subject, message, (), _intended(policy, section, key, code)))
-    for line, subject, message in stale_clause_numbers(policy):
+    for line, subject, message in (*stale_clause_numbers(policy), *stale_leftovers(policy)):
         findings.append(Finding("stale-number", line, subject, message))
     for line, subject, message in hard_coded_reasons(policy):
         findings.append(Finding("hard-coded-number", line, subject, message))

@@ -49,6 +49,48 @@ def stale_clause_numbers(policy: Policy) -> Iterator[tuple[int, str, str]]:
                     yield line, subject, f"{what} ({lang}) writes {', '.join(written)}, {but}"
 
 
+def stale_leftovers(policy: Policy) -> Iterator[tuple[int, str, str]]:
+    """(line, subject, message) of each clause (and interpretation naming one) that writes
+    a number of a unit which none of the parameters citing it has, where each of them
+    finds its own value written there: a clause of two numbers (3 days by express, 5 by
+    freight) whose express parameter became 5 still writes 3."""
+    params = [
+        p
+        for p in policy.parameters.values()
+        if p.unit in UNITS and isinstance(p.value, int) and not isinstance(p.value, bool)
+    ]
+    for cid, clause in policy.clauses.items():
+        citing = [p for p in params if cid in p.cites]
+        texts = (("zh", clause.zh), ("en", clause.en))
+        yield from _leftovers(clause.line, f"clauses.{cid}", f"clause '{cid}'", texts, citing)
+    for iid, meaning in policy.interpretations.items():
+        texts = meaning.text.by_lang
+        naming = [p for p in params if any(cid in text for cid in p.cites for _, text in texts)]
+        yield from _leftovers(0, f"interpretations.{iid}", f"interpretation '{iid}'", texts, naming)
+
+
+def _leftovers(
+    line: int, subject: str, what: str, texts: Iterable[tuple[str, str]], params: list[Parameter]
+) -> Iterator[tuple[int, str, str]]:
+    for unit in dict.fromkeys(p.unit for p in params):
+        mine = [p for p in params if p.unit == unit]
+        values = {p.value for p in mine}
+        for lang, text in texts:
+            found = [(q.text, q.as_unit(unit)) for q in quantities(text, lang)]
+            same_unit = [(written, n) for written, n in found if n is not None]
+            if any(_differs(text, lang, p) for p in mine):
+                continue  # a parameter's own value is not written: stale_clause_numbers says so
+            left = [written for written, n in same_unit if n not in values]
+            if left:
+                named = ", ".join(f"'{p.name}' {_show(p)}" for p in mine)
+                yield (
+                    line,
+                    subject,
+                    f"{what} ({lang}) writes {', '.join(left)}, which none of the parameters it goes with is "
+                    f"({named}): reword it or correct the parameter",
+                )
+
+
 Place = tuple[int, str, str, Iterable[tuple[str, str]], str]
 
 
