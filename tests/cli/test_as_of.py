@@ -144,6 +144,6 @@ def test_a_batch_with_bad_lines_keeps_its_status_and_says_each(tmp_path: Path) -
     code, out, err = cli("evaluate", "--batch", str(path), "--as-of", AS_OF)
     assert code == 2
     lines = err.splitlines()
-    assert len(lines) == 2 and lines[0].startswith(f"{path}:2: bad-value: ")
+    assert len(lines) == 2 and lines[0].startswith(f"{path}:2:") and ": bad-value: " in lines[0]
     assert lines[1].startswith(f"{path}:1: {CODE}: ") and "of 1 case, on line 1" in lines[1]
     assert [sorted(json.loads(x)) for x in out.splitlines()][1] == ["errors", "line"]

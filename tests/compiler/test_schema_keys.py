@@ -66,7 +66,11 @@ def test_a_second_problem_of_the_mapping_is_still_said(policy_text: str) -> None
     text = edit(policy_text, (CITE, "          - clause: 5\n            whn: is_given(sale.warranty_months)\n"))
     got = sorted((d.code, d.path, d.message) for d in errors_of(text))
     assert got == [
-        ("schema", "decisions[warranty.end_date].rules[0].cites[1].clause", "5 is not of type 'string'"),
+        (
+            "schema",
+            "decisions[warranty.end_date].rules[0].cites[1].clause",
+            "5 is a whole number, where a text is expected",
+        ),
         (
             "unknown-key",
             "decisions[warranty.end_date].rules[0].cites[1].whn",

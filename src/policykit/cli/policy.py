@@ -46,6 +46,7 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     paths, names = _policy_paths(args.policies)
     status = EXIT_OK
     summaries = []
+    lines: list[str] = []  # stdout's summaries, written only if every file passed
     expanded: list[str] = []
     said: set[Diagnostic] = set()
     for path in paths:
@@ -56,10 +57,9 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             expanded.extend(files)
             try:
                 policy_set = load_policy_set(path, limits=limits)
-                print(
+                lines.append(
                     f"{path}: ok: a set of {len(policy_set.versions)} versions: "
-                    + ", ".join(f"{p.version} ({p.status})" for p in policy_set.versions),
-                    file=out,
+                    + ", ".join(f"{p.version} ({p.status})" for p in policy_set.versions)
                 )
                 for diag in translation_warnings(policy_set.versions):
                     print(diag.format().replace(f": {diag.code}:", f": warning: {diag.code}:", 1), file=err)
@@ -108,15 +108,17 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             "sha256": policy.sha256,
         }
         summaries.append(summary)
-        if args.format == "text":
-            print(
-                f"{policy.file}: ok: {policy.id} {policy.version} ({policy.status}): {len(policy.clauses)} clauses, "
-                f"{len(policy.parameters)} parameters, {len(policy.facts)} facts, {decisions} decisions, "
-                f"{rules} rules, {len(policy.actions)} actions",
-                file=out,
-            )
-    if args.format == "json" and status == EXIT_OK:
+        lines.append(
+            f"{policy.file}: ok: {policy.id} {policy.version} ({policy.status}): {len(policy.clauses)} clauses, "
+            f"{len(policy.parameters)} parameters, {len(policy.facts)} facts, {decisions} decisions, "
+            f"{rules} rules, {len(policy.actions)} actions"
+        )
+    if status != EXIT_OK:
+        return status  # a file refused: its problems on stderr, nothing on stdout
+    if args.format == "json":
         print(json.dumps(summaries, ensure_ascii=False, indent=2), file=out)
+    else:
+        out.write("".join(line + "\n" for line in lines))
     return status
 
 

@@ -18,12 +18,76 @@ def _message(error: Any) -> str:
         # a branch the value's type fits says more than "is not of type ..." from the others
         fitting = [e for e in context if e.validator != "type"]
         error = best_match(fitting or context)
+    if error.validator == "enum" and isinstance(error.validator_value, list):
+        return _not_one_of(error.instance, error.validator_value)
+    if error.validator == "type":
+        return _not_of_type(error.instance, error.validator_value)
     message = str(error.message)
     if len(message) > 200 and isinstance(error.instance, str):
         from policykit.lang.hints import quote
 
         message = message.replace(repr(error.instance), quote(error.instance))
     return message if len(message) <= 300 else message[:299] + "…"
+
+
+_TYPE_WORDS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "a text",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "null",
+}
+
+
+def _written(value: Any) -> str:
+    """``value`` as YAML or JSON writes it (null, true, 'text'), not as Python would."""
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else str(value).lower()
+    if isinstance(value, str):
+        from policykit.lang.hints import quote
+
+        return quote(value) if len(value) > 60 else repr(value)
+    if isinstance(value, int | float):
+        return repr(value)
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    for kind, words in (
+        (int, "a whole number"),
+        (float, "a number"),
+        (str, "a text"),
+        (list, "a list"),
+        (dict, "a mapping"),
+    ):
+        if isinstance(value, kind):
+            return words
+    return "another kind of value"
+
+
+def _not_of_type(value: Any, wanted: Any) -> str:
+    kinds = [_TYPE_WORDS.get(t, str(t)) for t in (wanted if isinstance(wanted, list) else [wanted])]
+    either = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+    if value is None:
+        return f"null is not allowed here: {either} is expected"
+    return f"{_written(value)} is {_kind(value)}, where {either} is expected"
+
+
+def _not_one_of(value: Any, allowed: list[Any]) -> str:
+    from policykit.lang.hints import suggest
+
+    listed = ", ".join("null" if v is None else str(v) for v in allowed)
+    hint = suggest(value, [str(v) for v in allowed]) if isinstance(value, str) else ""
+    return f"{_written(value)} is not one of {listed}{hint}"
 
 
 def schema_errors(doc: Document, schema_name: str) -> Iterator[Diagnostic]:
