@@ -69,6 +69,24 @@ def test_a_change_without_a_value_or_with_two_operations_is_refused(tmp_path: Pa
     assert any("each change is one of add, replace or remove" in e for e in errors)
 
 
+def test_a_misspelt_operation_is_answered_with_the_one_meant(tmp_path: Path) -> None:
+    path = _write(tmp_path, "  - repalce: parameters.quote_working_days.value\n    with: 3\n")
+    [error] = _errors(path)
+    assert "each change is one of add, replace or remove (with its address); did you mean 'replace'?" in error
+
+
+@pytest.mark.parametrize("head", ["", "metadata: {version: 1.0.0}\n"])
+def test_an_amendment_without_a_version_of_its_own_is_refused(tmp_path: Path, head: str) -> None:
+    """With no metadata.version (or its base's), it would be its base again under the same
+    number: refused where it says so, rather than as a duplicate in its folder."""
+    path = tmp_path / "same.yaml"
+    shutil.copy(POLICY_FILE, tmp_path / POLICY_FILE.name)
+    path.write_text(f"policykit: 1\namends: 1.0.0\n{head}", encoding="utf-8")
+    [error] = _errors(path)
+    assert "amend-version: an amendment gives its own metadata.version (its base is 1.0.0)" in error
+    assert error.startswith(f"{path}:{3 if head else 2}:")
+
+
 def test_a_missing_base_version_is_an_error(tmp_path: Path) -> None:
     path = _write(tmp_path, "  []\n")
     path.write_text(path.read_text(encoding="utf-8").replace("amends: 1.0.0", "amends: 0.9.0"), encoding="utf-8")

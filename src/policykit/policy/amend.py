@@ -98,7 +98,10 @@ def _step(node: Any, key: str, where: Path) -> tuple[Any, str | int]:
 def _apply(data: dict[str, Any], change: dict[str, Any], where: Path, origin: dict[Any, Path]) -> None:
     ops = [op for op in _OPS if op in change]
     if len(ops) != 1:
-        raise _Bad(where, "amend-op", "each change is one of add, replace or remove (with its address)")
+        from policykit.lang.hints import suggest
+
+        hint = "".join(suggest(str(key), list(_OPS)) for key in change if key not in (*_OPS, "with"))
+        raise _Bad(where, "amend-op", f"each change is one of add, replace or remove (with its address){hint}")
     op = ops[0]
     try:
         parts = parse_address(str(change[op]))
@@ -183,6 +186,15 @@ def resolve(
             return None, [*diags, doc.diag(("amends",), "amend-base", f"version {wanted} ({base_path}) is invalid")]
         base_doc, base_sha, chain = inner.doc, inner.sha256, inner.chain
     resolved: dict[str, Any] = copy.deepcopy(base_doc.data)
+    own = (data.get("metadata") or {}).get("version") if isinstance(data.get("metadata"), dict) else None
+    base_version = (resolved.get("metadata") or {}).get("version")
+    if own is None or str(own) == str(base_version):
+        # the amendment would be its base again under the same number: a set holds one of each
+        where = ("metadata", "version") if own is not None else ("amends",)
+        said = (
+            f"an amendment gives its own metadata.version (its base is {base_version}): e.g. metadata: {{version: …}}"
+        )
+        return None, [doc.diag(where, "amend-version", said)]
     resolved["metadata"] = _merge(resolved.get("metadata") or {}, data.get("metadata") or {})
     origin: dict[Any, Path] = {}
     problems: list[Diagnostic] = []
