@@ -69,6 +69,12 @@ def test_a_change_without_a_value_or_with_two_operations_is_refused(tmp_path: Pa
     assert any("each change is one of add, replace or remove" in e for e in errors)
 
 
+def test_a_position_past_the_end_says_how_many_there_are(tmp_path: Path) -> None:
+    path = _write(tmp_path, "  - replace: decisions[warranty.status].rules[7].value\n    with: in_warranty\n")
+    [error] = _errors(path)
+    assert "amend-unknown: no item '7' here: the list has 2 items, from 0 to 1" in error
+
+
 def test_a_misspelt_operation_is_answered_with_the_one_meant(tmp_path: Path) -> None:
     path = _write(tmp_path, "  - repalce: parameters.quote_working_days.value\n    with: 3\n")
     [error] = _errors(path)

@@ -81,6 +81,9 @@ def _index(items: list[Any], key: str, where: Path) -> int:
     if key.isdigit() and int(key) < len(items):
         return int(key)
     known = [k for k in (item_key(item) for item in items) if k]
+    if key.isdigit():  # a position past the end: say how many there are
+        count = {0: "no items", 1: "1 item, at 0"}.get(len(items), f"{len(items)} items, from 0 to {len(items) - 1}")
+        raise _Bad(where, "amend-unknown", f"no item '{key}' here: the list has {count}")
     raise _Bad(where, "amend-unknown", f"no item '{key}' here{suggest(key, known)}")
 
 
