@@ -354,3 +354,19 @@ def test_a_value_left_without_words_among_labelled_ones_is_warned_of(policy_text
         (warned,) = [d for d in diags if d.code == "missing-label"]
         assert warned.severity == "warning" and name in warned.message and "no label for '" in warned.message
     assert not [d for d in load_policy_text(policy_text.encode("utf-8"), "policy.yaml")[1] if d.code == "missing-label"]
+
+
+def test_validate_counts_the_rows_coverage_counts() -> None:
+    """validate's "N rules" is the coverage report's total of rows ('otherwise' rows too)."""
+    code, out, _ = cli_run("validate", str(POLICY))
+    assert code == 0
+    rules = int(re.search(r"(\d+) rules", out).group(1))  # type: ignore[union-attr]
+    code, covered, _ = cli_run("test", "--coverage")
+    total = re.search(r"TOTAL rules covered: \d+/(\d+)", covered)
+    assert total is not None and int(total.group(1)) == rules
+
+
+def cli_run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()

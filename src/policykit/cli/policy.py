@@ -92,7 +92,7 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         findings.extend(calendar_warnings(policy, policy.today()))
         for diag in [*warnings, *findings]:
             print(diag.format().replace(f": {diag.code}:", f": warning: {diag.code}:", 1), file=err)
-        rules = sum(len(v.rules) for v in policy.values.values())
+        rules = sum(len(v.rules) + (v.otherwise is not None) for v in policy.values.values())  # as coverage counts rows
         decisions = sum(1 for v in policy.values.values() if v.output)
         summary = {
             "file": policy.file,
