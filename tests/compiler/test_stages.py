@@ -235,8 +235,8 @@ def test_the_stages_after_the_schema_report_together_with_the_expressions(policy
     assert {"bad-parameter", "approval-missing", "unknown-name"} <= set(codes)
     assert [d.line for d in found] == sorted(d.line for d in found)
     held = edit(text, ("    interpretation: INT-7\n", "    interpretation: INT-77\n"))
-    codes = {d.code for d in errors_of(held)}
-    assert {"bad-parameter", "unknown-interpretation"} <= codes and "unknown-name" not in codes
+    held_codes = {d.code for d in errors_of(held)}
+    assert {"bad-parameter", "unknown-interpretation"} <= held_codes and "unknown-name" not in held_codes
 
 
 def test_load_policy_raises_with_errors_sorted_by_line(policy_text: str, tmp_path: Path) -> None:
