@@ -91,11 +91,12 @@ _FORMS = [
 
 class _Env:
     def __init__(self, values: dict[str, Any]) -> None:
-        from policykit.lang.dates import WorkCalendar
+        from policykit.lang.dates import WatchedCalendar, WorkCalendar
         from policykit.lang.fastpath import Known
         from policykit.limits import Budget
 
-        self.values, self.calendar, self.budget = values, WorkCalendar("CN"), Budget()
+        self.calendar: WorkCalendar | WatchedCalendar = WorkCalendar("CN")
+        self.values, self.budget = values, Budget()
         self.given = frozenset(values)
         self.known = Known(self, {})
 
@@ -152,7 +153,7 @@ def test_a_calculation_that_can_work_is_let_be() -> None:
         (said,) = kind_problems(parse_form(source)[0], {**kinds, "as_of": "date"})
         assert words in said, (source, said)
     for source, what in (("d", "a day"), ("n", "a whole number"), ("s", "a text"), ("add_days(d, 1)", "a day")):
-        said = not_a_condition(parse_form(source)[0], kinds)
-        assert said is not None and what in said, source
+        refused = not_a_condition(parse_form(source)[0], kinds)
+        assert refused is not None and what in refused, source
     for source in ("b", "l", "d > as_of", "is_known(d)", "z", "not d", "b and n > 1"):
         assert not_a_condition(parse_form(source)[0], {**kinds, "as_of": "date"}) is None, source

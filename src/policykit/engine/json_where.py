@@ -113,7 +113,7 @@ def refused_at(text: str, decoder: json.JSONDecoder) -> tuple[int, int, tuple[An
     )
     located.parse_object = _object(json.decoder.JSONObject)  # type: ignore[attr-defined]
     located.parse_array = _array(json.decoder.JSONArray)  # type: ignore[attr-defined]
-    scan = json.scanner.py_make_scanner(located)
+    scan = json.scanner.py_make_scanner(located)  # type: ignore[attr-defined]
 
     def top(s: str, index: int) -> Any:  # the whole text one value: refused where it begins
         try:

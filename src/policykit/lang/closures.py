@@ -408,7 +408,7 @@ def _over_few(spec: Function, env: Env, values: list[Any]) -> Any:
             choices.append([plain(v) for v in value.values])
         else:
             choices.append((value,))
-    results = []
+    results: list[Any] = []
     try:
         for combination in product(*choices):
             if spec.none_gives_none and any(v is None for v in combination):

@@ -154,12 +154,15 @@ class _Kinds:
         kind = node[0]
         if kind == "const":
             value = node[1]
-            found = literal_kind(value)
-            return (
-                {"yes/no": "bool", "text": "string"}.get(found, found)
-                if found != "number"
-                else ("int" if isinstance(value, int) else "number")
-            )
+            if value is None:
+                return None
+            if isinstance(value, bool):
+                return "bool"
+            if isinstance(value, int):
+                return "int"
+            if isinstance(value, float):
+                return "number"
+            return "string" if isinstance(value, str) else None
         if kind == "name":
             name = name_of(node)
             return self.kinds.get(name) if name is not None else None

@@ -61,7 +61,7 @@ def stale_leftovers(policy: Policy) -> Iterator[tuple[int, str, str]]:
     ]
     for cid, clause in policy.clauses.items():
         citing = [p for p in params if cid in p.cites]
-        texts = (("zh", clause.zh), ("en", clause.en))
+        texts: Iterable[tuple[str, str]] = (("zh", clause.zh), ("en", clause.en))
         yield from _leftovers(clause.line, f"clauses.{cid}", f"clause '{cid}'", texts, citing)
     for iid, meaning in policy.interpretations.items():
         texts = meaning.text.by_lang
