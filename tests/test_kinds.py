@@ -152,8 +152,20 @@ def test_a_calculation_that_can_work_is_let_be() -> None:
     ):
         (said,) = kind_problems(parse_form(source)[0], {**kinds, "as_of": "date"})
         assert words in said, (source, said)
-    for source, what in (("d", "a day"), ("n", "a whole number"), ("s", "a text"), ("add_days(d, 1)", "a day")):
+    # a condition that holds whenever it is not null: a day, a choice
+    for source, what in (("d", "a day"), ("e", "a choice"), ("add_days(d, 1)", "add_days(d, 1) is a day")):
         refused = not_a_condition(parse_form(source)[0], kinds)
         assert refused is not None and what in refused, source
-    for source in ("b", "l", "d > as_of", "is_known(d)", "z", "not d", "b and n > 1"):
+    # a number, a text or a list holds unless 0 or empty, as a when reads it
+    for source in ("b", "l", "n", "s", "len(l)", "d > as_of", "is_known(d)", "z", "not d", "b and n > 1"):
         assert not_a_condition(parse_form(source)[0], {**kinds, "as_of": "date"}) is None, source
+    # read as exactly true (a citation's when, a case check's require): yes/no alone
+    for source in ("n", "s", "l", "d", "(n + 1) - f"):
+        refused = not_a_condition(parse_form(source)[0], kinds, strict=True)
+        assert refused is not None and "it would never hold" in refused, source
+    assert "(n + 1) - f is a number" in (not_a_condition(parse_form("(n + 1) - f")[0], kinds, strict=True) or "")
+    for source in ("b", "d > as_of", "z", "b and n > 1"):
+        assert not_a_condition(parse_form(source)[0], {**kinds, "as_of": "date"}, strict=True) is None, source
+    # a kind no calculation here judges (an item of a list) is let be
+    assert not_a_condition(parse_form("i")[0], {"i": "item"}) is None
+    assert kind_problems(parse_form("i + 1")[0], {"i": "item"}) == []

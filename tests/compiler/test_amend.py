@@ -93,6 +93,13 @@ def test_an_amendment_without_a_version_of_its_own_is_refused(tmp_path: Path, he
     assert error.startswith(f"{path}:{3 if head else 2}:")
 
 
+def test_a_version_set_by_a_change_is_the_amendments_own(tmp_path: Path) -> None:
+    path = _write(tmp_path, "  - replace: metadata.version\n    with: 1.0.5\n", head="\n")
+    assert load_policy(path)[0].version == "1.0.5"
+    back = _write(tmp_path, "  - replace: metadata.version\n    with: 1.0.0\n", name="back.yaml")
+    assert any("amend-version" in e for e in _errors(back))  # its own 1.1.0 changed back to its base's
+
+
 def test_a_missing_base_version_is_an_error(tmp_path: Path) -> None:
     path = _write(tmp_path, "  []\n")
     path.write_text(path.read_text(encoding="utf-8").replace("amends: 1.0.0", "amends: 0.9.0"), encoding="utf-8")

@@ -136,13 +136,52 @@ def _fits(kind: str, wanted: str) -> bool:
     return kind == wanted
 
 
+_OPERATORS = {
+    "Add": "+",
+    "Sub": "-",
+    "Eq": "==",
+    "NotEq": "!=",
+    "Lt": "<",
+    "LtE": "<=",
+    "Gt": ">",
+    "GtE": ">=",
+    "In": "in",
+    "NotIn": "not in",
+}
+
+
 def _shown(node: Any) -> str:
-    name = name_of(node)
-    if name is not None:
-        return name
-    if node[0] == "const":
-        return repr(node[1]) if not isinstance(node[1], bool) else str(node[1]).lower()
-    return "its value"
+    """A parsed form written back as a policy writes it (the part a message names)."""
+    kind = node[0]
+    if kind == "name":
+        return name_of(node) or "…"
+    if kind == "const":
+        value = node[1]
+        return "null" if value is None else str(value).lower() if isinstance(value, bool) else repr(value)
+    if kind == "list":
+        return "[" + ", ".join(_shown(item) for item in node[1]) + "]"
+    if kind in ("and", "or"):
+        return f" {kind} ".join(_inner(part) for part in node[1])
+    if kind == "unary":
+        return ("not " if node[1] == "Not" else "-") + _inner(node[2])
+    if kind == "binop":
+        return f"{_inner(node[2])} {_OPERATORS.get(node[1], '?')} {_inner(node[3])}"
+    if kind == "compare":
+        out = _inner(node[2][0])
+        for op, operand in zip(node[1], node[2][1:], strict=False):
+            out += f" {_OPERATORS.get(op, '?')} {_inner(operand)}"
+        return out
+    if kind == "if":
+        return f"{_inner(node[2])} if {_inner(node[1])} else {_inner(node[3])}"
+    if kind == "call" and isinstance(node[1], str):
+        return f"{node[1]}(" + ", ".join(_shown(arg) for arg in node[2]) + ")"
+    return "…"
+
+
+def _inner(node: Any) -> str:
+    """:func:`_shown`, in brackets where it is an operation inside another."""
+    text = _shown(node)
+    return f"({text})" if node[0] in ("and", "or", "binop", "compare", "if") else text
 
 
 class _Kinds:
@@ -165,7 +204,8 @@ class _Kinds:
             return "string" if isinstance(value, str) else None
         if kind == "name":
             name = name_of(node)
-            return self.kinds.get(name) if name is not None else None
+            declared = self.kinds.get(name) if name is not None else None
+            return declared if declared in _WORDS else None  # (an item, say: no kind judged here)
         if kind == "list":
             for item in node[1]:
                 self.of(item)
@@ -256,13 +296,17 @@ def kind_problems(form: Any, kinds: Mapping[str, str]) -> list[str]:
     return found.problems
 
 
-def not_a_condition(form: Any, kinds: Mapping[str, str]) -> str | None:
-    """What is wrong with a parsed form as a condition (a part of ``when``): one giving a
-    day, a number, a text or a choice is no yes/no (any such value but null would hold)."""
+def not_a_condition(form: Any, kinds: Mapping[str, str], strict: bool = False) -> str | None:
+    """What is wrong with a parsed form as a condition: one giving a day or a choice, which
+    holds whenever it is not null (a number or a text holds unless 0 or empty, a list
+    unless empty, as a ``when`` reads it).  ``strict``: a condition read as exactly true
+    (a citation's ``when``, a case check's ``require``), where anything but yes/no never holds."""
     found = _Kinds(kinds).of(form)
-    if found is None or found in ("bool", "list"):
+    if found is None or found == "bool" or (not strict and found not in ("date", "enum")):
         return None
     what = _shown(form)
+    if strict:
+        return f"this condition must be yes or no, and {what} is {_WORDS[found]}: it would never hold (compare it)"
     return (
         f"a condition must be yes or no, and {what} is {_WORDS[found]}: it would hold whenever it is not null "
         f"(to ask whether it is given: is_known({what}); else compare it)"

@@ -189,15 +189,7 @@ def resolve(
             return None, [*diags, doc.diag(("amends",), "amend-base", f"version {wanted} ({base_path}) is invalid")]
         base_doc, base_sha, chain = inner.doc, inner.sha256, inner.chain
     resolved: dict[str, Any] = copy.deepcopy(base_doc.data)
-    own = (data.get("metadata") or {}).get("version") if isinstance(data.get("metadata"), dict) else None
     base_version = (resolved.get("metadata") or {}).get("version")
-    if own is None or str(own) == str(base_version):
-        # the amendment would be its base again under the same number: a set holds one of each
-        where = ("metadata", "version") if own is not None else ("amends",)
-        said = (
-            f"an amendment gives its own metadata.version (its base is {base_version}): e.g. metadata: {{version: …}}"
-        )
-        return None, [doc.diag(where, "amend-version", said)]
     resolved["metadata"] = _merge(resolved.get("metadata") or {}, data.get("metadata") or {})
     origin: dict[Any, Path] = {}
     problems: list[Diagnostic] = []
@@ -214,6 +206,14 @@ def resolve(
             problems.append(doc.diag(bad.path, bad.code, bad.message))
     if problems:
         return None, problems
+    meta = resolved.get("metadata")
+    if str(meta.get("version") if isinstance(meta, dict) else None) == str(base_version):
+        # the amendment would be its base again under the same number: a set holds one of each
+        own = isinstance(data.get("metadata"), dict) and "version" in data["metadata"]
+        said = (
+            f"an amendment gives its own metadata.version (its base is {base_version}): e.g. metadata: {{version: …}}"
+        )
+        return None, [doc.diag(("metadata", "version") if own else ("amends",), "amend-version", said)]
     resolved["amends"] = wanted
     resolved.pop("changes", None)
     lines = _lines(resolved, doc, origin)

@@ -103,19 +103,25 @@ class _Expressions:
             self.diags.append(self.doc.diag(path, issue.code, issue.message))
         return compiled
 
+    def condition(self, source: Any, path: tuple[Any, ...], strict: bool = False) -> Compiled | None:
+        """:meth:`compile` of a condition, refused where its kind can never be yes or no as
+        it is read (:func:`~policykit.lang.kinds.not_a_condition`; ``strict``: read as
+        exactly true)."""
+        compiled = self.compile(source, path)
+        if compiled is not None and self.precompiled is None:
+            said = not_a_condition(compiled.form, self.kinds, strict)
+            if said is not None:
+                self.diags.append(self.doc.diag(path, "not-a-condition", said))
+        return compiled
+
     def parts(self, when: Any, path: tuple[Any, ...]) -> tuple[Compiled, ...]:
         if when is None:
             return ()
         if isinstance(when, list):
-            out = [(self.compile(w, path + (i,)), path + (i,)) for i, w in enumerate(when)]
+            out = [self.condition(w, path + (i,)) for i, w in enumerate(when)]
         else:
-            out = [(self.compile(when, path), path)]
-        for compiled, where in out:
-            if compiled is not None and self.precompiled is None:
-                said = not_a_condition(compiled.form, self.kinds)
-                if said is not None:
-                    self.diags.append(self.doc.diag(where, "not-a-condition", said))
-        return tuple(c for c, _ in out if c is not None)
+            out = [self.condition(when, path)]
+        return tuple(c for c in out if c is not None)
 
     def template(self, text: Any, path: tuple[Any, ...]) -> Text | None:
         if not text:
@@ -148,7 +154,8 @@ def _cites(ex: _Expressions, cites: list[Any], path: tuple[Any, ...]) -> tuple[C
     out = []
     for i, cite in enumerate(cites or []):
         if isinstance(cite, dict):
-            out.append(Cite(cite["clause"], ex.compile(cite["when"], path + (i, "when")) if "when" in cite else None))
+            when = ex.condition(cite["when"], path + (i, "when"), strict=True) if "when" in cite else None
+            out.append(Cite(cite["clause"], when))
         else:
             out.append(Cite(cite))
     return tuple(out)
@@ -169,7 +176,7 @@ def _build_value(ex: _Expressions, section: str, i: int, item: dict[str, Any], o
             grounds = [g if isinstance(g, dict) else {"when": g} for g in row["when_any"]]
             gpath = rpath + ("when_any",)
             parts = tuple(
-                c for k, g in enumerate(grounds) if (c := ex.compile(g["when"], gpath + (k, "when"))) is not None
+                c for k, g in enumerate(grounds) if (c := ex.condition(g["when"], gpath + (k, "when"))) is not None
             )
             part_cites = tuple(_cites(ex, g.get("cites") or [], gpath + (k, "cites")) for k, g in enumerate(grounds))
             part_because = tuple(ex.template(g.get("because"), gpath + (k, "because")) for k, g in enumerate(grounds))
@@ -387,7 +394,7 @@ def build(
     warnings = tuple(_build_step(ex, "warnings", i, s) for i, s in enumerate(data.get("warnings") or []))
     checks = []
     for i, check in enumerate(data.get("case_checks") or []):
-        compiled = ex.compile(check["require"], ("case_checks", i, "require"))
+        compiled = ex.condition(check["require"], ("case_checks", i, "require"), strict=True)
         message = Text.of(check["message"])
         if compiled is not None and message is not None:
             checks.append(CaseCheck(check["field"], tuple(check.get("applies_to") or ()), compiled, message))

@@ -18,6 +18,7 @@ from policykit.errors import Diagnostic
 from policykit.lang.dates import parse_date
 from policykit.lang.hints import suggest
 from policykit.policy.document import Document
+from policykit.policy.schema_check import written
 
 _WHOLE_UNITS = ("days", "working_days", "months", "count")
 _WRITE = {
@@ -70,8 +71,19 @@ def _fits(value: Any, kind: str) -> bool:
     return True
 
 
+_FACT_KINDS = {
+    "bool": "a yes/no fact",
+    "int": "a whole-number fact",
+    "number": "a number fact",
+    "string": "a text fact",
+    "date": "a date fact",
+    "list": "a list fact",
+    "enum": "a choice fact",
+}
+
+
 def _shown(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else repr(value)
+    return written(value)
 
 
 def _fact_default(name: str, fact: dict[str, Any], value: Any, via: str | None = None) -> str | None:
@@ -81,8 +93,13 @@ def _fact_default(name: str, fact: dict[str, Any], value: Any, via: str | None =
     what = f"{_shown(value)} ({_kind(value)})"
     if via is not None:
         what = f"parameter '{via}' = {what}"
+    if kind == "date" and isinstance(value, str) and not _fits(value, kind):
+        return (
+            f"{what} is no day of the calendar, so it cannot be the default of '{name}': write a real day, YYYY-MM-DD"
+        )
     if not _fits(value, kind):
-        return f"{what} cannot be the default of '{name}', a {kind} fact: write {_WRITE.get(kind, 'one of its values')}"
+        facts = _FACT_KINDS.get(kind, f"a fact of type {kind}")
+        return f"{what} cannot be the default of '{name}', {facts}: write {_WRITE.get(kind, 'one of its values')}"
     values = fact.get("values")
     if kind == "enum" and value is not None and isinstance(values, list) and value not in values:
         listed = ", ".join(str(v) for v in values)

@@ -41,7 +41,7 @@ _TYPE_WORDS = {
 }
 
 
-def _written(value: Any) -> str:
+def written(value: Any) -> str:
     """``value`` as YAML or JSON writes it (null, true, 'text'), not as Python would."""
     if value is None or isinstance(value, bool):
         return "null" if value is None else str(value).lower()
@@ -79,7 +79,7 @@ def _not_of_type(value: Any, wanted: Any) -> str:
     either = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
     if value is None:
         return f"null is not allowed here: {either} is expected"
-    return f"{_written(value)} is {_kind(value)}, where {either} is expected"
+    return f"{written(value)} is {_kind(value)}, where {either} is expected"
 
 
 def _not_one_of(value: Any, allowed: list[Any]) -> str:
@@ -87,7 +87,7 @@ def _not_one_of(value: Any, allowed: list[Any]) -> str:
 
     listed = ", ".join("null" if v is None else str(v) for v in allowed)
     hint = suggest(value, [str(v) for v in allowed]) if isinstance(value, str) else ""
-    return f"{_written(value)} is not one of {listed}{hint}"
+    return f"{written(value)} is not one of {listed}{hint}"
 
 
 def schema_errors(doc: Document, schema_name: str) -> Iterator[Diagnostic]:
