@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _LOG = logging.getLogger("mkdocs.hooks.policykit")
 _STATE: dict[str, Any] = {}
 _OUTPUT = re.compile(r"<!-- policykit: (.+?) -->")
-_API = re.compile(r"<!-- policykit-api: (GET|POST) (\S+)(?: (\S+))? -->")
+_API = re.compile(r"<!-- policykit-api: (GET|POST) (\S+)(?: (?!expect )(\S+))?(?: expect (\d{3}))? -->")
 _API_TABLE = "<!-- policykit-api-table -->"
 
 
@@ -173,16 +173,20 @@ def _client() -> Any:
 
         log = Path(tempfile.mkdtemp(prefix="policykit-docs-")) / "decisions.sqlite3"
         config = ServerConfig(policy_set=str(_folder()), log_db=str(log))
-        _STATE["client"] = TestClient(create_app(config))
+        # as a browser or curl on this machine asks it: the service answers loopback hosts alone
+        _STATE["client"] = TestClient(create_app(config), base_url="http://127.0.0.1:8080")
     return _STATE["client"]
 
 
-def _api(method: str, target: str, body_file: str | None) -> str:
-    """A request to the service and its real answer, as curl and JSON."""
+def _api(method: str, target: str, body_file: str | None, expect: str | None = None) -> str:
+    """A request to the service and its real answer, as curl and JSON; the build fails
+    where the answer's status is not the ``expect`` the page says."""
     import json
 
     body = (ROOT / body_file).read_bytes() if body_file else None
     response = _client().request(method, target, content=body)
+    if expect is not None and response.status_code != int(expect):
+        raise ValueError(f"{method} {target}: HTTP {response.status_code}, where the page expects {expect}")
     curl = f"curl -X {method} 'http://127.0.0.1:8080{target}'" + (f" --data-binary @{body_file}" if body_file else "")
     text = json.dumps(response.json(), ensure_ascii=False, indent=2)
     return f"```text\n$ {curl}\n```\n\n```json\n{text}\n```\n(HTTP {response.status_code})"
@@ -202,7 +206,7 @@ def _api_table() -> str:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
-    markdown = _API.sub(lambda m: _api(m.group(1), m.group(2), m.group(3)), markdown)
+    markdown = _API.sub(lambda m: _api(m.group(1), m.group(2), m.group(3), m.group(4)), markdown)
     if _API_TABLE in markdown:
         markdown = markdown.replace(_API_TABLE, _api_table())
     return _OUTPUT.sub(lambda m: _output(m.group(1), config), markdown)

@@ -87,3 +87,17 @@ def test_the_cli_output_on_a_page_comes_from_the_set_the_site_renders(
     config: dict[str, Any] = {"extra": {"policykit_as_of": "2026-06-01"}}
     shown = _hooks()._output("evaluate examples/fault.json --format json", config)
     assert '"version": "9.8.7"' in shown and "(exit status 0)" in shown
+
+
+def test_the_api_pages_requests_are_answered_as_the_page_says() -> None:
+    """The API page's live examples: the service's real answers, each with the status the
+    page expects (a 400 of the service's own, as when it refused the test client's host,
+    fails the build instead of being shown)."""
+    hooks = _hooks()
+    text = hooks._API.sub(
+        lambda m: hooks._api(m.group(1), m.group(2), m.group(3), m.group(4)),
+        (ROOT / "docs" / "api.md").read_text(encoding="utf-8"),
+    )
+    assert "(HTTP 200)" in text and "(HTTP 422)" in text and "not served" not in text
+    with pytest.raises(ValueError, match="HTTP 200, where the page expects 201"):
+        hooks._api("POST", "/v1/evaluate?as_of=2026-11-27", "examples/complaint.json", "201")
