@@ -110,6 +110,13 @@ class _Words:
                 return label
             if name:
                 return self.say("is_false", a=self.term(inner))
+            if (
+                isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Name)
+                and len(inner.args) == 1
+                and has(self.policy, f"fn_not_{inner.func.id}")
+            ):  # "not is_known(x)": "x is unknown", not "not (x is known)"
+                return self._fill(f"fn_not_{inner.func.id}", [self.term(inner.args[0])])
             return self.say("negation", a=self.truth(inner))
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             return self.compare(node.left, node.ops[0], node.comparators[0])
@@ -175,6 +182,8 @@ class _Words:
                 return self.say("empty_text") if value == "" else self.say("quoted", text=value)
             return str(value)
         if isinstance(node, ast.List | ast.Tuple):
+            if not node.elts:
+                return self.say("none_word")  # an empty list: "none", not nothing at all
             return self.say("list_sep").join(self.term(e) for e in node.elts)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             return self.call(node.func.id, node.args)
