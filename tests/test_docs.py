@@ -117,10 +117,14 @@ def test_decision_pages_show_conditions_as_sentences(site: Path) -> None:
     assert "表达式（供规范编辑者）" in html  # the expressions stay available for editors
 
 
-def test_a_clause_is_titled_by_its_section(site: Path) -> None:
+def test_a_clause_is_titled_by_its_id_and_section(site: Path) -> None:
+    """By its own id (a count of the section's clauses would not match the standard's
+    numbering: warranty.2.1 came out 4; docs QA), then its section's title."""
     html = (site / "standard" / "ops.exchange" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r"<h2[^>]*>换货的条件 1", html)
+    assert re.search(r"<h2[^>]*>ops\.exchange\.conditions\.1 · 换货的条件", html)
     assert 'id="ops.exchange.conditions.1"' in html
+    warranty = (site / "standard" / "warranty" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<h2[^>]*>warranty\.2\.1 · ", warranty) and not re.search(r"<h2[^>]*>保修信息标准 4", warranty)
 
 
 def test_the_contract_is_published_from_the_schemas(site: Path, policy: Policy) -> None:

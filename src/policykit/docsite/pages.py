@@ -84,17 +84,10 @@ def _citers(policy: Policy) -> dict[str, list[tuple[Value, Rule]]]:
 
 
 def _clause_titles(policy: Policy) -> dict[str, str]:
-    """Each clause's heading: the last part of its section's title, numbered when the
-    section has several clauses (``conditions 1``, ``conditions 2``...)."""
-    by_section: dict[str, list[str]] = {}
-    for clause in policy.clauses.values():
-        by_section.setdefault(clause.section, []).append(clause.id)
-    out = {}
-    for section, ids in by_section.items():
-        name = section.rpartition("/")[2]
-        for n, cid in enumerate(ids, 1):
-            out[cid] = f"{name} {n}" if len(ids) > 1 else name
-    return out
+    """Each clause's heading: its id, as rules, results and staff cite it, and the last
+    part of its section's title (``warranty.2.1 · 保修信息标准``): a count of the clauses
+    of the section would not match the standard's own numbering."""
+    return {cid: f"{cid} · {clause.section.rpartition('/')[2]}" for cid, clause in policy.clauses.items()}
 
 
 def _page_titles(policy: Policy) -> dict[str, str]:
