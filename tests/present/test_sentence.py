@@ -53,3 +53,14 @@ def test_every_condition_of_the_policy_has_words(policy: Policy) -> None:
             for lang in ("zh", "en"):
                 words = rule_condition(policy, rule, lang)
                 assert words and "==" not in words and "params." not in words, (value.id, words)
+
+
+def test_an_outcome_that_takes_another_value_says_so(policy: Policy) -> None:
+    """A row computing another value as it is (``compute: fault.recurring``) reads "the same
+    as recurring fault", not the value's title alone, which read as "always: recurring"
+    (docs QA); any other computation reads as before."""
+    from policykit.present.sentence import outcome_words
+
+    assert outcome_words(policy, "fault.recurring", "zh") == "与重复故障相同"
+    assert outcome_words(policy, "fault.recurring", "en") == "the same as recurring fault"
+    assert outcome_words(policy, "add_days(sale.ship_date, 3)", "zh") == "发货日期加3天"

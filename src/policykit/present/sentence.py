@@ -68,7 +68,11 @@ def condition(policy: Policy, source: str, lang: str) -> str:
 def outcome_words(policy: Policy, source: str, lang: str) -> str:
     """What a row computes, in words (``add_days(sale.ship_date, 3)`` -> ``3 days after the ship date``)."""
     try:
-        return _Words(policy, lang).term(parse_tree(source))
+        tree = parse_tree(source)
+        words = _Words(policy, lang)
+        if dotted_name(tree):  # another value taken as it is: said so, not shown as a heading would be
+            return words.say("outcome_same_as", a=words.term(tree))
+        return words.term(tree)
     except (SyntaxError, ValueError):
         return source
 
