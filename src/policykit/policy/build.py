@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from policykit.errors import Diagnostic
 from policykit.lang.dates import WorkCalendar
-from policykit.lang.expr import Compiled, compile_expr
-from policykit.lang.fastpath import lazy_fast_function
-from policykit.lang.hints import null_comparisons, suggest
-from policykit.lang.kinds import kind_mismatches, kind_problems, not_a_condition, parameter_kind
+from policykit.lang.hints import suggest
 from policykit.lang.values import Unknown
-from policykit.limits import DEFAULT, Budget, LimitError, Limits, note_need
+from policykit.limits import DEFAULT, Limits, note_need
 from policykit.policy.calendar_days import calendar_days
 from policykit.policy.document import Document
+from policykit.policy.expressions import Expressions
 from policykit.policy.model import (
     CaseCheck,
     Cite,
@@ -34,123 +32,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
 
-BUILTIN_NAMES = ("as_of", "policy.id", "policy.version", "policy.status")
 
-
-class _Expressions:
-    """Compiles every expression of the policy, collecting diagnostics."""
-
-    def __init__(self, doc: Document, precompiled: dict[str, Any] | None = None, limits: Limits = DEFAULT) -> None:
-        self.doc = doc
-        self.precompiled = precompiled
-        self.compiled: dict[str, Compiled] = {}
-        self.from_cache: dict[str, Compiled] = {}
-        self.seen: dict[str, tuple[Compiled | None, list[Any]]] = {}
-        self.budget = Budget(limits)
-        data = doc.data
-        names: dict[str, tuple[str, ...] | None] = {n: None for n in BUILTIN_NAMES}
-        # the kind each name is declared with, where it is one comparisons are judged by
-        kinds: dict[str, str] = {"as_of": "date", "policy.id": "string", "policy.version": "string"}
-        for name, fact in data["facts"].items():
-            names[name] = tuple(fact.get("values") or ()) if fact["type"] == "enum" else None
-            kinds[name] = fact["type"]
-        for name, parameter in data["parameters"].items():
-            names[f"params.{name}"] = None
-            kind = parameter_kind(parameter.get("value"))
-            if kind is not None:
-                kinds[f"params.{name}"] = kind
-        for _, _, item in value_items(data):
-            names[item["id"]] = tuple(item.get("values") or ()) if item["type"] == "enum" else None
-            kinds[item["id"]] = item["type"]
-        self.names = names
-        self.kinds = kinds
-        self.diags: list[Diagnostic] = []
-
-    def compile(self, source: Any, path: tuple[Any, ...]) -> Compiled | None:
-        if self.precompiled is not None and isinstance(source, str) and source in self.precompiled:
-            shared = self.from_cache.get(source)
-            if shared is not None:
-                return shared  # the same text twice is compiled once, as below
-            names, text, form = self.precompiled[source]  # from an authentic cache entry: data, checked again
-            if not all(isinstance(n, str) and n in self.names for n in names):
-                raise ValueError("a cached expression reads a name the policy does not have")
-            fast = lazy_fast_function(text) if text is not None else None  # compiled when first run
-            # its exact form: compiled from its parsed form when first run, once the form is checked
-            shared = Compiled(source, frozenset(names), None, fast, self.names, text, form)
-            self.from_cache[source] = shared
-            return shared
-        known = self.seen.get(source) if isinstance(source, str) else None
-        if known is None:
-            try:
-                self.budget.charge(1 + len(source) // 16 if isinstance(source, str) else 1)
-            except LimitError as exc:  # placed at the expression that went over
-                raise LimitError([self.doc.diag(path, d.code, d.message) for d in exc.diagnostics]) from None
-            compiled, issues = compile_expr(source, self.names)
-            if isinstance(source, str):
-                self.seen[source] = (compiled, issues)
-        else:
-            compiled, issues = known  # the same text twice is compiled once
-        if compiled is not None and isinstance(source, str):
-            self.compiled[source] = compiled
-            if "null" in source or "None" in source:
-                for message in null_comparisons(compiled.form, self.doc.data["facts"]):
-                    self.diags.append(self.doc.diag(path, "null-compare", message))
-            for message in kind_mismatches(compiled.form, self.kinds):
-                self.diags.append(self.doc.diag(path, "type-mismatch", message))
-            for message in kind_problems(compiled.form, self.kinds):
-                self.diags.append(self.doc.diag(path, "type-mismatch", message))
-        for issue in issues:
-            self.diags.append(self.doc.diag(path, issue.code, issue.message))
-        return compiled
-
-    def condition(self, source: Any, path: tuple[Any, ...], strict: bool = False) -> Compiled | None:
-        """:meth:`compile` of a condition, refused where its kind can never be yes or no as
-        it is read (:func:`~policykit.lang.kinds.not_a_condition`; ``strict``: read as
-        exactly true)."""
-        compiled = self.compile(source, path)
-        if compiled is not None and self.precompiled is None:
-            said = not_a_condition(compiled.form, self.kinds, strict)
-            if said is not None:
-                self.diags.append(self.doc.diag(path, "not-a-condition", said))
-        return compiled
-
-    def parts(self, when: Any, path: tuple[Any, ...]) -> tuple[Compiled, ...]:
-        if when is None:
-            return ()
-        if isinstance(when, list):
-            out = [self.condition(w, path + (i,)) for i, w in enumerate(when)]
-        else:
-            out = [self.condition(when, path)]
-        return tuple(c for c in out if c is not None)
-
-    def template(self, text: Any, path: tuple[Any, ...]) -> Text | None:
-        if not text:
-            return None
-        if self.precompiled is not None:  # an authentic cache entry: its names were checked when it was written
-            return Text.of(text)
-        import re
-
-        for lang, template in text.items():
-            for name in re.findall(r"\{([^{}]+)\}", template):
-                if not _template_name_ok(name, self.names):
-                    self.diags.append(
-                        self.doc.diag(
-                            path + (lang,),
-                            "unknown-name",
-                            f"unknown name '{{{name}}}' in text{suggest(name, list(self.names))}",
-                        )
-                    )
-        return Text.of(text)
-
-
-def _template_name_ok(name: str, names: dict[str, Any]) -> bool:
-    if name in names or name in ("value", "due", "grounds"):
-        return True
-    parts = name.split(".")
-    return any(".".join(parts[:k]) in names for k in range(1, len(parts)))
-
-
-def _cites(ex: _Expressions, cites: list[Any], path: tuple[Any, ...]) -> tuple[Cite, ...]:
+def _cites(ex: Expressions, cites: list[Any], path: tuple[Any, ...]) -> tuple[Cite, ...]:
     out = []
     for i, cite in enumerate(cites or []):
         if isinstance(cite, dict):
@@ -161,7 +44,7 @@ def _cites(ex: _Expressions, cites: list[Any], path: tuple[Any, ...]) -> tuple[C
     return tuple(out)
 
 
-def _build_value(ex: _Expressions, section: str, i: int, item: dict[str, Any], output: bool) -> Value:
+def _build_value(ex: Expressions, section: str, i: int, item: dict[str, Any], output: bool) -> Value:
     path: tuple[Any, ...] = (section, i)
     line = ex.doc.where(path)[0]
     domain = tuple(item.get("values") or ())
@@ -269,7 +152,7 @@ def _build_value(ex: _Expressions, section: str, i: int, item: dict[str, Any], o
 
 
 def _check_literal(
-    ex: _Expressions, item: dict[str, Any], literal: Any, path: tuple[Any, ...], domain: tuple[str, ...], key: str
+    ex: Expressions, item: dict[str, Any], literal: Any, path: tuple[Any, ...], domain: tuple[str, ...], key: str
 ) -> None:
     if not domain or literal is None:
         return
@@ -284,7 +167,7 @@ def _check_literal(
         )
 
 
-def _build_step(ex: _Expressions, section: str, i: int, step: dict[str, Any]) -> Step:
+def _build_step(ex: Expressions, section: str, i: int, step: dict[str, Any]) -> Step:
     path: tuple[Any, ...] = (section, i)
     due = ex.compile(step["due"], path + ("due",)) if "due" in step else None
     text = ex.template(step["text"], path + ("text",))
@@ -386,7 +269,7 @@ def build(
     doc: Document, sha: str, cached: dict[str, Any] | None = None, limits: Limits = DEFAULT
 ) -> tuple[Policy | None, list[Diagnostic]]:
     data = doc.data
-    ex = _Expressions(doc, cached["exprs"] if cached else None, limits)
+    ex = Expressions(doc, cached["exprs"] if cached else None, limits)
     values: dict[str, Value] = {}
     for section, i, item in value_items(data):
         values[item["id"]] = _build_value(ex, section, i, item, section == "decisions")
