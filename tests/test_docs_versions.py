@@ -42,8 +42,14 @@ def test_every_version_is_rendered_with_its_own_tests_and_the_changes(
     assert 'id="warranty.2.4"' in standard
     versions = (out / "versions" / "index.html").read_text(encoding="utf-8")
     assert "Changes from 1.0.0 to 1.4.0" in versions  # each version against the one it supersedes
-    changes = versions[versions.index("</table>") :]  # after the versions table, which shortens each SHA-256
+    changes = versions[versions.index("Changes from") :]
     assert "courtesy_unit" in changes and "…" not in changes
+    # each version in both languages, with its whole SHA-256 (the text INT-17 arbitrates by; docs QA)
+    assert "版本 · Versions" in versions and "草案 · draft" in versions and "执行日期 · effective from" in versions
+    import hashlib
+
+    whole = hashlib.sha256((scratch / "standard_v1.yaml").read_bytes()).hexdigest()
+    assert whole in versions
     # the calendar page of each version: 1.5.0 (the default) names its company holiday
     calendar = (out / "calendar" / "index.html").read_text(encoding="utf-8")
     assert "公司司庆日 · Company founding day" in calendar and "公司放假 · the company is closed" in calendar

@@ -394,20 +394,25 @@ def _tests_version(named: Path, policy: Policy) -> bool:
 
 
 def versions_page(policies: list[Policy]) -> str:
-    heads = " | ".join(policies[0].message(k, "zh") for k in APPROVALS) if policies else ""
-    lines = [
-        "# Versions\n",
-        f"| version | status | effective from | supersedes | {heads} | sha256 |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
+    """The versions of the set: each with its status, day in force, what it supersedes, its
+    sign-offs (one line each) and its full SHA-256 (the arbitration text, INT-17), then
+    the changes each made."""
+    first = policies[0] if policies else None
+    lines = [f"# {both(first, 'site_versions')}\n" if first else "# Versions\n"]
+    if first is not None:
+        lines.append(site_say(first, "site_versions_intro") + " " + say(first, "site_versions_intro", "en") + "\n")
     for p in policies:
         meta = p.metadata
         approvals = meta.get("approvals") or {}
-        sign = [approvals.get(k) or "*(blank)*" for k in APPROVALS]
-        lines.append(
-            f"| {p.version} | {p.status} | {meta.get('effective_from') or '*(blank)*'} | "
-            f"{meta.get('supersedes') or '-'} | {' | '.join(sign)} | `{p.sha256[:12]}…` |"
-        )
+        status = f"{p.message(f'status_{p.status}', 'zh')} · {p.message(f'status_{p.status}', 'en')}"
+        blank = f"*{site_say(p, 'site_blank')}*"
+        lines.append(f"## {p.version} · {status}\n")
+        lines.append(f"| {both(p, 'site_col_item')} | {both(p, 'site_col_value')} |\n|---|---|")
+        lines.append(f"| {both(p, 'site_effective_from')} | {meta.get('effective_from') or blank} |")
+        lines.append(f"| {both(p, 'site_supersedes')} | {meta.get('supersedes') or '-'} |")
+        for key in APPROVALS:
+            lines.append(f"| {p.message(key, 'zh')} · {p.message(key, 'en')} | {approvals.get(key) or blank} |")
+        lines.append(f"| SHA-256 | `{p.sha256}` |\n")
     from policykit.tools.diff import diff_policies
     from policykit.tools.diff_text import readable, row_line
 
@@ -415,7 +420,7 @@ def versions_page(policies: list[Policy]) -> str:
     for older, new in itertools.pairwise(policies):
         old = by_version.get(str(new.metadata.get("supersedes")), older)
         changes = diff_policies(old, new)
-        lines.append(f"\n## Changes from {old.version} to {new.version}\n")
+        lines.append(f"\n## Changes from {old.version} to {new.version} · {old.version} 至 {new.version} 的变更\n")
         lines.append("| section | what | change |\n|---|---|---|")
         for c in changes:
             shown = row_line if c.section == "rules" and c.rows is None else readable
