@@ -158,3 +158,17 @@ def test_every_step_and_warning_is_shown_with_its_condition_due_and_clauses(site
         nxt = re.search(r'<a id="[^"]+"></a>', section[10:])
         section = section[: nxt.start() + 10] if nxt else section
         assert "Steps that cite it" in section and f"#step-{step.id}" in section, (clause, step.id)
+
+
+def test_a_clause_names_the_interpretations_that_govern_it_beyond_its_rules(site: Path) -> None:
+    """Beyond those of the rules citing it (docs QA: INT-3, INT-16, INT-17 were linked from
+    no clause): the calendar's, where a parameter counted in working days cites it; the
+    metadata's, where the metadata cites it; one whose text names it."""
+    repair = (site / "standard" / "repair-time" / "index.html").read_text(encoding="utf-8")
+    section = repair[repair.index('id="repair-time.1"') :]
+    assert "interpretations/#int-3" in section[: section.index('<a id="', 5)]  # (up to the next clause)
+    notes = (site / "standard" / "notes" / "index.html").read_text(encoding="utf-8")
+    section = notes[notes.index('id="notes.3"') :]
+    assert "interpretations/#int-17" in section
+    start = (site / "standard" / "ops.warranty-start" / "index.html").read_text(encoding="utf-8")
+    assert "interpretations/#int-1" in start

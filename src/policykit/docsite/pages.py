@@ -22,6 +22,7 @@ from policykit.docsite.steps import citing_lines, citing_steps, steps_section
 from policykit.errors import PolicykitError
 from policykit.lang.values import Unknown
 from policykit.policy.model import Policy, Rule, Value
+from policykit.policy.policy_data import as_list
 from policykit.policy.status import APPROVALS
 from policykit.present.catalogue import say
 from policykit.present.links import clause_page
@@ -146,7 +147,8 @@ def standard_pages(policy: Policy) -> dict[str, str]:
             lines.append("")
         lines.extend(citing_lines(policy, steps_citing.get(clause.id, [])))
         governing = sorted(
-            {i for value, rule in rules for i in (*value.interpretations, *rule.interpretations)},
+            {i for value, rule in rules for i in (*value.interpretations, *rule.interpretations)}
+            | _governing_beyond_rules(policy, clause.id),
             key=lambda s: int(s.split("-")[1]),
         )
         if governing:
@@ -161,6 +163,24 @@ def standard_pages(policy: Policy) -> dict[str, str]:
         if clause.informational:
             lines.append(f"*{site_say(policy, 'site_informational')}*\n")
     return {f"{page}.md": "\n".join(lines) + "\n" for page, lines in pages.items()}
+
+
+def _governing_beyond_rules(policy: Policy, cid: str) -> set[str]:
+    """The interpretations that govern clause ``cid`` other than through a rule citing it:
+    the metadata's where the metadata cites it (the policy's status, its SHA-256), the
+    calendar's where a parameter counted in working days cites it, and those whose text
+    names it in brackets (``(ops.warranty-start)``)."""
+    raw = policy.raw if isinstance(policy.raw, dict) else {}
+    meta, calendar = raw.get("metadata") or {}, raw.get("calendar") or {}
+    found: set[str] = set()
+    if cid in (meta.get("cites") or []):
+        found |= set(as_list(meta.get("interpretation")))
+    if any(cid in p.cites and p.unit == "working_days" for p in policy.parameters.values()):
+        found |= set(as_list(calendar.get("interpretation")))
+    for iid, meaning in policy.interpretations.items():
+        if any(f"({cid})" in text for _, text in meaning.text.by_lang):
+            found.add(iid)
+    return {i for i in found if i in policy.interpretations}
 
 
 def _facts_read(policy: Policy, values: Iterable[Value]) -> list[str]:
