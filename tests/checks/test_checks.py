@@ -150,3 +150,23 @@ def test_a_policy_that_does_not_load_leaves_stdout_empty(tmp_path: Path, fmt: st
 def test_the_summary_counts_one_finding_in_the_singular(tmp_path: Path) -> None:
     code, out, _ = cli("check", str(_edited(tmp_path, GAP)))
     assert code == 1 and out.splitlines()[-1].endswith(": 1 finding, 3 explained as intended")
+
+
+def test_an_example_never_has_a_comparison_and_its_opposite_both_hold(tmp_path: Path) -> None:
+    """A row after 'request.date > warranty.end_date' that repeats it: shadowed by row 2,
+    and the example takes request.date <= warranty.end_date false (QA: the example had
+    both it and its opposite true, which no case has); one row before it: 'row 2 ... comes'."""
+    opposite = (
+        "      - value: out_of_warranty\n        cites: [warranty.period]\n",
+        "      - when: warranty.end_date < request.date\n        value: out_of_warranty\n"
+        "        cites: [warranty.period]\n"
+        "      - when: request.date > warranty.end_date\n        value: in_warranty\n"
+        "        cites: [warranty.period]\n"
+        "      - value: out_of_warranty\n        cites: [warranty.period]\n",
+    )
+    policy, _ = load_policy(_edited(tmp_path, opposite))
+    (shadowed,) = [f for f in check_policy(policy) if f.code == "shadowed-row" and f.subject == "warranty.status"]
+    example = dict(shadowed.example)
+    assert example["request.date <= warranty.end_date"] is False
+    assert example.get("warranty.end_date < request.date", example.get("request.date > warranty.end_date")) is True
+    assert "row 3 never decides: row 2 always comes first" in shadowed.message

@@ -97,12 +97,26 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+# a comparison written the other way round (b > a is a < b), and the operators that cannot
+# hold together with each on the same two operands
+_MIRROR = {"Lt": "Gt", "Gt": "Lt", "LtE": "GtE", "GtE": "LtE", "Eq": "Eq", "NotEq": "NotEq"}
+_NEVER_BOTH = {
+    "Lt": ("Gt", "GtE", "Eq"),
+    "LtE": ("Gt",),
+    "Gt": ("Lt", "LtE", "Eq"),
+    "GtE": ("Lt",),
+    "Eq": ("NotEq", "Lt", "Gt"),
+    "NotEq": ("Eq",),
+}
+
+
 class _Abstraction:
     """Conditions of one table as functions of an assignment of enumerable names and atoms."""
 
     def __init__(self, domains: dict[str, tuple[Any, ...]]) -> None:
         self.domains = domains
         self.variables: dict[str, tuple[Any, ...]] = {}
+        self.compared: dict[tuple[str, str, str], str] = {}  # (left, operator, right) -> its atom
 
     def condition(self, rule: Rule) -> Callable[[dict[str, Any]], bool]:
         parts = [self.node(parse_tree(p.source)) for p in rule.parts]
@@ -114,8 +128,25 @@ class _Abstraction:
 
     def atom(self, node: ast.expr) -> Callable[[dict[str, Any]], Any]:
         key = ast.unparse(node).replace("_kw_", "")
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]).__name__ in _MIRROR:
+            # a comparison of two worked-out values: one atom however it is written
+            # (b > a is a < b), and never taken to hold with its opposite (a <= b, a > b)
+            a, op, b = ast.unparse(node.left), type(node.ops[0]).__name__, ast.unparse(node.comparators[0])
+            if b < a:  # one orientation for the two operands, however written
+                a, op, b = b, _MIRROR[op], a
+            key = self.compared.setdefault((a, op, b), key)
         self.variables.setdefault(key, (True, False))
         return lambda a: a[key]
+
+    def exclusive(self) -> list[tuple[str, str]]:
+        """Pairs of atoms that cannot both hold (one comparison and its opposite)."""
+        out = []
+        for (a, op, b), key in self.compared.items():
+            for other in _NEVER_BOTH.get(op, ()):
+                found = self.compared.get((a, other, b))
+                if found is not None and (found, key) not in out:
+                    out.append((key, found))
+        return out
 
     def operand(self, node: ast.expr) -> tuple[str, Any] | None:
         name = dotted_name(node)
@@ -224,8 +255,11 @@ def check_table(
     holds_example: dict[int, dict[str, Any]] = {}
     gap: dict[str, Any] | None = None
     overlap: tuple[dict[str, Any], list[int]] | None = None
+    exclusive = abstraction.exclusive()
     for combo in itertools.product(*(abstraction.variables[n] for n in names)):
         assignment = dict(zip(names, combo, strict=True))
+        if exclusive and any(assignment[x] is True and assignment[y] is True for x, y in exclusive):
+            continue  # no case has it: a comparison and its opposite both holding
         holding = [i for i, cond in enumerate(conditions) if cond(assignment)]
         for i in holding:
             holds_example.setdefault(i, assignment)
@@ -245,7 +279,13 @@ def check_table(
                 "shadowed-row",
                 rule.line,
                 value.id,
-                f"{value.id} row {i + 1} never decides: rows {', '.join(map(str, earlier))} always come first",
+                f"{value.id} row {i + 1} never decides: "
+                + (
+                    f"row {earlier[0]} always comes"
+                    if len(earlier) == 1
+                    else f"rows {', '.join(map(str, earlier))} always come"
+                )
+                + " first",
                 tuple(holds_example[i].items()),
                 _intended(policy, "decisions", value.id, "shadowed-row"),
             )
