@@ -192,16 +192,7 @@ class _Kinds:
     def of(self, node: Any) -> str | None:
         kind = node[0]
         if kind == "const":
-            value = node[1]
-            if value is None:
-                return None
-            if isinstance(value, bool):
-                return "bool"
-            if isinstance(value, int):
-                return "int"
-            if isinstance(value, float):
-                return "number"
-            return "string" if isinstance(value, str) else None
+            return parameter_kind(node[1])  # (a literal's kind is a parameter's of that value)
         if kind == "name":
             name = name_of(node)
             declared = self.kinds.get(name) if name is not None else None

@@ -18,7 +18,7 @@ from policykit.errors import Diagnostic
 from policykit.lang.dates import parse_date
 from policykit.lang.hints import suggest
 from policykit.policy.document import Document
-from policykit.policy.schema_check import written
+from policykit.policy.schema_check import kind_in_words, written
 
 _WHOLE_UNITS = ("days", "working_days", "months", "count")
 _WRITE = {
@@ -29,23 +29,6 @@ _WRITE = {
     "date": "a day, YYYY-MM-DD",
     "list": "a list ([] for none)",
 }
-
-
-def _kind(value: Any) -> str:
-    """How ``value`` is written, in words."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "yes/no"
-    if isinstance(value, int):
-        return "a whole number"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a text"
-    if isinstance(value, list):
-        return "a list"
-    return "a mapping"
 
 
 def _fits(value: Any, kind: str) -> bool:
@@ -90,7 +73,7 @@ def _fact_default(name: str, fact: dict[str, Any], value: Any, via: str | None =
     """What is wrong with ``value`` as the default of the fact ``name`` (None: nothing);
     ``via``: the parameter that gives it."""
     kind = fact["type"]
-    what = f"{_shown(value)} ({_kind(value)})"
+    what = f"{_shown(value)} ({kind_in_words(value)})"
     if via is not None:
         what = f"parameter '{via}' = {what}"
     if kind == "date" and isinstance(value, str) and not _fits(value, kind):
@@ -122,7 +105,7 @@ def check_given_values(doc: Document) -> Iterator[Diagnostic]:
         elif unit == "text" and not isinstance(value, str):
             wrong = "a text"
         if wrong is not None:
-            message = f"{_shown(value)} is {_kind(value)}, and a parameter in {unit} must be {wrong}"
+            message = f"{_shown(value)} is {kind_in_words(value)}, and a parameter in {unit} must be {wrong}"
             yield doc.diag(("parameters", name, "value"), "bad-parameter", message)
         elif unit in _WHOLE_UNITS and value < 0:
             message = f"{value} {unit} is negative: a count that goes back; is that meant?"

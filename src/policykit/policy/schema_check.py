@@ -57,11 +57,12 @@ def written(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def _kind(value: Any) -> str:
+def kind_in_words(value: Any) -> str:
+    """What kind of value ``value`` is, in words (a whole number, a text, null...)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "true or false"
+        return "yes/no"
     for kind, words in (
         (int, "a whole number"),
         (float, "a number"),
@@ -79,7 +80,7 @@ def _not_of_type(value: Any, wanted: Any) -> str:
     either = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
     if value is None:
         return f"null is not allowed here: {either} is expected"
-    return f"{written(value)} is {_kind(value)}, where {either} is expected"
+    return f"{written(value)} is {kind_in_words(value)}, where {either} is expected"
 
 
 def _not_one_of(value: Any, allowed: list[Any]) -> str:
