@@ -86,8 +86,8 @@ def _citers(policy: Policy) -> dict[str, list[tuple[Value, Rule]]]:
 
 def _clause_titles(policy: Policy) -> dict[str, str]:
     """Each clause's heading: its id, as rules, results and staff cite it, and the last
-    part of its section's title (``warranty.2.1 · 保修信息标准``): a count of the clauses
-    of the section would not match the standard's own numbering."""
+    part of its section's title (``<id> · <section>``): a count of the clauses of the
+    section would not match the standard's own numbering."""
     return {cid: f"{cid} · {clause.section.rpartition('/')[2]}" for cid, clause in policy.clauses.items()}
 
 
@@ -169,7 +169,7 @@ def _governing_beyond_rules(policy: Policy, cid: str) -> set[str]:
     """The interpretations that govern clause ``cid`` other than through a rule citing it:
     the metadata's where the metadata cites it (the policy's status, its SHA-256), the
     calendar's where a parameter counted in working days cites it, and those whose text
-    names it in brackets (``(ops.warranty-start)``)."""
+    names it in brackets (``(<clause id>)``)."""
     raw = policy.raw if isinstance(policy.raw, dict) else {}
     meta, calendar = raw.get("metadata") or {}, raw.get("calendar") or {}
     found: set[str] = set()
@@ -440,7 +440,7 @@ def versions_page(policies: list[Policy]) -> str:
     for older, new in itertools.pairwise(policies):
         old = by_version.get(str(new.metadata.get("supersedes")), older)
         changes = diff_policies(old, new)
-        lines.append(f"\n## Changes from {old.version} to {new.version} · {old.version} 至 {new.version} 的变更\n")
+        lines.append(f"\n## {both(new, 'site_changes', old=old.version, new=new.version)}\n")
         lines.append("| section | what | change |\n|---|---|---|")
         for c in changes:
             shown = row_line if c.section == "rules" and c.rows is None else readable
