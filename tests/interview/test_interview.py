@@ -463,3 +463,12 @@ def test_a_list_entry_is_asked_field_by_field_with_its_choices(tmp_path: Path) -
     assert "请输入序号或选项之一：1) repair, 2) replacement" in part
     case = json.loads(out_file.read_text(encoding="utf-8"))
     assert case["history"] == [{"date": "2026-01-05", "kind": "repair", "fault_code": "x1"}]
+
+
+@pytest.mark.parametrize("as_of", [date(1, 1, 5), date(9999, 12, 1)])
+def test_a_step_at_the_ends_of_the_calendar_is_worked_out(policy: Policy, as_of: date) -> None:
+    """An evaluation day near year 1 or 9999 (a logged decision's, replayed by
+    /v1/interview/record; schemathesis found it): the days tried around it stay within
+    the calendar, rather than raising ValueError (a 500)."""
+    case = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
+    assert step(policy, case, as_of, "en").questions is not None

@@ -74,7 +74,8 @@ def _step_reads(policy: Policy, request_type: str, case: Case, as_of: date) -> d
 
 def _witnesses(kind: str, as_of: date) -> tuple[Any, ...] | None:
     if kind == "date":
-        return (as_of, date(as_of.year - 50, 1, 1), date(as_of.year + 50, 12, 31))
+        # (within the calendar's years: an evaluation day near year 1 or 9999 has fewer either side)
+        return (as_of, date(max(1, as_of.year - 50), 1, 1), date(min(9999, as_of.year + 50), 12, 31))
     if kind == "int":
         return (0, 1, 10**6)
     if kind == "string":
