@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from policykit.policy.resources import schema
 from policykit.server.masking import MASK
 
-from ..conftest import ROOT, cli
+from ..conftest import SHARED, cli
 from .conftest import acceptance_cases, example, service
 
 RESULT = Draft202012Validator(schema("result.schema.json"))
@@ -118,11 +118,9 @@ def test_a_bad_case_is_worded_in_the_requested_language_on_its_line(client: Test
     assert error["line"] == line
 
 
-@pytest.mark.parametrize(
-    "name", sorted(p.stem for p in (ROOT.parent / "shared" / "acceptance" / "invalid").glob("*.json"))
-)
+@pytest.mark.parametrize("name", sorted(p.stem for p in (SHARED / "acceptance" / "invalid").glob("*.json")))
 def test_every_invalid_acceptance_case_is_refused_naming_the_field(client: TestClient, name: str) -> None:
-    data = json.loads((ROOT.parent / "shared" / "acceptance" / "invalid" / f"{name}.json").read_text(encoding="utf-8"))
+    data = json.loads((SHARED / "acceptance" / "invalid" / f"{name}.json").read_text(encoding="utf-8"))
     response = client.post("/v1/evaluate", content=json.dumps(data["case"], ensure_ascii=False).encode("utf-8"))
     assert response.status_code in (400, 422)
     text = json.dumps(response.json(), ensure_ascii=False)
