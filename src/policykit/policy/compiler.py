@@ -1,7 +1,8 @@
 """The pipeline: parse -> schema -> references, bounds, contract, status, given values ->
 expressions and assembly, each stage a function of its own module that yields diagnostics
 and checks one thing.  :func:`load_policy` stops after the schema if it found errors, and
-before the expressions if any of the stages after it did, and returns a frozen
+before the expressions if the references or bounds did (the assembly reads what they
+check); otherwise every stage's problems are told together, and it returns a frozen
 :class:`~policykit.model.Policy` ready to evaluate many cases (from the compile cache when
 asked and possible).
 """
@@ -84,7 +85,8 @@ STAGES: tuple[tuple[str, Callable[[Document, Limits, dict[str, int]], Iterable[D
 
 def compile_document(doc: Document, sha: str, limits: Limits = DEFAULT) -> tuple[Policy | None, list[Diagnostic]]:
     """Run the named stages in order: the schema, then the others all (each reads the
-    document alone), then the expressions and the assembly only if none found an error.
+    document alone), then the expressions and the assembly unless the references or bounds
+    found an error; the policy only if no stage did.
 
     The policy's ``memo["needs"]`` says the least value of each limit the compile checked
     that it passes under: it compiles under any limits that allow them
