@@ -65,15 +65,11 @@ _FACT_KINDS = {
 }
 
 
-def _shown(value: Any) -> str:
-    return written(value)
-
-
 def _fact_default(name: str, fact: dict[str, Any], value: Any, via: str | None = None) -> str | None:
     """What is wrong with ``value`` as the default of the fact ``name`` (None: nothing);
     ``via``: the parameter that gives it."""
     kind = fact["type"]
-    what = f"{_shown(value)} ({kind_in_words(value)})"
+    what = f"{written(value)} ({kind_in_words(value)})"
     if via is not None:
         what = f"parameter '{via}' = {what}"
     if kind == "date" and isinstance(value, str) and not _fits(value, kind):
@@ -86,7 +82,7 @@ def _fact_default(name: str, fact: dict[str, Any], value: Any, via: str | None =
     values = fact.get("values")
     if kind == "enum" and value is not None and isinstance(values, list) and value not in values:
         listed = ", ".join(str(v) for v in values)
-        what = _shown(value) if via is None else f"parameter '{via}' = {_shown(value)}"
+        what = written(value) if via is None else f"parameter '{via}' = {written(value)}"
         return f"{what} is not one of the values of '{name}' ({listed}){suggest(value, values)}"
     return None
 
@@ -105,7 +101,7 @@ def check_given_values(doc: Document) -> Iterator[Diagnostic]:
         elif unit == "text" and not isinstance(value, str):
             wrong = "a text"
         if wrong is not None:
-            message = f"{_shown(value)} is {kind_in_words(value)}, and a parameter in {unit} must be {wrong}"
+            message = f"{written(value)} is {kind_in_words(value)}, and a parameter in {unit} must be {wrong}"
             yield doc.diag(("parameters", name, "value"), "bad-parameter", message)
         elif unit in _WHOLE_UNITS and value < 0:
             message = f"{value} {unit} is negative: a count that goes back; is that meant?"
