@@ -242,3 +242,54 @@ def test_a_value_settled_by_two_rows_fired_both_and_counts_no_days_off(policy: P
     shown = next(d for d in result.decisions if d.id == "deadlines.ship_by")
     found = counted(policy, result, shown, one)
     assert found is not None and date(2024, 10, 5) in found.off
+
+
+def test_a_branch_is_made_once_per_case_and_kept_until_a_value_is_settled(policy: Policy, monkeypatch: Any) -> None:
+    """The values split the same way (a service type each of charges, deadlines and
+    exchange split on) share the branches: each branch is made once in a case, and made
+    anew only once a value was settled (each branch takes the values settled).  The
+    decisions are those of the same case decided with each branch made anew (the corpus's
+    decisions do not change), on either road."""
+    from benchmarks.casegen import generate_edges
+    from policykit.engine import env as env_module
+    from policykit.engine import settle as settle_module
+    from policykit.engine.decide import decide_case
+    from policykit.errors import CaseError
+
+    made: list[tuple[int, str]] = []
+    branch = env_module.CaseEnv.branch
+
+    def noting(
+        self: env_module.CaseEnv, facts: dict[str, Any], given: frozenset[str], unknown: frozenset[str]
+    ) -> env_module.CaseEnv:
+        made.append((len(self.settled), repr(sorted(facts.items()))))
+        return branch(self, facts, given, unknown)
+
+    monkeypatch.setattr(env_module.CaseEnv, "branch", noting)
+    each = settle_module._each
+
+    def anew(env: Any, *args: Any) -> Any:
+        env.branched = {}
+        return each(env, *args)
+
+    shared = 0
+    for raw in generate_edges(200, 43):
+        try:
+            case = read_case(policy, copy.deepcopy(raw))
+        except CaseError:
+            continue
+        for generated in (True, False):
+            made.clear()
+            kept = decide_case(policy, case, AS_OF, generated=generated)
+            assert len(set(made)) == len(made), raw  # no branch made twice
+            calls = len(made)
+            with monkeypatch.context() as each_anew:
+                each_anew.setattr(settle_module, "_each", anew)
+                made.clear()
+                fresh = decide_case(policy, case, AS_OF, generated=generated)
+            assert [(d.id, d.value, d.cites, d.settled_on) for d in kept.decisions] == [
+                (d.id, d.value, d.cites, d.settled_on) for d in fresh.decisions
+            ]
+            assert [a.id for a in kept.actions] == [a.id for a in fresh.actions]
+            shared += len(made) - calls
+    assert shared > 50  # the corpus has values split the same way: branches were shared

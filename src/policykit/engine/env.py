@@ -148,6 +148,10 @@ class CaseEnv(FactEnv):
         self.settled: dict[str, Any] = {}  # values the unknowns were found not to change
         # the rows that gave a value settled over its unknowns, in every branch (coverage)
         self.settled_rows: dict[str, tuple[Rule, ...]] = {}
+        # the branches made to settle values, kept while the values settled stay as they
+        # were (:func:`~policykit.engine.settle.branches_of`): by the names split on, how
+        # many values were settled when they were made, and each branch by its values
+        self.branched: dict[tuple[str, ...], tuple[int, dict[tuple[Any, ...], CaseEnv]]] = {}
         # a case made to settle a value or probe an assumption: the rows it fired are not
         # shown, so a table the generated road left goes straight to the three-valued tables
         self.lean = False
@@ -182,6 +186,7 @@ class CaseEnv(FactEnv):
         sub.generated, sub.tristate, sub.deps = self.generated, self.tristate, self.deps
         sub.settled = {}
         sub.settled_rows = {}
+        sub.branched = {}
         sub.lean = True
         sub.unknown_facts = self.unknown_facts | unknown
         sub.watch = frozenset()
@@ -207,10 +212,19 @@ class CaseEnv(FactEnv):
         sub.tracing = False
         sub.generated, sub.tristate, sub.deps = self.generated, self.tristate, self.deps
         sub.settled, sub.settled_rows = self.settled, self.settled_rows
+        sub.branched = {}
         sub.lean = True
         sub.watch = frozenset()
         sub.watched = set()
         return sub
+
+    def release(self) -> None:
+        """Break the cycles of this case and of the branches it kept."""
+        self.known.env = None
+        for _, made in self.branched.values():
+            for sub in made.values():
+                sub.release()
+        self.branched = {}
 
     def get(self, name: str) -> Any:
         found = self.cache.get(name, _ABSENT)

@@ -211,24 +211,42 @@ def _branches(env: CaseEnv, case: Case, names: list[str]) -> Generator[CaseEnv, 
         combinations *= len(domain)
     if combinations > MAX_SPLITS:
         return None
-    given = env.given | frozenset(n for n in names if n in policy.facts)
+    return _each(env, case, tuple(names), domains)
 
-    def each() -> Generator[CaseEnv, None, None]:
-        # each branch works the case out anew: a value the case knew may have read a value
-        # the branch fixes (an ``ask:`` row's, a settled one) and come out otherwise, and
-        # the days a settled value counts through the values it reads are its citations
-        # the facts the case does not know, but those each branch fixes
-        fixed = {*env.settled, *names}
-        unknown = frozenset([n for n, v in case.facts.items() if v.__class__ is Unknown and n not in fixed])
-        for combo in product(*domains):
-            facts = {**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}
-            sub = env.branch(facts, given, unknown)
-            try:
-                yield sub
-            finally:
+
+def _each(
+    env: CaseEnv, case: Case, names: tuple[str, ...], domains: list[tuple[Any, ...]]
+) -> Generator[CaseEnv, None, None]:
+    """Each branch of ``names`` over ``domains``, made when first asked for and kept in the
+    case until a value is settled: the values one branch worked out to settle a value (a
+    service type split on, the dates it reads) are those the next value split the same
+    way reads, and worked out once.  A value settled changes every branch made after it
+    (each takes the values settled), so the branches made before it are dropped then."""
+    kept = env.branched.get(names)
+    if kept is None or kept[0] != len(env.settled):
+        if kept is not None:
+            for sub in kept[1].values():
                 sub.release()
-
-    return each()
+        kept = env.branched[names] = (len(env.settled), {})
+    made = kept[1]
+    given = unknown = None
+    for combo in product(*domains):
+        found = made.get(combo)
+        if found is not None:
+            yield found
+        else:
+            if given is None or unknown is None:
+                policy = env.policy
+                given = env.given | frozenset(n for n in names if n in policy.facts)
+                # each branch works the case out anew: a value the case knew may have read a
+                # value the branch fixes (an ``ask:`` row's, a settled one) and come out
+                # otherwise, and the days a settled value counts through the values it reads
+                # are its citations; the facts the case does not know, but those each branch fixes
+                fixed = {*env.settled, *names}
+                unknown = frozenset([n for n, v in case.facts.items() if v.__class__ is Unknown and n not in fixed])
+            facts = {**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}
+            sub = made[combo] = env.branch(facts, given, unknown)
+            yield sub
 
 
 def _same(a: Any, b: Any) -> bool:
