@@ -236,3 +236,55 @@ def test_the_rejected_cases_are_named_by_their_lines(tmp_path: Path) -> None:
     code, out, err = cli(*argv, "--format", "json")
     impact = json_module.loads(out)["impact"]
     assert (impact["rejected"], impact["rejected_examples"]) == (2, [f"{cases}:2", f"{cases}:4"])
+
+
+def test_an_impact_on_no_case_but_bad_ones_is_bad_input(tmp_path: Path) -> None:
+    """Every case rejected: the impact of 0 cases would hide that none could be read.  Exit
+    2, nothing on stdout, and each problem placed as ``evaluate --batch`` places it (a JSON
+    Lines file's line; a folder's file), in either format; one good case is enough to report."""
+    import json as json_module
+
+    from ..conftest import ROOT
+
+    policy = str(ROOT / "policies" / "standard_v1.yaml")
+    lines = tmp_path / "bad.jsonl"
+    lines.write_text('{"x": 1}\n\n{bad\n', encoding="utf-8")
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "a.json").write_text("{}", encoding="utf-8")
+    (folder / "b.json").write_text("[1,", encoding="utf-8")
+    for source, said in (
+        (lines, [f"{lines}:1: required: ", f"{lines}:3:2: json: "]),
+        (folder, [f"{folder / 'a.json'}: required: ", f"{folder / 'b.json'}:1:4: json: "]),
+    ):
+        for fmt in ("text", "json"):
+            code, out, err = cli("diff", policy, policy, "--cases", str(source), "--format", fmt)
+            assert (code, out) == (2, ""), err
+            told = err.splitlines()
+            assert len(told) == len(said) and all(line.startswith(s) for line, s in zip(told, said, strict=True)), err
+    good = json_module.dumps(json_module.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8")))
+    lines.write_text(f'{{"x": 1}}\n{good}\n', encoding="utf-8")
+    code, out, err = cli("diff", policy, policy, "--cases", str(lines), "--as-of", "2026-11-27")
+    assert code == 0, err
+    assert f"on 1 case: 0 change, 1 do not; 1 case rejected as bad input ({lines}:1: " in out
+
+
+def test_past_the_cap_the_rejected_cases_not_shown_are_counted() -> None:
+    """The problems of the first cases are kept up to the cap of errors shown; a last line
+    counts the bad cases left out, so that none is silently dropped."""
+    from policykit.errors import MAX_ERRORS, Diagnostic, InputError
+
+    impact = Impact()
+    for n in range(1, MAX_ERRORS + 11):
+        impact.reject(f"c.jsonl:{n}", InputError([Diagnostic(f"c.jsonl:{n}", 1, 3, "json", "Expecting value")]))
+    refused = impact.refused()
+    assert refused is not None
+    shown = refused.diagnostics
+    assert [(d.file, d.line, d.col) for d in shown[:2]] == [("c.jsonl", 1, 3), ("c.jsonl", 2, 3)]
+    assert len(shown) == MAX_ERRORS + 1 and shown[-1].message == "and 10 more bad cases, not shown"
+    halves = Impact(), Impact()
+    for n in range(1, MAX_ERRORS + 11):
+        halves[n > 30].reject(f"c.jsonl:{n}", InputError([Diagnostic(f"c.jsonl:{n}", 1, 3, "json", "bad")]))
+    halves[0].merge(halves[1])
+    merged = halves[0].refused()
+    assert merged is not None and merged.diagnostics[-1].message.startswith(f"and {MAX_ERRORS + 10 - 30} more")

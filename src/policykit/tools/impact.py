@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from policykit.engine.case import parse_json, read_case
-from policykit.errors import Diagnostic, InputError, PolicykitError
+from policykit.errors import MAX_ERRORS, Diagnostic, InputError, PolicykitError
 from policykit.evaluator import Decided, decide
 from policykit.limits import DEFAULT, Limits, read_bounded
 from policykit.policy.model import Policy
@@ -33,6 +33,9 @@ class Impact:
     examples: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
     undecided: Counter[str] = field(default_factory=Counter)
     undecided_examples: dict[str, list[str]] = field(default_factory=dict)
+    # why the first rejected cases were: their problems, as evaluate --batch words them
+    rejected_problems: list[Diagnostic] = field(default_factory=list)
+    rejected_told: int = 0  # the rejected cases whose problems are kept
     early: int = 0  # cases decided as of a day before their request date (a mistyped --as-of?)
     early_first: str = ""  # the name of the first (its file, or file:line)
 
@@ -56,11 +59,29 @@ class Impact:
                     more.append(case_id)
         self.changed += changed
 
-    def reject(self, name: str) -> None:
-        """A case that could not be read or decided (bad input), named by ``name``."""
+    def reject(self, name: str, error: PolicykitError | None = None) -> None:
+        """A case that could not be read or decided (bad input), named by ``name``; ``error``
+        says why (its problems are kept for the first few)."""
         self.rejected += 1
         if len(self.rejected_examples) < EXAMPLES:
             self.rejected_examples.append(name)
+        if len(self.rejected_problems) < MAX_ERRORS:
+            found = [_placed(name, d) for d in error.diagnostics] if error is not None else []
+            problems = found or [_placed(name, Diagnostic(name, 0, 0, "unreadable", "the case could not be read"))]
+            self.rejected_problems += problems[: MAX_ERRORS - len(self.rejected_problems)]
+            self.rejected_told += 1
+
+    def refused(self) -> InputError | None:
+        """The error of an impact measured on no case, every one of them bad input (an
+        impact of 0 cases would say nothing: it would only hide that none could be read)."""
+        if self.cases or not self.rejected:
+            return None
+        error = InputError(self.rejected_problems)  # sorted by place
+        more = self.rejected - self.rejected_told
+        if more:  # last, as the cap's own line is
+            last = error.diagnostics[-1]
+            error.diagnostics.append(Diagnostic(last.file, 0, 0, "bad-case", f"and {more} more bad cases, not shown"))
+        return error
 
     def merge(self, other: Impact) -> None:
         """Add the impact of the cases that came after these (examples keep their order)."""
@@ -68,6 +89,9 @@ class Impact:
         self.changed += other.changed
         self.rejected += other.rejected
         self.rejected_examples += other.rejected_examples[: EXAMPLES - len(self.rejected_examples)]
+        if len(self.rejected_problems) + len(other.rejected_problems) <= MAX_ERRORS:
+            self.rejected_problems += other.rejected_problems
+            self.rejected_told += other.rejected_told
         self.early += other.early
         self.early_first = self.early_first or other.early_first
         self.transitions.update(other.transitions)
@@ -91,6 +115,17 @@ class Impact:
             ],
             "rejected_examples": self.rejected_examples,  # (added after the keys there were)
         }
+
+
+def _placed(name: str, problem: Diagnostic) -> Diagnostic:
+    """A problem of the case ``name`` placed as ``evaluate --batch`` places it: a line of a
+    JSON Lines file (``file:N``) as that line, and the column where the line is the case's."""
+    file, _, number = name.rpartition(":")
+    if problem.file != name or not file or not number.isdigit():
+        return problem
+    return Diagnostic(
+        file, int(number), problem.col if problem.line == 1 else 0, problem.code, problem.message, problem.path
+    )
 
 
 def _first_examples(mine: dict[Any, list[str]], theirs: dict[Any, list[str]]) -> None:
@@ -148,15 +183,15 @@ def impact_of(
     impact = Impact()
     for name, raw in items:
         if raw is None or isinstance(raw, PolicykitError):  # could not be read
-            impact.reject(name)
+            impact.reject(name, raw)
             continue
         try:
             data = parse_json(raw, name, limits.case_bytes)
             case = read_case(old, data, name)
             before = decide(old, case, as_of, limits)
             after = decide(new, read_case(new, data, name), as_of, limits)
-        except PolicykitError:
-            impact.reject(name)
+        except PolicykitError as exc:
+            impact.reject(name, exc)
             continue
         if requested_after(case, as_of):
             impact.early += 1
@@ -287,6 +322,10 @@ def _days(count: int) -> str:
     return "day" if abs(count) == 1 else "days"
 
 
+def _cases(count: int) -> str:
+    return "case" if count == 1 else "cases"
+
+
 def _first(impact: Impact) -> str:
     """Where the rejected cases are: ``b.jsonl:2, b.jsonl:5`` (the first few)."""
     shown = ", ".join(impact.rejected_examples)
@@ -295,10 +334,11 @@ def _first(impact: Impact) -> str:
 
 def render_impact(old: Policy, new: Policy, impact: Impact) -> str:
     lines = [
-        f"Impact of {old.id} {old.version} -> {new.version} on {impact.cases} cases: "
+        f"Impact of {old.id} {old.version} -> {new.version} on {impact.cases} {_cases(impact.cases)}: "
         f"{impact.changed} change, {impact.cases - impact.changed} do not"
         + (
-            f"; {impact.rejected} cases rejected as bad input ({_first(impact)}: evaluate --batch says why)"
+            f"; {impact.rejected} {_cases(impact.rejected)} rejected as bad input"
+            f" ({_first(impact)}: evaluate --batch says why)"
             if impact.rejected
             else ""
         )
