@@ -313,8 +313,7 @@ def _summary_lines(summary: list[dict[str, Any]]) -> list[str]:
             said = [said[0].split(" ", 1)[1] if entry["cases"] == 1 else "all " + said[0].split(" ", 1)[1]]
         if kinds[SHOWN:]:
             said.append(f"{sum(n for _, n in kinds[SHOWN:])} otherwise ({len(kinds) - SHOWN} more kinds of change)")
-        noun = "case" if entry["cases"] == 1 else "cases"
-        lines.append(f"  {entry['decision']:<{width}}  {entry['cases']} {noun}: {', '.join(said)}")
+        lines.append(f"  {entry['decision']:<{width}}  {entry['cases']} {_cases(entry['cases'])}: {', '.join(said)}")
     return lines
 
 
@@ -350,11 +349,10 @@ def render_impact(old: Policy, new: Policy, impact: Impact) -> str:
         lines.append("")
         lines.append("Decisions that change:")
         for (did, a, b), n in sorted(impact.transitions.items(), key=lambda kv: (kv[0][0], -kv[1])):
-            noun = "case" if n == 1 else "cases"
-            lines.append(f"  {did}  {a} → {b}: {n} {noun} (e.g. {', '.join(impact.examples[(did, a, b)])})")
+            lines.append(f"  {did}  {a} → {b}: {n} {_cases(n)} (e.g. {', '.join(impact.examples[(did, a, b)])})")
     if impact.undecided:
         lines.append("")
         lines.append("Became undecided:")
         for did, n in sorted(impact.undecided.items()):
-            lines.append(f"  {did}: {n} cases (e.g. {', '.join(impact.undecided_examples[did])})")
+            lines.append(f"  {did}: {n} {_cases(n)} (e.g. {', '.join(impact.undecided_examples[did])})")
     return "\n".join(lines) + "\n"
