@@ -106,3 +106,16 @@ def test_an_anchor_is_not_taken_for_and() -> None:
     _, diags = load_yaml(b"a: &x 1\n", "p.yaml")
     [diag] = diags
     assert diag.code == "yaml-anchor" and "quote the value" in diag.message and "&&" not in diag.message
+
+
+def test_a_problem_is_placed_at_the_name_outside_the_string_literals() -> None:
+    """Where a source writes what a problem is about: a name, never inside a literal nor as
+    part of a longer name; a literal with its quotes, as written."""
+    from policykit.lang.hints import spelled_at
+
+    source = "fault.code == 'sale.x' and sale.xy > 1 and sale.x == \"a\""
+    assert spelled_at(source, ("sale.x",)) == source.rindex("sale.x")
+    assert spelled_at(source, ("'a'", '"a"')) == source.index('"a"')
+    assert spelled_at(source, ("'sale.x'",)) == source.index("'sale.x'")
+    assert spelled_at(source, ("a.sale.x",)) is None
+    assert spelled_at(source, ()) is None

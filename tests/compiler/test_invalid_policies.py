@@ -28,7 +28,7 @@ MAX_GENERATED_BYTES = 16 * 1024 * 1024
 
 FIXTURE_KEYS = {"fault", "edit", "whole", "whole_repeat", "expect", "gap"}
 SOURCE_KEYS = ("edit", "whole", "whole_repeat")
-EXPECT_KEYS = {"code", "line_of", "line", "col", "path", "mentions"}
+EXPECT_KEYS = {"code", "line_of", "line", "col", "col_of", "path", "mentions"}
 _SELECTOR = re.compile(r"^(?P<section>[A-Za-z_][A-Za-z0-9_]*)\[id=(?P<id>[^\]]+)\]")
 
 
@@ -50,6 +50,8 @@ def load_fixture(path: Path) -> dict[str, Any]:
     unknown = set(expect) - EXPECT_KEYS
     assert not unknown, f"{path.name}: unknown expect keys {sorted(unknown)}"
     assert not ("line" in expect and "line_of" in expect), f"{path.name}: give 'line' or 'line_of', not both"
+    assert not ("col" in expect and "col_of" in expect), f"{path.name}: give 'col' or 'col_of', not both"
+    assert "col_of" not in expect or "line_of" in expect, f"{path.name}: 'col_of' is read on the line of 'line_of'"
     if "gap" in data:
         assert isinstance(data["gap"], str) and data["gap"].strip(), f"{path.name}: 'gap' must describe the gap"
     return data
@@ -97,6 +99,19 @@ def expected_line(expect: dict[str, Any], text: str, name: str = "fixture") -> i
     assert count == 1, f"{name}: line_of text must occur exactly once in the edited policy, found {count}: {needle!r}"
     start = text.index(needle) + (len(needle) - len(needle.lstrip("\n")))
     return text.count("\n", 0, start) + 1
+
+
+def expected_col(expect: dict[str, Any], text: str, line: int | None, name: str = "fixture") -> int | None:
+    """``col`` as given, or the column (1-based) at which the ``col_of`` text starts on the expected line."""
+    if "col_of" not in expect:
+        col = expect.get("col")
+        assert col is None or isinstance(col, int), f"{name}: 'col' is a number"
+        return col
+    needle = expect["col_of"]
+    assert isinstance(needle, str) and needle and line is not None, f"{name}: 'col_of' is a non-empty string"
+    row = text.split("\n")[line - 1]
+    assert row.count(needle) == 1, f"{name}: col_of text must occur exactly once on line {line}: {needle!r}"
+    return row.index(needle) + 1
 
 
 def resolve_path(path: str, text: str, name: str = "fixture") -> str:
@@ -164,7 +179,7 @@ def test_invalid_policy(fixture_path: Path, policy_text: str) -> None:
         text = edited_text(fixture, policy_text, name)
         expect = fixture["expect"]
         line = expected_line(expect, text, name)
-        col = expect.get("col")
+        col = expected_col(expect, text, line, name)
         path = resolve_path(expect["path"], text, name) if "path" in expect else None
         mentions = list(expect.get("mentions") or [])
         assert all(isinstance(m, str) for m in mentions), f"{name}: mentions are strings"

@@ -51,14 +51,15 @@ class EvalError(Exception):
 class Issue(NamedTuple):
     code: str
     message: str
+    at: tuple[str, ...] = ()  # how the source may spell what the problem is about (a name, a literal)
 
 
 class Refuse(Exception):
     """A part of the form the language refuses: its issue."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, at: tuple[str, ...] = ()) -> None:
         super().__init__(message)
-        self.issue = Issue(code, message)
+        self.issue = Issue(code, message, at)
 
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -128,7 +129,9 @@ class Compiler:
             constant = CONSTANT_NAMES[name]
             return lambda env: constant
         if name not in self.names:
-            raise Refuse("unknown-name", f"unknown name '{name}'{suggest(name, list(self.names)) or name_hint(name)}")
+            raise Refuse(
+                "unknown-name", f"unknown name '{name}'{suggest(name, list(self.names)) or name_hint(name)}", (name,)
+            )
         self.used.add(name)
         return lambda env: env.get(name)
 
@@ -253,11 +256,13 @@ class Compiler:
                 continue
             value = item[1]
             if value is not None and not isinstance(value, str):
-                raise Refuse("unknown-value", f"{value!r} is not a value of {name} ({', '.join(domain)})")
+                said = f"{value!r} is not a value of {name} ({', '.join(domain)})"
+                raise Refuse("unknown-value", said, (repr(value),))
             if isinstance(value, str) and value not in domain:
                 raise Refuse(
                     "unknown-value",
                     f"'{value}' is not a value of {name} ({', '.join(domain)}){suggest(value, list(domain))}",
+                    (f"'{value}'", f'"{value}"'),
                 )
 
     def c_if(self, node: Any, depth: int) -> Run:
@@ -283,7 +288,9 @@ class Compiler:
         spec = FUNCTIONS.get(function)
         if spec is None:
             raise Refuse(
-                "function-not-allowed", f"function '{function}' is not allowed{suggest(function, list(FUNCTIONS))}"
+                "function-not-allowed",
+                f"function '{function}' is not allowed{suggest(function, list(FUNCTIONS))}",
+                (function,),
             )
         if keywords:
             raise Refuse("syntax-not-allowed", f"{spec.name}() takes no keyword arguments")

@@ -104,6 +104,26 @@ def _without_strings(source: str) -> str:
     return re.sub(r"'[^']*'|\"[^\"]*\"", "''", source)
 
 
+def spelled_at(source: str, spellings: tuple[str, ...]) -> int | None:
+    """Where ``source`` first writes one of ``spellings`` (a name, found outside the string
+    literals; a literal, with its quotes, found as written), or None."""
+    if not spellings:
+        return None
+    import re
+
+    def blank(literal: Any) -> str:
+        text: str = literal.group()
+        return text[0] + " " * (len(text) - 2) + text[-1]
+
+    names = re.sub(r"'[^']*'|\"[^\"]*\"", blank, source)  # the same length, the literals blanked
+    found = []
+    for spelling in spellings:
+        at = re.search(r"(?<![\w.])" + re.escape(spelling) + r"(?![\w])", source if spelling[:1] in "'\"" else names)
+        if at is not None:
+            found.append(at.start())
+    return min(found) if found else None
+
+
 def quote(text: str, limit: int = 60) -> str:
     """A short, printable quotation of ``text`` for a message (control characters escaped)."""
     short = text if len(text) <= limit else text[: limit - 1] + "…"

@@ -84,15 +84,25 @@ class Document:
     """Parsed data plus the (line, column) of every path in it, both 1-based (equal to
     another of the same file, data and lines)."""
 
-    __slots__ = ("_seen", "data", "file", "lines")
+    __slots__ = ("_seen", "data", "file", "lines", "scalars")
 
     file: str
     data: Any
     lines: dict[Path, tuple[int, int]]
     _seen: dict[int, Counter[str | None]]
+    # where a one-line plain or quoted text value starts, and its quote ("" for none), as
+    # the file was read (a policy read back from the cache, or amended, has none)
+    scalars: dict[Path, tuple[int, int, str]]
 
-    def __init__(self, file: str, data: Any, lines: dict[Path, tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        file: str,
+        data: Any,
+        lines: dict[Path, tuple[int, int]],
+        scalars: dict[Path, tuple[int, int, str]] | None = None,
+    ) -> None:
         self.file, self.data, self.lines, self._seen = file, data, lines, {}
+        self.scalars = scalars if scalars is not None else {}
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -113,6 +123,20 @@ class Document:
     def diag(self, path: Path, code: str, message: str, severity: str = "error") -> Diagnostic:
         line, col = self.where(path)
         return Diagnostic(self.file, line, col, code, message, address(self.data, path, self._seen), severity)
+
+    def diag_in(self, path: Path, text: str, offset: int, code: str, message: str) -> Diagnostic:
+        """:meth:`diag` placed at character ``offset`` of the text value ``text`` at ``path``
+        (a name inside an expression), where the file writes it on one line with nothing
+        escaped before that character; else where :meth:`diag` places it."""
+        found = self.scalars.get(path)
+        if found is None or not 0 <= offset <= len(text):
+            return self.diag(path, code, message)
+        line, col, quote = found
+        before = text[:offset]
+        if (quote == "'" and "'" in before) or (quote == '"' and ("\\" in before or '"' in before)):
+            return self.diag(path, code, message)  # an escape before it: the columns differ
+        where = col + len(quote) + offset
+        return Diagnostic(self.file, line, where, code, message, address(self.data, path, self._seen))
 
 
 class AskedDocument(Document):

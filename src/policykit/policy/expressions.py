@@ -7,7 +7,7 @@ from __future__ import annotations
 from policykit.errors import Diagnostic
 from policykit.lang.expr import Compiled, compile_expr
 from policykit.lang.fastpath import lazy_fast_function
-from policykit.lang.hints import null_comparisons, suggest
+from policykit.lang.hints import null_comparisons, spelled_at, suggest
 from policykit.lang.kinds import kind_mismatches, kind_problems, not_a_condition, parameter_kind
 from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.document import Document
@@ -84,7 +84,11 @@ class Expressions:
             for message in kind_problems(compiled.form, self.kinds):
                 self.diags.append(self.doc.diag(path, "type-mismatch", message))
         for issue in issues:
-            self.diags.append(self.doc.diag(path, issue.code, issue.message))
+            offset = spelled_at(source, issue.at) if isinstance(source, str) else None
+            if offset is None:
+                self.diags.append(self.doc.diag(path, issue.code, issue.message))
+            else:  # at the name (or literal) itself, where the file lets it be found
+                self.diags.append(self.doc.diag_in(path, source, offset, issue.code, issue.message))
         return compiled
 
     def condition(self, source: Any, path: tuple[Any, ...], strict: bool = False) -> Compiled | None:
@@ -118,8 +122,10 @@ class Expressions:
             for name in re.findall(r"\{([^{}]+)\}", template):
                 if not _template_name_ok(name, self.names):
                     self.diags.append(
-                        self.doc.diag(
+                        self.doc.diag_in(
                             path + (lang,),
+                            template,
+                            template.find("{" + name + "}"),  # at the placeholder itself
                             "unknown-name",
                             f"unknown name '{{{name}}}' in text{suggest(name, list(self.names))}",
                         )

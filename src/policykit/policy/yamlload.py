@@ -120,9 +120,15 @@ def _explain(text: str, file: str) -> list[Diagnostic] | None:
 
 
 def _build(
-    loader: _Loader, node: Any, path: Path, lines: dict[Path, tuple[int, int]], errors: list[tuple[str, str, Any, Path]]
+    loader: _Loader,
+    node: Any,
+    path: Path,
+    lines: dict[Path, tuple[int, int]],
+    errors: list[tuple[str, str, Any, Path]],
+    scalars: dict[Path, tuple[int, int, str]],
 ) -> Any:
-    lines[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    start = node.start_mark
+    lines[path] = (start.line + 1, start.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -144,11 +150,13 @@ def _build(
                     )
                 )
                 continue
-            out[key] = _build(loader, value_node, path + (key,), lines, errors)
+            out[key] = _build(loader, value_node, path + (key,), lines, errors, scalars)
             lines[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, path + (i,), lines, errors) for i, item in enumerate(node.value)]
+        return [_build(loader, item, path + (i,), lines, errors, scalars) for i, item in enumerate(node.value)]
+    if node.style in (None, "", "'", '"') and node.end_mark.line == start.line:  # a text on one line
+        scalars[path] = (start.line + 1, start.column + 1, node.style or "")
     return loader.construct_object(node)
 
 
@@ -165,11 +173,12 @@ def load_yaml(
         except UnicodeDecodeError as exc:
             return None, [Diagnostic(file, 1, 1, "encoding", f"not valid UTF-8: {exc.reason} at byte {exc.start}")]
     lines: dict[Path, tuple[int, int]] = {}
+    scalars: dict[Path, tuple[int, int, str]] = {}
     errors: list[tuple[str, str, Any, Path]] = []
     loader = None
     try:
         loader, node = _compose(text)
-        data = _build(loader, node, (), lines, errors) if node is not None else None
+        data = _build(loader, node, (), lines, errors, scalars) if node is not None else None
     except _Refused as exc:
         line = exc.mark.line + 1
         return None, [Diagnostic(file, line, exc.mark.column + 1, exc.code, exc.message + yaml_hint(text, line))]
@@ -192,7 +201,7 @@ def load_yaml(
         if loader is not None:
             loader.dispose()
     diags = [Diagnostic(file, m.line + 1, m.column + 1, code, msg, address(data, p)) for code, msg, m, p in errors]
-    return Document(file, data, lines), diags
+    return Document(file, data, lines, scalars), diags
 
 
 def iter_paths(data: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
