@@ -116,6 +116,26 @@ def test_an_error_in_what_the_amendment_wrote_points_into_it(tmp_path: Path) -> 
     assert any(e.startswith(f"{path}:6:") and "no-such.clause" in e for e in errors), errors
 
 
+def test_a_misspelt_name_the_amendment_wrote_is_placed_at_the_name(tmp_path: Path) -> None:
+    """In an amendment as in a whole policy: the column of the name inside the expression
+    the amendment wrote (in a block and in a flow mapping, plain and quoted)."""
+    path = _write(
+        tmp_path,
+        "  - replace: decisions[warranty.status].rules[0].when\n    with: request.date <= warranty.end_dat\n",
+    )
+    text = path.read_text(encoding="utf-8").splitlines()
+    errors = _errors(path)
+    col = text[5].index("warranty.end_dat") + 1
+    assert any(e.startswith(f"{path}:6:{col}: unknown-name: unknown name 'warranty.end_dat'") for e in errors), errors
+    path = _write(
+        tmp_path, '  - {replace: "decisions[warranty.status].rules[0].when", with: "add_days(request.dat, 1)"}\n'
+    )
+    text = path.read_text(encoding="utf-8").splitlines()
+    col = text[4].index("request.dat,") + 1
+    errors = _errors(path)
+    assert any(e.startswith(f"{path}:5:{col}: unknown-name: unknown name 'request.dat'") for e in errors), errors
+
+
 def test_removing_a_cited_clause_is_caught_like_in_a_full_copy(tmp_path: Path) -> None:
     errors = _errors(_write(tmp_path, "  - remove: clauses[repair-time.1]\n"))
     assert any("repair-time.1" in e and "unknown" in e.lower() for e in errors), errors

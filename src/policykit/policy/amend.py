@@ -216,9 +216,9 @@ def resolve(
         return None, [doc.diag(("metadata", "version") if own else ("amends",), "amend-version", said)]
     resolved["amends"] = wanted
     resolved.pop("changes", None)
-    lines = _lines(resolved, doc, origin)
+    lines, texts = _lines(resolved, doc, origin)
     sha = sha256_hex(raw + b"\0" + base_sha.encode())
-    return Resolved(Document(doc.file, resolved, lines), sha, (doc.file, *chain)), []
+    return Resolved(Document(doc.file, resolved, lines, texts), sha, (doc.file, *chain)), []
 
 
 def find_version(folder: FilePath, version: str, self_path: FilePath, most: int | None = None) -> FilePath | None:
@@ -264,14 +264,20 @@ def _find_version(
     return None, too_large
 
 
-def _lines(resolved: dict[str, Any], doc: Document, origin: dict[Any, Path]) -> dict[Path, tuple[int, int]]:
+def _lines(
+    resolved: dict[str, Any], doc: Document, origin: dict[Any, Path]
+) -> tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int, str]]]:
     """Where each part of the resolved policy was written: in the amendment where it wrote
-    the part (or the metadata), else at the ``amends:`` line."""
+    the part (or the metadata), else at the ``amends:`` line; and where the amendment wrote
+    each one-line text of its own (:attr:`Document.scalars`)."""
     home = doc.where(("amends",))
     out: dict[Path, tuple[int, int]] = {}
+    texts: dict[Path, tuple[int, int, str]] = {}
 
     def walk(node: Any, rpath: Path, apath: Path | None) -> None:
         out[rpath] = doc.lines.get(apath, home) if apath is not None else home
+        if apath is not None and apath in doc.scalars:
+            texts[rpath] = doc.scalars[apath]
         if isinstance(node, dict):
             for key, child in node.items():
                 sub = (*apath, key) if apath is not None else origin.get((id(node), key))
@@ -288,7 +294,7 @@ def _lines(resolved: dict[str, Any], doc: Document, origin: dict[Any, Path]) -> 
         else:
             walk(value, (key,), None)
     out[("amends",)] = home
-    return out
+    return out, texts
 
 
 def _length(doc: Document, apath: Path) -> int:
