@@ -17,7 +17,7 @@ from policykit.policy.compiler import load_policy
 from policykit.tools.diff import diff_policies
 from policykit.tools.versions import PolicySet, load_policy_set
 
-from .conftest import POLICY_FILE, cli
+from .conftest import POLICY_FILE, amended_policy_text, cli
 
 CASE: dict[str, Any] = {
     "case_id": "V-1",
@@ -132,6 +132,27 @@ def test_diff_lists_exactly_the_changed_parameters_and_rules(policy_set: Path) -
         "diff", str(policy_set / "standard_v1.yaml"), str(policy_set / "standard_v1_1.yaml"), "--format", "json"
     )
     assert {c["section"] for c in json.loads(out)["changes"]} == {"metadata", "parameters", "rules"}
+
+
+def test_diff_takes_versions_of_the_set_as_show_does(policy_set: Path) -> None:
+    """``diff 1.0.0 1.1.0 --policy-set DIR`` is ``diff`` of their files, in either format and
+    with ``--cases``; a version the set lacks is refused naming those it has (exit 2, nothing
+    on stdout), as ``show`` refuses it."""
+    files = [str(policy_set / POLICY_FILE.name), str(policy_set / amended_policy_text()[0])]
+    for extra in ((), ("--format", "json")):
+        by_file = cli("diff", *files, *extra)
+        by_version = cli("diff", "1.0.0", "1.1.0", "--policy-set", str(policy_set), *extra)
+        assert by_file[0] == 0 and by_version == by_file
+    case = _write(policy_set.parent, CASE)
+    by_version = cli(
+        "diff", "1.0.0", "1.1.0", "--policy-set", str(policy_set), "--cases", str(case), "--as-of", "2027-06-01"
+    )
+    assert by_version == cli("diff", *files, "--cases", str(case), "--as-of", "2027-06-01")
+    assert "on 1 case:" in by_version[1]
+    code, out, err = cli("diff", "1.0.0", "1.2.0", "--policy-set", str(policy_set))
+    assert (code, out) == (2, "")
+    assert "unknown-version: no version 1.2.0 here (its versions: 1.0.0, 1.1.0; did you mean '1.1.0'?)" in err
+    assert cli("show", "1.2.0", "--policy-set", str(policy_set))[2] == err
 
 
 def test_a_reworded_clause_shows_an_inline_diff(tmp_path: Path) -> None:

@@ -185,8 +185,13 @@ def _check(sub: Any) -> None:
 
 def _diff(sub: Any) -> None:
     di = sub.add_parser("diff", help="what changed between two policy versions; with --cases, the impact")
-    di.add_argument("old", help="the older policy file")
-    di.add_argument("new", help="the newer policy file")
+    di.add_argument("old", help="the older version: a policy file, or a version of the policy set (1.0.0)")
+    di.add_argument("new", help="the newer version: a policy file, or a version of the policy set (1.2.0)")
+    di.add_argument(
+        "--policy-set",
+        metavar="DIR",
+        help="folder of policy versions a version is looked up in (default: the working copy's)",
+    )
     di.add_argument(
         "--cases",
         metavar="CASES",

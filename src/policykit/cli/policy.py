@@ -165,11 +165,14 @@ def amendment_contract(policy: Any, path: str | None = None, limits: Limits = DE
 
 
 def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from policykit.cli.schema import version_file
     from policykit.policy.compiler import load_policy
     from policykit.tools.diff import diff_policies
     from policykit.tools.diff_text import render_diff
 
     limits = limits_option(args.limit)
+    # each a file, or a version of the policy set (the files a worker or the cluster loads)
+    args.old, args.new = (str(version_file(args.policy_set, named)) for named in (args.old, args.new))
     old, _ = load_policy(args.old, limits=limits)
     new, _ = load_policy(args.new, limits=limits)
     changes = diff_policies(old, new, limits)
@@ -221,15 +224,10 @@ def show_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     """The resolved policy of a version: what evaluate, diff and the docs read."""
     import yaml
 
-    from policykit.cli.schema import set_folder, unknown_version
-    from policykit.policy.amend import find_version
+    from policykit.cli.schema import version_file
     from policykit.policy.compiler import load_policy
 
-    folder = set_folder(args.policy_set) if args.policy_set else policies_dir()
-    path = Path(args.version) if Path(args.version).is_file() else find_version(folder, args.version, folder)
-    if path is None:
-        raise unknown_version(folder, args.version)
-    policy, _ = load_policy(path)
+    policy, _ = load_policy(version_file(args.policy_set, args.version))
     # the version as one file: an amendment's changes applied, so no longer amending any
     data = {k: v for k, v in policy.raw.items() if k != "amends"}
     if args.format == "json":

@@ -102,3 +102,18 @@ def schema_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     write_output(args.out, text)
     print(f"{args.out}: written from {shown(path)} ({policy.id} {policy.version})", file=out)
     return EXIT_OK
+
+
+def version_file(policy_set: str | None, named: str) -> Path:
+    """The policy file ``named`` names: a file, else a version of the policy set
+    (``--policy-set``, default the working copy's), refused naming the versions there are."""
+    from policykit.policy.amend import find_version
+    from policykit.policy.resources import policies_dir
+
+    if Path(named).is_file():
+        return Path(named)
+    folder = set_folder(policy_set) if policy_set else policies_dir()
+    path = find_version(folder, named, folder)
+    if path is None:
+        raise unknown_version(folder, named)
+    return path
