@@ -89,6 +89,20 @@ def test_search_index_finds_chinese_words(site: Path) -> None:
     assert {"保修", "退货", "工作日"} <= everything
 
 
+def test_search_leaves_out_the_made_up_revisions_of_the_editing_walkthrough(site: Path) -> None:
+    """A customer searching for 保修 must not find the walkthrough's imaginary 18-month
+    freight warranty (nor its lightning exclusion, its founding-day holiday...) as if the
+    company promised it; the rest of the editing page is still found."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    made_up = ("拾捌个月", "雷击", "司庆日", "courtesy_unit")
+    for doc in index["docs"]:
+        assert not any(word in doc["text"] or word in doc["title"] for word in made_up), doc["location"]
+    editing = [d for d in index["docs"] if d["location"].startswith("editing/")]
+    assert any("unknown-name" in d["text"] for d in editing)  # section 3, Validate
+    html = (site / "editing" / "index.html").read_text(encoding="utf-8")
+    assert "拾捌个月" in html and "data-search-exclude" in html  # shown, only not searched
+
+
 # A request to another host: an element that loads something, a CSS import or url().
 _LOADS = re.compile(
     r"<(?:script|img|iframe|source|video|audio|embed)\b[^>]*\bsrc=[\"'](?:https?:)?//"
