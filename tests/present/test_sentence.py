@@ -64,3 +64,16 @@ def test_an_outcome_that_takes_another_value_says_so(policy: Policy) -> None:
     assert outcome_words(policy, "fault.recurring", "zh") == "与重复故障相同"
     assert outcome_words(policy, "fault.recurring", "en") == "the same as recurring fault"
     assert outcome_words(policy, "add_days(sale.ship_date, 3)", "zh") == "发货日期加3天"
+
+
+def test_the_policy_status_reads_in_words_not_as_its_code(policy: Policy) -> None:
+    """``policy.status == 'draft'`` (the draft warning's condition) reads 规范状态为“草案”, not
+    “draft”: policykit's own words for the statuses; a status it has no words for, as written."""
+    from policykit.present.sentence import condition
+    from policykit.present.words import show
+
+    assert condition(policy, "policy.status == 'draft'", "zh") == "规范状态为“草案”"
+    assert condition(policy, "policy.status != 'approved'", "zh") == "规范状态不为“已批准”"
+    assert condition(policy, "policy.status == 'draft'", "en") == 'the policy\'s status is "draft"'
+    assert show(policy, "policy.status", "withdrawn", "zh") == "已撤销"
+    assert show(policy, "policy.status", "retired", "zh") == "retired"

@@ -11,6 +11,7 @@ from policykit.lang.syntax import dotted_name, parse_tree
 from policykit.policy.model import Policy, Rule
 from policykit.present.catalogue import has, say
 from policykit.present.catalogue import title as title  # (where the text view and the docs import it from)
+from policykit.present.words import BUILTIN_LABELS, show
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -96,6 +97,9 @@ class _Words:
 
     def label(self, name: str | None, value: Any) -> str | None:
         target = self.policy.facts.get(name or "") or self.policy.values.get(name or "")
+        if target is None and name in BUILTIN_LABELS and isinstance(value, str):
+            said = show(self.policy, name, value, self.lang)  # policykit's own words for it
+            return said if said != value else None
         return target.label(value, self.lang) if target is not None else None
 
     def truth(self, node: ast.expr) -> str:

@@ -182,6 +182,8 @@ def shower(policy: Policy, name: str, lang: str, days: bool = False) -> Callable
 
         return labelled
 
+    if name in BUILTIN_LABELS:
+        return lambda value: show(policy, name, value, lang, days)
     yes, no = policy.message("yes_word", lang), policy.message("no_word", lang)
 
     def fast(value: Any) -> str:
@@ -219,7 +221,17 @@ def show(policy: Policy, name: str, value: Any, lang: str, days: bool = False) -
         label = target.label(value, lang)
         if label:
             return label
+    if target is None and value.__class__ is str and name in BUILTIN_LABELS:
+        key = BUILTIN_LABELS[name] + value
+        said = policy.message(key, lang)
+        if said != key:  # (a value with no words of its own is shown as it is)
+            return said
     return fmt(policy, value, lang, days)
+
+
+BUILTIN_LABELS = {"policy.status": "status_"}
+"""The names every policy has whose values policykit words itself: the key of a value's
+words in the messages is the prefix and the value (``status_draft``: 草案 · draft)."""
 
 
 def fmt(policy: Policy, value: Any, lang: str, days: bool = False) -> str:
