@@ -5,8 +5,10 @@ output must be the one the page shows (``scripts/editing_doc.py update`` refresh
 from __future__ import annotations
 
 import importlib.util
+import io
 import re
 import sys
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -109,3 +111,30 @@ def test_commands_and_their_output_are_read_from_text_blocks() -> None:
     assert [s.argv for s in steps] == [("validate", "p.yaml"), ("check", "a b")]
     assert [s.shown for s in steps] == [("ok",), ("...",)]
     assert page[steps[0].start : steps[0].end] == "ok\n\n"
+
+
+def test_the_validate_examples_are_what_the_edits_they_describe_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Section 3's two examples (a misspelt name; a key written at a list item's '-') are
+    the output of those edits of the policy as it is now: the line and column they name
+    are where the name and the key stand (they went stale once as the policy grew)."""
+    from policykit.cli.app import run
+
+    policy = (ROOT / "policies" / "standard_v1.yaml").read_text(encoding="utf-8").split("\n")
+    named = re.search(r"^policies/standard_v1\.yaml:(\d+):(\d+): unknown-name: .*$", PAGE, re.M)
+    key = re.search(r"^policies/standard_v1\.yaml:(\d+):(\d+): yaml-syntax: .*$", PAGE, re.M)
+    assert named is not None and key is not None
+    line = int(named.group(1))
+    assert "service.type ==" in policy[line - 1]
+    edits = [
+        (named, [*policy[: line - 1], policy[line - 1].replace("service.type ==", "service.typ =="), *policy[line:]]),
+        (key, [*policy[:line], policy[line].replace("        ", "      ", 1), *policy[line + 1 :]]),
+    ]
+    (tmp_path / "policies").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for shown, text in edits:
+        (tmp_path / "policies" / "standard_v1.yaml").write_text("\n".join(text), encoding="utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        assert run(["validate", "policies/standard_v1.yaml"], out, err) == 2
+        assert shown.group(0) in err.getvalue().splitlines(), err.getvalue()

@@ -451,7 +451,7 @@ def test_a_list_entry_is_asked_field_by_field_with_its_choices(tmp_path: Path) -
     text, and a bad entry sent the whole list round again after its last field)."""
     out_file = tmp_path / "case.json"
     blanks = "\n" * 16  # the questions before the history, left to their defaults or skipped
-    typed = "2025-06-01\n1\n2026-02-13\n" + blanks + "abc\n2026-02-30\n2026-01-05\n维修\n1\nx1\n\n" + "\n" * 10
+    typed = "2025-06-01\n1\n2026-02-13\n" + blanks + "abc\n2026-02-30\n2026-01-05\n修理\n1\nx1\n\n" + "\n" * 10
     argv = ["interview", "--type", "fault", "--date", "2026-02-10", "--as-of", "2026-02-12", "--out", str(out_file)]
     code, out, err = cli(*argv, stdin=typed)
     assert code == 0, err
@@ -459,8 +459,9 @@ def test_a_list_entry_is_asked_field_by_field_with_its_choices(tmp_path: Path) -
     assert "回车 = 无 — 无维修更换记录" in part
     assert "! 'abc' 不是日期（应为 YYYY-MM-DD）" in part
     assert "! '2026-02-30' 不是日历上的日期" in part
-    assert "  kind\n    1) repair\n    2) replacement\n" in part
-    assert "请输入序号或选项之一：1) repair, 2) replacement" in part
+    assert "日期, 类别, 故障代码" in part  # the fields by the words the policy gives them
+    assert "  类别\n    1) 维修\n    2) 更换\n" in part
+    assert "请输入序号或选项之一：1) 维修, 2) 更换" in part
     case = json.loads(out_file.read_text(encoding="utf-8"))
     assert case["history"] == [{"date": "2026-01-05", "kind": "repair", "fault_code": "x1"}]
 

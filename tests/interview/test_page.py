@@ -73,7 +73,8 @@ def test_a_repair_of_the_history_picks_its_kind_from_the_case_formats_values(pag
     page.locator("#assumed-list li[data-fact='history']").get_by_role("button", name="改为…").click()
     page.wait_for_selector("#question[data-fact='history']")
     kinds = page.locator("select#item-kind option").all_inner_texts()
-    assert kinds == ["—", "repair", "replacement"]
+    assert kinds == ["—", "维修", "更换"]  # the case format's values, by the words the policy gives them
+    assert page.locator("label[for='item-kind']").inner_text() == "类别"
     page.fill("#item-date", "2026-01-05")
     page.select_option("#item-kind", "replacement")
     page.fill("#item-fault_code", "no-video")

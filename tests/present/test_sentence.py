@@ -28,7 +28,24 @@ def test_the_paid_repair_row_reads_as_a_sentence(policy: Policy) -> None:
         ),
         ("len(service.earlier) == 0", "没有此前的维修和更换", "there are no earlier repairs and replacements"),
         ("add_months(request.date, -12) <= request.date", "请求日期前12个月不晚于请求日期", None),
-        ("len(between(history, 'date', null, request.date)) > 0", "存在维修更换记录中“date”不超过请求日期者", None),
+        ("len(between(history, 'date', null, request.date)) > 0", "存在维修更换记录中日期不超过请求日期者", None),
+        # the fields of a list's entries by the words the policy gives them, through the values made of it
+        (
+            "len(where(service.earlier, 'kind', ['repair', 'replacement'])) > 0",
+            "存在此前的维修和更换中类别为“维修”、“更换”者",
+            'there are earlier repairs and replacements whose kind is "repair", "replacement"',
+        ),
+        (
+            "len(where(service.in_year, 'fault_code', null)) > 0",
+            "存在一年内的维修和更换中故障代码为空值者",
+            "there are repairs and replacements within the year whose fault code is nothing",
+        ),
+        ("len(where(service.in_year, 'code', null)) > 0", "存在一年内的维修和更换中“code”为空值者", None),
+        (
+            "add_months(request.date, -params.complaint_window_months) <= request.date",
+            "请求日期前12个月不晚于请求日期",
+            "12 months before the request day is on or before the request day",
+        ),
         # (docs QA) "not is_known" as "unknown", an empty list as "none", best_per_limit in words
         ("not is_known(transport.claimed_on)", "向承运人索赔日未知", None),
         ("len(coalesce(shipment.options, [])) > 0", "存在承运报价（未知时按无）", None),

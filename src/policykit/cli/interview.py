@@ -98,15 +98,16 @@ class Terminal:
         choices = dict(q.item_choices)
         entries: list[dict[str, Any]] = []
         first = q.item[0][0] if q.item else ""
-        self.say("  " + self.ui["item_hint"].format(field=", ".join(f for f, _ in q.item)))
+        self.say("  " + self.ui["item_hint"].format(field=", ".join(q.field_words(f)[0] for f, _ in q.item)))
         while True:
             entry: dict[str, Any] = {}
             for field, kind in q.item:
                 values = choices.get(field, ())
-                asked = Question(field, kind, field, tuple((v, str(v)) for v in values), (), (), ())
-                self.say(f"  {field} ({kind})" if not values else f"  {field}")
+                title, labels = q.field_words(field)
+                asked = Question(field, kind, title, tuple((v, labels.get(v, str(v))) for v in values), (), (), ())
+                self.say(f"  {title} ({kind})" if not values else f"  {title}")
                 for i, value in enumerate(values, 1):
-                    self.say(f"    {i}) {value}")
+                    self.say(f"    {i}) {labels.get(value, value)}")
                 while True:
                     text = self.read()
                     if field == first and not text.strip():
@@ -119,7 +120,7 @@ class Terminal:
                         entry[field] = parse(asked, text)
                         break
                     except NotAnAnswer:
-                        listed = ", ".join(f"{i}) {v}" for i, v in enumerate(values, 1))
+                        listed = ", ".join(f"{i}) {labels.get(v, v)}" for i, v in enumerate(values, 1))
                         self.say("  " + self.ui["not_a_choice"].format(choices=listed))
                     except ValueError:
                         self.say(f"  ! {self.bad_day(text.strip())}")

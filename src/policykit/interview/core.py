@@ -43,6 +43,15 @@ class Question:
     default_reason: str = ""
     # the values a field of a list entry may take, where the case format names them
     item_choices: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    # a field of a list entry in words, where the policy gives them: (field, title, {value: label})
+    item_words: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def field_words(self, field: str) -> tuple[str, dict[str, str]]:
+        """(the field's title, or the field itself; its values' labels) in the interview's language."""
+        for name, title, labels in self.item_words:
+            if name == field:
+                return title or field, dict(labels)
+        return field, {}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,7 +60,14 @@ class Question:
             "text": self.text,
             "choices": [{"value": v, "label": w} for v, w in self.choices],
             "item": [
-                {"field": f, "kind": k, "choices": list(dict(self.item_choices).get(f, ()))} for f, k in self.item
+                {
+                    "field": f,
+                    "kind": k,
+                    "choices": list(dict(self.item_choices).get(f, ())),
+                    "title": self.field_words(f)[0],
+                    "labels": self.field_words(f)[1],
+                }
+                for f, k in self.item
             ],
             "needed_for": list(self.needed_for),
             "clauses": [c.to_dict() for c in self.clauses],
@@ -159,6 +175,10 @@ def question(
         default=fact.default if fact.has_default else None,
         default_reason=default_reason,
         item_choices=_item_choices(policy, name) if fact.item else (),
+        item_words=tuple(
+            (field, title.get(lang) or "" if title else "", tuple((v, t.get(lang) or v) for v, t in labels))
+            for field, title, labels in fact.item_words
+        ),
     )
 
 

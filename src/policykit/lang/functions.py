@@ -39,6 +39,12 @@ class Function(NamedTuple):
     count_unit: str | None = None
     """the unit its second argument counts in (``days``, ``working_days``, ``months``): a
     parameter of another unit passed there is a finding of ``policykit check``"""
+    field_args: int = 0
+    """how many arguments after the first name a field of the first's entries (-1: all of
+    them): read so, the field is said by its words where the policy gives them"""
+    field_value_arg: int = 0
+    """the argument compared with the values of the first field named (0: none): said by
+    their labels"""
 
 
 def _items_cost(items: Any, *rest: Any) -> int:
@@ -230,7 +236,7 @@ FUNCTIONS: dict[str, Function] = {
         ),
         Function("len", _len, 1, 1, "len(list): number of items"),
         Function("distinct", _distinct, 1, 1, "distinct(list): items without repeats, in order", cost=_items_cost),
-        Function("pluck", _pluck, 2, 2, "pluck(list, field): that field of every item", cost=_items_cost),
+        Function("pluck", _pluck, 2, 2, "pluck(list, field): that field of every item", cost=_items_cost, field_args=1),
         Function(
             "where",
             _where,
@@ -238,6 +244,8 @@ FUNCTIONS: dict[str, Function] = {
             3,
             "where(list, field, value): items whose field equals value (or is in it)",
             cost=_items_cost,
+            field_args=1,
+            field_value_arg=2,
         ),
         Function(
             "between",
@@ -246,10 +254,25 @@ FUNCTIONS: dict[str, Function] = {
             4,
             "between(list, field, low, high): items with low <= field <= high",
             cost=_items_cost,
+            field_args=1,
         ),
-        Function("at_most", _at_most, 3, 3, "at_most(list, field, limit): items with field <= limit", cost=_items_cost),
         Function(
-            "min_by", _min_by, 2, 4, "min_by(list, field, ...): the item with the smallest fields", cost=_items_cost
+            "at_most",
+            _at_most,
+            3,
+            3,
+            "at_most(list, field, limit): items with field <= limit",
+            cost=_items_cost,
+            field_args=1,
+        ),
+        Function(
+            "min_by",
+            _min_by,
+            2,
+            4,
+            "min_by(list, field, ...): the item with the smallest fields",
+            cost=_items_cost,
+            field_args=-1,
         ),
         Function(
             "best_per_limit",
@@ -259,6 +282,7 @@ FUNCTIONS: dict[str, Function] = {
             "best_per_limit(list, limit_field, field, ...): for each value L of limit_field, "
             "min_by(field, ...) of the items with limit_field <= L",
             cost=_items_cost,
+            field_args=-1,
         ),
         Function("get", _get, 2, 2, "get(item, field): one field of an item"),
         Function("latest", _latest, 1, 8, "latest(a, b, ...): the latest known value"),

@@ -25,7 +25,7 @@ from policykit.policy.model import (
     Text,
     Value,
 )
-from policykit.policy.policy_data import as_list, value_items
+from policykit.policy.policy_data import as_list, item_kinds, value_items
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -314,13 +314,14 @@ def build(
             default,
             Text.of(f.get("default_reason")),
             Text.of(f.get("question")),
-            tuple((f.get("item") or {}).items()),
+            tuple(item_kinds(f.get("item")).items()),
             bool(f.get("required")),
             bool(f.get("personal")),
             Text.of(f.get("title")),
             tuple((k, t) for k, v in (f.get("labels") or {}).items() if (t := Text.of(v)) is not None),
             (f.get("confirm") or {}).get("step"),
             Text.of((f.get("confirm") or {}).get("note")),
+            _item_words(f.get("item")),
         )
     clauses = {
         c["id"]: Clause(
@@ -392,3 +393,15 @@ def build(
     if needs is not None:
         policy.memo["needs"] = needs
     return policy, diags
+
+
+def _item_words(item: Any) -> tuple[tuple[str, Text | None, tuple[tuple[str, Text], ...]], ...]:
+    """Each field of a list fact's entries that the policy gives words for: its title and its values' labels."""
+    if not isinstance(item, dict):
+        return ()
+    out = []
+    for name, spec in item.items():
+        if isinstance(spec, dict) and ("title" in spec or "labels" in spec):
+            labels = tuple((k, t) for k, v in (spec.get("labels") or {}).items() if (t := Text.of(v)) is not None)
+            out.append((name, Text.of(spec.get("title")), labels))
+    return tuple(out)

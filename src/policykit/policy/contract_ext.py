@@ -23,6 +23,7 @@ from policykit.errors import Diagnostic
 from policykit.lang.hints import suggest
 from policykit.policy.contract_schema import case_schema, decision_contract
 from policykit.policy.document import Document
+from policykit.policy.policy_data import item_kinds
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def field_of_fact(fact: dict[str, Any]) -> dict[str, Any]:
     if kind == "enum":
         spec["values"] = list(fact.get("values") or [])
     if kind == "list":
-        spec["items"] = {name: {"type": sub, "required": True} for name, sub in (fact.get("item") or {}).items()}
+        spec["items"] = {name: {"type": sub, "required": True} for name, sub in item_kinds(fact.get("item")).items()}
     return spec
 
 

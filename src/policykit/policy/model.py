@@ -112,10 +112,19 @@ class Fact(NamedTuple):
     # an assumption staff must still check: the step that checks it, and what a reason resting on it adds
     confirm_step: str | None = None
     confirm_note: Text | None = None
+    # a list fact's entries: each field's words, where the policy gives them (its title, its values' labels)
+    item_words: tuple[tuple[str, Text | None, tuple[tuple[str, Text], ...]], ...] = ()
 
     def label(self, value: Any, lang: str) -> str | None:
         """The words for one value of a choice (or yes/no) fact, if the policy gives them."""
         return _label(dict(self.labels), value, lang)
+
+    def field_words(self, field: str) -> tuple[Text | None, dict[str, Text]]:
+        """(the title, the labels of its values) of a field of this list fact's entries."""
+        for name, title, labels in self.item_words:
+            if name == field:
+                return title, dict(labels)
+        return None, {}
 
 
 class Rule(Frozen):

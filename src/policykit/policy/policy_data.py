@@ -61,3 +61,11 @@ def all_cites(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
 
 
 # -- stage 4: expressions -----------------------------------------------------------
+
+
+def item_kinds(item: Any) -> dict[str, str]:
+    """The kind of each field of a list fact's entries (``item:`` gives a field its kind,
+    or its kind with its words: ``{type: ..., title: ..., labels: ...}``)."""
+    if not isinstance(item, dict):
+        return {}
+    return {name: spec.get("type", "string") if isinstance(spec, dict) else spec for name, spec in item.items()}

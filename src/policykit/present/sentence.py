@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import ast
 
+from policykit.lang.functions import FUNCTIONS, Function
 from policykit.lang.syntax import dotted_name, parse_tree
-from policykit.policy.model import Policy, Rule
+from policykit.policy.model import Fact, Policy, Rule, Text
 from policykit.present.catalogue import has, say
 from policykit.present.catalogue import title as title  # (where the text view and the docs import it from)
 from policykit.present.words import BUILTIN_LABELS, show
@@ -212,20 +213,90 @@ class _Words:
         if (
             name.startswith("add_")
             and len(nodes) == 2
-            and _negative(nodes[1])
+            and (_negative(nodes[1]) or self.negated_parameter(nodes[1]))
             and has(self.policy, f"fn_{name}_before")
         ):
             operand = nodes[1].operand if isinstance(nodes[1], ast.UnaryOp) else nodes[1]
             return self._fill(f"fn_{name}_before", [self.term(nodes[0]), self.term(operand)])
         if name == "between" and len(nodes) == 4 and _is_null(nodes[2]):
             return self.call("at_most", [nodes[0], nodes[1], nodes[3]])
-        args = [self.term(a) for a in nodes]
+        spec = FUNCTIONS.get(name)
+        if spec is not None and spec.field_args and nodes:
+            args = self.field_call(spec, nodes)
+        else:
+            args = [self.term(a) for a in nodes]
         key = f"fn_{name}"
         if not has(self.policy, key):
             return f"{name}({', '.join(args)})"
         if name in ("latest", "earliest"):
             return self.say(key).replace("{0}", self.say("list_sep").join(args))
         return self._fill(key, args)
+
+    def negated_parameter(self, node: ast.expr) -> bool:
+        """``-params.x`` for a parameter that is a count of zero or more: a count back in time."""
+        if not (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)):
+            return False
+        name = dotted_name(node.operand) or ""
+        param = self.policy.parameters.get(name[len("params.") :]) if name.startswith("params.") else None
+        return param is not None and param.value.__class__ is int and param.value >= 0
+
+    def field_call(self, spec: Function, nodes: list[ast.expr]) -> list[str]:
+        """The arguments of a function reading fields of a list's entries: each field by its
+        title, and the value compared with it by its labels, where the list's fact gives them."""
+        source = self.items_of(nodes[0])
+        count = len(nodes) - 1 if spec.field_args < 0 else spec.field_args
+        args = [self.term(nodes[0])]
+        first = None
+        for i, node in enumerate(nodes[1:], 1):
+            field = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+            if i <= count and field is not None:
+                first = field if first is None else first
+                title = source.field_words(field)[0] if source is not None else None
+                args.append(title.get(self.lang) or self.term(node) if title is not None else self.term(node))
+            elif i == spec.field_value_arg and source is not None and first is not None:
+                args.append(self.field_values(source.field_words(first)[1], node))
+            else:
+                args.append(self.term(node))
+        return args
+
+    def field_values(self, labels: dict[str, Text], node: ast.expr) -> str:
+        """A value (or list of values) a field is compared with, each by its label."""
+        items = node.elts if isinstance(node, ast.List | ast.Tuple) else [node]
+        if not items or not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in items):
+            return self.term(node)
+        said = []
+        for e in items:
+            value = e.value  # type: ignore[attr-defined]
+            label = labels.get(value)
+            said.append(self.say("quoted", text=(label.get(self.lang) if label else None) or value))
+        return self.say("list_sep").join(said)
+
+    def items_of(self, node: ast.expr, depth: int = 0) -> Fact | None:
+        """The list fact whose entries ``node`` holds: the fact itself, a value (every row of
+        it) or a function keeping its first argument's entries; else None."""
+        if depth > 8:
+            return None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            spec = FUNCTIONS.get(node.func.id)
+            keeps = spec is not None and spec.field_args and node.func.id != "pluck"
+            return self.items_of(node.args[0], depth + 1) if keeps and node.args else None
+        name = dotted_name(node)
+        fact = self.policy.facts.get(name or "")
+        if fact is not None:
+            return fact if fact.item_words else None
+        value = self.policy.values.get(name or "")
+        if value is None or not value.rules:
+            return None
+        found: dict[str | None, Fact | None] = {}
+        for rule in value.rules:
+            if rule.outcome is None:
+                return None
+            try:
+                fact = self.items_of(parse_tree(rule.outcome.source), depth + 1)
+            except (SyntaxError, ValueError):
+                return None
+            found[fact.name if fact is not None else None] = fact
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _fill(self, key: str, args: list[str]) -> str:
         text = self.say(key)

@@ -231,7 +231,7 @@ def show(policy: Policy, name: str, value: Any, lang: str, days: bool = False) -
 
 BUILTIN_LABELS = {"policy.status": "status_"}
 """The names every policy has whose values policykit words itself: the key of a value's
-words in the messages is the prefix and the value (``status_draft``: 草案 · draft)."""
+words in the messages is the prefix and the value (``status_draft``)."""
 
 
 def fmt(policy: Policy, value: Any, lang: str, days: bool = False) -> str:

@@ -101,11 +101,11 @@
     if (q.kind === "list") {
       const rows = el("div", { id: "list-entries" });
       for (const f of q.item) {
-        rows.append(el("label", { for: "item-" + f.field, text: f.field }));
+        rows.append(el("label", { for: "item-" + f.field, text: f.title || f.field }));
         if (f.choices && f.choices.length) { // one of a few values (the case format's): a list to pick from
           const pick = el("select", { id: "item-" + f.field, name: f.field, "data-kind": f.kind });
           pick.append(el("option", { value: "", text: "—" }));
-          for (const c of f.choices) pick.append(el("option", { value: String(c), text: String(c) }));
+          for (const c of f.choices) pick.append(el("option", { value: String(c), text: (f.labels && f.labels[c]) || String(c) }));
           rows.append(pick);
           continue;
         }
