@@ -186,3 +186,47 @@ def test_a_clause_names_the_interpretations_that_govern_it_beyond_its_rules(site
     assert "interpretations/#int-17" in section
     start = (site / "standard" / "ops.warranty-start" / "index.html").read_text(encoding="utf-8")
     assert "interpretations/#int-1" in start
+
+
+def test_a_clause_reads_on_a_phone(site: Path) -> None:
+    """At 390 px a clause's original and its English share the table (the Chinese was a
+    few characters wide: the decision tables' condition column took the room); in a real
+    browser, the site served on 127.0.0.1 and stopped by its PID.  A screenshot goes to
+    build/screenshots/ for a person to look at."""
+    import shutil
+    import socket
+    import time
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None and not os.environ.get("CI"):
+        pytest.skip("no Chromium here (apt-get install -y chromium fonts-noto-cjk); CI always runs it")
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    served = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 390, "height": 900})
+            for _ in range(50):  # the server takes a moment to listen (at most 5 s)
+                try:
+                    page.goto(f"http://127.0.0.1:{port}/standard/warranty/")
+                    break
+                except Exception:
+                    time.sleep(0.1)
+            cells = page.locator("table").first.locator("tbody td")
+            widths = [cells.nth(i).bounding_box()["width"] for i in range(2)]  # type: ignore[index]
+            shots = ROOT / "build" / "screenshots"
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shots / "docs-clause-390.png"))
+            browser.close()
+    finally:
+        served.kill()
+        served.wait()
+    assert min(widths) / sum(widths) > 0.4, widths
