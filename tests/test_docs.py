@@ -230,3 +230,19 @@ def test_a_clause_reads_on_a_phone(site: Path) -> None:
         served.kill()
         served.wait()
     assert min(widths) / sum(widths) > 0.4, widths
+
+
+def test_rules_steps_and_facts_read_in_english_too(site: Path, policy: Policy) -> None:
+    """The decision pages give every condition, outcome, reason, step, due day and fact in
+    English under the Chinese (they were Chinese only, though the policy has both), and the
+    columns' heads in both."""
+    html = (site / "decisions" / "fault" / "index.html").read_text(encoding="utf-8")
+    english = re.findall(r'<small lang="en">([^<]*)</small>', html)
+    assert 'the shipping method is "express"' in english  # a condition
+    assert "3 days after the ship date" in english  # an outcome
+    assert any(e.startswith("Shipped by express") for e in english)  # a reason
+    record = next(s for s in policy.actions if s.id == "record-call")
+    assert record.text.get("en") in english  # a step
+    question = policy.facts["sale.ship_date"].question
+    assert question is not None and question.get("en") in english  # a fact's question
+    assert "条件 · condition" in html and "事实、默认值与询问 · Facts, defaults and questions" in html

@@ -23,6 +23,11 @@ def both(where: Policy, key: str, /, **fields: object) -> str:
     return f"{site_say(where, key, **fields)} · {say(where, key, 'en', **fields)}"
 
 
+def header(where: Policy, *keys: str) -> str:
+    """A table's head: each column in the site's language with the English beside it."""
+    return "| " + " | ".join(both(where, key) for key in keys) + " |\n|" + "---|" * len(keys)
+
+
 # the punctuation Markdown reads inside a line (emphasis, code, links, attribute lists) and
 # the table's bar: each is shown as itself (a cell never starts a line, so # + - . do not count)
 _MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]|"})
@@ -52,16 +57,29 @@ def cites_cell(policy: Policy, cites: Iterable[Cite]) -> str:
     return ", ".join(out)
 
 
-def placeheld(policy: Policy, text: Text | None) -> str:
+def placeheld(policy: Policy, text: Text | None, lang: str = LANG) -> str:
     """A reason or a step's text with each placeholder by what it shows (a parameter by its
     value, anything else by its title), for a table cell."""
     if text is None:
         return ""
-    shown = text.get(LANG)
+    shown = text.get(lang)
     for name in text.names:
         if name.startswith("params.") and name[len("params.") :] in policy.parameters:
             value = str(policy.parameters[name[len("params.") :]].value)
         else:
-            value = site_say(policy, "placeholder", a=title(policy, name, LANG))
+            value = say(policy, "placeholder", lang, a=title(policy, name, lang))
         shown = shown.replace("{" + name + "}", value)
     return cell(shown)
+
+
+def beside(words: str, english: str) -> str:
+    """A cell's words (made by :func:`cell`) with the English under them, smaller, where it
+    says something else: a reader of either language reads the rules."""
+    if not english or english == words:
+        return words
+    return f'{words}<br><small lang="en">{english}</small>'
+
+
+def placeheld_both(policy: Policy, text: Text | None) -> str:
+    """:func:`placeheld` in the site's language with the English under it."""
+    return beside(placeheld(policy, text), placeheld(policy, text, "en"))

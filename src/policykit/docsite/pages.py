@@ -16,8 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from policykit.docsite.calendar import calendar_page
-from policykit.docsite.common import LANG, both, cell, cites_cell, placeheld, site_say, value_link
+from policykit.docsite.common import (
+    LANG,
+    beside,
+    both,
+    cell,
+    cites_cell,
+    header,
+    placeheld_both,
+    site_say,
+    value_link,
+)
 from policykit.docsite.contract import contract_page
+from policykit.docsite.facts import facts_section
 from policykit.docsite.steps import citing_lines, citing_steps, steps_section
 from policykit.errors import PolicykitError
 from policykit.lang.values import Unknown
@@ -34,12 +45,16 @@ def _code(text: str) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
-def _rule_condition(policy: Policy, rule: Rule) -> str:
-    """The row's condition in words; the expression is in the title (hover) and below the table."""
-    words = cell(rule_condition(policy, rule, LANG))
+def _rule_condition(policy: Policy, rule: Rule, lang: str = LANG) -> str:
+    """The row's condition in words; the expression is below the table."""
+    words = cell(rule_condition(policy, rule, lang))
     if not rule.parts:
         return f"*{words}*"
     return words
+
+
+def _rule_condition_both(policy: Policy, rule: Rule) -> str:
+    return beside(_rule_condition(policy, rule), _rule_condition(policy, rule, "en"))
 
 
 def _expression(rule: Rule) -> str:
@@ -49,15 +64,19 @@ def _expression(rule: Rule) -> str:
     return joiner.join(_code(p.source) for p in rule.parts)
 
 
-def _rule_outcome(policy: Policy, value: Value, rule: Rule) -> str:
+def _rule_outcome(policy: Policy, value: Value, rule: Rule, lang: str = LANG) -> str:
     if rule.outcome is not None:
-        return cell(outcome_words(policy, rule.outcome.source, LANG))
+        return cell(outcome_words(policy, rule.outcome.source, lang))
     if isinstance(rule.value, Unknown):
-        asked = say(policy, "list_sep", LANG).join(title(policy, name, LANG) for name in sorted(rule.value.facts))
-        return cell(policy.message("undecided", LANG, facts=asked))
+        asked = say(policy, "list_sep", lang).join(title(policy, name, lang) for name in sorted(rule.value.facts))
+        return cell(policy.message("undecided", lang, facts=asked))
     if rule.value is None:
-        return policy.message("not_applicable", LANG)
-    return cell(show(policy, value.id, rule.value, LANG))
+        return policy.message("not_applicable", lang)
+    return cell(show(policy, value.id, rule.value, lang))
+
+
+def _rule_outcome_both(policy: Policy, value: Value, rule: Rule) -> str:
+    return beside(_rule_outcome(policy, value, rule), _rule_outcome(policy, value, rule, "en"))
 
 
 def _expressions(policy: Policy, value: Value) -> list[str]:
@@ -183,25 +202,6 @@ def _governing_beyond_rules(policy: Policy, cid: str) -> set[str]:
     return {i for i in found if i in policy.interpretations}
 
 
-def _facts_read(policy: Policy, values: Iterable[Value]) -> list[str]:
-    seen: list[str] = []
-    stack = list(values)
-    visited: set[str] = set()
-    while stack:
-        value = stack.pop(0)
-        if value.id in visited:
-            continue
-        visited.add(value.id)
-        for rule in value.rules:
-            for compiled in (*rule.parts, *([rule.outcome] if rule.outcome else [])):
-                for name in sorted(compiled.names):
-                    if name in policy.facts and name not in seen:
-                        seen.append(name)
-                    elif name in policy.values:
-                        stack.append(policy.values[name])
-    return [name for name in policy.facts if name in seen]
-
-
 def _table(policy: Policy, value: Value) -> list[str]:
     lines = [
         f'<a id="{value.id}"></a>\n\n## {value.title.get("zh") if value.title else value.id} · '
@@ -214,25 +214,21 @@ def _table(policy: Policy, value: Value) -> list[str]:
     s = site_say
     if value.kind == "collect":
         lines.append(s(policy, "site_collect_skip" if value.skip_unknown else "site_collect") + "\n")
-        lines.append(
-            f"| {s(policy, 'site_col_item')} | {s(policy, 'site_col_condition')} | {s(policy, 'site_col_cites')} | "
-            f"{s(policy, 'site_col_because')} |\n|---|---|---|---|"
-        )
+        lines.append(header(policy, "site_col_item", "site_col_condition", "site_col_cites", "site_col_because"))
         for rule in value.rules:
             lines.append(
-                f"| {_rule_outcome(policy, value, rule)} | {_rule_condition(policy, rule)} | "
-                f"{cites_cell(policy, rule.every_cite)} | {placeheld(policy, rule.because)} |"
+                f"| {_rule_outcome_both(policy, value, rule)} | {_rule_condition_both(policy, rule)} | "
+                f"{cites_cell(policy, rule.every_cite)} | {placeheld_both(policy, rule.because)} |"
             )
     else:
         lines.append(s(policy, "site_first_hit") + "\n")
-        lines.append(
-            f"| {s(policy, 'site_col_n')} | {s(policy, 'site_col_condition')} | {s(policy, 'site_col_outcome')} | "
-            f"{s(policy, 'site_col_cites')} | {s(policy, 'site_col_because')} |\n|---|---|---|---|---|"
-        )
+        cols = ("site_col_n", "site_col_condition", "site_col_outcome", "site_col_cites", "site_col_because")
+        lines.append(header(policy, *cols))
         for rule in value.rules:
             lines.append(
-                f"| {rule.index + 1} | {_rule_condition(policy, rule)} | {_rule_outcome(policy, value, rule)} | "
-                f"{cites_cell(policy, rule.every_cite)} | {placeheld(policy, rule.because)} |"
+                f"| {rule.index + 1} | {_rule_condition_both(policy, rule)} | "
+                f"{_rule_outcome_both(policy, value, rule)} | "
+                f"{cites_cell(policy, rule.every_cite)} | {placeheld_both(policy, rule.because)} |"
             )
     lines.append("")
     lines.extend(_expressions(policy, value))
@@ -254,23 +250,7 @@ def decision_pages(policy: Policy) -> dict[str, str]:
         for value in decisions:
             lines.extend(_table(policy, value))
         lines.extend(steps_section(policy, rtype))
-        facts = _facts_read(policy, decisions)
-        lines.append(f"## {site_say(policy, 'site_facts')}\n")
-        cols = ("site_col_fact", "site_col_default", "site_col_why", "site_col_question")
-        lines.append("| " + " | ".join(site_say(policy, c) for c in cols) + " |\n|---|---|---|---|")
-        for fname in facts:
-            fact = policy.facts[fname]
-            default = (
-                show(policy, fname, fact.default, LANG) if fact.has_default else policy.message("unknown_value", LANG)
-            )
-            if isinstance(fact.default, bool) and fact.label(fact.default, LANG):
-                default = fact.label(fact.default, LANG) or default
-            reason = fact.default_reason.get(LANG) if fact.default_reason else ""
-            question = fact.question.get(LANG) if fact.question else ""
-            called = fact.title.get(LANG) if fact.title else fname
-            lines.append(
-                f"| {cell(called)} <small>`{fname}`</small> | {cell(default)} | {cell(reason)} | {cell(question)} |"
-            )
+        lines.extend(facts_section(policy, decisions))
         pages[f"decisions/{rtype}.md"] = "\n".join(lines) + "\n"
     derived = [v for v in policy.values.values() if not v.output]
     lines = [
@@ -308,10 +288,7 @@ def interpretations_page(policy: Policy) -> str:
 def _result_table(policy: Policy, result: Any) -> list[str]:
     """A result's decisions in words: title, value (by its label), the clauses cited."""
     s = site_say
-    lines = [
-        f"| {s(policy, 'site_col_decision')} | {s(policy, 'site_col_value')} | {s(policy, 'site_col_cites')} |",
-        "|---|---|---|",
-    ]
+    lines = [header(policy, "site_col_decision", "site_col_value", "site_col_cites")]
     for d in result.decisions:
         if not d.decided:
             value = policy.message("unknown_value", LANG)

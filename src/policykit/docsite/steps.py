@@ -4,7 +4,7 @@ that cite it.  Rendered from the compiled policy, as the decisions are."""
 
 from __future__ import annotations
 
-from policykit.docsite.common import LANG, both, cell, cites_cell, placeheld, site_say
+from policykit.docsite.common import LANG, beside, both, cell, cites_cell, header, placeheld, placeheld_both, site_say
 from policykit.policy.model import Policy, Step
 from policykit.present.sentence import outcome_words, parts_condition
 
@@ -14,7 +14,7 @@ def step_anchor(step: Step) -> str:
 
 
 def _condition(policy: Policy, step: Step) -> str:
-    words = cell(parts_condition(policy, step.parts, False, LANG))
+    words = beside(*(cell(parts_condition(policy, step.parts, False, lang)) for lang in (LANG, "en")))
     if step.on_assumption:
         words += f"<br><small>{cell(site_say(policy, 'site_step_on_assumption'))}</small>"
     return words
@@ -27,26 +27,24 @@ def steps_section(policy: Policy, request_type: str) -> list[str]:
     lines: list[str] = []
     if actions:
         lines += [f"## {both(policy, 'site_steps')}\n", s(policy, "site_steps_intro") + "\n"]
-        lines.append(
-            f"| {s(policy, 'site_col_step')} | {s(policy, 'site_col_condition')} | {s(policy, 'site_col_due')} | "
-            f"{s(policy, 'site_col_cites')} |\n|---|---|---|---|"
-        )
+        lines.append(header(policy, "site_col_step", "site_col_condition", "site_col_due", "site_col_cites"))
         for step in actions:
-            due = cell(outcome_words(policy, step.due.source, LANG)) if step.due is not None else ""
+            due = (
+                beside(*(cell(outcome_words(policy, step.due.source, lang)) for lang in (LANG, "en")))
+                if step.due is not None
+                else ""
+            )
             lines.append(
-                f'| <a id="{step_anchor(step)}"></a>{placeheld(policy, step.text)} <small>`{step.id}`</small> | '
+                f'| <a id="{step_anchor(step)}"></a>{placeheld_both(policy, step.text)} <small>`{step.id}`</small> | '
                 f"{_condition(policy, step)} | {due} | {cites_cell(policy, step.cites)} |"
             )
         lines.append("")
     if warnings:
         lines += [f"## {both(policy, 'site_warnings')}\n", s(policy, "site_warnings_intro") + "\n"]
-        lines.append(
-            f"| {s(policy, 'site_col_warning')} | {s(policy, 'site_col_condition')} | {s(policy, 'site_col_cites')} |"
-            "\n|---|---|---|"
-        )
+        lines.append(header(policy, "site_col_warning", "site_col_condition", "site_col_cites"))
         for step in warnings:
             lines.append(
-                f'| <a id="{step_anchor(step)}"></a>{placeheld(policy, step.text)} <small>`{step.id}`</small> | '
+                f'| <a id="{step_anchor(step)}"></a>{placeheld_both(policy, step.text)} <small>`{step.id}`</small> | '
                 f"{_condition(policy, step)} | {cites_cell(policy, step.cites)} |"
             )
         lines.append("")
