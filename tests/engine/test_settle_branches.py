@@ -87,6 +87,36 @@ def test_a_settled_value_cites_the_days_counted_by_the_values_it_reads(generated
 
 
 @pytest.mark.parametrize("generated", [True, False])
+def test_the_days_a_settled_value_cites_do_not_hang_on_a_branch_an_earlier_value_made(generated: bool) -> None:
+    """An earlier decision that reads the same counted day and does not settle leaves its
+    branches behind; where the policy's calendar has days to cite, the next value is
+    settled in branches of its own, and cites the days its reads counted there (a review
+    found the kept branches' day, counted before, left out)."""
+    holidays = [{"every": "03-18", "name": T, "reason": T, "cites": ["repair-time.2"]}]
+    rows = [
+        {"when": [f"sale.shipping_method == '{way}'", "zz.d > request.date"], "value": True, "cites": C}
+        for way in ("express", "freight")
+    ]
+    first = [
+        {"when": "sale.shipping_method == 'express' and zz.d > request.date", "value": True, "cites": C},
+        {"value": False, "cites": C},
+    ]
+    policy = _policy(
+        [{"id": "zz.d", "title": T, "type": "date",
+          "rules": [{"compute": "add_working_days(request.date, 5)", "cites": C}]}],
+        [{"id": "zz.a", "title": T, "applies_to": ["fault"], "type": "bool", "rules": first},
+         {"id": "zz.u", "title": T, "applies_to": ["fault"], "type": "bool", "rules": rows}],
+        holidays,
+    )  # fmt: skip
+    case = _fault(received_on="2026-03-17")
+    case["request"]["date"] = "2026-03-16"
+    record = decide_case(policy, read_case(policy, case), AS_OF, generated=generated)
+    found = {d.id: d for d in record.decisions}
+    assert not found["zz.a"].decided
+    assert found["zz.u"].value is True and "repair-time.2" in found["zz.u"].cites
+
+
+@pytest.mark.parametrize("generated", [True, False])
 def test_a_value_that_read_an_asked_value_is_worked_out_again_in_each_branch(generated: bool) -> None:
     """``zz.w`` is false while ``zz.t`` is unknown, true in every branch that fixes it."""
     policy = _policy(

@@ -221,7 +221,13 @@ def _each(
     case until a value is settled: the values one branch worked out to settle a value (a
     service type split on, the dates it reads) are those the next value split the same
     way reads, and worked out once.  A value settled changes every branch made after it
-    (each takes the values settled), so the branches made before it are dropped then."""
+    (each takes the values settled), so the branches made before it are dropped then.
+    Not kept where the policy's calendar has days of its own to cite: the days a value
+    cites are those counted while it is worked out, and a value another one read in a
+    kept branch would be counted no more (as the generated road is not taken there)."""
+    if env.policy.calendar.entries:
+        yield from _anew(env, case, names, domains)
+        return
     kept = env.branched.get(names)
     if kept is None or kept[0] != len(env.settled):
         if kept is not None:
@@ -247,6 +253,22 @@ def _each(
             facts = {**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}
             sub = made[combo] = env.branch(facts, given, unknown)
             yield sub
+
+
+def _anew(
+    env: CaseEnv, case: Case, names: tuple[str, ...], domains: list[tuple[Any, ...]]
+) -> Generator[CaseEnv, None, None]:
+    """Each branch of ``names`` over ``domains`` made anew, and dropped once used."""
+    policy = env.policy
+    given = env.given | frozenset(n for n in names if n in policy.facts)
+    fixed = {*env.settled, *names}
+    unknown = frozenset([n for n, v in case.facts.items() if v.__class__ is Unknown and n not in fixed])
+    for combo in product(*domains):
+        sub = env.branch({**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}, given, unknown)
+        try:
+            yield sub
+        finally:
+            sub.release()
 
 
 def _same(a: Any, b: Any) -> bool:
