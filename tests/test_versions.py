@@ -4,6 +4,7 @@ replay of a stored result (for arbitration, notes.3)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -143,6 +144,7 @@ def test_diff_takes_versions_of_the_set_as_show_does(policy_set: Path) -> None:
         by_file = cli("diff", *files, *extra)
         by_version = cli("diff", "1.0.0", "1.1.0", "--policy-set", str(policy_set), *extra)
         assert by_file[0] == 0 and by_version == by_file
+    by_file_text = cli("diff", *files)
     case = _write(policy_set.parent, CASE)
     by_version = cli(
         "diff", "1.0.0", "1.1.0", "--policy-set", str(policy_set), "--cases", str(case), "--as-of", "2027-06-01"
@@ -153,6 +155,20 @@ def test_diff_takes_versions_of_the_set_as_show_does(policy_set: Path) -> None:
     assert (code, out) == (2, "")
     assert "unknown-version: no version 1.2.0 here (its versions: 1.0.0, 1.1.0; did you mean '1.1.0'?)" in err
     assert cli("show", "1.2.0", "--policy-set", str(policy_set))[2] == err
+    # a path is a path: a mistyped one is no such file (not an unknown version), a name no
+    # file can have is bad input (not a crash); with --policy-set a version comes first
+    code, out, err = cli("diff", str(policy_set / "nosuch.yaml"), files[0])
+    assert (code, out) == (2, "") and err.startswith(f"{policy_set / 'nosuch.yaml'}: not-found: no such file"), err
+    code, out, err = cli("diff", "x" * 5000, files[0])
+    assert (code, out) == (2, "") and "internal error" not in err, err
+    (policy_set.parent / "1.0.0").write_text("junk: [\n", encoding="utf-8")
+    here = os.getcwd()
+    os.chdir(policy_set.parent)
+    try:
+        code, out, _ = cli("diff", "1.0.0", "1.1.0", "--policy-set", str(policy_set))
+        assert code == 0 and out.splitlines()[2:] == by_file_text[1].splitlines()[2:]  # (the files named from here)
+    finally:
+        os.chdir(here)
 
 
 def test_a_reworded_clause_shows_an_inline_diff(tmp_path: Path) -> None:

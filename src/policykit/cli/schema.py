@@ -105,13 +105,21 @@ def schema_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
 
 def version_file(policy_set: str | None, named: str) -> Path:
-    """The policy file ``named`` names: a file, else a version of the policy set
-    (``--policy-set``, default the working copy's), refused naming the versions there are."""
+    """The policy file ``named`` names: a path (one with a folder or a policy file's suffix
+    is always one, and the compiler says what is wrong with it), else a version of the
+    policy set (``--policy-set``, default the working copy's; without ``--policy-set``, a
+    file of that name comes first), refused naming the versions there are."""
     from policykit.policy.amend import find_version
     from policykit.policy.resources import policies_dir
 
-    if Path(named).is_file():
+    if "/" in named or "\\" in named or named.endswith((".yaml", ".yml")):
         return Path(named)
+    if not policy_set:
+        try:
+            if Path(named).is_file():
+                return Path(named)
+        except OSError:  # a name no file can have (too long...): the compiler words it
+            return Path(named)
     folder = set_folder(policy_set) if policy_set else policies_dir()
     path = find_version(folder, named, folder)
     if path is None:
