@@ -266,13 +266,13 @@ def _find_version(
 
 def _lines(
     resolved: dict[str, Any], doc: Document, origin: dict[Any, Path]
-) -> tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int, str]]]:
+) -> tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int, str, str]]]:
     """Where each part of the resolved policy was written: in the amendment where it wrote
     the part (or the metadata), else at the ``amends:`` line; and where the amendment wrote
     each one-line text of its own (:attr:`Document.scalars`)."""
     home = doc.where(("amends",))
     out: dict[Path, tuple[int, int]] = {}
-    texts: dict[Path, tuple[int, int, str]] = {}
+    texts: dict[Path, tuple[int, int, str, str]] = {}
 
     def walk(node: Any, rpath: Path, apath: Path | None) -> None:
         out[rpath] = doc.lines.get(apath, home) if apath is not None else home

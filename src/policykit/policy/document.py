@@ -90,16 +90,16 @@ class Document:
     data: Any
     lines: dict[Path, tuple[int, int]]
     _seen: dict[int, Counter[str | None]]
-    # where a one-line plain or quoted text value starts, and its quote ("" for none), as
-    # the file was read (a policy read back from the cache, or amended, has none)
-    scalars: dict[Path, tuple[int, int, str]]
+    # where a one-line plain or quoted text value starts, its quote ("" for none) and the
+    # text as the file writes it (a policy read back from the cache has none)
+    scalars: dict[Path, tuple[int, int, str, str]]
 
     def __init__(
         self,
         file: str,
         data: Any,
         lines: dict[Path, tuple[int, int]],
-        scalars: dict[Path, tuple[int, int, str]] | None = None,
+        scalars: dict[Path, tuple[int, int, str, str]] | None = None,
     ) -> None:
         self.file, self.data, self.lines, self._seen = file, data, lines, {}
         self.scalars = scalars if scalars is not None else {}
@@ -131,10 +131,9 @@ class Document:
         found = self.scalars.get(path)
         if found is None or not 0 <= offset <= len(text):
             return self.diag(path, code, message)
-        line, col, quote = found
-        before = text[:offset]
-        if (quote == "'" and "'" in before) or (quote == '"' and ("\\" in before or '"' in before)):
-            return self.diag(path, code, message)  # an escape before it: the columns differ
+        line, col, quote, written = found
+        if written[len(quote) : len(quote) + offset] != text[:offset]:
+            return self.diag(path, code, message)  # an escape before it (or another text): the columns differ
         where = col + len(quote) + offset
         return Diagnostic(self.file, line, where, code, message, address(self.data, path, self._seen))
 

@@ -125,7 +125,8 @@ def _build(
     path: Path,
     lines: dict[Path, tuple[int, int]],
     errors: list[tuple[str, str, Any, Path]],
-    scalars: dict[Path, tuple[int, int, str]],
+    scalars: dict[Path, tuple[int, int, str, str]],
+    text: str,
 ) -> Any:
     start = node.start_mark
     lines[path] = (start.line + 1, start.column + 1)
@@ -150,13 +151,13 @@ def _build(
                     )
                 )
                 continue
-            out[key] = _build(loader, value_node, path + (key,), lines, errors, scalars)
+            out[key] = _build(loader, value_node, path + (key,), lines, errors, scalars, text)
             lines[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, path + (i,), lines, errors, scalars) for i, item in enumerate(node.value)]
+        return [_build(loader, item, path + (i,), lines, errors, scalars, text) for i, item in enumerate(node.value)]
     if node.style in (None, "", "'", '"') and node.end_mark.line == start.line:  # a text on one line
-        scalars[path] = (start.line + 1, start.column + 1, node.style or "")
+        scalars[path] = (start.line + 1, start.column + 1, node.style or "", text[start.index : node.end_mark.index])
     return loader.construct_object(node)
 
 
@@ -173,12 +174,12 @@ def load_yaml(
         except UnicodeDecodeError as exc:
             return None, [Diagnostic(file, 1, 1, "encoding", f"not valid UTF-8: {exc.reason} at byte {exc.start}")]
     lines: dict[Path, tuple[int, int]] = {}
-    scalars: dict[Path, tuple[int, int, str]] = {}
+    scalars: dict[Path, tuple[int, int, str, str]] = {}
     errors: list[tuple[str, str, Any, Path]] = []
     loader = None
     try:
         loader, node = _compose(text)
-        data = _build(loader, node, (), lines, errors, scalars) if node is not None else None
+        data = _build(loader, node, (), lines, errors, scalars, text) if node is not None else None
     except _Refused as exc:
         line = exc.mark.line + 1
         return None, [Diagnostic(file, line, exc.mark.column + 1, exc.code, exc.message + yaml_hint(text, line))]
