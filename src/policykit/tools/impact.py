@@ -34,8 +34,7 @@ class Impact:
     undecided: Counter[str] = field(default_factory=Counter)
     undecided_examples: dict[str, list[str]] = field(default_factory=dict)
     # why the first rejected cases were: their problems, as evaluate --batch words them
-    rejected_problems: list[Diagnostic] = field(default_factory=list)
-    rejected_told: int = 0  # the rejected cases whose problems are kept
+    rejected_problems: list[tuple[Diagnostic, ...]] = field(default_factory=list)  # a case's each
     early: int = 0  # cases decided as of a day before their request date (a mistyped --as-of?)
     early_first: str = ""  # the name of the first (its file, or file:line)
 
@@ -65,19 +64,22 @@ class Impact:
         self.rejected += 1
         if len(self.rejected_examples) < EXAMPLES:
             self.rejected_examples.append(name)
-        if len(self.rejected_problems) < MAX_ERRORS:
+        if self._told() < MAX_ERRORS:
             found = [_placed(name, d) for d in error.diagnostics] if error is not None else []
-            problems = found or [_placed(name, Diagnostic(name, 0, 0, "unreadable", "the case could not be read"))]
-            self.rejected_problems += problems[: MAX_ERRORS - len(self.rejected_problems)]
-            self.rejected_told += 1
+            self.rejected_problems.append(
+                tuple(found or [_placed(name, Diagnostic(name, 0, 0, "unreadable", "the case could not be read"))])
+            )
+
+    def _told(self) -> int:
+        return sum(len(problems) for problems in self.rejected_problems)
 
     def refused(self) -> InputError | None:
         """The error of an impact measured on no case, every one of them bad input (an
         impact of 0 cases would say nothing: it would only hide that none could be read)."""
         if self.cases or not self.rejected:
             return None
-        error = InputError(self.rejected_problems)  # sorted by place
-        more = self.rejected - self.rejected_told
+        error = InputError([d for problems in self.rejected_problems for d in problems])  # sorted, capped
+        more = self.rejected - len(self.rejected_problems)
         if more:  # last, as the cap's own line is
             last = error.diagnostics[-1]
             error.diagnostics.append(Diagnostic(last.file, 0, 0, "bad-case", f"and {more} more bad cases, not shown"))
@@ -87,11 +89,13 @@ class Impact:
         """Add the impact of the cases that came after these (examples keep their order)."""
         self.cases += other.cases
         self.changed += other.changed
+        if len(self.rejected_problems) == self.rejected:  # the first cases' problems, none left out before
+            for problems in other.rejected_problems:
+                if self._told() >= MAX_ERRORS:
+                    break
+                self.rejected_problems.append(problems)
         self.rejected += other.rejected
         self.rejected_examples += other.rejected_examples[: EXAMPLES - len(self.rejected_examples)]
-        if len(self.rejected_problems) + len(other.rejected_problems) <= MAX_ERRORS:
-            self.rejected_problems += other.rejected_problems
-            self.rejected_told += other.rejected_told
         self.early += other.early
         self.early_first = self.early_first or other.early_first
         self.transitions.update(other.transitions)
@@ -187,9 +191,9 @@ def impact_of(
             continue
         try:
             data = parse_json(raw, name, limits.case_bytes)
-            case = read_case(old, data, name)
+            case = read_case(old, data, name, raw)  # (the text places a problem where it stands)
             before = decide(old, case, as_of, limits)
-            after = decide(new, read_case(new, data, name), as_of, limits)
+            after = decide(new, read_case(new, data, name, raw), as_of, limits)
         except PolicykitError as exc:
             impact.reject(name, exc)
             continue

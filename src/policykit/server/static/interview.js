@@ -105,7 +105,7 @@
         if (f.choices && f.choices.length) { // one of a few values (the case format's): a list to pick from
           const pick = el("select", { id: "item-" + f.field, name: f.field, "data-kind": f.kind });
           pick.append(el("option", { value: "", text: "—" }));
-          for (const c of f.choices) pick.append(el("option", { value: String(c), text: (f.labels && f.labels[c]) || String(c) }));
+          for (const c of f.choices) pick.append(el("option", { value: String(c), text: (f.labels && Object.prototype.hasOwnProperty.call(f.labels, c) && f.labels[c]) || String(c) }));
           rows.append(pick);
           continue;
         }
