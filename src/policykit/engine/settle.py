@@ -235,40 +235,45 @@ def _each(
                 sub.release()
         kept = env.branched[names] = (len(env.settled), {})
     made = kept[1]
-    given = unknown = None
+    fixes: tuple[frozenset[str], frozenset[str]] | None = None
     for combo in product(*domains):
         found = made.get(combo)
-        if found is not None:
-            yield found
-        else:
-            if given is None or unknown is None:
-                policy = env.policy
-                given = env.given | frozenset(n for n in names if n in policy.facts)
-                # each branch works the case out anew: a value the case knew may have read a
-                # value the branch fixes (an ``ask:`` row's, a settled one) and come out
-                # otherwise, and the days a settled value counts through the values it reads
-                # are its citations; the facts the case does not know, but those each branch fixes
-                fixed = {*env.settled, *names}
-                unknown = frozenset([n for n, v in case.facts.items() if v.__class__ is Unknown and n not in fixed])
-            facts = {**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}
-            sub = made[combo] = env.branch(facts, given, unknown)
-            yield sub
+        if found is None:
+            fixes = fixes or _fixes(env, case, names)
+            found = made[combo] = _branch(env, case, names, combo, fixes)
+        yield found
 
 
 def _anew(
     env: CaseEnv, case: Case, names: tuple[str, ...], domains: list[tuple[Any, ...]]
 ) -> Generator[CaseEnv, None, None]:
     """Each branch of ``names`` over ``domains`` made anew, and dropped once used."""
-    policy = env.policy
-    given = env.given | frozenset(n for n in names if n in policy.facts)
-    fixed = {*env.settled, *names}
-    unknown = frozenset([n for n, v in case.facts.items() if v.__class__ is Unknown and n not in fixed])
+    fixes = _fixes(env, case, names)
     for combo in product(*domains):
-        sub = env.branch({**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}, given, unknown)
+        sub = _branch(env, case, names, combo, fixes)
         try:
             yield sub
         finally:
             sub.release()
+
+
+def _fixes(env: CaseEnv, case: Case, names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """(the facts a branch of ``names`` counts as given; those it does not know: the case's
+    unknown facts but those it fixes, itself or as settled)."""
+    given = env.given | frozenset(n for n in names if n in env.policy.facts)
+    fixed = {*env.settled, *names}
+    return given, frozenset([n for n, v in case.facts.items() if v.__class__ is Unknown and n not in fixed])
+
+
+def _branch(
+    env: CaseEnv, case: Case, names: tuple[str, ...], combo: tuple[Any, ...], fixes: tuple[frozenset[str], ...]
+) -> CaseEnv:
+    """The branch of ``names`` taking the values ``combo``.  Each works the case out anew: a
+    value the case knew may have read a value the branch fixes (an ``ask:`` row's, a
+    settled one) and come out otherwise, and the days a settled value counts through the
+    values it reads are its citations."""
+    facts = {**case.facts, **env.settled, **dict(zip(names, combo, strict=True))}
+    return env.branch(facts, fixes[0], fixes[1])
 
 
 def _same(a: Any, b: Any) -> bool:

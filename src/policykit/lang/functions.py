@@ -45,6 +45,9 @@ class Function(NamedTuple):
     field_value_arg: int = 0
     """the argument compared with the values of the first field named (0: none): said by
     their labels"""
+    keeps_entries: bool = False
+    """it gives entries of its first argument (some of them, or one): their fields are
+    those of the list's entries"""
 
 
 def _items_cost(items: Any, *rest: Any) -> int:
@@ -235,7 +238,15 @@ FUNCTIONS: dict[str, Function] = {
             none_gives_none=True,
         ),
         Function("len", _len, 1, 1, "len(list): number of items"),
-        Function("distinct", _distinct, 1, 1, "distinct(list): items without repeats, in order", cost=_items_cost),
+        Function(
+            "distinct",
+            _distinct,
+            1,
+            1,
+            "distinct(list): items without repeats, in order",
+            cost=_items_cost,
+            keeps_entries=True,
+        ),
         Function("pluck", _pluck, 2, 2, "pluck(list, field): that field of every item", cost=_items_cost, field_args=1),
         Function(
             "where",
@@ -245,6 +256,7 @@ FUNCTIONS: dict[str, Function] = {
             "where(list, field, value): items whose field equals value (or is in it)",
             cost=_items_cost,
             field_args=1,
+            keeps_entries=True,
             field_value_arg=2,
         ),
         Function(
@@ -255,6 +267,7 @@ FUNCTIONS: dict[str, Function] = {
             "between(list, field, low, high): items with low <= field <= high",
             cost=_items_cost,
             field_args=1,
+            keeps_entries=True,
         ),
         Function(
             "at_most",
@@ -264,6 +277,7 @@ FUNCTIONS: dict[str, Function] = {
             "at_most(list, field, limit): items with field <= limit",
             cost=_items_cost,
             field_args=1,
+            keeps_entries=True,
         ),
         Function(
             "min_by",
@@ -273,6 +287,7 @@ FUNCTIONS: dict[str, Function] = {
             "min_by(list, field, ...): the item with the smallest fields",
             cost=_items_cost,
             field_args=-1,
+            keeps_entries=True,
         ),
         Function(
             "best_per_limit",
@@ -283,6 +298,7 @@ FUNCTIONS: dict[str, Function] = {
             "min_by(field, ...) of the items with limit_field <= L",
             cost=_items_cost,
             field_args=-1,
+            keeps_entries=True,
         ),
         Function("get", _get, 2, 2, "get(item, field): one field of an item"),
         Function("latest", _latest, 1, 8, "latest(a, b, ...): the latest known value"),

@@ -278,7 +278,7 @@ class _Words:
             return None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             spec = FUNCTIONS.get(node.func.id)
-            keeps = spec is not None and spec.field_args and node.func.id != "pluck"
+            keeps = spec is not None and spec.keeps_entries
             return self.items_of(node.args[0], depth + 1) if keeps and node.args else None
         name = dotted_name(node)
         fact = self.policy.facts.get(name or "")
