@@ -130,6 +130,18 @@ class Expressions:
                             f"unknown name '{{{name}}}' in text{suggest(name, list(self.names))}",
                         )
                     )
+            stray = re.search(r"[{}]", re.sub(r"\{[^{}]+\}", lambda m: " " * len(m.group()), template))
+            if stray is not None:  # a brace of no placeholder: one left open, or closed twice
+                said = "a '{' with no '}' after it" if stray.group() == "{" else "a '}' with no '{' before it"
+                self.diags.append(
+                    self.doc.diag_in(
+                        path + (lang,),
+                        template,
+                        stray.start(),
+                        "placeholder-syntax",
+                        f"{said}: a placeholder is written {{name}}, and a text has no other braces",
+                    )
+                )
         return Text.of(text)
 
 
