@@ -161,6 +161,11 @@ def test_diff_takes_versions_of_the_set_as_show_does(policy_set: Path) -> None:
     assert (code, out) == (2, "") and err.startswith(f"{policy_set / 'nosuch.yaml'}: not-found: no such file"), err
     code, out, err = cli("diff", "x" * 5000, files[0])
     assert (code, out) == (2, "") and "internal error" not in err, err
+    # two files of one version: refused as evaluate --policy-set refuses the set, not one picked
+    (policy_set / "copy.yaml").write_text(Path(files[0]).read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = cli("diff", "1.0.0", "1.1.0", "--policy-set", str(policy_set))
+    assert (code, out) == (2, "") and "set-duplicate-version: version 1.0.0 is also" in err, err
+    (policy_set / "copy.yaml").unlink()
     (policy_set.parent / "1.0.0").write_text("junk: [\n", encoding="utf-8")
     here = os.getcwd()
     os.chdir(policy_set.parent)

@@ -124,4 +124,7 @@ def version_file(policy_set: str | None, named: str) -> Path:
     path = find_version(folder, named, folder)
     if path is None:
         raise unknown_version(folder, named)
+    other = find_version(folder, named, path)
+    if other is not None:  # a set holds one file a version: which of two was meant is not ours to guess
+        raise InputError([Diagnostic(str(other), 1, 0, "set-duplicate-version", f"version {named} is also {path}")])
     return path
