@@ -293,3 +293,20 @@ def test_past_the_cap_the_rejected_cases_not_shown_are_counted() -> None:
     merged = halves[0].refused()
     assert merged is not None and merged.diagnostics[-1].message == "and 10 more bad cases, not shown"
     assert [d.line for d in merged.diagnostics[:-1]] == list(range(1, MAX_ERRORS + 1))  # the first ones
+
+
+def test_an_impact_on_no_case_at_all_is_bad_input(tmp_path: Path) -> None:
+    """A folder with no *.json file (cases kept as .jsonl, or in a subfolder) or a file of
+    blank lines reads no case: the impact said "0 cases: 0 change", which reads as none."""
+    from ..conftest import ROOT
+
+    policy = str(ROOT / "policies" / "standard_v1.yaml")
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "cases.jsonl").write_text("{}\n", encoding="utf-8")
+    blank = tmp_path / "blank.jsonl"
+    blank.write_text("\n  \n", encoding="utf-8")
+    for source in (folder, blank):
+        code, out, err = cli("diff", policy, policy, "--cases", str(source))
+        assert (code, out) == (2, ""), out
+        assert err == f"{source}: no-cases: no case here: a folder's *.json files, or a JSON Lines file's lines\n"
