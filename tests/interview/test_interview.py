@@ -473,3 +473,14 @@ def test_a_step_at_the_ends_of_the_calendar_is_worked_out(policy: Policy, as_of:
     the calendar, rather than raising ValueError (a 500)."""
     case = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
     assert step(policy, case, as_of, "en").questions is not None
+
+
+def test_an_answered_list_reads_its_fields_in_words(policy: Policy) -> None:
+    """The answers so far show a history entry by its fields' words (日期, 类别 维修), not
+    the case format's codes (date, kind repair), in either language."""
+    from policykit.interview.view import given
+
+    case = {"history": [{"date": "2025-12-01", "kind": "repair", "fault_code": "E1"}]}
+    zh, en = (next(g for g in given(policy, case, lang) if g["fact"] == "history") for lang in ("zh", "en"))
+    assert zh["value"] == "日期 2025-12-01, 类别 维修, 故障代码 E1"
+    assert en["value"] == "date 2025-12-01, kind repair, fault code E1"

@@ -9,7 +9,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from policykit.policy.model import Policy
+from policykit.policy.model import Fact, Policy
 from policykit.present.result import Result
 from policykit.present.words import show
 
@@ -84,14 +84,22 @@ def given(policy: Policy, case: dict[str, Any], lang: str) -> list[dict[str, Any
         elif fact.type == "enum":
             shown = fact.label(value, lang) or str(value)
         elif isinstance(value, list):
-            shown = "; ".join(
-                ", ".join(f"{k} {v}" for k, v in e.items()) if isinstance(e, dict) else str(e) for e in value
-            )
+            shown = "; ".join(_entry(fact, e, lang) if isinstance(e, dict) else str(e) for e in value)
         else:
             shown = str(value)
         words = fact.title or fact.question
         out.append({"fact": name, "text": words.get(lang) if words else name, "value": shown})
     return out
+
+
+def _entry(fact: Fact, entry: dict[str, Any], lang: str) -> str:
+    """One entry of a list fact: each field and its value by the words the policy gives them."""
+    said = []
+    for field, value in entry.items():
+        title, labels = fact.field_words(str(field))
+        label = labels.get(value) if isinstance(value, str) else None
+        said.append(f"{(title.get(lang) if title else None) or field} {(label.get(lang) if label else None) or value}")
+    return ", ".join(said)
 
 
 def head(policy: Policy, given_: list[dict[str, Any]], lang: str) -> tuple[str, list[dict[str, Any]]]:
