@@ -84,3 +84,19 @@ def test_a_repair_of_the_history_picks_its_kind_from_the_case_formats_values(pag
     page.wait_for_selector("#answered-list li[data-fact='history']")
     case = page.evaluate("JSON.parse(sessionStorage.getItem('policykit-interview')).case")
     assert case["history"] == [{"date": "2026-01-05", "kind": "replacement", "fault_code": "no-video"}]
+    answered = page.locator("#answered-list li[data-fact='history']")
+    assert "类别 更换" in answered.inner_text()  # the entry by its fields' words
+    # a second entry is added to the first (editing the answer cleared the list: one entry at most)
+    answered.get_by_role("button", name="添加一项").click()
+    page.wait_for_selector("#question[data-fact='history']")
+    page.fill("#item-date", "2026-01-20")
+    page.select_option("#item-kind", "repair")
+    page.fill("#item-fault_code", "no-video")
+    page.click("#answer-button")
+    page.wait_for_function("JSON.parse(sessionStorage.getItem('policykit-interview')).case.history.length === 2")
+    page.screenshot(path=str(SHOTS / "interview-history-two-entries-1280.png"), full_page=True)
+    case = page.evaluate("JSON.parse(sessionStorage.getItem('policykit-interview')).case")
+    assert case["history"] == [
+        {"date": "2026-01-05", "kind": "replacement", "fault_code": "no-video"},
+        {"date": "2026-01-20", "kind": "repair", "fault_code": "no-video"},
+    ]

@@ -7,7 +7,8 @@
   const store = window.sessionStorage;
   let state = JSON.parse(store.getItem("policykit-interview") || "null") || { case: {}, skipped: [] };
   let last = null; // the last step from the server
-  let changing = null; // an assumed fact of no choices being changed in the question form
+  let changing = null; // an assumed fact of no choices being changed in the question form, or a list added to
+  const listQuestions = {}; // each list asked, by its fact: asked again to add an entry to it
   const $ = (id) => document.getElementById(id);
 
   function save() { store.setItem("policykit-interview", JSON.stringify(state)); }
@@ -152,7 +153,8 @@
     showErrors(step.errors || []);
     $("start").hidden = Boolean(getPath(state.case, "request.type")) && Boolean(getPath(state.case, "request.date"));
     const asked = (step.questions || []).find((x) => x.fact !== "request.type" && x.fact !== "request.date");
-    const q = (changing && (step.assumed || []).find((x) => x.fact === changing)) || asked;
+    const q = (changing && ((step.assumed || []).find((x) => x.fact === changing) || listQuestions[changing])) || asked;
+    if (q && q.kind === "list") listQuestions[q.fact] = q;
     const form = $("question");
     if (q && $("start").hidden) {
       form.hidden = false;
@@ -209,7 +211,13 @@
       if (g.fact === "request.type" || g.fact === "request.date") continue;
       const edit = el("button", { type: "button", class: "quiet", text: ui.edit });
       edit.addEventListener("click", () => { setPath(state.case, g.fact, undefined); refresh(); });
-      list.append(el("li", { "data-fact": g.fact }, el("span", { text: g.text + " " }), el("strong", { text: g.value }), document.createTextNode(" "), edit));
+      const item = el("li", { "data-fact": g.fact }, el("span", { text: g.text + " " }), el("strong", { text: g.value }), document.createTextNode(" "), edit);
+      if (Array.isArray(getPath(state.case, g.fact)) && listQuestions[g.fact]) { // a list takes more than one entry
+        const add = el("button", { type: "button", class: "quiet", text: ui.add_entry });
+        add.addEventListener("click", () => { changing = g.fact; render(last); });
+        item.append(document.createTextNode(" "), add);
+      }
+      list.append(item);
     }
     $("answered").hidden = !list.children.length;
   }
@@ -274,7 +282,7 @@
   $("question").addEventListener("submit", async (event) => {
     event.preventDefault();
     const fact = $("question").dataset.fact;
-    const q = [...(last.questions || []), ...(last.assumed || [])].find((x) => x.fact === fact);
+    const q = [...(last.questions || []), ...(last.assumed || [])].find((x) => x.fact === fact) || listQuestions[fact];
     const value = answerOf(q);
     if (value === undefined) { $("q-error").textContent = ui.errors; $("q-error").hidden = false; return; }
     await answer(q.fact, value);
