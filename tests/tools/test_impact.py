@@ -281,7 +281,7 @@ def test_past_the_cap_the_rejected_cases_not_shown_are_counted() -> None:
     impact = Impact()
     for n in range(1, MAX_ERRORS + 11):
         impact.reject(f"c.jsonl:{n}", InputError([Diagnostic(f"c.jsonl:{n}", 1, 3, "json", "Expecting value")]))
-    refused = impact.refused()
+    refused = impact.refused("c.jsonl")
     assert refused is not None
     shown = refused.diagnostics
     assert [(d.file, d.line, d.col) for d in shown[:2]] == [("c.jsonl", 1, 3), ("c.jsonl", 2, 3)]
@@ -290,7 +290,7 @@ def test_past_the_cap_the_rejected_cases_not_shown_are_counted() -> None:
     for n in range(1, MAX_ERRORS + 11):
         halves[n > 30].reject(f"c.jsonl:{n}", InputError([Diagnostic(f"c.jsonl:{n}", 1, 3, "json", "bad")]))
     halves[0].merge(halves[1])
-    merged = halves[0].refused()
+    merged = halves[0].refused("c.jsonl")
     assert merged is not None and merged.diagnostics[-1].message == "and 10 more bad cases, not shown"
     assert [d.line for d in merged.diagnostics[:-1]] == list(range(1, MAX_ERRORS + 1))  # the first ones
 

@@ -193,12 +193,9 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         else:
             progress = progress_stream(err)
             impact = measure_impact(old, new, args.cases, as_of, progress, jobs, (args.old, args.new), limits)
-    refused = impact.refused() if impact is not None else None
+    refused = impact.refused(str(args.cases)) if impact is not None else None
     if refused is not None:
         raise refused
-    if impact is not None and not impact.cases and not impact.rejected:  # an impact on nothing: no news
-        said = "no case here: a folder's *.json files, or a JSON Lines file's lines"
-        raise InputError([Diagnostic(str(args.cases), 0, 0, "no-cases", said)])
     if impact is not None and impact.early and args.as_of is not None:
         file, _, line = impact.early_first.rpartition(":")
         file, line = (file, line) if line.isdigit() else (impact.early_first, "0")

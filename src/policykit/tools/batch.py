@@ -21,6 +21,7 @@ from policykit.tools.document import (
     chooser,
     evaluate_raw,
     named,
+    on_line,
     render_text,
     requested_after,
 )
@@ -124,11 +125,7 @@ def evaluate_lines(settings: BatchSettings, label: str, lines: Iterable[tuple[in
             found = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
             if not text_format:
                 out.append(_error_line(number, found))
-            # a line is one JSON text: a problem placed on its (first and only) line keeps its column
-            errors.extend(
-                Diagnostic(label, number, d.col if d.line == 1 else 0, d.code, d.message, d.path).format()
-                for d in exc.diagnostics
-            )
+            errors.extend(on_line(label, number, d).format() for d in exc.diagnostics)
         except (OSError, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug shown by this line: report it, and go on with the next

@@ -207,6 +207,14 @@ def evaluate_raw(
     return _Reader(settings, choose, generated)(raw, name)
 
 
+def on_line(label: str, number: int, problem: Diagnostic) -> Diagnostic:
+    """A problem of the case on line ``number`` of ``label`` (a JSON Lines file), placed on
+    that line: a line is one JSON text, so a problem on its first and only line keeps its column."""
+    return Diagnostic(
+        label, number, problem.col if problem.line == 1 else 0, problem.code, problem.message, problem.path
+    )
+
+
 def requested_after(case: Any, as_of: date | None) -> str | None:
     """The request date of ``case`` (a read case), when ``as_of`` (the day given to decide it
     on) is before it: the day of evaluation before the request was made, likely a typo.

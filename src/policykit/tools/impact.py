@@ -18,7 +18,7 @@ from policykit.evaluator import Decided, decide
 from policykit.limits import DEFAULT, Limits, read_bounded
 from policykit.policy.model import Policy
 from policykit.present.result import jsonable
-from policykit.tools.document import requested_after
+from policykit.tools.document import on_line, requested_after
 
 EXAMPLES = 3
 
@@ -73,11 +73,15 @@ class Impact:
     def _told(self) -> int:
         return sum(len(problems) for problems in self.rejected_problems)
 
-    def refused(self) -> InputError | None:
-        """The error of an impact measured on no case, every one of them bad input (an
-        impact of 0 cases would say nothing: it would only hide that none could be read)."""
-        if self.cases or not self.rejected:
+    def refused(self, source: str) -> InputError | None:
+        """The error of an impact measured on no case of ``source``: none there, or every one
+        of them bad input (an impact of 0 cases would say nothing: it would only hide that
+        none could be read)."""
+        if self.cases:
             return None
+        if not self.rejected:
+            said = "no case here: a folder's *.json files, or a JSON Lines file's lines"
+            return InputError([Diagnostic(source, 0, 0, "no-cases", said)])
         error = InputError([d for problems in self.rejected_problems for d in problems])  # sorted, capped
         more = self.rejected - len(self.rejected_problems)
         if more:  # last, as the cap's own line is
@@ -127,9 +131,7 @@ def _placed(name: str, problem: Diagnostic) -> Diagnostic:
     file, _, number = name.rpartition(":")
     if problem.file != name or not file or not number.isdigit():
         return problem
-    return Diagnostic(
-        file, int(number), problem.col if problem.line == 1 else 0, problem.code, problem.message, problem.path
-    )
+    return on_line(file, int(number), problem)
 
 
 def _first_examples(mine: dict[Any, list[str]], theirs: dict[Any, list[str]]) -> None:
