@@ -32,8 +32,8 @@ def test_the_paid_repair_row_reads_as_a_sentence(policy: Policy) -> None:
         # the fields of a list's entries by the words the policy gives them, through the values made of it
         (
             "len(where(service.earlier, 'kind', ['repair', 'replacement'])) > 0",
-            "存在此前的维修和更换中类别为“维修”、“更换”者",
-            'there are earlier repairs and replacements whose kind is "repair", "replacement"',
+            "存在此前的维修和更换中类别为“维修”或“更换”者",
+            'there are earlier repairs and replacements whose kind is "repair" or "replacement"',
         ),
         (
             "len(where(service.in_year, 'fault_code', null)) > 0",
@@ -94,3 +94,57 @@ def test_the_policy_status_reads_in_words_not_as_its_code(policy: Policy) -> Non
     assert condition(policy, "policy.status == 'draft'", "en") == 'the policy\'s status is "draft"'
     assert show(policy, "policy.status", "withdrawn", "zh") == "已撤销"
     assert show(policy, "policy.status", "retired", "zh") == "retired"
+
+
+@pytest.mark.parametrize(
+    ("source", "zh", "en"),
+    [
+        # a count of one in the singular; a parameter by its value
+        ("add_months(delivery.date, params.return_window_months)", "收货日加1个月", "1 month after delivery day"),
+        ("add_working_days(request.date, 1)", "请求日期后第1个工作日", "1 working day after the request day"),
+        ("add_days(request.date, -1)", "请求日期前1天", "1 day before the request day"),
+        ("add_days(sale.ship_date, 3)", "发货日期加3天", "3 days after the ship date"),
+        # a count that is a named quantity: its words, which name the unit, not "months months"
+        (
+            "add_months(warranty.start_date, sale.warranty_months)",
+            "质保起始日加合同约定的质保月数",
+            "the contract's warranty months after warranty start",
+        ),
+        (
+            "add_working_days(request.date, sale.return_days)",
+            "请求日期后合同约定的退货天数（按工作日计）",
+            "the contract's return days after the request day, counted in working days",
+        ),
+        # a field of one entry, and of entries written out in a list, by the words of its list
+        (
+            "add_days(request.date, get(min_by(shipment.options, 'cost'), 'transit_days'))",
+            "请求日期加承运报价中运费最小者的运输天数",
+            "the days in transit of the one of carrier quotes with the least cost after the request day",
+        ),
+    ],
+)
+def test_counted_days_read_in_each_language(policy: Policy, source: str, zh: str, en: str) -> None:
+    """A day counted from another reads in the singular for one ("1 months after" on the docs
+    site) and by the count's own words where it is a named quantity ("the contract's warranty
+    months months after", 合同约定的质保月数个月); the catalogue's words, not the standard's."""
+    from policykit.present.sentence import outcome_words
+
+    assert outcome_words(policy, source, "zh") == zh
+    assert outcome_words(policy, source, "en") == en
+
+
+def test_a_list_written_out_of_entries_has_its_fields_worded(policy: Policy) -> None:
+    """``shipment.candidates`` (rows that ask, and rows of ``[min_by(...)]``) holds carrier
+    quotes: its fields read by their titles (运费, 运输天数), not as codes."""
+    said = condition(policy, "len(distinct(pluck(shipment.candidates, 'transit_days'))) == 1", "zh")
+    assert "运输天数" in said and "transit_days" not in said
+    said = condition(policy, "len(distinct(pluck(shipment.candidates, 'transit_days'))) == 1", "en")
+    assert "days in transit" in said and "transit_days" not in said
+
+
+def test_a_yes_no_value_without_labels_is_quoted_in_english(policy: Policy) -> None:
+    """A value titled as a verb phrase ("handle as a complaint") read "handle as a complaint
+    is yes"; in quotes, as a question on a form is: the Chinese says 为“是” already."""
+    assert condition(policy, "complaint.recommended", "en") == '"handle as a complaint" is yes'
+    assert condition(policy, "complaint.recommended", "zh") == "建议按投诉处理为“是”"
+    assert condition(policy, "not complaint.recommended", "en") == '"handle as a complaint" is no'

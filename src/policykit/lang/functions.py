@@ -300,7 +300,7 @@ FUNCTIONS: dict[str, Function] = {
             field_args=-1,
             keeps_entries=True,
         ),
-        Function("get", _get, 2, 2, "get(item, field): one field of an item"),
+        Function("get", _get, 2, 2, "get(item, field): one field of an item", field_args=1),
         Function("latest", _latest, 1, 8, "latest(a, b, ...): the latest known value"),
         Function("earliest", _earliest, 1, 8, "earliest(a, b, ...): the earliest known value"),
         Function("is_known", _is_known, 1, 1, "is_known(x): the case gives x", sees_unknown=True),

@@ -9,6 +9,7 @@ import ast
 
 from policykit.lang.functions import FUNCTIONS, Function
 from policykit.lang.syntax import dotted_name, parse_tree
+from policykit.lang.values import Unknown
 from policykit.policy.model import Fact, Policy, Rule, Text
 from policykit.present.catalogue import has, say
 from policykit.present.catalogue import title as title  # (where the text view and the docs import it from)
@@ -210,14 +211,8 @@ class _Words:
     def call(self, name: str, nodes: list[ast.expr]) -> str:
         """A function call in words: a count back in time as "before" (``add_days(d, -3)``),
         a range open at its start as "at most" (``between(x, f, null, d)``)."""
-        if (
-            name.startswith("add_")
-            and len(nodes) == 2
-            and (_negative(nodes[1]) or self.negated_parameter(nodes[1]))
-            and has(self.policy, f"fn_{name}_before")
-        ):
-            operand = nodes[1].operand if isinstance(nodes[1], ast.UnaryOp) else nodes[1]
-            return self._fill(f"fn_{name}_before", [self.term(nodes[0]), self.term(operand)])
+        if name.startswith("add_") and len(nodes) == 2 and has(self.policy, f"fn_{name}"):
+            return self.count(name, nodes[0], nodes[1])
         if name == "between" and len(nodes) == 4 and _is_null(nodes[2]):
             return self.call("at_most", [nodes[0], nodes[1], nodes[3]])
         spec = FUNCTIONS.get(name)
@@ -231,6 +226,21 @@ class _Words:
         if name in ("latest", "earliest"):
             return self.say(key).replace("{0}", self.say("list_sep").join(args))
         return self._fill(key, args)
+
+    def count(self, name: str, start: ast.expr, count: ast.expr) -> str:
+        """A day counted from another (``add_months(d, n)``): back in time as "before"
+        (``-3``, ``-params.x``); a count of one in the singular (``1 month after``); a count
+        that is no number (a fact's, a value's: ``the contract's warranty months``) by its
+        words alone, which name their unit (not ``... months months after``).  A form the
+        catalogue lacks falls back to the plain one."""
+        key = f"fn_{name}"
+        if (_negative(count) or self.negated_parameter(count)) and has(self.policy, f"{key}_before"):
+            key, count = f"{key}_before", count.operand  # type: ignore[attr-defined]
+        said = self.term(count)
+        form = "_one" if said == "1" else "" if said.isdigit() else "_by"
+        if form and has(self.policy, key + form):
+            key += form
+        return self._fill(key, [self.term(start), said])
 
     def negated_parameter(self, node: ast.expr) -> bool:
         """``-params.x`` for a parameter that is a count of zero or more: a count back in time."""
@@ -269,13 +279,17 @@ class _Words:
             value = e.value  # type: ignore[attr-defined]
             label = labels.get(value)
             said.append(self.say("quoted", text=(label.get(self.lang) if label else None) or value))
-        return self.say("list_sep").join(said)
+        return self.say("choice_or").join(said)  # (a field equal to any of them)
 
     def items_of(self, node: ast.expr, depth: int = 0) -> Fact | None:
         """The list fact whose entries ``node`` holds: the fact itself, a value (every row of
-        it) or a function keeping its first argument's entries; else None."""
+        it), a function keeping its first argument's entries or a list written out of such
+        entries (``[min_by(quotes, 'cost')]``); else None."""
         if depth > 8:
             return None
+        if isinstance(node, ast.List | ast.Tuple):
+            facts = {id(f): f for e in node.elts if (f := self.items_of(e, depth + 1)) is not None}
+            return next(iter(facts.values())) if len(facts) == 1 and node.elts else None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             spec = FUNCTIONS.get(node.func.id)
             keeps = spec is not None and spec.keeps_entries
@@ -290,6 +304,8 @@ class _Words:
         found: dict[str | None, Fact | None] = {}
         for rule in value.rules:
             if rule.outcome is None:
+                if rule.value.__class__ is Unknown or rule.value == []:
+                    continue  # a row that asks, or gives no entries: it says nothing of them
                 return None
             try:
                 fact = self.items_of(parse_tree(rule.outcome.source), depth + 1)
