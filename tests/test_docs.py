@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -246,3 +247,14 @@ def test_rules_steps_and_facts_read_in_english_too(site: Path, policy: Policy) -
     question = policy.facts["sale.ship_date"].question
     assert question is not None and question.get("en") in english  # a fact's question
     assert "条件 · condition" in html and "事实、默认值与询问 · Facts, defaults and questions" in html
+
+
+def test_conditional_citations_and_worked_examples_read_in_english_too(site: Path) -> None:
+    """A citation's condition and the worked examples' decisions and values had no English
+    beside them (exploratory test)."""
+    html = (site / "decisions" / "fault" / "index.html").read_text(encoding="utf-8")
+    english = [unescape(e) for e in re.findall(r'<small lang="en">([^<]*)</small>', html)]
+    assert "(the case gives the contract's warranty months)" in english
+    examples = (site / "examples" / "index.html").read_text(encoding="utf-8")
+    english = re.findall(r'<small lang="en">([^<]*)</small>', examples)
+    assert "Warranty start" in english and "yes" in english  # a decision's title, a value

@@ -52,8 +52,10 @@ def cites_cell(policy: Policy, cites: Iterable[Cite]) -> str:
     out = []
     for cite in cites:
         link = f"[{cite.clause}](../{clause_page(cite.clause)}.md#{cite.clause})"
-        when = f"（{condition(policy, cite.when.source, LANG)}）" if cite.when is not None else ""
-        out.append(link + cell(when))
+        if cite.when is not None:
+            english = cell(condition(policy, cite.when.source, "en"))
+            link += cell(f"（{condition(policy, cite.when.source, LANG)}）") + f' <small lang="en">({english})</small>'
+        out.append(link)
     return ", ".join(out)
 
 

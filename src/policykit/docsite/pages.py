@@ -285,23 +285,30 @@ def interpretations_page(policy: Policy) -> str:
     return "\n".join(lines).replace("(../decisions/", "(decisions/") + "\n"
 
 
-def _result_table(policy: Policy, result: Any) -> list[str]:
-    """A result's decisions in words: title, value (by its label), the clauses cited."""
-    s = site_say
+def _result_table(policy: Policy, result: Any, english: Any) -> list[str]:
+    """A result's decisions in words: title, value (by its label), the clauses cited; the
+    same result in English (``english``) under each."""
     lines = [header(policy, "site_col_decision", "site_col_value", "site_col_cites")]
-    for d in result.decisions:
-        if not d.decided:
-            value = policy.message("unknown_value", LANG)
-        elif d.value is None:
-            value = policy.message("not_applicable", LANG)
-        else:
-            value = show(policy, d.id, d.value, LANG)
+    for d, e in zip(result.decisions, english.decisions, strict=True):
         cites = ", ".join(f"[{c.clause}](../{clause_page(c.clause)}.md#{c.clause})" for c in d.cites)
-        lines.append(f"| {cell(d.title)} <small>`{d.id}`</small> | {cell(value)} | {cites.replace('../', '')} |")
+        title = beside(cell(d.title), cell(e.title))
+        value = beside(cell(_shown(policy, d, LANG)), cell(_shown(policy, e, "en")))
+        lines.append(f"| {title} <small>`{d.id}`</small> | {value} | {cites.replace('../', '')} |")
     if result.missing:
         lines.append("")
-        lines.append(f"{s(policy, 'site_still_to_ask')}：" + "；".join(m.question for m in result.missing))
+        lines.append(f"{site_say(policy, 'site_still_to_ask')}：" + "；".join(m.question for m in result.missing))
+        lines.append("")
+        asked = "; ".join(m.question for m in english.missing)
+        lines.append(f'<small lang="en">{say(policy, "site_still_to_ask", "en")}: {cell(asked)}</small>')
     return lines
+
+
+def _shown(policy: Policy, decision: Any, lang: str) -> str:
+    if not decision.decided:
+        return policy.message("unknown_value", lang)
+    if decision.value is None:
+        return policy.message("not_applicable", lang)
+    return show(policy, decision.id, decision.value, lang)
 
 
 def examples_page(
@@ -334,6 +341,7 @@ def examples_page(
         case = json.loads(path.read_text(encoding="utf-8"))
         try:
             result = evaluate(policy, read_case(policy, case), as_of, LANG)
+            english = evaluate(policy, read_case(policy, case), as_of, "en")
         except PolicykitError as exc:
             if failures is not None:
                 failures.extend(f"{path}: {policy.version}: {d.format()}" for d in exc.diagnostics)
@@ -343,7 +351,7 @@ def examples_page(
         lines.append("    ```json")
         lines.extend("    " + line for line in json.dumps(case, ensure_ascii=False, indent=2).splitlines())
         lines.append("    ```\n")
-        lines.extend(_result_table(policy, result))
+        lines.extend(_result_table(policy, result, english))
         lines.append("")
     if tests_dir is not None and tests_dir.is_dir():
         files, problems = load_all([tests_dir])
