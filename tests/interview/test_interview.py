@@ -466,6 +466,32 @@ def test_a_list_entry_is_asked_field_by_field_with_its_choices(tmp_path: Path) -
     assert case["history"] == [{"date": "2026-01-05", "kind": "repair", "fault_code": "x1"}]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_required_field_left_empty_is_asked_again_at_once(tmp_path: Path, lang: str) -> None:
+    """A history entry's 类别 left empty was taken, and the case reader refused the entry
+    only after the whole list, which was then asked again from its start; a required field
+    (the case format's) is now asked again at once, one that may be left out is not (故障代码).
+    Each field without choices says what it takes in the interview's language (it showed the
+    field's type code: ``日期 (date)``)."""
+    out_file = tmp_path / "case.json"
+    blanks = "\n" * 16  # the questions before the history, left to their defaults or skipped
+    typed = "2025-06-01\n1\n2026-02-13\n" + blanks + "2026-01-05\n\n2\n\n\n" + "\n" * 10
+    argv = ["interview", "--type", "fault", "--date", "2026-02-10", "--as-of", "2026-02-12", "--out", str(out_file)]
+    code, out, err = cli(*argv, "--lang", lang, stdin=typed)
+    assert code == 0, err
+    history = "维修更换记录\n" if lang == "zh" else "repair and replacement history"
+    part = out[out.index(history) :]
+    if lang == "zh":
+        assert "  日期（年-月-日）\n" in part and "  故障代码（文字）\n" in part
+        assert "  类别\n    1) 维修\n    2) 更换\n>   ! 此项必填\n" in part  # (the prompt has no newline)
+    else:
+        assert "  date (YYYY-MM-DD)\n" in part and "  fault code (text)\n" in part
+        assert "! this field is required" in part
+    assert "(date)" not in part and "(string)" not in part
+    case = json.loads(out_file.read_text(encoding="utf-8"))
+    assert case["history"] == [{"date": "2026-01-05", "kind": "replacement"}]
+
+
 @pytest.mark.parametrize("as_of", [date(1, 1, 5), date(9999, 12, 1)])
 def test_a_step_at_the_ends_of_the_calendar_is_worked_out(policy: Policy, as_of: date) -> None:
     """An evaluation day near year 1 or 9999 (a logged decision's, replayed by

@@ -90,7 +90,8 @@ class Terminal:
     def ask_list(self, q: Question) -> list[dict[str, Any]]:
         """The entries of a list, field by field: a field that takes one of a few values
         shows them numbered, and an answer that is none of them, or a day that is not one,
-        is refused and the field asked again (not the whole list, after its last entry)."""
+        is refused and the field asked again (not the whole list, after its last entry), as is
+        a required field left empty; each field says what it takes (a day, a whole number)."""
         from policykit.interview.answers import NotAnAnswer, parse
         from policykit.interview.core import Question
         from policykit.lang.dates import parse_date
@@ -105,15 +106,19 @@ class Terminal:
                 values = choices.get(field, ())
                 title, labels = q.field_words(field)
                 asked = Question(field, kind, title, tuple((v, labels.get(v, str(v))) for v in values), (), (), ())
-                self.say(f"  {title} ({kind})" if not values else f"  {title}")
+                hint = self.ui["field_kinds"].get(kind)
+                self.say(f"  {title}" + (self.ui["paren"].format(text=hint) if hint and not values else ""))
                 for i, value in enumerate(values, 1):
                     self.say(f"    {i}) {labels.get(value, value)}")
                 while True:
                     text = self.read()
                     if field == first and not text.strip():
                         return entries
+                    if not text.strip() and field in q.item_required:
+                        self.say("  ! " + self.ui["field_required"])
+                        continue
                     if not text.strip():
-                        break  # a field left out: the case reader says if it was needed
+                        break  # a field that may be left out
                     try:
                         if kind == "date" and not values:
                             parse_date(text.strip())

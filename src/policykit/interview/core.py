@@ -45,6 +45,8 @@ class Question:
     item_choices: tuple[tuple[str, tuple[Any, ...]], ...] = ()
     # a field of a list entry in words, where the policy gives them: (field, title, {value: label})
     item_words: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
+    # the fields of a list entry the case format requires (an entry without one is refused)
+    item_required: tuple[str, ...] = ()
 
     def field_words(self, field: str) -> tuple[str, dict[str, str]]:
         """(the field's title, or the field itself; its values' labels) in the interview's language."""
@@ -175,6 +177,7 @@ def question(
         default=fact.default if fact.has_default else None,
         default_reason=default_reason,
         item_choices=_item_choices(policy, name) if fact.item else (),
+        item_required=_item_required(policy, name) if fact.item else (),
         item_words=tuple(
             (field, title.get(lang) or "" if title else "", tuple((v, t.get(lang) or v) for v, t in labels))
             for field, title, labels in fact.item_words
@@ -182,14 +185,24 @@ def question(
     )
 
 
-def _item_choices(policy: Policy, name: str) -> tuple[tuple[str, tuple[Any, ...]], ...]:
-    """The fields of ``name``'s list entries that take one of a few values, with those
-    values, as the case format (the contract) names them."""
+def _items_schema(policy: Policy, name: str) -> dict[str, Any]:
+    """The case format's schema of one entry of the list fact ``name`` (empty if none)."""
     node: Any = policy.case_schema
     for part in name.split("."):
         node = (node.get("properties") or {}).get(part) if isinstance(node, dict) else None
     items = node.get("items") if isinstance(node, dict) else None
-    fields = items.get("properties") if isinstance(items, dict) else None
+    return items if isinstance(items, dict) else {}
+
+
+def _item_required(policy: Policy, name: str) -> tuple[str, ...]:
+    required = _items_schema(policy, name).get("required")
+    return tuple(f for f in required if isinstance(f, str)) if isinstance(required, list) else ()
+
+
+def _item_choices(policy: Policy, name: str) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """The fields of ``name``'s list entries that take one of a few values, with those
+    values, as the case format (the contract) names them."""
+    fields = _items_schema(policy, name).get("properties")
     if not isinstance(fields, dict):
         return ()
     return tuple(
