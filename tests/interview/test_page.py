@@ -100,3 +100,14 @@ def test_a_repair_of_the_history_picks_its_kind_from_the_case_formats_values(pag
         {"date": "2026-01-05", "kind": "replacement", "fault_code": "no-video"},
         {"date": "2026-01-20", "kind": "repair", "fault_code": "no-video"},
     ]
+
+
+def test_the_count_of_questions_counts_the_one_asked(page: Page, server: str) -> None:  # noqa: F811
+    """With every question answered or skipped, changing an assumed answer asked it under
+    "还需问 0 项"; the question shown is one still to ask, so it is counted."""
+    _start(page, server, "fault", "2026-02-10")
+    _answer_from(page, {"sale.ship_date": "2025-06-01", "sale.shipping_method": "express"}, limit=40)
+    assert page.locator("#question").is_hidden()  # nothing left to ask
+    page.locator("#assumed-list li[data-fact='history']").get_by_role("button", name="改为…").click()
+    page.wait_for_selector("#question[data-fact='history']")
+    assert page.locator("#q-count").inner_text() == "还需问 1 项"

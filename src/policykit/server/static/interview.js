@@ -165,7 +165,11 @@
       $("q-error").hidden = true;
       $("q-clauses").replaceChildren(...clauseNodes(q.clauses));
       $("q-why").hidden = !q.clauses.length;
-      $("q-count").textContent = ui.question_of.replace("{n}", String(step.questions.length));
+      // the questions still to ask, the one shown among them (an assumed answer being
+      // changed, a list taking another entry, is not in the server's list)
+      const open = (step.questions || []).filter((x) => x.fact !== "request.type" && x.fact !== "request.date");
+      const count = open.length + (open.some((x) => x.fact === q.fact) ? 0 : 1);
+      $("q-count").textContent = ui.question_of.replace("{n}", String(count));
       const first = form.querySelector("input");
       if (first) first.focus();
     } else {
