@@ -33,3 +33,18 @@ def test_a_missing_or_empty_folder_is_refused(tmp_path: Path, command: tuple[str
         (empty, f"{empty}: empty-set: no policy file in this folder\n"),
     ):
         assert cli(*command, "--policy-set", str(folder)) == (2, "", line)
+
+
+@pytest.mark.parametrize("command", [("schema", "case"), ("show", "1.0.0"), ("evaluate", "EXAMPLE")])
+def test_a_file_given_as_a_policy_set_is_named_a_file(tmp_path: Path, command: tuple[str, ...]) -> None:
+    """``--policy-set FILE`` said "no such policy folder" of a file that is there."""
+    example = str(Path(__file__).parents[2] / "examples" / "fault.json")
+    given = tmp_path / "standard.yaml"
+    given.write_text("policy: x\n", encoding="utf-8")
+    argv = [example if a == "EXAMPLE" else a for a in command]
+    code, out, err = cli(*argv, "--policy-set", str(given))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"{given}: not-a-folder: a file, not a policy folder: a policy set is the folder of its files"
+        " (one file is --policy PATH)\n"
+    )

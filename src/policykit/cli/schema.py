@@ -38,11 +38,11 @@ def add_parser(sub: Any) -> None:
 def set_folder(given: str) -> Path:
     """The folder named by ``--policy-set``, refused (exit 2) when it is no folder or holds
     no policy file: said as ``evaluate --policy-set`` says it, not as an unknown version."""
-    from policykit.tools.versions import policy_files
+    from policykit.tools.versions import no_folder, policy_files
 
     folder = Path(given)
     if not folder.is_dir():
-        raise InputError([Diagnostic(str(folder), 0, 0, "not-found", "no such policy folder")])
+        raise InputError([no_folder(folder)])
     if not policy_files(folder):
         raise InputError([Diagnostic(str(folder), 0, 0, "empty-set", "no policy file in this folder")])
     return folder

@@ -257,6 +257,15 @@ def _not_after(day: date | None, other: date | None) -> bool:
     return day is not None and other is not None and day <= other
 
 
+def no_folder(path: Path) -> Diagnostic:
+    """Why ``path``, given as a policy set, is none: missing, or a file (not "no such
+    folder" for a file that is there: the set is the folder that holds it)."""
+    if path.exists():
+        said = "a file, not a policy folder: a policy set is the folder of its files (one file is --policy PATH)"
+        return Diagnostic(str(path), 0, 0, "not-a-folder", said)
+    return Diagnostic(str(path), 0, 0, "not-found", "no such policy folder")
+
+
 def _folder_files(directory: str | Path) -> tuple[str, list[str]] | None:
     """The folder as a Path shows it and its policy files (as :func:`policy_files` names
     them); None when it is no folder.  A plain folder name (``os.path.normpath`` leaves it
@@ -291,7 +300,7 @@ def load_policy_set(
     if found is None:
         from pathlib import Path
 
-        raise PolicyError([Diagnostic(str(Path(directory)), 0, 0, "not-found", "no such policy folder")])
+        raise PolicyError([no_folder(Path(directory))])
     folder, files = found
     key = None
     if use_cache and len(files) > 1:  # (a set of one version has nothing to leave unbuilt)
