@@ -165,6 +165,13 @@ def test_diff_takes_versions_of_the_set_as_show_does(policy_set: Path) -> None:
     (policy_set / "copy.yaml").write_text(Path(files[0]).read_text(encoding="utf-8"), encoding="utf-8")
     code, out, err = cli("diff", "1.0.0", "1.1.0", "--policy-set", str(policy_set))
     assert (code, out) == (2, "") and "set-duplicate-version: version 1.0.0 is also" in err, err
+    # an amendment of 1.0.0 among them: its base not resolved from one of the two, silently
+    amendment = policy_set / "amend.yaml"
+    amendment.write_text("policykit: 1\namends: 1.0.0\nmetadata: {version: 2.0.0}\nchanges: []\n", "utf-8")
+    code, out, err = cli("show", "2.0.0", "--policy-set", str(policy_set))
+    assert (code, out) == (2, "") and "set-duplicate-version: version 1.0.0 is both" in err, err
+    assert err.startswith(f"{amendment}:2:"), err  # at its amends:
+    amendment.unlink()
     (policy_set / "copy.yaml").unlink()
     (policy_set.parent / "1.0.0").write_text("junk: [\n", encoding="utf-8")
     here = os.getcwd()

@@ -175,6 +175,11 @@ def resolve(
     if found is None:
         return None, [doc.diag(("amends",), "amend-base", f"no version {wanted} in {folder}")]
     base_path, base_raw = found
+    other = _find_version(folder, wanted, base_path, most)[0]
+    if other is not None and other[0].resolve() != FilePath(doc.file).resolve():
+        # two files of the base's version: which one was meant is not ours to guess
+        message = f"version {wanted} is both {base_path} and {other[0]}: a set holds one file a version"
+        return None, [doc.diag(("amends",), "set-duplicate-version", message)]
     if len(base_raw) > most:  # read no further than one byte over
         message = f"version {wanted} ({base_path}) is larger than the limit policy_bytes = {most}"
         return None, [doc.diag(("amends",), "file-too-large", message)]
