@@ -310,3 +310,26 @@ def test_an_impact_on_no_case_at_all_is_bad_input(tmp_path: Path) -> None:
         code, out, err = cli("diff", policy, policy, "--cases", str(source))
         assert (code, out) == (2, ""), out
         assert err == f"{source}: no-cases: no case here: a folder's *.json files, or a JSON Lines file's lines\n"
+
+
+def test_cases_come_from_standard_input_and_files_named_json_in_any_case(tmp_path: Path) -> None:
+    """``--cases -`` reads JSON Lines from standard input, as ``evaluate --batch -`` does
+    (it was refused as no such file), its lines named ``<stdin>:N``; a folder's ``.JSON``
+    files are cases too (only ``*.json`` were read)."""
+    from ..conftest import ROOT
+
+    policy = str(ROOT / "policies" / "standard_v1.yaml")
+    good = json.dumps(json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8")))
+    argv = ("diff", policy, policy, "--as-of", "2026-11-27", "--cases")
+    code, out, err = cli(*argv, "-", stdin=f'{good}\n{{"request": 3}}\n')
+    assert code == 0, err
+    assert "on 1 case: 0 change, 1 do not; 1 case rejected as bad input (<stdin>:2: " in out
+    code, out, err = cli(*argv, "-", stdin='{"request": 3}\n')
+    assert (code, out) == (2, "") and err.startswith("<stdin>:1:"), err
+    code, out, err = cli(*argv, "-", stdin="\n")
+    assert (code, out) == (2, "") and err.startswith("<stdin>: no-cases: "), err
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "A.JSON").write_text(good, encoding="utf-8")
+    code, out, err = cli(*argv, str(folder))
+    assert code == 0 and "on 1 case: 0 change, 1 do not" in out, err

@@ -50,7 +50,7 @@ def run(
         if args.command == "check":
             return cmd_policy.check_command(args, out, err)
         if args.command == "diff":
-            return cmd_policy.diff_command(args, out, err)
+            return cmd_policy.diff_command(args, out, err, inp)
         if args.command == "show":
             return cmd_policy.show_command(args, out, err)
         if args.command == "replay":

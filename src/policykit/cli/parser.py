@@ -195,7 +195,7 @@ def _diff(sub: Any) -> None:
     di.add_argument(
         "--cases",
         metavar="CASES",
-        help="a folder of case files or a JSON Lines file: "
+        help="a folder of case files, a JSON Lines file or - (standard input, JSON Lines): "
         "evaluate each under both versions and count the decisions that change",
     )
     di.add_argument("--as-of", metavar="DATE", help="evaluation day for --cases (default: today)")

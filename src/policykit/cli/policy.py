@@ -164,7 +164,7 @@ def amendment_contract(policy: Any, path: str | None = None, limits: Limits = DE
     return contract_findings(load_policy(base, limits=limits)[0], policy) if base else []
 
 
-def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str] | None = None) -> int:
     from policykit.cli.schema import version_file
     from policykit.policy.compiler import load_policy
     from policykit.tools.diff import diff_policies
@@ -192,8 +192,16 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             impact = impact_on_dask(args, as_of, err, limits)
         else:
             progress = progress_stream(err)
-            impact = measure_impact(old, new, args.cases, as_of, progress, jobs, (args.old, args.new), limits)
-    refused = impact.refused(str(args.cases)) if impact is not None else None
+            source: Any = args.cases
+            if source == "-":  # JSON Lines on standard input, as evaluate --batch - reads them
+                source = sys.stdin if inp is None else inp
+                source = source.buffer if hasattr(source, "buffer") else source
+            impact = measure_impact(old, new, source, as_of, progress, jobs, (args.old, args.new), limits)
+    refused = None
+    if impact is not None:
+        from policykit.tools.impact import cases_label
+
+        refused = impact.refused(cases_label(args.cases))
     if refused is not None:
         raise refused
     if impact is not None and impact.early and args.as_of is not None:

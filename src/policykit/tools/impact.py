@@ -146,36 +146,56 @@ def _label(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
 
 
-def iter_cases(source: str | Path, limits: Limits = DEFAULT) -> Iterator[tuple[str, bytes | PolicykitError]]:
-    """(name, JSON bytes) of each case: files of a folder (sorted) or lines of a JSONL file.
+STDIN = "<stdin>"  # how cases read from standard input (``--cases -``) are named
+
+
+def cases_label(source: str | Path) -> str:
+    """How the cases of ``source`` are named: standard input (``-``) as ``<stdin>``."""
+    return STDIN if str(source) == "-" else str(source)
+
+
+def iter_cases(
+    source: str | Path | IO[bytes], limits: Limits = DEFAULT
+) -> Iterator[tuple[str, bytes | PolicykitError]]:
+    """(name, JSON bytes) of each case: files of a folder (sorted, ``.json`` in any case),
+    lines of a JSONL file, or lines of a stream (standard input, ``--cases -``).
 
     Each is read within the case size limit; a file that leads out of the folder (a
     symlink, say) or is not a regular file is not read, and comes as its error instead."""
+    if not isinstance(source, str | Path):  # standard input, as the command was given it
+        yield from _lines(source, STDIN, limits)
+        return
     path = Path(source)
     if path.is_dir():
         root = path.resolve()
-        for file in sorted(path.glob("*.json")):
+        for file in sorted(p for p in path.iterdir() if p.suffix.lower() == ".json"):
             try:
                 yield str(file), read_bounded(file, limits.case_bytes, str(file), inside=root)
             except PolicykitError as exc:
                 yield str(file), exc
     elif path.is_file():
         with open(path, "rb") as handle:
-            number = 0
-            while True:
-                line = handle.readline(limits.case_bytes + 2)
-                if not line:
-                    break
-                number += 1
-                name = f"{path}:{number}"
-                if len(line.rstrip(b"\r\n")) > limits.case_bytes:
-                    while line and not line.endswith(b"\n"):
-                        line = handle.readline(limits.case_bytes + 2)
-                    yield name, InputError([Diagnostic(name, 0, 0, "too-large", "line over the case size limit")])
-                elif line.strip():
-                    yield name, line
+            yield from _lines(handle, str(path), limits)
     else:
         raise InputError([Diagnostic(str(path), 0, 0, "not-found", "no such case folder or JSON Lines file")])
+
+
+def _lines(handle: IO[bytes], label: str, limits: Limits) -> Iterator[tuple[str, bytes | PolicykitError]]:
+    """(``label:N``, the line) of each line of ``handle`` that is not blank; a line over
+    the case size limit is read no further, and comes as its error."""
+    number = 0
+    while True:
+        line = handle.readline(limits.case_bytes + 2)
+        if not line:
+            break
+        number += 1
+        name = f"{label}:{number}"
+        if len(line.rstrip(b"\r\n")) > limits.case_bytes:
+            while line and not line.endswith(b"\n"):
+                line = handle.readline(limits.case_bytes + 2)
+            yield name, InputError([Diagnostic(name, 0, 0, "too-large", "line over the case size limit")])
+        elif line.strip():
+            yield name, line
 
 
 def impact_of(
@@ -232,7 +252,7 @@ CHUNK = 500
 def measure_impact(
     old: Policy,
     new: Policy,
-    source: str | Path,
+    source: str | Path | IO[bytes],
     as_of: date,
     progress: IO[str] | None = None,
     jobs: int = 1,
