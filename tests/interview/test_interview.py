@@ -513,3 +513,34 @@ def test_an_answered_list_reads_its_fields_in_words(policy: Policy) -> None:
     zh, en = (next(g for g in given(policy, case, lang) if g["fact"] == "history") for lang in ("zh", "en"))
     assert zh["value"] == "日期 2025-12-01, 类别 维修, 故障代码 E1"
     assert en["value"] == "date 2025-12-01, kind repair, fault code E1"
+
+
+def test_a_step_an_answer_decides_is_named_by_its_whole_text(policy: Policy) -> None:
+    """A step named as what an answer decides was cut at its first placeholder: "Ship the
+    unit (" (发出(); its placeholders now stand by the titles of what they show, marked as
+    the docs site marks them; a text that ends on its value ends before it."""
+    assert _purpose(policy, "ship-unit", "en") == "Ship the unit (⟨service type⟩)"
+    assert _purpose(policy, "ship-unit", "zh") == "发出(〈服务类别〉)"
+    tell = policy.actions[[a.id for a in policy.actions].index("tell-service-type")].text.get("en")
+    assert _purpose(policy, "tell-service-type", "en") == tell.split(":")[0]
+    for step_ in (*policy.actions, *policy.warnings):
+        for lang in ("zh", "en"):
+            said = _purpose(policy, step_.id, lang)
+            assert "{" not in said and not said.endswith(("(", "（")), (step_.id, said)
+
+
+def test_a_carrier_quote_offers_its_methods_and_refuses_a_cost_that_is_no_number(tmp_path: Path) -> None:
+    """A quote's method (the contract's own type, a $ref) was free text (a clerk typed
+    "express" in a Chinese interview); it is offered as the kind of a repair is.  A cost that
+    is no number was taken, and refused by the case reader after the whole list; it is
+    refused at once."""
+    out_file = tmp_path / "case.json"
+    typed = "2026-04-05\n" + "2\n顺丰\nabc\n180\n1\n" + "\n" * 12
+    argv = ["interview", "--type", "shipment", "--date", "2026-04-01", "--as-of", "2026-11-27", "--out", str(out_file)]
+    code, out, err = cli(*argv, stdin=typed)
+    assert code == 0, err
+    assert "  发货方式\n    1) 快寄\n    2) 货运\n" in out
+    assert "  用于：承运单位、发货方式、预计到货日\n" in out  # (full-width, as the result's 用于：)
+    assert "! 'abc' 不是数字" in out
+    case = json.loads(out_file.read_text(encoding="utf-8"))
+    assert case["shipment"]["options"] == [{"method": "freight", "carrier": "顺丰", "cost": 180, "transit_days": 1}]

@@ -58,7 +58,7 @@ class Terminal:
         self.say(q.text)
         if q.needed_for:
             joined = ("、" if self.lang == "zh" else ", ").join(q.needed_for)
-            self.say(f"  {self.ui['needed_for']}: {joined}")
+            self.say(f"  {self.ui['needed_for']}{self.ui['colon']}{joined}")  # (用于：, full width)
         for i, (_, words) in enumerate(q.choices, 1):
             self.say(f"  {i}) {words}")
         if q.assumed:
@@ -122,7 +122,12 @@ class Terminal:
                     try:
                         if kind == "date" and not values:
                             parse_date(text.strip())
-                        entry[field] = parse(asked, text)
+                        value = parse(asked, text)
+                        if kind in ("int", "number") and isinstance(value, str):  # said now, not after the list
+                            kinds = self.ui["field_kinds"]
+                            self.say("  ! " + self.ui["not_a_number"].format(text=value, kind=kinds[kind]))
+                            continue
+                        entry[field] = value
                         break
                     except NotAnAnswer:
                         listed = ", ".join(f"{i}) {labels.get(v, v)}" for i, v in enumerate(values, 1))

@@ -150,7 +150,21 @@ def _purpose(policy: Policy, name: str, lang: str) -> str:
         return value.title.get(lang) if value.title else name
     step_ = next((s for s in (*policy.actions, *policy.warnings) if s.id == name), None)
     if step_ is not None:
-        return step_.text.get(lang).split("{")[0].rstrip("：: ")
+        # its text up to a value it ends on ("Tell the service type: {service.type}"), else
+        # with each placeholder by the title of what it shows, marked ("发出(〈服务类别〉)"; it
+        # was cut at the placeholder: "发出(")
+        from policykit.present.catalogue import say, title
+
+        text = step_.text.get(lang)
+        head = text.split("{")[0].rstrip()
+        if head != text and head.endswith(("：", ":")):
+            return head.rstrip("：: ")
+        for placeholder in step_.text.names:
+            param = policy.parameters.get(placeholder.removeprefix("params."))
+            shown = str(param.value) if placeholder.startswith("params.") and param else None
+            shown = shown or say(policy, "placeholder", lang, a=title(policy, placeholder, lang))
+            text = text.replace("{" + placeholder + "}", shown)
+        return text
     return name
 
 
@@ -205,11 +219,20 @@ def _item_choices(policy: Policy, name: str) -> tuple[tuple[str, tuple[Any, ...]
     fields = _items_schema(policy, name).get("properties")
     if not isinstance(fields, dict):
         return ()
-    return tuple(
-        (field, tuple(v for v in spec["enum"] if v is not None))
-        for field, spec in fields.items()
-        if isinstance(spec, dict) and isinstance(spec.get("enum"), list)
-    )
+    found = []
+    for field_, spec in fields.items():
+        spec = _resolved(policy, spec)  # a type of the contract's own (a method) is a $ref
+        if isinstance(spec, dict) and isinstance(spec.get("enum"), list):
+            found.append((field_, tuple(v for v in spec["enum"] if v is not None)))
+    return tuple(found)
+
+
+def _resolved(policy: Policy, spec: Any) -> Any:
+    """``spec`` with a ``#/$defs/NAME`` reference of the case schema looked up (once)."""
+    ref = spec.get("$ref") if isinstance(spec, dict) else None
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return (policy.case_schema.get("$defs") or {}).get(ref[len("#/$defs/") :])
+    return spec
 
 
 def step(policy: Policy, data: dict[str, Any], as_of: date, lang: str = "zh", docs_url: str | None = None) -> Step:
