@@ -258,3 +258,22 @@ def test_conditional_citations_and_worked_examples_read_in_english_too(site: Pat
     examples = (site / "examples" / "index.html").read_text(encoding="utf-8")
     english = re.findall(r'<small lang="en">([^<]*)</small>', examples)
     assert "Warranty start" in english and "yes" in english  # a decision's title, a value
+
+
+def test_the_pages_sentences_and_the_examples_headings_read_in_english_too(site: Path) -> None:
+    """A decision page's prose (first matching row decides), a step listed on an assumption,
+    the calendar's country, a blank sign-off and the examples' headings were Chinese only, or
+    codes (回访 · follow_up, the calendar of CN) (exploratory test)."""
+    fault = (site / "decisions" / "fault" / "index.html").read_text(encoding="utf-8")
+    english = [unescape(e) for e in re.findall(r'<small lang="en">([^<]*)</small>', fault)]
+    assert "First matching row decides." in english
+    assert "The decisions of a fault report request, in the order of the result." in english
+    assert "listed only while a decision rests on a default this step confirms" in english
+    assert "表达式（供规范编辑者） · Expressions (for policy editors)" in unescape(fault)
+    calendar = (site / "calendar" / "index.html").read_text(encoding="utf-8")
+    assert "按 中国大陆 的官方日历" in calendar and "the official calendar of mainland China" in calendar
+    versions = (site / "versions" / "index.html").read_text(encoding="utf-8")
+    assert '<em>未填写</em> <small lang="en">blank</small>' in versions
+    examples = (site / "examples" / "index.html").read_text(encoding="utf-8")
+    headings = [unescape(h) for h in re.findall(r"<h2[^>]*>([^<]*)", examples)]
+    assert "回访 · follow-up" in headings and "故障报修 · fault report" in headings

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from policykit.docsite.common import both, cell, site_say
+from policykit.docsite.common import LANG, both, cell, site_say
 from policykit.policy.calendar_days import entry_rows
 from policykit.policy.model import Policy
-from policykit.present.catalogue import say
+from policykit.present.catalogue import has, say
 from policykit.present.links import clause_page
 
 
@@ -31,15 +31,21 @@ def _when(policy: Policy, item: dict[str, Any]) -> str:
     return text
 
 
+def _country(policy: Policy, code: str, lang: str = LANG) -> str:
+    """A country by its name (``country_CN``) where policykit or the policy has one, else its code."""
+    return say(policy, f"country_{code}", lang) if has(policy, f"country_{code}") else code
+
+
 def calendar_page(policy: Policy) -> str:
     """The calendar page of ``policy``, in the site's language with English beside it."""
     cal = policy.raw["calendar"]
+    offset = cal.get("utc_offset") or "+00:00"
     interpretation = cal.get("interpretation")
     lines = [
         f"# {both(policy, 'site_calendar')}\n",
-        site_say(policy, "site_calendar_intro", country=cal["country"], offset=cal.get("utc_offset") or "+00:00"),
+        site_say(policy, "site_calendar_intro", country=_country(policy, cal["country"]), offset=offset),
         "",
-        say(policy, "site_calendar_intro", "en", country=cal["country"], offset=cal.get("utc_offset") or "+00:00"),
+        say(policy, "site_calendar_intro", "en", country=_country(policy, cal["country"], "en"), offset=offset),
         "",
     ]
     if interpretation:

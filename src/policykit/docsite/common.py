@@ -23,6 +23,11 @@ def both(where: Policy, key: str, /, **fields: object) -> str:
     return f"{site_say(where, key, **fields)} · {say(where, key, 'en', **fields)}"
 
 
+def both_lines(where: Policy, key: str, /, **fields: object) -> str:
+    """A sentence of the page in the site's language with the English under it."""
+    return beside(site_say(where, key, **fields), say(where, key, "en", **fields))
+
+
 def header(where: Policy, *keys: str) -> str:
     """A table's head: each column in the site's language with the English beside it."""
     return "| " + " | ".join(both(where, key) for key in keys) + " |\n|" + "---|" * len(keys)

@@ -20,6 +20,7 @@ from policykit.docsite.common import (
     LANG,
     beside,
     both,
+    both_lines,
     cell,
     cites_cell,
     header,
@@ -81,7 +82,7 @@ def _rule_outcome_both(policy: Policy, value: Value, rule: Rule) -> str:
 
 def _expressions(policy: Policy, value: Value) -> list[str]:
     """Each row's expression, folded away: for policy editors."""
-    lines = [f'??? note "{site_say(policy, "site_expressions")}"', ""]
+    lines = [f'??? note "{both(policy, "site_expressions")}"', ""]
     for rule in value.rules:
         if rule.outcome is not None:
             outcome = _code(rule.outcome.source)
@@ -211,9 +212,8 @@ def _table(policy: Policy, value: Value) -> list[str]:
     if value.interpretations:
         lines[-1] += " · " + ", ".join(f"[{i}](../interpretations.md#{i.lower()})" for i in value.interpretations)
     lines.append("")
-    s = site_say
     if value.kind == "collect":
-        lines.append(s(policy, "site_collect_skip" if value.skip_unknown else "site_collect") + "\n")
+        lines.append(both_lines(policy, "site_collect_skip" if value.skip_unknown else "site_collect") + "\n")
         lines.append(header(policy, "site_col_item", "site_col_condition", "site_col_cites", "site_col_because"))
         for rule in value.rules:
             lines.append(
@@ -221,7 +221,7 @@ def _table(policy: Policy, value: Value) -> list[str]:
                 f"{cites_cell(policy, rule.every_cite)} | {placeheld_both(policy, rule.because)} |"
             )
     else:
-        lines.append(s(policy, "site_first_hit") + "\n")
+        lines.append(both_lines(policy, "site_first_hit") + "\n")
         cols = ("site_col_n", "site_col_condition", "site_col_outcome", "site_col_cites", "site_col_because")
         lines.append(header(policy, *cols))
         for rule in value.rules:
@@ -245,7 +245,11 @@ def decision_pages(policy: Policy) -> dict[str, str]:
         lines = [
             f"# {site_say(policy, 'site_decisions_of', type=name)} · "
             f"{say(policy, 'site_decisions_of', 'en', type=english)}\n",
-            site_say(policy, "site_decisions_intro", type=name) + "\n",
+            beside(
+                site_say(policy, "site_decisions_intro", type=name),
+                say(policy, "site_decisions_intro", "en", type=english),
+            )
+            + "\n",
         ]
         for value in decisions:
             lines.extend(_table(policy, value))
@@ -346,7 +350,9 @@ def examples_page(
             if failures is not None:
                 failures.extend(f"{path}: {policy.version}: {d.format()}" for d in exc.diagnostics)
             continue
-        lines.append(f"## {show(policy, 'request.type', result.request_type, LANG)} · {path.stem}\n")
+        kind = result.request_type
+        lines.append(f"## {show(policy, 'request.type', kind, LANG)} · {show(policy, 'request.type', kind, 'en')}\n")
+        lines.append(f"<small>`{path.name}`</small>\n")
         lines.append(f'??? example "{site_say(policy, "site_case_file", name=path.name)}"\n')
         lines.append("    ```json")
         lines.extend("    " + line for line in json.dumps(case, ensure_ascii=False, indent=2).splitlines())
@@ -410,7 +416,7 @@ def versions_page(policies: list[Policy]) -> str:
         meta = p.metadata
         approvals = meta.get("approvals") or {}
         status = f"{p.message(f'status_{p.status}', 'zh')} · {p.message(f'status_{p.status}', 'en')}"
-        blank = f"*{site_say(p, 'site_blank')}*"
+        blank = f'*{site_say(p, "site_blank")}* <small lang="en">{say(p, "site_blank", "en")}</small>'
         lines.append(f"## {p.version} · {status}\n")
         lines.append(f"| {both(p, 'site_col_item')} | {both(p, 'site_col_value')} |\n|---|---|")
         lines.append(f"| {both(p, 'site_effective_from')} | {meta.get('effective_from') or blank} |")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from policykit.docsite.common import LANG, beside, both, cell, cites_cell, header, placeheld, placeheld_both, site_say
 from policykit.policy.model import Policy, Step
+from policykit.present.catalogue import say
 from policykit.present.sentence import outcome_words, parts_condition
 
 
@@ -16,7 +17,10 @@ def step_anchor(step: Step) -> str:
 def _condition(policy: Policy, step: Step) -> str:
     words = beside(*(cell(parts_condition(policy, step.parts, False, lang)) for lang in (LANG, "en")))
     if step.on_assumption:
-        words += f"<br><small>{cell(site_say(policy, 'site_step_on_assumption'))}</small>"
+        note = beside(
+            cell(site_say(policy, "site_step_on_assumption")), cell(say(policy, "site_step_on_assumption", "en"))
+        )
+        words += f"<br><small>{note}</small>"
     return words
 
 
