@@ -199,3 +199,18 @@ def test_explain_fits_the_width_and_shows_list_items_in_words(lang: str) -> None
     assert all(width(line) <= 80 for line in out.splitlines()), max(out.splitlines(), key=width)
     assert "datetime" not in out and "{'" not in out
     assert "(date: 2026-03-01, kind: repair, fault_code: ir-cut)" in " ".join(out.split())
+
+
+def test_english_says_today_and_what_a_decision_waits_for_in_plain_words(policy: Policy, tmp_path: Path) -> None:
+    """"due 2026-11-27 Fri · due today" said due twice, and "cannot be decided yet: the ship
+    date, the shipping method unknown" read as a list with no verb (exploratory test)."""
+    data = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
+    data["request"]["date"] = data["received_on"] = "2026-11-26"
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    text = _view(policy, path, "en")
+    assert "2026-11-27 Fri · today" in text and "due today" not in text
+    del data["sale"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    said = " ".join(_view(policy, path, "en").split())  # (wrapped at 80 columns)
+    assert "cannot be decided yet without the ship date, the shipping method" in said
