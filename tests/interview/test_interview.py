@@ -18,7 +18,7 @@ from policykit.policy.model import Policy
 from policykit.server.app import create_app
 from policykit.server.config import ServerConfig
 
-from ..conftest import POLICY_FILE, ROOT, cli
+from ..conftest import POLICY_FILE, ROOT, cli, edited_text
 
 AS_OF = date(2026, 11, 27)
 FAULT: dict[str, Any] = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
@@ -94,10 +94,16 @@ def test_a_shipment_asks_the_method_the_customer_asked_for(policy: Policy) -> No
     assert "shipment.customer_requested_method" in [q.fact for q in current.questions]
 
 
-def test_the_history_with_no_question_is_asked_by_its_title(policy: Policy) -> None:
+def test_the_history_is_asked_by_its_question_else_by_its_title(policy: Policy, tmp_path: Path) -> None:
     history = next(q for q in step(policy, FAULT, AS_OF).assumed if q.fact == "history")
+    question = policy.facts["history"].question
+    assert question is not None and history.text == question.get("zh") and history.kind == "list"
+    said = next(line for line in POLICY_FILE.read_text(encoding="utf-8").splitlines() if "此前维修或更换过吗" in line)
+    (tmp_path / "p.yaml").write_text(edited_text((said + "\n", "")), encoding="utf-8")
+    edited, _ = load_policy(tmp_path / "p.yaml")
+    history = next(q for q in step(edited, FAULT, AS_OF).assumed if q.fact == "history")
     title = policy.facts["history"].title
-    assert title is not None and history.text == title.get("zh") and history.kind == "list"
+    assert title is not None and history.text == title.get("zh")  # (a list fact with no question)
 
 
 def test_the_example_has_nothing_left_to_ask_but_its_assumptions(policy: Policy) -> None:
@@ -458,11 +464,11 @@ def test_a_list_entry_is_asked_field_by_field_with_its_choices(tmp_path: Path) -
     argv = ["interview", "--type", "fault", "--date", "2026-02-10", "--as-of", "2026-02-12", "--out", str(out_file)]
     code, out, err = cli(*argv, stdin=typed)
     assert code == 0, err
-    part = out[out.index("维修更换记录\n") :]
+    part = out[out.index("此前维修或更换过吗？") :]
     assert "回车 = 无 — 无维修更换记录" in part
     assert "! 'abc' 不是日期（应为 YYYY-MM-DD）" in part
     assert "! '2026-02-30' 不是日历上的日期" in part
-    assert "日期, 类别, 故障代码" in part  # the fields by the words the policy gives them
+    assert "日期、类别、故障代码" in part  # the fields by the words the policy gives them
     assert "  类别\n    1) 维修\n    2) 更换\n" in part
     assert "请输入序号或选项之一：1) 维修, 2) 更换" in part
     case = json.loads(out_file.read_text(encoding="utf-8"))
@@ -482,7 +488,7 @@ def test_a_required_field_left_empty_is_asked_again_at_once(tmp_path: Path, lang
     argv = ["interview", "--type", "fault", "--date", "2026-02-10", "--as-of", "2026-02-12", "--out", str(out_file)]
     code, out, err = cli(*argv, "--lang", lang, stdin=typed)
     assert code == 0, err
-    history = "维修更换记录\n" if lang == "zh" else "repair and replacement history"
+    history = "此前维修或更换过吗？" if lang == "zh" else "Has the unit been repaired or replaced before?"
     part = out[out.index(history) :]
     if lang == "zh":
         assert "  日期（年-月-日）\n" in part and "  故障代码（文字）\n" in part

@@ -99,7 +99,8 @@ class Terminal:
         choices = dict(q.item_choices)
         entries: list[dict[str, Any]] = []
         first = q.item[0][0] if q.item else ""
-        self.say("  " + self.ui["item_hint"].format(field=", ".join(q.field_words(f)[0] for f, _ in q.item)))
+        fields = self.ui["list_sep"].join(q.field_words(f)[0] for f, _ in q.item)
+        self.say("  " + self.ui["item_hint"].format(field=fields))
         while True:
             entry: dict[str, Any] = {}
             for field, kind in q.item:
