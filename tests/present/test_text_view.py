@@ -202,7 +202,7 @@ def test_explain_fits_the_width_and_shows_list_items_in_words(lang: str) -> None
 
 
 def test_english_says_today_and_what_a_decision_waits_for_in_plain_words(policy: Policy, tmp_path: Path) -> None:
-    """"due 2026-11-27 Fri · due today" said due twice, and "cannot be decided yet: the ship
+    """A deadline "due 2026-11-27 Fri · due today" said due twice, and "cannot be decided yet: the ship
     date, the shipping method unknown" read as a list with no verb (exploratory test)."""
     data = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
     data["request"]["date"] = data["received_on"] = "2026-11-26"
