@@ -277,3 +277,10 @@ def test_the_pages_sentences_and_the_examples_headings_read_in_english_too(site:
     examples = (site / "examples" / "index.html").read_text(encoding="utf-8")
     headings = [unescape(h) for h in re.findall(r"<h2[^>]*>([^<]*)", examples)]
     assert "回访 · follow-up" in headings and "故障报修 · fault report" in headings
+
+
+def test_a_placeholder_of_an_entrys_field_reads_in_words(site: Path) -> None:
+    """The shipment reason "cost ⟨shipment.choice.cost⟩" showed the field's code."""
+    html = unescape((site / "decisions" / "shipment" / "index.html").read_text(encoding="utf-8"))
+    assert "shipment.choice.cost⟩" not in html and "⟨the cost of the chosen option⟩" in html
+    assert "〈选定的承运方案的运费〉" in html

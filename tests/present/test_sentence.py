@@ -148,3 +148,13 @@ def test_a_yes_no_value_without_labels_is_quoted_in_english(policy: Policy) -> N
     assert condition(policy, "complaint.recommended", "en") == '"handle as a complaint" is yes'
     assert condition(policy, "complaint.recommended", "zh") == "建议按投诉处理为“是”"
     assert condition(policy, "not complaint.recommended", "en") == '"handle as a complaint" is no'
+
+
+def test_a_field_of_an_entry_is_named_by_its_lists_words(policy: Policy) -> None:
+    """``{shipment.choice.cost}`` in a text showed as ⟨shipment.choice.cost⟩ on the docs
+    site: a field of a value holding a list's entry reads by the words the list gives it."""
+    from policykit.present.sentence import name_words
+
+    assert name_words(policy, "shipment.choice.cost", "en") == "the cost of the chosen option"
+    assert name_words(policy, "shipment.choice.transit_days", "zh") == "选定的承运方案的运输天数"
+    assert name_words(policy, "sale.warranty_months", "en") == "the contract's warranty months"

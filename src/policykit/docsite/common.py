@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from policykit.policy.model import Cite, Policy, Text, Value
 from policykit.present.catalogue import say
 from policykit.present.links import clause_page
-from policykit.present.sentence import condition, title
+from policykit.present.sentence import condition, name_words
 
 LANG = "zh"  # the site's language; English stands beside it
 
@@ -74,7 +74,7 @@ def placeheld(policy: Policy, text: Text | None, lang: str = LANG) -> str:
         if name.startswith("params.") and name[len("params.") :] in policy.parameters:
             value = str(policy.parameters[name[len("params.") :]].value)
         else:
-            value = say(policy, "placeholder", lang, a=title(policy, name, lang))
+            value = say(policy, "placeholder", lang, a=name_words(policy, name, lang))
         shown = shown.replace("{" + name + "}", value)
     return cell(shown)
 

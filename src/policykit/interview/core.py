@@ -153,16 +153,17 @@ def _purpose(policy: Policy, name: str, lang: str) -> str:
         # its text up to a value it ends on ("Tell the service type: {service.type}"), else
         # with each placeholder by the title of what it shows, marked ("发出(〈服务类别〉)"; it
         # was cut at the placeholder: "发出(")
-        from policykit.present.catalogue import say, title
+        from policykit.present.catalogue import say
+        from policykit.present.sentence import name_words
 
         text = step_.text.get(lang)
         head = text.split("{")[0].rstrip()
         if head != text and head.endswith(("：", ":")):
             return head.rstrip("：: ")
         for placeholder in step_.text.names:
-            param = policy.parameters.get(placeholder.removeprefix("params."))
-            shown = str(param.value) if placeholder.startswith("params.") and param else None
-            shown = shown or say(policy, "placeholder", lang, a=title(policy, placeholder, lang))
+            shown = name_words(policy, placeholder, lang)  # (a parameter: its value)
+            if not placeholder.startswith("params."):
+                shown = say(policy, "placeholder", lang, a=shown)
             text = text.replace("{" + placeholder + "}", shown)
         return text
     return name

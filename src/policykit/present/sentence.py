@@ -68,6 +68,16 @@ def condition(policy: Policy, source: str, lang: str) -> str:
     return memo[key]
 
 
+def name_words(policy: Policy, name: str, lang: str) -> str:
+    """A name in words: a fact's or value's title, a parameter's value, a field of an entry
+    by the words its list gives it (``shipment.choice.cost`` -> ``the cost of the chosen
+    option``)."""
+    try:
+        return _Words(policy, lang).term(parse_tree(name))
+    except (SyntaxError, ValueError):
+        return name
+
+
 def outcome_words(policy: Policy, source: str, lang: str) -> str:
     """What a row computes, in words (``add_days(sale.ship_date, 3)`` -> ``3 days after the ship date``)."""
     try:
@@ -180,7 +190,10 @@ class _Words:
                 return title(self.policy, name, self.lang)
             head, _, field = name.rpartition(".")
             if head in self.policy.values or head in self.policy.facts:
-                return self.say("field_of", a=title(self.policy, head, self.lang), b=field)
+                source = self.items_of(parse_tree(head))
+                worded = source.field_words(field)[0] if source is not None else None
+                said = (worded.get(self.lang) if worded is not None else None) or field
+                return self.say("field_of", a=title(self.policy, head, self.lang), b=said)
             return name
         if isinstance(node, ast.Constant):
             value = node.value
