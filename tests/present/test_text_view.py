@@ -214,3 +214,19 @@ def test_english_says_today_and_what_a_decision_waits_for_in_plain_words(policy:
     path.write_text(json.dumps(data), encoding="utf-8")
     said = " ".join(_view(policy, path, "en").split())  # (wrapped at 80 columns)
     assert "cannot be decided yet without the ship date, the shipping method" in said
+
+
+def test_a_short_clause_is_cited_whole_not_by_a_first_sentence_that_may_not_apply(
+    policy: Policy, tmp_path: Path
+) -> None:
+    """A unit shipped by freight cited ops.warranty-start as "Shipped by express: the
+    warranty starts on the shipping date plus 3 days." alone (its first sentence); a clause
+    that fits in three lines is shown whole, a longer one still by its first sentence."""
+    data = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
+    data["sale"]["shipping_method"] = "freight"
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    said = " ".join(_view(policy, path, "en").split())
+    assert "Shipped by express: the warranty starts on the shipping date plus 3 days. Shipped by freight:" in said
+    long = policy.clauses["warranty.3"]
+    assert width(long.zh) > 3 * 80 and long.zh not in "".join(_view(policy, path, "zh").split())

@@ -240,8 +240,12 @@ def _clauses(view: _View) -> None:
             view.para(lead, c.text, indent)
             view.para("", c.en, indent)
         else:
-            room = 2 * (view.options.width - indent) - 12  # about two lines
-            view.para(lead, _sentence(c.text if view.lang == "zh" else c.en, room), indent)
+            # a clause that fits in three lines whole, else its first sentence in about two:
+            # the first sentence alone can be the wrong one ("Shipped by express: ..." for a
+            # unit shipped by freight, where the second sentence is the one that applies)
+            said = c.text if view.lang == "zh" else c.en
+            whole = width(said) <= 3 * (view.options.width - indent) - 6
+            view.para(lead, said.strip() if whole else _sentence(said, 2 * (view.options.width - indent) - 12), indent)
         if c.url:
             view.para("", c.url, indent)
     if not full:
