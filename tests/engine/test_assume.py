@@ -11,6 +11,7 @@ from typing import Any
 from policykit.engine.case import read_case
 from policykit.engine.decide import decide_case
 from policykit.policy.compiler import load_policy
+from policykit.policy.model import Policy
 from policykit.policy.resources import default_policy
 
 from ..conftest import ROOT, cli
@@ -123,3 +124,14 @@ def test_a_known_exclusion_leaves_the_other_exclusions_defaults_unneeded(tmp_pat
     roads = [decide_case(policy, read, AS_OF, generated=generated) for generated in (True, False)]
     assert [(a.fact, a.needed_for) for a in roads[0].assumed] == [(a.fact, a.needed_for) for a in roads[1].assumed]
     assert {a.fact for a in roads[0].assumed if "service.type" in a.needed_for} == resting
+
+
+def test_the_defaults_a_value_rests_on_are_joined_as_clauses(policy: Policy) -> None:
+    """Each default's reason is a clause of its own: joined by "; " (；), not by commas as
+    items of a list ("by default: Misuse not established, Repair ... not established")."""
+    from policykit.present.assemble import assumed_note
+
+    facts = ("fault.misuse", "fault.third_party_repair")
+    english = assumed_note(policy, facts, "en")
+    assert english == "by default: Misuse not established; Repair or modification by others not established"
+    assert assumed_note(policy, facts, "zh") == "按默认：未查实使用或操作错误；未查实非本公司人员修理或改装"

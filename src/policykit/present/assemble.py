@@ -329,7 +329,8 @@ def assumed_note(policy: Policy, facts: tuple[str, ...], lang: str) -> str:
     reasons = list(dict.fromkeys(t.get(lang) for f in facts if (t := policy.facts[f].default_reason) is not None))
     if not reasons:
         return ""
-    return policy.message("assumed_mark", lang, facts=policy.message("list_separator", lang).join(reasons))
+    # (each reason a clause of its own: "Misuse not established; Repair ... not established")
+    return policy.message("assumed_mark", lang, facts=say(policy, "clause_sep", lang).join(reasons))
 
 
 class _Parts:
