@@ -230,3 +230,18 @@ def test_a_short_clause_is_cited_whole_not_by_a_first_sentence_that_may_not_appl
     assert "Shipped by express: the warranty starts on the shipping date plus 3 days. Shipped by freight:" in said
     long = policy.clauses["warranty.3"]
     assert width(long.zh) > 3 * 80 and long.zh not in "".join(_view(policy, path, "zh").split())
+
+
+def test_the_assumptions_read_as_english(policy: Policy) -> None:
+    """Titles and reasons an English reader stumbled on (exploratory test): "opening found:
+    no", "customer does not want it: no (Not recorded that the customer still does not want
+    it)", "Not found serious", "presumed genuine until staff record a lack", "the customer
+    pays sending it in"."""
+    text = _view(policy, ROOT / "examples" / "return.json", "en")
+    assert "· private opening found: no (" in text
+    assert "· the customer still does not want the product: no (" in text
+    said = {f: policy.facts[f].default_reason for f in ("complaint.serious", "product.has_warranty_card")}
+    assert all(t is not None for t in said.values())
+    assert said["complaint.serious"].get("en") == "Not established as serious"  # type: ignore[union-attr]
+    assert "record a lack" not in said["product.has_warranty_card"].get("en")  # type: ignore[union-attr]
+    assert "pays to send it in" in (policy.values["charges.shipping"].label("company_pays_delivery", "en") or "")
