@@ -38,9 +38,12 @@ def test_the_paid_repair_row_reads_as_a_sentence(policy: Policy) -> None:
         (
             "len(where(service.in_year, 'fault_code', null)) > 0",
             "存在一年内的维修和更换中故障代码为空值者",
-            "there are repairs and replacements within the year whose fault code is nothing",
+            "there are repairs and replacements within the year with no fault code",
         ),
         ("len(where(service.in_year, 'code', null)) > 0", "存在一年内的维修和更换中“code”为空值者", None),
+        # a comparison with no value: "has a value", not "is not nothing" (exploratory test)
+        ("shipment.carrier != null", "承运单位不为空值", "carrier has a value"),
+        ("shipment.carrier == null", "承运单位为空值", "carrier has no value"),
         (
             "add_months(request.date, -params.complaint_window_months) <= request.date",
             "请求日期前12个月不晚于请求日期",

@@ -161,6 +161,8 @@ class _Words:
         key = _COMPARE.get(type(op))
         if key is None:
             return ast.unparse(ast.Compare(left, [op], [right]))
+        if key in ("eq", "ne") and _is_null(right) and has(self.policy, f"cmp_{key}_null"):
+            return self.say(f"cmp_{key}_null", a=self.term(left))  # "has a value", not "is not nothing"
         if key not in ("eq", "ne") and "date" in (self.kind(left), self.kind(right)):
             key = "date_" + key
         else:
@@ -228,6 +230,8 @@ class _Words:
             return self.count(name, nodes[0], nodes[1])
         if name == "between" and len(nodes) == 4 and _is_null(nodes[2]):
             return self.call("at_most", [nodes[0], nodes[1], nodes[3]])
+        if name == "where" and len(nodes) == 3 and _is_null(nodes[2]) and has(self.policy, "fn_where_null"):
+            return self._fill("fn_where_null", self.field_call(FUNCTIONS["where"], nodes[:2]))  # "with no fault code"
         spec = FUNCTIONS.get(name)
         if spec is not None and spec.field_args and nodes:
             args = self.field_call(spec, nodes)
