@@ -44,6 +44,8 @@ def test_the_paid_repair_row_reads_as_a_sentence(policy: Policy) -> None:
         # a comparison with no value: "has a value", not "is not nothing" (exploratory test)
         ("shipment.carrier != null", "承运单位不为空值", "carrier has a value"),
         ("shipment.carrier == null", "承运单位为空值", "carrier has no value"),
+        # a value whose English title reads as one thing ("the options the choice may be is unknown")
+        ("not is_known(shipment.candidates)", "可能选定的承运方案未知", "the shortlist of quotes is unknown"),
         (
             "add_months(request.date, -params.complaint_window_months) <= request.date",
             "请求日期前12个月不晚于请求日期",
