@@ -446,7 +446,7 @@ def test_the_view_at_the_end_is_the_one_evaluate_gives_of_the_case_written(tmp_p
     asked = ["interview", "--type", "fault", "--date", "2026-02-10", *argv, "--out", str(out_file)]
     code, out, err = cli(*asked, stdin=typed)
     assert code == 0, err
-    shown = out[out.index("Case unknown") :]
+    shown = out[out.index("Case (no id)") :]
     code, evaluated, err = cli("evaluate", str(out_file), *argv, "--format", "text")
     assert code == 0, err
     assert shown.rstrip("\n") == evaluated.rstrip("\n")

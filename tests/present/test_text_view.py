@@ -245,3 +245,13 @@ def test_the_assumptions_read_as_english(policy: Policy) -> None:
     assert said["complaint.serious"].get("en") == "Not established as serious"  # type: ignore[union-attr]
     assert "record a lack" not in said["product.has_warranty_card"].get("en")  # type: ignore[union-attr]
     assert "pays to send it in" in (policy.values["charges.shipping"].label("company_pays_delivery", "en") or "")
+
+
+def test_a_case_without_an_id_is_headed_so_not_as_an_unknown_case(policy: Policy, tmp_path: Path) -> None:
+    """A case with no case_id was headed "Case unknown" (案例 未知), as if the case were."""
+    data = json.loads((ROOT / "examples" / "fault.json").read_text(encoding="utf-8"))
+    del data["case_id"]
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert _view(policy, path, "en").startswith("Case (no id) · fault report · ")
+    assert _view(policy, path).startswith("案例 （无编号） · 故障报修 · ")

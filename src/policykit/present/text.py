@@ -89,7 +89,7 @@ def _header(view: _View, case: Case | None) -> None:
     policy, result = view.policy, view.result
     facts = case.facts if case is not None else {}
     kind = show(policy, "request.type", result.request_type, view.lang) + view.code(result.request_type)
-    head = [f"{policy.message('case', view.lang)} {result.case_id or view.say('unknown_value')}", kind]
+    head = [f"{policy.message('case', view.lang)} {result.case_id or view.say('no_case_id')}", kind]
     request_day = facts.get("request.date")
     if isinstance(request_day, date):
         head.append(view.day(request_day))
