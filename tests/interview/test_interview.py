@@ -284,7 +284,7 @@ def test_an_answer_that_leaves_a_case_no_one_can_work_out_is_refused_and_asked_a
 def test_the_terminal_refuses_an_impossible_date_and_asks_again() -> None:
     code, out, _ = cli("interview", "--type", "fault", "--date", "2026-02-10", stdin="2025-02-30\n2025-06-01\n")
     assert code == 0
-    assert "sale.ship_date" in out and "2025-02-30" in out
+    assert "! 发货日期：" in out and "2025-02-30" in out  # the problem placed by the fact's title
     assert out.count("本公司的发货日期是哪天？") == 2
     assert '"ship_date": "2025-06-01"' in out
 
@@ -550,3 +550,19 @@ def test_a_carrier_quote_offers_its_methods_and_refuses_a_cost_that_is_no_number
     assert "! 'abc' 不是数字" in out
     case = json.loads(out_file.read_text(encoding="utf-8"))
     assert case["shipment"]["options"] == [{"method": "freight", "carrier": "顺丰", "cost": 180, "transit_days": 1}]
+
+
+def test_a_problem_of_an_answer_is_placed_by_the_question_not_the_case_formats_path(policy: Policy) -> None:
+    """The terminal said "! sale.ship_date: 'abc' is not a date"; it names the fact by its
+    title, and an entry of a list by its number and field's words; a path naming no fact
+    stays as it is."""
+    from policykit.interview.view import place
+
+    ship_date = policy.facts["sale.ship_date"].title
+    assert ship_date is not None and place(policy, "sale.ship_date", "zh") == ship_date.get("zh")
+    assert place(policy, "shipment.options[0].method", "zh") == "承运报价第 1 项的发货方式"
+    assert place(policy, "history[2].kind", "en") == "the kind of entry 3 of repair and replacement history"
+    assert place(policy, "nosuch.fact", "en") == "nosuch.fact"
+    typed = "abc\n" + "\n" * 30
+    out = cli("interview", "--type", "fault", "--date", "2026-02-10", "--as-of", "2026-11-27", stdin=typed)[1]
+    assert "  ! 发货日期：'abc' 不是日期" in out and "! sale.ship_date" not in out

@@ -141,6 +141,7 @@ class Terminal:
 def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str]) -> int:
     from policykit.errors import Diagnostic, InputError
     from policykit.interview.core import START, set_answer, step
+    from policykit.interview.view import place
     from policykit.policy.resources import policies_dir
     from policykit.present.text import render_text
     from policykit.tools.versions import load_policy_set
@@ -174,8 +175,9 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
             as_of = as_of_option(args.as_of) or policy.today()
             current = step(policy, case, as_of, args.lang)
             if current.errors:
-                for e in current.errors:
-                    terminal.say(f"  ! {e['path']}: {e['message']}" if e["path"] else f"  ! {e['message']}")
+                for e in current.errors:  # (where, as the interview names it: 提出日期, not request.date)
+                    at = place(policy, e["path"], args.lang) if e["path"] else ""
+                    terminal.say(f"  ! {at}{terminal.ui['colon']}{e['message']}" if at else f"  ! {e['message']}")
                 if case is last_case:
                     break
                 case = last_case  # the answer is not taken; its question comes again

@@ -102,6 +102,27 @@ def _entry(fact: Fact, entry: dict[str, Any], lang: str) -> str:
     return ", ".join(said)
 
 
+def place(policy: Policy, path: str, lang: str) -> str:
+    """Where a problem of the case is, as the interview asks it: a fact by its title, an
+    entry of a list by its number and field (``shipment.options[0].method`` -> 承运报价第 1
+    项的发货方式); a path that names no fact, as it is."""
+    from policykit.present.catalogue import title
+
+    name, _, rest = path.partition("[")
+    fact = policy.facts.get(name)
+    if fact is None:
+        return path
+    if not rest:
+        return title(policy, name, lang)
+    number, _, field = rest.partition("]")
+    field = field.lstrip(".")
+    if not number.isdigit() or not field:
+        return path
+    worded = fact.field_words(field)[0]
+    field_title = (worded.get(lang) if worded is not None else None) or field
+    return str(ui(lang)["entry_field"]).format(list=title(policy, name, lang), n=int(number) + 1, field=field_title)
+
+
 def head(policy: Policy, given_: list[dict[str, Any]], lang: str) -> tuple[str, list[dict[str, Any]]]:
     """The facts a person sees first, from the policy's ``summary``: its titles, and the given
     facts of each group of the case format (the object a fact sits in) that a summary lists."""
