@@ -48,3 +48,13 @@ def test_a_file_given_as_a_policy_set_is_named_a_file(tmp_path: Path, command: t
         f"{given}: not-a-folder: a file, not a policy folder: a policy set is the folder of its files"
         " (one file is --policy PATH)\n"
     )
+
+
+@pytest.mark.parametrize("command", [("schema", "case"), ("evaluate", "EXAMPLE")])
+def test_a_policy_set_name_too_long_to_look_up_is_bad_input(command: tuple[str, ...]) -> None:
+    """A name the system will not look up (too long) crashed (exit 1) once the message told
+    a file from a missing folder; it is no such folder (review)."""
+    example = str(Path(__file__).parents[2] / "examples" / "fault.json")
+    argv = [example if a == "EXAMPLE" else a for a in command]
+    code, out, err = cli(*argv, "--policy-set", "x" * 5000)
+    assert (code, out) == (2, "") and err.endswith(": not-found: no such policy folder\n"), err

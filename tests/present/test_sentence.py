@@ -101,6 +101,19 @@ def test_the_policy_status_reads_in_words_not_as_its_code(policy: Policy) -> Non
     assert show(policy, "policy.status", "retired", "zh") == "retired"
 
 
+def test_a_count_that_is_a_sum_keeps_its_unit_and_a_negated_quantity_reads_before(policy: Policy) -> None:
+    """Only a named quantity reads by its own words: a sum, a parameter's value or a count
+    of entries keeps the unit ("3 plus 1 days after", not "3 plus 1 after"); a fact counted
+    back in time reads "before" (not "minus the contract's warranty months after") (review)."""
+    from policykit.present.sentence import outcome_words
+
+    source = "add_days(sale.ship_date, params.warranty_start_express_days + 1)"
+    assert outcome_words(policy, source, "en") == "3 plus 1 days after the ship date"
+    assert outcome_words(policy, "add_days(sale.ship_date, len(history))", "en").endswith(" days after the ship date")
+    said = outcome_words(policy, "add_months(sale.ship_date, -sale.warranty_months)", "en")
+    assert said == "the contract's warranty months before the ship date"
+
+
 @pytest.mark.parametrize(
     ("source", "zh", "en"),
     [

@@ -251,13 +251,28 @@ class _Words:
         words alone, which name their unit (not ``... months months after``).  A form the
         catalogue lacks falls back to the plain one."""
         key = f"fn_{name}"
-        if (_negative(count) or self.negated_parameter(count)) and has(self.policy, f"{key}_before"):
+        back = _negative(count) or self.negated_parameter(count) or self.negated_quantity(count)
+        if back and has(self.policy, f"{key}_before"):
             key, count = f"{key}_before", count.operand  # type: ignore[attr-defined]
         said = self.term(count)
-        form = "_one" if said == "1" else "" if said.isdigit() else "_by"
+        # by its words alone only where they are a quantity's name (a number, a sum, a
+        # parameter's value keeps the unit: "3 plus 1 days after")
+        form = "_one" if said == "1" else "_by" if self.quantity(count) else ""
         if form and has(self.policy, key + form):
             key += form
         return self._fill(key, [self.term(start), said])
+
+    def quantity(self, node: ast.expr) -> bool:
+        """Whether ``node`` is a named quantity: a fact, a value, a field of an entry
+        (``get(x, 'transit_days')``); not a literal, a parameter's value, a sum."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "get":
+            return True
+        name = dotted_name(node)
+        return name is not None and (name in self.policy.facts or name in self.policy.values)
+
+    def negated_quantity(self, node: ast.expr) -> bool:
+        """``-sale.x``: a fact's or value's count back in time."""
+        return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and self.quantity(node.operand)
 
     def negated_parameter(self, node: ast.expr) -> bool:
         """``-params.x`` for a parameter that is a count of zero or more: a count back in time."""

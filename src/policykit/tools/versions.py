@@ -260,7 +260,11 @@ def _not_after(day: date | None, other: date | None) -> bool:
 def no_folder(path: Path) -> Diagnostic:
     """Why ``path``, given as a policy set, is none: missing, or a file (not "no such
     folder" for a file that is there: the set is the folder that holds it)."""
-    if path.exists():
+    try:
+        there = os.path.lexists(path)
+    except (OSError, ValueError):  # (a name too long to look up, say: not there for us)
+        there = False
+    if there:
         said = "a file, not a policy folder: a policy set is the folder of its files (one file is --policy PATH)"
         return Diagnostic(str(path), 0, 0, "not-a-folder", said)
     return Diagnostic(str(path), 0, 0, "not-found", "no such policy folder")
