@@ -228,6 +228,8 @@ def test_a_short_clause_is_cited_whole_not_by_a_first_sentence_that_may_not_appl
     path.write_text(json.dumps(data), encoding="utf-8")
     said = " ".join(_view(policy, path, "en").split())
     assert "Shipped by express: the warranty starts on the shipping date plus 3 days. Shipped by freight:" in said
+    narrow = " ".join(_view(policy, path, "en", width=40).split())  # (not undone at a narrow width)
+    assert "Shipped by freight: the warranty starts" in narrow
     long = policy.clauses["warranty.3"]
     assert width(long.zh) > 3 * 80 and long.zh not in "".join(_view(policy, path, "zh").split())
 

@@ -240,17 +240,19 @@ def _clauses(view: _View) -> None:
             view.para(lead, c.text, indent)
             view.para("", c.en, indent)
         else:
-            # a clause that fits in three lines whole, else its first sentence in about two:
+            # a short clause whole (at any width), else its first sentence in about two lines:
             # the first sentence alone can be the wrong one ("Shipped by express: ..." for a
             # unit shipped by freight, where the second sentence is the one that applies)
             said = c.text if view.lang == "zh" else c.en
-            whole = width(said) <= 3 * (view.options.width - indent) - 6
+            whole = width(said) <= WHOLE_CLAUSE
             view.para(lead, said.strip() if whole else _sentence(said, 2 * (view.options.width - indent) - 12), indent)
         if c.url:
             view.para("", c.url, indent)
     if not full:
         view.para("  ", view.say("clauses_full_hint"), 2)
 
+
+WHOLE_CLAUSE = 220  # columns: a clause about three lines long at 80 is cited whole
 
 _ENDS = frozenset("。；;!?！？")  # a sentence ends after one of these, or after ". "
 
