@@ -342,3 +342,17 @@ def test_replay_takes_the_decision_services_answer(policy_set: Path, tmp_path: P
     stored.write_text(json.dumps({**answer, "decision_id": 1, "extra": True}), encoding="utf-8")
     code, out, err = cli("replay", str(stored), str(case), "--policy-set", str(policy_set))
     assert (code, out) == (2, "") and "not-a-result" in err and "(at (result))" in err and "(case)" not in err
+
+
+def test_a_file_over_the_size_limit_is_no_second_base(tmp_path: Path) -> None:
+    """The check for two files of an amendment's base version counted a file over the size
+    limit whose first bytes looked like it (``version: 1.0.0-rc1`` matches ``1.0.0\\b``):
+    such a file is not read, so it is no second base (review)."""
+    base = tmp_path / "a_v1.yaml"
+    base.write_text(POLICY_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    limit = base.stat().st_size + 10
+    (tmp_path / "big.yaml").write_text("metadata:\n  version: 1.0.0-rc1\n" + "#" * limit + "\n", encoding="utf-8")
+    amendment = tmp_path / "z_amend.yaml"
+    amendment.write_text("policykit: 1\namends: 1.0.0\nmetadata: {version: 2.0.0}\nchanges: []\n", "utf-8")
+    code, _, err = cli("validate", str(amendment), "--limit", f"policy_bytes={limit}")
+    assert code == 0 and "set-duplicate-version" not in err, err

@@ -7,8 +7,8 @@ a list of operations addressed by id::
     - replace: parameters.replacement_ship_working_days.value
       with: 2
     - add: clauses
-      after: warranty.2          # or before: ID, or at: N; default: at the end
-      with: {id: warranty.lightning, ...}
+      after: terms.2             # or before: ID, or at: N; default: at the end
+      with: {id: terms.lightning, ...}
     - add: facts[fault.lightning]
       with: {type: bool, ...}
     - remove: decisions[service.type].rules[2]
@@ -176,7 +176,8 @@ def resolve(
         return None, [doc.diag(("amends",), "amend-base", f"no version {wanted} in {folder}")]
     base_path, base_raw = found
     other = _find_version(folder, wanted, base_path, most)[0]
-    if other is not None and other[0].resolve() != FilePath(doc.file).resolve():
+    # (a file over the size limit is found by its first bytes alone: not read, not counted)
+    if other is not None and len(other[1]) <= most and other[0].resolve() != FilePath(doc.file).resolve():
         # two files of the base's version: which one was meant is not ours to guess
         message = f"version {wanted} is both {base_path} and {other[0]}: a set holds one file a version"
         return None, [doc.diag(("amends",), "set-duplicate-version", message)]
