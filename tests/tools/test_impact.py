@@ -333,3 +333,14 @@ def test_cases_come_from_standard_input_and_files_named_json_in_any_case(tmp_pat
     (folder / "A.JSON").write_text(good, encoding="utf-8")
     code, out, err = cli(*argv, str(folder))
     assert code == 0 and "on 1 case: 0 change, 1 do not" in out, err
+
+
+def test_dask_is_told_it_reads_files_not_standard_input() -> None:
+    """``--cases -`` (and ``--batch -``) with ``--engine dask`` said no file matches '-'."""
+    from ..conftest import ROOT
+
+    policy = str(ROOT / "policies" / "standard_v1.yaml")
+    said = "-: usage: --engine dask reads files (a glob), not standard input: save the lines first\n"
+    assert cli("diff", policy, policy, "--cases", "-", "--engine", "dask", stdin="{}\n") == (2, "", said)
+    argv = ("evaluate", "--batch", "-", "--engine", "dask", "--output", "out")
+    assert cli(*argv, stdin="{}\n") == (2, "", said)

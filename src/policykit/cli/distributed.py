@@ -9,6 +9,11 @@ from typing import IO, Any
 from policykit.cli.streams import EXIT_BAD_INPUT, EXIT_OK, as_of_warning, cores, progress_stream
 from policykit.errors import Diagnostic, InputError
 
+# the workers read files: standard input is this process's alone
+DASK_STDIN = Diagnostic(
+    "-", 0, 0, "usage", "--engine dask reads files (a glob), not standard input: save the lines first"
+)
+
 
 def _workers(args: argparse.Namespace) -> int:
     """The LocalCluster's workers: ``--jobs``, else one per core (never more than the files:

@@ -64,7 +64,10 @@ def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int
     if getattr(args, "engine", "local") == "dask":
         if args.batch is None:
             raise InputError([Diagnostic("--engine", 0, 0, "usage", "--engine dask needs --batch GLOB")])
-        from policykit.cli.distributed import evaluate_on_dask
+        from policykit.cli.distributed import DASK_STDIN, evaluate_on_dask
+
+        if args.batch == "-":
+            raise InputError([DASK_STDIN])
 
         return evaluate_on_dask(settings, args, out, err)
     if args.batch is not None:

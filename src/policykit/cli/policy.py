@@ -187,7 +187,10 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[s
         as_of = as_of_option(args.as_of) or new.today()
         jobs = getattr(args, "jobs", None) or 1
         if getattr(args, "engine", "local") == "dask":
-            from policykit.cli.distributed import impact_on_dask
+            from policykit.cli.distributed import DASK_STDIN, impact_on_dask
+
+            if args.cases == "-":
+                raise InputError([DASK_STDIN])
 
             impact = impact_on_dask(args, as_of, err, limits)
         else:
