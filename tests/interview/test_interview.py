@@ -566,3 +566,23 @@ def test_a_problem_of_an_answer_is_placed_by_the_question_not_the_case_formats_p
     typed = "abc\n" + "\n" * 30
     out = cli("interview", "--type", "fault", "--date", "2026-02-10", "--as-of", "2026-11-27", stdin=typed)[1]
     assert "  ! 发货日期：'abc' 不是日期" in out and "! sale.ship_date" not in out
+
+
+def test_a_step_with_a_colon_before_a_value_in_its_middle_is_not_cut(policy: Policy, tmp_path: Path) -> None:
+    """Only a text that ends on its one value is cut before it: "Note: {a} before {b}" read
+    "Note" (review)."""
+    old = 'text: {zh: "发出({service.type})", en: "Ship the unit ({service.type})"}'
+    new = (
+        'text: {zh: "注意：{service.type} 在 {warranty.end_date} 前发出", '
+        'en: "Note: {service.type} ships by {warranty.end_date}"}'
+    )
+    (tmp_path / "p.yaml").write_text(edited_text((old, new)), encoding="utf-8")
+    edited, _ = load_policy(tmp_path / "p.yaml")
+    assert _purpose(edited, "ship-unit", "en") == "Note: ⟨service type⟩ ships by ⟨warranty end⟩"
+
+
+def test_a_number_in_exponent_form_is_a_number() -> None:
+    """``1e3`` was refused as no number; infinity is left to the case reader (review)."""
+    cost = Question("shipment.cost", "number", "cost", (), (), (), ())
+    assert parse(cost, "1e3") == 1000.0 and parse(cost, "2.5") == 2.5 and parse(cost, "7") == 7
+    assert parse(cost, "1e999") == "1e999" and parse(cost, "abc") == "abc"

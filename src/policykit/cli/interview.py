@@ -58,7 +58,7 @@ class Terminal:
         self.say(q.text)
         if q.needed_for:
             joined = ("、" if self.lang == "zh" else ", ").join(q.needed_for)
-            self.say(f"  {self.ui['needed_for']}{self.ui['colon']}{joined}")  # (用于：, full width)
+            self.say(f"  {self.ui['needed_for']}{self.ui['colon']}{joined}")  # (the colon of the interview's language)
         for i, (_, words) in enumerate(q.choices, 1):
             self.say(f"  {i}) {words}")
         if q.assumed:
@@ -175,7 +175,7 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
             as_of = as_of_option(args.as_of) or policy.today()
             current = step(policy, case, as_of, args.lang)
             if current.errors:
-                for e in current.errors:  # (where, as the interview names it: 提出日期, not request.date)
+                for e in current.errors:  # (where, as the interview names it: by title, not request.date)
                     at = place(policy, e["path"], args.lang) if e["path"] else ""
                     terminal.say(f"  ! {at}{terminal.ui['colon']}{e['message']}" if at else f"  ! {e['message']}")
                 if case is last_case:

@@ -32,7 +32,12 @@ def parse(question: Question, text: str) -> Any:
             return text  # the case reader says what is wrong, in its own words
     if question.kind == "number":
         try:
-            return float(text) if "." in text else int(text)
+            return int(text)
+        except ValueError:
+            pass
+        try:
+            number = float(text)  # (1e3, 2.5; not inf or nan: the case reader says why)
         except ValueError:
             return text
+        return number if number == number and abs(number) != float("inf") else text
     return text

@@ -150,15 +150,15 @@ def _purpose(policy: Policy, name: str, lang: str) -> str:
         return value.title.get(lang) if value.title else name
     step_ = next((s for s in (*policy.actions, *policy.warnings) if s.id == name), None)
     if step_ is not None:
-        # its text up to a value it ends on ("Tell the service type: {service.type}"), else
-        # with each placeholder by the title of what it shows, marked ("发出(〈服务类别〉)"; it
-        # was cut at the placeholder: "发出(")
+        # its text up to the one value it ends on ("Tell the service type: {service.type}"),
+        # else with each placeholder by the title of what it shows, marked ("Ship the unit
+        # (<service type>)"; it was cut at the placeholder: "Ship the unit (")
         from policykit.present.catalogue import say
         from policykit.present.sentence import name_words
 
         text = step_.text.get(lang)
         head = text.split("{")[0].rstrip()
-        if head != text and head.endswith(("：", ":")):
+        if head.endswith(("：", ":")) and text.count("{") == 1 and text.rstrip().endswith("}"):
             return head.rstrip("：: ")
         for placeholder in step_.text.names:
             shown = name_words(policy, placeholder, lang)  # (a parameter: its value)

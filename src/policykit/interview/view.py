@@ -104,8 +104,8 @@ def _entry(fact: Fact, entry: dict[str, Any], lang: str) -> str:
 
 def place(policy: Policy, path: str, lang: str) -> str:
     """Where a problem of the case is, as the interview asks it: a fact by its title, an
-    entry of a list by its number and field (``shipment.options[0].method`` -> 承运报价第 1
-    项的发货方式); a path that names no fact, as it is."""
+    entry of a list by its number and field (``shipment.options[0].method`` -> "the method
+    of entry 1 of carrier quotes"); a path that names no fact, as it is."""
     from policykit.present.catalogue import title
 
     name, _, rest = path.partition("[")
