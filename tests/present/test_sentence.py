@@ -176,3 +176,12 @@ def test_a_field_of_an_entry_is_named_by_its_lists_words(policy: Policy) -> None
     assert name_words(policy, "shipment.choice.cost", "en") == "the cost of the chosen option"
     assert name_words(policy, "shipment.choice.transit_days", "zh") == "选定的承运方案的运输天数"
     assert name_words(policy, "sale.warranty_months", "en") == "the contract's warranty months"
+
+
+def test_a_list_written_out_of_mixed_things_takes_no_fields_words(policy: Policy) -> None:
+    """Entries of one list and something else written out together are no list's entries:
+    their fields keep their codes (a quote and a date read as carrier quotes) (review)."""
+    said = condition(
+        policy, "len(distinct(pluck([min_by(shipment.options, 'cost'), sale.ship_date], 'cost'))) == 1", "en"
+    )
+    assert '"cost"' in said

@@ -319,9 +319,9 @@ class _Words:
         entries (``[min_by(quotes, 'cost')]``); else None."""
         if depth > 8:
             return None
-        if isinstance(node, ast.List | ast.Tuple):
-            facts = {id(f): f for e in node.elts if (f := self.items_of(e, depth + 1)) is not None}
-            return next(iter(facts.values())) if len(facts) == 1 and node.elts else None
+        if isinstance(node, ast.List | ast.Tuple):  # every element an entry of the same list
+            facts = {id(f): f for f in (self.items_of(e, depth + 1) for e in node.elts)}
+            return next(iter(facts.values())) if len(facts) == 1 else None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             spec = FUNCTIONS.get(node.func.id)
             keeps = spec is not None and spec.keeps_entries
