@@ -275,8 +275,8 @@ def test_the_pages_sentences_and_the_examples_headings_read_in_english_too(site:
     versions = (site / "versions" / "index.html").read_text(encoding="utf-8")
     assert '<em>未填写</em> <small lang="en">blank</small>' in versions
     examples = (site / "examples" / "index.html").read_text(encoding="utf-8")
-    headings = [unescape(h) for h in re.findall(r"<h2[^>]*>([^<]*)", examples)]
-    assert "回访 · follow-up" in headings and "故障报修 · fault report" in headings
+    headings = [unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", examples)]
+    assert "回访 · follow-up · follow_up.json" in headings and "故障报修 · fault report · fault.json" in headings
 
 
 def test_a_placeholder_of_an_entrys_field_reads_in_words(site: Path) -> None:

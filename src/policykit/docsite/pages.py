@@ -351,8 +351,8 @@ def examples_page(
                 failures.extend(f"{path}: {policy.version}: {d.format()}" for d in exc.diagnostics)
             continue
         kind = result.request_type
-        lines.append(f"## {show(policy, 'request.type', kind, LANG)} · {show(policy, 'request.type', kind, 'en')}\n")
-        lines.append(f"<small>`{path.name}`</small>\n")
+        said = f"{show(policy, 'request.type', kind, LANG)} · {show(policy, 'request.type', kind, 'en')}"
+        lines.append(f"## {said} · `{path.name}`\n")  # (the file: two examples of a type differ)
         lines.append(f'??? example "{site_say(policy, "site_case_file", name=path.name)}"\n')
         lines.append("    ```json")
         lines.extend("    " + line for line in json.dumps(case, ensure_ascii=False, indent=2).splitlines())
