@@ -86,10 +86,15 @@ def test_the_policy_file_names_its_schema() -> None:
 
 
 def test_no_chinese_text_and_no_clause_id_in_the_engine(policy: Policy) -> None:
+    """Comments and docstrings included: a clause id written anywhere (``warranty.2`` in
+    an example), not only as a string literal."""
     ids = set(policy.clauses)
+    dotted = [c for c in ids if "." in c or "-" in c]  # (a one-word id is an ordinary word)
+    anywhere = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, dotted)) + r")(?![\w-]|\.\d)")
     for path in (ROOT / "src" / "policykit").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert not re.search(r"[\u4e00-\u9fff]", source), f"Chinese text in {path.name}"
         literals = set(re.findall(r"[\"']([a-z][a-z0-9.-]+)[\"']", source))
         assert not (literals & ids - {"transport"}), f"clause ids in {path.name}: {literals & ids}"
         assert not re.search(r"[\"']transport[\"']", source), path.name
+        assert not anywhere.search(source), f"clause id {anywhere.search(source)} in {path.name}"
