@@ -284,3 +284,15 @@ def test_a_placeholder_of_an_entrys_field_reads_in_words(site: Path) -> None:
     html = unescape((site / "decisions" / "shipment" / "index.html").read_text(encoding="utf-8"))
     assert "shipment.choice.cost⟩" not in html and "⟨the cost of the chosen option⟩" in html
     assert "〈选定的承运方案的运费〉" in html
+
+
+def test_a_clause_page_reads_in_english_too(site: Path, policy: Policy) -> None:
+    """A clause's page gave the rules, steps, parameters and interpretations that cite or
+    govern it in Chinese only (exploratory test): each now has its English under it."""
+    html = (site / clause_page("warranty.period") / "index.html").read_text(encoding="utf-8")
+    english = [unescape(re.sub(r"<[^>]+>", "", e)) for e in re.findall(r'<small lang="en">(.*?)</small>', html)]
+    assert "Parameters set here: The standard warranty of one year = 12" in english
+    assert "Warranty status, row 2: otherwise → out of warranty" in english
+    assert "原文 · Original" in html and "英文 · English" in html
+    governing = policy.interpretations["INT-2"].title.get("en")
+    assert governing in unescape(html)

@@ -30,177 +30,15 @@ from policykit.docsite.common import (
 )
 from policykit.docsite.contract import contract_page
 from policykit.docsite.facts import facts_section
-from policykit.docsite.steps import citing_lines, citing_steps, steps_section
+from policykit.docsite.rows import expressions, rule_condition_both, rule_outcome_both
+from policykit.docsite.standard import standard_pages
+from policykit.docsite.steps import steps_section
 from policykit.errors import PolicykitError
-from policykit.lang.values import Unknown
-from policykit.policy.model import Policy, Rule, Value
-from policykit.policy.policy_data import as_list
+from policykit.policy.model import Policy, Value
 from policykit.policy.status import APPROVALS
 from policykit.present.catalogue import say
 from policykit.present.links import clause_page
-from policykit.present.sentence import outcome_words, rule_condition, title
 from policykit.present.words import show
-
-
-def _code(text: str) -> str:
-    return "`" + text.replace("`", "'") + "`"
-
-
-def _rule_condition(policy: Policy, rule: Rule, lang: str = LANG) -> str:
-    """The row's condition in words; the expression is below the table."""
-    words = cell(rule_condition(policy, rule, lang))
-    if not rule.parts:
-        return f"*{words}*"
-    return words
-
-
-def _rule_condition_both(policy: Policy, rule: Rule) -> str:
-    return beside(_rule_condition(policy, rule), _rule_condition(policy, rule, "en"))
-
-
-def _expression(rule: Rule) -> str:
-    if not rule.parts:
-        return "*(otherwise)*"
-    joiner = " **or** " if rule.any_of else " **and** "
-    return joiner.join(_code(p.source) for p in rule.parts)
-
-
-def _rule_outcome(policy: Policy, value: Value, rule: Rule, lang: str = LANG) -> str:
-    if rule.outcome is not None:
-        return cell(outcome_words(policy, rule.outcome.source, lang))
-    if isinstance(rule.value, Unknown):
-        asked = say(policy, "list_sep", lang).join(title(policy, name, lang) for name in sorted(rule.value.facts))
-        return cell(policy.message("undecided", lang, facts=asked))
-    if rule.value is None:
-        return policy.message("not_applicable", lang)
-    return cell(show(policy, value.id, rule.value, lang))
-
-
-def _rule_outcome_both(policy: Policy, value: Value, rule: Rule) -> str:
-    return beside(_rule_outcome(policy, value, rule), _rule_outcome(policy, value, rule, "en"))
-
-
-def _expressions(policy: Policy, value: Value) -> list[str]:
-    """Each row's expression, folded away: for policy editors."""
-    lines = [f'??? note "{both(policy, "site_expressions")}"', ""]
-    for rule in value.rules:
-        if rule.outcome is not None:
-            outcome = _code(rule.outcome.source)
-        elif isinstance(rule.value, Unknown):
-            outcome = "ask " + ", ".join(_code(name) for name in sorted(rule.value.facts))
-        else:
-            outcome = _code(json.dumps(rule.value, ensure_ascii=False))
-        lines.append(f"    {rule.index + 1}. {_expression(rule)} → {outcome}")
-    lines.append("")
-    return lines
-
-
-def _citers(policy: Policy) -> dict[str, list[tuple[Value, Rule]]]:
-    out: dict[str, list[tuple[Value, Rule]]] = {}
-    for value in policy.values.values():
-        for rule in (*value.rules, *([value.otherwise] if value.otherwise else [])):
-            for cite in rule.every_cite:
-                out.setdefault(cite.clause, []).append((value, rule))
-    return out
-
-
-def _clause_titles(policy: Policy) -> dict[str, str]:
-    """Each clause's heading: its id, as rules, results and staff cite it, and the last
-    part of its section's title (``<id> · <section>``): a count of the clauses of the
-    section would not match the standard's own numbering."""
-    return {cid: f"{cid} · {clause.section.rpartition('/')[2]}" for cid, clause in policy.clauses.items()}
-
-
-def _page_titles(policy: Policy) -> dict[str, str]:
-    """Each page of the standard by the part of the section's title its clauses share
-    (``ops/exchange/conditions`` and ``ops/exchange/procedure`` -> ``exchange``)."""
-    sections: dict[str, list[list[str]]] = {}
-    for clause in policy.clauses.values():
-        sections.setdefault(clause_page(clause.id), []).append(clause.section.split("/"))
-    out = {}
-    for page, paths in sections.items():
-        shared: list[str] = []
-        for parts in zip(*paths, strict=False):
-            if len(set(parts)) != 1:
-                break
-            shared.append(parts[0])
-        out[page] = (shared or paths[0])[-1]
-    return out
-
-
-def standard_pages(policy: Policy) -> dict[str, str]:
-    citers = _citers(policy)
-    steps_citing = citing_steps(policy)
-    titles = _clause_titles(policy)
-    page_titles = _page_titles(policy)
-    pages: dict[str, list[str]] = {}
-    for clause in policy.clauses.values():
-        page = clause_page(clause.id)
-        lines = pages.setdefault(page, [f"# {page_titles[page]}\n"])
-        lines.append(f'<a id="{clause.id}"></a>\n\n## {titles[clause.id]}\n')
-        lines.append(f"<small>`{clause.id}` · {clause.section}</small>\n")
-        lines.append(f"| {site_say(policy, 'site_original')} | {site_say(policy, 'site_english')} |\n|---|---|")
-        lines.append(f"| {cell(clause.zh)} | {cell(clause.en)} |\n")
-        params = [p for p in policy.parameters.values() if clause.id in p.cites]
-        if params:
-            lines.append(
-                f"**{site_say(policy, 'site_params_here')}：** "
-                + "；".join(
-                    (p.description.get(LANG) if p.description else p.name) + f"（`params.{p.name}` = {p.value}）"
-                    for p in params
-                )
-                + "\n"
-            )
-        rules = citers.get(clause.id, [])
-        if rules:
-            lines.append(f"**{site_say(policy, 'site_rules_citing')}：**\n")
-            for value, rule in rules:
-                name = value.title.get(LANG) if value.title else value.id
-                if rule.index < 0:
-                    none = site_say(policy, "none_word")
-                    lines.append(f"- {value_link(value, name=name)}：{site_say(policy, 'site_when_no_item')} → {none}")
-                else:
-                    lines.append(
-                        f"- {value_link(value, name=name)} {site_say(policy, 'site_row', n=rule.index + 1)}："
-                        f"{_rule_condition(policy, rule)} → {_rule_outcome(policy, value, rule)}"
-                    )
-            lines.append("")
-        lines.extend(citing_lines(policy, steps_citing.get(clause.id, [])))
-        governing = sorted(
-            {i for value, rule in rules for i in (*value.interpretations, *rule.interpretations)}
-            | _governing_beyond_rules(policy, clause.id),
-            key=lambda s: int(s.split("-")[1]),
-        )
-        if governing:
-            lines.append(
-                f"**{site_say(policy, 'site_governing')}：** "
-                + ", ".join(
-                    f"[{i} {policy.interpretations[i].title.get('zh')}](../interpretations.md#{i.lower()})"
-                    for i in governing
-                )
-                + "\n"
-            )
-        if clause.informational:
-            lines.append(f"*{site_say(policy, 'site_informational')}*\n")
-    return {f"{page}.md": "\n".join(lines) + "\n" for page, lines in pages.items()}
-
-
-def _governing_beyond_rules(policy: Policy, cid: str) -> set[str]:
-    """The interpretations that govern clause ``cid`` other than through a rule citing it:
-    the metadata's where the metadata cites it (the policy's status, its SHA-256), the
-    calendar's where a parameter counted in working days cites it, and those whose text
-    names it in brackets (``(<clause id>)``)."""
-    raw = policy.raw if isinstance(policy.raw, dict) else {}
-    meta, calendar = raw.get("metadata") or {}, raw.get("calendar") or {}
-    found: set[str] = set()
-    if cid in (meta.get("cites") or []):
-        found |= set(as_list(meta.get("interpretation")))
-    if any(cid in p.cites and p.unit == "working_days" for p in policy.parameters.values()):
-        found |= set(as_list(calendar.get("interpretation")))
-    for iid, meaning in policy.interpretations.items():
-        if any(f"({cid})" in text for _, text in meaning.text.by_lang):
-            found.add(iid)
-    return {i for i in found if i in policy.interpretations}
 
 
 def _table(policy: Policy, value: Value) -> list[str]:
@@ -217,7 +55,7 @@ def _table(policy: Policy, value: Value) -> list[str]:
         lines.append(header(policy, "site_col_item", "site_col_condition", "site_col_cites", "site_col_because"))
         for rule in value.rules:
             lines.append(
-                f"| {_rule_outcome_both(policy, value, rule)} | {_rule_condition_both(policy, rule)} | "
+                f"| {rule_outcome_both(policy, value, rule)} | {rule_condition_both(policy, rule)} | "
                 f"{cites_cell(policy, rule.every_cite)} | {placeheld_both(policy, rule.because)} |"
             )
     else:
@@ -226,12 +64,12 @@ def _table(policy: Policy, value: Value) -> list[str]:
         lines.append(header(policy, *cols))
         for rule in value.rules:
             lines.append(
-                f"| {rule.index + 1} | {_rule_condition_both(policy, rule)} | "
-                f"{_rule_outcome_both(policy, value, rule)} | "
+                f"| {rule.index + 1} | {rule_condition_both(policy, rule)} | "
+                f"{rule_outcome_both(policy, value, rule)} | "
                 f"{cites_cell(policy, rule.every_cite)} | {placeheld_both(policy, rule.because)} |"
             )
     lines.append("")
-    lines.extend(_expressions(policy, value))
+    lines.extend(expressions(policy, value))
     return lines
 
 

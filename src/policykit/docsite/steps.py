@@ -76,6 +76,9 @@ def citing_lines(policy: Policy, found: list[tuple[str, Step]]) -> list[str]:
     lines = [f"**{site_say(policy, 'site_steps_citing')}：**\n"]
     for request_type, step in found:
         text = placeheld(policy, step.text)
-        lines.append(f"- [{text}](../decisions/{request_type}.md#{step_anchor(step)}) <small>`{step.id}`</small>")
+        english = f'<br><small lang="en">{placeheld(policy, step.text, "en")}</small>'
+        lines.append(
+            f"- [{text}](../decisions/{request_type}.md#{step_anchor(step)}) <small>`{step.id}`</small>{english}"
+        )
     lines.append("")
     return lines
