@@ -586,3 +586,20 @@ def test_a_number_in_exponent_form_is_a_number() -> None:
     cost = Question("shipment.cost", "number", "cost", (), (), (), ())
     assert parse(cost, "1e3") == 1000.0 and parse(cost, "2.5") == 2.5 and parse(cost, "7") == 7
     assert parse(cost, "1e999") == "1e999" and parse(cost, "abc") == "abc"
+
+
+def test_an_entry_the_case_reader_refuses_is_asked_again_not_the_whole_list(tmp_path: Path) -> None:
+    """A cost below 0 was refused only after the whole list, which was asked again from its
+    start with the entries before it lost; the entry is checked as soon as it is typed, and
+    only it is asked again, its problem placed by the list's words (review)."""
+    out_file = tmp_path / "case.json"
+    typed = "2026-04-05\n" + "2\n德邦\n60\n6\n" + "2\n顺丰\n-5\n1\n" + "1\n顺丰\n180\n1\n" + "\n" * 12
+    argv = ["interview", "--type", "shipment", "--date", "2026-04-01", "--as-of", "2026-11-27", "--out", str(out_file)]
+    code, out, err = cli(*argv, stdin=typed)
+    assert code == 0, err
+    assert "! 承运报价第 2 项的运费：-5 太小" in out  # (the second entry typed)
+    case = json.loads(out_file.read_text(encoding="utf-8"))
+    assert case["shipment"]["options"] == [
+        {"method": "freight", "carrier": "德邦", "cost": 60, "transit_days": 6},
+        {"method": "express", "carrier": "顺丰", "cost": 180, "transit_days": 1},
+    ]

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from functools import partial
 from typing import IO, TYPE_CHECKING, Any
 
 from policykit.cli.streams import EXIT_OK, as_of_option, as_of_warning, write_output
 
 if TYPE_CHECKING:  # the interview is imported when it runs, not on every CLI start (add_parser)
+    from collections.abc import Callable
+
     from policykit.interview.core import Question, Step
 
 
@@ -29,6 +32,8 @@ class Terminal:
         self.out, self.inp, self.lang = out, inp, lang
         self.ui = view.ui(lang)
         self.words: Any = None  # the case reader's words for a bad day (set once a policy is read)
+        # the problems of the last of a list's entries (fact, entries), as the case reader finds them
+        self.check_entry: Callable[[str, list[dict[str, Any]]], list[str]] | None = None
 
     def bad_day(self, text: str) -> str:
         """Why ``text`` is no day, as the case reader words it."""
@@ -135,7 +140,29 @@ class Terminal:
                         self.say("  " + self.ui["not_a_choice"].format(choices=listed))
                     except ValueError:
                         self.say(f"  ! {self.bad_day(text.strip())}")
-            entries.append(entry)
+            problems = self.check_entry(q.fact, [*entries, entry]) if self.check_entry is not None else []
+            for problem in problems:  # (a cost below 0, say): this entry asked again, not the list
+                self.say(f"  ! {problem}")
+            if not problems:
+                entries.append(entry)
+
+
+def _entry_problems(
+    policy: Any, case: dict[str, Any], lang: str, colon: str, fact: str, entries: list[dict[str, Any]]
+) -> list[str]:
+    """The problems the case reader finds in the last of ``entries`` of the list ``fact``,
+    in the case so far (each placed by its field's words): none, where it reads well."""
+    from policykit.engine.case import read_case
+    from policykit.errors import PolicykitError
+    from policykit.interview.core import set_answer
+    from policykit.interview.view import place
+
+    try:
+        read_case(policy, set_answer(case, fact, entries), lang=lang)
+    except PolicykitError as exc:
+        own = [d for d in exc.diagnostics if (d.path or "").startswith(f"{fact}[{len(entries) - 1}]")]
+        return [f"{place(policy, d.path, lang)}{colon}{d.message}" for d in own]
+    return []
 
 
 def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str]) -> int:
@@ -188,6 +215,7 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
             if not pending:
                 break
             q = pending[0]
+            terminal.check_entry = partial(_entry_problems, policy, case, args.lang, terminal.ui["colon"])
             answered, value = terminal.ask(q)
             last_case = case
             if not answered and q.fact in START:
