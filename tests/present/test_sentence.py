@@ -44,6 +44,12 @@ def test_the_paid_repair_row_reads_as_a_sentence(policy: Policy) -> None:
         # a comparison with no value: "has a value", not "is not nothing" (exploratory test)
         ("shipment.carrier != null", "承运单位不为空值", "carrier has a value"),
         ("shipment.carrier == null", "承运单位为空值", "carrier has no value"),
+        # the case's own fault code, told from the fault code of each earlier repair
+        (
+            "len(where(service.earlier, 'fault_code', fault.code)) >= 1",
+            "此前的维修和更换中故障代码为本次故障代码者的数目不小于1",
+            "the number of earlier repairs and replacements whose fault code is the reported fault code is at least 1",
+        ),
         # a value whose English title reads as one thing ("the options the choice may be is unknown")
         ("not is_known(shipment.candidates)", "可能选定的承运方案未知", "the shortlist of quotes is unknown"),
         (
