@@ -195,7 +195,8 @@ def test_bad_options_are_refused_with_one_line(inputs: list[Path], tmp_path: Pat
     assert (code, out) == (2, "") and err.startswith("--scheduler: scheduler-unreachable: ") and err.count("\n") == 1
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         code, out, err = cli(*batch, "--output", out_dir, "--scheduler", "tcp://127.0.0.1:1")
-    assert (code, out) == (2, "") and err.startswith("--scheduler: scheduler-unreachable: ") and err.count("\n") == 1
+    assert (code, out) == (2, ""), err
+    assert err.startswith("--scheduler: scheduler-unreachable: ") and err.count("\n") == 1, err
     # a run refused before any work keeps the last results
     assert earlier.read_text(encoding="utf-8") == "the last run's results\n"
 
