@@ -168,7 +168,6 @@ def _entry_problems(
 def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[str]) -> int:
     from policykit.errors import Diagnostic, InputError
     from policykit.interview.core import START, set_answer, step
-    from policykit.interview.view import place
     from policykit.policy.resources import policies_dir
     from policykit.present.text import render_text
     from policykit.tools.versions import load_policy_set
@@ -203,7 +202,7 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
             current = step(policy, case, as_of, args.lang)
             if current.errors:
                 for e in current.errors:  # (where, as the interview names it: by title, not request.date)
-                    at = place(policy, e["path"], args.lang) if e["path"] else ""
+                    at = e.get("where") or e["path"]
                     terminal.say(f"  ! {at}{terminal.ui['colon']}{e['message']}" if at else f"  ! {e['message']}")
                 if case is last_case:
                     break

@@ -248,7 +248,17 @@ def step(policy: Policy, data: dict[str, Any], as_of: date, lang: str = "zh", do
         # limit): its answers are refused as a bad one is, never an error of the interview
         record = decide_case(policy, case, as_of)
     except PolicykitError as exc:
-        errors = [{"path": d.path, "code": d.code, "message": d.message} for d in exc.diagnostics]
+        from policykit.interview.view import place
+
+        errors = [  # ("where": the path as the interview asks it, by title)
+            {
+                "path": d.path,
+                "code": d.code,
+                "message": d.message,
+                "where": place(policy, d.path, lang) if d.path else "",
+            }
+            for d in exc.diagnostics
+        ]
         return Step(errors=errors)
     result = build_result(record, lang, docs_url)
     order = {name: i for i, name in enumerate(policy.facts)}

@@ -77,13 +77,19 @@
     showErrors(listed.length ? listed : [{ path: "", message: problem.title + (problem.detail ? ": " + problem.detail : "") }]);
   }
 
+  // a problem where the interview asks it (its question's title), else by its path in the case
+  function problemText(e) {
+    const at = e.where || e.path;
+    return (at ? at + ui.colon : "") + e.message;
+  }
+
   function showErrors(errors, heading) {
     const box = $("errors");
     box.replaceChildren();
     if (!errors.length) { box.hidden = true; return; }
     if (heading !== "") box.append(el("strong", { text: ui.errors }));
     const list = el("ul");
-    for (const e of errors) list.append(el("li", { text: (e.path ? e.path + ": " : "") + e.message }));
+    for (const e of errors) list.append(el("li", { text: problemText(e) }));
     box.append(list);
     box.hidden = false;
   }
@@ -258,7 +264,7 @@
       setPath(state.case, fact, before);
       changing = wasChanging; // a bad new value for an assumption: its question stays
       save();
-      $("q-error").textContent = errors.map((e) => (e.path ? e.path + ": " : "") + e.message).join("; ");
+      $("q-error").textContent = errors.map(problemText).join("; ");
       $("q-error").hidden = false;
       await refreshQuiet();
       $("q-error").hidden = false;
