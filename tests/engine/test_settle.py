@@ -137,7 +137,10 @@ def test_the_ground_of_a_paid_repair_is_named_in_its_reason_and_clauses(policy: 
         "ops.paid-repair.conditions.2",
         "warranty.2",
     ]
-    assert service.because[0].startswith("out of warranty, taken apart by the customer, an exclusion applies (misuse):")
+    assert service.because[0] == (
+        "Paid repair (repair for life, parts only): out of warranty, taken apart by the customer, "
+        "an exclusion applies (misuse)"
+    )
 
 
 def test_every_case_made_knows_which_of_its_facts_are_unknown(policy: Policy, monkeypatch: Any) -> None:
