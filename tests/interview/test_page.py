@@ -58,11 +58,13 @@ def test_a_problem_of_the_request_still_says_what_to_correct(page: Page, server:
 
 def test_what_a_question_decides_is_listed_in_the_pages_language(page: Page, server: str) -> None:  # noqa: F811
     """The list of what a question decides is joined with the language's separator: in
-    English ', ', not the Chinese '、' the page once wrote in both."""
-    for lang, sep, other in (("en", ", ", "、"), ("zh", "、", ", ")):
+    English ', ', not the Chinese '、' the page once wrote in both; after the language's
+    colon (用于：, full width, as the terminal and the result write it)."""
+    for lang, sep, other, lead in (("en", ", ", "、", "decides: "), ("zh", "、", ", ", "用于：")):
         _start(page, server, "fault", "2026-02-10", lang)
         purpose = page.locator("#q-purpose").inner_text()
         assert sep in purpose and other not in purpose, purpose
+        assert purpose.startswith(lead), purpose
 
 
 def test_a_repair_of_the_history_picks_its_kind_from_the_case_formats_values(page: Page, server: str) -> None:  # noqa: F811

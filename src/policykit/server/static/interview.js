@@ -166,7 +166,7 @@
       form.hidden = false;
       form.dataset.fact = q.fact;
       $("q-heading").textContent = q.text;
-      $("q-purpose").textContent = q.needed_for.length ? ui.needed_for + ": " + q.needed_for.join(ui.list_sep) : "";
+      $("q-purpose").textContent = q.needed_for.length ? ui.needed_for + ui.colon + q.needed_for.join(ui.list_sep) : "";
       $("q-input").replaceChildren(inputFor(q));
       $("q-error").hidden = true;
       $("q-clauses").replaceChildren(...clauseNodes(q.clauses));
