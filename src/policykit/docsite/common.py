@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from policykit.policy.model import Cite, Policy, Text, Value
 from policykit.present.catalogue import say
 from policykit.present.links import clause_page
-from policykit.present.sentence import condition, name_words
+from policykit.present.sentence import condition, with_names
 
 LANG = "zh"  # the site's language; English stands beside it
 
@@ -67,16 +67,7 @@ def cites_cell(policy: Policy, cites: Iterable[Cite]) -> str:
 def placeheld(policy: Policy, text: Text | None, lang: str = LANG) -> str:
     """A reason or a step's text with each placeholder by what it shows (a parameter by its
     value, anything else by its title), for a table cell."""
-    if text is None:
-        return ""
-    shown = text.get(lang)
-    for name in text.names:
-        if name.startswith("params.") and name[len("params.") :] in policy.parameters:
-            value = str(policy.parameters[name[len("params.") :]].value)
-        else:
-            value = say(policy, "placeholder", lang, a=name_words(policy, name, lang))
-        shown = shown.replace("{" + name + "}", value)
-    return cell(shown)
+    return cell(with_names(policy, text, lang)) if text is not None else ""
 
 
 def beside(words: str, english: str) -> str:

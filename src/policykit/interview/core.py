@@ -151,21 +151,15 @@ def _purpose(policy: Policy, name: str, lang: str) -> str:
     step_ = next((s for s in (*policy.actions, *policy.warnings) if s.id == name), None)
     if step_ is not None:
         # its text up to the one value it ends on ("Tell the service type: {service.type}"),
-        # else with each placeholder by the title of what it shows, marked ("Ship the unit
-        # (<service type>)"; it was cut at the placeholder: "Ship the unit (")
-        from policykit.present.catalogue import say
-        from policykit.present.sentence import name_words
+        # else with each placeholder by the words of what it shows, as the docs site shows
+        # it ("Ship the unit (<service type>)"; it was cut at the placeholder: "Ship the unit (")
+        from policykit.present.sentence import with_names
 
         text = step_.text.get(lang)
         head = text.split("{")[0].rstrip()
         if head.endswith(("：", ":")) and text.count("{") == 1 and text.rstrip().endswith("}"):
             return head.rstrip("：: ")
-        for placeholder in step_.text.names:
-            shown = name_words(policy, placeholder, lang)  # (a parameter: its value)
-            if not placeholder.startswith("params."):
-                shown = say(policy, "placeholder", lang, a=shown)
-            text = text.replace("{" + placeholder + "}", shown)
-        return text
+        return with_names(policy, step_.text, lang)
     return name
 
 
@@ -220,20 +214,16 @@ def _item_choices(policy: Policy, name: str) -> tuple[tuple[str, tuple[Any, ...]
     fields = _items_schema(policy, name).get("properties")
     if not isinstance(fields, dict):
         return ()
+    from policykit.policy.contract_ext import resolved_spec
+
+    defs = policy.case_schema.get("$defs") or {}
     found = []
     for field_, spec in fields.items():
-        spec = _resolved(policy, spec)  # a type of the contract's own (a method) is a $ref
+        if isinstance(spec, dict):  # a type of the contract's own (a method) is a $ref
+            spec = resolved_spec(spec, defs)
         if isinstance(spec, dict) and isinstance(spec.get("enum"), list):
             found.append((field_, tuple(v for v in spec["enum"] if v is not None)))
     return tuple(found)
-
-
-def _resolved(policy: Policy, spec: Any) -> Any:
-    """``spec`` with a ``#/$defs/NAME`` reference of the case schema looked up (once)."""
-    ref = spec.get("$ref") if isinstance(spec, dict) else None
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        return (policy.case_schema.get("$defs") or {}).get(ref[len("#/$defs/") :])
-    return spec
 
 
 def step(policy: Policy, data: dict[str, Any], as_of: date, lang: str = "zh", docs_url: str | None = None) -> Step:

@@ -133,7 +133,7 @@ def _fields(node: dict[str, Any], defs: dict[str, Any], prefix: str = "") -> dic
     required = set(node.get("required") or [])
     for name, sub in (node.get("properties") or {}).items():
         path = f"{prefix}{name}"
-        spec = _resolved(sub, defs)
+        spec = resolved_spec(sub, defs)
         out[path] = (spec, name in required)
         if spec.get("properties"):
             out.update(_fields(spec, defs, path + "."))
@@ -143,16 +143,16 @@ def _fields(node: dict[str, Any], defs: dict[str, Any], prefix: str = "") -> dic
     return out
 
 
-def _resolved(spec: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+def resolved_spec(spec: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     """A field's schema with its named type (``$ref``) and its null branch (``anyOf``) unfolded."""
     if "anyOf" in spec:
         branches = [s for s in spec["anyOf"] if s.get("type") != "null"]
         if len(branches) == 1:
-            return {**_resolved(branches[0], defs), **{k: v for k, v in spec.items() if k != "anyOf"}}
+            return {**resolved_spec(branches[0], defs), **{k: v for k, v in spec.items() if k != "anyOf"}}
     ref = spec.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/$defs/"):
         return {
-            **_resolved(defs.get(ref.rsplit("/", 1)[-1]) or {}, defs),
+            **resolved_spec(defs.get(ref.rsplit("/", 1)[-1]) or {}, defs),
             **{k: v for k, v in spec.items() if k != "$ref"},
         }
     return spec

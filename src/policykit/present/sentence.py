@@ -78,6 +78,18 @@ def name_words(policy: Policy, name: str, lang: str) -> str:
         return name
 
 
+def with_names(policy: Policy, text: Text, lang: str) -> str:
+    """A reason's or step's template as a rule reads it, no case at hand: a parameter by its
+    value, any other placeholder by the words of what it shows, marked (〈...〉, ⟨...⟩)."""
+    shown = text.get(lang)
+    for name in text.names:
+        words = name_words(policy, name, lang)
+        if not (name.startswith("params.") and name[len("params.") :] in policy.parameters):
+            words = say(policy, "placeholder", lang, a=words)
+        shown = shown.replace("{" + name + "}", words)
+    return shown
+
+
 def outcome_words(policy: Policy, source: str, lang: str) -> str:
     """What a row computes, in words (``add_days(sale.ship_date, 3)`` -> ``3 days after the ship date``)."""
     try:
