@@ -106,16 +106,48 @@ def calendar_days(data: dict[str, Any]) -> tuple[list[date], list[date], list[Ca
 
 
 def check_calendar_days(doc: Document) -> Iterator[Diagnostic]:
-    """Every date and day of the year is real, and every range runs forwards."""
+    """Every date and day of the year is real, every range runs forwards, and no day is
+    both a day off and a working day (which one won would be an accident of the code)."""
+    read: dict[str, list[tuple[int, CalendarDay]]] = {key: [] for key in KEYS}
     for key in KEYS:
         for i, item in enumerate(doc.data["calendar"].get(key) or []):
             try:
-                if isinstance(item, str):
-                    parse_date(item)
-                else:
-                    _entry(item, True)
+                entry = _entry({"date": item} if isinstance(item, str) else item, key == KEYS[0])
             except ValueError as exc:
                 yield doc.diag(("calendar", key, i), "bad-date", str(exc))
+            else:
+                read[key].append((i, entry))
+    for i, worked in read[KEYS[1]]:
+        for j, off in read[KEYS[0]]:
+            day = _common_day(off, worked)
+            if day is not None:
+                yield doc.diag(
+                    ("calendar", KEYS[1], i),
+                    "calendar-conflict",
+                    f"{day} is both a day off and a working day (it is a day off by line "
+                    f"{doc.where(('calendar', KEYS[0], j))[0]}); keep one of them",
+                )
+                break
+
+
+def _common_day(a: CalendarDay, b: CalendarDay) -> str | None:
+    """A day both entries fall on, as a person reads it, or None."""
+    if (a.month, a.day) != (b.month, b.day):
+        return None
+    fixed = a.year if a.year is not None else b.year
+    if fixed is not None:
+        day = a.on(fixed)
+        return day.isoformat() if day is not None and b.on(fixed) is not None else None
+    starts = [d.year for d in (a.start, b.start) if d is not None]
+    ends = [d.year for d in (a.end, b.end) if d is not None]
+    if not starts and not ends:
+        return f"{a.month:02d}-{a.day:02d} of every year"
+    first = max(starts) if starts else min(ends) - 8
+    for year in range(first, min([*ends, first + 8]) + 1):  # 8 years reach a 29 February
+        day = a.on(year)
+        if day is not None and b.on(year) is not None:
+            return day.isoformat()
+    return None
 
 
 def calendar_cites(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:

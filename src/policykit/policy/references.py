@@ -9,6 +9,7 @@ from typing import Any
 from policykit.errors import Diagnostic
 from policykit.lang.dates import parse_date
 from policykit.lang.hints import suggest
+from policykit.policy.calendar_days import KEYS as CALENDAR_KEYS
 from policykit.policy.calendar_days import check_calendar_days
 from policykit.policy.document import Document
 from policykit.policy.policy_data import all_cites, as_list, cite_ids, request_types, value_items
@@ -50,6 +51,10 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
 
     meta = data["metadata"]
     yield from cites_at(("metadata", "cites"), meta.get("cites") or [])
+    for key in CALENDAR_KEYS:
+        for i, item in enumerate(data["calendar"].get(key) or []):
+            if isinstance(item, dict):
+                yield from cites_at(("calendar", key, i, "cites"), item.get("cites") or [])
     yield from interp_at(("metadata", "interpretation"), meta.get("interpretation"))
     yield from interp_at(("calendar", "interpretation"), data["calendar"].get("interpretation"))
     for name, param in data["parameters"].items():
@@ -92,8 +97,18 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
             step_ids.add(step["id"])
             yield from cites_at((section, i, "cites"), step["cites"])
             yield from types_at((section, i, "applies_to"), step.get("applies_to"))
+    actions = [step["id"] for step in data.get("actions") or []]
+
+    def step_at(path: tuple[Any, ...], name: str) -> Iterator[Diagnostic]:
+        if name not in actions:
+            yield doc.diag(path, "unknown-step", f"unknown step '{name}'{suggest(name, actions)}")
+
+    for name, fact in facts.items():
+        if isinstance(fact.get("confirm"), dict):
+            yield from step_at(("facts", name, "confirm", "step"), fact["confirm"]["step"])
     reg = data.get("registration")
     if reg:
+        yield from step_at(("registration", "needed_for"), reg["needed_for"])
         yield from types_at(("registration", "applies_to"), reg["applies_to"])
         yield from cites_at(("registration", "cites"), reg.get("cites") or [])
         for i, name in enumerate(reg["facts"]):
