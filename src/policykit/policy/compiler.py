@@ -71,6 +71,12 @@ def _given_values(doc: Document, limits: Limits, needs: dict[str, int]) -> Itera
     return check_given_values(doc)
 
 
+def _languages(doc: Document, limits: Limits, needs: dict[str, int]) -> Iterable[Diagnostic]:
+    from policykit.policy.languages import check_languages
+
+    return check_languages(doc)
+
+
 _BUILD_NEEDS = frozenset({"references", "bounds"})  # stages whose errors the assembly cannot be made past
 
 STAGES: tuple[tuple[str, Callable[[Document, Limits, dict[str, int]], Iterable[Diagnostic]]], ...] = (
@@ -80,6 +86,7 @@ STAGES: tuple[tuple[str, Callable[[Document, Limits, dict[str, int]], Iterable[D
     ("contract", _contract),
     ("status", _status),
     ("given values", _given_values),
+    ("languages", _languages),
 )
 
 

@@ -81,6 +81,18 @@ def check_references(doc: Document) -> Iterator[Diagnostic]:
             yield doc.diag(
                 (section, i), "missing-applies-to", f"decision '{vid}' must say which requests it applies to"
             )
+        collected: dict[Any, int] = {}
+        for j, row in enumerate(item.get("collect") or []):
+            value = row.get("value")
+            if isinstance(value, str | int | bool) and not isinstance(value, float):
+                if value in collected:
+                    yield doc.diag(
+                        (section, i, "collect", j, "value"),
+                        "duplicate-value",
+                        f"'{value}' is collected by row {collected[value] + 1} already: the list would hold it twice "
+                        "(one row with its conditions under when_any collects it once)",
+                    )
+                collected.setdefault(value, j)
         for key in ("rules", "collect"):
             for j, row in enumerate(item.get(key) or []):
                 yield from cites_at((section, i, key, j, "cites"), row.get("cites") or [])
