@@ -15,7 +15,8 @@ from policykit.server.keys import digest, match, parse_keys
 from policykit.server.run import check, is_loopback
 
 from ..conftest import cli
-from .conftest import bearer, example
+from .conftest import bearer, example, write_keys
+from .live import free_port
 
 
 def test_no_key_is_401_and_a_wrong_key_401(keyed: TestClient) -> None:
@@ -132,3 +133,42 @@ def test_serve_refuses_a_port_in_use_as_bad_input(tmp_path: Path) -> None:
     assert (code, out) == (2, "")
     assert err == f"--port: cannot-listen: cannot listen on 127.0.0.1:{port}: Address already in use\n"
     assert not (tmp_path / "l.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "words"),
+    [
+        (b"\xff\xfe", "bad-keys", "not UTF-8"),  # was: exit 1, internal error: UnicodeDecodeError
+        (b'{"keys": []}', "no-keys", "the key file has no keys"),  # was: served with no key at all
+        (b"[" * 100_000, "bad-keys", "nested too deeply"),
+    ],
+)
+def test_serve_refuses_a_key_file_it_cannot_use_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, code: str, words: str
+) -> None:
+    served: list[object] = []
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: served.append(a))
+    keys = tmp_path / "k.json"
+    keys.write_bytes(content)
+    port = str(free_port())
+    code_, out, err = cli("serve", "--keys", str(keys), "--port", port, "--log-db", str(tmp_path / "l.sqlite3"))
+    assert (code_, out, served) == (2, "", [])
+    assert err.startswith(f"{keys}: {code}: ") and words in err and len(err.splitlines()) == 1, err
+
+
+def test_an_empty_key_variable_is_refused_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYKIT_API_KEYS", '{"keys": []}')
+    with pytest.raises(InputError) as refused:
+        check(ServerConfig(policy_set="."), "127.0.0.1", 1)
+    assert "no-keys" in str(refused.value) and "POLICYKIT_API_KEYS" in str(refused.value)
+
+
+def test_serve_names_the_host_when_the_host_is_what_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The host was blamed on --port: ``--port: cannot-listen: cannot listen on nosuchhost.invalid:...``."""
+    served: list[object] = []
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: served.append(a))
+    keys = write_keys(tmp_path / "keys.json")  # with keys: a host not of loopback may be asked for
+    for host in ("nosuchhost.invalid", "192.0.2.1"):  # no such name; an address not of this machine
+        code, out, err = cli("serve", "--keys", str(keys), "--host", host, "--log-db", str(tmp_path / "l.sqlite3"))
+        assert (code, out, served) == (2, "", [])
+        assert err.startswith("--host: cannot-listen: ") and host in err and len(err.splitlines()) == 1, err

@@ -4,12 +4,14 @@ and bounded concurrency."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import httpx
 import pytest
 from jsonschema import Draft202012Validator
 from starlette.testclient import TestClient
+from starlette.types import Message
 
 from policykit.server.openapi import embed
 
@@ -168,3 +170,41 @@ def test_a_case_past_the_work_limit_is_refused_and_the_server_goes_on(make_clien
     assert problem["errors"][0]["code"] == "limit-exceeded"
     assert client.get("/healthz").status_code == 200
     assert client.get("/v1/decisions").json()["decisions"] == []  # nothing logged for it
+
+
+@pytest.mark.parametrize("path", ["/v1/evaluate", "/v1/evaluate/batch"])
+def test_a_client_gone_mid_body_is_counted_499_and_not_an_error(
+    client: TestClient, caplog: pytest.LogCaptureFixture, path: str
+) -> None:
+    """It declared 50 bytes, sent 2 and closed: no answer, no traceback, no 5xx, nothing logged."""
+    messages: list[Message] = [{"type": "http.request", "body": b"{ ", "more_body": True}, {"type": "http.disconnect"}]
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1:8080"), (b"content-length", b"50")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8080),
+    }
+    with caplog.at_level(logging.INFO, logger="policykit.server"):
+        asyncio.run(client.app(scope, receive, send))
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] in ([], [200])  # a batch began its answer
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
+    text = client.get("/metrics").text
+    assert f'policykit_http_requests_total{{method="POST",route="{path}",status="499"}} 1.0' in text
+    assert 'status="500"' not in text
+    assert service(client).log.count() == 0

@@ -96,10 +96,11 @@ def test_a_key_removed_from_the_file_stops_working_at_the_reload(make_client: An
         ('{"keys": [{"id": "x", "sha256": "zz", "scopes": ["admin"]}]}', "bad-keys"),
         ('{"keys": []}', "no-keys"),
         (None, "unreadable"),
+        (b"\xff\xfe", "bad-keys"),  # not UTF-8: was a 500 with a traceback in the server's log
     ],
 )
 def test_a_bad_key_file_is_refused_and_the_old_keys_stay(
-    make_client: Any, tmp_path: Path, text: str | None, code: str
+    make_client: Any, tmp_path: Path, text: str | bytes | None, code: str
 ) -> None:
     folder = _set(tmp_path)
     keys = write_keys(tmp_path / "keys.json")
@@ -108,13 +109,14 @@ def test_a_bad_key_file_is_refused_and_the_old_keys_stay(
     if text is None:
         keys.unlink()
     else:
-        keys.write_text(text, encoding="utf-8")
+        keys.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     # the policy set changed too: it is not taken either, the reload is one
     (folder / "standard_v1.yaml").write_text(POLICY_FILE.read_text(encoding="utf-8") + "\n# new\n", encoding="utf-8")
     response = client.post("/v1/admin/reload", headers=bearer("root"))
     assert response.status_code == 422
     assert response.json()["title"].startswith("the key file has errors")
     assert [e["code"] for e in response.json()["errors"]] == [code]
+    assert response.json()["detail"] == f"in {keys}"
     assert service(client).policies.current is before
     for who in ("evaluator", "root"):
         assert client.post("/v1/evaluate", content=example("fault"), headers=bearer(who)).status_code == 200

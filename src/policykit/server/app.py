@@ -15,7 +15,7 @@ from typing import Any
 
 import anyio
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.routing import Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,12 +28,14 @@ from policykit.server.problems import Problem, send_problem
 from policykit.server.single_headers import SingleHeaders
 
 UNGUARDED = ("/healthz", "/readyz", "/metrics")
+CLIENT_CLOSED = 499  # nginx's "client closed request": in the metrics, never a 5xx
 STREAMING = ("/v1/evaluate/batch",)
 
 
 class Guard:
     """Bounded concurrency (503 and Retry-After when full), a time limit per request,
-    metrics per route, and no traceback ever sent: a 500 names only its error id."""
+    metrics per route, and no traceback ever sent: a 500 names only its error id.  A client
+    that closes the connection before its request is read is counted 499, not an error."""
 
     def __init__(self, app: ASGIApp, get_service: Any) -> None:
         self.app = app
@@ -64,6 +66,9 @@ class Guard:
             # a batch streams for as long as its input does; each line is bounded by the engine
             with anyio.fail_after(None if path in STREAMING else svc.config.request_timeout_s):
                 await self.app(scope, receive, tracking_send)
+        except ClientDisconnect:  # gone before its body was read (or its answer written): nothing to answer
+            svc.logger.info("client closed the connection: %s %s not answered", scope.get("method"), path)
+            started["status"] = CLIENT_CLOSED
         except TimeoutError:
             if not started["status"]:
                 await send_problem(

@@ -195,6 +195,7 @@ class DecisionLog:
         self._synchronous = "FULL" if synchronous.upper() == "FULL" else "NORMAL"
         self._busy_timeout_ms = int(busy_timeout_ms)
         self.closed = True
+        self.schema = 0  # the schema version, as migrated to on open (read without the file)
         try:
             if self.path.is_dir():
                 raise _NotALog("a folder, not a decision log file")
@@ -251,9 +252,16 @@ class DecisionLog:
                         self._db.execute(statement)
                     self._db.execute(f"PRAGMA user_version={number}")
                 self._db.execute("COMMIT")
+                self.schema = max(version, len(MIGRATIONS))
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
+
+    def _rollback(self) -> None:
+        """End a failed transaction, if SQLite has not ended it already (it rolls back by
+        itself on a full disk or an I/O error): the error to raise is the one that failed it."""
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
 
     @property
     def schema_version(self) -> int:
@@ -274,8 +282,27 @@ class DecisionLog:
                 self._db.executemany(_INSERT, rows)
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
+
+    def probe(self, timeout_s: float = 0.5) -> None:
+        """Commit a transaction that writes (the schema version, unchanged) on a connection
+        of its own, waiting at most ``timeout_s`` for another writer: raise what a decision's
+        write would raise now (a full disk, a lock held too long), without waiting for the
+        writer thread or the 10 s a decision waits.  The file is never made anew."""
+        db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=rw", uri=True, timeout=timeout_s)
+        try:
+            db.isolation_level = None
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                db.execute(f"PRAGMA user_version={version}")
+                db.execute("COMMIT")
+            finally:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+        finally:
+            db.close()
 
     def get(self, decision_id: str) -> Entry | None:
         with self._lock:

@@ -20,7 +20,7 @@ from policykit.policy.model import Policy
 from policykit.server.problems import Problem, diagnostics
 from policykit.server.responses import Answer
 from policykit.server.routes import log_decisions, read_body, service
-from policykit.server.service import Options, choose_policy, decide_body
+from policykit.server.service import Options, choose_policy, decide_body, lang_query
 
 if TYPE_CHECKING:
     from policykit.server.context import Service
@@ -34,11 +34,6 @@ def templates() -> Environment:
     return Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
 
 
-def _lang(request: Request) -> str:
-    lang = request.query_params.get("lang") or "zh"
-    return lang if lang in ("zh", "en") else "zh"
-
-
 def _policy(svc: Service, data: Any) -> Policy:
     try:
         return svc.policies.current.for_case(data, svc.config.allow_draft)
@@ -49,7 +44,7 @@ def _policy(svc: Service, data: Any) -> Policy:
 async def page(request: Request) -> Response:
     """The interview page (no key needed to load it; the key goes with each request)."""
     svc = service(request)
-    lang = _lang(request)
+    lang = lang_query(request.query_params)
     policy = svc.policies.current.latest
     kind = policy.facts["request.type"]
     types = [{"value": v, "label": kind.label(v, lang) or v} for v in kind.values]
@@ -72,8 +67,8 @@ async def page(request: Request) -> Response:
 async def interview_step(request: Request) -> Response:
     svc = service(request)
     svc.authorize(request, "evaluate")
-    lang = _lang(request)
     options = Options.parse(request.query_params, STEP_QUERY)
+    lang = options.lang
     try:  # read as /v1/evaluate reads a case: nesting and size bounded, problems placed
         data = parse_json(await read_body(request, svc.config.max_body_bytes) or b"{}", "<interview>")
     except CaseError as exc:
@@ -120,8 +115,8 @@ async def record(request: Request) -> Response:
     """Decide the case (logged like any decision) and show its decision record for print."""
     svc = service(request)
     key_id = svc.authorize(request, "evaluate")
-    lang = _lang(request)
     options = Options.parse(request.query_params)
+    lang = options.lang
     body = await read_body(request, svc.config.max_body_bytes)
     decision = decide_body(body, "<interview>", options, svc.policies.current, svc.config, key_id)
     await log_decisions(svc, [decision.entry])

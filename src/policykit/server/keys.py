@@ -48,6 +48,8 @@ def parse_keys(text: str, source: str) -> tuple[ApiKey, ...]:
         data = json.loads(text)
     except ValueError as exc:
         raise InputError([Diagnostic(source, 0, 0, "bad-keys", f"not JSON: {exc}")]) from None
+    except RecursionError:
+        raise InputError([Diagnostic(source, 0, 0, "bad-keys", "not a key file: nested too deeply")]) from None
     entries = data.get("keys") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise InputError([Diagnostic(source, 0, 0, "bad-keys", 'expected {"keys": [...]}')])
@@ -80,17 +82,28 @@ def _problem(entry: Any) -> str | None:
 
 
 def load_keys(path: str | Path | None) -> tuple[ApiKey, ...]:
-    """The keys in ``path`` and in ``$POLICYKIT_API_KEYS`` (either may be absent)."""
+    """The keys in ``path`` and in ``$POLICYKIT_API_KEYS`` (either may be absent).  One that
+    is given but holds no key is refused (``no-keys``): the operator asked for keys, and
+    none would leave the service open to anyone who can reach it."""
     keys: list[ApiKey] = []
     if path is not None:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError([Diagnostic(str(path), 0, 0, "unreadable", exc.strerror or str(exc))]) from None
-        keys.extend(parse_keys(text, str(path)))
+        except UnicodeDecodeError:
+            raise InputError([Diagnostic(str(path), 0, 0, "bad-keys", "not a key file: not UTF-8 text")]) from None
+        keys.extend(_some(parse_keys(text, str(path)), str(path), "the key file has no keys", "leave out --keys"))
     if os.environ.get(ENV):
-        keys.extend(parse_keys(os.environ[ENV], "$" + ENV))
+        keys.extend(_some(parse_keys(os.environ[ENV], "$" + ENV), "$" + ENV, f"{ENV} has no keys", "unset it"))
     return tuple(keys)
+
+
+def _some(keys: tuple[ApiKey, ...], source: str, problem: str, instead: str) -> tuple[ApiKey, ...]:
+    if not keys:
+        said = f"{problem}: add one (policykit keys new), or {instead} to serve this machine only, without keys"
+        raise InputError([Diagnostic(source, 0, 0, "no-keys", said)])
+    return keys
 
 
 class KeysRefused(InputError):

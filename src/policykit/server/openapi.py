@@ -63,7 +63,8 @@ def _json(ref: str) -> dict[str, Any]:
 
 def _problems(*codes: int) -> dict[str, Any]:
     words = {
-        400: "the body or a parameter cannot be read; a header given twice that is read once (Host, "
+        400: "the body or a parameter cannot be read; a query parameter the endpoint does not know, "
+        "given twice or given empty; a header given twice that is read once (Host, "
         "Authorization, X-API-Key, Content-Type, Content-Length, Origin, Sec-Fetch-Site); "
         "without keys, a Host that is not loopback",
         401: "no valid API key",
@@ -72,7 +73,7 @@ def _problems(*codes: int) -> dict[str, Any]:
         409: "conflict",
         413: "body too large",
         422: "the case breaks the case format or a check",
-        503: "busy, timed out, or the decision could not be logged",
+        503: "busy, timed out, the decision could not be logged, or (readyz) not ready",
     }
     content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     return {str(c): {"description": words[c], "content": content} for c in codes}
@@ -83,6 +84,8 @@ TIME_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 def _query(name: str, description: str, **schema_: Any) -> dict[str, Any]:
+    if schema_.get("type") == "string" and "enum" not in schema_:
+        schema_ = {**schema_, "minLength": 1}  # an empty value is refused (400), as is one given twice
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema_}
 
 
@@ -196,7 +199,7 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
                         pattern=TIME_PATTERN,
                     ),
                     _query("to", "up to this time, exclusive (as from)", type="string", pattern=TIME_PATTERN),
-                    _query("after", "the `next` of the previous page", type="string"),
+                    _query("after", "the cursor: the `next` of the previous page", type="string", format="uuid"),
                     _query("limit", "page size (at most 1000)", type="integer", minimum=1, maximum=1000),
                 ],
                 (400, 401, 403),
@@ -269,7 +272,13 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
         "/healthz": {"get": _op("Alive", "healthz", "operations", [], (), ok=("ok", _json("Object")), open=True)},
         "/readyz": {
             "get": _op(
-                "Policy set loaded", "readyz", "operations", [], (503,), ok=("ready", _json("Object")), open=True
+                "Policy set loaded and decision log writable",
+                "readyz",
+                "operations",
+                [],
+                (503,),
+                ok=("ready", _json("Object")),
+                open=True,
             )
         },
         "/metrics": {

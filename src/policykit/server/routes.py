@@ -20,9 +20,19 @@ from policykit.present.words import cited_clause
 from policykit.server.decision_log import Entry, log_time
 from policykit.server.jsoncodec import dumps
 from policykit.server.keys import KeysRefused
+from policykit.server.log_writer import is_file_error, said
 from policykit.server.problems import Problem, diagnostics
+from policykit.server.query import read_query
 from policykit.server.responses import Answer
-from policykit.server.service import Decision, Options, decide_body, line_error, too_long
+from policykit.server.service import (
+    Decision,
+    Options,
+    decide_body,
+    is_decision_id,
+    lang_query,
+    line_error,
+    too_long,
+)
 from policykit.tools.replay import differences
 from policykit.tools.versions import effective
 
@@ -55,9 +65,12 @@ async def log_decisions(svc: Service, entries: list[Entry]) -> None:
     """Commit ``entries`` to the log; a decision that cannot be logged is not given (503)."""
     try:
         await svc.writer.write(entries)
-    except Exception:
+    except Exception as exc:
         svc.metrics.log_failures.inc(len(entries))
-        svc.logger.exception("decision log write failed")
+        if is_file_error(exc):  # a full disk, a lock held too long: the server's state, in one line
+            svc.logger.error("decision log write failed, %d decision(s) not given: %s", len(entries), said(exc))
+        else:  # an entry that cannot be written is a bug: its traceback
+            svc.logger.exception("decision log write failed, %d decision(s) not given", len(entries))
         raise Problem(503, "the decision could not be logged", "try again", headers={"Retry-After": "1"}) from None
 
 
@@ -196,7 +209,7 @@ def _version(request: Request) -> Any:
 async def show_policy(request: Request) -> Response:
     svc = service(request)
     svc.authorize(request, None)
-    lang = request.query_params.get("lang") or "zh"
+    lang = lang_query(request.query_params)
     policy = _version(request)
     decisions = [
         {
@@ -252,13 +265,16 @@ async def get_decision(request: Request) -> Response:
     return Answer(entry.to_dict())
 
 
+DECISIONS_QUERY = ("case_id", "from", "to", "after", "limit")
+
+
 async def list_decisions(request: Request) -> Response:
     svc = service(request)
     svc.authorize(request, "read_log")
-    q = request.query_params
-    errors, limit, bounds = [], svc.config.page_size, {}
+    q, errors = read_query(request.query_params, DECISIONS_QUERY)
+    limit, bounds = svc.config.page_size, {}
     try:
-        limit = min(int(q.get("limit") or svc.config.page_size), 1000)
+        limit = min(int(q.get("limit", svc.config.page_size)), 1000)
         if limit < 1:
             raise ValueError
     except ValueError:
@@ -267,9 +283,12 @@ async def list_decisions(request: Request) -> Response:
         )
     for name in ("from", "to"):
         try:
-            bounds[name] = log_time(q[name]) if q.get(name) else None
+            bounds[name] = log_time(q[name]) if name in q else None
         except ValueError as exc:
             errors.append({"code": "bad-date", "path": name, "message": str(exc)})
+    if "after" in q and not is_decision_id(q["after"]):
+        said = "the cursor is a decision id: the `next` of the previous page, as it was given"
+        errors.append({"code": "bad-value", "path": "after", "message": said})
     if errors:
         raise Problem(400, "bad query parameters", errors=errors)
     entries = await anyio.to_thread.run_sync(
@@ -324,7 +343,8 @@ async def reload_policies(request: Request) -> Response:
         fresh = await anyio.to_thread.run_sync(svc.reload)
     except KeysRefused as exc:
         title = "the key file has errors; the old keys and policy set go on serving"
-        raise Problem(422, title, errors=diagnostics(exc.diagnostics)) from None
+        where = "in " + ", ".join(sorted({d.file for d in exc.diagnostics if d.file}))
+        raise Problem(422, title, where, errors=diagnostics(exc.diagnostics)) from None
     except PolicykitError as exc:
         title = "the policy set has errors; the old one goes on serving"
         raise Problem(422, title, errors=diagnostics(exc.diagnostics)) from None
@@ -336,11 +356,16 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
+    """Ready: a policy version loaded and the decision log writable (as the writer last
+    found it; never waiting on the log's lock on the event loop)."""
     svc = service(request)
     versions = [p.version for p in svc.policies.current.versions]
     if not versions:
         raise Problem(503, "not ready", "no policy version loaded")
-    return Answer({"status": "ready", "versions": versions, "log_schema": svc.log.schema_version, "pid": os.getpid()})
+    failure = await svc.writer.unwritable()
+    if failure is not None:
+        raise Problem(503, "not ready", f"the decision log cannot be written: {failure}")
+    return Answer({"status": "ready", "versions": versions, "log_schema": svc.log.schema, "pid": os.getpid()})
 
 
 async def metrics(request: Request) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import socket
@@ -55,8 +56,12 @@ def _can_listen(host: str, port: int) -> None:
             probe.bind((host, port))
     except OSError as exc:
         said = exc.strerror or str(exc)
+        # a name that is no address, or an address not of this machine, is the host's fault;
+        # a port in use or not allowed (below 1024), the port's
+        host_at_fault = isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL
+        option = "--host" if host_at_fault else "--port"
         raise InputError(
-            [Diagnostic("--port", 0, 0, "cannot-listen", f"cannot listen on {host}:{port}: {said}")]
+            [Diagnostic(option, 0, 0, "cannot-listen", f"cannot listen on {host}:{port}: {said}")]
         ) from None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,6 +24,7 @@ from policykit.server.config import ServerConfig
 from policykit.server.decision_log import Entry, now
 from policykit.server.masking import mask_case
 from policykit.server.problems import Problem, diagnostics
+from policykit.server.query import read_query
 from policykit.tools.versions import PolicySet
 
 LANGS = ("zh", "en")
@@ -42,29 +44,40 @@ class Options:
     @classmethod
     def parse(cls, query: Any, names: tuple[str, ...] = NAMES) -> Options:
         """The options of ``query``; a 400 for a bad one, or one not among ``names`` (the
-        endpoint's: a misspelt as_of would decide as of today, unsaid)."""
-        problems = []
-        for name in query:
-            if name not in names:
-                from policykit.lang.hints import suggest
-
-                said = f"unknown parameter {name!r}{suggest(name, names)} (known: {', '.join(names)})"
-                problems.append({"code": "unknown-parameter", "path": name, "message": said})
+        endpoint's: a misspelt as_of would decide as of today, unsaid), given twice or empty."""
+        given, problems = read_query(query, names)
         as_of = None
-        if query.get("as_of"):
+        if "as_of" in given:
             try:
-                as_of = parse_date(query["as_of"])
+                as_of = parse_date(given["as_of"])
             except ValueError as exc:
                 problems.append({"code": "bad-date", "path": "as_of", "message": str(exc)})
-        lang = query.get("lang") or "zh"
-        if lang not in LANGS:
-            problems.append({"code": "bad-value", "path": "lang", "message": f"{lang!r} is not one of zh, en"})
-        explain = str(query.get("explain") or "false").lower()
+        lang = given.get("lang", "zh")
+        if "lang" in given:
+            problems.extend(lang_problems(lang))
+        explain = given.get("explain", "false").lower()
         if explain not in ("true", "false", "1", "0"):
             problems.append({"code": "bad-value", "path": "explain", "message": "expected true or false"})
         if problems:
             raise Problem(400, "bad query parameters", errors=problems)
-        return cls(as_of, lang, explain in ("true", "1"), query.get("version") or None)
+        return cls(as_of, lang, explain in ("true", "1"), given.get("version"))
+
+
+def lang_problems(lang: str) -> list[dict[str, Any]]:
+    """The problem of a ``lang`` that is not one of :data:`LANGS`, if it is not."""
+    if lang in LANGS:
+        return []
+    return [{"code": "bad-value", "path": "lang", "message": f"{lang!r} is not one of {', '.join(LANGS)}"}]
+
+
+def lang_query(query: Any) -> str:
+    """The ``lang`` of an endpoint whose only query parameter it is; 400 as :meth:`Options.parse`."""
+    given, problems = read_query(query, ("lang",))
+    lang = given.get("lang", "zh")
+    problems.extend(lang_problems(lang))
+    if problems:
+        raise Problem(400, "bad query parameters", errors=problems)
+    return lang
 
 
 def choose_policy(policies: PolicySet, data: Any, options: Options, allow_draft: bool) -> Policy:
@@ -84,6 +97,14 @@ def choose_policy(policies: PolicySet, data: Any, options: Options, allow_draft:
 def new_decision_id() -> str:
     """A time-ordered id (UUIDv7): sorting by id sorts by time."""
     return str(uuid_utils.uuid7())
+
+
+def is_decision_id(text: str) -> bool:
+    """Whether ``text`` is written as :func:`new_decision_id` writes an id (a UUID, lower case)."""
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
 
 
 @dataclass
