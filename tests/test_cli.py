@@ -47,7 +47,8 @@ def test_text_output_reads_in_order(tmp_path: Path) -> None:
     assert order == sorted(order)
     assert "free replacement\n" in out and "[free_replacement]" not in out
     assert "2026-02-14 Sat" in out
-    assert "Warranty period:" in out and "保修期定义" not in out  # English, the clause's first sentence
+    # the clause's original, its English beside it (CONTRACT 2), whole where it is short
+    assert "· 保修期定义:自购买该产品之日起壹年(1年)内予以保修,终身维修。\n    Warranty period:" in out
     code, out, _ = cli(
         "evaluate",
         "examples/fault.json",

@@ -59,7 +59,10 @@ def test_no_internal_code_by_default_and_codes_on_request(policy: Policy, path: 
     codes.update(name for name in policy.facts if "." in name)
     data = json.loads(path.read_text(encoding="utf-8"))
     own = set(_strings(data))
-    found = {c for c in codes - own if re.search(rf"(?<![\w.-]){re.escape(c)}(?![\w-])", text)}
+    # a word of the standard's own English (cited beside the original in either language:
+    # "the customer pays", "shipped by express") is no code where it shows
+    words = {c for c in codes for clause in policy.clauses.values() if re.search(rf"\b{re.escape(c)}\b", clause.en)}
+    found = {c for c in codes - own - words if re.search(rf"(?<![\w.-]){re.escape(c)}(?![\w-])", text)}
     assert not found, found
     assert "⟨" not in text and "[" not in text
     with_codes = _view(policy, path, codes=True)
@@ -122,7 +125,33 @@ def _own_words_removed(policy: Policy, data: dict[str, Any], lang: str, tmp_path
     text = text.replace(Path(policy.file).name, "").replace("policykit", "")  # ...as the bundled one is shown
     for own in sorted(_strings(data), key=len, reverse=True):
         text = text.replace(own, "")
-    return text
+    return text.partition(_CITED[lang])[0]  # the clauses cited: the original, the English beside it
+
+
+_CITED = {"zh": "依据条款\n", "en": "Clauses cited\n"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("name", "data"), _cases(), ids=lambda v: v if isinstance(v, str) else "")
+def test_each_clause_cited_is_the_chinese_original_with_the_english_beside_it(
+    policy: Policy, name: str, data: dict[str, Any], lang: str, tmp_path: Path
+) -> None:
+    """CONTRACT 2: "cited clause text is always the original Chinese; English is shown
+    beside it", in the text view of either language, short or whole."""
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = json.loads(cli("evaluate", str(path), "--format", "json", "--as-of", "2026-11-27")[1])
+    cited = {c["clause"] for d in result["decisions"].values() for c in d["cites"]}
+    cited |= {c["clause"] for a in result["actions"] for c in a["cites"]}
+    for clauses in ("short", "full"):
+        section = _view(policy, path, lang, clauses=clauses, width=200).partition(_CITED[lang])[2]
+        lines = [line.strip(" ·") for line in section.splitlines()]
+        for cid in cited:
+            clause = policy.clauses[cid]
+            zh, en = clause.zh.strip()[:12], clause.en.strip()[:12]
+            at = next(i for i, line in enumerate(lines) if line.startswith(zh))
+            beside = [line for line in lines[at + 1 : at + 6] if not _CJK.search(line)][:1]  # past its wrapped lines
+            assert beside and beside[0].startswith(en), (name, lang, clauses, cid, lines[at : at + 6])
 
 
 @pytest.mark.parametrize(("name", "data"), _cases(), ids=lambda v: v if isinstance(v, str) else "")

@@ -146,7 +146,8 @@ def _evaluate(sub: Any) -> None:
         "--clauses",
         choices=["short", "full"],
         default="short",
-        help="text view: each cited clause by its first sentence (short), or whole in Chinese and English (full)",
+        help="text view: each cited clause, the original with the English beside it, "
+        "by its first sentence (short) or whole (full)",
     )
     ev.add_argument(
         "--docs-url",

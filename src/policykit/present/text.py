@@ -236,16 +236,13 @@ def _clauses(view: _View) -> None:
             view.lines.append("  " + section)
         lead = ("    " if view.lang == "zh" else "  · ") + (f"{c.clause}  " if view.options.codes else "")
         indent = len(lead) if width(lead) < 30 else 6
-        if full:  # the Chinese original, the English beside it
-            view.para(lead, c.text, indent)
-            view.para("", c.en, indent)
-        else:
-            # a short clause whole (at any width), else its first sentence in about two lines:
-            # the first sentence alone can be the wrong one ("Shipped by express: ..." for a
-            # unit shipped by freight, where the second sentence is the one that applies)
-            said = c.text if view.lang == "zh" else c.en
-            whole = width(said) <= WHOLE_CLAUSE
-            view.para(lead, said.strip() if whole else _sentence(said, 2 * (view.options.width - indent) - 12), indent)
+        # the original, the English beside it, in either language (CONTRACT 2); short: a
+        # short clause whole (at any width), else its first sentence in about two lines (the
+        # first sentence alone can be the wrong one: "Shipped by express: ..." for a unit
+        # shipped by freight, where the second sentence is the one that applies)
+        limit = None if full else 2 * (view.options.width - indent) - 12
+        view.para(lead, _short(c.text, limit), indent)
+        view.para("", _short(c.en, limit), indent)
         if c.url:
             view.para("", c.url, indent)
     if not full:
@@ -253,6 +250,12 @@ def _clauses(view: _View) -> None:
 
 
 WHOLE_CLAUSE = 220  # columns: a clause about three lines long at 80 is cited whole
+
+
+def _short(text: str, limit: int | None) -> str:
+    """``text`` whole where ``limit`` is None or it is short, else its first sentence within ``limit``."""
+    return text if limit is None else text.strip() if width(text) <= WHOLE_CLAUSE else _sentence(text, limit)
+
 
 _ENDS = frozenset("。；;!?！？")  # a sentence ends after one of these, or after ". "
 
