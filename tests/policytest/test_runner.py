@@ -278,3 +278,45 @@ def test_a_refused_case_is_reported_whole_and_without_its_place_again(tmp_path: 
     (line,) = [x for x in out.splitlines() if x.strip().startswith("input")]
     assert line.endswith("is not a day of the calendar (expected a real day, YYYY-MM-DD) (at received_on)"), line
     assert str(tests) not in line and "bad-value: " in line
+
+
+def _amended_project(tmp_path: Path, base_tests: list[str]) -> Path:
+    """A project with the standard, the docs' first amendment (1.1.0) and its tests, and
+    the base version's test files ``base_tests``."""
+    policies = tmp_path / "policies"
+    (policies / "tests").mkdir(parents=True)
+    (policies / "standard_v1.yaml").write_bytes(POLICY_FILE.read_bytes())
+    revisions = ROOT / "tests" / "fixtures" / "revisions"
+    (policies / "freight_warranty.yaml").write_bytes((revisions / "freight_warranty.yaml").read_bytes())
+    (policies / "tests" / "amendment.yaml").write_bytes((revisions / "tests" / "freight_warranty.yaml").read_bytes())
+    for name in base_tests:
+        (policies / "tests" / name).write_bytes((TESTS_DIR / name).read_bytes())
+    return policies / "tests"
+
+
+def test_an_amendment_is_credited_with_the_rows_it_takes_over_that_the_base_tests_fired(tmp_path: Path) -> None:
+    """The docs' amendment passes the pre-commit hook's --fail-under 100 with the base's
+    tests beside it: a row taken over unchanged counts where the base's tests fired it
+    (18 % of its rows were counted before, the rest listed at its amends: line)."""
+    tests = _amended_project(tmp_path, [p.name for p in TESTS_DIR.glob("*.yaml")])
+    code, out, err = cli("test", str(tests), "--coverage", "--fail-under", "100")
+    assert code == 0, err + out[-2000:]
+    assert out.count("= 100.0%") == 2
+
+
+def test_a_row_taken_over_and_fired_by_no_test_is_placed_in_the_base_file(tmp_path: Path) -> None:
+    tests = _amended_project(tmp_path, ["warranty.yaml"])
+    _, out, _ = cli("test", str(tests), "--coverage", "--format", "json")
+    coverage = json.loads(out)["coverage"]
+    amended = next(v for k, v in coverage.items() if k.endswith("freight_warranty.yaml"))
+    base = next(v for k, v in coverage.items() if k.endswith("standard_v1.yaml"))
+    ship_by = amended["values"]["deadlines.ship_by"]["not_fired"]
+    assert ship_by and all(row["file"].endswith("standard_v1.yaml") for row in ship_by)
+    assert ship_by == [{**row, "file": ship_by[0]["file"]} for row in base["values"]["deadlines.ship_by"]["not_fired"]]
+    # the row the amendment put first is its own, fired by its own tests; the rows after it
+    # are the base's, one place further down, credited where the base's tests fired them
+    end = amended["values"]["warranty.end_date"]
+    assert {"row": "1", "line": end["fired"][0]["line"]} in end["fired"]
+    assert [row["row"] for row in end["fired"] if "file" in row] == [
+        str(int(row["row"]) + 1) for row in base["values"]["warranty.end_date"]["fired"]
+    ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from policykit.policy.model import Policy
 from policykit.policy.origin import origin
+from policykit.policy.policy_data import value_items
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class RowCoverage:
     index: int  # -1: the `otherwise` of a collected list
     line: int
     fired: bool
+    base: str | None = None  # the version whose file holds the row, taken over unchanged
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,10 @@ class Coverage:
         values: dict[str, Any] = {}
         for row in self.rows:
             entry = values.setdefault(row.value, {"fired": [], "not_fired": []})
-            entry["fired" if row.fired else "not_fired"].append({"row": _row_name(row.index), "line": row.line})
+            said: dict[str, Any] = {"row": _row_name(row.index), "line": row.line}
+            if row.base is not None:
+                said["file"] = row.base
+            entry["fired" if row.fired else "not_fired"].append(said)
         return {
             "rules": {"covered": self.covered, "total": len(self.rows), "percent": round(self.percent, 2)},
             "values": values,
@@ -43,24 +48,64 @@ class Coverage:
         }
 
 
+def _place(row: RowCoverage) -> str:
+    return f"line {row.line}" if row.base is None else f"{row.base} line {row.line}"
+
+
 def _row_name(index: int) -> str:
     return "otherwise" if index < 0 else str(index + 1)
 
 
-def measure(policy: Policy, fired: Iterable[tuple[str, int]]) -> Coverage:
-    """Coverage of ``policy`` given the (value id, row index) pairs that fired."""
+def measure(
+    policy: Policy, fired: Iterable[tuple[str, int]], base: tuple[Policy, Iterable[tuple[str, int]]] | None = None
+) -> Coverage:
+    """Coverage of ``policy`` given the (value id, row index) pairs that fired.  ``base``:
+    the version an amendment amends, with the rows its own tests fired: a row the
+    amendment takes over unchanged counts as fired where they fired it, and is placed in
+    the base's file (the amendment's has no line of it)."""
     hit = set(fired)
+    kept = _unchanged(policy, base[0]) if base is not None else {}
+    if base is not None:
+        by_base = set(base[1])
+        hit |= {row for row, (index, _) in kept.items() if (row[0], index) in by_base}
     rows = []
     clause_hit: dict[str, bool] = {}
     for value in policy.values.values():
         candidates = list(value.rules) + ([value.otherwise] if value.otherwise is not None else [])
         for rule in candidates:
             did_fire = (value.id, rule.index) in hit
-            rows.append(RowCoverage(value.id, rule.index, rule.line, did_fire))
+            taken = kept.get((value.id, rule.index))
+            if taken is None or base is None:
+                rows.append(RowCoverage(value.id, rule.index, rule.line, did_fire))
+            else:
+                rows.append(RowCoverage(value.id, rule.index, taken[1], did_fire, origin(base[0].file)))
             for cite in rule.every_cite:
                 clause_hit[cite.clause] = clause_hit.get(cite.clause, False) or did_fire
     ordered = tuple((cid, clause_hit[cid]) for cid in policy.clauses if cid in clause_hit)
     return Coverage(tuple(rows), ordered)
+
+
+def _unchanged(policy: Policy, base: Policy) -> dict[tuple[str, int], tuple[int, int]]:
+    """Each row of ``policy`` written as a row of the same value in ``base`` (the
+    amendment may have put rows before it), with that row's index and line there."""
+    was = {item["id"]: item for _, _, item in value_items(base.raw)}
+    out: dict[tuple[str, int], tuple[int, int]] = {}
+    for _, _, item in value_items(policy.raw):
+        vid, before = item["id"], was.get(item["id"])
+        if before is None or vid not in base.values:
+            continue
+        lines = {r.index: r.line for r in base.values[vid].rules}
+        key = "rules" if "rules" in item else "collect"
+        old = list(enumerate(before.get(key) or []))
+        for j, row in enumerate(item.get(key) or []):
+            found = next((i for i, other in old if other == row), None)
+            if found is not None and found in lines:
+                out[(vid, j)] = (found, lines[found])
+                old = [(i, other) for i, other in old if i != found]  # each row of the base once
+        otherwise = base.values[vid].otherwise
+        if "otherwise" in item and before.get("otherwise") == item["otherwise"] and otherwise is not None:
+            out[(vid, -1)] = (-1, otherwise.line)
+    return out
 
 
 def render_coverage(policy: Policy, cov: Coverage) -> str:
@@ -73,7 +118,7 @@ def render_coverage(policy: Policy, cov: Coverage) -> str:
     for vid, rows in by_value.items():
         fired = sum(r.fired for r in rows)
         mark = "ok " if fired == len(rows) else "-- "
-        missed = ", ".join(f"row {_row_name(r.index)} (line {r.line})" for r in rows if not r.fired)
+        missed = ", ".join(f"row {_row_name(r.index)} ({_place(r)})" for r in rows if not r.fired)
         lines.append(f"  {mark}{vid.ljust(width)}  {fired}/{len(rows)}" + (f"   not fired: {missed}" if missed else ""))
     exercised = [cid for cid, hit in cov.clauses if hit]
     not_exercised = [cid for cid, hit in cov.clauses if not hit]

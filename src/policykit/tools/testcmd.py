@@ -66,6 +66,17 @@ def _mismatch_json(m: Mismatch) -> dict[str, Any]:
     return {"what": m.what, "expected": m.expected, "actual": m.actual}
 
 
+def _base(
+    policy: Policy, policies: dict[Path, Policy], fired: dict[Path, set[tuple[str, int]]]
+) -> tuple[Policy, set[tuple[str, int]]] | None:
+    """The version ``policy`` amends, with the rows its tests fired, where this run tested it."""
+    chain = policy.memo.get("amendment_chain")
+    if not chain or len(chain) < 2:
+        return None
+    key = Path(chain[1]).resolve()
+    return (policies[key], fired[key]) if key in policies and key in fired else None
+
+
 def run_tests(
     paths: list[str],
     keyword: str | None,
@@ -111,8 +122,9 @@ def run_tests(
     failed = sum(not o.passed for o in outcomes)
     status = 1 if failed else 0
     reports = []
-    for key, group in by_policy.items():
-        cov = measure(policies[key], (f for o in group for f in o.fired))
+    fired = {key: {f for o in group for f in o.fired} for key, group in by_policy.items()}
+    for key in by_policy:
+        cov = measure(policies[key], fired[key], _base(policies[key], policies, fired))
         reports.append((policies[key], cov))
         if fail_under is not None and cov.percent + 1e-9 < fail_under:
             status = 1
