@@ -170,3 +170,46 @@ def test_an_example_never_has_a_comparison_and_its_opposite_both_hold(tmp_path: 
     assert example["request.date <= warranty.end_date"] is False
     assert example.get("warranty.end_date < request.date", example.get("request.date > warranty.end_date")) is True
     assert "row 3 never decides: row 2 always comes first" in shadowed.message
+
+
+def test_a_shadowed_row_names_the_rows_that_cover_it(tmp_path: Path) -> None:
+    """A row 'not fault.works_normally' put before the row for severe exterior damage: with
+    row 1 (fault.works_normally) it covers that row and the last.  The finding named the
+    rows that held on one input ("rows 1, 2 always come first"), not the new row 3 that
+    covers the rest; now a smallest set of earlier rows that together always hold first,
+    and where each decides."""
+    covering = (
+        "      - when: fault.severe_exterior_damage\n        value: free_repair\n",
+        "      - when: not fault.works_normally\n        value: free_replacement\n"
+        "        cites: [ops.exchange.conditions.1]\n"
+        '        because: {zh: "加电不能正常工作：免费更换", en: "Not working when powered: free replacement"}\n'
+        "      - when: fault.severe_exterior_damage\n        value: free_repair\n",
+    )
+    path = _edited(tmp_path, covering)
+    policy, _ = load_policy(path)
+    found = {f.message.split(" never decides")[0]: f for f in check_policy(policy) if f.code == "shadowed-row"}
+    assert set(found) == {"service.type row 4", "service.type row 5"}
+    said = (
+        "never decides: rows 1, 3 always come first "
+        "(row 1 where fault.works_normally = true; row 3 where fault.works_normally = false)"
+    )
+    assert found["service.type row 4"].message == f"service.type row 4 {said}"
+    assert found["service.type row 5"].message == f"service.type row 5 {said}"
+    example = dict(found["service.type row 4"].example)
+    assert example["fault.severe_exterior_damage"] is True and example["fault.works_normally"] is True
+    assert example["fault.disassembled"] is False  # row 1 alone of the rows before decides it
+    code, out, _ = cli("check", str(path))
+    line = _line_of(path, "      - when: fault.severe_exterior_damage")
+    assert code == 1 and f"{path}:{line}: warning: shadowed-row: service.type row 4 {said} - for example " in out
+
+
+def test_a_cover_is_the_smallest_set_of_rows_that_decide() -> None:
+    """Row 4 holds on three inputs: with rows 1, 2; rows 1, 3; row 1 alone.  Row 1 covers
+    it alone; a row that decides no input is never named; a cover too large to search for
+    keeps only the rows needed (row 2 covers what row 1 does, and more)."""
+    from policykit.tools import shadow
+
+    holding = [0b1011, 0b1101, 0b1001, 0b0110]
+    assert shadow.covering_rows(holding, 3, {0, 1, 2}) == (0,)
+    assert shadow.covering_rows([0b1011, 0b1110, 0b0010], 3, {1, 2}) == (1,)
+    assert shadow._pruned([0b1011, 0b1111, 0b1110], 3, {0: 0b011, 1: 0b111}, 0b111) == (1,)

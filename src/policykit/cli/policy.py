@@ -220,7 +220,11 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[s
         if impact is not None:
             from policykit.tools.impact import summarize
 
-            data["impact"] = {**impact.to_dict(), "summary": summarize(impact, old, new)}
+            data["impact"] = {
+                **impact.to_dict(),
+                "summary": summarize(impact, old, new),
+                "decided_on_one_side": impact.one_sided_dict(old.version, new.version),
+            }
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(render_diff(old, new, changes))

@@ -25,6 +25,8 @@ from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.document import address
 from policykit.policy.model import Policy, Rule, Value
 from policykit.tools.scope import check_scope
+from policykit.tools.shadow import covering_rows, shadow_message
+from policykit.tools.shadow import shown as _show
 from policykit.tools.stale import hard_coded_reasons, stale_clause_numbers, stale_leftovers
 from policykit.tools.units import unit_mismatches
 
@@ -89,12 +91,6 @@ def subject_address(policy: Policy, subject: str) -> str:
     """A finding's subject named as every diagnostic names a place (by id)."""
     path = subject_path(policy.raw, subject)
     return address(policy.raw, path) if path else subject
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 # a comparison written the other way round (b > a is a < b), and the operators that cannot
@@ -252,7 +248,8 @@ def check_table(
         return
     budget.charge(work)
     first_example: dict[int, dict[str, Any]] = {}
-    holds_example: dict[int, dict[str, Any]] = {}
+    holds: set[int] = set()
+    inputs: list[tuple[tuple[Any, ...], int]] = []  # each input where a row holds, and the rows that do
     gap: dict[str, Any] | None = None
     overlap: tuple[dict[str, Any], list[int]] | None = None
     exclusive = abstraction.exclusive()
@@ -261,9 +258,9 @@ def check_table(
         if exclusive and any(assignment[x] is True and assignment[y] is True for x, y in exclusive):
             continue  # no case has it: a comparison and its opposite both holding
         holding = [i for i, cond in enumerate(conditions) if cond(assignment)]
-        for i in holding:
-            holds_example.setdefault(i, assignment)
         if holding:
+            holds.update(holding)
+            inputs.append((combo, sum(1 << i for i in holding)))
             first_example.setdefault(holding[0], assignment)
             conditional = [i for i in holding if value.rules[i].parts]  # a row without condition is "otherwise"
             if len(conditional) > 1 and overlap is None:
@@ -273,20 +270,16 @@ def check_table(
     for i, rule in enumerate(value.rules):
         if i in first_example:
             continue
-        if i in holds_example:
-            earlier = [j + 1 for j in range(i) if conditions[j](holds_example[i])]
+        if i in holds:
+            # the earlier rows that together cover it, not those that hold on one input
+            cover = covering_rows([mask for _, mask in inputs], i, first_example)
+            message, example = shadow_message(value.id, i, names, inputs, cover)
             yield Finding(
                 "shadowed-row",
                 rule.line,
                 value.id,
-                f"{value.id} row {i + 1} never decides: "
-                + (
-                    f"row {earlier[0]} always comes"
-                    if len(earlier) == 1
-                    else f"rows {', '.join(map(str, earlier))} always come"
-                )
-                + " first",
-                tuple(holds_example[i].items()),
+                message,
+                example,
                 _intended(policy, "decisions", value.id, "shadowed-row"),
             )
         else:

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from policykit.digest import sha256_hex
-from policykit.errors import CaseError, Diagnostic, printable
+from policykit.errors import CaseError, Diagnostic, PolicykitError, printable
 from policykit.limits import DEFAULT, LimitError, Limits
 from policykit.records import Frozen
 
@@ -155,7 +155,10 @@ class _Reader:
         if choose is None:
             choose = self.choose = chooser(settings)
         policy = choose(data)
-        case = self.read_case(policy, data, name, raw, settings.lang)  # the text is decoded only to place a problem
+        try:
+            case = self.read_case(policy, data, name, raw, settings.lang)  # the text is decoded only to place a problem
+        except CaseError as exc:
+            raise wrapped_hint(exc, data, policy, settings.lang) from None
         try:
             result = self.evaluate(
                 policy,
@@ -205,6 +208,23 @@ def evaluate_raw(
     on bad input.  ``generated=False``: decided on the interpreter alone (the same result;
     for one case in a process, which would compile code it runs once)."""
     return _Reader(settings, choose, generated)(raw, name)
+
+
+def wrapped_hint(error: PolicykitError, data: Any, policy: Any, lang: str) -> PolicykitError:
+    """``error``, the problems of reading ``data`` as a case, with a hint on its missing
+    ``request`` where ``data`` holds its case under ``case`` (an object whose ``case`` is
+    an object, and no ``request``): a file that wraps the case (with a name, a note, what
+    to expect...) given for the case itself."""
+    if not isinstance(data, dict) or "request" in data or not isinstance(data.get("case"), dict):
+        return error
+    hint = policy.message("case_wrapped", lang)
+    found = [
+        d.replace(message=d.message + hint) if d.code == "required" and d.path == "request" else d
+        for d in error.diagnostics
+    ]
+    error.diagnostics = found  # (in place: sorted and capped already)
+    error.args = ("\n".join(d.format() for d in found),)
+    return error
 
 
 def on_line(label: str, number: int, problem: Diagnostic) -> Diagnostic:

@@ -4,7 +4,6 @@ count, per decision, the value transitions, with example case ids.  Streams the 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +17,9 @@ from policykit.evaluator import Decided, decide
 from policykit.limits import DEFAULT, Limits, read_bounded
 from policykit.policy.model import Policy
 from policykit.present.result import jsonable
-from policykit.tools.document import on_line, requested_after
+from policykit.tools.document import on_line, requested_after, wrapped_hint
+from policykit.tools.impact_sides import SIDES, OneSided
+from policykit.tools.impact_sides import label as _label
 
 EXAMPLES = 3
 
@@ -37,6 +38,8 @@ class Impact:
     rejected_problems: list[tuple[Diagnostic, ...]] = field(default_factory=list)  # a case's each
     early: int = 0  # cases decided as of a day before their request date (a mistyped --as-of?)
     early_first: str = ""  # the name of the first (its file, or file:line)
+    # cases one side refuses and the other decides, by the side that refuses ("old", "new")
+    one_sided: dict[str, OneSided] = field(default_factory=dict)
 
     def add(self, case_id: str, old: Decided, new: Decided) -> None:
         self.cases += 1
@@ -57,6 +60,22 @@ class Impact:
                 if len(more) < EXAMPLES:
                     more.append(case_id)
         self.changed += changed
+
+    def seen(self, case: Any, name: str, as_of: date) -> None:
+        """A case read (``name``), counted when decided as of a day before its request."""
+        if requested_after(case, as_of):
+            self.early += 1
+            self.early_first = self.early_first or name
+
+    def decided_on_one_side(
+        self, case_id: str, name: str, refused_by: str, error: PolicykitError, decided: Decided
+    ) -> None:
+        """A case the ``refused_by`` side refuses (``error``) and the other decides: a change."""
+        self.cases += 1
+        self.changed += 1
+        side = self.one_sided.setdefault(refused_by, OneSided(refused_by))
+        problems = tuple(_placed(name, d) for d in error.diagnostics)
+        side.add(case_id, name, problems, {did: _label(jsonable(v)) for did, v in decided.values.items()})
 
     def reject(self, name: str, error: PolicykitError | None = None) -> None:
         """A case that could not be read or decided (bad input), named by ``name``; ``error``
@@ -106,6 +125,8 @@ class Impact:
         self.undecided.update(other.undecided)
         _first_examples(self.examples, other.examples)
         _first_examples(self.undecided_examples, other.undecided_examples)
+        for refused_by, side in other.one_sided.items():
+            self.one_sided.setdefault(refused_by, OneSided(refused_by)).merge(side)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -124,6 +145,11 @@ class Impact:
             "rejected_examples": self.rejected_examples,  # (added after the keys there were)
         }
 
+    def one_sided_dict(self, old_version: str, new_version: str) -> list[dict[str, Any]]:
+        """The cases one side refuses and the other decides, per side that refuses (old first)."""
+        versions = {"old": old_version, "new": new_version}
+        return [self.one_sided[side].to_dict(versions) for side in SIDES if side in self.one_sided]
+
 
 def _placed(name: str, problem: Diagnostic) -> Diagnostic:
     """A problem of the case ``name`` placed as ``evaluate --batch`` places it: a line of a
@@ -138,12 +164,6 @@ def _first_examples(mine: dict[Any, list[str]], theirs: dict[Any, list[str]]) ->
     for key, ids in theirs.items():
         bucket = mine.setdefault(key, [])
         bucket.extend(ids[: EXAMPLES - len(bucket)])
-
-
-def _label(value: Any) -> str:
-    if value is None:
-        return "null"
-    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
 
 
 STDIN = "<stdin>"  # how cases read from standard input (``--cases -``) are named
@@ -205,7 +225,9 @@ def impact_of(
     items: Iterable[tuple[str, bytes | PolicykitError | None]],
     limits: Limits = DEFAULT,
 ) -> Impact:
-    """The impact on some cases, in order (None or an error: a case that could not be read, rejected)."""
+    """The impact on some cases, in order (None or an error: a case that could not be read,
+    rejected).  A case that one version refuses and the other decides is a change, kept
+    apart (:attr:`Impact.one_sided`); one both refuse is rejected, with the old one's problems."""
     impact = Impact()
     for name, raw in items:
         if raw is None or isinstance(raw, PolicykitError):  # could not be read
@@ -213,17 +235,39 @@ def impact_of(
             continue
         try:
             data = parse_json(raw, name, limits.case_bytes)
-            case = read_case(old, data, name, raw)  # (the text places a problem where it stands)
-            before = decide(old, case, as_of, limits)
-            after = decide(new, read_case(new, data, name, raw), as_of, limits)
         except PolicykitError as exc:
             impact.reject(name, exc)
             continue
-        if requested_after(case, as_of):
-            impact.early += 1
-            impact.early_first = impact.early_first or name
-        impact.add(str(data.get("case_id") or name), before, after)
+        was = _decided(old, data, name, raw, as_of, limits)
+        now = _decided(new, data, name, raw, as_of, limits)
+        case_id = str(data.get("case_id") or name) if isinstance(data, dict) else name
+        if isinstance(was, PolicykitError):
+            if isinstance(now, PolicykitError):
+                impact.reject(name, was)
+                continue
+            impact.seen(now[0], name, as_of)
+            impact.decided_on_one_side(case_id, name, "old", was, now[1])
+        elif isinstance(now, PolicykitError):
+            impact.seen(was[0], name, as_of)
+            impact.decided_on_one_side(case_id, name, "new", now, was[1])
+        else:
+            impact.seen(was[0], name, as_of)
+            impact.add(case_id, was[1], now[1])
     return impact
+
+
+def _decided(
+    policy: Policy, data: Any, name: str, raw: bytes, as_of: date, limits: Limits
+) -> tuple[Any, Decided] | PolicykitError:
+    """(the case as ``policy`` reads it, its values), or the error that refuses it."""
+    try:
+        case = read_case(policy, data, name, raw)  # (the text places a problem where it stands)
+    except PolicykitError as exc:
+        return wrapped_hint(exc, data, policy, "en")
+    try:
+        return case, decide(policy, case, as_of, limits)
+    except PolicykitError as exc:
+        return exc
 
 
 _POLICIES: dict[tuple[str, Limits], Policy] = {}
@@ -381,4 +425,11 @@ def render_impact(old: Policy, new: Policy, impact: Impact) -> str:
         lines.append("Became undecided:")
         for did, n in sorted(impact.undecided.items()):
             lines.append(f"  {did}: {n} {_cases(n)} (e.g. {', '.join(impact.undecided_examples[did])})")
+    if impact.one_sided:
+        versions = {"old": old.version, "new": new.version}
+        lines.append("")
+        lines.append("Decided under one version only:")
+        for side in SIDES:
+            if side in impact.one_sided:
+                lines.extend(impact.one_sided[side].lines(versions))
     return "\n".join(lines) + "\n"
