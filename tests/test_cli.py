@@ -253,3 +253,16 @@ def test_a_batch_problem_is_placed_at_its_line_and_column() -> None:
     assert lines[0].startswith(f"-:2:{bad_json.index(',,') + 2}: json: ")
     date_at = bad_day.index('"date"') + 1
     assert lines[1].startswith(f"-:3:{date_at}: ") and lines[1].endswith("(at request.date)")
+
+
+def test_validate_names_an_uncited_clause_once(tmp_path: Path) -> None:
+    """The compile and the checks both find a clause no rule cites; validate prints it once
+    (it printed it twice, in two wordings)."""
+    text = (ROOT / "policies" / "standard_v1.yaml").read_text(encoding="utf-8")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(text.replace("informational: true", "informational: false", 1), encoding="utf-8")
+    code, _, err = cli("validate", str(policy))
+    assert code == 0, err
+    assert len([line for line in err.splitlines() if "uncited-clause" in line]) == 1, err
+    lines = [int(line.split(":")[1]) for line in err.splitlines() if ": warning: " in line]
+    assert len(lines) >= 2 and lines == sorted(lines), err  # by place, as errors are

@@ -88,9 +88,14 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         from policykit.policy.status import calendar_warnings
         from policykit.tools.checks import check_policy, located
 
-        findings = [d for d in located(policy, check_policy(policy, limits), policy.lines) if d.severity != "info"]
+        said_by_compile = {(w.code, w.line) for w in warnings}  # (an uncited clause: both find it)
+        findings = [
+            d
+            for d in located(policy, check_policy(policy, limits), policy.lines)
+            if d.severity != "info" and (d.code, d.line) not in said_by_compile
+        ]
         findings.extend(calendar_warnings(policy, policy.today()))
-        for diag in [*warnings, *findings]:
+        for diag in sorted([*warnings, *findings]):  # by place, as errors are
             print(diag.format().replace(f": {diag.code}:", f": warning: {diag.code}:", 1), file=err)
         rules = sum(len(v.rules) + (v.otherwise is not None) for v in policy.values.values())  # as coverage counts rows
         decisions = sum(1 for v in policy.values.values() if v.output)
