@@ -102,6 +102,8 @@ def check_given_values(doc: Document) -> Iterator[Diagnostic]:
             wrong = "a text"
         if wrong is not None:
             message = f"{written(value)} is {kind_in_words(value)}, and a parameter in {unit} must be {wrong}"
+            if isinstance(value, str) and wrong != "a text" and _number(value.strip()) is not None:
+                message += f" (write it without quotes: {value.strip()})"
             yield doc.diag(("parameters", name, "value"), "bad-parameter", message)
         elif unit in _WHOLE_UNITS and value < 0:
             message = f"{value} {unit} is negative: a count that goes back; is that meant?"
@@ -125,3 +127,12 @@ def check_given_values(doc: Document) -> Iterator[Diagnostic]:
             said = _fact_default(name, fact, params[ref].get("value"), ref)
             if said is not None:
                 yield doc.diag(("facts", name, "default_param"), "bad-default", said)
+
+
+def _number(text: str) -> float | None:
+    """The number ``text`` writes, or None."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if number - number == 0 else None  # not nan or infinity (no numbers there)

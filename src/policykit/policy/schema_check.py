@@ -22,6 +22,11 @@ def _message(error: Any) -> str:
         return _not_one_of(error.instance, error.validator_value)
     if error.validator == "type":
         return _not_of_type(error.instance, error.validator_value)
+    described = error.schema.get("description") if isinstance(error.schema, dict) else None
+    if error.validator == "pattern" and isinstance(described, str) and isinstance(error.instance, str):
+        from policykit.lang.hints import quote
+
+        return f"{quote(error.instance)} is not {described}"  # the form in words, not the pattern
     message = str(error.message)
     if len(message) > 200 and isinstance(error.instance, str):
         from policykit.lang.hints import quote
