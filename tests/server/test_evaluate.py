@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from policykit.policy.resources import schema
 from policykit.server.masking import MASK
 
-from ..conftest import SHARED, cli
+from ..conftest import ROOT, SHARED, cli
 from .conftest import acceptance_cases, example, service
 
 RESULT = Draft202012Validator(schema("result.schema.json"))
@@ -232,3 +232,16 @@ def test_the_log_is_paged_by_time_with_offsets_and_bad_bounds_are_400(client: Te
         response = client.get("/v1/decisions", params=params)
         assert response.status_code == 400 and response.headers["content-type"] == "application/problem+json"
         assert [e["path"] for e in response.json()["errors"]] == [path]
+
+
+def test_the_readmes_answer_is_what_the_engine_gives() -> None:
+    """The README shows the service's answer for the fault example (its `service.type`):
+    its value, clauses and reasons are today's (the reasons went stale once)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("`service.type`, as the server returned it:\n\n```json\n", 1)[1].split("\n...\n", 1)[0]
+    shown = json.loads("{" + block.rstrip().rstrip(",") + "}")["service.type"]
+    code, out, err = cli(
+        "evaluate", str(ROOT / "examples" / "fault.json"), "--format", "json", "--lang", "en", "--as-of", "2026-11-27"
+    )
+    assert code == 0, err
+    assert shown == json.loads(out)["decisions"]["service.type"]
