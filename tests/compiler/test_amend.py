@@ -105,6 +105,14 @@ def test_a_missing_base_version_is_an_error(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("amends: 1.0.0", "amends: 0.9.0"), encoding="utf-8")
     [error] = _errors(path)
     assert "amend-base: no version 0.9.0" in error and ":2:" in error
+    assert "(its versions: 1.0.0) (at amends)" in error, error  # the versions there are, named
+
+
+def test_a_misspelt_base_version_is_answered_with_the_closest(tmp_path: Path) -> None:
+    path = _write(tmp_path, "  []\n")
+    path.write_text(path.read_text(encoding="utf-8").replace("amends: 1.0.0", "amends: 1.0.1"), encoding="utf-8")
+    [error] = _errors(path)
+    assert "(its versions: 1.0.0; did you mean '1.0.0'?)" in error, error
 
 
 def test_an_error_in_what_the_amendment_wrote_points_into_it(tmp_path: Path) -> None:

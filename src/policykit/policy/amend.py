@@ -173,7 +173,9 @@ def resolve(
         message = f"no version {wanted} in {folder} within the limit policy_bytes = {most} ({names}: larger, not read)"
         return None, [doc.diag(("amends",), "file-too-large", message)]
     if found is None:
-        return None, [doc.diag(("amends",), "amend-base", f"no version {wanted} in {folder}")]
+        there = _versions_in(folder, FilePath(doc.file), most)
+        listed = f" (its versions: {', '.join(there)}{suggest(wanted, there)})" if there else " (no other version)"
+        return None, [doc.diag(("amends",), "amend-base", f"no version {wanted} in {folder}{listed}")]
     base_path, base_raw = found
     other = _find_version(folder, wanted, base_path, most)[0]
     # (a file over the size limit is found by its first bytes alone: not read, not counted)
@@ -268,6 +270,28 @@ def _find_version(
             if str(meta.get("version")) == version:
                 return (path, text), too_large
     return None, too_large
+
+
+def _versions_in(folder: FilePath, self_path: FilePath, most: int) -> list[str]:
+    """The versions the other policy files of ``folder`` name (for a message: read only
+    when the one asked for is not there)."""
+    from policykit.policy.yamlload import load_yaml
+
+    found = set()
+    if folder.is_dir():
+        for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()):
+            if path.resolve() == self_path.resolve():
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    text = handle.read(most + 1)
+            except OSError:
+                continue
+            loaded = load_yaml(text, str(path), most)[0] if len(text) <= most else None
+            meta = loaded.data.get("metadata") if loaded is not None and isinstance(loaded.data, dict) else None
+            if isinstance(meta, dict) and meta.get("version") is not None:
+                found.add(str(meta["version"]))
+    return sorted(found, key=lambda v: (tuple(int(p) if p.isdigit() else -1 for p in v.split(".")), v))
 
 
 def _lines(
