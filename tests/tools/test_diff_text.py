@@ -101,3 +101,17 @@ def test_readable_values() -> None:
         "when any of (when a; when b · cites x) → v"
     )
     assert row_line({"ask": ["sale.ship_date"]}) == "→ ask sale.ship_date"
+
+
+def test_an_edited_copy_under_the_same_version_is_told_to_take_a_version_of_its_own(tmp_path: Path) -> None:
+    """diff of a changed copy that still says 1.0.0 showed '1.0.0 -> 1.0.0' with no word:
+    results name their policy by version, so the two could not be told apart."""
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(
+        POLICY_FILE.read_text(encoding="utf-8").replace("    value: 3\n", "    value: 4\n", 1), encoding="utf-8"
+    )
+    code, out, err = cli("diff", str(POLICY_FILE), str(edited))
+    assert code == 0, err
+    assert "(both say version 1.0.0: give the changed one a version of its own, metadata.version)" in out
+    code, out, err = cli("diff", str(POLICY_FILE), str(POLICY_FILE))
+    assert code == 0 and "both say version" not in out and "no changes" in out

@@ -176,6 +176,9 @@ def render_diff(old: Policy, new: Policy, changes: list[Change]) -> str:
         + ")",
         f"{origin(old.file)} -> {origin(new.file)}",
     ]
+    if changes and old.id == new.id and old.version == new.version:
+        # a result names its policy by version: two texts under one cannot be told apart
+        lines.append(f"(both say version {new.version}: give the changed one a version of its own, metadata.version)")
     if not changes:
         lines.append("no changes")
     for section in SECTIONS:
