@@ -11,7 +11,7 @@ from policykit.policy.compiler import load_policy
 from policykit.policy.model import Policy
 from policykit.tools.checks import check_policy
 
-from ..conftest import cli, edited_policy
+from ..conftest import POLICY_FILE, cli, edited_policy
 
 SHADOWED = (
     """      - when: fault.severe_exterior_damage
@@ -213,3 +213,21 @@ def test_a_cover_is_the_smallest_set_of_rows_that_decide() -> None:
     assert shadow.covering_rows(holding, 3, {0, 1, 2}) == (0,)
     assert shadow.covering_rows([0b1011, 0b1110, 0b0010], 3, {1, 2}) == (1,)
     assert shadow._pruned([0b1011, 0b1111, 0b1110], 3, {0: 0b011, 1: 0b111}, 0b111) == (1,)
+
+
+def test_a_value_no_row_gives_is_reported(tmp_path: Path) -> None:
+    """A value declared that no row of the table gives (an editor's 'explain_now', with no
+    row for it) was passed over by check."""
+    edit = ("    values: [may_offer, not_applicable]\n", "    values: [may_offer, not_applicable, explain_now]\n")
+    contract = (
+        "      advance_replacement: {type: enum, values: [may_offer, not_applicable]}",
+        "      advance_replacement: {type: enum, values: [may_offer, not_applicable, explain_now]}",
+    )
+    path = _edited(tmp_path, edit, contract)
+    policy, _ = load_policy(path)
+    found = [f for f in check_policy(policy) if f.code == "unreachable-value"]
+    assert [(f.subject, f.line) for f in found] == [
+        ("advance_replacement", _line_of(path, "  - id: advance_replacement"))
+    ]
+    assert "no row gives 'explain_now'" in found[0].message
+    assert not [f for f in check_policy(load_policy(POLICY_FILE)[0]) if f.code == "unreachable-value"]

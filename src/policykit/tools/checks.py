@@ -29,6 +29,7 @@ from policykit.tools.shadow import covering_rows, shadow_message
 from policykit.tools.shadow import shown as _show
 from policykit.tools.stale import hard_coded_reasons, stale_clause_numbers, stale_leftovers
 from policykit.tools.units import unit_mismatches
+from policykit.tools.unreachable import unreachable_values
 
 MAX_COMBINATIONS = 1 << 14
 ENGINE_NAMES = frozenset({"case_id", "request.type"})  # read by the engine itself (the case contract)
@@ -403,6 +404,9 @@ def check_policy(policy: Policy, limits: Limits = DEFAULT) -> list[Finding]:
                     _intended(policy, "facts", name, "unused-fact"),
                 )
             )
+    for line, subject, message in unreachable_values(policy):
+        code = "unreachable-value"
+        findings.append(Finding(code, line, subject, message, (), _intended(policy, "decisions", subject, code)))
     for line, subject, message in check_scope(policy):
         kind, _, rest = subject.partition(" ")
         section, key = ("actions", rest) if kind == "action" else ("decisions", kind)
