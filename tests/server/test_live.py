@@ -131,6 +131,33 @@ def test_two_workers_share_the_port_and_the_log(tmp_path: Path) -> None:
     assert len(pids) >= 1
 
 
+def test_two_workers_metrics_add_up_whichever_answers_the_scrape(tmp_path: Path) -> None:
+    """With --workers 2 each scrape counts every worker's requests (prometheus_client's
+    multiprocess mode); a scrape used to see the worker that answered it (3, 5, 3, 5).
+    Each request on a connection of its own, so that both workers answer some."""
+    fault = (ROOT / "examples" / "fault.json").read_bytes()
+    line = 'policykit_http_requests_total{method="POST",route="/v1/evaluate",status="200"} '
+    with live_server(tmp_path / "log.sqlite3", "--workers", "2") as (url, _):
+        pids: set[int] = set()
+        for _ in range(30):
+            with httpx.Client(base_url=url, timeout=30) as http:
+                answer = http.post("/v1/evaluate", content=fault)
+                assert answer.status_code == 200
+        counts, deadline = set(), time.monotonic() + 20
+        while (len(pids) < 2 or len(counts) < 1) and time.monotonic() < deadline:  # bounded: 20 s at most
+            with httpx.Client(base_url=url, timeout=30) as http:
+                pids.add(http.get("/readyz").json()["pid"])
+            with httpx.Client(base_url=url, timeout=30) as http:
+                text = http.get("/metrics").text
+            counts.add(next(float(row[len(line) :]) for row in text.splitlines() if row.startswith(line)))
+        for _ in range(10):
+            with httpx.Client(base_url=url, timeout=30) as http:
+                text = http.get("/metrics").text
+            counts.add(next(float(row[len(line) :]) for row in text.splitlines() if row.startswith(line)))
+    assert len(pids) == 2, pids  # both workers answered
+    assert counts == {30.0}, counts
+
+
 def test_sighup_rereads_the_key_file(tmp_path: Path) -> None:
     """A key removed from the file stops working at SIGHUP, without a restart."""
     keys = write_keys(tmp_path / "keys.json")

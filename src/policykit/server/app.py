@@ -24,6 +24,7 @@ from policykit.server import interview_routes, routes
 from policykit.server.config import ServerConfig
 from policykit.server.context import Service
 from policykit.server.loopback import LoopbackOnly, allowed_hosts
+from policykit.server.metrics import worker_ended
 from policykit.server.problems import Problem, send_problem
 from policykit.server.single_headers import SingleHeaders
 
@@ -149,6 +150,7 @@ def create_app(config: ServerConfig) -> Starlette:
             tasks.cancel_scope.cancel()
         svc.writer.stop()
         svc.log.close()
+        worker_ended()
 
     app = Starlette(
         routes=ROUTES,

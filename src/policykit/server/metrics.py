@@ -1,10 +1,14 @@
 """Prometheus metrics (``GET /metrics``), one registry per application.
 
-With several worker processes each answers for itself; a scrape sees one worker.
+With several worker processes (``serve --workers N``) the server runs prometheus_client's
+multiprocess mode: each worker writes its figures to files in the folder
+``PROMETHEUS_MULTIPROC_DIR`` names, and a scrape, whichever worker answers it, adds up
+every worker's (requests in flight: those of the live workers).
 """
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from typing import Any
 
@@ -28,7 +32,12 @@ class Metrics:
         self.latency = Histogram(
             "policykit_http_request_duration_seconds", "Time to answer", ["route"], buckets=_BUCKETS, registry=r
         )
-        self.in_flight = Gauge("policykit_http_requests_in_flight", "Requests being answered", registry=r)
+        self.in_flight = Gauge(
+            "policykit_http_requests_in_flight",
+            "Requests being answered",
+            registry=r,
+            multiprocess_mode="livesum",  # (with several workers: the live ones', added up)
+        )
         self.rejected = Counter("policykit_http_requests_rejected", "Requests refused: server full", registry=r)
         self.decisions = Counter(
             "policykit_decisions",
@@ -61,4 +70,21 @@ class Metrics:
             self.decisions.labels(request_type, d.id, shown).inc()
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        if not os.environ.get(MULTIPROCESS):
+            return generate_latest(self.registry)
+        from prometheus_client import multiprocess
+
+        every = CollectorRegistry()
+        multiprocess.MultiProcessCollector(every)  # type: ignore[no-untyped-call]
+        return generate_latest(every)
+
+
+MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's: where the workers' figures go
+
+
+def worker_ended() -> None:
+    """This worker's live figures (requests in flight) leave the sum (multiprocess mode)."""
+    if os.environ.get(MULTIPROCESS):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]

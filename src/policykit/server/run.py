@@ -10,6 +10,7 @@ import socket
 from policykit.errors import Diagnostic, InputError
 from policykit.server.config import ENV, ServerConfig
 from policykit.server.keys import load_keys
+from policykit.server.metrics import MULTIPROCESS
 
 
 def is_loopback(host: str) -> bool:
@@ -78,15 +79,27 @@ def serve(config: ServerConfig, host: str = "127.0.0.1", port: int = 8080, worke
     from policykit.server.app import create_app
 
     app = create_app(config) if workers == 1 else "policykit.server.app:app_from_env"
+    made = None
     if workers > 1:
         create_app(config).state.service.log.close()
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        workers=workers,
-        factory=workers > 1,
-        log_level="info",
-        proxy_headers=False,
-        server_header=False,
-    )
+        if not os.environ.get(MULTIPROCESS):  # the workers' metrics, added up by each (an operator's folder kept)
+            import tempfile
+
+            made = os.environ[MULTIPROCESS] = tempfile.mkdtemp(prefix="policykit-metrics-")
+    try:
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            workers=workers,
+            factory=workers > 1,
+            log_level="info",
+            proxy_headers=False,
+            server_header=False,
+        )
+    finally:
+        if made is not None:
+            import shutil
+
+            shutil.rmtree(made, ignore_errors=True)
+            del os.environ[MULTIPROCESS]
