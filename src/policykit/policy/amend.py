@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
@@ -246,16 +247,7 @@ def _find_version(
 
     most = MAX_POLICY_BYTES if most is None else most
     too_large: list[FilePath] = []
-    if not folder.is_dir():
-        return None, too_large
-    for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()):
-        if path.resolve() == self_path.resolve():
-            continue
-        try:
-            with open(path, "rb") as handle:
-                text = handle.read(most + 1)
-        except OSError:
-            continue
+    for path, text in _other_files(folder, self_path, most):
         named = re.search(rb"version:\s*[\"']?" + re.escape(version.encode()) + rb"\b", text) is not None
         if len(text) > most:
             if named:
@@ -272,25 +264,33 @@ def _find_version(
     return None, too_large
 
 
+def _other_files(folder: FilePath, self_path: FilePath, most: int) -> Iterator[tuple[FilePath, bytes]]:
+    """(path, its first ``most`` + 1 bytes) of each policy file of ``folder`` but ``self_path``
+    that can be read, in name order."""
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()):
+        if path.resolve() == self_path.resolve():
+            continue
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read(most + 1)
+        except OSError:
+            continue
+        yield path, text
+
+
 def _versions_in(folder: FilePath, self_path: FilePath, most: int) -> list[str]:
     """The versions the other policy files of ``folder`` name (for a message: read only
     when the one asked for is not there)."""
     from policykit.policy.yamlload import load_yaml
 
     found = set()
-    if folder.is_dir():
-        for path in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()):
-            if path.resolve() == self_path.resolve():
-                continue
-            try:
-                with open(path, "rb") as handle:
-                    text = handle.read(most + 1)
-            except OSError:
-                continue
-            loaded = load_yaml(text, str(path), most)[0] if len(text) <= most else None
-            meta = loaded.data.get("metadata") if loaded is not None and isinstance(loaded.data, dict) else None
-            if isinstance(meta, dict) and meta.get("version") is not None:
-                found.add(str(meta["version"]))
+    for path, text in _other_files(folder, self_path, most):
+        loaded = load_yaml(text, str(path), most)[0] if len(text) <= most else None
+        meta = loaded.data.get("metadata") if loaded is not None and isinstance(loaded.data, dict) else None
+        if isinstance(meta, dict) and meta.get("version") is not None:
+            found.add(str(meta["version"]))
     return sorted(found, key=lambda v: (tuple(int(p) if p.isdigit() else -1 for p in v.split(".")), v))
 
 
