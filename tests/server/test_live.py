@@ -143,7 +143,8 @@ def test_two_workers_metrics_add_up_whichever_answers_the_scrape(tmp_path: Path)
             with httpx.Client(base_url=url, timeout=30) as http:
                 answer = http.post("/v1/evaluate", content=fault)
                 assert answer.status_code == 200
-        counts, deadline = set(), time.monotonic() + 20
+        counts: set[float] = set()
+        deadline = time.monotonic() + 20
         while (len(pids) < 2 or len(counts) < 1) and time.monotonic() < deadline:  # bounded: 20 s at most
             with httpx.Client(base_url=url, timeout=30) as http:
                 pids.add(http.get("/readyz").json()["pid"])

@@ -201,10 +201,16 @@ def test_a_client_gone_mid_body_is_counted_499_and_not_an_error(
         "server": ("127.0.0.1", 8080),
     }
     with caplog.at_level(logging.INFO, logger="policykit.server"):
-        asyncio.run(client.app(scope, receive, send))
+        asyncio.run(_coroutine(client.app(scope, receive, send)))
     assert [m["status"] for m in sent if m["type"] == "http.response.start"] in ([], [200])  # a batch began its answer
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
     text = client.get("/metrics").text
     assert f'policykit_http_requests_total{{method="POST",route="{path}",status="499"}} 1.0' in text
     assert 'status="500"' not in text
     assert service(client).log.count() == 0
+
+
+async def _coroutine(awaitable: Any) -> None:
+    """``awaitable`` as the coroutine ``asyncio.run`` takes (an ASGI app is typed as giving
+    an awaitable)."""
+    await awaitable
