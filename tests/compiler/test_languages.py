@@ -41,4 +41,14 @@ def test_a_reason_and_a_label_without_english_are_named_where_they_are_written()
 def test_a_policy_speaking_one_language_is_not_asked_for_another() -> None:
     text = POLICY.read_text(encoding="utf-8")
     text = text.replace("    en: Enterprise Service Standard\n", "", 1)
+    text = text.replace('because: {zh: "无需换修发货", en: Nothing to ship}', 'because: {zh: "无需换修发货"}')
     assert _warnings(text) == []
+
+
+def test_a_text_empty_in_every_language_is_named_not_a_crash() -> None:
+    text = POLICY.read_text(encoding="utf-8")
+    text = text.replace('because: {zh: "无需换修发货", en: Nothing to ship}', 'because: {zh: "", en: ""}')
+    line = _line_of(text, 'because: {zh: "", en: ""}')
+    assert _warnings(text) == [
+        (line, "decisions[deadlines.ship_by].rules[2].because", "this text is empty in every language")
+    ]

@@ -16,7 +16,7 @@ from policykit.evaluator import evaluate
 from policykit.policy.model import Policy
 from policykit.policy.origin import origin
 from policykit.present.layout import width
-from policykit.present.text import TextOptions, render_text
+from policykit.present.text import WHOLE_CLAUSE, TextOptions, render_text
 
 from ..conftest import ROOT, SHARED, cli
 
@@ -152,6 +152,9 @@ def test_each_clause_cited_is_the_chinese_original_with_the_english_beside_it(
             at = next(i for i, line in enumerate(lines) if line.startswith(zh))
             beside = [line for line in lines[at + 1 : at + 6] if not _CJK.search(line)][:1]  # past its wrapped lines
             assert beside and beside[0].startswith(en), (name, lang, clauses, cid, lines[at : at + 6])
+            if clauses == "full" or width(clause.zh) <= WHOLE_CLAUSE:  # the original whole: its English whole too
+                joined = " ".join(line for line in lines if not _CJK.search(line))
+                assert " ".join(clause.en.split()) in " ".join(joined.split()), (name, lang, clauses, cid)
 
 
 @pytest.mark.parametrize(("name", "data"), _cases(), ids=lambda v: v if isinstance(v, str) else "")

@@ -117,15 +117,18 @@ def check_calendar_days(doc: Document) -> Iterator[Diagnostic]:
                 yield doc.diag(("calendar", key, i), "bad-date", str(exc))
             else:
                 read[key].append((i, entry))
+    days_off: dict[tuple[int, int], list[tuple[int, CalendarDay]]] = {}
+    for j, off in read[KEYS[0]]:
+        days_off.setdefault((off.month, off.day), []).append((j, off))
     for i, worked in read[KEYS[1]]:
-        for j, off in read[KEYS[0]]:
+        for j, off in days_off.get((worked.month, worked.day), ()):  # only the same day of the year can meet
             day = _common_day(off, worked)
             if day is not None:
                 yield doc.diag(
                     ("calendar", KEYS[1], i),
                     "calendar-conflict",
-                    f"{day} is both a day off and a working day (it is a day off by line "
-                    f"{doc.where(('calendar', KEYS[0], j))[0]}); keep one of them",
+                    f"{day} is both a day off and a working day (it is a day off by "
+                    f"{doc.diag(('calendar', KEYS[0], j), '', '').path}); keep one of them",
                 )
                 break
 

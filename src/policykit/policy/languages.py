@@ -24,8 +24,10 @@ def check_languages(doc: Document) -> Iterator[Diagnostic]:
     spoken = tuple(title)
     for path, text in _texts(doc.data, (), frozenset(spoken)):
         lacking = [lang for lang in spoken if not text.get(lang)]
-        if lacking:
-            shown = next(lang for lang in spoken if text.get(lang))
+        shown = next((lang for lang in spoken if text.get(lang)), None)
+        if lacking and shown is None:
+            yield doc.diag(path, "missing-language", "this text is empty in every language", "warning")
+        elif lacking:
             yield doc.diag(
                 path,
                 "missing-language",

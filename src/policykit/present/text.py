@@ -240,7 +240,8 @@ def _clauses(view: _View) -> None:
         # short clause whole (at any width), else its first sentence in about two lines (the
         # first sentence alone can be the wrong one: "Shipped by express: ..." for a unit
         # shipped by freight, where the second sentence is the one that applies)
-        limit = None if full else 2 * (view.options.width - indent) - 12
+        # (whole or short for the pair, by the original: its English said as much as it does)
+        limit = None if full or width(c.text) <= WHOLE_CLAUSE else 2 * (view.options.width - indent) - 12
         view.para(lead, _short(c.text, limit), indent)
         view.para("", _short(c.en, limit), indent)
         if c.url:
@@ -253,8 +254,8 @@ WHOLE_CLAUSE = 220  # columns: a clause about three lines long at 80 is cited wh
 
 
 def _short(text: str, limit: int | None) -> str:
-    """``text`` whole where ``limit`` is None or it is short, else its first sentence within ``limit``."""
-    return text if limit is None else text.strip() if width(text) <= WHOLE_CLAUSE else _sentence(text, limit)
+    """``text`` whole where ``limit`` is None, else its first sentence within ``limit``."""
+    return text.strip() if limit is None else _sentence(text, limit)
 
 
 _ENDS = frozenset("。；;!?！？")  # a sentence ends after one of these, or after ". "
