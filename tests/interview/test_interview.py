@@ -397,8 +397,8 @@ def test_a_yes_no_fact_only_a_warning_reads_is_asked(tmp_path: Path) -> None:
     """Trying a yes/no fact's values compares the warnings too, not only decisions and steps."""
     text = POLICY_FILE.read_text(encoding="utf-8")
     old = (
-        "  - id: carrier-claim-not-made\n    applies_to: [transport_damage]\n"
-        "    when: transport.claim == 'claim_with_carrier' and not is_known(transport.claimed_on)"
+        "    when: (transport.claim == 'claim_with_carrier' or not is_known(transport.claim))"
+        " and not is_known(transport.claimed_on)"
     )
     assert text.count(old) == 1  # the warning's condition
     text = text.replace(old, old + " and not coalesce(transport.claimed, false)")

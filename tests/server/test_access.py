@@ -172,3 +172,17 @@ def test_serve_names_the_host_when_the_host_is_what_fails(tmp_path: Path, monkey
         code, out, err = cli("serve", "--keys", str(keys), "--host", host, "--log-db", str(tmp_path / "l.sqlite3"))
         assert (code, out, served) == (2, "", [])
         assert err.startswith("--host: cannot-listen: ") and host in err and len(err.splitlines()) == 1, err
+
+
+def test_serve_refuses_a_metrics_folder_it_cannot_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PROMETHEUS_MULTIPROC_DIR naming no folder was an internal error (FileNotFoundError,
+    exit 1) when the first metric was made; it is bad input, named, before anything starts."""
+    import socket
+
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "nowhere"))
+    with socket.socket() as taken:  # (a port in use: nothing could be served if the check let it by)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        code, out, err = cli("serve", "--port", str(taken.getsockname()[1]), "--log-db", str(tmp_path / "l"))
+    assert code == 2 and out == ""
+    assert err.startswith("PROMETHEUS_MULTIPROC_DIR: bad-value: ") and "nowhere is not a folder" in err, err

@@ -49,6 +49,10 @@ def test_a_parameter_given_twice_or_empty_is_refused_on_every_endpoint(
     empty = _call(client, method, path, body, f"{name}=")
     assert _errors(empty) == [("empty-parameter", name)]
     assert "empty" in empty.json()["errors"][0]["message"]
+    if path == "/":  # a page for people: a parameter its link picked up on the way is let by
+        shared = _call(client, method, path, body, "lang=en&from=singlemessage&isappinstalled=0")
+        assert shared.status_code == 200 and "text/html" in shared.headers["content-type"]
+        return
     assert _errors(_call(client, method, path, body, "langs=en")) == [("unknown-parameter", "langs")]
 
 

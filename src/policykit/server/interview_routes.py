@@ -44,7 +44,7 @@ def _policy(svc: Service, data: Any) -> Policy:
 async def page(request: Request) -> Response:
     """The interview page (no key needed to load it; the key goes with each request)."""
     svc = service(request)
-    lang = lang_query(request.query_params)
+    lang = lang_query(request.query_params, page=True)
     policy = svc.policies.current.latest
     kind = policy.facts["request.type"]
     types = [{"value": v, "label": kind.label(v, lang) or v} for v in kind.values]

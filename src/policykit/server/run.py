@@ -42,6 +42,10 @@ def check(config: ServerConfig, host: str, workers: int) -> None:
         )
     if workers < 1:
         problems.append(Diagnostic("--workers", 0, 0, "bad-value", "at least 1 worker"))
+    folder = os.environ.get(MULTIPROCESS)
+    if folder and not (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
+        said = f"{folder} is not a folder this server can write (the metrics of its workers go there)"
+        problems.append(Diagnostic(MULTIPROCESS, 0, 0, "bad-value", said))
     if problems:
         raise InputError(problems)
 
