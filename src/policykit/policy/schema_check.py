@@ -22,11 +22,13 @@ def _message(error: Any) -> str:
         return _not_one_of(error.instance, error.validator_value)
     if error.validator == "type":
         return _not_of_type(error.instance, error.validator_value)
-    described = error.schema.get("description") if isinstance(error.schema, dict) else None
-    if error.validator == "pattern" and isinstance(described, str) and isinstance(error.instance, str):
+    # a pattern the schema words as a form ("x-form": "a date written YYYY-MM-DD, ..."):
+    # the form in words, not the regular expression
+    form = error.schema.get("x-form") if isinstance(error.schema, dict) else None
+    if error.validator == "pattern" and isinstance(form, str) and isinstance(error.instance, str):
         from policykit.lang.hints import quote
 
-        return f"{quote(error.instance)} is not {described}"  # the form in words, not the pattern
+        return f"{quote(error.instance)} is not {form}"
     message = str(error.message)
     if len(message) > 200 and isinstance(error.instance, str):
         from policykit.lang.hints import quote
