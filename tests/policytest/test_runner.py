@@ -313,10 +313,53 @@ def test_a_row_taken_over_and_fired_by_no_test_is_placed_in_the_base_file(tmp_pa
     ship_by = amended["values"]["deadlines.ship_by"]["not_fired"]
     assert ship_by and all(row["file"].endswith("standard_v1.yaml") for row in ship_by)
     assert ship_by == [{**row, "file": ship_by[0]["file"]} for row in base["values"]["deadlines.ship_by"]["not_fired"]]
-    # the row the amendment put first is its own, fired by its own tests; the rows after it
-    # are the base's, one place further down, credited where the base's tests fired them
+    # the row the amendment put first, and the rows behind it (which it may shadow), are
+    # its own: none is credited to the base's tests
     end = amended["values"]["warranty.end_date"]
-    assert {"row": "1", "line": end["fired"][0]["line"]} in end["fired"]
-    assert [row["row"] for row in end["fired"] if "file" in row] == [
-        str(int(row["row"]) + 1) for row in base["values"]["warranty.end_date"]["fired"]
-    ]
+    assert all("file" not in row for row in end["fired"] + end["not_fired"])
+
+
+def test_no_credit_for_a_row_behind_one_the_amendment_added(tmp_path: Path) -> None:
+    """A row that always holds put first: the base's rows behind it never decide there, and
+    are not credited (they were, as unchanged text, while check called them shadowed)."""
+    tests = _amended_project(tmp_path, [p.name for p in TESTS_DIR.glob("*.yaml")])
+    amendment = tests.parent / "freight_warranty.yaml"
+    text = amendment.read_text(encoding="utf-8")
+    first = "changes:\n"
+    shadowing = (
+        "changes:\n  - add: decisions[warranty.status].rules\n    at: 0\n    with:\n      when: true\n"
+        "      value: in_warranty\n      cites: [warranty.period]\n"
+        "      because: {zh: 在保修期内, en: In warranty}\n"
+    )
+    assert text.count(first) == 1
+    amendment.write_text(text.replace(first, shadowing), encoding="utf-8")
+    _, out, _ = cli("test", str(tests), "--coverage", "--format", "json")
+    amended = next(v for k, v in json.loads(out)["coverage"].items() if k.endswith("freight_warranty.yaml"))
+    status = amended["values"]["warranty.status"]
+    assert [row["row"] for row in status["not_fired"]] == ["2", "3"]
+    assert all("file" not in row for row in status["not_fired"])
+
+
+def test_credit_follows_a_chain_of_amendments(tmp_path: Path) -> None:
+    """1.2.0 amends 1.1.0, which amends 1.0.0: a row 1.2.0 takes over from 1.1.0, which took
+    it over from 1.0.0, counts where 1.0.0's tests fired it, and is placed in 1.0.0's file."""
+    tests = _amended_project(tmp_path, [p.name for p in TESTS_DIR.glob("*.yaml")])
+    policies = tests.parent
+    (policies / "later.yaml").write_text(
+        "policykit: 1\namends: 1.1.0\nmetadata:\n  version: 1.2.0\n  supersedes: 1.1.0\n"
+        "changes:\n  - replace: parameters.repair_ship_days.value\n    with: 5\n",
+        encoding="utf-8",
+    )
+    (tests / "later.yaml").write_text(
+        'policykit_tests: 1\npolicy: ../later.yaml\nas_of: "2026-11-27"\ntests:\n'
+        "  - title: a transport damage case still decides\n"
+        '    case: {request: {type: transport_damage, date: "2026-03-05"}, transport: {damage: none}}\n'
+        "    expect: {decisions: {transport.claim: none}}\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli("test", str(tests), "--coverage", "--fail-under", "100")
+    assert code == 0, err + out[-1500:]
+    _, out, _ = cli("test", str(tests), "--coverage", "--format", "json")
+    later = next(v for k, v in json.loads(out)["coverage"].items() if k.endswith("later.yaml"))
+    start = later["values"]["warranty.start_date"]["fired"]
+    assert start and all(row["file"].endswith("standard_v1.yaml") for row in start)

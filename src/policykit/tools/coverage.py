@@ -56,18 +56,15 @@ def _row_name(index: int) -> str:
     return "otherwise" if index < 0 else str(index + 1)
 
 
-def measure(
-    policy: Policy, fired: Iterable[tuple[str, int]], base: tuple[Policy, Iterable[tuple[str, int]]] | None = None
-) -> Coverage:
+def measure(policy: Policy, fired: Iterable[tuple[str, int]], base: tuple[Policy, Coverage] | None = None) -> Coverage:
     """Coverage of ``policy`` given the (value id, row index) pairs that fired.  ``base``:
-    the version an amendment amends, with the rows its own tests fired: a row the
-    amendment takes over unchanged counts as fired where they fired it, and is placed in
-    the base's file (the amendment's has no line of it)."""
+    the version an amendment amends, with its coverage: a row the amendment takes over
+    unchanged, behind the same rows as there, counts as fired where that version's tests
+    fired it (or credited it in turn), and is placed where that version places it (the
+    amendment's file has no line of it)."""
     hit = set(fired)
     kept = _unchanged(policy, base[0]) if base is not None else {}
-    if base is not None:
-        by_base = set(base[1])
-        hit |= {row for row, (index, _) in kept.items() if (row[0], index) in by_base}
+    there = {(r.value, r.index): r for r in base[1].rows} if base is not None else {}
     rows = []
     clause_hit: dict[str, bool] = {}
     for value in policy.values.values():
@@ -75,36 +72,36 @@ def measure(
         for rule in candidates:
             did_fire = (value.id, rule.index) in hit
             taken = kept.get((value.id, rule.index))
-            if taken is None or base is None:
+            was = there.get((value.id, taken)) if taken is not None else None
+            if was is None or base is None:
                 rows.append(RowCoverage(value.id, rule.index, rule.line, did_fire))
             else:
-                rows.append(RowCoverage(value.id, rule.index, taken[1], did_fire, origin(base[0].file)))
+                did_fire = did_fire or was.fired
+                rows.append(RowCoverage(value.id, rule.index, was.line, did_fire, was.base or origin(base[0].file)))
             for cite in rule.every_cite:
                 clause_hit[cite.clause] = clause_hit.get(cite.clause, False) or did_fire
     ordered = tuple((cid, clause_hit[cid]) for cid in policy.clauses if cid in clause_hit)
     return Coverage(tuple(rows), ordered)
 
 
-def _unchanged(policy: Policy, base: Policy) -> dict[tuple[str, int], tuple[int, int]]:
-    """Each row of ``policy`` written as a row of the same value in ``base`` (the
-    amendment may have put rows before it), with that row's index and line there."""
+def _unchanged(policy: Policy, base: Policy) -> dict[tuple[str, int], int]:
+    """Each row of ``policy`` (by value and index) written as in ``base`` behind the same
+    rows as there, with its index in ``base``: a row behind one the amendment added or
+    changed may be shadowed by it, and is the amendment's own to test."""
     was = {item["id"]: item for _, _, item in value_items(base.raw)}
-    out: dict[tuple[str, int], tuple[int, int]] = {}
+    out: dict[tuple[str, int], int] = {}
     for _, _, item in value_items(policy.raw):
         vid, before = item["id"], was.get(item["id"])
         if before is None or vid not in base.values:
             continue
-        lines = {r.index: r.line for r in base.values[vid].rules}
         key = "rules" if "rules" in item else "collect"
-        old = list(enumerate(before.get(key) or []))
-        for j, row in enumerate(item.get(key) or []):
-            found = next((i for i, other in old if other == row), None)
-            if found is not None and found in lines:
-                out[(vid, j)] = (found, lines[found])
-                old = [(i, other) for i, other in old if i != found]  # each row of the base once
-        otherwise = base.values[vid].otherwise
-        if "otherwise" in item and before.get("otherwise") == item["otherwise"] and otherwise is not None:
-            out[(vid, -1)] = (-1, otherwise.line)
+        rows, old = item.get(key) or [], before.get(key) or []
+        same = 0  # the rows written as in base, from the first
+        while same < min(len(rows), len(old)) and rows[same] == old[same]:
+            out[(vid, same)] = same
+            same += 1
+        if same == len(rows) == len(old) and "otherwise" in item and before.get("otherwise") == item["otherwise"]:
+            out[(vid, -1)] = -1
     return out
 
 

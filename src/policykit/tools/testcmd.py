@@ -66,15 +66,21 @@ def _mismatch_json(m: Mismatch) -> dict[str, Any]:
     return {"what": m.what, "expected": m.expected, "actual": m.actual}
 
 
-def _base(
-    policy: Policy, policies: dict[Path, Policy], fired: dict[Path, set[tuple[str, int]]]
-) -> tuple[Policy, set[tuple[str, int]]] | None:
-    """The version ``policy`` amends, with the rows its tests fired, where this run tested it."""
-    chain = policy.memo.get("amendment_chain")
-    if not chain or len(chain) < 2:
-        return None
-    key = Path(chain[1]).resolve()
-    return (policies[key], fired[key]) if key in policies and key in fired else None
+def _coverage(
+    key: Path, policies: dict[Path, Policy], fired: dict[Path, set[tuple[str, int]]], covs: dict[Path, Any]
+) -> Any:
+    """The coverage of the version at ``key``; an amendment's with that of the version it
+    amends where this run tested it (worked out first, down the chain)."""
+    if key not in covs:
+        covs[key] = None  # (a chain that loops back: no credit from it)
+        chain: tuple[str, ...] = policies[key].memo.get("amendment_chain") or ()
+        base_key = Path(chain[1]).resolve() if len(chain) >= 2 else None
+        base = None
+        if base_key is not None and base_key in policies and base_key in fired:
+            below = _coverage(base_key, policies, fired, covs)
+            base = (policies[base_key], below) if below is not None else None
+        covs[key] = measure(policies[key], fired[key], base)
+    return covs[key]
 
 
 def run_tests(
@@ -123,8 +129,9 @@ def run_tests(
     status = 1 if failed else 0
     reports = []
     fired = {key: {f for o in group for f in o.fired} for key, group in by_policy.items()}
+    covs: dict[Path, Any] = {}
     for key in by_policy:
-        cov = measure(policies[key], fired[key], _base(policies[key], policies, fired))
+        cov = _coverage(key, policies, fired, covs)
         reports.append((policies[key], cov))
         if fail_under is not None and cov.percent + 1e-9 < fail_under:
             status = 1
