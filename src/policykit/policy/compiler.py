@@ -149,8 +149,9 @@ def _compile_text(
     doc, diags = load_yaml(raw, file, limits.policy_bytes)
     if doc is None or any(d.severity == "error" for d in diags):
         return None, diags, None
-    if doc.data is None:  # nothing but blanks and comments
-        return None, [Diagnostic(file, 1, 1, "schema", "the file is empty: a policy starts with 'policykit: 1'")], None
+    if doc.data is None:  # nothing but blanks and comments, or a null
+        said = "the file holds no policy (it is empty, or null): a policy starts with 'policykit: 1'"
+        return None, [Diagnostic(file, 1, 1, "schema", said)], None
     if not isinstance(doc.data, dict):
         return None, [Diagnostic(file, 1, 1, "schema", "a policy must be a mapping at the top level")], None
     sha = sha256_hex(raw)
