@@ -16,10 +16,14 @@ Problems = list[dict[str, Any]]
 
 
 def read_query(query: Any, names: Sequence[str]) -> tuple[dict[str, str], Problems]:
-    """The values of ``query`` (Starlette's ``QueryParams``, or a mapping) that can be read,
-    by name, and the problems of those that cannot: one problem a name, the first that
-    applies of ``unknown-parameter``, ``repeated-parameter`` and ``empty-parameter``."""
-    items = query.multi_items() if hasattr(query, "multi_items") else list(query.items())
+    """The values of ``query`` (Starlette's ``QueryParams``, a mapping, or (name, value)
+    pairs) that can be read, by name, and the problems of those that cannot: one problem a
+    name, the first that applies of ``unknown-parameter``, ``repeated-parameter`` and
+    ``empty-parameter``."""
+    if hasattr(query, "multi_items"):
+        items = query.multi_items()
+    else:
+        items = list(query.items()) if hasattr(query, "items") else list(query)
     values: dict[str, str] = {}
     counts: dict[str, int] = {}
     for name, value in items:

@@ -75,7 +75,7 @@ def lang_query(query: Any, page: bool = False) -> str:
     ``page``: a page for people, whose links pick up parameters of their own on the way
     (a chat app's ``?from=singlemessage``): the others are let by."""
     if page:
-        query = _Items([(name, value) for name, value in query.multi_items() if name == "lang"])
+        query = [(name, value) for name, value in query.multi_items() if name == "lang"]
     given, problems = read_query(query, ("lang",))
     lang = given.get("lang", "zh")
     problems.extend(lang_problems(lang))
@@ -181,13 +181,3 @@ def line_error(number: int, problem: Problem) -> dict[str, Any]:
 def too_long(number: int, limit: int) -> dict[str, Any]:
     diag = Diagnostic("<batch>", number, 0, "too-large", f"line longer than {limit} bytes")
     return line_error(number, Problem(413, "line too long", errors=diagnostics([diag])))
-
-
-class _Items:
-    """Query items as :func:`~policykit.server.query.read_query` reads them."""
-
-    def __init__(self, items: list[tuple[str, str]]) -> None:
-        self.items = items
-
-    def multi_items(self) -> list[tuple[str, str]]:
-        return self.items
