@@ -94,9 +94,15 @@ def test_the_api_page_is_self_contained(client: TestClient) -> None:
 
 
 def test_unknown_route_and_method_are_problems(client: TestClient) -> None:
-    assert client.get("/v2/nothing").json() == {"type": "about:blank", "title": "not found", "status": 404}
+    assert client.get("/v2/nothing").json() == {
+        "type": "about:blank",
+        "title": "not found",
+        "status": 404,
+        "detail": "no endpoint at /v2/nothing: the endpoints are listed at /openapi.json and /docs",
+    }
     response = client.get("/v1/evaluate")
     assert response.status_code == 405 and response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "/v1/evaluate takes POST, not GET"
 
 
 def test_an_internal_error_says_only_its_id(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -126,7 +126,20 @@ async def _problem_response(request: Request, exc: Exception) -> Any:
 async def _http_error(request: Request, exc: Exception) -> Any:
     status = int(getattr(exc, "status_code", 500))
     title = {404: "not found", 405: "method not allowed"}.get(status, "request refused")
-    return Problem(status, title, headers=getattr(exc, "headers", None)).response()
+    headers = getattr(exc, "headers", None)
+    return Problem(status, title, _http_detail(request, status, headers), headers=headers).response()
+
+
+def _http_detail(request: Request, status: int, headers: dict[str, str] | None) -> str | None:
+    """What a client can do about a path the service has no endpoint at, or a method it
+    does not take there."""
+    path = request.url.path
+    if status == 404:
+        return f"no endpoint at {path}: the endpoints are listed at /openapi.json and /docs"
+    allowed = (headers or {}).get("allow") or (headers or {}).get("Allow")
+    if status == 405 and allowed:
+        return f"{path} takes {allowed}, not {request.method}"
+    return None
 
 
 def create_app(config: ServerConfig) -> Starlette:
