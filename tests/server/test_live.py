@@ -118,6 +118,10 @@ def test_sighup_reloads_a_good_set_and_keeps_the_old_one_for_a_bad_one(tmp_path:
         time.sleep(1)
         assert sha(url) == second  # the broken set never replaced the good one
         assert process.poll() is None
+    # the operator sees both reloads in the server's log, at the default level
+    said = (tmp_path / f"server-{url.rsplit(':', 1)[1]}.log").read_text(encoding="utf-8")
+    assert "SIGHUP: policy set and keys reloaded" in said
+    assert "SIGHUP: refused; the old policy set and keys go on serving" in said
 
 
 def test_two_workers_share_the_port_and_the_log(tmp_path: Path) -> None:

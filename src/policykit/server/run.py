@@ -12,6 +12,10 @@ from policykit.server.config import ENV, ServerConfig
 from policykit.server.keys import load_keys
 from policykit.server.metrics import MULTIPROCESS
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 
 def is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -98,6 +102,7 @@ def serve(config: ServerConfig, host: str = "127.0.0.1", port: int = 8080, worke
             workers=workers,
             factory=workers > 1,
             log_level="info",
+            log_config=log_config(),
             proxy_headers=False,
             server_header=False,
         )
@@ -107,3 +112,16 @@ def serve(config: ServerConfig, host: str = "127.0.0.1", port: int = 8080, worke
 
             shutil.rmtree(made, ignore_errors=True)
             del os.environ[MULTIPROCESS]
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, with the service's own messages (``policykit.server``: a reload
+    by SIGHUP, decisions pruned, a client gone, a log that cannot be written) written by
+    its handler at INFO too: without it Python shows only warnings and errors."""
+    from copy import deepcopy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = deepcopy(LOGGING_CONFIG)
+    config["loggers"]["policykit"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
