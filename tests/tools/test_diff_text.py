@@ -115,3 +115,9 @@ def test_an_edited_copy_under_the_same_version_is_told_to_take_a_version_of_its_
     assert "(both say version 1.0.0: give the changed one a version of its own, metadata.version)" in out
     code, out, err = cli("diff", str(POLICY_FILE), str(POLICY_FILE))
     assert code == 0 and "both say version" not in out and "no changes" in out
+    # the same note for a program reading the JSON (it was in the text alone)
+    code, out, err = cli("diff", str(POLICY_FILE), str(edited), "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["note"].startswith("both say version 1.0.0: give the changed one a version of its own")
+    code, out, err = cli("diff", str(POLICY_FILE), str(POLICY_FILE), "--format", "json")
+    assert code == 0 and "note" not in json.loads(out)

@@ -173,7 +173,7 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[s
     from policykit.cli.schema import version_file
     from policykit.policy.compiler import load_policy
     from policykit.tools.diff import diff_policies
-    from policykit.tools.diff_text import render_diff
+    from policykit.tools.diff_text import render_diff, same_version
 
     limits = limits_option(args.limit)
     # each a file, or a version of the policy set (the files a worker or the cluster loads)
@@ -222,6 +222,9 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[s
             "new": {"id": new.id, "version": new.version, "sha256": new.sha256, "file": origin(new.file)},
             "changes": [c.to_dict() for c in changes],
         }
+        note = same_version(old, new, changes)
+        if note is not None:
+            data["note"] = note
         if impact is not None:
             from policykit.tools.impact import summarize
 

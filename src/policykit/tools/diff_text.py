@@ -168,6 +168,14 @@ def _impacts(group: list[Change]) -> str:
     return ": " + "; ".join(said) if said else ""
 
 
+def same_version(old: Policy, new: Policy, changes: list[Change]) -> str | None:
+    """The note for two different texts under one version (a result names its policy by
+    version: they could not be told apart), or None."""
+    if changes and old.id == new.id and old.version == new.version:
+        return f"both say version {new.version}: give the changed one a version of its own, metadata.version"
+    return None
+
+
 def render_diff(old: Policy, new: Policy, changes: list[Change]) -> str:
     """What changed from ``old`` to ``new``, for an editor."""
     lines = [
@@ -176,9 +184,9 @@ def render_diff(old: Policy, new: Policy, changes: list[Change]) -> str:
         + ")",
         f"{origin(old.file)} -> {origin(new.file)}",
     ]
-    if changes and old.id == new.id and old.version == new.version:
-        # a result names its policy by version: two texts under one cannot be told apart
-        lines.append(f"(both say version {new.version}: give the changed one a version of its own, metadata.version)")
+    note = same_version(old, new, changes)
+    if note is not None:
+        lines.append(f"({note})")
     if not changes:
         lines.append("no changes")
     for section in SECTIONS:
