@@ -155,6 +155,9 @@ def test_diff_takes_versions_of_the_set_as_show_does(policy_set: Path) -> None:
     assert (code, out) == (2, "")
     assert "unknown-version: no version 1.2.0 here (its versions: 1.0.0, 1.1.0; did you mean '1.1.0'?)" in err
     assert cli("show", "1.2.0", "--policy-set", str(policy_set))[2] == err
+    # a version cut short names the version it begins ("1.0" was answered with 1.1.0, spelled as close)
+    code, out, err = cli("show", "1.0", "--policy-set", str(policy_set))
+    assert (code, out) == (2, "") and "(its versions: 1.0.0, 1.1.0; did you mean '1.0.0'?)" in err
     # a path is a path: a mistyped one is no such file (not an unknown version), a name no
     # file can have is bad input (not a crash); with --policy-set a version comes first
     code, out, err = cli("diff", str(policy_set / "nosuch.yaml"), files[0])

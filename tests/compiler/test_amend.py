@@ -115,6 +115,18 @@ def test_a_misspelt_base_version_is_answered_with_the_closest(tmp_path: Path) ->
     assert "(its versions: 1.0.0; did you mean '1.0.0'?)" in error, error
 
 
+def test_a_base_version_cut_short_is_answered_with_the_version_it_begins(tmp_path: Path) -> None:
+    """``amends: 1.0`` (YAML reads a number) with 1.0.0 and 1.5.0 in the folder suggested
+    1.5.0, spelled as close as 1.0.0."""
+    path = _write(tmp_path, "  []\n")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("amends: 1.0.0", "amends: 1.0"), encoding="utf-8")
+    other = tmp_path / "v1_5.yaml"
+    other.write_text(text.replace("version: 1.1.0", "version: 1.5.0"), encoding="utf-8")
+    errors = _errors(path)
+    assert any("did you mean '1.0.0'?" in e for e in errors), errors
+
+
 def test_an_error_in_what_the_amendment_wrote_points_into_it(tmp_path: Path) -> None:
     path = _write(
         tmp_path,

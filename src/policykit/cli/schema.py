@@ -52,14 +52,14 @@ def unknown_version(folder: Path, version: str) -> InputError:
     """The refusal of a version ``folder`` does not have, naming those it has (and the one
     meant, where one is close)."""
     from policykit.errors import PolicykitError
-    from policykit.lang.hints import suggest
+    from policykit.lang.hints import suggest_version
     from policykit.tools.versions import load_policy_set
 
     try:
         known = [p.version for p in load_policy_set(folder).versions]
     except PolicykitError:  # a folder whose set does not load: the version alone is named
         known = []
-    listed = f" (its versions: {', '.join(known)}{suggest(version, known)})" if known else ""
+    listed = f" (its versions: {', '.join(known)}{suggest_version(version, known)})" if known else ""
     return InputError([Diagnostic(str(folder), 0, 0, "unknown-version", f"no version {version} here{listed}")])
 
 

@@ -142,3 +142,10 @@ def suggest(name: str, candidates: Sequence[str]) -> str:
     """ "; did you mean 'x'?" for the closest of ``candidates``, or ""."""
     close = closest(name, candidates)
     return f"; did you mean '{close}'?" if close is not None else ""
+
+
+def suggest_version(wanted: str, versions: Sequence[str]) -> str:
+    """:func:`suggest` for a version: one written short (``1.0``, as YAML reads ``1.0.0``
+    cut short) means the first of ``versions`` it begins, before any spelled alike."""
+    started = [v for v in versions if v.startswith(wanted + ".")]
+    return f"; did you mean '{started[0]}'?" if started else suggest(wanted, versions)

@@ -33,7 +33,7 @@ from typing import Any
 
 from policykit.digest import sha256_hex
 from policykit.errors import Diagnostic
-from policykit.lang.hints import suggest
+from policykit.lang.hints import suggest, suggest_version
 from policykit.policy.document import Document, Path, item_key
 
 _TOKEN = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_-]*)|\[([^\]]+)\]")
@@ -175,7 +175,9 @@ def resolve(
         return None, [doc.diag(("amends",), "file-too-large", message)]
     if found is None:
         there = _versions_in(folder, FilePath(doc.file), most)
-        listed = f" (its versions: {', '.join(there)}{suggest(wanted, there)})" if there else " (no other version)"
+        listed = " (no other version)"
+        if there:
+            listed = f" (its versions: {', '.join(there)}{suggest_version(wanted, there)})"
         return None, [doc.diag(("amends",), "amend-base", f"no version {wanted} in {folder}{listed}")]
     base_path, base_raw = found
     other = _find_version(folder, wanted, base_path, most)[0]
