@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policykit.tools.numbers import quantities
+from policykit.tools.numbers import quantities, written_alone
 
 from ..conftest import POLICY_FILE, cli
 
@@ -92,6 +92,8 @@ def test_a_reason_that_writes_the_number_itself_is_a_finding(tmp_path: Path) -> 
         ("二十五天", "zh", [(25, "days")]),
         ("不同的故障2次以上", "zh", [(2, "count")]),
         ("within 2 working days of receipt", "en", [(2, "working_days")]),
+        ("the ship date + 3 calendar days", "en", [(3, "days")]),
+        ("发货日期加3个自然日", "zh", [(3, "days")]),
         ("one (1) year from purchase", "en", [(1, "years")]),
         ("每月定期回访, 收到之日", "zh", []),
     ],
@@ -104,6 +106,19 @@ def test_numbers_with_their_unit(text: str, lang: str, expected: list[tuple[int,
 def test_any_arabic_number_is_read_with_its_unit(n: int, unit: str) -> None:
     found = quantities(f"在{n}{unit}内", "zh")
     assert [q.value for q in found] == [n]
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        ("+ 3 calendar days for express and + 5 for freight", True),
+        ("clause 5.2 of 2025-05-01", False),
+        ("15 days", False),
+        ("货运加5天", False),
+    ],
+)
+def test_a_number_written_alone(text: str, alone: bool) -> None:
+    assert written_alone(text, 5) is alone
 
 
 def test_a_default_reason_and_an_interpretation_are_read_too(tmp_path: Path) -> None:
@@ -119,6 +134,8 @@ def test_a_default_reason_and_an_interpretation_are_read_too(tmp_path: Path) -> 
     offset = _findings(_amend(tmp_path, "  - replace: parameters.warranty_start_express_days.value\n    with: 2\n"))
     meant = [f for f in offset if f["subject"] == "interpretations.INT-1"]
     assert meant and all(f["code"] == "stale-number" and "2 (days)" in f["message"] for f in meant)
+    # in both languages: the English says "+ 3 calendar days" (it went unseen)
+    assert {f["message"].split(")")[0].rsplit("(", 1)[1] for f in meant} == {"zh", "en"}
     assert all(int(f["line"]) > 0 for f in meant)
     # the freight offset, named by the same clause, still agrees with it
     assert not [f for f in offset if "warranty_start_freight_days" in f["message"]]

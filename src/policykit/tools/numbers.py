@@ -95,3 +95,10 @@ def quantities(text: str, lang: str) -> list[Quantity]:
         if value is not None and unit is not None:
             out.append(Quantity(value, unit, match.group(0)))
     return out
+
+
+def written_alone(text: str, value: int) -> bool:
+    """Whether ``text`` writes ``value`` as a number of its own with no unit beside it, as
+    the second of two quantities sharing one (``+ 3 calendar days for express and + 5 for
+    freight``): not within a word, a date, a decimal or a clause number."""
+    return re.search(rf"(?<![\w.\-/:]){value}(?![\w.\-/:%])", text) is not None

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from policykit.policy.model import Fact, Parameter, Policy, Text
-from policykit.tools.numbers import quantities
+from policykit.tools.numbers import quantities, written_alone
 
 UNITS = ("working_days", "days", "months", "count")
 
@@ -27,7 +27,7 @@ def _differs(text: str, lang: str, param: Parameter) -> list[str]:
     """The numbers of ``param``'s unit written in ``text``, if none of them is its value."""
     found = [(q.text, q.as_unit(param.unit)) for q in quantities(text, lang)]
     same_unit = [(written, n) for written, n in found if n is not None]
-    if not same_unit or any(n == param.value for _, n in same_unit):
+    if not same_unit or any(n == param.value for _, n in same_unit) or written_alone(text, param.value):
         return []
     return [written for written, _ in same_unit]
 
