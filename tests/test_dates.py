@@ -409,6 +409,18 @@ def test_the_published_years_come_from_the_package_data() -> None:
     assert calendar.unpublished(through - 1, through + 2) == [through + 1, through + 2]
 
 
+@pytest.mark.parametrize(("country", "subdivision"), [("DE", "BE"), ("GB", None), ("US", None)])
+def test_a_calendar_that_makes_no_weekend_day_a_working_day_has_no_schedule_to_come(
+    country: str, subdivision: str | None
+) -> None:
+    """Germany's last special holiday is 2017's one-off Reformation Day: it was taken for
+    the last year of an official schedule, and every later year was said unpublished (a
+    warning on every result with a working-day deadline, and from validate)."""
+    calendar = WorkCalendar(country, subdivision=subdivision)
+    assert calendar.published_through() is None
+    assert calendar.unpublished(2026, 2028) == []
+
+
 def test_extra_days_of_the_policy_cover_a_year() -> None:
     through = WorkCalendar("CN").published_through()
     assert through is not None

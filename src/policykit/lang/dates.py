@@ -185,7 +185,9 @@ class WorkCalendar:
 
     def published_through(self) -> int | None:
         """The last year whose official schedule (holidays and weekend days made working
-        days) the ``holidays`` package carries: the latest year of its special days."""
+        days) the ``holidays`` package carries: the latest year of its special days.  None
+        for a country whose calendar makes no weekend day a working day (Germany's one-off
+        holiday of 2017 is no schedule announced year by year: nothing is to come)."""
         years = self._schedule_years()
         return max(years) if years else None
 
@@ -197,6 +199,8 @@ class WorkCalendar:
                 table = getattr(cal, name, None)
                 if isinstance(table, dict):
                     years |= {y for y in table if isinstance(y, int)}
+            if years and not _moves_working_days(cal, years):
+                years = set()
             self._published = max(years) if years else None
             self._first = min(years) if years else None
         if isinstance(self._published, bool) or self._published is None:
@@ -336,3 +340,13 @@ class WatchedCalendar:
         if through is not None and end.year > through:
             self.years.update(self.calendar.unpublished(day.year, end.year))
         return end
+
+
+def _moves_working_days(cal: Any, years: set[int]) -> bool:
+    """Whether the official calendar ``cal`` makes a weekend day a working day in any of
+    ``years`` (its special days' years): a schedule announced year by year, as China's."""
+    for year in sorted(years, reverse=True):
+        date(year, 1, 1) in cal  # noqa: B015 - populates the year, with its weekend working days
+        if getattr(cal, "weekend_workdays", None):
+            return True
+    return False

@@ -69,9 +69,12 @@ if TYPE_CHECKING:
 # 11: written by a compile that refuses comparisons of mismatched kinds (an entry of 10
 # could keep a policy that check refuses: a check added to the compile bumps the format);
 # 12: written by a compile that refuses a fact's default or a parameter's value of the wrong kind,
-# a calculation with values of kinds it cannot take and a condition that is not yes or no
-FORMAT = 12
-MAGIC = b"pkcache12"
+# a calculation with values of kinds it cannot take and a condition that is not yes or no;
+# 13: the official schedule's last year only for a calendar that makes weekend days working
+# days (None for Germany's), and written by a compile that refuses a misspelt step or a
+# calendar day's unknown clause, a day both off and worked, and a value collected twice
+FORMAT = 13
+MAGIC = b"pkcache13"
 KEY_BYTES = 32
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 REFRESH_SECONDS = 60  # an entry read this long after it was written (or last read) is marked used now
