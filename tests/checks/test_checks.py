@@ -156,7 +156,8 @@ def test_the_summary_counts_one_finding_in_the_singular(tmp_path: Path) -> None:
 def test_an_example_never_has_a_comparison_and_its_opposite_both_hold(tmp_path: Path) -> None:
     """A row after 'request.date > warranty.end_date' that repeats it: shadowed by row 2,
     and the example takes request.date <= warranty.end_date false (QA: the example had
-    both it and its opposite true, which no case has); one row before it: 'row 2 ... comes'."""
+    both it and its opposite true, which no case has); one row before it: 'row 2 ... comes'.
+    The fallback after them never decides either: a day is on or before the end, or after it."""
     opposite = (
         "      - value: out_of_warranty\n        cites: [warranty.period]\n",
         "      - when: warranty.end_date < request.date\n        value: out_of_warranty\n"
@@ -166,11 +167,13 @@ def test_an_example_never_has_a_comparison_and_its_opposite_both_hold(tmp_path: 
         "      - value: out_of_warranty\n        cites: [warranty.period]\n",
     )
     policy, _ = load_policy(_edited(tmp_path, opposite))
-    (shadowed,) = [f for f in check_policy(policy) if f.code == "shadowed-row" and f.subject == "warranty.status"]
+    found = check_policy(policy)
+    shadowed, fallback = [f for f in found if f.code == "shadowed-row" and f.subject == "warranty.status"]
     example = dict(shadowed.example)
     assert example["request.date <= warranty.end_date"] is False
     assert example.get("warranty.end_date < request.date", example.get("request.date > warranty.end_date")) is True
     assert "row 3 never decides: row 2 always comes first" in shadowed.message
+    assert "row 4 never decides: rows 1, 2 always come first" in fallback.message
 
 
 def test_a_shadowed_row_names_the_rows_that_cover_it(tmp_path: Path) -> None:

@@ -2,17 +2,18 @@
 
 Each first-hit table is checked by enumeration.  Its conditions are abstracted:
 boolean and enum facts and values it reads are enumerated over their domains;
-every other comparison (dates, counts, lists) becomes an independent true/false
-atom.  A row that is never the first to hold is shadowed; an input no row decides
-is a gap; in a table declared ``unique``, an input two rows decide is an overlap.
-Each finding carries an example input.  A definition may explain a finding as
-intended (``intended: {gap: "..."}``); it is then reported as explained.
+every other comparison (dates, counts, lists) becomes a true/false atom, independent
+but of the other comparisons of the same two operands (:mod:`policykit.tools.compared`:
+``a <= b`` and ``a > b`` are never both false unless an operand may be null).  A row
+that is never the first to hold is shadowed; an input no row decides is a gap; in a
+table declared ``unique``, an input two rows decide is an overlap.  Each finding
+carries an example input.  A definition may explain a finding as intended
+(``intended: {gap: "..."}``); it is then reported as explained.
 """
 
 from __future__ import annotations
 
 import ast
-import itertools
 import operator
 import re
 from collections.abc import Callable, Iterator
@@ -20,10 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from policykit.errors import Diagnostic
-from policykit.lang.syntax import dotted_name, parse_tree
+from policykit.lang.syntax import dotted_name, form_of, parse_tree
 from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.document import address
 from policykit.policy.model import Policy, Rule, Value
+from policykit.tools.compared import COMPARED, Compared, Groups, combinations, count
+from policykit.tools.nullable import Nullable
 from policykit.tools.scope import check_scope
 from policykit.tools.shadow import covering_rows, shadow_message
 from policykit.tools.shadow import shown as _show
@@ -94,26 +97,13 @@ def subject_address(policy: Policy, subject: str) -> str:
     return address(policy.raw, path) if path else subject
 
 
-# a comparison written the other way round (b > a is a < b), and the operators that cannot
-# hold together with each on the same two operands
-_MIRROR = {"Lt": "Gt", "Gt": "Lt", "LtE": "GtE", "GtE": "LtE", "Eq": "Eq", "NotEq": "NotEq"}
-_NEVER_BOTH = {
-    "Lt": ("Gt", "GtE", "Eq"),
-    "LtE": ("Gt",),
-    "Gt": ("Lt", "LtE", "Eq"),
-    "GtE": ("Lt",),
-    "Eq": ("NotEq", "Lt", "Gt"),
-    "NotEq": ("Eq",),
-}
-
-
 class _Abstraction:
     """Conditions of one table as functions of an assignment of enumerable names and atoms."""
 
-    def __init__(self, domains: dict[str, tuple[Any, ...]]) -> None:
+    def __init__(self, domains: dict[str, tuple[Any, ...]], compared: Compared) -> None:
         self.domains = domains
         self.variables: dict[str, tuple[Any, ...]] = {}
-        self.compared: dict[tuple[str, str, str], str] = {}  # (left, operator, right) -> its atom
+        self.compared = compared  # the atoms that compare two worked-out values, by operands
 
     def condition(self, rule: Rule) -> Callable[[dict[str, Any]], bool]:
         parts = [self.node(parse_tree(p.source)) for p in rule.parts]
@@ -125,25 +115,13 @@ class _Abstraction:
 
     def atom(self, node: ast.expr) -> Callable[[dict[str, Any]], Any]:
         key = ast.unparse(node).replace("_kw_", "")
-        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]).__name__ in _MIRROR:
-            # a comparison of two worked-out values: one atom however it is written
-            # (b > a is a < b), and never taken to hold with its opposite (a <= b, a > b)
-            a, op, b = ast.unparse(node.left), type(node.ops[0]).__name__, ast.unparse(node.comparators[0])
-            if b < a:  # one orientation for the two operands, however written
-                a, op, b = b, _MIRROR[op], a
-            key = self.compared.setdefault((a, op, b), key)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]).__name__ in COMPARED:
+            # a comparison of two worked-out values: one atom however it is written (b > a
+            # is a < b), related to the other comparisons of the same operands
+            left, right = form_of(node.left), form_of(node.comparators[0])
+            key = self.compared.atom(left, type(node.ops[0]).__name__, right, key)
         self.variables.setdefault(key, (True, False))
         return lambda a: a[key]
-
-    def exclusive(self) -> list[tuple[str, str]]:
-        """Pairs of atoms that cannot both hold (one comparison and its opposite)."""
-        out = []
-        for (a, op, b), key in self.compared.items():
-            for other in _NEVER_BOTH.get(op, ()):
-                found = self.compared.get((a, other, b))
-                if found is not None and (found, key) not in out:
-                    out.append((key, found))
-        return out
 
     def operand(self, node: ast.expr) -> tuple[str, Any] | None:
         name = dotted_name(node)
@@ -216,19 +194,60 @@ def _intended(policy: Policy, section: str, key: str, code: str) -> str | None:
     return str(reason) if reason else None
 
 
-def check_table(
-    policy: Policy, value: Value, domains: dict[str, tuple[Any, ...]], budget: Budget | None = None
-) -> Iterator[Finding]:
-    """The rows of one table tried on every combination of its inputs, within ``budget``
-    (a table whose enumeration would not fit is skipped, and says so)."""
-    budget = budget or Budget(DEFAULT, DEFAULT.check_operations, "check_operations")
-    abstraction = _Abstraction(domains)
+@dataclass
+class _Enumeration:
+    """One table's conditions over its atoms and names, and the combinations to try."""
+
+    conditions: list[Callable[[dict[str, Any]], bool]]
+    names: list[str]
+    domains: dict[str, tuple[Any, ...]]
+    related: Groups
+    total: int  # how many combinations (past MAX_COMBINATIONS: one more)
+    work: int  # what trying each row on each combination costs
+
+    def __iter__(self) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+        for combo in combinations(self.names, self.domains, self.related):
+            yield combo, dict(zip(self.names, combo, strict=True))
+
+
+def _enumeration(value: Value, domains: dict[str, tuple[Any, ...]], nullable: Nullable) -> _Enumeration:
+    abstraction = _Abstraction(domains, Compared(nullable.may_be_null))
     conditions = [abstraction.condition(rule) for rule in value.rules]
     names = list(abstraction.variables)
-    sizes = [len(abstraction.variables[n]) for n in names]
-    total = 1
-    for size in sizes:
-        total = min(total * size, MAX_COMBINATIONS + 1)
+    related = abstraction.compared.groups()
+    # only the combinations a case can have are tried, and counted
+    total = count(names, abstraction.variables, related, MAX_COMBINATIONS)
+    work = total * max(1, sum(len(rule.parts) for rule in value.rules))
+    return _Enumeration(conditions, names, abstraction.variables, related, total, work)
+
+
+def _nullable(policy: Policy, domains: dict[str, tuple[Any, ...]], budget: Budget) -> Nullable:
+    """Whether an expression may be null, a table being null where no row holds: found by
+    trying its rows on its combinations, within ``budget`` (past it: it may be)."""
+
+    def decides(value: Value) -> bool:
+        table = _enumeration(value, domains, nullable)
+        if table.total > MAX_COMBINATIONS or table.work > budget.left:
+            return False
+        budget.charge(table.work)
+        return all(any(cond(assignment) for cond in table.conditions) for _, assignment in table)
+
+    nullable = Nullable(policy, decides)
+    return nullable
+
+
+def check_table(
+    policy: Policy,
+    value: Value,
+    domains: dict[str, tuple[Any, ...]],
+    budget: Budget | None = None,
+    nullable: Nullable | None = None,
+) -> Iterator[Finding]:
+    """The rows of one table tried on every combination of its inputs a case can have, within
+    ``budget`` (a table whose enumeration would not fit is skipped, and says so)."""
+    budget = budget or Budget(DEFAULT, DEFAULT.check_operations, "check_operations")
+    table = _enumeration(value, domains, nullable or _nullable(policy, domains, budget))
+    conditions, names, total = table.conditions, table.names, table.total
     if total > MAX_COMBINATIONS:
         yield Finding(
             "check-skipped",
@@ -237,8 +256,7 @@ def check_table(
             f"{value.id}: more than {MAX_COMBINATIONS} combinations of {len(names)} inputs is too many to enumerate",
         )
         return
-    work = total * max(1, sum(len(rule.parts) for rule in value.rules))
-    if work > budget.left:
+    if table.work > budget.left:
         yield Finding(
             "check-skipped",
             value.line,
@@ -247,17 +265,13 @@ def check_table(
             f"than is left (limit check_operations = {budget.total}); not checked",
         )
         return
-    budget.charge(work)
+    budget.charge(table.work)
     first_example: dict[int, dict[str, Any]] = {}
     holds: set[int] = set()
     inputs: list[tuple[tuple[Any, ...], int]] = []  # each input where a row holds, and the rows that do
     gap: dict[str, Any] | None = None
     overlap: tuple[dict[str, Any], list[int]] | None = None
-    exclusive = abstraction.exclusive()
-    for combo in itertools.product(*(abstraction.variables[n] for n in names)):
-        assignment = dict(zip(names, combo, strict=True))
-        if exclusive and any(assignment[x] is True and assignment[y] is True for x, y in exclusive):
-            continue  # no case has it: a comparison and its opposite both holding
+    for combo, assignment in table:
         holding = [i for i, cond in enumerate(conditions) if cond(assignment)]
         if holding:
             holds.update(holding)
@@ -363,11 +377,12 @@ def check_policy(policy: Policy, limits: Limits = DEFAULT) -> list[Finding]:
     findings: list[Finding] = []
     domains = _domains(policy)
     budget = Budget(limits, limits.check_operations, "check_operations")
+    nullable = _nullable(policy, domains, budget)
     tables = [v for v in policy.values.values() if v.kind == "rules"]
     for n, value in enumerate(tables):
         try:
             budget.check_time()
-            findings.extend(check_table(policy, value, domains, budget))
+            findings.extend(check_table(policy, value, domains, budget, nullable))
         except LimitError as exc:
             left = [v.id for v in tables[n:]]
             findings.append(
