@@ -172,8 +172,9 @@ def decide(
     return decide_case(policy, case, as_of, trace=trace, limits=limits or DEFAULT)
 
 
-def render(record: "CaseRecord", lang: str = "zh", *, docs_url: str | None = None) -> "Result":
-    """Put a decision record in words in ``lang`` (``zh`` or ``en``): the result that
+def render(record: "CaseRecord", lang: str | None = None, *, docs_url: str | None = None) -> "Result":
+    """Put a decision record in words in ``lang`` (``zh`` or ``en``; None: the policy's
+    first language, ``Policy.lang``): the result that
     ``policykit evaluate`` prints; ``.to_dict()`` is its JSON.  With ``docs_url``, each
     cited clause links to the docs site there."""
     from policykit.present.assemble import build_result
@@ -185,7 +186,7 @@ def evaluate(
     policy: "Policy",
     case: "Case",
     as_of: "date",
-    lang: str = "zh",
+    lang: str | None = None,
     *,
     explain: bool = False,
     limits: "Limits | None" = None,

@@ -19,7 +19,7 @@ def evaluate(
     policy: Policy,
     case: Case,
     as_of: date,
-    lang: str = "zh",
+    lang: str | None = None,
     docs_url: str | None = None,
     explain: bool = False,
     case_sha256: str | None = None,
@@ -29,8 +29,8 @@ def evaluate(
     generated: bool = True,
 ) -> Result:
     """Decide ``case`` under ``policy`` as of ``as_of`` and give the result in ``lang``
-    (``zh`` or ``en``): decisions with their clauses and reasons, the steps now due, the
-    facts still missing.  With ``explain``, every value worked out is traced; with
+    (``zh`` or ``en``; None: the policy's first language): decisions with their clauses
+    and reasons, the steps now due, the facts still missing.  With ``explain``, every value worked out is traced; with
     ``days``, the dates in the texts carry their weekday (the text view).  ``limits``
     bounds the work (:mod:`policykit.limits`; a server passes its own per request);
     ``policy_file`` names the policy's file in the result (``policy.file`` of the JSON).

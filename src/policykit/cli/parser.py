@@ -122,7 +122,9 @@ def _evaluate(sub: Any) -> None:
     ev.add_argument("--batch", metavar="FILE", help="JSON Lines: one case per line (- for standard input)")
     ev.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
     ev.add_argument("--format", choices=["text", "json"], help="default: text on a terminal, JSON otherwise")
-    ev.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of all a person reads")
+    ev.add_argument(
+        "--lang", choices=["zh", "en"], help="language of all a person reads (default: the policy's first language)"
+    )
     ev.add_argument("--as-of", metavar="DATE", help="evaluation day YYYY-MM-DD (default: today)")
     ev.add_argument(
         "--policy", metavar="PATH", help="use this policy file, whatever the case's date (not with --policy-set)"

@@ -36,7 +36,7 @@ def evaluate_defaults() -> dict[str, object]:
         "batch": None,
         "limit": None,
         "format": None,
-        "lang": "zh",
+        "lang": None,
         "as_of": None,
         "policy": None,
         "policy_set": None,

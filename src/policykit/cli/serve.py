@@ -22,7 +22,11 @@ _days = number(0, MAX_DAYS, f"a number of days from above 0 to {MAX_DAYS}", abov
 
 def _add_serve(sub: Any) -> None:
     se = sub.add_parser("serve", help="the decision service: HTTP API, decision log, API keys")
-    se.add_argument("--policy-set", metavar="DIR", help="folder of policy versions (default: the bundled policies)")
+    se.add_argument(
+        "--policy-set",
+        metavar="DIR",
+        help="folder of policy versions (default: the working copy's policies/, else the bundled set)",
+    )
     se.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     se.add_argument("--port", type=whole(1, 65535), default=8080, help="TCP port (default 8080)")
     se.add_argument("--workers", type=whole(1), default=1, help="processes sharing the port and the log")

@@ -424,6 +424,13 @@ class Policy(Frozen):
     def status(self) -> str:
         return str(self.metadata["status"])
 
+    @property
+    def lang(self) -> str:
+        """The language a person reads where none is asked for: the first the policy speaks
+        (its title's first), so that an English-only standard is never shown in another."""
+        title = self.metadata.get("title")
+        return next(iter(title), "en") if isinstance(title, dict) else "en"
+
     def message(self, key: str, lang: str, /, **fields: object) -> str:
         """The fixed text ``key`` in ``lang`` (the policy's ``messages:``, else policykit's
         own catalogue) with its ``{fields}`` filled in."""

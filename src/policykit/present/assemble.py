@@ -436,15 +436,18 @@ def parts_json(words: Wording, record: CaseRecord, fresh: bool = True) -> dict[s
 
 def build_result(
     record: CaseRecord,
-    lang: str = "zh",
+    lang: str | None = None,
     docs_url: str | None = None,
     case_sha256: str | None = None,
     days: bool = False,
     policy_file: str | None = None,
 ) -> Result:
-    """The whole result of ``record`` in ``lang``: what ``--format json`` and the text view
+    """The whole result of ``record`` in ``lang`` (None: the policy's first language,
+    :attr:`~policykit.policy.model.Policy.lang`): what ``--format json`` and the text view
     show (``days``: each date in a text with its weekday, for the text view; ``policy_file``:
     the policy file as the output names it).  Its parts are rendered when first read."""
+    if lang is None:
+        lang = record.policy.lang
     words = wording(record.policy, lang, docs_url, days)
     return Result.made(
         record.case_id,

@@ -44,8 +44,9 @@ def _policy(svc: Service, data: Any) -> Policy:
 async def page(request: Request) -> Response:
     """The interview page (no key needed to load it; the key goes with each request)."""
     svc = service(request)
-    lang = lang_query(request.query_params, page=True)
+    asked = lang_query(request.query_params, page=True)
     policy = svc.policies.current.latest
+    lang = asked or policy.lang
     kind = policy.facts["request.type"]
     types = [{"value": v, "label": kind.label(v, lang) or v} for v in kind.values]
     html = (
@@ -68,7 +69,6 @@ async def interview_step(request: Request) -> Response:
     svc = service(request)
     svc.authorize(request, "evaluate")
     options = Options.parse(request.query_params, STEP_QUERY)
-    lang = options.lang
     try:  # read as /v1/evaluate reads a case: nesting and size bounded, problems placed
         data = parse_json(await read_body(request, svc.config.max_body_bytes) or b"{}", "<interview>")
     except CaseError as exc:
@@ -86,6 +86,7 @@ async def interview_step(request: Request) -> Response:
         policy = _policy(svc, case)
     else:  # the version asked for, or 404 as the record says
         policy = choose_policy(svc.policies.current, case, options, svc.config.allow_draft)
+    lang = options.lang or policy.lang
     as_of = options.as_of or policy.today()
     step = core.step(policy, case, as_of, lang, svc.config.docs_url)
     out = step.to_dict()
@@ -116,9 +117,9 @@ async def record(request: Request) -> Response:
     svc = service(request)
     key_id = svc.authorize(request, "evaluate")
     options = Options.parse(request.query_params)
-    lang = options.lang
     body = await read_body(request, svc.config.max_body_bytes)
     decision = decide_body(body, "<interview>", options, svc.policies.current, svc.config, key_id)
+    lang = decision.entry.lang  # as asked for, or the policy's own
     await log_decisions(svc, [decision.entry])
     svc.metrics.count_decisions(decision.policy, decision.entry.request_type, decision.result.decisions)
     policy, result = decision.policy, decision.result

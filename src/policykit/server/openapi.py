@@ -96,7 +96,10 @@ def _path(name: str, description: str) -> dict[str, Any]:
 EVALUATE_QUERY = [
     _query("as_of", "evaluation day (default: today at the company's UTC offset)", type="string", format="date"),
     _query(
-        "lang", "language of reasons, steps, questions and the problems of a bad case", type="string", enum=["zh", "en"]
+        "lang",
+        "language of reasons, steps, questions and the problems of a bad case (default: the policy's first language)",
+        type="string",
+        enum=["zh", "en"],
     ),
     _query("explain", "add every rule considered", type="boolean"),
     _query("version", "decide under this policy version (default: the one in force on request.date)", type="string"),

@@ -209,8 +209,9 @@ def _version(request: Request) -> Any:
 async def show_policy(request: Request) -> Response:
     svc = service(request)
     svc.authorize(request, None)
-    lang = lang_query(request.query_params)
+    asked = lang_query(request.query_params)
     policy = _version(request)
+    lang = asked or policy.lang
     decisions = [
         {
             "id": v.id,

@@ -35,7 +35,7 @@ class Options:
     """A request's query options."""
 
     as_of: date | None = None
-    lang: str = "zh"
+    lang: str | None = None  # None: the language of the policy that decides (its first)
     explain: bool = False
     version: str | None = None
 
@@ -52,8 +52,8 @@ class Options:
                 as_of = parse_date(given["as_of"])
             except ValueError as exc:
                 problems.append({"code": "bad-date", "path": "as_of", "message": str(exc)})
-        lang = given.get("lang", "zh")
-        if "lang" in given:
+        lang = given.get("lang")
+        if lang is not None:
             problems.extend(lang_problems(lang))
         explain = given.get("explain", "false").lower()
         if explain not in ("true", "false", "1", "0"):
@@ -70,15 +70,17 @@ def lang_problems(lang: str) -> list[dict[str, Any]]:
     return [{"code": "bad-value", "path": "lang", "message": f"{lang!r} is not one of {', '.join(LANGS)}"}]
 
 
-def lang_query(query: Any, page: bool = False) -> str:
-    """The ``lang`` of an endpoint whose only query parameter it is; 400 as :meth:`Options.parse`.
+def lang_query(query: Any, page: bool = False) -> str | None:
+    """The ``lang`` of an endpoint whose only query parameter it is (None: none asked for,
+    the policy's own first language); 400 as :meth:`Options.parse`.
     ``page``: a page for people, whose links pick up parameters of their own on the way
     (a chat app's ``?from=singlemessage``): the others are let by."""
     if page:
         query = [(name, value) for name, value in query.multi_items() if name == "lang"]
     given, problems = read_query(query, ("lang",))
-    lang = given.get("lang", "zh")
-    problems.extend(lang_problems(lang))
+    lang = given.get("lang")
+    if lang is not None:
+        problems.extend(lang_problems(lang))
     if problems:
         raise Problem(400, "bad query parameters", errors=problems)
     return lang
@@ -134,14 +136,13 @@ def decide_body(
     if not isinstance(data, dict):
         raise Problem(422, "the case is not valid", errors=[{"code": "schema", "path": "", "message": "not an object"}])
     policy = choose_policy(policies, data, options, config.allow_draft)
+    lang = options.lang or policy.lang
     sha = hashlib.sha256(body).hexdigest()
     try:
         # worded in the request's language, as the CLI words them, each placed on its line of the body
-        case = read_case(policy, data, name, body, options.lang)
+        case = read_case(policy, data, name, body, lang)
         as_of = options.as_of or policy.today()
-        result = evaluate(
-            policy, case, as_of, options.lang, config.docs_url, options.explain, sha, limits=config.work_limits
-        )
+        result = evaluate(policy, case, as_of, lang, config.docs_url, options.explain, sha, limits=config.work_limits)
     except LimitError as exc:
         title = "deciding this case needs more work than the limits allow"
         raise Problem(422, title, errors=diagnostics(exc.diagnostics)) from None
@@ -166,7 +167,7 @@ def decide_body(
         policy_version=policy.version,
         policy_sha256=policy.sha256,
         as_of=as_of.isoformat(),
-        lang=options.lang,
+        lang=lang,
         result=answer,
         latency_ms=round((time.perf_counter() - started) * 1000, 3),
     )

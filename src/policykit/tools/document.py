@@ -69,7 +69,7 @@ class BatchSettings(Frozen):
         policy_set: str | None = None,
         allow_draft: bool = False,
         as_of: date | None = None,
-        lang: str = "zh",
+        lang: str | None = None,
         docs_url: str | None = None,
         explain: bool = False,
         fmt: str = "json",
@@ -155,16 +155,17 @@ class _Reader:
         if choose is None:
             choose = self.choose = chooser(settings)
         policy = choose(data)
+        lang = settings.lang or policy.lang  # none asked for: the policy's own first language
         try:
-            case = self.read_case(policy, data, name, raw, settings.lang)  # the text is decoded only to place a problem
+            case = self.read_case(policy, data, name, raw, lang)  # the text is decoded only to place a problem
         except CaseError as exc:
-            raise wrapped_hint(exc, data, policy, settings.lang) from None
+            raise wrapped_hint(exc, data, policy, lang) from None
         try:
             result = self.evaluate(
                 policy,
                 case,
                 settings.as_of or policy.today(),
-                settings.lang,
+                lang,
                 settings.docs_url,
                 settings.explain,
                 sha256_hex(raw),
@@ -262,11 +263,12 @@ def render_text(settings: BatchSettings, policy: Any, case: Any, result: Any) ->
     from policykit.present.text import render_text as render
 
     codes = settings.codes or settings.explain
-    text = render(policy, result, settings.lang, case, TextOptions(settings.columns, codes, settings.clauses))
+    lang = result.lang  # as asked for, or the policy's own
+    text = render(policy, result, lang, case, TextOptions(settings.columns, codes, settings.clauses))
     if settings.explain:
         from policykit.present.explain import render_explain
 
-        text += "\n" + render_explain(policy, result, settings.lang, case, settings.columns)
+        text += "\n" + render_explain(policy, result, lang, case, settings.columns)
     return _printable(text)  # a case's own control characters are never written raw
 
 

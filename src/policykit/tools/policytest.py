@@ -38,7 +38,7 @@ class PolicyTest:
     as_of: date
     case: dict[str, Any]
     expect: dict[str, Any]
-    lang: str = "zh"
+    lang: str | None = None  # None: the policy's first language
 
     @property
     def where(self) -> str:
@@ -157,9 +157,7 @@ def load_test_file(path: Path, policy_override: Path | None = None) -> TestFile:
             where = ("tests", i, "as_of") if item.get("as_of") else ("as_of",)
             raise InputError([doc.diag(where, "bad-date", str(exc))]) from None
         tests.append(
-            PolicyTest(
-                name, doc.where(("tests", i))[0], item["title"], as_of, case, item["expect"], item.get("lang", "zh")
-            )
+            PolicyTest(name, doc.where(("tests", i))[0], item["title"], as_of, case, item["expect"], item.get("lang"))
         )
     return TestFile(path, policy, tuple(tests))
 

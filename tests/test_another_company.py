@@ -1,0 +1,105 @@
+"""Another company's standard, written from the docs alone: a Berlin e-bike shop's, in
+English only, on the German calendar, with request types of its own
+(``fixtures/radhaus``, from an exploratory test by a policy editor).  The engine is
+generic: nothing the bundled Chinese standard says may show in its results."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from starlette.testclient import TestClient
+
+from policykit.policy.catalogue import catalogue
+from policykit.server.app import create_app
+from policykit.server.config import ServerConfig
+
+from .conftest import POLICY_FILE, cli
+
+HERE = Path(__file__).parent / "fixtures" / "radhaus"
+POLICY = HERE / "policies" / "service_v1.yaml"
+CASES = sorted((HERE / "cases").glob("*.json"))
+AS_OF = "2026-05-11"
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+# the keys of policykit's own words: none may be shown bare (a word the policy did not give)
+KEYS = re.compile(r"\b(" + "|".join(k for k in catalogue() if "_" in k) + r")\b")
+
+
+def _evaluate(case: Path, *extra: str) -> str:
+    code, out, err = cli("evaluate", str(case), "--policy", str(POLICY), "--as-of", AS_OF, *extra)
+    assert code == 0, err
+    return out
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_an_english_standard_is_shown_in_english_with_no_bare_key(case: Path, fmt: str) -> None:
+    """Its results were in Chinese by default (headings, weekdays, the lang), and showed
+    ``assumed_mark``, ``to_confirm``, ``unknown_field``... where the policy had not worded
+    policykit's own words."""
+    out = _evaluate(case, "--format", fmt)
+    assert not CJK.search(out), out
+    shown = "\n".join(_strings(json.loads(out))) if fmt == "json" else out  # (a JSON key is no word shown)
+    assert not KEYS.search(shown), KEYS.search(shown)
+    if fmt == "json":
+        assert json.loads(out)["lang"] == "en"
+
+
+def _strings(value: object) -> list[str]:
+    """Every string a JSON value holds (not its keys)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_the_bundled_standard_is_still_chinese_by_default(tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"request": {"type": "follow_up", "date": "2026-11-02"}}), encoding="utf-8")
+    code, out, err = cli("evaluate", str(case), "--policy", str(POLICY_FILE), "--as-of", "2026-11-27")
+    assert code == 0, err
+    assert json.loads(out)["lang"] == "zh"
+
+
+def test_an_unknown_field_is_named_in_its_warning() -> None:
+    out = json.loads(_evaluate(HERE / "cases" / "return_unknownfield.json", "--format", "json"))
+    assert out["warnings"] == ["unknown field customer.phone ignored (did you mean customer.name?)"]
+
+
+def test_germany_has_no_unpublished_schedule_to_warn_of() -> None:
+    """Its last special holiday (2017) was taken for the last year of an announced schedule."""
+    out = json.loads(_evaluate(HERE / "cases" / "repair.json", "--format", "json"))
+    assert out["decisions"]["repair.due"]["value"] == "2026-04-13"  # Good Friday and Easter Monday skipped
+    assert out["warnings"] == []
+    code, _, err = cli("validate", str(POLICY))
+    assert code == 0 and "calendar-unpublished" not in err
+
+
+def test_every_word_the_bundled_standard_gives_policykit_has_too() -> None:
+    """A policy need not word the headings and marks itself: policykit's catalogue has
+    every one the bundled standard words, in both its languages."""
+    words = yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))["messages"]
+    own = catalogue()
+    assert [k for k in words if k not in own] == []
+    assert all({lang for lang, _ in own[k]} >= {"zh", "en"} for k in words)
+
+
+def test_the_service_and_its_interview_speak_the_policy_s_language(tmp_path: Path) -> None:
+    config = ServerConfig(policy_set=str(POLICY.parent), log_db=str(tmp_path / "log.sqlite3"))
+    with TestClient(create_app(config), base_url="http://127.0.0.1:8080") as client:
+        answer = client.post(f"/v1/evaluate?as_of={AS_OF}", content=(HERE / "cases" / "repair.json").read_bytes())
+        assert answer.status_code == 200 and answer.json()["lang"] == "en"
+        page = client.get("/")
+        assert page.status_code == 200 and 'lang="en"' in page.text
+        step = client.post("/v1/interview", json={"case": {"request": {"type": "repair", "date": "2026-05-04"}}})
+        assert step.status_code == 200 and not CJK.search(step.text)
+        shown = client.get("/v1/policies/1.0.0")
+        assert shown.status_code == 200 and not CJK.search(shown.text)
+        asked = client.post("/v1/evaluate?lang=zh", content=(HERE / "cases" / "repair.json").read_bytes())
+        assert asked.json()["lang"] == "zh"  # asked for, still given
