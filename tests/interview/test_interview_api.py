@@ -130,3 +130,24 @@ def test_a_step_takes_the_version_and_day_asked_for_and_refuses_the_rest(client:
     assert answer.status_code == 400 and answer.json()["errors"][0]["code"] == "unknown-parameter"
     listed = client.get("/openapi.json").json()["paths"]["/v1/interview"]["post"]["parameters"]
     assert sorted(p["name"] for p in listed) == ["as_of", "lang", "version"]
+
+
+def test_skipped_questions_still_needed_are_given_back(client: TestClient) -> None:
+    """"Skip" is for now: a skipped question that would still decide something comes back
+    under ``skipped_questions`` (the page offers it again), not dropped."""
+    case = json.loads((ROOT / "examples" / "transport_damage.json").read_text(encoding="utf-8"))
+    left = [q["fact"] for q in client.post("/v1/interview", json={"case": case}).json()["questions"]]
+    answer = client.post("/v1/interview", json={"case": case, "skipped": left}).json()
+    assert [q["fact"] for q in answer["skipped_questions"]] == left
+
+
+def test_the_record_gives_each_assumed_value_and_what_is_still_to_ask(client: TestClient) -> None:
+    """It listed an assumed fact by its question and reason alone (no 是/否/12), and said
+    nothing of the facts still missing."""
+    case = {"request": {"type": "fault", "date": "2026-02-10"}, "sale": {"ship_date": "2025-06-01"}}
+    html = client.post("/v1/interview/record?as_of=2026-02-13", json=case).text
+    assumed = _section(html, "按默认的事实")
+    assert "<strong>12</strong>" in assumed  # the contract's warranty months, by default
+    assert "<strong>否</strong>" in assumed or "<strong>是</strong>" in assumed
+    missing = _section(html, "尚需询问")
+    assert "发货方式" in missing or "快寄" in missing or "货运" in missing, missing

@@ -41,16 +41,30 @@ def words(policy: Policy, decision_id: str, value: Any, lang: str) -> str:
     return show(policy, decision_id, value, lang)
 
 
+def late(policy: Policy, due: date, as_of: date, lang: str) -> str:
+    """`` · overdue by N days`` (or `` · today``) for a day something is to be done by, as
+    the text view says it; nothing for a day still ahead."""
+    days = (as_of - due).days
+    if days > 0:
+        return " · " + policy.message("overdue_one" if days == 1 else "overdue", lang, days=days)
+    return " · " + policy.message("due_today", lang) if days == 0 else ""
+
+
 def decisions(policy: Policy, result: Result, lang: str) -> list[dict[str, Any]]:
-    """Each decision of ``result`` for a person: title, value in words, reasons, clauses."""
+    """Each decision of ``result`` for a person: title, value in words (a deadline passed
+    said so), reasons, clauses."""
     out = []
     for d in result.decisions:
+        shown = words(policy, d.id, d.value, lang) if d.decided else str(ui(lang)["undecided"])
+        definition = policy.values.get(d.id)
+        if d.decided and isinstance(d.value, date) and definition is not None and definition.deadline:
+            shown += late(policy, d.value, result.as_of, lang)
         out.append(
             {
                 "id": d.id,
                 "title": d.title,
                 "decided": d.decided,
-                "words": words(policy, d.id, d.value, lang) if d.decided else str(ui(lang)["undecided"]),
+                "words": shown,
                 "because": list(d.because),
                 "cites": [c.to_dict() for c in d.cites],
             }
@@ -58,12 +72,13 @@ def decisions(policy: Policy, result: Result, lang: str) -> list[dict[str, Any]]
     return out
 
 
-def steps(result: Result, lang: str) -> list[dict[str, Any]]:
+def steps(policy: Policy, result: Result, lang: str) -> list[dict[str, Any]]:
+    """Each step now due, with the day it is due by (and how late, where it is)."""
     return [
         {
             "id": a.id,
             "text": a.text,
-            "due": day(a.due, lang) if a.due else None,
+            "due": day(a.due, lang) + late(policy, a.due, result.as_of, lang) if a.due else None,
             "cites": [c.to_dict() for c in a.cites],
         }
         for a in result.actions
@@ -100,6 +115,16 @@ def _entry(fact: Fact, entry: dict[str, Any], lang: str) -> str:
         label = labels.get(value) if isinstance(value, str) else None
         said.append(f"{(title.get(lang) if title else None) or field} {(label.get(lang) if label else None) or value}")
     return ", ".join(said)
+
+
+def assumed_words(question: dict[str, Any], lang: str) -> str:
+    """The default an assumed fact stands at, in words (its choice's label, "none" for an
+    empty list), as the page shows it."""
+    default = question["default"]
+    label = next((c["label"] for c in question["choices"] if c["value"] == default), None)
+    if label is None:
+        label = str(ui(lang)["none"]) if isinstance(default, list) and not default else str(default)
+    return label
 
 
 def place(policy: Policy, path: str, lang: str) -> str:

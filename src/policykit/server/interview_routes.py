@@ -90,6 +90,8 @@ async def interview_step(request: Request) -> Response:
     as_of = options.as_of or policy.today()
     step = core.step(policy, case, as_of, lang, svc.config.docs_url)
     out = step.to_dict()
+    # a skipped question still needed stays at hand: "skip" is for now, never for good
+    out["skipped_questions"] = [q for q in out["questions"] if q["fact"] in skipped]
     out["questions"] = [q for q in out["questions"] if q["fact"] not in skipped]
     # done once no question is left but those skipped
     out["done"] = step.result is not None and not step.errors and not out["questions"]
@@ -98,7 +100,7 @@ async def interview_step(request: Request) -> Response:
     out["policy"] = {"id": policy.id, "version": policy.version, "sha256": policy.sha256}
     if step.result is not None:
         out["decisions"] = view.decisions(policy, step.result, lang)
-        out["steps"] = view.steps(step.result, lang)
+        out["steps"] = view.steps(policy, step.result, lang)
         out["warnings"] = list(step.result.warnings)
     out["given"] = view.given(policy, case, lang)
     return Answer(out)
@@ -144,9 +146,10 @@ async def record(request: Request) -> Response:
             head_title=head_title,
             head=head,
             given=[g for g in given if g not in head],
-            assumed=[q.to_dict() for q in step.assumed],
+            assumed=[{**q.to_dict(), "words": view.assumed_words(q.to_dict(), lang)} for q in step.assumed],
+            missing=[q.text for q in step.questions],
             decisions=view.decisions(policy, result, lang),
-            steps=view.steps(result, lang),
+            steps=view.steps(policy, result, lang),
             warnings=list(result.warnings),
             clauses=list(cited.values()),
             policy=policy,

@@ -8,7 +8,10 @@
   let state = JSON.parse(store.getItem("policykit-interview") || "null") || { case: {}, skipped: [] };
   let last = null; // the last step from the server
   let changing = null; // an assumed fact of no choices being changed in the question form, or a list added to
-  const listQuestions = {}; // each list asked, by its fact: asked again to add an entry to it
+  // an answer being edited: kept until a new one is given ({fact, value}; "keep" puts it back)
+  let editing = null;
+  state.lists = state.lists || {}; // each list asked, by its fact: asked again to add an entry to it
+  const listQuestions = state.lists;
   const $ = (id) => document.getElementById(id);
 
   function save() { store.setItem("policykit-interview", JSON.stringify(state)); }
@@ -97,6 +100,9 @@
   function inputFor(q) {
     const wrap = el("div", { class: "choices" });
     if (q.choices.length) {
+      // one group, named by its question: a screen reader says what "express" answers
+      wrap.setAttribute("role", "radiogroup");
+      wrap.setAttribute("aria-labelledby", "q-heading");
       q.choices.forEach((c, i) => {
         const id = "choice-" + i;
         const radio = el("input", { type: "radio", name: "answer", id: id, value: JSON.stringify(c.value) });
@@ -157,9 +163,15 @@
 
   function render(step) {
     showErrors(step.errors || []);
-    $("start").hidden = Boolean(getPath(state.case, "request.type")) && Boolean(getPath(state.case, "request.date"));
+    // the request's own problems (an uploaded case's impossible day) are corrected in the start form
+    const badRequest = (step.errors || []).some((e) => (e.path || "").startsWith("request"));
+    const started = Boolean(getPath(state.case, "request.type")) && Boolean(getPath(state.case, "request.date"));
+    $("start").hidden = started && !badRequest;
+    if (!$("start").hidden && started) fillStart();
+    renderRequest(step, started && !badRequest);
     const asked = (step.questions || []).find((x) => x.fact !== "request.type" && x.fact !== "request.date");
-    const q = (changing && ((step.assumed || []).find((x) => x.fact === changing) || listQuestions[changing])) || asked;
+    const pending = (step.assumed || []).concat(step.questions || [], step.skipped_questions || []);
+    const q = (changing && (pending.find((x) => x.fact === changing) || listQuestions[changing])) || asked;
     if (q && q.kind === "list") listQuestions[q.fact] = q;
     const form = $("question");
     if (q && $("start").hidden) {
@@ -176,15 +188,60 @@
       const open = (step.questions || []).filter((x) => x.fact !== "request.type" && x.fact !== "request.date");
       const count = open.length + (open.some((x) => x.fact === q.fact) ? 0 : 1);
       $("q-count").textContent = ui.question_of.replace("{n}", String(count));
-      const first = form.querySelector("input");
+      const kept = editing && editing.fact === q.fact;
+      $("skip-button").textContent = kept ? ui.keep : ui.skip;
+      if (kept) prefill(q, editing.value);
+      const first = form.querySelector("input, select");
       if (first) first.focus();
     } else {
       form.hidden = true;
     }
     $("finished").hidden = !(step.result && !q && !(step.errors || []).length);
+    renderSkipped(step.skipped_questions || []);
     renderAssumed(step.assumed || []);
     renderAnswered(step);
     renderDecisions(step);
+  }
+
+  // the answer being edited, put back in its question's form (a list: its last entry)
+  function prefill(q, value) {
+    if (q.choices.length) {
+      for (const radio of document.querySelectorAll("input[name=answer]")) radio.checked = radio.value === JSON.stringify(value);
+      return;
+    }
+    if (q.kind === "list") {
+      const entry = Array.isArray(value) && value.length ? value[value.length - 1] : {};
+      for (const f of q.item) if (entry[f.field] !== undefined) $("item-" + f.field).value = String(entry[f.field]);
+      return;
+    }
+    if (value !== undefined) $("answer").value = String(value);
+  }
+
+  // the questions skipped that would still decide something: "skip" is for now, not for good
+  function renderSkipped(skipped) {
+    const list = $("skipped-list");
+    list.replaceChildren();
+    for (const q of skipped) {
+      const ask = el("button", { type: "button", class: "quiet", text: ui.ask_now });
+      ask.addEventListener("click", () => { state.skipped = state.skipped.filter((f) => f !== q.fact); refresh(); });
+      list.append(el("li", { "data-fact": q.fact }, el("span", { text: q.text + " " }), ask));
+    }
+    $("finished-text").textContent = skipped.length ? ui.done_open : ui.done;
+  }
+
+  // the request being handled, with ways to correct it or to begin the next
+  function renderRequest(step, shown) {
+    $("request-bar").hidden = !shown;
+    if (!shown) return;
+    const type = getPath(state.case, "request.type");
+    const option = [...$("request-type").options].find((o) => o.value === type);
+    $("request-shown").textContent = (option ? option.textContent : type) + " · " + getPath(state.case, "request.date");
+  }
+
+  function fillStart() {
+    const type = getPath(state.case, "request.type");
+    if ([...$("request-type").options].some((o) => o.value === type)) $("request-type").value = type;
+    $("request-date").value = getPath(state.case, "request.date") || "";
   }
 
   function renderAssumed(assumed) {
@@ -195,11 +252,12 @@
       const item = el("li", { "data-fact": a.fact },
         el("div", { text: a.text }),
         el("div", { class: "meta", text: ui.assumed_value.replace("{value}", shown ? shown.label : Array.isArray(a.default) && !a.default.length ? ui.none : String(a.default)) + (a.default_reason ? " — " + a.default_reason : "") }));
-      const confirm = el("button", { type: "button", class: "quiet", text: ui.confirm });
+      // each button named with its question too: ten "Confirm" buttons say nothing to a screen reader
+      const confirm = el("button", { type: "button", class: "quiet", text: ui.confirm, "aria-label": ui.confirm + ui.colon + a.text });
       confirm.addEventListener("click", () => answer(a.fact, a.default));
       item.append(confirm);
       for (const c of a.choices.filter((c) => c.value !== a.default)) {
-        const change = el("button", { type: "button", class: "quiet", text: ui.change + " " + c.label });
+        const change = el("button", { type: "button", class: "quiet", text: ui.change + " " + c.label, "aria-label": ui.change + " " + c.label + ui.colon + a.text });
         change.addEventListener("click", () => answer(a.fact, c.value));
         item.append(document.createTextNode(" "), change);
       }
@@ -220,7 +278,14 @@
     for (const g of (step && step.given) || []) {
       if (g.fact === "request.type" || g.fact === "request.date") continue;
       const edit = el("button", { type: "button", class: "quiet", text: ui.edit });
-      edit.addEventListener("click", () => { setPath(state.case, g.fact, undefined); refresh(); });
+      edit.addEventListener("click", () => {
+        editing = { fact: g.fact, value: getPath(state.case, g.fact) };
+        const value = editing.value;
+        // a list's last entry is edited (the others stay); any other answer is asked again
+        setPath(state.case, g.fact, Array.isArray(value) && value.length > 1 ? value.slice(0, -1) : undefined);
+        changing = g.fact; // its question is shown next, whatever else is still to ask
+        refresh();
+      });
       const item = el("li", { "data-fact": g.fact }, el("span", { text: g.text + " " }), el("strong", { text: g.value }), document.createTextNode(" "), edit);
       if (Array.isArray(getPath(state.case, g.fact)) && listQuestions[g.fact]) { // a list takes more than one entry
         const add = el("button", { type: "button", class: "quiet", text: ui.add_entry });
@@ -253,6 +318,7 @@
 
   async function answer(fact, value) {
     const wasChanging = changing;
+    const typed = typedValues();
     changing = null;
     const before = getPath(state.case, fact);
     setPath(state.case, fact, value);
@@ -267,10 +333,29 @@
       $("q-error").textContent = errors.map(problemText).join("; ");
       $("q-error").hidden = false;
       await refreshQuiet();
+      restoreTyped(typed);
       $("q-error").hidden = false;
       return;
     }
+    if (editing && editing.fact === fact) editing = null;
     save();
+  }
+
+  // what the clerk typed or picked in the question form, to give back after a refusal
+  function typedValues() {
+    const out = {};
+    for (const field of $("q-input").querySelectorAll("input, select")) {
+      out[field.id] = field.type === "radio" ? field.checked : field.value;
+    }
+    return out;
+  }
+
+  function restoreTyped(typed) {
+    for (const [id, value] of Object.entries(typed)) {
+      const field = document.getElementById(id);
+      if (!field) continue;
+      if (field.type === "radio") field.checked = value; else field.value = value;
+    }
   }
 
   async function refreshQuiet() {
@@ -284,9 +369,32 @@
     event.preventDefault();
     const key = $("api-key");
     if (key && key.value) store.setItem("policykit-key", key.value);
-    state = { case: { request: { type: $("request-type").value, date: $("request-date").value.trim() } }, skipped: [] };
+    const request = { type: $("request-type").value, date: $("request-date").value.trim() };
+    const before = state.case;
+    // a request corrected keeps the answers given; a new one starts from nothing
+    state = { case: Object.assign({}, before, { request: request }), skipped: state.skipped || [], lists: listQuestions };
     const step = await refresh();
-    if (step && (step.errors || []).length) { state.case = {}; save(); $("start").hidden = false; }
+    if (step && (step.errors || []).length) { state.case = before; save(); $("start").hidden = false; fillStart(); }
+  });
+
+  $("change-request").addEventListener("click", () => {
+    fillStart();
+    $("start").hidden = false;
+    $("request-type").focus();
+  });
+
+  $("new-case").addEventListener("click", () => {
+    for (const fact of Object.keys(listQuestions)) delete listQuestions[fact];
+    state = { case: {}, skipped: [], lists: listQuestions };
+    editing = null;
+    changing = null;
+    last = null;
+    save();
+    $("request-date").value = body.dataset.today;
+    for (const id of ["question", "finished", "assumed", "answered", "request-bar", "errors"]) $(id).hidden = true;
+    for (const id of ["decision-list", "step-list", "warnings"]) $(id).replaceChildren();
+    $("start").hidden = false;
+    $("request-type").focus();
   });
 
   $("question").addEventListener("submit", async (event) => {
@@ -299,6 +407,14 @@
   });
 
   $("skip-button").addEventListener("click", () => {
+    const fact = $("question").dataset.fact;
+    if (editing && editing.fact === fact) { // the answer edited stands as it was
+      setPath(state.case, fact, editing.value);
+      editing = null;
+      changing = null;
+      refresh();
+      return;
+    }
     if (changing) { changing = null; render(last); return; } // the default stands
     state.skipped.push($("question").dataset.fact);
     refresh();
@@ -313,7 +429,7 @@
   $("upload").addEventListener("change", async (event) => {
     const file = event.target.files[0];
     if (!file) return;
-    try { state = { case: JSON.parse(await file.text()), skipped: [] }; }
+    try { state = { case: JSON.parse(await file.text()), skipped: [], lists: listQuestions }; }
     catch (e) { showErrors([{ path: file.name, message: String(e) }]); return; }
     refresh();
   });
