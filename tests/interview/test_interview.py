@@ -603,3 +603,50 @@ def test_an_entry_the_case_reader_refuses_is_asked_again_not_the_whole_list(tmp_
         {"method": "freight", "carrier": "德邦", "cost": 60, "transit_days": 6},
         {"method": "express", "carrier": "顺丰", "cost": 180, "transit_days": 1},
     ]
+
+
+class _Interrupted:
+    """A terminal's input whose clerk presses Ctrl-C after ``lines``."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = list(lines)
+
+    def readline(self) -> str:
+        if not self.lines:
+            raise KeyboardInterrupt
+        return self.lines.pop(0) + "\n"
+
+
+def test_ctrl_c_in_the_terminal_keeps_the_answers_given(tmp_path: Path) -> None:
+    """Ctrl-C threw every answer away, even with --out (Ctrl-D kept them)."""
+    import io
+
+    from policykit.cli.app import run
+
+    out_file = tmp_path / "case.json"
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["interview", "--type", "fault", "--date", "2026-02-10", "--out", str(out_file)]
+    code = run(argv, out, err, _Interrupted(["2025-06-01", "1"]))  # type: ignore[arg-type]
+    assert code == 130 and "interrupted" in err.getvalue()
+    case = json.loads(out_file.read_text(encoding="utf-8"))
+    assert case["sale"] == {"ship_date": "2025-06-01", "shipping_method": "express"}
+
+
+def test_ctrl_d_in_a_list_keeps_the_entries_made(tmp_path: Path) -> None:
+    """Ctrl-D half way through a carrier quote dropped the quotes typed before it."""
+    out_file = tmp_path / "case.json"
+    typed = "2026-02-20\n1\n顺丰\n100\n2\n2\n中通\n"  # one quote whole, the next half typed
+    code, _, _ = cli("interview", "--type", "shipment", "--date", "2026-02-10", "--out", str(out_file), stdin=typed)
+    assert code == 0
+    options = json.loads(out_file.read_text(encoding="utf-8"))["shipment"]["options"]
+    assert options == [{"method": "express", "carrier": "顺丰", "cost": 100, "transit_days": 2}]
+
+
+def test_the_terminal_shows_a_clause_with_its_english_beside_in_either_language() -> None:
+    """``?`` showed the English alone under --lang en (the original is the Chinese)."""
+    policy = load_policy(POLICY_FILE)[0]
+    clause = policy.clauses["ops.warranty-start"]
+    for lang in ("zh", "en"):
+        code, out, _ = cli("interview", "--type", "fault", "--date", "2026-02-10", "--lang", lang, stdin="?\n")
+        assert code == 0
+        assert clause.zh[:20] in out and clause.en[:20] in out

@@ -133,7 +133,7 @@ def test_a_step_takes_the_version_and_day_asked_for_and_refuses_the_rest(client:
 
 
 def test_skipped_questions_still_needed_are_given_back(client: TestClient) -> None:
-    """"Skip" is for now: a skipped question that would still decide something comes back
+    """ "Skip" is for now: a skipped question that would still decide something comes back
     under ``skipped_questions`` (the page offers it again), not dropped."""
     case = json.loads((ROOT / "examples" / "transport_damage.json").read_text(encoding="utf-8"))
     left = [q["fact"] for q in client.post("/v1/interview", json={"case": case}).json()["questions"]]

@@ -22,7 +22,9 @@ if TYPE_CHECKING:  # the interview is imported when it runs, not on every CLI st
 
 
 class _Stop(Exception):
-    """Ctrl-D: the clerk ends the interview."""
+    """Ctrl-D: the clerk ends the interview (``entries``: those of a list made so far)."""
+
+    entries: list[dict[str, Any]] | None = None
 
 
 class Terminal:
@@ -81,8 +83,10 @@ class Terminal:
         while True:
             text = self.read()
             if text.strip() == "?":
-                for c in q.clauses:
-                    self.say(f"  [{c.clause}] {c.text if self.lang == 'zh' else c.en}")
+                for c in q.clauses:  # the original, with its English beside it, in either language
+                    self.say(f"  [{c.clause}] {c.text}")
+                    if c.en and c.en != c.text:
+                        self.say(f"      {c.en}")
                 continue
             if not text.strip():  # a default stays an assumption: only an answer establishes a fact
                 return False, None
@@ -97,15 +101,24 @@ class Terminal:
         shows them numbered, and an answer that is none of them, or a day that is not one,
         is refused and the field asked again (not the whole list, after its last entry), as is
         a required field left empty; each field says what it takes (a day, a whole number)."""
-        from policykit.interview.answers import NotAnAnswer, parse
-        from policykit.interview.core import Question
-        from policykit.lang.dates import parse_date
-
         choices = dict(q.item_choices)
         entries: list[dict[str, Any]] = []
         first = q.item[0][0] if q.item else ""
         fields = self.ui["list_sep"].join(q.field_words(f)[0] for f, _ in q.item)
         self.say("  " + self.ui["item_hint"].format(field=fields))
+        try:
+            return self._entries(q, entries, first, choices)
+        except _Stop as stop:  # Ctrl-D: the entries made so far are kept, not the one half typed
+            stop.entries = entries
+            raise
+
+    def _entries(
+        self, q: Question, entries: list[dict[str, Any]], first: str, choices: dict[str, tuple[Any, ...]]
+    ) -> list[dict[str, Any]]:
+        from policykit.interview.answers import NotAnAnswer, parse
+        from policykit.interview.core import Question
+        from policykit.lang.dates import parse_date
+
         while True:
             entry: dict[str, Any] = {}
             for field, kind in q.item:
@@ -224,9 +237,15 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
                 (confirmed if q.assumed else skipped).add(q.fact)
                 continue
             case = set_answer(case, q.fact, value)
-    except _Stop:
+    except _Stop as stop:
+        if stop.entries:  # a list's entries made before Ctrl-D are answers given
+            case = set_answer(case, q.fact, stop.entries)
         terminal.say()
         terminal.say(terminal.ui["stopped"])
+    except KeyboardInterrupt:  # Ctrl-C stops too (exit 130), but the answers given are not lost
+        if all((case.get("request") or {}).get(name.split(".")[1]) for name in START):
+            _keep(args.out, case, terminal, err)
+        raise
     if any(not (case.get("request") or {}).get(name.split(".")[1]) for name in START):
         where = Diagnostic("<interview>", 0, 0, "incomplete", "stopped before the request was given: no case written")
         raise InputError([where])
@@ -245,12 +264,17 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
         # worded as evaluate's text view words it: the days with their weekdays
         shown = build_result(last.record, args.lang, None, None, True) if last.record is not None else last.result
         terminal.say(render_text(policy, shown, args.lang, read_case(policy, case), TextOptions()))
-    if args.out:
-        write_output(args.out, json.dumps(case, ensure_ascii=False, indent=2) + "\n")
-        print(terminal.ui["written"].format(path=args.out), file=err)
+    _keep(args.out, case, terminal, err)
+    return EXIT_OK
+
+
+def _keep(out: str | None, case: dict[str, Any], terminal: Terminal, err: IO[str]) -> None:
+    """Write the case to ``out`` (and say so), else print it."""
+    if out:
+        write_output(out, json.dumps(case, ensure_ascii=False, indent=2) + "\n")
+        print(terminal.ui["written"].format(path=out), file=err)
     else:
         terminal.say(json.dumps(case, ensure_ascii=False, indent=2))
-    return EXIT_OK
 
 
 def _check_writable(path: str) -> None:
