@@ -103,3 +103,37 @@ def test_the_service_and_its_interview_speak_the_policy_s_language(tmp_path: Pat
         assert shown.status_code == 200 and not CJK.search(shown.text)
         asked = client.post("/v1/evaluate?lang=zh", content=(HERE / "cases" / "repair.json").read_bytes())
         assert asked.json()["lang"] == "zh"  # asked for, still given
+
+
+def _set_of_two(tmp_path: Path, text: str) -> Path:
+    """A set of ``text`` as 1.0.0 and a copy of it as 1.1.0, which supersedes it."""
+    folder = tmp_path / "policies"
+    folder.mkdir(parents=True)
+    (folder / "service_v1.yaml").write_text(text, encoding="utf-8")
+    later = text.replace("version: 1.0.0", "version: 1.1.0", 1).replace("supersedes: null", "supersedes: 1.0.0", 1)
+    later = later.replace('effective_from: "2026-01-01"', 'effective_from: "2026-07-01"', 1)
+    (folder / "service_v1_1.yaml").write_text(later, encoding="utf-8")
+    return folder
+
+
+def test_a_set_whose_versions_lack_the_request_day_is_refused(tmp_path: Path) -> None:
+    """A standard that calls the request day otherwise validated, then every case of the
+    set was decided under the latest version, whatever day it was asked on."""
+    text = POLICY.read_text(encoding="utf-8")
+    code, _, err = cli("validate", str(_set_of_two(tmp_path / "good", text)))
+    assert code == 0, err
+    renamed = text.replace("request.date", "request.asked_on")
+    code, out, err = cli("validate", str(_set_of_two(tmp_path / "bad", renamed)))
+    assert (code, out) == (2, "")
+    assert err.count("set-request-date") == 2 and "needs a date fact 'request.date'" in err
+    alone = tmp_path / "alone.yaml"
+    alone.write_text(renamed, encoding="utf-8")
+    assert cli("validate", str(alone))[0] == 0  # one version alone picks none: nothing to say
+
+
+def test_no_version_in_force_says_how_to_name_one(tmp_path: Path) -> None:
+    case = tmp_path / "early.json"
+    case.write_text(json.dumps({"request": {"type": "repair", "date": "2025-05-05"}}), encoding="utf-8")
+    code, out, err = cli("evaluate", str(case), "--policy-set", str(POLICY.parent))
+    assert (code, out) == (2, "")
+    assert "no-version-in-force" in err and "--policy FILE" in err

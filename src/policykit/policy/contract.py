@@ -103,6 +103,16 @@ def _check_decisions(doc: Document, contract: dict[str, Any]) -> Iterator[Diagno
     data = doc.data
     decisions = {item["id"]: (i, item) for i, item in enumerate(data["decisions"])}
     types = set(request_types(data))
+    if "request.type" not in data["facts"] and contract["request_types"]:
+        # the one cause of every request type missing: said once, with what it takes
+        named = ", ".join(contract["request_types"])
+        yield doc.diag(
+            ("contract", "request_types"),
+            "contract",
+            f"the contract names request types ({named}): the policy needs a choice fact "
+            "'request.type' whose values they are (policykit reads a case's request type by that name)",
+        )
+        types = set(contract["request_types"])  # (not said again, type by type)
     for request_type, wanted in contract["request_types"].items():
         if request_type not in types:
             yield doc.diag(

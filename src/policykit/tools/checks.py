@@ -356,6 +356,8 @@ def _used_names(policy: Policy) -> set[str]:
         names |= check.require.names
     for reg in policy.registration:
         names |= set(reg.facts)
+    for _, shown in policy.summary:  # a fact the header of every result shows is of use
+        names |= set(shown)
     for fact in (policy.raw.get("facts") or {}).values():
         if isinstance(fact, dict) and fact.get("default_param"):
             names.add(f"params.{fact['default_param']}")

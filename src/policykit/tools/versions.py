@@ -97,7 +97,8 @@ class PolicySet(Frozen):
                     0,
                     0,
                     "no-version-in-force",
-                    f"no version of the policy is in force on {on.isoformat()}",
+                    f"no version of the policy is in force on {on.isoformat()} "
+                    "(a version can still be named: --policy FILE on the command line, ?version= on the service)",
                 )
             ]
         )
@@ -228,7 +229,24 @@ def check_chain(versions: list[Policy]) -> list[Diagnostic]:
             )
         if older is not None and version_key(older.version) < version_key(p.version):
             out.extend(contract_findings(older, p))
+    if len(versions) > 1:
+        out.extend(found for p in versions if (found := _request_day(p)) is not None)
     return out
+
+
+def _request_day(policy: Policy) -> Diagnostic | None:
+    """A version of a set of several that has no date fact ``request.date``: the set picks
+    the version in force on each case's ``request.date``, so each of its cases would be
+    decided under the latest version, whatever day it was asked on."""
+    fact = policy.facts.get("request.date")
+    if fact is not None and fact.type == "date":
+        return None
+    line = policy.lines.get("facts.request.date") or 1
+    message = (
+        "a set of versions picks the one in force on each case's request.date: this version needs "
+        "a date fact 'request.date' (the day of the request), else every case is decided under the latest"
+    )
+    return Diagnostic(policy.file, line, 0, "set-request-date", message, "facts")
 
 
 def contract_findings(older: Policy, newer: Policy) -> list[Diagnostic]:
