@@ -650,3 +650,32 @@ def test_the_terminal_shows_a_clause_with_its_english_beside_in_either_language(
         code, out, _ = cli("interview", "--type", "fault", "--date", "2026-02-10", "--lang", lang, stdin="?\n")
         assert code == 0
         assert clause.zh[:20] in out and clause.en[:20] in out
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("2026/2/10", "2026-02-10"),
+        ("2026.1.10", "2026-01-10"),
+        ("2026-2-10", "2026-02-10"),
+        ("２０２６－０２－１０", "2026-02-10"),  # a Chinese input method's full-width digits
+        ("20260210", "2026-02-10"),  # a phone's number pad has no "-"
+        ("2026年2月10日", "2026-02-10"),
+        ("2026-02-30", "2026-02-30"),  # as typed: the case reader says it is no day
+        ("next week", "next week"),
+    ],
+)
+def test_a_day_is_read_as_people_type_it(typed: str, day: str) -> None:
+    from policykit.interview.answers import as_day
+
+    assert as_day(typed) == day
+
+
+def test_the_terminal_takes_a_day_typed_with_slashes(tmp_path: Path) -> None:
+    """2026/2/10, 20260210 and full-width digits were refused: not YYYY-MM-DD."""
+    out_file = tmp_path / "case.json"
+    code, _, err = cli(
+        "interview", "--type", "fault", "--date", "2026-02-10", "--out", str(out_file), stdin="2025/6/1\n1\n"
+    )
+    assert code == 0, err
+    assert json.loads(out_file.read_text(encoding="utf-8"))["sale"]["ship_date"] == "2025-06-01"

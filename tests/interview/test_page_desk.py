@@ -133,3 +133,13 @@ def test_a_deadline_passed_says_so(page: Page, server: str, tmp_path: Path) -> N
     page.wait_for_selector("[data-decision='deadlines.ship_by']")
     assert "已逾期" in page.locator("[data-decision='deadlines.ship_by'] .value").inner_text()
     assert "已逾期" in page.locator("#step-list").inner_text()
+
+
+def test_a_day_typed_on_a_phone_pad_is_taken(page: Page, server: str) -> None:  # noqa: F811
+    """The date fields bring up a number pad, which has no "-": 20250601 was refused."""
+    _start(page, server, "fault", "20260210")
+    assert page.evaluate(STATE)["case"]["request"]["date"] == "2026-02-10"
+    page.fill("#answer", "20250601")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#answered-list li[data-fact='sale.ship_date']")
+    assert page.evaluate(STATE)["case"]["sale"]["ship_date"] == "2025-06-01"

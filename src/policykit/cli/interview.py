@@ -115,7 +115,7 @@ class Terminal:
     def _entries(
         self, q: Question, entries: list[dict[str, Any]], first: str, choices: dict[str, tuple[Any, ...]]
     ) -> list[dict[str, Any]]:
-        from policykit.interview.answers import NotAnAnswer, parse
+        from policykit.interview.answers import NotAnAnswer, as_day, parse
         from policykit.interview.core import Question
         from policykit.lang.dates import parse_date
 
@@ -140,7 +140,8 @@ class Terminal:
                         break  # a field that may be left out
                     try:
                         if kind == "date" and not values:
-                            parse_date(text.strip())
+                            text = as_day(text)
+                            parse_date(text)
                         value = parse(asked, text)
                         if kind in ("int", "number") and isinstance(value, str):  # said now, not after the list
                             kinds = self.ui["field_kinds"]

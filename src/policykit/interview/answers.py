@@ -3,6 +3,8 @@ a date or text as typed (the case reader then checks it, with the CLI's messages
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from policykit.interview.core import Question
@@ -15,6 +17,22 @@ class NotAnAnswer(ValueError):
     """The text is none of the question's choices."""
 
 
+_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{4})(\d{2})(\d{2})")
+
+
+def as_day(text: str) -> str:
+    """A day as a person types it, in the case format's form ``YYYY-MM-DD``: full-width
+    digits and signs made plain (a Chinese input method's), and ``2026/2/10``,
+    ``2026.2.10``, ``2026-2-10``, ``2026年2月10日`` and ``20260210`` written ``2026-02-10``.
+    Anything else as typed: the case reader says what is wrong with it."""
+    plain = unicodedata.normalize("NFKC", text).strip()
+    found = _DAY.fullmatch(plain)
+    if found is None:
+        return plain
+    year, month, day = (g for g in found.groups() if g is not None)
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
 def parse(question: Question, text: str) -> Any:
     """The value ``text`` gives ``question`` (raise :class:`NotAnAnswer` for a bad choice)."""
     text = text.strip()
@@ -25,6 +43,8 @@ def parse(question: Question, text: str) -> Any:
         if question.kind == "bool" and text.lower() in YES + NO:
             return text.lower() in YES
         raise NotAnAnswer(text)
+    if question.kind == "date":
+        return as_day(text)
     if question.kind == "int":
         try:
             return int(text)

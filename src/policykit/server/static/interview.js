@@ -132,7 +132,16 @@
     return input;
   }
 
+  // a day as a person types it (2026/2/10, 20260210, full-width digits...) in the form YYYY-MM-DD,
+  // as the terminal reads it; anything else as typed, for the service to say what is wrong
+  function asDay(raw) {
+    const plain = raw.normalize("NFKC").trim();
+    const m = plain.match(/^(\d{4})\s*[-\/.年]\s*(\d{1,2})\s*[-\/.月]\s*(\d{1,2})\s*日?$/) || plain.match(/^(\d{4})(\d{2})(\d{2})$/);
+    return m ? m[1] + "-" + m[2].padStart(2, "0") + "-" + m[3].padStart(2, "0") : plain;
+  }
+
   function typed(kind, raw) {
+    if (kind === "date") return asDay(raw);
     const text = raw.trim();
     if (kind === "int" && /^-?\d+$/.test(text)) return parseInt(text, 10);
     if (kind === "number" && text !== "" && !isNaN(Number(text))) return Number(text);
@@ -369,7 +378,7 @@
     event.preventDefault();
     const key = $("api-key");
     if (key && key.value) store.setItem("policykit-key", key.value);
-    const request = { type: $("request-type").value, date: $("request-date").value.trim() };
+    const request = { type: $("request-type").value, date: asDay($("request-date").value) };
     const before = state.case;
     // a request corrected keeps the answers given; a new one starts from nothing
     state = { case: Object.assign({}, before, { request: request }), skipped: state.skipped || [], lists: listQuestions };
