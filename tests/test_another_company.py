@@ -137,3 +137,19 @@ def test_no_version_in_force_says_how_to_name_one(tmp_path: Path) -> None:
     code, out, err = cli("evaluate", str(case), "--policy-set", str(POLICY.parent))
     assert (code, out) == (2, "")
     assert "no-version-in-force" in err and "--policy FILE" in err
+
+
+def test_the_commands_given_no_file_take_the_whole_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no file named, validate and check read the file named like the bundled standard,
+    else the first by name (1.0.0 here), and schema made the case format of that one, not of
+    the latest version (which evaluate decides under)."""
+    _set_of_two(tmp_path, POLICY.read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("validate")
+    assert code == 0, err
+    assert "a set of 2 versions: 1.0.0 (approved), 1.1.0 (approved)" in out
+    code, out, err = cli("check", "--format", "json")
+    assert {Path(f["file"]).name for f in json.loads(out)} == {"service_v1.yaml", "service_v1_1.yaml"}
+    code, out, err = cli("schema", "case")
+    assert code == 0, err
+    assert "radhaus-service 1.1.0" in out

@@ -22,7 +22,7 @@ from policykit.engine.case import parse_json
 from policykit.errors import Diagnostic, InputError, PolicykitError
 from policykit.limits import DEFAULT, Limits
 from policykit.policy.origin import origin
-from policykit.policy.resources import command_policy, policies_dir
+from policykit.policy.resources import policies_dir
 
 
 def validate_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -43,7 +43,7 @@ def _about_the_set(diag: Diagnostic, files: list[str]) -> bool:
 
 def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     limits = limits_option(args.limit)
-    paths, names = _policy_paths(args.policies)
+    paths, names = _policy_paths(args.policies, whole_set=True)
     status = EXIT_OK
     summaries = []
     lines: list[str] = []  # stdout's summaries, written only if every file passed
@@ -57,8 +57,9 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             expanded.extend(files)
             try:
                 policy_set = load_policy_set(path, limits=limits)
+                count = len(policy_set.versions)
                 lines.append(
-                    f"{path}: ok: a set of {len(policy_set.versions)} versions: "
+                    f"{names.get(path, path)}: ok: a set of {count} version{'' if count == 1 else 's'}: "
                     + ", ".join(f"{p.version} ({p.status})" for p in policy_set.versions)
                 )
                 for diag in translation_warnings(policy_set.versions):
@@ -127,13 +128,22 @@ def _validate(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     return status
 
 
-def _policy_paths(given: list[str] | None) -> tuple[list[str], dict[str, str]]:
+def _policy_paths(given: list[str] | None, whole_set: bool = False) -> tuple[list[str], dict[str, str]]:
     """The policy files to read, and the name each is shown by: the files given as given,
-    else the working copy's standard (named from the project root) or the bundled one."""
+    else every version of the working copy's set (named from the project root), or of the
+    bundled one; ``whole_set``: the set's folder itself, so that the set is checked as one
+    (its chain of versions) besides each of its files."""
     if given:
         return list(given), {}
-    default = str(command_policy())
-    return [default], {default: origin(default)}
+    from policykit.tools.versions import policy_files
+
+    folder = policies_dir()
+    files = [str(p) for p in policy_files(folder)]
+    names = {f: origin(f) for f in files}
+    if whole_set and len(files) > 1:  # (a set of one version has no chain to check)
+        names[str(folder)] = os.path.dirname(names[files[0]]) or "."
+        return [str(folder)], names
+    return files, names
 
 
 def translation_warnings(versions: Any) -> list[Diagnostic]:
