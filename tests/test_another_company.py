@@ -153,3 +153,18 @@ def test_the_commands_given_no_file_take_the_whole_set(tmp_path: Path, monkeypat
     code, out, err = cli("schema", "case")
     assert code == 0, err
     assert "radhaus-service 1.1.0" in out
+
+
+def test_a_question_cites_the_clauses_of_the_request_being_handled(tmp_path: Path) -> None:
+    """In a repair intake, the delivery day's question listed the returns clause among the
+    clauses behind it (a returns decision reads the same fact)."""
+    config = ServerConfig(policy_set=str(POLICY.parent), log_db=str(tmp_path / "log.sqlite3"))
+    with TestClient(create_app(config), base_url="http://127.0.0.1:8080") as client:
+        case = {"request": {"type": "repair", "date": "2026-11-30"}}
+        step = client.post("/v1/interview", json={"case": case}).json()
+        asked = {q["fact"]: [c["clause"] for c in q["clauses"]] for q in step["questions"]}
+        assert asked["order.delivered_on"] == ["warranty.period"]
+        case = {"request": {"type": "return", "date": "2026-11-30"}}
+        step = client.post("/v1/interview", json={"case": case}).json()
+        asked = {q["fact"]: [c["clause"] for c in q["clauses"]] for q in step["questions"]}
+        assert "return.window" in asked["order.delivered_on"]

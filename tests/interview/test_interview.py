@@ -212,7 +212,7 @@ def test_the_terminal_asks_in_the_same_order_and_writes_the_case(policy: Policy,
     assert label and label in out  # the result is printed at the end
 
 
-FAULT_TYPED = "2025-06-01\n1\nA\nB\nC\nD\n2026-02-13\nS1\n\n"  # to the first default to confirm
+FAULT_TYPED = "2025-06-01\n1\n2026-02-13\nA\nB\nC\nD\nS1\n\n"  # to the first default to confirm
 
 
 def _terminal(tmp_path: Path, typed: str) -> tuple[str, dict[str, Any]]:

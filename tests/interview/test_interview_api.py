@@ -151,3 +151,15 @@ def test_the_record_gives_each_assumed_value_and_what_is_still_to_ask(client: Te
     assert "<strong>否</strong>" in assumed or "<strong>是</strong>" in assumed
     missing = _section(html, "尚需询问")
     assert "发货方式" in missing or "快寄" in missing or "货运" in missing, missing
+
+
+def test_a_fact_a_decision_needs_is_asked_before_the_registers(client: TestClient) -> None:
+    """A complaint with the sale known asked the customer's name, address, phone and model
+    (for the register, a step) before its subject, the one fact a decision needed."""
+    case = {
+        "request": {"type": "complaint", "date": "2026-06-01"},
+        "sale": {"ship_date": "2026-01-05", "shipping_method": "freight"},
+    }
+    questions = client.post("/v1/interview", json={"case": case}).json()["questions"]
+    assert questions[0]["fact"] == "complaint.topic"
+    assert [q["fact"] for q in questions].index("customer.name") > 0

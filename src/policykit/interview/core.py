@@ -163,8 +163,65 @@ def _purpose(policy: Policy, name: str, lang: str) -> str:
     return name
 
 
+def _for_type(policy: Policy, clauses: tuple[str, ...], request_type: str | None) -> tuple[str, ...]:
+    """Those of ``clauses`` a case of ``request_type`` may be decided by: cited by a value or
+    step of that type, or of every type (a repair's question cited the returns clause of a
+    fact both read)."""
+    if request_type is None:
+        return clauses
+    types: dict[str, set[str] | None] | None = policy.memo.get("clause_types")
+    if types is None:
+        types = {}
+        reach = _value_types(policy)
+        cited: list[tuple[set[str] | None, str]] = [
+            (reach.get(value.id), cite.clause) for value in policy.values.values() for cite in _cites_of(value)
+        ]
+        cited += [(set(s.applies_to) or None, c.clause) for s in (*policy.actions, *policy.warnings) for c in s.cites]
+        for applies, clause in cited:
+            known = types.setdefault(clause, set())
+            if known is not None:
+                types[clause] = None if applies is None else known | applies
+        policy.memo["clause_types"] = types
+    kept = tuple(c for c in clauses if (t := types.get(c)) is None or request_type in t)
+    return kept or clauses
+
+
+def _value_types(policy: Policy) -> dict[str, set[str] | None]:
+    """The request types each value is worked out for: a decision's own (None: every type),
+    a derived value's those of the decisions that read it, however indirectly."""
+    out: dict[str, set[str] | None] = {}
+    for value in policy.values.values():
+        if not value.output:
+            continue
+        applies: set[str] | None = set(value.applies_to) or None
+        todo, seen = [value.id], set()
+        while todo:
+            name = todo.pop()
+            if name in seen or name not in policy.values:
+                continue
+            seen.add(name)
+            known = out.setdefault(name, set())
+            if known is not None:
+                out[name] = None if applies is None else known | applies
+            todo.extend(policy.values[name].reads)
+    return out
+
+
+def _cites_of(item: Any) -> list[Any]:
+    """The citations of a value's rows, or of a step."""
+    rules = getattr(item, "rules", None)
+    if rules is None:
+        return list(item.cites)
+    return [c for rule in rules for c in rule.every_cite]
+
+
 def question(
-    policy: Policy, name: str, lang: str, needed_for: tuple[str, ...] = (), docs_url: str | None = None
+    policy: Policy,
+    name: str,
+    lang: str,
+    needed_for: tuple[str, ...] = (),
+    docs_url: str | None = None,
+    request_type: str | None = None,
 ) -> Question:
     fact = policy.facts[name]
     # what the answer decides: the decisions by title; steps only when it decides no decision
@@ -175,6 +232,7 @@ def question(
     if not clauses:  # a fact asked for a step (registration): the step's clauses
         steps = {s.id: s for s in policy.actions}
         clauses = tuple(dict.fromkeys(c.clause for d in needed_for if d in steps for c in steps[d].cites))
+    clauses = _for_type(policy, clauses, request_type)
     return Question(
         name,
         fact.type,
@@ -252,18 +310,24 @@ def step(policy: Policy, data: dict[str, Any], as_of: date, lang: str = "zh", do
         return Step(errors=errors)
     result = build_result(record, lang, docs_url)
     order = {name: i for i, name in enumerate(policy.facts)}
-    missing = sorted(record.missing, key=lambda m: (-len(m.needed_for), order[m.fact]))
-    questions = [question(policy, m.fact, lang, m.needed_for, docs_url) for m in missing]
+    # what decides the most undecided decisions first; a fact only a step needs (the
+    # register's) after every fact a decision needs
+    missing = sorted(
+        record.missing,
+        key=lambda m: (-sum(n in policy.values for n in m.needed_for), -len(m.needed_for), order[m.fact]),
+    )
+    kind = case.request_type
+    questions = [question(policy, m.fact, lang, m.needed_for, docs_url, kind) for m in missing]
     asked = {q.fact for q in questions}
     assumed = [
-        _assumed(question(policy, a.fact, lang, a.needed_for, docs_url))
+        _assumed(question(policy, a.fact, lang, a.needed_for, docs_url, kind))
         for a in record.assumed
         if a.fact not in asked and _asked_as(policy.facts[a.fact])
     ]
     # facts read through coalesce/is_known: neither missing nor assumed, yet they may matter
     known = asked | {q.fact for q in assumed}
     for name, needed_for in worth_asking(policy, data, record, as_of, known):
-        questions.append(question(policy, name, lang, needed_for, docs_url))
+        questions.append(question(policy, name, lang, needed_for, docs_url, kind))
     return Step(questions=questions, assumed=assumed, result=result, record=record)
 
 
