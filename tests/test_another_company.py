@@ -168,3 +168,15 @@ def test_a_question_cites_the_clauses_of_the_request_being_handled(tmp_path: Pat
         step = client.post("/v1/interview", json={"case": case}).json()
         asked = {q["fact"]: [c["clause"] for c in q["clauses"]] for q in step["questions"]}
         assert "return.window" in asked["order.delivered_on"]
+
+
+def test_a_clause_written_in_english_is_cited_once(tmp_path: Path) -> None:
+    """Its original is its English: the text view printed every clause twice, the page and
+    the record likewise."""
+    out = _evaluate(HERE / "cases" / "repair.json", "--format", "text")
+    assert out.count("1.1 Every e-bike sold by Radhaus") == 1
+    config = ServerConfig(policy_set=str(POLICY.parent), log_db=str(tmp_path / "log.sqlite3"))
+    with TestClient(create_app(config), base_url="http://127.0.0.1:8080") as client:
+        body = (HERE / "cases" / "repair.json").read_bytes()
+        record = client.post(f"/v1/interview/record?as_of={AS_OF}", content=body)
+        assert record.status_code == 200 and record.text.count("1.1 Every e-bike sold by Radhaus") == 1

@@ -243,7 +243,8 @@ def _clauses(view: _View) -> None:
         # (whole or short for the pair, by the original: its English said as much as it does)
         limit = None if full or width(c.text) <= WHOLE_CLAUSE else 2 * (view.options.width - indent) - 12
         view.para(lead, _short(c.text, limit), indent)
-        view.para("", _short(c.en, limit), indent)
+        if c.en.strip() != c.text.strip():  # (a standard written in English: said once)
+            view.para("", _short(c.en, limit), indent)
         if c.url:
             view.para("", c.url, indent)
     if not full:

@@ -167,7 +167,8 @@
   }
 
   function clauseNodes(clauses) {
-    return clauses.map((c) => el("div", { class: "clause" }, el("div", { class: "cid", text: c.clause }), el("p", { text: c.text }), el("p", { class: "en", text: c.en })));
+    // the original, and its English beside it where it is another text (not for a standard written in English)
+    return clauses.map((c) => el("div", { class: "clause" }, el("div", { class: "cid", text: c.clause }), el("p", { text: c.text }), c.en && c.en.trim() !== c.text.trim() ? el("p", { class: "en", text: c.en }) : null));
   }
 
   function render(step) {
