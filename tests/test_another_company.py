@@ -180,3 +180,22 @@ def test_a_clause_written_in_english_is_cited_once(tmp_path: Path) -> None:
         body = (HERE / "cases" / "repair.json").read_bytes()
         record = client.post(f"/v1/interview/record?as_of={AS_OF}", content=body)
         assert record.status_code == 200 and record.text.count("1.1 Every e-bike sold by Radhaus") == 1
+
+
+def test_today_is_the_day_in_the_policy_s_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fixed UTC offset knows no summer time: the shop names its zone, Europe/Berlin.  At
+    22:30 UTC on 1 July it is already 2 July in Berlin (+02:00); +01:00 would say 1 July."""
+    from datetime import UTC, date, datetime
+
+    from policykit.policy import model
+    from policykit.policy.compiler import load_policy
+
+    instant = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def,override]
+            return instant.astimezone(tz)
+
+    monkeypatch.setattr(model, "datetime", Clock)
+    assert load_policy(POLICY)[0].today() == date(2026, 7, 2)

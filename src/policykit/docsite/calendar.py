@@ -39,7 +39,7 @@ def _country(policy: Policy, code: str, lang: str = LANG) -> str:
 def calendar_page(policy: Policy) -> str:
     """The calendar page of ``policy``, in the site's language with English beside it."""
     cal = policy.raw["calendar"]
-    offset = cal.get("utc_offset") or "+00:00"
+    offset = cal.get("timezone") or "UTC" + (cal.get("utc_offset") or "+00:00")  # (a zone by its name)
     interpretation = cal.get("interpretation")
     lines = [
         f"# {both(policy, 'site_calendar')}\n",

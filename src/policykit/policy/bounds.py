@@ -81,6 +81,12 @@ def _calendar(doc: Document, calendar: dict[str, Any]) -> Iterator[Diagnostic]:
     offset = calendar.get("utc_offset")
     if isinstance(offset, str) and len(offset) == 6 and (int(offset[1:3]) > 23 or int(offset[4:6]) > 59):
         yield doc.diag(("calendar", "utc_offset"), "calendar", f"'{offset}' is not a UTC offset (-23:59 to +23:59)")
+    zone = calendar.get("timezone")
+    if isinstance(zone, str):
+        if offset is not None:
+            yield doc.diag(("calendar", "timezone"), "calendar", "give the time zone or the UTC offset, not both")
+        elif not known_zone(zone):
+            yield doc.diag(("calendar", "timezone"), "calendar", f"no time zone named '{zone}' (e.g. Europe/Berlin)")
     import holidays  # the package whose official calendars the policy counts working days on
 
     known = holidays.list_supported_countries()
@@ -99,3 +105,14 @@ def _calendar(doc: Document, calendar: dict[str, Any]) -> Iterator[Diagnostic]:
             "calendar",
             f"'{subdivision}' is not a subdivision of {country}{suggest(str(subdivision), list(known[country]))}",
         )
+
+
+def known_zone(name: str) -> bool:
+    """Whether ``name`` is a time zone this machine knows (the IANA database)."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -408,7 +408,13 @@ class Policy(Frozen):
         )
 
     def today(self) -> date:
-        """Today at the company's UTC offset: the default evaluation day."""
+        """Today in the company's time zone (``calendar.timezone``, summer time included),
+        else at its UTC offset: the default evaluation day."""
+        zone = (self.raw.get("calendar") or {}).get("timezone")
+        if zone:
+            import zoneinfo  # (only a policy that names its zone: not on the bundled one's road)
+
+            return datetime.now(zoneinfo.ZoneInfo(zone)).date()
         now = datetime.now(timezone(timedelta(minutes=self.utc_offset_minutes)))
         return now.date()
 
