@@ -194,7 +194,7 @@ def test_today_is_the_day_in_the_policy_s_time_zone(monkeypatch: pytest.MonkeyPa
 
     class Clock(datetime):
         @classmethod
-        def now(cls, tz=None):  # type: ignore[no-untyped-def,override]
+        def now(cls, tz=None):  # type: ignore[no-untyped-def]
             return instant.astimezone(tz)
 
     monkeypatch.setattr(model, "datetime", Clock)
