@@ -199,3 +199,25 @@ def test_today_is_the_day_in_the_policy_s_time_zone(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(model, "datetime", Clock)
     assert load_policy(POLICY)[0].today() == date(2026, 7, 2)
+
+
+def test_interpretations_are_named_as_the_company_numbers_them(tmp_path: Path) -> None:
+    """Only INT-n was allowed, the bundled standard's numbering."""
+    text = POLICY.read_text(encoding="utf-8").replace(
+        "\ndecisions:\n",
+        "\ninterpretations:\n  A.3:\n    title: {en: Delivery day}\n"
+        "    text: {en: The warranty counts from the day the bike is delivered.}\n\ndecisions:\n",
+        1,
+    )
+    text = text.replace(
+        "      - compute: add_months(order.delivered_on, params.warranty_months)\n",
+        "      - compute: add_months(order.delivered_on, params.warranty_months)\n        interpretation: A.3\n",
+        1,
+    )
+    policy = tmp_path / "service_v1.yaml"
+    policy.write_text(text, encoding="utf-8")
+    code, _, err = cli("validate", str(policy))
+    assert code == 0, err
+    policy.write_text(text.replace("interpretation: A.3", "interpretation: A.4"), encoding="utf-8")
+    code, _, err = cli("validate", str(policy))
+    assert code == 2 and "A.4" in err
