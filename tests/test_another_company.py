@@ -221,3 +221,21 @@ def test_interpretations_are_named_as_the_company_numbers_them(tmp_path: Path) -
     policy.write_text(text.replace("interpretation: A.3", "interpretation: A.4"), encoding="utf-8")
     code, _, err = cli("validate", str(policy))
     assert code == 2 and "A.4" in err
+
+
+def test_the_sign_offs_are_the_company_s_own(tmp_path: Path) -> None:
+    """The four roles of the Chinese cover sheet were fixed (a general manager for a
+    two-person shop): a policy lists its own, and an approved version needs every one."""
+    text = POLICY.read_text(encoding="utf-8")
+    roles = (
+        "  approvals:\n    drafted_by: Anna Schmidt\n    reviewed_by: Jonas Weber\n"
+        "    approved_by: Jonas Weber\n    general_manager: Jonas Weber\n"
+    )
+    assert roles in text
+    policy = tmp_path / "service_v1.yaml"
+    policy.write_text(text.replace(roles, "  approvals:\n    workshop_lead: Anna Schmidt\n    owner: Jonas Weber\n"))
+    code, _, err = cli("validate", str(policy))
+    assert code == 0, err
+    policy.write_text(text.replace(roles, "  approvals:\n    workshop_lead: Anna Schmidt\n    owner: null\n"))
+    code, _, err = cli("validate", str(policy))
+    assert code == 2 and "an approved policy needs the sign-off 'owner'" in err

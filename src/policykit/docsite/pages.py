@@ -35,7 +35,6 @@ from policykit.docsite.standard import standard_pages
 from policykit.docsite.steps import steps_section
 from policykit.errors import PolicykitError
 from policykit.policy.model import Policy, Value
-from policykit.policy.status import APPROVALS
 from policykit.present.catalogue import say
 from policykit.present.links import clause_page
 from policykit.present.words import show
@@ -259,7 +258,7 @@ def versions_page(policies: list[Policy]) -> str:
         lines.append(f"| {both(p, 'site_col_item')} | {both(p, 'site_col_value')} |\n|---|---|")
         lines.append(f"| {both(p, 'site_effective_from')} | {meta.get('effective_from') or blank} |")
         lines.append(f"| {both(p, 'site_supersedes')} | {meta.get('supersedes') or '-'} |")
-        for key in APPROVALS:
+        for key in approvals:  # the company's roles, each by its words where the policy or policykit has them
             lines.append(f"| {p.message(key, 'zh')} · {p.message(key, 'en')} | {approvals.get(key) or blank} |")
         lines.append(f"| SHA-256 | `{p.sha256}` |\n")
     from policykit.tools.diff import diff_policies

@@ -1,4 +1,4 @@
-"""Stage 5, status: an approved policy has its four sign-offs and an effective date."""
+"""Stage 5, status: an approved policy has every sign-off it lists and an effective date."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ from policykit.lang.dates import parse_date
 from policykit.policy.document import Document
 from policykit.policy.model import Policy
 
-APPROVALS = ("drafted_by", "reviewed_by", "approved_by", "general_manager")
-
 
 def check_status(doc: Document) -> Iterator[Diagnostic]:
-    """An approved policy has all four sign-offs and an effective date; a draft is flagged."""
+    """An approved policy has every sign-off its cover sheet lists (``approvals``: the roles
+    are the company's) and an effective date; a draft is flagged."""
     meta = doc.data["metadata"]
     if meta["status"] == "approved":
-        for key in APPROVALS:
+        for key in meta["approvals"]:
             if not meta["approvals"].get(key):
                 yield doc.diag(
                     ("metadata", "approvals", key), "approval-missing", f"an approved policy needs the sign-off '{key}'"
