@@ -102,7 +102,9 @@ def test_the_service_and_its_interview_speak_the_policy_s_language(tmp_path: Pat
         shown = client.get("/v1/policies/1.0.0")
         assert shown.status_code == 200 and not CJK.search(shown.text)
         asked = client.post("/v1/evaluate?lang=zh", content=(HERE / "cases" / "repair.json").read_bytes())
-        assert asked.json()["lang"] == "zh"  # asked for, still given
+        assert asked.status_code == 400  # a language the policy does not speak: never half its words
+        assert "it speaks en" in asked.text
+        assert "lang-switch" not in page.text  # one language: no switch to another
 
 
 def _set_of_two(tmp_path: Path, text: str) -> Path:
@@ -239,3 +241,19 @@ def test_the_sign_offs_are_the_company_s_own(tmp_path: Path) -> None:
     policy.write_text(text.replace(roles, "  approvals:\n    workshop_lead: Anna Schmidt\n    owner: null\n"))
     code, _, err = cli("validate", str(policy))
     assert code == 2 and "an approved policy needs the sign-off 'owner'" in err
+
+
+def test_a_language_is_asked_for_among_those_the_policy_speaks(tmp_path: Path) -> None:
+    """Only zh and en could be asked for (a German standard's de was refused), while a
+    language the policy does not speak was taken, and half its words came in another."""
+    german = tmp_path / "de.yaml"
+    german.write_text(POLICY.read_text(encoding="utf-8").replace("  title:\n    en: ", "  title:\n    de: ", 1))
+    case = str(HERE / "cases" / "repair.json")
+    code, out, err = cli("evaluate", case, "--policy", str(german), "--lang", "de", "--as-of", AS_OF)
+    assert code == 0, err
+    assert json.loads(out)["lang"] == "de"
+    code, out, err = cli("evaluate", case, "--policy", str(POLICY), "--lang", "zh", "--as-of", AS_OF)
+    assert (code, out) == (2, "")
+    assert "bad-lang: 'zh' is not a language of policy radhaus-service 1.0.0 (it speaks en)" in err
+    code, out, err = cli("interview", "--type", "repair", "--lang", "zh", "--policy-set", str(POLICY.parent))
+    assert (code, out) == (2, "") and "bad-lang" in err

@@ -54,7 +54,7 @@ def test_the_docs_url_default_comes_from_the_environment(monkeypatch: pytest.Mon
         ["evaluate"],
         ["evaluate", "--help"],
         ["evaluate", "a.json", "b.json"],  # a usage error: argparse words it
-        ["evaluate", "a.json", "--lang", "fr"],
+        ["evaluate", "a.json", "--lang", "fr-FRANCE"],  # no language code: argparse says so
         ["evaluate", "a.json", "--lan", "en"],  # an abbreviation argparse expands
         ["evaluate", "a.json", "--as-of"],
         ["evaluate", "a.json", "--as-of", "-1"],

@@ -194,6 +194,9 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
         _check_writable(args.out)  # refused before the clerk answers anything
     policies = load_policy_set(args.policy_set or policies_dir(), use_cache=True)
     args.lang = args.lang or policies.latest.lang  # none asked for: the policy's own first language
+    refused = policies.latest.not_spoken(args.lang)
+    if refused is not None:
+        raise InputError([Diagnostic("--lang", 0, 0, "bad-lang", refused)])
     terminal = Terminal(out, inp, args.lang)
     from policykit.engine.case_words import Words
 
@@ -319,7 +322,11 @@ def add_parser(sub: Any) -> None:
     it = sub.add_parser("interview", help="ask the questions the standard needs, in a terminal; write the case")
     it.add_argument("--type", help="the request type (else it is asked)")
     it.add_argument("--date", metavar="DATE", help="the day of the request, YYYY-MM-DD (else it is asked)")
-    it.add_argument("--lang", choices=["zh", "en"], help="(default: the policy's first language)")
+    from policykit.cli.parser import lang_code
+
+    it.add_argument(
+        "--lang", type=lang_code, metavar="LANG", help="one the policy speaks (default: its first; zh, bundled)"
+    )
     it.add_argument("--out", metavar="FILE", help="write the case here (default: print it at the end)")
     it.add_argument("--as-of", metavar="DATE", help="evaluation day (default: today)")
     it.add_argument(

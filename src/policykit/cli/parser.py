@@ -92,6 +92,17 @@ _positive = whole(1)
 _percent = number(0, 100, "a percentage from 0 to 100")
 
 
+def lang_code(text: str) -> str:
+    """A language's code as a policy's texts are keyed (zh, en, de, pt-BR); whether the
+    policy speaks it is checked once it is loaded."""
+    head, _, tail = text.partition("-")
+    if not (len(head) == 2 and head.isascii() and head.isalpha() and head.islower()) or (
+        tail and not (2 <= len(tail) <= 4 and tail.isascii() and tail.isalpha())
+    ):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a language's code (zh, en, de...)")
+    return text
+
+
 def _scale_options(parser: argparse.ArgumentParser, what: str) -> None:
     """--jobs, --engine and --scheduler: many cases on many cores or machines."""
     most = max_jobs()
@@ -123,7 +134,10 @@ def _evaluate(sub: Any) -> None:
     ev.add_argument("--limit", action="append", metavar="NAME=VALUE", help=LIMIT_HELP)
     ev.add_argument("--format", choices=["text", "json"], help="default: text on a terminal, JSON otherwise")
     ev.add_argument(
-        "--lang", choices=["zh", "en"], help="language of all a person reads (default: the policy's first language)"
+        "--lang",
+        type=lang_code,
+        metavar="LANG",
+        help="language of all a person reads: one the policy speaks (default: its first, zh for the bundled standard)",
     )
     ev.add_argument("--as-of", metavar="DATE", help="evaluation day YYYY-MM-DD (default: today)")
     ev.add_argument(

@@ -25,7 +25,7 @@ else:  # as the types module takes it (without loading that module)
 # the options read here, with the values argparse allows (None: any)
 _OPTIONS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "--as-of": ("as_of", None),
-    "--lang": ("lang", ("zh", "en")),
+    "--lang": ("lang", None),  # (any code: checked against the policy, as argparse's type does it)
     "--format": ("format", ("text", "json")),
 }
 
@@ -80,6 +80,8 @@ def quick_evaluate(argv: list[str]) -> SimpleNamespace | None:
         dest, allowed = option
         if not value or value.startswith("-") or dest in found or (allowed is not None and value not in allowed):
             return None
+        if dest == "lang" and not (len(value) == 2 and value.isascii() and value.isalpha() and value.islower()):
+            return None  # (argparse says what is wrong with it)
         found[dest] = value
     if case is None:
         return None

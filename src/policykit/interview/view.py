@@ -26,6 +26,11 @@ def ui(lang: str) -> dict[str, Any]:
     return table.get(lang) or table["en"]
 
 
+def lang_name(lang: str) -> str:
+    """A language by its own name (中文, English), else its code."""
+    return str(catalogue().get(lang, {}).get("lang_name", lang))
+
+
 def day(value: date, lang: str) -> str:
     return f"{value.isoformat()} ({ui(lang)['weekdays'][value.weekday()]})"
 

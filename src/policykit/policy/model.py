@@ -434,8 +434,19 @@ class Policy(Frozen):
     def lang(self) -> str:
         """The language a person reads where none is asked for: the first the policy speaks
         (its title's first), so that an English-only standard is never shown in another."""
+        return self.languages[0]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the policy speaks: its title's, in order (``en`` for one without)."""
         title = self.metadata.get("title")
-        return next(iter(title), "en") if isinstance(title, dict) else "en"
+        return tuple(title) if isinstance(title, dict) and title else ("en",)
+
+    def not_spoken(self, lang: str) -> str | None:
+        """Why ``lang`` cannot be asked for (None where the policy speaks it)."""
+        if lang in self.languages:
+            return None
+        return f"'{lang}' is not a language of policy {self.id} {self.version} (it speaks {', '.join(self.languages)})"
 
     def message(self, key: str, lang: str, /, **fields: object) -> str:
         """The fixed text ``key`` in ``lang`` (the policy's ``messages:``, else policykit's

@@ -20,7 +20,7 @@ from policykit.policy.model import Policy
 from policykit.server.problems import Problem, diagnostics
 from policykit.server.responses import Answer
 from policykit.server.routes import log_decisions, read_body, service
-from policykit.server.service import Options, choose_policy, decide_body, lang_query
+from policykit.server.service import Options, choose_policy, decide_body, lang_query, spoken
 
 if TYPE_CHECKING:
     from policykit.server.context import Service
@@ -46,7 +46,7 @@ async def page(request: Request) -> Response:
     svc = service(request)
     asked = lang_query(request.query_params, page=True)
     policy = svc.policies.current.latest
-    lang = asked or policy.lang
+    lang = spoken(policy, asked)
     kind = policy.facts["request.type"]
     types = [{"value": v, "label": kind.label(v, lang) or v} for v in kind.values]
     html = (
@@ -56,6 +56,8 @@ async def page(request: Request) -> Response:
             lang=lang,
             ui=view.ui(lang),
             ui_json=json.dumps(view.ui(lang), ensure_ascii=False),
+            # the policy's other languages, each by its own name (none: no switch)
+            others=[{"code": c, "name": view.lang_name(c)} for c in policy.languages if c != lang],
             types=types,
             today=policy.today().isoformat(),
             keyed=bool(svc.keys),
@@ -86,7 +88,7 @@ async def interview_step(request: Request) -> Response:
         policy = _policy(svc, case)
     else:  # the version asked for, or 404 as the record says
         policy = choose_policy(svc.policies.current, case, options, svc.config.allow_draft)
-    lang = options.lang or policy.lang
+    lang = spoken(policy, options.lang)
     as_of = options.as_of or policy.today()
     step = core.step(policy, case, as_of, lang, svc.config.docs_url)
     out = step.to_dict()

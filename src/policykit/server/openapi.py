@@ -93,17 +93,19 @@ def _path(name: str, description: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "description": description, "schema": {"type": "string"}}
 
 
-EVALUATE_QUERY = [
-    _query("as_of", "evaluation day (default: today at the company's UTC offset)", type="string", format="date"),
-    _query(
-        "lang",
-        "language of reasons, steps, questions and the problems of a bad case (default: the policy's first language)",
-        type="string",
-        enum=["zh", "en"],
-    ),
-    _query("explain", "add every rule considered", type="boolean"),
-    _query("version", "decide under this policy version (default: the one in force on request.date)", type="string"),
-]
+def _evaluate_query(langs: list[str]) -> list[dict[str, Any]]:
+    """The query options of deciding a case; ``langs``: the languages the policy speaks."""
+    return [
+        _query("as_of", "evaluation day (default: today at the company's UTC offset)", type="string", format="date"),
+        _query(
+            "lang",
+            "language of reasons, steps, questions and a bad case's problems (default: the policy's first)",
+            type="string",
+            enum=langs,
+        ),
+        _query("explain", "add every rule considered", type="boolean"),
+        _query("version", "decide under this version (default: the one in force on request.date)", type="string"),
+    ]
 
 
 def _op(
@@ -131,6 +133,7 @@ def _op(
 def build_openapi(policies: PolicySet) -> dict[str, Any]:
     """The OpenAPI document of the service for ``policies``."""
     latest = policies.latest
+    langs = list(latest.languages)  # (of the version served by default)
     result = embed(schema("result.schema.json"), "Result")
     # the result schema closes its object: the answer is a copy of it with decision_id added
     decision_id = {"type": "string", "description": "the decision's id in the log (UUIDv7)"}
@@ -146,7 +149,7 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
                 "Decide one case",
                 "evaluate",
                 "decisions",
-                EVALUATE_QUERY,
+                _evaluate_query(langs),
                 (400, 401, 403, 404, 413, 422, 503),
                 ok=("the result and its decision id", _json("Answer")),
                 body=_json("Case"),
@@ -157,7 +160,7 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
                 "Decide a stream of cases (NDJSON in, NDJSON out, in order)",
                 "evaluateBatch",
                 "decisions",
-                EVALUATE_QUERY,
+                _evaluate_query(langs),
                 (400, 401, 403),
                 ok=("one answer or one {line, error} object per line", ndjson),
                 body=ndjson,
@@ -173,7 +176,7 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
                 "One version: metadata, decisions, facts with their questions",
                 "getPolicy",
                 "policies",
-                [_path("version", "e.g. 1.0.0"), _query("lang", "language", type="string", enum=["zh", "en"])],
+                [_path("version", "e.g. 1.0.0"), _query("lang", "language", type="string", enum=langs)],
                 (401, 404),
                 ok=("the version", _json("Object")),
             )
@@ -244,7 +247,7 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
                 "One step of the interview: the questions still to ask, most needed first, and the decisions so far",
                 "interviewStep",
                 "interview",
-                [q for q in EVALUATE_QUERY if q["name"] != "explain"],
+                [q for q in _evaluate_query(langs) if q["name"] != "explain"],
                 (400, 401, 403, 404, 413, 422),
                 ok=("the step", _json("Object")),
                 body={
@@ -266,7 +269,7 @@ def build_openapi(policies: PolicySet) -> dict[str, Any]:
                 "Decide and log the case, and give its decision record as a page to print",
                 "interviewRecord",
                 "interview",
-                EVALUATE_QUERY,
+                _evaluate_query(langs),
                 (400, 401, 403, 404, 413, 422, 503),
                 ok=("the record (HTML)", {"text/html": {"schema": {"type": "string"}}}),
                 body=_json("Case"),

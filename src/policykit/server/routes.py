@@ -31,6 +31,7 @@ from policykit.server.service import (
     is_decision_id,
     lang_query,
     line_error,
+    spoken,
     too_long,
 )
 from policykit.tools.replay import differences
@@ -211,7 +212,7 @@ async def show_policy(request: Request) -> Response:
     svc.authorize(request, None)
     asked = lang_query(request.query_params)
     policy = _version(request)
-    lang = asked or policy.lang
+    lang = spoken(policy, asked)
     decisions = [
         {
             "id": v.id,

@@ -27,8 +27,6 @@ from policykit.server.problems import Problem, diagnostics
 from policykit.server.query import read_query
 from policykit.tools.versions import PolicySet
 
-LANGS = ("zh", "en")
-
 
 @dataclass(frozen=True)
 class Options:
@@ -64,10 +62,22 @@ class Options:
 
 
 def lang_problems(lang: str) -> list[dict[str, Any]]:
-    """The problem of a ``lang`` that is not one of :data:`LANGS`, if it is not."""
-    if lang in LANGS:
+    """The problem of a ``lang`` that is not a language's code, if it is not (whether the
+    policy speaks it is seen once the policy is chosen: :func:`spoken`)."""
+    head, _, tail = lang.partition("-")
+    if len(head) == 2 and head.isascii() and head.isalpha() and head.islower() and (not tail or tail.isalpha()):
         return []
-    return [{"code": "bad-value", "path": "lang", "message": f"{lang!r} is not one of {', '.join(LANGS)}"}]
+    return [{"code": "bad-value", "path": "lang", "message": f"{lang!r} is not a language's code (zh, en, de...)"}]
+
+
+def spoken(policy: Policy, lang: str | None) -> str:
+    """``lang`` (None: the policy's first language), or a 400 where the policy does not speak it."""
+    if lang is None:
+        return policy.lang
+    refused = policy.not_spoken(lang)
+    if refused is not None:
+        raise Problem(400, "bad query parameters", errors=[{"code": "bad-value", "path": "lang", "message": refused}])
+    return lang
 
 
 def lang_query(query: Any, page: bool = False) -> str | None:
@@ -136,7 +146,7 @@ def decide_body(
     if not isinstance(data, dict):
         raise Problem(422, "the case is not valid", errors=[{"code": "schema", "path": "", "message": "not an object"}])
     policy = choose_policy(policies, data, options, config.allow_draft)
-    lang = options.lang or policy.lang
+    lang = spoken(policy, options.lang)
     sha = hashlib.sha256(body).hexdigest()
     try:
         # worded in the request's language, as the CLI words them, each placed on its line of the body

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from policykit.digest import sha256_hex
-from policykit.errors import CaseError, Diagnostic, PolicykitError, printable
+from policykit.errors import CaseError, Diagnostic, InputError, PolicykitError, printable
 from policykit.limits import DEFAULT, LimitError, Limits
 from policykit.records import Frozen
 
@@ -156,6 +156,8 @@ class _Reader:
             choose = self.choose = chooser(settings)
         policy = choose(data)
         lang = settings.lang or policy.lang  # none asked for: the policy's own first language
+        if settings.lang is not None and lang not in policy.languages:
+            raise InputError([Diagnostic("--lang", 0, 0, "bad-lang", str(policy.not_spoken(lang)))])
         try:
             case = self.read_case(policy, data, name, raw, lang)  # the text is decoded only to place a problem
         except CaseError as exc:

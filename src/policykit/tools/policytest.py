@@ -168,6 +168,9 @@ def run_test(policy: Policy, test: PolicyTest) -> Outcome:
     from policykit.evaluator import evaluate
 
     expect = test.expect
+    refused = policy.not_spoken(test.lang) if test.lang is not None else None
+    if refused is not None:
+        return Outcome(test, (Mismatch("lang", "a language the policy speaks", refused),))
     try:
         case = read_case(policy, copy.deepcopy(test.case), test.where)
         result = evaluate(policy, case, test.as_of, test.lang)
