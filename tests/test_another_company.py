@@ -257,3 +257,27 @@ def test_a_language_is_asked_for_among_those_the_policy_speaks(tmp_path: Path) -
     assert "bad-lang: 'zh' is not a language of policy radhaus-service 1.0.0 (it speaks en)" in err
     code, out, err = cli("interview", "--type", "repair", "--lang", "zh", "--policy-set", str(POLICY.parent))
     assert (code, out) == (2, "") and "bad-lang" in err
+
+
+def test_a_policy_test_naming_no_policy_runs_against_the_latest_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It ran against the file named like the bundled standard, or the first by name: an
+    older version (a review's finding)."""
+    text = POLICY.read_text(encoding="utf-8")
+    folder = _set_of_two(tmp_path, text)
+    later = folder / "service_v1_1.yaml"
+    later.write_text(later.read_text(encoding="utf-8").replace("    value: 5\n", "    value: 3\n", 1))
+    tests = folder / "tests"
+    tests.mkdir()
+    (tests / "due.yaml").write_text(
+        "policykit_tests: 1\nas_of: '2026-09-01'\ntests:\n"
+        "  - title: three working days under 1.1.0\n"
+        "    case:\n      request: {type: repair, date: '2026-08-03'}\n"
+        "      order: {delivered_on: '2025-09-01'}\n      workshop: {received_on: '2026-08-03'}\n"
+        "    expect:\n      decisions:\n        repair.due: '2026-08-06'\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli("test", str(tests / "due.yaml"))
+    assert code == 0, out + err

@@ -115,6 +115,8 @@ def test_any_arabic_number_is_read_with_its_unit(n: int, unit: str) -> None:
         ("clause 5.2 of 2025-05-01", False),
         ("15 days", False),
         ("货运加5天", False),
+        ("see (5) below", False),  # an item's number
+        ("5、6", False),
     ],
 )
 def test_a_number_written_alone(text: str, alone: bool) -> None:

@@ -679,3 +679,24 @@ def test_the_terminal_takes_a_day_typed_with_slashes(tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert json.loads(out_file.read_text(encoding="utf-8"))["sale"]["ship_date"] == "2025-06-01"
+
+
+def test_ctrl_c_in_a_list_keeps_the_entries_made(tmp_path: Path) -> None:
+    """Ctrl-D kept a list's entries made before it, Ctrl-C lost them (a review's finding)."""
+    import io
+
+    from policykit.cli.app import run
+
+    out_file = tmp_path / "case.json"
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["interview", "--type", "shipment", "--date", "2026-02-10", "--out", str(out_file)]
+    typed = ["2026-02-20", "1", "顺丰", "100", "2", "2"]  # one quote whole, the next begun
+    assert run(argv, out, err, _Interrupted(typed)) == 130  # type: ignore[arg-type]
+    options = json.loads(out_file.read_text(encoding="utf-8"))["shipment"]["options"]
+    assert options == [{"method": "express", "carrier": "顺丰", "cost": 100, "transit_days": 2}]
+
+
+def test_the_request_day_given_on_the_command_line_is_read_as_typed(tmp_path: Path) -> None:
+    code, out, err = cli("interview", "--type", "fault", "--date", "2026/2/10", stdin="")
+    assert code == 0, err
+    assert '"date": "2026-02-10"' in out

@@ -11,6 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 # the page's browser fixtures (they skip where there is no Chromium) and its helpers
+from ..conftest import ROOT
 from ..server.test_browser import SHOTS, _answer_from, _start, browser, page, server  # noqa: F401
 
 STATE = "JSON.parse(sessionStorage.getItem('policykit-interview'))"
@@ -143,3 +144,32 @@ def test_a_day_typed_on_a_phone_pad_is_taken(page: Page, server: str) -> None:  
     page.keyboard.press("Enter")
     page.wait_for_selector("#answered-list li[data-fact='sale.ship_date']")
     assert page.evaluate(STATE)["case"]["sale"]["ship_date"] == "2025-06-01"
+
+
+def test_an_answer_no_question_asks_can_be_edited_and_kept(page: Page, server: str, tmp_path: Path) -> None:  # noqa: F811
+    """Edit on an answer the interview would not ask again (the customer's contact) deleted
+    it, with no question to answer and no way to keep it (a review's finding)."""
+    page.goto(f"{server}/?lang=zh")
+    page.evaluate("sessionStorage.clear()")
+    page.goto(f"{server}/?lang=zh")
+    page.set_input_files("#upload", str(ROOT / "examples" / "fault.json"))
+    answered = page.locator("#answered-list li[data-fact='customer.contact']")
+    answered.wait_for()
+    contact = page.evaluate(STATE)["case"]["customer"]["contact"]
+    answered.get_by_role("button", name="修改").click()
+    page.wait_for_selector("#question[data-fact='customer.contact']")
+    assert page.input_value("#answer") == contact
+    page.click("#skip-button")  # 保留原答案
+    page.wait_for_selector("#answered-list li[data-fact='customer.contact']")
+    assert page.evaluate(STATE)["case"]["customer"]["contact"] == contact
+
+
+def test_a_refused_request_day_stays_typed(page: Page, server: str) -> None:  # noqa: F811
+    """The start form emptied the day the service refused (a review's finding)."""
+    page.goto(f"{server}/?lang=zh")
+    page.evaluate("sessionStorage.clear()")
+    page.goto(f"{server}/?lang=zh")
+    page.fill("#request-date", "2026-02-30")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#errors", state="visible")
+    assert page.input_value("#request-date") == "2026-02-30"

@@ -108,8 +108,8 @@ class Terminal:
         self.say("  " + self.ui["item_hint"].format(field=fields))
         try:
             return self._entries(q, entries, first, choices)
-        except _Stop as stop:  # Ctrl-D: the entries made so far are kept, not the one half typed
-            stop.entries = entries
+        except (_Stop, KeyboardInterrupt) as stop:  # Ctrl-D, Ctrl-C: the entries made so far are kept
+            stop.entries = entries  # type: ignore[union-attr]  # (not the one half typed)
             raise
 
     def _entries(
@@ -205,7 +205,9 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
     if args.type:
         case = set_answer(case, "request.type", args.type)
     if args.date:
-        case = set_answer(case, "request.date", args.date)
+        from policykit.interview.answers import as_day
+
+        case = set_answer(case, "request.date", as_day(args.date))  # as the question takes a day
     _check_options(policies.latest, case, as_of_option(args.as_of), args.lang)
     skipped: set[str] = set()
     confirmed: set[str] = set()
@@ -246,7 +248,10 @@ def interview_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp:
             case = set_answer(case, q.fact, stop.entries)
         terminal.say()
         terminal.say(terminal.ui["stopped"])
-    except KeyboardInterrupt:  # Ctrl-C stops too (exit 130), but the answers given are not lost
+    except KeyboardInterrupt as stopped:  # Ctrl-C stops too (exit 130), but the answers given are not lost
+        entries = getattr(stopped, "entries", None)
+        if entries:  # a list's entries made before it
+            case = set_answer(case, q.fact, entries)
         if all((case.get("request") or {}).get(name.split(".")[1]) for name in START):
             _keep(args.out, case, terminal, err)
         raise

@@ -17,16 +17,32 @@ class NotAnAnswer(ValueError):
     """The text is none of the question's choices."""
 
 
-_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{4})(\d{2})(\d{2})")
+def _day_pattern() -> re.Pattern[str]:
+    """A day written year, month, day: by ``-``, ``/`` or ``.``, by each language's marks
+    of year, month and day (``day_marks`` of ``ui.json``), or as eight digits."""
+    from policykit.interview.view import catalogue
+
+    marks = [words.get("day_marks", "") for words in catalogue().values()]
+    year, month, day = ("".join(re.escape(m[i]) for m in marks if len(m) == 3) for i in range(3))
+    return re.compile(
+        rf"(\d{{4}})\s*[-/.{year}]\s*(\d{{1,2}})\s*[-/.{month}]\s*(\d{{1,2}})\s*[{day}]?|(\d{{4}})(\d{{2}})(\d{{2}})"
+        if day
+        else r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|(\d{4})(\d{2})(\d{2})"
+    )
+
+
+_DAY: list[re.Pattern[str]] = []  # made when first needed
 
 
 def as_day(text: str) -> str:
     """A day as a person types it, in the case format's form ``YYYY-MM-DD``: full-width
-    digits and signs made plain (a Chinese input method's), and ``2026/2/10``,
-    ``2026.2.10``, ``2026-2-10``, ``2026年2月10日`` and ``20260210`` written ``2026-02-10``.
-    Anything else as typed: the case reader says what is wrong with it."""
+    digits and signs made plain (an input method's), and ``2026/2/10``, ``2026.2.10``,
+    ``2026-2-10``, ``20260210`` and a language's own marks of year, month and day written
+    ``2026-02-10``.  Anything else as typed: the case reader says what is wrong with it."""
     plain = unicodedata.normalize("NFKC", text).strip()
-    found = _DAY.fullmatch(plain)
+    if not _DAY:
+        _DAY.append(_day_pattern())
+    found = _DAY[0].fullmatch(plain)
     if found is None:
         return plain
     year, month, day = (g for g in found.groups() if g is not None)

@@ -284,8 +284,12 @@ def _item_choices(policy: Policy, name: str) -> tuple[tuple[str, tuple[Any, ...]
     return tuple(found)
 
 
-def step(policy: Policy, data: dict[str, Any], as_of: date, lang: str = "zh", docs_url: str | None = None) -> Step:
-    """The interview after the answers in ``data`` (a case, possibly partial)."""
+def step(
+    policy: Policy, data: dict[str, Any], as_of: date, lang: str | None = None, docs_url: str | None = None
+) -> Step:
+    """The interview after the answers in ``data`` (a case, possibly partial), in ``lang``
+    (None: the policy's first language)."""
+    lang = lang or policy.lang
     request = data.get("request") if isinstance(data.get("request"), dict) else {}
     unanswered = [n for n in START if not (request or {}).get(n.split(".")[1])]
     if unanswered:

@@ -11,6 +11,7 @@ from typing import Any
 
 from policykit.policy.model import Fact, Policy
 from policykit.present.result import Result
+from policykit.present.text import late
 from policykit.present.words import show
 
 
@@ -44,15 +45,6 @@ def words(policy: Policy, decision_id: str, value: Any, lang: str) -> str:
     if isinstance(value, list) and not value:
         return str(ui(lang)["none"])
     return show(policy, decision_id, value, lang)
-
-
-def late(policy: Policy, due: date, as_of: date, lang: str) -> str:
-    """`` · overdue by N days`` (or `` · today``) for a day something is to be done by, as
-    the text view says it; nothing for a day still ahead."""
-    days = (as_of - due).days
-    if days > 0:
-        return " · " + policy.message("overdue_one" if days == 1 else "overdue", lang, days=days)
-    return " · " + policy.message("due_today", lang) if days == 0 else ""
 
 
 def decisions(policy: Policy, result: Result, lang: str) -> list[dict[str, Any]]:

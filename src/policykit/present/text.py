@@ -53,13 +53,16 @@ class _View:
 
     def day(self, value: date, deadline: bool = False) -> str:
         text = day(self.policy, value, self.lang)
-        if deadline:
-            late = (self.result.as_of - value).days
-            if late > 0:
-                text += " · " + self.say("overdue_one" if late == 1 else "overdue", days=late)
-            elif late == 0:
-                text += " · " + self.say("due_today")
-        return text
+        return text + late(self.policy, value, self.result.as_of, self.lang) if deadline else text
+
+
+def late(policy: Policy, due: date, as_of: date, lang: str) -> str:
+    """`` · overdue by N days`` (or `` · today``) for a day something is to be done by, as
+    of ``as_of``; nothing for a day still ahead (the text view's and the interview's)."""
+    days = (as_of - due).days
+    if days > 0:
+        return " · " + say(policy, "overdue_one" if days == 1 else "overdue", lang, days=days)
+    return " · " + say(policy, "due_today", lang) if days == 0 else ""
 
 
 def render_text(

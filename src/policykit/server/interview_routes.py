@@ -105,6 +105,9 @@ async def interview_step(request: Request) -> Response:
         out["steps"] = view.steps(policy, step.result, lang)
         out["warnings"] = list(step.result.warnings)
     out["given"] = view.given(policy, case, lang)
+    kind = (case.get("request") or {}).get("type")
+    for given in out["given"]:  # each answer with its question: "Edit" asks it again, the answer kept
+        given["question"] = core.question(policy, given["fact"], lang, request_type=kind).to_dict()
     return Answer(out)
 
 

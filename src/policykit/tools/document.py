@@ -54,7 +54,7 @@ class BatchSettings(Frozen):
     policy_set: str | None
     allow_draft: bool
     as_of: date | None
-    lang: str
+    lang: str | None  # None: each case's policy's first language
     docs_url: str | None
     explain: bool
     fmt: str

@@ -101,4 +101,4 @@ def written_alone(text: str, value: int) -> bool:
     """Whether ``text`` writes ``value`` as a number of its own with no unit beside it, as
     the second of two quantities sharing one (``+ 3 calendar days for express and + 5 for
     freight``): not within a word, a date, a decimal or a clause number."""
-    return re.search(rf"(?<![\w.\-/:]){value}(?![\w.\-/:%])", text) is not None
+    return re.search(rf"(?<=[\s+]){value}(?=\s)", text) is not None  # (not "(2)", "2、", "2.1")

@@ -134,9 +134,12 @@
 
   // a day as a person types it (2026/2/10, 20260210, full-width digits...) in the form YYYY-MM-DD,
   // as the terminal reads it; anything else as typed, for the service to say what is wrong
+  const marks = Array.from(ui.day_marks || ""); // the language's own marks of year, month and day
+  const sep = (i) => "[-\\/." + (marks[i] || "") + "]";
+  const written = new RegExp("^(\\d{4})\\s*" + sep(0) + "\\s*(\\d{1,2})\\s*" + sep(1) + "\\s*(\\d{1,2})\\s*" + (marks[2] ? "[" + marks[2] + "]?" : "") + "$");
   function asDay(raw) {
     const plain = raw.normalize("NFKC").trim();
-    const m = plain.match(/^(\d{4})\s*[-\/.年]\s*(\d{1,2})\s*[-\/.月]\s*(\d{1,2})\s*日?$/) || plain.match(/^(\d{4})(\d{2})(\d{2})$/);
+    const m = plain.match(written) || plain.match(/^(\d{4})(\d{2})(\d{2})$/);
     return m ? m[1] + "-" + m[2].padStart(2, "0") + "-" + m[3].padStart(2, "0") : plain;
   }
 
@@ -159,7 +162,8 @@
         const v = $("item-" + f.field).value;
         if (v.trim() !== "") entry[f.field] = typed(f.kind, v);
       }
-      const existing = getPath(state.case, q.fact) || [];
+      let existing = getPath(state.case, q.fact) || [];
+      if (editing && editing.fact === q.fact && Array.isArray(editing.value)) existing = editing.value.slice(0, -1);
       return Object.keys(entry).length ? existing.concat([entry]) : existing;
     }
     const v = $("answer").value;
@@ -171,6 +175,13 @@
     return clauses.map((c) => el("div", { class: "clause" }, el("div", { class: "cid", text: c.clause }), el("p", { text: c.text }), c.en && c.en.trim() !== c.text.trim() ? el("p", { class: "en", text: c.en }) : null));
   }
 
+  // the question of a fact, wherever the step has it: still to ask, assumed, skipped, or answered
+  function questionOf(step, fact) {
+    const all = (step.questions || []).concat(step.assumed || [], step.skipped_questions || [],
+      (step.given || []).map((g) => g.question).filter(Boolean));
+    return all.find((x) => x.fact === fact);
+  }
+
   function render(step) {
     showErrors(step.errors || []);
     // the request's own problems (an uploaded case's impossible day) are corrected in the start form
@@ -180,8 +191,7 @@
     if (!$("start").hidden && started) fillStart();
     renderRequest(step, started && !badRequest);
     const asked = (step.questions || []).find((x) => x.fact !== "request.type" && x.fact !== "request.date");
-    const pending = (step.assumed || []).concat(step.questions || [], step.skipped_questions || []);
-    const q = (changing && (pending.find((x) => x.fact === changing) || listQuestions[changing])) || asked;
+    const q = (changing && (questionOf(step, changing) || listQuestions[changing])) || asked;
     if (q && q.kind === "list") listQuestions[q.fact] = q;
     const form = $("question");
     if (q && $("start").hidden) {
@@ -289,12 +299,11 @@
       if (g.fact === "request.type" || g.fact === "request.date") continue;
       const edit = el("button", { type: "button", class: "quiet", text: ui.edit });
       edit.addEventListener("click", () => {
+        // asked again, with the answer filled in; the answer stands until another is given
+        // (a list: its last entry is edited, the others stay)
         editing = { fact: g.fact, value: getPath(state.case, g.fact) };
-        const value = editing.value;
-        // a list's last entry is edited (the others stay); any other answer is asked again
-        setPath(state.case, g.fact, Array.isArray(value) && value.length > 1 ? value.slice(0, -1) : undefined);
-        changing = g.fact; // its question is shown next, whatever else is still to ask
-        refresh();
+        changing = g.fact;
+        render(last);
       });
       const item = el("li", { "data-fact": g.fact }, el("span", { text: g.text + " " }), el("strong", { text: g.value }), document.createTextNode(" "), edit);
       if (Array.isArray(getPath(state.case, g.fact)) && listQuestions[g.fact]) { // a list takes more than one entry
@@ -381,10 +390,18 @@
     if (key && key.value) store.setItem("policykit-key", key.value);
     const request = { type: $("request-type").value, date: asDay($("request-date").value) };
     const before = state.case;
+    editing = null;
+    changing = null;
     // a request corrected keeps the answers given; a new one starts from nothing
     state = { case: Object.assign({}, before, { request: request }), skipped: state.skipped || [], lists: listQuestions };
     const step = await refresh();
-    if (step && (step.errors || []).length) { state.case = before; save(); $("start").hidden = false; fillStart(); }
+    if (step && (step.errors || []).length) { // refused: the start form keeps what was typed
+      state.case = before;
+      save();
+      $("start").hidden = false;
+      $("request-type").value = request.type;
+      $("request-date").value = request.date;
+    }
   });
 
   $("change-request").addEventListener("click", () => {
@@ -410,7 +427,7 @@
   $("question").addEventListener("submit", async (event) => {
     event.preventDefault();
     const fact = $("question").dataset.fact;
-    const q = [...(last.questions || []), ...(last.assumed || [])].find((x) => x.fact === fact) || listQuestions[fact];
+    const q = questionOf(last, fact) || listQuestions[fact];
     const value = answerOf(q);
     if (value === undefined) { $("q-error").textContent = ui.errors; $("q-error").hidden = false; return; }
     await answer(q.fact, value);
@@ -419,10 +436,9 @@
   $("skip-button").addEventListener("click", () => {
     const fact = $("question").dataset.fact;
     if (editing && editing.fact === fact) { // the answer edited stands as it was
-      setPath(state.case, fact, editing.value);
       editing = null;
       changing = null;
-      refresh();
+      render(last);
       return;
     }
     if (changing) { changing = null; render(last); return; } // the default stands
@@ -439,6 +455,8 @@
   $("upload").addEventListener("change", async (event) => {
     const file = event.target.files[0];
     if (!file) return;
+    editing = null;
+    changing = null;
     try { state = { case: JSON.parse(await file.text()), skipped: [], lists: listQuestions }; }
     catch (e) { showErrors([{ path: file.name, message: String(e) }]); return; }
     refresh();
