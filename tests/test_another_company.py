@@ -142,9 +142,9 @@ def test_no_version_in_force_says_how_to_name_one(tmp_path: Path) -> None:
 
 
 def test_the_commands_given_no_file_take_the_whole_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With no file named, validate and check read the file named like the bundled standard,
-    else the first by name (1.0.0 here), and schema made the case format of that one, not of
-    the latest version (which evaluate decides under)."""
+    """With no file named, validate and check take every version of the set, and schema the
+    latest (which evaluate decides under); they took the file named like the bundled
+    standard, else the first by name (1.0.0 here)."""
     _set_of_two(tmp_path, POLICY.read_text(encoding="utf-8"))
     monkeypatch.chdir(tmp_path)
     code, out, err = cli("validate")
