@@ -24,7 +24,7 @@ def test_settings_are_a_hashable_picklable_record_equal_by_their_fields() -> Non
     assert a != a._replace(lang="zh") and a._replace(lang="zh").lang == "zh" and a.lang == "en"
     assert pickle.loads(pickle.dumps(a)) == a
     assert a._fields[:4] == ("policy", "policy_set", "allow_draft", "as_of") and a.limits is DEFAULT
-    assert BatchSettings() == BatchSettings(None, None, False, None, "zh", None, False, "json", False, "short", 80)
+    assert BatchSettings() == BatchSettings(None, None, False, None, None, None, False, "json", False, "short", 80)
     with pytest.raises(AttributeError):
         a.lang = "zh"
     assert a != ("p.yaml", None)  # a record, not a tuple

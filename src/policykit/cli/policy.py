@@ -232,9 +232,6 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[s
             "new": {"id": new.id, "version": new.version, "sha256": new.sha256, "file": origin(new.file)},
             "changes": [c.to_dict() for c in changes],
         }
-        note = same_version(old, new, changes)
-        if note is not None:
-            data["note"] = note
         if impact is not None:
             from policykit.tools.impact import summarize
 
@@ -243,6 +240,9 @@ def diff_command(args: argparse.Namespace, out: IO[str], err: IO[str], inp: IO[s
                 "summary": summarize(impact, old, new),
                 "decided_on_one_side": impact.one_sided_dict(old.version, new.version),
             }
+        note = same_version(old, new, changes)
+        if note is not None:  # (after the keys there were: a reader of the JSON finds them where they were)
+            data["note"] = note
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(render_diff(old, new, changes))

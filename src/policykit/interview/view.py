@@ -28,7 +28,7 @@ def ui(lang: str) -> dict[str, Any]:
 
 
 def lang_name(lang: str) -> str:
-    """A language by its own name (中文, English), else its code."""
+    """A language by its own name (as ui.json gives it: English...), else its code."""
     return str(catalogue().get(lang, {}).get("lang_name", lang))
 
 
