@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 # the page's browser fixtures (they skip where there is no Chromium) and its helpers
-from ..server.test_browser import SHOTS, _answer_from, _start, browser, page, server  # noqa: F401
+from ..server.test_browser import SHOTS, _answer_from, _fresh, _start, browser, page, server  # noqa: F401
 
 
 def test_an_assumed_number_can_be_changed_to_another_term(page: Page, server: str) -> None:  # noqa: F811
@@ -31,9 +31,7 @@ def test_an_assumed_number_can_be_changed_to_another_term(page: Page, server: st
 
 def test_a_server_error_is_not_shown_as_the_clerks_mistake(page: Page, server: str) -> None:  # noqa: F811
     page.route("**/v1/interview?*", lambda route: route.fulfill(status=500, body="Internal Server Error"))
-    page.goto(f"{server}/?lang=zh")
-    page.evaluate("sessionStorage.clear()")
-    page.goto(f"{server}/?lang=zh")
+    _fresh(page, server)
     page.fill("#request-date", "2026-02-10")
     page.keyboard.press("Enter")
     page.wait_for_selector("#errors", state="visible")

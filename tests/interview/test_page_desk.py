@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 
 # the page's browser fixtures (they skip where there is no Chromium) and its helpers
 from ..conftest import ROOT
-from ..server.test_browser import SHOTS, _answer_from, _start, browser, page, server  # noqa: F401
+from ..server.test_browser import SHOTS, _answer_from, _fresh, _start, browser, page, server  # noqa: F401
 
 STATE = "JSON.parse(sessionStorage.getItem('policykit-interview'))"
 
@@ -106,9 +106,7 @@ def test_an_uploaded_case_with_a_bad_request_day_can_be_corrected(
     """It was a dead end: "please correct", with nothing on the page to correct."""
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"request": {"type": "fault", "date": "2026-02-30"}}), encoding="utf-8")
-    page.goto(f"{server}/?lang=zh")
-    page.evaluate("sessionStorage.clear()")
-    page.goto(f"{server}/?lang=zh")
+    _fresh(page, server)
     page.set_input_files("#upload", str(bad))
     page.wait_for_selector("#errors", state="visible")
     assert page.locator("#start").is_visible() and page.input_value("#request-date") == "2026-02-30"
@@ -127,9 +125,7 @@ def test_a_deadline_passed_says_so(page: Page, server: str, tmp_path: Path) -> N
     }
     path = tmp_path / "late.json"
     path.write_text(json.dumps(case), encoding="utf-8")
-    page.goto(f"{server}/?lang=zh")
-    page.evaluate("sessionStorage.clear()")
-    page.goto(f"{server}/?lang=zh")
+    _fresh(page, server)
     page.set_input_files("#upload", str(path))
     page.wait_for_selector("[data-decision='deadlines.ship_by']")
     assert "已逾期" in page.locator("[data-decision='deadlines.ship_by'] .value").inner_text()
@@ -149,9 +145,7 @@ def test_a_day_typed_on_a_phone_pad_is_taken(page: Page, server: str) -> None:  
 def test_an_answer_no_question_asks_can_be_edited_and_kept(page: Page, server: str, tmp_path: Path) -> None:  # noqa: F811
     """Edit on an answer the interview would not ask again (the customer's contact) deleted
     it, with no question to answer and no way to keep it (a review's finding)."""
-    page.goto(f"{server}/?lang=zh")
-    page.evaluate("sessionStorage.clear()")
-    page.goto(f"{server}/?lang=zh")
+    _fresh(page, server)
     page.set_input_files("#upload", str(ROOT / "examples" / "fault.json"))
     answered = page.locator("#answered-list li[data-fact='customer.contact']")
     answered.wait_for()
@@ -166,9 +160,7 @@ def test_an_answer_no_question_asks_can_be_edited_and_kept(page: Page, server: s
 
 def test_a_refused_request_day_stays_typed(page: Page, server: str) -> None:  # noqa: F811
     """The start form emptied the day the service refused (a review's finding)."""
-    page.goto(f"{server}/?lang=zh")
-    page.evaluate("sessionStorage.clear()")
-    page.goto(f"{server}/?lang=zh")
+    _fresh(page, server)
     page.fill("#request-date", "2026-02-30")
     page.keyboard.press("Enter")
     page.wait_for_selector("#errors", state="visible")

@@ -77,10 +77,15 @@ def _value(fact: str) -> Any:
     return node
 
 
-def _start(page: Page, server: str, kind: str, day: str, lang: str = "zh") -> None:
+def _fresh(page: Page, server: str, lang: str = "zh") -> None:
+    """The interview page with nothing kept from an earlier test."""
     page.goto(f"{server}/?lang={lang}")
     page.evaluate("sessionStorage.clear()")
     page.goto(f"{server}/?lang={lang}")
+
+
+def _start(page: Page, server: str, kind: str, day: str, lang: str = "zh") -> None:
+    _fresh(page, server, lang)
     page.select_option("#request-type", kind)
     page.fill("#request-date", day)
     page.keyboard.press("Enter")  # the keyboard alone starts it
