@@ -13,7 +13,7 @@ import json
 from functools import partial
 from typing import IO, TYPE_CHECKING, Any
 
-from policykit.cli.streams import EXIT_OK, as_of_option, as_of_warning, write_output
+from policykit.cli.streams import EXIT_OK, as_of_option, as_of_warning, lang_code, write_output
 
 if TYPE_CHECKING:  # the interview is imported when it runs, not on every CLI start (add_parser)
     from collections.abc import Callable
@@ -327,8 +327,6 @@ def add_parser(sub: Any) -> None:
     it = sub.add_parser("interview", help="ask the questions the standard needs, in a terminal; write the case")
     it.add_argument("--type", help="the request type (else it is asked)")
     it.add_argument("--date", metavar="DATE", help="the day of the request, YYYY-MM-DD (else it is asked)")
-    from policykit.cli.parser import lang_code
-
     it.add_argument(
         "--lang", type=lang_code, metavar="LANG", help="one the policy speaks (default: its first; zh, bundled)"
     )

@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from policykit.cli.streams import JOBS_PER_CORE, cores, max_jobs, number, whole
+from policykit.cli.streams import JOBS_PER_CORE, cores, lang_code, max_jobs, number, whole
 from policykit.errors import Diagnostic, InputError
 from policykit.version import __version__
 
@@ -90,17 +90,6 @@ class _Parser(argparse.ArgumentParser):
 
 _positive = whole(1)
 _percent = number(0, 100, "a percentage from 0 to 100")
-
-
-def lang_code(text: str) -> str:
-    """A language's code as a policy's texts are keyed (zh, en, de, pt-BR); whether the
-    policy speaks it is checked once it is loaded."""
-    head, _, tail = text.partition("-")
-    if not (len(head) == 2 and head.isascii() and head.isalpha() and head.islower()) or (
-        tail and not (2 <= len(tail) <= 4 and tail.isascii() and tail.isalpha())
-    ):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a language's code (zh, en, de...)")
-    return text
 
 
 def _scale_options(parser: argparse.ArgumentParser, what: str) -> None:

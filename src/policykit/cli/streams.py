@@ -198,3 +198,16 @@ def number(low: float, high: float, what: str, above: bool = False) -> Callable[
         return value
 
     return read
+
+
+def lang_code(text: str) -> str:
+    """A language's code as a policy's texts are keyed (zh, en, de, pt-BR); whether the
+    policy speaks it is checked once it is loaded."""
+    head, _, tail = text.partition("-")
+    if not (len(head) == 2 and head.isascii() and head.isalpha() and head.islower()) or (
+        tail and not (2 <= len(tail) <= 4 and tail.isascii() and tail.isalpha())
+    ):
+        from argparse import ArgumentTypeError  # (a refused option only: argparse words it)
+
+        raise ArgumentTypeError(f"'{text}' is not a language's code (zh, en, de...)")
+    return text
