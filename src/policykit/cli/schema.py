@@ -68,6 +68,7 @@ def schema_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from policykit.policy.compiler import load_policy
     from policykit.policy.resources import policies_dir, shown
     from policykit.tools.schemas import generated_text
+    from policykit.tools.versions import latest_file
 
     if args.check and not args.out:
         raise InputError([Diagnostic("policykit", 0, 0, "usage", "--check needs --out FILE: the file to compare")])
@@ -81,7 +82,7 @@ def schema_command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
 
         path = Path(load_policy_set(args.policy_set).latest.file)
     else:
-        path = Path(args.policy) if args.policy else _latest()
+        path = Path(args.policy) if args.policy else Path(latest_file())
     policy, _ = load_policy(path)
     text = generated_text(policy, args.kind)
     if not args.out:
@@ -128,12 +129,3 @@ def version_file(policy_set: str | None, named: str) -> Path:
     if other is not None:  # a set holds one file a version: which of two was meant is not ours to guess
         raise InputError([Diagnostic(str(other), 1, 0, "set-duplicate-version", f"version {named} is also {path}")])
     return path
-
-
-def _latest() -> Path:
-    """The file of the latest version of the working copy's set (else the bundled one), as
-    ``--policy-set`` takes it: not a file picked by its name, which may be an old version."""
-    from policykit.policy.resources import policies_dir
-    from policykit.tools.versions import load_policy_set
-
-    return Path(load_policy_set(policies_dir(), use_cache=True, lazy=True).latest.file)

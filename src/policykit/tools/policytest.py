@@ -26,6 +26,7 @@ from policykit.policy.model import Policy
 from policykit.policy.resources import policies_dir
 from policykit.policy.schema_check import schema_errors
 from policykit.policy.yamlload import load_yaml
+from policykit.tools.versions import latest_file
 
 MAX_TEST_FILE_BYTES = DEFAULT.test_file_bytes
 
@@ -136,7 +137,7 @@ def load_test_file(path: Path, policy_override: Path | None = None) -> TestFile:
         raise InputError(errors)
     data = doc.data
     policy = policy_override or (
-        Path(os.path.normpath(path.parent / data["policy"])) if "policy" in data else _latest()
+        Path(os.path.normpath(path.parent / data["policy"])) if "policy" in data else Path(latest_file())
     )
     base = data.get("base") or {}
     tests = []
@@ -304,12 +305,3 @@ def load_all(
         except PolicykitError as exc:
             problems.extend(exc.diagnostics)
     return files, problems
-
-
-def _latest() -> Path:
-    """The latest version of the working copy's set (else of the bundled one): a test file
-    that names no policy is run against it, as ``schema`` takes it (the file named like the
-    bundled standard, or the first by name, could be an older version)."""
-    from policykit.tools.versions import load_policy_set
-
-    return Path(load_policy_set(policies_dir(), use_cache=True, lazy=True).latest.file)

@@ -371,3 +371,13 @@ def _keep_index(key: str, files: list[str], versions: list[Policy], limits: Limi
             note_need(needs, name, amount)
     if index_key(files, limits.policy_bytes) == key:
         write_index(key, versions, days, needs)
+
+
+def latest_file() -> str:
+    """The file of the latest version of the working copy's set (else of the bundled one):
+    what a command given no policy takes where it needs one (``schema``, a policy test
+    naming none), as ``--policy-set`` does; not a file picked by its name, which may be an
+    older version."""
+    from policykit.policy.resources import policies_dir
+
+    return str(load_policy_set(policies_dir(), use_cache=True, lazy=True).latest.file)
