@@ -165,3 +165,15 @@ def test_a_refused_request_day_stays_typed(page: Page, server: str) -> None:  # 
     page.keyboard.press("Enter")
     page.wait_for_selector("#errors", state="visible")
     assert page.input_value("#request-date") == "2026-02-30"
+
+
+def test_a_list_answer_takes_another_entry_after_a_reload(page: Page, server: str) -> None:  # noqa: F811
+    """ "Add an entry" hung on a question kept in the page's memory: gone after a reload."""
+    _fresh(page, server)
+    page.set_input_files("#upload", str(ROOT / "examples" / "shipment.json"))
+    answered = page.locator("#answered-list li[data-fact='shipment.options']")
+    answered.wait_for()
+    page.reload()
+    answered.wait_for()
+    answered.get_by_role("button", name="添加一项").click()
+    page.wait_for_selector("#question[data-fact='shipment.options']")

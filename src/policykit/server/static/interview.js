@@ -10,8 +10,6 @@
   let changing = null; // an assumed fact of no choices being changed in the question form, or a list added to
   // an answer being edited: kept until a new one is given ({fact, value}; "keep" puts it back)
   let editing = null;
-  state.lists = state.lists || {}; // each list asked, by its fact: asked again to add an entry to it
-  const listQuestions = state.lists;
   const $ = (id) => document.getElementById(id);
 
   function save() { store.setItem("policykit-interview", JSON.stringify(state)); }
@@ -189,10 +187,9 @@
     const started = Boolean(getPath(state.case, "request.type")) && Boolean(getPath(state.case, "request.date"));
     $("start").hidden = started && !badRequest;
     if (!$("start").hidden && started) fillStart();
-    renderRequest(step, started && !badRequest);
+    renderRequest(started && !badRequest);
     const asked = (step.questions || []).find((x) => x.fact !== "request.type" && x.fact !== "request.date");
-    const q = (changing && (questionOf(step, changing) || listQuestions[changing])) || asked;
-    if (q && q.kind === "list") listQuestions[q.fact] = q;
+    const q = (changing && questionOf(step, changing)) || asked;
     const form = $("question");
     if (q && $("start").hidden) {
       form.hidden = false;
@@ -250,7 +247,7 @@
   }
 
   // the request being handled, with ways to correct it or to begin the next
-  function renderRequest(step, shown) {
+  function renderRequest(shown) {
     $("request-bar").hidden = !shown;
     if (!shown) return;
     const type = getPath(state.case, "request.type");
@@ -306,7 +303,7 @@
         render(last);
       });
       const item = el("li", { "data-fact": g.fact }, el("span", { text: g.text + " " }), el("strong", { text: g.value }), document.createTextNode(" "), edit);
-      if (Array.isArray(getPath(state.case, g.fact)) && listQuestions[g.fact]) { // a list takes more than one entry
+      if (g.question && g.question.kind === "list") { // a list takes more than one entry
         const add = el("button", { type: "button", class: "quiet", text: ui.add_entry });
         add.addEventListener("click", () => { changing = g.fact; render(last); });
         item.append(document.createTextNode(" "), add);
@@ -393,7 +390,7 @@
     editing = null;
     changing = null;
     // a request corrected keeps the answers given; a new one starts from nothing
-    state = { case: Object.assign({}, before, { request: request }), skipped: state.skipped || [], lists: listQuestions };
+    state = { case: Object.assign({}, before, { request: request }), skipped: state.skipped || [] };
     const step = await refresh();
     if (step && (step.errors || []).length) { // refused: the start form keeps what was typed
       state.case = before;
@@ -411,8 +408,7 @@
   });
 
   $("new-case").addEventListener("click", () => {
-    for (const fact of Object.keys(listQuestions)) delete listQuestions[fact];
-    state = { case: {}, skipped: [], lists: listQuestions };
+    state = { case: {}, skipped: [] };
     editing = null;
     changing = null;
     last = null;
@@ -427,7 +423,7 @@
   $("question").addEventListener("submit", async (event) => {
     event.preventDefault();
     const fact = $("question").dataset.fact;
-    const q = questionOf(last, fact) || listQuestions[fact];
+    const q = questionOf(last, fact);
     const value = answerOf(q);
     if (value === undefined) { $("q-error").textContent = ui.errors; $("q-error").hidden = false; return; }
     await answer(q.fact, value);
@@ -457,7 +453,7 @@
     if (!file) return;
     editing = null;
     changing = null;
-    try { state = { case: JSON.parse(await file.text()), skipped: [], lists: listQuestions }; }
+    try { state = { case: JSON.parse(await file.text()), skipped: [] }; }
     catch (e) { showErrors([{ path: file.name, message: String(e) }]); return; }
     refresh();
   });
