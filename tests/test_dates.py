@@ -549,3 +549,28 @@ def test_a_day_past_the_28th_moved_to_february_keeps_the_leap_years_of_the_calen
 
     for year in range(1, 10000):
         assert add_months(date(year, 1, 31), 1) == date(year, 2, 29 if calendar.isleap(year) else 28), year
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    asks=st.lists(
+        st.tuples(st.dates(date(2024, 1, 1), date(2027, 12, 31)), st.integers(0, 30)), min_size=1, max_size=40
+    )
+)
+def test_a_count_made_again_is_the_day_counted_afresh(asks: list[tuple[date, int]]) -> None:
+    """A working-day count is kept once made (a batch counts from the same days over and
+    over): asked again, in any order, it is the day a fresh count gives, day by day."""
+    for day, count in asks * 2:
+        found = CN.add_working_days(day, count)
+        current, remaining = day, count
+        while remaining:
+            current += timedelta(days=1)
+            remaining -= CN.is_working_day(current)
+        assert found == current
+
+
+def test_the_counts_kept_are_bounded() -> None:
+    cal = WorkCalendar("CN")
+    for n in range(5000):
+        cal.add_working_days(date(2026, 1, 1) + timedelta(days=n % 700), n // 700)
+    assert 0 < len(cal._added) <= 4096

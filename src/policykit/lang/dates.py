@@ -148,6 +148,7 @@ class WorkCalendar:
         self.extra_working_days = frozenset(extra_working_days)
         self._official: Any = None
         self._years: dict[int, frozenset[int]] = {}
+        self._added: dict[tuple[date, int], date] = {}  # counts made, by day and count (bounded)
         self._packed: dict[int, bytes] = {}
         self._span: tuple[int, int] | None = None  # the years the package has a calendar for
         self._weekend: frozenset[int] = frozenset()
@@ -291,15 +292,24 @@ class WorkCalendar:
         """The ``count``-th working day after ``day`` (``day`` itself does not count)."""
         if not 0 <= _whole(count, "a number of working days") <= MAX_WORKING_DAYS:
             raise ValueError(f"a working-day count must be between 0 and {MAX_WORKING_DAYS}, not {count}")
+        key = (day, count)
+        found = self._added.get(key)
+        if found is not None:  # a batch's cases count from the same few hundred days
+            return found
         current = day
         remaining = count
         while remaining:
             current += timedelta(days=1)
             if self.is_working_day(current):
                 remaining -= 1
+        added = self._added
+        if len(added) >= _MAX_ADDED:
+            added.clear()
+        added[key] = current
         return current
 
 
+_MAX_ADDED = 4096  # working-day counts kept per calendar (a memo: each result is the loop's)
 _PACKED = 46  # bytes of a year's days, a bit a day (366 bits)
 
 
