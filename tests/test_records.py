@@ -257,6 +257,17 @@ def test_the_package_records_pickle_and_compare_as_named_tuples() -> None:
         assert record._replace() == record and isinstance(record, tuple)
 
 
+def test_the_keywords_are_pythons() -> None:
+    """The keywords a field may not be (records.py keeps them, without importing keyword)
+    are this Python's, where its class is copied."""
+    import keyword
+
+    from policykit import records
+
+    if records._COPIED_VERSION:
+        assert frozenset(keyword.kwlist) == records._KEYWORDS
+
+
 def test_a_keyword_field_is_refused_as_collections_refuses_it() -> None:
     body = {"__annotations__": {"x": "int", "class": "int"}, "__module__": __name__, "__qualname__": "Rec"}
     with pytest.raises(ValueError, match="cannot be a keyword: 'class'"):

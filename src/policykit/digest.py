@@ -25,13 +25,15 @@ if TYPE_CHECKING:
     sha256: Callable[..., Any]
     compare_digest: Callable[[bytes, bytes], bool]
 else:
-    try:
-        from _sha2 import sha256  # Python 3.12 and later
-    except ImportError:
-        try:
+    import sys
+
+    try:  # each Python's own module first: a name looked for in vain searches the whole path
+        if sys.version_info >= (3, 12):
+            from _sha2 import sha256
+        else:
             from _sha256 import sha256
-        except ImportError:  # pragma: no cover - an interpreter built without it
-            from hashlib import sha256
+    except ImportError:  # pragma: no cover - an interpreter built without it
+        from hashlib import sha256
     try:
         from _operator import _compare_digest as compare_digest  # what hmac.compare_digest is
     except ImportError:  # pragma: no cover

@@ -14,7 +14,6 @@ import annotations`` they are strings, each of which ``typing`` compiles).
 from __future__ import annotations
 
 import sys
-from keyword import iskeyword
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -69,6 +68,50 @@ _Declared = type.__new__(_Maker, "NamedTuple", (), {})
 _COPIED_VERSION = sys.version_info[:2] in ((3, 11), (3, 12))
 """Whether collections' named tuple class on this Python is the one :func:`_named_tuple` copies."""
 
+# Python's keywords (``keyword.kwlist``) on the Pythons whose class is copied, 3.11 and 3.12
+# alike (elsewhere collections makes the class and checks the names itself): ``keyword``,
+# read from the standard library's folder, would cost a cold start some 0.1 ms for this
+# one check (``tests/test_records.py`` holds the two alike)
+_KEYWORDS = frozenset(
+    [
+        "False",
+        "None",
+        "True",
+        "and",
+        "as",
+        "assert",
+        "async",
+        "await",
+        "break",
+        "class",
+        "continue",
+        "def",
+        "del",
+        "elif",
+        "else",
+        "except",
+        "finally",
+        "for",
+        "from",
+        "global",
+        "if",
+        "import",
+        "in",
+        "is",
+        "lambda",
+        "nonlocal",
+        "not",
+        "or",
+        "pass",
+        "raise",
+        "return",
+        "try",
+        "while",
+        "with",
+        "yield",
+    ]
+)
+
 
 def _named_tuple(typename: str, fields: tuple[str, ...], defaults: tuple[Any, ...], module: str) -> type:
     """``collections.namedtuple(typename, fields, defaults=defaults, module=module)``: the
@@ -80,7 +123,7 @@ def _named_tuple(typename: str, fields: tuple[str, ...], defaults: tuple[Any, ..
     makes a class this does not copy (3.13 added ``__replace__``; checked on 3.11 and 3.12
     only), collections makes it."""
     template = _NEW[len(fields)] if 0 < len(fields) < len(_NEW) and _COPIED_VERSION else None
-    if template is None or any(not f.isidentifier() or f.startswith("_") or iskeyword(f) for f in fields):
+    if template is None or any(not f.isidentifier() or f.startswith("_") or f in _KEYWORDS for f in fields):
         return _collections_named_tuple()(typename, fields, defaults=defaults, module=module)  # (and its messages)
     if len(defaults) > len(fields):
         raise TypeError("Got more default values than field names")

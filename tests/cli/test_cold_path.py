@@ -80,6 +80,17 @@ HEAVY = (
     # one document is decided without the batch's machinery (tools/document.py)
     "policykit.tools.batch",
     "policykit.tools.batch_memory",
+    # what only an expression compiled from its text (its kinds, its problems' words), the
+    # case format's writer and a link to the docs need: a policy read from the cache and a
+    # good case need none of them
+    "policykit.lang.hints",
+    "policykit.lang.kinds",
+    "policykit.policy.contract_schema",
+    "policykit.present.links",
+    # nor the keyword list (the named tuples' field names are checked without it) or the
+    # error codes of a failed write
+    "keyword",
+    "errno",
     # a condition in words is for --explain and the docs; a name's title is in present/catalogue
     "policykit.present.sentence",
     "policykit.present.explain",

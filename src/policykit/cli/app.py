@@ -8,7 +8,6 @@ stdout when the input is bad.
 from __future__ import annotations
 
 import _signal  # type: ignore[import-not-found]  # signal's C module: no enums to build (as policykit/__init__)
-import errno
 import os
 import sys
 
@@ -86,7 +85,7 @@ def run(
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:
-        if exc.errno in _WRITE_ERRORS:
+        if exc.errno in _write_errors():
             _say(err, f"policykit: write-failed: cannot write the output: {exc.strerror or exc}")
             return EXIT_BAD_INPUT
         _say(err, f"policykit: internal error: {type(exc).__name__}: {exc}")
@@ -103,7 +102,11 @@ def run(
         return EXIT_INTERNAL
 
 
-_WRITE_ERRORS = {errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EPIPE}
+def _write_errors() -> set[int]:
+    """The codes of an output that cannot be written (errno imported only when one fails)."""
+    import errno
+
+    return {errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EPIPE}
 
 
 def _say(err: IO[str], line: str) -> None:

@@ -54,7 +54,7 @@ def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int
         columns(out) if fmt == "text" else 80,
         limits,
     )
-    chooser(settings)  # a bad policy fails here, before any output
+    choose = chooser(settings)  # a bad policy fails here, before any output
     jobs = getattr(args, "jobs", None)
     if jobs is not None and args.batch is None:
         raise InputError(
@@ -81,9 +81,9 @@ def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int
         from policykit.lang.expr import exact_forms_only
 
         exact_forms_only(True)
-        policy, case, result = evaluate_raw(settings, raw, name, generated=False)
+        policy, case, result = evaluate_raw(settings, raw, name, choose, generated=False)
     else:
-        policy, case, result = evaluate_raw(settings, raw, name)
+        policy, case, result = evaluate_raw(settings, raw, name, choose)
     if settings.as_of is not None and (day := requested_after(case, settings.as_of)) is not None:
         print(as_of_warning(settings.as_of, name, *_where(raw, name, ("request", "date")), day=day), file=err)
     if fmt == "json":

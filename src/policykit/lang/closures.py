@@ -19,7 +19,6 @@ from itertools import product
 
 from policykit.lang.form import CONSTANT_NAMES, KW_SUFFIX, MAX_DEPTH, MAX_INT, MAX_STRING
 from policykit.lang.functions import FUNCTIONS, arithmetic
-from policykit.lang.hints import is_null_hint, name_hint, suggest
 from policykit.lang.values import Unknown, few, merge, plain, truth
 
 TYPE_CHECKING = False
@@ -129,6 +128,8 @@ class Compiler:
             constant = CONSTANT_NAMES[name]
             return lambda env: constant
         if name not in self.names:
+            from policykit.lang.hints import name_hint, suggest  # (a refusal's words: not on a good road)
+
             raise Refuse(
                 "unknown-name", f"unknown name '{name}'{suggest(name, list(self.names)) or name_hint(name)}", (name,)
             )
@@ -221,6 +222,8 @@ class Compiler:
         pairs = []
         for op, left, right in zip(ops, operands, operands[1:], strict=False):
             if op not in _COMPARE:
+                from policykit.lang.hints import is_null_hint
+
                 hint_text = is_null_hint(op, left, right) or _WAY_OUT.get(op, "")
                 raise Refuse("operator-not-allowed", f"comparison {op} is not allowed{hint_text}")
             self.check_enum(left, right)
@@ -259,6 +262,8 @@ class Compiler:
                 said = f"{value!r} is not a value of {name} ({', '.join(domain)})"
                 raise Refuse("unknown-value", said, (repr(value),))
             if isinstance(value, str) and value not in domain:
+                from policykit.lang.hints import suggest
+
                 raise Refuse(
                     "unknown-value",
                     f"'{value}' is not a value of {name} ({', '.join(domain)}){suggest(value, list(domain))}",
@@ -287,6 +292,8 @@ class Compiler:
             raise Refuse(function[1], function[2])  # a method, a lambda, anything but a name
         spec = FUNCTIONS.get(function)
         if spec is None:
+            from policykit.lang.hints import suggest
+
             raise Refuse(
                 "function-not-allowed",
                 f"function '{function}' is not allowed{suggest(function, list(FUNCTIONS))}",

@@ -22,7 +22,6 @@ from policykit.lang.form import MAX_SOURCE as MAX_SOURCE
 from policykit.lang.form import MAX_STRING as MAX_STRING
 from policykit.lang.form import checked_form
 from policykit.lang.functions import FUNCTIONS
-from policykit.lang.hints import hint, quote
 from policykit.records import Frozen
 
 TYPE_CHECKING = False
@@ -104,6 +103,8 @@ class Compiled(Frozen):
                 return exact
         compiled, issues = compile_expr(self.source, names, fast=False)
         if compiled is None or compiled.exact is None:
+            from policykit.lang.hints import quote
+
             raise EvalError(f"cannot compile {quote(self.source)}: {issues}")
         object.__setattr__(self, "form", compiled.form)  # the text's own form, for whoever reads it next
         return compiled.exact
@@ -147,6 +148,7 @@ def compile_expr(
         return None, [Issue("expression-type", "an expression must be a string")]
     if len(source) > MAX_SOURCE:
         return None, [Issue("expression-too-long", f"expression longer than {MAX_SOURCE} characters")]
+    from policykit.lang.hints import hint, quote  # (loaded with the parser)
     from policykit.lang.syntax import parse_form  # the parser: never loaded by a policy read from the cache
 
     try:

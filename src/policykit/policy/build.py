@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from policykit.errors import Diagnostic
 from policykit.lang.dates import WorkCalendar
-from policykit.lang.hints import suggest
 from policykit.lang.values import Unknown
 from policykit.limits import DEFAULT, Limits, note_need
 from policykit.policy.calendar_days import calendar_days
@@ -74,6 +73,8 @@ def _build_value(ex: Expressions, section: str, i: int, item: dict[str, Any], ou
             literal = Unknown(frozenset(row["ask"]))
             for k, name in enumerate(row["ask"]):
                 if name not in ex.names:
+                    from policykit.lang.hints import suggest
+
                     ex.diags.append(
                         ex.doc.diag(
                             rpath + ("ask", k), "unknown-name", f"unknown fact '{name}'{suggest(name, list(ex.names))}"
@@ -114,6 +115,8 @@ def _build_value(ex: Expressions, section: str, i: int, item: dict[str, Any], ou
     labels = tuple((k, Text.of(v)) for k, v in (item.get("labels") or {}).items())
     for k, _ in labels:
         if domain and k not in domain:
+            from policykit.lang.hints import suggest
+
             ex.diags.append(
                 ex.doc.diag(
                     path + ("labels", k),
@@ -157,6 +160,8 @@ def _check_literal(
     if not domain or literal is None:
         return
     if (item["type"] == "enum" or key == "collect") and literal not in domain:
+        from policykit.lang.hints import suggest
+
         ex.diags.append(
             ex.doc.diag(
                 path,

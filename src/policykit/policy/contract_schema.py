@@ -27,6 +27,8 @@ keeps the two equal.
 
 from __future__ import annotations
 
+from policykit.policy.fixed_width import DATE_PATTERN as DATE_PATTERN
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -34,7 +36,6 @@ if TYPE_CHECKING:
 JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 SCALARS = {"string": "string", "bool": "boolean", "int": "integer", "number": "number"}
 BUILTIN = (*SCALARS, "date", "enum", "object", "list")
-DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # a date type the contract does not name itself
 # the field keys that become JSON Schema keywords, in the order they are written
 _KEYWORDS = (
     ("pattern", "pattern"),

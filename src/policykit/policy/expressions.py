@@ -7,8 +7,6 @@ from __future__ import annotations
 from policykit.errors import Diagnostic
 from policykit.lang.expr import Compiled, compile_expr
 from policykit.lang.fastpath import lazy_fast_function
-from policykit.lang.hints import null_comparisons, spelled_at, suggest
-from policykit.lang.kinds import kind_mismatches, kind_problems, not_a_condition, parameter_kind
 from policykit.limits import DEFAULT, Budget, LimitError, Limits
 from policykit.policy.document import Document
 from policykit.policy.model import Text
@@ -33,22 +31,37 @@ class Expressions:
         self.budget = Budget(limits)
         data = doc.data
         names: dict[str, tuple[str, ...] | None] = {n: None for n in BUILTIN_NAMES}
-        # the kind each name is declared with, where it is one comparisons are judged by
-        kinds: dict[str, str] = {"as_of": "date", "policy.id": "string", "policy.version": "string"}
         for name, fact in data["facts"].items():
             names[name] = tuple(fact.get("values") or ()) if fact["type"] == "enum" else None
-            kinds[name] = fact["type"]
-        for name, parameter in data["parameters"].items():
+        for name in data["parameters"]:
             names[f"params.{name}"] = None
-            kind = parameter_kind(parameter.get("value"))
-            if kind is not None:
-                kinds[f"params.{name}"] = kind
         for _, _, item in value_items(data):
             names[item["id"]] = tuple(item.get("values") or ()) if item["type"] == "enum" else None
-            kinds[item["id"]] = item["type"]
         self.names = names
-        self.kinds = kinds
+        self._kinds: dict[str, str] | None = None
         self.diags: list[Diagnostic] = []
+
+    @property
+    def kinds(self) -> dict[str, str]:
+        """The kind each name is declared with, where it is one comparisons are judged by:
+        worked out when an expression is first compiled from its text (never for a policy
+        read from the cache, whose expressions were judged when it was written)."""
+        kinds = self._kinds
+        if kinds is None:
+            from policykit.lang.kinds import parameter_kind
+
+            data = self.doc.data
+            kinds = {"as_of": "date", "policy.id": "string", "policy.version": "string"}
+            for name, fact in data["facts"].items():
+                kinds[name] = fact["type"]
+            for name, parameter in data["parameters"].items():
+                kind = parameter_kind(parameter.get("value"))
+                if kind is not None:
+                    kinds[f"params.{name}"] = kind
+            for _, _, item in value_items(data):
+                kinds[item["id"]] = item["type"]
+            self._kinds = kinds
+        return kinds
 
     def compile(self, source: Any, path: tuple[Any, ...]) -> Compiled | None:
         if self.precompiled is not None and isinstance(source, str) and source in self.precompiled:
@@ -63,6 +76,11 @@ class Expressions:
             shared = Compiled(source, frozenset(names), None, fast, self.names, text, form)
             self.from_cache[source] = shared
             return shared
+        # an expression compiled from its text: its kinds checked, its problems worded (a
+        # policy read from the cache loads neither module)
+        from policykit.lang.hints import null_comparisons, spelled_at
+        from policykit.lang.kinds import kind_mismatches, kind_problems
+
         known = self.seen.get(source) if isinstance(source, str) else None
         if known is None:
             try:
@@ -97,6 +115,8 @@ class Expressions:
         exactly true)."""
         compiled = self.compile(source, path)
         if compiled is not None and self.precompiled is None:
+            from policykit.lang.kinds import not_a_condition
+
             said = not_a_condition(compiled.form, self.kinds, strict)
             if said is not None:
                 self.diags.append(self.doc.diag(path, "not-a-condition", said))
@@ -117,6 +137,8 @@ class Expressions:
         if self.precompiled is not None:  # an authentic cache entry: its names were checked when it was written
             return Text.of(text)
         import re
+
+        from policykit.lang.hints import suggest
 
         for lang, template in text.items():
             for name in re.findall(r"\{([^{}]+)\}", template):

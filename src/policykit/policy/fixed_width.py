@@ -39,6 +39,11 @@ _ESCAPES: dict[str, Class] = {
 _ANY: Class = (True, frozenset("\n"), ())
 _WRITTEN_OUT = 256  # a range of fewer characters is written out as a set of them
 
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+"""The pattern of a date the contract does not name a type for (:mod:`policykit.policy.
+contract_schema` writes it into the case format), a plain one: kept here, where the case
+reader finds it without loading the contract's writer."""
+
 
 LONG = 64
 """The longest text the row is compared with here: a longer one is searched by ``re``

@@ -11,7 +11,6 @@ from policykit.memo import lru_cache
 from policykit.policy.model import Fact, Policy, Value
 from policykit.policy.placeholders import simple, spans
 from policykit.present.catalogue import day, say
-from policykit.present.links import clause_url
 from policykit.present.result import CitedClause, iso_day, jsonable
 
 TYPE_CHECKING = False
@@ -263,7 +262,12 @@ def cited_clause(policy: Policy, cid: str, docs_url: str | None) -> CitedClause:
     cited = known.get((cid, docs_url))
     if cited is None:
         clause = policy.clauses[cid]
-        cited = CitedClause(cid, clause.zh, clause.en, clause_url(docs_url, cid) if docs_url else None)
+        url = None
+        if docs_url:
+            from policykit.present.links import clause_url  # (a link only with --docs-url)
+
+            url = clause_url(docs_url, cid)
+        cited = CitedClause(cid, clause.zh, clause.en, url)
         if len(known) < 10_000:
             known[(cid, docs_url)] = cited
     return cited

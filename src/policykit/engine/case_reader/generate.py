@@ -43,7 +43,7 @@ from policykit.engine.case_reader.shapes import (
     limit,
     rejects_null,
 )
-from policykit.policy.contract_schema import DATE_PATTERN
+from policykit.policy.fixed_width import DATE_PATTERN
 from policykit.policy.pattern_match import re2_problem
 
 TYPE_CHECKING = False

@@ -12,7 +12,7 @@ that stands for it, :mod:`~policykit.engine.case_reader.walk`) and what they ref
 from __future__ import annotations
 
 from policykit.lang.values import finite
-from policykit.policy.contract_schema import DATE_PATTERN
+from policykit.policy.fixed_width import DATE_PATTERN
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
