@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from types import ModuleType
     from typing import Any
 
+    from policykit.engine.lean import Lean
     from policykit.lang.expr import Compiled
 
     StepPlan = tuple[
@@ -334,8 +335,13 @@ def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, ge
                     return Decided(lean.metered(Budget(limits), policy.calendar, case.given, as_of, case.facts), {})
             found = (_LEAN or _lean())(policy, case.request_type, case.facts, as_of, case.given, limits)
             return Decided(found, {})
-        except codegen.GIVE_UP:
-            pass  # an unknown read, or a value the generated code gives way on: the full road
+        except codegen.GIVE_UP:  # an unknown read, or a value the generated code gives way on: the full road
+            made = policy.memo.get("lean_requests")
+            lean = made.get(case.request_type) if made is not None else None
+            if lean is not None:  # the full road for the decisions the lean road leaves open alone
+                opened = _open_road(policy, case, as_of, limits, lean)
+                if opened is not None:
+                    return opened
         except (EvalError, RecursionError) as exc:
             raise _evaluation_error(exc) from None
     env = _env(policy, case, as_of, limits, generated)
@@ -358,6 +364,50 @@ def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, ge
         raise _evaluation_error(exc) from None
     finally:
         env.release()
+
+
+def _open_road(policy: Policy, case: Case, as_of: date, limits: Limits, lean: Lean) -> Decided | None:
+    """:func:`decide` on the full road for the decisions the lean road leaves open alone:
+    the others and the values they read are worked out by the lean function made partial,
+    kept in the case and charged the work they cost (not that of a value given way within:
+    the full road works it out again), as the full road charges them.  None where anything
+    else happens (a limit reached, an error): the full road then decides the case from the
+    start, and reaches it as it does."""
+    env: CaseEnv | None = None
+    try:
+        decided, done, work = lean.opened(policy, case.request_type, case.given, as_of, case.facts, limits)
+        plan = policy.plan(case.request_type)[0]
+        if len(decided) == len(plan):
+            return Decided(decided, {})
+        env = _env(policy, case, as_of, limits, True)
+        env.lean = True  # (no rows to show: an open decision goes straight to the three-valued tables)
+        cache, known = env.cache, env.known
+        for name, value in done.items():
+            if value.__class__ is Unknown:  # (no value the lean road works out is: the full road, to be sure)
+                return None
+            cache[name] = known[name] = value
+        env.budget.left -= work
+        values: dict[str, Any] = {}
+        missing: dict[str, tuple[str, ...]] = {}
+        for definition in plan:
+            name = definition.id
+            if name in decided:
+                values[name] = decided[name]
+                continue
+            result = env.get(name)
+            if result.__class__ is Unknown:
+                result = settle_value(env, case, definition)
+            if result.__class__ is Unknown:
+                values[name] = None
+                missing[name] = tuple(sorted(result.facts))
+            else:
+                values[name] = result
+        return Decided(values, missing)
+    except Exception:  # (an evaluation error, a limit...): on the full road from the start
+        return None
+    finally:
+        if env is not None:
+            env.release()
 
 
 def decide_interpreted(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT) -> Decided:

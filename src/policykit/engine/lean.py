@@ -17,6 +17,12 @@ microseconds after it was made.  Where the time limit is far above that too (at 
 that long between two statements: the case is then decided by the same function made
 without the budget, the same values and errors for none of the counting.  A value whose
 size the budget would charge (a long list or text) sends the case to the metered function.
+
+A case the plain function gives up on (a fact unknown) is run by the same function made
+``partial`` (:func:`~policykit.engine.codegen.request.request_source`): only the decisions
+that read an unknown (or read one that did) are left open, and the full road is given the
+values worked out, with the work they cost, to work out the open ones alone
+(:func:`~policykit.engine.decide.decide`).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from __future__ import annotations
 from datetime import date
 
 from policykit.engine.codegen import GIVE_UP
+from policykit.engine.codegen.generate import OPEN
 from policykit.engine.codegen.request import (
     NeedsBudget,
     RequestFunction,
@@ -39,6 +46,7 @@ from policykit.policy.model import Policy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 __all__ = ["CLOCK_EVERY", "GAVE_UP", "PLAIN_SECONDS", "Lean", "NeedsBudget", "lean_of", "lean_values"]
@@ -54,13 +62,15 @@ budget's look at the clock decides, as on the full road)."""
 class Lean:
     """How one request type is decided on the lean road: ``metered``, the generated function
     under the case's budget; ``plain``, the same without the budget (None: its work depends
-    on what it reads); ``work``, the most work ``metered`` can charge a case."""
+    on what it reads); ``work``, the most work ``metered`` can charge a case; ``partial``,
+    ``metered`` made partial (:meth:`opened`), when first needed."""
 
-    __slots__ = ("fits", "metered", "plain", "work")
+    __slots__ = ("fits", "metered", "partial", "plain", "work")
 
     def __init__(self, metered: RequestFunction, plain: RequestFunction | None, work: int) -> None:
         self.metered, self.plain, self.work = metered, plain, work
         self.fits: Limits | None = None  # the last limits found to let ``plain`` decide (a call's are mostly the same)
+        self.partial: Callable[..., tuple[dict[str, Any], int]] | None = None  # ``metered`` made partial
 
     def plain_under(self, limits: Limits) -> bool:
         """Whether ``plain`` decides a case under ``limits`` (see the module's text)."""
@@ -68,6 +78,28 @@ class Lean:
             return False
         self.fits = limits
         return True
+
+    def opened(
+        self,
+        policy: Policy,
+        request_type: str,
+        given: frozenset[str],
+        as_of: date,
+        facts: dict[str, Any],
+        limits: Limits,
+    ) -> tuple[dict[str, Any], dict[str, Any], int]:
+        """(the decisions of ``request_type`` but those left open (they give way), the values
+        worked out for them, the work those cost) by the metered function made partial
+        (:func:`~policykit.engine.codegen.request.request_source`), under ``limits``."""
+        function = self.partial
+        if function is None:
+            text, names = request_source(policy, request_type, shared_names(policy), partial=True)
+            function = self.partial = compiled(text, names, request_type)[1]["_decide"]
+        budget = Budget(limits)
+        done: dict[str, Any] = {}
+        found, lost = function(budget, policy.calendar, given, as_of, facts, done)
+        decided = {name: value for name, value in found.items() if value is not OPEN}
+        return decided, done, budget.total - budget.left - lost
 
 
 def lean_values(

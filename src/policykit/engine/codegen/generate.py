@@ -44,6 +44,26 @@ GIVE_UP = (Fallback, UnknownHit, TypeError, ValueError, OverflowError, Attribute
 """What a generated function raises where the interpreter must work the value out (the
 fast forms' own reasons to give way, and :class:`Fallback`)."""
 
+
+class _Open:
+    """A decision a request function made ``partial`` left open (it gave way:
+    :func:`~policykit.engine.codegen.request.request_source`)."""
+
+    __slots__ = ()
+
+
+OPEN = _Open()
+
+
+def forget(done: dict[str, Any], kept: int, slots: list[Any], slot_of: dict[str, int], unset: Any) -> None:
+    """What a partial request function does where a decision gives way: forget the values
+    put in ``done`` after the first ``kept`` (worked out for it), and empty their slots."""
+    for name in list(done)[kept:]:
+        del done[name]
+        if slots:
+            slots[slot_of[name]] = unset
+
+
 Generated = Callable[[Any, Any], tuple[Any, Any]]
 """``(env, known values) -> (value, the rows that gave it)``."""
 

@@ -38,7 +38,7 @@ from collections.abc import Callable, Mapping
 from operator import itemgetter
 from types import CodeType
 
-from policykit.engine.codegen.generate import Fallback
+from policykit.engine.codegen.generate import GIVE_UP, OPEN, Fallback, forget
 from policykit.engine.codegen.generate import NeedsBudget as NeedsBudget
 from policykit.engine.codegen.inline import Inline, NotInlined, never_sized
 from policykit.lang.dates import WorkCalendar, date
@@ -87,12 +87,15 @@ _CASE = ("_b", "_cal", "_given", "_as_of", "_v")  # a case's first slots (_v: it
 class _Request:
     """The source of one request type's function, and the globals it names."""
 
-    def __init__(self, policy: Policy, shared: Mapping[str, Any], metered: bool = True, rows: bool = False) -> None:
+    def __init__(
+        self, policy: Policy, shared: Mapping[str, Any], metered: bool = True, rows: bool = False, partial: bool = False
+    ) -> None:
         self.policy = policy
+        self.partial = partial  # True: a decision that gives way is left open, the others go on (see request_source)
         self.shared = shared
         self.metered = metered  # False: no work charged per value (see :func:`request_source`)
         self.rows = rows  # True: every value worked out kept with the rows that gave it (see request_source)
-        self.case = (*_CASE, "_o", "_rd") if rows else _CASE  # a case's first slots
+        self.case = (*_CASE, "_o", "_rd") if rows else (*_CASE, "_o") if partial else _CASE  # a case's first slots
         self.metering = False  # whether the code charges the budget by what it reads (a function's cost...)
         self.charges: dict[int, int] = {}  # value number -> the work charged when it is worked out
         self.names: dict[str, Any] = {
@@ -106,6 +109,8 @@ class _Request:
             "_len": len,
             "_list": list,
             "_str": str,
+            "_O": OPEN,
+            "_GU": GIVE_UP,
         }
         self.values: dict[str, int] = {}  # value id -> its number (v<n>, w<n>), in order of first read
         self.facts: dict[str, int] = {}  # fact -> its number (f<n>)
@@ -117,6 +122,7 @@ class _Request:
         self.reading: int | None = None  # the value whose worker is being made (None: the function itself)
         self.readers: dict[int, set[int | None]] = {}  # value -> where it is read (its workers, or None)
         self.worker_used: dict[int, set[str]] = {}  # value -> the locals its worker reads
+        self.undo = ""  # partial: the call forgetting the values a decision that gave way worked out
 
     def constant(self, obj: Any) -> str:
         found = self.constants.get(id(obj))
@@ -251,6 +257,7 @@ class _Request:
             "except _LimitError as _x:",
             f"    raise _x.working_out({value.id!r}) from None",
             *([f"_o[{value.id!r}] = (_r, _w, _z, _b.left)"] if self.rows else []),
+            *([f"_o[{value.id!r}] = _r"] if self.partial else []),
         ]
         return lines, self.used
 
@@ -272,7 +279,7 @@ class _Request:
         facts = sorted(int(local[1:]) for local in used if local[0] == "f")
         if facts:
             used = used | {"_v"}
-        if self.rows:
+        if self.rows or self.partial:
             used = used | {"_o"}
         head += [f"    {local} = _s[{i}]" for i, local in enumerate(self.case) if local in used]
         head += [f"    f{k} = _v[{k}]" for k in facts]
@@ -286,7 +293,8 @@ class _Request:
             n = self.values.setdefault(value.id, len(self.values))
             lines, _ = self.compute(n)
             blocks.append((n, lines))
-            self.decided[n] = f"r{i}"  # the later decisions read it from the function's local
+            # the later decisions read it from the function's local (one left open gives way)
+            self.decided[n] = f"(r{i} if r{i} is not _O else _G())" if self.partial else f"r{i}"
         self.decided = {}  # a worker may be called before any decision is worked out
         result = ", ".join(f"{value.id!r}: r{i}" for i, value in enumerate(self.policy.plan(request_type)[0]))
         workers: list[str] = []
@@ -301,7 +309,7 @@ class _Request:
         local: dict[int, str] = {}
         inlined: set[int] = set()  # those worked out by their expression, with no worker
         for n in sorted(done):
-            args = self.worker_locals(n) if self.readers[n] == {None} and not self.rows else None
+            args = self.worker_locals(n) if self.readers[n] == {None} and self.case is _CASE else None
             if args is not None:
                 form = self.inline_form(n)
                 inlined |= {n} if form is not None else set()
@@ -311,24 +319,28 @@ class _Request:
             workers += [line for n in sorted(set(local) - inlined) for line in self.worker(n, True)]
             blocks = [(n, [_read_locally(line, self.slot, local) for line in lines]) for n, lines in blocks]
         shared = done - set(local)  # the values kept in the case's slots
+        if self.partial:  # the values a decision that gave way worked out: forgotten
+            self.names["_forget"], self.names["_at"] = forget, {v: self.slot(n) for v, n in self.values.items()}
+            self.undo = f"_forget(_o, _n0, {'_s' if shared else '[]'}, _at, _N)"
         main: list[str] = [f"x{n} = _N" for n in sorted(local)]
         for i, (n, lines) in enumerate(blocks):
             if n not in done:  # no worker reads it: worked out here, first and once, and kept in a local
-                main += [*lines, f"r{i} = _r"]
+                main += self.open_on_give_up([*lines, f"r{i} = _r"], f"r{i}")
                 continue
             # a worker may have worked it out already, or read it later
             slot = f"x{n}" if n in local else f"_s[{self.slot(n)}]"
             main += [
                 f"_r = {slot}",
                 "if _r is _N:",
-                *(f"    {line}" for line in lines),
-                f"    {slot} = _r",
+                *(f"    {line}" for line in self.open_on_give_up([*lines, f"{slot} = _r"], "_r")),
                 f"r{i} = _r",
             ]
         self.names.update(dict.fromkeys([*(f"w{n}" for n in done - inlined), "_decide"]))  # defined by the code
         facts = list(self.facts)
         if self.rows:
             head = ["def _decide(_b, _cal, _given, _as_of, _f, _o, _n):", "    _rd = _n.append"]
+        elif self.partial:
+            head = ["def _decide(_b, _cal, _given, _as_of, _f, _o):", "    _lost = 0"]
         else:
             head = ["def _decide(_b, _cal, _given, _as_of, _f):"]
         keep = " = _v" if shared else ""  # the workers read the facts from the case's slots
@@ -343,8 +355,23 @@ class _Request:
         if shared:
             self.names["_unset"] = (_UNSET,) * len(self.values)
             head.append(f"    _s = [{', '.join(self.case)}, *_unset]")
-        result = "None" if self.rows else f"{{{result}}}"
+        result = "None" if self.rows else f"({{{result}}}, _lost)" if self.partial else f"{{{result}}}"
         return "\n".join([*workers, *head, *(f"    {line}" for line in main), f"    return {result}", ""])
+
+    def open_on_give_up(self, lines: list[str], local: str) -> list[str]:
+        """``lines`` working out a decision; with ``partial``, one that gives way leaves
+        ``local`` open (and the function goes on)."""
+        if not self.partial:
+            return lines
+        return [
+            "_zb, _n0 = _b.left, _len(_o)",
+            "try:",
+            *(f"    {line}" for line in lines),
+            "except _GU:",
+            f"    {local} = _O",
+            "    _lost += _zb - _b.left",
+            f"    {self.undo}",
+        ]
 
     def worker_locals(self, n: int) -> list[str] | None:
         """What the worker of value ``n`` reads, as the locals of the function to give it
@@ -384,7 +411,12 @@ def _read_locally(line: str, slot: Callable[[int], int], local: dict[int, str]) 
 
 
 def request_source(
-    policy: Policy, request_type: str, shared: Mapping[str, Any], metered: bool = True, rows: bool = False
+    policy: Policy,
+    request_type: str,
+    shared: Mapping[str, Any],
+    metered: bool = True,
+    rows: bool = False,
+    partial: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """(source of ``def _decide(_b, _cal, _given, _as_of, _f)``, its globals) for one
     request type of ``policy``; ``shared`` holds the names every case shares (parameters...).
@@ -401,8 +433,16 @@ def request_source(
     (:mod:`policykit.engine.codegen.generate`), and the work the budget had left when it
     was begun and when it was done: ``{value id: (value, rows, left, left after)}``, and
     in the list ``_n`` the facts with a default it reads; where it gives way, they hold
-    what it did until then."""
-    request = _Request(policy, shared, metered, rows)
+    what it did until then.
+
+    ``partial=True`` (metered): ``def _decide(_b, _cal, _given, _as_of, _f, _o)`` gives
+    ``(decisions, work lost)``; a decision that gives way is left :data:`OPEN` (a later
+    one reading it gives way too), the values worked out within it are forgotten (worked
+    out again where read), the work it was charged is counted lost, and the function goes
+    on with the next.  Every value worked out for a decision that did not give way is put
+    in the dict ``_o`` (``{value id: value}``): the full road keeps them, charged the work
+    the budget was charged less the work lost, and works out only what is open."""
+    request = _Request(policy, shared, metered, rows, partial)
     text = request.source(request_type)
     if not metered:
         if request.metering:
