@@ -346,24 +346,29 @@ def decide(policy: Policy, case: Case, as_of: date, limits: Limits = DEFAULT, ge
             raise _evaluation_error(exc) from None
     env = _env(policy, case, as_of, limits, generated)
     try:
-        values: dict[str, Any] = {}
-        missing: dict[str, tuple[str, ...]] = {}
-        # each decision in order, settled at once where the unknowns cannot change it (so that
-        # the later ones read the settled value); the values alone: no citations, no rows
-        for value in policy.plan(case.request_type)[0]:
-            result = env.get(value.id)
-            if result.__class__ is Unknown:
-                result = settle_value(env, case, value)
-            if result.__class__ is Unknown:
-                values[value.id] = None
-                missing[value.id] = tuple(sorted(result.facts))
-            else:
-                values[value.id] = result
-        return Decided(values, missing)
+        return _values(env, case)
     except (EvalError, RecursionError) as exc:
         raise _evaluation_error(exc) from None
     finally:
         env.release()
+
+
+def _values(env: CaseEnv, case: Case) -> Decided:
+    """Each decision of the case's request type in order, by its value alone (no citations,
+    no rows), settled at once where the unknowns cannot change it (so that the later ones
+    read the settled value)."""
+    values: dict[str, Any] = {}
+    missing: dict[str, tuple[str, ...]] = {}
+    for value in env.policy.plan(case.request_type)[0]:
+        result = env.get(value.id)
+        if result.__class__ is Unknown:
+            result = settle_value(env, case, value)
+        if result.__class__ is Unknown:
+            values[value.id] = None
+            missing[value.id] = tuple(sorted(result.facts))
+        else:
+            values[value.id] = result
+    return Decided(values, missing)
 
 
 def _open_road(policy: Policy, case: Case, as_of: date, limits: Limits, lean: Lean) -> Decided | None:
@@ -387,22 +392,7 @@ def _open_road(policy: Policy, case: Case, as_of: date, limits: Limits, lean: Le
                 return None
             cache[name] = known[name] = value
         env.budget.left -= work
-        values: dict[str, Any] = {}
-        missing: dict[str, tuple[str, ...]] = {}
-        for definition in plan:
-            name = definition.id
-            if name in decided:
-                values[name] = decided[name]
-                continue
-            result = env.get(name)
-            if result.__class__ is Unknown:
-                result = settle_value(env, case, definition)
-            if result.__class__ is Unknown:
-                values[name] = None
-                missing[name] = tuple(sorted(result.facts))
-            else:
-                values[name] = result
-        return Decided(values, missing)
+        return _values(env, case)  # (the decisions it decided are among the values kept)
     except Exception:  # (an evaluation error, a limit...): on the full road from the start
         return None
     finally:
