@@ -465,3 +465,22 @@ def test_the_text_views_notes_read_only_a_checked_form(
     _sign(entry, data)
     document._CHOOSERS.clear()
     assert cli(*argv) == (0, reference, "")
+
+
+def test_records_built_without_their_constructor_have_every_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build makes facts, clauses, texts, steps and their citations with ``tuple.__new__``
+    (no named tuple's ``__new__`` called, on the cold path): each has every field its class
+    declares, compiled afresh and read from the cache alike."""
+    monkeypatch.setenv("POLICYKIT_CACHE_DIR", str(tmp_path / "cache"))
+    for _ in range(2):  # compiled afresh (filling the cache), then read from it
+        policy, _ = load_policy(POLICY_FILE, use_cache=True)
+        steps = (*policy.actions, *policy.warnings)
+        records: list[Any] = [*policy.facts.values(), *policy.clauses.values(), *steps]
+        records += [cite for step in steps for cite in step.cites]
+        records += [cite for v in policy.values.values() for r in v.rules for cite in r.cites]
+        records += [f.question for f in policy.facts.values() if f.question is not None]
+        assert {type(r).__name__ for r in records} >= {"Fact", "Clause", "Step", "Cite", "Text"}
+        short = [r for r in records if len(r) != len(type(r)._fields)]
+        assert not short, short[:3]

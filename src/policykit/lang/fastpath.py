@@ -118,6 +118,12 @@ def _resolve_fast(stub: Any) -> Callable[[Any, Any], Any]:
     if stub.__code__ is _lazy_stub.__code__:  # (two threads may both get here: the same code)
         code = _checked_code(stub.__globals__["_text"])
         lam = next((c for c in code.co_consts if isinstance(c, CodeType)), None) if code is not None else None
+        # the whitelist's functions join the stub's globals only now (a form never run
+        # never copies them), before the checked code that reads them is swapped in
+        scope = stub.__globals__
+        for name, function in _GLOBALS.items():
+            if name != "__builtins__":
+                scope[name] = function
         stub.__code__ = lam or _give_way.__code__
     resolved: Callable[[Any, Any], Any] = stub
     return resolved
@@ -134,7 +140,8 @@ def lazy_fast_function(source: str) -> Callable[[Any, Any], Any]:
     if ``source`` is not a text."""
     if not isinstance(source, str):
         raise ValueError("not the source of a policy expression")
-    scope: dict[str, Any] = {**_GLOBALS, "__builtins__": {}, "_text": source, "_resolve": _resolve_fast}
+    # no builtins, and of the whitelist's functions none until the text is compiled
+    scope: dict[str, Any] = {"__builtins__": {}, "_text": source, "_resolve": _resolve_fast}
     scope["UnknownHit"] = UnknownHit  # (for a refused text's form, which always gives way)
     stub = FunctionType(_lazy_stub.__code__, scope, "<lambda>")
     scope["_self"] = stub

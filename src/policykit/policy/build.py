@@ -39,8 +39,11 @@ def _cites(ex: Expressions, cites: list[Any], path: tuple[Any, ...]) -> tuple[Ci
             when = ex.condition(cite["when"], path + (i, "when"), strict=True) if "when" in cite else None
             out.append(Cite(cite["clause"], when))
         else:
-            out.append(Cite(cite))
+            out.append(_tuple_new(Cite, (cite, None)))  # Cite(cite), without its __new__ called (some 150)
     return tuple(out)
+
+
+_tuple_new = tuple.__new__
 
 
 def _build_value(ex: Expressions, section: str, i: int, item: dict[str, Any], output: bool) -> Value:
@@ -177,15 +180,18 @@ def _build_step(ex: Expressions, section: str, i: int, step: dict[str, Any]) -> 
     due = ex.compile(step["due"], path + ("due",)) if "due" in step else None
     text = ex.template(step["text"], path + ("text",))
     assert text is not None
-    return Step(
-        step["id"],
-        tuple(step.get("applies_to") or ()),
-        ex.parts(step.get("when"), path + ("when",)),
-        text,
-        due,
-        _cites(ex, step["cites"], path + ("cites",)),
-        ex.doc.where(path)[0],
-        bool(step.get("on_assumption")),
+    return _tuple_new(  # Step(...), every field given (as below: no named tuple's __new__ called)
+        Step,
+        (
+            step["id"],
+            tuple(step.get("applies_to") or ()),
+            ex.parts(step.get("when"), path + ("when",)),
+            text,
+            due,
+            _cites(ex, step["cites"], path + ("cites",)),
+            ex.doc.where(path)[0],
+            bool(step.get("on_assumption")),
+        ),
     )
 
 
@@ -308,35 +314,44 @@ def build(
         for name, p in data["parameters"].items()
     }
     facts = {}
+    text_of = Text.of
     for name, f in data["facts"].items():
         has_default = "default" in f or "default_param" in f
         default = params[f["default_param"]].value if "default_param" in f else f.get("default")
-        facts[name] = Fact(
-            name,
-            f["type"],
-            tuple(f.get("values") or ()),
-            has_default,
-            default,
-            Text.of(f.get("default_reason")),
-            Text.of(f.get("question")),
-            tuple(item_kinds(f.get("item")).items()),
-            bool(f.get("required")),
-            bool(f.get("personal")),
-            Text.of(f.get("title")),
-            tuple((k, t) for k, v in (f.get("labels") or {}).items() if (t := Text.of(v)) is not None),
-            (f.get("confirm") or {}).get("step"),
-            Text.of((f.get("confirm") or {}).get("note")),
-            _item_words(f.get("item")),
+        item = f.get("item")
+        confirm = f.get("confirm") or {}
+        facts[name] = _tuple_new(  # Fact(...), every field given
+            Fact,
+            (
+                name,
+                f["type"],
+                tuple(f.get("values") or ()),
+                has_default,
+                default,
+                text_of(f.get("default_reason")),
+                text_of(f.get("question")),
+                tuple(item_kinds(item).items()) if item is not None else (),
+                bool(f.get("required")),
+                bool(f.get("personal")),
+                text_of(f.get("title")),
+                _labels(f.get("labels")),
+                confirm.get("step"),
+                text_of(confirm.get("note")),
+                _item_words(item) if item is not None else (),
+            ),
         )
     clauses = {
-        c["id"]: Clause(
-            c["id"],
-            c["section"],
-            c["zh"],
-            c["en"],
-            bool(c.get("informational")),
-            doc.where(("clauses", i))[0],
-            tuple((k, tuple(v)) for k, v in (c.get("governs") or {}).items()),
+        c["id"]: _tuple_new(  # Clause(...), every field given
+            Clause,
+            (
+                c["id"],
+                c["section"],
+                c["zh"],
+                c["en"],
+                bool(c.get("informational")),
+                doc.where(("clauses", i))[0],
+                tuple((k, tuple(v)) for k, v in (c.get("governs") or {}).items()),
+            ),
         )
         for i, c in enumerate(data["clauses"])
     }
@@ -398,6 +413,13 @@ def build(
     if needs is not None:
         policy.memo["needs"] = needs
     return policy, diags
+
+
+def _labels(labels: dict[str, Any] | None) -> tuple[tuple[str, Text], ...]:
+    """The words of each value a fact labels (none: no call of a generator)."""
+    if not labels:
+        return ()
+    return tuple((k, t) for k, v in labels.items() if (t := Text.of(v)) is not None)
 
 
 def _item_words(item: Any) -> tuple[tuple[str, Text | None, tuple[tuple[str, Text], ...]], ...]:
