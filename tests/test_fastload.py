@@ -193,3 +193,80 @@ def test_a_current_header_on_no_code_is_refused_as_python_refuses_it(finder: tup
     cached.write_bytes(cached.read_bytes()[:16] + marshal.dumps(42))
     with pytest.raises(ImportError, match="Non-code object"):
         _fresh(f"{PACKAGE}.plain")
+
+
+def _attributes(module: Any) -> list[tuple[str, Any]]:
+    """A module's attributes as the import system set them, in their order (the loader's
+    and the spec's by type: one loader is this finder's, the other Python's)."""
+    return [
+        (k, type(v).__name__ if k in ("__loader__", "__spec__", "__builtins__") else v) for k, v in vars(module).items()
+    ]
+
+
+def test_a_module_it_makes_is_the_one_python_makes(finder: tuple[fastload.Finder, Path]) -> None:
+    """The same attributes, in the same order, for a module and a package, as Python's own
+    loader gives them (create_module gives the module the attributes the import system sets
+    from the spec before it sets them)."""
+    made, folder = finder
+    for name in (f"{PACKAGE}.plain", f"{PACKAGE}.sub"):
+        if name.endswith("sub"):
+            (folder / "sub").mkdir()
+            (folder / "sub" / "__init__.py").write_text("X = 'sub'\n")
+        py_compile.compile(str(folder / ("sub/__init__.py" if name.endswith("sub") else "plain.py")), doraise=True)
+        ours = _fresh(name)
+        assert type(ours.__loader__) is fastload._Loader
+        sys.meta_path.remove(made)
+        try:
+            theirs = _fresh(name)
+        finally:
+            sys.meta_path.insert(0, made)
+        assert type(theirs.__loader__) is not fastload._Loader
+        assert _attributes(ours) == [(k, "_Loader" if k == "__loader__" else v) for k, v in _attributes(theirs)]
+        assert ours.__spec__._initializing is False and theirs.__spec__._initializing is False
+
+
+def test_preload_loads_each_module_as_its_import_would(finder: tuple[fastload.Finder, Path]) -> None:
+    """Each module found by the finder, run, in sys.modules and set on its parent, as an
+    import would leave it; one loaded already is skipped; a name not of the package, or
+    whose parent is not loaded, stops it (the import system does the rest)."""
+    _, folder = finder
+    (folder / "first.py").write_text("ORDER = []\n")
+    (folder / "second.py").write_text(f"from {PACKAGE} import first\nfirst.ORDER.append('second')\n")
+    for source in ("first.py", "second.py", "__init__.py"):
+        py_compile.compile(str(folder / source), doraise=True)
+    package = _fresh(PACKAGE)
+    fastload.preload([f"{PACKAGE}.first", f"{PACKAGE}.second", f"{PACKAGE}.second"])
+    first, second = sys.modules[f"{PACKAGE}.first"], sys.modules[f"{PACKAGE}.second"]
+    assert package.first is first and package.second is second and first.ORDER == ["second"]
+    assert type(second.__loader__) is fastload._Loader and second.__spec__._initializing is False
+    assert importlib.import_module(f"{PACKAGE}.second") is second  # loaded once
+    fastload.preload(["importlib.not_a_module", f"{PACKAGE}.plain"])  # not ours: nothing more
+    assert f"{PACKAGE}.plain" not in sys.modules
+    fastload.preload([f"{PACKAGE}.absent.inner", f"{PACKAGE}.plain"])  # no parent: nothing more
+    assert f"{PACKAGE}.plain" not in sys.modules
+
+
+def test_preload_leaves_to_the_import_system_what_it_is_not_sure_of(finder: tuple[fastload.Finder, Path]) -> None:
+    """A module another finder before this one claims, and one that fails to load, end it:
+    the one that failed is not left in sys.modules, and its import raises as ever."""
+    _, folder = finder
+    (folder / "broken.py").write_text("raise ValueError('broken on purpose')\n")
+    py_compile.compile(str(folder / "broken.py"), doraise=True)
+    _fresh(PACKAGE)
+    fastload.preload([f"{PACKAGE}.broken", f"{PACKAGE}.plain"])
+    assert f"{PACKAGE}.broken" not in sys.modules and f"{PACKAGE}.plain" not in sys.modules
+    with pytest.raises(ValueError, match="broken on purpose"):
+        importlib.import_module(f"{PACKAGE}.broken")
+
+    class Claims:
+        def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+            return PathFinder.find_spec(name, path) if name == f"{PACKAGE}.plain" else None
+
+    claims = Claims()
+    sys.meta_path.insert(0, claims)
+    try:
+        fastload.preload([f"{PACKAGE}.plain"])
+        assert f"{PACKAGE}.plain" not in sys.modules
+        assert type(importlib.import_module(f"{PACKAGE}.plain").__loader__) is not fastload._Loader  # its finder's
+    finally:
+        sys.meta_path.remove(claims)

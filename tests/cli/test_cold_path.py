@@ -307,3 +307,74 @@ def test_without_the_c_date_types_a_case_is_decided_alike(warm: Path) -> None:
     ]
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
     assert runs[0].stdout == runs[1].stdout and json.loads(runs[0].stdout)["request_type"] == "fault"
+
+
+# The command as pip writes it, with the preloading of its modules turned off, writing the
+# policykit modules its finder loaded, in the order each finished loading.
+_NATURAL = (
+    "import atexit, sys\n"
+    "import policykit.fastload as fastload\n"
+    "finished = []\n"
+    "run = fastload._Loader.exec_module\n"
+    "def exec_module(self, module):\n"
+    "    run(self, module)\n"
+    "    finished.append(module.__name__)\n"
+    "fastload._Loader.exec_module = exec_module\n"
+    "fastload.preload = lambda names: None\n"
+    "atexit.register(lambda: sys.stderr.write('FINISHED ' + ' '.join(finished) + '\\n'))\n"
+    "sys.argv = ['policykit', *sys.argv[1:]]\n"
+    "from policykit.__main__ import main\n"
+    "main()\n"
+)
+
+
+def test_the_modules_one_case_preloads_are_those_it_imports_in_their_order(warm: Path) -> None:
+    """``COLD_MODULES`` (what a process started for one case loads at once) is what a cold
+    ``evaluate FILE`` imports after the evaluate command's module, each after the modules
+    it imports (the order they finish loading in): none loaded for nothing, none left to
+    the import system.  (Where this fails, the list it prints is the one to keep.)"""
+    from policykit.cli.evaluate import COLD_MODULES
+
+    env = {**os.environ, "POLICYKIT_CACHE_DIR": str(warm)}
+    env.pop("POLICYKIT_NO_CACHE", None)
+    run = subprocess.run(
+        [sys.executable, "-c", _NATURAL, "evaluate", str(FAULT), "--as-of", "2026-11-27", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    found = re.search(r"^FINISHED (.*)$", run.stderr, re.MULTILINE)
+    assert found and run.returncode == 0, run.stderr
+    finished = found.group(1).split()
+    natural = tuple(finished[finished.index("policykit.cli.evaluate") + 1 :])
+    assert natural == COLD_MODULES, natural
+
+
+def test_a_preloaded_run_loads_no_module_twice_nor_through_the_import_system(warm: Path) -> None:
+    """With the preloading on, every module of ``COLD_MODULES`` is loaded by it, none of
+    them from inside another's loading (each finds what it imports loaded), and nothing of
+    the package is loaded after it for a JSON result."""
+    code = _NATURAL.replace("fastload.preload = lambda names: None\n", "").replace(
+        "    run(self, module)\n", "    finished.append('<' + module.__name__)\n    run(self, module)\n"
+    )
+    env = {**os.environ, "POLICYKIT_CACHE_DIR": str(warm)}
+    env.pop("POLICYKIT_NO_CACHE", None)
+    run = subprocess.run(
+        [sys.executable, "-c", code, "evaluate", str(FAULT), "--as-of", "2026-11-27", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    found = re.search(r"^FINISHED (.*)$", run.stderr, re.MULTILINE)
+    assert found and run.returncode == 0, run.stderr
+    events = found.group(1).split()
+    after = events[events.index("policykit.cli.evaluate") + 1 :]
+    from policykit.cli.evaluate import COLD_MODULES
+
+    assert after == [e for name in COLD_MODULES for e in ("<" + name, name)]

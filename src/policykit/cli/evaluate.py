@@ -32,10 +32,74 @@ nothing else runs in the process); called in-process (tests, an application embe
 CLI), a case takes the generated road, as the batch does, and nothing process-wide changes."""
 
 
+# The modules deciding one case loads after this one, each after the package's modules it
+# imports: a process started for one case (ONE_SHOT) loads them at once (policykit.fastload.
+# preload), not each through the import system.  tests/cli/test_cold_path.py holds the list
+# to what a cold `evaluate FILE` loads.
+COLD_MODULES = (
+    "policykit.tools",
+    "policykit.digest",
+    "policykit.tools.document",
+    "policykit.lang",
+    "policykit.lang.dates",
+    "policykit.policy",
+    "policykit.memo",
+    "policykit.policy.resources",
+    "policykit.lang.values",
+    "policykit.policy.catalogue",
+    "policykit.policy.placeholders",
+    "policykit.policy.model",
+    "policykit.policy.calendar_days",
+    "policykit.policy.document",
+    "policykit.lang.form",
+    "policykit.lang.functions",
+    "policykit.lang.closures",
+    "policykit.lang.fastpath",
+    "policykit.lang.expr",
+    "policykit.policy.policy_data",
+    "policykit.policy.expressions",
+    "policykit.policy.build",
+    "policykit.policy.compiler",
+    "policykit.tools.versions",
+    "policykit.version",
+    "policykit.policy.cache",
+    "policykit.engine",
+    "policykit.json_accel",
+    "policykit.engine.case_reader",
+    "policykit.engine.case_reader.model",
+    "policykit.engine.case",
+    "policykit.engine.reach",
+    "policykit.engine.record",
+    "policykit.engine.env",
+    "policykit.engine.assume",
+    "policykit.engine.settle",
+    "policykit.engine.decide",
+    "policykit.present",
+    "policykit.present.catalogue",
+    "policykit.present.result",
+    "policykit.present.words",
+    "policykit.present.assemble",
+    "policykit.evaluator",
+    "policykit.policy.origin",
+    "policykit.engine.case_reader.json_fast",
+    "policykit.engine.case_reader.checks",
+    "policykit.engine.case_reader.reader",
+    "policykit.engine.case_reader.runtime",
+    "policykit.policy.fixed_width",
+    "policykit.engine.case_reader.shapes",
+    "policykit.policy.pattern_match",
+    "policykit.engine.case_reader.walk",
+)
+
+
 def evaluate_command(args: Any, out: IO[str], err: IO[str], inp: IO[str]) -> int:
 
     if (args.case is None) == (args.batch is None):
         raise InputError([Diagnostic("policykit", 0, 0, "usage", "give a case file (or -), or --batch FILE")])
+    if ONE_SHOT:
+        from policykit.fastload import preload
+
+        preload(COLD_MODULES)
     from policykit.tools.document import BatchSettings, chooser, evaluate_raw, render_text, requested_after
 
     limits = limits_option(args.limit)
