@@ -30,7 +30,7 @@ class Probes:
         policy = env.policy
         self.env, self.case = env, case
         self.defaulted, groups = _groups(policy, case.given)
-        self.deps = reach.fact_deps(policy)
+        self.deps: dict[str, frozenset[str]] = policy.memo.get("facts_of") or policy.memo.setdefault("facts_of", {})
         # a condition is what it was in the case where it reads nothing the probe changes,
         # and rests on no default there: none of the case's unknown facts has one
         self.same_rests_on_none = env.unknown_facts.isdisjoint(self.defaulted)
@@ -63,16 +63,21 @@ class Probes:
 
     def decisions(self, records: tuple[DecisionRecord, ...]) -> tuple[DecisionRecord, ...]:
         """Each decided record with the defaulted facts its value rests on (and those its rows read)."""
-        deps, defaulted = self.deps, self.defaulted
+        deps, defaulted, policy = self.deps, self.defaulted, self.env.policy
         for record in records:
-            if record.decided and not defaulted.isdisjoint(deps.get(record.definition.id, _NONE)):
-                self.decision(record)
+            if record.decided:
+                name = record.definition.id
+                reads = deps.get(name)
+                if not defaulted.isdisjoint(reads if reads is not None else reach.facts_of(policy, name)):
+                    self.decision(record)
         return records
 
     def decision(self, record: DecisionRecord) -> DecisionRecord:
         """``record`` with the defaulted facts its value rests on (and those its rows read)."""
         name = record.definition.id
-        reads = self.deps.get(name, _NONE)
+        reads = self.deps.get(name)
+        if reads is None:
+            reads = reach.facts_of(self.env.policy, name)
         found: frozenset[str] = _NONE
         for entry in self.groups:
             if entry[0].isdisjoint(reads):
@@ -243,49 +248,38 @@ def _stale(env: CaseEnv, group: frozenset[str]) -> list[str]:
     what the rows up to that one read; any other value, what all its rows may read.  A
     value reading a value settled over its unknowns is worked out again (the case saw the
     settled one, the probe would not), and so is a value settled itself (the probe keeps
-    it unknown)."""
+    it unknown).  What each value and row reads is worked out for the values a case
+    reaches alone (:mod:`policykit.engine.reach`), and kept."""
     policy = env.policy
-    table_rows = reach.row_reach(policy)
-    rows, values = _touched(policy, group)
+    memo = policy.memo
+    rows_kept: dict[int, tuple[Any, reach.Reach | None]] = memo.get("rows_reach") or memo.setdefault("rows_reach", {})
+    facts_kept: dict[str, frozenset[str]] = memo.get("facts_of") or memo.setdefault("facts_of", {})
     settled = env.settled
-    value_deps = reach.value_deps(policy) if settled else None
     stale = []
     for name, outcome in env.outcomes.items():
         rules = outcome.rules
         if len(rules) == 1:
             result = outcome.value
-            row = id(rules[0])
-            if result is not None and result.__class__ is not Unknown and row in table_rows:
-                # one table row gave a known value: what the rows up to it read
-                if row in rows or (settled and (name in settled or not settled.keys().isdisjoint(table_rows[row][1]))):
-                    stale.append(name)
-                continue
+            if result is not None and result.__class__ is not Unknown:
+                rule = rules[0]
+                kept = rows_kept.get(id(rule))
+                row = kept[1] if kept is not None and kept[0] is rule else reach.row_reach_of(policy, name, rule)
+                if row is not None:
+                    # one table row gave a known value: what the rows up to it read
+                    if not group.isdisjoint(row[0]) or (
+                        settled and (name in settled or not settled.keys().isdisjoint(row[1]))
+                    ):
+                        stale.append(name)
+                    continue
         # else what all its rows may read
-        if name in values or (
-            value_deps is not None and (name in settled or not settled.keys().isdisjoint(value_deps[name]))
+        facts = facts_kept.get(name)
+        if facts is None:
+            facts = reach.facts_of(policy, name)
+        if not group.isdisjoint(facts) or (
+            settled and (name in settled or not settled.keys().isdisjoint(reach.values_of(policy, name)))
         ):
             stale.append(name)
     return stale
-
-
-_MAX_GROUPS = 256  # the groups whose reach is kept (a batch has few)
-
-
-def _touched(policy: Policy, group: frozenset[str]) -> tuple[frozenset[int], frozenset[str]]:
-    """(the table rows, by id, such that the rows up to one may read a fact of ``group``;
-    the values that may read one), kept per group."""
-    kept: dict[frozenset[str], tuple[frozenset[int], frozenset[str]]] = policy.memo.get(
-        "touched"
-    ) or policy.memo.setdefault("touched", {})
-    found = kept.get(group)
-    if found is None:
-        facts = reach.fact_deps(policy)
-        rows = frozenset(row for row, (read, _) in reach.row_reach(policy).items() if not group.isdisjoint(read))
-        found = (rows, frozenset(name for name, read in facts.items() if not group.isdisjoint(read)))
-        if len(kept) >= _MAX_GROUPS:
-            kept.clear()
-        kept[group] = found
-    return found
 
 
 def assumptions(

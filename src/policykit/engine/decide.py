@@ -111,17 +111,12 @@ def _decisions(env: CaseEnv, case: Case) -> tuple[DecisionRecord, ...]:
     return tuple(out)
 
 
-def _fixed_step_cites(policy: Policy) -> dict[int, tuple[str, ...]]:
-    """For each step (by id) whose clauses are cited whatever the case, the clause ids (once each)."""
-    found: dict[int, tuple[str, ...]] | None = policy.memo.get("fixed_step_cites")
-    if found is None:
-        found = {
-            id(step): tuple(dict.fromkeys(c.clause for c in step.cites))
-            for step in policy.actions
-            if all(c.when is None for c in step.cites)
-        }
-        policy.memo["fixed_step_cites"] = found  # the steps are the policy's own: their ids stay theirs
-    return found
+def _fixed_step_cites(policy: Policy, step: Step) -> tuple[str, ...] | None:
+    """The clause ids (once each) of ``step`` where they are cited whatever the case, else
+    None (found for the steps of a request type alone, with their plan: :func:`_steps`)."""
+    if all(c.when is None for c in step.cites):
+        return tuple(dict.fromkeys(c.clause for c in step.cites))
+    return None
 
 
 def _steps(policy: Policy, request_type: str) -> tuple[StepPlan, ...]:
@@ -131,10 +126,9 @@ def _steps(policy: Policy, request_type: str) -> tuple[StepPlan, ...]:
     made: dict[str, tuple[StepPlan, ...]] = policy.memo.get("step_plans") or policy.memo.setdefault("step_plans", {})
     found = made.get(request_type)
     if found is None:
-        fixed = _fixed_step_cites(policy)
         found = made[request_type] = tuple(
             [
-                (step, step.parts, step.due, fixed.get(id(step)), parts_deps(policy, step.parts))
+                (step, step.parts, step.due, _fixed_step_cites(policy, step), parts_deps(policy, step.parts))
                 for step in policy.plan(request_type)[1]
             ]
         )
@@ -143,10 +137,8 @@ def _steps(policy: Policy, request_type: str) -> tuple[StepPlan, ...]:
 
 def _step_cites(env: CaseEnv, step: Step) -> tuple[str, ...]:
     """The clauses a step cites: those whose condition holds, and those the unknowns leave
-    open (the step follows one of them, the unknown will tell which)."""
-    fixed = _fixed_step_cites(env.policy).get(id(step))
-    if fixed is not None:  # cited whatever the case: worked out once
-        return fixed
+    open (the step follows one of them, the unknown will tell which): for a step whose
+    clauses are not all cited whatever the case (:func:`_fixed_step_cites`)."""
     out = []
     for cite in step.cites:
         if cite.when is not None:

@@ -27,53 +27,72 @@ def fact_deps(policy: Policy) -> dict[str, frozenset[str]]:
     """For each value of ``policy``, the facts it may read, directly or through other values."""
     deps: dict[str, frozenset[str]] | None = policy.memo.get("fact_deps")
     if deps is None:
-        deps = {}
-
-        def visit(name: str, stack: frozenset[str]) -> frozenset[str]:
-            if name in deps:
-                return deps[name]
-            found: set[str] = set()
-            for read in policy.values[name].reads:
-                if read in policy.facts:
-                    found.add(read)
-                elif read in policy.values and read not in stack:
-                    found |= visit(read, stack | {name})
-            deps[name] = frozenset(found)
-            return deps[name]
-
-        for name in policy.values:
-            visit(name, frozenset())
-        policy.memo["fact_deps"] = deps
+        deps = policy.memo["fact_deps"] = {name: facts_of(policy, name) for name in policy.values}
     return deps
+
+
+def facts_of(policy: Policy, name: str) -> frozenset[str]:
+    """The facts value ``name`` may read, directly or through other values (worked out for
+    the values a case asks about alone, and kept: one case reaches few of the policy's);
+    none for a name that is not a value."""
+    kept: dict[str, frozenset[str]] = policy.memo.get("facts_of") or policy.memo.setdefault("facts_of", {})
+    found = kept.get(name)
+    if found is None:
+        if name not in policy.values:
+            return _NONE
+        found = _facts_of(policy, name, kept, frozenset())
+    return found
+
+
+def _facts_of(policy: Policy, name: str, kept: dict[str, frozenset[str]], stack: frozenset[str]) -> frozenset[str]:
+    facts, values = policy.facts, policy.values
+    found: set[str] = set()
+    for read in values[name].reads:
+        if read in facts:
+            found.add(read)
+        elif read in values and read not in stack:
+            got = kept.get(read)
+            found |= got if got is not None else _facts_of(policy, read, kept, stack | {name})
+    made = kept[name] = frozenset(found)
+    return made
 
 
 def value_deps(policy: Policy) -> dict[str, frozenset[str]]:
     """For each value of ``policy``, the other values it may read, directly or through others."""
     deps: dict[str, frozenset[str]] | None = policy.memo.get("value_deps")
     if deps is None:
-        deps = {}
-        for name in policy.values:
-            found: set[str] = set()
-            todo = [name]
-            while todo:
-                for read in policy.values[todo.pop()].reads:
-                    if read in policy.values and read not in found:
-                        found.add(read)
-                        todo.append(read)
-            deps[name] = frozenset(found)
-        policy.memo["value_deps"] = deps
+        deps = policy.memo["value_deps"] = {name: values_of(policy, name) for name in policy.values}
     return deps
 
 
+def values_of(policy: Policy, name: str) -> frozenset[str]:
+    """The other values value ``name`` may read, directly or through others (worked out
+    when first asked, and kept); none for a name that is not a value."""
+    kept: dict[str, frozenset[str]] = policy.memo.get("values_of") or policy.memo.setdefault("values_of", {})
+    found = kept.get(name)
+    if found is None:
+        if name not in policy.values:
+            return _NONE
+        values = policy.values
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            for read in values[todo.pop()].reads:
+                if read in values and read not in seen:
+                    seen.add(read)
+                    todo.append(read)
+        found = kept[name] = frozenset(seen)
+    return found
+
+
 def _names_reach(policy: Policy, names: frozenset[str]) -> Reach:
-    facts, values = fact_deps(policy), value_deps(policy)
     found_facts: set[str] = {n for n in names if n in policy.facts}
     found_values: set[str] = set()
     for name in names:
         if name in policy.values:
             found_values.add(name)
-            found_values |= values[name]
-            found_facts |= facts[name]
+            found_values |= values_of(policy, name)
+            found_facts |= facts_of(policy, name)
     return frozenset(found_facts), frozenset(found_values)
 
 
@@ -92,15 +111,41 @@ def row_reach(policy: Policy) -> dict[int, Reach]:
     found: dict[int, Reach] | None = policy.memo.get("row_reach")
     if found is None:
         found = {}
-        for value in policy.values.values():
-            if value.kind == "collect":
-                continue
-            before: frozenset[str] = frozenset()
-            for rule in value.rules:
-                found[id(rule)] = _names_reach(policy, before | _row_names(rule, True))
-                before |= _row_names(rule, False)
+        for name, value in policy.values.items():
+            if value.kind != "collect":
+                for rule in value.rules:
+                    reach = row_reach_of(policy, name, rule)
+                    if reach is not None:
+                        found[id(rule)] = reach
         policy.memo["row_reach"] = found  # the rows are the policy's own: their ids stay theirs while it lives
     return found
+
+
+def row_reach_of(policy: Policy, name: str, rule: Rule) -> Reach | None:
+    """:func:`row_reach` of one row of value ``name`` (None for a row that is not one of
+    its first-hit table's), worked out when first asked (a case asks about the rows that
+    gave its values alone), and kept."""
+    kept: dict[int, tuple[Rule, Reach | None]] = policy.memo.get("rows_reach") or policy.memo.setdefault(
+        "rows_reach", {}
+    )
+    found = kept.get(id(rule))
+    if found is None or found[0] is not rule:
+        reach = None
+        value = policy.values[name]
+        if value.kind != "collect":
+            before: set[str] = set()
+            for row in value.rules:
+                if row is rule:
+                    reach = _names_reach(policy, frozenset(before | _row_names(rule, True)))
+                    break
+                before |= _row_names(row, False)
+        found = (rule, reach)
+        if len(kept) < 10_000:
+            kept[id(rule)] = found  # the row kept with it: its id stays its own
+    return found[1]
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def parts_deps(policy: Policy, parts: tuple[Compiled, ...]) -> tuple[frozenset[str], frozenset[str]]:
@@ -112,10 +157,9 @@ def parts_deps(policy: Policy, parts: tuple[Compiled, ...]) -> tuple[frozenset[s
     found = known.get(id(parts))
     if found is None:
         names = frozenset(n for p in parts for n in p.names)
-        deps = fact_deps(policy)
         read = set(names)
         for name in names:
-            read |= deps.get(name, frozenset())
+            read |= facts_of(policy, name)
         found = (parts, (frozenset(read), names))
         if len(known) < 10_000:
             known[id(parts)] = found  # the parts kept with it: their id stays theirs
@@ -127,10 +171,9 @@ def part_reads(policy: Policy, part: Compiled) -> frozenset[str]:
     known: dict[int, tuple[Compiled, frozenset[str]]] = policy.memo.setdefault("part_deps", {})
     found = known.get(id(part))
     if found is None:
-        deps = fact_deps(policy)
         read = set(part.names)
         for name in part.names:
-            read |= deps.get(name, frozenset())
+            read |= facts_of(policy, name)
         found = (part, frozenset(read))
         if len(known) < 10_000:
             known[id(part)] = found  # the part kept with it: its id stays its own

@@ -44,7 +44,7 @@ def record_of(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
     outcome = env.outcomes[name]
     rules = outcome.rules
     if len(rules) == 1 and not env.tracing and not outcome.days and result.__class__ is not Unknown:
-        fixed = _fixed_cites(env.policy).get(id(rules[0]))
+        fixed = _fixed_cites(env.policy, rules[0])
         if fixed is not None:  # one row, its clauses cited whatever the case: nothing to work out
             because = rules[0].because
             said = (env.reason(because),) if words and because is not None else ()
@@ -95,19 +95,23 @@ def record_of(env: CaseEnv, value: Value, words: bool = True) -> DecisionRecord:
 _ONE_GROUND: tuple[tuple[int, ...], ...] = ((),)  # the ground of one row with no ``when_any`` parts to cite
 
 
-def _fixed_cites(policy: Policy) -> dict[int, tuple[tuple[str, ...], tuple[Rule]]]:
-    """For each row (by id) whose clauses are cited unconditionally and that has no
-    ``when_any`` parts of its own to cite, the clause ids it cites (once each), and the
-    row alone (the rows of a record it gives by itself: immutable, made once)."""
-    found: dict[int, tuple[tuple[str, ...], tuple[Rule]]] | None = policy.memo.get("fixed_cites")
-    if found is None:
-        found = {}
-        for value in policy.values.values():
-            for rule in (*value.rules, *([value.otherwise] if value.otherwise else [])):
-                if not rule.part_cites and not rule.part_because and all(c.when is None for c in rule.cites):
-                    found[id(rule)] = (tuple(dict.fromkeys(c.clause for c in rule.cites)), (rule,))
-        policy.memo["fixed_cites"] = found  # the rows are the policy's own: their ids stay theirs while it lives
-    return found
+def _fixed_cites(policy: Policy, rule: Rule) -> tuple[tuple[str, ...], tuple[Rule]] | None:
+    """For a row whose clauses are cited unconditionally and that has no ``when_any`` parts
+    of its own to cite, the clause ids it cites (once each), and the row alone (the rows of
+    a record it gives by itself: immutable, made once); else None.  Worked out for a row
+    when first asked (one case reaches few of the policy's rows), and kept."""
+    kept: dict[int, tuple[Rule, tuple[tuple[str, ...], tuple[Rule]] | None]] = policy.memo.get(
+        "fixed_cites"
+    ) or policy.memo.setdefault("fixed_cites", {})
+    found = kept.get(id(rule))
+    if found is None or found[0] is not rule:
+        fixed = None
+        if not rule.part_cites and not rule.part_because and all(c.when is None for c in rule.cites):
+            fixed = (tuple(dict.fromkeys(c.clause for c in rule.cites)), (rule,))
+        found = (rule, fixed)
+        if len(kept) < 10_000:
+            kept[id(rule)] = found  # the row kept with it: its id stays its own
+    return found[1]
 
 
 def _reason(env: CaseEnv, rule: Rule, ground: tuple[int, ...]) -> Reason:
