@@ -159,14 +159,14 @@ _RUN = (
 )
 
 
-def _child(cache: Path, *args: str, cached: bool = False) -> subprocess.CompletedProcess[str]:
+def _child(cache: Path, *args: str, cached: bool = False, script: str = _RUN) -> subprocess.CompletedProcess[str]:
     """``policykit evaluate ARGS`` in a fresh interpreter under the cache ``cache`` (with
-    ``cached``, whatever POLICYKIT_NO_CACHE says)."""
+    ``cached``, whatever POLICYKIT_NO_CACHE says), run by ``script``."""
     env = {**os.environ, "POLICYKIT_CACHE_DIR": str(cache)}
     if cached:
         env.pop("POLICYKIT_NO_CACHE", None)
     return subprocess.run(
-        [sys.executable, "-c", _RUN, "evaluate", *args],
+        [sys.executable, "-c", script, "evaluate", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -328,6 +328,16 @@ _NATURAL = (
 )
 
 
+def _loaded_after_evaluate(code: str, warm: Path) -> list[str]:
+    """What the script ``code`` (a variant of :data:`_NATURAL`) writes of the modules loaded
+    by a cold ``evaluate FILE`` after the evaluate command's module."""
+    run = _child(warm, str(FAULT), "--as-of", "2026-11-27", "--format", "json", cached=True, script=code)
+    found = re.search(r"^FINISHED (.*)$", run.stderr, re.MULTILINE)
+    assert found and run.returncode == 0, run.stderr
+    events = found.group(1).split()
+    return events[events.index("policykit.cli.evaluate") + 1 :]
+
+
 def test_the_modules_one_case_preloads_are_those_it_imports_in_their_order(warm: Path) -> None:
     """``COLD_MODULES`` (what a process started for one case loads at once) is what a cold
     ``evaluate FILE`` imports after the evaluate command's module, each after the modules
@@ -335,21 +345,7 @@ def test_the_modules_one_case_preloads_are_those_it_imports_in_their_order(warm:
     the import system.  (Where this fails, the list it prints is the one to keep.)"""
     from policykit.cli.evaluate import COLD_MODULES
 
-    env = {**os.environ, "POLICYKIT_CACHE_DIR": str(warm)}
-    env.pop("POLICYKIT_NO_CACHE", None)
-    run = subprocess.run(
-        [sys.executable, "-c", _NATURAL, "evaluate", str(FAULT), "--as-of", "2026-11-27", "--format", "json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    found = re.search(r"^FINISHED (.*)$", run.stderr, re.MULTILINE)
-    assert found and run.returncode == 0, run.stderr
-    finished = found.group(1).split()
-    natural = tuple(finished[finished.index("policykit.cli.evaluate") + 1 :])
+    natural = tuple(_loaded_after_evaluate(_NATURAL, warm))
     assert natural == COLD_MODULES, natural
 
 
@@ -357,24 +353,11 @@ def test_a_preloaded_run_loads_no_module_twice_nor_through_the_import_system(war
     """With the preloading on, every module of ``COLD_MODULES`` is loaded by it, none of
     them from inside another's loading (each finds what it imports loaded), and nothing of
     the package is loaded after it for a JSON result."""
+    from policykit.cli.evaluate import COLD_MODULES
+
     code = _NATURAL.replace("fastload.preload = lambda names: None\n", "").replace(
         "    run(self, module)\n", "    finished.append('<' + module.__name__)\n    run(self, module)\n"
     )
-    env = {**os.environ, "POLICYKIT_CACHE_DIR": str(warm)}
-    env.pop("POLICYKIT_NO_CACHE", None)
-    run = subprocess.run(
-        [sys.executable, "-c", code, "evaluate", str(FAULT), "--as-of", "2026-11-27", "--format", "json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    found = re.search(r"^FINISHED (.*)$", run.stderr, re.MULTILINE)
-    assert found and run.returncode == 0, run.stderr
-    events = found.group(1).split()
-    after = events[events.index("policykit.cli.evaluate") + 1 :]
-    from policykit.cli.evaluate import COLD_MODULES
-
+    assert code != _NATURAL and "fastload.preload" not in code
+    after = _loaded_after_evaluate(code, warm)
     assert after == [e for name in COLD_MODULES for e in ("<" + name, name)]
