@@ -30,7 +30,7 @@ class Probes:
         policy = env.policy
         self.env, self.case = env, case
         self.defaulted, groups = _groups(policy, case.given)
-        self.deps: dict[str, frozenset[str]] = policy.memo.get("facts_of") or policy.memo.setdefault("facts_of", {})
+        self.deps = reach.kept_facts(policy)
         # a condition is what it was in the case where it reads nothing the probe changes,
         # and rests on no default there: none of the case's unknown facts has one
         self.same_rests_on_none = env.unknown_facts.isdisjoint(self.defaulted)
@@ -251,9 +251,7 @@ def _stale(env: CaseEnv, group: frozenset[str]) -> list[str]:
     it unknown).  What each value and row reads is worked out for the values a case
     reaches alone (:mod:`policykit.engine.reach`), and kept."""
     policy = env.policy
-    memo = policy.memo
-    rows_kept: dict[int, tuple[Any, reach.Reach | None]] = memo.get("rows_reach") or memo.setdefault("rows_reach", {})
-    facts_kept: dict[str, frozenset[str]] = memo.get("facts_of") or memo.setdefault("facts_of", {})
+    rows_kept, facts_kept = reach.kept_rows(policy), reach.kept_facts(policy)
     settled = env.settled
     stale = []
     for name, outcome in env.outcomes.items():

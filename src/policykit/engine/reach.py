@@ -31,11 +31,27 @@ def fact_deps(policy: Policy) -> dict[str, frozenset[str]]:
     return deps
 
 
+def kept_facts(policy: Policy) -> dict[str, frozenset[str]]:
+    """The facts of each value :func:`facts_of` has worked out so far (a hot loop reads it
+    first, and calls :func:`facts_of` only for a value not yet in it)."""
+    kept: dict[str, frozenset[str]] = policy.memo.get("facts_of") or policy.memo.setdefault("facts_of", {})
+    return kept
+
+
+def kept_rows(policy: Policy) -> dict[int, tuple[Rule, Reach | None]]:
+    """Each row's reach :func:`row_reach_of` has worked out so far, by the row's id, with the
+    row (read it only where the row kept is the one asked about)."""
+    kept: dict[int, tuple[Rule, Reach | None]] = policy.memo.get("rows_reach") or policy.memo.setdefault(
+        "rows_reach", {}
+    )
+    return kept
+
+
 def facts_of(policy: Policy, name: str) -> frozenset[str]:
     """The facts value ``name`` may read, directly or through other values (worked out for
     the values a case asks about alone, and kept: one case reaches few of the policy's);
     none for a name that is not a value."""
-    kept: dict[str, frozenset[str]] = policy.memo.get("facts_of") or policy.memo.setdefault("facts_of", {})
+    kept = kept_facts(policy)
     found = kept.get(name)
     if found is None:
         if name not in policy.values:
@@ -125,9 +141,7 @@ def row_reach_of(policy: Policy, name: str, rule: Rule) -> Reach | None:
     """:func:`row_reach` of one row of value ``name`` (None for a row that is not one of
     its first-hit table's), worked out when first asked (a case asks about the rows that
     gave its values alone), and kept."""
-    kept: dict[int, tuple[Rule, Reach | None]] = policy.memo.get("rows_reach") or policy.memo.setdefault(
-        "rows_reach", {}
-    )
+    kept = kept_rows(policy)
     found = kept.get(id(rule))
     if found is None or found[0] is not rule:
         reach = None
